@@ -1,0 +1,146 @@
+/*
+ * vraudit: subcommand dispatch, --help and --version, and the options and
+ * configuration handling every subcommand shares.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+#include "vraudit-config.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *synopsis;
+	const char *summary;
+} commands[] = {
+	{ "scan", cmd_scan, "[-c CONF] [--db PATH] [TARGET...]",
+	    "one-shot SNMP sweep, classify, store" },
+	{ "ingest", cmd_ingest, "[-c CONF] [--db PATH] FILE.pcap...",
+	    "offline capture, classify, store" },
+	{ "classify", cmd_classify,
+	    "[--mac M]... [--sysobjectid OID] [--sysdescr S] [--entity-mfg S] [--lldp S] [--json]",
+	    "classify one piece of evidence" },
+	{ "elements", cmd_elements,
+	    "[--db PATH] [--risk LEVEL] [--format text|csv|json]",
+	    "list the inventory" },
+	{ "report", cmd_report,
+	    "[--db PATH] [--policy NAME] [--format text|csv|json|html] [-o FILE]",
+	    "compliance report (exit 1 on violations)" },
+	{ "verify", cmd_verify, "[--db PATH]",
+	    "check the tamper-evident audit chain" },
+	{ "migrate", cmd_migrate, "[-c CONF] [--db PATH]",
+	    "create or upgrade the database" },
+	{ "check-config", cmd_check_config, "[-c CONF]",
+	    "validate and print the effective configuration" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: vraudit COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+	    "\nEvery command takes -c CONF (default %s when it exists),\n"
+	    "--db PATH, --quiet and -v. 'vraudit COMMAND --help' for its options.\n"
+	    "Exit codes: 0 success, 1 violations found, 2 usage or configuration\n"
+	    "error, 3 runtime failure.\n",
+	    CONFIG_DEFAULT_PATH);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	const char *cmd;
+
+	log_init("vraudit", LOG_DEST_STDERR, 0);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
+	    strcmp(cmd, "version") == 0) {
+		printf("vraudit %s\n", VRAUDIT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0) {
+			optind = 0;	/* full getopt reset for the subcommand */
+			return commands[i].fn(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "vraudit: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+int
+cli_common_option(int opt, const char *arg, struct cli_common *c)
+{
+	switch (opt) {
+	case 'c':
+		c->config_path = arg;
+		return 1;
+	case OPT_DB:
+		c->db_path = arg;
+		return 1;
+	case OPT_QUIET:
+		c->quiet = true;
+		return 1;
+	case 'v':
+		c->verbose++;
+		log_verbosity(c->verbose);
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_load_config(const struct cli_common *c, struct config **out)
+{
+	char err[1024];
+	struct config *cfg = config_load(c->config_path, err, sizeof(err));
+
+	if (cfg == NULL) {
+		fprintf(stderr, "vraudit: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (c->db_path != NULL) {
+		free(cfg->db_path);
+		cfg->db_path = xstrdup(c->db_path);
+	}
+	*out = cfg;
+	return EXIT_OK;
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vraudit %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+bool
+cli_show_progress(const struct cli_common *c)
+{
+	return !c->quiet && isatty(STDERR_FILENO);
+}

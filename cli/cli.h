@@ -1,0 +1,69 @@
+/*
+ * The vraudit command line: dispatch to subcommands and the options every
+ * subcommand shares. Each subcommand is a function returning an exit code:
+ * 0 success, 1 findings (report: violations), 2 usage or configuration
+ * error, 3 runtime failure.
+ */
+#ifndef VRAUDIT_CLI_H
+#define VRAUDIT_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+struct config;
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 2,
+	EXIT_RUNTIME = 3,
+};
+
+/* Long-only option codes shared by subcommands (getopt_long values). */
+enum {
+	OPT_DB = 256,
+	OPT_QUIET,
+	OPT_FORMAT,
+	OPT_JSON,
+	OPT_COMMON_LAST = 300,	/* subcommands number their own options above */
+};
+
+/* Options every subcommand accepts. */
+struct cli_common {
+	const char *config_path;	/* -c, NULL = default */
+	const char *db_path;		/* --db, NULL = the config's */
+	bool quiet;			/* --quiet */
+	int verbose;			/* -v, repeatable */
+};
+
+/* getopt_long entries for -c/--config, --db, --quiet, -v, -h; ends without the terminator. */
+#define CLI_COMMON_LONGOPTS                                   \
+	{ "config", required_argument, NULL, 'c' },           \
+	{ "db", required_argument, NULL, OPT_DB },            \
+	{ "quiet", no_argument, NULL, OPT_QUIET },            \
+	{ "verbose", no_argument, NULL, 'v' },                \
+	{ "help", no_argument, NULL, 'h' }
+#define CLI_COMMON_SHORTOPTS "c:vh"
+
+/* Entry point of the vraudit program. */
+int cli_main(int argc, char **argv);
+/* Handle a common option; 1 if it was one, 0 if not. */
+int cli_common_option(int opt, const char *arg, struct cli_common *c);
+/* Load the configuration the common options name and apply --db; exit code. */
+int cli_load_config(const struct cli_common *c, struct config **out);
+/* Print "vraudit CMD: message" to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when progress may be shown: stderr is a terminal and not --quiet. */
+bool cli_show_progress(const struct cli_common *c);
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int cmd_scan(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_elements(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * vraudit classify.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+cmd_classify(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "vraudit %s: not available in this version yet\n", argv[0]);
+	return EXIT_USAGE;
+}

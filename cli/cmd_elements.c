@@ -1,0 +1,14 @@
+/*
+ * vraudit elements.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+cmd_elements(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "vraudit %s: not available in this version yet\n", argv[0]);
+	return EXIT_USAGE;
+}

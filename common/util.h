@@ -1,0 +1,65 @@
+/*
+ * Small helpers shared by every module: allocation that aborts on
+ * exhaustion, bounded string copies, MAC addresses, times and durations.
+ */
+#ifndef VRAUDIT_UTIL_H
+#define VRAUDIT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* malloc that aborts the program when memory is exhausted. */
+void *xmalloc(size_t size);
+/* calloc that aborts when memory is exhausted or nmemb * size overflows. */
+void *xcalloc(size_t nmemb, size_t size);
+/* reallocarray that aborts when memory is exhausted or the size overflows. */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+/* strdup that aborts on exhaustion; NULL stays NULL. */
+char *xstrdup(const char *s);
+/* strndup that aborts on exhaustion. */
+char *xstrndup(const char *s, size_t n);
+/* asprintf-like formatting into a new string; aborts on exhaustion. */
+char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copy src into dst of size bytes, always terminated; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t size);
+/* Strip leading and trailing white space in place; returns s. */
+char *str_trim(char *s);
+/* True when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const void *s, size_t len);
+
+#define MAC_LEN 6
+#define MAC_STRLEN 18	/* "aa:bb:cc:dd:ee:ff" and its terminator */
+
+/* Parse aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff. */
+int mac_parse(const char *s, uint8_t mac[MAC_LEN]);
+/* Format as lower-case aa:bb:cc:dd:ee:ff. */
+void mac_format(const uint8_t mac[MAC_LEN], char out[MAC_STRLEN]);
+/* True for group (multicast or broadcast) addresses. */
+bool mac_is_multicast(const uint8_t mac[MAC_LEN]);
+/* True for locally administered addresses. */
+bool mac_is_local(const uint8_t mac[MAC_LEN]);
+/* True for 00:00:00:00:00:00. */
+bool mac_is_zero(const uint8_t mac[MAC_LEN]);
+
+#define TIME_STRLEN 21	/* "2026-11-28T05:43:17Z" and its terminator */
+
+/* Seconds since the epoch, UTC. VRAUDIT_NOW (ISO-8601) overrides it for tests. */
+int64_t time_now(void);
+/* Format seconds since the epoch as ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ". */
+void time_format(int64_t t, char out[TIME_STRLEN]);
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC); -1 when malformed. */
+int time_parse(const char *s, int64_t *t);
+/* Monotonic clock in milliseconds. */
+int64_t clock_ms(void);
+
+/* Parse a duration: a number with unit ms, s, m, h, d or w ("30s", "6h",
+ * "1h30m"); a bare number is seconds. Result in milliseconds; -1 if malformed. */
+int duration_parse(const char *s, int64_t *ms);
+/* Format milliseconds back as the shortest duration text ("6h", "1500ms"). */
+void duration_format(int64_t ms, char *out, size_t size);
+
+#endif

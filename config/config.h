@@ -1,0 +1,101 @@
+/*
+ * Configuration: the INI file of vraudit.conf(5), parsed with inih and
+ * validated in full before anything uses it. Errors read "FILE:LINE: what".
+ * Secrets are read from their files at load time and never printed.
+ */
+#ifndef VRAUDIT_CONFIG_H
+#define VRAUDIT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "net.h"
+
+#define CONFIG_DEFAULT_PATH VRAUDIT_SYSCONFDIR "/vraudit.conf"
+
+/* One address entry of a target: a host, a CIDR block, optionally a port. */
+struct config_address {
+	struct cidr range;	/* a single host is a /32 or /128 */
+	uint16_t port;		/* 0 = the section's port */
+	char *text;		/* as written, owned */
+};
+
+/* A [target NAME] section: what may be probed and how. Owns every pointer. */
+struct config_target {
+	char *name;
+	int line;			/* line of the section header */
+	struct config_address *addresses;
+	size_t n_addresses;
+	uint16_t port;			/* default 161 */
+	int version;			/* 1, 2 (= 2c) or 3 */
+	char *community;		/* secret, v1/v2c */
+	char *community_file;
+	char *user;			/* v3 */
+	char *auth;			/* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
+	char *auth_key;			/* secret */
+	char *auth_key_file;
+	char *priv;			/* v3: DES, AES-128, AES-192, AES-256, or NULL */
+	char *priv_key;			/* secret */
+	char *priv_key_file;
+	char *zone;			/* or NULL */
+};
+
+/* A [capture NAME] section. Owns every pointer. */
+struct config_capture {
+	char *name;
+	int line;
+	char *interface;
+	char *filter;			/* BPF text, "" = all frames */
+	char *zone;			/* or NULL */
+};
+
+/* A [zone NAME] section. Owns every pointer. */
+struct config_zone {
+	char *name;
+	int line;
+	struct cidr *subnets;
+	size_t n_subnets;
+	char **sysname_patterns;	/* fnmatch(3) patterns */
+	size_t n_sysname_patterns;
+};
+
+/* The whole configuration. Owns every pointer. */
+struct config {
+	char *path;			/* file it came from, NULL = built-in defaults */
+	char *db_path;			/* [database] path */
+	char *oui_dir;			/* [registry] oui-dir */
+	char *vendors_path;		/* [registry] vendors */
+	char *policy_dir;		/* [policy] dir */
+	int64_t snmp_interval_ms;	/* [snmp] interval, default 6h */
+	int64_t snmp_timeout_ms;	/* [snmp] timeout, default 1s */
+	int snmp_retries;		/* [snmp] retries, default 1 */
+	int snmp_max_inflight;		/* [snmp] max-inflight, default 1024 */
+	int64_t snmp_max_rows;		/* [snmp] max-rows per target, default 100000 */
+	struct config_target *targets;
+	size_t n_targets;
+	struct config_capture *captures;
+	size_t n_captures;
+	struct config_zone *zones;
+	size_t n_zones;
+	char **policy_packs;		/* [policy] packs */
+	size_t n_policy_packs;
+};
+
+/*
+ * Load and validate a configuration. path NULL: CONFIG_DEFAULT_PATH when it
+ * exists, otherwise built-in defaults. NULL on error with the message
+ * ("FILE:LINE: what is wrong") in err.
+ */
+struct config *config_load(const char *path, char *err, size_t errlen);
+/* The built-in defaults. */
+struct config *config_defaults(void);
+/* Release a configuration; NULL is fine. */
+void config_free(struct config *cfg);
+/* Print the effective configuration as INI, secrets masked. */
+void config_print(const struct config *cfg, FILE *out);
+/* The zone a management address falls in by [zone] subnets, or NULL. */
+const char *config_zone_for_ip(const struct config *cfg, const char *ip);
+
+#endif
