@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install every Debian package vraudit needs to build, test and run.
+# Idempotent: installs only what is missing, and says nothing when all is present.
+set -euo pipefail
+
+packages=(
+	# build
+	meson ninja-build pkg-config gcc clang
+	libpcap-dev libsnmp-dev libsqlite3-dev libinih-dev libsystemd-dev check
+	# run
+	ieee-data sqlite3
+	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting
+	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	sudo=sudo
+else
+	sudo=
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

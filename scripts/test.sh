@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Run the whole test suite: a plain build and an ASan+UBSan build, each with
+# every unit and system test, then the fuzz targets for a bounded time when
+# clang can build them. Ends with one line "N passed, N failed".
+# Usage: scripts/test.sh [meson test arguments, e.g. a suite or test name]
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+bash scripts/install-deps.sh || { echo "test: installing dependencies failed" >&2; exit 3; }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+setup() {
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >"$dir.setup.log" 2>&1
+	else
+		rm -rf "$dir"
+		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1
+	fi || { cat "$dir.setup.log" >&2; return 1; }
+}
+
+status=0
+logs=()
+for variant in plain asan; do
+	dir=build-test-$variant
+	case $variant in
+	plain) opts=() ;;
+	asan) opts=(-Db_sanitize=address,undefined -Db_lundef=false) ;;
+	esac
+	echo "== $variant build" >&2
+	if ! setup "$dir" "${opts[@]}" || ! ninja -C "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
+		cat "$dir.build.log" >&2 2>/dev/null
+		echo "test: the $variant build failed" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	rm -f "$dir/meson-logs/testlog.json"
+	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$jobs" "$@" >&2 || status=1
+	logs+=("$dir/meson-logs/testlog.json")
+done
+
+if [ -x tests/fuzz/run.sh ] && [ $# -eq 0 ]; then
+	echo "== fuzz targets" >&2
+	bash tests/fuzz/run.sh "${VRAUDIT_FUZZ_SECONDS:-20}" >&2 || status=1
+	[ -f build-fuzz/fuzz-results.json ] && logs+=(build-fuzz/fuzz-results.json)
+fi
+
+python3 - "${logs[@]}" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        continue
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line).get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+tail = f", {skipped} skipped" if skipped else ""
+print(f"{passed} passed, {failed} failed{tail}")
+sys.exit(1 if failed else 0)
+PY
+py=$?
+[ $py -ne 0 ] && status=1
+exit $status

@@ -1,0 +1,173 @@
+/*
+ * Unit tests of the command-line dispatch and shared option handling
+ * (cli/cli.c): what a user sees for --help, --version, unknown commands
+ * and commands not available yet, and the exit codes.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+struct run {
+	int rc;
+	char out[8192];
+	char err[8192];
+};
+
+static void
+slurp(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	fflush(f);
+	rewind(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+}
+
+/* Run cli_main with the given words, capturing stdout and stderr. */
+static void
+run_cli(struct run *r, int argc, const char **words)
+{
+	FILE *o = tmpfile(), *e = tmpfile();
+	int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+	char *argv[16];
+
+	ck_assert(argc < 16);
+	for (int i = 0; i < argc; i++)
+		argv[i] = xstrdup(words[i]);
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(o), STDOUT_FILENO);
+	dup2(fileno(e), STDERR_FILENO);
+	r->rc = cli_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	slurp(o, r->out, sizeof(r->out));
+	slurp(e, r->err, sizeof(r->err));
+	fclose(o);
+	fclose(e);
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+}
+
+START_TEST(test_version_prints_name_and_version)
+{
+	struct run r;
+	const char *argv[] = { "vraudit", "--version" };
+
+	run_cli(&r, 2, argv);
+	ck_assert_int_eq(r.rc, EXIT_OK);
+	ck_assert(strncmp(r.out, "vraudit ", 8) == 0);
+	ck_assert(strchr(r.out, '.') != NULL);
+}
+END_TEST
+
+START_TEST(test_help_lists_every_command)
+{
+	static const char *const cmds[] = { "scan", "ingest", "classify",
+		"elements", "report", "verify", "migrate", "check-config" };
+	struct run r;
+	const char *argv[] = { "vraudit", "--help" };
+
+	run_cli(&r, 2, argv);
+	ck_assert_int_eq(r.rc, EXIT_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		ck_assert_msg(strstr(r.out, cmds[i]) != NULL, "help lacks %s", cmds[i]);
+	ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
+START_TEST(test_no_command_is_a_usage_error)
+{
+	struct run r;
+	const char *argv[] = { "vraudit" };
+
+	run_cli(&r, 1, argv);
+	ck_assert_int_eq(r.rc, EXIT_USAGE);
+	ck_assert(strstr(r.err, "usage:") != NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_command_is_named)
+{
+	struct run r;
+	const char *argv[] = { "vraudit", "sacn" };
+
+	run_cli(&r, 2, argv);
+	ck_assert_int_eq(r.rc, EXIT_USAGE);
+	ck_assert(strstr(r.err, "unknown command 'sacn'") != NULL);
+}
+END_TEST
+
+START_TEST(test_common_options_are_recognised)
+{
+	struct cli_common c = { 0 };
+
+	ck_assert_int_eq(cli_common_option('c', "/etc/x.conf", &c), 1);
+	ck_assert_int_eq(cli_common_option(OPT_DB, "/tmp/x.db", &c), 1);
+	ck_assert_int_eq(cli_common_option(OPT_QUIET, NULL, &c), 1);
+	ck_assert_int_eq(cli_common_option('x', NULL, &c), 0);
+	ck_assert_str_eq(c.config_path, "/etc/x.conf");
+	ck_assert_str_eq(c.db_path, "/tmp/x.db");
+	ck_assert(c.quiet);
+	ck_assert(!cli_show_progress(&c));
+}
+END_TEST
+
+START_TEST(test_usage_error_names_the_command)
+{
+	struct run r;
+	FILE *e = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	int rc;
+
+	fflush(stderr);
+	dup2(fileno(e), STDERR_FILENO);
+	rc = cli_usage_error("elements", "unknown risk '%s'", "severe");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	slurp(e, r.err, sizeof(r.err));
+	fclose(e);
+	ck_assert_int_eq(rc, EXIT_USAGE);
+	ck_assert_str_eq(r.err, "vraudit elements: unknown risk 'severe'\n");
+}
+END_TEST
+
+static Suite *
+cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("dispatch");
+
+	tcase_add_test(tc, test_version_prints_name_and_version);
+	tcase_add_test(tc, test_help_lists_every_command);
+	tcase_add_test(tc, test_no_command_is_a_usage_error);
+	tcase_add_test(tc, test_unknown_command_is_named);
+	tcase_add_test(tc, test_common_options_are_recognised);
+	tcase_add_test(tc, test_usage_error_names_the_command);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cli_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

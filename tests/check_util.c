@@ -1,0 +1,212 @@
+/*
+ * Unit tests of common/util.c: MAC addresses, times, durations, UTF-8,
+ * bounded copies.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const struct {
+	const char *in;
+	int rc;
+	const char *out;
+} mac_cases[] = {
+	{ "00:25:9e:01:02:03", 0, "00:25:9e:01:02:03" },
+	{ "00:25:9E:01:02:03", 0, "00:25:9e:01:02:03" },
+	{ "00-25-9E-01-02-03", 0, "00:25:9e:01:02:03" },
+	{ "0025.9e01.0203", 0, "00:25:9e:01:02:03" },
+	{ "00259e010203", 0, "00:25:9e:01:02:03" },
+	{ "00:25:9e:01:02", -1, NULL },		/* five octets */
+	{ "00:25:9e:01:02:03:04", -1, NULL },	/* seven octets */
+	{ "00:25-9e:01:02:03", -1, NULL },	/* mixed separators */
+	{ "0g:25:9e:01:02:03", -1, NULL },	/* not hex */
+	{ "", -1, NULL },
+	{ "00259e01020", -1, NULL },
+	{ "0025.9e01-0203", -1, NULL },
+};
+
+START_TEST(test_mac_parse_accepts_common_notations_and_rejects_others)
+{
+	uint8_t mac[MAC_LEN];
+	char text[MAC_STRLEN];
+
+	int rc = mac_parse(mac_cases[_i].in, mac);
+	ck_assert_msg(rc == mac_cases[_i].rc, "mac_parse(\"%s\") = %d",
+	    mac_cases[_i].in, rc);
+	if (rc == 0) {
+		mac_format(mac, text);
+		ck_assert_str_eq(text, mac_cases[_i].out);
+	}
+}
+END_TEST
+
+START_TEST(test_mac_flags)
+{
+	uint8_t m[MAC_LEN];
+
+	ck_assert_int_eq(mac_parse("01:80:c2:00:00:0e", m), 0);
+	ck_assert(mac_is_multicast(m));
+	ck_assert_int_eq(mac_parse("02:00:00:00:00:01", m), 0);
+	ck_assert(mac_is_local(m));
+	ck_assert(!mac_is_multicast(m));
+	ck_assert_int_eq(mac_parse("00:25:9e:00:00:01", m), 0);
+	ck_assert(!mac_is_local(m) && !mac_is_multicast(m) && !mac_is_zero(m));
+	ck_assert_int_eq(mac_parse("00:00:00:00:00:00", m), 0);
+	ck_assert(mac_is_zero(m));
+}
+END_TEST
+
+START_TEST(test_time_round_trips_and_rejects_bad_dates)
+{
+	int64_t t;
+	char buf[TIME_STRLEN];
+
+	ck_assert_int_eq(time_parse("2026-11-28T05:43:17Z", &t), 0);
+	time_format(t, buf);
+	ck_assert_str_eq(buf, "2026-11-28T05:43:17Z");
+	ck_assert_int_eq(time_parse("2023-12-31", &t), 0);
+	time_format(t, buf);
+	ck_assert_str_eq(buf, "2023-12-31T00:00:00Z");
+	ck_assert_int_eq(time_parse("2024-02-29", &t), 0);
+	ck_assert_int_eq(time_parse("2023-02-29", &t), -1);
+	ck_assert_int_eq(time_parse("2023-13-01", &t), -1);
+	ck_assert_int_eq(time_parse("2023-04-31", &t), -1);
+	ck_assert_int_eq(time_parse("2023-1-01", &t), -1);
+	ck_assert_int_eq(time_parse("2023-01-01T25:00:00Z", &t), -1);
+	ck_assert_int_eq(time_parse("2023-01-01 00:00:00", &t), -1);
+	ck_assert_int_eq(time_parse("", &t), -1);
+}
+END_TEST
+
+START_TEST(test_time_now_honours_pinned_clock)
+{
+	char buf[TIME_STRLEN];
+
+	setenv("VRAUDIT_NOW", "2025-01-01T00:00:00Z", 1);
+	time_format(time_now(), buf);
+	ck_assert_str_eq(buf, "2025-01-01T00:00:00Z");
+	unsetenv("VRAUDIT_NOW");
+	ck_assert(time_now() > 1700000000);
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	int rc;
+	int64_t ms;
+} dur_cases[] = {
+	{ "30s", 0, 30000 },
+	{ "6h", 0, 6 * 3600000LL },
+	{ "1h30m", 0, 5400000 },
+	{ "500ms", 0, 500 },
+	{ "2d", 0, 2 * 86400000LL },
+	{ "1w", 0, 604800000 },
+	{ "45", 0, 45000 },
+	{ " 10s ", 0, 10000 },
+	{ "", -1, 0 },
+	{ "s", -1, 0 },
+	{ "10x", -1, 0 },
+	{ "-5s", -1, 0 },
+	{ "1.5h", -1, 0 },
+	{ "10 s", -1, 0 },
+	{ "99999999999999999999s", -1, 0 },
+	{ "5h 3", -1, 0 },
+};
+
+START_TEST(test_duration_parse_units_and_garbage)
+{
+	int64_t ms = -7;
+	int rc = duration_parse(dur_cases[_i].in, &ms);
+
+	ck_assert_msg(rc == dur_cases[_i].rc, "duration_parse(\"%s\") = %d",
+	    dur_cases[_i].in, rc);
+	if (rc == 0)
+		ck_assert_int_eq(ms, dur_cases[_i].ms);
+}
+END_TEST
+
+START_TEST(test_duration_format_shortest_unit)
+{
+	char buf[32];
+
+	duration_format(6 * 3600000LL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "6h");
+	duration_format(1500, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1500ms");
+	duration_format(90000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "90s");
+	duration_format(0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0ms");
+}
+END_TEST
+
+START_TEST(test_utf8_validation)
+{
+	ck_assert(utf8_valid("plain ascii", 11));
+	ck_assert(utf8_valid("Gr\xc3\xbc\xc3\x9f" "e", 7));
+	ck_assert(utf8_valid("\xe4\xb8\xad\xe5\x85\xb4", 6)); /* 中兴 */
+	ck_assert(utf8_valid("\xf0\x9f\x93\xa1", 4));
+	ck_assert(!utf8_valid("\xff", 1));
+	ck_assert(!utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
+	ck_assert(!utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	ck_assert(!utf8_valid("\xe4\xb8", 2));		/* truncated */
+	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	ck_assert(utf8_valid("", 0));
+}
+END_TEST
+
+START_TEST(test_str_copy_truncates_and_terminates)
+{
+	char buf[4];
+
+	ck_assert_uint_eq(str_copy(buf, "abcdef", sizeof(buf)), 6);
+	ck_assert_str_eq(buf, "abc");
+	ck_assert_uint_eq(str_copy(buf, "ab", sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "ab");
+}
+END_TEST
+
+START_TEST(test_str_trim)
+{
+	char a[] = "  x y \t\n", b[] = "", c[] = "   ";
+
+	ck_assert_str_eq(str_trim(a), "x y");
+	ck_assert_str_eq(str_trim(b), "");
+	ck_assert_str_eq(str_trim(c), "");
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_mac_parse_accepts_common_notations_and_rejects_others,
+	    0, (int)ARRAY_SIZE(mac_cases));
+	tcase_add_test(tc, test_mac_flags);
+	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
+	tcase_add_test(tc, test_time_now_honours_pinned_clock);
+	tcase_add_loop_test(tc, test_duration_parse_units_and_garbage, 0,
+	    (int)ARRAY_SIZE(dur_cases));
+	tcase_add_test(tc, test_duration_format_shortest_unit);
+	tcase_add_test(tc, test_utf8_validation);
+	tcase_add_test(tc, test_str_copy_truncates_and_terminates);
+	tcase_add_test(tc, test_str_trim);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
