@@ -1,0 +1,43 @@
+/*
+ * The capture hot path's memory: every source MAC seen, in a fixed-size
+ * open-addressing table, so that only what is new (a new MAC, a new IPv4
+ * address for a MAC, new protocol content) or a periodic last-seen update
+ * reaches the store. Memory is bounded: when the table is full, the entry
+ * seen longest ago among a few probed is evicted.
+ */
+#ifndef VRAUDIT_MACTABLE_H
+#define VRAUDIT_MACTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mactable;
+
+/* What mactable_touch found. */
+enum mactable_news {
+	MAC_KNOWN = 0,		/* seen before, nothing to tell the store */
+	MAC_NEW = 1,		/* first sighting (or first since eviction) */
+	MAC_REFRESH = 2,	/* known, and its last-seen time is due for an update */
+};
+
+/* A table for at most max_entries MACs, refreshing last-seen every refresh_s seconds. */
+struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
+/* Release the table. */
+void mactable_free(struct mactable *t);
+/* Record that mac was seen at `now` (seconds); says whether the store must hear of it. */
+enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now);
+/* Remember that mac used IPv4 address ip (network order); true when it is new for it. */
+bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
+/* Remember a digest of protocol content mac sent (LLDP, CDP, DHCP); true when it changed. */
+bool mactable_note_content(struct mactable *t, const uint8_t mac[6], uint32_t digest);
+/* Number of MACs held. */
+size_t mactable_count(const struct mactable *t);
+/* Number of MACs evicted to stay within the bound. */
+uint64_t mactable_evictions(const struct mactable *t);
+/* Bytes of memory the table holds. */
+size_t mactable_bytes(const struct mactable *t);
+/* 32-bit FNV-1a digest of len bytes, for mactable_note_content. */
+uint32_t mactable_digest(const void *p, size_t len, uint32_t seed);
+
+#endif
