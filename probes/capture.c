@@ -1,0 +1,254 @@
+/*
+ * libpcap handles for live interfaces and capture files. Live handles use
+ * pcap_create with a large ring and a snap length that keeps jumbo frames
+ * whole, are non-blocking, and are read with a bounded pcap_dispatch.
+ * pcap_stats counters are cumulative; this module reports deltas.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "util.h"
+
+struct capture {
+	pcap_t *p;
+	char *name;
+	bool live;
+	FILE *file;		/* the savefile's stream, for progress */
+	uint64_t size;		/* file size in bytes */
+	char error[PCAP_ERRBUF_SIZE + 256];
+	uint64_t frames, bytes;
+	uint64_t frames_told, bytes_told;
+	unsigned last_drop, last_ifdrop;
+	capture_frame_fn fn;
+	void *ctx;
+};
+
+static int
+set_filter(struct capture *c, const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (filter == NULL || *filter == '\0')
+		return 0;
+	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "%s: filter '%s': %s", c->name, filter,
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	if (pcap_setfilter(c->p, &prog) < 0) {
+		snprintf(err, errlen, "%s: filter '%s': %s", c->name, filter,
+		    pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int
+check_linktype(struct capture *c, char *err, size_t errlen)
+{
+	int dlt = pcap_datalink(c->p);
+
+	if (dlt == DLT_EN10MB)
+		return 0;
+	snprintf(err, errlen, "%s: link type %s (%s) is not Ethernet",
+	    c->name, pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?",
+	    pcap_datalink_val_to_description(dlt) ? pcap_datalink_val_to_description(dlt) : "unknown");
+	return -1;
+}
+
+struct capture *
+capture_open_live(const char *iface, const char *filter, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->name = xstrdup(iface);
+	c->live = true;
+	c->p = pcap_create(iface, ebuf);
+	if (c->p == NULL) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		goto fail;
+	}
+	if (pcap_set_snaplen(c->p, CAPTURE_SNAPLEN) != 0 ||
+	    pcap_set_promisc(c->p, 1) != 0 ||
+	    pcap_set_timeout(c->p, CAPTURE_TIMEOUT_MS) != 0 ||
+	    pcap_set_buffer_size(c->p, (int)CAPTURE_BUFFER) != 0) {
+		snprintf(err, errlen, "%s: cannot set capture parameters", iface);
+		goto fail;
+	}
+	rc = pcap_activate(c->p);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s%s%s", iface, pcap_statustostr(rc),
+		    rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE ||
+			rc == PCAP_ERROR_PERM_DENIED ? ": " : "",
+		    rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE ||
+			rc == PCAP_ERROR_PERM_DENIED ? pcap_geterr(c->p) : "");
+		goto fail;
+	}
+	if (rc > 0)
+		log_warnx("capture", "%s: %s: %s", iface, pcap_statustostr(rc),
+		    pcap_geterr(c->p));
+	if (check_linktype(c, err, errlen) < 0 || set_filter(c, filter, err, errlen) < 0)
+		goto fail;
+	if (pcap_setnonblock(c->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		goto fail;
+	}
+	if (pcap_get_selectable_fd(c->p) < 0) {
+		snprintf(err, errlen, "%s: no selectable file descriptor", iface);
+		goto fail;
+	}
+	return c;
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+struct capture *
+capture_open_file(const char *path, const char *filter, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = xcalloc(1, sizeof(*c));
+	struct stat st;
+	FILE *f;
+
+	c->name = xstrdup(path);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fileno(f), &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		goto fail;
+	}
+	c->size = (uint64_t)st.st_size;
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		fclose(f);
+		goto fail;
+	}
+	/* pcap_fopen_offline takes the stream and closes it with the handle. */
+	c->p = pcap_fopen_offline(f, ebuf);
+	if (c->p == NULL) {
+		snprintf(err, errlen, "%s: not a capture file (%s)", path, ebuf);
+		fclose(f);
+		goto fail;
+	}
+	c->file = f;
+	if (check_linktype(c, err, errlen) < 0 || set_filter(c, filter, err, errlen) < 0)
+		goto fail;
+	return c;
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return c->live ? pcap_get_selectable_fd(c->p) : -1;
+}
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	size_t caplen = h->caplen;
+
+	/* A corrupt file can claim more captured than wire bytes; trust caplen only. */
+	c->frames++;
+	c->bytes += caplen;
+	c->fn(c->ctx, bytes, caplen, h->len, (int64_t)h->ts.tv_sec);
+}
+
+int
+capture_dispatch(struct capture *c, int max, capture_frame_fn fn, void *ctx)
+{
+	int n;
+
+	c->fn = fn;
+	c->ctx = ctx;
+	n = pcap_dispatch(c->p, max, on_packet, (u_char *)c);
+	if (n == PCAP_ERROR) {
+		snprintf(c->error, sizeof(c->error), "%s: %s", c->name, pcap_geterr(c->p));
+		return CAPTURE_ERROR;
+	}
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	if (n == 0 && !c->live)
+		return CAPTURE_EOF;
+	return n;
+}
+
+int
+capture_stats(struct capture *c, struct capture_stats *delta)
+{
+	struct pcap_stat ps;
+
+	delta->frames = c->frames - c->frames_told;
+	delta->bytes = c->bytes - c->bytes_told;
+	c->frames_told = c->frames;
+	c->bytes_told = c->bytes;
+	delta->dropped = delta->ifdropped = 0;
+	if (!c->live)
+		return 0;
+	if (pcap_stats(c->p, &ps) < 0) {
+		snprintf(c->error, sizeof(c->error), "%s: %s", c->name, pcap_geterr(c->p));
+		return -1;
+	}
+	/* Counters are cumulative 32-bit values that may wrap. */
+	delta->dropped = (unsigned)(ps.ps_drop - c->last_drop);
+	delta->ifdropped = (unsigned)(ps.ps_ifdrop - c->last_ifdrop);
+	c->last_drop = ps.ps_drop;
+	c->last_ifdrop = ps.ps_ifdrop;
+	return 0;
+}
+
+const char *
+capture_error(const struct capture *c)
+{
+	return c->error;
+}
+
+const char *
+capture_name(const struct capture *c)
+{
+	return c->name;
+}
+
+int
+capture_progress(const struct capture *c, uint64_t *done, uint64_t *total)
+{
+	long pos;
+
+	if (c->live || c->file == NULL)
+		return -1;
+	pos = ftell(c->file);
+	*done = pos < 0 ? 0 : (uint64_t)pos;
+	*total = c->size;
+	return 0;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	if (c->p != NULL)
+		pcap_close(c->p);
+	free(c->name);
+	free(c);
+}
