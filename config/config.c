@@ -274,7 +274,8 @@ read_secret(struct parser *p, const char *path, size_t min, char **out)
 	char *nl;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang the load; S_ISREG refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		kerr(p, "%s: %s", path, strerror(errno));
 		return -1;
@@ -1198,7 +1199,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 			goto out;
 		}
 		/* inih 55 leaves inline comments in continuation lines. */
-		*(char *)(uintptr_t)ini_find(v, NULL) = '\0';
+		v[ini_find(v, NULL) - v] = '\0';
 		str_trim(v);
 		p->pending_comma = 0;
 	} else {

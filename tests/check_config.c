@@ -61,6 +61,9 @@ setup(void)
 	write_file("secrets/world", "public\n", 0644);
 	write_file("secrets/empty", "", 0600);
 	write_file("secrets/blank", "   \n", 0600);
+	secrets = xprintf("%s/secrets/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(secrets, 0600), 0);
+	free(secrets);
 }
 
 static int
@@ -296,6 +299,10 @@ static const struct {
 	    "secret is its first line)" },
 	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets\n",
 	    "3: [target t] community-file: @/secrets is not a regular file" },
+	/* A FIFO is refused, not waited on. */
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/fifo\n",
+	    "3: [target t] community-file: @/secrets/fifo is not a regular "
+	    "file" },
 	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
 	  "auth = MD5\nauth-key-file = secrets/short\n",
 	    "6: [target t] auth-key-file: @/secrets/short: key has 5 "
