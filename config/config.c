@@ -677,6 +677,7 @@ static const struct key_def target_keys[] = {
 	[TK_ZONE] = { "zone", false, target_zone },
 	{ NULL, false, NULL },
 };
+_Static_assert(ARRAY_SIZE(target_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
 static int
 missing(struct parser *p, const char *key, const char *expected)
@@ -885,7 +886,7 @@ zone_finish(struct parser *p)
 				    &z->subnets[i], sizeof(z->subnets[i])) != 0)
 					continue;
 				cidr_format(&z->subnets[i], text, sizeof(text));
-				kerr_at(p, p->key_lines[0], "subnets",
+				kerr_at(p, p->key_lines[0 /* subnets */], "subnets",
 				    "%s is already in [zone %s] (line %d)", text,
 				    cfg->zones[j].name, cfg->zones[j].line);
 				return -1;
