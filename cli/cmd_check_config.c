@@ -14,12 +14,16 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: vraudit check-config [-c CONF] [--db PATH]\n"
 	    "\n"
-	    "Validate the configuration and print its effective values, defaults\n"
+	    "Validate the configuration and print its effective values, "
+	    "defaults\n"
 	    "included and secrets masked. Exit 0 when valid, 2 when not.\n"
 	    "\n"
-	    "  -c, --config CONF  configuration file (default: the installed one\n"
-	    "                     when it exists, otherwise built-in defaults)\n"
-	    "      --db PATH      database path overriding the configuration's\n"
+	    "  -c, --config CONF  configuration file (default: the installed "
+	    "one\n"
+	    "                     when it exists, otherwise built-in "
+	    "defaults)\n"
+	    "      --db PATH      database path overriding the "
+	    "configuration's\n"
 	    "  -h, --help         this help\n");
 }
 
@@ -27,15 +31,15 @@ int
 cmd_check_config(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct cli_common common = { 0 };
+	struct cli_common common = {0};
 	struct config *cfg;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -46,8 +50,8 @@ cmd_check_config(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
+		return cli_usage_error(
+		    argv[0], "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
 	config_print(cfg, stdout);

@@ -31,8 +31,8 @@
 
 #include "util.h"
 
-#define NAME_MAX_LEN 48		/* section names; inih keeps 49 bytes */
-#define MAX_BLOCK_BITS 24	/* largest block a target may sweep: 2^24 */
+#define NAME_MAX_LEN 48   /* section names; inih keeps 49 bytes */
+#define MAX_BLOCK_BITS 24 /* largest block a target may sweep: 2^24 */
 #define POLICY_DEFAULT_DIR VRAUDIT_DATADIR "/policies"
 
 enum section_kind {
@@ -71,10 +71,10 @@ struct seen_section {
 };
 
 struct parser {
-	const char *file;	/* as given, for messages */
-	char *dir;		/* absolute directory of file, for relative paths */
+	const char *file; /* as given, for messages */
+	char *dir;        /* absolute directory of file, for relative paths */
 	FILE *fp;
-	char *buf;		/* getline buffer, owned */
+	char *buf; /* getline buffer, owned */
 	size_t bufsize;
 	int lineno;
 	bool failed;
@@ -82,23 +82,22 @@ struct parser {
 	size_t errlen;
 	struct config *cfg;
 
-	bool after_key;		/* inih's prev_name: a key since the header */
-	bool continuation;	/* the current line continues the last key */
-	int pending_comma;	/* line of a list ending in ',', 0 = none */
+	bool after_key;    /* inih's prev_name: a key since the header */
+	bool continuation; /* the current line continues the last key */
+	int pending_comma; /* line of a list ending in ',', 0 = none */
 
-	const struct section_def *sec;	/* NULL before the first header */
-	char *label;		/* "target core", owned */
+	const struct section_def *sec; /* NULL before the first header */
+	char *label;                   /* "target core", owned */
 	int sec_line;
-	const struct key_def *key;	/* key being handled */
-	int key_lines[KEYS_MAX];	/* line each key was given on, 0 = not */
-	int last_key;		/* index of the last key, -1 = none */
+	const struct key_def *key; /* key being handled */
+	int key_lines[KEYS_MAX];   /* line each key was given on, 0 = not */
+	int last_key;              /* index of the last key, -1 = none */
 
-	struct seen_section *seen;	/* owned */
+	struct seen_section *seen; /* owned */
 	size_t n_seen;
 };
 
-static void
-perr(struct parser *p, int line, const char *fmt, ...)
+static void perr(struct parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Record the first error: "FILE:LINE: message". */
@@ -120,9 +119,8 @@ perr(struct parser *p, int line, const char *fmt, ...)
 }
 
 /* Error about key k of the current section, at line. */
-static void
-kerr_at(struct parser *p, int line, const char *k, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void kerr_at(struct parser *p, int line, const char *k, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static void
 kerr_at(struct parser *p, int line, const char *k, const char *fmt, ...)
@@ -167,8 +165,8 @@ bad:
 }
 
 static int
-parse_duration(struct parser *p, const char *v, int64_t min, int64_t max,
-    int64_t *out)
+parse_duration(
+    struct parser *p, const char *v, int64_t min, int64_t max, int64_t *out)
 {
 	char lo[32], hi[32];
 	int64_t ms;
@@ -176,12 +174,15 @@ parse_duration(struct parser *p, const char *v, int64_t min, int64_t max,
 	duration_format(min, lo, sizeof(lo));
 	duration_format(max, hi, sizeof(hi));
 	if (duration_parse(v, &ms) < 0) {
-		kerr(p, "\"%s\" is not a duration (expected a number with unit "
-		    "ms, s, m, h, d or w, such as 30s, 6h or 1h30m)", v);
+		kerr(p,
+		    "\"%s\" is not a duration (expected a number with unit "
+		    "ms, s, m, h, d or w, such as 30s, 6h or 1h30m)",
+		    v);
 		return -1;
 	}
 	if (ms < min || ms > max) {
-		kerr(p, "\"%s\" is out of range (expected %s to %s)", v, lo, hi);
+		kerr(
+		    p, "\"%s\" is out of range (expected %s to %s)", v, lo, hi);
 		return -1;
 	}
 	*out = ms;
@@ -208,8 +209,8 @@ pack_name_valid(const char *s)
 	if (*s == '\0' || strlen(s) > NAME_MAX_LEN)
 		return false;
 	for (; *s != '\0'; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '-')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '-')
 			return false;
 	return true;
 }
@@ -242,8 +243,10 @@ static int
 set_zone_name(struct parser *p, const char *v, char **field)
 {
 	if (*v != '\0' && !name_valid(v)) {
-		kerr(p, "\"%s\" is not a zone name (expected letters, digits, "
-		    "'.', '_' or '-', at most %d characters)", v, NAME_MAX_LEN);
+		kerr(p,
+		    "\"%s\" is not a zone name (expected letters, digits, "
+		    "'.', '_' or '-', at most %d characters)",
+		    v, NAME_MAX_LEN);
 		return -1;
 	}
 	set_optional(v, field);
@@ -380,8 +383,8 @@ registry_vendors(struct parser *p, const char *v)
 static int
 snmp_interval(struct parser *p, const char *v)
 {
-	return parse_duration(p, v, 1000, INT64_C(365) * 86400000,
-	    &p->cfg->snmp_interval_ms);
+	return parse_duration(
+	    p, v, 1000, INT64_C(365) * 86400000, &p->cfg->snmp_interval_ms);
 }
 
 static int
@@ -429,8 +432,10 @@ policy_pack(struct parser *p, const char *v)
 	struct config *cfg = p->cfg;
 
 	if (!pack_name_valid(v)) {
-		kerr(p, "\"%s\" is not a policy pack name (expected lower-case "
-		    "letters, digits and '-', such as uk-dvd-2022)", v);
+		kerr(p,
+		    "\"%s\" is not a policy pack name (expected lower-case "
+		    "letters, digits and '-', such as uk-dvd-2022)",
+		    v);
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->n_policy_packs; i++)
@@ -484,7 +489,7 @@ target_address(struct parser *p, const char *v)
 		if (close[1] == ':')
 			port = close + 2;
 	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-		hlen = (size_t)(colon - v);	/* one colon: IPv4 with a port */
+		hlen = (size_t)(colon - v); /* one colon: IPv4 with a port */
 		port = colon + 1;
 	} else
 		hlen = strlen(v);
@@ -506,28 +511,33 @@ target_address(struct parser *p, const char *v)
 		errno = 0;
 		n = isdigit((unsigned char)*port) ? strtoul(port, &end, 10) : 0;
 		if (n < 1 || n > 65535 || errno != 0 || *end != '\0') {
-			kerr(p, "\"%s\": port \"%s\" is not a number from 1 to "
-			    "65535", host, port);
+			kerr(p,
+			    "\"%s\": port \"%s\" is not a number from 1 to "
+			    "65535",
+			    host, port);
 			return -1;
 		}
 		a.port = (uint16_t)n;
 	}
 	if ((a.range.family == AF_INET ? 32U : 128U) - a.range.prefix >
 	    MAX_BLOCK_BITS) {
-		kerr(p, "\"%s\" is too large to sweep (at most 2^%d addresses: "
-		    "/%d for IPv4, /%d for IPv6)", host, MAX_BLOCK_BITS,
-		    32 - MAX_BLOCK_BITS, 128 - MAX_BLOCK_BITS);
+		kerr(p,
+		    "\"%s\" is too large to sweep (at most 2^%d addresses: "
+		    "/%d for IPv4, /%d for IPv6)",
+		    host, MAX_BLOCK_BITS, 32 - MAX_BLOCK_BITS,
+		    128 - MAX_BLOCK_BITS);
 		return -1;
 	}
 	for (size_t i = 0; i < t->n_addresses; i++)
-		if (memcmp(&t->addresses[i].range, &a.range,
-		    sizeof(a.range)) == 0 && t->addresses[i].port == a.port) {
+		if (memcmp(&t->addresses[i].range, &a.range, sizeof(a.range)) ==
+			0 &&
+		    t->addresses[i].port == a.port) {
 			kerr(p, "\"%s\" is listed twice", t->addresses[i].text);
 			return -1;
 		}
 	a.text = xstrdup(text);
-	t->addresses = xreallocarray(t->addresses, t->n_addresses + 1,
-	    sizeof(*t->addresses));
+	t->addresses = xreallocarray(
+	    t->addresses, t->n_addresses + 1, sizeof(*t->addresses));
 	t->addresses[t->n_addresses++] = a;
 	return 0;
 }
@@ -555,7 +565,8 @@ target_version(struct parser *p, const char *v)
 	else if (strcmp(v, "3") == 0)
 		t->version = 3;
 	else {
-		kerr(p, "\"%s\" is not an SNMP version (expected 1, 2c or 3)", v);
+		kerr(p, "\"%s\" is not an SNMP version (expected 1, 2c or 3)",
+		    v);
 		return -1;
 	}
 	return 0;
@@ -606,8 +617,8 @@ set_enum(struct parser *p, const char *v, const char *const *names,
 static int
 target_auth(struct parser *p, const char *v)
 {
-	static const char *const names[] = { "MD5", "SHA", "SHA-224",
-		"SHA-256", "SHA-384", "SHA-512", NULL };
+	static const char *const names[] = {
+	    "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512", NULL};
 
 	return set_enum(p, v, names,
 	    "MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512",
@@ -619,15 +630,15 @@ target_auth_key_file(struct parser *p, const char *v)
 {
 	struct config_target *t = cur_target(p);
 
-	return set_secret(p, v, CONFIG_V3_KEY_MIN, &t->auth_key_file,
-	    &t->auth_key);
+	return set_secret(
+	    p, v, CONFIG_V3_KEY_MIN, &t->auth_key_file, &t->auth_key);
 }
 
 static int
 target_priv(struct parser *p, const char *v)
 {
-	static const char *const names[] = { "DES", "AES-128", "AES-192",
-		"AES-256", NULL };
+	static const char *const names[] = {
+	    "DES", "AES-128", "AES-192", "AES-256", NULL};
 
 	/* net-snmp and snmpd.conf spell AES-128 "AES". */
 	if (strcasecmp(v, "AES") == 0)
@@ -641,8 +652,8 @@ target_priv_key_file(struct parser *p, const char *v)
 {
 	struct config_target *t = cur_target(p);
 
-	return set_secret(p, v, CONFIG_V3_KEY_MIN, &t->priv_key_file,
-	    &t->priv_key);
+	return set_secret(
+	    p, v, CONFIG_V3_KEY_MIN, &t->priv_key_file, &t->priv_key);
 }
 
 static int
@@ -665,17 +676,17 @@ enum {
 };
 
 static const struct key_def target_keys[] = {
-	[TK_ADDRESSES] = { "addresses", true, target_address },
-	[TK_PORT] = { "port", false, target_port },
-	[TK_VERSION] = { "version", false, target_version },
-	[TK_COMMUNITY_FILE] = { "community-file", false, target_community_file },
-	[TK_USER] = { "user", false, target_user },
-	[TK_AUTH] = { "auth", false, target_auth },
-	[TK_AUTH_KEY_FILE] = { "auth-key-file", false, target_auth_key_file },
-	[TK_PRIV] = { "priv", false, target_priv },
-	[TK_PRIV_KEY_FILE] = { "priv-key-file", false, target_priv_key_file },
-	[TK_ZONE] = { "zone", false, target_zone },
-	{ NULL, false, NULL },
+    [TK_ADDRESSES] = {"addresses", true, target_address},
+    [TK_PORT] = {"port", false, target_port},
+    [TK_VERSION] = {"version", false, target_version},
+    [TK_COMMUNITY_FILE] = {"community-file", false, target_community_file},
+    [TK_USER] = {"user", false, target_user},
+    [TK_AUTH] = {"auth", false, target_auth},
+    [TK_AUTH_KEY_FILE] = {"auth-key-file", false, target_auth_key_file},
+    [TK_PRIV] = {"priv", false, target_priv},
+    [TK_PRIV_KEY_FILE] = {"priv-key-file", false, target_priv_key_file},
+    [TK_ZONE] = {"zone", false, target_zone},
+    {NULL, false, NULL},
 };
 _Static_assert(ARRAY_SIZE(target_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
@@ -693,8 +704,9 @@ not_for_version(struct parser *p, int k, const char *versions)
 		return 0;
 	kerr_at(p, p->key_lines[k], target_keys[k].name,
 	    "only applies to SNMP version %s (this target uses %s)", versions,
-	    cur_target(p)->version == 3 ? "3" :
-	    cur_target(p)->version == 1 ? "1" : "2c");
+	    cur_target(p)->version == 3   ? "3"
+	    : cur_target(p)->version == 1 ? "1"
+					  : "2c");
 	return -1;
 }
 
@@ -720,7 +732,8 @@ target_finish(struct parser *p)
 			return -1;
 		if (t->community_file == NULL)
 			return missing(p, "community-file",
-			    "a file holding the community, for version 1 or 2c");
+			    "a file holding the community, for version 1 or "
+			    "2c");
 		return 0;
 	}
 	if (not_for_version(p, TK_COMMUNITY_FILE, "1 or 2c") < 0)
@@ -770,8 +783,10 @@ capture_interface(struct parser *p, const char *v)
 	/* IFNAMSIZ is 16 with the terminator. */
 	if (*v == '\0' || strlen(v) > 15 || strchr(v, '/') != NULL ||
 	    strpbrk(v, " \t") != NULL) {
-		kerr(p, "\"%s\" is not an interface name (expected 1 to 15 "
-		    "characters without '/' or spaces, such as eth1)", v);
+		kerr(p,
+		    "\"%s\" is not an interface name (expected 1 to 15 "
+		    "characters without '/' or spaces, such as eth1)",
+		    v);
 		return -1;
 	}
 	free(c->interface);
@@ -816,7 +831,8 @@ static int
 capture_finish(struct parser *p)
 {
 	if (cur_capture(p)->interface == NULL)
-		return missing(p, "interface", "a network interface, such as eth1");
+		return missing(
+		    p, "interface", "a network interface, such as eth1");
 	return 0;
 }
 
@@ -846,8 +862,8 @@ zone_subnet(struct parser *p, const char *v)
 			kerr(p, "\"%s\" is listed twice", v);
 			return -1;
 		}
-	z->subnets = xreallocarray(z->subnets, z->n_subnets + 1,
-	    sizeof(*z->subnets));
+	z->subnets =
+	    xreallocarray(z->subnets, z->n_subnets + 1, sizeof(*z->subnets));
 	z->subnets[z->n_subnets++] = c;
 	return 0;
 }
@@ -864,9 +880,9 @@ zone_sysname(struct parser *p, const char *v)
 }
 
 static const struct key_def zone_keys[] = {
-	{ "subnets", true, zone_subnet },
-	{ "sysname", true, zone_sysname },
-	{ NULL, false, NULL },
+    {"subnets", true, zone_subnet},
+    {"sysname", true, zone_sysname},
+    {NULL, false, NULL},
 };
 
 /* The same subnet in two zones would make the zone of an address depend on
@@ -883,61 +899,65 @@ zone_finish(struct parser *p)
 				char text[IP_STRLEN + 8];
 
 				if (memcmp(&cfg->zones[j].subnets[k],
-				    &z->subnets[i], sizeof(z->subnets[i])) != 0)
+					&z->subnets[i],
+					sizeof(z->subnets[i])) != 0)
 					continue;
 				cidr_format(&z->subnets[i], text, sizeof(text));
-				kerr_at(p, p->key_lines[0 /* subnets */], "subnets",
-				    "%s is already in [zone %s] (line %d)", text,
-				    cfg->zones[j].name, cfg->zones[j].line);
+				kerr_at(p, p->key_lines[0 /* subnets */],
+				    "subnets",
+				    "%s is already in [zone %s] (line %d)",
+				    text, cfg->zones[j].name,
+				    cfg->zones[j].line);
 				return -1;
 			}
 	return 0;
 }
 
 static const struct key_def database_keys[] = {
-	{ "path", false, db_path },
-	{ NULL, false, NULL },
+    {"path", false, db_path},
+    {NULL, false, NULL},
 };
 
 static const struct key_def registry_keys[] = {
-	{ "oui-dir", false, registry_oui_dir },
-	{ "vendors", false, registry_vendors },
-	{ NULL, false, NULL },
+    {"oui-dir", false, registry_oui_dir},
+    {"vendors", false, registry_vendors},
+    {NULL, false, NULL},
 };
 
 static const struct key_def snmp_keys[] = {
-	{ "interval", false, snmp_interval },
-	{ "timeout", false, snmp_timeout },
-	{ "retries", false, snmp_retries },
-	{ "max-inflight", false, snmp_max_inflight },
-	{ "max-rows", false, snmp_max_rows },
-	{ NULL, false, NULL },
+    {"interval", false, snmp_interval},
+    {"timeout", false, snmp_timeout},
+    {"retries", false, snmp_retries},
+    {"max-inflight", false, snmp_max_inflight},
+    {"max-rows", false, snmp_max_rows},
+    {NULL, false, NULL},
 };
 
 static const struct key_def capture_keys[] = {
-	{ "interface", false, capture_interface },
-	{ "filter", false, capture_filter },
-	{ "zone", false, capture_zone },
-	{ NULL, false, NULL },
+    {"interface", false, capture_interface},
+    {"filter", false, capture_filter},
+    {"zone", false, capture_zone},
+    {NULL, false, NULL},
 };
 
 static const struct key_def policy_keys[] = {
-	{ "packs", true, policy_pack },
-	{ "dir", false, policy_dir },
-	{ NULL, false, NULL },
+    {"packs", true, policy_pack},
+    {"dir", false, policy_dir},
+    {NULL, false, NULL},
 };
 
 static const struct section_def sections[] = {
-	{ "database", SEC_DATABASE, false, database_keys, NULL },
-	{ "registry", SEC_REGISTRY, false, registry_keys, NULL },
-	{ "snmp", SEC_SNMP, false, snmp_keys, NULL },
-	{ "target", SEC_TARGET, true, target_keys, target_finish },
-	{ "capture", SEC_CAPTURE, true, capture_keys, capture_finish },
-	{ "zone", SEC_ZONE, true, zone_keys, zone_finish },
-	{ "policy", SEC_POLICY, false, policy_keys, NULL },
+    {"database", SEC_DATABASE, false, database_keys, NULL},
+    {"registry", SEC_REGISTRY, false, registry_keys, NULL},
+    {"snmp", SEC_SNMP, false, snmp_keys, NULL},
+    {"target", SEC_TARGET, true, target_keys, target_finish},
+    {"capture", SEC_CAPTURE, true, capture_keys, capture_finish},
+    {"zone", SEC_ZONE, true, zone_keys, zone_finish},
+    {"policy", SEC_POLICY, false, policy_keys, NULL},
 };
 
-#define SECTIONS_EXPECTED "database, registry, snmp, target NAME, " \
+#define SECTIONS_EXPECTED                                                      \
+	"database, registry, snmp, target NAME, "                              \
 	"capture NAME, zone NAME or policy"
 
 /*
@@ -976,7 +996,8 @@ section_begin(struct parser *p, const char *text, size_t len)
 		goto fail;
 	}
 	if (def->named && *name == '\0') {
-		perr(p, p->lineno, "[%s] needs a name: [%s NAME]", t, def->name);
+		perr(
+		    p, p->lineno, "[%s] needs a name: [%s NAME]", t, def->name);
 		goto fail;
 	}
 	if (!def->named && *name != '\0') {
@@ -984,17 +1005,20 @@ section_begin(struct parser *p, const char *text, size_t len)
 		goto fail;
 	}
 	if (def->named && !name_valid(name)) {
-		perr(p, p->lineno, "[%s] \"%s\" is not a valid name (expected "
+		perr(p, p->lineno,
+		    "[%s] \"%s\" is not a valid name (expected "
 		    "letters, digits, '.', '_' or '-', at most %d characters)",
 		    t, name, NAME_MAX_LEN);
 		goto fail;
 	}
-	label = def->named ? xprintf("%s %s", def->name, name) :
-	    xstrdup(def->name);
+	label =
+	    def->named ? xprintf("%s %s", def->name, name) : xstrdup(def->name);
 	for (size_t i = 0; i < p->n_seen; i++)
 		if (strcmp(p->seen[i].label, label) == 0) {
-			perr(p, p->lineno, "[%s] duplicate section (first on "
-			    "line %d)", label, p->seen[i].line);
+			perr(p, p->lineno,
+			    "[%s] duplicate section (first on "
+			    "line %d)",
+			    label, p->seen[i].line);
 			free(label);
 			goto fail;
 		}
@@ -1012,8 +1036,8 @@ section_begin(struct parser *p, const char *text, size_t len)
 	case SEC_TARGET: {
 		struct config_target *tg;
 
-		cfg->targets = xreallocarray(cfg->targets, cfg->n_targets + 1,
-		    sizeof(*cfg->targets));
+		cfg->targets = xreallocarray(
+		    cfg->targets, cfg->n_targets + 1, sizeof(*cfg->targets));
 		tg = &cfg->targets[cfg->n_targets++];
 		memset(tg, 0, sizeof(*tg));
 		tg->name = xstrdup(name);
@@ -1025,8 +1049,8 @@ section_begin(struct parser *p, const char *text, size_t len)
 	case SEC_CAPTURE: {
 		struct config_capture *c;
 
-		cfg->captures = xreallocarray(cfg->captures,
-		    cfg->n_captures + 1, sizeof(*cfg->captures));
+		cfg->captures = xreallocarray(
+		    cfg->captures, cfg->n_captures + 1, sizeof(*cfg->captures));
 		c = &cfg->captures[cfg->n_captures++];
 		memset(c, 0, sizeof(*c));
 		c->name = xstrdup(name);
@@ -1037,8 +1061,8 @@ section_begin(struct parser *p, const char *text, size_t len)
 	case SEC_ZONE: {
 		struct config_zone *z;
 
-		cfg->zones = xreallocarray(cfg->zones, cfg->n_zones + 1,
-		    sizeof(*cfg->zones));
+		cfg->zones = xreallocarray(
+		    cfg->zones, cfg->n_zones + 1, sizeof(*cfg->zones));
 		z = &cfg->zones[cfg->n_zones++];
 		memset(z, 0, sizeof(*z));
 		z->name = xstrdup(name);
@@ -1066,7 +1090,8 @@ ini_find(const char *s, const char *chars)
 {
 	bool was_space = false;
 
-	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) &&
+	while (
+	    *s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) &&
 	    !(was_space && strchr(INI_INLINE_COMMENT_PREFIXES, *s) != NULL)) {
 		was_space = isspace((unsigned char)*s);
 		s++;
@@ -1106,14 +1131,16 @@ classify_line(struct parser *p, const char *line)
 	if (*s == '[') {
 		end = ini_find(s + 1, "]");
 		if (*end != ']') {
-			perr(p, p->lineno, "section header lacks its closing ']'");
+			perr(p, p->lineno,
+			    "section header lacks its closing ']'");
 			return -1;
 		}
 		for (const char *q = end + 1; *q != '\0'; q++) {
 			if (strchr(INI_INLINE_COMMENT_PREFIXES, *q) != NULL)
 				break;
 			if (!isspace((unsigned char)*q)) {
-				perr(p, p->lineno, "unexpected text after the "
+				perr(p, p->lineno,
+				    "unexpected text after the "
 				    "section header (one \"key = value\" per "
 				    "line)");
 				return -1;
@@ -1126,7 +1153,8 @@ classify_line(struct parser *p, const char *line)
 	}
 	end = ini_find(s, "=:");
 	if (*end != '=' && *end != ':') {
-		perr(p, p->lineno, "expected \"key = value\" or a [section] "
+		perr(p, p->lineno,
+		    "expected \"key = value\" or a [section] "
 		    "header");
 		return -1;
 	}
@@ -1148,7 +1176,8 @@ reader(char *str, int num, void *stream)
 	n = getline(&p->buf, &p->bufsize, p->fp);
 	if (n < 0) {
 		if (ferror(p->fp))
-			perr(p, p->lineno + 1, "read error: %s", strerror(errno));
+			perr(p, p->lineno + 1, "read error: %s",
+			    strerror(errno));
 		return NULL;
 	}
 	p->lineno++;
@@ -1181,12 +1210,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 	char *v, *item, *next;
 	int k = -1;
 
-	(void)section;	/* ours is p->label: inih truncates long names */
+	(void)section; /* ours is p->label: inih truncates long names */
 	if (p->failed)
 		return 0;
 	if (p->sec == NULL) {
-		perr(p, p->lineno, "%s: key outside any section (expected a "
-		    "[section] header first)", name);
+		perr(p, p->lineno,
+		    "%s: key outside any section (expected a "
+		    "[section] header first)",
+		    name);
 		return 0;
 	}
 	keys = p->sec->keys;
@@ -1196,7 +1227,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 		p->key = &keys[k];
 		if (!keys[k].list) {
 			kerr(p, "indented line continues a single value (only "
-			    "lists may continue on indented lines)");
+				"lists may continue on indented lines)");
 			goto out;
 		}
 		/* inih 55 leaves inline comments in continuation lines. */
@@ -1213,8 +1244,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 			for (int i = 0; keys[i].name != NULL; i++)
 				snprintf(expected + strlen(expected),
 				    sizeof(expected) - strlen(expected), "%s%s",
-				    i == 0 ? "" : keys[i + 1].name == NULL ?
-				    " or " : ", ", keys[i].name);
+				    i == 0                     ? ""
+				    : keys[i + 1].name == NULL ? " or "
+							       : ", ",
+				    keys[i].name);
 			kerr_at(p, p->lineno, name, "unknown key (expected %s)",
 			    expected);
 			goto out;
@@ -1247,7 +1280,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 				break;
 			}
 			kerr(p, "empty list item (expected a comma-separated "
-			    "list)");
+				"list)");
 			break;
 		}
 		if (keys[k].set(p, item) < 0)
@@ -1317,8 +1350,8 @@ load_file(const char *path, char *err, size_t errlen)
 			section_end(&p);
 	}
 	if (!p.failed && rc != 0)
-		perr(&p, rc > 0 ? rc : p.lineno, "%s", rc > 0 ?
-		    "syntax error" : "cannot parse the file");
+		perr(&p, rc > 0 ? rc : p.lineno, "%s",
+		    rc > 0 ? "syntax error" : "cannot parse the file");
 	fclose(p.fp);
 	parser_finish(&p);
 	if (p.failed) {
@@ -1440,7 +1473,7 @@ config_zone_for_sysname(const struct config *cfg, const char *sys_name)
 	for (size_t i = 0; i < cfg->n_zones; i++)
 		for (size_t j = 0; j < cfg->zones[i].n_sysname_patterns; j++)
 			if (fnmatch(cfg->zones[i].sysname_patterns[j], sys_name,
-			    FNM_CASEFOLD) == 0)
+				FNM_CASEFOLD) == 0)
 				return cfg->zones[i].name;
 	return NULL;
 }
