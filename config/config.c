@@ -84,6 +84,8 @@ struct parser {
 
 	bool after_key;    /* inih's prev_name: a key since the header */
 	bool continuation; /* the current line continues the last key */
+	bool want_call;    /* the current line is a key or continuation */
+	bool got_call;     /* inih called the handler for it */
 	int pending_comma; /* line of a list ending in ',', 0 = none */
 
 	const struct section_def *sec; /* NULL before the first header */
@@ -1122,6 +1124,7 @@ classify_line(struct parser *p, const char *line)
 		return 0;
 	if (p->after_key && s > line) {
 		p->continuation = true;
+		p->want_call = true;
 		return 0;
 	}
 	check_pending_comma(p);
@@ -1159,7 +1162,18 @@ classify_line(struct parser *p, const char *line)
 		return -1;
 	}
 	p->after_key = true;
+	p->want_call = true;
 	return 0;
+}
+
+/* Line numbers are only right while inih reads lines as we do. */
+static void
+check_agreement(struct parser *p)
+{
+	if (p->want_call != p->got_call)
+		perr(p, p->lineno,
+		    "inih read this line differently than "
+		    "expected (internal error)");
 }
 
 /* ini_reader: one line per call, counted, checked and classified. */
@@ -1172,6 +1186,9 @@ reader(char *str, int num, void *stream)
 
 	if (p->failed)
 		return NULL;
+	check_agreement(p);
+	if (p->failed)
+		return NULL;
 	errno = 0;
 	n = getline(&p->buf, &p->bufsize, p->fp);
 	if (n < 0) {
@@ -1182,6 +1199,8 @@ reader(char *str, int num, void *stream)
 	}
 	p->lineno++;
 	p->continuation = false;
+	p->want_call = false;
+	p->got_call = false;
 	len = (size_t)n;
 	if (memchr(p->buf, '\0', len) != NULL) {
 		perr(p, p->lineno, "line contains a NUL byte");
@@ -1213,6 +1232,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 	(void)section; /* ours is p->label: inih truncates long names */
 	if (p->failed)
 		return 0;
+	if (!p->want_call || p->got_call) {
+		perr(p, p->lineno,
+		    "inih read this line differently than "
+		    "expected (internal error)");
+		return 0;
+	}
+	p->got_call = true;
 	if (p->sec == NULL) {
 		perr(p, p->lineno,
 		    "%s: key outside any section (expected a "
