@@ -92,7 +92,7 @@ log_vmsg(int prio, const char *token, const char *fmt, va_list ap)
 			syslog(prio, "%s: %s", token, msg);
 			return;
 		}
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case LOG_DEST_STDERR:
 		fprintf(out, "%s: %s%s: %s\n", log_ident,
 		    prio == LOG_DEBUG ? "debug: " : "", token, msg);

@@ -59,7 +59,11 @@ cidr_parse(const char *s, struct cidr *out, const char **msg)
 		}
 		errno = 0;
 		v = strtoul(p, &end, 10);
-		if (errno != 0 || *end != '\0' || v > maxbits) {
+		if (*end != '\0') {
+			*msg = "prefix length is not a number";
+			return -1;
+		}
+		if (errno != 0 || v > maxbits) {
 			*msg = out->family == AF_INET ?
 			    "prefix length must be 0 to 32" :
 			    "prefix length must be 0 to 128";

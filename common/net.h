@@ -21,7 +21,7 @@ struct cidr {
 int cidr_parse(const char *s, struct cidr *out, const char **msg);
 /* True when the address text ip falls inside range. */
 bool cidr_contains(const struct cidr *range, const char *ip);
-/* Number of addresses in an IPv4 block (2^(32-prefix)); 0 for IPv6 wider than /64. */
+/* Number of addresses in range; 0 when that needs more than 64 bits (IPv6 /64 or wider). */
 uint64_t cidr_size(const struct cidr *range);
 /* The i-th address of range as text into out (IP_STRLEN); -1 when out of range. */
 int cidr_nth(const struct cidr *range, uint64_t i, char *out, size_t size);

@@ -1,7 +1,11 @@
 /*
  * Configuration: the INI file of vraudit.conf(5), parsed with inih and
- * validated in full before anything uses it. Errors read "FILE:LINE: what".
- * Secrets are read from their files at load time and never printed.
+ * validated in full before anything uses it. Errors read
+ * "FILE:LINE: [section NAME] key: what is wrong"; the first error found
+ * reading top to bottom is reported (a section's missing keys when the
+ * section ends). Relative paths are relative to the file's directory and
+ * stored absolute. Secrets are read from their files at load time and never
+ * printed.
  */
 #ifndef VRAUDIT_CONFIG_H
 #define VRAUDIT_CONFIG_H
@@ -41,6 +45,11 @@ struct config_target {
 	char *priv_key_file;
 	char *zone;			/* or NULL */
 };
+
+/* Longest secret (community, auth or priv key) accepted, in bytes. */
+#define CONFIG_SECRET_MAX 255
+/* Shortest SNMPv3 auth or priv passphrase net-snmp accepts. */
+#define CONFIG_V3_KEY_MIN 8
 
 /* A [capture NAME] section. Owns every pointer. */
 struct config_capture {
@@ -95,7 +104,12 @@ struct config *config_defaults(void);
 void config_free(struct config *cfg);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
-/* The zone a management address falls in by [zone] subnets, or NULL. */
+/* The zone a management address falls in by [zone] subnets, or NULL; the
+ * most specific subnet wins, then the first zone in the file. */
 const char *config_zone_for_ip(const struct config *cfg, const char *ip);
+/* The first zone whose sysname patterns match sys_name (fnmatch(3), case
+ * insensitive), or NULL. */
+const char *config_zone_for_sysname(const struct config *cfg,
+    const char *sys_name);
 
 #endif
