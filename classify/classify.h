@@ -17,7 +17,9 @@
  *   vendor with the highest combined score wins, and the risk is the worst
  *   risk among the strongly named vendors, so a possible Huawei box is
  *   never reported as risk none.
- * - Without strong evidence the highest combined score wins.
+ * - Without strong evidence the highest combined score wins. Equal scores
+ *   go to the vendor listed first in the catalogue, where the high-risk
+ *   vendors are.
  * - confidence = winner's score * (1 - 0.5 * best other vendor's score).
  * - No usable evidence: vendor "", risk unknown, confidence 0.
  */
@@ -50,6 +52,9 @@ void classifier_free(struct classifier *c);
  * points at value). 0, also when nothing matched (vendor "", strength 0,
  * rule says why); -1 when the value is malformed for its kind (a MAC that
  * is not a MAC, an OID that is not an OID, an engineID that is not hex).
+ * An engineID's MAC is used only when its enterprise names no maker; to
+ * record that MAC as evidence of its own, add it as EV_OUI
+ * (classify_engineid_parse extracts it).
  */
 int classify_assess(const struct classifier *c, enum evidence_kind kind,
     const char *value, struct evidence *out);

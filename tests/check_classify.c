@@ -551,15 +551,39 @@ START_TEST(test_digest_stable)
 }
 END_TEST
 
+/* One block of every IEEE name in the vendor table and of each namesake,
+ * as ieee-data 2022-08 lists them. */
 static const struct {
 	const char *mac;
 	const char *vendor;
 } real_macs[] = {
-	{ "00:25:9e:12:34:56", "huawei" },
-	{ "00:18:ba:12:34:56", "cisco" },
-	{ "90:ff:d6:12:34:56", "honor" },
-	{ "40:2c:76:1f:00:00", "dahua-scale" },
-	{ "14:ae:85:70:00:00", "" },	/* SHENZHEN HONOR ELECTRONIC (MA-M) */
+	{ "00:25:9e:12:34:56", "huawei" },	/* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
+	{ "30:fb:b8:12:34:56", "huawei" },	/* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
+	{ "10:32:7e:12:34:56", "huawei" },	/* MA-L Huawei Device Co., Ltd. */
+	{ "64:f8:1c:12:34:56", "huawei" },	/* MA-L Huawei Technologies Co., Ltd. */
+	{ "00:22:a1:12:34:56", "huawei" },	/* MA-L Huawei Symantec Technologies Co.,Ltd. */
+	{ "08:60:83:12:34:56", "zte" },		/* MA-L zte corporation */
+	{ "00:d0:d0:12:34:56", "zte" },		/* MA-L ZHONGXING TELECOM LTD. */
+	{ "ac:64:dd:51:23:45", "zte" },		/* MA-M SHANGHAI ZTE TECHNOLOGIES CO.,LTD */
+	{ "44:47:cc:12:34:56", "hikvision" },	/* MA-L Hangzhou Hikvision Digital Technology */
+	{ "24:b1:05:12:34:56", "hikvision" },	/* MA-L Prama Hikvision India Private Limited */
+	{ "64:f2:fb:12:34:56", "hikvision" },	/* MA-L Hangzhou Ezviz Software Co.,Ltd. */
+	{ "08:ed:ed:12:34:56", "dahua" },	/* MA-L Zhejiang Dahua Technology Co., Ltd. */
+	{ "9c:06:6e:12:34:56", "hytera" },	/* MA-L Hytera Communications Corporation Limited */
+	{ "64:69:bc:12:34:56", "hytera" },	/* MA-L Hytera Communications Co .,ltd */
+	{ "50:98:b8:12:34:56", "h3c" },		/* MA-L New H3C Technologies Co., Ltd */
+	{ "b0:f9:63:12:34:56", "h3c" },		/* MA-L Hangzhou H3C Technologies Co., Limited */
+	{ "00:18:ba:12:34:56", "cisco" },	/* MA-L Cisco Systems, Inc */
+	/* Namesakes. */
+	{ "90:ff:d6:12:34:56", "honor" },	/* MA-L Honor Device Co., Ltd. */
+	{ "14:ae:85:71:23:45", "" },		/* MA-M SHENZHEN HONOR ELECTRONIC CO.,LTD */
+	{ "00:26:75:12:34:56", "" },		/* MA-L Aztech Electronics Pte Ltd */
+	{ "18:20:12:12:34:56", "" },		/* MA-L Aztech Associates Inc. */
+	{ "00:1a:ee:12:34:56", "" },		/* MA-L Shenztech Ltd */
+	{ "78:66:ae:12:34:56", "" },		/* MA-L ZTEC Instruments, Inc. */
+	{ "00:13:52:12:34:56", "" },		/* MA-L Naztec, Inc. */
+	{ "00:41:b4:12:34:56", "" },		/* MA-L Wuxi Zhongxing Optoelectronics */
+	{ "40:2c:76:11:23:45", "dahua-scale" },	/* MA-M Shanghai Dahua Scale Factory */
 };
 
 START_TEST(test_full_registry)
