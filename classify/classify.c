@@ -298,9 +298,10 @@ assess_text(const struct classifier *c, const char *value, double strength,
 			    vendors_at(c->vendors, (size_t)m.vendor)->slug);
 			return;
 		}
-		set_vendor(c, out, m.vendor, strength);
-		snprintf(out->rule, sizeof(out->rule), "%s /%s/",
-		    vendor_field_name(m.field), m.pattern);
+		set_vendor(c, out, m.vendor,
+		    m.weak && strength > S_WEAK ? S_WEAK : strength);
+		snprintf(out->rule, sizeof(out->rule), "%s /%s/%s",
+		    vendor_field_name(m.field), m.pattern, m.weak ? ", weak" : "");
 		return;
 	}
 	if (org && (i = vendors_match_org(c->vendors, value)) >= 0 &&

@@ -8,7 +8,8 @@
  * Fusion rule (DESIGN §2):
  * - Each kind has a strength (sysobjectid 0.95, entity-mfg 0.9, sysdescr
  *   0.85, lldp/cdp 0.8, engineid 0.7, oui 0.5, dhcp 0.4); squatted or shared
- *   enterprise numbers (weak-enterprise) count 0.3; component evidence
+ *   enterprise numbers (weak-enterprise) and texts other makers' boxes
+ *   carry too (weak-entity-mfg, ...) count 0.3; component evidence
  *   (a module or chip inside the chassis) is kept but never votes.
  * - Per vendor, strengths combine as 1 - prod(1 - s).
  * - Strong evidence is sysobjectid, entity-mfg, sysdescr, lldp or cdp at

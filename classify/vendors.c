@@ -54,6 +54,7 @@ struct pattern {
 	regex_t re;
 	char *text;
 	int vendor;
+	bool weak;		/* from a weak-FIELD key */
 };
 
 struct vendors {
@@ -305,6 +306,7 @@ vendors_match_text(const struct vendors *v, enum vendor_field field,
 	m->vendor = best->vendor;
 	m->field = field;
 	m->pattern = best->text;
+	m->weak = best->weak;
 	return 0;
 }
 
@@ -600,7 +602,8 @@ add_block(struct parse *p, char *item)
 }
 
 static int
-add_pattern(struct parse *p, enum vendor_field field, const char *value)
+add_pattern(struct parse *p, enum vendor_field field, const char *value,
+    bool weak)
 {
 	struct vendors *v = p->v;
 	struct pattern *pat;
@@ -622,6 +625,7 @@ add_pattern(struct parse *p, enum vendor_field field, const char *value)
 	pat->field = field;
 	pat->text = xstrdup(value);
 	pat->vendor = p->cur;
+	pat->weak = weak;
 	v->n_pats++;
 	return 0;
 }
@@ -686,9 +690,13 @@ key_value(struct parse *p, char *line)
 		return each_item(p, value, key, add_oid);
 	if (strcmp(key, "oui") == 0)
 		return each_item(p, value, key, add_block);
-	for (int f = 0; f < VF_COUNT; f++)
+	for (int f = 0; f < VF_COUNT; f++) {
 		if (strcmp(key, field_names[f]) == 0)
-			return add_pattern(p, (enum vendor_field)f, value);
+			return add_pattern(p, (enum vendor_field)f, value, false);
+		if (strncmp(key, "weak-", 5) == 0 &&
+		    strcmp(key + 5, field_names[f]) == 0)
+			return add_pattern(p, (enum vendor_field)f, value, true);
+	}
 	return perr(p, "unknown key '%s' in [vendor %s]", key, ven->slug);
 }
 

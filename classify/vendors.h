@@ -47,6 +47,7 @@ struct vendor_text_match {
 	int vendor;		/* index */
 	enum vendor_field field;/* the list the pattern came from */
 	const char *pattern;	/* as written in the file */
+	bool weak;		/* from a weak-FIELD key: weak evidence only */
 };
 
 struct vendors;

@@ -122,6 +122,9 @@ static const struct {
 	{ EV_ENTITY_MFG, "Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.", "", NONE, 0, "no vendor pattern matched" },
 	{ EV_ENTITY_MFG, "Shanghai Dahua Scale Factory", "dahua-scale", STRONG, 0.90, "entity-mfg /Shanghai Dahua Scale/" },
 	{ EV_ENTITY_MFG, "Hangzhou Ezviz Software Co.,Ltd.", "hikvision", STRONG, 0.90, "entity-mfg /EZVIZ/" },
+	/* HP-branded Comware boxes may carry "H3C" entity rows: weak. */
+	{ EV_ENTITY_MFG, "H3C", "h3c", WEAK, 0, "entity-mfg /H3C/, weak" },
+	{ EV_ENTITY_MFG, "New H3C Technologies Co., Ltd.", "h3c", STRONG, 0.90, "entity-mfg /New H3C/" },
 	/* Components: recorded with their maker. */
 	{ EV_COMPONENT, "HISILICON", "huawei", STRONG, 0.20, "component /HiSilicon/" },
 	{ EV_COMPONENT, "Broadcom", "broadcom", STRONG, 0.20, "component /Broadcom/" },
@@ -384,6 +387,12 @@ static const struct {
 	{ "25506 h3c comware", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
 	    { EV_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064" } },
 	    2, "h3c", RISK_WATCH, false, 0.89, 0.9 },
+	{ "hp comware with h3c entity rows", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
+	    { EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99" },
+	    { EV_ENTITY_MFG, "H3C" } }, 3, "hpe", RISK_NONE, false, 0.4, 0.85 },
+	{ "h3c comware with h3c entity rows", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
+	    { EV_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064" },
+	    { EV_ENTITY_MFG, "H3C" } }, 3, "h3c", RISK_WATCH, false, 0.9, 0.95 },
 	{ "25506 alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" } }, 1, "h3c",
 	    RISK_WATCH, false, 0.3, 0.3 },
 	/* Honor is not Huawei. */

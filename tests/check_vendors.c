@@ -285,6 +285,7 @@ START_TEST(test_operator_overrides)
 {
 	struct vendors *v = builtin();
 	const struct vendor_block *b;
+	struct vendor_text_match m;
 	size_t nb, nv = vendors_count(v);
 	bool weak;
 	int k;
@@ -302,6 +303,7 @@ START_TEST(test_operator_overrides)
 	    "org = ACME Networks GmbH\n"
 	    "enterprise = 99999\n"
 	    "sysdescr = ACME ?OS\n"
+	    "weak-sysdescr = Frobnicator\n"
 	    "[vendor hpe]\n"
 	    "; move 25506 from h3c to hpe\n"
 	    "enterprise = 25506\n") == 0, "%s", err);
@@ -320,6 +322,12 @@ START_TEST(test_operator_overrides)
 	ck_assert_str_eq(slug_of(v, vendors_match_enterprise(v, 25506, &weak)),
 	    "hpe");
 	ck_assert(!weak);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "ACME OS 1.0", &m), 0);
+	ck_assert_str_eq(slug_of(v, m.vendor), "acme");
+	ck_assert(!m.weak);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a Frobnicator", &m), 0);
+	ck_assert_str_eq(slug_of(v, m.vendor), "acme");
+	ck_assert(m.weak);
 	b = vendors_blocks(v, &nb);
 	ck_assert_uint_eq(nb, 2);
 	ck_assert_uint_eq(b[0].bits, 28);
@@ -373,6 +381,7 @@ static const struct {
 	{ "[vendor x]\nrisk = none\ngeneric = maybe\n", "op.conf:3: generic 'maybe': expected yes or no" },
 	{ "[vendor x]\nrisk = none\norg =\n", "op.conf:3: empty value for 'org'" },
 	{ "[vendor x]\nrisk = none\norg = ...\n", "op.conf:3: organisation name '...' is empty once normalised" },
+	{ "[vendor x]\nrisk = none\nweak-org = X\n", "op.conf:3: unknown key 'weak-org' in [vendor x]" },
 	{ "[vendor x]\nrisk = none\njust text\n", "op.conf:3: expected 'key = value' or '[vendor SLUG]'" },
 	{ "[vendor x]\nrisk = none\nname = 0123456789012345678901234567890123456789012345678901234567890123456789\n", "op.conf:3: name longer than 63 characters" },
 };
