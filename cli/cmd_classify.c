@@ -1,14 +1,381 @@
 /*
- * vraudit classify.
+ * vraudit classify: classify the evidence given on the command line and
+ * print the verdict with every piece of evidence and the rule it matched,
+ * as text or as one JSON object. Exit 0 whatever the verdict, 2 on
+ * malformed input, 3 when the catalogue or a needed registry cannot load.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "classify.h"
 #include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define CMD "classify"
+
+enum {
+	OPT_MAC = OPT_COMMON_LAST + 1,
+	OPT_SYSOBJECTID,
+	OPT_SYSDESCR,
+	OPT_ENTITY_MFG,
+	OPT_COMPONENT,
+	OPT_LLDP,
+	OPT_CDP,
+	OPT_ENGINEID,
+	OPT_DHCP,
+	OPT_VENDORS,
+	OPT_OUI_DIR,
+};
+
+/* One piece of evidence asked for; value borrowed from argv or owned. */
+struct input {
+	enum evidence_kind kind;
+	const char *value;
+	char *owned;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: vraudit classify [--mac M]... [--sysobjectid OID] [--sysdescr S]\n"
+	    "           [--entity-mfg S] [--component S]... [--lldp S] [--cdp S]\n"
+	    "           [--engineid HEX] [--dhcp S] [--json] [-c CONF]\n"
+	    "           [--vendors PATH] [--oui-dir DIR]\n"
+	    "\n"
+	    "Classify one network element from the evidence given (each option may\n"
+	    "be repeated) and print the verdict and the rule behind each piece.\n"
+	    "  --mac M            chassis or interface MAC (IEEE registry)\n"
+	    "  --sysobjectid OID  SNMP sysObjectID, e.g. 1.3.6.1.4.1.2011.2.23.1\n"
+	    "  --sysdescr S       SNMP sysDescr text\n"
+	    "  --entity-mfg S     ENTITY-MIB maker of the chassis\n"
+	    "  --component S      maker of a module or chip inside (never the chassis)\n"
+	    "  --lldp S, --cdp S  LLDP / CDP description or platform text\n"
+	    "  --engineid HEX     SNMPv3 engineID (a MAC it carries is also looked up)\n"
+	    "  --dhcp S           DHCP vendor class (option 60) or host name\n"
+	    "  --json             one JSON object instead of text\n"
+	    "  --vendors PATH     operator vendors.conf (default: [registry] vendors)\n"
+	    "  --oui-dir DIR      IEEE registry CSVs (default: [registry] oui-dir)\n"
+	    "Exit: 0 classified (whatever the verdict), 2 malformed input,\n"
+	    "3 the vendors file or a needed registry could not be loaded.\n");
+}
+
+/* Write s as a JSON string: quotes, backslash and control characters
+ * escaped, invalid UTF-8 bytes replaced by U+FFFD; quoted when asked. */
+static void
+escape_string(FILE *out, const char *s, bool quote)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (quote)
+		fputc('"', out);
+	while (*p != '\0') {
+		unsigned char ch = *p;
+		size_t n;
+
+		if (ch == '"' || ch == '\\') {
+			fputc('\\', out);
+			fputc(ch, out);
+			p++;
+			continue;
+		}
+		if (ch < 0x20 || ch == 0x7f) {
+			switch (ch) {
+			case '\n':
+				fputs("\\n", out);
+				break;
+			case '\r':
+				fputs("\\r", out);
+				break;
+			case '\t':
+				fputs("\\t", out);
+				break;
+			default:
+				fprintf(out, "\\u%04x", ch);
+			}
+			p++;
+			continue;
+		}
+		if (ch < 0x80) {
+			fputc(ch, out);
+			p++;
+			continue;
+		}
+		n = (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3 :
+		    (ch & 0xf8) == 0xf0 ? 4 : 1;
+		if (n > 1 && strnlen((const char *)p, n) == n && utf8_valid(p, n)) {
+			fwrite(p, 1, n, out);
+			p += n;
+		} else {
+			fputs("\\ufffd", out);
+			p++;
+		}
+	}
+	if (quote)
+		fputc('"', out);
+}
+
+static void
+json_string(FILE *out, const char *s)
+{
+	escape_string(out, s, true);
+}
+
+static void
+print_json(FILE *out, const struct verdict *v, const struct evidence *ev,
+    size_t n)
+{
+	fputs("{\"vendor\":", out);
+	json_string(out, v->vendor);
+	fputs(",\"vendor_name\":", out);
+	json_string(out, v->vendor_name);
+	fprintf(out, ",\"risk\":\"%s\",\"confidence\":%.3f,\"conflict\":%s,"
+	    "\"digest\":\"%s\",\"evidence\":[", risk_name(v->risk),
+	    v->confidence, v->conflict ? "true" : "false", v->digest);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s{\"kind\":\"%s\",\"value\":", i > 0 ? "," : "",
+		    evidence_kind_name(ev[i].kind));
+		json_string(out, ev[i].value);
+		fputs(",\"vendor\":", out);
+		json_string(out, ev[i].vendor);
+		fprintf(out, ",\"strength\":%.2f,\"rule\":", ev[i].strength);
+		json_string(out, ev[i].rule);
+		fputc('}', out);
+	}
+	fputs("]}\n", out);
+}
+
+static void
+print_text(FILE *out, const struct verdict *v, const struct evidence *ev,
+    size_t n)
+{
+	if (v->vendor[0] != '\0') {
+		fprintf(out, "vendor:     %s (", v->vendor);
+		/* The name comes from a file: keep it on one line. */
+		escape_string(out, v->vendor_name, false);
+		fputs(")\n", out);
+	} else
+		fputs("vendor:     unknown\n", out);
+	fprintf(out, "risk:       %s\n", risk_name(v->risk));
+	fprintf(out, "confidence: %.2f\n", v->confidence);
+	fprintf(out, "conflict:   %s\n", v->conflict ? "yes" : "no");
+	fprintf(out, "digest:     %s\n", v->digest);
+	fputs("evidence:\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "  %-11s ", evidence_kind_name(ev[i].kind));
+		json_string(out, ev[i].value);
+		fprintf(out, " vendor=%s strength=%.2f rule=",
+		    ev[i].vendor[0] != '\0' ? ev[i].vendor : "-", ev[i].strength);
+		json_string(out, ev[i].rule);
+		fputc('\n', out);
+	}
+}
+
+/* Check a value before anything is loaded, so bad input is exit 2. */
+static int
+validate(enum evidence_kind kind, const char *value)
+{
+	uint8_t mac[MAC_LEN];
+	uint32_t arcs[CLASSIFY_OID_MAX], pen;
+	size_t n;
+	bool has_mac;
+
+	switch (kind) {
+	case EV_OUI:
+		if (mac_parse(value, mac) < 0)
+			return cli_usage_error(CMD, "--mac '%s': not a MAC address "
+			    "(aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff "
+			    "or aabbccddeeff)", value);
+		break;
+	case EV_SYSOBJECTID:
+		if (classify_oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
+			return cli_usage_error(CMD, "--sysobjectid '%s': not a "
+			    "numeric OID (e.g. 1.3.6.1.4.1.9.1.516)", value);
+		break;
+	case EV_ENGINEID:
+		if (classify_engineid_parse(value, &pen, mac, &has_mac) < 0)
+			return cli_usage_error(CMD, "--engineid '%s': not an "
+			    "engineID (5 to 32 octets in hex)", value);
+		break;
+	default:
+		break;
+	}
+	return EXIT_OK;
+}
+
+/* Build the classifier; a registry that fails only matters with MACs. */
+static struct classifier *
+load(const char *oui_dir, const char *vendors_path, bool need_registry)
+{
+	char err[1024], err2[1024];
+	struct classifier *c;
+
+	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) != NULL)
+		return c;
+	if (oui_dir == NULL || (c = classifier_new(NULL, vendors_path, err2,
+	    sizeof(err2))) == NULL) {
+		fprintf(stderr, "vraudit %s: %s\n", CMD, err);
+		return NULL;
+	}
+	if (need_registry) {
+		fprintf(stderr, "vraudit %s: IEEE registry: %s\n", CMD, err);
+		classifier_free(c);
+		return NULL;
+	}
+	log_warnx(CMD, "IEEE registry: %s; continuing without it", err);
+	return c;
+}
 
 int
 cmd_classify(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "vraudit %s: not available in this version yet\n", argv[0]);
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "mac", required_argument, NULL, OPT_MAC },
+		{ "sysobjectid", required_argument, NULL, OPT_SYSOBJECTID },
+		{ "sysdescr", required_argument, NULL, OPT_SYSDESCR },
+		{ "entity-mfg", required_argument, NULL, OPT_ENTITY_MFG },
+		{ "component", required_argument, NULL, OPT_COMPONENT },
+		{ "lldp", required_argument, NULL, OPT_LLDP },
+		{ "cdp", required_argument, NULL, OPT_CDP },
+		{ "engineid", required_argument, NULL, OPT_ENGINEID },
+		{ "dhcp", required_argument, NULL, OPT_DHCP },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "vendors", required_argument, NULL, OPT_VENDORS },
+		{ "oui-dir", required_argument, NULL, OPT_OUI_DIR },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		int opt;
+		enum evidence_kind kind;
+	} kinds[] = {
+		{ OPT_MAC, EV_OUI }, { OPT_SYSOBJECTID, EV_SYSOBJECTID },
+		{ OPT_SYSDESCR, EV_SYSDESCR }, { OPT_ENTITY_MFG, EV_ENTITY_MFG },
+		{ OPT_COMPONENT, EV_COMPONENT }, { OPT_LLDP, EV_LLDP },
+		{ OPT_CDP, EV_CDP }, { OPT_ENGINEID, EV_ENGINEID },
+		{ OPT_DHCP, EV_DHCP },
+	};
+	struct cli_common common = { NULL, NULL, false, 0 };
+	struct input *in = NULL;
+	size_t n_in = 0, n_ev = 0;
+	struct evidence *ev = NULL;
+	struct config *cfg = NULL;
+	struct classifier *c = NULL;
+	struct verdict verdict;
+	const char *vendors_path = NULL, *oui_dir = NULL;
+	bool json = false, has_mac = false;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		bool matched = false;
+
+		if (cli_common_option(opt, optarg, &common))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+			if (kinds[i].opt != opt)
+				continue;
+			if ((rc = validate(kinds[i].kind, optarg)) != EXIT_OK)
+				goto out;
+			in = xreallocarray(in, n_in + 1, sizeof(*in));
+			in[n_in].kind = kinds[i].kind;
+			in[n_in].value = optarg;
+			in[n_in].owned = NULL;
+			n_in++;
+			has_mac |= kinds[i].kind == EV_OUI;
+			matched = true;
+		}
+		if (matched)
+			continue;
+		switch (opt) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_VENDORS:
+			vendors_path = optarg;
+			break;
+		case OPT_OUI_DIR:
+			oui_dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			goto out;
+		default:
+			usage(stderr);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (n_in == 0) {
+		rc = cli_usage_error(CMD, "no evidence given: use --mac, "
+		    "--sysobjectid, --sysdescr, --entity-mfg, --component, --lldp, "
+		    "--cdp, --engineid or --dhcp");
+		goto out;
+	}
+	/* An engineID carrying a MAC is also evidence about that MAC. */
+	for (size_t i = 0, n = n_in; i < n; i++) {
+		uint32_t pen;
+		uint8_t mac[MAC_LEN];
+		bool em;
+
+		if (in[i].kind != EV_ENGINEID ||
+		    classify_engineid_parse(in[i].value, &pen, mac, &em) < 0 || !em)
+			continue;
+		in = xreallocarray(in, n_in + 1, sizeof(*in));
+		in[n_in].kind = EV_OUI;
+		in[n_in].owned = xmalloc(MAC_STRLEN);
+		mac_format(mac, in[n_in].owned);
+		in[n_in].value = in[n_in].owned;
+		n_in++;
+	}
+
+	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+		goto out;
+	if (oui_dir == NULL)
+		oui_dir = cfg->oui_dir;
+	if (vendors_path == NULL)
+		vendors_path = cfg->vendors_path;
+	if ((c = load(oui_dir, vendors_path, has_mac)) == NULL) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+
+	ev = xcalloc(n_in, sizeof(*ev));
+	for (size_t i = 0; i < n_in; i++) {
+		if (classify_assess(c, in[i].kind, in[i].value, &ev[n_ev]) < 0) {
+			rc = cli_usage_error(CMD, "%s '%s': malformed",
+			    evidence_kind_name(in[i].kind), in[i].value);
+			goto out;
+		}
+		n_ev++;
+	}
+	if (classify_fuse(c, ev, n_ev, &verdict) < 0) {
+		fprintf(stderr, "vraudit %s: cannot fuse the evidence\n", CMD);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if (json)
+		print_json(stdout, &verdict, ev, n_ev);
+	else
+		print_text(stdout, &verdict, ev, n_ev);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vraudit %s: cannot write the result\n", CMD);
+		rc = EXIT_RUNTIME;
+	}
+out:
+	for (size_t i = 0; i < n_in; i++)
+		free(in[i].owned);
+	free(in);
+	free(ev);
+	classifier_free(c);
+	config_free(cfg);
+	return rc;
 }

@@ -1,0 +1,552 @@
+/*
+ * Evidence to verdict. classify_assess() looks one piece of evidence up in
+ * the catalogue and the registry; classify_fuse() weighs an element's
+ * evidence as described in classify.h. Both are pure functions of the
+ * classifier built once by classifier_new().
+ */
+#include "classify.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oui.h"
+#include "vendors.h"
+
+/* Bump when a change to this file can change a verdict. */
+#define CLASSIFY_CODE_VERSION "vraudit-classify-1"
+
+#define S_SYSOBJECTID	0.95
+#define S_ENTITY_MFG	0.90
+#define S_SYSDESCR	0.85
+#define S_LLDP		0.80
+#define S_CDP		0.80
+#define S_ENGINEID	0.70
+#define S_OUI		0.50
+#define S_DHCP		0.40
+#define S_WEAK		0.30
+#define S_COMPONENT	0.20
+#define S_STRONG_MIN	0.75	/* strong kinds at or above this are "strong" */
+
+struct classifier {
+	struct vendors *vendors;
+	struct oui_registry *oui;
+	char digest[DIGEST_STRLEN];
+};
+
+static int
+tag_org(const char *org, void *arg)
+{
+	return vendors_match_org(arg, org);
+}
+
+struct classifier *
+classifier_new(const char *oui_dir, const char *vendors_path, char *err,
+    size_t errlen)
+{
+	struct classifier *c = xcalloc(1, sizeof(*c));
+	const struct vendor_block *blocks;
+	size_t n;
+	uint64_t h;
+	char hex[2][DIGEST_STRLEN];
+
+	c->vendors = vendors_new();
+	if (vendors_load_builtin(c->vendors, err, errlen) < 0)
+		goto fail;
+	if (vendors_path != NULL &&
+	    vendors_load_file(c->vendors, vendors_path, err, errlen) < 0)
+		goto fail;
+	c->oui = oui_new();
+	if (oui_dir != NULL && oui_load_dir(c->oui, oui_dir, err, errlen) < 0)
+		goto fail;
+	oui_tag_all(c->oui, tag_org, c->vendors);
+	blocks = vendors_blocks(c->vendors, &n);
+	for (size_t i = 0; i < n; i++)
+		oui_add(c->oui, blocks[i].prefix, blocks[i].bits,
+		    vendors_at(c->vendors, (size_t)blocks[i].vendor)->name,
+		    blocks[i].vendor);
+
+	snprintf(hex[0], sizeof(hex[0]), "%016llx",
+	    (unsigned long long)vendors_content_hash(c->vendors));
+	snprintf(hex[1], sizeof(hex[1]), "%016llx",
+	    (unsigned long long)oui_content_hash(c->oui));
+	h = oui_fnv1a(OUI_FNV_INIT, CLASSIFY_CODE_VERSION,
+	    strlen(CLASSIFY_CODE_VERSION));
+	h = oui_fnv1a(h, hex[0], strlen(hex[0]));
+	h = oui_fnv1a(h, hex[1], strlen(hex[1]));
+	snprintf(c->digest, sizeof(c->digest), "%016llx", (unsigned long long)h);
+	return c;
+fail:
+	classifier_free(c);
+	return NULL;
+}
+
+void
+classifier_free(struct classifier *c)
+{
+	if (c == NULL)
+		return;
+	vendors_free(c->vendors);
+	oui_free(c->oui);
+	free(c);
+}
+
+const char *
+classifier_digest(const struct classifier *c)
+{
+	return c->digest;
+}
+
+int
+classifier_vendor(const struct classifier *c, const char *slug,
+    const char **name, enum risk *risk)
+{
+	int i = vendors_find(c->vendors, slug);
+	const struct vendor *v;
+
+	if (i < 0)
+		return -1;
+	v = vendors_at(c->vendors, (size_t)i);
+	if (name != NULL)
+		*name = v->name;
+	if (risk != NULL)
+		*risk = v->risk;
+	return 0;
+}
+
+size_t
+classifier_registry_count(const struct classifier *c, unsigned bits)
+{
+	return oui_count(c->oui, bits);
+}
+
+int
+classify_oid_parse(const char *s, uint32_t *arcs, size_t max, size_t *n)
+{
+	size_t k = 0;
+
+	if (s == NULL)
+		return -1;
+	if (*s == '.')
+		s++;
+	for (;;) {
+		unsigned long long v;
+		char *end;
+
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		/* No leading zeros: "1.03" is not "1.3". */
+		if (s[0] == '0' && isdigit((unsigned char)s[1]))
+			return -1;
+		errno = 0;
+		v = strtoull(s, &end, 10);
+		if (errno != 0 || v > UINT32_MAX || k == max)
+			return -1;
+		arcs[k++] = (uint32_t)v;
+		if (*end == '\0')
+			break;
+		if (*end != '.')
+			return -1;
+		s = end + 1;
+	}
+	if (k < 2)
+		return -1;
+	*n = k;
+	return 0;
+}
+
+bool
+classify_oid_under(const uint32_t *arcs, size_t n, const uint32_t *prefix,
+    size_t np)
+{
+	if (np > n)
+		return false;
+	for (size_t i = 0; i < np; i++)
+		if (arcs[i] != prefix[i])
+			return false;
+	return true;
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+int
+classify_engineid_parse(const char *s, uint32_t *enterprise,
+    uint8_t mac[MAC_LEN], bool *has_mac)
+{
+	uint8_t b[32];
+	size_t n = 0;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	while (*s != '\0') {
+		int hi, lo;
+
+		if (*s == ':' && n > 0) {
+			s++;
+			continue;
+		}
+		if (n == sizeof(b) || (hi = hexval((unsigned char)s[0])) < 0 ||
+		    (lo = hexval((unsigned char)s[1])) < 0)
+			return -1;
+		b[n++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	if (n < 5)
+		return -1;
+	/* RFC 3411 and the older RFC 1910 form both start with the
+	 * enterprise number; the top bit marks the RFC 3411 form. */
+	*enterprise = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3]) & 0x7fffffffu;
+	*has_mac = (b[0] & 0x80) != 0 && b[4] == 3 && n == 11;
+	if (*has_mac)
+		memcpy(mac, b + 5, MAC_LEN);
+	return 0;
+}
+
+static void
+set_vendor(const struct classifier *c, struct evidence *out, int vendor,
+    double strength)
+{
+	str_copy(out->vendor, vendors_at(c->vendors, (size_t)vendor)->slug,
+	    sizeof(out->vendor));
+	out->strength = strength;
+}
+
+/* Enterprise number to evidence; returns the vendor index or -1. */
+static int
+assess_enterprise(const struct classifier *c, uint32_t pen, double strength,
+    const char *what, struct evidence *out)
+{
+	bool weak = false;
+	int i = vendors_match_enterprise(c->vendors, pen, &weak);
+	const struct vendor *v;
+
+	if (i < 0) {
+		snprintf(out->rule, sizeof(out->rule),
+		    "%s %u: not in the catalogue", what, pen);
+		return -1;
+	}
+	v = vendors_at(c->vendors, (size_t)i);
+	if (v->generic) {
+		snprintf(out->rule, sizeof(out->rule),
+		    "%s %u (%s): generic software, names no maker", what, pen,
+		    v->slug);
+		return -1;
+	}
+	set_vendor(c, out, i, weak && strength > S_WEAK ? S_WEAK : strength);
+	snprintf(out->rule, sizeof(out->rule), "%s %u (%s)%s", what, pen,
+	    v->slug, weak ? ": squatted or shared, weak" : "");
+	return i;
+}
+
+static int
+assess_oid(const struct classifier *c, const char *value, struct evidence *out)
+{
+	static const uint32_t enterprises[] = { 1, 3, 6, 1, 4, 1 };
+	uint32_t arcs[CLASSIFY_OID_MAX];
+	const char *subtree = NULL;
+	size_t n;
+	int i;
+
+	if (classify_oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
+		return -1;
+	if ((i = vendors_match_oid(c->vendors, arcs, n, &subtree)) >= 0 &&
+	    !vendors_at(c->vendors, (size_t)i)->generic) {
+		set_vendor(c, out, i, S_SYSOBJECTID);
+		snprintf(out->rule, sizeof(out->rule), "sysobjectid %s (%s)",
+		    subtree, vendors_at(c->vendors, (size_t)i)->slug);
+		return 0;
+	}
+	if (n < 7 || !classify_oid_under(arcs, n, enterprises,
+	    ARRAY_SIZE(enterprises))) {
+		str_copy(out->rule, "not under enterprises (1.3.6.1.4.1)",
+		    sizeof(out->rule));
+		return 0;
+	}
+	assess_enterprise(c, arcs[6], S_SYSOBJECTID, "enterprise", out);
+	return 0;
+}
+
+/* Try the text against each field in turn, then (if org) as an IEEE name. */
+static void
+assess_text(const struct classifier *c, const char *value, double strength,
+    const enum vendor_field *fields, size_t nf, bool org, struct evidence *out)
+{
+	struct vendor_text_match m;
+	int i;
+
+	for (size_t k = 0; k < nf; k++) {
+		if (vendors_match_text(c->vendors, fields[k], value, &m) < 0)
+			continue;
+		if (vendors_at(c->vendors, (size_t)m.vendor)->generic) {
+			snprintf(out->rule, sizeof(out->rule),
+			    "%s /%s/ (%s): generic software, names no maker",
+			    vendor_field_name(m.field), m.pattern,
+			    vendors_at(c->vendors, (size_t)m.vendor)->slug);
+			return;
+		}
+		set_vendor(c, out, m.vendor,
+		    m.weak && strength > S_WEAK ? S_WEAK : strength);
+		snprintf(out->rule, sizeof(out->rule), "%s /%s/%s",
+		    vendor_field_name(m.field), m.pattern, m.weak ? ", weak" : "");
+		return;
+	}
+	if (org && (i = vendors_match_org(c->vendors, value)) >= 0 &&
+	    !vendors_at(c->vendors, (size_t)i)->generic) {
+		set_vendor(c, out, i, strength);
+		snprintf(out->rule, sizeof(out->rule), "org \"%s\"", value);
+		return;
+	}
+	str_copy(out->rule, "no vendor pattern matched", sizeof(out->rule));
+}
+
+/* MAC to evidence at the given strength; rule prefixed with what. */
+static void
+assess_mac(const struct classifier *c, const uint8_t mac[MAC_LEN],
+    double strength, const char *what, struct evidence *out)
+{
+	struct oui_match m;
+	enum oui_status st;
+	char block[OUI_BLOCK_STRLEN];
+
+	if (mac_is_zero(mac)) {
+		snprintf(out->rule, sizeof(out->rule),
+		    "%sall-zero address: names no maker", what);
+		return;
+	}
+	st = oui_lookup(c->oui, mac, &m);
+	if (st != OUI_FOUND) {
+		snprintf(out->rule, sizeof(out->rule), "%s%s address%s", what,
+		    oui_status_name(st), st == OUI_UNLISTED ?
+		    ": no registry block" : ": names no maker");
+		return;
+	}
+	oui_block_format(m.prefix, m.bits, block);
+	snprintf(out->rule, sizeof(out->rule), "%soui %s %s %s", what,
+	    oui_source_name(m.source), block, m.org);
+	if (m.tag >= 0 && !vendors_at(c->vendors, (size_t)m.tag)->generic)
+		set_vendor(c, out, m.tag, strength);
+}
+
+static int
+assess_engineid(const struct classifier *c, const char *value,
+    struct evidence *out)
+{
+	uint32_t pen;
+	uint8_t mac[MAC_LEN];
+	bool has_mac;
+	char rule[RULE_MAX];
+
+	if (classify_engineid_parse(value, &pen, mac, &has_mac) < 0)
+		return -1;
+	if (assess_enterprise(c, pen, S_ENGINEID, "engineid enterprise",
+	    out) >= 0 || !has_mac)
+		return 0;
+	/* The enterprise names no maker: the MAC it carries may. */
+	str_copy(rule, out->rule, sizeof(rule));
+	assess_mac(c, mac, S_OUI, "engineid mac ", out);
+	if (out->vendor[0] == '\0')
+		str_copy(out->rule, rule, sizeof(out->rule));
+	return 0;
+}
+
+int
+classify_assess(const struct classifier *c, enum evidence_kind kind,
+    const char *value, struct evidence *out)
+{
+	static const enum vendor_field f_entity[] = { VF_ENTITY_MFG };
+	static const enum vendor_field f_sysdescr[] = { VF_SYSDESCR };
+	static const enum vendor_field f_lldp[] = { VF_LLDP, VF_SYSDESCR,
+	    VF_ENTITY_MFG };
+	static const enum vendor_field f_cdp[] = { VF_CDP, VF_SYSDESCR };
+	static const enum vendor_field f_dhcp[] = { VF_DHCP };
+	static const enum vendor_field f_component[] = { VF_COMPONENT,
+	    VF_ENTITY_MFG };
+	uint8_t mac[MAC_LEN];
+
+	if (c == NULL || out == NULL || value == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	out->value = value;
+	switch (kind) {
+	case EV_SYSOBJECTID:
+		return assess_oid(c, value, out);
+	case EV_ENTITY_MFG:
+		assess_text(c, value, S_ENTITY_MFG, f_entity,
+		    ARRAY_SIZE(f_entity), true, out);
+		return 0;
+	case EV_SYSDESCR:
+		assess_text(c, value, S_SYSDESCR, f_sysdescr,
+		    ARRAY_SIZE(f_sysdescr), false, out);
+		return 0;
+	case EV_LLDP:
+		assess_text(c, value, S_LLDP, f_lldp, ARRAY_SIZE(f_lldp), true,
+		    out);
+		return 0;
+	case EV_CDP:
+		assess_text(c, value, S_CDP, f_cdp, ARRAY_SIZE(f_cdp), false, out);
+		return 0;
+	case EV_ENGINEID:
+		return assess_engineid(c, value, out);
+	case EV_OUI:
+		if (mac_parse(value, mac) < 0)
+			return -1;
+		assess_mac(c, mac, S_OUI, "", out);
+		return 0;
+	case EV_DHCP:
+		assess_text(c, value, S_DHCP, f_dhcp, ARRAY_SIZE(f_dhcp), false,
+		    out);
+		return 0;
+	case EV_COMPONENT:
+		assess_text(c, value, S_COMPONENT, f_component,
+		    ARRAY_SIZE(f_component), true, out);
+		return 0;
+	case EV_KIND_COUNT:
+		break;
+	}
+	return -1;
+}
+
+static bool
+is_strong(const struct evidence *e)
+{
+	switch (e->kind) {
+	case EV_SYSOBJECTID:
+	case EV_ENTITY_MFG:
+	case EV_SYSDESCR:
+	case EV_LLDP:
+	case EV_CDP:
+		return e->strength >= S_STRONG_MIN;
+	default:
+		return false;
+	}
+}
+
+struct tally {
+	double miss;		/* prod(1 - s) */
+	double best;		/* strongest single piece */
+	bool strong;
+	bool any;
+};
+
+int
+classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
+    struct verdict *out)
+{
+	size_t nv;
+	struct tally *t;
+	int win = -1, n_strong = 0;
+	double other = 0, score;
+	enum risk worst = RISK_UNKNOWN;
+
+	if (c == NULL || out == NULL || (ev == NULL && n > 0))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->risk = RISK_UNKNOWN;
+	str_copy(out->digest, c->digest, sizeof(out->digest));
+	nv = vendors_count(c->vendors);
+	t = xcalloc(nv, sizeof(*t));
+	for (size_t i = 0; i < nv; i++)
+		t[i].miss = 1;
+	for (size_t k = 0; k < n; k++) {
+		const struct evidence *e = &ev[k];
+		double s = e->strength;
+		int i;
+
+		/* Components are recorded, never the element's maker. */
+		if (e->kind == EV_COMPONENT || e->vendor[0] == '\0' || !(s > 0))
+			continue;
+		if ((i = vendors_find(c->vendors, e->vendor)) < 0 ||
+		    vendors_at(c->vendors, (size_t)i)->generic)
+			continue;
+		if (s > 1)
+			s = 1;
+		t[i].any = true;
+		t[i].miss *= 1 - s;
+		if (s > t[i].best)
+			t[i].best = s;
+		if (is_strong(e))
+			t[i].strong = true;
+	}
+	for (size_t i = 0; i < nv; i++)
+		if (t[i].strong) {
+			enum risk r = vendors_at(c->vendors, i)->risk;
+
+			n_strong++;
+			if (r > worst)
+				worst = r;
+		}
+	for (size_t i = 0; i < nv; i++) {
+		if (!t[i].any || (n_strong > 0 && !t[i].strong))
+			continue;
+		if (win < 0 || 1 - t[i].miss > 1 - t[win].miss ||
+		    (1 - t[i].miss == 1 - t[win].miss && t[i].best > t[win].best))
+			win = (int)i;
+	}
+	if (win < 0) {
+		free(t);
+		return 0;
+	}
+	for (size_t i = 0; i < nv; i++)
+		if (t[i].any && (int)i != win && 1 - t[i].miss > other)
+			other = 1 - t[i].miss;
+	score = (1 - t[win].miss) * (1 - 0.5 * other);
+	if (score < 0)
+		score = 0;
+	if (score > 1)
+		score = 1;
+	free(t);
+	str_copy(out->vendor, vendors_at(c->vendors, (size_t)win)->slug,
+	    sizeof(out->vendor));
+	str_copy(out->vendor_name, vendors_at(c->vendors, (size_t)win)->name,
+	    sizeof(out->vendor_name));
+	out->risk = vendors_at(c->vendors, (size_t)win)->risk;
+	out->confidence = score;
+	if (n_strong > 1) {
+		out->conflict = true;
+		if (worst > out->risk)
+			out->risk = worst;
+	}
+	return 0;
+}
+
+static int
+ops_assess(void *ctx, enum evidence_kind kind, const char *value,
+    struct evidence *out)
+{
+	return classify_assess(ctx, kind, value, out);
+}
+
+static int
+ops_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
+{
+	return classify_fuse(ctx, ev, n, out);
+}
+
+static const char *
+ops_digest(void *ctx)
+{
+	return classifier_digest(ctx);
+}
+
+struct classifier_ops
+classifier_ops(struct classifier *c)
+{
+	struct classifier_ops ops = { ops_assess, ops_fuse, ops_digest, c };
+
+	return ops;
+}

@@ -1,0 +1,89 @@
+/*
+ * The classifier: turns raw evidence about a network element (sysObjectID,
+ * sysDescr, ENTITY-MIB maker, LLDP/CDP text, SNMPv3 engineID, MAC
+ * addresses, DHCP vendor class) into assessed evidence, and fuses an
+ * element's evidence into a verdict: vendor, risk, confidence, conflict.
+ * It never does I/O after classifier_new.
+ *
+ * Fusion rule (DESIGN §2):
+ * - Each kind has a strength (sysobjectid 0.95, entity-mfg 0.9, sysdescr
+ *   0.85, lldp/cdp 0.8, engineid 0.7, oui 0.5, dhcp 0.4); squatted or shared
+ *   enterprise numbers (weak-enterprise) and texts other makers' boxes
+ *   carry too (weak-entity-mfg, ...) count 0.3; component evidence
+ *   (a module or chip inside the chassis) is kept but never votes.
+ * - Per vendor, strengths combine as 1 - prod(1 - s).
+ * - Strong evidence is sysobjectid, entity-mfg, sysdescr, lldp or cdp at
+ *   full strength. When strong evidence names one vendor, it wins over any
+ *   weaker evidence. When it names two or more, `conflict` is set, the
+ *   vendor with the highest combined score wins, and the risk is the worst
+ *   risk among the strongly named vendors, so a possible Huawei box is
+ *   never reported as risk none.
+ * - Without strong evidence the highest combined score wins. Equal scores
+ *   go to the vendor listed first in the catalogue, where the high-risk
+ *   vendors are.
+ * - confidence = winner's score * (1 - 0.5 * best other vendor's score).
+ * - No usable evidence: vendor "", risk unknown, confidence 0.
+ */
+#ifndef VRAUDIT_CLASSIFY_H
+#define VRAUDIT_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evidence.h"
+#include "util.h"
+
+#define CLASSIFY_OID_MAX 128	/* arcs kept of a parsed OID */
+
+struct classifier;
+
+/*
+ * Build a classifier from the built-in catalogue, the operator's
+ * vendors_path (NULL = none) and the IEEE registry in oui_dir (NULL = no
+ * registry: MACs only match operator blocks). NULL with the reason
+ * ("PATH: what" or "PATH:LINE: what") in err.
+ */
+struct classifier *classifier_new(const char *oui_dir, const char *vendors_path,
+    char *err, size_t errlen);
+/* Release a classifier; NULL is fine. */
+void classifier_free(struct classifier *c);
+/*
+ * Assess one piece of evidence: out->vendor, strength and rule (out->value
+ * points at value). 0, also when nothing matched (vendor "", strength 0,
+ * rule says why); -1 when the value is malformed for its kind (a MAC that
+ * is not a MAC, an OID that is not an OID, an engineID that is not hex).
+ * An engineID's MAC is used only when its enterprise names no maker; to
+ * record that MAC as evidence of its own, add it as EV_OUI
+ * (classify_engineid_parse extracts it).
+ */
+int classify_assess(const struct classifier *c, enum evidence_kind kind,
+    const char *value, struct evidence *out);
+/* Fuse n assessed pieces of evidence into a verdict; 0, or -1 on bad args. */
+int classify_fuse(const struct classifier *c, const struct evidence *ev,
+    size_t n, struct verdict *out);
+/* Hex digest of the catalogue texts, the registry files and the code version. */
+const char *classifier_digest(const struct classifier *c);
+/* The classifier as the store sees it (store_set_classifier). */
+struct classifier_ops classifier_ops(struct classifier *c);
+/* Name and risk of a vendor slug; -1 when the catalogue has no such vendor. */
+int classifier_vendor(const struct classifier *c, const char *slug,
+    const char **name, enum risk *risk);
+/* Number of MA-L, MA-M and MA-S/IAB blocks loaded (bits 24, 28, 36). */
+size_t classifier_registry_count(const struct classifier *c, unsigned bits);
+
+/* Parse a dotted OID ("1.3.6.1.4.1.9", a leading dot allowed) into arcs;
+ * -1 when malformed or longer than max arcs. */
+int classify_oid_parse(const char *s, uint32_t *arcs, size_t max, size_t *n);
+/* True when the OID arcs[0..n) lies in the subtree prefix[0..np), arc by arc. */
+bool classify_oid_under(const uint32_t *arcs, size_t n, const uint32_t *prefix,
+    size_t np);
+/*
+ * Decode an SNMP engineID given as hex (optionally "0x", ":" separators
+ * allowed): its enterprise number and, for RFC 3411 format 3, the MAC it
+ * carries (*has_mac). -1 when not hex or not 5..32 octets.
+ */
+int classify_engineid_parse(const char *s, uint32_t *enterprise,
+    uint8_t mac[MAC_LEN], bool *has_mac);
+
+#endif

@@ -1,0 +1,791 @@
+/*
+ * The vendor catalogue and its file format (a small INI dialect read line by
+ * line so every error carries FILE:LINE and no line length limit applies).
+ *
+ * Organisation aliases are stored normalised and sorted for binary search;
+ * enterprise numbers likewise. Text patterns are POSIX extended regular
+ * expressions, compiled case-insensitively and wrapped so they only match
+ * whole words: "ZTE" never matches inside "Aztech" or "ZTEC".
+ */
+#include "vendors.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "oui.h"
+#include "util.h"
+
+#define LINE_MAX_LEN 4096
+#define ORG_NORM_MAX 256
+
+extern const char vendors_builtin[];
+extern const size_t vendors_builtin_len;
+
+struct org_alias {
+	char *norm;
+	int vendor;
+	int file;
+	int line;
+};
+
+struct enterprise {
+	uint32_t pen;
+	bool weak;
+	int vendor;
+	int file;
+	int line;
+};
+
+struct oid_subtree {
+	uint32_t *arcs;
+	size_t n;
+	char *text;
+	int vendor;
+};
+
+struct pattern {
+	enum vendor_field field;
+	regex_t re;
+	char *text;
+	int vendor;
+	bool weak;		/* from a weak-FIELD key */
+};
+
+struct vendors {
+	struct vendor *v;
+	size_t n, cap;
+	struct org_alias *orgs;
+	size_t n_orgs;
+	struct enterprise *pens;
+	size_t n_pens;
+	struct oid_subtree *oids;
+	size_t n_oids;
+	struct pattern *pats;
+	size_t n_pats;
+	struct vendor_block *blocks;
+	size_t n_blocks;
+	int *block_file;
+	int files;		/* texts loaded so far */
+	uint64_t hash;
+};
+
+static const char *const field_names[VF_COUNT] = {
+	[VF_SYSDESCR] = "sysdescr",
+	[VF_ENTITY_MFG] = "entity-mfg",
+	[VF_LLDP] = "lldp",
+	[VF_CDP] = "cdp",
+	[VF_DHCP] = "dhcp",
+	[VF_COMPONENT] = "component",
+};
+
+const char *
+vendor_field_name(enum vendor_field f)
+{
+	if ((unsigned)f >= VF_COUNT)
+		return "?";
+	return field_names[f];
+}
+
+struct vendors *
+vendors_new(void)
+{
+	struct vendors *v = xcalloc(1, sizeof(*v));
+
+	v->hash = OUI_FNV_INIT;
+	return v;
+}
+
+void
+vendors_free(struct vendors *v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < v->n_orgs; i++)
+		free(v->orgs[i].norm);
+	for (size_t i = 0; i < v->n_oids; i++) {
+		free(v->oids[i].arcs);
+		free(v->oids[i].text);
+	}
+	for (size_t i = 0; i < v->n_pats; i++) {
+		regfree(&v->pats[i].re);
+		free(v->pats[i].text);
+	}
+	free(v->v);
+	free(v->orgs);
+	free(v->pens);
+	free(v->oids);
+	free(v->pats);
+	free(v->blocks);
+	free(v->block_file);
+	free(v);
+}
+
+/* Legal-form words dropped from the end of organisation names. */
+static const char *const legal_suffixes[] = {
+	"co", "ltd", "limited", "inc", "incorporated", "corp", "corporation",
+	"company", "gmbh", "ab", "ag", "sa", "llc", "plc", "kg", "bv", "nv",
+	"oy", "srl", "spa", "pte", "pvt", "private", "kk", "sdn", "bhd", "as",
+	"asa", "oyj", "sas", "sarl", "srl", "sro", "zao", "ooo", "jsc",
+};
+
+static bool
+is_legal_suffix(const char *w, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(legal_suffixes); i++)
+		if (strlen(legal_suffixes[i]) == len &&
+		    memcmp(legal_suffixes[i], w, len) == 0)
+			return true;
+	return false;
+}
+
+void
+vendors_org_normalise(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0, words = 0;
+	size_t starts[64];
+	bool sep = true;
+
+	if (outlen == 0)
+		return;
+	for (const unsigned char *p = (const unsigned char *)in; *p != '\0'; p++) {
+		unsigned char ch = *p;
+
+		/* Dots, apostrophes and slashes join: "S.A." is "sa", "A/S" "as". */
+		if (ch == '.' || ch == '\'' || ch == '/')
+			continue;
+		if (ch < 0x80 && !isalnum(ch)) {
+			sep = true;
+			continue;
+		}
+		if (o + 2 >= outlen)
+			break;
+		if (sep) {
+			if (words > 0)
+				out[o++] = ' ';
+			if (words < ARRAY_SIZE(starts))
+				starts[words] = o;
+			words++;
+			sep = false;
+		}
+		out[o++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+	}
+	out[o] = '\0';
+	/* Drop legal suffixes from the end, keeping at least one word. */
+	while (words > 1 && words <= ARRAY_SIZE(starts)) {
+		size_t s = starts[words - 1];
+
+		if (!is_legal_suffix(out + s, o - s))
+			break;
+		o = s - 1;	/* the space before the word */
+		out[o] = '\0';
+		words--;
+	}
+}
+
+size_t
+vendors_count(const struct vendors *v)
+{
+	return v->n;
+}
+
+const struct vendor *
+vendors_at(const struct vendors *v, size_t i)
+{
+	return i < v->n ? &v->v[i] : NULL;
+}
+
+int
+vendors_find(const struct vendors *v, const char *slug)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i].slug, slug) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+org_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct org_alias *)a)->norm,
+	    ((const struct org_alias *)b)->norm);
+}
+
+int
+vendors_match_org(const struct vendors *v, const char *org)
+{
+	char norm[ORG_NORM_MAX];
+	struct org_alias key, *hit;
+
+	vendors_org_normalise(org, norm, sizeof(norm));
+	if (norm[0] == '\0' || v->n_orgs == 0)
+		return -1;
+	key.norm = norm;
+	hit = bsearch(&key, v->orgs, v->n_orgs, sizeof(*v->orgs), org_cmp);
+	return hit == NULL ? -1 : hit->vendor;
+}
+
+static int
+pen_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct enterprise *)a)->pen;
+	uint32_t y = ((const struct enterprise *)b)->pen;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+vendors_match_enterprise(const struct vendors *v, uint32_t pen, bool *weak)
+{
+	struct enterprise key, *hit;
+
+	if (v->n_pens == 0)
+		return -1;
+	key.pen = pen;
+	hit = bsearch(&key, v->pens, v->n_pens, sizeof(*v->pens), pen_cmp);
+	if (hit == NULL)
+		return -1;
+	*weak = hit->weak;
+	return hit->vendor;
+}
+
+int
+vendors_match_oid(const struct vendors *v, const uint32_t *arcs, size_t n,
+    const char **subtree)
+{
+	int best = -1;
+	size_t best_n = 0;
+
+	for (size_t i = 0; i < v->n_oids; i++) {
+		const struct oid_subtree *o = &v->oids[i];
+
+		if (o->n > best_n && classify_oid_under(arcs, n, o->arcs, o->n)) {
+			best = o->vendor;
+			best_n = o->n;
+			*subtree = o->text;
+		}
+	}
+	return best;
+}
+
+int
+vendors_match_text(const struct vendors *v, enum vendor_field field,
+    const char *text, struct vendor_text_match *m)
+{
+	const struct pattern *best = NULL;
+	regoff_t best_pos = 0;
+	bool best_generic = false;
+
+	if (text == NULL)
+		return -1;
+	/* Earliest match wins, a maker before a generic stack, then file order. */
+	for (size_t i = 0; i < v->n_pats; i++) {
+		const struct pattern *p = &v->pats[i];
+		bool generic = v->v[p->vendor].generic;
+		regmatch_t pm[3];
+
+		if (p->field != field)
+			continue;
+		if (regexec(&p->re, text, ARRAY_SIZE(pm), pm, 0) != 0)
+			continue;
+		/* pm[2] is the pattern itself, inside the word guards. */
+		if (best == NULL || (best_generic && !generic) ||
+		    (best_generic == generic && pm[2].rm_so < best_pos)) {
+			best = p;
+			best_pos = pm[2].rm_so;
+			best_generic = generic;
+		}
+	}
+	if (best == NULL)
+		return -1;
+	m->vendor = best->vendor;
+	m->field = field;
+	m->pattern = best->text;
+	m->weak = best->weak;
+	return 0;
+}
+
+const struct vendor_block *
+vendors_blocks(const struct vendors *v, size_t *n)
+{
+	*n = v->n_blocks;
+	return v->blocks;
+}
+
+uint64_t
+vendors_content_hash(const struct vendors *v)
+{
+	return v->hash;
+}
+
+/* Parsing state for one text. */
+struct parse {
+	struct vendors *v;
+	const char *origin;
+	int file;
+	int line;
+	int cur;		/* current vendor index, -1 outside a section */
+	int cur_line;		/* line of the current section header */
+	bool cur_new;		/* the section created the vendor */
+	bool cur_has_risk;
+	char *err;
+	size_t errlen;
+};
+
+static int
+perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(p->err, p->errlen, "%s:%d: ", p->origin, p->line);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool
+slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= VENDOR_SLUG_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
+		    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+/* End of a section: a vendor it created needs a risk class. */
+static int
+section_close(struct parse *p)
+{
+	if (p->cur >= 0 && p->cur_new && !p->cur_has_risk &&
+	    !p->v->v[p->cur].generic) {
+		p->line = p->cur_line;
+		return perr(p, "[vendor %s] has no risk (high, watch or none)",
+		    p->v->v[p->cur].slug);
+	}
+	p->cur = -1;
+	return 0;
+}
+
+static int
+section_open(struct parse *p, char *s)
+{
+	char *close = strchr(s, ']'), *type, *slug, *rest;
+	int i;
+
+	if (close == NULL || str_trim(close + 1)[0] != '\0')
+		return perr(p, "section header without a closing ']'");
+	*close = '\0';
+	type = s + 1;
+	while (isspace((unsigned char)*type))
+		type++;
+	slug = type;
+	while (*slug != '\0' && !isspace((unsigned char)*slug))
+		slug++;
+	if (*slug != '\0')
+		*slug++ = '\0';
+	str_trim(slug);
+	rest = slug;
+	while (*rest != '\0' && !isspace((unsigned char)*rest))
+		rest++;
+	if (strcmp(type, "vendor") != 0)
+		return perr(p, "unknown section [%s]: expected [vendor SLUG]", type);
+	if (*rest != '\0' || !slug_valid(slug))
+		return perr(p, "bad vendor slug '%s': lower-case letters, digits, "
+		    "'-', '_' or '.', at most %d characters", slug,
+		    VENDOR_SLUG_MAX - 1);
+	p->cur_line = p->line;
+	p->cur_has_risk = false;
+	if ((i = vendors_find(p->v, slug)) >= 0) {
+		p->cur = i;
+		p->cur_new = false;
+		return 0;
+	}
+	if (p->v->n == p->v->cap) {
+		p->v->cap = p->v->cap == 0 ? 64 : p->v->cap * 2;
+		p->v->v = xreallocarray(p->v->v, p->v->cap, sizeof(*p->v->v));
+	}
+	memset(&p->v->v[p->v->n], 0, sizeof(p->v->v[0]));
+	str_copy(p->v->v[p->v->n].slug, slug, VENDOR_SLUG_MAX);
+	str_copy(p->v->v[p->v->n].name, slug, VENDOR_NAME_MAX);
+	p->v->v[p->v->n].risk = RISK_NONE;
+	p->v->v[p->v->n].line = p->line;
+	p->cur = (int)p->v->n++;
+	p->cur_new = true;
+	return 0;
+}
+
+static const char *
+owner_slug(const struct parse *p, int vendor)
+{
+	return p->v->v[vendor].slug;
+}
+
+static int
+add_org(struct parse *p, const char *value)
+{
+	char norm[ORG_NORM_MAX];
+	struct vendors *v = p->v;
+
+	vendors_org_normalise(value, norm, sizeof(norm));
+	if (norm[0] == '\0')
+		return perr(p, "organisation name '%s' is empty once normalised",
+		    value);
+	for (size_t i = 0; i < v->n_orgs; i++) {
+		struct org_alias *a = &v->orgs[i];
+
+		if (strcmp(a->norm, norm) != 0)
+			continue;
+		if (a->vendor == p->cur)
+			return 0;
+		if (a->file == p->file)
+			return perr(p, "organisation '%s' already belongs to "
+			    "vendor %s (line %d)", value, owner_slug(p, a->vendor),
+			    a->line);
+		/* A later file moves the alias. */
+		a->vendor = p->cur;
+		a->file = p->file;
+		a->line = p->line;
+		return 0;
+	}
+	v->orgs = xreallocarray(v->orgs, v->n_orgs + 1, sizeof(*v->orgs));
+	v->orgs[v->n_orgs].norm = xstrdup(norm);
+	v->orgs[v->n_orgs].vendor = p->cur;
+	v->orgs[v->n_orgs].file = p->file;
+	v->orgs[v->n_orgs].line = p->line;
+	v->n_orgs++;
+	qsort(v->orgs, v->n_orgs, sizeof(*v->orgs), org_cmp);
+	return 0;
+}
+
+/* Split a comma list in place; calls fn on each trimmed item. */
+static int
+each_item(struct parse *p, char *value, const char *key,
+    int (*fn)(struct parse *, char *))
+{
+	char *item = value;
+
+	for (;;) {
+		char *comma = strchr(item, ',');
+
+		if (comma != NULL)
+			*comma = '\0';
+		str_trim(item);
+		if (*item == '\0')
+			return perr(p, "empty item in the %s list", key);
+		if (fn(p, item) < 0)
+			return -1;
+		if (comma == NULL)
+			return 0;
+		item = comma + 1;
+	}
+}
+
+static int
+add_pen(struct parse *p, char *item, bool weak)
+{
+	struct vendors *v = p->v;
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)item[0]))
+		return perr(p, "enterprise number '%s' is not a number", item);
+	errno = 0;
+	n = strtoull(item, &end, 10);
+	if (errno != 0 || *end != '\0' || n > UINT32_MAX)
+		return perr(p, "enterprise number '%s' is not a number up to "
+		    "4294967295", item);
+	for (size_t i = 0; i < v->n_pens; i++) {
+		struct enterprise *e = &v->pens[i];
+
+		if (e->pen != n)
+			continue;
+		if (e->vendor != p->cur && e->file == p->file)
+			return perr(p, "enterprise %llu already belongs to vendor "
+			    "%s (line %d)", n, owner_slug(p, e->vendor), e->line);
+		e->vendor = p->cur;
+		e->weak = weak;
+		e->file = p->file;
+		e->line = p->line;
+		return 0;
+	}
+	v->pens = xreallocarray(v->pens, v->n_pens + 1, sizeof(*v->pens));
+	v->pens[v->n_pens].pen = (uint32_t)n;
+	v->pens[v->n_pens].weak = weak;
+	v->pens[v->n_pens].vendor = p->cur;
+	v->pens[v->n_pens].file = p->file;
+	v->pens[v->n_pens].line = p->line;
+	v->n_pens++;
+	qsort(v->pens, v->n_pens, sizeof(*v->pens), pen_cmp);
+	return 0;
+}
+
+static int
+add_strong_pen(struct parse *p, char *item)
+{
+	return add_pen(p, item, false);
+}
+
+static int
+add_weak_pen(struct parse *p, char *item)
+{
+	return add_pen(p, item, true);
+}
+
+static int
+add_oid(struct parse *p, char *item)
+{
+	struct vendors *v = p->v;
+	uint32_t arcs[CLASSIFY_OID_MAX];
+	size_t n;
+	struct oid_subtree *o;
+
+	if (classify_oid_parse(item, arcs, ARRAY_SIZE(arcs), &n) < 0)
+		return perr(p, "'%s' is not a numeric OID", item);
+	v->oids = xreallocarray(v->oids, v->n_oids + 1, sizeof(*v->oids));
+	o = &v->oids[v->n_oids++];
+	o->arcs = xreallocarray(NULL, n, sizeof(*arcs));
+	memcpy(o->arcs, arcs, n * sizeof(*arcs));
+	o->n = n;
+	o->text = xstrdup(item[0] == '.' ? item + 1 : item);
+	o->vendor = p->cur;
+	return 0;
+}
+
+static int
+add_block(struct parse *p, char *item)
+{
+	struct vendors *v = p->v;
+	uint64_t prefix;
+	unsigned bits;
+
+	if (oui_block_parse(item, &prefix, &bits) < 0)
+		return perr(p, "'%s' is not a MAC block (00:25:9E, 28:6E:D4:0/28 "
+		    "or 70:B3:D5:F2:F/36)", item);
+	for (size_t i = 0; i < v->n_blocks; i++) {
+		struct vendor_block *b = &v->blocks[i];
+
+		if (b->prefix != prefix || b->bits != bits)
+			continue;
+		if (b->vendor != p->cur && v->block_file[i] == p->file)
+			return perr(p, "MAC block %s already belongs to vendor %s",
+			    item, owner_slug(p, b->vendor));
+		b->vendor = p->cur;
+		v->block_file[i] = p->file;
+		return 0;
+	}
+	v->blocks = xreallocarray(v->blocks, v->n_blocks + 1, sizeof(*v->blocks));
+	v->block_file = xreallocarray(v->block_file, v->n_blocks + 1,
+	    sizeof(*v->block_file));
+	v->blocks[v->n_blocks].prefix = prefix;
+	v->blocks[v->n_blocks].bits = bits;
+	v->blocks[v->n_blocks].vendor = p->cur;
+	v->block_file[v->n_blocks] = p->file;
+	v->n_blocks++;
+	return 0;
+}
+
+static int
+add_pattern(struct parse *p, enum vendor_field field, const char *value,
+    bool weak)
+{
+	struct vendors *v = p->v;
+	struct pattern *pat;
+	char *wrapped;
+	int rc;
+
+	/* Guards make the pattern match whole words only. */
+	wrapped = xprintf("(^|[^[:alnum:]])(%s)([^[:alnum:]]|$)", value);
+	v->pats = xreallocarray(v->pats, v->n_pats + 1, sizeof(*v->pats));
+	pat = &v->pats[v->n_pats];
+	rc = regcomp(&pat->re, wrapped, REG_EXTENDED | REG_ICASE);
+	free(wrapped);
+	if (rc != 0) {
+		char msg[128];
+
+		regerror(rc, &pat->re, msg, sizeof(msg));
+		return perr(p, "bad pattern '%s': %s", value, msg);
+	}
+	pat->field = field;
+	pat->text = xstrdup(value);
+	pat->vendor = p->cur;
+	pat->weak = weak;
+	v->n_pats++;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0)
+		*out = true;
+	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+key_value(struct parse *p, char *line)
+{
+	char *eq = strchr(line, '='), *key, *value;
+	struct vendor *ven;
+	int r;
+
+	if (eq == NULL)
+		return perr(p, "expected 'key = value' or '[vendor SLUG]'");
+	*eq = '\0';
+	key = str_trim(line);
+	value = str_trim(eq + 1);
+	if (p->cur < 0)
+		return perr(p, "'%s' outside a [vendor SLUG] section", key);
+	if (*value == '\0')
+		return perr(p, "empty value for '%s'", key);
+	ven = &p->v->v[p->cur];
+	if (strcmp(key, "name") == 0) {
+		if (strlen(value) >= VENDOR_NAME_MAX)
+			return perr(p, "name longer than %d characters",
+			    VENDOR_NAME_MAX - 1);
+		str_copy(ven->name, value, VENDOR_NAME_MAX);
+		return 0;
+	}
+	if (strcmp(key, "risk") == 0) {
+		r = risk_parse(value);
+		if (r < 0 || r == RISK_UNKNOWN)
+			return perr(p, "risk '%s': expected high, watch or none",
+			    value);
+		ven->risk = (enum risk)r;
+		p->cur_has_risk = true;
+		return 0;
+	}
+	if (strcmp(key, "generic") == 0) {
+		if (parse_bool(value, &ven->generic) < 0)
+			return perr(p, "generic '%s': expected yes or no", value);
+		return 0;
+	}
+	if (strcmp(key, "org") == 0)
+		return add_org(p, value);
+	if (strcmp(key, "enterprise") == 0)
+		return each_item(p, value, key, add_strong_pen);
+	if (strcmp(key, "weak-enterprise") == 0)
+		return each_item(p, value, key, add_weak_pen);
+	if (strcmp(key, "sysobjectid") == 0)
+		return each_item(p, value, key, add_oid);
+	if (strcmp(key, "oui") == 0)
+		return each_item(p, value, key, add_block);
+	for (int f = 0; f < VF_COUNT; f++) {
+		if (strcmp(key, field_names[f]) == 0)
+			return add_pattern(p, (enum vendor_field)f, value, false);
+		if (strncmp(key, "weak-", 5) == 0 &&
+		    strcmp(key + 5, field_names[f]) == 0)
+			return add_pattern(p, (enum vendor_field)f, value, true);
+	}
+	return perr(p, "unknown key '%s' in [vendor %s]", key, ven->slug);
+}
+
+int
+vendors_load_text(struct vendors *v, const char *text, size_t len,
+    const char *origin, char *err, size_t errlen)
+{
+	struct parse p;
+	size_t pos = 0;
+	char *line = xmalloc(LINE_MAX_LEN + 1);
+	int r = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.v = v;
+	p.origin = origin;
+	p.file = ++v->files;
+	p.cur = -1;
+	p.err = err;
+	p.errlen = errlen;
+	v->hash = oui_fnv1a(v->hash, text, len);
+	while (pos < len && r == 0) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+		char *s;
+
+		p.line++;
+		if (n > LINE_MAX_LEN) {
+			r = perr(&p, "line longer than %d characters", LINE_MAX_LEN);
+			break;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			r = perr(&p, "NUL byte in the line");
+			break;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl != NULL);
+		s = str_trim(line);
+		if (*s == '\0' || *s == ';' || *s == '#')
+			continue;
+		if (*s == '[') {
+			if ((r = section_close(&p)) == 0)
+				r = section_open(&p, s);
+			continue;
+		}
+		r = key_value(&p, s);
+	}
+	if (r == 0)
+		r = section_close(&p);
+	free(line);
+	return r;
+}
+
+int
+vendors_load_file(struct vendors *v, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int r;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (cap - len < 4096) {
+			cap = cap == 0 ? 65536 : cap * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = fread(buf + len, 1, cap - len, fp);
+		len += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		fclose(fp);
+		free(buf);
+		return -1;
+	}
+	fclose(fp);
+	r = vendors_load_text(v, buf, len, path, err, errlen);
+	free(buf);
+	return r;
+}
+
+int
+vendors_load_builtin(struct vendors *v, char *err, size_t errlen)
+{
+	return vendors_load_text(v, vendors_builtin, vendors_builtin_len,
+	    "vendors.conf (built-in)", err, errlen);
+}
