@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "config.h"
 #include "log.h"
 #include "util.h"
@@ -143,4 +144,56 @@ bool
 cli_show_progress(const struct cli_common *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);
+}
+
+int
+cli_open_classifier(const char *cmd, const char *oui_dir,
+    const char *vendors_path, bool need_registry, struct classifier **out)
+{
+	char err[1024], err2[1024];
+	struct classifier *c;
+
+	*out = NULL;
+	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) != NULL) {
+		*out = c;
+		return EXIT_OK;
+	}
+	/* Without the registry, only MAC evidence is lost: see if that matters. */
+	if (oui_dir == NULL || (c = classifier_new(NULL, vendors_path, err2,
+	    sizeof(err2))) == NULL) {
+		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+		return EXIT_RUNTIME;
+	}
+	if (need_registry) {
+		fprintf(stderr, "vraudit %s: IEEE registry: %s "
+		    "(install Debian's ieee-data or set [registry] oui-dir)\n",
+		    cmd, err);
+		classifier_free(c);
+		return EXIT_RUNTIME;
+	}
+	log_warnx(cmd, "IEEE registry: %s; continuing without it", err);
+	*out = c;
+	return EXIT_OK;
+}
+
+char *
+cli_join(char *const *words, size_t n, const char *sep)
+{
+	size_t len = 1, k = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(words[i]) + (i > 0 ? strlen(sep) : 0);
+	out = xmalloc(len);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			memcpy(out + k, sep, strlen(sep));
+			k += strlen(sep);
+		}
+		memcpy(out + k, words[i], strlen(words[i]));
+		k += strlen(words[i]);
+	}
+	out[k] = '\0';
+	return out;
 }

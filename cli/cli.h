@@ -9,7 +9,9 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+struct classifier;
 struct config;
 
 enum {
@@ -53,6 +55,13 @@ int cli_common_option(int opt, const char *arg, struct cli_common *c);
 int cli_load_config(const struct cli_common *c, struct config **out);
 /* Print "vraudit CMD: message" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Build the classifier from a registry directory and an operator vendors
+ * file (either may be NULL); without a usable registry, fail only when
+ * need_registry. Prints errors as "vraudit CMD: ..."; exit code. */
+int cli_open_classifier(const char *cmd, const char *oui_dir,
+    const char *vendors_path, bool need_registry, struct classifier **out);
+/* words joined by sep, as a new string. */
+char *cli_join(char *const *words, size_t n, const char *sep);
 /* True when progress may be shown: stderr is a terminal and not --quiet. */
 bool cli_show_progress(const struct cli_common *c);
 

@@ -207,29 +207,6 @@ validate(enum evidence_kind kind, const char *value)
 	return EXIT_OK;
 }
 
-/* Build the classifier; a registry that fails only matters with MACs. */
-static struct classifier *
-load(const char *oui_dir, const char *vendors_path, bool need_registry)
-{
-	char err[1024], err2[1024];
-	struct classifier *c;
-
-	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) != NULL)
-		return c;
-	if (oui_dir == NULL || (c = classifier_new(NULL, vendors_path, err2,
-	    sizeof(err2))) == NULL) {
-		fprintf(stderr, "vraudit %s: %s\n", CMD, err);
-		return NULL;
-	}
-	if (need_registry) {
-		fprintf(stderr, "vraudit %s: IEEE registry: %s\n", CMD, err);
-		classifier_free(c);
-		return NULL;
-	}
-	log_warnx(CMD, "IEEE registry: %s; continuing without it", err);
-	return c;
-}
-
 int
 cmd_classify(int argc, char **argv)
 {
@@ -343,10 +320,9 @@ cmd_classify(int argc, char **argv)
 		oui_dir = cfg->oui_dir;
 	if (vendors_path == NULL)
 		vendors_path = cfg->vendors_path;
-	if ((c = load(oui_dir, vendors_path, has_mac)) == NULL) {
-		rc = EXIT_RUNTIME;
+	if ((rc = cli_open_classifier(CMD, oui_dir, vendors_path, has_mac,
+	    &c)) != EXIT_OK)
 		goto out;
-	}
 
 	ev = xcalloc(n_in, sizeof(*ev));
 	for (size_t i = 0; i < n_in; i++) {
