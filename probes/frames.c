@@ -9,6 +9,7 @@
 #include "frames.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -107,7 +108,9 @@ frames_reason_name(int reason)
 void
 frames_mac_str(const uint8_t mac[MAC_LEN], char out[MAC_STRLEN])
 {
-	mac_format(mac, out);
+	/* Kept here rather than in util.c: the decoders link on their own. */
+	snprintf(out, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 int
