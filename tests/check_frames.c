@@ -419,6 +419,56 @@ START_TEST(test_tunnel_depth)
 }
 END_TEST
 
+/* GRE over IPv6 carrying an Ethernet frame. */
+static const uint8_t gre_ipv6[] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x25, 0x9e, 0xaa, 0xbb, 0xcc,
+	0x86, 0xdd,
+	/* IPv6, payload 46, next header GRE, 2001:db8::1 > 2001:db8::2 */
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x2e, 0x2f, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
+	/* GRE, transparent Ethernet bridging */
+	0x00, 0x00, 0x65, 0x58,
+	INNER_ARP,
+};
+
+START_TEST(test_gre_ipv6)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(gre_ipv6, sizeof(gre_ipv6), &f),
+	    FRAMES_OK);
+	ck_assert_uint_eq(f.layers[0].ip_version, 6);
+	ck_ip(&f.layers[0].ip_src, "2001:db8::1");
+	ck_ip(&f.layers[0].ip_dst, "2001:db8::2");
+	ck_assert_int_eq(f.layers[0].tunnel, FRAMES_TUNNEL_GRE_TEB);
+	ck_assert_uint_eq(f.n_layers, 2);
+	ck_mac(f.layers[1].src, "00:11:5c:01:02:03");
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_ARP);
+}
+END_TEST
+
+/* Chassis ID given as a network address (subtype 5), here IPv6. */
+START_TEST(test_lldp_chassis_address)
+{
+	static const uint8_t p[] = {
+		/* Chassis ID, len 18: subtype 5, family 2, 2001:db8::5 */
+		0x02, 0x12, 0x05, 0x02, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0x05,
+		/* End */
+		0x00, 0x00,
+	};
+	struct frames_lldp l;
+
+	ck_assert_int_eq(frames_decode_lldp(p, sizeof(p), &l), FRAMES_OK);
+	ck_assert_uint_eq(l.chassis_subtype, 5);
+	ck_assert(!l.has_chassis_mac);
+	ck_assert(l.has_chassis_ip);
+	ck_ip(&l.chassis_ip, "2001:db8::5");
+	ck_assert_uint_eq(l.chassis_id.len, 17);
+}
+END_TEST
+
 /* A later IPv4 fragment: its first bytes are not a UDP header. */
 static const uint8_t ip_fragment[] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0c, 0x29, 0x00, 0x00, 0x01,
@@ -1223,6 +1273,31 @@ START_TEST(test_malformed_arp_too_long)
 }
 END_TEST
 
+/* An LLDPDU whose chassis ID is an IPv4 address and that has no port ID
+ * or TTL: decoded as far as it goes. */
+static void
+on_lldp_asan(size_t i, const struct frame *f, void *arg)
+{
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
+	ck_mac(f->layers[0].src, "c0:c1:c0:a0:20:9d");
+	ck_assert_uint_eq(f->lldp.chassis_subtype, 5);
+	ck_assert(f->lldp.has_chassis_ip);
+	ck_ip(&f->lldp.chassis_ip, "0.0.32.0");
+	ck_assert(!f->lldp.has_ttl);
+	ck_assert(f->lldp.end_seen);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_malformed_lldp_asan)
+{
+	struct tally t = each_frame("malformed/tcpdump_lldp_asan.pcap",
+	    on_lldp_asan, NULL);
+
+	ck_assert_uint_eq(t.frames, 1);
+}
+END_TEST
+
 /* lldpd's seed frames: raw Ethernet, no pcap header. */
 START_TEST(test_malformed_raw)
 {
@@ -1299,6 +1374,8 @@ frames_suite(void)
 	tcase_add_test(tc, test_vlan_too_deep);
 	tcase_add_test(tc, test_tunnels);
 	tcase_add_test(tc, test_tunnel_depth);
+	tcase_add_test(tc, test_gre_ipv6);
+	tcase_add_test(tc, test_lldp_chassis_address);
 	tcase_add_test(tc, test_ip_fragment);
 	tcase_add_test(tc, test_cdp_ipv6);
 	tcase_add_test(tc, test_dhcp_options);
@@ -1326,6 +1403,7 @@ frames_suite(void)
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_malformed_arp_oobr);
 	tcase_add_test(tc, test_malformed_arp_too_long);
+	tcase_add_test(tc, test_malformed_lldp_asan);
 	tcase_add_test(tc, test_malformed_raw);
 	suite_add_tcase(s, tc);
 	return s;
