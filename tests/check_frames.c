@@ -1,0 +1,1422 @@
+/*
+ * Frame decoders: hand-made frames with their decoding spelled out, real
+ * captures read through libpcap's offline API, and the malformed inputs
+ * that once broke other dissectors.
+ */
+#include <check.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frames.h"
+
+static void
+ck_mac(const uint8_t mac[MAC_LEN], const char *want)
+{
+	char buf[MAC_STRLEN];
+
+	frames_mac_str(mac, buf);
+	ck_assert_str_eq(buf, want);
+}
+
+static void
+ck_ip(const struct frames_ip *ip, const char *want)
+{
+	char buf[64];
+
+	ck_assert_int_eq(frames_ip_str(ip, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, want);
+}
+
+static void
+ck_ip4(const uint8_t a[4], const char *want)
+{
+	struct frames_ip ip = { .version = 4 };
+
+	memcpy(ip.addr, a, 4);
+	ck_ip(&ip, want);
+}
+
+static void
+ck_view(struct frames_str s, const char *want)
+{
+	char buf[1024];
+
+	frames_str_render(s, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+}
+
+static bool
+view_starts(struct frames_str s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return s.len >= n && memcmp(s.p, prefix, n) == 0;
+}
+
+/* Fixtures */
+
+static char *
+fixture(const char *name)
+{
+	const char *root = getenv("VRAUDIT_SOURCE_ROOT");
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/captures/%s",
+	    root != NULL ? root : ".", name);
+	return path;
+}
+
+struct tally {
+	size_t frames;
+	size_t by_reason[FRAMES_REASON_MAX];
+	size_t by_proto[5];
+	size_t without_mac;	/* frames whose outer header did not decode */
+};
+
+typedef void (*frame_fn)(size_t, const struct frame *, void *);
+
+/* Decode every frame of a capture; call fn (if any) on each result. */
+static struct tally
+each_frame(const char *name, frame_fn fn, void *arg)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct tally t;
+	pcap_t *pc;
+
+	memset(&t, 0, sizeof(t));
+	pc = pcap_open_offline(fixture(name), err);
+	ck_assert_msg(pc != NULL, "%s: %s", name, err);
+	ck_assert_int_eq(pcap_datalink(pc), DLT_EN10MB);
+	while (pcap_next_ex(pc, &h, &data) == 1) {
+		struct frame f;
+		int r;
+
+		r = frames_decode(data, h->caplen, &f);
+		ck_assert_int_eq(r, (int)f.reason);
+		ck_assert_int_ge(r, 0);
+		ck_assert_int_lt(r, FRAMES_REASON_MAX);
+		t.by_reason[r]++;
+		t.by_proto[f.proto]++;
+		if (f.n_layers == 0)
+			t.without_mac++;
+		if (fn != NULL)
+			fn(t.frames, &f, arg);
+		t.frames++;
+	}
+	pcap_close(pc);
+	return t;
+}
+
+static size_t
+read_raw(const char *name, uint8_t *buf, size_t size)
+{
+	FILE *fp = fopen(fixture(name), "rb");
+	size_t n;
+
+	ck_assert_msg(fp != NULL, "cannot open %s", name);
+	n = fread(buf, 1, size, fp);
+	fclose(fp);
+	return n;
+}
+
+/* Hand-made frames */
+
+/* LLDP from a Huawei switch, every basic TLV and one LLDP-MED field. */
+static const uint8_t lldp_basic[] = {
+	/* 01:80:c2:00:00:0e <- 00:e0:fc:12:34:56, ethertype LLDP */
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e, 0x00, 0xe0, 0xfc, 0x12, 0x34, 0x56,
+	0x88, 0xcc,
+	/* Chassis ID, len 7: subtype 4 (MAC) 00:e0:fc:12:34:50 */
+	0x02, 0x07, 0x04, 0x00, 0xe0, 0xfc, 0x12, 0x34, 0x50,
+	/* Port ID, len 8: subtype 5 (interface name) "GE0/0/1" */
+	0x04, 0x08, 0x05, 'G', 'E', '0', '/', '0', '/', '1',
+	/* TTL, len 2: 120 s */
+	0x06, 0x02, 0x00, 0x78,
+	/* Port description, len 8: "uplink\r\n" */
+	0x08, 0x08, 'u', 'p', 'l', 'i', 'n', 'k', '\r', '\n',
+	/* System name, len 6: "core-1" */
+	0x0a, 0x06, 'c', 'o', 'r', 'e', '-', '1',
+	/* System description, len 8: "VRP" then NUL padding */
+	0x0c, 0x08, 'V', 'R', 'P', 0x00, 0x00, 0x00, 0x00, 0x00,
+	/* Capabilities, len 4: bridge+router available, router enabled */
+	0x0e, 0x04, 0x00, 0x14, 0x00, 0x10,
+	/* Management address, len 15: addr len 5, IPv4 10.0.0.1, ifIndex 7,
+	 * OID len 3 (2b 06 01 = 1.3.6.1) */
+	0x10, 0x0f, 0x05, 0x01, 10, 0, 0, 1, 0x02, 0x00, 0x00, 0x00, 0x07,
+	0x03, 0x2b, 0x06, 0x01,
+	/* 802.1 port VLAN ID (skipped), len 6 */
+	0xfe, 0x06, 0x00, 0x80, 0xc2, 0x01, 0x00, 0x01,
+	/* LLDP-MED model name (subtype 10), len 9: "S5720" */
+	0xfe, 0x09, 0x00, 0x12, 0xbb, 0x0a, 'S', '5', '7', '2', '0',
+	/* LLDP-MED serial (subtype 8), len 7: "21A" */
+	0xfe, 0x07, 0x00, 0x12, 0xbb, 0x08, '2', '1', 'A',
+	/* End */
+	0x00, 0x00,
+};
+
+START_TEST(test_lldp_basic)
+{
+	struct frame f;
+	const struct frames_lldp *l = &f.lldp;
+
+	ck_assert_int_eq(frames_decode(lldp_basic, sizeof(lldp_basic), &f),
+	    FRAMES_OK);
+	ck_assert_uint_eq(f.n_layers, 1);
+	ck_mac(f.layers[0].src, "00:e0:fc:12:34:56");
+	ck_mac(f.layers[0].dst, "01:80:c2:00:00:0e");
+	ck_assert_uint_eq(f.layers[0].ethertype, 0x88cc);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_LLDP);
+	ck_assert_uint_eq(l->chassis_subtype, 4);
+	ck_assert(l->has_chassis_mac);
+	ck_mac(l->chassis_mac, "00:e0:fc:12:34:50");
+	ck_assert_uint_eq(l->port_subtype, 5);
+	ck_view(l->port_id, "GE0/0/1");
+	ck_assert(l->has_ttl);
+	ck_assert_uint_eq(l->ttl, 120);
+	ck_view(l->port_descr, "uplink\\r\\n");
+	ck_view(l->sys_name, "core-1");
+	ck_view(l->sys_descr, "VRP");	/* NUL padding cut */
+	ck_assert(l->has_caps);
+	ck_assert_uint_eq(l->caps_available, 0x14);
+	ck_assert_uint_eq(l->caps_enabled, 0x10);
+	ck_assert_uint_eq(l->n_mgmt, 1);
+	ck_assert_uint_eq(l->mgmt[0].addr_subtype, 1);
+	ck_assert_uint_eq(l->mgmt[0].addr.len, 4);
+	ck_assert_mem_eq(l->mgmt[0].addr.p, ((uint8_t[]){ 10, 0, 0, 1 }), 4);
+	ck_assert_uint_eq(l->mgmt[0].if_subtype, 2);
+	ck_assert_uint_eq(l->mgmt[0].if_number, 7);
+	ck_assert_uint_eq(l->mgmt[0].oid.len, 3);
+	ck_view(l->med_model, "S5720");
+	ck_view(l->med_serial, "21A");
+	ck_assert_uint_eq(l->med_manufacturer.len, 0);
+	ck_assert(l->end_seen);
+	ck_assert_uint_eq(l->n_tlvs, 12);
+}
+END_TEST
+
+/* A TLV longer than 255 bytes: the ninth length bit must count. */
+START_TEST(test_lldp_9bit_length)
+{
+	uint8_t p[2 + 300 + 2 + 6 + 2];
+	struct frames_lldp l;
+	size_t i;
+
+	/* System description, len 300: type 6 << 1 | 1, 300 - 256 = 44 */
+	p[0] = 0x0d;
+	p[1] = 44;
+	for (i = 0; i < 300; i++)
+		p[2 + i] = (uint8_t)('a' + i % 26);
+	/* System name, len 6: "sw-300" */
+	memcpy(p + 302, "\x0a\x06sw-300", 8);
+	/* End */
+	p[310] = 0;
+	p[311] = 0;
+	ck_assert_int_eq(frames_decode_lldp(p, sizeof(p), &l), FRAMES_OK);
+	ck_assert_uint_eq(l.sys_descr.len, 300);
+	ck_view(l.sys_name, "sw-300");
+	ck_assert_uint_eq(l.n_tlvs, 3);
+
+	/* Same TLV, 300 bytes claimed, 299 captured. */
+	ck_assert_int_eq(frames_decode_lldp(p, 301, &l), FRAMES_TRUNCATED);
+	ck_assert_uint_eq(l.sys_descr.len, 0);
+}
+END_TEST
+
+/* LLDP carried in 802.3 + LLC + SNAP (OUI 00:00:00, PID 0x88cc). */
+static const uint8_t lldp_snap[] = {
+	/* 01:80:c2:00:00:0e <- 00:e0:fc:00:00:01, 802.3 length 28 */
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e, 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x01,
+	0x00, 0x1c,
+	/* LLC aa aa 03, SNAP 00:00:00 / 0x88cc */
+	0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x88, 0xcc,
+	/* Chassis ID: MAC 00:e0:fc:00:00:00; Port ID "p1"; TTL 60; End */
+	0x02, 0x07, 0x04, 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x00,
+	0x04, 0x03, 0x05, 'p', '1',
+	0x06, 0x02, 0x00, 0x3c,
+	0x00, 0x00,
+	/* Ethernet padding, outside the 802.3 length */
+	0xde, 0xad,
+};
+
+START_TEST(test_lldp_snap)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(lldp_snap, sizeof(lldp_snap), &f),
+	    FRAMES_OK);
+	ck_assert(f.layers[0].llc);
+	ck_assert(f.layers[0].snap);
+	ck_assert_uint_eq(f.layers[0].snap_oui, 0);
+	ck_assert_uint_eq(f.layers[0].ethertype, 0x88cc);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_LLDP);
+	ck_mac(f.lldp.chassis_mac, "00:e0:fc:00:00:00");
+	ck_view(f.lldp.port_id, "p1");
+	ck_assert_uint_eq(f.lldp.ttl, 60);
+}
+END_TEST
+
+/* ARP request behind an 802.1ad tag (VLAN 100) and an 802.1Q tag (200). */
+static const uint8_t arp_qinq[] = {
+	/* ff:ff:ff:ff:ff:ff <- 00:25:9e:00:00:01 */
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x25, 0x9e, 0x00, 0x00, 0x01,
+	/* 88a8 VID 100, 8100 PCP 3 VID 200, ethertype ARP */
+	0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x60, 0xc8, 0x08, 0x06,
+	/* Ethernet/IPv4, request: 00:25:9e:00:00:01 10.1.1.5 asks 10.1.1.1 */
+	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x00, 0x25, 0x9e, 0x00, 0x00, 0x01, 10, 1, 1, 5,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 10, 1, 1, 1,
+};
+
+START_TEST(test_arp_qinq)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(arp_qinq, sizeof(arp_qinq), &f),
+	    FRAMES_OK);
+	ck_assert_uint_eq(f.layers[0].n_vlans, 2);
+	ck_assert_uint_eq(f.layers[0].vlans[0], 100);
+	ck_assert_uint_eq(f.layers[0].vlans[1], 200);
+	ck_assert_uint_eq(f.layers[0].ethertype, 0x0806);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_ARP);
+	ck_assert_uint_eq(f.arp.op, 1);
+	ck_mac(f.arp.sha, "00:25:9e:00:00:01");
+	ck_ip4(f.arp.spa, "10.1.1.5");
+	ck_ip4(f.arp.tpa, "10.1.1.1");
+}
+END_TEST
+
+/* Five stacked tags (legacy 0x9100): more than kept, the MAC still is. */
+static const uint8_t five_tags[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x25, 0x9e, 0x00, 0x00, 0x02,
+	0x91, 0x00, 0x00, 0x01, 0x91, 0x00, 0x00, 0x02, 0x91, 0x00, 0x00, 0x03,
+	0x91, 0x00, 0x00, 0x04, 0x91, 0x00, 0x00, 0x05, 0x08, 0x06,
+};
+
+START_TEST(test_vlan_too_deep)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(five_tags, sizeof(five_tags), &f),
+	    FRAMES_TOO_DEEP);
+	ck_assert_uint_eq(f.n_layers, 1);
+	ck_mac(f.layers[0].src, "00:25:9e:00:00:02");
+	ck_assert_uint_eq(f.layers[0].n_vlans, FRAMES_MAX_VLANS);
+	ck_assert_uint_eq(f.layers[0].vlans[3], 4);
+}
+END_TEST
+
+/* The inner frame every tunnel test carries: an ARP reply from Cisco. */
+#define INNER_ARP \
+	/* 00:25:9e:00:00:01 <- 00:11:5c:01:02:03, ARP */ \
+	0x00, 0x25, 0x9e, 0x00, 0x00, 0x01, 0x00, 0x11, 0x5c, 0x01, 0x02, 0x03, \
+	0x08, 0x06, \
+	/* reply: 00:11:5c:01:02:03 is 10.9.9.1 */ \
+	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, \
+	0x00, 0x11, 0x5c, 0x01, 0x02, 0x03, 10, 9, 9, 1, \
+	0x00, 0x25, 0x9e, 0x00, 0x00, 0x01, 10, 9, 9, 2
+
+/* Outer Ethernet + IPv4 (proto GRE, total length tl) 192.0.2.1 > .2 */
+#define OUTER_GRE(tl) \
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x25, 0x9e, 0xaa, 0xbb, 0xcc, \
+	0x08, 0x00, \
+	0x45, 0x00, 0x00, (tl), 0x00, 0x00, 0x00, 0x00, 0x40, 0x2f, 0x00, 0x00, \
+	192, 0, 2, 1, 192, 0, 2, 2
+
+/* ERSPAN type II: GRE with sequence number 42, session 5, VLAN 100. */
+static const uint8_t erspan2[] = {
+	OUTER_GRE(20 + 8 + 8 + 42),
+	/* GRE: S bit, proto 0x88be, seq 42 */
+	0x10, 0x00, 0x88, 0xbe, 0x00, 0x00, 0x00, 0x2a,
+	/* ERSPAN II: ver 1, VLAN 100, session 5, index 0 */
+	0x10, 0x64, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00,
+	INNER_ARP,
+};
+
+/* ERSPAN type III with the optional platform sub-header (O bit). */
+static const uint8_t erspan3[] = {
+	OUTER_GRE(20 + 8 + 12 + 8 + 42),
+	0x10, 0x00, 0x22, 0xeb, 0x00, 0x00, 0x00, 0x07,
+	/* ver 2, VLAN 0, session 7, timestamp, SGT 0, FT 0, O bit */
+	0x20, 0x00, 0x00, 0x07, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x01,
+	/* platform-specific sub-header */
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	INNER_ARP,
+};
+
+/* GRE transparent Ethernet bridging (0x6558), key present. */
+static const uint8_t gre_teb[] = {
+	OUTER_GRE(20 + 8 + 42),
+	0x20, 0x00, 0x65, 0x58, 0x00, 0x00, 0x01, 0x00,
+	INNER_ARP,
+};
+
+static void
+ck_tunnel(const uint8_t *p, size_t len, enum frames_tunnel kind)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(p, len, &f), FRAMES_OK);
+	ck_assert_uint_eq(f.n_layers, 2);
+	ck_mac(f.layers[0].src, "00:25:9e:aa:bb:cc");
+	ck_assert_uint_eq(f.layers[0].ip_version, 4);
+	ck_assert_uint_eq(f.layers[0].ip_proto, 47);
+	ck_ip(&f.layers[0].ip_src, "192.0.2.1");
+	ck_assert_int_eq(f.layers[0].tunnel, kind);
+	ck_mac(f.layers[1].src, "00:11:5c:01:02:03");
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_ARP);
+	ck_assert_uint_eq(f.arp.op, 2);
+	ck_ip4(f.arp.spa, "10.9.9.1");
+}
+
+START_TEST(test_tunnels)
+{
+	struct frame f;
+
+	ck_tunnel(erspan2, sizeof(erspan2), FRAMES_TUNNEL_ERSPAN2);
+	frames_decode(erspan2, sizeof(erspan2), &f);
+	ck_assert_uint_eq(f.layers[0].gre_seq, 42);
+	ck_assert_uint_eq(f.layers[0].erspan_session, 5);
+	ck_assert_uint_eq(f.layers[0].erspan_vlan, 100);
+
+	ck_tunnel(erspan3, sizeof(erspan3), FRAMES_TUNNEL_ERSPAN3);
+	frames_decode(erspan3, sizeof(erspan3), &f);
+	ck_assert_uint_eq(f.layers[0].erspan_session, 7);
+
+	ck_tunnel(gre_teb, sizeof(gre_teb), FRAMES_TUNNEL_GRE_TEB);
+
+	/* The mirrored frame cut short: the tunnel endpoint is still known. */
+	ck_assert_int_eq(frames_decode(erspan2, sizeof(erspan2) - 20, &f),
+	    FRAMES_TRUNCATED);
+	ck_assert_uint_eq(f.n_layers, 2);
+	ck_mac(f.layers[1].src, "00:11:5c:01:02:03");
+}
+END_TEST
+
+/* Tunnels nested past FRAMES_MAX_LAYERS stop with too-deep. */
+START_TEST(test_tunnel_depth)
+{
+	static const uint8_t hdr[] = {
+		OUTER_GRE(0), 0x00, 0x00, 0x65, 0x58,
+	};
+	uint8_t buf[4 * sizeof(hdr) + 42];
+	struct frame f;
+	size_t i, off = 0;
+
+	for (i = 0; i < 4; i++) {
+		memcpy(buf + off, hdr, sizeof(hdr));
+		/* IPv4 total length: whatever follows the Ethernet header */
+		buf[off + 17] = (uint8_t)(sizeof(buf) - off - 14);
+		off += sizeof(hdr);
+	}
+	memcpy(buf + off, (const uint8_t[]){ INNER_ARP }, 42);
+	ck_assert_int_eq(frames_decode(buf, sizeof(buf), &f), FRAMES_TOO_DEEP);
+	ck_assert_uint_eq(f.n_layers, FRAMES_MAX_LAYERS);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_NONE);
+}
+END_TEST
+
+/* GRE over IPv6 carrying an Ethernet frame. */
+static const uint8_t gre_ipv6[] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x25, 0x9e, 0xaa, 0xbb, 0xcc,
+	0x86, 0xdd,
+	/* IPv6, payload 46, next header GRE, 2001:db8::1 > 2001:db8::2 */
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x2e, 0x2f, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
+	/* GRE, transparent Ethernet bridging */
+	0x00, 0x00, 0x65, 0x58,
+	INNER_ARP,
+};
+
+START_TEST(test_gre_ipv6)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(gre_ipv6, sizeof(gre_ipv6), &f),
+	    FRAMES_OK);
+	ck_assert_uint_eq(f.layers[0].ip_version, 6);
+	ck_ip(&f.layers[0].ip_src, "2001:db8::1");
+	ck_ip(&f.layers[0].ip_dst, "2001:db8::2");
+	ck_assert_int_eq(f.layers[0].tunnel, FRAMES_TUNNEL_GRE_TEB);
+	ck_assert_uint_eq(f.n_layers, 2);
+	ck_mac(f.layers[1].src, "00:11:5c:01:02:03");
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_ARP);
+}
+END_TEST
+
+/* Chassis ID given as a network address (subtype 5), here IPv6. */
+START_TEST(test_lldp_chassis_address)
+{
+	static const uint8_t p[] = {
+		/* Chassis ID, len 18: subtype 5, family 2, 2001:db8::5 */
+		0x02, 0x12, 0x05, 0x02, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0x05,
+		/* End */
+		0x00, 0x00,
+	};
+	struct frames_lldp l;
+
+	ck_assert_int_eq(frames_decode_lldp(p, sizeof(p), &l), FRAMES_OK);
+	ck_assert_uint_eq(l.chassis_subtype, 5);
+	ck_assert(!l.has_chassis_mac);
+	ck_assert(l.has_chassis_ip);
+	ck_ip(&l.chassis_ip, "2001:db8::5");
+	ck_assert_uint_eq(l.chassis_id.len, 17);
+}
+END_TEST
+
+/* A later IPv4 fragment: its first bytes are not a UDP header. */
+static const uint8_t ip_fragment[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x0c, 0x29, 0x00, 0x00, 0x01,
+	0x08, 0x00,
+	/* IPv4, total 28, offset 185 (x8), UDP, 10.0.0.9 > 255.255.255.255 */
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0xb9, 0x40, 0x11, 0x00, 0x00,
+	10, 0, 0, 9, 255, 255, 255, 255,
+	/* looks like UDP 67 > 68 */
+	0x00, 0x43, 0x00, 0x44, 0x00, 0x08, 0x00, 0x00,
+};
+
+START_TEST(test_ip_fragment)
+{
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(ip_fragment, sizeof(ip_fragment), &f),
+	    FRAMES_OK);
+	ck_assert(f.layers[0].ip_later_fragment);
+	ck_assert_uint_eq(f.layers[0].udp_dport, 0);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_NONE);
+	ck_ip(&f.layers[0].ip_src, "10.0.0.9");
+}
+END_TEST
+
+/* CDPv2 with an IPv4 and an IPv6 address, as a sub-decoder call. */
+static const uint8_t cdp_v6[] = {
+	/* version 2, TTL 180, checksum 0 (wrong) */
+	0x02, 0xb4, 0x00, 0x00,
+	/* Device ID, len 6: "R1" */
+	0x00, 0x01, 0x00, 0x06, 'R', '1',
+	/* Addresses, len 45: 2 addresses */
+	0x00, 0x02, 0x00, 0x2d, 0x00, 0x00, 0x00, 0x02,
+	/* NLPID 0xcc, IPv4 10.0.0.1 */
+	0x01, 0x01, 0xcc, 0x00, 0x04, 10, 0, 0, 1,
+	/* 802.2 aa aa 03 00 00 00 86 dd, IPv6 2001:db8::1 */
+	0x02, 0x08, 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd, 0x00, 0x10,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	/* Platform, len 13: "Huawei AR" */
+	0x00, 0x06, 0x00, 0x0d, 'H', 'u', 'a', 'w', 'e', 'i', ' ', 'A', 'R',
+	/* Native VLAN, len 6: 10 */
+	0x00, 0x0a, 0x00, 0x06, 0x00, 0x0a,
+	/* Capabilities, len 8: router 0x01 */
+	0x00, 0x04, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01,
+};
+
+START_TEST(test_cdp_ipv6)
+{
+	struct frames_cdp c;
+
+	ck_assert_int_eq(frames_decode_cdp(cdp_v6, sizeof(cdp_v6), &c),
+	    FRAMES_OK);
+	ck_assert_uint_eq(c.version, 2);
+	ck_assert_uint_eq(c.ttl, 180);
+	ck_assert(!c.checksum_ok);
+	ck_view(c.device_id, "R1");
+	ck_view(c.platform, "Huawei AR");
+	ck_assert_uint_eq(c.n_addrs, 2);
+	ck_ip(&c.addrs[0], "10.0.0.1");
+	ck_ip(&c.addrs[1], "2001:db8::1");
+	ck_assert(c.has_native_vlan);
+	ck_assert_uint_eq(c.native_vlan, 10);
+	ck_assert_uint_eq(c.caps, 1);
+	ck_assert_uint_eq(c.n_mgmt, 0);
+}
+END_TEST
+
+/* A DHCPv4 message built field by field. */
+static size_t
+dhcp_build(uint8_t *p, size_t size, const uint8_t *opts, size_t olen)
+{
+	ck_assert_uint_ge(size, 240 + olen);
+	memset(p, 0, size);
+	p[0] = 1;		/* request */
+	p[1] = 1;		/* Ethernet */
+	p[2] = 6;
+	memcpy(p + 4, "\x0b\xad\xc0\xde", 4);
+	memcpy(p + 28, "\x00\xe0\xfc\x00\x00\x09", 6);
+	memcpy(p + 236, "\x63\x82\x53\x63", 4);
+	memcpy(p + 240, opts, olen);
+	return 240 + olen;
+}
+
+START_TEST(test_dhcp_options)
+{
+	static const uint8_t opts[] = {
+		53, 1, 3,			/* Request */
+		0, 0,				/* pad */
+		12, 4, 'c', 'p', 'e', '1',	/* host name */
+		60, 9, 'H', 'U', 'A', 'W', 'E', 'I', ':', 'A', 'P',
+		61, 7, 1, 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x09,
+		50, 4, 192, 168, 1, 20,
+		54, 4, 192, 168, 1, 1,
+		55, 2, 1, 3,			/* ignored */
+		255,
+	};
+	struct frames_dhcp d;
+	uint8_t p[400];
+	size_t len = dhcp_build(p, sizeof(p), opts, sizeof(opts));
+
+	ck_assert_int_eq(frames_decode_dhcp(p, len, &d), FRAMES_OK);
+	ck_assert_uint_eq(d.op, 1);
+	ck_assert_uint_eq(d.xid, 0x0badc0de);
+	ck_assert(d.has_chaddr_mac);
+	ck_mac(d.chaddr, "00:e0:fc:00:00:09");
+	ck_assert(d.has_cookie);
+	ck_assert_uint_eq(d.msg_type, 3);
+	ck_view(d.host_name, "cpe1");
+	ck_view(d.vendor_class, "HUAWEI:AP");
+	ck_assert_uint_eq(d.client_id.len, 7);
+	ck_assert(d.has_client_mac);
+	ck_mac(d.client_mac, "00:e0:fc:00:00:09");
+	ck_assert(d.has_requested_ip);
+	ck_ip4(d.requested_ip, "192.168.1.20");
+	ck_assert(d.has_server_id);
+	ck_ip4(d.server_id, "192.168.1.1");
+
+	/* Cut inside the vendor class: what came before is kept. */
+	ck_assert_int_eq(frames_decode_dhcp(p, 240 + 15, &d),
+	    FRAMES_TRUNCATED);
+	ck_assert_uint_eq(d.msg_type, 3);
+	ck_view(d.host_name, "cpe1");
+	ck_assert_uint_eq(d.vendor_class.len, 0);
+
+	/* A hardware address longer than chaddr. */
+	p[2] = 17;
+	ck_assert_int_eq(frames_decode_dhcp(p, len, &d), FRAMES_BAD_LENGTH);
+	ck_assert(!d.has_chaddr_mac);
+
+	/* A message type of the wrong size is noted, the rest decoded. */
+	p[2] = 6;
+	p[241] = 2;
+	ck_assert_int_eq(frames_decode_dhcp(p, len, &d), FRAMES_BAD_TLV);
+}
+END_TEST
+
+/* Malformed frames and the reason each one is counted under. */
+struct bad_case {
+	const char *what;
+	const uint8_t *p;
+	size_t len;
+	int reason;
+	size_t n_layers;
+};
+
+#define BYTES(...) (const uint8_t[]){ __VA_ARGS__ }, \
+	sizeof((const uint8_t[]){ __VA_ARGS__ })
+#define ETH(t1, t2) \
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e, 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x07, \
+	(t1), (t2)
+#define IPV4_HDR(vihl, proto) \
+	(vihl), 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x40, (proto), \
+	0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2
+
+static const struct bad_case bad_cases[] = {
+	{ "13 bytes", BYTES(ETH(0x08, 0x00)) - 1, FRAMES_TRUNCATED, 0 },
+	{ "type 1501", BYTES(ETH(0x05, 0xdd), 0, 0), FRAMES_NOT_ETHERNET, 1 },
+	{ "VLAN tag cut", BYTES(ETH(0x81, 0x00), 0x00), FRAMES_TRUNCATED, 1 },
+	{ "802.3 LLC cut", BYTES(ETH(0x00, 0x10), 0xaa, 0xaa),
+	    FRAMES_TRUNCATED, 1 },
+	{ "ARP hlen 7", BYTES(ETH(0x08, 0x06), 0x00, 0x01, 0x08, 0x00, 0x07,
+	    0x04, 0x00, 0x01), FRAMES_BAD_LENGTH, 1 },
+	{ "ARP IEEE 802", BYTES(ETH(0x08, 0x06), 0x00, 0x06, 0x08, 0x00, 0x06,
+	    0x04, 0x00, 0x01), FRAMES_UNSUPPORTED, 1 },
+	{ "ARP cut", BYTES(ETH(0x08, 0x06), 0x00, 0x01, 0x08, 0x00, 0x06,
+	    0x04, 0x00, 0x01, 0x00), FRAMES_TRUNCATED, 1 },
+	{ "IPv4 IHL 4", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x44, 17)),
+	    FRAMES_BAD_LENGTH, 1 },
+	{ "IPv4 IHL 15", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x4f, 17)),
+	    FRAMES_TRUNCATED, 1 },
+	{ "IPv4 version 5", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x55, 17)),
+	    FRAMES_BAD_HEADER, 1 },
+	{ "UDP length 4", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 17), 0x00,
+	    0x44, 0x00, 0x43, 0x00, 0x04, 0x00, 0x00), FRAMES_BAD_LENGTH, 1 },
+	{ "DHCP cut", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 17), 0x00, 0x44,
+	    0x00, 0x43, 0x01, 0x00, 0x00, 0x00, 0x01, 0x01, 0x06),
+	    FRAMES_TRUNCATED, 1 },
+	{ "GRE version 1", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47), 0x00,
+	    0x01, 0x88, 0x0b), FRAMES_UNSUPPORTED, 1 },
+	{ "GRE routing", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47), 0x40,
+	    0x00, 0x65, 0x58), FRAMES_UNSUPPORTED, 1 },
+	{ "GRE seq cut", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47), 0x10,
+	    0x00, 0x88, 0xbe, 0x00, 0x00), FRAMES_TRUNCATED, 1 },
+	{ "ERSPAN II version 3", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47),
+	    0x10, 0x00, 0x88, 0xbe, 0, 0, 0, 1, 0x30, 0, 0, 1, 0, 0, 0, 0),
+	    FRAMES_BAD_HEADER, 1 },
+	{ "ERSPAN III IP frame", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47),
+	    0x00, 0x00, 0x22, 0xeb, 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x08,
+	    0x00), FRAMES_UNSUPPORTED, 1 },
+	{ "ERSPAN III sub-header cut", BYTES(ETH(0x08, 0x00),
+	    IPV4_HDR(0x45, 47), 0x00, 0x00, 0x22, 0xeb, 0x20, 0, 0, 1, 0, 0,
+	    0, 0, 0, 0, 0x00, 0x01, 0, 0, 0, 0), FRAMES_TRUNCATED, 1 },
+	{ "empty inner frame", BYTES(ETH(0x08, 0x00), IPV4_HDR(0x45, 47),
+	    0x00, 0x00, 0x65, 0x58), FRAMES_TRUNCATED, 1 },
+	{ "IPv6 cut", BYTES(ETH(0x86, 0xdd), 0x60, 0, 0, 0, 0, 0, 17, 64),
+	    FRAMES_TRUNCATED, 1 },
+	{ "CDP version 3", BYTES(0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc, 0x00,
+	    0x19, 0x06, 0x00, 0x00, 0x01, 0x00, 0x0c, 0xaa, 0xaa, 0x03, 0x00,
+	    0x00, 0x0c, 0x20, 0x00, 0x03, 0xb4, 0x00, 0x00),
+	    FRAMES_UNSUPPORTED, 1 },
+	{ "CDP TLV length 2", BYTES(0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc, 0x00,
+	    0x19, 0x06, 0x00, 0x00, 0x01, 0x00, 0x10, 0xaa, 0xaa, 0x03, 0x00,
+	    0x00, 0x0c, 0x20, 0x00, 0x02, 0xb4, 0x00, 0x00, 0x00, 0x01, 0x00,
+	    0x02), FRAMES_BAD_TLV, 1 },
+	{ "CDP address count past TLV", BYTES(0x01, 0x00, 0x0c, 0xcc, 0xcc,
+	    0xcc, 0x00, 0x19, 0x06, 0x00, 0x00, 0x01, 0x00, 0x14, 0xaa, 0xaa,
+	    0x03, 0x00, 0x00, 0x0c, 0x20, 0x00, 0x02, 0xb4, 0x00, 0x00, 0x00,
+	    0x02, 0x00, 0x08, 0xff, 0xff, 0xff, 0xff), FRAMES_BAD_TLV, 1 },
+	{ "LLDP TLV past the frame", BYTES(ETH(0x88, 0xcc), 0x02, 0x07, 0x04,
+	    0x00), FRAMES_TRUNCATED, 1 },
+	{ "LLDP no End", BYTES(ETH(0x88, 0xcc), 0x06, 0x02, 0x00, 0x78),
+	    FRAMES_TRUNCATED, 1 },
+	{ "LLDP chassis ID empty", BYTES(ETH(0x88, 0xcc), 0x02, 0x01, 0x04,
+	    0x00, 0x00), FRAMES_BAD_TLV, 1 },
+	{ "LLDP mgmt address length 0", BYTES(ETH(0x88, 0xcc), 0x10, 0x07,
+	    0x00, 0x02, 0, 0, 0, 1, 0, 0x00, 0x00), FRAMES_BAD_TLV, 1 },
+	{ "LLDP org TLV of 3 bytes", BYTES(ETH(0x88, 0xcc), 0xfe, 0x03, 0x00,
+	    0x12, 0xbb, 0x00, 0x00), FRAMES_BAD_TLV, 1 },
+};
+
+START_TEST(test_bad_frames)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct frame f;
+	int r;
+
+	r = frames_decode(c->p, c->len, &f);
+	ck_assert_msg(r == c->reason, "%s: got %s, want %s", c->what,
+	    frames_reason_name(r), frames_reason_name(c->reason));
+	ck_assert_msg(f.n_layers == c->n_layers, "%s: %zu layers", c->what,
+	    f.n_layers);
+	if (c->n_layers > 0)
+		ck_assert_msg(f.layers[0].src[0] == 0x00 &&
+		    f.layers[0].src[5] == (c->p[11]), "%s: source MAC", c->what);
+}
+END_TEST
+
+/* CVE-2017-13027 shape: the OID length runs past the TLV. The system name
+ * before it and the sender's MAC are still reported. */
+START_TEST(test_lldp_mgmt_oid_overrun)
+{
+	static const uint8_t p[] = {
+		ETH(0x88, 0xcc),
+		/* System name "sw" */
+		0x0a, 0x02, 's', 'w',
+		/* Mgmt address len 13: IPv4 10.0.0.1, ifIndex 1, OID len 9
+		 * but one byte left */
+		0x10, 0x0d, 0x05, 0x01, 10, 0, 0, 1, 0x02, 0, 0, 0, 1, 0x09,
+		0x2b,
+		0x00, 0x00,
+	};
+	struct frame f;
+
+	ck_assert_int_eq(frames_decode(p, sizeof(p), &f), FRAMES_BAD_TLV);
+	ck_assert_uint_eq(f.n_layers, 1);
+	ck_mac(f.layers[0].src, "00:e0:fc:00:00:07");
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_LLDP);
+	ck_view(f.lldp.sys_name, "sw");
+	ck_assert_uint_eq(f.lldp.n_mgmt, 0);
+	ck_assert(f.lldp.end_seen);
+}
+END_TEST
+
+/* A management address TLV that ends before its OID length byte, at the
+ * very end of the buffer (an exact-size heap copy, for ASan). */
+START_TEST(test_lldp_mgmt_no_oid_length)
+{
+	static const uint8_t tlv[] = {
+		/* Mgmt address len 11: IPv4 10.0.0.1, ifIndex 1, no OID len */
+		0x10, 0x0b, 0x05, 0x01, 10, 0, 0, 1, 0x02, 0, 0, 0, 1,
+	};
+	struct frames_lldp l;
+	uint8_t *p = malloc(sizeof(tlv));
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, tlv, sizeof(tlv));
+	ck_assert_int_eq(frames_decode_lldp(p, sizeof(tlv), &l),
+	    FRAMES_BAD_TLV);
+	ck_assert_uint_eq(l.n_mgmt, 0);
+	ck_assert(!l.end_seen);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_helpers)
+{
+	static const uint8_t raw[] = { 'a', '\n', 'b', 0x01, 0xff, '"', '\\',
+		't' };
+	struct frames_str s = { raw, sizeof(raw) };
+	struct frames_ip ip = { .version = 6 };
+	char buf[64], small[5];
+	int i;
+
+	ck_assert_uint_eq(frames_str_render(s, buf, sizeof(buf)), 17);
+	ck_assert_str_eq(buf, "a\\nb\\x01\\xff\\\"\\\\t");
+	/* Truncated output stays terminated; the full length is returned. */
+	ck_assert_uint_eq(frames_str_render(s, small, sizeof(small)), 17);
+	ck_assert_str_eq(small, "a\\nb");
+	ck_assert(frames_str_eq(s, "a\nb\x01\xff\"\\t"));
+	ck_assert(!frames_str_eq(s, "a\nb"));
+
+	ip.addr[15] = 1;
+	ck_ip(&ip, "::1");
+	ip.version = 5;
+	ck_assert_int_eq(frames_ip_str(&ip, buf, sizeof(buf)), -1);
+
+	ck_assert_str_eq(frames_reason_name(FRAMES_OK), "ok");
+	ck_assert_str_eq(frames_reason_name(FRAMES_TRUNCATED), "truncated");
+	ck_assert_str_eq(frames_reason_name(FRAMES_BAD_TLV), "bad-tlv");
+	ck_assert_str_eq(frames_reason_name(-1), "unknown");
+	ck_assert_str_eq(frames_reason_name(FRAMES_REASON_MAX), "unknown");
+	for (i = 0; i < FRAMES_REASON_MAX; i++)
+		ck_assert_ptr_nonnull(frames_reason_name(i));
+}
+END_TEST
+
+/* Real captures */
+
+static void
+on_lldp_and_cdp(size_t i, const struct frame *f, void *arg)
+{
+	size_t *checked = arg;
+	char mac[MAC_STRLEN];
+	bool s1;
+
+	frames_mac_str(f->layers[0].src, mac);
+	s1 = strcmp(mac, "00:18:ba:98:68:8f") == 0;
+	ck_assert(s1 || strcmp(mac, "00:19:2f:a7:b2:8d") == 0);
+	if (f->proto == FRAMES_PROTO_LLDP) {
+		const struct frames_lldp *l = &f->lldp;
+
+		ck_assert(l->has_chassis_mac);
+		ck_mac(l->chassis_mac, mac);
+		ck_view(l->sys_name, s1 ? "S1.cisco.com" : "S2.cisco.com");
+		ck_view(l->port_descr,
+		    s1 ? "FastEthernet0/13" : "GigabitEthernet0/13");
+		ck_assert(view_starts(l->sys_descr, "Cisco IOS Software, C3560 "
+		    "Software (C3560-ADVIPSERVICESK9-M), Version 12.2(44)SE, "
+		    "RELEASE SOFTWARE (fc1)\nCopyright (c) 1986-2008"));
+		ck_assert_uint_eq(l->ttl, 120);
+		ck_assert_uint_eq(l->caps_available, 0x14);
+		ck_assert_uint_eq(l->caps_enabled, 0x04);
+	} else {
+		const struct frames_cdp *c = &f->cdp;
+
+		ck_assert_int_eq(f->proto, FRAMES_PROTO_CDP);
+		ck_assert(f->layers[0].llc && f->layers[0].snap);
+		ck_assert_uint_eq(f->layers[0].snap_oui, 0x00000c);
+		ck_assert_uint_eq(c->version, 2);
+		ck_assert(c->checksum_ok);
+		ck_view(c->device_id, s1 ? "S1" : "S2");
+		ck_view(c->platform,
+		    s1 ? "cisco WS-C3560-24TS" : "cisco WS-C3560G-24PS");
+		ck_view(c->port_id,
+		    s1 ? "FastEthernet0/13" : "GigabitEthernet0/13");
+		ck_assert(view_starts(c->software,
+		    "Cisco IOS Software, C3560 Software "
+		    "(C3560-ADVIPSERVICESK9-M), Version 12.2(44)SE,"));
+		ck_assert_uint_eq(c->caps, 0x28);
+		ck_assert_uint_eq(c->native_vlan, 1);
+		ck_assert_uint_eq(c->n_addrs, 1);
+		ck_ip(&c->addrs[0], "0.0.0.0");
+	}
+	(void)i;
+	(*checked)++;
+}
+
+START_TEST(test_pcap_lldp_and_cdp)
+{
+	size_t checked = 0;
+	struct tally t = each_frame("tcpdump_LLDP_and_CDP.pcap",
+	    on_lldp_and_cdp, &checked);
+
+	ck_assert_uint_eq(t.frames, 12);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 12);
+	ck_assert_uint_eq(t.by_proto[FRAMES_PROTO_LLDP], 8);
+	ck_assert_uint_eq(t.by_proto[FRAMES_PROTO_CDP], 4);
+	ck_assert_uint_eq(checked, 12);
+}
+END_TEST
+
+static void
+on_3560(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_cdp *c = &f->cdp;
+
+	ck_mac(f->layers[0].src, "00:19:06:ea:b8:85");
+	ck_mac(f->layers[0].dst, "01:00:0c:cc:cc:cc");
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_CDP);
+	ck_assert_uint_eq(c->ttl, 180);
+	ck_assert_uint_eq(c->checksum, 0xb0bd);
+	ck_assert(c->checksum_ok);
+	ck_view(c->device_id, "Switch");
+	ck_view(c->platform, "cisco WS-C3560G-24PS");
+	ck_view(c->port_id, "GigabitEthernet0/5");
+	ck_view(c->vtp_domain, "Lab");
+	ck_assert(view_starts(c->software, "Cisco IOS Software, C3560 Software "
+	    "(C3560-ADVIPSERVICESK9-M), Version 12.2(25)SEB4,"));
+	ck_assert_uint_eq(c->software.len, 192);
+	ck_assert_uint_eq(c->n_addrs, 1);
+	ck_ip(&c->addrs[0], "192.168.0.1");
+	ck_assert_uint_eq(c->n_mgmt, 1);
+	ck_ip(&c->mgmt[0], "192.168.0.1");
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_pcap_3560_cdp)
+{
+	struct tally t = each_frame("tcpdump_3560_CDP.pcap", on_3560, NULL);
+
+	ck_assert_uint_eq(t.frames, 3);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 3);
+}
+END_TEST
+
+static void
+on_8023bt(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_lldp *l = &f->lldp;
+	struct frames_ip ip = { .version = 4 };
+
+	ck_mac(f->layers[0].src, "c0:64:e4:a9:9b:82");
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
+	ck_mac(l->chassis_mac, "c0:64:e4:a9:9b:80");
+	ck_assert_uint_eq(l->port_subtype, 5);
+	ck_view(l->port_id, "Gi1/0/2");
+	ck_view(l->port_descr, "GigabitEthernet1/0/2");
+	ck_view(l->sys_name, "cisco-bt-switch");
+	ck_assert(view_starts(l->sys_descr, "Cisco IOS Software [Gibraltar], "
+	    "Catalyst L3 Switch Software (CAT9K_IOSXE), Version 16.12.1,"));
+	ck_assert_uint_eq(l->sys_descr.len, 251);
+	ck_assert_uint_eq(l->n_mgmt, 1);
+	ck_assert_uint_eq(l->mgmt[0].addr_subtype, 1);
+	ck_assert_uint_eq(l->mgmt[0].addr.len, 4);
+	memcpy(ip.addr, l->mgmt[0].addr.p, 4);
+	ck_ip(&ip, "192.168.1.1");
+	ck_assert_uint_eq(l->mgmt[0].if_subtype, 3);
+	ck_assert_uint_eq(l->mgmt[0].if_number, 53);
+	ck_assert_uint_eq(l->med_model.len, 0);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_pcap_8023bt)
+{
+	struct tally t = each_frame("lldpd_8023bt.pcap", on_8023bt, NULL);
+
+	ck_assert_uint_eq(t.frames, 1);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 1);
+}
+END_TEST
+
+static void
+on_sg200(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_lldp *l = &f->lldp;
+
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
+	ck_mac(l->chassis_mac, "00:35:35:35:35:35");
+	ck_view(l->port_id, "g1");
+	ck_view(l->med_model, "SG 200-08P");
+	ck_view(l->med_hw_rev, "V02");
+	ck_view(l->med_fw_rev, "1.0.8.3");
+	ck_view(l->med_sw_rev, "1.0.8.3");
+	ck_view(l->med_serial, "XXX11111ZZZ");
+	ck_view(l->med_asset_id, "1");
+	/* The field holds "0xbc00", a NUL, then junk: cut at the NUL. */
+	ck_view(l->med_manufacturer, "0xbc00");
+	ck_assert(l->end_seen);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_pcap_sg200)
+{
+	struct tally t = each_frame("lldpd_sg200.pcap", on_sg200, NULL);
+
+	ck_assert_uint_eq(t.frames, 1);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 1);
+}
+END_TEST
+
+static void
+on_connectx(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_lldp *l = &f->lldp;
+
+	ck_mac(f->layers[0].src, "50:6b:4b:f6:1e:b1");
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
+	ck_mac(l->chassis_mac, "50:6b:4b:f6:1e:b3");
+	ck_assert_uint_eq(l->port_subtype, 3);
+	ck_assert_uint_eq(l->port_id.len, MAC_LEN);
+	ck_mac(l->port_id.p, "50:6b:4b:f6:1e:b1");
+	ck_assert_uint_eq(l->ttl, 48);
+	ck_view(l->port_descr, "ConnectX-4 Lx, 25G/10G/1G SFP");
+	ck_assert_uint_eq(l->sys_name.len, 0);
+	ck_assert_uint_eq(l->n_tlvs, 5);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_pcap_connectx)
+{
+	struct tally t = each_frame("lldpd_connectx.pcap", on_connectx, NULL);
+
+	ck_assert_uint_eq(t.frames, 1);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 1);
+}
+END_TEST
+
+static void
+on_mudurl(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_lldp *l = &f->lldp;
+	struct frames_ip ip4 = { .version = 4 }, ip6 = { .version = 6 };
+
+	ck_mac(f->layers[0].src, "00:23:54:c2:57:02");
+	ck_mac(l->chassis_mac, "00:23:54:c2:57:02");
+	ck_view(l->sys_name, "upstairs.ofcourseimright.com");
+	ck_assert(view_starts(l->sys_descr, "Ubuntu 14.04.5 LTS Linux "));
+	ck_view(l->port_descr, "eth0");
+	ck_assert_uint_eq(l->caps_available, 0x9c);
+	ck_assert_uint_eq(l->caps_enabled, 0x08);
+	ck_assert_uint_eq(l->n_mgmt, 2);
+	ck_assert_uint_eq(l->mgmt[0].addr.len, 4);
+	memcpy(ip4.addr, l->mgmt[0].addr.p, 4);
+	ck_ip(&ip4, "62.12.173.114");
+	ck_assert_uint_eq(l->mgmt[1].addr_subtype, 2);
+	ck_assert_uint_eq(l->mgmt[1].addr.len, 16);
+	memcpy(ip6.addr, l->mgmt[1].addr.p, 16);
+	ck_ip(&ip6, "2001:8a8:1006:4:223:54ff:fec2:5702");
+	ck_assert_uint_eq(l->mgmt[1].if_subtype, 2);
+	ck_assert_uint_eq(l->mgmt[1].if_number, 2);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_pcap_mudurl)
+{
+	struct tally t = each_frame("tcpdump_lldp_mudurl.pcap", on_mudurl,
+	    NULL);
+
+	ck_assert_uint_eq(t.frames, 2);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 2);
+}
+END_TEST
+
+struct eapon_seen {
+	size_t arp_requests, arp_replies, discovers, releases;
+};
+
+static void
+on_eapon1(size_t i, const struct frame *f, void *arg)
+{
+	struct eapon_seen *seen = arg;
+
+	if (f->proto == FRAMES_PROTO_ARP && f->arp.op == 1) {
+		ck_mac(f->arp.sha, "00:04:23:57:a5:7a");
+		if (seen->arp_requests++ == 0) {
+			/* who-has 192.168.1.1 tell 192.168.1.249 */
+			ck_ip4(f->arp.spa, "192.168.1.249");
+			ck_ip4(f->arp.tpa, "192.168.1.1");
+		} else {
+			/* later, probes for a link-local address */
+			ck_ip4(f->arp.spa, "169.254.67.194");
+			ck_ip4(f->arp.tpa, "169.254.67.194");
+		}
+	} else if (f->proto == FRAMES_PROTO_ARP) {
+		/* 192.168.1.1 is-at 00:0d:88:4f:25:91 (D-Link) */
+		ck_assert_uint_eq(f->arp.op, 2);
+		ck_mac(f->layers[0].src, "00:0d:88:4f:25:91");
+		ck_mac(f->arp.sha, "00:0d:88:4f:25:91");
+		ck_ip4(f->arp.spa, "192.168.1.1");
+		ck_mac(f->arp.tha, "00:04:23:57:a5:7a");
+		ck_ip4(f->arp.tpa, "192.168.1.249");
+		seen->arp_replies++;
+	} else if (f->proto == FRAMES_PROTO_DHCP) {
+		const struct frames_dhcp *d = &f->dhcp;
+
+		ck_mac(d->chaddr, "00:04:23:57:a5:7a");
+		ck_assert(d->has_client_mac);
+		ck_mac(d->client_mac, "00:04:23:57:a5:7a");
+		if (d->msg_type == 7) {
+			/* Release from 192.168.1.249 to server 192.168.1.1 */
+			ck_ip4(d->ciaddr, "192.168.1.249");
+			ck_ip4(d->server_id, "192.168.1.1");
+			seen->releases++;
+		} else {
+			ck_assert_uint_eq(d->msg_type, 1);
+			ck_view(d->host_name, "DJP95S0J");
+			ck_view(d->vendor_class, "MSFT 5.0");
+			ck_ip4(d->requested_ip, "192.168.1.249");
+			ck_assert_uint_eq(f->layers[0].udp_sport, 68);
+			ck_assert_uint_eq(f->layers[0].udp_dport, 67);
+			seen->discovers++;
+		}
+	}
+	(void)i;
+}
+
+START_TEST(test_pcap_eapon1)
+{
+	struct eapon_seen seen = { 0 };
+	struct tally t = each_frame("tcpdump_eapon1.pcap", on_eapon1, &seen);
+
+	ck_assert_uint_eq(t.frames, 114);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 114);
+	ck_assert_uint_eq(seen.arp_requests, 4);
+	ck_assert_uint_eq(seen.arp_replies, 1);
+	ck_assert_uint_eq(seen.discovers, 9);
+	ck_assert_uint_eq(seen.releases, 1);
+}
+END_TEST
+
+static void
+on_rfc3004(size_t i, const struct frame *f, void *arg)
+{
+	/* Discover, Offer, Request, ACK */
+	static const uint8_t types[] = { 1, 2, 3, 5 };
+	const struct frames_dhcp *d = &f->dhcp;
+
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_DHCP);
+	ck_assert_uint_lt(i, 4);
+	ck_assert_uint_eq(d->msg_type, types[i]);
+	ck_assert(d->has_chaddr_mac);
+	ck_mac(d->chaddr, "00:0c:29:1f:74:06");
+	ck_assert_uint_eq(d->xid, 0x06e32864);
+	if (i % 2 == 0) {
+		ck_mac(f->layers[0].src, "00:0c:29:1f:74:06");
+		ck_ip4(d->requested_ip, "192.168.1.4");
+	} else {
+		ck_mac(f->layers[0].src, "00:10:18:00:00:00");
+		ck_ip4(d->yiaddr, "192.168.1.4");
+		ck_ip4(d->server_id, "192.168.1.1");
+		ck_assert(!d->has_requested_ip);
+	}
+	(void)arg;
+}
+
+START_TEST(test_pcap_dhcp_rfc3004)
+{
+	struct tally t = each_frame("tcpdump_dhcp-rfc3004.pcap", on_rfc3004,
+	    NULL);
+
+	ck_assert_uint_eq(t.frames, 4);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 4);
+}
+END_TEST
+
+static void
+on_erspan_huawei(size_t i, const struct frame *f, void *arg)
+{
+	const struct frames_layer *in = &f->layers[1];
+
+	/* Outside the tunnel: the Huawei-block MAC of the mirroring switch. */
+	ck_mac(f->layers[0].src, "00:25:9e:81:b3:54");
+	ck_ip(&f->layers[0].ip_src, "1.1.1.1");
+	ck_ip(&f->layers[0].ip_dst, "192.168.255.5");
+	ck_assert_int_eq(f->layers[0].tunnel, FRAMES_TUNNEL_ERSPAN1);
+	/* Inside: an ICMP exchange between it and a Cisco on VLAN 101. */
+	ck_assert_uint_eq(f->n_layers, 2);
+	ck_mac(i == 0 ? in->dst : in->src, "00:11:5c:3d:de:00");
+	ck_mac(i == 0 ? in->src : in->dst, "00:25:9e:81:b3:54");
+	ck_assert_uint_eq(in->n_vlans, 1);
+	ck_assert_uint_eq(in->vlans[0], 101);
+	ck_assert_uint_eq(in->ip_proto, 1);
+	ck_ip(i == 0 ? &in->ip_src : &in->ip_dst, "10.52.128.233");
+	(void)arg;
+}
+
+START_TEST(test_pcap_erspan_huawei)
+{
+	struct tally t = each_frame("tcpdump_erspan-type-i-1_huawei-mac.pcap",
+	    on_erspan_huawei, NULL);
+
+	ck_assert_uint_eq(t.frames, 2);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 2);
+}
+END_TEST
+
+struct h3c_seen {
+	size_t tunnelled, vmware_inside, lldp;
+};
+
+static void
+on_erspan_h3c(size_t i, const struct frame *f, void *arg)
+{
+	struct h3c_seen *seen = arg;
+	char mac[MAC_STRLEN];
+
+	frames_mac_str(f->layers[0].src, mac);
+	ck_assert_msg(strncmp(mac, "00:23:89:", 9) == 0, "%s", mac);
+	if (f->n_layers == 2) {
+		ck_mac(f->layers[0].src, "00:23:89:af:cd:0e");
+		ck_assert_int_eq(f->layers[0].tunnel, FRAMES_TUNNEL_ERSPAN1);
+		frames_mac_str(f->layers[1].src, mac);
+		if (strcmp(mac, "00:50:56:84:01:7d") == 0)
+			seen->vmware_inside++;
+		seen->tunnelled++;
+	}
+	if (f->proto == FRAMES_PROTO_LLDP) {
+		ck_assert(frames_str_eq(f->lldp.sys_name, "Device B") ||
+		    frames_str_eq(f->lldp.sys_name, "Device C"));
+		seen->lldp++;
+	}
+	(void)i;
+}
+
+START_TEST(test_pcap_erspan_h3c)
+{
+	struct h3c_seen seen = { 0 };
+	struct tally t = each_frame("tcpdump_erspan-type-i-4_h3c-mac.pcap",
+	    on_erspan_h3c, &seen);
+
+	ck_assert_uint_eq(t.frames, 119);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 119);
+	ck_assert_uint_eq(seen.tunnelled, 88);
+	ck_assert_uint_eq(seen.vmware_inside, 80);
+	ck_assert_uint_eq(seen.lldp, 5);
+}
+END_TEST
+
+/* Captures not asserted field by field: they decode, and say why not. */
+struct capture_case {
+	const char *file;
+	size_t frames;
+	size_t ok;
+	int other;		/* reason of the frames that are not ok */
+};
+
+static const struct capture_case other_captures[] = {
+	{ "tcpdump_lldp-app-priority.pcap", 1, 1, FRAMES_OK },
+	/* An LLDPDU of one org TLV and no End TLV. */
+	{ "tcpdump_lldp_8021_linkagg.pcap", 2, 0, FRAMES_TRUNCATED },
+	{ "tcpdump_dhcp-option-33.pcap", 5, 5, FRAMES_OK },
+	{ "tcpdump_sflow_multiple_counter_30_pdus_h3c-mac.pcap", 30, 30,
+	    FRAMES_OK },
+	/* Malformed inputs. */
+	{ "malformed/lldpd_med-loc-malformed.pcap", 1, 1, FRAMES_OK },
+	{ "malformed/tcpdump_arp-too-long-tha.pcap", 1, 0, FRAMES_BAD_LENGTH },
+	{ "malformed/tcpdump_lldp-infinite-loop-1.pcap", 1, 1, FRAMES_OK },
+	{ "malformed/tcpdump_lldp-infinite-loop-2.pcap", 1, 0, FRAMES_BAD_TLV },
+	{ "malformed/tcpdump_lldp_8023_mtu-oobr.pcap", 1, 0, FRAMES_TRUNCATED },
+	{ "malformed/tcpdump_lldp_asan.pcap", 1, 1, FRAMES_OK },
+	{ "malformed/tcpdump_lldp_mgmt_addr_tlv_asan.pcap", 2, 1,
+	    FRAMES_BAD_TLV },
+};
+
+START_TEST(test_pcap_others)
+{
+	const struct capture_case *c = &other_captures[_i];
+	struct tally t = each_frame(c->file, NULL, NULL);
+
+	ck_assert_msg(t.frames == c->frames, "%s: %zu frames", c->file,
+	    t.frames);
+	ck_assert_msg(t.by_reason[FRAMES_OK] == c->ok, "%s: %zu ok", c->file,
+	    t.by_reason[FRAMES_OK]);
+	ck_assert_msg(t.by_reason[c->other] == t.frames - c->ok ||
+	    c->other == FRAMES_OK, "%s: %zu %s", c->file, t.by_reason[c->other],
+	    frames_reason_name(c->other));
+	ck_assert_uint_eq(t.without_mac, 0);
+}
+END_TEST
+
+START_TEST(test_malformed_arp_oobr)
+{
+	struct tally t = each_frame("malformed/tcpdump_arp-oobr.pcap", NULL,
+	    NULL);
+
+	ck_assert_uint_eq(t.frames, 2282);
+	ck_assert_uint_eq(t.by_proto[FRAMES_PROTO_ARP], 2282);
+	ck_assert_uint_eq(t.without_mac, 0);
+	/* Bit flips in the address lengths, then in the hardware or protocol
+	 * type: each frame is counted once, under its first problem. */
+	ck_assert_uint_eq(t.by_reason[FRAMES_BAD_LENGTH], 105);
+	ck_assert_uint_eq(t.by_reason[FRAMES_UNSUPPORTED], 154);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], 2023);
+}
+END_TEST
+
+/* The too-long-tha frame: ARP hardware length 14 behind an 802.1ad tag. */
+START_TEST(test_malformed_arp_too_long)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct frame f;
+	pcap_t *pc;
+
+	pc = pcap_open_offline(fixture("malformed/tcpdump_arp-too-long-tha.pcap"),
+	    err);
+	ck_assert_ptr_nonnull(pc);
+	ck_assert_int_eq(pcap_next_ex(pc, &h, &data), 1);
+	ck_assert_uint_lt(h->caplen, h->len);
+	ck_assert_int_eq(frames_decode(data, h->caplen, &f), FRAMES_BAD_LENGTH);
+	ck_mac(f.layers[0].src, "30:30:30:30:30:30");
+	ck_assert_uint_eq(f.layers[0].n_vlans, 1);
+	ck_assert_uint_eq(f.layers[0].vlans[0], 48);
+	ck_assert_int_eq(f.proto, FRAMES_PROTO_ARP);
+	ck_assert(mac_is_zero(f.arp.sha));
+	pcap_close(pc);
+}
+END_TEST
+
+/* An LLDPDU whose chassis ID is an IPv4 address and that has no port ID
+ * or TTL: decoded as far as it goes. */
+static void
+on_lldp_asan(size_t i, const struct frame *f, void *arg)
+{
+	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
+	ck_mac(f->layers[0].src, "c0:c1:c0:a0:20:9d");
+	ck_assert_uint_eq(f->lldp.chassis_subtype, 5);
+	ck_assert(f->lldp.has_chassis_ip);
+	ck_ip(&f->lldp.chassis_ip, "0.0.32.0");
+	ck_assert(!f->lldp.has_ttl);
+	ck_assert(f->lldp.end_seen);
+	(void)i;
+	(void)arg;
+}
+
+START_TEST(test_malformed_lldp_asan)
+{
+	struct tally t = each_frame("malformed/tcpdump_lldp_asan.pcap",
+	    on_lldp_asan, NULL);
+
+	ck_assert_uint_eq(t.frames, 1);
+}
+END_TEST
+
+/* lldpd's seed frames: raw Ethernet, no pcap header. */
+START_TEST(test_malformed_raw)
+{
+	static const char *const cdp_platform[] = {
+		"Linux", "Linux", "cisco 1601", "cisco 7206VXR",
+	};
+	uint8_t buf[2048];
+	struct frame f;
+	char name[64];
+	size_t i, n;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "malformed/lldpd_cdp.%zu.raw", i);
+		n = read_raw(name, buf, sizeof(buf));
+		ck_assert_int_eq(frames_decode(buf, n, &f), FRAMES_OK);
+		ck_assert_int_eq(f.proto, FRAMES_PROTO_CDP);
+		ck_view(f.cdp.platform, cdp_platform[i]);
+		ck_assert_uint_ge(f.cdp.n_addrs, 1);
+	}
+	n = read_raw("malformed/lldpd_cdp.1.raw", buf, sizeof(buf));
+	frames_decode(buf, n, &f);
+	ck_view(f.cdp.device_id, "Second chassis");
+	ck_assert_uint_eq(f.cdp.n_addrs, 2);
+	ck_ip(&f.cdp.addrs[1], "172.17.142.38");
+
+	n = read_raw("malformed/lldpd_lldp.0.raw", buf, sizeof(buf));
+	ck_assert_int_eq(frames_decode(buf, n, &f), FRAMES_OK);
+	ck_mac(f.lldp.chassis_mac, "00:17:d1:a8:35:bf");
+	ck_mac(f.layers[0].src, "00:17:d1:a8:35:be");
+
+	n = read_raw("malformed/lldpd_lldp.1.raw", buf, sizeof(buf));
+	ck_assert_int_eq(frames_decode(buf, n, &f), FRAMES_OK);
+	ck_view(f.lldp.sys_name, "naruto.XXXXXXXXXXXXXXXXXXX");
+	ck_view(f.lldp.med_manufacturer, "NEC Computers SAS");
+	ck_view(f.lldp.med_model, "POWERMATE VL350");
+	ck_view(f.lldp.med_serial, "105820850009");
+
+	/* Every prefix of every raw frame decodes without reading past it. */
+	for (i = 0; i < 6; i++) {
+		uint8_t *copy;
+		size_t k;
+
+		if (i < 4)
+			snprintf(name, sizeof(name),
+			    "malformed/lldpd_cdp.%zu.raw", i);
+		else
+			snprintf(name, sizeof(name),
+			    "malformed/lldpd_lldp.%zu.raw", i - 4);
+		n = read_raw(name, buf, sizeof(buf));
+		for (k = 0; k <= n; k++) {
+			/* exact-size heap copy so ASan sees any over-read */
+			copy = malloc(k > 0 ? k : 1);
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, buf, k);
+			frames_decode(copy, k, &f);
+			ck_assert_uint_eq(f.n_layers, k >= 14 ? 1 : 0);
+			free(copy);
+		}
+	}
+}
+END_TEST
+
+static Suite *
+frames_suite(void)
+{
+	Suite *s = suite_create("frames");
+	TCase *tc;
+
+	tc = tcase_create("handmade");
+	tcase_add_test(tc, test_lldp_basic);
+	tcase_add_test(tc, test_lldp_9bit_length);
+	tcase_add_test(tc, test_lldp_snap);
+	tcase_add_test(tc, test_arp_qinq);
+	tcase_add_test(tc, test_vlan_too_deep);
+	tcase_add_test(tc, test_tunnels);
+	tcase_add_test(tc, test_tunnel_depth);
+	tcase_add_test(tc, test_gre_ipv6);
+	tcase_add_test(tc, test_lldp_chassis_address);
+	tcase_add_test(tc, test_ip_fragment);
+	tcase_add_test(tc, test_cdp_ipv6);
+	tcase_add_test(tc, test_dhcp_options);
+	tcase_add_loop_test(tc, test_bad_frames, 0, (int)ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, test_lldp_mgmt_oid_overrun);
+	tcase_add_test(tc, test_lldp_mgmt_no_oid_length);
+	tcase_add_test(tc, test_helpers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("captures");
+	tcase_add_test(tc, test_pcap_lldp_and_cdp);
+	tcase_add_test(tc, test_pcap_3560_cdp);
+	tcase_add_test(tc, test_pcap_8023bt);
+	tcase_add_test(tc, test_pcap_sg200);
+	tcase_add_test(tc, test_pcap_connectx);
+	tcase_add_test(tc, test_pcap_mudurl);
+	tcase_add_test(tc, test_pcap_eapon1);
+	tcase_add_test(tc, test_pcap_dhcp_rfc3004);
+	tcase_add_test(tc, test_pcap_erspan_huawei);
+	tcase_add_test(tc, test_pcap_erspan_h3c);
+	tcase_add_loop_test(tc, test_pcap_others, 0,
+	    (int)ARRAY_SIZE(other_captures));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed");
+	tcase_add_test(tc, test_malformed_arp_oobr);
+	tcase_add_test(tc, test_malformed_arp_too_long);
+	tcase_add_test(tc, test_malformed_lldp_asan);
+	tcase_add_test(tc, test_malformed_raw);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(frames_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
