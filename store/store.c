@@ -819,6 +819,10 @@ open_read_write(struct store *st)
 	if (exec(st, "PRAGMA journal_mode = WAL", "journal mode") == -1 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == -1)
 		return -1;
+	/* A batch touches index pages all over the file: keep them in memory
+	 * until the commit rather than spilling them to the WAL twice. */
+	if (exec(st, "PRAGMA cache_size = -65536", "cache size") == -1)
+		return -1;
 	/* Keep the -wal and -shm files when the writer closes: a reader
 	 * (an auditor) without write access to the directory cannot create
 	 * them and could not open the file otherwise. */
@@ -899,6 +903,12 @@ void
 store_set_classifier(struct store *st, const struct classifier_ops *ops)
 {
 	st->ops = ops;
+}
+
+void
+store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 void
@@ -1030,29 +1040,48 @@ ip_kind(const char *text, char out[IP_STRLEN])
 	return strchr(text, ':') != NULL ? "ipv6" : "ipv4";
 }
 
+static void
+add_candidate(struct candidate *c, size_t *n, int64_t id, const char *reason)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (c[i].id == id)
+			return;
+	if (*n == MAX_CANDIDATES)
+		return;
+	c[*n].id = id;
+	c[*n].reason = reason;
+	c[*n].first_seen[0] = '\0';
+	(*n)++;
+}
+
+/* The candidate that survives a merge: the oldest, so the id auditors
+ * already know stays. */
 static int
-add_candidate(struct store *st, struct candidate *c, size_t *n, int64_t id,
-    const char *reason)
+oldest_candidate(struct store *st, struct candidate *c, size_t n,
+    size_t *oldest)
 {
 	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_FIRST];
 	const unsigned char *first;
 	int rc;
 
-	for (size_t i = 0; i < *n; i++)
-		if (c[i].id == id)
-			return 0;
-	if (*n == MAX_CANDIDATES)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = step_row(st, stmt)) != 1)
-		return rc;
-	first = sqlite3_column_text(stmt, 0);
-	str_copy(c[*n].first_seen, first != NULL ? (const char *)first : "",
-	    TIME_STRLEN);
-	done(stmt);
-	c[*n].id = id;
-	c[*n].reason = reason;
-	(*n)++;
+	*oldest = 0;
+	for (size_t i = 0; n > 1 && i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, c[i].id);
+		if ((rc = step_row(st, stmt)) != 1) {
+			if (rc == 0)
+				set_error(st, "element %lld vanished",
+				    (long long)c[i].id);
+			return -1;
+		}
+		first = sqlite3_column_text(stmt, 0);
+		str_copy(c[i].first_seen, first != NULL ? (const char *)first :
+		    "", TIME_STRLEN);
+		done(stmt);
+		if (strcmp(c[i].first_seen, c[*oldest].first_seen) < 0 ||
+		    (strcmp(c[i].first_seen, c[*oldest].first_seen) == 0 &&
+		    c[i].id < c[*oldest].id))
+			*oldest = i;
+	}
 	return 0;
 }
 
@@ -1062,22 +1091,14 @@ find_by(struct store *st, enum stmt_id id, const char *kind,
     const char *value, struct candidate *c, size_t *n, const char *reason)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
-	int64_t ids[MAX_CANDIDATES];
-	size_t nids = 0;
 	int rc, idx = 1;
 
 	if (kind != NULL)
 		bind_text(stmt, idx++, kind);
 	bind_value(stmt, idx, value);
 	while ((rc = step_row(st, stmt)) == 1)
-		if (nids < MAX_CANDIDATES)
-			ids[nids++] = sqlite3_column_int64(stmt, 0);
-	if (rc == -1)
-		return -1;
-	for (size_t i = 0; i < nids; i++)
-		if (add_candidate(st, c, n, ids[i], reason) == -1)
-			return -1;
-	return 0;
+		add_candidate(c, n, sqlite3_column_int64(stmt, 0), reason);
+	return rc;
 }
 
 static bool
@@ -1117,7 +1138,8 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 		    "another chassis", ip, (long long)id);
 		return 0;
 	}
-	return add_candidate(st, c, n, id, "mgmt-ip");
+	add_candidate(c, n, id, "mgmt-ip");
+	return 0;
 }
 
 static char *
@@ -1554,12 +1576,8 @@ record(struct store *st, int64_t scan_id, const struct sighting *s,
 	}
 	if (resolve(st, s, mac, ns_key, c, &n) == -1)
 		goto out;
-	/* The oldest element survives: its id is the one auditors know. */
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(c[i].first_seen, c[oldest].first_seen) < 0 ||
-		    (strcmp(c[i].first_seen, c[oldest].first_seen) == 0 &&
-		    c[i].id < c[oldest].id))
-			oldest = i;
+	if (oldest_candidate(st, c, n, &oldest) == -1)
+		goto out;
 	if (n > 0)
 		id = c[oldest].id;
 	for (size_t i = 0; i < n; i++)

@@ -48,6 +48,8 @@ int store_schema_latest(void);
 
 /* Classify evidence with ops (borrowed; NULL: store evidence unclassified). */
 void store_set_classifier(struct store *st, const struct classifier_ops *ops);
+/* Wait up to ms for a lock another process holds before failing. */
+void store_set_busy_timeout(struct store *st, int ms);
 /* Commit automatically every n sightings (n >= 1). */
 void store_set_batch_size(struct store *st, size_t n);
 

@@ -942,6 +942,52 @@ START_TEST(test_close_commits_the_open_batch)
 }
 END_TEST
 
+START_TEST(test_locked_database_is_an_error_then_recovers)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	sqlite3 *other;
+
+	store_set_busy_timeout(st, 100);
+	/* Another writer holds the lock. */
+	ck_assert_int_eq(sqlite3_open(db_path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	s = seen("arp", T0, "00:e0:fc:00:04:01", NULL);
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
+	    strstr(store_error(st), "locked") != NULL, "%s", store_error(st));
+	ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(other), SQLITE_OK);
+	/* The lock is gone: the same sighting goes in. */
+	ck_assert_int_eq(store_record(st, 0, s, NULL), 0);
+	sighting_free(s);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+}
+END_TEST
+
+START_TEST(test_failed_link_leaves_the_batch_intact)
+{
+	struct store *st = open_rw();
+	int64_t a;
+
+	a = record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:01", NULL));
+	/* No element 999: refused by the foreign key, nothing else lost. */
+	ck_assert_int_eq(store_link(st, a, 999, "lldp", "1", "2", T0), -1);
+	ck_assert_msg(strstr(store_error(st), "FOREIGN KEY") != NULL, "%s",
+	    store_error(st));
+	record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:02", NULL));
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 2);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -997,6 +1043,8 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_concurrent_reader_sees_only_whole_batches);
 	tcase_add_test(tc, test_close_commits_the_open_batch);
+	tcase_add_test(tc, test_locked_database_is_an_error_then_recovers);
+	tcase_add_test(tc, test_failed_link_leaves_the_batch_intact);
 	suite_add_tcase(s, tc);
 	return s;
 }
