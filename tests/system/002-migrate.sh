@@ -78,4 +78,69 @@ grep -q "schema version 7 is newer than this vraudit supports (1)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
+# Listing values from a hostile network: load two elements, then check
+# that no format lets their bytes through raw.
+fixture="$VRAUDIT_SOURCE_ROOT/tests/fixtures/store/hostile.sql"
+"$vraudit" migrate --db "$tmp/h.db" >/dev/null
+sqlite3 "$tmp/h.db" <"$fixture"
+
+"$vraudit" elements --db "$tmp/h.db" --evidence >"$tmp/text.out"
+python3 - "$tmp/text.out" <<'PY' || fail "text output is unsafe: $(cat -v "$tmp/text.out")"
+import sys
+data = open(sys.argv[1], 'rb').read()
+text = data.decode('utf-8')                     # strict: valid UTF-8 only
+bad = [c for c in text if (ord(c) < 0x20 and c != '\n') or 0x7f <= ord(c) < 0xa0]
+assert not bad, bad
+lines = text.splitlines()
+assert lines[0].split()[:4] == ['ID', 'MGMT_IP', 'MAC', 'SYS_NAME'], lines[0]
+# header, two elements, three evidence lines
+assert len(lines) == 6, lines
+assert lines[1].startswith('1 ') and 'core,"sw"1' in lines[1], lines[1]
+assert '    oui 00:e0:fc:01:02:03 -> huawei' in text, text
+assert '    sysdescr \\xff\\xfeA\\x07 -> -' in text, text
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format csv >"$tmp/csv.out"
+python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
+import csv, sys
+raw = open(sys.argv[1], 'rb').read().decode('utf-8')
+rows = list(csv.reader(raw.splitlines()))
+assert len(rows) == 3 and all(len(r) == 18 for r in rows), rows
+head = rows[0]
+one = dict(zip(head, rows[1]))
+two = dict(zip(head, rows[2]))
+assert one['sys_name'] == 'core,"sw"1', one
+assert one['sys_descr'] == '\\x1b[2JHuawei VRP\\x0d\\x0aline 2 \\xc2\\x9b \\\\ end', one
+assert one['sources'] == 'lldp,snmp' and one['risk'] == 'high', one
+assert two['sys_descr'] == '\\xff\\xfeA\\x07' and two['mac'] == '28:6e:d4:00:00:09', two
+assert two['mgmt_ip'] == '' and two['risk'] == 'unknown', two
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format csv --evidence >"$tmp/csve.out"
+python3 - "$tmp/csve.out" <<'PY' || fail "csv evidence output: $(cat -v "$tmp/csve.out")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')))
+assert [(r['element_id'], r['evidence_kind']) for r in rows] == \
+    [('1', 'oui'), ('1', 'sysobjectid'), ('2', 'sysdescr')], rows
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format json --evidence >"$tmp/json.out"
+python3 - "$tmp/json.out" <<'PY' || fail "json output: $(cat "$tmp/json.out")"
+import json, sys
+elements = json.load(open(sys.argv[1], encoding='utf-8'))
+assert [e['element_id'] for e in elements] == [1, 2], elements
+one, two = elements
+assert one['sys_descr'] == '\x1b[2JHuawei VRP\r\nline 2 \x9b \\ end', one
+assert one['confidence'] == 0.95 and one['vendor'] == 'huawei', one
+assert [e['kind'] for e in one['evidence']] == ['oui', 'sysobjectid'], one
+assert two['sys_descr'] == '\\xff\\xfeA\x07', two
+assert two['evidence'][0]['value'] == '\\xff\\xfeA\x07', two
+PY
+
+out=$("$vraudit" elements --db "$tmp/h.db" --risk high --format csv | cut -d, -f1 | tail -n +2)
+[ "$out" = "1" ] || fail "--risk high listed: $out"
+out=$("$vraudit" elements --db "$tmp/h.db" --zone core --vendor huawei --format json |
+	python3 -c 'import json, sys; print([e["element_id"] for e in json.load(sys.stdin)])')
+[ "$out" = "[1]" ] || fail "--zone core --vendor huawei listed: $out"
+
 echo "ok"
