@@ -9,6 +9,7 @@
  */
 #include "store.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -1014,17 +1015,55 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	return 0;
 }
 
-/* A MAC usable as identity, canonical; false for junk, group and zero. */
+/*
+ * A MAC usable as identity, canonical. Not: junk, group and all-zero
+ * addresses, nor the virtual router MACs that VRRP, HSRP and GLBP move
+ * between boxes (they would merge the routers sharing them).
+ */
 static bool
 identity_mac(const char *text, char out[MAC_STRLEN])
 {
+	static const struct {
+		uint8_t prefix[5];
+		size_t len;
+	} shared[] = {
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 },	/* VRRP IPv4 */
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 },	/* VRRP IPv6 */
+		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 },	/* HSRP v1 */
+		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 },	/* HSRP v2, below */
+		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },		/* GLBP */
+	};
 	uint8_t mac[MAC_LEN];
 
 	if (text == NULL || mac_parse(text, mac) == -1 ||
 	    mac_is_multicast(mac) || mac_is_zero(mac))
 		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
+		if (memcmp(mac, shared[i].prefix, shared[i].len) == 0 &&
+		    (i != 3 || (mac[4] & 0xf0) == 0xf0))
+			return false;
 	mac_format(mac, out);
 	return true;
+}
+
+/* False for addresses many boxes share or report: unspecified, loopback,
+ * link-local, multicast and broadcast. */
+static bool
+identity_ip(const char *canonical)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, canonical, a) == 1)
+		return !(a[0] == 0 || a[0] == 127 || a[0] >= 224 ||
+		    (a[0] == 169 && a[1] == 254));
+	if (inet_pton(AF_INET6, canonical, a) == 1) {
+		static const unsigned char zero[15];
+
+		if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+			return false;
+		return !(a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
+	}
+	return false;
 }
 
 /* Canonical text and kind ("ipv4"/"ipv6") of an address; verbatim when it
@@ -1125,6 +1164,8 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 	bool moved;
 	int rc;
 
+	if (!identity_ip(ip))
+		return 0;
 	bind_text(stmt, 1, kind);
 	bind_value(stmt, 2, ip);
 	if ((rc = step_row(st, stmt)) != 1)

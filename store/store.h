@@ -61,9 +61,21 @@ int64_t store_scan_begin(struct store *st, const char *kind,
 int store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail);
 
-/* Record a sighting in the current batch; *element_id (may be NULL) gets the
+/*
+ * Record a sighting in the current batch; *element_id (may be NULL) gets the
  * element it was attributed to. -1 when it (or the batch) could not be
- * written: store_error() says which and how many sightings were lost. */
+ * written: store_error() says which and how many sightings were lost.
+ *
+ * Identity: a sighting belongs to every live element holding one of its
+ * keys: its chassis MAC or any of its MACs, its LLDP chassis ID, its sysName
+ * with its serial, or its management address. Elements found through
+ * different keys are one box: they are merged into the oldest (first
+ * seen). Never identity: group, zero and virtual-router (VRRP/HSRP/GLBP)
+ * MACs; unspecified, loopback, link-local and multicast addresses. A
+ * management address only designates the element that held it last, and
+ * not even that one when it has another chassis MAC or chassis ID than the
+ * sighting: the address moved to another box.
+ */
 int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
     int64_t *element_id);
 /* Record that element_id sees neighbour_id over protocol ("lldp", "cdp"). */

@@ -607,6 +607,45 @@ START_TEST(test_multicast_and_zero_macs_are_never_identity)
 }
 END_TEST
 
+START_TEST(test_shared_virtual_router_macs_are_never_identity)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b;
+
+	/* Two routers, each seen answering for the same VRRP and HSRP MACs. */
+	s = seen("arp", T0, "00:e0:fc:00:06:01", NULL);
+	sighting_add_addr(s, ADDR_MAC, "00:00:5e:00:01:0a");
+	sighting_add_addr(s, ADDR_MAC, "00:00:0c:07:ac:0a");
+	a = record(st, 0, s);
+	s = seen("arp", T0 + 5, "00:e0:fc:00:06:02", NULL);
+	sighting_add_addr(s, ADDR_MAC, "00:00:5e:00:01:0a");
+	sighting_add_addr(s, ADDR_MAC, "00:00:0c:07:ac:0a");
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_merge"), 0);
+}
+END_TEST
+
+START_TEST(test_unspecified_and_loopback_addresses_are_never_identity)
+{
+	static const char *junk[] = { "0.0.0.0", "127.0.0.1", "::1",
+		"fe80::1", "169.254.0.1" };
+	struct store *st = open_rw();
+
+	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
+		int64_t a, b;
+
+		/* Two neighbours advertising the same useless address. */
+		a = record(st, 0, seen("lldp", T0, NULL, junk[i]));
+		b = record(st, 0, seen("lldp", T0, NULL, junk[i]));
+		ck_assert_msg(a != b, "%s joined two elements", junk[i]);
+	}
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_sql_in_sys_descr_is_stored_verbatim)
 {
 	static const char evil[] = "'); DROP TABLE element;--\r\n\"x\" %s";
@@ -1022,6 +1061,8 @@ store_suite(void)
 	tcase_add_test(tc, test_merging_two_elements_keeps_addresses_evidence_and_history);
 	tcase_add_test(tc, test_ip_reused_by_another_chassis_mac_does_not_merge);
 	tcase_add_test(tc, test_multicast_and_zero_macs_are_never_identity);
+	tcase_add_test(tc, test_shared_virtual_router_macs_are_never_identity);
+	tcase_add_test(tc, test_unspecified_and_loopback_addresses_are_never_identity);
 	tcase_add_test(tc, test_links_follow_merged_elements);
 	suite_add_tcase(s, tc);
 
