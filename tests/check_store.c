@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1027,6 +1028,262 @@ START_TEST(test_failed_link_leaves_the_batch_intact)
 }
 END_TEST
 
+/*
+ * A VFS over the default one that can make writes to the WAL fail as a
+ * full disk would, to see what becomes of a batch whose commit fails.
+ */
+static sqlite3_vfs *real_vfs;
+static bool fail_wal_writes;
+
+struct faulty_file {
+	sqlite3_file base;
+	sqlite3_file *real;	/* follows this struct in the same allocation */
+	bool wal;
+};
+
+#define REAL(f) (((struct faulty_file *)(f))->real)
+
+static int
+ff_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+ff_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
+}
+
+static int
+ff_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+	if (fail_wal_writes && ((struct faulty_file *)f)->wal)
+		return SQLITE_FULL;
+	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+}
+
+static int
+ff_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+
+static int
+ff_sync(sqlite3_file *f, int flags)
+{
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+ff_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+
+static int
+ff_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+
+static int
+ff_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+
+static int
+ff_check_lock(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+ff_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+ff_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+ff_caps(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+ff_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend, p);
+}
+
+static int
+ff_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
+}
+
+static void
+ff_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+ff_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods faulty_methods = {
+	2, ff_close, ff_read, ff_write, ff_truncate, ff_sync, ff_size,
+	ff_lock, ff_unlock, ff_check_lock, ff_control, ff_sector, ff_caps,
+	ff_shm_map, ff_shm_lock, ff_shm_barrier, ff_shm_unmap, NULL, NULL,
+};
+
+static int
+ff_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out_flags)
+{
+	struct faulty_file *ff = (struct faulty_file *)f;
+	int rc;
+
+	(void)vfs;
+	ff->real = (sqlite3_file *)(ff + 1);
+	ff->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out_flags);
+	ff->base.pMethods = ff->real->pMethods != NULL ? &faulty_methods :
+	    NULL;
+	return rc;
+}
+
+static void
+faulty_vfs_install(void)
+{
+	static sqlite3_vfs vfs;
+
+	real_vfs = sqlite3_vfs_find(NULL);
+	vfs = *real_vfs;
+	vfs.zName = "faulty";
+	vfs.szOsFile = (int)sizeof(struct faulty_file) + real_vfs->szOsFile;
+	vfs.xOpen = ff_open;
+	vfs.pNext = NULL;
+	ck_assert_int_eq(sqlite3_vfs_register(&vfs, 1), SQLITE_OK);
+}
+
+START_TEST(test_failed_commit_reports_the_batch_lost_and_keeps_the_rest)
+{
+	struct store *st;
+	struct sighting *s;
+
+	faulty_vfs_install();
+	st = open_rw();
+	store_set_batch_size(st, 3);
+	/* A first batch is committed. */
+	for (int i = 0; i < 3; i++)
+		record(st, 0, seen("arp", T0, i == 0 ? "00:e0:fc:00:07:00" :
+		    i == 1 ? "00:e0:fc:00:07:01" : "00:e0:fc:00:07:02", NULL));
+	/* The disk fills while the second is written. */
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:03", NULL));
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:04", NULL));
+	fail_wal_writes = true;
+	s = seen("arp", T0, "00:e0:fc:00:07:05", NULL);
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	sighting_free(s);
+	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
+	    strstr(store_error(st), "batch of 3 sighting(s) was rolled back "
+	    "and is lost") != NULL, "%s", store_error(st));
+	/* Space again: writing goes on. */
+	fail_wal_writes = false;
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:06", NULL));
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 4);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+}
+END_TEST
+
+/*
+ * A writer killed with SIGKILL at an arbitrary moment loses nothing it
+ * committed, leaves a sound file, and its scan shows as interrupted.
+ */
+START_TEST(test_writer_killed_mid_batch_loses_no_committed_data)
+{
+	enum { K = 20 };
+	int progress[2], ws;
+	int64_t committed = 0, n;
+	struct store *st;
+	pid_t pid;
+
+	st = open_rw();
+	store_close(st);
+	ck_assert_int_eq(pipe(progress), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char err[1024];
+		struct store *w;
+		int64_t scan;
+
+		close(progress[0]);
+		w = store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
+		if (w == NULL)
+			_exit(2);
+		store_set_batch_size(w, K);
+		scan = store_scan_begin(w, "capture", "mirror");
+		for (int i = 0;; i++) {
+			char mac[MAC_STRLEN];
+			uint8_t m[MAC_LEN] = { 0x00, 0xe0, 0xfc,
+				(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+			struct sighting *s;
+			int64_t done_count = i + 1;
+
+			mac_format(m, mac);
+			s = seen("mac", T0 + i, mac, NULL);
+			if (store_record(w, scan, s, NULL) == -1)
+				_exit(3);
+			sighting_free(s);
+			/* Tell the parent each time a batch is committed. */
+			if (done_count % K == 0 && write(progress[1],
+			    &done_count, sizeof(done_count)) !=
+			    sizeof(done_count))
+				_exit(4);
+		}
+	}
+	close(progress[1]);
+	/* Let a few batches through, then kill it wherever it is. */
+	while (committed < 10 * K)
+		ck_assert_int_eq(read(progress[0], &committed,
+		    sizeof(committed)), sizeof(committed));
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws));
+	while (read(progress[0], &n, sizeof(n)) == sizeof(n))
+		committed = n;
+	close(progress[0]);
+
+	st = open_rw();
+	store_close(st);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+	n = count("SELECT count(*) FROM inventory");
+	ck_assert_int_ge(n, committed);
+	ck_assert_int_eq(n % K, 0);
+	char *status = text("SELECT status FROM scans");
+	ck_assert_str_eq(status, "interrupted");
+	free(status);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1086,6 +1343,8 @@ store_suite(void)
 	tcase_add_test(tc, test_close_commits_the_open_batch);
 	tcase_add_test(tc, test_locked_database_is_an_error_then_recovers);
 	tcase_add_test(tc, test_failed_link_leaves_the_batch_intact);
+	tcase_add_test(tc, test_failed_commit_reports_the_batch_lost_and_keeps_the_rest);
+	tcase_add_test(tc, test_writer_killed_mid_batch_loses_no_committed_data);
 	suite_add_tcase(s, tc);
 	return s;
 }
