@@ -808,8 +808,8 @@ open_read_write(struct store *st)
 
 	if (rc == -1)
 		return -1;
-	if (db_connect(st, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOFOLLOW) == -1)
+	if (db_connect(st, st->path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE) == -1)
 		return -1;
 	if (check_identity(st) == -1)
 		return -1;
@@ -823,6 +823,9 @@ open_read_write(struct store *st)
 	/* A batch touches index pages all over the file: keep them in memory
 	 * until the commit rather than spilling them to the WAL twice. */
 	if (exec(st, "PRAGMA cache_size = -65536", "cache size") == -1)
+		return -1;
+	/* The WAL stays between runs (below): bound what it keeps on disk. */
+	if (exec(st, "PRAGMA journal_size_limit = 16777216", "WAL limit") == -1)
 		return -1;
 	/* Keep the -wal and -shm files when the writer closes: a reader
 	 * (an auditor) without write access to the directory cannot create
