@@ -238,6 +238,7 @@ struct store {
 	int version;
 	char *writer;		/* writer_token() of this process, owned */
 	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *evidence_stmt;	/* store_evidence(), prepared lazily */
 	const struct classifier_ops *ops;	/* borrowed */
 	size_t batch_size;
 	size_t batch_count;	/* sightings in the open transaction */
@@ -895,6 +896,7 @@ store_close(struct store *st)
 		log_warnx("store", "%s", st->err);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	sqlite3_finalize(st->evidence_stmt);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store", "%s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -1784,60 +1786,61 @@ bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
 	bind_value(stmt, 3, f->zone);
 }
 
-static int
-each_row(struct store *st, sqlite3_stmt *stmt, store_row_fn fn, void *arg)
+static void
+fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
 {
-	struct store_cell *cells;
-	int ncol = sqlite3_column_count(stmt), rc;
+	c->name = sqlite3_column_name(stmt, i);
+	switch (sqlite3_column_type(stmt, i)) {
+	case SQLITE_NULL:
+		c->type = STORE_CELL_NULL;
+		break;
+	case SQLITE_INTEGER:
+		c->type = STORE_CELL_INTEGER;
+		break;
+	case SQLITE_FLOAT:
+		c->type = STORE_CELL_REAL;
+		break;
+	case SQLITE_BLOB:
+		c->type = STORE_CELL_BLOB;
+		break;
+	default:
+		c->type = STORE_CELL_TEXT;
+		break;
+	}
+	if (c->type == STORE_CELL_BLOB)
+		c->bytes = sqlite3_column_blob(stmt, i);
+	else
+		c->bytes = sqlite3_column_text(stmt, i);
+	if (c->bytes == NULL)
+		c->bytes = (const unsigned char *)"";
+	c->len = (size_t)sqlite3_column_bytes(stmt, i);
+}
 
-	cells = xcalloc((size_t)ncol, sizeof(*cells));
+/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
+ * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
+static int
+each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
+    void *arg)
+{
+	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
+	struct store_cell *cells = xcalloc((size_t)ncol, sizeof(*cells));
+
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		for (int i = 0; i < ncol; i++) {
-			struct store_cell *c = &cells[i];
-
-			c->name = sqlite3_column_name(stmt, i);
-			switch (sqlite3_column_type(stmt, i)) {
-			case SQLITE_NULL:
-				c->type = STORE_CELL_NULL;
-				break;
-			case SQLITE_INTEGER:
-				c->type = STORE_CELL_INTEGER;
-				break;
-			case SQLITE_FLOAT:
-				c->type = STORE_CELL_REAL;
-				break;
-			case SQLITE_BLOB:
-				c->type = STORE_CELL_BLOB;
-				break;
-			default:
-				c->type = STORE_CELL_TEXT;
-				break;
-			}
-			if (c->type == STORE_CELL_BLOB) {
-				c->bytes = sqlite3_column_blob(stmt, i);
-				if (c->bytes == NULL)
-					c->bytes = (const unsigned char *)"";
-			} else {
-				c->bytes = sqlite3_column_text(stmt, i);
-				if (c->bytes == NULL)
-					c->bytes = (const unsigned char *)"";
-			}
-			c->len = (size_t)sqlite3_column_bytes(stmt, i);
-		}
-		if ((rc = fn(arg, cells, (size_t)ncol)) != 0) {
-			free(cells);
-			sqlite3_finalize(stmt);
-			return rc;
-		}
+		for (int i = 0; i < ncol; i++)
+			fill_cell(stmt, i, &cells[i]);
+		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
+			break;
 	}
 	free(cells);
-	if (rc != SQLITE_DONE) {
+	if (ret == 0 && rc != SQLITE_DONE) {
 		set_db_error(st, "query");
-		sqlite3_finalize(stmt);
-		return -1;
+		ret = -1;
 	}
-	sqlite3_finalize(stmt);
-	return 0;
+	if (keep)
+		done(stmt);
+	else
+		sqlite3_finalize(stmt);
+	return ret;
 }
 
 static sqlite3_stmt *
@@ -1866,21 +1869,20 @@ store_inventory(struct store *st, const struct store_filter *f,
 	if (stmt == NULL)
 		return -1;
 	bind_filter(stmt, f);
-	return each_row(st, stmt, fn, arg);
+	return each_row(st, stmt, false, fn, arg);
 }
 
 int
 store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
     void *arg)
 {
-	sqlite3_stmt *stmt;
-
-	stmt = prepare(st, "SELECT * FROM evidence WHERE element_id = ?1 "
-	    "ORDER BY kind, value");
-	if (stmt == NULL)
+	/* Called once per element of a listing: prepared once. */
+	if (st->evidence_stmt == NULL && (st->evidence_stmt = prepare(st,
+	    "SELECT * FROM evidence WHERE element_id = ?1 "
+	    "ORDER BY kind, value")) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, element_id);
-	return each_row(st, stmt, fn, arg);
+	sqlite3_bind_int64(st->evidence_stmt, 1, element_id);
+	return each_row(st, st->evidence_stmt, true, fn, arg);
 }
 
 char *

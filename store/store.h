@@ -75,6 +75,11 @@ int store_scan_end(struct store *st, int64_t scan_id, const char *status,
  * management address only designates the element that held it last, and
  * not even that one when it has another chassis MAC or chassis ID than the
  * sighting: the address moved to another box.
+ *
+ * Each input is assessed with the classifier and stored as evidence (the
+ * same element, kind and value refresh one row). The verdict is fused
+ * again when the element's evidence or an assessment changed, when it
+ * absorbed another element, or when it was fused under other rules.
  */
 int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
     int64_t *element_id);
