@@ -39,6 +39,20 @@ err=$("$vraudit" elements --db "$tmp/x.db" --risk severe 2>&1) || rc=$?
 [ "$rc" -eq 2 ] || fail "--risk severe exited $rc"
 grep -q "high, watch, none, unknown" <<<"$err" || fail "--risk error: $err"
 
+rc=0
+err=$("$vraudit" elements --db "$tmp/x.db" --format xml 2>&1) || rc=$?
+[ "$rc" -eq 2 ] || fail "--format xml exited $rc"
+grep -q "text, csv, json" <<<"$err" || fail "--format error: $err"
+
+# Migrations must be numbered without gaps: the build refuses otherwise.
+printf 'SELECT 1;\n' >"$tmp/001_a.sql"
+printf 'SELECT 3;\n' >"$tmp/003_c.sql"
+rc=0
+err=$(python3 "$VRAUDIT_SOURCE_ROOT/schema/embed.py" "$tmp/s.c" \
+	"$tmp/001_a.sql" "$tmp/003_c.sql" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] || fail "embed.py accepted a gap in the migrations"
+grep -q "003_c found where 002 was expected" <<<"$err" || fail "embed.py: $err"
+
 # A missing database: exit 3, say what to do, create nothing.
 rc=0
 err=$("$vraudit" elements --db "$tmp/missing.db" 2>&1) || rc=$?
