@@ -825,6 +825,10 @@ open_read_write(struct store *st)
 	 * until the commit rather than spilling them to the WAL twice. */
 	if (exec(st, "PRAGMA cache_size = -65536", "cache size") == -1)
 		return -1;
+	/* Each sighting runs under a savepoint: keep its sub-journal in
+	 * memory instead of spilling it to a temporary file. */
+	if (exec(st, "PRAGMA temp_store = MEMORY", "temp store") == -1)
+		return -1;
 	/* The WAL stays between runs (below): bound what it keeps on disk. */
 	if (exec(st, "PRAGMA journal_size_limit = 16777216", "WAL limit") == -1)
 		return -1;
