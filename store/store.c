@@ -802,12 +802,38 @@ mark_interrupted(struct store *st)
 	return rc;
 }
 
+/* Say why a missing database cannot be created, where SQLite would only
+ * say "unable to open database file". */
+static bool
+cannot_create(struct store *st)
+{
+	char *dir = xstrdup(st->path), *slash = strrchr(dir, '/');
+	bool cannot = false;
+
+	if (slash == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) == -1) {
+		set_error(st, "cannot create the database in %s: %s", dir,
+		    strerror(errno));
+		cannot = true;
+	}
+	free(dir);
+	return cannot;
+}
+
 static int
 open_read_write(struct store *st)
 {
 	int rc = precheck_file(st);
 
 	if (rc == -1)
+		return -1;
+	if (rc == 1 && cannot_create(st))
 		return -1;
 	if (db_connect(st, st->path, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE) == -1)
