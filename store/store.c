@@ -908,6 +908,12 @@ store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 	st->path = xstrdup(path);
 	st->mode = mode;
 	st->batch_size = STORE_BATCH_DEFAULT;
+	if (*path == '\0') {
+		/* SQLite would open a private temporary database. */
+		snprintf(err, errlen, "empty database path");
+		store_close(st);
+		return NULL;
+	}
 	if ((mode == STORE_READ_ONLY ? open_read_only(st) :
 	    open_read_write(st)) == -1) {
 		snprintf(err, errlen, "%s", st->err);
