@@ -969,6 +969,17 @@ writable(struct store *st)
 	return 0;
 }
 
+/* Roll back the open transaction, if SQLite has not already; the error
+ * that led here stays in st->err. */
+static void
+rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db)) {
+		sqlite3_step(st->stmt[S_ROLLBACK]);
+		done(st->stmt[S_ROLLBACK]);
+	}
+}
+
 static int
 batch_begin(struct store *st)
 {
@@ -1003,8 +1014,7 @@ store_flush(struct store *st)
 	if (!st->in_batch)
 		return 0;
 	if (run(st, S_COMMIT) == -1) {
-		if (!sqlite3_get_autocommit(st->db))
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rollback(st);
 		batch_lost(st, "commit");
 		return -1;
 	}
@@ -1712,8 +1722,7 @@ store_record(struct store *st, int64_t scan_id, const struct sighting *s,
 		return store_flush(st);
 	return 0;
 lost:
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rollback(st);
 	st->batch_count++;
 	batch_lost(st, "record");
 	return -1;
@@ -1801,8 +1810,7 @@ store_reclassify(struct store *st, const struct classifier_ops *ops,
 fail:
 	free(ids);
 fail_nofree:
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rollback(st);
 	return -1;
 }
 
