@@ -163,10 +163,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_VERDICT_GET] =
 	    "SELECT vendor, vendor_name, risk, confidence, conflict "
 	    "FROM element WHERE id = ?1",
+	/* An id the caller got before a merge designates the survivor. */
 	[S_LINK_UPSERT] =
 	    "INSERT INTO element_link (element_id, neighbour_id, protocol, "
-	    "local_port, remote_port, first_seen, last_seen) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+	    "local_port, remote_port, first_seen, last_seen) VALUES ("
+	    "(SELECT coalesce(merged_into, id) FROM element WHERE id = ?1), "
+	    "(SELECT coalesce(merged_into, id) FROM element WHERE id = ?2), "
+	    "?3, ?4, ?5, ?6, ?6) "
 	    "ON CONFLICT DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",

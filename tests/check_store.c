@@ -860,9 +860,18 @@ START_TEST(test_links_follow_merged_elements)
 	sighting_set(&s->chassis_id, "4:00:e0:fc:00:01:03");
 	ck_assert_int_eq(record(st, 0, s), n);
 	ck_assert_int_ne(b, n);
+	/* A link recorded under the merged element's old id lands on n. */
+	ck_assert_int_eq(store_link(st, b, a, "cdp", "Gi0/1", "Gi0/2", T0 + 20),
+	    0);
+	/* No such element: refused. */
+	ck_assert_int_eq(store_link(st, 999, a, "cdp", "Gi0/1", "Gi0/2", T0),
+	    -1);
 	store_close(st);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
 	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'lldp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
+	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'cdp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 2);
 }
 END_TEST
 
@@ -1019,8 +1028,8 @@ START_TEST(test_failed_link_leaves_the_batch_intact)
 	a = record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:01", NULL));
 	/* No element 999: refused by the foreign key, nothing else lost. */
 	ck_assert_int_eq(store_link(st, a, 999, "lldp", "1", "2", T0), -1);
-	ck_assert_msg(strstr(store_error(st), "FOREIGN KEY") != NULL, "%s",
-	    store_error(st));
+	ck_assert_msg(strstr(store_error(st), "constraint failed") != NULL,
+	    "%s", store_error(st));
 	record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:02", NULL));
 	ck_assert_int_eq(store_flush(st), 0);
 	store_close(st);
