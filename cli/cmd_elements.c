@@ -1,14 +1,464 @@
 /*
- * vraudit elements.
+ * vraudit elements: list the inventory, optionally with the evidence behind
+ * each verdict, as aligned text, CSV (RFC 4180) or JSON.
+ *
+ * Values come from the network: text and CSV output escape control bytes,
+ * C1 controls, backslashes and invalid UTF-8 as \xNN (\\ for a backslash),
+ * so a hostile sysDescr cannot move the cursor or split a CSV record.
  */
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "config.h"
+#include "evidence.h"
+#include "store.h"
+#include "util.h"
+
+enum {
+	OPT_RISK = OPT_COMMON_LAST + 1,
+	OPT_VENDOR,
+	OPT_ZONE,
+	OPT_EVIDENCE,
+};
+
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+/* Inventory columns shown as text, with their headings. */
+static const struct {
+	const char *column;
+	const char *heading;
+} text_columns[] = {
+	{ "element_id", "ID" },
+	{ "mgmt_ip", "MGMT_IP" },
+	{ "mac", "MAC" },
+	{ "sys_name", "SYS_NAME" },
+	{ "vendor", "VENDOR" },
+	{ "risk", "RISK" },
+	{ "confidence", "CONF" },
+	{ "conflict", "CONFLICT" },
+	{ "zone", "ZONE" },
+	{ "model", "MODEL" },
+	{ "last_seen", "LAST_SEEN" },
+	{ "sources", "SOURCES" },
+};
+#define N_TEXT ARRAY_SIZE(text_columns)
+
+/* Evidence columns, in the evidence view's order after element_id. */
+static const char *const evidence_columns[] = {
+	"kind", "value", "vendor", "strength", "rule", "observed_at", "scan_id",
+};
+#define N_EVIDENCE ARRAY_SIZE(evidence_columns)
+
+/* One element of the text listing: its rendered cells and evidence lines. */
+struct text_row {
+	char *cells[N_TEXT];	/* owned */
+	char **evidence;	/* owned lines */
+	size_t n_evidence;
+};
+
+struct listing {
+	struct store *st;
+	enum format format;
+	bool with_evidence;
+	size_t rows;
+	struct text_row *text;	/* FORMAT_TEXT: buffered for alignment */
+	const struct store_cell *element;	/* CSV: the element being listed */
+	size_t n_element;
+	bool element_has_evidence;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: vraudit elements [-c CONF] [--db PATH] "
+	    "[--risk LEVEL] [--vendor SLUG]\n"
+	    "                        [--zone ZONE] [--format text|csv|json] "
+	    "[--evidence]\n"
+	    "List the elements found, with their vendor verdict. --risk is one "
+	    "of high,\nwatch, none, unknown; --evidence adds the evidence "
+	    "behind each verdict.\n");
+}
+
+static void
+buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/* Length of the valid UTF-8 sequence at p, 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t n;
+
+	if (p[0] < 0xc2)
+		return 0;
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
+	if (n > left || !utf8_valid(p, n))
+		return 0;
+	return n;
+}
+
+/* A copy of len bytes that is safe to print: see the top of the file. */
+static char *
+render(const unsigned char *p, size_t len)
+{
+	char *out = NULL, hex[8];
+	size_t olen = 0, cap = 0;
+
+	buf_add(&out, &olen, &cap, "", 0);
+	for (size_t i = 0; i < len;) {
+		size_t n = 1;
+
+		if (p[i] == '\\')
+			buf_add(&out, &olen, &cap, "\\\\", 2);
+		else if (p[i] < 0x20 || p[i] == 0x7f) {
+			snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
+			buf_add(&out, &olen, &cap, hex, 4);
+		} else if (p[i] < 0x80)
+			buf_add(&out, &olen, &cap, (const char *)p + i, 1);
+		else if ((n = utf8_seq(p + i, len - i)) == 0 ||
+		    (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
+			/* invalid, or a C1 control (U+0080..U+009F) */
+			if (n == 0)
+				n = 1;
+			for (size_t k = 0; k < n; k++) {
+				snprintf(hex, sizeof(hex), "\\x%02x", p[i + k]);
+				buf_add(&out, &olen, &cap, hex, 4);
+			}
+		} else
+			buf_add(&out, &olen, &cap, (const char *)p + i, n);
+		i += n;
+	}
+	return out;
+}
+
+/* Columns a rendered string takes on a terminal (one per code point). */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static const struct store_cell *
+cell(const struct store_cell *cells, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cells[i].name, name) == 0)
+			return &cells[i];
+	return NULL;
+}
+
+/* A cell as text output shows it: "-" for NULL, two decimals for reals. */
+static char *
+render_text(const struct store_cell *c)
+{
+	if (c == NULL || c->type == STORE_CELL_NULL)
+		return xstrdup("-");
+	if (c->type == STORE_CELL_REAL)
+		return xprintf("%.2f", strtod((const char *)c->bytes, NULL));
+	return render(c->bytes, c->len);
+}
+
+static void
+csv_field(FILE *out, const struct store_cell *c, bool first)
+{
+	char *s;
+
+	if (!first)
+		fputc(',', out);
+	if (c == NULL || c->type == STORE_CELL_NULL)
+		return;
+	s = render(c->bytes, c->len);
+	if (strpbrk(s, ",\"") != NULL) {
+		fputc('"', out);
+		for (const char *p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+	} else
+		fputs(s, out);
+	free(s);
+}
+
+static void
+csv_element(const struct listing *l, FILE *out)
+{
+	for (size_t i = 0; i < l->n_element; i++)
+		csv_field(out, &l->element[i], i == 0);
+}
+
+static int
+on_evidence(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct listing *l = arg;
+
+	if (l->format == FORMAT_CSV) {
+		csv_element(l, stdout);
+		for (size_t i = 0; i < N_EVIDENCE; i++)
+			csv_field(stdout, cell(cells, n, evidence_columns[i]),
+			    false);
+		fputc('\n', stdout);
+		l->element_has_evidence = true;
+	} else {
+		struct text_row *r = &l->text[l->rows - 1];
+		char *v[N_EVIDENCE];
+
+		for (size_t i = 0; i < N_EVIDENCE; i++)
+			v[i] = render_text(cell(cells, n, evidence_columns[i]));
+		r->evidence = xreallocarray(r->evidence, r->n_evidence + 1,
+		    sizeof(*r->evidence));
+		r->evidence[r->n_evidence++] = xprintf("    %s %s -> %s "
+		    "(strength %s, rule %s) at %s, scan %s", v[0], v[1], v[2],
+		    v[3], v[4], v[5], v[6]);
+		for (size_t i = 0; i < N_EVIDENCE; i++)
+			free(v[i]);
+	}
+	return 0;
+}
+
+static int
+element_evidence(struct listing *l, const struct store_cell *cells, size_t n)
+{
+	const struct store_cell *id = cell(cells, n, "element_id");
+
+	if (id == NULL)
+		return -1;
+	return store_evidence(l->st, strtoll((const char *)id->bytes, NULL, 10),
+	    on_evidence, l);
+}
+
+static int
+on_element(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct listing *l = arg;
+	struct text_row *r;
+
+	if (l->format == FORMAT_CSV) {
+		if (l->rows++ == 0) {
+			for (size_t i = 0; i < n; i++)
+				printf("%s%s", i == 0 ? "" : ",", cells[i].name);
+			if (l->with_evidence)
+				for (size_t i = 0; i < N_EVIDENCE; i++)
+					printf(",evidence_%s",
+					    evidence_columns[i]);
+			putchar('\n');
+		}
+		l->element = cells;
+		l->n_element = n;
+		if (!l->with_evidence) {
+			csv_element(l, stdout);
+			putchar('\n');
+			return 0;
+		}
+		l->element_has_evidence = false;
+		if (element_evidence(l, cells, n) == -1)
+			return -1;
+		if (!l->element_has_evidence) {
+			csv_element(l, stdout);
+			for (size_t i = 0; i < N_EVIDENCE; i++)
+				putchar(',');
+			putchar('\n');
+		}
+		return 0;
+	}
+	l->text = xreallocarray(l->text, l->rows + 1, sizeof(*l->text));
+	r = &l->text[l->rows++];
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < N_TEXT; i++) {
+		const struct store_cell *c = cell(cells, n,
+		    text_columns[i].column);
+
+		if (strcmp(text_columns[i].column, "conflict") == 0)
+			r->cells[i] = xstrdup(c != NULL && c->bytes[0] == '1' ?
+			    "yes" : "no");
+		else
+			r->cells[i] = render_text(c);
+	}
+	if (l->with_evidence)
+		return element_evidence(l, cells, n);
+	return 0;
+}
+
+static void
+print_text(struct listing *l)
+{
+	size_t w[N_TEXT];
+
+	if (l->rows == 0) {
+		printf("no elements\n");
+		return;
+	}
+	for (size_t i = 0; i < N_TEXT; i++) {
+		w[i] = strlen(text_columns[i].heading);
+		for (size_t r = 0; r < l->rows; r++)
+			if (width(l->text[r].cells[i]) > w[i])
+				w[i] = width(l->text[r].cells[i]);
+	}
+	for (size_t i = 0; i < N_TEXT; i++)
+		printf("%s%-*s", i == 0 ? "" : "  ",
+		    i == N_TEXT - 1 ? 0 : (int)w[i], text_columns[i].heading);
+	putchar('\n');
+	for (size_t r = 0; r < l->rows; r++) {
+		for (size_t i = 0; i < N_TEXT; i++) {
+			const char *s = l->text[r].cells[i];
+
+			printf("%s%s", i == 0 ? "" : "  ", s);
+			if (i < N_TEXT - 1)
+				for (size_t k = width(s); k < w[i]; k++)
+					putchar(' ');
+		}
+		putchar('\n');
+		for (size_t e = 0; e < l->text[r].n_evidence; e++)
+			printf("%s\n", l->text[r].evidence[e]);
+	}
+}
+
+static void
+listing_finish(struct listing *l)
+{
+	for (size_t r = 0; r < l->rows && l->text != NULL; r++) {
+		for (size_t i = 0; i < N_TEXT; i++)
+			free(l->text[r].cells[i]);
+		for (size_t e = 0; e < l->text[r].n_evidence; e++)
+			free(l->text[r].evidence[e]);
+		free(l->text[r].evidence);
+	}
+	free(l->text);
+}
+
+static int
+list(struct store *st, const struct store_filter *f, enum format format,
+    bool with_evidence)
+{
+	struct listing l = { .st = st, .format = format,
+		.with_evidence = with_evidence };
+	char *json;
+	int rc = 0;
+
+	if (format == FORMAT_JSON) {
+		if ((json = store_inventory_json(st, f, with_evidence)) == NULL)
+			return -1;
+		printf("%s\n", json);
+		free(json);
+		return 0;
+	}
+	if (store_inventory(st, f, on_element, &l) != 0)
+		rc = -1;
+	else if (format == FORMAT_TEXT)
+		print_text(&l);
+	else if (l.rows == 0) {
+		/* The header alone: the columns of the view. */
+		printf("element_id,mgmt_ip,mac,sys_name,sys_descr,"
+		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
+		    "zone,model,serial,software,first_seen,last_seen,sources");
+		if (with_evidence)
+			for (size_t i = 0; i < N_EVIDENCE; i++)
+				printf(",evidence_%s", evidence_columns[i]);
+		putchar('\n');
+	}
+	listing_finish(&l);
+	return rc;
+}
 
 int
 cmd_elements(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "vraudit %s: not available in this version yet\n", argv[0]);
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "risk", required_argument, NULL, OPT_RISK },
+		{ "vendor", required_argument, NULL, OPT_VENDOR },
+		{ "zone", required_argument, NULL, OPT_ZONE },
+		{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common = { 0 };
+	struct store_filter filter = { 0 };
+	enum format format = FORMAT_TEXT;
+	bool with_evidence = false;
+	struct config *cfg;
+	struct store *st;
+	char err[1024];
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				format = FORMAT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				format = FORMAT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				format = FORMAT_JSON;
+			else
+				return cli_usage_error(argv[0], "unknown format "
+				    "'%s' (accepted: text, csv, json)", optarg);
+			break;
+		case OPT_RISK:
+			if (risk_parse(optarg) == -1)
+				return cli_usage_error(argv[0], "unknown risk "
+				    "level '%s' (accepted: high, watch, none, "
+				    "unknown)", optarg);
+			filter.risk = optarg;
+			break;
+		case OPT_VENDOR:
+			filter.vendor = optarg;
+			break;
+		case OPT_ZONE:
+			filter.zone = optarg;
+			break;
+		case OPT_EVIDENCE:
+			with_evidence = true;
+			break;
+		default:
+			if (!cli_common_option(opt, optarg, &common)) {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+		    argv[optind]);
+	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+		return rc;
+	st = store_open(cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
+	config_free(cfg);
+	if (st == NULL) {
+		fprintf(stderr, "vraudit elements: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	rc = EXIT_OK;
+	if (list(st, &filter, format, with_evidence) == -1) {
+		fprintf(stderr, "vraudit elements: %s\n", store_error(st));
+		rc = EXIT_RUNTIME;
+	}
+	store_close(st);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("vraudit elements: standard output");
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
 }

@@ -1,14 +1,66 @@
 /*
- * vraudit migrate.
+ * vraudit migrate: create the database or bring its schema up to date.
  */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "config.h"
+#include "store.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: vraudit migrate [-c CONF] [--db PATH]\n"
+	    "Create the database, or apply the schema migrations it lacks.\n");
+}
 
 int
 cmd_migrate(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "vraudit %s: not available in this version yet\n", argv[0]);
-	return EXIT_USAGE;
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common = { 0 };
+	struct config *cfg;
+	struct store *st;
+	char err[1024];
+	int opt, rc, version, found;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (!cli_common_option(opt, optarg, &common)) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+		    argv[optind]);
+	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+		return rc;
+	st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "vraudit migrate: %s\n", err);
+		config_free(cfg);
+		return EXIT_RUNTIME;
+	}
+	version = store_schema_version(st, &found);
+	if (found == 0)
+		printf("%s: schema version %d (created)\n", cfg->db_path,
+		    version);
+	else if (found < version)
+		printf("%s: schema version %d (upgraded from %d)\n",
+		    cfg->db_path, version, found);
+	else
+		printf("%s: schema version %d (up to date)\n", cfg->db_path,
+		    version);
+	store_close(st);
+	config_free(cfg);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

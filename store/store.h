@@ -1,0 +1,136 @@
+/*
+ * The store: the SQLite database of vraudit. It opens and checks the file,
+ * applies the embedded schema migrations, records scans and sightings in
+ * batches (one transaction per batch), resolves which element a sighting
+ * belongs to, keeps evidence and verdicts, and answers the listing queries.
+ * No SQL lives outside this module.
+ */
+#ifndef VRAUDIT_STORE_H
+#define VRAUDIT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evidence.h"
+#include "sighting.h"
+
+/* PRAGMA application_id of our files: "VRAU". */
+#define STORE_APPLICATION_ID 0x56524155
+/* Sightings per transaction unless store_set_batch_size() says otherwise. */
+#define STORE_BATCH_DEFAULT 1000
+/* How long a statement waits for a lock held by another process. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
+enum store_mode {
+	STORE_READ_ONLY,	/* file:PATH?mode=ro; must exist with our schema */
+	STORE_READ_WRITE,	/* create when missing, migrate to the latest schema */
+};
+
+/*
+ * Open the database at path. A file that is not SQLite, belongs to another
+ * application or has a newer schema is refused without being touched. NULL
+ * on error, with a message naming the path in err.
+ */
+struct store *store_open(const char *path, enum store_mode mode, char *err,
+    size_t errlen);
+/* Flush the current batch and close; NULL is fine. */
+void store_close(struct store *st);
+/* The last error: the path, what failed and SQLite's message. */
+const char *store_error(const struct store *st);
+/* Schema version of the open file; *found (may be NULL) gets the version the
+ * file had before opening (0: it was created). */
+int store_schema_version(const struct store *st, int *found);
+/* The newest schema version this program knows. */
+int store_schema_latest(void);
+
+/* Classify evidence with ops (borrowed; NULL: store evidence unclassified). */
+void store_set_classifier(struct store *st, const struct classifier_ops *ops);
+/* Wait up to ms for a lock another process holds before failing. */
+void store_set_busy_timeout(struct store *st, int ms);
+/* Commit automatically every n sightings (n >= 1). */
+void store_set_batch_size(struct store *st, size_t n);
+
+/* Record the start of a scan ("snmp" or "capture"), committed at once; the
+ * scan's id or -1. */
+int64_t store_scan_begin(struct store *st, const char *kind,
+    const char *targets);
+/* Flush, then close a scan as "complete", "failed" or "interrupted". */
+int store_scan_end(struct store *st, int64_t scan_id, const char *status,
+    int64_t responded, int64_t frames, const char *detail);
+
+/*
+ * Record a sighting in the current batch; *element_id (may be NULL) gets the
+ * element it was attributed to. -1 when it (or the batch) could not be
+ * written: store_error() says which and how many sightings were lost.
+ *
+ * Identity: a sighting belongs to every live element holding one of its
+ * keys: its chassis MAC or any of its MACs, its LLDP chassis ID, its sysName
+ * with its serial, or its management address. Elements found through
+ * different keys are one box: they are merged into the oldest (first
+ * seen). Never identity: group, zero and virtual-router (VRRP/HSRP/GLBP)
+ * MACs; unspecified, loopback, link-local and multicast addresses. A
+ * management address only designates the element that held it last, and
+ * not even that one when it has another chassis MAC or chassis ID than the
+ * sighting: the address moved to another box.
+ *
+ * Each input is assessed with the classifier and stored as evidence (the
+ * same element, kind and value refresh one row). The verdict is fused
+ * again when the element's evidence or an assessment changed, when it
+ * absorbed another element, or when it was fused under other rules.
+ */
+int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
+    int64_t *element_id);
+/* Record that element_id sees neighbour_id over protocol ("lldp", "cdp"). */
+int store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
+    const char *protocol, const char *local_port, const char *remote_port,
+    int64_t when);
+/* Commit the current batch; -1 if the commit failed (the batch is lost). */
+int store_flush(struct store *st);
+/* Re-assess and re-fuse every element classified under other rules than
+ * ops->digest(); *changed (may be NULL) counts changed verdicts. */
+int store_reclassify(struct store *st, const struct classifier_ops *ops,
+    int *changed);
+
+/* Selection of elements for the listings; NULL fields select all. */
+struct store_filter {
+	const char *risk;
+	const char *vendor;
+	const char *zone;
+};
+
+enum store_cell_type {
+	STORE_CELL_NULL,
+	STORE_CELL_INTEGER,
+	STORE_CELL_REAL,
+	STORE_CELL_TEXT,	/* valid UTF-8 */
+	STORE_CELL_BLOB,	/* raw bytes, not valid UTF-8 */
+};
+
+/* One column of a result row; bytes (NUL-terminated, len without it) hold
+ * the value as text, or raw for a BLOB, until the callback returns. */
+struct store_cell {
+	const char *name;
+	enum store_cell_type type;
+	const unsigned char *bytes;
+	size_t len;
+};
+
+/* Called for each row; a non-zero return stops the query and is returned. */
+typedef int (*store_row_fn)(void *arg, const struct store_cell *cells,
+    size_t n);
+
+/* The inventory view, filtered, by element_id. 0, -1 or fn's non-zero. */
+int store_inventory(struct store *st, const struct store_filter *f,
+    store_row_fn fn, void *arg);
+/* The evidence view rows of one element. 0, -1 or fn's non-zero. */
+int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
+    void *arg);
+/* The filtered inventory as a JSON array of objects (each with an
+ * "evidence" array when with_evidence); a new string or NULL on error. */
+char *store_inventory_json(struct store *st, const struct store_filter *f,
+    bool with_evidence);
+
+#endif

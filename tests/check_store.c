@@ -1,0 +1,1371 @@
+/*
+ * Unit tests of the store: opening and refusing files, migrations and the
+ * public views, scans, identity resolution and merges, verbatim storage,
+ * classification through classifier_ops, and readers during writes.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "evidence.h"
+#include "sighting.h"
+#include "store.h"
+#include "util.h"
+
+#define T0 1795000000	/* 2026-11-18T11:06:40Z */
+
+static char dir[64];
+static char db_path[128];
+
+static void
+setup(void)
+{
+	str_copy(dir, "/tmp/check_store.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db_path, sizeof(db_path), "%s/vraudit.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+}
+
+static struct store *
+open_rw(void)
+{
+	char err[1024];
+	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
+	    sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	return st;
+}
+
+/* A direct read-only connection, as an auditor would open the file. */
+static sqlite3 *
+auditor(void)
+{
+	sqlite3 *db;
+	char *uri = xprintf("file:%s?mode=ro", db_path);
+
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	free(uri);
+	return db;
+}
+
+static int64_t
+query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = -1;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
+	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The first column of the first row as a new string ("NULL" for NULL). */
+static char *
+query_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
+	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(stmt, 0);
+		v = xstrdup(t != NULL ? (const char *)t : "NULL");
+	}
+	sqlite3_finalize(stmt);
+	ck_assert_msg(v != NULL, "no row: %s", sql);
+	return v;
+}
+
+static int64_t
+count(const char *sql)
+{
+	sqlite3 *db = auditor();
+	int64_t n = query_int(db, sql);
+
+	sqlite3_close(db);
+	return n;
+}
+
+static char *
+text(const char *sql)
+{
+	sqlite3 *db = auditor();
+	char *v = query_text(db, sql);
+
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static unsigned char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = xmalloc(1 << 20);
+
+	ck_assert_ptr_nonnull(f);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+static bool
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* Open must fail in both modes, leave the file byte-for-byte as it was and
+ * create no -wal, -shm or -journal next to it. */
+static void
+assert_refused_untouched(const char *expect)
+{
+	size_t before_len, after_len;
+	unsigned char *before = read_file(db_path, &before_len);
+	const char *suffix[] = { "-wal", "-shm", "-journal" };
+	enum store_mode modes[] = { STORE_READ_WRITE, STORE_READ_ONLY };
+	char err[1024];
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		ck_assert_ptr_null(store_open(db_path, modes[m], err,
+		    sizeof(err)));
+		ck_assert_msg(strstr(err, db_path) != NULL,
+		    "error does not name the file: %s", err);
+		ck_assert_msg(strstr(err, expect) != NULL,
+		    "error '%s' does not say '%s'", err, expect);
+	}
+	unsigned char *after = read_file(db_path, &after_len);
+	ck_assert_uint_eq(before_len, after_len);
+	ck_assert_mem_eq(before, after, before_len);
+	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
+		char *side = xprintf("%s%s", db_path, suffix[i]);
+		ck_assert_msg(!exists(side), "%s was created", side);
+		free(side);
+	}
+	free(before);
+	free(after);
+}
+
+/* Make an SQLite file the way another program would. */
+static void
+foreign_db(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Columns of a table or view, comma-separated, via PRAGMA table_info. */
+static char *
+columns(sqlite3 *db, const char *name)
+{
+	char *sql = xprintf("SELECT group_concat(name, ',') FROM "
+	    "(SELECT name FROM pragma_table_info('%s') ORDER BY cid)", name);
+	char *v = query_text(db, sql);
+
+	free(sql);
+	return v;
+}
+
+START_TEST(test_migrate_creates_the_five_views_with_design_columns)
+{
+	static const struct {
+		const char *view, *columns;
+	} design[] = {
+		{ "inventory", "element_id,mgmt_ip,mac,sys_name,sys_descr,"
+		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
+		    "zone,model,serial,software,first_seen,last_seen,sources" },
+		{ "evidence", "element_id,kind,value,vendor,strength,rule,"
+		    "observed_at,scan_id" },
+		{ "violations", "policy,rule,element_id,mgmt_ip,vendor,zone,"
+		    "status,deadline,detail" },
+		{ "zone_share", "policy,rule,zone,elements,high_risk,share,"
+		    "max_share,deadline,status" },
+		{ "scans", "scan_id,kind,started_at,finished_at,status,targets,"
+		    "responded,frames,detail" },
+	};
+	struct store *st = open_rw();
+	int found;
+	sqlite3 *db;
+
+	ck_assert_int_eq(store_schema_version(st, &found),
+	    store_schema_latest());
+	ck_assert_int_eq(found, 0);
+	store_close(st);
+	db = auditor();
+	for (size_t i = 0; i < ARRAY_SIZE(design); i++) {
+		char *sql = xprintf("SELECT count(*) FROM sqlite_schema "
+		    "WHERE type = 'view' AND name = '%s'", design[i].view);
+		char *cols = columns(db, design[i].view);
+
+		ck_assert_int_eq(query_int(db, sql), 1);
+		ck_assert_str_eq(cols, design[i].columns);
+		free(sql);
+		free(cols);
+	}
+	ck_assert_int_eq(query_int(db, "PRAGMA application_id"),
+	    STORE_APPLICATION_ID);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
+	    store_schema_latest());
+	char *mode = query_text(db, "PRAGMA journal_mode");
+	ck_assert_str_eq(mode, "wal");
+	free(mode);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM violations"), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM zone_share"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_migrate_twice_is_a_no_op)
+{
+	struct store *st = open_rw();
+	char *before, *after;
+	int found;
+
+	store_close(st);
+	before = text("SELECT group_concat(sql, ';') FROM sqlite_schema");
+	st = open_rw();
+	ck_assert_int_eq(store_schema_version(st, &found),
+	    store_schema_latest());
+	ck_assert_int_eq(found, store_schema_latest());
+	store_close(st);
+	after = text("SELECT group_concat(sql, ';') FROM sqlite_schema");
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_empty_file_is_initialised)
+{
+	struct store *st;
+	int found;
+
+	write_file(db_path, "", 0);
+	st = open_rw();
+	ck_assert_int_eq(store_schema_version(st, &found),
+	    store_schema_latest());
+	ck_assert_int_eq(found, 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 0);
+}
+END_TEST
+
+START_TEST(test_non_sqlite_file_is_refused_untouched)
+{
+	unsigned char junk[4096];
+
+	srand(42);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)rand();
+	write_file(db_path, junk, sizeof(junk));
+	assert_refused_untouched("not an SQLite database");
+}
+END_TEST
+
+START_TEST(test_short_text_file_is_refused_untouched)
+{
+	write_file(db_path, "hello\n", 6);
+	assert_refused_untouched("not an SQLite database");
+}
+END_TEST
+
+START_TEST(test_database_of_another_application_is_refused_untouched)
+{
+	foreign_db("CREATE TABLE contacts (name TEXT); "
+	    "INSERT INTO contacts VALUES ('alice'); "
+	    "PRAGMA application_id = 305419896;");
+	assert_refused_untouched("another application");
+}
+END_TEST
+
+START_TEST(test_database_without_application_id_but_tables_is_refused)
+{
+	foreign_db("CREATE TABLE contacts (name TEXT);");
+	assert_refused_untouched("another application");
+}
+END_TEST
+
+START_TEST(test_newer_schema_version_is_refused_untouched)
+{
+	char expect[64];
+
+	foreign_db("PRAGMA application_id = 1448231253; "
+	    "PRAGMA user_version = 99; CREATE TABLE future (x);");
+	snprintf(expect, sizeof(expect), "schema version 99 is newer than "
+	    "this vraudit supports (%d)", store_schema_latest());
+	assert_refused_untouched(expect);
+}
+END_TEST
+
+START_TEST(test_read_only_open_of_missing_file_says_what_to_do)
+{
+	char err[1024], expect[256];
+
+	ck_assert_ptr_null(store_open(db_path, STORE_READ_ONLY, err,
+	    sizeof(err)));
+	snprintf(expect, sizeof(expect), "no database at %s (run 'vraudit "
+	    "migrate' or a scan first)", db_path);
+	ck_assert_str_eq(err, expect);
+	ck_assert(!exists(db_path));
+}
+END_TEST
+
+START_TEST(test_scan_lifecycle_running_then_complete)
+{
+	struct store *st = open_rw();
+	int64_t id = store_scan_begin(st, "snmp", "10.0.0.0/24");
+	char *status;
+
+	ck_assert_int_gt(id, 0);
+	/* Committed at once: visible to a reader while the writer is open. */
+	status = text("SELECT status FROM scans");
+	ck_assert_str_eq(status, "running");
+	free(status);
+	ck_assert_int_eq(store_scan_end(st, id, "complete", 12, 0, NULL), 0);
+	status = text("SELECT status || ' ' || responded || ' ' || "
+	    "(finished_at IS NOT NULL) || ' ' || targets FROM scans");
+	ck_assert_str_eq(status, "complete 12 1 10.0.0.0/24");
+	free(status);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_leftover_running_scan_becomes_interrupted_on_reopen)
+{
+	struct store *st;
+	char *status;
+	pid_t pid;
+	int ws;
+
+	st = open_rw();
+	store_close(st);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		/* A writer that dies in the middle of a scan. */
+		char err[1024];
+		struct store *w = store_open(db_path, STORE_READ_WRITE, err,
+		    sizeof(err));
+		_exit(w != NULL && store_scan_begin(w, "capture", "eth1") > 0 ?
+		    0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	status = text("SELECT status FROM scans");
+	ck_assert_str_eq(status, "running");
+	free(status);
+	st = open_rw();
+	status = text("SELECT status || ' ' || (finished_at IS NOT NULL) "
+	    "FROM scans");
+	ck_assert_str_eq(status, "interrupted 1");
+	free(status);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_running_scan_of_a_live_writer_is_left_alone)
+{
+	struct store *daemon = open_rw(), *other;
+	int64_t id = store_scan_begin(daemon, "snmp", "core");
+	char *status;
+
+	other = open_rw();	/* e.g. `vraudit migrate` while it scans */
+	store_close(other);
+	status = text("SELECT status FROM scans");
+	ck_assert_str_eq(status, "running");
+	free(status);
+	ck_assert_int_eq(store_scan_end(daemon, id, "complete", 1, 0, NULL), 0);
+	store_close(daemon);
+}
+END_TEST
+
+/* Sighting helpers. */
+
+static struct sighting *
+seen(const char *source, int64_t when, const char *mac, const char *ip)
+{
+	struct sighting *s = sighting_new(source, when);
+
+	sighting_set(&s->chassis_mac, mac);
+	sighting_set(&s->mgmt_ip, ip);
+	return s;
+}
+
+static int64_t
+record(struct store *st, int64_t scan, struct sighting *s)
+{
+	int64_t id = 0;
+
+	ck_assert_msg(store_record(st, scan, s, &id) == 0, "record: %s",
+	    store_error(st));
+	ck_assert_int_gt(id, 0);
+	sighting_free(s);
+	return id;
+}
+
+START_TEST(test_same_mac_in_two_sightings_is_one_element)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b;
+
+	a = record(st, 0, seen("snmp", T0, "00:E0:FC:12:34:56", NULL));
+	s = sighting_new("arp", T0 + 60);
+	sighting_add_addr(s, ADDR_MAC, "00e0.fc12.3456");
+	b = record(st, 0, s);
+	ck_assert_int_eq(a, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
+	char *row = text("SELECT mac || ' ' || sources || ' ' || first_seen "
+	    "|| ' ' || last_seen FROM inventory");
+	ck_assert_str_eq(row, "00:e0:fc:12:34:56 arp,snmp "
+	    "2026-11-18T11:06:40Z 2026-11-18T11:07:40Z");
+	free(row);
+}
+END_TEST
+
+START_TEST(test_mac_then_ip_then_chassis_id_chain_is_one_element)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b, c, d;
+
+	/* ARP: a MAC. */
+	s = sighting_new("arp", T0);
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:01");
+	a = record(st, 0, s);
+	/* ARP again: that MAC with its management address. */
+	s = seen("arp", T0 + 1, NULL, "10.0.0.1");
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:01");
+	b = record(st, 0, s);
+	/* A neighbour's LLDP: the management address and a chassis ID. */
+	s = seen("lldp", T0 + 2, NULL, "10.0.0.1");
+	sighting_set(&s->chassis_id, "7:core-sw-1");
+	c = record(st, 0, s);
+	/* LLDP once more, the chassis ID alone. */
+	s = sighting_new("lldp", T0 + 3);
+	sighting_set(&s->chassis_id, "7:core-sw-1");
+	sighting_set(&s->sys_name, "core-sw-1");
+	d = record(st, 0, s);
+	ck_assert_int_eq(a, b);
+	ck_assert_int_eq(a, c);
+	ck_assert_int_eq(a, d);
+	store_close(st);
+	char *row = text("SELECT mgmt_ip || ' ' || mac || ' ' || sys_name || "
+	    "' ' || sources FROM inventory");
+	ck_assert_str_eq(row, "10.0.0.1 00:e0:fc:00:00:01 core-sw-1 arp,lldp");
+	free(row);
+}
+END_TEST
+
+START_TEST(test_name_and_serial_identify_an_element)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b, c;
+
+	s = seen("snmp", T0, NULL, "10.0.0.5");
+	sighting_set(&s->sys_name, "ran-bbu-7");
+	sighting_set(&s->serial, "2102351HLD10K9000123");
+	a = record(st, 0, s);
+	/* Renumbered: new address, same name and serial. */
+	s = seen("snmp", T0 + 3600, NULL, "10.0.9.5");
+	sighting_set(&s->sys_name, "ran-bbu-7");
+	sighting_set(&s->serial, "2102351HLD10K9000123");
+	b = record(st, 0, s);
+	/* Same name, another serial: another box. */
+	s = sighting_new("snmp", T0 + 3600);
+	sighting_set(&s->sys_name, "ran-bbu-7");
+	sighting_set(&s->serial, "OTHER");
+	c = record(st, 0, s);
+	ck_assert_int_eq(a, b);
+	ck_assert_int_ne(a, c);
+	store_close(st);
+	char *ip = text("SELECT mgmt_ip FROM inventory WHERE element_id = 1");
+	ck_assert_str_eq(ip, "10.0.9.5");
+	free(ip);
+}
+END_TEST
+
+START_TEST(test_merging_two_elements_keeps_addresses_evidence_and_history)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b, m;
+
+	/* Two elements, each with its own evidence: the older by MAC ... */
+	s = seen("arp", T0, "00:e0:fc:aa:aa:aa", NULL);
+	sighting_add_input(s, EV_OUI, "00:e0:fc:aa:aa:aa");
+	a = record(st, 0, s);
+	/* ... and a younger one by chassis ID. */
+	s = sighting_new("lldp", T0 + 100);
+	sighting_set(&s->chassis_id, "4:00:e0:fc:aa:aa:ab");
+	sighting_add_input(s, EV_LLDP, "Huawei Versatile Routing Platform");
+	sighting_add_addr(s, ADDR_IPV4, "192.0.2.7");
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	/* SNMP shows both keys on one box. */
+	s = seen("snmp", T0 + 200, "00:e0:fc:aa:aa:aa", NULL);
+	sighting_set(&s->chassis_id, "4:00:e0:fc:aa:aa:ab");
+	sighting_add_input(s, EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.224");
+	m = record(st, 0, s);
+	ck_assert_int_eq(m, a);	/* the older one survives */
+	store_close(st);
+
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+	    "WHERE element_id = 1"), 3);
+	char *row = text("SELECT first_seen || ' ' || last_seen || ' ' || "
+	    "sources FROM inventory");
+	ck_assert_str_eq(row, "2026-11-18T11:06:40Z 2026-11-18T11:10:00Z "
+	    "arp,lldp,snmp");
+	free(row);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_address "
+	    "WHERE element_id = 1"), 2);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_merge "
+	    "WHERE survivor_id = 1 AND merged_id = 2"), 1);
+	/* The merged element's row is kept as history. */
+	ck_assert_int_eq(count("SELECT count(*) FROM element "
+	    "WHERE id = 2 AND merged_into = 1"), 1);
+}
+END_TEST
+
+START_TEST(test_ip_reused_by_another_chassis_mac_does_not_merge)
+{
+	struct store *st = open_rw();
+	int64_t a, b, c;
+
+	a = record(st, 0, seen("snmp", T0, "00:e0:fc:00:00:01", "10.1.1.1"));
+	/* The address now answers from another box. */
+	b = record(st, 0, seen("snmp", T0 + 86400, "28:6e:d4:00:00:02",
+	    "10.1.1.1"));
+	ck_assert_int_ne(a, b);
+	/* An address-only sighting goes to the box holding it now. */
+	c = record(st, 0, seen("snmp", T0 + 86500, NULL, "10.1.1.1"));
+	ck_assert_int_eq(c, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 2);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_merge"), 0);
+}
+END_TEST
+
+START_TEST(test_multicast_and_zero_macs_are_never_identity)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b;
+
+	s = sighting_new("mac", T0);
+	sighting_add_addr(s, ADDR_MAC, "01:80:c2:00:00:0e");
+	sighting_add_addr(s, ADDR_MAC, "00:00:00:00:00:00");
+	sighting_set(&s->sys_name, "one");
+	a = record(st, 0, s);
+	s = sighting_new("mac", T0);
+	sighting_add_addr(s, ADDR_MAC, "01:80:c2:00:00:0e");
+	sighting_set(&s->chassis_mac, "00:00:00:00:00:00");
+	sighting_set(&s->sys_name, "two");
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_address"), 0);
+}
+END_TEST
+
+START_TEST(test_shared_virtual_router_macs_are_never_identity)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b;
+
+	/* Two routers, each seen answering for the same VRRP and HSRP MACs. */
+	s = seen("arp", T0, "00:e0:fc:00:06:01", NULL);
+	sighting_add_addr(s, ADDR_MAC, "00:00:5e:00:01:0a");
+	sighting_add_addr(s, ADDR_MAC, "00:00:0c:07:ac:0a");
+	a = record(st, 0, s);
+	s = seen("arp", T0 + 5, "00:e0:fc:00:06:02", NULL);
+	sighting_add_addr(s, ADDR_MAC, "00:00:5e:00:01:0a");
+	sighting_add_addr(s, ADDR_MAC, "00:00:0c:07:ac:0a");
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_merge"), 0);
+}
+END_TEST
+
+START_TEST(test_unspecified_and_loopback_addresses_are_never_identity)
+{
+	static const char *junk[] = { "0.0.0.0", "127.0.0.1", "::1",
+		"fe80::1", "169.254.0.1" };
+	struct store *st = open_rw();
+
+	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
+		int64_t a, b;
+
+		/* Two neighbours advertising the same useless address. */
+		a = record(st, 0, seen("lldp", T0, NULL, junk[i]));
+		b = record(st, 0, seen("lldp", T0, NULL, junk[i]));
+		ck_assert_msg(a != b, "%s joined two elements", junk[i]);
+	}
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_sql_in_sys_descr_is_stored_verbatim)
+{
+	static const char evil[] = "'); DROP TABLE element;--\r\n\"x\" %s";
+	struct store *st = open_rw();
+	struct sighting *s = seen("snmp", T0, "00:e0:fc:00:00:09", NULL);
+
+	sighting_set(&s->sys_descr, evil);
+	sighting_add_input(s, EV_SYSDESCR, evil);
+	record(st, 0, s);
+	store_close(st);
+	char *v = text("SELECT sys_descr FROM inventory");
+	ck_assert_str_eq(v, evil);
+	free(v);
+	v = text("SELECT value FROM evidence WHERE kind = 'sysdescr'");
+	ck_assert_str_eq(v, evil);
+	free(v);
+	ck_assert_int_eq(count("SELECT typeof(sys_descr) = 'text' "
+	    "FROM inventory"), 1);
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_sys_descr_is_stored_byte_exact)
+{
+	static const char raw[] = "Huawei \xff\xfe\x01 VRP \xc3\x28 end";
+	struct store *st = open_rw();
+	struct sighting *s = seen("snmp", T0, "00:e0:fc:00:00:0a", NULL);
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+
+	sighting_set(&s->sys_descr, raw);
+	record(st, 0, s);
+	store_close(st);
+	db = auditor();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT sys_descr, "
+	    "typeof(sys_descr) FROM inventory", -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_bytes(stmt, 0), (int)strlen(raw));
+	ck_assert_mem_eq(sqlite3_column_blob(stmt, 0), raw, strlen(raw));
+	ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 1), "blob");
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A fake classifier: a value naming Huawei or ZTE points to that vendor;
+ * `swap` makes it read Huawei as ZTE, as if the rules had changed. */
+struct fake {
+	bool swap;
+	int assessed;
+	int fused;
+};
+
+static int
+fake_assess(void *ctx, enum evidence_kind kind, const char *value,
+    struct evidence *out)
+{
+	struct fake *f = ctx;
+
+	f->assessed++;
+	(void)kind;
+	if (strstr(value, "Huawei") != NULL) {
+		str_copy(out->vendor, f->swap ? "zte" : "huawei",
+		    sizeof(out->vendor));
+		out->strength = 0.9;
+		str_copy(out->rule, "fake-huawei", sizeof(out->rule));
+	} else if (strstr(value, "ZTE") != NULL) {
+		str_copy(out->vendor, "zte", sizeof(out->vendor));
+		out->strength = 0.8;
+		str_copy(out->rule, "fake-zte", sizeof(out->rule));
+	}
+	return 0;
+}
+
+static int
+fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
+{
+	struct fake *f = ctx;
+	size_t best = n;
+
+	f->fused++;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].vendor[0] == '\0')
+			continue;
+		if (best < n && strcmp(ev[best].vendor, ev[i].vendor) != 0)
+			out->conflict = true;
+		if (best == n || ev[i].strength > ev[best].strength)
+			best = i;
+	}
+	if (best == n) {
+		out->risk = RISK_UNKNOWN;
+		return 0;
+	}
+	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
+	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
+	    "ZTE Corporation" : "Huawei Technologies", sizeof(out->vendor_name));
+	out->risk = RISK_HIGH;
+	out->confidence = ev[best].strength;
+	return 0;
+}
+
+static const char *
+fake_digest(void *ctx)
+{
+	struct fake *f = ctx;
+
+	return f->swap ? "00000000000000bb" : "00000000000000aa";
+}
+
+START_TEST(test_classifier_ops_are_called_and_the_verdict_stored)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw();
+	int64_t scan = store_scan_begin(st, "snmp", "lab");
+	struct sighting *s = seen("snmp", T0, "00:e0:fc:00:00:0b", "10.0.0.2");
+
+	store_set_classifier(st, &ops);
+	sighting_add_input(s, EV_SYSDESCR, "Huawei Versatile Routing Platform");
+	sighting_add_input(s, EV_OUI, "00:e0:fc:00:00:0b");
+	record(st, scan, s);
+	ck_assert_int_eq(f.assessed, 2);
+	ck_assert_int_eq(f.fused, 1);
+	/* Seen again, nothing new: no refusion needed. */
+	s = seen("snmp", T0 + 10, "00:e0:fc:00:00:0b", "10.0.0.2");
+	sighting_add_input(s, EV_SYSDESCR, "Huawei Versatile Routing Platform");
+	record(st, scan, s);
+	ck_assert_int_eq(f.fused, 1);
+	store_close(st);
+	char *row = text("SELECT vendor || ' ' || vendor_name || ' ' || risk "
+	    "|| ' ' || confidence || ' ' || conflict FROM inventory");
+	ck_assert_str_eq(row, "huawei Huawei Technologies high 0.9 0");
+	free(row);
+	row = text("SELECT vendor || ' ' || strength || ' ' || rule || ' ' || "
+	    "scan_id || ' ' || observed_at FROM evidence "
+	    "WHERE kind = 'sysdescr'");
+	ck_assert_str_eq(row, "huawei 0.9 fake-huawei 1 2026-11-18T11:06:50Z");
+	free(row);
+	row = text("SELECT vendor IS NULL FROM evidence WHERE kind = 'oui'");
+	ck_assert_str_eq(row, "1");
+	free(row);
+}
+END_TEST
+
+START_TEST(test_without_classifier_evidence_is_kept_unclassified)
+{
+	struct store *st = open_rw();
+	struct sighting *s = seen("snmp", T0, "00:e0:fc:00:00:0c", NULL);
+
+	sighting_add_input(s, EV_SYSDESCR, "Huawei Versatile Routing Platform");
+	record(st, 0, s);
+	store_close(st);
+	char *row = text("SELECT risk || ' ' || (vendor IS NULL) FROM "
+	    "inventory");
+	ck_assert_str_eq(row, "unknown 1");
+	free(row);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+	    "WHERE vendor IS NULL"), 1);
+}
+END_TEST
+
+START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw();
+	struct sighting *s;
+	int changed = -1;
+
+	store_set_classifier(st, &ops);
+	s = seen("snmp", T0, "00:e0:fc:00:00:0d", NULL);
+	sighting_add_input(s, EV_SYSDESCR, "Huawei VRP");
+	record(st, 0, s);
+	s = seen("snmp", T0, "00:e0:fc:00:00:0e", NULL);
+	sighting_add_input(s, EV_SYSDESCR, "ZTE ZXR10");
+	record(st, 0, s);
+	ck_assert_int_eq(store_flush(st), 0);
+	/* Same rules: nothing to do. */
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+	ck_assert_int_eq(changed, 0);
+	/* New rules: the Huawei box is now read as ZTE, the ZTE one stays. */
+	f.swap = true;
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+	ck_assert_int_eq(changed, 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory "
+	    "WHERE vendor = 'zte'"), 2);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+	    "WHERE vendor = 'zte' AND rule = 'fake-huawei'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element "
+	    "WHERE rules_digest = '00000000000000bb'"), 2);
+}
+END_TEST
+
+START_TEST(test_links_follow_merged_elements)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b, n;
+
+	a = record(st, 0, seen("snmp", T0, "00:e0:fc:00:01:01", "10.2.0.1"));
+	n = record(st, 0, seen("lldp", T0, "00:e0:fc:00:01:02", NULL));
+	ck_assert_int_eq(store_link(st, n, a, "lldp", "ge0/0/1", "ge0/0/2",
+	    T0), 0);
+	s = sighting_new("lldp", T0 + 5);
+	sighting_set(&s->chassis_id, "4:00:e0:fc:00:01:03");
+	b = record(st, 0, s);
+	/* The chassis ID turns out to belong to n. */
+	s = seen("snmp", T0 + 10, "00:e0:fc:00:01:02", NULL);
+	sighting_set(&s->chassis_id, "4:00:e0:fc:00:01:03");
+	ck_assert_int_eq(record(st, 0, s), n);
+	ck_assert_int_ne(b, n);
+	/* A link recorded under the merged element's old id lands on n. */
+	ck_assert_int_eq(store_link(st, b, a, "cdp", "Gi0/1", "Gi0/2", T0 + 20),
+	    0);
+	/* No such element: refused. */
+	ck_assert_int_eq(store_link(st, 999, a, "cdp", "Gi0/1", "Gi0/2", T0),
+	    -1);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
+	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'lldp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
+	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'cdp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 2);
+}
+END_TEST
+
+START_TEST(test_elements_listing_filters_and_json)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw(), *ro;
+	struct store_filter high = { .risk = "high" };
+	struct sighting *s;
+	char err[1024], *json;
+
+	store_set_classifier(st, &ops);
+	s = seen("snmp", T0, "00:e0:fc:00:02:01", "10.3.0.1");
+	sighting_add_input(s, EV_SYSDESCR, "Huawei \xff VRP");
+	record(st, 0, s);
+	record(st, 0, seen("snmp", T0, "00:11:22:00:02:02", "10.3.0.2"));
+	store_close(st);
+	ro = store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
+	ck_assert_msg(ro != NULL, "%s", err);
+	json = store_inventory_json(ro, &high, true);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_msg(strstr(json, "\"element_id\":1,\"mgmt_ip\":\"10.3.0.1\"")
+	    != NULL, "%s", json);
+	ck_assert_msg(strstr(json, "\"value\":\"Huawei \\\\xff VRP\"") != NULL,
+	    "%s", json);
+	ck_assert_msg(strstr(json, "10.3.0.2") == NULL, "%s", json);
+	free(json);
+	/* A read-only store refuses to write. */
+	ck_assert_int_eq(store_scan_begin(ro, "snmp", "x"), -1);
+	store_close(ro);
+}
+END_TEST
+
+/*
+ * A reader counting elements while the writer commits batches of exactly K
+ * new elements must only ever see whole batches, and the writer must never
+ * be blocked into failing.
+ */
+START_TEST(test_concurrent_reader_sees_only_whole_batches)
+{
+	enum { K = 50, BATCHES = 40 };
+	struct store *st = open_rw();
+	int ready[2], stop[2], ws;
+	pid_t pid;
+	char c;
+
+	store_set_batch_size(st, K);
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(stop), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char *uri = xprintf("file:%s?mode=ro", db_path);
+		sqlite3_stmt *stmt;
+		sqlite3 *db;
+		int bad = 0, reads = 0;
+
+		close(ready[0]);
+		close(stop[1]);
+		if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "SELECT count(*) FROM inventory",
+		    -1, &stmt, NULL) != SQLITE_OK)
+			_exit(2);
+		fcntl(stop[0], F_SETFL, O_NONBLOCK);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		for (;;) {
+			bool last = read(stop[0], &c, 1) == 1;
+
+			if (sqlite3_step(stmt) != SQLITE_ROW)
+				_exit(2);
+			if (sqlite3_column_int64(stmt, 0) % K != 0)
+				bad++;
+			sqlite3_reset(stmt);
+			reads++;
+			if (last)
+				break;
+		}
+		sqlite3_finalize(stmt);
+		sqlite3_close(db);
+		_exit(bad == 0 && reads > 0 ? 0 : 1);
+	}
+	close(ready[1]);
+	close(stop[0]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	for (int i = 0; i < K * BATCHES; i++) {
+		char mac[MAC_STRLEN];
+		uint8_t m[MAC_LEN] = { 0x00, 0xe0, 0xfc, 0, (uint8_t)(i >> 8),
+			(uint8_t)i };
+		struct sighting *s;
+
+		mac_format(m, mac);
+		s = seen("mac", T0 + i, mac, NULL);
+		ck_assert_msg(store_record(st, 0, s, NULL) == 0, "%s",
+		    store_error(st));
+		sighting_free(s);
+	}
+	ck_assert_int_eq(write(stop[1], "s", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	    "the reader saw a partial batch (status %d)", ws);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), K * BATCHES);
+}
+END_TEST
+
+START_TEST(test_close_commits_the_open_batch)
+{
+	struct store *st = open_rw();
+
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:03:01", NULL));
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
+}
+END_TEST
+
+START_TEST(test_locked_database_is_an_error_then_recovers)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	sqlite3 *other;
+
+	store_set_busy_timeout(st, 100);
+	/* Another writer holds the lock. */
+	ck_assert_int_eq(sqlite3_open(db_path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	s = seen("arp", T0, "00:e0:fc:00:04:01", NULL);
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
+	    strstr(store_error(st), "locked") != NULL, "%s", store_error(st));
+	ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(other), SQLITE_OK);
+	/* The lock is gone: the same sighting goes in. */
+	ck_assert_int_eq(store_record(st, 0, s, NULL), 0);
+	sighting_free(s);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+}
+END_TEST
+
+START_TEST(test_failed_link_leaves_the_batch_intact)
+{
+	struct store *st = open_rw();
+	int64_t a;
+
+	a = record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:01", NULL));
+	/* No element 999: refused by the foreign key, nothing else lost. */
+	ck_assert_int_eq(store_link(st, a, 999, "lldp", "1", "2", T0), -1);
+	ck_assert_msg(strstr(store_error(st), "constraint failed") != NULL,
+	    "%s", store_error(st));
+	record(st, 0, seen("lldp", T0, "00:e0:fc:00:05:02", NULL));
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 2);
+}
+END_TEST
+
+/*
+ * A VFS over the default one that can make writes to the WAL fail as a
+ * full disk would, to see what becomes of a batch whose commit fails.
+ */
+static sqlite3_vfs *real_vfs;
+static bool fail_wal_writes;
+
+struct faulty_file {
+	sqlite3_file base;
+	sqlite3_file *real;	/* follows this struct in the same allocation */
+	bool wal;
+};
+
+#define REAL(f) (((struct faulty_file *)(f))->real)
+
+static int
+ff_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+ff_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
+}
+
+static int
+ff_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+	if (fail_wal_writes && ((struct faulty_file *)f)->wal)
+		return SQLITE_FULL;
+	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+}
+
+static int
+ff_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+
+static int
+ff_sync(sqlite3_file *f, int flags)
+{
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+ff_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+
+static int
+ff_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+
+static int
+ff_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+
+static int
+ff_check_lock(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+ff_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+ff_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+ff_caps(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+ff_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend, p);
+}
+
+static int
+ff_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
+}
+
+static void
+ff_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+ff_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods faulty_methods = {
+	2, ff_close, ff_read, ff_write, ff_truncate, ff_sync, ff_size,
+	ff_lock, ff_unlock, ff_check_lock, ff_control, ff_sector, ff_caps,
+	ff_shm_map, ff_shm_lock, ff_shm_barrier, ff_shm_unmap, NULL, NULL,
+};
+
+static int
+ff_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out_flags)
+{
+	struct faulty_file *ff = (struct faulty_file *)f;
+	int rc;
+
+	(void)vfs;
+	ff->real = (sqlite3_file *)(ff + 1);
+	ff->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out_flags);
+	ff->base.pMethods = ff->real->pMethods != NULL ? &faulty_methods :
+	    NULL;
+	return rc;
+}
+
+static void
+faulty_vfs_install(void)
+{
+	static sqlite3_vfs vfs;
+
+	real_vfs = sqlite3_vfs_find(NULL);
+	vfs = *real_vfs;
+	vfs.zName = "faulty";
+	vfs.szOsFile = (int)sizeof(struct faulty_file) + real_vfs->szOsFile;
+	vfs.xOpen = ff_open;
+	vfs.pNext = NULL;
+	ck_assert_int_eq(sqlite3_vfs_register(&vfs, 1), SQLITE_OK);
+}
+
+START_TEST(test_failed_commit_reports_the_batch_lost_and_keeps_the_rest)
+{
+	struct store *st;
+	struct sighting *s;
+
+	faulty_vfs_install();
+	st = open_rw();
+	store_set_batch_size(st, 3);
+	/* A first batch is committed. */
+	for (int i = 0; i < 3; i++)
+		record(st, 0, seen("arp", T0, i == 0 ? "00:e0:fc:00:07:00" :
+		    i == 1 ? "00:e0:fc:00:07:01" : "00:e0:fc:00:07:02", NULL));
+	/* The disk fills while the second is written. */
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:03", NULL));
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:04", NULL));
+	fail_wal_writes = true;
+	s = seen("arp", T0, "00:e0:fc:00:07:05", NULL);
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	sighting_free(s);
+	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
+	    strstr(store_error(st), "batch of 3 sighting(s) was rolled back "
+	    "and is lost") != NULL, "%s", store_error(st));
+	/* Space again: writing goes on. */
+	fail_wal_writes = false;
+	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:06", NULL));
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 4);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+}
+END_TEST
+
+/*
+ * A writer killed with SIGKILL at an arbitrary moment loses nothing it
+ * committed, leaves a sound file, and its scan shows as interrupted.
+ */
+START_TEST(test_writer_killed_mid_batch_loses_no_committed_data)
+{
+	enum { K = 20 };
+	int progress[2], ws;
+	int64_t committed = 0, n;
+	struct store *st;
+	pid_t pid;
+
+	st = open_rw();
+	store_close(st);
+	ck_assert_int_eq(pipe(progress), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char err[1024];
+		struct store *w;
+		int64_t scan;
+
+		close(progress[0]);
+		w = store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
+		if (w == NULL)
+			_exit(2);
+		store_set_batch_size(w, K);
+		scan = store_scan_begin(w, "capture", "mirror");
+		for (int i = 0;; i++) {
+			char mac[MAC_STRLEN];
+			uint8_t m[MAC_LEN] = { 0x00, 0xe0, 0xfc,
+				(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+			struct sighting *s;
+			int64_t done_count = i + 1;
+
+			mac_format(m, mac);
+			s = seen("mac", T0 + i, mac, NULL);
+			if (store_record(w, scan, s, NULL) == -1)
+				_exit(3);
+			sighting_free(s);
+			/* Tell the parent each time a batch is committed. */
+			if (done_count % K == 0 && write(progress[1],
+			    &done_count, sizeof(done_count)) !=
+			    sizeof(done_count))
+				_exit(4);
+		}
+	}
+	close(progress[1]);
+	/* Let a few batches through, then kill it wherever it is. */
+	while (committed < 10 * K)
+		ck_assert_int_eq(read(progress[0], &committed,
+		    sizeof(committed)), sizeof(committed));
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws));
+	while (read(progress[0], &n, sizeof(n)) == sizeof(n))
+		committed = n;
+	close(progress[0]);
+
+	st = open_rw();
+	store_close(st);
+	char *ok = text("PRAGMA integrity_check");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
+	n = count("SELECT count(*) FROM inventory");
+	ck_assert_int_ge(n, committed);
+	ck_assert_int_eq(n % K, 0);
+	char *status = text("SELECT status FROM scans");
+	ck_assert_str_eq(status, "interrupted");
+	free(status);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc;
+
+	tc = tcase_create("open");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_migrate_creates_the_five_views_with_design_columns);
+	tcase_add_test(tc, test_migrate_twice_is_a_no_op);
+	tcase_add_test(tc, test_empty_file_is_initialised);
+	tcase_add_test(tc, test_non_sqlite_file_is_refused_untouched);
+	tcase_add_test(tc, test_short_text_file_is_refused_untouched);
+	tcase_add_test(tc, test_database_of_another_application_is_refused_untouched);
+	tcase_add_test(tc, test_database_without_application_id_but_tables_is_refused);
+	tcase_add_test(tc, test_newer_schema_version_is_refused_untouched);
+	tcase_add_test(tc, test_read_only_open_of_missing_file_says_what_to_do);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scans");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_scan_lifecycle_running_then_complete);
+	tcase_add_test(tc, test_leftover_running_scan_becomes_interrupted_on_reopen);
+	tcase_add_test(tc, test_running_scan_of_a_live_writer_is_left_alone);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("identity");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_same_mac_in_two_sightings_is_one_element);
+	tcase_add_test(tc, test_mac_then_ip_then_chassis_id_chain_is_one_element);
+	tcase_add_test(tc, test_name_and_serial_identify_an_element);
+	tcase_add_test(tc, test_merging_two_elements_keeps_addresses_evidence_and_history);
+	tcase_add_test(tc, test_ip_reused_by_another_chassis_mac_does_not_merge);
+	tcase_add_test(tc, test_multicast_and_zero_macs_are_never_identity);
+	tcase_add_test(tc, test_shared_virtual_router_macs_are_never_identity);
+	tcase_add_test(tc, test_unspecified_and_loopback_addresses_are_never_identity);
+	tcase_add_test(tc, test_links_follow_merged_elements);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("values");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sql_in_sys_descr_is_stored_verbatim);
+	tcase_add_test(tc, test_invalid_utf8_sys_descr_is_stored_byte_exact);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("classify");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_classifier_ops_are_called_and_the_verdict_stored);
+	tcase_add_test(tc, test_without_classifier_evidence_is_kept_unclassified);
+	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc, test_elements_listing_filters_and_json);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("batches");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_concurrent_reader_sees_only_whole_batches);
+	tcase_add_test(tc, test_close_commits_the_open_batch);
+	tcase_add_test(tc, test_locked_database_is_an_error_then_recovers);
+	tcase_add_test(tc, test_failed_link_leaves_the_batch_intact);
+	tcase_add_test(tc, test_failed_commit_reports_the_batch_lost_and_keeps_the_rest);
+	tcase_add_test(tc, test_writer_killed_mid_batch_loses_no_committed_data);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,160 @@
+#!/bin/bash
+# vraudit migrate creates and upgrades the database; vraudit elements reads
+# it and refuses files that are missing or not ours without touching them.
+set -euo pipefail
+
+vraudit="$VRAUDIT_BUILD_ROOT/vraudit"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Create.
+out=$("$vraudit" migrate --db "$tmp/x.db")
+[ "$out" = "$tmp/x.db: schema version 1 (created)" ] || fail "migrate said: $out"
+schema=$(sqlite3 "$tmp/x.db" .schema)
+for view in inventory evidence violations zone_share scans; do
+	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
+done
+
+# Again: nothing to do.
+out=$("$vraudit" migrate --db "$tmp/x.db")
+[ "$out" = "$tmp/x.db: schema version 1 (up to date)" ] || fail "second migrate said: $out"
+
+# An empty inventory in each format.
+out=$("$vraudit" elements --db "$tmp/x.db" --format json)
+[ "$out" = "[]" ] || fail "json of an empty inventory: $out"
+out=$("$vraudit" elements --db "$tmp/x.db")
+[ "$out" = "no elements" ] || fail "text of an empty inventory: $out"
+out=$("$vraudit" elements --db "$tmp/x.db" --format csv)
+[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources" ] ||
+	fail "csv of an empty inventory: $out"
+
+# A bad risk level is a usage error naming the accepted values.
+rc=0
+err=$("$vraudit" elements --db "$tmp/x.db" --risk severe 2>&1) || rc=$?
+[ "$rc" -eq 2 ] || fail "--risk severe exited $rc"
+grep -q "high, watch, none, unknown" <<<"$err" || fail "--risk error: $err"
+
+rc=0
+err=$("$vraudit" elements --db "$tmp/x.db" --format xml 2>&1) || rc=$?
+[ "$rc" -eq 2 ] || fail "--format xml exited $rc"
+grep -q "text, csv, json" <<<"$err" || fail "--format error: $err"
+
+# Migrations must be numbered without gaps: the build refuses otherwise.
+printf 'SELECT 1;\n' >"$tmp/001_a.sql"
+printf 'SELECT 3;\n' >"$tmp/003_c.sql"
+rc=0
+err=$(python3 "$VRAUDIT_SOURCE_ROOT/schema/embed.py" "$tmp/s.c" \
+	"$tmp/001_a.sql" "$tmp/003_c.sql" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] || fail "embed.py accepted a gap in the migrations"
+grep -q "003_c found where 002 was expected" <<<"$err" || fail "embed.py: $err"
+
+# A missing database: exit 3, say what to do, create nothing.
+rc=0
+err=$("$vraudit" elements --db "$tmp/missing.db" 2>&1) || rc=$?
+[ "$rc" -eq 3 ] || fail "missing database exited $rc"
+grep -qF "no database at $tmp/missing.db" <<<"$err" || fail "missing database: $err"
+[ ! -e "$tmp/missing.db" ] || fail "elements created the missing database"
+
+# A text file: exit 3 naming it, left byte-for-byte as it was.
+printf 'not a database\r\n' >"$tmp/notes.txt"
+cp "$tmp/notes.txt" "$tmp/notes.orig"
+for cmd in elements migrate; do
+	rc=0
+	err=$("$vraudit" $cmd --db "$tmp/notes.txt" 2>&1) || rc=$?
+	[ "$rc" -eq 3 ] || fail "$cmd on a text file exited $rc"
+	grep -qF "$tmp/notes.txt" <<<"$err" || fail "$cmd error does not name the file: $err"
+	cmp -s "$tmp/notes.txt" "$tmp/notes.orig" || fail "$cmd changed the text file"
+	[ ! -e "$tmp/notes.txt-wal" ] && [ ! -e "$tmp/notes.txt-journal" ] ||
+		fail "$cmd left SQLite files next to the text file"
+done
+
+# Another application's database: refused, untouched.
+sqlite3 "$tmp/other.db" 'PRAGMA application_id = 42; CREATE TABLE t (x); INSERT INTO t VALUES (1);'
+cp "$tmp/other.db" "$tmp/other.orig"
+rc=0
+err=$("$vraudit" migrate --db "$tmp/other.db" 2>&1) || rc=$?
+[ "$rc" -eq 3 ] || fail "migrate on another application's database exited $rc"
+grep -q "another application" <<<"$err" || fail "other application: $err"
+cmp -s "$tmp/other.db" "$tmp/other.orig" || fail "migrate changed another application's database"
+
+# A newer schema: refused, says both versions.
+sqlite3 "$tmp/x.db" 'PRAGMA user_version = 7;'
+cp "$tmp/x.db" "$tmp/x.orig"
+rc=0
+err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
+[ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
+grep -q "schema version 7 is newer than this vraudit supports (1)" <<<"$err" ||
+	fail "newer schema: $err"
+cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
+
+# Listing values from a hostile network: load two elements, then check
+# that no format lets their bytes through raw.
+fixture="$VRAUDIT_SOURCE_ROOT/tests/fixtures/store/hostile.sql"
+"$vraudit" migrate --db "$tmp/h.db" >/dev/null
+sqlite3 "$tmp/h.db" <"$fixture"
+
+"$vraudit" elements --db "$tmp/h.db" --evidence >"$tmp/text.out"
+python3 - "$tmp/text.out" <<'PY' || fail "text output is unsafe: $(cat -v "$tmp/text.out")"
+import sys
+data = open(sys.argv[1], 'rb').read()
+text = data.decode('utf-8')                     # strict: valid UTF-8 only
+bad = [c for c in text if (ord(c) < 0x20 and c != '\n') or 0x7f <= ord(c) < 0xa0]
+assert not bad, bad
+lines = text.splitlines()
+assert lines[0].split()[:4] == ['ID', 'MGMT_IP', 'MAC', 'SYS_NAME'], lines[0]
+# header, two elements, three evidence lines
+assert len(lines) == 6, lines
+assert lines[1].startswith('1 ') and 'core,"sw"1' in lines[1], lines[1]
+assert '    oui 00:e0:fc:01:02:03 -> huawei' in text, text
+assert '    sysdescr \\xff\\xfeA\\x07 -> -' in text, text
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format csv >"$tmp/csv.out"
+python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
+import csv, sys
+raw = open(sys.argv[1], 'rb').read().decode('utf-8')
+rows = list(csv.reader(raw.splitlines()))
+assert len(rows) == 3 and all(len(r) == 18 for r in rows), rows
+head = rows[0]
+one = dict(zip(head, rows[1]))
+two = dict(zip(head, rows[2]))
+assert one['sys_name'] == 'core,"sw"1', one
+assert one['sys_descr'] == '\\x1b[2JHuawei VRP\\x0d\\x0aline 2 \\xc2\\x9b \\\\ end', one
+assert one['sources'] == 'lldp,snmp' and one['risk'] == 'high', one
+assert two['sys_descr'] == '\\xff\\xfeA\\x07' and two['mac'] == '28:6e:d4:00:00:09', two
+assert two['mgmt_ip'] == '' and two['risk'] == 'unknown', two
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format csv --evidence >"$tmp/csve.out"
+python3 - "$tmp/csve.out" <<'PY' || fail "csv evidence output: $(cat -v "$tmp/csve.out")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')))
+assert [(r['element_id'], r['evidence_kind']) for r in rows] == \
+    [('1', 'oui'), ('1', 'sysobjectid'), ('2', 'sysdescr')], rows
+PY
+
+"$vraudit" elements --db "$tmp/h.db" --format json --evidence >"$tmp/json.out"
+python3 - "$tmp/json.out" <<'PY' || fail "json output: $(cat "$tmp/json.out")"
+import json, sys
+elements = json.load(open(sys.argv[1], encoding='utf-8'))
+assert [e['element_id'] for e in elements] == [1, 2], elements
+one, two = elements
+assert one['sys_descr'] == '\x1b[2JHuawei VRP\r\nline 2 \x9b \\ end', one
+assert one['confidence'] == 0.95 and one['vendor'] == 'huawei', one
+assert [e['kind'] for e in one['evidence']] == ['oui', 'sysobjectid'], one
+assert two['sys_descr'] == '\\xff\\xfeA\x07', two
+assert two['evidence'][0]['value'] == '\\xff\\xfeA\x07', two
+PY
+
+out=$("$vraudit" elements --db "$tmp/h.db" --risk high --format csv | cut -d, -f1 | tail -n +2)
+[ "$out" = "1" ] || fail "--risk high listed: $out"
+out=$("$vraudit" elements --db "$tmp/h.db" --zone core --vendor huawei --format json |
+	python3 -c 'import json, sys; print([e["element_id"] for e in json.load(sys.stdin)])')
+[ "$out" = "[1]" ] || fail "--zone core --vendor huawei listed: $out"
+
+echo "ok"
