@@ -25,8 +25,8 @@
 struct store;
 
 enum store_mode {
-	STORE_READ_ONLY,	/* file:PATH?mode=ro; must exist with our schema */
-	STORE_READ_WRITE,	/* create when missing, migrate to the latest schema */
+	STORE_READ_ONLY,	/* file:PATH?mode=ro; exists with our schema */
+	STORE_READ_WRITE,	/* create if missing, migrate to the latest */
 };
 
 /*
