@@ -66,7 +66,7 @@ struct listing {
 	bool with_evidence;
 	size_t rows;
 	struct text_row *text;	/* FORMAT_TEXT: buffered for alignment */
-	const struct store_cell *element;	/* CSV: the element being listed */
+	const struct store_cell *element;	/* CSV: the element listed */
 	size_t n_element;
 	bool element_has_evidence;
 };
@@ -254,7 +254,8 @@ on_element(void *arg, const struct store_cell *cells, size_t n)
 	if (l->format == FORMAT_CSV) {
 		if (l->rows++ == 0) {
 			for (size_t i = 0; i < n; i++)
-				printf("%s%s", i == 0 ? "" : ",", cells[i].name);
+				printf("%s%s", i == 0 ? "" : ",",
+				    cells[i].name);
 			if (l->with_evidence)
 				for (size_t i = 0; i < N_EVIDENCE; i++)
 					printf(",evidence_%s",
@@ -413,8 +414,9 @@ cmd_elements(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				format = FORMAT_JSON;
 			else
-				return cli_usage_error(argv[0], "unknown format "
-				    "'%s' (accepted: text, csv, json)", optarg);
+				return cli_usage_error(argv[0], "unknown "
+				    "format '%s' (accepted: text, csv, json)",
+				    optarg);
 			break;
 		case OPT_RISK:
 			if (risk_parse(optarg) == -1)

@@ -1,7 +1,6 @@
 /*
- * The SQLite store: opening and checking the file, migrations, scans, the
- * batched sighting writer with identity resolution and merges, evidence and
- * verdicts, and the read queries behind `vraudit elements`.
+ * The SQLite store: opening and checking the file, migrations, the writer's
+ * statements, batches and scans.
  *
  * One writer connection per process, every statement prepared once and
  * reused, one transaction per batch. Readers open file:PATH?mode=ro and, in
@@ -9,7 +8,6 @@
  */
 #include "store.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -20,67 +18,17 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "net.h"
 #include "schema/schema.h"
+#include "store_private.h"
 #include "util.h"
 
-#define ERR_MAX 1024
-#define MAX_CANDIDATES 16
-
-/* Element columns a sighting describes, in the order of the statements. */
-static const char *const element_fields[] = {
+const char *const store_element_fields[STORE_N_FIELDS] = {
 	"mgmt_ip", "chassis_mac", "chassis_id", "sys_name", "sys_descr",
 	"sys_object_id", "model", "serial", "software", "zone",
 };
-#define N_FIELDS ARRAY_SIZE(element_fields)
-
-enum stmt_id {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_SAVEPOINT,
-	S_RELEASE,
-	S_ROLLBACK_TO,
-	S_SCAN_INSERT,
-	S_SCAN_END,
-	S_SCAN_RUNNING,
-	S_FIND_MAC,
-	S_FIND_IP,
-	S_FIND_KEY,
-	S_ELEMENT_FIRST,
-	S_ELEMENT_INSERT,
-	S_ELEMENT_UPDATE,
-	S_ADDR_UPSERT,
-	S_KEY_UPSERT,
-	S_SOURCE_UPSERT,
-	S_EV_GET,
-	S_EV_INSERT,
-	S_EV_UPDATE,
-	S_EV_LOAD,
-	S_EV_REASSESS,
-	S_VERDICT,
-	S_VERDICT_GET,
-	S_LINK_UPSERT,
-	S_MERGE_ADDR,
-	S_MERGE_ADDR_DEL,
-	S_MERGE_KEY,
-	S_MERGE_EV,
-	S_MERGE_EV_DEL,
-	S_MERGE_SOURCE,
-	S_MERGE_SOURCE_DEL,
-	S_MERGE_LINK_OUT,
-	S_MERGE_LINK_OUT_DEL,
-	S_MERGE_LINK_IN,
-	S_MERGE_LINK_IN_DEL,
-	S_MERGE_ELEMENT,
-	S_MERGE_MARK,
-	S_MERGE_RECORD,
-	S_STALE,
-	S_COUNT
-};
 
 /* Statements of the writer; S_ELEMENT_UPDATE and S_MERGE_ELEMENT are built
- * from element_fields at open time. */
+ * from store_element_fields at open time. */
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -144,7 +92,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "strength, rule, first_observed, last_observed, scan_id) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
 	[S_EV_UPDATE] =
-	    "UPDATE element_evidence SET vendor = ?2, strength = ?3, rule = ?4, "
+	    "UPDATE element_evidence SET vendor = ?2, strength = ?3, "
+	    "rule = ?4, "
 	    "scan_id = CASE WHEN ?5 >= last_observed THEN ?6 ELSE scan_id END, "
 	    "first_observed = min(first_observed, ?5), "
 	    "last_observed = max(last_observed, ?5) WHERE id = ?1",
@@ -180,14 +129,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
-	[S_MERGE_ADDR_DEL] = "DELETE FROM element_address WHERE element_id = ?2",
+	[S_MERGE_ADDR_DEL] =
+	    "DELETE FROM element_address WHERE element_id = ?2",
 	[S_MERGE_KEY] =
 	    "UPDATE element_key SET element_id = ?1 WHERE element_id = ?2",
 	[S_MERGE_EV] =
 	    "INSERT INTO element_evidence (element_id, kind, value, vendor, "
 	    "strength, rule, first_observed, last_observed, scan_id) "
 	    "SELECT ?1, kind, value, vendor, strength, rule, first_observed, "
-	    "last_observed, scan_id FROM element_evidence WHERE element_id = ?2 "
+	    "last_observed, scan_id FROM element_evidence "
+	    "WHERE element_id = ?2 "
 	    "ORDER BY id "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "scan_id = CASE WHEN excluded.last_observed > last_observed "
@@ -202,7 +153,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ON CONFLICT (element_id, source) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
-	[S_MERGE_SOURCE_DEL] = "DELETE FROM element_source WHERE element_id = ?2",
+	[S_MERGE_SOURCE_DEL] =
+	    "DELETE FROM element_source WHERE element_id = ?2",
 	[S_MERGE_LINK_OUT] =
 	    "INSERT INTO element_link (element_id, neighbour_id, protocol, "
 	    "local_port, remote_port, first_seen, last_seen) "
@@ -211,7 +163,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ON CONFLICT DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
-	[S_MERGE_LINK_OUT_DEL] = "DELETE FROM element_link WHERE element_id = ?2",
+	[S_MERGE_LINK_OUT_DEL] =
+	    "DELETE FROM element_link WHERE element_id = ?2",
 	[S_MERGE_LINK_IN] =
 	    "INSERT INTO element_link (element_id, neighbour_id, protocol, "
 	    "local_port, remote_port, first_seen, last_seen) "
@@ -233,37 +186,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "AND rules_digest IS NOT ?1 ORDER BY id",
 };
 
-struct store {
-	char *path;		/* owned */
-	sqlite3 *db;
-	enum store_mode mode;
-	int found_version;	/* user_version before opening */
-	int version;
-	char *writer;		/* writer_token() of this process, owned */
-	sqlite3_stmt *stmt[S_COUNT];
-	sqlite3_stmt *evidence_stmt;	/* store_evidence(), prepared lazily */
-	const struct classifier_ops *ops;	/* borrowed */
-	size_t batch_size;
-	size_t batch_count;	/* sightings in the open transaction */
-	bool in_batch;
-	char err[ERR_MAX];
-};
-
-/* A candidate element for a sighting and the key that found it. */
-struct candidate {
-	int64_t id;
-	char first_seen[TIME_STRLEN];
-	const char *reason;
-};
-
-static void set_error(struct store *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_db_error(struct store *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Append to the error message, truncating at its end. */
-static void
-err_append(struct store *st, const char *text)
+void
+store_err_append(struct store *st, const char *text)
 {
 	size_t len = strnlen(st->err, sizeof(st->err));
 
@@ -271,8 +196,8 @@ err_append(struct store *st, const char *text)
 		str_copy(st->err + len, text, sizeof(st->err) - len);
 }
 
-static void
-set_error(struct store *st, const char *fmt, ...)
+void
+store_set_error(struct store *st, const char *fmt, ...)
 {
 	char msg[ERR_MAX];
 	va_list ap;
@@ -281,13 +206,13 @@ set_error(struct store *st, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	str_copy(st->err, st->path, sizeof(st->err));
-	err_append(st, ": ");
-	err_append(st, msg);
+	store_err_append(st, ": ");
+	store_err_append(st, msg);
 }
 
 /* Like set_error, with SQLite's message appended. */
-static void
-set_db_error(struct store *st, const char *fmt, ...)
+void
+store_set_db_error(struct store *st, const char *fmt, ...)
 {
 	char msg[ERR_MAX];
 	va_list ap;
@@ -296,10 +221,10 @@ set_db_error(struct store *st, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	str_copy(st->err, st->path, sizeof(st->err));
-	err_append(st, ": ");
-	err_append(st, msg);
-	err_append(st, ": ");
-	err_append(st, st->db != NULL ? sqlite3_errmsg(st->db) :
+	store_err_append(st, ": ");
+	store_err_append(st, msg);
+	store_err_append(st, ": ");
+	store_err_append(st, st->db != NULL ? sqlite3_errmsg(st->db) :
 	    "no connection");
 }
 
@@ -325,8 +250,8 @@ store_schema_version(const struct store *st, int *found)
 
 /* Bind a value from the network verbatim: text when it is valid UTF-8 (so
  * SQL text functions work on it), the raw bytes as a BLOB otherwise. */
-static int
-bind_value(sqlite3_stmt *stmt, int idx, const char *value)
+int
+store_bind_value(sqlite3_stmt *stmt, int idx, const char *value)
 {
 	size_t len;
 
@@ -340,8 +265,8 @@ bind_value(sqlite3_stmt *stmt, int idx, const char *value)
 }
 
 /* Bind a value of ours (names, times): empty and NULL are both NULL. */
-static int
-bind_text(sqlite3_stmt *stmt, int idx, const char *value)
+int
+store_bind_text(sqlite3_stmt *stmt, int idx, const char *value)
 {
 	if (value == NULL || *value == '\0')
 		return sqlite3_bind_null(stmt, idx);
@@ -350,8 +275,8 @@ bind_text(sqlite3_stmt *stmt, int idx, const char *value)
 
 /* Step a statement that returns no row (or whose rows are ignored) and
  * reset it; 0 or -1 with the error set. */
-static int
-run(struct store *st, enum stmt_id id)
+int
+store_run(struct store *st, enum stmt_id id)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
 	int rc;
@@ -361,16 +286,15 @@ run(struct store *st, enum stmt_id id)
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (rc != SQLITE_DONE) {
-		set_db_error(st, "%.40s", stmt_sql[id] != NULL ? stmt_sql[id] :
-		    sqlite3_sql(stmt));
+		store_set_db_error(st, "%.40s", sqlite3_sql(stmt));
 		return -1;
 	}
 	return 0;
 }
 
 /* Step once; 1 with a row, 0 when done (statement reset), -1 on error. */
-static int
-step_row(struct store *st, sqlite3_stmt *stmt)
+int
+store_step(struct store *st, sqlite3_stmt *stmt)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -380,12 +304,12 @@ step_row(struct store *st, sqlite3_stmt *stmt)
 	sqlite3_clear_bindings(stmt);
 	if (rc == SQLITE_DONE)
 		return 0;
-	set_db_error(st, "%.40s", sqlite3_sql(stmt));
+	store_set_db_error(st, "%.40s", sqlite3_sql(stmt));
 	return -1;
 }
 
-static void
-done(sqlite3_stmt *stmt)
+void
+store_reset(sqlite3_stmt *stmt)
 {
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
@@ -398,7 +322,7 @@ exec(struct store *st, const char *sql, const char *what)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_error(st, "%s: %s", what, msg != NULL ? msg :
+		store_set_error(st, "%s: %s", what, msg != NULL ? msg :
 		    sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
@@ -414,7 +338,7 @@ query_int(struct store *st, const char *sql, int64_t *out)
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_db_error(st, "%s", sql);
+		store_set_db_error(st, "%s", sql);
 		return -1;
 	}
 	rc = sqlite3_step(stmt);
@@ -423,7 +347,7 @@ query_int(struct store *st, const char *sql, int64_t *out)
 	else if (rc == SQLITE_DONE)
 		*out = 0;
 	else {
-		set_db_error(st, "%s", sql);
+		store_set_db_error(st, "%s", sql);
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -459,11 +383,11 @@ precheck_file(struct store *st)
 	if (stat(st->path, &sb) == -1) {
 		if (errno == ENOENT)
 			return 1;
-		set_error(st, "%s", strerror(errno));
+		store_set_error(st, "%s", strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_error(st, "not a regular file");
+		store_set_error(st, "not a regular file");
 		return -1;
 	}
 	if (sb.st_size == 0)
@@ -471,7 +395,7 @@ precheck_file(struct store *st)
 	file = xcalloc(1, (size_t)vfs->szOsFile);
 	if (vfs->xOpen(vfs, st->path, file, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_MAIN_DB, NULL) != SQLITE_OK) {
-		set_error(st, "cannot open: %s", strerror(errno));
+		store_set_error(st, "cannot open: %s", strerror(errno));
 		free(file);
 		return -1;
 	}
@@ -483,21 +407,22 @@ precheck_file(struct store *st)
 	free(file);
 	if (rc != SQLITE_OK || size < (sqlite3_int64)sizeof(hdr) ||
 	    memcmp(hdr, "SQLite format 3", 16) != 0) {
-		set_error(st, "not an SQLite database; refusing to touch it");
+		store_set_error(st, "not an SQLite database; refusing to touch "
+		    "it");
 		return -1;
 	}
 	/* The header is authoritative once checkpointed; a WAL not yet
 	 * checkpointed is checked again through SQLite below. */
 	if (be32(hdr + 68) != 0 && be32(hdr + 68) != STORE_APPLICATION_ID) {
-		set_error(st, "an SQLite database of another application "
+		store_set_error(st, "an SQLite database of another application "
 		    "(application_id 0x%08x); refusing to touch it",
 		    be32(hdr + 68));
 		return -1;
 	}
 	if (be32(hdr + 68) == STORE_APPLICATION_ID &&
 	    be32(hdr + 60) > (uint32_t)store_schema_latest()) {
-		set_error(st, "schema version %u is newer than this vraudit "
-		    "supports (%d); upgrade vraudit", be32(hdr + 60),
+		store_set_error(st, "schema version %u is newer than this "
+		    "vraudit supports (%d); upgrade vraudit", be32(hdr + 60),
 		    store_schema_latest());
 		return -1;
 	}
@@ -516,14 +441,14 @@ check_identity(struct store *st)
 		return -1;
 	if (app != STORE_APPLICATION_ID && (app != 0 || objects != 0 ||
 	    version != 0)) {
-		set_error(st, "an SQLite database of another application "
+		store_set_error(st, "an SQLite database of another application "
 		    "(application_id 0x%08x); refusing to touch it",
 		    (unsigned)app);
 		return -1;
 	}
 	if (version > store_schema_latest()) {
-		set_error(st, "schema version %d is newer than this vraudit "
-		    "supports (%d); upgrade vraudit", (int)version,
+		store_set_error(st, "schema version %d is newer than this "
+		    "vraudit supports (%d); upgrade vraudit", (int)version,
 		    store_schema_latest());
 		return -1;
 	}
@@ -592,7 +517,7 @@ static int
 db_connect(struct store *st, const char *name, int flags)
 {
 	if (sqlite3_open_v2(name, &st->db, flags, NULL) != SQLITE_OK) {
-		set_db_error(st, "cannot open");
+		store_set_db_error(st, "cannot open");
 		return -1;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -655,11 +580,11 @@ prepare_all(struct store *st)
 	/* Newer observations overwrite descriptions; older ones only fill
 	 * what is missing. */
 	update = xstrdup("UPDATE element SET ");
-	for (size_t i = 0; i < N_FIELDS; i++) {
+	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		tmp = xprintf("%s%s = CASE WHEN ?11 >= last_seen THEN "
 		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ", update,
-		    element_fields[i], i + 1, element_fields[i],
-		    element_fields[i], i + 1);
+		    store_element_fields[i], i + 1, store_element_fields[i],
+		    store_element_fields[i], i + 1);
 		free(update);
 		update = tmp;
 	}
@@ -670,12 +595,13 @@ prepare_all(struct store *st)
 	update = tmp;
 
 	merge = xstrdup("UPDATE element SET ");
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		tmp = xprintf("%s%s = CASE WHEN l.last_seen > element.last_seen "
+	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
+		const char *f = store_element_fields[i];
+
+		tmp = xprintf("%s%s = CASE WHEN "
+		    "l.last_seen > element.last_seen "
 		    "THEN coalesce(l.%s, element.%s) ELSE "
-		    "coalesce(element.%s, l.%s) END, ", merge, element_fields[i],
-		    element_fields[i], element_fields[i], element_fields[i],
-		    element_fields[i]);
+		    "coalesce(element.%s, l.%s) END, ", merge, f, f, f, f, f);
 		free(merge);
 		merge = tmp;
 	}
@@ -693,8 +619,9 @@ prepare_all(struct store *st)
 		else if (i == S_MERGE_ELEMENT)
 			sql = merge;
 		if (sqlite3_prepare_v3(st->db, sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
-			set_db_error(st, "prepare %.40s", sql);
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			store_set_db_error(st, "prepare %.40s", sql);
 			free(update);
 			free(merge);
 			return -1;
@@ -784,7 +711,7 @@ mark_interrupted(struct store *st)
 	size_t n = 0;
 	int rc;
 
-	while ((rc = step_row(st, stmt)) == 1) {
+	while ((rc = store_step(st, stmt)) == 1) {
 		const char *token = (const char *)sqlite3_column_text(stmt, 1);
 
 		if (writer_alive(token))
@@ -793,8 +720,8 @@ mark_interrupted(struct store *st)
 		ids[n++] = sqlite3_column_int64(stmt, 0);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		log_warnx("store", "%s: scan %lld was left running by a process "
-		    "that stopped; marked interrupted", st->path,
+		log_warnx("store", "%s: scan %lld was left running by a "
+		    "process that stopped; marked interrupted", st->path,
 		    (long long)ids[i]);
 		if (store_scan_end(st, ids[i], "interrupted", -1, -1,
 		    "the process recording this scan stopped before its end")
@@ -821,7 +748,7 @@ cannot_create(struct store *st)
 	else
 		*slash = '\0';
 	if (access(dir, W_OK | X_OK) == -1) {
-		set_error(st, "cannot create the database in %s: %s", dir,
+		store_set_error(st, "cannot create the database in %s: %s", dir,
 		    strerror(errno));
 		cannot = true;
 	}
@@ -892,11 +819,12 @@ open_read_only(struct store *st)
 	if (rc == -1 || check_identity(st) == -1)
 		return -1;
 	if (st->version == 0) {
-		set_error(st, "no vraudit schema yet (run 'vraudit migrate')");
+		store_set_error(st, "no vraudit schema yet (run 'vraudit "
+		    "migrate')");
 		return -1;
 	}
 	if (st->version < store_schema_latest()) {
-		set_error(st, "schema version %d is older than %d (run "
+		store_set_error(st, "schema version %d is older than %d (run "
 		    "'vraudit migrate')", st->version, store_schema_latest());
 		return -1;
 	}
@@ -962,11 +890,11 @@ store_set_batch_size(struct store *st, size_t n)
 	st->batch_size = n == 0 ? 1 : n;
 }
 
-static int
-writable(struct store *st)
+int
+store_writable(struct store *st)
 {
 	if (st->mode != STORE_READ_WRITE) {
-		set_error(st, "opened read-only");
+		store_set_error(st, "opened read-only");
 		return -1;
 	}
 	return 0;
@@ -974,21 +902,21 @@ writable(struct store *st)
 
 /* Roll back the open transaction, if SQLite has not already; the error
  * that led here stays in st->err. */
-static void
-rollback(struct store *st)
+void
+store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db)) {
 		sqlite3_step(st->stmt[S_ROLLBACK]);
-		done(st->stmt[S_ROLLBACK]);
+		store_reset(st->stmt[S_ROLLBACK]);
 	}
 }
 
-static int
-batch_begin(struct store *st)
+int
+store_batch_begin(struct store *st)
 {
 	if (st->in_batch)
 		return 0;
-	if (run(st, S_BEGIN) == -1)
+	if (store_run(st, S_BEGIN) == -1)
 		return -1;
 	st->in_batch = true;
 	st->batch_count = 0;
@@ -997,15 +925,15 @@ batch_begin(struct store *st)
 
 /* The transaction is gone (SQLite rolled it back, or the commit failed):
  * say how many sightings it took with it. */
-static void
-batch_lost(struct store *st, const char *what)
+void
+store_batch_lost(struct store *st, const char *what)
 {
 	char msg[64];
 
 	snprintf(msg, sizeof(msg), "; the batch of %zu sighting(s) was "
 	    "rolled back", st->batch_count);
-	err_append(st, msg);
-	err_append(st, " and is lost");
+	store_err_append(st, msg);
+	store_err_append(st, " and is lost");
 	log_warnx("store", "%s (%s)", st->err, what);
 	st->in_batch = false;
 	st->batch_count = 0;
@@ -1016,9 +944,9 @@ store_flush(struct store *st)
 {
 	if (!st->in_batch)
 		return 0;
-	if (run(st, S_COMMIT) == -1) {
-		rollback(st);
-		batch_lost(st, "commit");
+	if (store_run(st, S_COMMIT) == -1) {
+		store_rollback(st);
+		store_batch_lost(st, "commit");
 		return -1;
 	}
 	st->in_batch = false;
@@ -1032,14 +960,14 @@ store_scan_begin(struct store *st, const char *kind, const char *targets)
 	char now[TIME_STRLEN];
 	sqlite3_stmt *stmt = st->stmt[S_SCAN_INSERT];
 
-	if (writable(st) == -1 || store_flush(st) == -1)
+	if (store_writable(st) == -1 || store_flush(st) == -1)
 		return -1;
 	time_format(time_now(), now);
-	bind_text(stmt, 1, kind);
-	bind_text(stmt, 2, now);
-	bind_value(stmt, 3, targets);
-	bind_text(stmt, 4, st->writer);
-	if (run(st, S_SCAN_INSERT) == -1)
+	store_bind_text(stmt, 1, kind);
+	store_bind_text(stmt, 2, now);
+	store_bind_value(stmt, 3, targets);
+	store_bind_text(stmt, 4, st->writer);
+	if (store_run(st, S_SCAN_INSERT) == -1)
 		return -1;
 	return sqlite3_last_insert_rowid(st->db);
 }
@@ -1051,928 +979,20 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	char now[TIME_STRLEN];
 	sqlite3_stmt *stmt = st->stmt[S_SCAN_END];
 
-	if (writable(st) == -1 || store_flush(st) == -1)
+	if (store_writable(st) == -1 || store_flush(st) == -1)
 		return -1;
 	time_format(time_now(), now);
 	sqlite3_bind_int64(stmt, 1, scan_id);
-	bind_text(stmt, 2, status);
-	bind_text(stmt, 3, now);
+	store_bind_text(stmt, 2, status);
+	store_bind_text(stmt, 3, now);
 	sqlite3_bind_int64(stmt, 4, responded);
 	sqlite3_bind_int64(stmt, 5, frames);
-	bind_value(stmt, 6, detail);
-	if (run(st, S_SCAN_END) == -1)
+	store_bind_value(stmt, 6, detail);
+	if (store_run(st, S_SCAN_END) == -1)
 		return -1;
 	if (sqlite3_changes(st->db) != 1) {
-		set_error(st, "no scan %lld", (long long)scan_id);
+		store_set_error(st, "no scan %lld", (long long)scan_id);
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * A MAC usable as identity, canonical. Not: junk, group and all-zero
- * addresses, nor the virtual router MACs that VRRP, HSRP and GLBP move
- * between boxes (they would merge the routers sharing them).
- */
-static bool
-identity_mac(const char *text, char out[MAC_STRLEN])
-{
-	static const struct {
-		uint8_t prefix[5];
-		size_t len;
-	} shared[] = {
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 },	/* VRRP IPv4 */
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 },	/* VRRP IPv6 */
-		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 },	/* HSRP v1 */
-		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 },	/* HSRP v2, below */
-		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },		/* GLBP */
-	};
-	uint8_t mac[MAC_LEN];
-
-	if (text == NULL || mac_parse(text, mac) == -1 ||
-	    mac_is_multicast(mac) || mac_is_zero(mac))
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
-		if (memcmp(mac, shared[i].prefix, shared[i].len) == 0 &&
-		    (i != 3 || (mac[4] & 0xf0) == 0xf0))
-			return false;
-	mac_format(mac, out);
-	return true;
-}
-
-/* False for addresses many boxes share or report: unspecified, loopback,
- * link-local, multicast and broadcast. */
-static bool
-identity_ip(const char *canonical)
-{
-	unsigned char a[16];
-
-	if (inet_pton(AF_INET, canonical, a) == 1)
-		return !(a[0] == 0 || a[0] == 127 || a[0] >= 224 ||
-		    (a[0] == 169 && a[1] == 254));
-	if (inet_pton(AF_INET6, canonical, a) == 1) {
-		static const unsigned char zero[15];
-
-		if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
-			return false;
-		return !(a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
-	}
-	return false;
-}
-
-/* Canonical text and kind ("ipv4"/"ipv6") of an address; verbatim when it
- * does not parse. */
-static const char *
-ip_kind(const char *text, char out[IP_STRLEN])
-{
-	int family;
-
-	if (ip_canonical(text, out, IP_STRLEN, &family) == 0)
-		return strchr(out, ':') != NULL ? "ipv6" : "ipv4";
-	str_copy(out, text, IP_STRLEN);
-	return strchr(text, ':') != NULL ? "ipv6" : "ipv4";
-}
-
-static void
-add_candidate(struct candidate *c, size_t *n, int64_t id, const char *reason)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (c[i].id == id)
-			return;
-	if (*n == MAX_CANDIDATES)
-		return;
-	c[*n].id = id;
-	c[*n].reason = reason;
-	c[*n].first_seen[0] = '\0';
-	(*n)++;
-}
-
-/* The candidate that survives a merge: the oldest, so the id auditors
- * already know stays. */
-static int
-oldest_candidate(struct store *st, struct candidate *c, size_t n,
-    size_t *oldest)
-{
-	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_FIRST];
-	const unsigned char *first;
-	int rc;
-
-	*oldest = 0;
-	for (size_t i = 0; n > 1 && i < n; i++) {
-		sqlite3_bind_int64(stmt, 1, c[i].id);
-		if ((rc = step_row(st, stmt)) != 1) {
-			if (rc == 0)
-				set_error(st, "element %lld vanished",
-				    (long long)c[i].id);
-			return -1;
-		}
-		first = sqlite3_column_text(stmt, 0);
-		str_copy(c[i].first_seen, first != NULL ? (const char *)first :
-		    "", TIME_STRLEN);
-		done(stmt);
-		if (strcmp(c[i].first_seen, c[*oldest].first_seen) < 0 ||
-		    (strcmp(c[i].first_seen, c[*oldest].first_seen) == 0 &&
-		    c[i].id < c[*oldest].id))
-			*oldest = i;
-	}
-	return 0;
-}
-
-/* Elements holding a key (a MAC address or an identity key). */
-static int
-find_by(struct store *st, enum stmt_id id, const char *kind,
-    const char *value, struct candidate *c, size_t *n, const char *reason)
-{
-	sqlite3_stmt *stmt = st->stmt[id];
-	int rc, idx = 1;
-
-	if (kind != NULL)
-		bind_text(stmt, idx++, kind);
-	bind_value(stmt, idx, value);
-	while ((rc = step_row(st, stmt)) == 1)
-		add_candidate(c, n, sqlite3_column_int64(stmt, 0), reason);
-	return rc;
-}
-
-static bool
-differ(const unsigned char *stored, const char *seen)
-{
-	return stored != NULL && seen != NULL &&
-	    strcmp((const char *)stored, seen) != 0;
-}
-
-/*
- * The element that last held the sighting's management address, unless
- * that element has a different chassis MAC or LLDP chassis ID than the
- * sighting: then the address moved to another box (DHCP, replacement,
- * renumbering) and matching on it would merge two boxes.
- */
-static int
-find_by_ip(struct store *st, const struct sighting *s, const char *mac,
-    struct candidate *c, size_t *n)
-{
-	sqlite3_stmt *stmt = st->stmt[S_FIND_IP];
-	char ip[IP_STRLEN];
-	const char *kind = ip_kind(s->mgmt_ip, ip);
-	int64_t id;
-	bool moved;
-	int rc;
-
-	if (!identity_ip(ip))
-		return 0;
-	bind_text(stmt, 1, kind);
-	bind_value(stmt, 2, ip);
-	if ((rc = step_row(st, stmt)) != 1)
-		return rc;
-	id = sqlite3_column_int64(stmt, 0);
-	moved = differ(sqlite3_column_text(stmt, 1), mac) ||
-	    differ(sqlite3_column_text(stmt, 2), s->chassis_id);
-	done(stmt);
-	if (moved) {
-		log_debug("store", "address %s moved from element %lld to "
-		    "another chassis", ip, (long long)id);
-		return 0;
-	}
-	add_candidate(c, n, id, "mgmt-ip");
-	return 0;
-}
-
-static char *
-name_serial_key(const struct sighting *s)
-{
-	if (s->sys_name == NULL || s->serial == NULL ||
-	    *s->sys_name == '\0' || *s->serial == '\0')
-		return NULL;
-	return xprintf("%s\x1f%s", s->sys_name, s->serial);
-}
-
-/* Gather every element a sighting's keys point to. */
-static int
-resolve(struct store *st, const struct sighting *s, const char *mac,
-    const char *ns_key, struct candidate *c, size_t *n)
-{
-	char m[MAC_STRLEN];
-
-	if (mac != NULL &&
-	    find_by(st, S_FIND_MAC, NULL, mac, c, n, "chassis-mac") == -1)
-		return -1;
-	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind == ADDR_MAC &&
-		    identity_mac(s->addrs[i].value, m) &&
-		    find_by(st, S_FIND_MAC, NULL, m, c, n, "mac") == -1)
-			return -1;
-	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
-	    find_by(st, S_FIND_KEY, "chassis-id", s->chassis_id, c, n,
-	    "chassis-id") == -1)
-		return -1;
-	if (ns_key != NULL && find_by(st, S_FIND_KEY, "name-serial", ns_key,
-	    c, n, "name-serial") == -1)
-		return -1;
-	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0' &&
-	    find_by_ip(st, s, mac, c, n) == -1)
-		return -1;
-	return 0;
-}
-
-/* Fold element loser into survivor: everything it owns moves, its row
- * stays as history with merged_into set. */
-static int
-merge(struct store *st, int64_t survivor, int64_t loser, int64_t scan_id,
-    const char *reason, const char *when)
-{
-	static const enum stmt_id steps[] = {
-		S_MERGE_ELEMENT, S_MERGE_ADDR, S_MERGE_ADDR_DEL, S_MERGE_KEY,
-		S_MERGE_EV, S_MERGE_EV_DEL, S_MERGE_SOURCE, S_MERGE_SOURCE_DEL,
-		S_MERGE_LINK_OUT, S_MERGE_LINK_OUT_DEL, S_MERGE_LINK_IN,
-		S_MERGE_LINK_IN_DEL, S_MERGE_MARK,
-	};
-	sqlite3_stmt *rec = st->stmt[S_MERGE_RECORD];
-
-	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
-		sqlite3_bind_int64(st->stmt[steps[i]], 1, survivor);
-		sqlite3_bind_int64(st->stmt[steps[i]], 2, loser);
-		if (run(st, steps[i]) == -1)
-			return -1;
-	}
-	sqlite3_bind_int64(rec, 1, survivor);
-	sqlite3_bind_int64(rec, 2, loser);
-	bind_text(rec, 3, when);
-	if (scan_id > 0)
-		sqlite3_bind_int64(rec, 4, scan_id);
-	bind_text(rec, 5, reason);
-	if (run(st, S_MERGE_RECORD) == -1)
-		return -1;
-	log_info("store", "element %lld merged into %lld (%s)",
-	    (long long)loser, (long long)survivor, reason);
-	return 0;
-}
-
-/* Bind the sighting's element fields as ?1..?10 in element_fields order. */
-static void
-bind_fields(sqlite3_stmt *stmt, const struct sighting *s, const char *ip,
-    const char *mac)
-{
-	const char *v[N_FIELDS] = {
-		ip, mac, s->chassis_id, s->sys_name, s->sys_descr,
-		s->sys_object_id, s->model, s->serial, s->software, s->zone,
-	};
-
-	for (size_t i = 0; i < N_FIELDS; i++)
-		bind_value(stmt, (int)i + 1, v[i]);
-}
-
-/* Insert or update the element row; *digest_differs says whether its
- * verdict was made under other rules than the ones in force. */
-static int
-write_element(struct store *st, int64_t *id, const struct sighting *s,
-    const char *ip, const char *mac, const char *when, bool *digest_differs)
-{
-	sqlite3_stmt *stmt;
-	const char *want = st->ops != NULL ? st->ops->digest(st->ops->ctx) :
-	    NULL;
-	const unsigned char *have;
-	int rc;
-
-	if (*id == 0) {
-		stmt = st->stmt[S_ELEMENT_INSERT];
-		bind_fields(stmt, s, ip, mac);
-		bind_text(stmt, 11, when);
-		if (run(st, S_ELEMENT_INSERT) == -1)
-			return -1;
-		*id = sqlite3_last_insert_rowid(st->db);
-		*digest_differs = true;
-		return 0;
-	}
-	stmt = st->stmt[S_ELEMENT_UPDATE];
-	bind_fields(stmt, s, ip, mac);
-	bind_text(stmt, 11, when);
-	sqlite3_bind_int64(stmt, 12, *id);
-	if ((rc = step_row(st, stmt)) != 1) {
-		if (rc == 0)
-			set_error(st, "element %lld vanished", (long long)*id);
-		return -1;
-	}
-	have = sqlite3_column_text(stmt, 0);
-	*digest_differs = (have == NULL) != (want == NULL) ||
-	    (have != NULL && strcmp((const char *)have, want) != 0);
-	rc = step_row(st, stmt);	/* runs the statement to completion */
-	if (rc == 1)
-		done(stmt);
-	return rc == -1 ? -1 : 0;
-}
-
-static int
-upsert4(struct store *st, enum stmt_id id, int64_t element, const char *a,
-    const char *b, const char *when)
-{
-	sqlite3_stmt *stmt = st->stmt[id];
-
-	switch (id) {
-	case S_ADDR_UPSERT:
-		sqlite3_bind_int64(stmt, 1, element);
-		bind_text(stmt, 2, a);
-		bind_value(stmt, 3, b);
-		bind_text(stmt, 4, when);
-		break;
-	case S_KEY_UPSERT:
-		bind_text(stmt, 1, a);
-		bind_value(stmt, 2, b);
-		sqlite3_bind_int64(stmt, 3, element);
-		bind_text(stmt, 4, when);
-		break;
-	default:	/* S_SOURCE_UPSERT */
-		sqlite3_bind_int64(stmt, 1, element);
-		bind_text(stmt, 2, a);
-		bind_text(stmt, 3, when);
-		break;
-	}
-	return run(st, id);
-}
-
-static int
-write_keys(struct store *st, int64_t id, const struct sighting *s,
-    const char *ip, const char *mac, const char *ns_key, const char *when)
-{
-	char buf[IP_STRLEN > MAC_STRLEN ? IP_STRLEN : MAC_STRLEN];
-
-	if (mac != NULL &&
-	    upsert4(st, S_ADDR_UPSERT, id, "mac", mac, when) == -1)
-		return -1;
-	if (ip != NULL && upsert4(st, S_ADDR_UPSERT, id, ip_kind(ip, buf), buf,
-	    when) == -1)
-		return -1;
-	for (size_t i = 0; i < s->n_addrs; i++) {
-		const struct sighting_addr *a = &s->addrs[i];
-		const char *kind = addr_kind_name(a->kind);
-
-		if (a->kind == ADDR_MAC) {
-			if (!identity_mac(a->value, buf))
-				continue;
-		} else
-			kind = ip_kind(a->value, buf);
-		if (upsert4(st, S_ADDR_UPSERT, id, kind, buf, when) == -1)
-			return -1;
-	}
-	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
-	    upsert4(st, S_KEY_UPSERT, id, "chassis-id", s->chassis_id,
-	    when) == -1)
-		return -1;
-	if (ns_key != NULL && upsert4(st, S_KEY_UPSERT, id, "name-serial",
-	    ns_key, when) == -1)
-		return -1;
-	if (s->source != NULL && upsert4(st, S_SOURCE_UPSERT, id, s->source,
-	    NULL, when) == -1)
-		return -1;
-	return 0;
-}
-
-static void
-assess(const struct classifier_ops *ops, enum evidence_kind kind,
-    const char *value, struct evidence *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = kind;
-	ev->value = value;
-	if (ops == NULL)
-		return;
-	if (ops->assess(ops->ctx, kind, value, ev) == -1) {
-		log_debug("store", "%s evidence not assessed",
-		    evidence_kind_name(kind));
-		memset(ev, 0, sizeof(*ev));
-		ev->kind = kind;
-		ev->value = value;
-	}
-}
-
-static bool
-same_text(const unsigned char *stored, const char *now)
-{
-	if (stored == NULL || *stored == '\0')
-		return now == NULL || *now == '\0';
-	return now != NULL && strcmp((const char *)stored, now) == 0;
-}
-
-static void
-bind_assessment(sqlite3_stmt *stmt, int idx, const struct evidence *ev)
-{
-	bind_text(stmt, idx, ev->vendor);
-	sqlite3_bind_double(stmt, idx + 1, ev->strength);
-	bind_text(stmt, idx + 2, ev->rule);
-}
-
-/* Insert or refresh one piece of evidence; *changed when the element's
- * evidence set or an assessment is new. */
-static int
-write_evidence(struct store *st, int64_t id, int64_t scan_id,
-    const struct sighting_input *in, const char *when, bool *changed)
-{
-	sqlite3_stmt *get = st->stmt[S_EV_GET], *stmt;
-	const char *kind = evidence_kind_name(in->kind);
-	struct evidence ev;
-	int64_t ev_id;
-	int rc;
-
-	if (in->value == NULL)
-		return 0;
-	assess(st->ops, in->kind, in->value, &ev);
-	sqlite3_bind_int64(get, 1, id);
-	bind_text(get, 2, kind);
-	bind_value(get, 3, in->value);
-	if ((rc = step_row(st, get)) == -1)
-		return -1;
-	if (rc == 0) {
-		stmt = st->stmt[S_EV_INSERT];
-		sqlite3_bind_int64(stmt, 1, id);
-		bind_text(stmt, 2, kind);
-		bind_value(stmt, 3, in->value);
-		bind_assessment(stmt, 4, &ev);
-		bind_text(stmt, 7, when);
-		if (scan_id > 0)
-			sqlite3_bind_int64(stmt, 8, scan_id);
-		*changed = true;
-		return run(st, S_EV_INSERT);
-	}
-	ev_id = sqlite3_column_int64(get, 0);
-	if (!same_text(sqlite3_column_text(get, 1), ev.vendor) ||
-	    sqlite3_column_double(get, 2) != ev.strength ||
-	    !same_text(sqlite3_column_text(get, 3), ev.rule))
-		*changed = true;
-	done(get);
-	stmt = st->stmt[S_EV_UPDATE];
-	sqlite3_bind_int64(stmt, 1, ev_id);
-	bind_assessment(stmt, 2, &ev);
-	bind_text(stmt, 5, when);
-	if (scan_id > 0)
-		sqlite3_bind_int64(stmt, 6, scan_id);
-	return run(st, S_EV_UPDATE);
-}
-
-struct loaded {
-	struct evidence *ev;
-	int64_t *ids;
-	char **values;		/* owned copies behind ev[i].value */
-	size_t n;
-};
-
-static void
-loaded_free(struct loaded *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->values[i]);
-	free(l->ev);
-	free(l->ids);
-	free(l->values);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Load an element's evidence, as stored (reassess false) or assessed
- * afresh with ops. */
-static int
-load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
-    bool reassess, struct loaded *l)
-{
-	sqlite3_stmt *stmt = st->stmt[S_EV_LOAD];
-	size_t cap = 0;
-	int rc;
-
-	memset(l, 0, sizeof(*l));
-	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = step_row(st, stmt)) == 1) {
-		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
-		const void *value = sqlite3_column_blob(stmt, 1);
-		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
-		const unsigned char *col;
-		struct evidence *ev;
-		int k = evidence_kind_parse(kind != NULL ? kind : "");
-
-		if (k == -1)
-			continue;
-		if (l->n == cap) {
-			cap = cap == 0 ? 8 : 2 * cap;
-			l->ev = xreallocarray(l->ev, cap, sizeof(*l->ev));
-			l->ids = xreallocarray(l->ids, cap, sizeof(*l->ids));
-			l->values = xreallocarray(l->values, cap,
-			    sizeof(*l->values));
-		}
-		l->values[l->n] = xstrndup(value != NULL ? value : "", len);
-		l->ids[l->n] = sqlite3_column_int64(stmt, 5);
-		ev = &l->ev[l->n];
-		if (reassess)
-			assess(ops, (enum evidence_kind)k, l->values[l->n], ev);
-		else {
-			memset(ev, 0, sizeof(*ev));
-			ev->kind = (enum evidence_kind)k;
-			ev->value = l->values[l->n];
-			if ((col = sqlite3_column_text(stmt, 2)) != NULL)
-				str_copy(ev->vendor, (const char *)col,
-				    sizeof(ev->vendor));
-			ev->strength = sqlite3_column_double(stmt, 3);
-			if ((col = sqlite3_column_text(stmt, 4)) != NULL)
-				str_copy(ev->rule, (const char *)col,
-				    sizeof(ev->rule));
-		}
-		l->n++;
-	}
-	if (rc == -1) {
-		loaded_free(l);
-		return -1;
-	}
-	return 0;
-}
-
-/* Whether the stored verdict of element id differs from v (the rules
- * digest aside). */
-static int
-verdict_differs(struct store *st, int64_t id, const struct verdict *v,
-    bool *differs)
-{
-	sqlite3_stmt *stmt = st->stmt[S_VERDICT_GET];
-	int rc;
-
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = step_row(st, stmt)) != 1) {
-		if (rc == 0)
-			set_error(st, "element %lld vanished", (long long)id);
-		return -1;
-	}
-	*differs = !same_text(sqlite3_column_text(stmt, 0), v->vendor) ||
-	    !same_text(sqlite3_column_text(stmt, 1), v->vendor_name) ||
-	    !same_text(sqlite3_column_text(stmt, 2), risk_name(v->risk)) ||
-	    sqlite3_column_double(stmt, 3) != v->confidence ||
-	    (sqlite3_column_int(stmt, 4) != 0) != v->conflict;
-	done(stmt);
-	return 0;
-}
-
-/* Fuse the loaded evidence into a verdict and store it; *changed (may be
- * NULL) when the verdict differs from the stored one. */
-static int
-write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
-    const struct loaded *l, bool *changed)
-{
-	sqlite3_stmt *stmt = st->stmt[S_VERDICT];
-	struct verdict v;
-
-	memset(&v, 0, sizeof(v));
-	v.risk = RISK_UNKNOWN;
-	if (ops != NULL) {
-		if (ops->fuse(ops->ctx, l->ev, l->n, &v) == -1) {
-			log_warnx("store", "%s: element %lld: classifier could "
-			    "not fuse its evidence", st->path, (long long)id);
-			memset(&v, 0, sizeof(v));
-			v.risk = RISK_UNKNOWN;
-		}
-		str_copy(v.digest, ops->digest(ops->ctx), sizeof(v.digest));
-	}
-	if (changed != NULL && verdict_differs(st, id, &v, changed) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	bind_text(stmt, 2, v.vendor);
-	bind_text(stmt, 3, v.vendor_name);
-	bind_text(stmt, 4, risk_name(v.risk));
-	sqlite3_bind_double(stmt, 5, v.confidence);
-	sqlite3_bind_int(stmt, 6, v.conflict ? 1 : 0);
-	bind_text(stmt, 7, v.digest);
-	return run(st, S_VERDICT);
-}
-
-static int
-classify_element(struct store *st, int64_t id)
-{
-	struct loaded l;
-	int rc;
-
-	if (load_evidence(st, id, st->ops, false, &l) == -1)
-		return -1;
-	rc = write_verdict(st, id, st->ops, &l, NULL);
-	loaded_free(&l);
-	return rc;
-}
-
-static int
-record(struct store *st, int64_t scan_id, const struct sighting *s,
-    int64_t *element_id)
-{
-	struct candidate c[MAX_CANDIDATES];
-	char when[TIME_STRLEN], macbuf[MAC_STRLEN], ipbuf[IP_STRLEN];
-	const char *mac = NULL, *ip = NULL;
-	char *ns_key = name_serial_key(s);
-	bool stale = false, evidence_changed = false;
-	size_t n = 0, oldest = 0;
-	int64_t id = 0;
-	int rc = -1;
-
-	time_format(s->observed_at, when);
-	if (identity_mac(s->chassis_mac, macbuf))
-		mac = macbuf;
-	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0') {
-		ip_kind(s->mgmt_ip, ipbuf);
-		ip = ipbuf;
-	}
-	if (resolve(st, s, mac, ns_key, c, &n) == -1)
-		goto out;
-	if (oldest_candidate(st, c, n, &oldest) == -1)
-		goto out;
-	if (n > 0)
-		id = c[oldest].id;
-	for (size_t i = 0; i < n; i++)
-		if (i != oldest && merge(st, id, c[i].id, scan_id,
-		    c[i].reason, when) == -1)
-			goto out;
-	if (write_element(st, &id, s, ip, mac, when, &stale) == -1 ||
-	    write_keys(st, id, s, ip, mac, ns_key, when) == -1)
-		goto out;
-	for (size_t i = 0; i < s->n_inputs; i++)
-		if (write_evidence(st, id, scan_id, &s->inputs[i], when,
-		    &evidence_changed) == -1)
-			goto out;
-	if ((stale || evidence_changed || n > 1) &&
-	    classify_element(st, id) == -1)
-		goto out;
-	if (element_id != NULL)
-		*element_id = id;
-	rc = 0;
-out:
-	free(ns_key);
-	return rc;
-}
-
-int
-store_record(struct store *st, int64_t scan_id, const struct sighting *s,
-    int64_t *element_id)
-{
-	if (writable(st) == -1 || batch_begin(st) == -1)
-		return -1;
-	if (run(st, S_SAVEPOINT) == -1)
-		goto lost;
-	if (record(st, scan_id, s, element_id) == -1) {
-		char msg[ERR_MAX];
-
-		if (sqlite3_get_autocommit(st->db))
-			goto lost;
-		/* Undo this sighting only; the batch stays. */
-		str_copy(msg, st->err, sizeof(msg));
-		if (run(st, S_ROLLBACK_TO) == -1 || run(st, S_RELEASE) == -1)
-			goto lost;
-		str_copy(st->err, msg, sizeof(st->err));
-		err_append(st, "; sighting not recorded");
-		return -1;
-	}
-	if (run(st, S_RELEASE) == -1)
-		goto lost;
-	st->batch_count++;
-	if (st->batch_count >= st->batch_size)
-		return store_flush(st);
-	return 0;
-lost:
-	rollback(st);
-	st->batch_count++;
-	batch_lost(st, "record");
-	return -1;
-}
-
-int
-store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
-    const char *protocol, const char *local_port, const char *remote_port,
-    int64_t when)
-{
-	sqlite3_stmt *stmt = st->stmt[S_LINK_UPSERT];
-	char t[TIME_STRLEN];
-
-	if (writable(st) == -1 || batch_begin(st) == -1)
-		return -1;
-	time_format(when, t);
-	sqlite3_bind_int64(stmt, 1, element_id);
-	sqlite3_bind_int64(stmt, 2, neighbour_id);
-	bind_text(stmt, 3, protocol);
-	bind_value(stmt, 4, local_port != NULL ? local_port : "");
-	bind_value(stmt, 5, remote_port != NULL ? remote_port : "");
-	bind_text(stmt, 6, t);
-	if (run(st, S_LINK_UPSERT) == -1) {
-		if (sqlite3_get_autocommit(st->db))
-			batch_lost(st, "link");
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_reclassify(struct store *st, const struct classifier_ops *ops,
-    int *changed)
-{
-	sqlite3_stmt *stale = st->stmt[S_STALE];
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc, count = 0;
-
-	if (changed != NULL)
-		*changed = 0;
-	if (writable(st) == -1 || store_flush(st) == -1)
-		return -1;
-	bind_text(stale, 1, ops->digest(ops->ctx));
-	while ((rc = step_row(st, stale)) == 1) {
-		if (n == cap) {
-			cap = cap == 0 ? 64 : 2 * cap;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
-		}
-		ids[n++] = sqlite3_column_int64(stale, 0);
-	}
-	if (rc == -1 || run(st, S_BEGIN) == -1) {
-		free(ids);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct loaded l;
-		bool diff = false;
-
-		if (load_evidence(st, ids[i], ops, true, &l) == -1)
-			goto fail;
-		for (size_t k = 0; k < l.n; k++) {
-			sqlite3_stmt *stmt = st->stmt[S_EV_REASSESS];
-
-			sqlite3_bind_int64(stmt, 1, l.ids[k]);
-			bind_assessment(stmt, 2, &l.ev[k]);
-			if (run(st, S_EV_REASSESS) == -1) {
-				loaded_free(&l);
-				goto fail;
-			}
-		}
-		rc = write_verdict(st, ids[i], ops, &l, &diff);
-		loaded_free(&l);
-		if (rc == -1)
-			goto fail;
-		if (diff)
-			count++;
-	}
-	free(ids);
-	if (run(st, S_COMMIT) == -1)
-		goto fail_nofree;
-	if (changed != NULL)
-		*changed = count;
-	return 0;
-fail:
-	free(ids);
-fail_nofree:
-	rollback(st);
-	return -1;
-}
-
-/* Reading. */
-
-static const char inventory_where[] =
-    " WHERE (?1 IS NULL OR risk = ?1) AND (?2 IS NULL OR vendor = ?2)"
-    " AND (?3 IS NULL OR zone = ?3)";
-
-static void
-bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
-{
-	if (f == NULL)
-		return;
-	bind_value(stmt, 1, f->risk);
-	bind_value(stmt, 2, f->vendor);
-	bind_value(stmt, 3, f->zone);
-}
-
-static void
-fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
-{
-	c->name = sqlite3_column_name(stmt, i);
-	switch (sqlite3_column_type(stmt, i)) {
-	case SQLITE_NULL:
-		c->type = STORE_CELL_NULL;
-		break;
-	case SQLITE_INTEGER:
-		c->type = STORE_CELL_INTEGER;
-		break;
-	case SQLITE_FLOAT:
-		c->type = STORE_CELL_REAL;
-		break;
-	case SQLITE_BLOB:
-		c->type = STORE_CELL_BLOB;
-		break;
-	default:
-		c->type = STORE_CELL_TEXT;
-		break;
-	}
-	if (c->type == STORE_CELL_BLOB)
-		c->bytes = sqlite3_column_blob(stmt, i);
-	else
-		c->bytes = sqlite3_column_text(stmt, i);
-	if (c->bytes == NULL)
-		c->bytes = (const unsigned char *)"";
-	c->len = (size_t)sqlite3_column_bytes(stmt, i);
-}
-
-/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
- * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
-static int
-each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
-    void *arg)
-{
-	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
-	struct store_cell *cells = xcalloc((size_t)ncol, sizeof(*cells));
-
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		for (int i = 0; i < ncol; i++)
-			fill_cell(stmt, i, &cells[i]);
-		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
-			break;
-	}
-	free(cells);
-	if (ret == 0 && rc != SQLITE_DONE) {
-		set_db_error(st, "query");
-		ret = -1;
-	}
-	if (keep)
-		done(stmt);
-	else
-		sqlite3_finalize(stmt);
-	return ret;
-}
-
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql)
-{
-	sqlite3_stmt *stmt;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_db_error(st, "query");
-		return NULL;
-	}
-	return stmt;
-}
-
-int
-store_inventory(struct store *st, const struct store_filter *f,
-    store_row_fn fn, void *arg)
-{
-	sqlite3_stmt *stmt;
-	char *sql;
-
-	sql = xprintf("SELECT * FROM inventory%s ORDER BY element_id",
-	    inventory_where);
-	stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL)
-		return -1;
-	bind_filter(stmt, f);
-	return each_row(st, stmt, false, fn, arg);
-}
-
-int
-store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
-    void *arg)
-{
-	/* Called once per element of a listing: prepared once. */
-	if (st->evidence_stmt == NULL && (st->evidence_stmt = prepare(st,
-	    "SELECT * FROM evidence WHERE element_id = ?1 "
-	    "ORDER BY kind, value")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st->evidence_stmt, 1, element_id);
-	return each_row(st, st->evidence_stmt, true, fn, arg);
-}
-
-char *
-store_inventory_json(struct store *st, const struct store_filter *f,
-    bool with_evidence)
-{
-	static const char evidence[] =
-	    ", 'evidence', json((SELECT json_group_array(json(o)) FROM "
-	    "(SELECT json_object('kind', kind, 'value', vraudit_text(value), "
-	    "'vendor', vendor, 'strength', strength, 'rule', rule, "
-	    "'observed_at', observed_at, 'scan_id', scan_id) AS o "
-	    "FROM evidence v WHERE v.element_id = i.element_id "
-	    "ORDER BY kind, value)))";
-	sqlite3_stmt *stmt;
-	char *sql, *out = NULL;
-	int rc;
-
-	sql = xprintf("SELECT json_group_array(json(j)) FROM (SELECT "
-	    "json_object('element_id', element_id, "
-	    "'mgmt_ip', vraudit_text(mgmt_ip), 'mac', vraudit_text(mac), "
-	    "'sys_name', vraudit_text(sys_name), "
-	    "'sys_descr', vraudit_text(sys_descr), "
-	    "'sys_object_id', vraudit_text(sys_object_id), "
-	    "'vendor', vendor, 'vendor_name', vendor_name, 'risk', risk, "
-	    "'confidence', confidence, 'conflict', conflict, "
-	    "'zone', vraudit_text(zone), 'model', vraudit_text(model), "
-	    "'serial', vraudit_text(serial), "
-	    "'software', vraudit_text(software), "
-	    "'first_seen', first_seen, 'last_seen', last_seen, "
-	    "'sources', sources%s) AS j FROM inventory i%s "
-	    "ORDER BY element_id)", with_evidence ? evidence : "",
-	    inventory_where);
-	stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL)
-		return NULL;
-	bind_filter(stmt, f);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *text = sqlite3_column_text(stmt, 0);
-		out = xstrdup(text != NULL ? (const char *)text : "[]");
-	} else
-		set_db_error(st, "inventory as JSON");
-	sqlite3_finalize(stmt);
-	return out;
 }

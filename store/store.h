@@ -25,8 +25,8 @@
 struct store;
 
 enum store_mode {
-	STORE_READ_ONLY,	/* file:PATH?mode=ro; must exist with our schema */
-	STORE_READ_WRITE,	/* create when missing, migrate to the latest schema */
+	STORE_READ_ONLY,	/* file:PATH?mode=ro; exists with our schema */
+	STORE_READ_WRITE,	/* create if missing, migrate to the latest */
 };
 
 /*
@@ -57,7 +57,8 @@ void store_set_batch_size(struct store *st, size_t n);
  * scan's id or -1. */
 int64_t store_scan_begin(struct store *st, const char *kind,
     const char *targets);
-/* Flush, then close a scan as "complete", "failed" or "interrupted". */
+/* Flush, then close a scan as "complete", "failed" or "interrupted";
+ * a negative responded or frames keeps the stored count. */
 int store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail);
 

@@ -741,7 +741,8 @@ fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
 	}
 	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
 	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
-	    "ZTE Corporation" : "Huawei Technologies", sizeof(out->vendor_name));
+	    "ZTE Corporation" : "Huawei Technologies",
+	    sizeof(out->vendor_name));
 	out->risk = RISK_HIGH;
 	out->confidence = ev[best].strength;
 	return 0;
@@ -1046,7 +1047,7 @@ static bool fail_wal_writes;
 
 struct faulty_file {
 	sqlite3_file base;
-	sqlite3_file *real;	/* follows this struct in the same allocation */
+	sqlite3_file *real;	/* right after this struct, same allocation */
 	bool wal;
 };
 
@@ -1251,7 +1252,8 @@ START_TEST(test_writer_killed_mid_batch_loses_no_committed_data)
 		for (int i = 0;; i++) {
 			char mac[MAC_STRLEN];
 			uint8_t m[MAC_LEN] = { 0x00, 0xe0, 0xfc,
-				(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+				(uint8_t)(i >> 16), (uint8_t)(i >> 8),
+				(uint8_t)i };
 			struct sighting *s;
 			int64_t done_count = i + 1;
 

@@ -1,0 +1,112 @@
+/*
+ * Internals shared by the store's source files (store.c: opening, schema,
+ * batches and scans; store_record.c: identity, evidence and verdicts;
+ * store_query.c: the listings). Not an API: include store.h instead.
+ */
+#ifndef VRAUDIT_STORE_PRIVATE_H
+#define VRAUDIT_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define ERR_MAX 1024
+
+/* Element columns a sighting describes, in the order the element
+ * statements bind them (?1..?10). */
+#define STORE_N_FIELDS 10
+extern const char *const store_element_fields[STORE_N_FIELDS];
+
+/* The writer's statements, prepared once at open time. */
+enum stmt_id {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_SCAN_INSERT,
+	S_SCAN_END,
+	S_SCAN_RUNNING,
+	S_FIND_MAC,
+	S_FIND_IP,
+	S_FIND_KEY,
+	S_ELEMENT_FIRST,
+	S_ELEMENT_INSERT,
+	S_ELEMENT_UPDATE,
+	S_ADDR_UPSERT,
+	S_KEY_UPSERT,
+	S_SOURCE_UPSERT,
+	S_EV_GET,
+	S_EV_INSERT,
+	S_EV_UPDATE,
+	S_EV_LOAD,
+	S_EV_REASSESS,
+	S_VERDICT,
+	S_VERDICT_GET,
+	S_LINK_UPSERT,
+	S_MERGE_ADDR,
+	S_MERGE_ADDR_DEL,
+	S_MERGE_KEY,
+	S_MERGE_EV,
+	S_MERGE_EV_DEL,
+	S_MERGE_SOURCE,
+	S_MERGE_SOURCE_DEL,
+	S_MERGE_LINK_OUT,
+	S_MERGE_LINK_OUT_DEL,
+	S_MERGE_LINK_IN,
+	S_MERGE_LINK_IN_DEL,
+	S_MERGE_ELEMENT,
+	S_MERGE_MARK,
+	S_MERGE_RECORD,
+	S_STALE,
+	S_COUNT
+};
+
+struct store {
+	char *path;		/* owned */
+	sqlite3 *db;
+	enum store_mode mode;
+	int found_version;	/* user_version before opening */
+	int version;
+	char *writer;		/* writer_token() of this process, owned */
+	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *evidence_stmt;	/* store_evidence(), made lazily */
+	const struct classifier_ops *ops;	/* borrowed */
+	size_t batch_size;
+	size_t batch_count;	/* sightings in the open transaction */
+	bool in_batch;
+	char err[ERR_MAX];
+};
+
+/* Set the error: the path, then the formatted message. */
+void store_set_error(struct store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Set the error with SQLite's message appended. */
+void store_set_db_error(struct store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append to the error message, truncating at its end. */
+void store_err_append(struct store *st, const char *text);
+/* Bind a network value verbatim: text if valid UTF-8, else a BLOB. */
+int store_bind_value(sqlite3_stmt *stmt, int idx, const char *value);
+/* Bind a value of ours; empty and NULL are both NULL. */
+int store_bind_text(sqlite3_stmt *stmt, int idx, const char *value);
+/* Step statement id to completion and reset it; 0 or -1. */
+int store_run(struct store *st, enum stmt_id id);
+/* Step once; 1 with a row, 0 when done (reset), -1 on error. */
+int store_step(struct store *st, sqlite3_stmt *stmt);
+/* Reset a statement and clear its bindings. */
+void store_reset(sqlite3_stmt *stmt);
+/* -1 (with the error set) unless opened for writing. */
+int store_writable(struct store *st);
+/* Open the batch transaction unless one is open. */
+int store_batch_begin(struct store *st);
+/* The batch transaction is gone: say how many sightings it took. */
+void store_batch_lost(struct store *st, const char *what);
+/* Roll back the open transaction, keeping the error that led here. */
+void store_rollback(struct store *st);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Reading the public views for the listings: rows to a callback, or the
+ * whole inventory as JSON built by SQLite itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_private.h"
+#include "util.h"
+
+static const char inventory_where[] =
+    " WHERE (?1 IS NULL OR risk = ?1) AND (?2 IS NULL OR vendor = ?2)"
+    " AND (?3 IS NULL OR zone = ?3)";
+
+static void
+bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
+{
+	if (f == NULL)
+		return;
+	store_bind_value(stmt, 1, f->risk);
+	store_bind_value(stmt, 2, f->vendor);
+	store_bind_value(stmt, 3, f->zone);
+}
+
+static void
+fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
+{
+	c->name = sqlite3_column_name(stmt, i);
+	switch (sqlite3_column_type(stmt, i)) {
+	case SQLITE_NULL:
+		c->type = STORE_CELL_NULL;
+		break;
+	case SQLITE_INTEGER:
+		c->type = STORE_CELL_INTEGER;
+		break;
+	case SQLITE_FLOAT:
+		c->type = STORE_CELL_REAL;
+		break;
+	case SQLITE_BLOB:
+		c->type = STORE_CELL_BLOB;
+		break;
+	default:
+		c->type = STORE_CELL_TEXT;
+		break;
+	}
+	if (c->type == STORE_CELL_BLOB)
+		c->bytes = sqlite3_column_blob(stmt, i);
+	else
+		c->bytes = sqlite3_column_text(stmt, i);
+	if (c->bytes == NULL)
+		c->bytes = (const unsigned char *)"";
+	c->len = (size_t)sqlite3_column_bytes(stmt, i);
+}
+
+/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
+ * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
+static int
+each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
+    void *arg)
+{
+	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
+	struct store_cell *cells = xcalloc((size_t)ncol, sizeof(*cells));
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (int i = 0; i < ncol; i++)
+			fill_cell(stmt, i, &cells[i]);
+		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
+			break;
+	}
+	free(cells);
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_set_db_error(st, "query");
+		ret = -1;
+	}
+	if (keep)
+		store_reset(stmt);
+	else
+		sqlite3_finalize(stmt);
+	return ret;
+}
+
+static sqlite3_stmt *
+prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_set_db_error(st, "query");
+		return NULL;
+	}
+	return stmt;
+}
+
+int
+store_inventory(struct store *st, const struct store_filter *f,
+    store_row_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt;
+	char *sql;
+
+	sql = xprintf("SELECT * FROM inventory%s ORDER BY element_id",
+	    inventory_where);
+	stmt = prepare(st, sql);
+	free(sql);
+	if (stmt == NULL)
+		return -1;
+	bind_filter(stmt, f);
+	return each_row(st, stmt, false, fn, arg);
+}
+
+int
+store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
+    void *arg)
+{
+	/* Called once per element of a listing: prepared once. */
+	if (st->evidence_stmt == NULL && (st->evidence_stmt = prepare(st,
+	    "SELECT * FROM evidence WHERE element_id = ?1 "
+	    "ORDER BY kind, value")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st->evidence_stmt, 1, element_id);
+	return each_row(st, st->evidence_stmt, true, fn, arg);
+}
+
+char *
+store_inventory_json(struct store *st, const struct store_filter *f,
+    bool with_evidence)
+{
+	static const char evidence[] =
+	    ", 'evidence', json((SELECT json_group_array(json(o)) FROM "
+	    "(SELECT json_object('kind', kind, 'value', vraudit_text(value), "
+	    "'vendor', vendor, 'strength', strength, 'rule', rule, "
+	    "'observed_at', observed_at, 'scan_id', scan_id) AS o "
+	    "FROM evidence v WHERE v.element_id = i.element_id "
+	    "ORDER BY kind, value)))";
+	sqlite3_stmt *stmt;
+	char *sql, *out = NULL;
+	int rc;
+
+	sql = xprintf("SELECT json_group_array(json(j)) FROM (SELECT "
+	    "json_object('element_id', element_id, "
+	    "'mgmt_ip', vraudit_text(mgmt_ip), 'mac', vraudit_text(mac), "
+	    "'sys_name', vraudit_text(sys_name), "
+	    "'sys_descr', vraudit_text(sys_descr), "
+	    "'sys_object_id', vraudit_text(sys_object_id), "
+	    "'vendor', vendor, 'vendor_name', vendor_name, 'risk', risk, "
+	    "'confidence', confidence, 'conflict', conflict, "
+	    "'zone', vraudit_text(zone), 'model', vraudit_text(model), "
+	    "'serial', vraudit_text(serial), "
+	    "'software', vraudit_text(software), "
+	    "'first_seen', first_seen, 'last_seen', last_seen, "
+	    "'sources', sources%s) AS j FROM inventory i%s "
+	    "ORDER BY element_id)", with_evidence ? evidence : "",
+	    inventory_where);
+	stmt = prepare(st, sql);
+	free(sql);
+	if (stmt == NULL)
+		return NULL;
+	bind_filter(stmt, f);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *text = sqlite3_column_text(stmt, 0);
+		out = xstrdup(text != NULL ? (const char *)text : "[]");
+	} else
+		store_set_db_error(st, "inventory as JSON");
+	sqlite3_finalize(stmt);
+	return out;
+}

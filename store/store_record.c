@@ -1,0 +1,777 @@
+/*
+ * Recording sightings: which element a sighting belongs to (identity keys,
+ * merges), its addresses, keys, sources and evidence, the verdict fused
+ * from that evidence, links between elements, and reclassification.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "net.h"
+#include "store.h"
+#include "store_private.h"
+#include "util.h"
+
+#define MAX_CANDIDATES 16
+
+/* A candidate element for a sighting and the key that found it. */
+struct candidate {
+	int64_t id;
+	char first_seen[TIME_STRLEN];
+	const char *reason;
+};
+
+/*
+ * A MAC usable as identity, canonical. Not: junk, group and all-zero
+ * addresses, nor the virtual router MACs that VRRP, HSRP and GLBP move
+ * between boxes (they would merge the routers sharing them).
+ */
+static bool
+identity_mac(const char *text, char out[MAC_STRLEN])
+{
+	static const struct {
+		uint8_t prefix[5];
+		size_t len;
+	} shared[] = {
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 },	/* VRRP IPv4 */
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 },	/* VRRP IPv6 */
+		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 },	/* HSRP v1 */
+		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 },	/* HSRP v2 */
+		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },		/* GLBP */
+	};
+	uint8_t mac[MAC_LEN];
+
+	if (text == NULL || mac_parse(text, mac) == -1 ||
+	    mac_is_multicast(mac) || mac_is_zero(mac))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
+		if (memcmp(mac, shared[i].prefix, shared[i].len) == 0 &&
+		    (i != 3 || (mac[4] & 0xf0) == 0xf0))
+			return false;
+	mac_format(mac, out);
+	return true;
+}
+
+/* False for addresses many boxes share or report: unspecified, loopback,
+ * link-local, multicast and broadcast. */
+static bool
+identity_ip(const char *canonical)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, canonical, a) == 1)
+		return !(a[0] == 0 || a[0] == 127 || a[0] >= 224 ||
+		    (a[0] == 169 && a[1] == 254));
+	if (inet_pton(AF_INET6, canonical, a) == 1) {
+		static const unsigned char zero[15];
+
+		if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+			return false;
+		return !(a[0] == 0xff ||
+		    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
+	}
+	return false;
+}
+
+/* Canonical text and kind ("ipv4"/"ipv6") of an address; verbatim when it
+ * does not parse. */
+static const char *
+ip_kind(const char *text, char out[IP_STRLEN])
+{
+	int family;
+
+	if (ip_canonical(text, out, IP_STRLEN, &family) == 0)
+		return strchr(out, ':') != NULL ? "ipv6" : "ipv4";
+	str_copy(out, text, IP_STRLEN);
+	return strchr(text, ':') != NULL ? "ipv6" : "ipv4";
+}
+
+static void
+add_candidate(struct candidate *c, size_t *n, int64_t id, const char *reason)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (c[i].id == id)
+			return;
+	if (*n == MAX_CANDIDATES)
+		return;
+	c[*n].id = id;
+	c[*n].reason = reason;
+	c[*n].first_seen[0] = '\0';
+	(*n)++;
+}
+
+/* The candidate that survives a merge: the oldest, so the id auditors
+ * already know stays. */
+static int
+oldest_candidate(struct store *st, struct candidate *c, size_t n,
+    size_t *oldest)
+{
+	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_FIRST];
+	const unsigned char *first;
+	int rc;
+
+	*oldest = 0;
+	for (size_t i = 0; n > 1 && i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, c[i].id);
+		if ((rc = store_step(st, stmt)) != 1) {
+			if (rc == 0)
+				store_set_error(st, "element %lld vanished",
+				    (long long)c[i].id);
+			return -1;
+		}
+		first = sqlite3_column_text(stmt, 0);
+		str_copy(c[i].first_seen, first != NULL ? (const char *)first :
+		    "", TIME_STRLEN);
+		store_reset(stmt);
+		if (strcmp(c[i].first_seen, c[*oldest].first_seen) < 0 ||
+		    (strcmp(c[i].first_seen, c[*oldest].first_seen) == 0 &&
+		    c[i].id < c[*oldest].id))
+			*oldest = i;
+	}
+	return 0;
+}
+
+/* Elements holding a key (a MAC address or an identity key). */
+static int
+find_by(struct store *st, enum stmt_id id, const char *kind,
+    const char *value, struct candidate *c, size_t *n, const char *reason)
+{
+	sqlite3_stmt *stmt = st->stmt[id];
+	int rc, idx = 1;
+
+	if (kind != NULL)
+		store_bind_text(stmt, idx++, kind);
+	store_bind_value(stmt, idx, value);
+	while ((rc = store_step(st, stmt)) == 1)
+		add_candidate(c, n, sqlite3_column_int64(stmt, 0), reason);
+	return rc;
+}
+
+static bool
+differ(const unsigned char *stored, const char *seen)
+{
+	return stored != NULL && seen != NULL &&
+	    strcmp((const char *)stored, seen) != 0;
+}
+
+/*
+ * The element that last held the sighting's management address, unless
+ * that element has a different chassis MAC or LLDP chassis ID than the
+ * sighting: then the address moved to another box (DHCP, replacement,
+ * renumbering) and matching on it would merge two boxes.
+ */
+static int
+find_by_ip(struct store *st, const struct sighting *s, const char *mac,
+    struct candidate *c, size_t *n)
+{
+	sqlite3_stmt *stmt = st->stmt[S_FIND_IP];
+	char ip[IP_STRLEN];
+	const char *kind = ip_kind(s->mgmt_ip, ip);
+	int64_t id;
+	bool moved;
+	int rc;
+
+	if (!identity_ip(ip))
+		return 0;
+	store_bind_text(stmt, 1, kind);
+	store_bind_value(stmt, 2, ip);
+	if ((rc = store_step(st, stmt)) != 1)
+		return rc;
+	id = sqlite3_column_int64(stmt, 0);
+	moved = differ(sqlite3_column_text(stmt, 1), mac) ||
+	    differ(sqlite3_column_text(stmt, 2), s->chassis_id);
+	store_reset(stmt);
+	if (moved) {
+		log_debug("store", "address %s moved from element %lld to "
+		    "another chassis", ip, (long long)id);
+		return 0;
+	}
+	add_candidate(c, n, id, "mgmt-ip");
+	return 0;
+}
+
+static char *
+name_serial_key(const struct sighting *s)
+{
+	if (s->sys_name == NULL || s->serial == NULL ||
+	    *s->sys_name == '\0' || *s->serial == '\0')
+		return NULL;
+	return xprintf("%s\x1f%s", s->sys_name, s->serial);
+}
+
+/* Gather every element a sighting's keys point to. */
+static int
+resolve(struct store *st, const struct sighting *s, const char *mac,
+    const char *ns_key, struct candidate *c, size_t *n)
+{
+	char m[MAC_STRLEN];
+
+	if (mac != NULL &&
+	    find_by(st, S_FIND_MAC, NULL, mac, c, n, "chassis-mac") == -1)
+		return -1;
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (s->addrs[i].kind == ADDR_MAC &&
+		    identity_mac(s->addrs[i].value, m) &&
+		    find_by(st, S_FIND_MAC, NULL, m, c, n, "mac") == -1)
+			return -1;
+	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
+	    find_by(st, S_FIND_KEY, "chassis-id", s->chassis_id, c, n,
+	    "chassis-id") == -1)
+		return -1;
+	if (ns_key != NULL && find_by(st, S_FIND_KEY, "name-serial", ns_key,
+	    c, n, "name-serial") == -1)
+		return -1;
+	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0' &&
+	    find_by_ip(st, s, mac, c, n) == -1)
+		return -1;
+	return 0;
+}
+
+/* Fold element loser into survivor: everything it owns moves, its row
+ * stays as history with merged_into set. */
+static int
+merge(struct store *st, int64_t survivor, int64_t loser, int64_t scan_id,
+    const char *reason, const char *when)
+{
+	static const enum stmt_id steps[] = {
+		S_MERGE_ELEMENT, S_MERGE_ADDR, S_MERGE_ADDR_DEL, S_MERGE_KEY,
+		S_MERGE_EV, S_MERGE_EV_DEL, S_MERGE_SOURCE, S_MERGE_SOURCE_DEL,
+		S_MERGE_LINK_OUT, S_MERGE_LINK_OUT_DEL, S_MERGE_LINK_IN,
+		S_MERGE_LINK_IN_DEL, S_MERGE_MARK,
+	};
+	sqlite3_stmt *rec = st->stmt[S_MERGE_RECORD];
+
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		sqlite3_bind_int64(st->stmt[steps[i]], 1, survivor);
+		sqlite3_bind_int64(st->stmt[steps[i]], 2, loser);
+		if (store_run(st, steps[i]) == -1)
+			return -1;
+	}
+	sqlite3_bind_int64(rec, 1, survivor);
+	sqlite3_bind_int64(rec, 2, loser);
+	store_bind_text(rec, 3, when);
+	if (scan_id > 0)
+		sqlite3_bind_int64(rec, 4, scan_id);
+	store_bind_text(rec, 5, reason);
+	if (store_run(st, S_MERGE_RECORD) == -1)
+		return -1;
+	log_info("store", "element %lld merged into %lld (%s)",
+	    (long long)loser, (long long)survivor, reason);
+	return 0;
+}
+
+/* Bind the sighting's element fields as ?1..?10, in the order of
+ * store_element_fields. */
+static void
+bind_fields(sqlite3_stmt *stmt, const struct sighting *s, const char *ip,
+    const char *mac)
+{
+	const char *v[STORE_N_FIELDS] = {
+		ip, mac, s->chassis_id, s->sys_name, s->sys_descr,
+		s->sys_object_id, s->model, s->serial, s->software, s->zone,
+	};
+
+	for (size_t i = 0; i < STORE_N_FIELDS; i++)
+		store_bind_value(stmt, (int)i + 1, v[i]);
+}
+
+/* Insert or update the element row; *digest_differs says whether its
+ * verdict was made under other rules than the ones in force. */
+static int
+write_element(struct store *st, int64_t *id, const struct sighting *s,
+    const char *ip, const char *mac, const char *when, bool *digest_differs)
+{
+	sqlite3_stmt *stmt;
+	const char *want = st->ops != NULL ? st->ops->digest(st->ops->ctx) :
+	    NULL;
+	const unsigned char *have;
+	int rc;
+
+	if (*id == 0) {
+		stmt = st->stmt[S_ELEMENT_INSERT];
+		bind_fields(stmt, s, ip, mac);
+		store_bind_text(stmt, 11, when);
+		if (store_run(st, S_ELEMENT_INSERT) == -1)
+			return -1;
+		*id = sqlite3_last_insert_rowid(st->db);
+		*digest_differs = true;
+		return 0;
+	}
+	stmt = st->stmt[S_ELEMENT_UPDATE];
+	bind_fields(stmt, s, ip, mac);
+	store_bind_text(stmt, 11, when);
+	sqlite3_bind_int64(stmt, 12, *id);
+	if ((rc = store_step(st, stmt)) != 1) {
+		if (rc == 0)
+			store_set_error(st, "element %lld vanished",
+			    (long long)*id);
+		return -1;
+	}
+	have = sqlite3_column_text(stmt, 0);
+	*digest_differs = (have == NULL) != (want == NULL) ||
+	    (have != NULL && strcmp((const char *)have, want) != 0);
+	rc = store_step(st, stmt);	/* runs the statement to completion */
+	if (rc == 1)
+		store_reset(stmt);
+	return rc == -1 ? -1 : 0;
+}
+
+static int
+upsert4(struct store *st, enum stmt_id id, int64_t element, const char *a,
+    const char *b, const char *when)
+{
+	sqlite3_stmt *stmt = st->stmt[id];
+
+	switch (id) {
+	case S_ADDR_UPSERT:
+		sqlite3_bind_int64(stmt, 1, element);
+		store_bind_text(stmt, 2, a);
+		store_bind_value(stmt, 3, b);
+		store_bind_text(stmt, 4, when);
+		break;
+	case S_KEY_UPSERT:
+		store_bind_text(stmt, 1, a);
+		store_bind_value(stmt, 2, b);
+		sqlite3_bind_int64(stmt, 3, element);
+		store_bind_text(stmt, 4, when);
+		break;
+	default:	/* S_SOURCE_UPSERT */
+		sqlite3_bind_int64(stmt, 1, element);
+		store_bind_text(stmt, 2, a);
+		store_bind_text(stmt, 3, when);
+		break;
+	}
+	return store_run(st, id);
+}
+
+static int
+write_keys(struct store *st, int64_t id, const struct sighting *s,
+    const char *ip, const char *mac, const char *ns_key, const char *when)
+{
+	char buf[IP_STRLEN > MAC_STRLEN ? IP_STRLEN : MAC_STRLEN];
+
+	if (mac != NULL &&
+	    upsert4(st, S_ADDR_UPSERT, id, "mac", mac, when) == -1)
+		return -1;
+	if (ip != NULL && upsert4(st, S_ADDR_UPSERT, id, ip_kind(ip, buf), buf,
+	    when) == -1)
+		return -1;
+	for (size_t i = 0; i < s->n_addrs; i++) {
+		const struct sighting_addr *a = &s->addrs[i];
+		const char *kind = addr_kind_name(a->kind);
+
+		if (a->kind == ADDR_MAC) {
+			if (!identity_mac(a->value, buf))
+				continue;
+		} else
+			kind = ip_kind(a->value, buf);
+		if (upsert4(st, S_ADDR_UPSERT, id, kind, buf, when) == -1)
+			return -1;
+	}
+	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
+	    upsert4(st, S_KEY_UPSERT, id, "chassis-id", s->chassis_id,
+	    when) == -1)
+		return -1;
+	if (ns_key != NULL && upsert4(st, S_KEY_UPSERT, id, "name-serial",
+	    ns_key, when) == -1)
+		return -1;
+	if (s->source != NULL && upsert4(st, S_SOURCE_UPSERT, id, s->source,
+	    NULL, when) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+assess(const struct classifier_ops *ops, enum evidence_kind kind,
+    const char *value, struct evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->value = value;
+	if (ops == NULL)
+		return;
+	if (ops->assess(ops->ctx, kind, value, ev) == -1) {
+		log_debug("store", "%s evidence not assessed",
+		    evidence_kind_name(kind));
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = kind;
+		ev->value = value;
+	}
+}
+
+static bool
+same_text(const unsigned char *stored, const char *now)
+{
+	if (stored == NULL || *stored == '\0')
+		return now == NULL || *now == '\0';
+	return now != NULL && strcmp((const char *)stored, now) == 0;
+}
+
+static void
+bind_assessment(sqlite3_stmt *stmt, int idx, const struct evidence *ev)
+{
+	store_bind_text(stmt, idx, ev->vendor);
+	sqlite3_bind_double(stmt, idx + 1, ev->strength);
+	store_bind_text(stmt, idx + 2, ev->rule);
+}
+
+/* Insert or refresh one piece of evidence; *changed when the element's
+ * evidence set or an assessment is new. */
+static int
+write_evidence(struct store *st, int64_t id, int64_t scan_id,
+    const struct sighting_input *in, const char *when, bool *changed)
+{
+	sqlite3_stmt *get = st->stmt[S_EV_GET], *stmt;
+	const char *kind = evidence_kind_name(in->kind);
+	struct evidence ev;
+	int64_t ev_id;
+	int rc;
+
+	if (in->value == NULL)
+		return 0;
+	assess(st->ops, in->kind, in->value, &ev);
+	sqlite3_bind_int64(get, 1, id);
+	store_bind_text(get, 2, kind);
+	store_bind_value(get, 3, in->value);
+	if ((rc = store_step(st, get)) == -1)
+		return -1;
+	if (rc == 0) {
+		stmt = st->stmt[S_EV_INSERT];
+		sqlite3_bind_int64(stmt, 1, id);
+		store_bind_text(stmt, 2, kind);
+		store_bind_value(stmt, 3, in->value);
+		bind_assessment(stmt, 4, &ev);
+		store_bind_text(stmt, 7, when);
+		if (scan_id > 0)
+			sqlite3_bind_int64(stmt, 8, scan_id);
+		*changed = true;
+		return store_run(st, S_EV_INSERT);
+	}
+	ev_id = sqlite3_column_int64(get, 0);
+	if (!same_text(sqlite3_column_text(get, 1), ev.vendor) ||
+	    sqlite3_column_double(get, 2) != ev.strength ||
+	    !same_text(sqlite3_column_text(get, 3), ev.rule))
+		*changed = true;
+	store_reset(get);
+	stmt = st->stmt[S_EV_UPDATE];
+	sqlite3_bind_int64(stmt, 1, ev_id);
+	bind_assessment(stmt, 2, &ev);
+	store_bind_text(stmt, 5, when);
+	if (scan_id > 0)
+		sqlite3_bind_int64(stmt, 6, scan_id);
+	return store_run(st, S_EV_UPDATE);
+}
+
+struct loaded {
+	struct evidence *ev;
+	int64_t *ids;
+	char **values;		/* owned copies behind ev[i].value */
+	size_t n;
+};
+
+static void
+loaded_free(struct loaded *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->values[i]);
+	free(l->ev);
+	free(l->ids);
+	free(l->values);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Load an element's evidence, as stored (reassess false) or assessed
+ * afresh with ops. */
+static int
+load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
+    bool reassess, struct loaded *l)
+{
+	sqlite3_stmt *stmt = st->stmt[S_EV_LOAD];
+	size_t cap = 0;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = store_step(st, stmt)) == 1) {
+		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
+		const void *value = sqlite3_column_blob(stmt, 1);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+		const unsigned char *col;
+		struct evidence *ev;
+		int k = evidence_kind_parse(kind != NULL ? kind : "");
+
+		if (k == -1)
+			continue;
+		if (l->n == cap) {
+			cap = cap == 0 ? 8 : 2 * cap;
+			l->ev = xreallocarray(l->ev, cap, sizeof(*l->ev));
+			l->ids = xreallocarray(l->ids, cap, sizeof(*l->ids));
+			l->values = xreallocarray(l->values, cap,
+			    sizeof(*l->values));
+		}
+		l->values[l->n] = xstrndup(value != NULL ? value : "", len);
+		l->ids[l->n] = sqlite3_column_int64(stmt, 5);
+		ev = &l->ev[l->n];
+		if (reassess)
+			assess(ops, (enum evidence_kind)k, l->values[l->n], ev);
+		else {
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = (enum evidence_kind)k;
+			ev->value = l->values[l->n];
+			if ((col = sqlite3_column_text(stmt, 2)) != NULL)
+				str_copy(ev->vendor, (const char *)col,
+				    sizeof(ev->vendor));
+			ev->strength = sqlite3_column_double(stmt, 3);
+			if ((col = sqlite3_column_text(stmt, 4)) != NULL)
+				str_copy(ev->rule, (const char *)col,
+				    sizeof(ev->rule));
+		}
+		l->n++;
+	}
+	if (rc == -1) {
+		loaded_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the stored verdict of element id differs from v (the rules
+ * digest aside). */
+static int
+verdict_differs(struct store *st, int64_t id, const struct verdict *v,
+    bool *differs)
+{
+	sqlite3_stmt *stmt = st->stmt[S_VERDICT_GET];
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = store_step(st, stmt)) != 1) {
+		if (rc == 0)
+			store_set_error(st, "element %lld vanished",
+			    (long long)id);
+		return -1;
+	}
+	*differs = !same_text(sqlite3_column_text(stmt, 0), v->vendor) ||
+	    !same_text(sqlite3_column_text(stmt, 1), v->vendor_name) ||
+	    !same_text(sqlite3_column_text(stmt, 2), risk_name(v->risk)) ||
+	    sqlite3_column_double(stmt, 3) != v->confidence ||
+	    (sqlite3_column_int(stmt, 4) != 0) != v->conflict;
+	store_reset(stmt);
+	return 0;
+}
+
+/* Fuse the loaded evidence into a verdict and store it; *changed (may be
+ * NULL) when the verdict differs from the stored one. */
+static int
+write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
+    const struct loaded *l, bool *changed)
+{
+	sqlite3_stmt *stmt = st->stmt[S_VERDICT];
+	struct verdict v;
+
+	memset(&v, 0, sizeof(v));
+	v.risk = RISK_UNKNOWN;
+	if (ops != NULL) {
+		if (ops->fuse(ops->ctx, l->ev, l->n, &v) == -1) {
+			log_warnx("store", "%s: element %lld: classifier could "
+			    "not fuse its evidence", st->path, (long long)id);
+			memset(&v, 0, sizeof(v));
+			v.risk = RISK_UNKNOWN;
+		}
+		str_copy(v.digest, ops->digest(ops->ctx), sizeof(v.digest));
+	}
+	if (changed != NULL && verdict_differs(st, id, &v, changed) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, v.vendor);
+	store_bind_text(stmt, 3, v.vendor_name);
+	store_bind_text(stmt, 4, risk_name(v.risk));
+	sqlite3_bind_double(stmt, 5, v.confidence);
+	sqlite3_bind_int(stmt, 6, v.conflict ? 1 : 0);
+	store_bind_text(stmt, 7, v.digest);
+	return store_run(st, S_VERDICT);
+}
+
+static int
+classify_element(struct store *st, int64_t id)
+{
+	struct loaded l;
+	int rc;
+
+	if (load_evidence(st, id, st->ops, false, &l) == -1)
+		return -1;
+	rc = write_verdict(st, id, st->ops, &l, NULL);
+	loaded_free(&l);
+	return rc;
+}
+
+static int
+record(struct store *st, int64_t scan_id, const struct sighting *s,
+    int64_t *element_id)
+{
+	struct candidate c[MAX_CANDIDATES];
+	char when[TIME_STRLEN], macbuf[MAC_STRLEN], ipbuf[IP_STRLEN];
+	const char *mac = NULL, *ip = NULL;
+	char *ns_key = name_serial_key(s);
+	bool stale = false, evidence_changed = false;
+	size_t n = 0, oldest = 0;
+	int64_t id = 0;
+	int rc = -1;
+
+	time_format(s->observed_at, when);
+	if (identity_mac(s->chassis_mac, macbuf))
+		mac = macbuf;
+	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0') {
+		ip_kind(s->mgmt_ip, ipbuf);
+		ip = ipbuf;
+	}
+	if (resolve(st, s, mac, ns_key, c, &n) == -1)
+		goto out;
+	if (oldest_candidate(st, c, n, &oldest) == -1)
+		goto out;
+	if (n > 0)
+		id = c[oldest].id;
+	for (size_t i = 0; i < n; i++)
+		if (i != oldest && merge(st, id, c[i].id, scan_id,
+		    c[i].reason, when) == -1)
+			goto out;
+	if (write_element(st, &id, s, ip, mac, when, &stale) == -1 ||
+	    write_keys(st, id, s, ip, mac, ns_key, when) == -1)
+		goto out;
+	for (size_t i = 0; i < s->n_inputs; i++)
+		if (write_evidence(st, id, scan_id, &s->inputs[i], when,
+		    &evidence_changed) == -1)
+			goto out;
+	if ((stale || evidence_changed || n > 1) &&
+	    classify_element(st, id) == -1)
+		goto out;
+	if (element_id != NULL)
+		*element_id = id;
+	rc = 0;
+out:
+	free(ns_key);
+	return rc;
+}
+
+int
+store_record(struct store *st, int64_t scan_id, const struct sighting *s,
+    int64_t *element_id)
+{
+	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
+		return -1;
+	if (store_run(st, S_SAVEPOINT) == -1)
+		goto lost;
+	if (record(st, scan_id, s, element_id) == -1) {
+		char msg[ERR_MAX];
+
+		if (sqlite3_get_autocommit(st->db))
+			goto lost;
+		/* Undo this sighting only; the batch stays. */
+		str_copy(msg, st->err, sizeof(msg));
+		if (store_run(st, S_ROLLBACK_TO) == -1 ||
+		    store_run(st, S_RELEASE) == -1)
+			goto lost;
+		str_copy(st->err, msg, sizeof(st->err));
+		store_err_append(st, "; sighting not recorded");
+		return -1;
+	}
+	if (store_run(st, S_RELEASE) == -1)
+		goto lost;
+	st->batch_count++;
+	if (st->batch_count >= st->batch_size)
+		return store_flush(st);
+	return 0;
+lost:
+	store_rollback(st);
+	st->batch_count++;
+	store_batch_lost(st, "record");
+	return -1;
+}
+
+int
+store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
+    const char *protocol, const char *local_port, const char *remote_port,
+    int64_t when)
+{
+	sqlite3_stmt *stmt = st->stmt[S_LINK_UPSERT];
+	char t[TIME_STRLEN];
+
+	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
+		return -1;
+	time_format(when, t);
+	sqlite3_bind_int64(stmt, 1, element_id);
+	sqlite3_bind_int64(stmt, 2, neighbour_id);
+	store_bind_text(stmt, 3, protocol);
+	store_bind_value(stmt, 4, local_port != NULL ? local_port : "");
+	store_bind_value(stmt, 5, remote_port != NULL ? remote_port : "");
+	store_bind_text(stmt, 6, t);
+	if (store_run(st, S_LINK_UPSERT) == -1) {
+		if (sqlite3_get_autocommit(st->db))
+			store_batch_lost(st, "link");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_reclassify(struct store *st, const struct classifier_ops *ops,
+    int *changed)
+{
+	sqlite3_stmt *stale = st->stmt[S_STALE];
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc, count = 0;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (store_writable(st) == -1 || store_flush(st) == -1)
+		return -1;
+	store_bind_text(stale, 1, ops->digest(ops->ctx));
+	while ((rc = store_step(st, stale)) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : 2 * cap;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(stale, 0);
+	}
+	if (rc == -1 || store_run(st, S_BEGIN) == -1) {
+		free(ids);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct loaded l;
+		bool diff = false;
+
+		if (load_evidence(st, ids[i], ops, true, &l) == -1)
+			goto fail;
+		for (size_t k = 0; k < l.n; k++) {
+			sqlite3_stmt *stmt = st->stmt[S_EV_REASSESS];
+
+			sqlite3_bind_int64(stmt, 1, l.ids[k]);
+			bind_assessment(stmt, 2, &l.ev[k]);
+			if (store_run(st, S_EV_REASSESS) == -1) {
+				loaded_free(&l);
+				goto fail;
+			}
+		}
+		rc = write_verdict(st, ids[i], ops, &l, &diff);
+		loaded_free(&l);
+		if (rc == -1)
+			goto fail;
+		if (diff)
+			count++;
+	}
+	free(ids);
+	if (store_run(st, S_COMMIT) == -1)
+		goto fail_nofree;
+	if (changed != NULL)
+		*changed = count;
+	return 0;
+fail:
+	free(ids);
+fail_nofree:
+	store_rollback(st);
+	return -1;
+}
