@@ -49,9 +49,12 @@ CREATE TABLE element (
 	rules_digest	TEXT,
 	first_seen	TEXT NOT NULL,
 	last_seen	TEXT NOT NULL,
+	first_scan	INTEGER REFERENCES scan (id),	-- the scan that found it
+	last_scan	INTEGER REFERENCES scan (id),	-- the latest scan that saw it
 	merged_into	INTEGER REFERENCES element (id)
 );
 CREATE INDEX element_live ON element (id) WHERE merged_into IS NULL;
+CREATE INDEX element_last_scan ON element (last_scan);
 CREATE INDEX element_risk ON element (risk, vendor);
 
 -- Addresses an element was seen with (kind mac, ipv4 or ipv6). MACs are

@@ -63,8 +63,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ELEMENT_INSERT] =
 	    "INSERT INTO element (mgmt_ip, chassis_mac, chassis_id, sys_name, "
 	    "sys_descr, sys_object_id, model, serial, software, zone, "
-	    "first_seen, last_seen) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+	    "first_seen, last_seen, first_scan, last_scan) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?12)",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
 	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
@@ -589,7 +589,9 @@ prepare_all(struct store *st)
 		update = tmp;
 	}
 	tmp = xprintf("%sfirst_seen = min(first_seen, ?11), "
-	    "last_seen = max(last_seen, ?11) WHERE id = ?12 "
+	    "last_seen = max(last_seen, ?11), "
+	    "first_scan = coalesce(first_scan, ?13), "
+	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
 	    "RETURNING rules_digest", update);
 	free(update);
 	update = tmp;
@@ -606,7 +608,11 @@ prepare_all(struct store *st)
 		merge = tmp;
 	}
 	tmp = xprintf("%sfirst_seen = min(element.first_seen, l.first_seen), "
-	    "last_seen = max(element.last_seen, l.last_seen) "
+	    "last_seen = max(element.last_seen, l.last_seen), "
+	    "first_scan = min(coalesce(element.first_scan, l.first_scan), "
+	    "coalesce(l.first_scan, element.first_scan)), "
+	    "last_scan = max(coalesce(element.last_scan, l.last_scan), "
+	    "coalesce(l.last_scan, element.last_scan)) "
 	    "FROM element AS l WHERE element.id = ?1 AND l.id = ?2", merge);
 	free(merge);
 	merge = tmp;

@@ -123,6 +123,17 @@ struct store_cell {
 typedef int (*store_row_fn)(void *arg, const struct store_cell *cells,
     size_t n);
 
+/* What one scan did to the inventory. */
+struct store_scan_counts {
+	int64_t created;	/* elements it found first */
+	int64_t updated;	/* elements known before that it saw again */
+	int64_t high_risk;	/* of both, those whose risk is high */
+};
+
+/* Count the elements scan_id created and updated (after store_flush). */
+int store_scan_counts(struct store *st, int64_t scan_id,
+    struct store_scan_counts *out);
+
 /* The inventory view, filtered, by element_id. 0, -1 or fn's non-zero. */
 int store_inventory(struct store *st, const struct store_filter *f,
     store_row_fn fn, void *arg);

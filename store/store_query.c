@@ -167,3 +167,27 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	sqlite3_finalize(stmt);
 	return out;
 }
+
+int
+store_scan_counts(struct store *st, int64_t scan_id, struct store_scan_counts *out)
+{
+	sqlite3_stmt *stmt = prepare(st,
+	    "SELECT count(*) FILTER (WHERE first_scan = ?1), "
+	    "count(*) FILTER (WHERE first_scan IS NOT ?1), "
+	    "count(*) FILTER (WHERE risk = 'high') "
+	    "FROM element WHERE last_scan = ?1 AND merged_into IS NULL");
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	rc = store_step(st, stmt);
+	if (rc == 1) {
+		out->created = sqlite3_column_int64(stmt, 0);
+		out->updated = sqlite3_column_int64(stmt, 1);
+		out->high_risk = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_finalize(stmt);
+	return rc == 1 ? 0 : -1;
+}

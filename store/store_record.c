@@ -277,11 +277,22 @@ bind_fields(sqlite3_stmt *stmt, const struct sighting *s, const char *ip,
 		store_bind_value(stmt, (int)i + 1, v[i]);
 }
 
+/* A scan id, or NULL for sightings recorded outside a scan (id <= 0). */
+static void
+bind_scan(sqlite3_stmt *stmt, int col, int64_t scan_id)
+{
+	if (scan_id > 0)
+		sqlite3_bind_int64(stmt, col, scan_id);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
 /* Insert or update the element row; *digest_differs says whether its
  * verdict was made under other rules than the ones in force. */
 static int
-write_element(struct store *st, int64_t *id, const struct sighting *s,
-    const char *ip, const char *mac, const char *when, bool *digest_differs)
+write_element(struct store *st, int64_t *id, int64_t scan_id,
+    const struct sighting *s, const char *ip, const char *mac,
+    const char *when, bool *digest_differs)
 {
 	sqlite3_stmt *stmt;
 	const char *want = st->ops != NULL ? st->ops->digest(st->ops->ctx) :
@@ -293,6 +304,7 @@ write_element(struct store *st, int64_t *id, const struct sighting *s,
 		stmt = st->stmt[S_ELEMENT_INSERT];
 		bind_fields(stmt, s, ip, mac);
 		store_bind_text(stmt, 11, when);
+		bind_scan(stmt, 12, scan_id);
 		if (store_run(st, S_ELEMENT_INSERT) == -1)
 			return -1;
 		*id = sqlite3_last_insert_rowid(st->db);
@@ -303,6 +315,7 @@ write_element(struct store *st, int64_t *id, const struct sighting *s,
 	bind_fields(stmt, s, ip, mac);
 	store_bind_text(stmt, 11, when);
 	sqlite3_bind_int64(stmt, 12, *id);
+	bind_scan(stmt, 13, scan_id);
 	if ((rc = store_step(st, stmt)) != 1) {
 		if (rc == 0)
 			store_set_error(st, "element %lld vanished",
@@ -637,7 +650,7 @@ record(struct store *st, int64_t scan_id, const struct sighting *s,
 		if (i != oldest && merge(st, id, c[i].id, scan_id,
 		    c[i].reason, when) == -1)
 			goto out;
-	if (write_element(st, &id, s, ip, mac, when, &stale) == -1 ||
+	if (write_element(st, &id, scan_id, s, ip, mac, when, &stale) == -1 ||
 	    write_keys(st, id, s, ip, mac, ns_key, when) == -1)
 		goto out;
 	for (size_t i = 0; i < s->n_inputs; i++)

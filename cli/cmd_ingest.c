@@ -1,0 +1,234 @@
+/*
+ * vraudit ingest: read capture files, classify every element they show and
+ * store it. A file that cannot be read is reported by name; the others are
+ * still ingested, and what was read before an error stays recorded.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "classify.h"
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "passive.h"
+#include "store.h"
+#include "util.h"
+
+#define DISPATCH_BATCH 4096
+#define MAX_MACS 1000000u
+#define REFRESH_S 3600u
+
+struct ingest {
+	struct store *st;
+	int64_t scan_id;
+	uint64_t store_errors;
+	char first_store_error[512];
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: vraudit ingest [-c CONF] [--db PATH] [--zone ZONE] [--filter BPF]\n"
+	    "                      [--quiet] FILE...\n"
+	    "Read pcap or pcapng files, classify every element they show, store it.\n"
+	    "  --zone ZONE   zone of the elements seen (default: by address, else none)\n"
+	    "  --filter BPF  only frames matching this capture filter\n");
+}
+
+static void
+sink(void *ctx, struct sighting *s)
+{
+	struct ingest *in = ctx;
+
+	if (store_record(in->st, in->scan_id, s, NULL) < 0) {
+		if (in->store_errors++ == 0)
+			str_copy(in->first_store_error, store_error(in->st),
+			    sizeof(in->first_store_error));
+	}
+	sighting_free(s);
+}
+
+static void
+frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen, int64_t ts)
+{
+	(void)wirelen;
+	passive_frame(ctx, bytes, caplen, ts);
+}
+
+static void
+show_progress(const struct capture *c, uint64_t frames, bool done)
+{
+	uint64_t pos, total;
+	int pct = 100;
+
+	if (!done && capture_progress(c, &pos, &total) == 0 && total > 0)
+		pct = (int)(pos * 100 / total);
+	fprintf(stderr, "\r%s: %3d%% %llu frames%s", capture_name(c), pct,
+	    (unsigned long long)frames, done ? "\n" : "");
+}
+
+/* Ingest one file; 0, or -1 when it could not be read (message printed). */
+static int
+ingest_file(const char *path, const char *filter, struct passive *pv,
+    bool progress, char **detail)
+{
+	char err[1024];
+	struct capture *c = capture_open_file(path, filter, err, sizeof(err));
+	uint64_t start = passive_counts(pv)->frames;
+	int64_t last = 0;
+	int n, rc = 0;
+
+	if (c == NULL) {
+		fprintf(stderr, "vraudit ingest: %s\n", err);
+		*detail = xprintf("%s%s%s", *detail ? *detail : "", *detail ? "; " : "", err);
+		return -1;
+	}
+	while ((n = capture_dispatch(c, DISPATCH_BATCH, frame_cb, pv)) >= 0) {
+		if (progress && clock_ms() - last >= 200) {
+			last = clock_ms();
+			show_progress(c, passive_counts(pv)->frames - start, false);
+		}
+	}
+	if (progress)
+		show_progress(c, passive_counts(pv)->frames - start, true);
+	if (n == CAPTURE_ERROR) {
+		char *old = *detail;
+
+		fprintf(stderr, "vraudit ingest: %s (after %llu frames, which are kept)\n",
+		    capture_error(c),
+		    (unsigned long long)(passive_counts(pv)->frames - start));
+		*detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "", capture_error(c));
+		free(old);
+		rc = -1;
+	}
+	capture_close(c);
+	return rc;
+}
+
+static void
+print_summary(const struct passive_counts *pc, size_t macs,
+    const struct store_scan_counts *sc, int files_ok, int files)
+{
+	uint64_t undecodable = 0;
+
+	for (int r = 1; r < FRAMES_REASON_MAX; r++)
+		undecodable += pc->undecodable[r];
+	printf("files:        %d read, %d failed\n", files_ok, files - files_ok);
+	printf("frames:       %llu (decoded %llu, undecodable %llu)\n",
+	    (unsigned long long)pc->frames, (unsigned long long)pc->decoded,
+	    (unsigned long long)undecodable);
+	for (int r = 1; r < FRAMES_REASON_MAX; r++)
+		if (pc->undecodable[r] > 0)
+			printf("  %-12s %llu\n", frames_reason_name(r),
+			    (unsigned long long)pc->undecodable[r]);
+	printf("protocols:    lldp %llu, cdp %llu, arp %llu, dhcp %llu\n",
+	    (unsigned long long)pc->lldp, (unsigned long long)pc->cdp,
+	    (unsigned long long)pc->arp, (unsigned long long)pc->dhcp);
+	printf("source MACs:  %zu\n", macs);
+	printf("elements:     %lld new, %lld updated\n", (long long)sc->created,
+	    (long long)sc->updated);
+	printf("high risk:    %lld of the elements seen\n", (long long)sc->high_risk);
+}
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	enum { OPT_ZONE = OPT_COMMON_LAST + 1, OPT_FILTER };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "zone", required_argument, NULL, OPT_ZONE },
+		{ "filter", required_argument, NULL, OPT_FILTER },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common = { 0 };
+	const char *zone = NULL, *filter = NULL;
+	struct config *cfg = NULL;
+	struct classifier *cl = NULL;
+	struct classifier_ops ops;
+	struct passive *pv = NULL;
+	struct ingest in = { 0 };
+	struct store_scan_counts sc = { 0 };
+	char err[1024], *detail = NULL, *targets;
+	int opt, rc, files_ok = 0, nfiles;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_ZONE:
+			zone = optarg;
+			break;
+		case OPT_FILTER:
+			filter = optarg;
+			break;
+		default:
+			if (!cli_common_option(opt, optarg, &common)) {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles == 0)
+		return cli_usage_error(argv[0], "no capture file given");
+	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+		return rc;
+	if ((rc = cli_open_classifier(argv[0], cfg->oui_dir,
+	    cfg->vendors_path, true, &cl)) != EXIT_OK)
+		goto out;
+	in.st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
+	if (in.st == NULL) {
+		fprintf(stderr, "vraudit ingest: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	ops = classifier_ops(cl);
+	store_set_classifier(in.st, &ops);
+	targets = cli_join(argv + optind, (size_t)nfiles, ", ");
+	in.scan_id = store_scan_begin(in.st, "capture", targets);
+	free(targets);
+	if (in.scan_id < 0) {
+		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	pv = passive_new(MAX_MACS, REFRESH_S, zone, sink, &in);
+	for (int i = optind; i < argc; i++)
+		if (ingest_file(argv[i], filter, pv, cli_show_progress(&common),
+		    &detail) == 0)
+			files_ok++;
+	if (store_flush(in.st) < 0 && in.store_errors++ == 0)
+		str_copy(in.first_store_error, store_error(in.st),
+		    sizeof(in.first_store_error));
+	if (in.store_errors > 0) {
+		char *old = detail;
+
+		fprintf(stderr, "vraudit ingest: %s\n", in.first_store_error);
+		detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "",
+		    in.first_store_error);
+		free(old);
+	}
+	if (store_scan_end(in.st, in.scan_id,
+	    files_ok == nfiles && in.store_errors == 0 ? "complete" : "failed", 0,
+	    (int64_t)passive_counts(pv)->frames, detail) < 0 ||
+	    store_scan_counts(in.st, in.scan_id, &sc) < 0) {
+		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	print_summary(passive_counts(pv), passive_macs(pv), &sc, files_ok, nfiles);
+	rc = files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
+out:
+	free(detail);
+	passive_free(pv);
+	store_close(in.st);
+	classifier_free(cl);
+	config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * Passive observation: what captured frames say about the elements that
+ * sent them. Every frame goes through the decoders; its source MACs (outside
+ * and inside tunnels) are checked against the bounded MAC table, and only
+ * news becomes a sighting: a new MAC, a new IPv4 address for a MAC, changed
+ * LLDP/CDP/DHCP content, or a periodic last-seen refresh.
+ */
+#ifndef VRAUDIT_PASSIVE_H
+#define VRAUDIT_PASSIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frames.h"
+#include "sighting.h"
+
+/* Receives each sighting; takes ownership (free it with sighting_free). */
+typedef void (*passive_sink_fn)(void *ctx, struct sighting *s);
+
+/* Counters since passive_new. */
+struct passive_counts {
+	uint64_t frames;			/* frames seen */
+	uint64_t decoded;			/* decoded to the end */
+	uint64_t undecodable[FRAMES_REASON_MAX];	/* by reason; [0] unused */
+	uint64_t lldp, cdp, arp, dhcp;		/* protocol frames decoded */
+	uint64_t sightings;			/* handed to the sink */
+	uint64_t macs_evicted;			/* MAC table evictions */
+};
+
+struct passive;
+
+/* A new observer; sightings carry zone (may be NULL) and go to sink. */
+struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
+    const char *zone, passive_sink_fn sink, void *ctx);
+/* Release the observer. NULL is fine. */
+void passive_free(struct passive *p);
+/* Observe one frame of caplen captured bytes, seen at ts (seconds). */
+void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts);
+/* The counters so far. */
+const struct passive_counts *passive_counts(const struct passive *p);
+/* MACs currently tracked. */
+size_t passive_macs(const struct passive *p);
+
+#endif
