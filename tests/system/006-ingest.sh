@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# vraudit ingest on real captures: the Cisco LLDP/CDP speakers with their
+# names and descriptions, ARP and DHCP hosts with their addresses, the Huawei
+# MAC outside an ERSPAN tunnel and the Cisco one inside it; malformed and
+# broken files are survived and named, and nothing ingested before an error
+# is lost.
+set -euo pipefail
+bin=${VRAUDIT_BUILD_ROOT:?}/vraudit
+caps=${VRAUDIT_SOURCE_ROOT:?}/tests/fixtures/captures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+q() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1"; }
+
+db=$tmp/a.db
+"$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out" 2>"$tmp/err" ||
+	fail "ingest of the real captures exited $?: $(cat "$tmp/err")"
+grep -q '^files: *14 read, 0 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/out")"
+grep -q '^protocols: *lldp [1-9][0-9]*, cdp [1-9][0-9]*, arp [1-9][0-9]*, dhcp [1-9][0-9]*$' "$tmp/out" ||
+	fail "protocol counts: $(cat "$tmp/out")"
+
+# The two Catalyst 3560s of tcpdump_LLDP_and_CDP.pcap: LLDP names, CDP platform.
+for pair in "S1.cisco.com|00:18:ba:98:68:8f|cisco WS-C3560-24TS" \
+	"S2.cisco.com|00:19:2f:a7:b2:8d|cisco WS-C3560G-24PS"; do
+	IFS='|' read -r name mac platform <<<"$pair"
+	row=$(q "SELECT mac, vendor, risk, model, sources FROM inventory WHERE sys_name = '$name'")
+	[ "$row" = "$mac|cisco|none|$platform|cdp,lldp,mac" ] || fail "$name: '$row'"
+	id=$(q "SELECT element_id FROM inventory WHERE sys_name = '$name'")
+	q "SELECT value FROM evidence WHERE element_id = $id AND kind = 'lldp'" |
+		grep -q '^Cisco IOS Software, C3560 Software' || fail "$name: no LLDP sysDescr evidence"
+	q "SELECT value FROM evidence WHERE element_id = $id AND kind = 'cdp'" |
+		grep -qx "$platform" || fail "$name: no CDP platform evidence"
+done
+
+# CDP-only Catalyst with its management address (tcpdump_3560_CDP.pcap).
+row=$(q "SELECT mgmt_ip, vendor, model FROM inventory WHERE mac = '00:19:06:ea:b8:85'")
+[ "$row" = "192.168.0.1|cisco|cisco WS-C3560G-24PS" ] || fail "3560G CDP: '$row'"
+
+# LLDP with a management address and 802.3bt power (lldpd_8023bt.pcap).
+row=$(q "SELECT mgmt_ip, sys_name, vendor FROM inventory WHERE mac = 'c0:64:e4:a9:9b:80'")
+[ "$row" = "192.168.1.1|cisco-bt-switch|cisco" ] || fail "Catalyst 9K: '$row'"
+
+# LLDP-MED inventory model (lldpd_sg200.pcap), malformed manufacturer survived.
+q "SELECT model FROM inventory" | grep -qx 'SG 200-08P' || fail "SG200 model missing"
+
+# ARP and DHCP hosts of tcpdump_eapon1.pcap with their addresses and names.
+row=$(q "SELECT sys_name, vendor FROM inventory WHERE mac = '00:04:23:57:a5:7a'")
+[ "$row" = "DJP95S0J|intel" ] || fail "DHCP client: '$row'"
+id=$(q "SELECT element_id FROM inventory WHERE mac = '00:04:23:57:a5:7a'")
+q "SELECT value FROM evidence WHERE element_id = $id AND kind = 'dhcp'" | grep -qx 'MSFT 5.0' ||
+	fail "DHCP vendor class evidence missing"
+[ "$(q "SELECT count(*) FROM element_address WHERE element_id = $id AND value = '192.168.1.249'")" = 1 ] ||
+	fail "DHCP client address 192.168.1.249 missing"
+id=$(q "SELECT element_id FROM inventory WHERE mac = '00:0d:88:4f:25:91'")
+[ "$(q "SELECT count(*) FROM element_address WHERE element_id = $id AND value = '192.168.1.1'")" = 1 ] ||
+	fail "ARP reply 192.168.1.1 is-at 00:0d:88:4f:25:91 missing"
+[ "$(q "SELECT vendor FROM inventory WHERE element_id = $id")" = dlink ] || fail "D-Link vendor"
+
+# ERSPAN: the Huawei sender outside the tunnel, the Cisco host inside it.
+row=$(q "SELECT vendor, risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")
+[ "$row" = "huawei|high" ] || fail "outer Huawei MAC: '$row'"
+row=$(q "SELECT vendor, risk FROM inventory WHERE mac = '00:11:5c:3d:de:00'")
+[ "$row" = "cisco|none" ] || fail "inner Cisco MAC: '$row'"
+
+# No address claimed from 0.0.0.0 (CDP sends it as "no address").
+[ "$(q "SELECT count(*) FROM element_address WHERE value IN ('0.0.0.0', '::')")" = 0 ] ||
+	fail "unspecified addresses were stored"
+scan=$(q "SELECT status, frames > 0 FROM scans")
+[ "$scan" = "complete|1" ] || fail "scan row: '$scan'"
+
+# Ingesting the same files again adds no element and updates them.
+"$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
+grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/out2" || fail "second ingest: $(cat "$tmp/out2")"
+
+# Malformed captures: decoded without a crash, undecodable frames counted by reason.
+db=$tmp/m.db
+"$bin" ingest --db "$db" --quiet "$caps"/malformed/*.pcap >"$tmp/out" 2>"$tmp/err" ||
+	fail "malformed captures exited $?: $(cat "$tmp/err")"
+grep -q '^frames: .*undecodable [1-9]' "$tmp/out" || fail "no undecodable count: $(cat "$tmp/out")"
+grep -Eq '^  (truncated|bad-length|bad-tlv|unsupported|bad-header) +[0-9]+$' "$tmp/out" ||
+	fail "no reasons listed: $(cat "$tmp/out")"
+
+# A file that is not a capture and a truncated one are named; the good file
+# between them is still ingested, and the truncated file's first frames kept.
+db=$tmp/b.db
+printf 'not a capture\n' >"$tmp/notes.pcap"
+head -c 3000 "$caps/tcpdump_LLDP_and_CDP.pcap" >"$tmp/cut.pcap"
+set +e
+"$bin" ingest --db "$db" --quiet "$tmp/notes.pcap" "$caps/tcpdump_eapon1.pcap" "$tmp/cut.pcap" \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "broken files: exit $rc, not 3"
+grep -q "notes.pcap: not a capture file" "$tmp/err" || fail "not-a-capture not named: $(cat "$tmp/err")"
+grep -q "cut.pcap: truncated" "$tmp/err" || fail "truncation not named: $(cat "$tmp/err")"
+grep -q '^files: *1 read, 2 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/out")"
+[ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:04:23:57:a5:7a'")" = 1 ] ||
+	fail "the good file between broken ones was not ingested"
+[ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:18:ba:98:68:8f'")" = 1 ] ||
+	fail "frames before the truncation were lost"
+[ "$(q "SELECT status FROM scans")" = failed ] || fail "a scan with errors must not say complete"
+q "SELECT detail FROM scans" | grep -q 'notes.pcap' || fail "scan detail does not name the bad file"
+
+# Usage errors.
+set +e
+"$bin" ingest --db "$db" 2>/dev/null; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "no file: exit $rc, not 2"
+echo ok
