@@ -198,6 +198,8 @@ cmd_ingest(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	/* Large batches: ingest is one long writer, readers still see whole batches. */
+	store_set_batch_size(in.st, 20000);
 	pv = passive_new(MAX_MACS, REFRESH_S, zone, sink, &in);
 	for (int i = optind; i < argc; i++)
 		if (ingest_file(argv[i], filter, pv, cli_show_progress(&common),

@@ -24,6 +24,7 @@ struct slot {
 struct mactable {
 	struct slot *slots;
 	size_t mask;		/* slot count - 1 (a power of two) */
+	size_t max_slots;	/* the table never grows past this */
 	size_t count;
 	size_t max;
 	uint32_t refresh;
@@ -61,6 +62,10 @@ mactable_new(size_t max_entries, uint32_t refresh_s)
 	/* Keep the load factor at or below one half. */
 	while (n < max_entries * 2)
 		n <<= 1;
+	t->max_slots = n;
+	/* Start small and grow: a table that fits the cache is much faster. */
+	if (n > 4096)
+		n = 4096;
 	t->slots = xcalloc(n, sizeof(*t->slots));
 	t->mask = n - 1;
 	t->max = max_entries;
@@ -151,6 +156,26 @@ stamp(struct mactable *t, int64_t now)
 	return (uint32_t)(now - t->epoch);
 }
 
+/* Double the slot array and re-insert every entry. */
+static void
+grow(struct mactable *t)
+{
+	struct slot *old = t->slots;
+	size_t n = (t->mask + 1) * 2;
+
+	t->slots = xcalloc(n, sizeof(*t->slots));
+	t->mask = n - 1;
+	for (size_t i = 0; i < n / 2; i++) {
+		if (old[i].key == 0)
+			continue;
+		size_t j = slot_of(t, old[i].key);
+		while (t->slots[j].key != 0)
+			j = (j + 1) & t->mask;
+		t->slots[j] = old[i];
+	}
+	free(old);
+}
+
 enum mactable_news
 mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 {
@@ -169,6 +194,8 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 	}
 	if (t->count >= t->max)
 		evict_one(t);
+	else if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
+		grow(t);
 	for (size_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
 		if (t->slots[i].key == 0) {
 			s = &t->slots[i];
@@ -224,6 +251,12 @@ size_t
 mactable_bytes(const struct mactable *t)
 {
 	return sizeof(*t) + (t->mask + 1) * sizeof(*t->slots);
+}
+
+size_t
+mactable_max_bytes(const struct mactable *t)
+{
+	return sizeof(*t) + t->max_slots * sizeof(*t->slots);
 }
 
 uint32_t

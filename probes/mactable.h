@@ -2,8 +2,9 @@
  * The capture hot path's memory: every source MAC seen, in a fixed-size
  * open-addressing table, so that only what is new (a new MAC, a new IPv4
  * address for a MAC, new protocol content) or a periodic last-seen update
- * reaches the store. Memory is bounded: when the table is full, the entry
- * seen longest ago among a few probed is evicted.
+ * reaches the store. Memory is bounded: the table grows with the MACs it
+ * holds up to its maximum; when full, the entry seen longest ago among a
+ * few probed is evicted.
  */
 #ifndef VRAUDIT_MACTABLE_H
 #define VRAUDIT_MACTABLE_H
@@ -37,6 +38,8 @@ size_t mactable_count(const struct mactable *t);
 uint64_t mactable_evictions(const struct mactable *t);
 /* Bytes of memory the table holds. */
 size_t mactable_bytes(const struct mactable *t);
+/* Bytes the table may grow to at most. */
+size_t mactable_max_bytes(const struct mactable *t);
 /* 32-bit FNV-1a digest of len bytes, for mactable_note_content. */
 uint32_t mactable_digest(const void *p, size_t len, uint32_t seed);
 

@@ -262,7 +262,7 @@ main(int argc, char **argv)
 			len = dhcp(frame, i);
 		else
 			len = ipv4_udp(frame, i, next() % (uint32_t)macs, 40000,
-			    443, payload, 64 + next() % 1200);
+			    443, payload, 64 + next() % 448);
 		if (len < 60) {
 			memset(frame + len, 0, 60 - len);
 			len = 60;
