@@ -208,6 +208,20 @@ lldp_mgmt(const uint8_t *v, size_t len, struct frames_lldp *out)
 	return FRAMES_OK;
 }
 
+int
+frames_lldp_mgmt_ip(const struct frames_lldp_mgmt *m, struct frames_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (m->addr_subtype == 1 && m->addr.len == 4)
+		ip->version = 4;
+	else if (m->addr_subtype == 2 && m->addr.len == 16)
+		ip->version = 6;
+	else
+		return -1;
+	memcpy(ip->addr, m->addr.p, m->addr.len);
+	return 0;
+}
+
 static int
 lldp_org(const uint8_t *v, size_t len, struct frames_lldp *out)
 {

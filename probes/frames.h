@@ -205,6 +205,9 @@ int frames_decode_arp(const uint8_t *p, size_t len, struct frames_arp *out);
 /* Decode a BOOTP/DHCPv4 message (the UDP payload). */
 int frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out);
 
+/* The IPv4/IPv6 address of an LLDP management address TLV; -1 for other
+ * address families or sizes. */
+int frames_lldp_mgmt_ip(const struct frames_lldp_mgmt *m, struct frames_ip *ip);
 /* Short stable name of a reason ("truncated", "bad-tlv", ...). */
 const char *frames_reason_name(int reason);
 /* Format a MAC address as aa:bb:cc:dd:ee:ff. */

@@ -162,6 +162,8 @@ START_TEST(test_lldp_basic)
 {
 	struct frame f;
 	const struct frames_lldp *l = &f.lldp;
+	struct frames_lldp_mgmt mgmt;
+	struct frames_ip ip;
 
 	ck_assert_int_eq(frames_decode(lldp_basic, sizeof(lldp_basic), &f),
 	    FRAMES_OK);
@@ -190,6 +192,11 @@ START_TEST(test_lldp_basic)
 	ck_assert_uint_eq(l->mgmt[0].if_subtype, 2);
 	ck_assert_uint_eq(l->mgmt[0].if_number, 7);
 	ck_assert_uint_eq(l->mgmt[0].oid.len, 3);
+	ck_assert_int_eq(frames_lldp_mgmt_ip(&l->mgmt[0], &ip), 0);
+	ck_ip(&ip, "10.0.0.1");
+	mgmt = l->mgmt[0];
+	mgmt.addr_subtype = 6;	/* IEEE 802 MAC address family */
+	ck_assert_int_eq(frames_lldp_mgmt_ip(&mgmt, &ip), -1);
 	ck_view(l->med_model, "S5720");
 	ck_view(l->med_serial, "21A");
 	ck_assert_uint_eq(l->med_manufacturer.len, 0);
@@ -888,7 +895,7 @@ static void
 on_8023bt(size_t i, const struct frame *f, void *arg)
 {
 	const struct frames_lldp *l = &f->lldp;
-	struct frames_ip ip = { .version = 4 };
+	struct frames_ip ip;
 
 	ck_mac(f->layers[0].src, "c0:64:e4:a9:9b:82");
 	ck_assert_int_eq(f->proto, FRAMES_PROTO_LLDP);
@@ -903,7 +910,7 @@ on_8023bt(size_t i, const struct frame *f, void *arg)
 	ck_assert_uint_eq(l->n_mgmt, 1);
 	ck_assert_uint_eq(l->mgmt[0].addr_subtype, 1);
 	ck_assert_uint_eq(l->mgmt[0].addr.len, 4);
-	memcpy(ip.addr, l->mgmt[0].addr.p, 4);
+	ck_assert_int_eq(frames_lldp_mgmt_ip(&l->mgmt[0], &ip), 0);
 	ck_ip(&ip, "192.168.1.1");
 	ck_assert_uint_eq(l->mgmt[0].if_subtype, 3);
 	ck_assert_uint_eq(l->mgmt[0].if_number, 53);
@@ -983,7 +990,7 @@ static void
 on_mudurl(size_t i, const struct frame *f, void *arg)
 {
 	const struct frames_lldp *l = &f->lldp;
-	struct frames_ip ip4 = { .version = 4 }, ip6 = { .version = 6 };
+	struct frames_ip ip4, ip6;
 
 	ck_mac(f->layers[0].src, "00:23:54:c2:57:02");
 	ck_mac(l->chassis_mac, "00:23:54:c2:57:02");
@@ -994,11 +1001,11 @@ on_mudurl(size_t i, const struct frame *f, void *arg)
 	ck_assert_uint_eq(l->caps_enabled, 0x08);
 	ck_assert_uint_eq(l->n_mgmt, 2);
 	ck_assert_uint_eq(l->mgmt[0].addr.len, 4);
-	memcpy(ip4.addr, l->mgmt[0].addr.p, 4);
+	ck_assert_int_eq(frames_lldp_mgmt_ip(&l->mgmt[0], &ip4), 0);
 	ck_ip(&ip4, "62.12.173.114");
 	ck_assert_uint_eq(l->mgmt[1].addr_subtype, 2);
 	ck_assert_uint_eq(l->mgmt[1].addr.len, 16);
-	memcpy(ip6.addr, l->mgmt[1].addr.p, 16);
+	ck_assert_int_eq(frames_lldp_mgmt_ip(&l->mgmt[1], &ip6), 0);
 	ck_ip(&ip6, "2001:8a8:1006:4:223:54ff:fec2:5702");
 	ck_assert_uint_eq(l->mgmt[1].if_subtype, 2);
 	ck_assert_uint_eq(l->mgmt[1].if_number, 2);
