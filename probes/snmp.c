@@ -186,6 +186,8 @@ struct job {
 
 	enum phase phase;
 	bool waiting;		/* a request is outstanding */
+	int reqid;		/* of that request: answers to others are stale */
+	int64_t deadline;	/* clock_ms() after which the request is lost */
 	bool answered;		/* a response PDU came back */
 	char *failure;		/* why it ended without an answer */
 
@@ -1036,11 +1038,22 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 {
 	struct job *j = arg;
 
+	/*
+	 * Only the request in flight counts: a discovery's Report may come as
+	 * a security error and then as a message. Reports to requests the agent
+	 * could not authenticate carry request-id 0.
+	 */
+	if (!j->waiting)
+		return 1;
+	if (reqid != j->reqid && !(pdu != NULL && reqid == 0 &&
+	    pdu->command == SNMP_MSG_REPORT))
+		return 1;
 	switch (op) {
 	case NETSNMP_CALLBACK_OP_RESEND:
 	case NETSNMP_CALLBACK_OP_CONNECT:
 		return 1;
 	case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
+	case NETSNMP_CALLBACK_OP_SEC_ERROR:
 		break;
 	case NETSNMP_CALLBACK_OP_TIMED_OUT:
 		j->waiting = false;
@@ -1064,12 +1077,24 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 	}
 
 	j->waiting = false;
+	if (pdu == NULL) {
+		job_fail(j, snmp_api_errstring(session->s_snmp_errno ?
+		    session->s_snmp_errno : SNMPERR_GENERR));
+		return 1;
+	}
+	/* Any SNMPv3 message names its authoritative engine, even a refusal. */
 	if (pdu->version == SNMP_VERSION_3)
 		engine_id_note(j, pdu->securityEngineID, pdu->securityEngineIDLen);
+	if (j->phase == PH_DISCOVER && j->engine_id != NULL &&
+	    pdu->command == SNMP_MSG_REPORT)
+		return 1;	/* the discovery's expected answer */
 	if (pdu->command == SNMP_MSG_REPORT) {
-		if (j->phase == PH_DISCOVER && j->engine_id != NULL)
-			return 1;	/* the discovery's expected answer */
 		job_fail(j, snmp_api_errstring(snmpv3_get_report_type(pdu)));
+		return 1;
+	}
+	if (op == NETSNMP_CALLBACK_OP_SEC_ERROR) {
+		job_fail(j, snmp_api_errstring(session->s_snmp_errno ?
+		    session->s_snmp_errno : SNMPERR_GENERR));
 		return 1;
 	}
 	if (pdu->command != SNMP_MSG_RESPONSE)
@@ -1115,6 +1140,7 @@ static int
 job_send(struct job *j, netsnmp_pdu *pdu)
 {
 	netsnmp_session *s = snmp_sess_session(j->sess);
+	int reqid;
 
 	/* Scope: only ever send to a target we were given. */
 	if (!sweep_in_scope(j->sw, j->addr, j->port) || s == NULL ||
@@ -1122,12 +1148,15 @@ job_send(struct job *j, netsnmp_pdu *pdu)
 		log_warnx(TOK, "refusing to send to %s: not a target", j->peer);
 		abort();
 	}
-	if (snmp_sess_async_send(j->sess, pdu, job_callback, j) == 0) {
+	if ((reqid = snmp_sess_async_send(j->sess, pdu, job_callback, j)) == 0) {
 		snmp_free_pdu(pdu);
 		job_fail(j, sess_error(j->sess));
 		return -1;
 	}
+	j->reqid = reqid;
 	j->waiting = true;
+	/* The library times requests out; this only guards against a lost one. */
+	j->deadline = clock_ms() + j->sw->p.timeout_ms * (j->sw->p.retries + 1) + 2000;
 	j->sw->st.requests++;
 	return 0;
 }
@@ -1564,6 +1593,9 @@ job_start(struct sweep *sw, const struct range *r, uint64_t off)
 		job_fail(j, reason);
 		return j;
 	}
+	/* snmp_sess_open clears the flag, and sending would then probe synchronously. */
+	if (c->version == 3)
+		snmp_sess_session(j->sess)->flags |= SNMP_FLAGS_DONT_PROBE;
 	j->fd = snmp_sess_transport(j->sess)->sock;
 	by_fd_set(sw, j->fd, j);
 	if (c->version == 3) {
@@ -1666,6 +1698,11 @@ lib_init(void)
 	    lib_log, NULL);
 	snmp_enable_calllog();
 	init_snmp("vraudit");
+	/* net-snmp's own debug tokens ("usm,sess_process_packet"), at debug level. */
+	if (getenv("VRAUDIT_SNMP_DEBUG") != NULL) {
+		debug_register_tokens(getenv("VRAUDIT_SNMP_DEBUG"));
+		snmp_set_do_debugging(1);
+	}
 	/* One socket per target in flight. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -1885,9 +1922,10 @@ sweep_add_config(struct sweep *sw, const struct config *cfg, char *err,
 int
 sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 {
-	int64_t best = -1;
+	int64_t best = -1, now;
 
 	sweep_step(sw);
+	now = clock_ms();
 	sw->pfds = xreallocarray(sw->pfds, sw->n_active ? sw->n_active : 1,
 	    sizeof(*sw->pfds));
 	sw->n_pfds = 0;
@@ -1904,6 +1942,14 @@ sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 		sw->n_pfds++;
 		snmp_sess_select_info2(j->sess, &numfds, &sw->lfs, &tv, &block);
 		NETSNMP_LARGE_FD_CLR(j->fd, &sw->lfs);
+		if (j->waiting) {
+			int64_t left = j->deadline - now;
+
+			if (left < 0)
+				left = 0;
+			if (best < 0 || left < best)
+				best = left;
+		}
 		if (!block) {
 			/* Round up: waking early would only spin. */
 			int64_t ms = (int64_t)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
@@ -1923,6 +1969,8 @@ sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 int
 sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n)
 {
+	int64_t now;
+
 	for (size_t i = 0; i < n; i++) {
 		struct job *j;
 		int fd = fds[i].fd;
@@ -1936,9 +1984,22 @@ sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n)
 		NETSNMP_LARGE_FD_CLR(fd, &sw->lfs);
 	}
 	/* Resends and timeouts: the library checks each session's clock. */
-	for (size_t i = 0; i < sw->n_active; i++)
-		if (sw->active[i]->sess != NULL && sw->active[i]->waiting)
-			snmp_sess_timeout(sw->active[i]->sess);
+	now = clock_ms();
+	for (size_t i = 0; i < sw->n_active; i++) {
+		struct job *j = sw->active[i];
+
+		if (j->sess == NULL || !j->waiting)
+			continue;
+		snmp_sess_timeout(j->sess);
+		if (j->waiting && now > j->deadline) {
+			log_warnx(TOK, "%s: request lost by the library", j->peer);
+			j->waiting = false;
+			if (j->answered)
+				detail_note(j, "%s: request lost", j->phase == PH_WALK ?
+				    walks[j->walk].name : "system");
+			job_fail(j, "no answer (request lost)");
+		}
+	}
 	sweep_step(sw);
 	return 0;
 }

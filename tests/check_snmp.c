@@ -102,6 +102,9 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 
 	ck_assert_uint_lt(c->n_fail, ARRAY_SIZE(c->fail));
 	f = &c->fail[c->n_fail++];
+	if (getenv("CHECK_SNMP_VERBOSE") != NULL)
+		fprintf(stderr, "%s:%u: failed: %s (engineID %s)\n", address, port,
+		    reason, engine_id ? engine_id : "-");
 	str_copy(f->address, address, sizeof(f->address));
 	f->port = port;
 	f->reason = xstrdup(reason);
@@ -1057,6 +1060,233 @@ START_TEST(test_target_specs)
 }
 END_TEST
 
+
+/* ---- SNMPv3 against net-snmp's snmpd ---------------------------------- */
+
+static char v3dir[] = "/tmp/vraudit-snmpd-XXXXXX";
+static pid_t v3pid;
+#define V3_AGENT "127.0.3.1:16163"
+
+static void
+v3_start(void)
+{
+	char path[512], cmd[1024];
+	FILE *f;
+	int tries;
+
+	if (system("command -v snmpd >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "check_snmp: SKIP SNMPv3 tests: snmpd not installed\n");
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(v3dir));
+	snprintf(path, sizeof(path), "%s/snmpd.conf", v3dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "[snmpd]\npersistentDir %s\n[snmp]\npersistentDir %s\n[snmpd]\n"
+	    "createUser auditor SHA-256 auth-secret-1 AES priv-secret-1\n"
+	    "createUser auditor512 SHA-512 auth-secret-2 AES-256 priv-secret-2\n"
+	    "createUser watcher SHA auth-secret-3\n"
+	    "rouser auditor priv\nrouser auditor512 priv\nrouser watcher auth\n"
+	    "sysDescr Huawei Versatile Routing Platform Software (v3 test agent)\n"
+	    "sysName v3-agent\n", v3dir, v3dir);
+	ck_assert_int_eq(fclose(f), 0);
+	v3pid = fork();
+	ck_assert_int_ge(v3pid, 0);
+	if (v3pid == 0) {
+		char pidfile[512];
+
+		signal(SIGTERM, SIG_DFL);
+		snprintf(pidfile, sizeof(pidfile), "%s/snmpd.pid", v3dir);
+		setenv("MIBS", "", 1);
+		execlp("snmpd", "snmpd", "-f", "-Lf", "/dev/null", "-C", "-c", path,
+		    "-p", pidfile, "udp:" V3_AGENT, (char *)NULL);
+		_exit(127);
+	}
+	/* Ready once it answers an authenticated GET (bounded). */
+	snprintf(cmd, sizeof(cmd), "snmpget -v3 -l authPriv -u auditor -a SHA-256 "
+	    "-A auth-secret-1 -x AES -X priv-secret-1 -r0 -t1 -On udp:" V3_AGENT
+	    " 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1");
+	for (tries = 0; tries < 30; tries++)
+		if (system(cmd) == 0)
+			break;
+	ck_assert_msg(tries < 30, "snmpd did not answer on %s", V3_AGENT);
+}
+
+static void
+v3_stop(void)
+{
+	char cmd[600];
+
+	if (v3pid > 0) {
+		kill(v3pid, SIGTERM);
+		waitpid(v3pid, NULL, 0);
+		v3pid = 0;
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", v3dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "check_snmp: could not remove %s\n", v3dir);
+	}
+}
+
+static struct config_target
+usm(const char *user, const char *auth, const char *auth_key, const char *priv,
+    const char *priv_key)
+{
+	struct config_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.name = (char *)(uintptr_t)"v3";
+	t.version = 3;
+	t.port = 161;
+	t.user = (char *)(uintptr_t)user;
+	t.auth = (char *)(uintptr_t)auth;
+	t.auth_key = (char *)(uintptr_t)auth_key;
+	t.priv = (char *)(uintptr_t)priv;
+	t.priv_key = (char *)(uintptr_t)priv_key;
+	t.zone = (char *)(uintptr_t)"ran";
+	return t;
+}
+
+#define NEED_V3()                                                         \
+	do {                                                              \
+		if (v3pid <= 0) {                                         \
+			fprintf(stderr, "check_snmp: SKIP %s: no snmpd\n", \
+			    __func__);                                    \
+			return;                                           \
+		}                                                         \
+	} while (0)
+
+/* An engineID per RFC 3411: enterprise number with the top bit set first. */
+static void
+assert_engine_id(const char *hex)
+{
+	ck_assert_ptr_nonnull(hex);
+	ck_assert_uint_ge(strlen(hex), 10);
+	ck_assert_uint_le(strlen(hex), 64);
+	ck_assert_uint_eq(strspn(hex, "0123456789abcdef"), strlen(hex));
+	/* net-snmp's enterprise number 8072 = 0x1f88, top bit set */
+	ck_assert(strncmp(hex, "80001f88", 8) == 0);
+}
+
+START_TEST(test_v3_auth_priv)
+{
+	struct config_target t = usm("auditor", "SHA-256", "auth-secret-1", "AES-128",
+	    "priv-secret-1");
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+	const char *eid = NULL;
+
+	NEED_V3();
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, V3_AGENT, &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_fail, 0);
+	e = element_at(&c, "127.0.3.1");
+	ck_assert_str_eq(e->s->sys_name, "v3-agent");
+	ck_assert_str_eq(e->s->sys_descr,
+	    "Huawei Versatile Routing Platform Software (v3 test agent)");
+	ck_assert_str_eq(e->s->sys_object_id, "1.3.6.1.4.1.8072.3.2.10");
+	ck_assert_str_eq(e->zone, "ran");
+	for (size_t i = 0; i < e->s->n_inputs; i++)
+		if (e->s->inputs[i].kind == EV_ENGINEID)
+			eid = e->s->inputs[i].value;
+	assert_engine_id(eid);
+	/* snmpd walks its own interfaces: loopback has no MAC, the walk ends. */
+	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: end of table"));
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_v3_sha512_aes256_and_auth_only)
+{
+	struct config_target t1 = usm("auditor512", "SHA-512", "auth-secret-2",
+	    "AES-256", "priv-secret-2");
+	struct config_target t2 = usm("watcher", "SHA", "auth-secret-3", NULL, NULL);
+	struct collect c;
+	struct sweep *sw;
+
+	NEED_V3();
+	/* One after the other: the same agent, two users. */
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, V3_AGENT, &t1);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_fail, 0);
+	ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
+	collect_free(&c);
+	sweep_free(sw);
+
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, V3_AGENT, &t2);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_fail, 0);
+	ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_v3_wrong_key)
+{
+	struct config_target good = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
+	struct config_target bad = usm("auditor", "SHA-256", "not-the-secret",
+	    "AES-128", "priv-secret-1");
+	struct collect c;
+	struct sweep *sw;
+	struct sweep_stats st;
+	const struct failure *f;
+
+	NEED_V3();
+	/* The right key first, so a cached user cannot hide the wrong one. */
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, V3_AGENT, &good);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_el, 1);
+	collect_free(&c);
+	sweep_free(sw);
+
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, V3_AGENT, &bad);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	sweep_stats(sw, &st);
+	ck_assert_uint_eq(st.answered, 0);
+	ck_assert_uint_eq(st.failed, 1);
+	f = failure_at(&c, "127.0.3.1");
+	ck_assert_msg(strstr(f->reason, "Authentication failure") != NULL,
+	    "reason: %s", f->reason);
+	/* The engineID is learnt without credentials. */
+	assert_engine_id(f->engine_id);
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_v3_unknown_user_and_silence)
+{
+	struct config_target t = usm("nobody", "SHA-256", "whatever-secret", NULL, NULL);
+	struct collect c;
+	struct sweep *sw;
+	const struct failure *f;
+
+	NEED_V3();
+	sw = sweep_for(&c, 300, 1, 100000);
+	add(sw, V3_AGENT, &t);
+	add(sw, "127.0.9.9:16199", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_fail, 2);
+	f = failure_at(&c, "127.0.3.1");
+	ck_assert_msg(strstr(f->reason, "Unknown user name") != NULL,
+	    "reason: %s", f->reason);
+	assert_engine_id(f->engine_id);
+	f = failure_at(&c, "127.0.9.9");
+	ck_assert_str_eq(f->reason, "timeout (no answer to SNMPv3 engineID discovery)");
+	ck_assert_ptr_null(f->engine_id);
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
 Suite *snmp_suite(void);
 
 Suite *
@@ -1079,6 +1309,15 @@ snmp_suite(void)
 	tcase_add_test(tc, test_external_loop);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("v3");
+	tcase_add_unchecked_fixture(tc, v3_start, v3_stop);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_v3_auth_priv);
+	tcase_add_test(tc, test_v3_sha512_aes256_and_auth_only);
+	tcase_add_test(tc, test_v3_wrong_key);
+	tcase_add_test(tc, test_v3_unknown_user_and_silence);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_oid_loop);
@@ -1095,7 +1334,8 @@ main(void)
 	SRunner *sr = srunner_create(snmp_suite());
 	int failed;
 
-	log_init("check_snmp", LOG_DEST_STDERR, 0);
+	log_init("check_snmp", LOG_DEST_STDERR,
+	    getenv("CHECK_SNMP_VERBOSE") != NULL ? 2 : 0);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
