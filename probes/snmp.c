@@ -191,6 +191,8 @@ struct job {
 	bool answered;		/* a response PDU came back */
 	char *failure;		/* why it ended without an answer */
 
+	unsigned ask;		/* system scalars still to ask for, a bit each */
+	bool ask_again;		/* an SNMPv1 agent refused one of them */
 	size_t walk;		/* index into walks[] */
 	oid cur[MAX_OID_LEN];
 	size_t cur_len;
@@ -811,8 +813,20 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 	netsnmp_variable_list *v;
 	int got = 0, present = 0;
 
+	if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0) {
+		/* SNMPv1 fails the whole GET for one missing scalar: ask without it. */
+		long k = 0;
+
+		for (int s = 0; s < S_COUNT; s++)
+			if ((j->ask & (1u << s)) && ++k == pdu->errindex) {
+				j->ask &= ~(1u << s);
+				j->ask_again = j->ask != 0;
+				if (!j->ask_again)
+					detail_note(j, "system: no system group");
+				return;
+			}
+	}
 	if (pdu->errstat != SNMP_ERR_NOERROR) {
-		/* SNMPv1 fails the whole GET when one scalar is missing. */
 		detail_note(j, "system: error status %s",
 		    snmp_errstring((int)pdu->errstat));
 		return;
@@ -1180,8 +1194,10 @@ send_system(struct job *j)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
 
+	j->ask_again = false;
 	for (int s = 0; s < S_COUNT; s++)
-		snmp_add_null_var(pdu, scalars[s].oid, scalars[s].len);
+		if (j->ask & (1u << s))
+			snmp_add_null_var(pdu, scalars[s].oid, scalars[s].len);
 	return job_send(j, pdu);
 }
 
@@ -1286,6 +1302,10 @@ job_next(struct job *j)
 		send_system(j);
 		return;
 	case PH_SYSTEM:
+		if (j->ask_again) {
+			send_system(j);
+			return;
+		}
 		j->phase = PH_WALK;
 		j->walk = 0;
 		walk_start(j);
@@ -1536,6 +1556,7 @@ job_start(struct sweep *sw, const struct range *r, uint64_t off)
 	j->port = r->port;
 	j->family = r->cidr.family;
 	j->fd = -1;
+	j->ask = (1u << S_COUNT) - 1;
 	j->element = sighting_new("snmp", time_now());
 	if (cidr_nth(&r->cidr, r->first + off, j->addr, sizeof(j->addr)) < 0) {
 		job_fail(j, "address out of range");

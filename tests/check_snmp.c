@@ -242,6 +242,7 @@ static const struct {
 	{ "127.0.1.5:16161", "hostile-binary.snmprec" },
 	{ "127.0.1.6:16161", "hostile-huge.snmprec" },
 	{ "127.0.1.7:16161", "@endless" },
+	{ "127.0.1.8:16161", "zte-bridge.snmprec" },
 };
 
 /* An interface table far longer than any row budget a test sets. */
@@ -603,6 +604,134 @@ START_TEST(test_row_budget)
 	ck_assert_uint_eq(count_inputs(e->s, EV_OUI), 500);
 	ck_assert_str_eq(e->s->sys_descr, "Endless agent");
 	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: row budget, 500 rows"));
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+
+START_TEST(test_bridge_and_arp_tables)
+{
+	struct config_target t = community("access", "fixed-access");
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+	const struct nb *n;
+
+	NEED_SIM();
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, "127.0.1.8:16161", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	e = element_at(&c, "127.0.1.8");
+	ck_assert_str_eq(e->s->sys_name, "zte-access-9");
+
+	/* ipNetToPhysical: IPv4 and IPv6 neighbours; a 15-byte IPv6 is skipped. */
+	ck_assert_uint_eq(count_neighbours(e, "arp"), 2);
+	n = neighbour_with_addr(e, "arp", ADDR_IPV4, "192.0.2.20");
+	ck_assert(has_addr(n->s, ADDR_MAC, "44:19:b6:00:00:20"));
+	ck_assert_str_eq(n->local_port, "3");
+	n = neighbour_with_addr(e, "arp", ADDR_IPV6, "2001:db8::21");
+	ck_assert(has_input(n->s, EV_OUI, "44:19:b6:00:00:21"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "ipNetToPhysicalPhysAddress: end of table, 3 rows, 1 bad values skipped"));
+
+	/* Forwarding tables: unicast MACs only; Q-BRIDGE MACs from the index. */
+	ck_assert_uint_eq(count_neighbours(e, "fdb"), 4);
+	n = neighbour_with_addr(e, "fdb", ADDR_MAC, "00:19:c6:01:02:03");
+	ck_assert_str_eq(n->s->source, "mac");
+	ck_assert(has_input(n->s, EV_OUI, "00:19:c6:01:02:03"));
+	neighbour_with_addr(e, "fdb", ADDR_MAC, "44:19:b6:00:00:20");
+	n = neighbour_with_addr(e, "fdb", ADDR_MAC, "00:26:cb:0a:0b:0c");
+	ck_assert_str_eq(n->local_port, "7");
+	n = neighbour_with_addr(e, "fdb", ADDR_MAC, "00:19:9e:01:01:01");
+	ck_assert_str_eq(n->local_port, "9");
+	ck_assert_str_eq(n->s->zone, "fixed-access");
+	ck_assert_ptr_nonnull(strstr(e->detail, "dot1dTpFdbAddress: end of table, 3 rows"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "dot1qTpFdbPort: endOfMibView, 3 rows, 1 bad values skipped"));
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_v1_getnext)
+{
+	struct config_target t = community("old", NULL);
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+
+	NEED_SIM();
+	t.version = 1;
+	sw = sweep_for(&c, 1000, 1, 100000);
+	add(sw, "127.0.1.2:16161", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	e = element_at(&c, "127.0.1.2");
+	/* The agent refuses the LLDP scalars with noSuchName: asked again without. */
+	ck_assert_str_eq(e->s->sys_name, "edge-rtr-2");
+	ck_assert_str_eq(e->s->sys_object_id, "1.3.6.1.4.1.9.1.1861");
+	ck_assert_uint_eq(count_neighbours(e, "cdp"), 2);
+	neighbour_named(e, "cdp", "ne40e-core-1");
+	ck_assert_ptr_nonnull(strstr(e->detail, "system: 3 of 3 values"));
+	ck_assert_ptr_nonnull(strstr(e->detail, "cdpCacheDeviceId: end of table, 2 rows"));
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_config_targets)
+{
+	struct config cfg;
+	struct config_target tg[2];
+	struct config_address a0[2], a1[1];
+	struct collect c;
+	struct sweep *sw;
+	struct sweep_params p;
+	struct sweep_stats st;
+	struct sweep_callbacks cb = { on_element, on_failure };
+	const struct element *e;
+	const char *msg;
+	char err[256];
+
+	NEED_SIM();
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.snmp_timeout_ms = 300;
+	cfg.snmp_retries = 1;
+	cfg.snmp_max_inflight = 16;
+	cfg.snmp_max_rows = 1000;
+	tg[0] = community("core", "core");
+	tg[0].port = 16161;
+	memset(a0, 0, sizeof(a0));
+	ck_assert_int_eq(cidr_parse("127.0.1.1", &a0[0].range, &msg), 0);
+	ck_assert_int_eq(cidr_parse("127.0.1.2", &a0[1].range, &msg), 0);
+	tg[0].addresses = a0;
+	tg[0].n_addresses = 2;
+	tg[1] = community("dark", NULL);
+	memset(a1, 0, sizeof(a1));
+	ck_assert_int_eq(cidr_parse("127.0.9.8/30", &a1[0].range, &msg), 0);
+	a1[0].port = 16199;
+	tg[1].addresses = a1;
+	tg[1].n_addresses = 1;
+	cfg.targets = tg;
+	cfg.n_targets = 2;
+
+	sweep_params_from_config(&p, &cfg);
+	ck_assert_int_eq(p.timeout_ms, 300);
+	ck_assert_int_eq(p.max_rows, 1000);
+	memset(&c, 0, sizeof(c));
+	sw = sweep_new(&p, &cb, &c);
+	ck_assert_int_eq(sweep_add_config(sw, &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	sweep_stats(sw, &st);
+	ck_assert_uint_eq(st.targets, 4);
+	ck_assert_uint_eq(st.answered, 2);
+	ck_assert_uint_eq(st.failed, 2);
+	e = element_at(&c, "127.0.1.1");
+	ck_assert_str_eq(e->section, "core");
+	ck_assert_str_eq(e->zone, "core");
+	ck_assert_uint_eq(e->port, 16161);
+	ck_assert_uint_eq(failure_at(&c, "127.0.9.9")->port, 16199);
+	failure_at(&c, "127.0.9.10");
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -1033,6 +1162,33 @@ START_TEST(test_external_loop)
 }
 END_TEST
 
+
+START_TEST(test_many_silent_targets)
+{
+	struct config_target t = community("x", NULL);
+	struct sweep *sw;
+	struct sweep_stats st;
+	struct sweep_params p;
+	int64_t t0 = clock_ms(), dt;
+
+	/* 254 silent targets at once: the sweep costs one timeout period. */
+	sweep_params_init(&p);
+	p.timeout_ms = 300;
+	p.retries = 1;
+	sw = sweep_new(&p, NULL, NULL);
+	add(sw, "127.0.10.0/24:16199", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	dt = clock_ms() - t0;
+	sweep_stats(sw, &st);
+	ck_assert_uint_eq(st.targets, 254);
+	ck_assert_uint_eq(st.failed, 254);
+	ck_assert_uint_eq(st.requests, 254);
+	ck_assert_int_ge(dt, 580);
+	ck_assert_int_lt(dt, 1500);
+	sweep_free(sw);
+}
+END_TEST
+
 START_TEST(test_target_specs)
 {
 	struct config_target t = community("x", NULL);
@@ -1307,6 +1463,9 @@ snmp_suite(void)
 	tcase_add_test(tc, test_row_budget);
 	tcase_add_test(tc, test_sweep_mixed);
 	tcase_add_test(tc, test_external_loop);
+	tcase_add_test(tc, test_bridge_and_arp_tables);
+	tcase_add_test(tc, test_v1_getnext);
+	tcase_add_test(tc, test_config_targets);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("v3");
@@ -1323,6 +1482,7 @@ snmp_suite(void)
 	tcase_add_test(tc, test_oid_loop);
 	tcase_add_test(tc, test_stall_mid_walk);
 	tcase_add_test(tc, test_silent_target);
+	tcase_add_test(tc, test_many_silent_targets);
 	tcase_add_test(tc, test_target_specs);
 	suite_add_tcase(s, tc);
 	return s;
