@@ -211,6 +211,8 @@ struct job {
 	uint8_t low_mac[MAC_LEN];
 	bool have_low_mac;
 	char *engine_id;	/* hex */
+	bool usm_user;		/* installed the USM user for (engine_id, user) */
+	bool deferred;		/* waiting for another target's USM user to go */
 
 	struct rowset tab[T_COUNT];
 	struct sweep_neighbour *nb;
@@ -1220,6 +1222,54 @@ send_walk(struct job *j)
 	return job_send(j, pdu);
 }
 
+static bool
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+cred_same_keys(const struct cred *a, const struct cred *b)
+{
+	return a == b || (str_same(a->auth, b->auth) &&
+	    str_same(a->auth_key, b->auth_key) && str_same(a->priv, b->priv) &&
+	    str_same(a->priv_key, b->priv_key));
+}
+
+/* Another target in flight holding the USM user (engineID, name) of j. */
+static struct job *
+usm_holder(const struct job *j, bool same_keys)
+{
+	const struct sweep *sw = j->sw;
+
+	for (size_t i = 0; i < sw->n_active; i++) {
+		struct job *k = sw->active[i];
+
+		if (k == j || !k->usm_user || k->phase == PH_DONE ||
+		    k->engine_id == NULL || strcmp(k->engine_id, j->engine_id) != 0 ||
+		    !str_same(k->cred->user, j->cred->user))
+			continue;
+		if (cred_same_keys(k->cred, j->cred) == same_keys)
+			return k;
+	}
+	return NULL;
+}
+
+/* A target in flight using j's USM user with the same keys. */
+static struct job *
+usm_shared(const struct job *j)
+{
+	return usm_holder(j, true);
+}
+
+/* A target in flight using j's USM user with other keys: j must wait. */
+static struct job *
+usm_conflict(const struct job *j)
+{
+	return usm_holder(j, false);
+}
+
 /* Set the user up for the engineID just learnt (keys localised to it). */
 static int
 v3_ready(struct job *j)
@@ -1242,14 +1292,18 @@ v3_ready(struct job *j)
 	free(s->contextEngineID);
 	s->contextEngineID = netsnmp_memdup(id, len);
 	s->contextEngineIDLen = len;
-	/* USM caches users per (engineID, name): this target's keys must win. */
+	/*
+	 * USM caches users per (engineID, name): this target's keys must win,
+	 * unless a target in flight uses the same user with the same keys.
+	 */
 	u = usm_get_user(id, len, s->securityName);
-	if (u != NULL) {
+	if (u != NULL && usm_shared(j) == NULL) {
 		usm_remove_user(u);
 		usm_free_user(u);
 	}
 	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
 		return -1;
+	j->usm_user = true;
 	return 0;
 }
 
@@ -1292,6 +1346,14 @@ job_next(struct job *j)
 	case PH_DISCOVER:
 		if (j->engine_id == NULL) {
 			job_fail(j, "no engineID in the agent's answer");
+			return;
+		}
+		/* Two targets behind one engineID (or cloned engineIDs), other keys. */
+		if (usm_conflict(j) != NULL) {
+			if (!j->deferred)
+				log_debug(TOK, "%s: engineID %s in use with other keys, "
+				    "waiting", j->peer, j->engine_id);
+			j->deferred = true;
 			return;
 		}
 		if (v3_ready(j) < 0) {
@@ -1670,9 +1732,12 @@ sweep_step(struct sweep *sw)
 				sw->active[i]->slot = i;
 			job_deliver(j);
 			job_free(j);
+			/* A target waiting for this one's USM user may go on. */
+			again = true;
 		}
 		if (sw->n_active < (size_t)sw->p.max_inflight &&
 		    sw->next_range < sw->n_ranges) {
+			/* Targets that fail at once are delivered on the next pass. */
 			sweep_admit(sw);
 			again = true;
 		}

@@ -1418,6 +1418,42 @@ START_TEST(test_v3_wrong_key)
 }
 END_TEST
 
+
+START_TEST(test_v3_same_engine_other_keys)
+{
+	struct config_target bad = usm("auditor", "SHA-256", "not-the-secret",
+	    "AES-128", "priv-secret-1");
+	struct config_target good = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
+	struct collect c;
+	struct sweep *sw;
+	struct sweep_stats st;
+	const struct element *e;
+
+	NEED_V3();
+	/* One agent twice in flight, the same user with two keys, in both
+	 * orders: each target gets the answer its own key deserves. */
+	for (int order = 0; order < 2; order++) {
+		sw = sweep_for(&c, 1000, 1, 100000);
+		add(sw, V3_AGENT, order ? &bad : &good);
+		add(sw, V3_AGENT, order ? &good : &bad);
+		ck_assert_int_eq(sweep_run(sw), 0);
+		sweep_stats(sw, &st);
+		ck_assert_uint_eq(st.answered, 1);
+		ck_assert_uint_eq(st.failed, 1);
+		e = element_at(&c, "127.0.3.1");
+		ck_assert_str_eq(e->s->sys_name, "v3-agent");
+		/* The good target walked to the end, not cut by the other's key. */
+		ck_assert_msg(strstr(e->detail, "dot1qTpFdbPort: ") != NULL &&
+		    strstr(e->detail, "failure") == NULL, "detail: %s", e->detail);
+		ck_assert_ptr_nonnull(strstr(failure_at(&c, "127.0.3.1")->reason,
+		    "Authentication failure"));
+		collect_free(&c);
+		sweep_free(sw);
+	}
+}
+END_TEST
+
 START_TEST(test_v3_unknown_user_and_silence)
 {
 	struct config_target t = usm("nobody", "SHA-256", "whatever-secret", NULL, NULL);
@@ -1474,6 +1510,7 @@ snmp_suite(void)
 	tcase_add_test(tc, test_v3_auth_priv);
 	tcase_add_test(tc, test_v3_sha512_aes256_and_auth_only);
 	tcase_add_test(tc, test_v3_wrong_key);
+	tcase_add_test(tc, test_v3_same_engine_other_keys);
 	tcase_add_test(tc, test_v3_unknown_user_and_silence);
 	suite_add_tcase(s, tc);
 
