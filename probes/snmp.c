@@ -32,6 +32,7 @@
 #define IDX_MAX 48		/* longest table index kept (LLDP management address) */
 #define NCOL 14			/* column numbers used, ENTITY's .13 the highest */
 #define TEXT_MAX 65536		/* longest string value kept, in bytes */
+#define ELEMENT_MACS_MAX 4096	/* interface MACs kept on one element */
 
 /* Credentials and naming of one [target] section or command-line target. */
 struct cred {
@@ -67,14 +68,17 @@ struct cell {
 struct row {
 	oid *idx;		/* owned */
 	size_t idx_len;
+	size_t nb;		/* the neighbour made of it, + 1; 0 = none */
 	struct cell cell[NCOL];
 };
 
+/* Rows of one table by index: an array and an open-addressing hash over it. */
 struct rowset {
 	struct row *rows;
 	size_t n;
 	size_t cap;
-	size_t cursor;		/* where the previous column's lookup ended */
+	size_t *slot;		/* row number + 1, 0 = empty */
+	size_t nslot;		/* a power of two, at least twice n */
 };
 
 enum table {
@@ -217,6 +221,10 @@ struct job {
 	struct rowset tab[T_COUNT];
 	struct sweep_neighbour *nb;
 	size_t n_nb;
+	size_t nb_cap;
+	size_t n_macs;		/* interface MACs kept on the element */
+	size_t macs_dropped;	/* and those beyond ELEMENT_MACS_MAX */
+	long bulk;		/* GETBULK max-repetitions, halved on tooBig */
 	struct buf detail;
 };
 
@@ -452,21 +460,62 @@ sighting_mac(struct sighting *s, const uint8_t mac[MAC_LEN])
 
 /* ---- rows of the tables read column by column ------------------------- */
 
+static size_t
+index_hash(const oid *idx, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a over the arcs */
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (uint64_t)idx[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static size_t *
+rowset_slot(const struct rowset *rs, const oid *idx, size_t len)
+{
+	size_t mask = rs->nslot - 1, i = index_hash(idx, len) & mask;
+
+	while (rs->slot[i] != 0) {
+		const struct row *r = &rs->rows[rs->slot[i] - 1];
+
+		if (r->idx_len == len && memcmp(r->idx, idx, len * sizeof(oid)) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return &rs->slot[i];
+}
+
+/* The row with this index, or NULL. */
+static struct row *
+rowset_find(const struct rowset *rs, const oid *idx, size_t len)
+{
+	size_t *sl;
+
+	if (rs->nslot == 0)
+		return NULL;
+	sl = rowset_slot(rs, idx, len);
+	return *sl ? &rs->rows[*sl - 1] : NULL;
+}
+
+/* The row with this index, made when missing. */
 static struct row *
 rowset_get(struct rowset *rs, const oid *idx, size_t len)
 {
 	struct row *r;
+	size_t *sl;
 
-	/* Columns come in the same index order: look where the last one was. */
-	for (size_t k = 0; k < rs->n; k++) {
-		size_t i = (rs->cursor + k) % rs->n;
+	if ((r = rowset_find(rs, idx, len)) != NULL)
+		return r;
+	if (2 * (rs->n + 1) > rs->nslot) {
+		size_t n = rs->nslot ? 2 * rs->nslot : 64;
 
-		r = &rs->rows[i];
-		if (r->idx_len == len &&
-		    memcmp(r->idx, idx, len * sizeof(oid)) == 0) {
-			rs->cursor = i + 1;
-			return r;
-		}
+		free(rs->slot);
+		rs->slot = xcalloc(n, sizeof(*rs->slot));
+		rs->nslot = n;
+		for (size_t i = 0; i < rs->n; i++)
+			*rowset_slot(rs, rs->rows[i].idx, rs->rows[i].idx_len) = i + 1;
 	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 16;
@@ -477,7 +526,8 @@ rowset_get(struct rowset *rs, const oid *idx, size_t len)
 	r->idx = xcalloc(len ? len : 1, sizeof(oid));
 	memcpy(r->idx, idx, len * sizeof(oid));
 	r->idx_len = len;
-	rs->cursor = rs->n;
+	sl = rowset_slot(rs, idx, len);
+	*sl = rs->n;
 	return r;
 }
 
@@ -490,6 +540,7 @@ rowset_finish(struct rowset *rs)
 			free(rs->rows[i].cell[c].val);
 	}
 	free(rs->rows);
+	free(rs->slot);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -538,7 +589,10 @@ job_neighbour(struct job *j, const char *source, const char *protocol)
 {
 	struct sweep_neighbour *n;
 
-	j->nb = xreallocarray(j->nb, j->n_nb + 1, sizeof(*j->nb));
+	if (j->n_nb == j->nb_cap) {
+		j->nb_cap = j->nb_cap ? 2 * j->nb_cap : 16;
+		j->nb = xreallocarray(j->nb, j->nb_cap, sizeof(*j->nb));
+	}
 	n = &j->nb[j->n_nb++];
 	memset(n, 0, sizeof(*n));
 	n->sighting = sighting_new(source, j->element->observed_at);
@@ -639,6 +693,7 @@ lldp_assemble(struct job *j)
 		if (r->idx_len != 3)
 			continue;
 		n = job_neighbour(j, "lldp", "lldp");
+		r->nb = j->n_nb;
 		snprintf(num, sizeof(num), "%lu", (unsigned long)r->idx[1]);
 		n->local_port = xstrdup(num);
 
@@ -692,24 +747,26 @@ lldp_assemble(struct job *j)
 			sighting_add_input(n->sighting, EV_LLDP, t);
 		}
 		free(t);
+	}
 
-		/* Management addresses: index is this row's index, subtype, length, bytes. */
-		for (size_t k = 0; k < man->n; k++) {
-			struct row *m = &man->rows[k];
-			char ip[IP_STRLEN];
-			enum addr_kind kind;
+	/* Management addresses: index is the remote row's, subtype, length, bytes. */
+	for (size_t k = 0; k < man->n; k++) {
+		struct row *m = &man->rows[k], *r;
+		struct sighting *ns;
+		char ip[IP_STRLEN];
+		enum addr_kind kind;
 
-			if (m->idx_len < 5 || memcmp(m->idx, r->idx, 3 * sizeof(oid)) != 0)
-				continue;
-			if (m->idx[4] != m->idx_len - 5)
-				continue;
-			if (!inet_text((int)m->idx[3], m->idx + 5, m->idx_len - 5,
-			    ip, sizeof(ip), &kind))
-				continue;
-			sighting_add_addr(n->sighting, kind, ip);
-			if (n->sighting->mgmt_ip == NULL)
-				sighting_set(&n->sighting->mgmt_ip, ip);
-		}
+		if (m->idx_len < 5 || m->idx[4] != m->idx_len - 5)
+			continue;
+		if ((r = rowset_find(rs, m->idx, 3)) == NULL || r->nb == 0)
+			continue;
+		if (!inet_text((int)m->idx[3], m->idx + 5, m->idx_len - 5,
+		    ip, sizeof(ip), &kind))
+			continue;
+		ns = j->nb[r->nb - 1].sighting;
+		sighting_add_addr(ns, kind, ip);
+		if (ns->mgmt_ip == NULL)
+			sighting_set(&ns->mgmt_ip, ip);
 	}
 }
 
@@ -891,7 +948,12 @@ walk_value(struct job *j, const struct walk_def *w, const netsnmp_variable_list 
 		}
 		if (!mac_usable(mac))
 			return;
-		sighting_mac(j->element, mac);
+		/* Adding to a sighting is linear in its size: keep it bounded. */
+		if (j->n_macs < ELEMENT_MACS_MAX) {
+			j->n_macs++;
+			sighting_mac(j->element, mac);
+		} else
+			j->macs_dropped++;
 		if (!j->have_low_mac || mac_cmp(mac, j->low_mac) < 0) {
 			memcpy(j->low_mac, mac, MAC_LEN);
 			j->have_low_mac = true;
@@ -976,6 +1038,11 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 	const struct walk_def *w = &walks[j->walk];
 	netsnmp_variable_list *v;
 
+	if (pdu->errstat == SNMP_ERR_TOOBIG && j->bulk > 1) {
+		/* Ask again from the same place for fewer rows. */
+		j->bulk /= 2;
+		return;
+	}
 	if (pdu->errstat != SNMP_ERR_NOERROR) {
 		/* SNMPv1 ends a walk with noSuchName. */
 		if (pdu->errstat == SNMP_ERR_NOSUCHNAME &&
@@ -1214,7 +1281,7 @@ send_walk(struct job *j)
 	else {
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
-		pdu->max_repetitions = j->sw->p.bulk_size;
+		pdu->max_repetitions = j->bulk;
 		if (left < pdu->max_repetitions)
 			pdu->max_repetitions = left > 0 ? (long)left : 1;
 	}
@@ -1577,6 +1644,9 @@ job_deliver(struct job *j)
 			j->element->chassis_mac = xmalloc(MAC_STRLEN);
 			mac_format(j->low_mac, j->element->chassis_mac);
 		}
+		if (j->macs_dropped > 0)
+			detail_note(j, "ifPhysAddress: %zu MACs beyond %d not kept",
+			    j->macs_dropped, ELEMENT_MACS_MAX);
 		if (j->failure != NULL)
 			detail_note(j, "%s", j->failure);
 		memset(&r, 0, sizeof(r));
@@ -1619,6 +1689,7 @@ job_start(struct sweep *sw, const struct range *r, uint64_t off)
 	j->family = r->cidr.family;
 	j->fd = -1;
 	j->ask = (1u << S_COUNT) - 1;
+	j->bulk = sw->p.bulk_size;
 	j->element = sighting_new("snmp", time_now());
 	if (cidr_nth(&r->cidr, r->first + off, j->addr, sizeof(j->addr)) < 0) {
 		job_fail(j, "address out of range");

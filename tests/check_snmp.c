@@ -808,6 +808,7 @@ enum hostile_mode {
 	HOSTILE_LOOP,		/* every walk answers the same row again */
 	HOSTILE_BACKWARDS,	/* every walk answers a row before the one asked */
 	HOSTILE_STALL,		/* the first walk request is answered, then silence */
+	HOSTILE_TOOBIG,		/* tooBig to GETBULK asking for more than 4 rows */
 };
 
 static const uint8_t oid_sysdescr[] = { 0x2b, 6, 1, 2, 1, 1, 1, 0 };
@@ -835,11 +836,12 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	const uint8_t *p = req, *e = req + reqlen, *v, *msg, *pdu, *vbl, *vb;
 	const uint8_t *version, *comm, *reqid, *oid = NULL;
 	size_t l, vlen, clen, rlen, pdulen, vbllen, oidlen = 0, n = 0;
-	uint8_t tag, ptag, body[2048];
+	uint8_t tag, ptag, body[2048], errstat = 0, maxrep;
 	static const uint8_t mac[] = { 0x04, 6, 0x00, 0x25, 0x9e, 0xee, 0xee, 0x01 };
 	static const uint8_t text[] = { 0x04, 11, 'H', 'o', 's', 't', 'i', 'l', 'e',
 		' ', 'b', 'o', 'x' };
 	static const uint8_t nosuch[] = { 0x80, 0 }, eom[] = { 0x82, 0 };
+	static const uint8_t null[] = { 0x05, 0 };
 	static const uint8_t zero[] = { 0x02, 1, 0 };
 
 	if (ber_read(&p, e, &tag, &msg, &l) < 0 || tag != 0x30)
@@ -858,6 +860,8 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 		return 0;
 	if (ber_read(&p, e, &tag, &v, &l) < 0 || ber_read(&p, e, &tag, &v, &l) < 0)
 		return 0;
+	/* GETBULK: the second of these is max-repetitions (one byte here). */
+	maxrep = l == 1 ? v[0] : 255;
 	if (ber_read(&p, e, &tag, &vbl, &vbllen) < 0 || tag != 0x30)
 		return 0;
 	p = vbl;
@@ -903,6 +907,21 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
 			row[sizeof(oid_ifphys)] = 2;
 			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+		} else if (mode == HOSTILE_TOOBIG) {
+			if (maxrep > 4) {
+				errstat = 1;
+				n += varbind(body, oid, oidlen > 64 ? 64 : oidlen,
+				    null, sizeof(null));
+			} else if (oidlen == sizeof(oid_ifphys)) {
+				/* ifPhysAddress.1 to .3, then the end of the view. */
+				for (uint8_t k = 1; k <= 3; k++) {
+					row[sizeof(oid_ifphys)] = k;
+					n += varbind(body + n, row, sizeof(oid_ifphys) + 1,
+					    mac, sizeof(mac));
+				}
+			} else
+				n += varbind(body, oid, oidlen > 64 ? 64 : oidlen,
+				    eom, sizeof(eom));
 		} else if (mode == HOSTILE_BACKWARDS) {
 			/* ifPhysAddress.5 first, then .1 in answer to anything past it. */
 			row[sizeof(oid_ifphys)] = oidlen > sizeof(oid_ifphys) ? 1 : 5;
@@ -924,6 +943,7 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 		memcpy(hdr + h, reqid, rlen);
 		h += rlen;
 		memcpy(hdr + h, zero, 3);
+		hdr[h + 2] = errstat;
 		h += 3;
 		memcpy(hdr + h, zero, 3);
 		h += 3;
@@ -1053,6 +1073,28 @@ START_TEST(test_stall_mid_walk)
 	/* One timeout with its retry: about 600 ms. */
 	ck_assert_int_ge(dt, 550);
 	ck_assert_int_lt(dt, 3000);
+	hostile_stop(pid);
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+
+START_TEST(test_too_big)
+{
+	struct config_target t = community("x", NULL);
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+	pid_t pid = hostile_start("127.0.2.4", 16162, HOSTILE_TOOBIG);
+
+	sw = sweep_for(&c, 1000, 0, 100000);
+	add(sw, "127.0.2.4:16162", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	e = element_at(&c, "127.0.2.4");
+	/* tooBig: asked again for fewer rows until the answer fits. */
+	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: endOfMibView, 3 rows"));
+	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
 	hostile_stop(pid);
 	collect_free(&c);
 	sweep_free(sw);
@@ -1518,6 +1560,7 @@ snmp_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_oid_loop);
 	tcase_add_test(tc, test_stall_mid_walk);
+	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_silent_target);
 	tcase_add_test(tc, test_many_silent_targets);
 	tcase_add_test(tc, test_target_specs);
