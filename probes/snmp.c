@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <syslog.h>
 
 #include "log.h"
 #include "net.h"
@@ -1831,9 +1832,10 @@ lib_log(int major, int minor, void *server, void *client)
 		len = sizeof(msg) - 1;
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
 		msg[--len] = '\0';
-	/* The library's messages are about its own work: never above warning. */
-	log_debug(TOK, "net-snmp: %s", msg);
-	(void)m->priority;
+	if (m->priority <= LOG_ERR)
+		log_warnx(TOK, "net-snmp: %s", msg);
+	else
+		log_debug(TOK, "net-snmp: %s", msg);
 	return 0;
 }
 
@@ -1913,6 +1915,7 @@ sweep_new(const struct sweep_params *p, const struct sweep_callbacks *cb,
     void *ctx)
 {
 	struct sweep *sw = xcalloc(1, sizeof(*sw));
+	struct rlimit rl;
 
 	lib_init();
 	if (p != NULL)
@@ -1929,6 +1932,15 @@ sweep_new(const struct sweep_params *p, const struct sweep_callbacks *cb,
 		sw->p.timeout_ms = 1;
 	if (sw->p.retries < 0)
 		sw->p.retries = 0;
+	/* One socket per target in flight, and room for the rest of the program. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)sw->p.max_inflight + 64 > rl.rlim_cur) {
+		int cap = rl.rlim_cur > 128 ? (int)(rl.rlim_cur - 64) : 64;
+
+		log_info(TOK, "open file limit %llu: %d targets in flight, not %d",
+		    (unsigned long long)rl.rlim_cur, cap, sw->p.max_inflight);
+		sw->p.max_inflight = cap;
+	}
 	if (cb != NULL)
 		sw->cb = *cb;
 	sw->ctx = ctx;
