@@ -181,6 +181,7 @@ struct buf {
 struct job {
 	struct sweep *sw;
 	size_t slot;		/* index in sw->active */
+	size_t range;		/* index in sw->ranges it came from */
 	char addr[IP_STRLEN];
 	int family;
 	uint16_t port;
@@ -234,7 +235,7 @@ struct sweep {
 	struct sweep_callbacks cb;
 	void *ctx;
 
-	struct cred *creds;
+	struct cred **creds;	/* each owned; jobs point at them */
 	size_t n_creds;
 	struct range *ranges;
 	size_t n_ranges;
@@ -1072,6 +1073,10 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 			walk_stop(j, "end of table");
 			return;
 		}
+		if (v->name_length > MAX_OID_LEN) {
+			walk_stop(j, "OID too long");
+			return;
+		}
 		if (snmp_oid_compare(v->name, v->name_length, j->cur,
 		    j->cur_len) <= 0) {
 			walk_stop(j, "non-increasing OID");
@@ -1209,15 +1214,13 @@ sess_error(void *sess)
 	    s->s_snmp_errno : snmp_errno);
 }
 
-/* Is (addr, port) one of the sweep's targets? */
+/* Is (addr, port) inside the target range it was started from? */
 static bool
-sweep_in_scope(const struct sweep *sw, const char *addr, uint16_t port)
+sweep_in_scope(const struct sweep *sw, size_t range, const char *addr,
+    uint16_t port)
 {
-	for (size_t i = 0; i < sw->n_ranges; i++)
-		if (sw->ranges[i].port == port &&
-		    cidr_contains(&sw->ranges[i].cidr, addr))
-			return true;
-	return false;
+	return range < sw->n_ranges && sw->ranges[range].port == port &&
+	    cidr_contains(&sw->ranges[range].cidr, addr);
 }
 
 static int
@@ -1227,7 +1230,7 @@ job_send(struct job *j, netsnmp_pdu *pdu)
 	int reqid;
 
 	/* Scope: only ever send to a target we were given. */
-	if (!sweep_in_scope(j->sw, j->addr, j->port) || s == NULL ||
+	if (!sweep_in_scope(j->sw, j->range, j->addr, j->port) || s == NULL ||
 	    s->peername == NULL || strcmp(s->peername, j->peer) != 0) {
 		log_warnx(TOK, "refusing to send to %s: not a target", j->peer);
 		abort();
@@ -1677,14 +1680,16 @@ job_deliver(struct job *j)
 
 /* Start one target: open its session and send the first request. */
 static struct job *
-job_start(struct sweep *sw, const struct range *r, uint64_t off)
+job_start(struct sweep *sw, size_t range, uint64_t off)
 {
+	const struct range *r = &sw->ranges[range];
 	struct job *j = xcalloc(1, sizeof(*j));
-	const struct cred *c = &sw->creds[r->cred];
+	const struct cred *c = sw->creds[r->cred];
 	netsnmp_session s;
 	const char *why = NULL;
 
 	j->sw = sw;
+	j->range = range;
 	j->cred = c;
 	j->port = r->port;
 	j->family = r->cidr.family;
@@ -1777,7 +1782,7 @@ sweep_admit(struct sweep *sw)
 			sw->next_off = 0;
 			continue;
 		}
-		j = job_start(sw, r, sw->next_off++);
+		j = job_start(sw, sw->next_range, sw->next_off++);
 		j->slot = sw->n_active;
 		sw->active[sw->n_active++] = j;
 	}
@@ -1956,8 +1961,7 @@ cred_add(struct sweep *sw, const struct config_target *t)
 	struct cred *c;
 
 	sw->creds = xreallocarray(sw->creds, sw->n_creds + 1, sizeof(*sw->creds));
-	c = &sw->creds[sw->n_creds];
-	memset(c, 0, sizeof(*c));
+	c = sw->creds[sw->n_creds] = xcalloc(1, sizeof(*c));
 	c->version = t->version ? t->version : 2;
 	c->port = t->port ? t->port : 161;
 	c->community = xstrdup(t->community);
@@ -2064,7 +2068,7 @@ sweep_add(struct sweep *sw, const char *spec, const struct config_target *cred,
 	if (spec_parse(spec, &cidr, &port, err, errlen) < 0)
 		return -1;
 	c = cred_add(sw, cred);
-	return range_add(sw, &cidr, port ? port : sw->creds[c].port, c, spec,
+	return range_add(sw, &cidr, port ? port : sw->creds[c]->port, c, spec,
 	    err, errlen);
 }
 
@@ -2080,7 +2084,7 @@ sweep_add_config(struct sweep *sw, const struct config *cfg, char *err,
 			const struct config_address *a = &t->addresses[k];
 
 			if (range_add(sw, &a->range, a->port ? a->port :
-			    sw->creds[c].port, c, a->text ? a->text : t->name,
+			    sw->creds[c]->port, c, a->text ? a->text : t->name,
 			    err, errlen) < 0)
 				return -1;
 		}
@@ -2227,7 +2231,7 @@ sweep_free(struct sweep *sw)
 	for (size_t i = 0; i < sw->n_active; i++)
 		job_free(sw->active[i]);
 	for (size_t i = 0; i < sw->n_creds; i++) {
-		struct cred *c = &sw->creds[i];
+		struct cred *c = sw->creds[i];
 
 		secret_free(c->community);
 		secret_free(c->auth_key);
@@ -2237,6 +2241,7 @@ sweep_free(struct sweep *sw)
 		free(c->priv);
 		free(c->zone);
 		free(c->section);
+		free(c);
 	}
 	free(sw->creds);
 	free(sw->ranges);
