@@ -1280,6 +1280,9 @@ v3_start(void)
 		fprintf(stderr, "check_snmp: SKIP SNMPv3 tests: snmpd not installed\n");
 		return;
 	}
+	/* A leftover agent on the port would answer in place of ours. */
+	ck_assert_msg(system("ss -Hlun 2>/dev/null | awk '{ print $4 }' | "
+	    "grep -qxF " V3_AGENT) != 0, "%s is already in use", V3_AGENT);
 	ck_assert_ptr_nonnull(mkdtemp(v3dir));
 	snprintf(path, sizeof(path), "%s/snmpd.conf", v3dir);
 	f = fopen(path, "w");
@@ -1288,7 +1291,11 @@ v3_start(void)
 	    "createUser auditor SHA-256 auth-secret-1 AES priv-secret-1\n"
 	    "createUser auditor512 SHA-512 auth-secret-2 AES-256 priv-secret-2\n"
 	    "createUser watcher SHA auth-secret-3\n"
+	    "createUser u224 SHA-224 auth-secret-4 AES-192 priv-secret-4\n"
+	    "createUser u384 SHA-384 auth-secret-5 AES priv-secret-5\n"
+	    "createUser umd5 MD5 auth-secret-6 DES priv-secret-6\n"
 	    "rouser auditor priv\nrouser auditor512 priv\nrouser watcher auth\n"
+	    "rouser u224 priv\nrouser u384 priv\nrouser umd5 priv\n"
 	    "sysDescr Huawei Versatile Routing Platform Software (v3 test agent)\n"
 	    "sysName v3-agent\n", v3dir, v3dir);
 	ck_assert_int_eq(fclose(f), 0);
@@ -1312,6 +1319,9 @@ v3_start(void)
 		if (system(cmd) == 0)
 			break;
 	ck_assert_msg(tries < 30, "snmpd did not answer on %s", V3_AGENT);
+	/* The answer must be ours, not a leftover agent's on the same port. */
+	ck_assert_msg(waitpid(v3pid, NULL, WNOHANG) == 0,
+	    "snmpd exited: is %s already in use?", V3_AGENT);
 }
 
 static void
@@ -1425,6 +1435,37 @@ START_TEST(test_v3_sha512_aes256_and_auth_only)
 	ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
 	collect_free(&c);
 	sweep_free(sw);
+}
+END_TEST
+
+
+/* Every protocol net-snmp offers, one user each (see v3_start). */
+START_TEST(test_v3_protocols)
+{
+	static const struct {
+		const char *user, *auth, *auth_key, *priv, *priv_key;
+	} users[] = {
+		{ "u224", "SHA-224", "auth-secret-4", "AES-192", "priv-secret-4" },
+		{ "u384", "SHA-384", "auth-secret-5", "AES-128", "priv-secret-5" },
+		{ "umd5", "MD5", "auth-secret-6", "DES", "priv-secret-6" },
+	};
+	struct collect c;
+	struct sweep *sw;
+
+	NEED_V3();
+	for (size_t i = 0; i < ARRAY_SIZE(users); i++) {
+		struct config_target t = usm(users[i].user, users[i].auth,
+		    users[i].auth_key, users[i].priv, users[i].priv_key);
+
+		sw = sweep_for(&c, 1000, 1, 100000);
+		add(sw, V3_AGENT, &t);
+		ck_assert_int_eq(sweep_run(sw), 0);
+		ck_assert_msg(c.n_el == 1, "%s/%s: %s", users[i].auth, users[i].priv,
+		    c.n_fail ? c.fail[0].reason : "?");
+		ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
+		collect_free(&c);
+		sweep_free(sw);
+	}
 }
 END_TEST
 
@@ -1555,6 +1596,7 @@ snmp_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_v3_auth_priv);
 	tcase_add_test(tc, test_v3_sha512_aes256_and_auth_only);
+	tcase_add_test(tc, test_v3_protocols);
 	tcase_add_test(tc, test_v3_wrong_key);
 	tcase_add_test(tc, test_v3_same_engine_other_keys);
 	tcase_add_test(tc, test_v3_unknown_user_and_silence);

@@ -33,7 +33,13 @@ start() {
 		127.*:*) ;;
 		*) die "$1: not a loopback endpoint" ;;
 		esac
-		cp "$2" "$rundir/data/public/1.3.6.1.6.1.1.$n.snmprec"
+		# A leftover agent on the endpoint would share its answers with ours.
+		if command -v ss >/dev/null && ss -Hlun | awk '{ print $4 }' | grep -qxF "$1"; then
+			die "$1: already in use by another process"
+		fi
+		# A marker sorting before any OID a sweep asks for tells this
+		# snmpsimd's answers from those of a leftover one.
+		{ echo "1.0.0.0|4|$rundir"; cat "$2"; } >"$rundir/data/public/1.3.6.1.6.1.1.$n.snmprec"
 		args+=("--agent-udpv4-endpoint=$1")
 		endpoints+=("$1")
 		n=$((n + 1))
@@ -51,11 +57,12 @@ start() {
 	snmpsimd --v2c-arch --data-dir="$rundir/data" --cache-dir="$rundir/cache" \
 		"${args[@]}" >"$rundir/snmpsimd.log" 2>&1 &
 	echo $! >"$rundir/snmpsimd.pid"
-	# Ready when every endpoint answers a GET (noSuchObject is an answer).
+	# Ready when every endpoint answers with this run's marker.
 	local ep tries
 	for ep in "${endpoints[@]}"; do
 		tries=0
-		until snmpget -v2c -c public -r0 -t1 -On "udp:$ep" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1; do
+		until snmpget -v2c -c public -r0 -t1 -Oqv "udp:$ep" 1.0.0.0 2>/dev/null |
+			grep -qF "$rundir"; do
 			tries=$((tries + 1))
 			if [ $tries -ge 30 ] || ! kill -0 "$(cat "$rundir/snmpsimd.pid")" 2>/dev/null; then
 				stop "$rundir"
