@@ -30,14 +30,14 @@
 #include "util.h"
 
 #define TOK "snmp"
-#define IDX_MAX 48		/* longest table index kept (LLDP management address) */
-#define NCOL 14			/* column numbers used, ENTITY's .13 the highest */
-#define TEXT_MAX 65536		/* longest string value kept, in bytes */
-#define ELEMENT_MACS_MAX 4096	/* interface MACs kept on one element */
+#define IDX_MAX 48     /* longest table index kept (LLDP management address) */
+#define NCOL 14        /* column numbers used, ENTITY's .13 the highest */
+#define TEXT_MAX 65536 /* longest string value kept, in bytes */
+#define ELEMENT_MACS_MAX 4096 /* interface MACs kept on one element */
 
 /* Credentials and naming of one [target] section or command-line target. */
 struct cred {
-	int version;		/* 1, 2 or 3 */
+	int version; /* 1, 2 or 3 */
 	uint16_t port;
 	char *community;
 	char *user;
@@ -60,16 +60,16 @@ struct range {
 
 /* One value of a table cell, copied out of the response. */
 struct cell {
-	u_char type;		/* ASN type, 0 when absent */
+	u_char type; /* ASN type, 0 when absent */
 	long ival;
-	u_char *val;		/* owned, for strings */
+	u_char *val; /* owned, for strings */
 	size_t len;
 };
 
 struct row {
-	oid *idx;		/* owned */
+	oid *idx; /* owned */
 	size_t idx_len;
-	size_t nb;		/* the neighbour made of it, + 1; 0 = none */
+	size_t nb; /* the neighbour made of it, + 1; 0 = none */
 	struct cell cell[NCOL];
 };
 
@@ -78,8 +78,8 @@ struct rowset {
 	struct row *rows;
 	size_t n;
 	size_t cap;
-	size_t *slot;		/* row number + 1, 0 = empty */
-	size_t nslot;		/* a power of two, at least twice n */
+	size_t *slot; /* row number + 1, 0 = empty */
+	size_t nslot; /* a power of two, at least twice n */
 };
 
 enum table {
@@ -111,7 +111,7 @@ struct walk_def {
 	oid base[16];
 	size_t base_len;
 	enum table table;
-	enum group group;	/* the rest of a group is skipped when its first walk is empty */
+	enum group group; /* skipped when its first walk is empty */
 	int col;
 };
 
@@ -120,52 +120,59 @@ struct walk_def {
 #define CDPC 1, 3, 6, 1, 4, 1, 9, 9, 23, 1, 2, 1, 1
 
 static const struct walk_def walks[] = {
-	{ "entPhysicalClass", { ENT, 5 }, 12, T_ENTITY, G_ENTITY, 5 },
-	{ "entPhysicalContainedIn", { ENT, 4 }, 12, T_ENTITY, G_ENTITY, 4 },
-	{ "entPhysicalMfgName", { ENT, 12 }, 12, T_ENTITY, G_ENTITY, 12 },
-	{ "entPhysicalDescr", { ENT, 2 }, 12, T_ENTITY, G_ENTITY, 2 },
-	{ "entPhysicalSoftwareRev", { ENT, 10 }, 12, T_ENTITY, G_ENTITY, 10 },
-	{ "entPhysicalSerialNum", { ENT, 11 }, 12, T_ENTITY, G_ENTITY, 11 },
-	{ "entPhysicalModelName", { ENT, 13 }, 12, T_ENTITY, G_ENTITY, 13 },
-	{ "ifPhysAddress", { 1, 3, 6, 1, 2, 1, 2, 2, 1, 6 }, 10, T_IF, G_IF, 0 },
-	{ "lldpRemChassisIdSubtype", { LLDPREM, 4 }, 11, T_LLDP, G_LLDP, 4 },
-	{ "lldpRemChassisId", { LLDPREM, 5 }, 11, T_LLDP, G_LLDP, 5 },
-	{ "lldpRemPortIdSubtype", { LLDPREM, 6 }, 11, T_LLDP, G_LLDP, 6 },
-	{ "lldpRemPortId", { LLDPREM, 7 }, 11, T_LLDP, G_LLDP, 7 },
-	{ "lldpRemPortDesc", { LLDPREM, 8 }, 11, T_LLDP, G_LLDP, 8 },
-	{ "lldpRemSysName", { LLDPREM, 9 }, 11, T_LLDP, G_LLDP, 9 },
-	{ "lldpRemSysDesc", { LLDPREM, 10 }, 11, T_LLDP, G_LLDP, 10 },
-	{ "lldpRemManAddrIfSubtype", { 1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3 }, 11,
-	    T_LLDPMAN, G_LLDP, 3 },
-	{ "cdpCacheDeviceId", { CDPC, 6 }, 14, T_CDP, G_CDP, 6 },
-	{ "cdpCacheAddressType", { CDPC, 3 }, 14, T_CDP, G_CDP, 3 },
-	{ "cdpCacheAddress", { CDPC, 4 }, 14, T_CDP, G_CDP, 4 },
-	{ "cdpCacheVersion", { CDPC, 5 }, 14, T_CDP, G_CDP, 5 },
-	{ "cdpCacheDevicePort", { CDPC, 7 }, 14, T_CDP, G_CDP, 7 },
-	{ "cdpCachePlatform", { CDPC, 8 }, 14, T_CDP, G_CDP, 8 },
-	{ "ipNetToMediaPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 22, 1, 2 }, 10,
-	    T_ARP, G_ARP, 0 },
-	{ "ipNetToPhysicalPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 35, 1, 4 }, 10,
-	    T_ARP6, G_ARP6, 0 },
-	{ "dot1dTpFdbAddress", { 1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 1 }, 11,
-	    T_FDB, G_FDB, 0 },
-	{ "dot1qTpFdbPort", { 1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2 }, 13,
-	    T_QFDB, G_QFDB, 0 },
+    {"entPhysicalClass", {ENT, 5}, 12, T_ENTITY, G_ENTITY, 5},
+    {"entPhysicalContainedIn", {ENT, 4}, 12, T_ENTITY, G_ENTITY, 4},
+    {"entPhysicalMfgName", {ENT, 12}, 12, T_ENTITY, G_ENTITY, 12},
+    {"entPhysicalDescr", {ENT, 2}, 12, T_ENTITY, G_ENTITY, 2},
+    {"entPhysicalSoftwareRev", {ENT, 10}, 12, T_ENTITY, G_ENTITY, 10},
+    {"entPhysicalSerialNum", {ENT, 11}, 12, T_ENTITY, G_ENTITY, 11},
+    {"entPhysicalModelName", {ENT, 13}, 12, T_ENTITY, G_ENTITY, 13},
+    {"ifPhysAddress", {1, 3, 6, 1, 2, 1, 2, 2, 1, 6}, 10, T_IF, G_IF, 0},
+    {"lldpRemChassisIdSubtype", {LLDPREM, 4}, 11, T_LLDP, G_LLDP, 4},
+    {"lldpRemChassisId", {LLDPREM, 5}, 11, T_LLDP, G_LLDP, 5},
+    {"lldpRemPortIdSubtype", {LLDPREM, 6}, 11, T_LLDP, G_LLDP, 6},
+    {"lldpRemPortId", {LLDPREM, 7}, 11, T_LLDP, G_LLDP, 7},
+    {"lldpRemPortDesc", {LLDPREM, 8}, 11, T_LLDP, G_LLDP, 8},
+    {"lldpRemSysName", {LLDPREM, 9}, 11, T_LLDP, G_LLDP, 9},
+    {"lldpRemSysDesc", {LLDPREM, 10}, 11, T_LLDP, G_LLDP, 10},
+    {"lldpRemManAddrIfSubtype", {1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3}, 11,
+	T_LLDPMAN, G_LLDP, 3},
+    {"cdpCacheDeviceId", {CDPC, 6}, 14, T_CDP, G_CDP, 6},
+    {"cdpCacheAddressType", {CDPC, 3}, 14, T_CDP, G_CDP, 3},
+    {"cdpCacheAddress", {CDPC, 4}, 14, T_CDP, G_CDP, 4},
+    {"cdpCacheVersion", {CDPC, 5}, 14, T_CDP, G_CDP, 5},
+    {"cdpCacheDevicePort", {CDPC, 7}, 14, T_CDP, G_CDP, 7},
+    {"cdpCachePlatform", {CDPC, 8}, 14, T_CDP, G_CDP, 8},
+    {"ipNetToMediaPhysAddress", {1, 3, 6, 1, 2, 1, 4, 22, 1, 2}, 10, T_ARP,
+	G_ARP, 0},
+    {"ipNetToPhysicalPhysAddress", {1, 3, 6, 1, 2, 1, 4, 35, 1, 4}, 10, T_ARP6,
+	G_ARP6, 0},
+    {"dot1dTpFdbAddress", {1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 1}, 11, T_FDB, G_FDB,
+	0},
+    {"dot1qTpFdbPort", {1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2}, 13, T_QFDB,
+	G_QFDB, 0},
 };
 
 /* The system scalars asked for in one GET. */
-enum scalar { S_DESCR, S_OBJECTID, S_NAME, S_LLDP_SUBTYPE, S_LLDP_CHASSIS, S_COUNT };
+enum scalar {
+	S_DESCR,
+	S_OBJECTID,
+	S_NAME,
+	S_LLDP_SUBTYPE,
+	S_LLDP_CHASSIS,
+	S_COUNT
+};
 
 static const struct {
 	const char *name;
 	oid oid[12];
 	size_t len;
 } scalars[S_COUNT] = {
-	{ "sysDescr", { 1, 3, 6, 1, 2, 1, 1, 1, 0 }, 9 },
-	{ "sysObjectID", { 1, 3, 6, 1, 2, 1, 1, 2, 0 }, 9 },
-	{ "sysName", { 1, 3, 6, 1, 2, 1, 1, 5, 0 }, 9 },
-	{ "lldpLocChassisIdSubtype", { 1, 0, 8802, 1, 1, 2, 1, 3, 1, 0 }, 10 },
-	{ "lldpLocChassisId", { 1, 0, 8802, 1, 1, 2, 1, 3, 2, 0 }, 10 },
+    {"sysDescr", {1, 3, 6, 1, 2, 1, 1, 1, 0}, 9},
+    {"sysObjectID", {1, 3, 6, 1, 2, 1, 1, 2, 0}, 9},
+    {"sysName", {1, 3, 6, 1, 2, 1, 1, 5, 0}, 9},
+    {"lldpLocChassisIdSubtype", {1, 0, 8802, 1, 1, 2, 1, 3, 1, 0}, 10},
+    {"lldpLocChassisId", {1, 0, 8802, 1, 1, 2, 1, 3, 2, 0}, 10},
 };
 
 enum phase { PH_DISCOVER, PH_SYSTEM, PH_WALK, PH_DONE };
@@ -180,8 +187,8 @@ struct buf {
 /* One target in flight. Owns its session, sighting, rows and texts. */
 struct job {
 	struct sweep *sw;
-	size_t slot;		/* index in sw->active */
-	size_t range;		/* index in sw->ranges it came from */
+	size_t slot;  /* index in sw->active */
+	size_t range; /* index in sw->ranges it came from */
 	char addr[IP_STRLEN];
 	int family;
 	uint16_t port;
@@ -191,23 +198,23 @@ struct job {
 	int fd;
 
 	enum phase phase;
-	bool waiting;		/* a request is outstanding */
-	int reqid;		/* of that request: answers to others are stale */
-	int64_t deadline;	/* clock_ms() after which the request is lost */
-	bool answered;		/* a response PDU came back */
-	char *failure;		/* why it ended without an answer */
+	bool waiting;     /* a request is outstanding */
+	int reqid;        /* of that request: answers to others are stale */
+	int64_t deadline; /* clock_ms() after which the request is lost */
+	bool answered;    /* a response PDU came back */
+	char *failure;    /* why it ended without an answer */
 
-	unsigned ask;		/* system scalars still to ask for, a bit each */
-	bool ask_again;		/* an SNMPv1 agent refused one of them */
-	size_t walk;		/* index into walks[] */
+	unsigned ask;   /* system scalars still to ask for, a bit each */
+	bool ask_again; /* an SNMPv1 agent refused one of them */
+	size_t walk;    /* index into walks[] */
 	oid cur[MAX_OID_LEN];
 	size_t cur_len;
-	bool walk_end;		/* the current walk is over */
+	bool walk_end; /* the current walk is over */
 	int64_t walk_rows;
 	int64_t walk_bad;
-	const char *walk_stop;	/* why the current walk stopped */
+	const char *walk_stop; /* why the current walk stopped */
 	bool budget_spent;
-	bool cut;		/* stopped answering mid-walk */
+	bool cut; /* stopped answering mid-walk */
 
 	int64_t rows;
 	struct sighting *element;
@@ -216,17 +223,17 @@ struct job {
 	long lldp_subtype;
 	uint8_t low_mac[MAC_LEN];
 	bool have_low_mac;
-	char *engine_id;	/* hex */
-	bool usm_user;		/* installed the USM user for (engine_id, user) */
-	bool deferred;		/* waiting for another target's USM user to go */
+	char *engine_id; /* hex */
+	bool usm_user;   /* installed the USM user for (engine_id, user) */
+	bool deferred;   /* waiting for another target's USM user to go */
 
 	struct rowset tab[T_COUNT];
 	struct sweep_neighbour *nb;
 	size_t n_nb;
 	size_t nb_cap;
-	size_t n_macs;		/* interface MACs kept on the element */
-	size_t macs_dropped;	/* and those beyond ELEMENT_MACS_MAX */
-	long bulk;		/* GETBULK max-repetitions, halved on tooBig */
+	size_t n_macs;       /* interface MACs kept on the element */
+	size_t macs_dropped; /* and those beyond ELEMENT_MACS_MAX */
+	long bulk;           /* GETBULK max-repetitions, halved on tooBig */
 	struct buf detail;
 };
 
@@ -235,11 +242,11 @@ struct sweep {
 	struct sweep_callbacks cb;
 	void *ctx;
 
-	struct cred **creds;	/* each owned; jobs point at them */
+	struct cred **creds; /* each owned; jobs point at them */
 	size_t n_creds;
 	struct range *ranges;
 	size_t n_ranges;
-	size_t next_range;	/* the next address to start: range and offset */
+	size_t next_range; /* the next address to start: range and offset */
 	uint64_t next_off;
 
 	struct job **active;
@@ -336,7 +343,7 @@ utf8_seq_len(const u_char *p, size_t left)
 static char *
 text_render(const u_char *p, size_t len)
 {
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = {NULL, 0, 0};
 	bool clean;
 
 	if (len > TEXT_MAX)
@@ -465,7 +472,7 @@ sighting_mac(struct sighting *s, const uint8_t mac[MAC_LEN])
 static size_t
 index_hash(const oid *idx, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a over the arcs */
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a over the arcs */
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= (uint64_t)idx[i];
@@ -482,7 +489,8 @@ rowset_slot(const struct rowset *rs, const oid *idx, size_t len)
 	while (rs->slot[i] != 0) {
 		const struct row *r = &rs->rows[rs->slot[i] - 1];
 
-		if (r->idx_len == len && memcmp(r->idx, idx, len * sizeof(oid)) == 0)
+		if (r->idx_len == len &&
+		    memcmp(r->idx, idx, len * sizeof(oid)) == 0)
 			break;
 		i = (i + 1) & mask;
 	}
@@ -517,7 +525,8 @@ rowset_get(struct rowset *rs, const oid *idx, size_t len)
 		rs->slot = xcalloc(n, sizeof(*rs->slot));
 		rs->nslot = n;
 		for (size_t i = 0; i < rs->n; i++)
-			*rowset_slot(rs, rs->rows[i].idx, rs->rows[i].idx_len) = i + 1;
+			*rowset_slot(rs, rs->rows[i].idx, rs->rows[i].idx_len) =
+			    i + 1;
 	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 16;
@@ -664,14 +673,18 @@ entity_assemble(struct job *j)
 			char *t;
 
 			if (mfg != NULL && *mfg != '\0')
-				sighting_add_input(j->element, EV_ENTITY_MFG, mfg);
-			if ((t = cell_text(&r->cell[13])) != NULL && *str_trim(t) != '\0')
+				sighting_add_input(
+				    j->element, EV_ENTITY_MFG, mfg);
+			if ((t = cell_text(&r->cell[13])) != NULL &&
+			    *str_trim(t) != '\0')
 				sighting_set(&j->element->model, t);
 			free(t);
-			if ((t = cell_text(&r->cell[11])) != NULL && *str_trim(t) != '\0')
+			if ((t = cell_text(&r->cell[11])) != NULL &&
+			    *str_trim(t) != '\0')
 				sighting_set(&j->element->serial, t);
 			free(t);
-			if ((t = cell_text(&r->cell[10])) != NULL && *str_trim(t) != '\0')
+			if ((t = cell_text(&r->cell[10])) != NULL &&
+			    *str_trim(t) != '\0')
 				sighting_set(&j->element->software, t);
 			free(t);
 		} else if (mfg != NULL && *mfg != '\0')
@@ -701,8 +714,9 @@ lldp_assemble(struct job *j)
 
 		c = &r->cell[5];
 		if (c->type == ASN_OCTET_STR && c->len > 0) {
-			long sub = cell_is_int(&r->cell[4]) ? r->cell[4].ival : 0;
-			struct buf id = { NULL, 0, 0 };
+			long sub =
+			    cell_is_int(&r->cell[4]) ? r->cell[4].ival : 0;
+			struct buf id = {NULL, 0, 0};
 
 			buf_printf(&id, "%ld:", sub);
 			if (sub == 4 && c->len == MAC_LEN) {
@@ -711,11 +725,13 @@ lldp_assemble(struct job *j)
 				mac_format(c->val, mac);
 				buf_add(&id, mac, strlen(mac));
 				if (mac_usable(c->val)) {
-					sighting_set(&n->sighting->chassis_mac, mac);
+					sighting_set(
+					    &n->sighting->chassis_mac, mac);
 					sighting_mac(n->sighting, c->val);
 				}
-			} else if ((sub == 7 || sub == 1 || sub == 2 || sub == 6) &&
-			    (t = cell_text(c)) != NULL) {
+			} else if ((sub == 7 || sub == 1 || sub == 2 ||
+				       sub == 6) &&
+				   (t = cell_text(c)) != NULL) {
 				buf_add(&id, t, strlen(t));
 				free(t);
 			} else {
@@ -729,7 +745,8 @@ lldp_assemble(struct job *j)
 		}
 		c = &r->cell[7];
 		if (c->type == ASN_OCTET_STR) {
-			long sub = cell_is_int(&r->cell[6]) ? r->cell[6].ival : 0;
+			long sub =
+			    cell_is_int(&r->cell[6]) ? r->cell[6].ival : 0;
 
 			if (sub == 3 && c->len == MAC_LEN) {
 				char mac[MAC_STRLEN];
@@ -739,7 +756,8 @@ lldp_assemble(struct job *j)
 			} else
 				n->remote_port = cell_text(c);
 		}
-		if (n->remote_port == NULL && (t = cell_text(&r->cell[8])) != NULL)
+		if (n->remote_port == NULL &&
+		    (t = cell_text(&r->cell[8])) != NULL)
 			n->remote_port = t;
 		if ((t = cell_text(&r->cell[9])) != NULL && *t != '\0')
 			sighting_set(&n->sighting->sys_name, t);
@@ -751,7 +769,8 @@ lldp_assemble(struct job *j)
 		free(t);
 	}
 
-	/* Management addresses: index is the remote row's, subtype, length, bytes. */
+	/* Management addresses: index is the remote row's, subtype, length,
+	 * bytes. */
 	for (size_t k = 0; k < man->n; k++) {
 		struct row *m = &man->rows[k], *r;
 		struct sighting *ns;
@@ -762,8 +781,8 @@ lldp_assemble(struct job *j)
 			continue;
 		if ((r = rowset_find(rs, m->idx, 3)) == NULL || r->nb == 0)
 			continue;
-		if (!inet_text((int)m->idx[3], m->idx + 5, m->idx_len - 5,
-		    ip, sizeof(ip), &kind))
+		if (!inet_text((int)m->idx[3], m->idx + 5, m->idx_len - 5, ip,
+			sizeof(ip), &kind))
 			continue;
 		ns = j->nb[r->nb - 1].sighting;
 		sighting_add_addr(ns, kind, ip);
@@ -807,7 +826,8 @@ cdp_assemble(struct job *j)
 		    (!cell_is_int(&r->cell[3]) || r->cell[3].ival == 1)) {
 			char ip[IP_STRLEN];
 
-			if (inet_ntop(AF_INET, a->val, ip, sizeof(ip)) != NULL) {
+			if (inet_ntop(AF_INET, a->val, ip, sizeof(ip)) !=
+			    NULL) {
 				sighting_set(&n->sighting->mgmt_ip, ip);
 				sighting_add_addr(n->sighting, ADDR_IPV4, ip);
 			}
@@ -845,7 +865,8 @@ scalar_value(struct job *j, enum scalar s, const netsnmp_variable_list *v)
 
 		if (v->type != ASN_OBJECT_ID)
 			break;
-		oid_render(v->val.objid, v->val_len / sizeof(oid), text, sizeof(text));
+		oid_render(
+		    v->val.objid, v->val_len / sizeof(oid), text, sizeof(text));
 		sighting_set(&j->element->sys_object_id, text);
 		sighting_add_input(j->element, EV_SYSOBJECTID, text);
 		return true;
@@ -864,7 +885,8 @@ scalar_value(struct job *j, enum scalar s, const netsnmp_variable_list *v)
 	case S_COUNT:
 		break;
 	}
-	detail_note(j, "%s: wrong type %s", scalars[s].name, type_name(v->type));
+	detail_note(
+	    j, "%s: wrong type %s", scalars[s].name, type_name(v->type));
 	return false;
 }
 
@@ -875,7 +897,8 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 	int got = 0, present = 0;
 
 	if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0) {
-		/* SNMPv1 fails the whole GET for one missing scalar: ask without it. */
+		/* SNMPv1 fails the whole GET for one missing scalar: ask
+		 * without it. */
 		long k = 0;
 
 		for (int s = 0; s < S_COUNT; s++)
@@ -883,7 +906,8 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 				j->ask &= ~(1u << s);
 				j->ask_again = j->ask != 0;
 				if (!j->ask_again)
-					detail_note(j, "system: no system group");
+					detail_note(
+					    j, "system: no system group");
 				return;
 			}
 	}
@@ -895,11 +919,13 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 	for (v = pdu->variables; v != NULL; v = v->next_variable) {
 		for (int s = 0; s < S_COUNT; s++) {
 			if (snmp_oid_compare(v->name, v->name_length,
-			    scalars[s].oid, scalars[s].len) == 0) {
-				if (s <= S_NAME && v->type != SNMP_NOSUCHOBJECT &&
+				scalars[s].oid, scalars[s].len) == 0) {
+				if (s <= S_NAME &&
+				    v->type != SNMP_NOSUCHOBJECT &&
 				    v->type != SNMP_NOSUCHINSTANCE)
 					present++;
-				if (scalar_value(j, (enum scalar)s, v) && s <= S_NAME)
+				if (scalar_value(j, (enum scalar)s, v) &&
+				    s <= S_NAME)
 					got++;
 				break;
 			}
@@ -915,8 +941,8 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 
 /* One row of the walk in progress. idx is the instance after the column. */
 static void
-walk_value(struct job *j, const struct walk_def *w, const netsnmp_variable_list *v,
-    const oid *idx, size_t idx_len)
+walk_value(struct job *j, const struct walk_def *w,
+    const netsnmp_variable_list *v, const oid *idx, size_t idx_len)
 {
 	uint8_t mac[MAC_LEN];
 	char text[IP_STRLEN], port[32];
@@ -928,29 +954,33 @@ walk_value(struct job *j, const struct walk_def *w, const netsnmp_variable_list 
 	case T_LLDP:
 	case T_CDP:
 	case T_LLDPMAN: {
-		bool want_int = (w->table == T_ENTITY && (w->col == 4 || w->col == 5)) ||
+		bool want_int =
+		    (w->table == T_ENTITY && (w->col == 4 || w->col == 5)) ||
 		    (w->table == T_LLDP && (w->col == 4 || w->col == 6)) ||
 		    (w->table == T_CDP && w->col == 3) || w->table == T_LLDPMAN;
 
-		if (idx_len > IDX_MAX ||
-		    (want_int && v->type != ASN_INTEGER) ||
+		if (idx_len > IDX_MAX || (want_int && v->type != ASN_INTEGER) ||
 		    (!want_int && v->type != ASN_OCTET_STR)) {
 			j->walk_bad++;
 			return;
 		}
-		cell_set(&rowset_get(&j->tab[w->table], idx, idx_len)->cell[w->col], v);
+		cell_set(
+		    &rowset_get(&j->tab[w->table], idx, idx_len)->cell[w->col],
+		    v);
 		return;
 	}
 	case T_IF:
 		if (!mac_from(v, mac)) {
-			/* Interfaces without a MAC (loopback, tunnels) answer "". */
+			/* Interfaces without a MAC (loopback, tunnels) answer
+			 * "". */
 			if (!(v->type == ASN_OCTET_STR && v->val_len == 0))
 				j->walk_bad++;
 			return;
 		}
 		if (!mac_usable(mac))
 			return;
-		/* Adding to a sighting is linear in its size: keep it bounded. */
+		/* Adding to a sighting is linear in its size: keep it bounded.
+		 */
 		if (j->n_macs < ELEMENT_MACS_MAX) {
 			j->n_macs++;
 			sighting_mac(j->element, mac);
@@ -969,15 +999,17 @@ walk_value(struct job *j, const struct walk_def *w, const netsnmp_variable_list 
 		}
 		if (w->table == T_ARP) {
 			/* ifIndex.a.b.c.d */
-			if (idx_len != 5 || !inet_text(1, idx + 1, 4, text, sizeof(text), &kind)) {
+			if (idx_len != 5 || !inet_text(1, idx + 1, 4, text,
+						sizeof(text), &kind)) {
 				j->walk_bad++;
 				return;
 			}
 		} else {
-			/* ifIndex.type.length.bytes (InetAddress, length-prefixed) */
+			/* ifIndex.type.length.bytes (InetAddress,
+			 * length-prefixed) */
 			if (idx_len < 3 || idx[2] != idx_len - 3 ||
 			    !inet_text((int)idx[1], idx + 3, idx_len - 3, text,
-			    sizeof(text), &kind)) {
+				sizeof(text), &kind)) {
 				j->walk_bad++;
 				return;
 			}
@@ -1054,7 +1086,8 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 			j->walk_end = true;
 			j->walk_stop = NULL;
 			detail_note(j, "%s: error status %s, %" PRId64 " rows",
-			    w->name, snmp_errstring((int)pdu->errstat), j->walk_rows);
+			    w->name, snmp_errstring((int)pdu->errstat),
+			    j->walk_rows);
 		}
 		return;
 	}
@@ -1068,8 +1101,8 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 			return;
 		}
 		if (v->name_length <= w->base_len ||
-		    snmp_oidtree_compare(w->base, w->base_len, v->name,
-		    v->name_length) != 0) {
+		    snmp_oidtree_compare(
+			w->base, w->base_len, v->name, v->name_length) != 0) {
 			walk_stop(j, "end of table");
 			return;
 		}
@@ -1077,14 +1110,15 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 			walk_stop(j, "OID too long");
 			return;
 		}
-		if (snmp_oid_compare(v->name, v->name_length, j->cur,
-		    j->cur_len) <= 0) {
+		if (snmp_oid_compare(
+			v->name, v->name_length, j->cur, j->cur_len) <= 0) {
 			walk_stop(j, "non-increasing OID");
 			return;
 		}
 		memcpy(j->cur, v->name, v->name_length * sizeof(oid));
 		j->cur_len = v->name_length;
-		if (v->type == SNMP_NOSUCHOBJECT || v->type == SNMP_NOSUCHINSTANCE) {
+		if (v->type == SNMP_NOSUCHOBJECT ||
+		    v->type == SNMP_NOSUCHINSTANCE) {
 			j->walk_bad++;
 			continue;
 		}
@@ -1122,8 +1156,8 @@ engine_id_note(struct job *j, const u_char *id, size_t len)
 }
 
 static int
-job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
-    void *arg)
+job_callback(
+    int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *arg)
 {
 	struct job *j = arg;
 
@@ -1134,8 +1168,8 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 	 */
 	if (!j->waiting)
 		return 1;
-	if (reqid != j->reqid && !(pdu != NULL && reqid == 0 &&
-	    pdu->command == SNMP_MSG_REPORT))
+	if (reqid != j->reqid &&
+	    !(pdu != NULL && reqid == 0 && pdu->command == SNMP_MSG_REPORT))
 		return 1;
 	switch (op) {
 	case NETSNMP_CALLBACK_OP_RESEND:
@@ -1154,36 +1188,41 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 		} else if (j->answered)
 			j->phase = PH_DONE;
 		else if (j->phase == PH_DISCOVER)
-			job_fail(j, "timeout (no answer to SNMPv3 engineID discovery)");
+			job_fail(j,
+			    "timeout (no answer to SNMPv3 engineID discovery)");
 		else
 			job_fail(j, "timeout");
 		return 1;
 	default:
 		j->waiting = false;
-		job_fail(j, snmp_api_errstring(session->s_snmp_errno ?
-		    session->s_snmp_errno : SNMPERR_GENERR));
+		job_fail(j, snmp_api_errstring(session->s_snmp_errno
+						   ? session->s_snmp_errno
+						   : SNMPERR_GENERR));
 		return 1;
 	}
 
 	j->waiting = false;
 	if (pdu == NULL) {
-		job_fail(j, snmp_api_errstring(session->s_snmp_errno ?
-		    session->s_snmp_errno : SNMPERR_GENERR));
+		job_fail(j, snmp_api_errstring(session->s_snmp_errno
+						   ? session->s_snmp_errno
+						   : SNMPERR_GENERR));
 		return 1;
 	}
 	/* Any SNMPv3 message names its authoritative engine, even a refusal. */
 	if (pdu->version == SNMP_VERSION_3)
-		engine_id_note(j, pdu->securityEngineID, pdu->securityEngineIDLen);
+		engine_id_note(
+		    j, pdu->securityEngineID, pdu->securityEngineIDLen);
 	if (j->phase == PH_DISCOVER && j->engine_id != NULL &&
 	    pdu->command == SNMP_MSG_REPORT)
-		return 1;	/* the discovery's expected answer */
+		return 1; /* the discovery's expected answer */
 	if (pdu->command == SNMP_MSG_REPORT) {
 		job_fail(j, snmp_api_errstring(snmpv3_get_report_type(pdu)));
 		return 1;
 	}
 	if (op == NETSNMP_CALLBACK_OP_SEC_ERROR) {
-		job_fail(j, snmp_api_errstring(session->s_snmp_errno ?
-		    session->s_snmp_errno : SNMPERR_GENERR));
+		job_fail(j, snmp_api_errstring(session->s_snmp_errno
+						   ? session->s_snmp_errno
+						   : SNMPERR_GENERR));
 		return 1;
 	}
 	if (pdu->command != SNMP_MSG_RESPONSE)
@@ -1191,7 +1230,8 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 	j->answered = true;
 	switch (j->phase) {
 	case PH_DISCOVER:
-		/* An agent answering an empty user is odd but carries the ID. */
+		/* An agent answering an empty user is odd but carries the ID.
+		 */
 		break;
 	case PH_SYSTEM:
 		system_response(j, pdu);
@@ -1210,17 +1250,17 @@ sess_error(void *sess)
 {
 	netsnmp_session *s = snmp_sess_session(sess);
 
-	return snmp_api_errstring(s != NULL && s->s_snmp_errno ?
-	    s->s_snmp_errno : snmp_errno);
+	return snmp_api_errstring(
+	    s != NULL && s->s_snmp_errno ? s->s_snmp_errno : snmp_errno);
 }
 
 /* Is (addr, port) inside the target range it was started from? */
 static bool
-sweep_in_scope(const struct sweep *sw, size_t range, const char *addr,
-    uint16_t port)
+sweep_in_scope(
+    const struct sweep *sw, size_t range, const char *addr, uint16_t port)
 {
 	return range < sw->n_ranges && sw->ranges[range].port == port &&
-	    cidr_contains(&sw->ranges[range].cidr, addr);
+	       cidr_contains(&sw->ranges[range].cidr, addr);
 }
 
 static int
@@ -1235,15 +1275,18 @@ job_send(struct job *j, netsnmp_pdu *pdu)
 		log_warnx(TOK, "refusing to send to %s: not a target", j->peer);
 		abort();
 	}
-	if ((reqid = snmp_sess_async_send(j->sess, pdu, job_callback, j)) == 0) {
+	if ((reqid = snmp_sess_async_send(j->sess, pdu, job_callback, j)) ==
+	    0) {
 		snmp_free_pdu(pdu);
 		job_fail(j, sess_error(j->sess));
 		return -1;
 	}
 	j->reqid = reqid;
 	j->waiting = true;
-	/* The library times requests out; this only guards against a lost one. */
-	j->deadline = clock_ms() + j->sw->p.timeout_ms * (j->sw->p.retries + 1) + 2000;
+	/* The library times requests out; this only guards against a lost one.
+	 */
+	j->deadline =
+	    clock_ms() + j->sw->p.timeout_ms * (j->sw->p.retries + 1) + 2000;
 	j->sw->st.requests++;
 	return 0;
 }
@@ -1253,7 +1296,8 @@ send_discovery(struct job *j)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
 
-	/* RFC 3414 §4: a request with no user and no engineID draws a Report. */
+	/* RFC 3414 §4: a request with no user and no engineID draws a Report.
+	 */
 	pdu->version = SNMP_VERSION_3;
 	pdu->securityName = xstrdup("");
 	pdu->securityNameLen = 0;
@@ -1297,15 +1341,16 @@ static bool
 str_same(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) ||
-	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+	       (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 static bool
 cred_same_keys(const struct cred *a, const struct cred *b)
 {
 	return a == b || (str_same(a->auth, b->auth) &&
-	    str_same(a->auth_key, b->auth_key) && str_same(a->priv, b->priv) &&
-	    str_same(a->priv_key, b->priv_key));
+			     str_same(a->auth_key, b->auth_key) &&
+			     str_same(a->priv, b->priv) &&
+			     str_same(a->priv_key, b->priv_key));
 }
 
 /* Another target in flight holding the USM user (engineID, name) of j. */
@@ -1318,7 +1363,8 @@ usm_holder(const struct job *j, bool same_keys)
 		struct job *k = sw->active[i];
 
 		if (k == j || !k->usm_user || k->phase == PH_DONE ||
-		    k->engine_id == NULL || strcmp(k->engine_id, j->engine_id) != 0 ||
+		    k->engine_id == NULL ||
+		    strcmp(k->engine_id, j->engine_id) != 0 ||
 		    !str_same(k->cred->user, j->cred->user))
 			continue;
 		if (cred_same_keys(k->cred, j->cred) == same_keys)
@@ -1398,9 +1444,10 @@ walk_finish(struct job *j)
 
 	if (j->walk_stop != NULL) {
 		if (j->walk_bad > 0)
-			detail_note(j, "%s: %s, %" PRId64 " rows, %" PRId64
-			    " bad values skipped", w->name, j->walk_stop,
-			    j->walk_rows, j->walk_bad);
+			detail_note(j,
+			    "%s: %s, %" PRId64 " rows, %" PRId64
+			    " bad values skipped",
+			    w->name, j->walk_stop, j->walk_rows, j->walk_bad);
 		else
 			detail_note(j, "%s: %s, %" PRId64 " rows", w->name,
 			    j->walk_stop, j->walk_rows);
@@ -1419,11 +1466,14 @@ job_next(struct job *j)
 			job_fail(j, "no engineID in the agent's answer");
 			return;
 		}
-		/* Two targets behind one engineID (or cloned engineIDs), other keys. */
+		/* Two targets behind one engineID (or cloned engineIDs), other
+		 * keys. */
 		if (usm_conflict(j) != NULL) {
 			if (!j->deferred)
-				log_debug(TOK, "%s: engineID %s in use with other keys, "
-				    "waiting", j->peer, j->engine_id);
+				log_debug(TOK,
+				    "%s: engineID %s in use with other keys, "
+				    "waiting",
+				    j->peer, j->engine_id);
 			j->deferred = true;
 			return;
 		}
@@ -1460,8 +1510,10 @@ job_next(struct job *j)
 
 			j->walk++;
 			/* A group whose first column is empty has no rows. */
-			if (empty && (prev == 0 || walks[prev - 1].group != walks[prev].group))
-				while (j->walk < ARRAY_SIZE(walks) &&
+			if (empty && (prev == 0 || walks[prev - 1].group !=
+						       walks[prev].group))
+				while (
+				    j->walk < ARRAY_SIZE(walks) &&
 				    walks[j->walk].group == walks[prev].group)
 					j->walk++;
 		}
@@ -1486,13 +1538,13 @@ auth_proto(const char *name, size_t *len)
 		const char *name;
 		const oid *oid;
 	} tab[] = {
-		{ "MD5", usmHMACMD5AuthProtocol },
-		{ "SHA", usmHMACSHA1AuthProtocol },
-		{ "SHA-1", usmHMACSHA1AuthProtocol },
-		{ "SHA-224", usmHMAC128SHA224AuthProtocol },
-		{ "SHA-256", usmHMAC192SHA256AuthProtocol },
-		{ "SHA-384", usmHMAC256SHA384AuthProtocol },
-		{ "SHA-512", usmHMAC384SHA512AuthProtocol },
+	    {"MD5", usmHMACMD5AuthProtocol},
+	    {"SHA", usmHMACSHA1AuthProtocol},
+	    {"SHA-1", usmHMACSHA1AuthProtocol},
+	    {"SHA-224", usmHMAC128SHA224AuthProtocol},
+	    {"SHA-256", usmHMAC192SHA256AuthProtocol},
+	    {"SHA-384", usmHMAC256SHA384AuthProtocol},
+	    {"SHA-512", usmHMAC384SHA512AuthProtocol},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
@@ -1548,15 +1600,16 @@ v3_session(netsnmp_session *s, const struct cred *c, const char **why)
 		return -1;
 	}
 	if (c->auth_key == NULL || strlen(c->auth_key) < 8) {
-		*why = "authentication key missing or shorter than 8 characters";
+		*why =
+		    "authentication key missing or shorter than 8 characters";
 		return -1;
 	}
 	s->securityAuthProto = snmp_duplicate_objid(ap, aplen);
 	s->securityAuthProtoLen = aplen;
 	s->securityAuthKeyLen = USM_AUTH_KU_LEN;
 	if (generate_Ku(ap, (u_int)aplen, (const u_char *)c->auth_key,
-	    strlen(c->auth_key), s->securityAuthKey,
-	    &s->securityAuthKeyLen) != SNMPERR_SUCCESS) {
+		strlen(c->auth_key), s->securityAuthKey,
+		&s->securityAuthKeyLen) != SNMPERR_SUCCESS) {
 		*why = "cannot derive the authentication key";
 		return -1;
 	}
@@ -1576,8 +1629,8 @@ v3_session(netsnmp_session *s, const struct cred *c, const char **why)
 	s->securityPrivKeyLen = USM_PRIV_KU_LEN;
 	/* The privacy key is hashed with the authentication protocol. */
 	if (generate_Ku(ap, (u_int)aplen, (const u_char *)c->priv_key,
-	    strlen(c->priv_key), s->securityPrivKey,
-	    &s->securityPrivKeyLen) != SNMPERR_SUCCESS) {
+		strlen(c->priv_key), s->securityPrivKey,
+		&s->securityPrivKeyLen) != SNMPERR_SUCCESS) {
 		*why = "cannot derive the privacy key";
 		return -1;
 	}
@@ -1638,9 +1691,12 @@ job_deliver(struct job *j)
 		lldp_assemble(j);
 		cdp_assemble(j);
 		if (j->engine_id != NULL)
-			sighting_add_input(j->element, EV_ENGINEID, j->engine_id);
-		/* Chassis MAC: LLDP's own chassis ID, else the lowest interface MAC. */
-		if (j->have_lldp_mac && j->lldp_subtype == 4 && mac_usable(j->lldp_mac)) {
+			sighting_add_input(
+			    j->element, EV_ENGINEID, j->engine_id);
+		/* Chassis MAC: LLDP's own chassis ID, else the lowest interface
+		 * MAC. */
+		if (j->have_lldp_mac && j->lldp_subtype == 4 &&
+		    mac_usable(j->lldp_mac)) {
 			sighting_mac(j->element, j->lldp_mac);
 			j->element->chassis_mac = xmalloc(MAC_STRLEN);
 			mac_format(j->lldp_mac, j->element->chassis_mac);
@@ -1649,7 +1705,8 @@ job_deliver(struct job *j)
 			mac_format(j->low_mac, j->element->chassis_mac);
 		}
 		if (j->macs_dropped > 0)
-			detail_note(j, "ifPhysAddress: %zu MACs beyond %d not kept",
+			detail_note(j,
+			    "ifPhysAddress: %zu MACs beyond %d not kept",
 			    j->macs_dropped, ELEMENT_MACS_MAX);
 		if (j->failure != NULL)
 			detail_note(j, "%s", j->failure);
@@ -1671,10 +1728,13 @@ job_deliver(struct job *j)
 		j->element = r.element;
 	} else {
 		sw->st.failed++;
-		log_debug(TOK, "%s: %s", j->peer, j->failure ? j->failure : "no answer");
+		log_debug(TOK, "%s: %s", j->peer,
+		    j->failure ? j->failure : "no answer");
 		if (sw->cb.on_failure != NULL)
-			sw->cb.on_failure(sw->ctx, j->addr, j->port, j->cred->section,
-			    j->failure ? j->failure : "no answer", j->engine_id);
+			sw->cb.on_failure(sw->ctx, j->addr, j->port,
+			    j->cred->section,
+			    j->failure ? j->failure : "no answer",
+			    j->engine_id);
 	}
 }
 
@@ -1702,12 +1762,14 @@ job_start(struct sweep *sw, size_t range, uint64_t off)
 		return j;
 	}
 	if (j->family == AF_INET6)
-		snprintf(j->peer, sizeof(j->peer), "udp6:[%s]:%u", j->addr, j->port);
+		snprintf(
+		    j->peer, sizeof(j->peer), "udp6:[%s]:%u", j->addr, j->port);
 	else
-		snprintf(j->peer, sizeof(j->peer), "udp:%s:%u", j->addr, j->port);
+		snprintf(
+		    j->peer, sizeof(j->peer), "udp:%s:%u", j->addr, j->port);
 	sighting_set(&j->element->mgmt_ip, j->addr);
-	sighting_add_addr(j->element, j->family == AF_INET6 ? ADDR_IPV6 : ADDR_IPV4,
-	    j->addr);
+	sighting_add_addr(
+	    j->element, j->family == AF_INET6 ? ADDR_IPV6 : ADDR_IPV4, j->addr);
 	if (c->zone != NULL)
 		sighting_set(&j->element->zone, c->zone);
 
@@ -1753,7 +1815,8 @@ job_start(struct sweep *sw, size_t range, uint64_t off)
 		job_fail(j, reason);
 		return j;
 	}
-	/* snmp_sess_open clears the flag, and sending would then probe synchronously. */
+	/* snmp_sess_open clears the flag: sending would then probe, blocking.
+	 */
 	if (c->version == 3)
 		snmp_sess_session(j->sess)->flags |= SNMP_FLAGS_DONT_PROBE;
 	j->fd = snmp_sess_transport(j->sess)->sock;
@@ -1773,7 +1836,7 @@ static void
 sweep_admit(struct sweep *sw)
 {
 	while (sw->n_active < (size_t)sw->p.max_inflight &&
-	    sw->next_range < sw->n_ranges) {
+	       sw->next_range < sw->n_ranges) {
 		struct range *r = &sw->ranges[sw->next_range];
 		struct job *j;
 
@@ -1809,12 +1872,14 @@ sweep_step(struct sweep *sw)
 				sw->active[i]->slot = i;
 			job_deliver(j);
 			job_free(j);
-			/* A target waiting for this one's USM user may go on. */
+			/* A target waiting for this one's USM user may go on.
+			 */
 			again = true;
 		}
 		if (sw->n_active < (size_t)sw->p.max_inflight &&
 		    sw->next_range < sw->n_ranges) {
-			/* Targets that fail at once are delivered on the next pass. */
+			/* Targets that fail at once are delivered on the next
+			 * pass. */
 			sweep_admit(sw);
 			again = true;
 		}
@@ -1851,18 +1916,24 @@ lib_init(void)
 
 	if (lib_ready)
 		return;
-	/* Numeric OIDs only: no MIB files, no snmp.conf, no persistent state. */
+	/* Numeric OIDs only: no MIB files, no snmp.conf, no persistent state.
+	 */
 	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(
+	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(
+	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(
+	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_boolean(
+	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	snmp_disable_log();
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
-	    lib_log, NULL);
+	snmp_register_callback(
+	    SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, lib_log, NULL);
 	snmp_enable_calllog();
 	init_snmp("vraudit");
-	/* net-snmp's own debug tokens ("usm,sess_process_packet"), at debug level. */
+	/* net-snmp's own debug tokens ("usm,sess_process_packet"), at debug
+	 * level. */
 	if (getenv("VRAUDIT_SNMP_DEBUG") != NULL) {
 		debug_register_tokens(getenv("VRAUDIT_SNMP_DEBUG"));
 		snmp_set_do_debugging(1);
@@ -1881,10 +1952,11 @@ lib_init(void)
 const char *
 sweep_v3_protocols(void)
 {
-	/* Probed from the library's own tables at build time: see priv_proto. */
+	/* Probed from the library's own tables at build time: see priv_proto.
+	 */
 	return "auth MD5 SHA SHA-224 SHA-256 SHA-384 SHA-512, priv DES AES-128"
 #ifdef NETSNMP_DRAFT_BLUMENTHAL_AES_04
-	    " AES-192 AES-256"
+	       " AES-192 AES-256"
 #endif
 	    ;
 }
@@ -1916,8 +1988,8 @@ sweep_params_from_config(struct sweep_params *p, const struct config *cfg)
 }
 
 struct sweep *
-sweep_new(const struct sweep_params *p, const struct sweep_callbacks *cb,
-    void *ctx)
+sweep_new(
+    const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx)
 {
 	struct sweep *sw = xcalloc(1, sizeof(*sw));
 	struct rlimit rl;
@@ -1937,12 +2009,15 @@ sweep_new(const struct sweep_params *p, const struct sweep_callbacks *cb,
 		sw->p.timeout_ms = 1;
 	if (sw->p.retries < 0)
 		sw->p.retries = 0;
-	/* One socket per target in flight, and room for the rest of the program. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	/* One socket per target in flight, and room for the rest of the
+	 * program. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)sw->p.max_inflight + 64 > rl.rlim_cur) {
 		int cap = rl.rlim_cur > 128 ? (int)(rl.rlim_cur - 64) : 64;
 
-		log_info(TOK, "open file limit %llu: %d targets in flight, not %d",
+		log_info(TOK,
+		    "open file limit %llu: %d targets in flight, not %d",
 		    (unsigned long long)rl.rlim_cur, cap, sw->p.max_inflight);
 		sw->p.max_inflight = cap;
 	}
@@ -1960,7 +2035,8 @@ cred_add(struct sweep *sw, const struct config_target *t)
 {
 	struct cred *c;
 
-	sw->creds = xreallocarray(sw->creds, sw->n_creds + 1, sizeof(*sw->creds));
+	sw->creds =
+	    xreallocarray(sw->creds, sw->n_creds + 1, sizeof(*sw->creds));
 	c = sw->creds[sw->n_creds] = xcalloc(1, sizeof(*c));
 	c->version = t->version ? t->version : 2;
 	c->port = t->port ? t->port : 161;
@@ -1986,14 +2062,16 @@ range_add(struct sweep *sw, const struct cidr *cidr, uint16_t port, size_t cred,
 		snprintf(err, errlen, "%s: block too large to sweep", spec);
 		return -1;
 	}
-	sw->ranges = xreallocarray(sw->ranges, sw->n_ranges + 1, sizeof(*sw->ranges));
+	sw->ranges =
+	    xreallocarray(sw->ranges, sw->n_ranges + 1, sizeof(*sw->ranges));
 	r = &sw->ranges[sw->n_ranges++];
 	r->cidr = *cidr;
 	r->port = port;
 	r->cred = cred;
 	r->first = 0;
 	r->count = size;
-	/* IPv4 blocks shorter than /31 have a network and a broadcast address. */
+	/* IPv4 blocks shorter than /31 have a network and a broadcast address.
+	 */
 	if (cidr->family == AF_INET && cidr->prefix < 31) {
 		r->first = 1;
 		r->count = size - 2;
@@ -2048,7 +2126,8 @@ spec_parse(const char *spec, struct cidr *cidr, uint16_t *port, char *err,
 		*port = (uint16_t)p;
 	}
 	if (cidr_parse(host, cidr, &msg) < 0) {
-		snprintf(err, errlen, "%s: %s", spec, msg ? msg : "not an address");
+		snprintf(
+		    err, errlen, "%s: %s", spec, msg ? msg : "not an address");
 		return -1;
 	}
 	return 0;
@@ -2068,13 +2147,13 @@ sweep_add(struct sweep *sw, const char *spec, const struct config_target *cred,
 	if (spec_parse(spec, &cidr, &port, err, errlen) < 0)
 		return -1;
 	c = cred_add(sw, cred);
-	return range_add(sw, &cidr, port ? port : sw->creds[c]->port, c, spec,
-	    err, errlen);
+	return range_add(
+	    sw, &cidr, port ? port : sw->creds[c]->port, c, spec, err, errlen);
 }
 
 int
-sweep_add_config(struct sweep *sw, const struct config *cfg, char *err,
-    size_t errlen)
+sweep_add_config(
+    struct sweep *sw, const struct config *cfg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		const struct config_target *t = &cfg->targets[i];
@@ -2083,9 +2162,9 @@ sweep_add_config(struct sweep *sw, const struct config *cfg, char *err,
 		for (size_t k = 0; k < t->n_addresses; k++) {
 			const struct config_address *a = &t->addresses[k];
 
-			if (range_add(sw, &a->range, a->port ? a->port :
-			    sw->creds[c]->port, c, a->text ? a->text : t->name,
-			    err, errlen) < 0)
+			if (range_add(sw, &a->range,
+				a->port ? a->port : sw->creds[c]->port, c,
+				a->text ? a->text : t->name, err, errlen) < 0)
 				return -1;
 		}
 	}
@@ -2099,12 +2178,12 @@ sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 
 	sweep_step(sw);
 	now = clock_ms();
-	sw->pfds = xreallocarray(sw->pfds, sw->n_active ? sw->n_active : 1,
-	    sizeof(*sw->pfds));
+	sw->pfds = xreallocarray(
+	    sw->pfds, sw->n_active ? sw->n_active : 1, sizeof(*sw->pfds));
 	sw->n_pfds = 0;
 	for (size_t i = 0; i < sw->n_active; i++) {
 		struct job *j = sw->active[i];
-		struct timeval tv = { 0, 0 };
+		struct timeval tv = {0, 0};
 		int numfds = 0, block = 1;
 
 		if (j->sess == NULL || j->fd < 0)
@@ -2125,7 +2204,8 @@ sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 		}
 		if (!block) {
 			/* Round up: waking early would only spin. */
-			int64_t ms = (int64_t)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+			int64_t ms = (int64_t)tv.tv_sec * 1000 +
+				     (tv.tv_usec + 999) / 1000;
 
 			if (best < 0 || ms < best)
 				best = ms;
@@ -2165,11 +2245,13 @@ sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n)
 			continue;
 		snmp_sess_timeout(j->sess);
 		if (j->waiting && now > j->deadline) {
-			log_warnx(TOK, "%s: request lost by the library", j->peer);
+			log_warnx(
+			    TOK, "%s: request lost by the library", j->peer);
 			j->waiting = false;
 			if (j->answered)
-				detail_note(j, "%s: request lost", j->phase == PH_WALK ?
-				    walks[j->walk].name : "system");
+				detail_note(j, "%s: request lost",
+				    j->phase == PH_WALK ? walks[j->walk].name
+							: "system");
 			job_fail(j, "no answer (request lost)");
 		}
 	}

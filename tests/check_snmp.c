@@ -103,8 +103,8 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 	ck_assert_uint_lt(c->n_fail, ARRAY_SIZE(c->fail));
 	f = &c->fail[c->n_fail++];
 	if (getenv("CHECK_SNMP_VERBOSE") != NULL)
-		fprintf(stderr, "%s:%u: failed: %s (engineID %s)\n", address, port,
-		    reason, engine_id ? engine_id : "-");
+		fprintf(stderr, "%s:%u: failed: %s (engineID %s)\n", address,
+		    port, reason, engine_id ? engine_id : "-");
 	str_copy(f->address, address, sizeof(f->address));
 	f->port = port;
 	f->reason = xstrdup(reason);
@@ -159,7 +159,8 @@ static bool
 has_input(const struct sighting *s, enum evidence_kind kind, const char *value)
 {
 	for (size_t i = 0; i < s->n_inputs; i++)
-		if (s->inputs[i].kind == kind && strcmp(s->inputs[i].value, value) == 0)
+		if (s->inputs[i].kind == kind &&
+		    strcmp(s->inputs[i].value, value) == 0)
 			return true;
 	return false;
 }
@@ -178,7 +179,8 @@ static bool
 has_addr(const struct sighting *s, enum addr_kind kind, const char *value)
 {
 	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind == kind && strcmp(s->addrs[i].value, value) == 0)
+		if (s->addrs[i].kind == kind &&
+		    strcmp(s->addrs[i].value, value) == 0)
 			return true;
 	return false;
 }
@@ -233,16 +235,16 @@ source_root(void)
 /* The agents snmpsimd serves, endpoint and data file. */
 static const struct {
 	const char *endpoint;
-	const char *file;	/* in tests/fixtures/snmp, or generated */
+	const char *file; /* in tests/fixtures/snmp, or generated */
 } sim_agents[] = {
-	{ "127.0.1.1:16161", "huawei-switch.snmprec" },
-	{ "127.0.1.2:16161", "cisco-router.snmprec" },
-	{ "127.0.1.3:16161", "camera-nosystem.snmprec" },
-	{ "127.0.1.4:16161", "hostile-types.snmprec" },
-	{ "127.0.1.5:16161", "hostile-binary.snmprec" },
-	{ "127.0.1.6:16161", "hostile-huge.snmprec" },
-	{ "127.0.1.7:16161", "@endless" },
-	{ "127.0.1.8:16161", "zte-bridge.snmprec" },
+    {"127.0.1.1:16161", "huawei-switch.snmprec"},
+    {"127.0.1.2:16161", "cisco-router.snmprec"},
+    {"127.0.1.3:16161", "camera-nosystem.snmprec"},
+    {"127.0.1.4:16161", "hostile-types.snmprec"},
+    {"127.0.1.5:16161", "hostile-binary.snmprec"},
+    {"127.0.1.6:16161", "hostile-huge.snmprec"},
+    {"127.0.1.7:16161", "@endless"},
+    {"127.0.1.8:16161", "zte-bridge.snmprec"},
 };
 
 /* An interface table far longer than any row budget a test sets. */
@@ -265,7 +267,8 @@ sim_start(void)
 	size_t off;
 
 	if (system("command -v snmpsimd >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "check_snmp: SKIP snmpsimd tests: snmpsimd not installed\n");
+		fprintf(stderr, "check_snmp: SKIP snmpsimd tests: snmpsimd not "
+				"installed\n");
 		return;
 	}
 	ck_assert_ptr_nonnull(mkdtemp(simdir));
@@ -273,16 +276,17 @@ sim_start(void)
 	ck_assert_int_eq(chmod(simdir, 0755), 0);
 	snprintf(gen, sizeof(gen), "%s/endless.snmprec", simdir);
 	write_endless(gen);
-	off = (size_t)snprintf(cmd, sizeof(cmd), "%s/tests/lib/snmpsim.sh start %s/run",
-	    source_root(), simdir);
+	off = (size_t)snprintf(cmd, sizeof(cmd),
+	    "%s/tests/lib/snmpsim.sh start %s/run", source_root(), simdir);
 	for (size_t i = 0; i < ARRAY_SIZE(sim_agents); i++) {
 		if (sim_agents[i].file[0] == '@')
-			off += (size_t)snprintf(cmd + off, sizeof(cmd) - off, " %s %s",
-			    sim_agents[i].endpoint, gen);
+			off += (size_t)snprintf(cmd + off, sizeof(cmd) - off,
+			    " %s %s", sim_agents[i].endpoint, gen);
 		else
 			off += (size_t)snprintf(cmd + off, sizeof(cmd) - off,
-			    " %s %s/tests/fixtures/snmp/%s", sim_agents[i].endpoint,
-			    source_root(), sim_agents[i].file);
+			    " %s %s/tests/fixtures/snmp/%s",
+			    sim_agents[i].endpoint, source_root(),
+			    sim_agents[i].file);
 		ck_assert_uint_lt(off, sizeof(cmd));
 	}
 	ck_assert_msg(system(cmd) == 0, "snmpsimd did not start: %s", cmd);
@@ -296,20 +300,21 @@ sim_stop(void)
 
 	if (!sim_up)
 		return;
-	snprintf(cmd, sizeof(cmd), "%s/tests/lib/snmpsim.sh stop %s/run; rm -rf %s",
-	    source_root(), simdir, simdir);
+	snprintf(cmd, sizeof(cmd),
+	    "%s/tests/lib/snmpsim.sh stop %s/run; rm -rf %s", source_root(),
+	    simdir, simdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "check_snmp: could not stop snmpsimd\n");
 	sim_up = false;
 }
 
-#define NEED_SIM()                                                        \
-	do {                                                              \
-		if (!sim_up) {                                            \
-			fprintf(stderr, "check_snmp: SKIP %s: no snmpsimd\n", \
-			    __func__);                                    \
-			return;                                           \
-		}                                                         \
+#define NEED_SIM()                                                             \
+	do {                                                                   \
+		if (!sim_up) {                                                 \
+			fprintf(stderr, "check_snmp: SKIP %s: no snmpsimd\n",  \
+			    __func__);                                         \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 static struct config_target
@@ -321,7 +326,7 @@ community(const char *name, const char *zone)
 	t.name = (char *)(uintptr_t)name;
 	t.version = 2;
 	t.port = 161;
-	t.community = (char *)(uintptr_t)"public";
+	t.community = (char *)(uintptr_t) "public";
 	t.zone = (char *)(uintptr_t)zone;
 	return t;
 }
@@ -329,7 +334,7 @@ community(const char *name, const char *zone)
 static struct sweep *
 sweep_for(struct collect *c, int64_t timeout_ms, int retries, int64_t max_rows)
 {
-	struct sweep_callbacks cb = { on_element, on_failure };
+	struct sweep_callbacks cb = {on_element, on_failure};
 	struct sweep_params p;
 
 	sweep_params_init(&p);
@@ -379,11 +384,13 @@ START_TEST(test_huawei_switch)
 	ck_assert_str_eq(e->s->sys_object_id, "1.3.6.1.4.1.2011.2.23.374");
 	ck_assert_str_eq(e->s->sys_descr,
 	    "Huawei Versatile Routing Platform Software\r\nVRP (R) software, "
-	    "Version 5.170 (S5720 V200R011C10SPC600)\r\nCopyright (C) 2000-2018 "
+	    "Version 5.170 (S5720 V200R011C10SPC600)\r\nCopyright (C) "
+	    "2000-2018 "
 	    "HUAWEI TECH Co., Ltd");
 	ck_assert(has_input(e->s, EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.23.374"));
 	ck_assert(has_input(e->s, EV_SYSDESCR, e->s->sys_descr));
-	/* The chassis row names the vendor; the optic's maker is a component. */
+	/* The chassis row names the vendor; the optic's maker is a component.
+	 */
 	ck_assert(has_input(e->s, EV_ENTITY_MFG, "Huawei"));
 	ck_assert_uint_eq(count_inputs(e->s, EV_ENTITY_MFG), 1);
 	ck_assert(has_input(e->s, EV_COMPONENT, "HISILICON"));
@@ -426,9 +433,12 @@ START_TEST(test_huawei_switch)
 	ck_assert_uint_eq(count_neighbours(e, "cdp"), 0);
 
 	ck_assert_ptr_nonnull(strstr(e->detail, "system: 3 of 3 values"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "entPhysicalClass: end of table, 3 rows"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "lldpRemSysName: end of table, 2 rows"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: end of table, 4 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "entPhysicalClass: end of table, 3 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "lldpRemSysName: end of table, 2 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: end of table, 4 rows"));
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -459,7 +469,8 @@ START_TEST(test_cisco_cdp)
 	ck_assert_str_eq(n->s->source, "cdp");
 	ck_assert_str_eq(n->s->mgmt_ip, "192.0.2.5");
 	ck_assert(has_input(n->s, EV_CDP, "HUAWEI NE40E-X8A"));
-	ck_assert(has_input(n->s, EV_CDP, "Huawei Versatile Routing Platform Software\n"
+	ck_assert(has_input(n->s, EV_CDP,
+	    "Huawei Versatile Routing Platform Software\n"
 	    "VRP (R) software, Version 8.180 (NE40E V800R011C00SPC200)"));
 	ck_assert_str_eq(n->s->model, "HUAWEI NE40E-X8A");
 	ck_assert_str_eq(n->local_port, "1");
@@ -519,8 +530,10 @@ START_TEST(test_wrong_types)
 	ck_assert_ptr_null(e->s->sys_name);
 	ck_assert_uint_eq(count_inputs(e->s, EV_SYSDESCR), 0);
 	ck_assert_uint_eq(count_inputs(e->s, EV_SYSOBJECTID), 0);
-	ck_assert_ptr_nonnull(strstr(e->detail, "sysDescr: wrong type OBJECT IDENTIFIER"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "sysObjectID: wrong type OCTET STRING"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "sysDescr: wrong type OBJECT IDENTIFIER"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "sysObjectID: wrong type OCTET STRING"));
 	ck_assert_ptr_nonnull(strstr(e->detail, "sysName: wrong type INTEGER"));
 	ck_assert_ptr_nonnull(strstr(e->detail, "system: no usable values"));
 	/* Only the one six-byte ifPhysAddress is a MAC. */
@@ -529,8 +542,9 @@ START_TEST(test_wrong_types)
 	ck_assert_ptr_nonnull(strstr(e->detail,
 	    "ifPhysAddress: end of table, 5 rows, 4 bad values skipped"));
 	ck_assert_uint_eq(count_neighbours(e, "arp"), 0);
-	ck_assert_ptr_nonnull(strstr(e->detail,
-	    "ipNetToMediaPhysAddress: end of table, 2 rows, 2 bad values skipped"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ipNetToMediaPhysAddress: end of table, 2 rows, "
+			      "2 bad values skipped"));
 	/* A string where an INTEGER belongs leaves no chassis row. */
 	ck_assert_uint_eq(count_inputs(e->s, EV_ENTITY_MFG), 0);
 	collect_free(&c);
@@ -550,7 +564,8 @@ START_TEST(test_binary_text)
 	add(sw, "127.0.1.5:16161", &t);
 	ck_assert_int_eq(sweep_run(sw), 0);
 	e = element_at(&c, "127.0.1.5");
-	/* NUL and bytes outside UTF-8 escaped, UTF-8 kept, trailing NULs dropped. */
+	/* NUL and bytes outside UTF-8 escaped, UTF-8 kept, trailing NULs
+	 * dropped. */
 	ck_assert_str_eq(e->s->sys_descr,
 	    "ZTE\\x00ZXR10\\xff\\xfe back\\\\slash caf\xc3\xa9 \\xc0\\xaf end");
 	ck_assert(utf8_valid(e->s->sys_descr, strlen(e->s->sys_descr)));
@@ -603,12 +618,12 @@ START_TEST(test_row_budget)
 	ck_assert_uint_eq(st.rows, 500);
 	ck_assert_uint_eq(count_inputs(e->s, EV_OUI), 500);
 	ck_assert_str_eq(e->s->sys_descr, "Endless agent");
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: row budget, 500 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: row budget, 500 rows"));
 	collect_free(&c);
 	sweep_free(sw);
 }
 END_TEST
-
 
 START_TEST(test_bridge_and_arp_tables)
 {
@@ -625,17 +640,20 @@ START_TEST(test_bridge_and_arp_tables)
 	e = element_at(&c, "127.0.1.8");
 	ck_assert_str_eq(e->s->sys_name, "zte-access-9");
 
-	/* ipNetToPhysical: IPv4 and IPv6 neighbours; a 15-byte IPv6 is skipped. */
+	/* ipNetToPhysical: IPv4 and IPv6 neighbours; a 15-byte IPv6 is skipped.
+	 */
 	ck_assert_uint_eq(count_neighbours(e, "arp"), 2);
 	n = neighbour_with_addr(e, "arp", ADDR_IPV4, "192.0.2.20");
 	ck_assert(has_addr(n->s, ADDR_MAC, "44:19:b6:00:00:20"));
 	ck_assert_str_eq(n->local_port, "3");
 	n = neighbour_with_addr(e, "arp", ADDR_IPV6, "2001:db8::21");
 	ck_assert(has_input(n->s, EV_OUI, "44:19:b6:00:00:21"));
-	ck_assert_ptr_nonnull(strstr(e->detail,
-	    "ipNetToPhysicalPhysAddress: end of table, 3 rows, 1 bad values skipped"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ipNetToPhysicalPhysAddress: end of table, 3 "
+			      "rows, 1 bad values skipped"));
 
-	/* Forwarding tables: unicast MACs only; Q-BRIDGE MACs from the index. */
+	/* Forwarding tables: unicast MACs only; Q-BRIDGE MACs from the index.
+	 */
 	ck_assert_uint_eq(count_neighbours(e, "fdb"), 4);
 	n = neighbour_with_addr(e, "fdb", ADDR_MAC, "00:19:c6:01:02:03");
 	ck_assert_str_eq(n->s->source, "mac");
@@ -646,7 +664,8 @@ START_TEST(test_bridge_and_arp_tables)
 	n = neighbour_with_addr(e, "fdb", ADDR_MAC, "00:19:9e:01:01:01");
 	ck_assert_str_eq(n->local_port, "9");
 	ck_assert_str_eq(n->s->zone, "fixed-access");
-	ck_assert_ptr_nonnull(strstr(e->detail, "dot1dTpFdbAddress: end of table, 3 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "dot1dTpFdbAddress: end of table, 3 rows"));
 	ck_assert_ptr_nonnull(strstr(e->detail,
 	    "dot1qTpFdbPort: endOfMibView, 3 rows, 1 bad values skipped"));
 	collect_free(&c);
@@ -667,13 +686,15 @@ START_TEST(test_v1_getnext)
 	add(sw, "127.0.1.2:16161", &t);
 	ck_assert_int_eq(sweep_run(sw), 0);
 	e = element_at(&c, "127.0.1.2");
-	/* The agent refuses the LLDP scalars with noSuchName: asked again without. */
+	/* The agent refuses the LLDP scalars with noSuchName: asked again
+	 * without. */
 	ck_assert_str_eq(e->s->sys_name, "edge-rtr-2");
 	ck_assert_str_eq(e->s->sys_object_id, "1.3.6.1.4.1.9.1.1861");
 	ck_assert_uint_eq(count_neighbours(e, "cdp"), 2);
 	neighbour_named(e, "cdp", "ne40e-core-1");
 	ck_assert_ptr_nonnull(strstr(e->detail, "system: 3 of 3 values"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "cdpCacheDeviceId: end of table, 2 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "cdpCacheDeviceId: end of table, 2 rows"));
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -688,7 +709,7 @@ START_TEST(test_config_targets)
 	struct sweep *sw;
 	struct sweep_params p;
 	struct sweep_stats st;
-	struct sweep_callbacks cb = { on_element, on_failure };
+	struct sweep_callbacks cb = {on_element, on_failure};
 	const struct element *e;
 	const char *msg;
 	char err[256];
@@ -805,14 +826,14 @@ ber_read(const uint8_t **p, const uint8_t *e, uint8_t *tag, const uint8_t **val,
 }
 
 enum hostile_mode {
-	HOSTILE_LOOP,		/* every walk answers the same row again */
-	HOSTILE_BACKWARDS,	/* every walk answers a row before the one asked */
-	HOSTILE_STALL,		/* the first walk request is answered, then silence */
-	HOSTILE_TOOBIG,		/* tooBig to GETBULK asking for more than 4 rows */
+	HOSTILE_LOOP,      /* every walk answers the same row again */
+	HOSTILE_BACKWARDS, /* every walk answers a row before the one asked */
+	HOSTILE_STALL,  /* the first walk request is answered, then silence */
+	HOSTILE_TOOBIG, /* tooBig to GETBULK asking for more than 4 rows */
 };
 
-static const uint8_t oid_sysdescr[] = { 0x2b, 6, 1, 2, 1, 1, 1, 0 };
-static const uint8_t oid_ifphys[] = { 0x2b, 6, 1, 2, 1, 2, 2, 1, 6 };
+static const uint8_t oid_sysdescr[] = {0x2b, 6, 1, 2, 1, 1, 1, 0};
+static const uint8_t oid_ifphys[] = {0x2b, 6, 1, 2, 1, 2, 2, 1, 6};
 
 /* One varbind: OID content oid/oidlen, then an encoded value. */
 static size_t
@@ -837,12 +858,13 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	const uint8_t *version, *comm, *reqid, *oid = NULL;
 	size_t l, vlen, clen, rlen, pdulen, vbllen, oidlen = 0, n = 0;
 	uint8_t tag, ptag, body[2048], errstat = 0, maxrep;
-	static const uint8_t mac[] = { 0x04, 6, 0x00, 0x25, 0x9e, 0xee, 0xee, 0x01 };
-	static const uint8_t text[] = { 0x04, 11, 'H', 'o', 's', 't', 'i', 'l', 'e',
-		' ', 'b', 'o', 'x' };
-	static const uint8_t nosuch[] = { 0x80, 0 }, eom[] = { 0x82, 0 };
-	static const uint8_t null[] = { 0x05, 0 };
-	static const uint8_t zero[] = { 0x02, 1, 0 };
+	static const uint8_t mac[] = {
+	    0x04, 6, 0x00, 0x25, 0x9e, 0xee, 0xee, 0x01};
+	static const uint8_t text[] = {
+	    0x04, 11, 'H', 'o', 's', 't', 'i', 'l', 'e', ' ', 'b', 'o', 'x'};
+	static const uint8_t nosuch[] = {0x80, 0}, eom[] = {0x82, 0};
+	static const uint8_t null[] = {0x05, 0};
+	static const uint8_t zero[] = {0x02, 1, 0};
 
 	if (ber_read(&p, e, &tag, &msg, &l) < 0 || tag != 0x30)
 		return 0;
@@ -858,7 +880,8 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	e = pdu + pdulen;
 	if (ber_read(&p, e, &tag, &reqid, &rlen) < 0 || tag != 0x02)
 		return 0;
-	if (ber_read(&p, e, &tag, &v, &l) < 0 || ber_read(&p, e, &tag, &v, &l) < 0)
+	if (ber_read(&p, e, &tag, &v, &l) < 0 ||
+	    ber_read(&p, e, &tag, &v, &l) < 0)
 		return 0;
 	/* GETBULK: the second of these is max-repetitions (one byte here). */
 	maxrep = l == 1 ? v[0] : 255;
@@ -868,14 +891,16 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	if (ber_read(&p, vbl + vbllen, &tag, &vb, &l) == 0 && tag == 0x30) {
 		const uint8_t *q = vb;
 
-		if (ber_read(&q, vb + l, &tag, &oid, &oidlen) < 0 || tag != 0x06)
+		if (ber_read(&q, vb + l, &tag, &oid, &oidlen) < 0 ||
+		    tag != 0x06)
 			return 0;
 	}
 	if (oid == NULL)
 		return 0;
 
 	if (ptag == 0xa0) {
-		/* GET: every scalar asked, sysDescr a value, the rest noSuchObject. */
+		/* GET: every scalar asked, sysDescr a value, the rest
+		 * noSuchObject. */
 		p = vbl;
 		while (p < vbl + vbllen) {
 			const uint8_t *q, *o;
@@ -886,51 +911,66 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 			q = vb;
 			if (ber_read(&q, vb + l, &tag, &o, &ol) < 0 || ol > 64)
 				return 0;
-			if (ol == sizeof(oid_sysdescr) && memcmp(o, oid_sysdescr, ol) == 0)
-				n += varbind(body + n, o, ol, text, sizeof(text));
+			if (ol == sizeof(oid_sysdescr) &&
+			    memcmp(o, oid_sysdescr, ol) == 0)
+				n += varbind(
+				    body + n, o, ol, text, sizeof(text));
 			else
-				n += varbind(body + n, o, ol, nosuch, sizeof(nosuch));
+				n += varbind(
+				    body + n, o, ol, nosuch, sizeof(nosuch));
 		}
 	} else {
 		bool ifphys = oidlen >= sizeof(oid_ifphys) &&
-		    memcmp(oid, oid_ifphys, sizeof(oid_ifphys)) == 0;
+			      memcmp(oid, oid_ifphys, sizeof(oid_ifphys)) == 0;
 		uint8_t row[16];
 
 		memcpy(row, oid_ifphys, sizeof(oid_ifphys));
 		if (!ifphys)
-			n += varbind(body, oid, oidlen > 64 ? 64 : oidlen, eom, sizeof(eom));
+			n += varbind(body, oid, oidlen > 64 ? 64 : oidlen, eom,
+			    sizeof(eom));
 		else if (mode == HOSTILE_STALL) {
 			/* ifPhysAddress.1 and .2, then nothing more. */
 			if ((*walks)++ > 0)
 				return 0;
 			row[sizeof(oid_ifphys)] = 1;
-			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac,
+			    sizeof(mac));
 			row[sizeof(oid_ifphys)] = 2;
-			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, mac,
+			    sizeof(mac));
 		} else if (mode == HOSTILE_TOOBIG) {
 			if (maxrep > 4) {
 				errstat = 1;
-				n += varbind(body, oid, oidlen > 64 ? 64 : oidlen,
-				    null, sizeof(null));
+				n += varbind(body, oid,
+				    oidlen > 64 ? 64 : oidlen, null,
+				    sizeof(null));
 			} else if (oidlen == sizeof(oid_ifphys)) {
-				/* ifPhysAddress.1 to .3, then the end of the view. */
+				/* ifPhysAddress.1 to .3, then the end of the
+				 * view. */
 				for (uint8_t k = 1; k <= 3; k++) {
 					row[sizeof(oid_ifphys)] = k;
-					n += varbind(body + n, row, sizeof(oid_ifphys) + 1,
-					    mac, sizeof(mac));
+					n += varbind(body + n, row,
+					    sizeof(oid_ifphys) + 1, mac,
+					    sizeof(mac));
 				}
 			} else
-				n += varbind(body, oid, oidlen > 64 ? 64 : oidlen,
-				    eom, sizeof(eom));
+				n += varbind(body, oid,
+				    oidlen > 64 ? 64 : oidlen, eom,
+				    sizeof(eom));
 		} else if (mode == HOSTILE_BACKWARDS) {
-			/* ifPhysAddress.5 first, then .1 in answer to anything past it. */
-			row[sizeof(oid_ifphys)] = oidlen > sizeof(oid_ifphys) ? 1 : 5;
-			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+			/* ifPhysAddress.5 first, then .1 in answer to anything
+			 * past it. */
+			row[sizeof(oid_ifphys)] =
+			    oidlen > sizeof(oid_ifphys) ? 1 : 5;
+			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac,
+			    sizeof(mac));
 		} else {
 			/* ifPhysAddress.5, and again, and again. */
 			row[sizeof(oid_ifphys)] = 5;
-			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
-			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+			n += varbind(body, row, sizeof(oid_ifphys) + 1, mac,
+			    sizeof(mac));
+			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, mac,
+			    sizeof(mac));
 		}
 	}
 	n = ber_wrap(body, n, 0x30);
@@ -988,7 +1028,8 @@ hostile_start(const char *addr, uint16_t port, enum hostile_mode mode)
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons(port);
 		inet_pton(AF_INET, addr, &sin.sin_addr);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		if (fd < 0 ||
+		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 			_exit(1);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
@@ -1004,7 +1045,8 @@ hostile_start(const char *addr, uint16_t port, enum hostile_mode mode)
 				continue;
 			n = hostile_answer(mode, &walks, req, (size_t)r, out);
 			if (n > 0)
-				sendto(fd, out, n, 0, (struct sockaddr *)&from, fl);
+				sendto(fd, out, n, 0, (struct sockaddr *)&from,
+				    fl);
 		}
 	}
 	close(ready[1]);
@@ -1040,10 +1082,13 @@ START_TEST(test_oid_loop)
 	e = element_at(&c, "127.0.2.1");
 	ck_assert_str_eq(e->s->sys_descr, "Hostile box");
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "entPhysicalClass: endOfMibView, 0 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "entPhysicalClass: endOfMibView, 0 rows"));
 	e = element_at(&c, "127.0.2.2");
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
 	hostile_stop(loop);
 	hostile_stop(back);
 	collect_free(&c);
@@ -1068,7 +1113,8 @@ START_TEST(test_stall_mid_walk)
 	e = element_at(&c, "127.0.2.3");
 	ck_assert_str_eq(e->s->sys_descr, "Hostile box");
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: timeout mid-walk, 2 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: timeout mid-walk, 2 rows"));
 	ck_assert_uint_eq(c.n_fail, 0);
 	/* One timeout with its retry: about 600 ms. */
 	ck_assert_int_ge(dt, 550);
@@ -1078,7 +1124,6 @@ START_TEST(test_stall_mid_walk)
 	sweep_free(sw);
 }
 END_TEST
-
 
 START_TEST(test_too_big)
 {
@@ -1093,7 +1138,8 @@ START_TEST(test_too_big)
 	ck_assert_int_eq(sweep_run(sw), 0);
 	e = element_at(&c, "127.0.2.4");
 	/* tooBig: asked again for fewer rows until the answer fits. */
-	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: endOfMibView, 3 rows"));
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "ifPhysAddress: endOfMibView, 3 rows"));
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
 	hostile_stop(pid);
 	collect_free(&c);
@@ -1138,11 +1184,12 @@ START_TEST(test_sweep_mixed)
 	struct sweep *sw;
 	struct sweep_stats st;
 	struct sweep_params p;
-	struct sweep_callbacks cb = { on_element, on_failure };
+	struct sweep_callbacks cb = {on_element, on_failure};
 	int64_t t0 = clock_ms(), dt;
 
 	NEED_SIM();
-	/* Two in flight at a time, eight targets among them a /30 of silence. */
+	/* Two in flight at a time, eight targets among them a /30 of silence.
+	 */
 	sweep_params_init(&p);
 	p.timeout_ms = 300;
 	p.retries = 1;
@@ -1161,8 +1208,10 @@ START_TEST(test_sweep_mixed)
 	ck_assert_uint_eq(st.failed, 2);
 	failure_at(&c, "127.0.9.1");
 	failure_at(&c, "127.0.9.2");
-	ck_assert_str_eq(element_at(&c, "127.0.1.1")->s->sys_name, "hw-access-1");
-	ck_assert_str_eq(element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
+	ck_assert_str_eq(
+	    element_at(&c, "127.0.1.1")->s->sys_name, "hw-access-1");
+	ck_assert_str_eq(
+	    element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
 	/* The silent pair waits together: one timeout period, not two. */
 	ck_assert_int_lt(dt, 5000);
 	collect_free(&c);
@@ -1201,9 +1250,10 @@ START_TEST(test_external_loop)
 		ck_assert_int_lt(rounds, 1000);
 	}
 	ck_assert_uint_eq(c.n_el, 2);
-	ck_assert_str_eq(element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
-	ck_assert_str_eq(element_at(&c, "127.0.1.3")->s->chassis_mac,
-	    "44:19:b6:a1:b2:c3");
+	ck_assert_str_eq(
+	    element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
+	ck_assert_str_eq(
+	    element_at(&c, "127.0.1.3")->s->chassis_mac, "44:19:b6:a1:b2:c3");
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -1244,24 +1294,30 @@ START_TEST(test_target_specs)
 	char err[256];
 
 	sw = sweep_for(&c, 100, 0, 10);
-	ck_assert_int_eq(sweep_add(sw, "127.0.3.0/24", &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(sweep_add(sw, "127.0.4.0/31", &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(sweep_add(sw, "127.0.4.9:1161", &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+	    sweep_add(sw, "127.0.3.0/24", &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+	    sweep_add(sw, "127.0.4.0/31", &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+	    sweep_add(sw, "127.0.4.9:1161", &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(sweep_add(sw, "[::1]:1161", &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(sweep_add(sw, "::1", &t, err, sizeof(err)), 0);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 254 + 2 + 1 + 1 + 1);
-	ck_assert_int_eq(sweep_add(sw, "127.0.4.9:99999", &t, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+	    sweep_add(sw, "127.0.4.9:99999", &t, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "127.0.4.9:99999"));
-	ck_assert_int_eq(sweep_add(sw, "not-an-address", &t, err, sizeof(err)), -1);
-	ck_assert_int_eq(sweep_add(sw, "127.0.4.1/24", &t, err, sizeof(err)), -1);
-	ck_assert_int_eq(sweep_add(sw, "2001:db8::/32", &t, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+	    sweep_add(sw, "not-an-address", &t, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+	    sweep_add(sw, "127.0.4.1/24", &t, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+	    sweep_add(sw, "2001:db8::/32", &t, err, sizeof(err)), -1);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 259);
 	sweep_free(sw);
 }
 END_TEST
-
 
 /* ---- SNMPv3 against net-snmp's snmpd ---------------------------------- */
 
@@ -1277,27 +1333,33 @@ v3_start(void)
 	int tries;
 
 	if (system("command -v snmpd >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "check_snmp: SKIP SNMPv3 tests: snmpd not installed\n");
+		fprintf(stderr,
+		    "check_snmp: SKIP SNMPv3 tests: snmpd not installed\n");
 		return;
 	}
 	/* A leftover agent on the port would answer in place of ours. */
 	ck_assert_msg(system("ss -Hlun 2>/dev/null | awk '{ print $4 }' | "
-	    "grep -qxF " V3_AGENT) != 0, "%s is already in use", V3_AGENT);
+			     "grep -qxF " V3_AGENT) != 0,
+	    "%s is already in use", V3_AGENT);
 	ck_assert_ptr_nonnull(mkdtemp(v3dir));
 	snprintf(path, sizeof(path), "%s/snmpd.conf", v3dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "[snmpd]\npersistentDir %s\n[snmp]\npersistentDir %s\n[snmpd]\n"
+	fprintf(f,
+	    "[snmpd]\npersistentDir %s\n[snmp]\npersistentDir %s\n[snmpd]\n"
 	    "createUser auditor SHA-256 auth-secret-1 AES priv-secret-1\n"
-	    "createUser auditor512 SHA-512 auth-secret-2 AES-256 priv-secret-2\n"
+	    "createUser auditor512 SHA-512 auth-secret-2 AES-256 "
+	    "priv-secret-2\n"
 	    "createUser watcher SHA auth-secret-3\n"
 	    "createUser u224 SHA-224 auth-secret-4 AES-192 priv-secret-4\n"
 	    "createUser u384 SHA-384 auth-secret-5 AES priv-secret-5\n"
 	    "createUser umd5 MD5 auth-secret-6 DES priv-secret-6\n"
 	    "rouser auditor priv\nrouser auditor512 priv\nrouser watcher auth\n"
 	    "rouser u224 priv\nrouser u384 priv\nrouser umd5 priv\n"
-	    "sysDescr Huawei Versatile Routing Platform Software (v3 test agent)\n"
-	    "sysName v3-agent\n", v3dir, v3dir);
+	    "sysDescr Huawei Versatile Routing Platform Software (v3 test "
+	    "agent)\n"
+	    "sysName v3-agent\n",
+	    v3dir, v3dir);
 	ck_assert_int_eq(fclose(f), 0);
 	v3pid = fork();
 	ck_assert_int_ge(v3pid, 0);
@@ -1307,12 +1369,13 @@ v3_start(void)
 		signal(SIGTERM, SIG_DFL);
 		snprintf(pidfile, sizeof(pidfile), "%s/snmpd.pid", v3dir);
 		setenv("MIBS", "", 1);
-		execlp("snmpd", "snmpd", "-f", "-Lf", "/dev/null", "-C", "-c", path,
-		    "-p", pidfile, "udp:" V3_AGENT, (char *)NULL);
+		execlp("snmpd", "snmpd", "-f", "-Lf", "/dev/null", "-C", "-c",
+		    path, "-p", pidfile, "udp:" V3_AGENT, (char *)NULL);
 		_exit(127);
 	}
 	/* Ready once it answers an authenticated GET (bounded). */
-	snprintf(cmd, sizeof(cmd), "snmpget -v3 -l authPriv -u auditor -a SHA-256 "
+	snprintf(cmd, sizeof(cmd),
+	    "snmpget -v3 -l authPriv -u auditor -a SHA-256 "
 	    "-A auth-secret-1 -x AES -X priv-secret-1 -r0 -t1 -On udp:" V3_AGENT
 	    " 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1");
 	for (tries = 0; tries < 30; tries++)
@@ -1335,7 +1398,8 @@ v3_stop(void)
 		v3pid = 0;
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", v3dir);
 		if (system(cmd) != 0)
-			fprintf(stderr, "check_snmp: could not remove %s\n", v3dir);
+			fprintf(
+			    stderr, "check_snmp: could not remove %s\n", v3dir);
 	}
 }
 
@@ -1346,7 +1410,7 @@ usm(const char *user, const char *auth, const char *auth_key, const char *priv,
 	struct config_target t;
 
 	memset(&t, 0, sizeof(t));
-	t.name = (char *)(uintptr_t)"v3";
+	t.name = (char *)(uintptr_t) "v3";
 	t.version = 3;
 	t.port = 161;
 	t.user = (char *)(uintptr_t)user;
@@ -1354,17 +1418,17 @@ usm(const char *user, const char *auth, const char *auth_key, const char *priv,
 	t.auth_key = (char *)(uintptr_t)auth_key;
 	t.priv = (char *)(uintptr_t)priv;
 	t.priv_key = (char *)(uintptr_t)priv_key;
-	t.zone = (char *)(uintptr_t)"ran";
+	t.zone = (char *)(uintptr_t) "ran";
 	return t;
 }
 
-#define NEED_V3()                                                         \
-	do {                                                              \
-		if (v3pid <= 0) {                                         \
-			fprintf(stderr, "check_snmp: SKIP %s: no snmpd\n", \
-			    __func__);                                    \
-			return;                                           \
-		}                                                         \
+#define NEED_V3()                                                              \
+	do {                                                                   \
+		if (v3pid <= 0) {                                              \
+			fprintf(stderr, "check_snmp: SKIP %s: no snmpd\n",     \
+			    __func__);                                         \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* An engineID per RFC 3411: enterprise number with the top bit set first. */
@@ -1381,8 +1445,8 @@ assert_engine_id(const char *hex)
 
 START_TEST(test_v3_auth_priv)
 {
-	struct config_target t = usm("auditor", "SHA-256", "auth-secret-1", "AES-128",
-	    "priv-secret-1");
+	struct config_target t = usm(
+	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -1403,7 +1467,8 @@ START_TEST(test_v3_auth_priv)
 		if (e->s->inputs[i].kind == EV_ENGINEID)
 			eid = e->s->inputs[i].value;
 	assert_engine_id(eid);
-	/* snmpd walks its own interfaces: loopback has no MAC, the walk ends. */
+	/* snmpd walks its own interfaces: loopback has no MAC, the walk ends.
+	 */
 	ck_assert_ptr_nonnull(strstr(e->detail, "ifPhysAddress: end of table"));
 	collect_free(&c);
 	sweep_free(sw);
@@ -1414,7 +1479,8 @@ START_TEST(test_v3_sha512_aes256_and_auth_only)
 {
 	struct config_target t1 = usm("auditor512", "SHA-512", "auth-secret-2",
 	    "AES-256", "priv-secret-2");
-	struct config_target t2 = usm("watcher", "SHA", "auth-secret-3", NULL, NULL);
+	struct config_target t2 =
+	    usm("watcher", "SHA", "auth-secret-3", NULL, NULL);
 	struct collect c;
 	struct sweep *sw;
 
@@ -1438,16 +1504,15 @@ START_TEST(test_v3_sha512_aes256_and_auth_only)
 }
 END_TEST
 
-
 /* Every protocol net-snmp offers, one user each (see v3_start). */
 START_TEST(test_v3_protocols)
 {
 	static const struct {
 		const char *user, *auth, *auth_key, *priv, *priv_key;
 	} users[] = {
-		{ "u224", "SHA-224", "auth-secret-4", "AES-192", "priv-secret-4" },
-		{ "u384", "SHA-384", "auth-secret-5", "AES-128", "priv-secret-5" },
-		{ "umd5", "MD5", "auth-secret-6", "DES", "priv-secret-6" },
+	    {"u224", "SHA-224", "auth-secret-4", "AES-192", "priv-secret-4"},
+	    {"u384", "SHA-384", "auth-secret-5", "AES-128", "priv-secret-5"},
+	    {"umd5", "MD5", "auth-secret-6", "DES", "priv-secret-6"},
 	};
 	struct collect c;
 	struct sweep *sw;
@@ -1460,9 +1525,10 @@ START_TEST(test_v3_protocols)
 		sw = sweep_for(&c, 1000, 1, 100000);
 		add(sw, V3_AGENT, &t);
 		ck_assert_int_eq(sweep_run(sw), 0);
-		ck_assert_msg(c.n_el == 1, "%s/%s: %s", users[i].auth, users[i].priv,
-		    c.n_fail ? c.fail[0].reason : "?");
-		ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
+		ck_assert_msg(c.n_el == 1, "%s/%s: %s", users[i].auth,
+		    users[i].priv, c.n_fail ? c.fail[0].reason : "?");
+		ck_assert_str_eq(
+		    element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
 		collect_free(&c);
 		sweep_free(sw);
 	}
@@ -1471,10 +1537,10 @@ END_TEST
 
 START_TEST(test_v3_wrong_key)
 {
-	struct config_target good = usm("auditor", "SHA-256", "auth-secret-1",
-	    "AES-128", "priv-secret-1");
-	struct config_target bad = usm("auditor", "SHA-256", "not-the-secret",
-	    "AES-128", "priv-secret-1");
+	struct config_target good = usm(
+	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
+	struct config_target bad = usm(
+	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1505,13 +1571,12 @@ START_TEST(test_v3_wrong_key)
 }
 END_TEST
 
-
 START_TEST(test_v3_same_engine_other_keys)
 {
-	struct config_target bad = usm("auditor", "SHA-256", "not-the-secret",
-	    "AES-128", "priv-secret-1");
-	struct config_target good = usm("auditor", "SHA-256", "auth-secret-1",
-	    "AES-128", "priv-secret-1");
+	struct config_target bad = usm(
+	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
+	struct config_target good = usm(
+	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1530,11 +1595,14 @@ START_TEST(test_v3_same_engine_other_keys)
 		ck_assert_uint_eq(st.failed, 1);
 		e = element_at(&c, "127.0.3.1");
 		ck_assert_str_eq(e->s->sys_name, "v3-agent");
-		/* The good target walked to the end, not cut by the other's key. */
+		/* The good target walked to the end, not cut by the other's
+		 * key. */
 		ck_assert_msg(strstr(e->detail, "dot1qTpFdbPort: ") != NULL &&
-		    strstr(e->detail, "failure") == NULL, "detail: %s", e->detail);
-		ck_assert_ptr_nonnull(strstr(failure_at(&c, "127.0.3.1")->reason,
-		    "Authentication failure"));
+				  strstr(e->detail, "failure") == NULL,
+		    "detail: %s", e->detail);
+		ck_assert_ptr_nonnull(
+		    strstr(failure_at(&c, "127.0.3.1")->reason,
+			"Authentication failure"));
 		collect_free(&c);
 		sweep_free(sw);
 	}
@@ -1543,7 +1611,8 @@ END_TEST
 
 START_TEST(test_v3_unknown_user_and_silence)
 {
-	struct config_target t = usm("nobody", "SHA-256", "whatever-secret", NULL, NULL);
+	struct config_target t =
+	    usm("nobody", "SHA-256", "whatever-secret", NULL, NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct failure *f;
@@ -1559,7 +1628,8 @@ START_TEST(test_v3_unknown_user_and_silence)
 	    "reason: %s", f->reason);
 	assert_engine_id(f->engine_id);
 	f = failure_at(&c, "127.0.9.9");
-	ck_assert_str_eq(f->reason, "timeout (no answer to SNMPv3 engineID discovery)");
+	ck_assert_str_eq(
+	    f->reason, "timeout (no answer to SNMPv3 engineID discovery)");
 	ck_assert_ptr_null(f->engine_id);
 	collect_free(&c);
 	sweep_free(sw);
