@@ -729,6 +729,16 @@ lldp_assemble(struct job *j)
 					    &n->sighting->chassis_mac, mac);
 					sighting_mac(n->sighting, c->val);
 				}
+			} else if (sub == 5 && c->len == 5 && c->val[0] == 1) {
+				/* networkAddress: IANA family 1, IPv4 */
+				char ip[IP_STRLEN];
+
+				if (inet_ntop(AF_INET, c->val + 1, ip,
+					sizeof(ip)) != NULL) {
+					buf_add(&id, ip, strlen(ip));
+					sighting_add_addr(
+					    n->sighting, ADDR_IPV4, ip);
+				}
 			} else if ((sub == 7 || sub == 1 || sub == 2 ||
 				       sub == 6) &&
 				   (t = cell_text(c)) != NULL) {
@@ -749,10 +759,14 @@ lldp_assemble(struct job *j)
 			    cell_is_int(&r->cell[6]) ? r->cell[6].ival : 0;
 
 			if (sub == 3 && c->len == MAC_LEN) {
+				/* macAddress: the port's MAC is the neighbour's
+				 */
 				char mac[MAC_STRLEN];
 
 				mac_format(c->val, mac);
 				n->remote_port = xstrdup(mac);
+				if (mac_usable(c->val))
+					sighting_mac(n->sighting, c->val);
 			} else
 				n->remote_port = cell_text(c);
 		}

@@ -405,7 +405,7 @@ START_TEST(test_huawei_switch)
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:11:22:35"));
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:11:22:33"));
 
-	ck_assert_uint_eq(count_neighbours(e, "lldp"), 2);
+	ck_assert_uint_eq(count_neighbours(e, "lldp"), 3);
 	n = neighbour_named(e, "lldp", "zte-agg-7");
 	ck_assert_str_eq(n->s->source, "lldp");
 	ck_assert_str_eq(n->s->chassis_mac, "00:19:c6:aa:bb:cc");
@@ -422,6 +422,15 @@ START_TEST(test_huawei_switch)
 	ck_assert_str_eq(n->remote_port, "44:19:b6:01:02:03");
 	ck_assert_str_eq(n->s->mgmt_ip, "192.0.2.66");
 	ck_assert_str_eq(n->local_port, "11");
+	/* Chassis ID as a network address, port ID as a MAC. */
+	n = neighbour_named(e, "lldp", "olt-3");
+	ck_assert_str_eq(n->s->chassis_id, "5:192.0.2.9");
+	ck_assert_ptr_null(n->s->chassis_mac);
+	ck_assert(has_addr(n->s, ADDR_IPV4, "192.0.2.9"));
+	ck_assert_str_eq(n->remote_port, "d0:15:4a:00:00:09");
+	ck_assert(has_input(n->s, EV_OUI, "d0:15:4a:00:00:09"));
+	ck_assert_ptr_null(n->s->sys_descr);
+	ck_assert_uint_eq(count_inputs(n->s, EV_LLDP), 0);
 
 	ck_assert_uint_eq(count_neighbours(e, "arp"), 2);
 	n = neighbour_with_addr(e, "arp", ADDR_IPV4, "192.0.2.7");
@@ -436,7 +445,7 @@ START_TEST(test_huawei_switch)
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "entPhysicalClass: end of table, 3 rows"));
 	ck_assert_ptr_nonnull(
-	    strstr(e->detail, "lldpRemSysName: end of table, 2 rows"));
+	    strstr(e->detail, "lldpRemSysName: end of table, 3 rows"));
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "ifPhysAddress: end of table, 4 rows"));
 	collect_free(&c);
