@@ -31,7 +31,7 @@
 
 #define TOK "snmp"
 #define IDX_MAX 48     /* longest table index kept (LLDP management address) */
-#define NCOL 14        /* column numbers used, ENTITY's .13 the highest */
+#define NCOL 7         /* columns kept of one table, at most */
 #define TEXT_MAX 65536 /* longest string value kept, in bytes */
 #define ELEMENT_MACS_MAX 4096 /* interface MACs kept on one element */
 
@@ -58,12 +58,40 @@ struct range {
 	size_t cred;
 };
 
+/* Where each table's columns are kept in a row. */
+enum {
+	E_DESCR,
+	E_CONTAINED,
+	E_CLASS,
+	E_SOFTWARE,
+	E_SERIAL,
+	E_MFG,
+	E_MODEL,
+};
+enum {
+	L_CHASSIS_SUB,
+	L_CHASSIS,
+	L_PORT_SUB,
+	L_PORT,
+	L_PORT_DESC,
+	L_SYS_NAME,
+	L_SYS_DESC,
+};
+enum {
+	C_ADDR_TYPE,
+	C_ADDR,
+	C_VERSION,
+	C_DEVICE_ID,
+	C_DEVICE_PORT,
+	C_PLATFORM,
+};
+
 /* One value of a table cell, copied out of the response. */
 struct cell {
-	u_char type; /* ASN type, 0 when absent */
-	long ival;
+	int64_t ival;
 	u_char *val; /* owned, for strings */
-	size_t len;
+	uint32_t len;
+	u_char type; /* ASN type, 0 when absent */
 };
 
 struct row {
@@ -112,7 +140,8 @@ struct walk_def {
 	size_t base_len;
 	enum table table;
 	enum group group; /* skipped when its first walk is empty */
-	int col;
+	int slot;         /* where the value goes in its table's rows */
+	bool integer;     /* the column is an INTEGER, else an OCTET STRING */
 };
 
 #define ENT 1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1
@@ -120,37 +149,42 @@ struct walk_def {
 #define CDPC 1, 3, 6, 1, 4, 1, 9, 9, 23, 1, 2, 1, 1
 
 static const struct walk_def walks[] = {
-    {"entPhysicalClass", {ENT, 5}, 12, T_ENTITY, G_ENTITY, 5},
-    {"entPhysicalContainedIn", {ENT, 4}, 12, T_ENTITY, G_ENTITY, 4},
-    {"entPhysicalMfgName", {ENT, 12}, 12, T_ENTITY, G_ENTITY, 12},
-    {"entPhysicalDescr", {ENT, 2}, 12, T_ENTITY, G_ENTITY, 2},
-    {"entPhysicalSoftwareRev", {ENT, 10}, 12, T_ENTITY, G_ENTITY, 10},
-    {"entPhysicalSerialNum", {ENT, 11}, 12, T_ENTITY, G_ENTITY, 11},
-    {"entPhysicalModelName", {ENT, 13}, 12, T_ENTITY, G_ENTITY, 13},
-    {"ifPhysAddress", {1, 3, 6, 1, 2, 1, 2, 2, 1, 6}, 10, T_IF, G_IF, 0},
-    {"lldpRemChassisIdSubtype", {LLDPREM, 4}, 11, T_LLDP, G_LLDP, 4},
-    {"lldpRemChassisId", {LLDPREM, 5}, 11, T_LLDP, G_LLDP, 5},
-    {"lldpRemPortIdSubtype", {LLDPREM, 6}, 11, T_LLDP, G_LLDP, 6},
-    {"lldpRemPortId", {LLDPREM, 7}, 11, T_LLDP, G_LLDP, 7},
-    {"lldpRemPortDesc", {LLDPREM, 8}, 11, T_LLDP, G_LLDP, 8},
-    {"lldpRemSysName", {LLDPREM, 9}, 11, T_LLDP, G_LLDP, 9},
-    {"lldpRemSysDesc", {LLDPREM, 10}, 11, T_LLDP, G_LLDP, 10},
+    {"entPhysicalClass", {ENT, 5}, 12, T_ENTITY, G_ENTITY, E_CLASS, true},
+    {"entPhysicalContainedIn", {ENT, 4}, 12, T_ENTITY, G_ENTITY, E_CONTAINED,
+	true},
+    {"entPhysicalMfgName", {ENT, 12}, 12, T_ENTITY, G_ENTITY, E_MFG, false},
+    {"entPhysicalDescr", {ENT, 2}, 12, T_ENTITY, G_ENTITY, E_DESCR, false},
+    {"entPhysicalSoftwareRev", {ENT, 10}, 12, T_ENTITY, G_ENTITY, E_SOFTWARE,
+	false},
+    {"entPhysicalSerialNum", {ENT, 11}, 12, T_ENTITY, G_ENTITY, E_SERIAL,
+	false},
+    {"entPhysicalModelName", {ENT, 13}, 12, T_ENTITY, G_ENTITY, E_MODEL, false},
+    {"ifPhysAddress", {1, 3, 6, 1, 2, 1, 2, 2, 1, 6}, 10, T_IF, G_IF, 0, false},
+    {"lldpRemChassisIdSubtype", {LLDPREM, 4}, 11, T_LLDP, G_LLDP, L_CHASSIS_SUB,
+	true},
+    {"lldpRemChassisId", {LLDPREM, 5}, 11, T_LLDP, G_LLDP, L_CHASSIS, false},
+    {"lldpRemPortIdSubtype", {LLDPREM, 6}, 11, T_LLDP, G_LLDP, L_PORT_SUB,
+	true},
+    {"lldpRemPortId", {LLDPREM, 7}, 11, T_LLDP, G_LLDP, L_PORT, false},
+    {"lldpRemPortDesc", {LLDPREM, 8}, 11, T_LLDP, G_LLDP, L_PORT_DESC, false},
+    {"lldpRemSysName", {LLDPREM, 9}, 11, T_LLDP, G_LLDP, L_SYS_NAME, false},
+    {"lldpRemSysDesc", {LLDPREM, 10}, 11, T_LLDP, G_LLDP, L_SYS_DESC, false},
     {"lldpRemManAddrIfSubtype", {1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3}, 11,
-	T_LLDPMAN, G_LLDP, 3},
-    {"cdpCacheDeviceId", {CDPC, 6}, 14, T_CDP, G_CDP, 6},
-    {"cdpCacheAddressType", {CDPC, 3}, 14, T_CDP, G_CDP, 3},
-    {"cdpCacheAddress", {CDPC, 4}, 14, T_CDP, G_CDP, 4},
-    {"cdpCacheVersion", {CDPC, 5}, 14, T_CDP, G_CDP, 5},
-    {"cdpCacheDevicePort", {CDPC, 7}, 14, T_CDP, G_CDP, 7},
-    {"cdpCachePlatform", {CDPC, 8}, 14, T_CDP, G_CDP, 8},
+	T_LLDPMAN, G_LLDP, 0, true},
+    {"cdpCacheDeviceId", {CDPC, 6}, 14, T_CDP, G_CDP, C_DEVICE_ID, false},
+    {"cdpCacheAddressType", {CDPC, 3}, 14, T_CDP, G_CDP, C_ADDR_TYPE, true},
+    {"cdpCacheAddress", {CDPC, 4}, 14, T_CDP, G_CDP, C_ADDR, false},
+    {"cdpCacheVersion", {CDPC, 5}, 14, T_CDP, G_CDP, C_VERSION, false},
+    {"cdpCacheDevicePort", {CDPC, 7}, 14, T_CDP, G_CDP, C_DEVICE_PORT, false},
+    {"cdpCachePlatform", {CDPC, 8}, 14, T_CDP, G_CDP, C_PLATFORM, false},
     {"ipNetToMediaPhysAddress", {1, 3, 6, 1, 2, 1, 4, 22, 1, 2}, 10, T_ARP,
-	G_ARP, 0},
+	G_ARP, 0, false},
     {"ipNetToPhysicalPhysAddress", {1, 3, 6, 1, 2, 1, 4, 35, 1, 4}, 10, T_ARP6,
-	G_ARP6, 0},
+	G_ARP6, 0, false},
     {"dot1dTpFdbAddress", {1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 1}, 11, T_FDB, G_FDB,
-	0},
+	0, false},
     {"dot1qTpFdbPort", {1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2}, 13, T_QFDB,
-	G_QFDB, 0},
+	G_QFDB, 0, true},
 };
 
 /* The system scalars asked for in one GET. */
@@ -570,7 +604,8 @@ cell_set(struct cell *c, const netsnmp_variable_list *v)
 		break;
 	case ASN_OCTET_STR:
 	case ASN_IPADDRESS:
-		c->len = v->val_len > TEXT_MAX ? TEXT_MAX : v->val_len;
+		c->len =
+		    (uint32_t)(v->val_len > TEXT_MAX ? TEXT_MAX : v->val_len);
 		c->val = xmalloc(c->len ? c->len : 1);
 		memcpy(c->val, v->val.string, c->len);
 		break;
@@ -651,21 +686,24 @@ entity_assemble(struct job *j)
 	for (size_t i = 0; i < rs->n && chassis == NULL; i++) {
 		struct row *r = &rs->rows[i];
 
-		if (cell_is_int(&r->cell[5]) && r->cell[5].ival == 3 &&
-		    cell_is_int(&r->cell[4]) && r->cell[4].ival == 0)
+		if (cell_is_int(&r->cell[E_CLASS]) &&
+		    r->cell[E_CLASS].ival == 3 &&
+		    cell_is_int(&r->cell[E_CONTAINED]) &&
+		    r->cell[E_CONTAINED].ival == 0)
 			chassis = r;
 	}
 	/* Without containedIn, a lone chassis-class row still names the box. */
 	for (size_t i = 0; i < rs->n && chassis == NULL; i++) {
 		struct row *r = &rs->rows[i];
 
-		if (cell_is_int(&r->cell[5]) && r->cell[5].ival == 3 &&
-		    r->cell[4].type == 0)
+		if (cell_is_int(&r->cell[E_CLASS]) &&
+		    r->cell[E_CLASS].ival == 3 &&
+		    r->cell[E_CONTAINED].type == 0)
 			chassis = r;
 	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct row *r = &rs->rows[i];
-		char *mfg = cell_text(&r->cell[12]);
+		char *mfg = cell_text(&r->cell[E_MFG]);
 
 		if (mfg != NULL)
 			str_trim(mfg);
@@ -675,15 +713,15 @@ entity_assemble(struct job *j)
 			if (mfg != NULL && *mfg != '\0')
 				sighting_add_input(
 				    j->element, EV_ENTITY_MFG, mfg);
-			if ((t = cell_text(&r->cell[13])) != NULL &&
+			if ((t = cell_text(&r->cell[E_MODEL])) != NULL &&
 			    *str_trim(t) != '\0')
 				sighting_set(&j->element->model, t);
 			free(t);
-			if ((t = cell_text(&r->cell[11])) != NULL &&
+			if ((t = cell_text(&r->cell[E_SERIAL])) != NULL &&
 			    *str_trim(t) != '\0')
 				sighting_set(&j->element->serial, t);
 			free(t);
-			if ((t = cell_text(&r->cell[10])) != NULL &&
+			if ((t = cell_text(&r->cell[E_SOFTWARE])) != NULL &&
 			    *str_trim(t) != '\0')
 				sighting_set(&j->element->software, t);
 			free(t);
@@ -712,10 +750,11 @@ lldp_assemble(struct job *j)
 		snprintf(num, sizeof(num), "%lu", (unsigned long)r->idx[1]);
 		n->local_port = xstrdup(num);
 
-		c = &r->cell[5];
+		c = &r->cell[L_CHASSIS];
 		if (c->type == ASN_OCTET_STR && c->len > 0) {
-			long sub =
-			    cell_is_int(&r->cell[4]) ? r->cell[4].ival : 0;
+			long sub = cell_is_int(&r->cell[L_CHASSIS_SUB])
+				       ? r->cell[L_CHASSIS_SUB].ival
+				       : 0;
 			struct buf id = {NULL, 0, 0};
 
 			buf_printf(&id, "%ld:", sub);
@@ -753,10 +792,11 @@ lldp_assemble(struct job *j)
 			sighting_set(&n->sighting->chassis_id, id.s);
 			free(id.s);
 		}
-		c = &r->cell[7];
+		c = &r->cell[L_PORT];
 		if (c->type == ASN_OCTET_STR) {
-			long sub =
-			    cell_is_int(&r->cell[6]) ? r->cell[6].ival : 0;
+			long sub = cell_is_int(&r->cell[L_PORT_SUB])
+				       ? r->cell[L_PORT_SUB].ival
+				       : 0;
 
 			if (sub == 3 && c->len == MAC_LEN) {
 				/* macAddress: the port's MAC is the neighbour's
@@ -771,12 +811,13 @@ lldp_assemble(struct job *j)
 				n->remote_port = cell_text(c);
 		}
 		if (n->remote_port == NULL &&
-		    (t = cell_text(&r->cell[8])) != NULL)
+		    (t = cell_text(&r->cell[L_PORT_DESC])) != NULL)
 			n->remote_port = t;
-		if ((t = cell_text(&r->cell[9])) != NULL && *t != '\0')
+		if ((t = cell_text(&r->cell[L_SYS_NAME])) != NULL && *t != '\0')
 			sighting_set(&n->sighting->sys_name, t);
 		free(t);
-		if ((t = cell_text(&r->cell[10])) != NULL && *t != '\0') {
+		if ((t = cell_text(&r->cell[L_SYS_DESC])) != NULL &&
+		    *t != '\0') {
 			sighting_set(&n->sighting->sys_descr, t);
 			sighting_add_input(n->sighting, EV_LLDP, t);
 		}
@@ -813,7 +854,7 @@ cdp_assemble(struct job *j)
 	for (size_t i = 0; i < rs->n; i++) {
 		struct row *r = &rs->rows[i];
 		struct sweep_neighbour *n;
-		struct cell *a = &r->cell[4];
+		struct cell *a = &r->cell[C_ADDR];
 		char num[32], *t;
 
 		if (r->idx_len != 2)
@@ -821,23 +862,27 @@ cdp_assemble(struct job *j)
 		n = job_neighbour(j, "cdp", "cdp");
 		snprintf(num, sizeof(num), "%lu", (unsigned long)r->idx[0]);
 		n->local_port = xstrdup(num);
-		n->remote_port = cell_text(&r->cell[7]);
-		if ((t = cell_text(&r->cell[6])) != NULL && *t != '\0')
+		n->remote_port = cell_text(&r->cell[C_DEVICE_PORT]);
+		if ((t = cell_text(&r->cell[C_DEVICE_ID])) != NULL &&
+		    *t != '\0')
 			sighting_set(&n->sighting->sys_name, t);
 		free(t);
-		if ((t = cell_text(&r->cell[5])) != NULL && *t != '\0') {
+		if ((t = cell_text(&r->cell[C_VERSION])) != NULL &&
+		    *t != '\0') {
 			sighting_set(&n->sighting->sys_descr, t);
 			sighting_add_input(n->sighting, EV_CDP, t);
 		}
 		free(t);
-		if ((t = cell_text(&r->cell[8])) != NULL && *t != '\0') {
+		if ((t = cell_text(&r->cell[C_PLATFORM])) != NULL &&
+		    *t != '\0') {
 			sighting_set(&n->sighting->model, t);
 			sighting_add_input(n->sighting, EV_CDP, t);
 		}
 		free(t);
 		/* cdpCacheAddressType 1 is ip(1): four bytes. */
 		if (a->type == ASN_OCTET_STR && a->len == 4 &&
-		    (!cell_is_int(&r->cell[3]) || r->cell[3].ival == 1)) {
+		    (!cell_is_int(&r->cell[C_ADDR_TYPE]) ||
+			r->cell[C_ADDR_TYPE].ival == 1)) {
 			char ip[IP_STRLEN];
 
 			if (inet_ntop(AF_INET, a->val, ip, sizeof(ip)) !=
@@ -967,22 +1012,17 @@ walk_value(struct job *j, const struct walk_def *w,
 	case T_ENTITY:
 	case T_LLDP:
 	case T_CDP:
-	case T_LLDPMAN: {
-		bool want_int =
-		    (w->table == T_ENTITY && (w->col == 4 || w->col == 5)) ||
-		    (w->table == T_LLDP && (w->col == 4 || w->col == 6)) ||
-		    (w->table == T_CDP && w->col == 3) || w->table == T_LLDPMAN;
-
-		if (idx_len > IDX_MAX || (want_int && v->type != ASN_INTEGER) ||
-		    (!want_int && v->type != ASN_OCTET_STR)) {
+	case T_LLDPMAN:
+		if (idx_len > IDX_MAX ||
+		    (w->integer && v->type != ASN_INTEGER) ||
+		    (!w->integer && v->type != ASN_OCTET_STR)) {
 			j->walk_bad++;
 			return;
 		}
 		cell_set(
-		    &rowset_get(&j->tab[w->table], idx, idx_len)->cell[w->col],
+		    &rowset_get(&j->tab[w->table], idx, idx_len)->cell[w->slot],
 		    v);
 		return;
-	}
 	case T_IF:
 		if (!mac_from(v, mac)) {
 			/* Interfaces without a MAC (loopback, tunnels) answer
