@@ -1244,6 +1244,10 @@ job_callback(
 		else if (j->phase == PH_DISCOVER)
 			job_fail(j,
 			    "timeout (no answer to SNMPv3 engineID discovery)");
+		else if (j->cred->version == 3 && j->cred->priv != NULL)
+			/* An agent that cannot decrypt may just stay silent. */
+			job_fail(j, "timeout after engineID discovery (wrong "
+				    "privacy key?)");
 		else
 			job_fail(j, "timeout");
 		return 1;

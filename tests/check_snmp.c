@@ -1550,6 +1550,8 @@ START_TEST(test_v3_wrong_key)
 	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct config_target bad = usm(
 	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
+	struct config_target bad_priv = usm("auditor", "SHA-256",
+	    "auth-secret-1", "AES-128", "not-the-priv-secret");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1574,6 +1576,18 @@ START_TEST(test_v3_wrong_key)
 	ck_assert_msg(strstr(f->reason, "Authentication failure") != NULL,
 	    "reason: %s", f->reason);
 	/* The engineID is learnt without credentials. */
+	assert_engine_id(f->engine_id);
+	collect_free(&c);
+	sweep_free(sw);
+
+	/* The right authentication key with a wrong privacy key. */
+	sw = sweep_for(&c, 300, 1, 100000);
+	add(sw, V3_AGENT, &bad_priv);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_el, 0);
+	f = failure_at(&c, "127.0.3.1");
+	ck_assert_str_eq(
+	    f->reason, "timeout after engineID discovery (wrong privacy key?)");
 	assert_engine_id(f->engine_id);
 	collect_free(&c);
 	sweep_free(sw);
