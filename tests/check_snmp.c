@@ -1156,6 +1156,41 @@ START_TEST(test_too_big)
 }
 END_TEST
 
+static struct config_target usm(const char *user, const char *auth,
+    const char *auth_key, const char *priv, const char *priv_key);
+
+/* A daemon stopping mid-sweep frees it with requests in flight. */
+START_TEST(test_free_mid_sweep)
+{
+	struct config_target t = community("x", NULL);
+	struct config_target v3 = usm(
+	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
+	struct collect c;
+	struct sweep *sw;
+	struct pollfd *fds;
+	size_t n;
+	int timeout;
+	pid_t pid = hostile_start("127.0.2.5", 16162, HOSTILE_STALL);
+
+	sw = sweep_for(&c, 5000, 1, 100000);
+	add(sw, "127.0.2.5:16162", &t);
+	add(sw, "127.0.11.0/28:16199", &t);
+	add(sw, "127.0.12.1:16199", &v3);
+	for (int round = 0; round < 3; round++) {
+		ck_assert_int_eq(sweep_pollfds(sw, &fds, &n, &timeout), 0);
+		ck_assert_uint_eq(n, 16);
+		ck_assert_int_gt(timeout, 0);
+		ck_assert_int_ge(poll(fds, n, 200), 0);
+		ck_assert_int_eq(sweep_handle(sw, fds, n), 0);
+	}
+	ck_assert(!sweep_done(sw));
+	sweep_free(sw);
+	/* Nothing was delivered, and nothing is left behind (ASan). */
+	ck_assert_uint_eq(c.n_el + c.n_fail, 0);
+	hostile_stop(pid);
+}
+END_TEST
+
 /* ---- many targets at once --------------------------------------------- */
 
 START_TEST(test_silent_target)
@@ -1700,6 +1735,7 @@ snmp_suite(void)
 	tcase_add_test(tc, test_oid_loop);
 	tcase_add_test(tc, test_stall_mid_walk);
 	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_free_mid_sweep);
 	tcase_add_test(tc, test_silent_target);
 	tcase_add_test(tc, test_many_silent_targets);
 	tcase_add_test(tc, test_target_specs);
