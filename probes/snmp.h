@@ -120,7 +120,7 @@ void sweep_params_init(struct sweep_params *p);
 /* The [snmp] section's values. */
 void sweep_params_from_config(struct sweep_params *p, const struct config *cfg);
 
-/* A new empty sweep; callbacks are copied; NULL when net-snmp cannot start. */
+/* A new empty sweep (net-snmp is set up on first use); cb is copied. */
 struct sweep *sweep_new(
     const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx);
 /*
