@@ -1,0 +1,158 @@
+/*
+ * The SNMP sweep: asks a set of targets (addresses, CIDR blocks) for their
+ * system group, ENTITY-MIB chassis and modules, interface MACs and the
+ * neighbours they know (LLDP, CDP, ARP, bridge forwarding tables), all
+ * asynchronously from one thread with a bounded window of targets in flight.
+ *
+ * The engine is driven either by the caller's poll() loop (sweep_pollfds,
+ * poll, sweep_handle, until sweep_done) or to completion by sweep_run. It
+ * sends only to the targets it was given: neighbours learnt from tables are
+ * reported, never contacted.
+ *
+ * The sighting of an agent carries its address (mgmt_ip), sysName, sysDescr,
+ * sysObjectID, the ENTITY-MIB chassis row's model, serial and software, a
+ * chassis MAC (LLDP's local chassis ID when it is a MAC, else the lowest
+ * interface MAC), interface MACs, and raw evidence: sysobjectid, sysdescr,
+ * entity-mfg (chassis row: class chassis, contained in nothing), component
+ * (other rows' makers), oui (every MAC), engineid (SNMPv3, hex).
+ *
+ * Text read from agents is handed on as it came when it is valid UTF-8
+ * without NUL bytes. Otherwise every NUL byte and every byte that is not
+ * part of a valid UTF-8 sequence is written as "\xNN" and a backslash as
+ * "\\", so the text is always valid UTF-8 and escapes can be told apart from
+ * the agent's own backslashes. Trailing NUL bytes (C strings sent with their
+ * terminator) are dropped.
+ *
+ * VRAUDIT_SNMP_DEBUG=token,... in the environment turns on net-snmp's own
+ * debug tokens (e.g. "usm,sess_process_packet"), logged at debug level.
+ */
+#ifndef VRAUDIT_PROBES_SNMP_H
+#define VRAUDIT_PROBES_SNMP_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "sighting.h"
+
+struct sweep;
+
+/* Limits of one sweep; sweep_params_init gives the defaults of [snmp]. */
+struct sweep_params {
+	int64_t timeout_ms; /* per request, before a retry */
+	int retries;        /* resends after the first request */
+	int max_inflight;   /* targets in flight at once */
+	int64_t max_rows;   /* table rows collected per target */
+	int bulk_size;      /* GETBULK max-repetitions */
+};
+
+/*
+ * A neighbour an agent reported; protocol is "lldp", "cdp", "arp" or "fdb".
+ * local_port is the agent's side (LLDP local port number, CDP or ARP
+ * ifIndex, bridge port), remote_port the neighbour's (LLDP port ID, CDP
+ * device port); either may be NULL. The sweep owns every pointer.
+ */
+struct sweep_neighbour {
+	struct sighting *sighting;
+	const char *protocol; /* static */
+	char *local_port;
+	char *remote_port;
+};
+
+/*
+ * What one answering target gave. Everything is owned by the sweep and is
+ * valid only during the on_element call: the callee copies what it keeps,
+ * or takes a sighting (the element's or a neighbour's) by setting the
+ * pointer to NULL, and then frees it with sighting_free.
+ *
+ * detail says, "; "-separated, how the system GET went ("system: 3 of 3
+ * values", "system: no system group", "sysDescr: wrong type ...") and why
+ * each walk stopped: "ifPhysAddress: end of table, 4 rows", with ", N bad
+ * values skipped" when values of the wrong type or length were left out;
+ * the reasons are "end of table", "endOfMibView", "non-increasing OID",
+ * "row budget", "empty response", "error status NAME", "timeout mid-walk"
+ * and "request lost". Rows count every value read, kept or not.
+ */
+struct sweep_result {
+	const char *address; /* target address, canonical text */
+	uint16_t port;
+	const char *section;      /* [target NAME], or NULL */
+	const char *zone;         /* or NULL */
+	struct sighting *element; /* the agent itself */
+	struct sweep_neighbour *neighbours;
+	size_t n_neighbours;
+	int64_t rows; /* table rows read */
+	const char *detail;
+};
+
+/*
+ * Called from within sweep_pollfds, sweep_handle and sweep_run; they may add
+ * targets but must not free the sweep.
+ */
+struct sweep_callbacks {
+	/* Once per target that answered (even if only in part). */
+	void (*on_element)(void *ctx, struct sweep_result *result);
+	/*
+	 * Once per target that did not answer or failed: reason is "timeout",
+	 * "timeout (no answer to SNMPv3 engineID discovery)", net-snmp's text
+	 * ("Authentication failure (incorrect password, community or key)",
+	 * "Unknown user name", ...) or a set-up error. engine_id is the hex
+	 * SNMPv3 engineID when one was learnt, else NULL. All borrowed.
+	 */
+	void (*on_failure)(void *ctx, const char *address, uint16_t port,
+	    const char *section, const char *reason, const char *engine_id);
+};
+
+/* Counters of a sweep. */
+struct sweep_stats {
+	uint64_t targets;  /* added */
+	uint64_t answered; /* delivered through on_element */
+	uint64_t failed;   /* delivered through on_failure */
+	uint64_t rows;     /* table rows over all targets */
+	uint64_t requests; /* PDUs sent (retries not counted) */
+};
+
+/* Defaults: timeout 1 s, 1 retry, 1024 in flight, 100000 rows, GETBULK asking
+ * for 25 rows. */
+void sweep_params_init(struct sweep_params *p);
+/* The [snmp] section's values. */
+void sweep_params_from_config(struct sweep_params *p, const struct config *cfg);
+
+/* A new empty sweep (net-snmp is set up on first use); cb is copied. */
+struct sweep *sweep_new(
+    const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx);
+/*
+ * Add targets: spec is an address, "host:port" ("[v6]:port"), or a CIDR block
+ * (network and broadcast addresses of IPv4 blocks shorter than /31 are
+ * skipped). Credentials, default port, zone and section name come from cred.
+ * 0, or -1 with a message in err.
+ */
+int sweep_add(struct sweep *sw, const char *spec,
+    const struct config_target *cred, char *err, size_t errlen);
+/* Add every address of every [target] section; 0 or -1 with err. */
+int sweep_add_config(
+    struct sweep *sw, const struct config *cfg, char *err, size_t errlen);
+
+/* Start what can start and give the descriptors to poll and the poll
+ * timeout in ms (-1: none). The array belongs to the sweep and stays valid
+ * until the next call. 0, or -1 on failure. */
+int sweep_pollfds(
+    struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms);
+/* Read the descriptors poll marked ready, drive timeouts and retries, finish
+ * targets (calling the callbacks) and start queued ones. 0 or -1. */
+int sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n);
+/* True when every target has been delivered. */
+bool sweep_done(const struct sweep *sw);
+/* Run to completion with poll(); 0, or -1 on a failure of the loop itself. */
+int sweep_run(struct sweep *sw);
+/* Counters so far. */
+void sweep_stats(const struct sweep *sw, struct sweep_stats *st);
+/* Close every session and release the sweep; NULL is fine. */
+void sweep_free(struct sweep *sw);
+
+/* Which SNMPv3 protocols this net-snmp provides, e.g. "auth MD5 SHA ...". */
+const char *sweep_v3_protocols(void);
+
+#endif
