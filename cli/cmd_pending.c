@@ -22,12 +22,6 @@ pending(int argc, char **argv, const char *what)
 }
 
 int
-cmd_scan(int argc, char **argv)
-{
-	return pending(argc, argv, "the SNMP sweep");
-}
-
-int
 cmd_report(int argc, char **argv)
 {
 	return pending(argc, argv, "the compliance report");

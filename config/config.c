@@ -269,8 +269,9 @@ secret_clear(char *s)
  * The file must be a regular file not readable by others; its text is never
  * part of a message.
  */
-static int
-read_secret(struct parser *p, const char *path, size_t min, char **out)
+int
+config_read_secret(const char *path, size_t min, char **out, char *err,
+    size_t errlen)
 {
 	char buf[CONFIG_SECRET_MAX + 2];
 	struct stat st;
@@ -282,19 +283,19 @@ read_secret(struct parser *p, const char *path, size_t min, char **out)
 	/* O_NONBLOCK: a FIFO must not hang the load; S_ISREG refuses it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		kerr(p, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
-		kerr(p, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		kerr(p, "%s is not a regular file", path);
+		snprintf(err, errlen, "%s is not a regular file", path);
 		goto fail;
 	}
 	if (st.st_mode & S_IROTH) {
-		kerr(p, "%s is readable by others (chmod o-r)", path);
+		snprintf(err, errlen, "%s is readable by others (chmod o-r)", path);
 		goto fail;
 	}
 	while (len < sizeof(buf) - 1) {
@@ -302,7 +303,7 @@ read_secret(struct parser *p, const char *path, size_t min, char **out)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			kerr(p, "%s: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (n == 0)
@@ -315,22 +316,22 @@ read_secret(struct parser *p, const char *path, size_t min, char **out)
 	nl = memchr(buf, '\n', len);
 	linelen = nl != NULL ? (size_t)(nl - buf) : len;
 	if (linelen > CONFIG_SECRET_MAX) {
-		kerr(p, "%s: first line longer than %d bytes", path,
+		snprintf(err, errlen, "%s: first line longer than %d bytes", path,
 		    CONFIG_SECRET_MAX);
 		goto fail;
 	}
 	if (memchr(buf, '\0', linelen) != NULL) {
-		kerr(p, "%s: first line contains a NUL byte", path);
+		snprintf(err, errlen, "%s: first line contains a NUL byte", path);
 		goto fail;
 	}
 	while (linelen > 0 && isspace((unsigned char)buf[linelen - 1]))
 		linelen--;
 	if (linelen == 0) {
-		kerr(p, "%s is empty (the secret is its first line)", path);
+		snprintf(err, errlen, "%s is empty (the secret is its first line)", path);
 		goto fail;
 	}
 	if (linelen < min) {
-		kerr(p, "%s: key has %zu characters, SNMPv3 needs at least %zu",
+		snprintf(err, errlen, "%s: key has %zu characters, SNMPv3 needs at least %zu",
 		    path, linelen, min);
 		goto fail;
 	}
@@ -343,6 +344,18 @@ fail:
 	explicit_bzero(buf, sizeof(buf));
 	close(fd);
 	return -1;
+}
+
+static int
+read_secret(struct parser *p, const char *path, size_t min, char **out)
+{
+	char err[512];
+
+	if (config_read_secret(path, min, out, err, sizeof(err)) < 0) {
+		kerr(p, "%s", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* The path of a secret file, resolved, then its content. */

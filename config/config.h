@@ -104,6 +104,10 @@ struct config *config_defaults(void);
 void config_free(struct config *cfg);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
+/* Read a secret from the first line of path (a regular file not readable by
+ * others, at least min characters); replaces *out. 0, or -1 with err. */
+int config_read_secret(const char *path, size_t min, char **out, char *err,
+    size_t errlen);
 /* The zone a management address falls in by [zone] subnets, or NULL; the
  * most specific subnet wins, then the first zone in the file. */
 const char *config_zone_for_ip(const struct config *cfg, const char *ip);

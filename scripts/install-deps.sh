@@ -10,7 +10,7 @@ packages=(
 	# run
 	ieee-data sqlite3
 	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting
-	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3 systemd
+	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3 systemd strace
 )
 
 missing=()

@@ -75,6 +75,15 @@ identity_ip(const char *canonical)
 	return false;
 }
 
+static bool
+loopback_ip(const char *canonical)
+{
+	unsigned char a[4];
+
+	return strcmp(canonical, "::1") == 0 ||
+	    (inet_pton(AF_INET, canonical, a) == 1 && a[0] == 127);
+}
+
 /* Canonical text and kind ("ipv4"/"ipv6") of an address; verbatim when it
  * does not parse. */
 static const char *
@@ -173,7 +182,10 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 	bool moved;
 	int rc;
 
-	if (!identity_ip(ip))
+	/* An SNMP agent we reached on loopback (on this host, in a lab) is
+	 * there; a loopback address a neighbour advertises says nothing. */
+	if (!identity_ip(ip) &&
+	    !(loopback_ip(ip) && strcmp(s->source, "snmp") == 0))
 		return 0;
 	store_bind_text(stmt, 1, kind);
 	store_bind_value(stmt, 2, ip);

@@ -647,6 +647,19 @@ START_TEST(test_unspecified_and_loopback_addresses_are_never_identity)
 }
 END_TEST
 
+START_TEST(test_an_agent_answering_on_loopback_is_one_element)
+{
+	struct store *st = open_rw();
+	int64_t a, b;
+
+	/* An agent on this host (or a lab), with no MAC to tell it by. */
+	a = record(st, 0, seen("snmp", T0, NULL, "127.0.0.1"));
+	b = record(st, 0, seen("snmp", T0 + 60, NULL, "127.0.0.1"));
+	ck_assert_int_eq(a, b);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_sql_in_sys_descr_is_stored_verbatim)
 {
 	static const char evil[] = "'); DROP TABLE element;--\r\n\"x\" %s";
@@ -1331,6 +1344,7 @@ store_suite(void)
 	tcase_add_test(tc, test_multicast_and_zero_macs_are_never_identity);
 	tcase_add_test(tc, test_shared_virtual_router_macs_are_never_identity);
 	tcase_add_test(tc, test_unspecified_and_loopback_addresses_are_never_identity);
+	tcase_add_test(tc, test_an_agent_answering_on_loopback_is_one_element);
 	tcase_add_test(tc, test_links_follow_merged_elements);
 	suite_add_tcase(s, tc);
 
