@@ -23,6 +23,8 @@
 
 struct ingest {
 	struct store *st;
+	const struct config *cfg;
+	const char *zone;		/* --zone, the zone of what the files show */
 	int64_t scan_id;
 	uint64_t store_errors;
 	char first_store_error[512];
@@ -44,6 +46,7 @@ sink(void *ctx, struct sighting *s)
 {
 	struct ingest *in = ctx;
 
+	config_assign_zone(in->cfg, s, in->zone);
 	if (store_record(in->st, in->scan_id, s, NULL) < 0) {
 		if (in->store_errors++ == 0)
 			str_copy(in->first_store_error, store_error(in->st),
@@ -200,7 +203,9 @@ cmd_ingest(int argc, char **argv)
 	}
 	/* Large batches: ingest is one long writer, readers still see whole batches. */
 	store_set_batch_size(in.st, 20000);
-	pv = passive_new(MAX_MACS, REFRESH_S, zone, sink, &in);
+	in.cfg = cfg;
+	in.zone = zone;
+	pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
 	for (int i = optind; i < argc; i++)
 		if (ingest_file(argv[i], filter, pv, cli_show_progress(&common),
 		    &detail) == 0)

@@ -78,32 +78,13 @@ add_detail(struct scan *sc, const char *fmt, ...)
 	    len > 0 ? "\n" : "", line);
 }
 
-/* The zone of a sighting found through a target section. */
-static void
-assign_zone(const struct config *cfg, struct sighting *s, const char *section_zone)
-{
-	const char *z = NULL;
-
-	if (s->mgmt_ip != NULL)
-		z = config_zone_for_ip(cfg, s->mgmt_ip);
-	for (size_t i = 0; z == NULL && i < s->n_addrs; i++)
-		if (s->addrs[i].kind != ADDR_MAC)
-			z = config_zone_for_ip(cfg, s->addrs[i].value);
-	if (z == NULL && s->sys_name != NULL)
-		z = config_zone_for_sysname(cfg, s->sys_name);
-	if (z == NULL)
-		z = section_zone;
-	if (z != NULL)
-		sighting_set(&s->zone, z);
-}
-
 static void
 on_element(void *ctx, struct sweep_result *r)
 {
 	struct scan *sc = ctx;
 	int64_t id, nid;
 
-	assign_zone(sc->cfg, r->element, r->zone);
+	config_assign_zone(sc->cfg, r->element, r->zone);
 	if (store_record(sc->st, sc->scan_id, r->element, &id) < 0) {
 		note_error(sc);
 		return;
@@ -112,7 +93,7 @@ on_element(void *ctx, struct sweep_result *r)
 		struct sweep_neighbour *n = &r->neighbours[i];
 
 		/* Its own address decides first, then the section that found it. */
-		assign_zone(sc->cfg, n->sighting, r->zone);
+		config_assign_zone(sc->cfg, n->sighting, r->zone);
 		if (store_record(sc->st, sc->scan_id, n->sighting, &nid) < 0 ||
 		    store_link(sc->st, id, nid, n->protocol, n->local_port,
 		    n->remote_port, n->sighting->observed_at) < 0) {
@@ -151,7 +132,7 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 		sighting_set(&s->mgmt_ip, address);
 		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4, address);
 		sighting_add_input(s, EV_ENGINEID, engine_id);
-		assign_zone(sc->cfg, s, NULL);
+		config_assign_zone(sc->cfg, s, NULL);
 		if (store_record(sc->st, sc->scan_id, s, &id) < 0)
 			note_error(sc);
 		sighting_free(s);

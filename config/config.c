@@ -13,6 +13,7 @@
 #include "vraudit-config.h"
 
 #include "config.h"
+#include "sighting.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1515,4 +1516,23 @@ config_zone_for_sysname(const struct config *cfg, const char *sys_name)
 				FNM_CASEFOLD) == 0)
 				return cfg->zones[i].name;
 	return NULL;
+}
+
+void
+config_assign_zone(const struct config *cfg, struct sighting *s,
+    const char *section_zone)
+{
+	const char *z = NULL;
+
+	if (s->mgmt_ip != NULL)
+		z = config_zone_for_ip(cfg, s->mgmt_ip);
+	for (size_t i = 0; z == NULL && i < s->n_addrs; i++)
+		if (s->addrs[i].kind != ADDR_MAC)
+			z = config_zone_for_ip(cfg, s->addrs[i].value);
+	if (z == NULL && s->sys_name != NULL)
+		z = config_zone_for_sysname(cfg, s->sys_name);
+	if (z == NULL)
+		z = section_zone;
+	if (z != NULL)
+		sighting_set(&s->zone, z);
 }

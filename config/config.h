@@ -17,6 +17,8 @@
 
 #include "net.h"
 
+struct sighting;
+
 #define CONFIG_DEFAULT_PATH VRAUDIT_SYSCONFDIR "/vraudit.conf"
 
 /* One address entry of a target: a host, a CIDR block, optionally a port. */
@@ -104,6 +106,12 @@ struct config *config_defaults(void);
 void config_free(struct config *cfg);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
+/* Set a sighting's zone: that of its management address by [zone] subnets,
+ * else of another of its addresses, else by sysName pattern, else
+ * section_zone (the zone of the [target] or [capture] that found it); a
+ * sighting with none keeps the zone it had. */
+void config_assign_zone(const struct config *cfg, struct sighting *s,
+    const char *section_zone);
 /* Read a secret from the first line of path (a regular file not readable by
  * others, at least min characters); replaces *out. 0, or -1 with err. */
 int config_read_secret(const char *path, size_t min, char **out, char *err,

@@ -101,6 +101,19 @@ grep -q '^files: *1 read, 2 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/ou
 [ "$(q "SELECT status FROM scans")" = failed ] || fail "a scan with errors must not say complete"
 q "SELECT detail FROM scans" | grep -q 'notes.pcap' || fail "scan detail does not name the bad file"
 
+# Zones: an address inside a [zone] subnet decides; --zone covers the rest.
+db=$tmp/z.db
+cat >"$tmp/z.conf" <<CONF
+[zone access]
+subnets = 192.168.1.0/24
+CONF
+"$bin" ingest -c "$tmp/z.conf" --db "$db" --zone mirror --quiet "$caps/tcpdump_eapon1.pcap" >/dev/null ||
+	fail "ingest with zones"
+[ "$(q "SELECT zone FROM inventory WHERE mac = '00:0d:88:4f:25:91'")" = access ] ||
+	fail "ARP host 192.168.1.1 not in zone access"
+[ "$(q "SELECT zone FROM inventory WHERE mac = '00:0c:ce:88:31:9a'")" = mirror ] ||
+	fail "host without an address not in the --zone zone"
+
 # Usage errors.
 set +e
 "$bin" ingest --db "$db" 2>/dev/null; rc=$?
