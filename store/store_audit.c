@@ -227,8 +227,8 @@ int
 store_audit_prepare(struct store *st)
 {
 	static const char *const sql[] = {
-		"INSERT INTO audit (seq, at, kind, subject, detail, prev_hash, "
-		"hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		("INSERT INTO audit (seq, at, kind, subject, detail, "
+		"prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
 		"SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
 		"PRAGMA data_version",
 	};

@@ -392,8 +392,8 @@ START_TEST(test_changed_detail_is_a_hash_mismatch)
 {
 	static const char *const want[] = {
 		"record 3: hash mismatch (content changed)",
-		"audit table: trigger audit_no_update is missing (records "
-		"could be changed)",
+		("audit table: trigger audit_no_update is missing (records "
+		"could be changed)"),
 	};
 
 	build();
@@ -448,14 +448,14 @@ START_TEST(test_deleted_records_leave_a_gap)
 {
 	static const char *const middle[] = {
 		"records missing between 2 and 4",
-		"audit table: trigger audit_no_delete is missing (records "
-		"could be changed)",
+		("audit table: trigger audit_no_delete is missing (records "
+		"could be changed)"),
 	};
 	static const char *const first[] = {
 		"records missing before 2 (the chain starts at 1)",
 		"records missing between 2 and 4",
-		"audit table: trigger audit_no_delete is missing (records "
-		"could be changed)",
+		("audit table: trigger audit_no_delete is missing (records "
+		"could be changed)"),
 	};
 
 	build();
@@ -480,8 +480,8 @@ START_TEST(test_edited_verdicts_are_named)
 	static const char *const unrecorded[] = {
 		"element 1: verdict differs from audit record 4",
 		"element 2: verdict differs from audit record 2",
-		"element 3: verdict differs from the initial one and no audit "
-		"record explains it",
+		("element 3: verdict differs from the initial one and no audit "
+		"record explains it"),
 	};
 
 	build();
