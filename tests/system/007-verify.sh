@@ -108,7 +108,7 @@ grep -qxF "$a: record 1: hash mismatch (content changed)" "$tmp/out" ||
 	fail "changed record: $(cat "$tmp/out")"
 grep -qxF "$a: audit table: trigger audit_no_update is missing (records could be changed)" "$tmp/out" ||
 	fail "dropped trigger not reported: $(cat "$tmp/out")"
-tail -n 1 "$tmp/out" | grep -Eq "^$a: $n2 audit records, [0-9]+ problems? found, head $n2 " ||
+grep -Eq "^$a: $n2 audit records, [0-9]+ problems? found, head $n2 " <<<"$(tail -n 1 "$tmp/out")" ||
 	fail "summary of a broken chain: $(tail -n 1 "$tmp/out")"
 
 # A record in the middle deleted: the gap is named.
@@ -170,8 +170,8 @@ grep -q "another application" "$tmp/err" || fail "foreign database: $(cat "$tmp/
 cmp -s "$tmp/other.db" "$tmp/other.orig" || fail "verify changed a foreign database"
 
 # Usage.
-"$VRAUDIT" verify --help | grep -q "^usage: vraudit verify \[-c CONF\] \[--db PATH\]" ||
-	fail "verify --help"
+help=$("$VRAUDIT" verify --help)
+grep -q "^usage: vraudit verify \[-c CONF\] \[--db PATH\]" <<<"$help" || fail "verify --help: $help"
 rc=0
 "$VRAUDIT" verify --db "$db" extra 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "an extra argument exited $rc, want 2"

@@ -66,8 +66,7 @@ for cmd in $commands; do
 	section "$cmd" "$tmp/vraudit.1.txt" >"$tmp/cmd.txt"
 	grep -q '[a-z]' "$tmp/cmd.txt" || fail "vraudit(1) has no section for '$cmd'"
 	for opt in $("$VRAUDIT" "$cmd" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
-		cat "$tmp/cmd.txt" "$tmp/common.txt" |
-			grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" ||
+		grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$tmp/cmd.txt" "$tmp/common.txt" ||
 			fail "vraudit(1) does not document '$cmd $opt' in its section"
 	done
 done
