@@ -2,7 +2,8 @@
  * The audit chain: append-only records of ended scans, verdict changes and
  * merges, each hashed with the one before it (schema/001_initial.sql says
  * how, for auditors), and the check that recomputes the chain and compares
- * what the tables say now with what was recorded.
+ * what the tables say now (verdicts, scans, merges, rows gone) with what
+ * was recorded.
  *
  * Records are appended by the writer inside the transaction of the change
  * they describe. The chain head (last seq and hash) is cached: it is read
@@ -616,6 +617,63 @@ check_scans(struct check *c)
 	return rc;
 }
 
+/* Rows whose last audit record is there but which are gone from their
+ * table (deleting an element would take it out of every report). */
+static int
+check_missing(struct check *c)
+{
+	sqlite3_stmt *stmt = prepare(c->st,
+	    "SELECT kind, subject, max(seq) FROM audit "
+	    "WHERE (kind = 'verdict' AND subject NOT IN (SELECT id FROM element)) "
+	    "OR (kind = 'scan' AND subject NOT IN (SELECT id FROM scan)) "
+	    "GROUP BY kind, subject ORDER BY kind DESC, subject");
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	while ((rc = next_row(c->st, stmt)) == 1)
+		finding(c, "%s %" PRId64 ": in audit record %" PRId64 " but "
+		    "missing from the database",
+		    column_is(stmt, 0, "scan") ? "scan" : "element",
+		    (int64_t)sqlite3_column_int64(stmt, 1),
+		    (int64_t)sqlite3_column_int64(stmt, 2));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Merged elements leave the inventory: each one must have its merge record,
+ * and each merge record's element must still be merged. */
+static int
+check_merges(struct check *c)
+{
+	sqlite3_stmt *stmt = prepare(c->st,
+	    "WITH m AS (SELECT seq, CAST(substr(detail, instr(detail, "
+	    "char(10) || 'merged=') + 8) AS INTEGER) AS merged "
+	    "FROM audit WHERE kind = 'merge') "
+	    "SELECT e.id, NULL FROM element e WHERE e.merged_into IS NOT NULL "
+	    "AND e.id NOT IN (SELECT merged FROM m) "
+	    "UNION ALL "
+	    "SELECT e.id, max(m.seq) FROM m JOIN element e ON e.id = m.merged "
+	    "WHERE e.merged_into IS NULL GROUP BY e.id ORDER BY 1");
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	while ((rc = next_row(c->st, stmt)) == 1) {
+		int64_t id = (int64_t)sqlite3_column_int64(stmt, 0);
+
+		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+			finding(c, "element %" PRId64 ": marked merged without "
+			    "an audit record", id);
+		else
+			finding(c, "element %" PRId64 ": merged by audit record "
+			    "%" PRId64 " but no longer marked merged", id,
+			    (int64_t)sqlite3_column_int64(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* The triggers that keep the table append-only are part of the schema. */
 static int
 check_triggers(struct check *c)
@@ -665,6 +723,10 @@ store_audit_verify(struct store *st, store_finding_fn fn, void *arg,
 		rc = check_verdicts(&c);
 	if (rc == 0)
 		rc = check_scans(&c);
+	if (rc == 0)
+		rc = check_missing(&c);
+	if (rc == 0)
+		rc = check_merges(&c);
 	if (rc == 0)
 		rc = check_triggers(&c);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);

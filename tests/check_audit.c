@@ -448,12 +448,14 @@ START_TEST(test_deleted_records_leave_a_gap)
 {
 	static const char *const middle[] = {
 		"records missing between 2 and 4",
+		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
 		"could be changed)"),
 	};
 	static const char *const first[] = {
 		"records missing before 2 (the chain starts at 1)",
 		"records missing between 2 and 4",
+		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
 		"could be changed)"),
 	};
@@ -462,7 +464,7 @@ START_TEST(test_deleted_records_leave_a_gap)
 	tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3");
 	assert_findings(middle, ARRAY_SIZE(middle));
 	/* The first one too: element 1's last record (4) still explains its
-	 * verdict, so only the gaps are found. */
+	 * verdict, so only the gaps are added. */
 	tamper("DELETE FROM audit WHERE seq = 1");
 	assert_findings(first, ARRAY_SIZE(first));
 }
@@ -526,6 +528,42 @@ START_TEST(test_edited_scans_are_named)
 	    "VALUES ('snmp', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', "
 	    "'complete')");
 	assert_findings(unrecorded, ARRAY_SIZE(unrecorded));
+}
+END_TEST
+
+/* Deleting an element takes it out of every report; its records remain.
+ * (sqlite3 does not enforce foreign keys unless asked to.) */
+START_TEST(test_deleted_rows_are_named)
+{
+	static const char *const want[] = {
+		"element 1: in audit record 4 but missing from the database",
+		"scan 2: in audit record 6 but missing from the database",
+	};
+
+	build();
+	tamper("DELETE FROM element_evidence WHERE element_id = 1; "
+	    "DELETE FROM element WHERE id = 1; DELETE FROM scan WHERE id = 2");
+	assert_findings(want, ARRAY_SIZE(want));
+}
+END_TEST
+
+/* Marking an element merged hides it from the inventory. */
+START_TEST(test_merges_are_checked)
+{
+	static const char *const hidden[] = {
+		"element 3: marked merged without an audit record",
+	};
+	static const char *const unmerged[] = {
+		("element 2: merged by audit record 3 but no longer marked "
+		"merged"),
+		"element 3: marked merged without an audit record",
+	};
+
+	build();
+	tamper("UPDATE element SET merged_into = 1 WHERE id = 3");
+	assert_findings(hidden, ARRAY_SIZE(hidden));
+	tamper("UPDATE element SET merged_into = NULL WHERE id = 2");
+	assert_findings(unmerged, ARRAY_SIZE(unmerged));
 }
 END_TEST
 
@@ -680,6 +718,8 @@ audit_suite(void)
 	tcase_add_test(tc, test_edited_verdicts_are_named);
 	tcase_add_test(tc, test_small_confidence_edits_are_seen);
 	tcase_add_test(tc, test_edited_scans_are_named);
+	tcase_add_test(tc, test_deleted_rows_are_named);
+	tcase_add_test(tc, test_merges_are_checked);
 	tcase_add_test(tc, test_empty_chain_is_intact);
 	tcase_add_test(tc, test_chain_survives_a_sighting_rolled_back);
 	tcase_add_test(tc, test_chain_survives_a_batch_rolled_back);

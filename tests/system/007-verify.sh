@@ -152,6 +152,21 @@ verify 1 "$d"
 	fail "edited verdict: $(cat "$tmp/out")"
 [ "$(wc -l <"$tmp/out")" -eq 2 ] || fail "edited verdict: more than one problem: $(cat "$tmp/out")"
 
+# The Huawei element hidden from the inventory by marking it merged, or
+# deleted outright.
+f=$(copy hidden.db)
+sqlite3 "$f" "UPDATE element SET merged_into = (SELECT min(id) FROM element WHERE id <> $eid) WHERE id = $eid"
+[ -z "$(sqlite3 "$f" "SELECT element_id FROM inventory WHERE risk = 'high'")" ] ||
+	fail "the element is still in the inventory"
+verify 1 "$f"
+grep -qxF "$f: element $eid: marked merged without an audit record" "$tmp/out" ||
+	fail "hidden element: $(cat "$tmp/out")"
+g=$(copy gone.db)
+sqlite3 "$g" "DELETE FROM element_evidence WHERE element_id = $eid; DELETE FROM element WHERE id = $eid"
+verify 1 "$g"
+grep -qxF "$g: element $eid: in audit record $seq but missing from the database" "$tmp/out" ||
+	fail "deleted element: $(cat "$tmp/out")"
+
 # A scan edited in place.
 e=$(copy scan.db)
 sqlite3 "$e" "UPDATE scan SET status = 'complete', frames = 999 WHERE id = 2"
