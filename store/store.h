@@ -120,8 +120,8 @@ typedef void (*store_finding_fn)(void *arg, const char *finding);
  * and seq, compare each element's verdict and each ended scan with their
  * last audit record, find audited elements and scans that are gone and
  * merges that do not match their records, and check that the table is
- * still append-only. All in one snapshot. 0 when the check ran (out->findings problems), -1 when it
- * could not (store_error() says why).
+ * still append-only. All in one snapshot. 0 when the check ran
+ * (out->findings problems), -1 when it could not (store_error() says why).
  */
 int store_audit_verify(struct store *st, store_finding_fn fn, void *arg,
     struct store_audit_report *out);

@@ -83,7 +83,8 @@ line(struct text *t, const char *key, const void *value, size_t len)
 		} else if (v[i] >= 0x20 && v[i] < 0x7f) {
 			text_add(t, v + i, 1);
 			i++;
-		} else if (v[i] >= 0x80 && (seq = utf8_seq(v + i, len - i)) > 0) {
+		} else if (v[i] >= 0x80 &&
+		    (seq = utf8_seq(v + i, len - i)) > 0) {
 			text_add(t, v + i, seq);
 			i += seq;
 		} else {
@@ -624,7 +625,8 @@ check_missing(struct check *c)
 {
 	sqlite3_stmt *stmt = prepare(c->st,
 	    "SELECT kind, subject, max(seq) FROM audit "
-	    "WHERE (kind = 'verdict' AND subject NOT IN (SELECT id FROM element)) "
+	    "WHERE (kind = 'verdict' AND "
+	    "subject NOT IN (SELECT id FROM element)) "
 	    "OR (kind = 'scan' AND subject NOT IN (SELECT id FROM scan)) "
 	    "GROUP BY kind, subject ORDER BY kind DESC, subject");
 	int rc;
@@ -666,9 +668,9 @@ check_merges(struct check *c)
 			finding(c, "element %" PRId64 ": marked merged without "
 			    "an audit record", id);
 		else
-			finding(c, "element %" PRId64 ": merged by audit record "
-			    "%" PRId64 " but no longer marked merged", id,
-			    (int64_t)sqlite3_column_int64(stmt, 1));
+			finding(c, "element %" PRId64 ": merged by audit "
+			    "record %" PRId64 " but no longer marked merged",
+			    id, (int64_t)sqlite3_column_int64(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
 	return rc;

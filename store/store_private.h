@@ -72,8 +72,8 @@ struct store_audit_state {
 	sqlite3_stmt *head;
 	sqlite3_stmt *data_version;
 	bool valid;		/* seq and hash are the file's head */
-	bool checked;		/* data_version looked at in this transaction */
-	int64_t seen_version;	/* PRAGMA data_version when last looked at */
+	bool checked;		/* data_version read in this transaction */
+	int64_t seen_version;	/* PRAGMA data_version when last read */
 	int64_t seq;
 	char hash[STORE_HASH_STRLEN];
 };

@@ -658,6 +658,24 @@ START_TEST(test_two_writers_share_one_chain)
 }
 END_TEST
 
+/* An auditor verifying while the writer has a batch open sees the last
+ * committed state, whole. */
+START_TEST(test_verify_sees_committed_batches_only)
+{
+	struct store *st = open_rw();
+
+	store_set_batch_size(st, 100);
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	record(st, 0, T0 + 2, "00:e0:fc:00:00:01", "00:e0:fc:00:00:02", NULL);
+	assert_intact(1);
+	ck_assert_int_eq(store_flush(st), 0);
+	assert_intact(4);
+	store_close(st);
+}
+END_TEST
+
 /* Reclassification under new rules is audited like any verdict change. */
 static const char *
 other_digest(void *ctx)
@@ -724,6 +742,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_chain_survives_a_sighting_rolled_back);
 	tcase_add_test(tc, test_chain_survives_a_batch_rolled_back);
 	tcase_add_test(tc, test_two_writers_share_one_chain);
+	tcase_add_test(tc, test_verify_sees_committed_batches_only);
 	tcase_add_test(tc, test_reclassification_is_audited);
 	suite_add_tcase(s, tc);
 	return s;

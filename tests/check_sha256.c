@@ -91,13 +91,13 @@ START_TEST(test_streaming_any_split)
 
 		sha256_init(&ctx);
 		for (size_t off = 0; off < sizeof(msg); off += step)
-			sha256_update(&ctx, msg + off, sizeof(msg) - off < step ?
-			    sizeof(msg) - off : step);
+			sha256_update(&ctx, msg + off,
+			    sizeof(msg) - off < step ? sizeof(msg) - off : step);
 		sha256_update(&ctx, msg, 0);
 		sha256_final(&ctx, d);
 		sha256_hex(d, hex);
-		ck_assert_msg(strcmp(hex, whole) == 0, "pieces of %zu bytes: %s",
-		    step, hex);
+		ck_assert_msg(strcmp(hex, whole) == 0,
+		    "pieces of %zu bytes: %s", step, hex);
 	}
 }
 END_TEST
