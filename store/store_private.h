@@ -109,4 +109,11 @@ void store_batch_lost(struct store *st, const char *what);
 /* Roll back the open transaction, keeping the error that led here. */
 void store_rollback(struct store *st);
 
+/* Prepare SQL text of ours; NULL with the error set. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
+ * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
+int store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep,
+    store_row_fn fn, void *arg);
+
 #endif
