@@ -28,12 +28,6 @@ cmd_scan(int argc, char **argv)
 }
 
 int
-cmd_report(int argc, char **argv)
-{
-	return pending(argc, argv, "the compliance report");
-}
-
-int
 cmd_verify(int argc, char **argv)
 {
 	return pending(argc, argv, "audit chain verification");

@@ -48,7 +48,19 @@ struct param {
 struct params {
 	struct param *v;
 	size_t n;
+	char **owned;		/* strings the parameters point to */
+	size_t n_owned;
 };
+
+static void
+params_finish(struct params *p)
+{
+	for (size_t i = 0; i < p->n_owned; i++)
+		free(p->owned[i]);
+	free(p->owned);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
 
 static void
 param_add(struct params *p, struct param v)
@@ -63,6 +75,18 @@ param_text(struct params *p, const char *s)
 	param_add(p, (struct param){ .type = (s == NULL || *s == '\0') ?
 	    P_NULL : P_TEXT, .text = s });
 }
+
+/* A parameter owning its text. */
+static void
+param_own(struct params *p, char *s)
+{
+	p->owned = xreallocarray(p->owned, p->n_owned + 1,
+	    sizeof(*p->owned));
+	p->owned[p->n_owned++] = s;
+	param_text(p, s);
+}
+
+static char *zone_list(const struct policy_rule *r);
 
 static void
 bind_params(sqlite3_stmt *stmt, const struct params *p)
@@ -208,7 +232,8 @@ shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
 			param_text(p, set->packs[i]->name);
 			param_text(p, ru->name);
 			param_text(p, ru->title);
-			param_text(p, NULL);	/* zones: display only */
+			param_own(p, ru->all_zones ? xstrdup("all") :
+			    zone_list(ru));
 			param_add(p, (struct param){ .type = P_INT,
 			    .i = ru->all_zones });
 			if (ru->max_share < 0)
@@ -281,7 +306,7 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 	rc = store_each_row(st, stmt, false, fn, arg);
 out:
 	free(q.s);
-	free(p.v);
+	params_finish(&p);
 	return rc;
 }
 
