@@ -293,10 +293,25 @@ WHERE x.conflict = 1
 		'cdp')
 	    AND ev.strength >= 0.8);
 
+-- Elements and covered elements per pack and zone, counted once.
+CREATE VIEW policy_tally AS
+WITH zc AS MATERIALIZED (
+	SELECT zone, count(*) AS n FROM policy_element GROUP BY zone
+), cc AS MATERIALIZED (
+	SELECT policy, zone, count(*) AS n FROM policy_cover
+	GROUP BY policy, zone
+)
+SELECT p.name AS policy, z.zone AS zone, z.n AS elements,
+	coalesce(c.n, 0) AS covered
+FROM policy_pack p CROSS JOIN zc z
+LEFT JOIN cc c ON c.policy = p.name AND c.zone = z.zone;
+
 -- Per capped rule and zone: elements, covered elements, share, and
 -- whether the cap is exceeded.
 CREATE VIEW policy_share AS
-WITH scope (policy, rule, zone, all_zones, max_share, deadline) AS (
+WITH t AS MATERIALIZED (
+	SELECT * FROM policy_tally
+), scope (policy, rule, zone, all_zones, max_share, deadline) AS (
 	SELECT pack, name, 'all', 1, max_share, deadline
 	FROM policy_rule WHERE all_zones = 1 AND max_share IS NOT NULL
 	UNION ALL
@@ -306,10 +321,10 @@ WITH scope (policy, rule, zone, all_zones, max_share, deadline) AS (
 	WHERE r.all_zones = 0 AND r.max_share IS NOT NULL
 ), counted AS (
 	SELECT s.*,
-	    (SELECT count(*) FROM policy_element x
-		WHERE s.all_zones = 1 OR x.zone = s.zone) AS elements,
-	    (SELECT count(*) FROM policy_cover c WHERE c.policy = s.policy
-		AND (s.all_zones = 1 OR c.zone = s.zone)) AS covered
+	    coalesce((SELECT sum(t.elements) FROM t WHERE t.policy = s.policy
+		AND (s.all_zones = 1 OR t.zone = s.zone)), 0) AS elements,
+	    coalesce((SELECT sum(t.covered) FROM t WHERE t.policy = s.policy
+		AND (s.all_zones = 1 OR t.zone = s.zone)), 0) AS covered
 	FROM scope s
 )
 SELECT policy, rule, zone, all_zones, elements, covered,
@@ -334,25 +349,31 @@ FROM counted;
 --   state		met or violated, as things stand
 --   status		met, violated, or pending (deadline in the future)
 CREATE VIEW rule_status AS
-WITH r AS (
+WITH t AS MATERIALIZED (
+	SELECT * FROM policy_tally
+), sh AS MATERIALIZED (
+	SELECT policy, rule, over_cap FROM policy_share
+), fresh AS MATERIALIZED (
+	SELECT policy, zone, first_seen FROM policy_cover WHERE baseline = 0
+), r AS (
 	SELECT r.*, (SELECT today FROM policy_clock) AS today
 	FROM policy_rule r
 ), scoped AS (
 	SELECT r.*,
 	    CASE WHEN r.deadline > r.today THEN CAST(julianday(r.deadline) -
 		julianday(r.today) AS INTEGER) ELSE 0 END AS days_left,
-	    (SELECT count(*) FROM policy_element x WHERE r.all_zones = 1 OR
-		x.zone IN (SELECT zone FROM policy_rule_zone z
-		    WHERE z.pack = r.pack AND z.rule = r.name)) AS elements,
-	    (SELECT count(*) FROM policy_cover c WHERE c.policy = r.pack AND
-		(r.all_zones = 1 OR c.zone IN (SELECT zone FROM
+	    coalesce((SELECT sum(t.elements) FROM t WHERE t.policy = r.pack
+		AND (r.all_zones = 1 OR t.zone IN (SELECT zone FROM
 		    policy_rule_zone z WHERE z.pack = r.pack AND
-		    z.rule = r.name))) AS covered,
-	    (SELECT count(*) FROM policy_share s WHERE s.policy = r.pack AND
-		s.rule = r.name AND s.over_cap) AS zones_over,
+		    z.rule = r.name))), 0) AS elements,
+	    coalesce((SELECT sum(t.covered) FROM t WHERE t.policy = r.pack
+		AND (r.all_zones = 1 OR t.zone IN (SELECT zone FROM
+		    policy_rule_zone z WHERE z.pack = r.pack AND
+		    z.rule = r.name))), 0) AS covered,
+	    (SELECT count(*) FROM sh WHERE sh.policy = r.pack AND
+		sh.rule = r.name AND sh.over_cap) AS zones_over,
 	    CASE WHEN r.first_seen_after IS NULL THEN 0 ELSE
-		(SELECT count(*) FROM policy_cover c WHERE c.policy = r.pack
-		    AND c.baseline = 0
+		(SELECT count(*) FROM fresh c WHERE c.policy = r.pack
 		    AND substr(c.first_seen, 1, 10) > r.first_seen_after
 		    AND (r.all_zones = 1 OR c.zone IN (SELECT zone FROM
 			policy_rule_zone z WHERE z.pack = r.pack AND
@@ -394,7 +415,13 @@ FROM scoped;
 --			vendor; for pending rules, the days left
 -- A capped zone over its cap lists every covered element in it.
 CREATE VIEW violations AS
-WITH hit AS (
+WITH st AS MATERIALIZED (
+	SELECT * FROM rule_status WHERE state = 'violated'
+), shares AS MATERIALIZED (
+	SELECT * FROM policy_share
+), cover AS MATERIALIZED (
+	SELECT * FROM policy_cover
+), hit AS (
 	SELECT st.policy, st.rule, st.status, st.deadline, st.days_left,
 	    st.first_seen_after, c.element_id, c.mgmt_ip, c.vendor, c.zone,
 	    c.first_seen, c.by_conflict,
@@ -402,15 +429,13 @@ WITH hit AS (
 	    sh.share, sh.max_share,
 	    (st.first_seen_after IS NOT NULL AND c.baseline = 0 AND
 		substr(c.first_seen, 1, 10) > st.first_seen_after) AS is_new
-	FROM rule_status st
-	JOIN policy_cover c ON c.policy = st.policy
-	LEFT JOIN policy_share sh ON sh.policy = st.policy
+	FROM st
+	JOIN cover c ON c.policy = st.policy
+	LEFT JOIN shares sh ON sh.policy = st.policy
 	    AND sh.rule = st.rule
 	    AND sh.zone = CASE WHEN st.all_zones = 1 THEN 'all' ELSE c.zone END
-	WHERE st.state = 'violated'
-	    AND (st.all_zones = 1 OR c.zone IN (SELECT zone FROM
-		policy_rule_zone z WHERE z.pack = st.policy AND
-		z.rule = st.rule))
+	WHERE st.all_zones = 1 OR c.zone IN (SELECT zone FROM
+	    policy_rule_zone z WHERE z.pack = st.policy AND z.rule = st.rule)
 )
 SELECT
 	policy,

@@ -24,7 +24,8 @@
 
 /* The views of the evaluation, each using only the ones before it. */
 static const char *const eval_chain[] = {
-	"policy_element", "policy_cover", "policy_share", "rule_status",
+	"policy_element", "policy_cover", "policy_tally", "policy_share",
+	"rule_status",
 	"violations", "zone_share",
 };
 
