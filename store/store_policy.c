@@ -462,8 +462,8 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
 		    "ORDER BY first_seen",
 		[STORE_REPORT_BASELINE] =
-		    "SELECT id AS scan_id, kind, started_at, finished_at "
-		    "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1",
+		    ("SELECT id AS scan_id, kind, started_at, finished_at "
+		    "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
 	};
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;
