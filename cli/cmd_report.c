@@ -54,7 +54,10 @@ usage(FILE *out)
 	    "counting\nonly elements first seen by then. --output-dir writes "
 	    "DIR/YYYY-MM-DD.html and\n.json (or each --format given); --keep "
 	    "N keeps the newest N days there.\nExit: 0 compliant, 1 "
-	    "violations, 2 usage or configuration error, 3 failure.\n");
+	    "violations, 2 usage or configuration error, 3 failure.\n"
+	    "Packs: each --policy, else the configuration's [policy] packs, "
+	    "else every\npack available (built in, or NAME.conf in [policy] "
+	    "dir).\n");
 }
 
 /* Write the report to path through a temporary file; 0 or -1 (message

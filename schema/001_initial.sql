@@ -143,7 +143,9 @@ CREATE TABLE element_merge (
 --   risk		high, watch, none or unknown
 --   confidence	in [0,1]
 --   conflict	1 when strong evidence names two vendors
---   zone		zone of the section that last saw it
+--   zone		zone of its management address, other addresses or
+--		sysName ([zone] sections), else of the section that found
+--		it; unassigned when none
 --   first_seen, last_seen	ISO-8601 UTC
 --   sources	sorted comma-separated probes that saw it (arp,lldp,snmp)
 CREATE VIEW inventory AS
@@ -161,7 +163,7 @@ SELECT
 	e.risk AS risk,
 	e.confidence AS confidence,
 	e.conflict AS conflict,
-	e.zone AS zone,
+	coalesce(nullif(e.zone, ''), 'unassigned') AS zone,
 	e.model AS model,
 	e.serial AS serial,
 	e.software AS software,
