@@ -7,11 +7,22 @@
  * else the zone of the target or capture section that found it. Elements
  * with no zone are shown as "unassigned", never dropped.
  *
- * Policy packs (conf/policies/NAME.conf): a [pack] section (name, title,
- * source, vendors) and [rule NAME] sections (title, zone, max-share,
- * deadline, first-seen-after). The shipped packs are compiled in; a file
- * NAME.conf in the policy directory overrides the built-in pack NAME and
- * other files there add packs.
+ * Policy packs (conf/policies/NAME.conf), read line by line (confline.h):
+ *   [pack]
+ *   name = uk-dvd-2022        lower-case letters, digits, '-'; = file name
+ *   title = ...               optional, default the name
+ *   source = ...              optional: where the rules come from
+ *   vendors = huawei, zte     vendor slugs of vendors.conf
+ *   [rule NAME]               one or more
+ *   title = ...               optional, default the rule's name
+ *   zone = ran, core | all    zones it applies to (all: every element)
+ *   max-share = 35%           cap per zone, 0%..100% (0%: none allowed)
+ *   first-seen-after = DATE   no covered element first seen after DATE
+ *   deadline = DATE           applies from DATE (YYYY-MM-DD); none: always
+ * A rule needs zone and max-share or first-seen-after (or both: violated
+ * when either is). Lines starting with ';' or '#' are comments. The
+ * shipped packs are compiled in; a file NAME.conf in the policy directory
+ * overrides the built-in pack NAME and other files there add packs.
  *
  * Evaluation semantics (computed by SQL views, see schema/001_initial.sql;
  * the report runs the same views with its own date and packs):
