@@ -17,7 +17,8 @@ struct store;
 
 enum report_format {
 	REPORT_TEXT,
-	REPORT_CSV,	/* one row per (policy, rule, element), with a header */
+	REPORT_CSV,	/* one row per (policy, rule, element) with a header; a
+			 * rule without elements has one row without them */
 	REPORT_JSON,	/* one object: policies -> rules -> elements, ... */
 	REPORT_HTML,	/* one file, inline CSS and SVG charts */
 };
