@@ -33,7 +33,8 @@ static const struct {
 	    "[--db PATH] [--risk LEVEL] [--format text|csv|json]",
 	    "list the inventory" },
 	{ "report", cmd_report,
-	    "[--db PATH] [--policy NAME] [--format text|csv|json|html] [-o FILE]",
+	    "[-c CONF] [--db PATH] [--policy NAME]... [--format text|csv|json|html] "
+	    "[-o FILE] [--as-of DATE] [--since DURATION] [--output-dir DIR [--keep N]]",
 	    "compliance report (exit 1 on violations)" },
 	{ "verify", cmd_verify, "[--db PATH]",
 	    "check the tamper-evident audit chain" },
