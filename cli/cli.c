@@ -12,6 +12,8 @@
 
 #include "classify.h"
 #include "config.h"
+#include "policy.h"
+#include "store.h"
 #include "log.h"
 #include "util.h"
 #include "vraudit-config.h"
@@ -197,4 +199,25 @@ cli_join(char *const *words, size_t n, const char *sep)
 	}
 	out[k] = '\0';
 	return out;
+}
+
+int
+cli_sync_policies(const char *cmd, const struct config *cfg,
+    const struct classifier *cl, struct store *st)
+{
+	char err[1024];
+	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
+	int rc = EXIT_OK;
+
+	if (set == NULL) {
+		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+		return EXIT_USAGE;
+	}
+	/* The views auditors query evaluate the packs recorded here. */
+	if (store_sync_policies(st, set) < 0) {
+		fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
+		rc = EXIT_RUNTIME;
+	}
+	policy_set_free(set);
+	return rc;
 }

@@ -56,32 +56,6 @@ static const char *const builtin_names[] = {
  * Zones.
  */
 
-const char *
-policy_zone_for(const struct config *cfg, const struct sighting *s)
-{
-	const char *zone;
-
-	if (s->mgmt_ip != NULL &&
-	    (zone = config_zone_for_ip(cfg, s->mgmt_ip)) != NULL)
-		return zone;
-	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind != ADDR_MAC &&
-		    (zone = config_zone_for_ip(cfg, s->addrs[i].value)) != NULL)
-			return zone;
-	if ((zone = config_zone_for_sysname(cfg, s->sys_name)) != NULL)
-		return zone;
-	return s->zone;
-}
-
-void
-policy_assign_zone(const struct config *cfg, struct sighting *s)
-{
-	const char *zone = policy_zone_for(cfg, s);
-
-	if (zone != NULL && zone != s->zone)
-		sighting_set(&s->zone, zone);
-}
-
 /*
  * Parsing.
  */

@@ -90,10 +90,6 @@ struct policy_set {
 	size_t n_packs;
 };
 
-/* The zone of a sighting by the rules at the top of this file, or NULL. */
-const char *policy_zone_for(const struct config *cfg, const struct sighting *s);
-/* Set s->zone to policy_zone_for() (unchanged when that is NULL). */
-void policy_assign_zone(const struct config *cfg, struct sighting *s);
 
 /*
  * Parse pack text; origin names it in errors. Vendor slugs are checked

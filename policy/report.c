@@ -43,6 +43,8 @@ struct report {
 	char generated[TIME_STRLEN];
 	char since[TIME_STRLEN];
 	int64_t since_ms;
+	int64_t audit_seq;		/* head of the audit chain when read */
+	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
 	    baseline;
 	struct element_evidence *ev;
@@ -223,7 +225,9 @@ report_new(struct store *st, const struct policy_set *set,
 	since = ref - opt->since_ms / 1000;
 	time_format(since, r->since);
 
-	if (store_policy_eval(st, set, r->as_of, STORE_RULE_STATUS, table_add,
+	/* The chain's head lets an auditor detect later edits of this state. */
+	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_RULE_STATUS, table_add,
 	    &r->rules) != 0 ||
 	    store_policy_eval(st, set, r->as_of, STORE_VIOLATIONS, table_add,
 	    &r->violations) != 0 ||
@@ -469,6 +473,9 @@ text_header(FILE *out, const struct report *r)
 	put_safe(out, r->db_path);
 	fprintf(out, "\ngenerated: %s\nas of:     %s\n", r->generated,
 	    r->as_of);
+	fprintf(out, "audit:     record %lld, head %s (archive it: "
+	    "vraudit verify detects later edits)\n", (long long)r->audit_seq,
+	    r->audit_hash);
 	fprintf(out, "result:    %s (%d violated, %d pending, %d met)\n\n",
 	    violated > 0 ? "VIOLATIONS" : "compliant", violated, pending, met);
 	fprintf(out, "%s\n%s\n%s\n", counting_note, cover_note, baseline_note);
@@ -697,6 +704,8 @@ write_json(const struct report *r, FILE *out)
 	tally(r, &violated, &pending, &met);
 	fputs("{\"report\": \"vraudit compliance\", \"database\": ", out);
 	json_str(out, r->db_path);
+	fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": \"%s\"}",
+	    (long long)r->audit_seq, r->audit_hash);
 	fprintf(out, ", \"generated\": \"%s\", \"as_of\": \"%s\", "
 	    "\"compliant\": %s, \"rules_violated\": %d, \"rules_pending\": %d, "
 	    "\"rules_met\": %d,\n", r->generated, r->as_of,
@@ -1082,8 +1091,10 @@ write_html(const struct report *r, FILE *out)
 	    met);
 	html(out, r->db_path);
 	fprintf(out, "</td></tr><tr><th>generated</th><td>%s</td></tr>"
-	    "<tr><th>as of</th><td>%s</td></tr><tr><th>baseline</th><td>",
-	    r->generated, r->as_of);
+	    "<tr><th>as of</th><td>%s</td></tr>"
+	    "<tr><th>audit chain head</th><td><code>record %lld, %s</code></td></tr>"
+	    "<tr><th>baseline</th><td>",
+	    r->generated, r->as_of, (long long)r->audit_seq, r->audit_hash);
 	if (r->baseline.nrows > 0) {
 		fprintf(out, "scan %lld (", num(&r->baseline, 0, "scan_id"));
 		html(out, str(&r->baseline, 0, "kind"));

@@ -441,27 +441,30 @@ START_TEST(test_zone_of_a_sighting)
 	ck_assert_msg(cfg != NULL, "%s", err);
 
 	s = sighting_new("snmp", 0);
-	ck_assert_ptr_null(policy_zone_for(cfg, s));
-	policy_assign_zone(cfg, s);
+	config_assign_zone(cfg, s, NULL);
 	ck_assert_ptr_null(s->zone);
-
-	sighting_set(&s->zone, "mirror");
-	ck_assert_str_eq(policy_zone_for(cfg, s), "mirror");
+	config_assign_zone(cfg, s, "mirror");	/* only the section's zone */
+	ck_assert_str_eq(s->zone, "mirror");
 	sighting_set(&s->sys_name, "GNB-0042");
-	ck_assert_str_eq(policy_zone_for(cfg, s), "ran");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
 	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:01");
 	sighting_add_addr(s, ADDR_IPV6, "2001:db8::7");
 	sighting_add_addr(s, ADDR_IPV4, "192.0.2.1");
-	ck_assert_str_eq(policy_zone_for(cfg, s), "ran");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
 	sighting_set(&s->sys_name, "core-1");
-	ck_assert_str_eq(policy_zone_for(cfg, s), "ran");	/* address wins */
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");	/* address wins */
 	sighting_set(&s->mgmt_ip, "10.0.9.4");	/* most specific subnet */
-	ck_assert_str_eq(policy_zone_for(cfg, s), "lab");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "lab");
 	sighting_set(&s->mgmt_ip, "10.0.1.4");
-	policy_assign_zone(cfg, s);
+	config_assign_zone(cfg, s, "mirror");
 	ck_assert_str_eq(s->zone, "core");
 	sighting_set(&s->mgmt_ip, "192.0.2.9");	/* in no zone: next rule */
-	ck_assert_str_eq(policy_zone_for(cfg, s), "ran");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
 	sighting_free(s);
 	config_free(cfg);
 	free(path);
