@@ -21,28 +21,16 @@
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
-	const char *synopsis;
 	const char *summary;
 } commands[] = {
-	{ "scan", cmd_scan, "[-c CONF] [--db PATH] [TARGET...]",
-	    "one-shot SNMP sweep, classify, store" },
-	{ "ingest", cmd_ingest, "[-c CONF] [--db PATH] FILE.pcap...",
-	    "offline capture, classify, store" },
-	{ "classify", cmd_classify,
-	    "[--mac M]... [--sysobjectid OID] [--sysdescr S] [--entity-mfg S] [--lldp S] [--json]",
-	    "classify one piece of evidence" },
-	{ "elements", cmd_elements,
-	    "[--db PATH] [--risk LEVEL] [--format text|csv|json]",
-	    "list the inventory" },
-	{ "report", cmd_report,
-	    "[-c CONF] [--db PATH] [--policy NAME]... [--format text|csv|json|html] "
-	    "[-o FILE] [--as-of DATE] [--since DURATION] [--output-dir DIR [--keep N]]",
-	    "compliance report (exit 1 on violations)" },
-	{ "verify", cmd_verify, "[--db PATH]",
-	    "check the tamper-evident audit chain" },
-	{ "migrate", cmd_migrate, "[-c CONF] [--db PATH]",
-	    "create or upgrade the database" },
-	{ "check-config", cmd_check_config, "[-c CONF]",
+	{ "scan", cmd_scan, "one-shot SNMP sweep, classify, store" },
+	{ "ingest", cmd_ingest, "read capture files, classify, store" },
+	{ "classify", cmd_classify, "classify pieces of evidence" },
+	{ "elements", cmd_elements, "list the inventory" },
+	{ "report", cmd_report, "compliance report (exit 1 on violations)" },
+	{ "verify", cmd_verify, "check the tamper-evident audit chain" },
+	{ "migrate", cmd_migrate, "create or upgrade the database" },
+	{ "check-config", cmd_check_config,
 	    "validate and print the effective configuration" },
 };
 
