@@ -348,9 +348,9 @@ cmd_scan(int argc, char **argv)
 		params.retries = (int)r;
 	}
 	if (optind < argc) {
+		have_cred = true;	/* build_cred may fail half-way: free it all */
 		if ((rc = build_cred(&co, &cred)) != EXIT_OK)
 			goto out;
-		have_cred = true;
 	} else if (cfg->n_targets == 0) {
 		rc = cli_usage_error(argv[0], "no targets: give TARGETs or [target] "
 		    "sections in %s", cfg->path != NULL ? cfg->path : "the configuration");

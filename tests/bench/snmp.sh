@@ -52,11 +52,12 @@ for i in $(seq 0 $((agents - 1))); do
 	args+=("$(addr "$i"):161" "$f")
 done
 bash "$top/tests/lib/snmpsim.sh" start "$work/sim" "${args[@]}"
-# The silent targets drop requests instead of answering "port unreachable".
+# The silent targets drop requests instead of answering "port unreachable"
+# (dropped on the way in: dropping on the way out fails sendto at once).
 nft -f - <<NFT
 table inet vrbench {
-	chain out {
-		type filter hook output priority 0;
+	chain in {
+		type filter hook input priority 0;
 		ip daddr $(addr "$agents")-$(addr $((targets - 1))) udp dport 161 drop
 	}
 }
