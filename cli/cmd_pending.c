@@ -26,9 +26,3 @@ cmd_report(int argc, char **argv)
 {
 	return pending(argc, argv, "the compliance report");
 }
-
-int
-cmd_verify(int argc, char **argv)
-{
-	return pending(argc, argv, "audit chain verification");
-}

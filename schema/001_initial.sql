@@ -251,3 +251,63 @@ SELECT
 	frames,
 	detail
 FROM scan;
+
+-- The audit chain: an append-only, hash-chained record of every change an
+-- auditor relies on, written in the same transaction as the change.
+--   seq		1, 2, 3... without gaps
+--   at		when it was recorded (ISO-8601 UTC)
+--   kind		'scan' (a scan ended; subject = scan id), 'verdict' (an
+--		element's vendor, vendor name, risk, confidence or conflict
+--		changed; subject = element id) or 'merge' (two elements were
+--		found to be one box; subject = the surviving element id)
+--   detail	canonical text of what happened: "key=value" lines, each
+--		ending in a newline, in a fixed order; in values a backslash
+--		is written \\ and control characters and bytes that are not
+--		UTF-8 as \xNN, so detail is always printable UTF-8.
+--		scan:    scan, kind, status, started, finished, targets,
+--		         responded, frames, note
+--		verdict: element, old.vendor, old.vendor_name, old.risk,
+--		         old.confidence, old.conflict, new.vendor,
+--		         new.vendor_name, new.risk, new.confidence,
+--		         new.conflict, rules (digest of the rules in force)
+--		merge:   survivor, merged, reason, scan, seen
+--		(an absent value is empty; a confidence is the shortest
+--		decimal that reads back as the stored REAL)
+--   prev_hash	hash of record seq - 1; 64 zeros for record 1
+--   hash		lower-case hex SHA-256 over prev_hash, seq, at, kind,
+--		subject and detail, in that order, each as its length in
+--		bytes (8-byte big-endian) followed by its bytes (UTF-8; seq
+--		and subject as decimal text). In Python:
+--		  h = hashlib.sha256()
+--		  for f in (prev_hash, str(seq), at, kind, str(subject), detail):
+--		      b = f.encode(); h.update(len(b).to_bytes(8, 'big') + b)
+--		  assert h.hexdigest() == hash
+-- Changing a record changes its hash; recomputing that hash breaks the next
+-- record's prev_hash; deleting records leaves a gap in seq. Only the newest
+-- records can vanish unseen: keep the head (seq and hash, printed by
+-- `vraudit verify` and the report) somewhere the database's writers cannot
+-- change it.
+CREATE TABLE audit (
+	seq		INTEGER PRIMARY KEY,
+	at		TEXT NOT NULL,
+	kind		TEXT NOT NULL CHECK (kind IN ('scan', 'verdict', 'merge')),
+	subject		INTEGER NOT NULL,
+	detail		TEXT NOT NULL,
+	prev_hash	TEXT NOT NULL,
+	hash		TEXT NOT NULL
+);
+CREATE INDEX audit_subject ON audit (kind, subject, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+	SELECT RAISE(ABORT, 'audit records are append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+	SELECT RAISE(ABORT, 'audit records are append-only');
+END;
+
+-- Public view audit_log: the audit chain, as described above.
+--   seq, at, kind, subject, detail, prev_hash, hash
+CREATE VIEW audit_log AS
+SELECT seq, at, kind, subject, detail, prev_hash, hash
+FROM audit;

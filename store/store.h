@@ -95,6 +95,37 @@ int store_flush(struct store *st);
 int store_reclassify(struct store *st, const struct classifier_ops *ops,
     int *changed);
 
+/* Hex SHA-256 of an audit record, with its terminator. */
+#define STORE_HASH_STRLEN 65
+
+/* The newest audit record: its seq (0 when there is none) and its hash (64
+ * zeros when there is none). 0 or -1. */
+int store_audit_head(struct store *st, int64_t *seq,
+    char hash[STORE_HASH_STRLEN]);
+
+/* What store_audit_verify found. */
+struct store_audit_report {
+	int64_t records;		/* audit records read */
+	int64_t head_seq;		/* newest record, 0 when none */
+	char head_hash[STORE_HASH_STRLEN];
+	int64_t findings;		/* problems passed to the callback */
+};
+
+/* Called once per problem, e.g. "record 5: hash mismatch (content
+ * changed)"; the text is valid until the callback returns. */
+typedef void (*store_finding_fn)(void *arg, const char *finding);
+
+/*
+ * Check the audit chain: recompute every record's hash, follow prev_hash
+ * and seq, compare each element's verdict and each ended scan with their
+ * last audit record, find audited elements and scans that are gone and
+ * merges that do not match their records, and check that the table is
+ * still append-only. All in one snapshot. 0 when the check ran
+ * (out->findings problems), -1 when it could not (store_error() says why).
+ */
+int store_audit_verify(struct store *st, store_finding_fn fn, void *arg,
+    struct store_audit_report *out);
+
 /* Selection of elements for the listings; NULL fields select all. */
 struct store_filter {
 	const char *risk;
