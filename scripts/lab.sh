@@ -34,7 +34,8 @@ db=$out/lab.db
 # 1. Dependencies and the build.
 bash scripts/install-deps.sh
 if [ ! -f "$build/build.ninja" ]; then
-	rm -rf "$build"
+	# Only our own build/ is ever wiped; another directory must be empty.
+	if [ "$build" = build ]; then rm -rf build; fi
 	meson setup "$build" >"$out/build.setup.log" 2>&1 ||
 		{ cat "$out/build.setup.log" >&2; exit 1; }
 fi
