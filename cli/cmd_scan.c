@@ -368,6 +368,8 @@ cmd_scan(int argc, char **argv)
 	}
 	ops = classifier_ops(cl);
 	store_set_classifier(sc.st, &ops);
+	if ((rc = cli_sync_policies(argv[0], cfg, cl, sc.st)) != EXIT_OK)
+		goto out;
 
 	{
 		static const struct sweep_callbacks cb = { on_element, on_failure };

@@ -176,4 +176,43 @@ int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
 char *store_inventory_json(struct store *st, const struct store_filter *f,
     bool with_evidence);
 
+/*
+ * Compliance (policy/policy.h for the semantics). The evaluation is the
+ * SQL of the views violations, zone_share and rule_status in the file;
+ * store_policy_eval runs those same definitions for another date or other
+ * packs.
+ */
+struct policy_set;
+
+/* Which evaluation to read: the view of the same name. */
+enum store_policy_view {
+	STORE_RULE_STATUS,	/* rule_status, by policy, rule */
+	STORE_VIOLATIONS,	/* violations, by policy, rule, element_id */
+	STORE_ZONE_SHARE,	/* zone_share, by policy, rule, zone */
+};
+
+/* Replace the policy tables by set's packs in one transaction; 0 or -1. */
+int store_sync_policies(struct store *st, const struct policy_set *set);
+/* Rows of view evaluated as of as_of (YYYY-MM-DD; NULL: today) for set's
+ * packs (NULL: the synced ones). 0, -1 or fn's non-zero. */
+int store_policy_eval(struct store *st, const struct policy_set *set,
+    const char *as_of, enum store_policy_view view, store_row_fn fn,
+    void *arg);
+
+/* Inventory figures for the report, for elements first seen by as_of
+ * (YYYY-MM-DD; NULL: today). */
+enum store_report_query {
+	STORE_REPORT_COUNTS,	/* vendor, vendor_name, risk, elements */
+	STORE_REPORT_NEW,	/* elements first seen at or after since
+				 * (ISO-8601): element_id, mgmt_ip, mac,
+				 * sys_name, vendor, risk, zone, first_seen */
+	STORE_REPORT_HISTORY,	/* first_seen, last_seen of high-risk ones */
+	STORE_REPORT_BASELINE,	/* the first complete scan: scan_id, kind,
+				 * started_at, finished_at (no row: none) */
+};
+
+/* Rows of one report query. 0, -1 or fn's non-zero. */
+int store_report_rows(struct store *st, enum store_report_query which,
+    const char *as_of, const char *since, store_row_fn fn, void *arg);
+
 #endif

@@ -139,5 +139,11 @@ int store_audit_verdict(struct store *st, int64_t element_id,
 /* Append a 'merge' record: merged was folded into survivor. */
 int store_audit_merge(struct store *st, int64_t survivor, int64_t merged,
     int64_t scan_id, const char *reason, const char *when);
+/* Prepare SQL text of ours; NULL with the error set. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
+ * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
+int store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep,
+    store_row_fn fn, void *arg);
 
 #endif

@@ -119,5 +119,6 @@ printf '%-44s %9.2f %9.2f %9.2f\n' "$label" "$get_s" "$(echo "$get_s / $floor" |
 	"$(echo "$get_s / $vraudit_s" | bc -l)"
 same() { cmp -s "$1" "$2" && echo yes || echo "NO ($(wc -l <"$1") found, $(wc -l <"$2") expected)"; }
 echo "vraudit found every agent and no other: $(same "$work/v.found" "$work/expected")"
+sed 's/^/  vraudit: /' "$work/v.out" | head -4
 echo "nmap found the same agents:               $(same "$work/nmap.found" "$work/expected")"
 echo "snmpget found the same (of its sample):   $(same "$work/get.found" "$work/get.expected")"
