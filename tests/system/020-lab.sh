@@ -30,7 +30,13 @@ lab() {
 	local name=$1 rc=0
 	(cd "$src" && VRAUDIT_LAB_OUT="$tmp/$name" VRAUDIT_LAB_BUILD="$build" eval "$cmd") \
 		>"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
-	[ $rc -eq 0 ] || fail "'$cmd' exited $rc: $(tail -20 "$tmp/$name.err")"
+	if [ $rc -ne 0 ]; then
+		# A sanitizer's report is long: show where it starts.
+		if grep -q 'ERROR: .*Sanitizer' "$tmp/$name.err"; then
+			fail "'$cmd' exited $rc: $(grep -A20 'ERROR: .*Sanitizer' "$tmp/$name.err")"
+		fi
+		fail "'$cmd' exited $rc: $(tail -20 "$tmp/$name.err")"
+	fi
 }
 
 check() {
