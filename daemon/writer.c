@@ -42,6 +42,7 @@ struct writer {
 	struct writer_scan *scans;	/* owned list */
 	struct writer_counts counts;
 	bool failing;
+	uint64_t episode;	/* failed attempts since the last success */
 	int64_t backoff_ms, retry_at;
 	uint64_t dropped_logged;	/* counts.dropped when last logged */
 };
@@ -293,7 +294,8 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 	if (w->failing) {
 		log_warnx("store", "writing again after %llu failed attempt(s); "
 		    "%zu sighting(s) still queued",
-		    (unsigned long long)w->counts.failures, w->len);
+		    (unsigned long long)w->episode, w->len);
+		w->episode = 0;
 		w->failing = false;
 		w->backoff_ms = 0;
 		w->retry_at = 0;
@@ -307,15 +309,16 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 	return writer_pending(w) ? 1 : 0;
 fail:
 	w->counts.failures++;
+	w->episode++;
 	w->backoff_ms = w->backoff_ms == 0 ? WRITER_BACKOFF_MIN_MS :
 	    w->backoff_ms * 2;
 	if (w->backoff_ms > WRITER_BACKOFF_MAX_MS)
 		w->backoff_ms = WRITER_BACKOFF_MAX_MS;
 	w->retry_at = now_ms + w->backoff_ms;
 	if (!w->failing)
-		log_warnx("store", "cannot write: %s; keeping %zu sighting(s) "
-		    "in memory (at most %zu) and retrying", store_error(w->st),
-		    w->len, w->max);
+		log_warnx("store", "cannot write: %s; the %zu sighting(s) "
+		    "are not lost: kept in memory (at most %zu) and written when "
+		    "the store recovers", store_error(w->st), w->len, w->max);
 	else
 		log_debug("store", "retry failed: %s", store_error(w->st));
 	w->failing = true;
