@@ -14,8 +14,11 @@
  * The daemon never forks: under systemd (Type=notify) or not, it stays in
  * the foreground, and tells a service manager READY once its captures are
  * open and the first sweep started. Started as root, it opens its captures,
- * then becomes the unprivileged user (default "vraudit") before it opens
- * the database.
+ * then becomes the unprivileged user (default "vraudit") with no
+ * capability left, before it opens the database; a capture lost or added
+ * later cannot be opened then (it is retried and logged). Under systemd the
+ * unit starts it as that user with CAP_NET_RAW alone, which reopening
+ * needs: prefer that.
  */
 #ifndef VRAUDIT_DAEMON_H
 #define VRAUDIT_DAEMON_H
