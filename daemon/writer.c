@@ -302,7 +302,7 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 	}
 	if (w->counts.dropped > w->dropped_logged) {
 		log_warnx("store", "%llu sighting(s) dropped in all: the queue "
-		    "of %zu was full while the store was failing",
+		    "of %zu was full",
 		    (unsigned long long)w->counts.dropped, w->max);
 		w->dropped_logged = w->counts.dropped;
 	}

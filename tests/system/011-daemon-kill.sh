@@ -66,7 +66,7 @@ for i in $(seq "$kills"); do
 	# varying moment inside its next batches.
 	grew() { [ "$(count)" -gt "$prev" ]; }
 	wait_for 30 "run $i to commit elements (at $prev)" grew
-	sleep "0.$((RANDOM % 10))"
+	sleep "0.$((RANDOM % 5))"
 	kill -9 "$daemon_pid"
 	wait "$daemon_pid" 2>/dev/null || true
 	daemon_pid=
