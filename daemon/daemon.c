@@ -675,7 +675,7 @@ reload(struct daemon *d)
 	}
 	config_free(d->cfg);
 	d->cfg = ncfg;
-	log_warnx("config", "reloaded %s: %zu target section(s); captures: %zu "
+	log_info("config", "reloaded %s: %zu target section(s); captures: %zu "
 	    "kept, %zu new, %zu closed; rules %s", d->cfg->path != NULL ?
 	    d->cfg->path : "(built-in defaults)", d->cfg->n_targets, kept,
 	    opened, closed, rules_changed ? "changed" : "unchanged");

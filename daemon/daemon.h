@@ -35,8 +35,9 @@ struct daemon_options {
 	int debug;		/* -d count */
 };
 
-/* Run the daemon until a stop signal; the exit code (0 clean stop, 2
- * configuration error, 3 start-up failure). */
+/* Run the daemon until a stop signal; the exit code: 0 clean stop, 2
+ * configuration error (or no such user), 3 start-up failure (database) or
+ * queued sightings that could not be written at the stop. */
 int daemon_run(const struct daemon_options *o);
 
 #endif
