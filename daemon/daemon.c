@@ -29,14 +29,14 @@
 #include "util.h"
 #include "writer.h"
 
-#define DISPATCH_MAX 2048	/* frames per capture per wake-up */
+#define DISPATCH_MAX 4096	/* frames per capture per wake-up */
 #define MAX_MACS 1000000u	/* MAC table of each capture */
 #define REFRESH_S 3600u		/* last-seen refresh of a known MAC */
 #define COMMIT_MS 1000		/* batched sightings wait at most this long */
 #define STATS_MS 10000		/* drops and STATUS= this often */
 #define REOPEN_MIN_MS 1000	/* first retry of an interface that failed */
 #define REOPEN_MAX_MS 60000
-#define FLUSH_BATCHES 4		/* batches per commit tick: captures wait meanwhile */
+#define FLUSH_BATCHES 1		/* batches per commit tick: captures wait meanwhile */
 #define DETAIL_MAX 4096
 
 enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
