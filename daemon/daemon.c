@@ -85,6 +85,7 @@ struct daemon {
 
 	int64_t watchdog_ms;
 	bool commit_armed;
+	int64_t commit_due;
 	bool reclassify;		/* rules changed: reclassify when possible */
 	bool reclassify_warned;
 	int exit_code;
@@ -535,14 +536,16 @@ commit_timer(void *ctx, int64_t now)
 		arm_commit(d, writer_retry_at(d->w));
 }
 
+/* Have the commit timer fire by due (never before a retry is due). */
 static void
 arm_commit(struct daemon *d, int64_t due)
 {
-	if (d->commit_armed)
-		return;
 	if (writer_failing(d->w) && due < writer_retry_at(d->w))
 		due = writer_retry_at(d->w);
+	if (d->commit_armed && d->commit_due <= due)
+		return;
 	d->commit_armed = true;
+	d->commit_due = due;
 	loop_timer(d->loop, T_COMMIT, due, commit_timer, d);
 }
 
