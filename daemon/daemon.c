@@ -8,6 +8,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -53,6 +54,7 @@ struct listener {
 	struct passive *pv;
 	struct writer_scan *scan;
 	int src;
+	unsigned ifindex;	/* of the interface when it was opened */
 	int64_t retry_at, backoff_ms;
 	bool warned;		/* the current failure was logged */
 	bool keep;		/* reload: still in the configuration */
@@ -165,6 +167,7 @@ listener_open(struct listener *l, int64_t now)
 		    l->interface);
 	l->warned = false;
 	l->backoff_ms = 0;
+	l->ifindex = if_nametoindex(l->interface);
 	l->frames = l->dropped = l->ifdropped = 0;
 	targets = xprintf("%s (%s)", l->interface, l->name);
 	l->scan = writer_scan_begin(d->w, "capture", targets);
@@ -194,6 +197,37 @@ listener_close(struct listener *l, const char *status, const char *why)
 	l->c = NULL;
 	l->scan = NULL;
 	arm_commit(d, clock_ms());
+}
+
+/* Close and reopen later after a failure of the open handle. */
+static void
+listener_lost(struct listener *l, const char *why, int64_t now)
+{
+	log_warnx("capture", "[capture %s] %s; closing, will reopen", l->name,
+	    why);
+	listener_close(l, "failed", why);
+	l->warned = true;
+	l->backoff_ms = REOPEN_MIN_MS;
+	l->retry_at = now + l->backoff_ms;
+}
+
+/*
+ * libpcap reports an interface that disappears only when it still sees it
+ * gone on its next read (it takes ENETDOWN for "down" otherwise), and a
+ * socket bound to a deleted interface then stays silent for good, even
+ * once an interface of the same name is back: compare the index.
+ */
+static bool
+listener_check(struct listener *l, int64_t now)
+{
+	char why[256];
+
+	if (l->c == NULL || if_nametoindex(l->interface) == l->ifindex)
+		return true;
+	snprintf(why, sizeof(why), "%s: the interface disappeared",
+	    l->interface);
+	listener_lost(l, why, now);
+	return false;
 }
 
 static size_t
@@ -232,14 +266,12 @@ listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 		char why[1024];
 
 		str_copy(why, capture_error(l->c), sizeof(why));
-		log_warnx("capture", "[capture %s] %s; closing, will reopen",
-		    l->name, why);
-		listener_close(l, "failed", why);
-		l->warned = true;
-		l->backoff_ms = REOPEN_MIN_MS;
-		l->retry_at = now + l->backoff_ms;
+		listener_lost(l, why, now);
 		return;
 	}
+	if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+	    !listener_check(l, now))
+		return;
 	/* A busy mirror port fills batches faster than the commit timer. */
 	if (writer_queued(d->w) >= WRITER_BATCH && !writer_failing(d->w))
 		arm_commit(d, now);
@@ -582,7 +614,8 @@ stats_timer(void *ctx, int64_t now)
 	struct daemon *d = ctx;
 
 	for (struct listener *l = d->listeners; l != NULL; l = l->next)
-		listener_stats(l, false);
+		if (listener_check(l, now))
+			listener_stats(l, false);
 	update_status(d);
 	loop_timer(d->loop, T_STATS, now + STATS_MS, stats_timer, d);
 }
