@@ -9,7 +9,9 @@
  * registry: a configuration that does not load is logged with its
  * FILE:LINE error and the running one kept; captures whose section did not
  * change keep running; changed rules reclassify the stored elements; a
- * sweep of the new configuration starts at once.
+ * sweep of the new configuration starts at once. The files are read again
+ * as the user the daemon runs as: secrets must be readable by it. A new
+ * [database] path takes effect at the next start.
  *
  * The daemon never forks: under systemd (Type=notify) or not, it stays in
  * the foreground, and tells a service manager READY once its captures are
