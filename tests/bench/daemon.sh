@@ -30,8 +30,10 @@ n=b$$
 work=$(mktemp -d /var/tmp/vraudit-bench.XXXXXX)
 chmod 755 "$work"
 daemon_pid=
+daemon_log=$work/daemon.log
 notify_pid=
 cleanup() {
+	set +e
 	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
 	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
 	bash "$top/tests/lib/snmpsim.sh" stop "$work/sim" 2>/dev/null || true

@@ -7,7 +7,8 @@
 #                            namespace vrt-NAME), both up, no addresses
 #   veth_cleanup NAME        delete them
 #   wait_for SECONDS WHAT CMD...   run CMD every 0.1 s until it succeeds;
-#                            fail naming WHAT after SECONDS
+#                            fail naming WHAT after SECONDS, or at once when
+#                            $daemon_pid is set and gone ($daemon_log says why)
 #   wait_ready LOG PID DAEMONLOG   wait for READY=1 from the daemon PID
 #
 # Frames sent into vrb-NAME from inside the namespace reach only
@@ -35,6 +36,10 @@ wait_for() {
 	shift 2
 	end=$((SECONDS + limit))
 	until "$@"; do
+		# A daemon that died will not bring what we wait for.
+		if [ -n "${daemon_pid:-}" ] && ! kill -0 "$daemon_pid" 2>/dev/null; then
+			fail "vrauditd exited while waiting for $what: $(tail -20 "${daemon_log:-/dev/null}")"
+		fi
 		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for $what"
 		sleep 0.1
 	done

@@ -19,9 +19,11 @@ kills=${VRAUDIT_KILLS:-20}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 daemon_pid=
+daemon_log=$tmp/daemon.log
 notify_pid=
 replay_pid=
 cleanup() {
+	set +e
 	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
 	[ -n "$replay_pid" ] && kill "$replay_pid" 2>/dev/null
 	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null

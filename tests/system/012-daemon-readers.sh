@@ -18,10 +18,12 @@ n=$$
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 daemon_pid=
+daemon_log=$tmp/daemon.log
 notify_pid=
 replay_pid=
 readers=()
 cleanup() {
+	set +e
 	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
 	[ -n "$replay_pid" ] && kill "$replay_pid" 2>/dev/null
 	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null

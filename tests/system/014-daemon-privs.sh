@@ -18,8 +18,10 @@ n=$$
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 daemon_pid=
+daemon_log=$tmp/daemon.log
 notify_pid=
 cleanup() {
+	set +e
 	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
 	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
 	veth_cleanup "$n"
