@@ -12,6 +12,8 @@
 
 #include "classify.h"
 #include "config.h"
+#include "policy.h"
+#include "store.h"
 #include "log.h"
 #include "util.h"
 #include "vraudit-config.h"
@@ -19,27 +21,16 @@
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
-	const char *synopsis;
 	const char *summary;
 } commands[] = {
-	{ "scan", cmd_scan, "[-c CONF] [--db PATH] [TARGET...]",
-	    "one-shot SNMP sweep, classify, store" },
-	{ "ingest", cmd_ingest, "[-c CONF] [--db PATH] FILE.pcap...",
-	    "offline capture, classify, store" },
-	{ "classify", cmd_classify,
-	    "[--mac M]... [--sysobjectid OID] [--sysdescr S] [--entity-mfg S] [--lldp S] [--json]",
-	    "classify one piece of evidence" },
-	{ "elements", cmd_elements,
-	    "[--db PATH] [--risk LEVEL] [--format text|csv|json]",
-	    "list the inventory" },
-	{ "report", cmd_report,
-	    "[--db PATH] [--policy NAME] [--format text|csv|json|html] [-o FILE]",
-	    "compliance report (exit 1 on violations)" },
-	{ "verify", cmd_verify, "[--db PATH]",
-	    "check the tamper-evident audit chain" },
-	{ "migrate", cmd_migrate, "[-c CONF] [--db PATH]",
-	    "create or upgrade the database" },
-	{ "check-config", cmd_check_config, "[-c CONF]",
+	{ "scan", cmd_scan, "one-shot SNMP sweep, classify, store" },
+	{ "ingest", cmd_ingest, "read capture files, classify, store" },
+	{ "classify", cmd_classify, "classify pieces of evidence" },
+	{ "elements", cmd_elements, "list the inventory" },
+	{ "report", cmd_report, "compliance report (exit 1 on violations)" },
+	{ "verify", cmd_verify, "check the tamper-evident audit chain" },
+	{ "migrate", cmd_migrate, "create or upgrade the database" },
+	{ "check-config", cmd_check_config,
 	    "validate and print the effective configuration" },
 };
 
@@ -196,4 +187,25 @@ cli_join(char *const *words, size_t n, const char *sep)
 	}
 	out[k] = '\0';
 	return out;
+}
+
+int
+cli_sync_policies(const char *cmd, const struct config *cfg,
+    const struct classifier *cl, struct store *st)
+{
+	char err[1024];
+	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
+	int rc = EXIT_OK;
+
+	if (set == NULL) {
+		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+		return EXIT_USAGE;
+	}
+	/* The views auditors query evaluate the packs recorded here. */
+	if (store_sync_policies(st, set) < 0) {
+		fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
+		rc = EXIT_RUNTIME;
+	}
+	policy_set_free(set);
+	return rc;
 }

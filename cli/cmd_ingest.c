@@ -193,6 +193,8 @@ cmd_ingest(int argc, char **argv)
 	}
 	ops = classifier_ops(cl);
 	store_set_classifier(in.st, &ops);
+	if ((rc = cli_sync_policies(argv[0], cfg, cl, in.st)) != EXIT_OK)
+		goto out;
 	targets = cli_join(argv + optind, (size_t)nfiles, ", ");
 	in.scan_id = store_scan_begin(in.st, "capture", targets);
 	free(targets);

@@ -348,9 +348,9 @@ cmd_scan(int argc, char **argv)
 		params.retries = (int)r;
 	}
 	if (optind < argc) {
+		have_cred = true;	/* build_cred may fail half-way: free it all */
 		if ((rc = build_cred(&co, &cred)) != EXIT_OK)
 			goto out;
-		have_cred = true;
 	} else if (cfg->n_targets == 0) {
 		rc = cli_usage_error(argv[0], "no targets: give TARGETs or [target] "
 		    "sections in %s", cfg->path != NULL ? cfg->path : "the configuration");
@@ -368,6 +368,8 @@ cmd_scan(int argc, char **argv)
 	}
 	ops = classifier_ops(cl);
 	store_set_classifier(sc.st, &ops);
+	if ((rc = cli_sync_policies(argv[0], cfg, cl, sc.st)) != EXIT_OK)
+		goto out;
 
 	{
 		static const struct sweep_callbacks cb = { on_element, on_failure };

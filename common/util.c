@@ -63,10 +63,13 @@ xstrdup(const char *s)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char *p = strndup(s, n);
+	/* Not strndup: s may be bytes from the network with no terminator. */
+	const char *nul = memchr(s, '\0', n);
+	size_t len = nul != NULL ? (size_t)(nul - s) : n;
+	char *p = xmalloc(len + 1);
 
-	if (p == NULL)
-		fatal("mem", "strndup");
+	memcpy(p, s, len);
+	p[len] = '\0';
 	return p;
 }
 

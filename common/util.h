@@ -19,7 +19,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 /* strdup that aborts on exhaustion; NULL stays NULL. */
 char *xstrdup(const char *s);
-/* strndup that aborts on exhaustion. */
+/* At most n bytes of s, up to a NUL, as a new string; s need not be
+ * terminated. Aborts on exhaustion. */
 char *xstrndup(const char *s, size_t n);
 /* asprintf-like formatting into a new string; aborts on exhaustion. */
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -165,7 +165,7 @@ capture_fd(const struct capture *c)
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct capture *c = (struct capture *)user;
+	struct capture *c = (void *)user;
 	size_t caplen = h->caplen;
 
 	/* A corrupt file can claim more captured than wire bytes; trust caplen only. */
@@ -181,7 +181,7 @@ capture_dispatch(struct capture *c, int max, capture_frame_fn fn, void *ctx)
 
 	c->fn = fn;
 	c->ctx = ctx;
-	n = pcap_dispatch(c->p, max, on_packet, (u_char *)c);
+	n = pcap_dispatch(c->p, max, on_packet, (void *)c);
 	if (n == PCAP_ERROR) {
 		snprintf(c->error, sizeof(c->error), "%s: %s", c->name, pcap_geterr(c->p));
 		return CAPTURE_ERROR;

@@ -143,7 +143,9 @@ CREATE TABLE element_merge (
 --   risk		high, watch, none or unknown
 --   confidence	in [0,1]
 --   conflict	1 when strong evidence names two vendors
---   zone		zone of the section that last saw it
+--   zone		zone of its management address, other addresses or
+--		sysName ([zone] sections), else of the section that found
+--		it; unassigned when none
 --   first_seen, last_seen	ISO-8601 UTC
 --   sources	sorted comma-separated probes that saw it (arp,lldp,snmp)
 CREATE VIEW inventory AS
@@ -161,7 +163,7 @@ SELECT
 	e.risk AS risk,
 	e.confidence AS confidence,
 	e.conflict AS conflict,
-	e.zone AS zone,
+	coalesce(nullif(e.zone, ''), 'unassigned') AS zone,
 	e.model AS model,
 	e.serial AS serial,
 	e.software AS software,
@@ -195,39 +197,294 @@ SELECT
 	v.scan_id AS scan_id
 FROM element_evidence v;
 
--- Public view violations: one row per element breaking a policy rule.
--- Columns: policy, rule, element_id, mgmt_ip, vendor, zone, status
--- (violated or pending), deadline, detail. Empty until the compliance
--- schema replaces it.
-CREATE VIEW violations AS
-SELECT
-	CAST(NULL AS TEXT) AS policy,
-	CAST(NULL AS TEXT) AS rule,
-	CAST(NULL AS INTEGER) AS element_id,
-	CAST(NULL AS TEXT) AS mgmt_ip,
-	CAST(NULL AS TEXT) AS vendor,
-	CAST(NULL AS TEXT) AS zone,
-	CAST(NULL AS TEXT) AS status,
-	CAST(NULL AS TEXT) AS deadline,
-	CAST(NULL AS TEXT) AS detail
-WHERE 0;
+-- Policy packs in force (policy/policy.h, conf/policies/), replaced as a
+-- whole by each writer that loads them (store_sync_policies). A rule with
+-- all_zones covers every element, unassigned ones included; otherwise its
+-- zones are the policy_rule_zone rows. max_share is a percentage (NULL: no
+-- cap); deadline and first_seen_after are YYYY-MM-DD (NULL: none).
+CREATE TABLE policy_pack (
+	name		TEXT PRIMARY KEY,
+	title		TEXT NOT NULL,
+	source		TEXT NOT NULL,
+	origin		TEXT NOT NULL,
+	synced_at	TEXT NOT NULL
+);
 
--- Public view zone_share: per policy rule and zone, how many elements and
--- how many of the covered vendors. Columns: policy, rule, zone, elements,
--- high_risk, share, max_share, deadline, status. Empty until the compliance
--- schema replaces it.
+CREATE TABLE policy_vendor (
+	pack		TEXT NOT NULL REFERENCES policy_pack (name),
+	vendor		TEXT NOT NULL,
+	PRIMARY KEY (pack, vendor)
+) WITHOUT ROWID;
+
+CREATE TABLE policy_rule (
+	pack		TEXT NOT NULL REFERENCES policy_pack (name),
+	name		TEXT NOT NULL,
+	title		TEXT NOT NULL,
+	zones		TEXT NOT NULL,
+	all_zones	INTEGER NOT NULL CHECK (all_zones IN (0, 1)),
+	max_share	REAL CHECK (max_share BETWEEN 0 AND 100),
+	deadline	TEXT,
+	first_seen_after TEXT,
+	CHECK (max_share IS NOT NULL OR first_seen_after IS NOT NULL),
+	PRIMARY KEY (pack, name)
+) WITHOUT ROWID;
+
+CREATE TABLE policy_rule_zone (
+	pack		TEXT NOT NULL,
+	rule		TEXT NOT NULL,
+	zone		TEXT NOT NULL,
+	PRIMARY KEY (pack, rule, zone),
+	FOREIGN KEY (pack, rule) REFERENCES policy_rule (pack, name)
+) WITHOUT ROWID;
+
+-- Compliance evaluation. The logic lives only in the views below; they
+-- evaluate at today's date (policy_clock) and the synced packs. `vraudit
+-- report` runs these same view definitions, read from the file, as a WITH
+-- query in which policy_clock and the policy tables are replaced by its
+-- evaluation date and its packs: keep every date-dependent expression on
+-- policy_clock and every pack reference on the policy_* tables.
+--
+-- Semantics (also in policy/policy.h and in the report):
+-- * covered: the verdict's vendor is one of the pack's vendors, or the
+--   verdict has conflicting evidence and strong evidence names one of them;
+-- * merged elements never count; elements first seen after the evaluation
+--   date do not exist yet; an element without a zone is in zone unassigned;
+-- * a cap applies to each zone of a rule (to every element for zone all):
+--   over when covered * 100 > max_share * elements;
+-- * first_seen_after: covered elements in scope first seen after that date,
+--   except those found by the first complete scan (the baseline: first_seen
+--   is when vraudit first saw an element, not when it was installed);
+-- * pending while the evaluation date is before the deadline.
+
+-- The evaluation date, YYYY-MM-DD.
+CREATE VIEW policy_clock AS
+SELECT strftime('%Y-%m-%d', 'now') AS today;
+
+-- Live elements known at the evaluation date.
+CREATE VIEW policy_element AS
+SELECT
+	e.id AS element_id,
+	e.mgmt_ip AS mgmt_ip,
+	e.vendor AS vendor,
+	e.conflict AS conflict,
+	coalesce(nullif(e.zone, ''), 'unassigned') AS zone,
+	e.first_seen AS first_seen,
+	coalesce(e.first_scan <= (SELECT min(id) FROM scan
+	    WHERE status = 'complete'), 0) AS baseline
+FROM element e
+WHERE e.merged_into IS NULL
+    AND substr(e.first_seen, 1, 10) <= (SELECT today FROM policy_clock);
+
+-- Elements each pack covers; by_conflict when only conflicting strong
+-- evidence names a covered vendor.
+CREATE VIEW policy_cover AS
+SELECT v.pack AS policy, x.element_id, x.mgmt_ip, x.vendor, x.zone,
+	x.first_seen, x.baseline, 0 AS by_conflict
+FROM policy_element x JOIN policy_vendor v ON v.vendor = x.vendor
+UNION ALL
+SELECT p.name AS policy, x.element_id, x.mgmt_ip, x.vendor, x.zone,
+	x.first_seen, x.baseline, 1 AS by_conflict
+FROM policy_element x JOIN policy_pack p
+WHERE x.conflict = 1
+    AND NOT EXISTS (SELECT 1 FROM policy_vendor v
+	WHERE v.pack = p.name AND v.vendor = x.vendor)
+    AND EXISTS (SELECT 1 FROM element_evidence ev JOIN policy_vendor v
+	ON v.vendor = ev.vendor
+	WHERE ev.element_id = x.element_id AND v.pack = p.name
+	    AND ev.kind IN ('sysobjectid', 'entity-mfg', 'sysdescr', 'lldp',
+		'cdp')
+	    AND ev.strength >= 0.8);
+
+-- Elements and covered elements per pack and zone, counted once.
+CREATE VIEW policy_tally AS
+WITH zc AS MATERIALIZED (
+	SELECT zone, count(*) AS n FROM policy_element GROUP BY zone
+), cc AS MATERIALIZED (
+	SELECT policy, zone, count(*) AS n FROM policy_cover
+	GROUP BY policy, zone
+)
+SELECT p.name AS policy, z.zone AS zone, z.n AS elements,
+	coalesce(c.n, 0) AS covered
+FROM policy_pack p CROSS JOIN zc z
+LEFT JOIN cc c ON c.policy = p.name AND c.zone = z.zone;
+
+-- Per capped rule and zone: elements, covered elements, share, and
+-- whether the cap is exceeded.
+CREATE VIEW policy_share AS
+WITH t AS MATERIALIZED (
+	SELECT * FROM policy_tally
+), scope (policy, rule, zone, all_zones, max_share, deadline) AS (
+	SELECT pack, name, 'all', 1, max_share, deadline
+	FROM policy_rule WHERE all_zones = 1 AND max_share IS NOT NULL
+	UNION ALL
+	SELECT r.pack, r.name, z.zone, 0, r.max_share, r.deadline
+	FROM policy_rule r JOIN policy_rule_zone z
+	    ON z.pack = r.pack AND z.rule = r.name
+	WHERE r.all_zones = 0 AND r.max_share IS NOT NULL
+), counted AS (
+	SELECT s.*,
+	    coalesce((SELECT sum(t.elements) FROM t WHERE t.policy = s.policy
+		AND (s.all_zones = 1 OR t.zone = s.zone)), 0) AS elements,
+	    coalesce((SELECT sum(t.covered) FROM t WHERE t.policy = s.policy
+		AND (s.all_zones = 1 OR t.zone = s.zone)), 0) AS covered
+	FROM scope s
+)
+SELECT policy, rule, zone, all_zones, elements, covered,
+	CASE WHEN elements = 0 THEN 0.0
+	    ELSE 100.0 * covered / elements END AS share,
+	max_share, deadline,
+	covered * 100.0 > max_share * elements AS over_cap
+FROM counted;
+
+-- Public view rule_status: the verdict of every rule of the packs in force.
+--   policy, rule, title	the pack, the rule and what it says
+--   zones		all, or the comma list of zones it applies to
+--   max_share		cap in percent (NULL: none)
+--   first_seen_after	no covered element first seen after it (NULL: none)
+--   deadline		the rule applies from that day (NULL: always)
+--   as_of		the evaluation date (today)
+--   days_left		days until the deadline (0 when it applies)
+--   elements, covered	elements in the rule's zones, and of covered vendors
+--   zones_over		zones whose share exceeds the cap
+--   new_elements	covered elements first seen after first_seen_after,
+--			not counting the baseline scan
+--   state		met or violated, as things stand
+--   status		met, violated, or pending (deadline in the future)
+CREATE VIEW rule_status AS
+WITH t AS MATERIALIZED (
+	SELECT * FROM policy_tally
+), sh AS MATERIALIZED (
+	SELECT policy, rule, over_cap FROM policy_share
+), fresh AS MATERIALIZED (
+	SELECT policy, zone, first_seen FROM policy_cover WHERE baseline = 0
+), r AS (
+	SELECT r.*, (SELECT today FROM policy_clock) AS today
+	FROM policy_rule r
+), scoped AS (
+	SELECT r.*,
+	    CASE WHEN r.deadline > r.today THEN CAST(julianday(r.deadline) -
+		julianday(r.today) AS INTEGER) ELSE 0 END AS days_left,
+	    coalesce((SELECT sum(t.elements) FROM t WHERE t.policy = r.pack
+		AND (r.all_zones = 1 OR t.zone IN (SELECT zone FROM
+		    policy_rule_zone z WHERE z.pack = r.pack AND
+		    z.rule = r.name))), 0) AS elements,
+	    coalesce((SELECT sum(t.covered) FROM t WHERE t.policy = r.pack
+		AND (r.all_zones = 1 OR t.zone IN (SELECT zone FROM
+		    policy_rule_zone z WHERE z.pack = r.pack AND
+		    z.rule = r.name))), 0) AS covered,
+	    (SELECT count(*) FROM sh WHERE sh.policy = r.pack AND
+		sh.rule = r.name AND sh.over_cap) AS zones_over,
+	    CASE WHEN r.first_seen_after IS NULL THEN 0 ELSE
+		(SELECT count(*) FROM fresh c WHERE c.policy = r.pack
+		    AND substr(c.first_seen, 1, 10) > r.first_seen_after
+		    AND (r.all_zones = 1 OR c.zone IN (SELECT zone FROM
+			policy_rule_zone z WHERE z.pack = r.pack AND
+			z.rule = r.name))) END AS new_elements
+	FROM r
+)
+SELECT
+	pack AS policy,
+	name AS rule,
+	title,
+	zones,
+	all_zones,
+	max_share,
+	first_seen_after,
+	deadline,
+	today AS as_of,
+	days_left,
+	elements,
+	covered,
+	zones_over,
+	new_elements,
+	CASE WHEN zones_over > 0 OR new_elements > 0 THEN 'violated'
+	    ELSE 'met' END AS state,
+	CASE WHEN days_left > 0 THEN 'pending'
+	    WHEN zones_over > 0 OR new_elements > 0 THEN 'violated'
+	    ELSE 'met' END AS status
+FROM scoped;
+
+-- Public view violations: one row per element and rule it breaks (status
+-- violated), or would break once the deadline comes (status pending).
+--   policy, rule	the pack and rule (see rule_status)
+--   element_id, mgmt_ip, vendor, zone	the element (zone unassigned when
+--			none); vendor is its verdict's vendor
+--   status		violated or pending
+--   deadline		the day the rule applies from (NULL: always)
+--   detail		why: the zone's share against its cap, or when the
+--			element was first seen; "conflicting evidence" when
+--			only conflicting strong evidence names a covered
+--			vendor; for pending rules, the days left
+-- A capped zone over its cap lists every covered element in it.
+CREATE VIEW violations AS
+WITH st AS MATERIALIZED (
+	SELECT * FROM rule_status WHERE state = 'violated'
+), shares AS MATERIALIZED (
+	SELECT * FROM policy_share
+), cover AS MATERIALIZED (
+	SELECT * FROM policy_cover
+), hit AS (
+	SELECT st.policy, st.rule, st.status, st.deadline, st.days_left,
+	    st.first_seen_after, c.element_id, c.mgmt_ip, c.vendor, c.zone,
+	    c.first_seen, c.by_conflict,
+	    sh.over_cap, sh.zone AS share_zone, sh.covered, sh.elements,
+	    sh.share, sh.max_share,
+	    (st.first_seen_after IS NOT NULL AND c.baseline = 0 AND
+		substr(c.first_seen, 1, 10) > st.first_seen_after) AS is_new
+	FROM st
+	JOIN cover c ON c.policy = st.policy
+	LEFT JOIN shares sh ON sh.policy = st.policy
+	    AND sh.rule = st.rule
+	    AND sh.zone = CASE WHEN st.all_zones = 1 THEN 'all' ELSE c.zone END
+	WHERE st.all_zones = 1 OR c.zone IN (SELECT zone FROM
+	    policy_rule_zone z WHERE z.pack = st.policy AND z.rule = st.rule)
+)
+SELECT
+	policy,
+	rule,
+	element_id,
+	mgmt_ip,
+	vendor,
+	zone,
+	status,
+	deadline,
+	substr(
+	    CASE WHEN over_cap THEN printf('; covered vendors are %d of %d ' ||
+		'elements in %s (%.2f%%), cap %g%%', covered, elements,
+		share_zone, share, max_share) ELSE '' END ||
+	    CASE WHEN is_new THEN printf('; first seen %s, after %s',
+		first_seen, first_seen_after) ELSE '' END ||
+	    CASE WHEN by_conflict THEN '; conflicting evidence: strong ' ||
+		'evidence names a covered vendor' ELSE '' END ||
+	    CASE WHEN status = 'pending' THEN printf('; pending: applies ' ||
+		'from %s, %d days left', deadline, days_left) ELSE '' END,
+	    3) AS detail
+FROM hit
+WHERE coalesce(over_cap, 0) OR is_new;
+
+-- Public view zone_share: per capped rule and zone, the share of covered
+-- vendors against the cap (rules with zone all have one row, zone all).
+--   policy, rule, zone	the pack, the rule, the zone (unassigned: none)
+--   elements		live elements in the zone
+--   high_risk		of those, elements of the pack's vendors
+--   share		high_risk / elements in percent (0 when empty)
+--   max_share		the cap in percent
+--   deadline		the rule applies from that day (NULL: always)
+--   status		met, violated, or pending (deadline in the future)
+-- Shares count elements, not sites or traffic.
 CREATE VIEW zone_share AS
 SELECT
-	CAST(NULL AS TEXT) AS policy,
-	CAST(NULL AS TEXT) AS rule,
-	CAST(NULL AS TEXT) AS zone,
-	CAST(NULL AS INTEGER) AS elements,
-	CAST(NULL AS INTEGER) AS high_risk,
-	CAST(NULL AS REAL) AS share,
-	CAST(NULL AS REAL) AS max_share,
-	CAST(NULL AS TEXT) AS deadline,
-	CAST(NULL AS TEXT) AS status
-WHERE 0;
+	policy,
+	rule,
+	zone,
+	elements,
+	covered AS high_risk,
+	share,
+	max_share,
+	deadline,
+	CASE WHEN deadline > (SELECT today FROM policy_clock) THEN 'pending'
+	    WHEN over_cap THEN 'violated' ELSE 'met' END AS status
+FROM policy_share;
 
 -- Public view scans: every sweep and ingest.
 --   scan_id	number the evidence view refers to
@@ -251,3 +508,63 @@ SELECT
 	frames,
 	detail
 FROM scan;
+
+-- The audit chain: an append-only, hash-chained record of every change an
+-- auditor relies on, written in the same transaction as the change.
+--   seq		1, 2, 3... without gaps
+--   at		when it was recorded (ISO-8601 UTC)
+--   kind		'scan' (a scan ended; subject = scan id), 'verdict' (an
+--		element's vendor, vendor name, risk, confidence or conflict
+--		changed; subject = element id) or 'merge' (two elements were
+--		found to be one box; subject = the surviving element id)
+--   detail	canonical text of what happened: "key=value" lines, each
+--		ending in a newline, in a fixed order; in values a backslash
+--		is written \\ and control characters and bytes that are not
+--		UTF-8 as \xNN, so detail is always printable UTF-8.
+--		scan:    scan, kind, status, started, finished, targets,
+--		         responded, frames, note
+--		verdict: element, old.vendor, old.vendor_name, old.risk,
+--		         old.confidence, old.conflict, new.vendor,
+--		         new.vendor_name, new.risk, new.confidence,
+--		         new.conflict, rules (digest of the rules in force)
+--		merge:   survivor, merged, reason, scan, seen
+--		(an absent value is empty; a confidence is the shortest
+--		decimal that reads back as the stored REAL)
+--   prev_hash	hash of record seq - 1; 64 zeros for record 1
+--   hash		lower-case hex SHA-256 over prev_hash, seq, at, kind,
+--		subject and detail, in that order, each as its length in
+--		bytes (8-byte big-endian) followed by its bytes (UTF-8; seq
+--		and subject as decimal text). In Python:
+--		  h = hashlib.sha256()
+--		  for f in (prev_hash, str(seq), at, kind, str(subject), detail):
+--		      b = f.encode(); h.update(len(b).to_bytes(8, 'big') + b)
+--		  assert h.hexdigest() == hash
+-- Changing a record changes its hash; recomputing that hash breaks the next
+-- record's prev_hash; deleting records leaves a gap in seq. Only the newest
+-- records can vanish unseen: keep the head (seq and hash, printed by
+-- `vraudit verify` and the report) somewhere the database's writers cannot
+-- change it.
+CREATE TABLE audit (
+	seq		INTEGER PRIMARY KEY,
+	at		TEXT NOT NULL,
+	kind		TEXT NOT NULL CHECK (kind IN ('scan', 'verdict', 'merge')),
+	subject		INTEGER NOT NULL,
+	detail		TEXT NOT NULL,
+	prev_hash	TEXT NOT NULL,
+	hash		TEXT NOT NULL
+);
+CREATE INDEX audit_subject ON audit (kind, subject, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+	SELECT RAISE(ABORT, 'audit records are append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+	SELECT RAISE(ABORT, 'audit records are append-only');
+END;
+
+-- Public view audit_log: the audit chain, as described above.
+--   seq, at, kind, subject, detail, prev_hash, hash
+CREATE VIEW audit_log AS
+SELECT seq, at, kind, subject, detail, prev_hash, hash
+FROM audit;

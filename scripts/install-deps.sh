@@ -13,6 +13,8 @@ packages=(
 	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3 systemd strace
 	# tests: frames replayed into a veth pair
 	tcpreplay
+	# tests: the HTML report rendered in a headless browser
+	chromium
 )
 
 missing=()

@@ -45,15 +45,27 @@ for variant in plain asan; do
 	logs+=("$dir/meson-logs/testlog.json")
 done
 
-if [ -x tests/fuzz/run.sh ] && [ $# -eq 0 ]; then
-	echo "== fuzz targets" >&2
-	bash tests/fuzz/run.sh "${VRAUDIT_FUZZ_SECONDS:-20}" >&2 || status=1
-	[ -f build-fuzz/fuzz-results.json ] && logs+=(build-fuzz/fuzz-results.json)
+fuzz_ok=0
+fuzz_failed=0
+if [ -f tests/fuzz/run.sh ] && [ $# -eq 0 ]; then
+	echo "== fuzz targets (${VRAUDIT_FUZZ_SECONDS:-20} s each)" >&2
+	FUZZ_BUILD=$top/build-test-fuzz sh tests/fuzz/run.sh "${VRAUDIT_FUZZ_SECONDS:-20}" \
+		>build-test-fuzz.log 2>&1 || status=1
+	cat build-test-fuzz.log >&2
+	fuzz_ok=$(grep -c ': ok, ' build-test-fuzz.log || true)
+	fuzz_failed=$(grep -c ': FAILED' build-test-fuzz.log || true)
+	# A fuzz build that did not even start counts as one failure.
+	if [ "$fuzz_ok" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]; then
+		fuzz_failed=1
+	fi
 fi
+export fuzz_ok fuzz_failed
 
 python3 - "${logs[@]}" <<'PY'
-import json, sys
-passed = failed = skipped = 0
+import json, os, sys
+passed = int(os.environ.get("fuzz_ok", "0"))
+failed = int(os.environ.get("fuzz_failed", "0"))
+skipped = 0
 for path in sys.argv[1:]:
     try:
         lines = open(path).read().splitlines()

@@ -39,11 +39,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SCAN_INSERT] =
 	    "INSERT INTO scan (kind, started_at, status, targets, writer) "
 	    "VALUES (?1, ?2, 'running', ?3, ?4)",
+	/* Returns the row in the column order of store_audit_scan_detail. */
 	[S_SCAN_END] =
 	    "UPDATE scan SET status = ?2, finished_at = ?3, "
 	    "responded = CASE WHEN ?4 >= 0 THEN ?4 ELSE responded END, "
 	    "frames = CASE WHEN ?5 >= 0 THEN ?5 ELSE frames END, "
-	    "detail = ?6 WHERE id = ?1",
+	    "detail = ?6 WHERE id = ?1 "
+	    "RETURNING id, kind, status, started_at, finished_at, targets, "
+	    "responded, frames, detail",
 	[S_SCAN_RUNNING] =
 	    "SELECT id, writer FROM scan WHERE status = 'running'",
 	[S_FIND_MAC] =
@@ -799,7 +802,8 @@ open_read_write(struct store *st)
 	 * them and could not open the file otherwise. */
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 	    &(int){ 1 });
-	if (migrate(st) == -1 || prepare_all(st) == -1)
+	if (migrate(st) == -1 || prepare_all(st) == -1 ||
+	    store_audit_prepare(st) == -1)
 		return -1;
 	st->writer = writer_token((long)getpid());
 	return mark_interrupted(st);
@@ -867,6 +871,7 @@ store_close(struct store *st)
 		return;
 	if (st->in_batch && store_flush(st) == -1)
 		log_warnx("store", "%s", st->err);
+	store_audit_finish(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_finalize(st->evidence_stmt);
@@ -988,23 +993,36 @@ int
 store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail)
 {
-	char now[TIME_STRLEN];
+	char now[TIME_STRLEN], *audit = NULL;
 	sqlite3_stmt *stmt = st->stmt[S_SCAN_END];
+	int rc;
 
 	if (store_writable(st) == -1 || store_flush(st) == -1)
 		return -1;
 	time_format(time_now(), now);
+	/* The scan's end and its audit record commit together. */
+	if (store_run(st, S_BEGIN) == -1)
+		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);
 	store_bind_text(stmt, 2, status);
 	store_bind_text(stmt, 3, now);
 	sqlite3_bind_int64(stmt, 4, responded);
 	sqlite3_bind_int64(stmt, 5, frames);
 	store_bind_value(stmt, 6, detail);
-	if (store_run(st, S_SCAN_END) == -1)
-		return -1;
-	if (sqlite3_changes(st->db) != 1) {
-		store_set_error(st, "no scan %lld", (long long)scan_id);
-		return -1;
+	if ((rc = store_step(st, stmt)) != 1) {
+		if (rc == 0)
+			store_set_error(st, "no scan %lld", (long long)scan_id);
+		goto fail;
 	}
+	audit = store_audit_scan_detail(stmt);
+	store_reset(stmt);
+	if (store_audit_scan(st, scan_id, audit) == -1 ||
+	    store_run(st, S_COMMIT) == -1)
+		goto fail;
+	free(audit);
 	return 0;
+fail:
+	free(audit);
+	store_rollback(st);
+	return -1;
 }

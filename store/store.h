@@ -99,6 +99,37 @@ bool store_in_batch(const struct store *st);
 int store_reclassify(struct store *st, const struct classifier_ops *ops,
     int *changed);
 
+/* Hex SHA-256 of an audit record, with its terminator. */
+#define STORE_HASH_STRLEN 65
+
+/* The newest audit record: its seq (0 when there is none) and its hash (64
+ * zeros when there is none). 0 or -1. */
+int store_audit_head(struct store *st, int64_t *seq,
+    char hash[STORE_HASH_STRLEN]);
+
+/* What store_audit_verify found. */
+struct store_audit_report {
+	int64_t records;		/* audit records read */
+	int64_t head_seq;		/* newest record, 0 when none */
+	char head_hash[STORE_HASH_STRLEN];
+	int64_t findings;		/* problems passed to the callback */
+};
+
+/* Called once per problem, e.g. "record 5: hash mismatch (content
+ * changed)"; the text is valid until the callback returns. */
+typedef void (*store_finding_fn)(void *arg, const char *finding);
+
+/*
+ * Check the audit chain: recompute every record's hash, follow prev_hash
+ * and seq, compare each element's verdict and each ended scan with their
+ * last audit record, find audited elements and scans that are gone and
+ * merges that do not match their records, and check that the table is
+ * still append-only. All in one snapshot. 0 when the check ran
+ * (out->findings problems), -1 when it could not (store_error() says why).
+ */
+int store_audit_verify(struct store *st, store_finding_fn fn, void *arg,
+    struct store_audit_report *out);
+
 /* Selection of elements for the listings; NULL fields select all. */
 struct store_filter {
 	const char *risk;
@@ -148,5 +179,44 @@ int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
  * "evidence" array when with_evidence); a new string or NULL on error. */
 char *store_inventory_json(struct store *st, const struct store_filter *f,
     bool with_evidence);
+
+/*
+ * Compliance (policy/policy.h for the semantics). The evaluation is the
+ * SQL of the views violations, zone_share and rule_status in the file;
+ * store_policy_eval runs those same definitions for another date or other
+ * packs.
+ */
+struct policy_set;
+
+/* Which evaluation to read: the view of the same name. */
+enum store_policy_view {
+	STORE_RULE_STATUS,	/* rule_status, by policy, rule */
+	STORE_VIOLATIONS,	/* violations, by policy, rule, element_id */
+	STORE_ZONE_SHARE,	/* zone_share, by policy, rule, zone */
+};
+
+/* Replace the policy tables by set's packs in one transaction; 0 or -1. */
+int store_sync_policies(struct store *st, const struct policy_set *set);
+/* Rows of view evaluated as of as_of (YYYY-MM-DD; NULL: today) for set's
+ * packs (NULL: the synced ones). 0, -1 or fn's non-zero. */
+int store_policy_eval(struct store *st, const struct policy_set *set,
+    const char *as_of, enum store_policy_view view, store_row_fn fn,
+    void *arg);
+
+/* Inventory figures for the report, for elements first seen by as_of
+ * (YYYY-MM-DD; NULL: today). */
+enum store_report_query {
+	STORE_REPORT_COUNTS,	/* vendor, vendor_name, risk, elements */
+	STORE_REPORT_NEW,	/* elements first seen at or after since
+				 * (ISO-8601): element_id, mgmt_ip, mac,
+				 * sys_name, vendor, risk, zone, first_seen */
+	STORE_REPORT_HISTORY,	/* first_seen, last_seen of high-risk ones */
+	STORE_REPORT_BASELINE,	/* the first complete scan: scan_id, kind,
+				 * started_at, finished_at (no row: none) */
+};
+
+/* Rows of one report query. 0, -1 or fn's non-zero. */
+int store_report_rows(struct store *st, enum store_report_query which,
+    const char *as_of, const char *since, store_row_fn fn, void *arg);
 
 #endif

@@ -66,6 +66,18 @@ enum stmt_id {
 	S_COUNT
 };
 
+/* The writer's view of the audit chain (store_audit.c). */
+struct store_audit_state {
+	sqlite3_stmt *insert;
+	sqlite3_stmt *head;
+	sqlite3_stmt *data_version;
+	bool valid;		/* seq and hash are the file's head */
+	bool checked;		/* data_version read in this transaction */
+	int64_t seen_version;	/* PRAGMA data_version when last read */
+	int64_t seq;
+	char hash[STORE_HASH_STRLEN];
+};
+
 struct store {
 	char *path;		/* owned */
 	sqlite3 *db;
@@ -79,6 +91,7 @@ struct store {
 	size_t batch_size;
 	size_t batch_count;	/* sightings in the open transaction */
 	bool in_batch;
+	struct store_audit_state audit;
 	char err[ERR_MAX];
 };
 
@@ -108,5 +121,29 @@ int store_batch_begin(struct store *st);
 void store_batch_lost(struct store *st, const char *what);
 /* Roll back the open transaction, keeping the error that led here. */
 void store_rollback(struct store *st);
+
+/* Prepare the audit chain's statements and hooks (writer only). */
+int store_audit_prepare(struct store *st);
+/* Release what store_audit_prepare made; fine when it did not run. */
+void store_audit_finish(struct store *st);
+/* Appends may have been undone (ROLLBACK TO): read the head again. */
+void store_audit_forget(struct store *st);
+/* Canonical detail of the scan row at columns 0..8 (id, kind, status,
+ * started_at, finished_at, targets, responded, frames, detail); new string. */
+char *store_audit_scan_detail(sqlite3_stmt *row);
+/* Append a 'scan' record with that detail, in the open transaction. */
+int store_audit_scan(struct store *st, int64_t scan_id, const char *detail);
+/* Append a 'verdict' record: element_id went from old to now. */
+int store_audit_verdict(struct store *st, int64_t element_id,
+    const struct verdict *old, const struct verdict *now);
+/* Append a 'merge' record: merged was folded into survivor. */
+int store_audit_merge(struct store *st, int64_t survivor, int64_t merged,
+    int64_t scan_id, const char *reason, const char *when);
+/* Prepare SQL text of ours; NULL with the error set. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
+ * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
+int store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep,
+    store_row_fn fn, void *arg);
 
 #endif

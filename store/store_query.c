@@ -54,10 +54,8 @@ fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
 	c->len = (size_t)sqlite3_column_bytes(stmt, i);
 }
 
-/* Pass each row of stmt to fn, then finalize stmt (or only reset it when
- * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
-static int
-each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
+int
+store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
     void *arg)
 {
 	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
@@ -81,8 +79,8 @@ each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
 	return ret;
 }
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql)
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
 {
 	sqlite3_stmt *stmt;
 
@@ -102,12 +100,12 @@ store_inventory(struct store *st, const struct store_filter *f,
 
 	sql = xprintf("SELECT * FROM inventory%s ORDER BY element_id",
 	    inventory_where);
-	stmt = prepare(st, sql);
+	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return -1;
 	bind_filter(stmt, f);
-	return each_row(st, stmt, false, fn, arg);
+	return store_each_row(st, stmt, false, fn, arg);
 }
 
 int
@@ -115,12 +113,12 @@ store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
     void *arg)
 {
 	/* Called once per element of a listing: prepared once. */
-	if (st->evidence_stmt == NULL && (st->evidence_stmt = prepare(st,
+	if (st->evidence_stmt == NULL && (st->evidence_stmt = store_prepare(st,
 	    "SELECT * FROM evidence WHERE element_id = ?1 "
 	    "ORDER BY kind, value")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st->evidence_stmt, 1, element_id);
-	return each_row(st, st->evidence_stmt, true, fn, arg);
+	return store_each_row(st, st->evidence_stmt, true, fn, arg);
 }
 
 char *
@@ -153,7 +151,7 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	    "'sources', sources%s) AS j FROM inventory i%s "
 	    "ORDER BY element_id)", with_evidence ? evidence : "",
 	    inventory_where);
-	stmt = prepare(st, sql);
+	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return NULL;
@@ -171,7 +169,7 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 int
 store_scan_counts(struct store *st, int64_t scan_id, struct store_scan_counts *out)
 {
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = store_prepare(st,
 	    "SELECT count(*) FILTER (WHERE first_scan = ?1), "
 	    "count(*) FILTER (WHERE first_scan IS NOT ?1), "
 	    "count(*) FILTER (WHERE risk = 'high') "

@@ -269,6 +269,8 @@ merge(struct store *st, int64_t survivor, int64_t loser, int64_t scan_id,
 	store_bind_text(rec, 5, reason);
 	if (store_run(st, S_MERGE_RECORD) == -1)
 		return -1;
+	if (store_audit_merge(st, survivor, loser, scan_id, reason, when) == -1)
+		return -1;
 	log_info("store", "element %lld merged into %lld (%s)",
 	    (long long)loser, (long long)survivor, reason);
 	return 0;
@@ -562,15 +564,15 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 	return 0;
 }
 
-/* Whether the stored verdict of element id differs from v (the rules
- * digest aside). */
+/* The stored verdict of element id (the rules digest aside). */
 static int
-verdict_differs(struct store *st, int64_t id, const struct verdict *v,
-    bool *differs)
+verdict_get(struct store *st, int64_t id, struct verdict *old)
 {
 	sqlite3_stmt *stmt = st->stmt[S_VERDICT_GET];
+	const unsigned char *col;
 	int rc;
 
+	memset(old, 0, sizeof(*old));
 	sqlite3_bind_int64(stmt, 1, id);
 	if ((rc = store_step(st, stmt)) != 1) {
 		if (rc == 0)
@@ -578,23 +580,38 @@ verdict_differs(struct store *st, int64_t id, const struct verdict *v,
 			    (long long)id);
 		return -1;
 	}
-	*differs = !same_text(sqlite3_column_text(stmt, 0), v->vendor) ||
-	    !same_text(sqlite3_column_text(stmt, 1), v->vendor_name) ||
-	    !same_text(sqlite3_column_text(stmt, 2), risk_name(v->risk)) ||
-	    sqlite3_column_double(stmt, 3) != v->confidence ||
-	    (sqlite3_column_int(stmt, 4) != 0) != v->conflict;
+	if ((col = sqlite3_column_text(stmt, 0)) != NULL)
+		str_copy(old->vendor, (const char *)col, sizeof(old->vendor));
+	if ((col = sqlite3_column_text(stmt, 1)) != NULL)
+		str_copy(old->vendor_name, (const char *)col,
+		    sizeof(old->vendor_name));
+	col = sqlite3_column_text(stmt, 2);
+	rc = risk_parse(col != NULL ? (const char *)col : "");
+	old->risk = rc == -1 ? RISK_UNKNOWN : (enum risk)rc;
+	old->confidence = sqlite3_column_double(stmt, 3);
+	old->conflict = sqlite3_column_int(stmt, 4) != 0;
 	store_reset(stmt);
 	return 0;
 }
 
-/* Fuse the loaded evidence into a verdict and store it; *changed (may be
- * NULL) when the verdict differs from the stored one. */
+static bool
+verdict_differs(const struct verdict *a, const struct verdict *b)
+{
+	return strcmp(a->vendor, b->vendor) != 0 ||
+	    strcmp(a->vendor_name, b->vendor_name) != 0 ||
+	    a->risk != b->risk || a->confidence != b->confidence ||
+	    a->conflict != b->conflict;
+}
+
+/* Fuse the loaded evidence into a verdict and store it, with an audit
+ * record when it changed; *changed (may be NULL) says whether it did. */
 static int
 write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
     const struct loaded *l, bool *changed)
 {
 	sqlite3_stmt *stmt = st->stmt[S_VERDICT];
-	struct verdict v;
+	struct verdict v, old;
+	bool differs;
 
 	memset(&v, 0, sizeof(v));
 	v.risk = RISK_UNKNOWN;
@@ -607,8 +624,11 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 		}
 		str_copy(v.digest, ops->digest(ops->ctx), sizeof(v.digest));
 	}
-	if (changed != NULL && verdict_differs(st, id, &v, changed) == -1)
+	if (verdict_get(st, id, &old) == -1)
 		return -1;
+	differs = verdict_differs(&old, &v);
+	if (changed != NULL)
+		*changed = differs;
 	sqlite3_bind_int64(stmt, 1, id);
 	store_bind_text(stmt, 2, v.vendor);
 	store_bind_text(stmt, 3, v.vendor_name);
@@ -616,7 +636,9 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 	sqlite3_bind_double(stmt, 5, v.confidence);
 	sqlite3_bind_int(stmt, 6, v.conflict ? 1 : 0);
 	store_bind_text(stmt, 7, v.digest);
-	return store_run(st, S_VERDICT);
+	if (store_run(st, S_VERDICT) == -1)
+		return -1;
+	return differs ? store_audit_verdict(st, id, &old, &v) : 0;
 }
 
 static int
@@ -695,6 +717,7 @@ store_record(struct store *st, int64_t scan_id, const struct sighting *s,
 			goto lost;
 		/* Undo this sighting only; the batch stays. */
 		str_copy(msg, st->err, sizeof(msg));
+		store_audit_forget(st);
 		if (store_run(st, S_ROLLBACK_TO) == -1 ||
 		    store_run(st, S_RELEASE) == -1)
 			goto lost;

@@ -55,27 +55,13 @@ ingest_fresh() {
 }
 
 # Debian 12's arpwatch does not exit after reading a file with -r: it stays
-# asleep. Its cost is the CPU time it spent until it went quiet.
+# asleep. Its cost is the CPU time it spent, counted by time(1) around a
+# timeout(1) that ends it once it has long gone quiet.
 arpwatch_cpu() {
-	local pid ticks last=-1 same=0 hz
-	hz=$(getconf CLK_TCK)
 	: >"$work/arp.dat"
-	arpwatch -Q -N -f "$work/arp.dat" -r "$cap" >/dev/null 2>&1 &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 0.5
-		ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo "$last")
-		if [ "$ticks" = "$last" ]; then
-			same=$((same + 1))
-			[ $same -ge 4 ] && break
-		else
-			same=0
-		fi
-		last=$ticks
-	done
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	echo "$last / $hz" | bc -l
+	/usr/bin/time -f '%U %S' -o "$work/arp.time" \
+		timeout -s INT 30 arpwatch -Q -N -f "$work/arp.dat" -r "$cap" >/dev/null 2>&1 || true
+	awk '{ print $1 + $2 }' "$work/arp.time" | tail -1
 }
 
 echo "capture: $frames frames, $macs source MACs, $((size / 1048576)) MiB, $(nproc) cores"

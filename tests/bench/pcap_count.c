@@ -13,7 +13,7 @@ struct counts {
 static void
 count(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct counts *c = (struct counts *)user;
+	struct counts *c = (void *)user;
 
 	(void)bytes;
 	c->frames++;
@@ -37,7 +37,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "pcap_count: %s\n", err);
 		return 1;
 	}
-	while ((n = pcap_dispatch(p, 4096, count, (u_char *)&c)) > 0)
+	while ((n = pcap_dispatch(p, 4096, count, (void *)&c)) > 0)
 		;
 	if (n < 0) {
 		fprintf(stderr, "pcap_count: %s\n", pcap_geterr(p));

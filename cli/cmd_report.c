@@ -1,0 +1,355 @@
+/*
+ * vraudit report: the compliance report of the selected policy packs (the
+ * config's [policy] packs, or --policy), from the database opened
+ * read-only. Exit 0 when no rule is violated (pending rules do not fail),
+ * 1 on violations, 2 on usage or configuration errors, 3 when the
+ * database cannot be read or the report cannot be written.
+ *
+ * -o FILE and --output-dir write through a temporary file in the same
+ * directory renamed into place, so a reader never sees half a report.
+ * --output-dir DIR writes DIR/YYYY-MM-DD.EXT per format (html and json by
+ * default) and, with --keep N, removes all but the newest N dates.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "cli.h"
+#include "config.h"
+#include "policy.h"
+#include "report.h"
+#include "store.h"
+#include "util.h"
+
+enum {
+	OPT_POLICY = OPT_COMMON_LAST + 1,
+	OPT_AS_OF,
+	OPT_SINCE,
+	OPT_OUTPUT_DIR,
+	OPT_KEEP,
+};
+
+#define MAX_FORMATS 4
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: vraudit report [-c CONF] [--db PATH] [--policy NAME]...\n"
+	    "                      [--format text|csv|json|html] [-o FILE] "
+	    "[--as-of YYYY-MM-DD]\n"
+	    "                      [--since DURATION] [--output-dir DIR "
+	    "[--keep N]]\n"
+	    "Evaluate the policy packs on the inventory and report each "
+	    "rule's verdict\n(met, violated, or pending before its "
+	    "deadline), the elements breaking them\nwith their evidence, "
+	    "zone shares against caps, and the elements first seen\nin the "
+	    "last DURATION (default 24h). --as-of evaluates another day, "
+	    "counting\nonly elements first seen by then. --output-dir writes "
+	    "DIR/YYYY-MM-DD.html and\n.json (or each --format given); --keep "
+	    "N keeps the newest N days there.\nExit: 0 compliant, 1 "
+	    "violations, 2 usage or configuration error, 3 failure.\n"
+	    "Packs: each --policy, else the configuration's [policy] packs, "
+	    "else every\npack available (built in, or NAME.conf in [policy] "
+	    "dir).\n");
+}
+
+/* Write the report to path through a temporary file; 0 or -1 (message
+ * printed). */
+static int
+write_atomic(const struct report *r, enum report_format format,
+    const char *path)
+{
+	char *tmp = xprintf("%s.XXXXXX", path);
+	FILE *fp = NULL;
+	int fd;
+
+	if ((fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "vraudit report: %s: %s\n", path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "vraudit report: %s: %s\n", tmp,
+		    strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (report_write(r, format, fp) == -1 || fsync(fileno(fp)) == -1) {
+		fprintf(stderr, "vraudit report: writing %s: %s\n", path,
+		    strerror(errno));
+		fclose(fp);
+		goto fail;
+	}
+	if (fclose(fp) != 0 || rename(tmp, path) == -1) {
+		fprintf(stderr, "vraudit report: writing %s: %s\n", path,
+		    strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+/* A dated report name: "YYYY-MM-DD.ext". */
+static bool
+dated_name(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	char date[POLICY_DATE_LEN];
+
+	if (dot == NULL || dot - name != 10)
+		return false;
+	str_copy(date, name, sizeof(date));
+	return policy_date_valid(date) && (strcmp(dot, ".html") == 0 ||
+	    strcmp(dot, ".json") == 0 || strcmp(dot, ".csv") == 0 ||
+	    strcmp(dot, ".txt") == 0);
+}
+
+static int
+dated_filter(const struct dirent *d)
+{
+	return dated_name(d->d_name);
+}
+
+/* Remove dated reports of all but the newest keep dates; 0 or -1. */
+static int
+prune(const char *dir, long keep)
+{
+	struct dirent **names;
+	char last[POLICY_DATE_LEN] = "";
+	long dates = 0;
+	int n, rc = 0;
+
+	if ((n = scandir(dir, &names, dated_filter, alphasort)) == -1) {
+		fprintf(stderr, "vraudit report: %s: %s\n", dir,
+		    strerror(errno));
+		return -1;
+	}
+	/* newest first */
+	for (int i = n - 1; i >= 0; i--) {
+		if (strncmp(names[i]->d_name, last, 10) != 0) {
+			str_copy(last, names[i]->d_name, sizeof(last));
+			dates++;
+		}
+		if (dates > keep) {
+			char *path = xprintf("%s/%s", dir, names[i]->d_name);
+
+			if (unlink(path) == -1) {
+				fprintf(stderr, "vraudit report: %s: %s\n",
+				    path, strerror(errno));
+				rc = -1;
+			}
+			free(path);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int
+run(const struct cli_common *common, char **packs, size_t n_packs,
+    const struct report_options *opt_in, const enum report_format *formats,
+    size_t n_formats, const char *output, const char *output_dir, long keep)
+{
+	struct report_options opt = *opt_in;
+	struct classifier *cls = NULL;
+	struct policy_set *set = NULL;
+	struct report *r = NULL;
+	struct store *st = NULL;
+	struct config *cfg;
+	char err[1024];
+	int rc;
+
+	if ((rc = cli_load_config(common, &cfg)) != EXIT_OK)
+		return rc;
+	/* The catalogue only, to check the packs' vendor slugs. */
+	if ((cls = classifier_new(NULL, cfg->vendors_path, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (n_packs > 0)
+		set = policy_select(cfg->policy_dir, packs, n_packs, cls, err,
+		    sizeof(err));
+	else
+		set = policy_from_config(cfg, cls, err, sizeof(err));
+	if (set == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((st = store_open(cfg->db_path, STORE_READ_ONLY, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	opt.db_path = cfg->db_path;
+	if ((r = report_new(st, set, &opt)) == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", store_error(st));
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	rc = report_violated(r) ? EXIT_FINDINGS : EXIT_OK;
+	if (output_dir != NULL) {
+		for (size_t i = 0; i < n_formats; i++) {
+			char *path = xprintf("%s/%s.%s", output_dir,
+			    report_as_of(r), report_format_ext(formats[i]));
+
+			if (write_atomic(r, formats[i], path) == -1)
+				rc = EXIT_RUNTIME;
+			free(path);
+		}
+		if (rc != EXIT_RUNTIME && keep > 0 &&
+		    prune(output_dir, keep) == -1)
+			rc = EXIT_RUNTIME;
+	} else if (output != NULL && strcmp(output, "-") != 0) {
+		if (write_atomic(r, formats[0], output) == -1)
+			rc = EXIT_RUNTIME;
+	} else if (report_write(r, formats[0], stdout) == -1) {
+		perror("vraudit report: standard output");
+		rc = EXIT_RUNTIME;
+	}
+out:
+	report_free(r);
+	store_close(st);
+	policy_set_free(set);
+	classifier_free(cls);
+	config_free(cfg);
+	return rc;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common = { 0 };
+	struct report_options opt = { .since_ms = INT64_C(24) * 3600 * 1000 };
+	enum report_format formats[MAX_FORMATS];
+	size_t n_formats = 0, n_packs = 0;
+	const char *output = NULL, *output_dir = NULL;
+	char **packs = NULL;
+	long keep = 0;
+	int opt_c, f, rc;
+	char *end;
+
+	while ((opt_c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:",
+	    longopts, NULL)) != -1) {
+		switch (opt_c) {
+		case 'h':
+			usage(stdout);
+			free(packs);
+			return EXIT_OK;
+		case OPT_FORMAT:
+			if ((f = report_format_parse(optarg)) == -1) {
+				free(packs);
+				return cli_usage_error(argv[0], "unknown "
+				    "format '%s' (accepted: text, csv, json, "
+				    "html)", optarg);
+			}
+			if (n_formats < MAX_FORMATS)
+				formats[n_formats++] = (enum report_format)f;
+			break;
+		case OPT_POLICY:
+			packs = xreallocarray(packs, n_packs + 1,
+			    sizeof(*packs));
+			packs[n_packs++] = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_AS_OF:
+			if (!policy_date_valid(optarg)) {
+				free(packs);
+				return cli_usage_error(argv[0], "--as-of "
+				    "'%s': expected a date YYYY-MM-DD",
+				    optarg);
+			}
+			opt.as_of = optarg;
+			break;
+		case OPT_SINCE:
+			if (duration_parse(optarg, &opt.since_ms) == -1 ||
+			    opt.since_ms <= 0) {
+				free(packs);
+				return cli_usage_error(argv[0], "--since "
+				    "'%s': expected a duration such as 24h, "
+				    "7d or 1w", optarg);
+			}
+			break;
+		case OPT_OUTPUT_DIR:
+			output_dir = optarg;
+			break;
+		case OPT_KEEP:
+			errno = 0;
+			keep = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    keep < 1) {
+				free(packs);
+				return cli_usage_error(argv[0], "--keep '%s': "
+				    "expected a number of days, 1 or more",
+				    optarg);
+			}
+			break;
+		default:
+			if (!cli_common_option(opt_c, optarg, &common)) {
+				usage(stderr);
+				free(packs);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	if (optind < argc) {
+		free(packs);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+		    argv[optind]);
+	}
+	if (output_dir != NULL && output != NULL) {
+		free(packs);
+		return cli_usage_error(argv[0], "-o and --output-dir exclude "
+		    "each other");
+	}
+	if (keep > 0 && output_dir == NULL) {
+		free(packs);
+		return cli_usage_error(argv[0], "--keep needs --output-dir");
+	}
+	if (output_dir == NULL && n_formats > 1) {
+		free(packs);
+		return cli_usage_error(argv[0], "one --format only, except "
+		    "with --output-dir");
+	}
+	if (n_formats == 0) {
+		formats[n_formats++] = output_dir != NULL ? REPORT_HTML :
+		    REPORT_TEXT;
+		if (output_dir != NULL)
+			formats[n_formats++] = REPORT_JSON;
+	}
+	opt.now = time_now();
+	rc = run(&common, packs, n_packs, &opt, formats, n_formats, output,
+	    output_dir, keep);
+	free(packs);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * vraudit verify: recompute the audit chain of a database opened read-only
+ * and say whether it is intact, or where it is broken.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "config.h"
+#include "store.h"
+
+struct verify {
+	const char *path;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: vraudit verify [-c CONF] [--db PATH]\n"
+	    "Recompute the tamper-evident audit chain of the database (opened\n"
+	    "read-only) and compare the elements' verdicts and the scans with\n"
+	    "their last audit records. Exit 0 when intact, 1 when something\n"
+	    "was changed or removed, 3 when the database cannot be read.\n");
+}
+
+static void
+print_finding(void *arg, const char *finding)
+{
+	const struct verify *v = arg;
+
+	printf("%s: %s\n", v->path, finding);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common = { 0 };
+	struct store_audit_report report;
+	struct config *cfg;
+	struct store *st;
+	struct verify v;
+	char err[1024];
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (!cli_common_option(opt, optarg, &common)) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+		    argv[optind]);
+	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+		return rc;
+	st = store_open(cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "vraudit verify: %s\n", err);
+		config_free(cfg);
+		return EXIT_RUNTIME;
+	}
+	v.path = cfg->db_path;
+	if (store_audit_verify(st, print_finding, &v, &report) == -1) {
+		fprintf(stderr, "vraudit verify: %s\n", store_error(st));
+		rc = EXIT_RUNTIME;
+	} else if (report.findings == 0) {
+		printf("%s: %lld audit records, chain intact, head %lld %s\n",
+		    cfg->db_path, (long long)report.records,
+		    (long long)report.head_seq, report.head_hash);
+		rc = EXIT_OK;
+	} else {
+		printf("%s: %lld audit records, %lld problem%s found, head "
+		    "%lld %s\n", cfg->db_path, (long long)report.records,
+		    (long long)report.findings, report.findings == 1 ? "" : "s",
+		    (long long)report.head_seq, report.head_hash);
+		rc = EXIT_FINDINGS;
+	}
+	store_close(st);
+	config_free(cfg);
+	if (fflush(stdout) != 0)
+		rc = EXIT_RUNTIME;
+	return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * The compliance report: the verdict of every rule of the selected packs
+ * as of a date, the elements that break them with their evidence, zone
+ * shares against caps, the elements first seen recently, counts by vendor
+ * and risk, and how the figures are counted. Gathered from the store once,
+ * then written as text, CSV, JSON or a self-contained HTML page.
+ */
+#ifndef VRAUDIT_REPORT_H
+#define VRAUDIT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct policy_set;
+struct store;
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_CSV,	/* one row per (policy, rule, element) with a header; a
+			 * rule without elements has one row without them */
+	REPORT_JSON,	/* one object: policies -> rules -> elements, ... */
+	REPORT_HTML,	/* one file, inline CSS and SVG charts */
+};
+
+/* What to report on. Strings are borrowed. */
+struct report_options {
+	const char *db_path;	/* shown in the report */
+	const char *as_of;	/* YYYY-MM-DD, NULL: today */
+	int64_t since_ms;	/* "new since" window before the evaluation */
+	int64_t now;		/* generation time, seconds since the epoch */
+};
+
+struct report;
+
+/* Evaluate set's packs on st; NULL with the store's error. */
+struct report *report_new(struct store *st, const struct policy_set *set,
+    const struct report_options *opt);
+/* Release a report; NULL is fine. */
+void report_free(struct report *r);
+/* Write the report to out; 0, or -1 when writing failed. */
+int report_write(const struct report *r, enum report_format format,
+    FILE *out);
+/* True when a rule is violated (pending rules do not count). */
+bool report_violated(const struct report *r);
+/* The evaluation date, YYYY-MM-DD. */
+const char *report_as_of(const struct report *r);
+/* Parse "text", "csv", "json" or "html"; -1 when unknown. */
+int report_format_parse(const char *s);
+/* The file name extension of a format ("txt", "csv", "json", "html"). */
+const char *report_format_ext(enum report_format format);
+
+#endif

@@ -1,0 +1,486 @@
+/*
+ * The policy side of the store: syncing the packs in force into the
+ * policy tables, evaluating them, and the inventory figures the report
+ * shows next to the verdicts.
+ *
+ * Evaluation has one definition: the views of schema/001_initial.sql.
+ * The views evaluate today and the synced packs; to evaluate another date
+ * or other packs, the definitions are read from the file and run as one
+ * WITH query whose first CTEs shadow policy_clock and the policy tables
+ * with bound values. A CTE shadows a table of the same name for the rest
+ * of the query, including the inlined view bodies, but not inside views
+ * the query names directly: hence every view of the chain is inlined.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "policy.h"
+#include "store.h"
+#include "store_private.h"
+#include "util.h"
+
+/* The views of the evaluation, each using only the ones before it. */
+static const char *const eval_chain[] = {
+	"policy_element", "policy_cover", "policy_tally", "policy_share",
+	"rule_status",
+	"violations", "zone_share",
+};
+
+static const struct {
+	const char *view;
+	const char *order;
+} eval_views[] = {
+	[STORE_RULE_STATUS] = { "rule_status", "policy, rule" },
+	[STORE_VIOLATIONS] = { "violations", "policy, rule, element_id" },
+	[STORE_ZONE_SHARE] = { "zone_share", "policy, rule, zone" },
+};
+
+/* A value to bind, in order. */
+struct param {
+	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
+	const char *text;	/* borrowed */
+	int64_t i;
+	double d;
+};
+
+struct params {
+	struct param *v;
+	size_t n;
+	char **owned;		/* strings the parameters point to */
+	size_t n_owned;
+};
+
+static void
+params_finish(struct params *p)
+{
+	for (size_t i = 0; i < p->n_owned; i++)
+		free(p->owned[i]);
+	free(p->owned);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+static void
+param_add(struct params *p, struct param v)
+{
+	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+	p->v[p->n++] = v;
+}
+
+static void
+param_text(struct params *p, const char *s)
+{
+	param_add(p, (struct param){ .type = (s == NULL || *s == '\0') ?
+	    P_NULL : P_TEXT, .text = s });
+}
+
+/* A parameter owning its text. */
+static void
+param_own(struct params *p, char *s)
+{
+	p->owned = xreallocarray(p->owned, p->n_owned + 1,
+	    sizeof(*p->owned));
+	p->owned[p->n_owned++] = s;
+	param_text(p, s);
+}
+
+static char *zone_list(const struct policy_rule *r);
+
+static void
+bind_params(sqlite3_stmt *stmt, const struct params *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		int k = (int)i + 1;
+
+		switch (p->v[i].type) {
+		case P_NULL:
+			sqlite3_bind_null(stmt, k);
+			break;
+		case P_TEXT:
+			sqlite3_bind_text(stmt, k, p->v[i].text, -1,
+			    SQLITE_STATIC);
+			break;
+		case P_INT:
+			sqlite3_bind_int64(stmt, k, p->v[i].i);
+			break;
+		case P_REAL:
+			sqlite3_bind_double(stmt, k, p->v[i].d);
+			break;
+		}
+	}
+}
+
+/* Growing SQL text. */
+struct sql {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+sql_add(struct sql *q, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (q->len + n + 1 > q->cap) {
+		q->cap = (q->len + n + 1) * 2;
+		q->s = xreallocarray(q->s, q->cap, 1);
+	}
+	memcpy(q->s + q->len, text, n + 1);
+	q->len += n;
+}
+
+/* "(?,?,?)" rows for a VALUES list, or an empty SELECT of ncol columns. */
+static void
+sql_rows(struct sql *q, size_t rows, size_t ncol)
+{
+	if (rows == 0) {
+		sql_add(q, "SELECT NULL");
+		for (size_t c = 1; c < ncol; c++)
+			sql_add(q, ", NULL");
+		sql_add(q, " WHERE 0");
+		return;
+	}
+	sql_add(q, "VALUES ");
+	for (size_t r = 0; r < rows; r++) {
+		sql_add(q, r == 0 ? "(?" : ", (?");
+		for (size_t c = 1; c < ncol; c++)
+			sql_add(q, ", ?");
+		sql_add(q, ")");
+	}
+}
+
+/* Skip white space and one word (case-insensitive); NULL when absent. */
+static const char *
+skip_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (strncasecmp(s, word, n) != 0 ||
+	    (s[n] != '\0' && !isspace((unsigned char)s[n])))
+		return NULL;
+	return s + n;
+}
+
+/* The SELECT of view name as stored in the file, as a new string. */
+static char *
+view_body(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT sql FROM sqlite_schema "
+	    "WHERE type = 'view' AND name = ?1");
+	const char *sql, *p = NULL;
+	char *out = NULL;
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (store_step(st, stmt) == 1 &&
+	    (sql = (const char *)sqlite3_column_text(stmt, 0)) != NULL &&
+	    (p = skip_word(sql, "CREATE")) != NULL &&
+	    (p = skip_word(p, "VIEW")) != NULL &&
+	    (p = skip_word(p, name)) != NULL &&
+	    (p = skip_word(p, "AS")) != NULL)
+		out = xstrdup(p);
+	else
+		store_set_error(st, "view %s is missing or not in the "
+		    "expected form", name);
+	sqlite3_finalize(stmt);
+	return out;
+}
+
+/* The CTEs replacing the policy tables by set's packs. */
+static void
+shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
+{
+	size_t n_vendors = 0, n_rules = 0, n_zones = 0;
+
+	for (size_t i = 0; i < set->n_packs; i++) {
+		const struct policy_pack *pk = set->packs[i];
+
+		n_vendors += pk->n_vendors;
+		n_rules += pk->n_rules;
+		for (size_t r = 0; r < pk->n_rules; r++)
+			n_zones += pk->rules[r].n_zones;
+	}
+	sql_add(q, "policy_pack (name, title, source, origin, synced_at) "
+	    "AS (");
+	sql_rows(q, set->n_packs, 5);
+	for (size_t i = 0; i < set->n_packs; i++) {
+		param_text(p, set->packs[i]->name);
+		param_text(p, set->packs[i]->title);
+		param_text(p, set->packs[i]->source);
+		param_text(p, set->packs[i]->origin);
+		param_text(p, NULL);
+	}
+	sql_add(q, "), policy_vendor (pack, vendor) AS (");
+	sql_rows(q, n_vendors, 2);
+	for (size_t i = 0; i < set->n_packs; i++)
+		for (size_t v = 0; v < set->packs[i]->n_vendors; v++) {
+			param_text(p, set->packs[i]->name);
+			param_text(p, set->packs[i]->vendors[v]);
+		}
+	sql_add(q, "), policy_rule (pack, name, title, zones, all_zones, "
+	    "max_share, deadline, first_seen_after) AS (");
+	sql_rows(q, n_rules, 8);
+	for (size_t i = 0; i < set->n_packs; i++)
+		for (size_t r = 0; r < set->packs[i]->n_rules; r++) {
+			const struct policy_rule *ru = &set->packs[i]->rules[r];
+
+			param_text(p, set->packs[i]->name);
+			param_text(p, ru->name);
+			param_text(p, ru->title);
+			param_own(p, ru->all_zones ? xstrdup("all") :
+			    zone_list(ru));
+			param_add(p, (struct param){ .type = P_INT,
+			    .i = ru->all_zones });
+			if (ru->max_share < 0)
+				param_text(p, NULL);
+			else
+				param_add(p, (struct param){ .type = P_REAL,
+				    .d = ru->max_share });
+			param_text(p, ru->deadline);
+			param_text(p, ru->first_seen_after);
+		}
+	sql_add(q, "), policy_rule_zone (pack, rule, zone) AS (");
+	sql_rows(q, n_zones, 3);
+	for (size_t i = 0; i < set->n_packs; i++)
+		for (size_t r = 0; r < set->packs[i]->n_rules; r++)
+			for (size_t z = 0; z < set->packs[i]->rules[r].n_zones;
+			    z++) {
+				param_text(p, set->packs[i]->name);
+				param_text(p, set->packs[i]->rules[r].name);
+				param_text(p, set->packs[i]->rules[r].zones[z]);
+			}
+	sql_add(q, "), ");
+}
+
+int
+store_policy_eval(struct store *st, const struct policy_set *set,
+    const char *as_of, enum store_policy_view view, store_row_fn fn,
+    void *arg)
+{
+	struct sql q = { 0 };
+	struct params p = { 0 };
+	sqlite3_stmt *stmt;
+	char *sel;
+	int rc = -1;
+
+	if ((unsigned)view >= ARRAY_SIZE(eval_views)) {
+		store_set_error(st, "no such evaluation");
+		return -1;
+	}
+	if (as_of != NULL && !policy_date_valid(as_of)) {
+		store_set_error(st, "evaluation date \"%s\" is not YYYY-MM-DD",
+		    as_of);
+		return -1;
+	}
+	sql_add(&q, "WITH ");
+	if (as_of != NULL) {
+		sql_add(&q, "policy_clock (today) AS (SELECT ?), ");
+		param_text(&p, as_of);
+	}
+	if (set != NULL)
+		shadow_packs(&q, &p, set);
+	for (size_t i = 0; i < ARRAY_SIZE(eval_chain); i++) {
+		char *body = view_body(st, eval_chain[i]);
+
+		if (body == NULL)
+			goto out;
+		sql_add(&q, i == 0 ? "" : ", ");
+		sql_add(&q, eval_chain[i]);
+		sql_add(&q, " AS (");
+		sql_add(&q, body);
+		sql_add(&q, "\n)");	/* the body may end in a comment */
+		free(body);
+	}
+	sel = xprintf(" SELECT * FROM %s ORDER BY %s", eval_views[view].view,
+	    eval_views[view].order);
+	sql_add(&q, sel);
+	free(sel);
+	if ((stmt = store_prepare(st, q.s)) == NULL)
+		goto out;
+	bind_params(stmt, &p);
+	rc = store_each_row(st, stmt, false, fn, arg);
+out:
+	free(q.s);
+	params_finish(&p);
+	return rc;
+}
+
+/* Run sql with the parameters; 0 or -1. */
+static int
+run(struct store *st, const char *sql, const struct params *p)
+{
+	sqlite3_stmt *stmt = store_prepare(st, sql);
+
+	int rc;
+
+	if (stmt == NULL)
+		return -1;
+	bind_params(stmt, p);
+	while ((rc = store_step(st, stmt)) == 1)
+		;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The zones of a rule as written: "core, ran". */
+static char *
+zone_list(const struct policy_rule *r)
+{
+	struct sql q = { 0 };
+
+	sql_add(&q, "");
+	for (size_t i = 0; i < r->n_zones; i++) {
+		if (i > 0)
+			sql_add(&q, ", ");
+		sql_add(&q, r->zones[i]);
+	}
+	return q.s;
+}
+
+int
+store_sync_policies(struct store *st, const struct policy_set *set)
+{
+	static const char *const wipe[] = {
+		"DELETE FROM policy_rule_zone", "DELETE FROM policy_rule",
+		"DELETE FROM policy_vendor", "DELETE FROM policy_pack",
+	};
+	char now[TIME_STRLEN];
+	struct params none = { 0 };
+
+	if (store_writable(st) == -1 || store_flush(st) == -1)
+		return -1;
+	time_format(time_now(), now);
+	if (store_run(st, S_BEGIN) == -1)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(wipe); i++)
+		if (run(st, wipe[i], &none) == -1)
+			goto fail;
+	for (size_t i = 0; i < set->n_packs; i++) {
+		const struct policy_pack *pk = set->packs[i];
+		struct params p = { 0 };
+		int rc;
+
+		param_text(&p, pk->name);
+		param_text(&p, pk->title);
+		param_add(&p, (struct param){ .type = P_TEXT,
+		    .text = pk->source });
+		param_text(&p, pk->origin);
+		param_text(&p, now);
+		rc = run(st, "INSERT INTO policy_pack (name, title, source, "
+		    "origin, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)", &p);
+		free(p.v);
+		if (rc == -1)
+			goto fail;
+		for (size_t v = 0; v < pk->n_vendors; v++) {
+			p = (struct params){ 0 };
+			param_text(&p, pk->name);
+			param_text(&p, pk->vendors[v]);
+			rc = run(st, "INSERT INTO policy_vendor (pack, vendor) "
+			    "VALUES (?1, ?2)", &p);
+			free(p.v);
+			if (rc == -1)
+				goto fail;
+		}
+		for (size_t r = 0; r < pk->n_rules; r++) {
+			const struct policy_rule *ru = &pk->rules[r];
+			char *zones = ru->all_zones ? xstrdup("all") :
+			    zone_list(ru);
+
+			p = (struct params){ 0 };
+			param_text(&p, pk->name);
+			param_text(&p, ru->name);
+			param_text(&p, ru->title);
+			param_text(&p, zones);
+			param_add(&p, (struct param){ .type = P_INT,
+			    .i = ru->all_zones });
+			if (ru->max_share < 0)
+				param_text(&p, NULL);
+			else
+				param_add(&p, (struct param){ .type = P_REAL,
+				    .d = ru->max_share });
+			param_text(&p, ru->deadline);
+			param_text(&p, ru->first_seen_after);
+			rc = run(st, "INSERT INTO policy_rule (pack, name, "
+			    "title, zones, all_zones, max_share, deadline, "
+			    "first_seen_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			    "?7, ?8)", &p);
+			free(p.v);
+			free(zones);
+			if (rc == -1)
+				goto fail;
+			for (size_t z = 0; z < ru->n_zones; z++) {
+				p = (struct params){ 0 };
+				param_text(&p, pk->name);
+				param_text(&p, ru->name);
+				param_text(&p, ru->zones[z]);
+				rc = run(st, "INSERT INTO policy_rule_zone "
+				    "(pack, rule, zone) VALUES (?1, ?2, ?3)",
+				    &p);
+				free(p.v);
+				if (rc == -1)
+					goto fail;
+			}
+		}
+	}
+	if (store_run(st, S_COMMIT) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int
+store_report_rows(struct store *st, enum store_report_query which,
+    const char *as_of, const char *since, store_row_fn fn, void *arg)
+{
+	static const char *const queries[] = {
+		[STORE_REPORT_COUNTS] =
+		    "SELECT coalesce(vendor, 'unknown') AS vendor, "
+		    "coalesce(vendor_name, 'unknown') AS vendor_name, risk, "
+		    "count(*) AS elements FROM element "
+		    "WHERE merged_into IS NULL AND substr(first_seen, 1, 10) "
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
+		    "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3",
+		[STORE_REPORT_NEW] =
+		    "SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
+		    "coalesce(nullif(zone, ''), 'unassigned') AS zone, "
+		    "first_seen FROM inventory "
+		    "WHERE first_seen >= ?2 AND substr(first_seen, 1, 10) "
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
+		    "ORDER BY first_seen, element_id",
+		[STORE_REPORT_HISTORY] =
+		    "SELECT first_seen, last_seen FROM element "
+		    "WHERE merged_into IS NULL AND risk = 'high' "
+		    "AND substr(first_seen, 1, 10) "
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
+		    "ORDER BY first_seen",
+		[STORE_REPORT_BASELINE] =
+		    ("SELECT id AS scan_id, kind, started_at, finished_at "
+		    "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
+	};
+	struct params p = { 0 };
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((unsigned)which >= ARRAY_SIZE(queries)) {
+		store_set_error(st, "no such report query");
+		return -1;
+	}
+	if ((stmt = store_prepare(st, queries[which])) == NULL)
+		return -1;
+	if (which != STORE_REPORT_BASELINE)
+		param_text(&p, as_of);
+	if (which == STORE_REPORT_NEW)
+		param_text(&p, since);
+	bind_params(stmt, &p);
+	free(p.v);
+	rc = store_each_row(st, stmt, false, fn, arg);
+	return rc;
+}

@@ -1,0 +1,761 @@
+/*
+ * Unit tests of the audit chain (store/store_audit.c): what is recorded for
+ * scans, verdict changes and merges, that an auditor can recompute every
+ * hash as the schema documents it, that the chain survives rollbacks and a
+ * second writer, and that store_audit_verify names the record, element or
+ * scan that was tampered with through plain sqlite3.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evidence.h"
+#include "sha256.h"
+#include "sighting.h"
+#include "store.h"
+#include "util.h"
+
+#define T0 1795000000	/* 2026-11-18T11:06:40Z */
+#define MAX_FOUND 32
+
+static char dir[64];
+static char db_path[128];
+
+static void
+setup(void)
+{
+	str_copy(dir, "/tmp/check_audit.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db_path, sizeof(db_path), "%s/vraudit.db", dir);
+	/* Pin the clock so the recorded times are known. */
+	setenv("VRAUDIT_NOW", "2026-11-28T06:00:00Z", 1);
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+}
+
+/* A classifier that knows two vendors by a word in the value. */
+static int
+fake_assess(void *ctx, enum evidence_kind kind, const char *value,
+    struct evidence *out)
+{
+	(void)ctx;
+	(void)kind;
+	if (strstr(value, "Huawei") != NULL) {
+		str_copy(out->vendor, "huawei", sizeof(out->vendor));
+		out->strength = 0.9;
+		str_copy(out->rule, "fake-huawei", sizeof(out->rule));
+	} else if (strstr(value, "ZTE") != NULL) {
+		str_copy(out->vendor, "zte", sizeof(out->vendor));
+		out->strength = 0.8;
+		str_copy(out->rule, "fake-zte", sizeof(out->rule));
+	}
+	return 0;
+}
+
+static int
+fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
+{
+	size_t best = n;
+
+	(void)ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].vendor[0] == '\0')
+			continue;
+		if (best < n && strcmp(ev[best].vendor, ev[i].vendor) != 0)
+			out->conflict = true;
+		if (best == n || ev[i].strength > ev[best].strength)
+			best = i;
+	}
+	if (best == n)
+		return 0;
+	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
+	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
+	    "ZTE Corporation" : "Huawei Technologies",
+	    sizeof(out->vendor_name));
+	out->risk = RISK_HIGH;
+	out->confidence = ev[best].strength;
+	return 0;
+}
+
+static const char *
+fake_digest(void *ctx)
+{
+	(void)ctx;
+	return "00000000000000aa";
+}
+
+static const struct classifier_ops ops = {
+	fake_assess, fake_fuse, fake_digest, NULL,
+};
+
+static struct store *
+open_rw(void)
+{
+	char err[1024];
+	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
+	    sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	store_set_classifier(st, &ops);
+	return st;
+}
+
+static void
+record(struct store *st, int64_t scan, int64_t when, const char *mac,
+    const char *other_mac, const char *evidence)
+{
+	struct sighting *s = sighting_new("snmp", when);
+
+	sighting_set(&s->chassis_mac, mac);
+	if (other_mac != NULL)
+		sighting_add_addr(s, ADDR_MAC, other_mac);
+	if (evidence != NULL)
+		sighting_add_input(s, EV_SYSDESCR, evidence);
+	ck_assert_msg(store_record(st, scan, s, NULL) == 0, "record: %s",
+	    store_error(st));
+	sighting_free(s);
+}
+
+/*
+ * The database most tests start from; its audit records:
+ *   1 verdict  element 1 unknown -> huawei
+ *   2 verdict  element 2 unknown -> zte
+ *   3 merge    element 2 into 1 (they share a MAC)
+ *   4 verdict  element 1 huawei -> huawei with a conflict
+ *   5 scan     scan 1 complete
+ *   6 scan     scan 2 failed
+ * Element 3 has no evidence and keeps the initial verdict: no record.
+ */
+static void
+build(void)
+{
+	struct store *st = open_rw();
+	int64_t scan = store_scan_begin(st, "snmp", "lab");
+
+	ck_assert_int_eq(scan, 1);
+	record(st, scan, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	record(st, scan, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	record(st, scan, T0 + 2, "00:11:22:33:44:55", NULL, NULL);
+	record(st, scan, T0 + 3, "00:e0:fc:00:00:01", "00:e0:fc:00:00:02",
+	    NULL);
+	ck_assert_msg(store_scan_end(st, scan, "complete", 3, -1, NULL) == 0,
+	    "%s", store_error(st));
+	scan = store_scan_begin(st, "capture", "cap\\1\n\xff.pcap");
+	ck_assert_msg(store_scan_end(st, scan, "failed", -1, 10,
+	    "cap: truncated") == 0, "%s", store_error(st));
+	store_close(st);
+}
+
+/* Run SQL on the file the way someone with sqlite3 would. */
+static void
+tamper(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK,
+	    "%s: %s", sql, msg != NULL ? msg : "");
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+static char *
+query_text(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+	char *uri = xprintf("file:%s?mode=ro", db_path);
+
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	free(uri);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
+	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(stmt, 0);
+
+		v = xstrdup(t != NULL ? (const char *)t : "NULL");
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	ck_assert_msg(v != NULL, "no row: %s", sql);
+	return v;
+}
+
+struct found {
+	char *msg[MAX_FOUND];
+	size_t n;
+};
+
+static void
+collect(void *arg, const char *finding)
+{
+	struct found *f = arg;
+
+	if (f->n < MAX_FOUND)
+		f->msg[f->n++] = xstrdup(finding);
+}
+
+static void
+found_free(struct found *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->msg[i]);
+	f->n = 0;
+}
+
+/* Verify the file read-only, as `vraudit verify` does. */
+static struct store_audit_report
+verify(struct found *f)
+{
+	struct store_audit_report r;
+	char err[1024];
+	struct store *st = store_open(db_path, STORE_READ_ONLY, err,
+	    sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	memset(f, 0, sizeof(*f));
+	ck_assert_msg(store_audit_verify(st, collect, f, &r) == 0, "%s",
+	    store_error(st));
+	ck_assert_int_eq(r.findings, (int64_t)f->n);
+	store_close(st);
+	return r;
+}
+
+/* The findings are exactly the expected ones, in order. */
+static void
+assert_findings(const char *const *want, size_t n)
+{
+	struct found f;
+
+	verify(&f);
+	for (size_t i = 0; i < f.n; i++)
+		fprintf(stderr, "finding: %s\n", f.msg[i]);
+	ck_assert_uint_eq(f.n, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(f.msg[i], want[i]);
+	found_free(&f);
+}
+
+static void
+assert_intact(int64_t records)
+{
+	struct found f;
+	struct store_audit_report r = verify(&f);
+
+	for (size_t i = 0; i < f.n; i++)
+		fprintf(stderr, "finding: %s\n", f.msg[i]);
+	found_free(&f);
+	ck_assert_int_eq(r.findings, 0);
+	ck_assert_int_eq(r.records, records);
+	ck_assert_int_eq(r.head_seq, records);
+}
+
+static void
+hash_field(struct sha256 *ctx, const char *s)
+{
+	uint64_t len = strlen(s);
+	uint8_t n[8];
+
+	for (int i = 0; i < 8; i++)
+		n[i] = (uint8_t)(len >> (56 - 8 * i));
+	sha256_update(ctx, n, 8);
+	sha256_update(ctx, s, (size_t)len);
+}
+
+/* Recompute every hash the way the schema comment tells auditors to. */
+START_TEST(test_hashes_are_recomputable_as_documented)
+{
+	char prev[SHA256_HEX_LEN], hex[SHA256_HEX_LEN], head[STORE_HASH_STRLEN];
+	char *uri = xprintf("file:%s?mode=ro", db_path);
+	struct store *st;
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+	int64_t seq = 0, n = 0, head_seq;
+	char err[256];
+
+	build();
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	free(uri);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, at, kind, "
+	    "subject, detail, prev_hash, hash FROM audit_log ORDER BY seq", -1,
+	    &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *f[7];
+		struct sha256 ctx;
+		uint8_t d[SHA256_LEN];
+
+		for (int i = 0; i < 7; i++)
+			f[i] = (const char *)sqlite3_column_text(stmt, i);
+		seq = sqlite3_column_int64(stmt, 0);
+		ck_assert_int_eq(seq, ++n);
+		ck_assert_str_eq(f[1], "2026-11-28T06:00:00Z");
+		ck_assert_str_eq(f[5], prev);
+		sha256_init(&ctx);
+		hash_field(&ctx, f[5]);
+		for (int i = 0; i < 5; i++)
+			hash_field(&ctx, f[i]);
+		sha256_final(&ctx, d);
+		sha256_hex(d, hex);
+		ck_assert_str_eq(f[6], hex);
+		str_copy(prev, hex, sizeof(prev));
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	ck_assert_int_eq(n, 6);
+
+	st = store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_audit_head(st, &head_seq, head), 0);
+	ck_assert_int_eq(head_seq, 6);
+	ck_assert_str_eq(head, prev);
+	store_close(st);
+	assert_intact(6);
+}
+END_TEST
+
+START_TEST(test_records_say_what_happened)
+{
+	char *v;
+
+	build();
+	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
+	    "(SELECT kind, subject FROM audit_log ORDER BY seq)");
+	ck_assert_str_eq(v, "verdict:1 verdict:2 merge:1 verdict:1 scan:1 "
+	    "scan:2");
+	free(v);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 1");
+	ck_assert_str_eq(v, "element=1\n"
+	    "old.vendor=\nold.vendor_name=\nold.risk=unknown\n"
+	    "old.confidence=0\nold.conflict=0\n"
+	    "new.vendor=huawei\nnew.vendor_name=Huawei Technologies\n"
+	    "new.risk=high\nnew.confidence=0.9\nnew.conflict=0\n"
+	    "rules=00000000000000aa\n");
+	free(v);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
+	ck_assert_str_eq(v, "survivor=1\nmerged=2\nreason=mac\nscan=1\n"
+	    "seen=2026-11-18T11:06:43Z\n");
+	free(v);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 4");
+	ck_assert_ptr_nonnull(strstr(v, "old.conflict=0\n"));
+	ck_assert_ptr_nonnull(strstr(v, "new.conflict=1\n"));
+	free(v);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 5");
+	ck_assert_str_eq(v, "scan=1\nkind=snmp\nstatus=complete\n"
+	    "started=2026-11-28T06:00:00Z\nfinished=2026-11-28T06:00:00Z\n"
+	    "targets=lab\nresponded=3\nframes=0\nnote=\n");
+	free(v);
+	/* Bytes from outside stay printable and unambiguous. */
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 6");
+	ck_assert_ptr_nonnull(strstr(v, "\ntargets=cap\\\\1\\x0a\\xff.pcap\n"));
+	ck_assert_ptr_nonnull(strstr(v, "\nstatus=failed\n"));
+	ck_assert_ptr_nonnull(strstr(v, "\nnote=cap: truncated\n"));
+	free(v);
+}
+END_TEST
+
+START_TEST(test_the_table_refuses_changes)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	build();
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "UPDATE audit SET detail = 'x' "
+	    "WHERE seq = 1", NULL, NULL, &msg), SQLITE_OK);
+	ck_assert_ptr_nonnull(strstr(msg, "append-only"));
+	sqlite3_free(msg);
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 6",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_intact(6);
+}
+END_TEST
+
+START_TEST(test_changed_detail_is_a_hash_mismatch)
+{
+	static const char *const want[] = {
+		"record 3: hash mismatch (content changed)",
+		("audit table: trigger audit_no_update is missing (records "
+		"could be changed)"),
+	};
+
+	build();
+	tamper("DROP TRIGGER audit_no_update; UPDATE audit SET detail = "
+	    "replace(detail, 'reason=mac', 'reason=operator') WHERE seq = 3");
+	assert_findings(want, ARRAY_SIZE(want));
+}
+END_TEST
+
+/* Whoever also recomputes the changed record's hash breaks the link to the
+ * next record. */
+START_TEST(test_rehashed_record_breaks_the_next_link)
+{
+	static const char *const want[] = {
+		"record 4: prev_hash does not match record 3",
+	};
+	char *prev, *at, *detail, *sql;
+	char hex[SHA256_HEX_LEN];
+	struct sha256 ctx;
+	uint8_t d[SHA256_LEN];
+
+	build();
+	prev = query_text("SELECT prev_hash FROM audit WHERE seq = 3");
+	at = query_text("SELECT at FROM audit WHERE seq = 3");
+	detail = query_text("SELECT replace(detail, 'reason=mac', "
+	    "'reason=operator') FROM audit WHERE seq = 3");
+	sha256_init(&ctx);
+	hash_field(&ctx, prev);
+	hash_field(&ctx, "3");
+	hash_field(&ctx, at);
+	hash_field(&ctx, "merge");
+	hash_field(&ctx, "1");
+	hash_field(&ctx, detail);
+	sha256_final(&ctx, d);
+	sha256_hex(d, hex);
+	/* Put the triggers back afterwards, as a careful forger would. */
+	sql = xprintf("DROP TRIGGER audit_no_update; UPDATE audit SET "
+	    "detail = replace(detail, 'reason=mac', 'reason=operator'), "
+	    "hash = '%s' WHERE seq = 3; CREATE TRIGGER audit_no_update "
+	    "BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit "
+	    "records are append-only'); END;", hex);
+	tamper(sql);
+	assert_findings(want, ARRAY_SIZE(want));
+	free(sql);
+	free(prev);
+	free(at);
+	free(detail);
+}
+END_TEST
+
+START_TEST(test_deleted_records_leave_a_gap)
+{
+	static const char *const middle[] = {
+		"records missing between 2 and 4",
+		"element 2: marked merged without an audit record",
+		("audit table: trigger audit_no_delete is missing (records "
+		"could be changed)"),
+	};
+	static const char *const first[] = {
+		"records missing before 2 (the chain starts at 1)",
+		"records missing between 2 and 4",
+		"element 2: marked merged without an audit record",
+		("audit table: trigger audit_no_delete is missing (records "
+		"could be changed)"),
+	};
+
+	build();
+	tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3");
+	assert_findings(middle, ARRAY_SIZE(middle));
+	/* The first one too: element 1's last record (4) still explains its
+	 * verdict, so only the gaps are added. */
+	tamper("DELETE FROM audit WHERE seq = 1");
+	assert_findings(first, ARRAY_SIZE(first));
+}
+END_TEST
+
+START_TEST(test_edited_verdicts_are_named)
+{
+	static const char *const one[] = {
+		"element 1: verdict differs from audit record 4",
+	};
+	static const char *const merged[] = {
+		"element 1: verdict differs from audit record 4",
+		"element 2: verdict differs from audit record 2",
+	};
+	static const char *const unrecorded[] = {
+		"element 1: verdict differs from audit record 4",
+		"element 2: verdict differs from audit record 2",
+		("element 3: verdict differs from the initial one and no audit "
+		"record explains it"),
+	};
+
+	build();
+	tamper("UPDATE element SET risk = 'none' WHERE id = 1");
+	assert_findings(one, ARRAY_SIZE(one));
+	/* A merged element keeps the verdict it had. */
+	tamper("UPDATE element SET vendor = 'cisco' WHERE id = 2");
+	assert_findings(merged, ARRAY_SIZE(merged));
+	tamper("UPDATE element SET risk = 'high', vendor = 'huawei' "
+	    "WHERE id = 3");
+	assert_findings(unrecorded, ARRAY_SIZE(unrecorded));
+}
+END_TEST
+
+START_TEST(test_small_confidence_edits_are_seen)
+{
+	static const char *const want[] = {
+		"element 1: verdict differs from audit record 4",
+	};
+
+	build();
+	tamper("UPDATE element SET confidence = 0.9000001 WHERE id = 1");
+	assert_findings(want, ARRAY_SIZE(want));
+}
+END_TEST
+
+START_TEST(test_edited_scans_are_named)
+{
+	static const char *const want[] = {
+		"scan 2: differs from audit record 6",
+	};
+	static const char *const unrecorded[] = {
+		"scan 2: differs from audit record 6",
+		"scan 3: ended without an audit record",
+	};
+
+	build();
+	tamper("UPDATE scan SET status = 'complete', detail = NULL "
+	    "WHERE id = 2");
+	assert_findings(want, ARRAY_SIZE(want));
+	tamper("INSERT INTO scan (kind, started_at, finished_at, status) "
+	    "VALUES ('snmp', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', "
+	    "'complete')");
+	assert_findings(unrecorded, ARRAY_SIZE(unrecorded));
+}
+END_TEST
+
+/* Deleting an element takes it out of every report; its records remain.
+ * (sqlite3 does not enforce foreign keys unless asked to.) */
+START_TEST(test_deleted_rows_are_named)
+{
+	static const char *const want[] = {
+		"element 1: in audit record 4 but missing from the database",
+		"scan 2: in audit record 6 but missing from the database",
+	};
+
+	build();
+	tamper("DELETE FROM element_evidence WHERE element_id = 1; "
+	    "DELETE FROM element WHERE id = 1; DELETE FROM scan WHERE id = 2");
+	assert_findings(want, ARRAY_SIZE(want));
+}
+END_TEST
+
+/* Marking an element merged hides it from the inventory. */
+START_TEST(test_merges_are_checked)
+{
+	static const char *const hidden[] = {
+		"element 3: marked merged without an audit record",
+	};
+	static const char *const unmerged[] = {
+		("element 2: merged by audit record 3 but no longer marked "
+		"merged"),
+		"element 3: marked merged without an audit record",
+	};
+
+	build();
+	tamper("UPDATE element SET merged_into = 1 WHERE id = 3");
+	assert_findings(hidden, ARRAY_SIZE(hidden));
+	tamper("UPDATE element SET merged_into = NULL WHERE id = 2");
+	assert_findings(unmerged, ARRAY_SIZE(unmerged));
+}
+END_TEST
+
+START_TEST(test_empty_chain_is_intact)
+{
+	char head[STORE_HASH_STRLEN], err[256];
+	struct store *st = open_rw();
+	int64_t seq = -1;
+
+	store_close(st);
+	assert_intact(0);
+	st = store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_audit_head(st, &seq, head), 0);
+	ck_assert_int_eq(seq, 0);
+	ck_assert_str_eq(head, "0000000000000000000000000000000000000000000000"
+	    "000000000000000000");
+	store_close(st);
+}
+END_TEST
+
+/* A sighting undone by its savepoint takes its audit records with it and
+ * the next record follows the last one kept. */
+START_TEST(test_chain_survives_a_sighting_rolled_back)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	char *v;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	ck_assert_int_eq(store_flush(st), 0);
+	tamper("CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
+	    "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	/* Merges 2 into 1 (an audit record), then fails on its evidence. */
+	s = sighting_new("snmp", T0 + 2);
+	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:01");
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:02");
+	sighting_add_input(s, EV_SYSDESCR, "BOOM");
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	sighting_free(s);
+	record(st, 0, T0 + 3, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
+	store_close(st);
+	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
+	    "(SELECT kind, subject FROM audit_log ORDER BY seq)");
+	ck_assert_str_eq(v, "verdict:1 verdict:2 verdict:3");
+	free(v);
+	assert_intact(3);
+}
+END_TEST
+
+/* A batch rolled back as a whole: the cached head must not run ahead. */
+START_TEST(test_chain_survives_a_batch_rolled_back)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	tamper("CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
+	    "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ROLLBACK, 'boom'); "
+	    "END");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	s = sighting_new("snmp", T0 + 2);
+	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:09");
+	sighting_add_input(s, EV_SYSDESCR, "BOOM");
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	sighting_free(s);
+	record(st, 0, T0 + 3, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
+	store_close(st);
+	assert_intact(2);
+}
+END_TEST
+
+/* The daemon and a one-off ingest writing the same file in turn. */
+START_TEST(test_two_writers_share_one_chain)
+{
+	struct store *a = open_rw(), *b = open_rw();
+
+	record(a, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(a), 0);
+	record(b, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	ck_assert_int_eq(store_flush(b), 0);
+	record(a, 0, T0 + 2, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
+	ck_assert_int_eq(store_flush(a), 0);
+	ck_assert_int_eq(store_scan_end(b, store_scan_begin(b, "snmp", "x"),
+	    "complete", 0, 0, NULL), 0);
+	record(a, 0, T0 + 3, "00:e0:fc:00:00:04", NULL, "Huawei OLT");
+	store_close(a);
+	store_close(b);
+	assert_intact(5);
+}
+END_TEST
+
+/* An auditor verifying while the writer has a batch open sees the last
+ * committed state, whole. */
+START_TEST(test_verify_sees_committed_batches_only)
+{
+	struct store *st = open_rw();
+
+	store_set_batch_size(st, 100);
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	record(st, 0, T0 + 2, "00:e0:fc:00:00:01", "00:e0:fc:00:00:02", NULL);
+	assert_intact(1);
+	ck_assert_int_eq(store_flush(st), 0);
+	assert_intact(4);
+	store_close(st);
+}
+END_TEST
+
+/* Reclassification under new rules is audited like any verdict change. */
+static const char *
+other_digest(void *ctx)
+{
+	(void)ctx;
+	return "00000000000000bb";
+}
+
+static int
+zte_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
+{
+	int rc = fake_fuse(ctx, ev, n, out);
+
+	if (out->vendor[0] != '\0') {
+		str_copy(out->vendor, "zte", sizeof(out->vendor));
+		str_copy(out->vendor_name, "ZTE Corporation",
+		    sizeof(out->vendor_name));
+	}
+	return rc;
+}
+
+START_TEST(test_reclassification_is_audited)
+{
+	struct classifier_ops next = { fake_assess, zte_fuse, other_digest,
+	    NULL };
+	struct store *st = open_rw();
+	int changed = -1;
+	char *v;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	ck_assert_int_eq(store_reclassify(st, &next, &changed), 0);
+	ck_assert_int_eq(changed, 1);
+	store_close(st);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
+	ck_assert_ptr_nonnull(strstr(v, "element=1\n"));
+	ck_assert_ptr_nonnull(strstr(v, "old.vendor=huawei\n"));
+	ck_assert_ptr_nonnull(strstr(v, "new.vendor=zte\n"));
+	ck_assert_ptr_nonnull(strstr(v, "rules=00000000000000bb\n"));
+	free(v);
+	assert_intact(3);
+}
+END_TEST
+
+static Suite *
+audit_suite(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_hashes_are_recomputable_as_documented);
+	tcase_add_test(tc, test_records_say_what_happened);
+	tcase_add_test(tc, test_the_table_refuses_changes);
+	tcase_add_test(tc, test_changed_detail_is_a_hash_mismatch);
+	tcase_add_test(tc, test_rehashed_record_breaks_the_next_link);
+	tcase_add_test(tc, test_deleted_records_leave_a_gap);
+	tcase_add_test(tc, test_edited_verdicts_are_named);
+	tcase_add_test(tc, test_small_confidence_edits_are_seen);
+	tcase_add_test(tc, test_edited_scans_are_named);
+	tcase_add_test(tc, test_deleted_rows_are_named);
+	tcase_add_test(tc, test_merges_are_checked);
+	tcase_add_test(tc, test_empty_chain_is_intact);
+	tcase_add_test(tc, test_chain_survives_a_sighting_rolled_back);
+	tcase_add_test(tc, test_chain_survives_a_batch_rolled_back);
+	tcase_add_test(tc, test_two_writers_share_one_chain);
+	tcase_add_test(tc, test_verify_sees_committed_batches_only);
+	tcase_add_test(tc, test_reclassification_is_audited);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(audit_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

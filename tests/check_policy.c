@@ -1,0 +1,525 @@
+/*
+ * Unit tests of policy packs and zones: the shipped packs and the dates
+ * FACTS.md gives for them, every parse error with its FILE:LINE, packs in
+ * a directory overriding and adding to the built-in ones, selection, the
+ * line reader, and the zone of a sighting.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "config.h"
+#include "confline.h"
+#include "policy.h"
+#include "sighting.h"
+#include "util.h"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	str_copy(dir, "/tmp/check_policy.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	char *path = xprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(path);
+}
+
+static struct classifier *
+catalogue(void)
+{
+	char err[1024];
+	struct classifier *c = classifier_new(NULL, NULL, err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	return c;
+}
+
+static const struct policy_rule *
+rule(const struct policy_pack *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (strcmp(p->rules[i].name, name) == 0)
+			return &p->rules[i];
+	ck_abort_msg("%s has no rule %s", p->name, name);
+	return NULL;
+}
+
+static void
+check_rule(const struct policy_pack *p, const char *name, const char *zones,
+    double max_share, const char *deadline, const char *first_seen_after)
+{
+	const struct policy_rule *r = rule(p, name);
+	char joined[256] = "";
+
+	if (r->all_zones)
+		str_copy(joined, "all", sizeof(joined));
+	for (size_t i = 0; i < r->n_zones; i++) {
+		if (i > 0)
+			strncat(joined, ",", sizeof(joined) - strlen(joined) - 1);
+		strncat(joined, r->zones[i], sizeof(joined) - strlen(joined) -
+		    1);
+	}
+	ck_assert_str_eq(joined, zones);
+	ck_assert_msg(r->max_share == max_share, "%s/%s max-share %g", p->name,
+	    name, r->max_share);
+	ck_assert_str_eq(r->deadline, deadline);
+	ck_assert_str_eq(r->first_seen_after, first_seen_after);
+}
+
+static void
+check_vendors(const struct policy_pack *p, const char *want)
+{
+	char joined[256] = "";
+
+	for (size_t i = 0; i < p->n_vendors; i++) {
+		if (i > 0)
+			strncat(joined, ",", sizeof(joined) - strlen(joined) - 1);
+		strncat(joined, p->vendors[i], sizeof(joined) - strlen(joined) -
+		    1);
+	}
+	ck_assert_str_eq(joined, want);
+}
+
+/* The shipped packs carry the dates and vendors of FACTS.md. */
+static void
+check_shipped(const struct policy_set *set)
+{
+	const struct policy_pack *p;
+
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "uk-dvd-2022"));
+	check_vendors(p, "huawei");
+	ck_assert_uint_eq(p->n_rules, 7);
+	check_rule(p, "no-new-installation", "all", -1, "2022-10-13",
+	    "2022-10-13");
+	check_rule(p, "sensitive-sites", "sensitive-site", 0, "2023-01-28", "");
+	check_rule(p, "ran-cap", "ran", 35, "2023-07-31", "");
+	check_rule(p, "fixed-access-cap", "fixed-access", 35, "2023-10-31", "");
+	check_rule(p, "core", "core", 0, "2023-12-31", "");
+	check_rule(p, "transport", "transport", 0, "2025-12-31", "");
+	check_rule(p, "all-5g", "all", 0, "2027-12-31", "");
+
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "us-fcc-covered"));
+	check_vendors(p, "huawei,zte,hytera,hikvision,dahua");
+	check_rule(p, "covered-equipment", "all", 0, "2021-03-12", "");
+	check_rule(p, "no-new-authorisation", "all", -1, "2023-02-06",
+	    "2023-02-06");
+
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "ca-2022"));
+	check_vendors(p, "huawei,zte");
+	check_rule(p, "no-new-equipment", "all", -1, "2022-09-01",
+	    "2022-09-01");
+	check_rule(p, "5g-removed", "core,ran,transport", 0, "2024-06-28", "");
+	check_rule(p, "4g-removed", "all", 0, "2027-12-31", "");
+
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "se-pts-2020"));
+	check_vendors(p, "huawei,zte");
+	check_rule(p, "central-functions", "ran,transport,core,mgmt", 0,
+	    "2025-01-01", "");
+
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "de-2024"));
+	check_vendors(p, "huawei,zte");
+	check_rule(p, "core", "core", 0, "2026-12-31", "");
+	check_rule(p, "management", "mgmt", 0, "2029-12-31", "");
+}
+
+START_TEST(test_builtin_packs_carry_the_facts)
+{
+	struct classifier *c = catalogue();
+	char err[1024];
+	struct policy_set *set = policy_available(NULL, c, err, sizeof(err));
+	const char *const *names = policy_builtin_names();
+
+	ck_assert_msg(set != NULL, "%s", err);
+	ck_assert_uint_eq(set->n_packs, 5);
+	for (size_t i = 0; names[i] != NULL; i++)
+		ck_assert_ptr_nonnull(policy_set_find(set, names[i]));
+	check_shipped(set);
+	ck_assert_str_eq(policy_set_find(set, "ca-2022")->origin,
+	    "ca-2022 (built-in)");
+	policy_set_free(set);
+	classifier_free(c);
+}
+END_TEST
+
+/* The files in conf/policies parse the same as the compiled-in copies. */
+START_TEST(test_shipped_files_parse_like_the_builtin_copies)
+{
+	struct classifier *c = catalogue();
+	char err[1024], *pdir = xprintf("%s/conf/policies",
+	    getenv("VRAUDIT_SOURCE_ROOT") != NULL ?
+	    getenv("VRAUDIT_SOURCE_ROOT") : "..");
+	struct policy_set *set = policy_available(pdir, c, err, sizeof(err));
+
+	ck_assert_msg(set != NULL, "%s", err);
+	ck_assert_uint_eq(set->n_packs, 5);
+	for (size_t i = 0; i < set->n_packs; i++)
+		ck_assert_msg(strstr(set->packs[i]->origin, "built-in") == NULL,
+		    "%s not read from %s", set->packs[i]->name, pdir);
+	check_shipped(set);
+	policy_set_free(set);
+	classifier_free(c);
+	free(pdir);
+}
+END_TEST
+
+static const char good_pack[] =
+    "; comment\n"
+    "[pack]\n"
+    "name = test-pack\n"
+    "vendors = huawei, zte\n"
+    "\n"
+    "[rule cap]\n"
+    "zone = ran, core\n"
+    "max-share = 12.5%\n";
+
+START_TEST(test_minimal_pack_and_defaults)
+{
+	char err[256];
+	struct policy_pack *p = policy_pack_parse(good_pack, strlen(good_pack),
+	    "t.conf", NULL, err, sizeof(err));
+
+	ck_assert_msg(p != NULL, "%s", err);
+	ck_assert_str_eq(p->name, "test-pack");
+	ck_assert_str_eq(p->title, "test-pack");
+	ck_assert_str_eq(p->source, "");
+	check_vendors(p, "huawei,zte");
+	check_rule(p, "cap", "ran,core", 12.5, "", "");
+	ck_assert_str_eq(p->rules[0].title, "cap");
+	policy_pack_free(p);
+}
+END_TEST
+
+/* Every error names the file and line, and says what is wrong. */
+static const struct {
+	const char *text;
+	const char *error;
+} bad_packs[] = {
+	{ "[pack]\nname = x\nvendors = huawei\ncolour = red\n",
+	    "t.conf:4: unknown key 'colour' in [pack]" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rules a]\n",
+	    "t.conf:4: unknown section [rules a]" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "deadline = 2023-02-30\nmax-share = 0%\n",
+	    "t.conf:6: deadline: \"2023-02-30\" is not a date" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "first-seen-after = 23-01-01\n",
+	    "t.conf:6: first-seen-after: \"23-01-01\" is not a date" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "max-share = 101%\n",
+	    "t.conf:6: max-share: \"101%\" is not a percentage" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "max-share = 35\n",
+	    "t.conf:6: max-share: \"35\" is not a percentage" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "max-share = -1%\n",
+	    "t.conf:6: max-share: \"-1%\" is not a percentage" },
+	{ "[pack]\nname = x\nvendors = huawei\n\n[rule a]\nzone = all\n"
+	    "deadline = 2023-01-01\n",
+	    "t.conf:5: [rule a] has neither max-share nor first-seen-after" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nmax-share = 0%\n",
+	    "t.conf:4: [rule a] has no zone" },
+	{ "[pack]\nname = x\nvendors = huawei, acme\n[rule a]\nzone = all\n"
+	    "max-share = 0%\n",
+	    "t.conf:3: vendors: unknown vendor \"acme\"" },
+	{ "[pack]\nname = x\nvendors = huawei,,zte\n",
+	    "t.conf:3: vendors: empty item" },
+	{ "[pack]\nname = X_1\n", "t.conf:2: name: \"X_1\" is not a pack name" },
+	{ "[pack]\nvendors = huawei\n[rule a]\n", "t.conf:1: [pack] has no name" },
+	{ "[pack]\nname = x\n[rule a]\n", "t.conf:1: [pack] has no vendors" },
+	{ "name = x\n", "t.conf:1: 'name' outside a section" },
+	{ "[rule a]\nzone = all\n", "t.conf:1: [rule a] before the [pack]" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
+	    "max-share = 0%\n[rule a]\n",
+	    "t.conf:7: duplicate [rule a] (first on line 4)" },
+	{ "[pack]\nname = x\nname = y\n", "t.conf:3: 'name' given twice" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all, core\n",
+	    "t.conf:5: zone: 'all' cannot be combined" },
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone =\n",
+	    "t.conf:5: empty value for 'zone'" },
+	{ "[pack]\nname = x\nvendors = huawei\n", "t.conf:1: the pack has no "
+	    "[rule NAME] section" },
+	{ "; nothing\n", "t.conf:1: no [pack] section" },
+	{ "[pack]\nname = x\nvendors = huawei\nthis line\n",
+	    "t.conf:4: expected 'key = value'" },
+	{ "[pack\n", "t.conf:1: section header without a closing ']'" },
+	{ "[pack]\nname = x\nvendors = zte\n[pack]\n",
+	    "t.conf:4: a second [pack] section (the first is on line 1)" },
+	{ "[pack x]\n", "t.conf:1: [pack] takes no name" },
+	{ "[pack] x\n", "t.conf:1: section header without a closing ']'" },
+};
+
+START_TEST(test_errors_name_file_and_line)
+{
+	struct classifier *c = catalogue();
+	const char *text = bad_packs[_i].text;
+	char err[512] = "";
+	struct policy_pack *p = policy_pack_parse(text, strlen(text), "t.conf",
+	    c, err, sizeof(err));
+
+	ck_assert_msg(p == NULL, "case %d parsed", _i);
+	ck_assert_msg(strncmp(err, bad_packs[_i].error,
+	    strlen(bad_packs[_i].error)) == 0, "case %d: got \"%s\", want "
+	    "\"%s...\"", _i, err, bad_packs[_i].error);
+	classifier_free(c);
+}
+END_TEST
+
+START_TEST(test_without_catalogue_vendor_slugs_are_checked_for_syntax)
+{
+	static const char text[] = "[pack]\nname = x\nvendors = acme\n"
+	    "[rule a]\nzone = all\nmax-share = 0%\n";
+	static const char bad[] = "[pack]\nname = x\nvendors = ac me\n"
+	    "[rule a]\nzone = all\nmax-share = 0%\n";
+	char err[256];
+	struct policy_pack *p = policy_pack_parse(text, strlen(text), "t.conf",
+	    NULL, err, sizeof(err));
+
+	ck_assert_msg(p != NULL, "%s", err);
+	policy_pack_free(p);
+	ck_assert_ptr_null(policy_pack_parse(bad, strlen(bad), "t.conf", NULL,
+	    err, sizeof(err)));
+	ck_assert_str_eq(err, "t.conf:3: vendors: unknown vendor \"ac me\" "
+	    "(use a vendor slug of vendors.conf: huawei, zte, hikvision, "
+	    "dahua, hytera, h3c, ...)");
+}
+END_TEST
+
+START_TEST(test_long_lines_and_nul_bytes_are_errors)
+{
+	char *text = xmalloc(CONFLINE_MAX + 64);
+	char err[256];
+	size_t n;
+
+	n = (size_t)snprintf(text, 64, "[pack]\nname = x\ntitle = ");
+	memset(text + n, 'a', CONFLINE_MAX);
+	text[n + CONFLINE_MAX] = '\0';
+	ck_assert_ptr_null(policy_pack_parse(text, strlen(text), "t.conf",
+	    NULL, err, sizeof(err)));
+	ck_assert_str_eq(err, "t.conf:3: line longer than 4096 bytes");
+	memcpy(text, "[pack]\nna\0e = x\n", 16);
+	ck_assert_ptr_null(policy_pack_parse(text, 16, "t.conf", NULL, err,
+	    sizeof(err)));
+	ck_assert_str_eq(err, "t.conf:2: NUL byte in the line");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_confline_reports_sections_keys_and_lines)
+{
+	static const char text[] = "# c\n[rule  a b ]\r\n  key = v = w \n"
+	    "k2=\n";
+	struct confline_reader r;
+	struct confline l;
+	const char *msg;
+
+	confline_init(&r, text, strlen(text));
+	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
+	ck_assert_int_eq(l.kind, CONFLINE_SECTION);
+	ck_assert_int_eq(l.line, 2);
+	ck_assert_str_eq(l.type, "rule");
+	ck_assert_str_eq(l.name, "a b");
+	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
+	ck_assert_int_eq(l.kind, CONFLINE_KEY);
+	ck_assert_int_eq(l.line, 3);
+	ck_assert_str_eq(l.key, "key");
+	ck_assert_str_eq(l.value, "v = w");
+	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
+	ck_assert_str_eq(l.key, "k2");
+	ck_assert_str_eq(l.value, "");
+	ck_assert_int_eq(confline_next(&r, &l, &msg), 0);
+	confline_finish(&r);
+}
+END_TEST
+
+START_TEST(test_directory_overrides_and_adds_packs)
+{
+	struct classifier *c = catalogue();
+	char err[1024];
+	struct policy_set *set;
+	const struct policy_pack *p;
+	char n0[] = "local", n1[] = "uk-dvd-2022", n2[] = "nope";
+	char *names[] = { n0, n1 };
+
+	write_file("uk-dvd-2022.conf", "[pack]\nname = uk-dvd-2022\n"
+	    "vendors = huawei\n[rule only]\nzone = core\nmax-share = 0%\n");
+	write_file("local.conf", "[pack]\nname = local\nvendors = h3c\n"
+	    "[rule watch]\nzone = mgmt\nmax-share = 10%\n");
+	write_file("README", "not a pack\n");
+	set = policy_available(dir, c, err, sizeof(err));
+	ck_assert_msg(set != NULL, "%s", err);
+	ck_assert_uint_eq(set->n_packs, 6);
+	ck_assert_ptr_nonnull(p = policy_set_find(set, "uk-dvd-2022"));
+	ck_assert_uint_eq(p->n_rules, 1);
+	ck_assert_ptr_nonnull(strstr(p->origin, "/uk-dvd-2022.conf"));
+	ck_assert_ptr_nonnull(policy_set_find(set, "local"));
+	policy_set_free(set);
+
+	/* selection keeps the order asked for */
+	set = policy_select(dir, names, 2, c, err, sizeof(err));
+	ck_assert_msg(set != NULL, "%s", err);
+	ck_assert_uint_eq(set->n_packs, 2);
+	ck_assert_str_eq(set->packs[0]->name, "local");
+	ck_assert_str_eq(set->packs[1]->name, "uk-dvd-2022");
+	policy_set_free(set);
+
+	names[0] = n2;
+	ck_assert_ptr_null(policy_select(dir, names, 1, c, err, sizeof(err)));
+	ck_assert_msg(strncmp(err, "unknown policy pack \"nope\" (available: "
+	    "uk-dvd-2022 us-fcc-covered ca-2022 se-pts-2020 de-2024 local",
+	    95) == 0, "%s", err);
+
+	/* a file must be named after its pack */
+	write_file("other.conf", "[pack]\nname = else\nvendors = zte\n"
+	    "[rule r]\nzone = all\nmax-share = 0%\n");
+	ck_assert_ptr_null(policy_available(dir, c, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "/other.conf: the pack is called "
+	    "\"else\": name the file else.conf"));
+
+	/* an error in a file names it and the line */
+	write_file("other.conf", "[pack]\nname = other\nvendors = zte\n"
+	    "[rule r]\nzone = all\nmax-share = 0.5\n");
+	ck_assert_ptr_null(policy_available(dir, c, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "/other.conf:6: max-share:"));
+	policy_set_free(NULL);
+	classifier_free(c);
+}
+END_TEST
+
+START_TEST(test_missing_directory_means_builtin_only)
+{
+	char err[256];
+	char *missing = xprintf("%s/none", dir);
+	struct policy_set *set = policy_available(missing, NULL, err,
+	    sizeof(err));
+
+	ck_assert_msg(set != NULL, "%s", err);
+	ck_assert_uint_eq(set->n_packs, 5);
+	policy_set_free(set);
+	free(missing);
+}
+END_TEST
+
+/* Zones: management address, then other addresses, then sysName, then the
+ * section that found the element. */
+START_TEST(test_zone_of_a_sighting)
+{
+	char err[1024], *path;
+	struct config *cfg;
+	struct sighting *s;
+
+	write_file("z.conf", "[zone core]\nsubnets = 10.0.0.0/16\n"
+	    "sysname = core-*\n[zone ran]\nsubnets = 10.64.0.0/12, "
+	    "2001:db8::/32\nsysname = gnb*\n[zone lab]\n"
+	    "subnets = 10.0.9.0/24\n");
+	path = xprintf("%s/z.conf", dir);
+	cfg = config_load(path, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+
+	s = sighting_new("snmp", 0);
+	config_assign_zone(cfg, s, NULL);
+	ck_assert_ptr_null(s->zone);
+	config_assign_zone(cfg, s, "mirror");	/* only the section's zone */
+	ck_assert_str_eq(s->zone, "mirror");
+	sighting_set(&s->sys_name, "GNB-0042");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:01");
+	sighting_add_addr(s, ADDR_IPV6, "2001:db8::7");
+	sighting_add_addr(s, ADDR_IPV4, "192.0.2.1");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
+	sighting_set(&s->sys_name, "core-1");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");	/* address wins */
+	sighting_set(&s->mgmt_ip, "10.0.9.4");	/* most specific subnet */
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "lab");
+	sighting_set(&s->mgmt_ip, "10.0.1.4");
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "core");
+	sighting_set(&s->mgmt_ip, "192.0.2.9");	/* in no zone: next rule */
+	config_assign_zone(cfg, s, "mirror");
+	ck_assert_str_eq(s->zone, "ran");
+	sighting_free(s);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_date_validation)
+{
+	ck_assert(policy_date_valid("2024-02-29"));
+	ck_assert(policy_date_valid("2000-02-29"));
+	ck_assert(!policy_date_valid("2100-02-29"));
+	ck_assert(!policy_date_valid("2023-02-29"));
+	ck_assert(!policy_date_valid("2023-13-01"));
+	ck_assert(!policy_date_valid("2023-1-01"));
+	ck_assert(!policy_date_valid("2023-01-01T00:00:00Z"));
+	ck_assert(!policy_date_valid(""));
+}
+END_TEST
+
+static Suite *
+policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc;
+
+	tc = tcase_create("packs");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_builtin_packs_carry_the_facts);
+	tcase_add_test(tc, test_shipped_files_parse_like_the_builtin_copies);
+	tcase_add_test(tc, test_minimal_pack_and_defaults);
+	tcase_add_loop_test(tc, test_errors_name_file_and_line, 0,
+	    (int)ARRAY_SIZE(bad_packs));
+	tcase_add_test(tc, test_without_catalogue_vendor_slugs_are_checked_for_syntax);
+	tcase_add_test(tc, test_long_lines_and_nul_bytes_are_errors);
+	tcase_add_test(tc, test_confline_reports_sections_keys_and_lines);
+	tcase_add_test(tc, test_directory_overrides_and_adds_packs);
+	tcase_add_test(tc, test_missing_directory_means_builtin_only);
+	tcase_add_test(tc, test_date_validation);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("zones");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_zone_of_a_sighting);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(policy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

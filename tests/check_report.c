@@ -1,0 +1,890 @@
+/*
+ * Unit tests of compliance evaluation and the report, on databases built
+ * through the store with the real classifier: every shipped rule before,
+ * on and after its deadline; caps at and around 35%; unassigned elements;
+ * first-seen-after with and without a baseline scan; conflicting
+ * evidence; merged elements; the views against the evaluation at today's
+ * date; escaping of network values in the outputs.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "policy.h"
+#include "report.h"
+#include "sighting.h"
+#include "store.h"
+#include "util.h"
+
+#define DAY 86400
+
+static const char huawei[] = "Huawei Versatile Routing Platform Software";
+static const char zte[] = "ZXR10 ROS Version V4.8.01A, Copyright (c) by ZTE "
+    "Corporation";
+static const char cisco[] = "Cisco IOS Software, C3750 Software";
+
+static char dir[64];
+static char db_path[128];
+static struct classifier *cls;
+static struct classifier_ops ops;
+static int serial;	/* makes every element's addresses unique */
+
+static void
+setup(void)
+{
+	char err[1024];
+
+	str_copy(dir, "/tmp/check_report.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db_path, sizeof(db_path), "%s/vraudit.db", dir);
+	cls = classifier_new(NULL, NULL, err, sizeof(err));
+	ck_assert_msg(cls != NULL, "%s", err);
+	ops = classifier_ops(cls);
+	serial = 0;
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+	classifier_free(cls);
+}
+
+static int64_t
+at(const char *iso)
+{
+	int64_t t;
+
+	ck_assert_msg(time_parse(iso, &t) == 0, "bad time %s", iso);
+	return t;
+}
+
+static struct store *
+open_rw(void)
+{
+	char err[1024];
+	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
+	    sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	store_set_classifier(st, &ops);
+	return st;
+}
+
+static struct store *
+open_ro(void)
+{
+	char err[1024];
+	struct store *st = store_open(db_path, STORE_READ_ONLY, err,
+	    sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	return st;
+}
+
+/* Record one element in zone (NULL: none) described by descr. */
+static int64_t
+add(struct store *st, int64_t scan, const char *zone, const char *descr,
+    int64_t when)
+{
+	struct sighting *s = sighting_new("snmp", when);
+	char mac[MAC_STRLEN], ip[32];
+	int64_t id = 0;
+
+	serial++;
+	snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", serial / 256,
+	    serial % 256);
+	snprintf(ip, sizeof(ip), "10.%d.%d.%d", serial / 65536,
+	    serial / 256 % 256, serial % 256);
+	/* locally administered MACs carry no vendor of their own */
+	sighting_set(&s->chassis_mac, mac);
+	sighting_set(&s->mgmt_ip, ip);
+	sighting_set(&s->zone, zone);
+	if (descr != NULL)
+		sighting_add_input(s, EV_SYSDESCR, descr);
+	ck_assert_msg(store_record(st, scan, s, &id) == 0, "%s",
+	    store_error(st));
+	sighting_free(s);
+	return id;
+}
+
+static void
+add_n(struct store *st, int64_t scan, const char *zone, const char *descr,
+    int n, int64_t when)
+{
+	for (int i = 0; i < n; i++)
+		add(st, scan, zone, descr, when);
+}
+
+/* A complete scan (the baseline when it is the first). */
+static int64_t
+scan_begin(struct store *st)
+{
+	int64_t id = store_scan_begin(st, "snmp", "test");
+
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static void
+scan_end(struct store *st, int64_t id, const char *status)
+{
+	ck_assert_msg(store_scan_end(st, id, status, -1, -1, NULL) == 0, "%s",
+	    store_error(st));
+}
+
+static struct policy_set *
+packs(void)
+{
+	char err[1024];
+	struct policy_set *set = policy_available(NULL, cls, err, sizeof(err));
+
+	ck_assert_msg(set != NULL, "%s", err);
+	return set;
+}
+
+/* Rows as "col=value|col=value" lines, in the order given. */
+struct rows {
+	char **line;
+	size_t n;
+};
+
+static int
+collect(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct rows *r = arg;
+	char *line = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *next = xprintf("%s%s%s=%s", line, i ? "|" : "",
+		    cells[i].name, cells[i].type == STORE_CELL_NULL ? "NULL" :
+		    (const char *)cells[i].bytes);
+
+		free(line);
+		line = next;
+	}
+	r->line = xreallocarray(r->line, r->n + 1, sizeof(*r->line));
+	r->line[r->n++] = line;
+	return 0;
+}
+
+static void
+rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->line[i]);
+	free(r->line);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct rows
+eval(struct store *st, const struct policy_set *set, const char *as_of,
+    enum store_policy_view view)
+{
+	struct rows r = { 0 };
+
+	ck_assert_msg(store_policy_eval(st, set, as_of, view, collect, &r) == 0,
+	    "eval: %s", store_error(st));
+	return r;
+}
+
+/* The value of col in a collected line, as a new string. */
+static char *
+field(const char *line, const char *col)
+{
+	char *key = xprintf("%s=", col);
+	const char *p = line;
+	char *out = NULL;
+
+	while ((p = strstr(p, key)) != NULL) {
+		if (p == line || p[-1] == '|') {
+			const char *end = strchr(p, '|');
+
+			p += strlen(key);
+			out = end != NULL ? xstrndup(p, (size_t)(end - p)) :
+			    xstrdup(p);
+			break;
+		}
+		p++;
+	}
+	free(key);
+	ck_assert_msg(out != NULL, "no %s in %s", col, line);
+	return out;
+}
+
+/* status of policy/rule as of a date, and its row. */
+static char *
+rule_status(struct store *st, const struct policy_set *set, const char *as_of,
+    const char *policy, const char *rule, char **row)
+{
+	struct rows r = eval(st, set, as_of, STORE_RULE_STATUS);
+	char *status = NULL;
+
+	for (size_t i = 0; i < r.n && status == NULL; i++) {
+		char *p = field(r.line[i], "policy"), *n = field(r.line[i],
+		    "rule");
+
+		if (strcmp(p, policy) == 0 && strcmp(n, rule) == 0) {
+			status = field(r.line[i], "status");
+			if (row != NULL)
+				*row = xstrdup(r.line[i]);
+		}
+		free(p);
+		free(n);
+	}
+	rows_free(&r);
+	ck_assert_msg(status != NULL, "no rule %s/%s", policy, rule);
+	return status;
+}
+
+static void
+assert_status(struct store *st, const struct policy_set *set,
+    const char *as_of, const char *policy, const char *rule, const char *want)
+{
+	char *got = rule_status(st, set, as_of, policy, rule, NULL);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s/%s as of %s: %s, want %s",
+	    policy, rule, as_of, got, want);
+	free(got);
+}
+
+/* Violations of policy/rule as of a date. */
+static size_t
+count_violations(struct store *st, const struct policy_set *set,
+    const char *as_of, const char *policy, const char *rule,
+    const char *status)
+{
+	struct rows r = eval(st, set, as_of, STORE_VIOLATIONS);
+	size_t n = 0;
+
+	for (size_t i = 0; i < r.n; i++) {
+		char *p = field(r.line[i], "policy"), *n2 = field(r.line[i],
+		    "rule"), *s = field(r.line[i], "status");
+
+		if (strcmp(p, policy) == 0 && strcmp(n2, rule) == 0) {
+			ck_assert_str_eq(s, status);
+			n++;
+		}
+		free(p);
+		free(n2);
+		free(s);
+	}
+	rows_free(&r);
+	return n;
+}
+
+static void
+shift(const char *date, int days, char out[POLICY_DATE_LEN])
+{
+	char t[TIME_STRLEN];
+
+	time_format(at(date) + (int64_t)days * DAY, t);
+	str_copy(out, t, POLICY_DATE_LEN);
+}
+
+/* 100 elements in ran, h of them Huawei: the UK cap at 35% by share. */
+static void
+check_ran_share(int h, bool over)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct rows r;
+	char *row, *share;
+
+	add_n(st, scan, "ran", huawei, h, at("2023-06-01"));
+	add_n(st, scan, "ran", cisco, 100 - h, at("2023-06-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+
+	free(rule_status(st, set, "2023-07-30", "uk-dvd-2022", "ran-cap",
+	    &row));
+	ck_assert_ptr_nonnull(strstr(row, "|days_left=1|"));
+	ck_assert_ptr_nonnull(strstr(row, over ? "|state=violated|" :
+	    "|state=met|"));
+	free(row);
+	assert_status(st, set, "2023-07-30", "uk-dvd-2022", "ran-cap",
+	    "pending");
+	ck_assert_uint_eq(count_violations(st, set, "2023-07-30",
+	    "uk-dvd-2022", "ran-cap", "pending"), over ? (size_t)h : 0);
+	assert_status(st, set, "2023-07-31", "uk-dvd-2022", "ran-cap",
+	    over ? "violated" : "met");
+	assert_status(st, set, "2024-01-01", "uk-dvd-2022", "ran-cap",
+	    over ? "violated" : "met");
+	ck_assert_uint_eq(count_violations(st, set, "2023-07-31",
+	    "uk-dvd-2022", "ran-cap", "violated"), over ? (size_t)h : 0);
+
+	r = eval(st, set, "2023-08-01", STORE_ZONE_SHARE);
+	for (size_t i = 0; i < r.n; i++)
+		if (strstr(r.line[i], "rule=ran-cap|") != NULL) {
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "|zone=ran|elements=100|"));
+			share = field(r.line[i], "share");
+			ck_assert_msg(strtod(share, NULL) == h, "share %s", share);
+			free(share);
+		}
+	rows_free(&r);
+	/* before the elements were first seen, ran was empty: share 0 */
+	r = eval(st, set, "2023-05-31", STORE_ZONE_SHARE);
+	for (size_t i = 0; i < r.n; i++)
+		if (strstr(r.line[i], "rule=ran-cap|") != NULL)
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "|elements=0|high_risk=0|share=0.0|"));
+	rows_free(&r);
+	store_close(st);
+	policy_set_free(set);
+}
+
+START_TEST(test_ran_cap_34_percent_is_met)
+{
+	check_ran_share(34, false);
+}
+END_TEST
+
+START_TEST(test_ran_cap_35_percent_is_met)
+{
+	check_ran_share(35, false);
+}
+END_TEST
+
+START_TEST(test_ran_cap_36_percent_is_violated)
+{
+	check_ran_share(36, true);
+}
+END_TEST
+
+static const char *const zones[] = {
+	"core", "ran", "transport", "mgmt", "fixed-access", "sensitive-site",
+	NULL,
+};
+
+/*
+ * Every rule of every shipped pack, the day before, on and after its
+ * deadline: with Huawei at half of every zone (and of the elements with no
+ * zone) and a ZTE element there since the baseline, and one more of each first seen the day after
+ * each first-seen-after date; then with no covered element at all.
+ */
+START_TEST(test_every_rule_around_its_deadline)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+
+	for (size_t z = 0; z < ARRAY_SIZE(zones); z++) {
+		/* Huawei at 50%: over every cap */
+		add_n(st, scan, zones[z], huawei, 2, at("2019-01-01"));
+		add(st, scan, zones[z], zte, at("2019-01-01"));
+		add(st, scan, zones[z], cisco, at("2019-01-01"));
+	}
+	scan_end(st, scan, "complete");
+	scan = scan_begin(st);
+	for (size_t p = 0; p < set->n_packs; p++)
+		for (size_t i = 0; i < set->packs[p]->n_rules; i++) {
+			const struct policy_rule *ru = &set->packs[p]->rules[i];
+			char d[POLICY_DATE_LEN];
+
+			if (*ru->first_seen_after == '\0')
+				continue;
+			shift(ru->first_seen_after, 1, d);
+			add(st, scan, NULL, huawei, at(d));
+			add(st, scan, NULL, zte, at(d));
+		}
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+
+	for (size_t p = 0; p < set->n_packs; p++)
+		for (size_t i = 0; i < set->packs[p]->n_rules; i++) {
+			const struct policy_pack *pk = set->packs[p];
+			const struct policy_rule *ru = &pk->rules[i];
+			char before[POLICY_DATE_LEN], after[POLICY_DATE_LEN];
+			char *row;
+
+			ck_assert(*ru->deadline != '\0');
+			shift(ru->deadline, -1, before);
+			shift(ru->deadline, 1, after);
+			free(rule_status(st, set, before, pk->name, ru->name,
+			    &row));
+			ck_assert_msg(strstr(row, "|status=pending") != NULL &&
+			    strstr(row, "|days_left=1|") != NULL, "%s", row);
+			free(row);
+			/* nothing is first seen after a date on that date */
+			assert_status(st, set, ru->deadline, pk->name,
+			    ru->name, *ru->first_seen_after != '\0' &&
+			    strcmp(ru->first_seen_after, ru->deadline) >= 0 ?
+			    "met" : "violated");
+			assert_status(st, set, after, pk->name, ru->name,
+			    "violated");
+		}
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+START_TEST(test_every_rule_is_met_without_covered_elements)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+
+	for (size_t z = 0; z < ARRAY_SIZE(zones); z++)
+		add_n(st, scan, zones[z], cisco, 2, at("2019-01-01"));
+	add(st, scan, NULL, NULL, at("2019-01-01"));	/* unknown vendor */
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	for (size_t p = 0; p < set->n_packs; p++)
+		for (size_t i = 0; i < set->packs[p]->n_rules; i++) {
+			const struct policy_pack *pk = set->packs[p];
+			const struct policy_rule *ru = &pk->rules[i];
+			char before[POLICY_DATE_LEN];
+
+			shift(ru->deadline, -1, before);
+			assert_status(st, set, before, pk->name, ru->name,
+			    "pending");
+			assert_status(st, set, ru->deadline, pk->name,
+			    ru->name, "met");
+			assert_status(st, set, "2030-01-01", pk->name,
+			    ru->name, "met");
+		}
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* Elements without a zone count in "all" rules, shown as unassigned. */
+START_TEST(test_unassigned_elements_count_in_all_zones)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st), id;
+	struct rows r;
+	bool found = false;
+
+	id = add(st, scan, NULL, zte, at("2020-01-01"));
+	add(st, scan, "core", cisco, at("2020-01-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	assert_status(st, set, "2025-01-01", "us-fcc-covered",
+	    "covered-equipment", "violated");
+	assert_status(st, set, "2025-01-01", "se-pts-2020",
+	    "central-functions", "met");
+	r = eval(st, set, "2025-01-01", STORE_VIOLATIONS);
+	for (size_t i = 0; i < r.n; i++) {
+		char *want = xprintf("policy=us-fcc-covered|rule=covered-"
+		    "equipment|element_id=%lld|", (long long)id);
+
+		if (strncmp(r.line[i], want, strlen(want)) == 0) {
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "|vendor=zte|zone=unassigned|status=violated|"));
+			ck_assert_ptr_nonnull(strstr(r.line[i], "covered "
+			    "vendors are 1 of 2 elements in all (50.00%), "
+			    "cap 0%"));
+			found = true;
+		}
+		free(want);
+	}
+	ck_assert(found);
+	rows_free(&r);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* first-seen-after: the baseline scan's elements are not new; later
+ * ones are, from the day after the date; before the baseline's end the
+ * rule cannot see what is new. */
+START_TEST(test_first_seen_after_with_a_baseline)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st), old, late, on_day;
+	struct rows r;
+
+	old = add(st, scan, "core", huawei, at("2026-01-05"));
+	scan_end(st, scan, "complete");
+	scan = scan_begin(st);
+	late = add(st, scan, "ran", huawei, at("2026-02-01"));
+	add(st, scan, "ran", cisco, at("2026-02-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+
+	assert_status(st, set, "2026-01-31", "uk-dvd-2022",
+	    "no-new-installation", "met");
+	assert_status(st, set, "2026-02-01", "uk-dvd-2022",
+	    "no-new-installation", "violated");
+	r = eval(st, set, "2026-03-01", STORE_VIOLATIONS);
+	for (size_t i = 0; i < r.n; i++) {
+		char *rule = field(r.line[i], "rule");
+		char *id = field(r.line[i], "element_id");
+
+		if (strcmp(rule, "no-new-installation") == 0) {
+			ck_assert_int_eq(strtoll(id, NULL, 10), late);
+			ck_assert_ptr_nonnull(strstr(r.line[i], "first seen "
+			    "2026-02-01T00:00:00Z, after 2022-10-13"));
+		}
+		if (strcmp(rule, "core") == 0)
+			ck_assert_int_eq(strtoll(id, NULL, 10), old);
+		free(rule);
+		free(id);
+	}
+	rows_free(&r);
+	store_close(st);
+
+	/* Seen on the date itself is not after it. */
+	st = open_rw();
+	scan = scan_begin(st);
+	on_day = add(st, scan, "ran", huawei, at("2023-02-06T23:59:59Z"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	r = eval(st, set, "2026-03-01", STORE_VIOLATIONS);
+	for (size_t i = 0; i < r.n; i++)
+		if (strstr(r.line[i], "rule=no-new-authorisation|") != NULL) {
+			char *id = field(r.line[i], "element_id");
+
+			ck_assert_int_ne(strtoll(id, NULL, 10), on_day);
+			free(id);
+		}
+	rows_free(&r);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+START_TEST(test_without_a_complete_scan_every_element_is_new)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+
+	add(st, scan, "core", huawei, at("2026-01-05"));
+	scan_end(st, scan, "interrupted");
+	store_close(st);
+	st = open_ro();
+	assert_status(st, set, "2026-02-01", "uk-dvd-2022",
+	    "no-new-installation", "violated");
+	ck_assert_uint_eq(count_violations(st, set, "2026-02-01",
+	    "uk-dvd-2022", "no-new-installation", "violated"), 1);
+	/* as of a day before it was first seen, it does not exist */
+	assert_status(st, set, "2026-01-04", "uk-dvd-2022",
+	    "no-new-installation", "met");
+	assert_status(st, set, "2026-01-04", "uk-dvd-2022", "core", "met");
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* Strong evidence naming Huawei on a box the verdict calls Cisco: counted,
+ * and flagged. Conflicts between uncovered vendors are not. */
+START_TEST(test_conflicting_evidence_is_counted_and_flagged)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st), id;
+	struct sighting *s = sighting_new("snmp", at("2020-01-01"));
+	struct rows r;
+	size_t flagged = 0;
+
+	sighting_set(&s->mgmt_ip, "192.0.2.1");
+	sighting_set(&s->zone, "core");
+	sighting_add_input(s, EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516");
+	sighting_add_input(s, EV_ENTITY_MFG, "Cisco Systems");
+	sighting_add_input(s, EV_SYSDESCR, huawei);
+	ck_assert_msg(store_record(st, scan, s, &id) == 0, "%s",
+	    store_error(st));
+	sighting_free(s);
+	s = sighting_new("snmp", at("2020-01-01"));
+	sighting_set(&s->mgmt_ip, "192.0.2.2");
+	sighting_set(&s->zone, "core");
+	sighting_add_input(s, EV_SYSOBJECTID, "1.3.6.1.4.1.2636.1.1.1.2.29");
+	sighting_add_input(s, EV_SYSDESCR, cisco);
+	ck_assert(store_record(st, scan, s, NULL) == 0);
+	sighting_free(s);
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+
+	r = eval(st, set, "2025-01-01", STORE_VIOLATIONS);
+	for (size_t i = 0; i < r.n; i++) {
+		char *eid = field(r.line[i], "element_id");
+
+		ck_assert_int_eq(strtoll(eid, NULL, 10), id);
+		ck_assert_ptr_nonnull(strstr(r.line[i], "|vendor=cisco|"));
+		ck_assert_ptr_nonnull(strstr(r.line[i], "conflicting "
+		    "evidence"));
+		flagged++;
+		free(eid);
+	}
+	ck_assert_uint_gt(flagged, 0);
+	rows_free(&r);
+	assert_status(st, set, "2025-01-01", "se-pts-2020",
+	    "central-functions", "violated");
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* Two elements found to be one box count once. */
+START_TEST(test_merged_elements_never_count)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct sighting *s;
+	struct rows r;
+
+	s = sighting_new("snmp", at("2020-01-01"));
+	sighting_set(&s->chassis_mac, "02:00:00:aa:00:01");
+	sighting_set(&s->zone, "ran");
+	sighting_add_input(s, EV_SYSDESCR, huawei);
+	ck_assert(store_record(st, scan, s, NULL) == 0);
+	sighting_free(s);
+	s = sighting_new("snmp", at("2020-01-02"));
+	sighting_set(&s->chassis_mac, "02:00:00:aa:00:02");
+	sighting_set(&s->zone, "ran");
+	sighting_add_input(s, EV_SYSDESCR, huawei);
+	ck_assert(store_record(st, scan, s, NULL) == 0);
+	sighting_free(s);
+	add_n(st, scan, "ran", cisco, 2, at("2020-01-01"));
+	/* one box with both MACs */
+	s = sighting_new("lldp", at("2020-01-03"));
+	sighting_set(&s->chassis_mac, "02:00:00:aa:00:01");
+	sighting_add_addr(s, ADDR_MAC, "02:00:00:aa:00:02");
+	ck_assert(store_record(st, scan, s, NULL) == 0);
+	sighting_free(s);
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	r = eval(st, set, "2024-01-01", STORE_ZONE_SHARE);
+	for (size_t i = 0; i < r.n; i++)
+		if (strstr(r.line[i], "rule=ran-cap|") != NULL)
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "|elements=3|high_risk=1|"));
+	rows_free(&r);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* The views (today, synced packs) equal the C evaluation as of today. */
+START_TEST(test_views_equal_the_evaluation_today)
+{
+	static const char *const views[] = {
+		[STORE_RULE_STATUS] = "rule_status",
+		[STORE_VIOLATIONS] = "violations",
+		[STORE_ZONE_SHARE] = "zone_share",
+	};
+	static const char *const order[] = {
+		[STORE_RULE_STATUS] = "policy, rule",
+		[STORE_VIOLATIONS] = "policy, rule, element_id",
+		[STORE_ZONE_SHARE] = "policy, rule, zone",
+	};
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st), now = time(NULL);
+	char today[TIME_STRLEN];
+	size_t total = 0;
+
+	time_format(now, today);
+	today[10] = '\0';
+	for (size_t z = 0; z < ARRAY_SIZE(zones); z++) {
+		add(st, scan, zones[z], huawei, at("2021-01-01"));
+		add_n(st, scan, zones[z], cisco, 2, at("2021-01-01"));
+	}
+	scan_end(st, scan, "complete");
+	scan = scan_begin(st);
+	add(st, scan, "ran", zte, now - 3600);
+	add(st, scan, NULL, huawei, now - 7 * DAY);
+	scan_end(st, scan, "complete");
+	ck_assert_msg(store_sync_policies(st, set) == 0, "%s",
+	    store_error(st));
+	store_close(st);
+	st = open_ro();
+
+	for (size_t v = 0; v < ARRAY_SIZE(views); v++) {
+		struct rows mine = eval(st, set, today, v);
+		struct rows synced = eval(st, NULL, NULL, v);
+		struct rows direct = { 0 };
+		sqlite3 *db;
+		sqlite3_stmt *stmt;
+		char *uri = xprintf("file:%s?mode=ro", db_path);
+		char *sql = xprintf("SELECT * FROM %s ORDER BY %s", views[v],
+		    order[v]);
+
+		ck_assert_int_eq(sqlite3_open_v2(uri, &db,
+		    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+		    SQLITE_OK);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			int n = sqlite3_column_count(stmt);
+			struct store_cell *cells = xcalloc((size_t)n,
+			    sizeof(*cells));
+
+			for (int i = 0; i < n; i++) {
+				cells[i].name = sqlite3_column_name(stmt, i);
+				cells[i].type = sqlite3_column_type(stmt, i) ==
+				    SQLITE_NULL ? STORE_CELL_NULL :
+				    STORE_CELL_TEXT;
+				cells[i].bytes = sqlite3_column_text(stmt, i);
+			}
+			collect(&direct, cells, (size_t)n);
+			free(cells);
+		}
+		sqlite3_finalize(stmt);
+		sqlite3_close(db);
+		ck_assert_uint_gt(direct.n, 0);
+		ck_assert_uint_eq(mine.n, direct.n);
+		ck_assert_uint_eq(synced.n, direct.n);
+		for (size_t i = 0; i < direct.n; i++) {
+			ck_assert_str_eq(mine.line[i], direct.line[i]);
+			ck_assert_str_eq(synced.line[i], direct.line[i]);
+		}
+		total += direct.n;
+		rows_free(&mine);
+		rows_free(&synced);
+		rows_free(&direct);
+		free(uri);
+		free(sql);
+	}
+	ck_assert_uint_gt(total, 20);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/* Syncing replaces the packs; a read-only store refuses. */
+START_TEST(test_sync_replaces_the_policy_tables)
+{
+	char err[1024], n0[] = "de-2024";
+	char *names[] = { n0 };
+	struct policy_set *all = packs();
+	struct policy_set *one = policy_select(NULL, names, 1, cls, err,
+	    sizeof(err));
+	struct store *st = open_rw();
+	struct rows r;
+
+	ck_assert_ptr_nonnull(one);
+	ck_assert_int_eq(store_sync_policies(st, all), 0);
+	ck_assert_int_eq(store_sync_policies(st, one), 0);
+	r = eval(st, NULL, NULL, STORE_RULE_STATUS);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_ptr_nonnull(strstr(r.line[0], "policy=de-2024|rule=core|"));
+	rows_free(&r);
+	store_close(st);
+	st = open_ro();
+	ck_assert_int_eq(store_sync_policies(st, all), -1);
+	store_close(st);
+	policy_set_free(all);
+	policy_set_free(one);
+}
+END_TEST
+
+/* Network values are escaped in every output. */
+START_TEST(test_network_values_are_escaped)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct report_options opt = { .db_path = db_path,
+		.as_of = "2025-06-01", .since_ms = INT64_C(7) * DAY * 1000,
+		.now = at("2025-06-01T12:00:00Z") };
+	struct report *rep;
+	char *buf;
+	size_t len;
+	FILE *out;
+
+	add(st, scan, "core", "Huawei VRP <script>alert(1)</script>\x1b[31m",
+	    at("2025-05-30"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	rep = report_new(st, set, &opt);
+	ck_assert_ptr_nonnull(rep);
+	ck_assert(report_violated(rep));
+
+	out = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write(rep, REPORT_HTML, out), 0);
+	fclose(out);
+	ck_assert_ptr_null(strstr(buf, "<script>"));
+	ck_assert_ptr_nonnull(strstr(buf, "&lt;script&gt;alert(1)"));
+	ck_assert_ptr_null(strstr(buf, "\x1b"));
+	ck_assert_ptr_nonnull(strstr(buf, "<svg id=\"zone-share-chart\""));
+	ck_assert_ptr_nonnull(strstr(buf, "<svg id=\"history-chart\""));
+	free(buf);
+
+	out = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write(rep, REPORT_TEXT, out), 0);
+	fclose(out);
+	ck_assert_ptr_null(strstr(buf, "\x1b"));
+	ck_assert_ptr_nonnull(strstr(buf, "</script>\\x1b[31m"));
+	ck_assert_ptr_nonnull(strstr(buf, "not sites or traffic"));
+	ck_assert_ptr_nonnull(strstr(buf, "new since 2025-05-26T00:00:00Z "
+	    "(1w): 1 element"));
+	free(buf);
+
+	out = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write(rep, REPORT_JSON, out), 0);
+	fclose(out);
+	ck_assert_ptr_null(strstr(buf, "\x1b"));
+	ck_assert_ptr_nonnull(strstr(buf, "</script>\\u001b[31m"));
+	free(buf);
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+static Suite *
+report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc;
+
+	tc = tcase_create("evaluation");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_ran_cap_34_percent_is_met);
+	tcase_add_test(tc, test_ran_cap_35_percent_is_met);
+	tcase_add_test(tc, test_ran_cap_36_percent_is_violated);
+	tcase_add_test(tc, test_every_rule_around_its_deadline);
+	tcase_add_test(tc, test_every_rule_is_met_without_covered_elements);
+	tcase_add_test(tc, test_unassigned_elements_count_in_all_zones);
+	tcase_add_test(tc, test_first_seen_after_with_a_baseline);
+	tcase_add_test(tc, test_without_a_complete_scan_every_element_is_new);
+	tcase_add_test(tc, test_conflicting_evidence_is_counted_and_flagged);
+	tcase_add_test(tc, test_merged_elements_never_count);
+	tcase_add_test(tc, test_views_equal_the_evaluation_today);
+	tcase_add_test(tc, test_sync_replaces_the_policy_tables);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("output");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_network_values_are_escaped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(report_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
