@@ -812,7 +812,7 @@ daemon_run(const struct daemon_options *o)
 		if (privs_drop(d->user, err, sizeof(err)) < 0) {
 			log_warnx("daemon", "%s (choose the user with --user)",
 			    err);
-			d->exit_code = 2;
+			d->exit_code = 3;
 			goto out;
 		}
 		log_info("daemon", "running as user %s", d->user);

@@ -38,7 +38,7 @@ struct daemon_options {
 };
 
 /* Run the daemon until a stop signal; the exit code: 0 clean stop, 2
- * configuration error (or no such user), 3 start-up failure (database) or
+ * configuration error, 3 start-up failure (privileges, database) or
  * queued sightings that could not be written at the stop. */
 int daemon_run(const struct daemon_options *o);
 
