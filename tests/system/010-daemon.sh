@@ -131,6 +131,7 @@ row=$(q "SELECT status, frames > 0 FROM scans WHERE kind = 'capture'")
 [ "$row" = "complete|1" ] || fail "capture session: '$row'"
 [ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete'")" -ge 2 ] || fail "sweeps: $(q 'SELECT * FROM scans')"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+"$build/vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
 if grep -q 'cannot write' "$tmp/daemon.log"; then fail "store failures: $(grep 'cannot write' "$tmp/daemon.log")"; fi
 [ -z "${VRAUDIT_TEST_VERBOSE:-}" ] || cat "$tmp/daemon.log" "$tmp/notify.log"
 echo "ok: vrauditd ran, reloaded and stopped cleanly"

@@ -86,6 +86,7 @@ wait "$daemon_pid" || rc=$?
 daemon_pid=
 [ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check at the end"
+"$build/vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
 [ "$(count)" -ge "$prev" ] || fail "elements went down at the end"
 [ "$(q "SELECT count(*) FROM scans WHERE status = 'running'")" = 0 ] || fail "scans left running"
 [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'interrupted'")" = "$kills" ] ||
