@@ -6,19 +6,20 @@
 #include <stdlib.h>
 
 #include "config.h"
-#include "log.h"
+#include "daemon.h"
 #include "vraudit-config.h"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: vrauditd [-c CONF] [-f] [-d]\n"
+	    "usage: vrauditd [-c CONF] [-f] [-d] [--user USER]\n"
 	    "  -c, --config CONF  configuration file (default %s)\n"
-	    "  -f, --foreground   stay in the foreground, log to stderr\n"
+	    "  -f, --foreground   log to stderr (vrauditd never forks)\n"
 	    "  -d, --debug        debug messages (repeat for more)\n"
+	    "  -u, --user USER    user to become when started as root (default %s)\n"
 	    "  -V, --version      print the version\n",
-	    CONFIG_DEFAULT_PATH);
+	    CONFIG_DEFAULT_PATH, DAEMON_DEFAULT_USER);
 }
 
 int
@@ -28,25 +29,27 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conf_path = NULL;
-	int foreground = 0, debug = 0, ch;
-	struct config *cfg;
-	char err[1024];
+	struct daemon_options o = { 0 };
+	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:fdVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fdu:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			conf_path = optarg;
+			o.conf_path = optarg;
 			break;
 		case 'f':
-			foreground = 1;
+			o.foreground = true;
 			break;
 		case 'd':
-			debug++;
+			o.debug++;
+			break;
+		case 'u':
+			o.user = optarg;
 			break;
 		case 'V':
 			printf("vrauditd %s\n", VRAUDIT_VERSION);
@@ -63,13 +66,5 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	log_init("vrauditd", log_dest_auto(foreground), debug > 0 ? 1 + debug : 1);
-	cfg = config_load(conf_path, err, sizeof(err));
-	if (cfg == NULL) {
-		log_warnx("config", "%s", err);
-		return 2;
-	}
-	config_free(cfg);
-	log_warnx("daemon", "the probes are not available in this version yet");
-	return 2;
+	return daemon_run(&o);
 }

@@ -11,6 +11,8 @@ packages=(
 	ieee-data sqlite3
 	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting
 	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3 systemd strace
+	# tests: frames replayed into a veth pair
+	tcpreplay
 	# tests: the HTML report rendered in a headless browser
 	chromium
 )

@@ -965,6 +965,12 @@ store_flush(struct store *st)
 	return 0;
 }
 
+bool
+store_in_batch(const struct store *st)
+{
+	return st->in_batch;
+}
+
 int64_t
 store_scan_begin(struct store *st, const char *kind, const char *targets)
 {

@@ -90,6 +90,10 @@ int store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
     int64_t when);
 /* Commit the current batch; -1 if the commit failed (the batch is lost). */
 int store_flush(struct store *st);
+/* True while a batch transaction is open: after a failed store_record,
+ * false means the whole batch was rolled back, true that only that
+ * sighting was. */
+bool store_in_batch(const struct store *st);
 /* Re-assess and re-fuse every element classified under other rules than
  * ops->digest(); *changed (may be NULL) counts changed verdicts. */
 int store_reclassify(struct store *st, const struct classifier_ops *ops,

@@ -1,0 +1,877 @@
+/*
+ * The daemon: configuration, classifier, store and writer, the loop and its
+ * sources (one per capture, one for a running sweep), the timers (commit,
+ * next sweep, watchdog, statistics) and the signals. Everything runs on one
+ * thread; every database write goes through the writer, so a failing store
+ * holds sightings in memory instead of losing them or stopping the probes.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "classify.h"
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "notify.h"
+#include "passive.h"
+#include "privs.h"
+#include "snmp.h"
+#include "store.h"
+#include "util.h"
+#include "writer.h"
+
+#define DISPATCH_MAX 4096	/* frames per capture per wake-up */
+#define MAX_MACS 1000000u	/* MAC table of each capture */
+#define REFRESH_S 3600u		/* last-seen refresh of a known MAC */
+#define COMMIT_MS 1000		/* batched sightings wait at most this long */
+#define STATS_MS 10000		/* drops and STATUS= this often */
+#define REOPEN_MIN_MS 1000	/* first retry of an interface that failed */
+#define REOPEN_MAX_MS 60000
+#define FLUSH_BATCHES 1		/* batches per commit tick: captures wait meanwhile */
+#define DETAIL_MAX 4096
+
+enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
+
+struct daemon;
+
+/* One [capture] section: its live handle (NULL while closed), its passive
+ * observer and its capture session. Owns every pointer but d and scan
+ * (owned by the writer). */
+struct listener {
+	struct daemon *d;
+	char *name, *interface, *filter, *zone;
+	struct capture *c;
+	struct passive *pv;
+	struct writer_scan *scan;
+	int src;
+	unsigned ifindex;	/* of the interface when it was opened */
+	int64_t retry_at, backoff_ms;
+	bool warned;		/* the current failure was logged */
+	bool keep;		/* reload: still in the configuration */
+	uint64_t frames;	/* frames of this session */
+	uint64_t dropped, ifdropped;	/* drops of this session */
+	struct listener *next;
+};
+
+struct daemon {
+	const struct daemon_options *o;
+	const char *user;
+	struct config *cfg;		/* owned */
+	struct classifier *cl;		/* owned */
+	struct classifier_ops ops;	/* the store points at it */
+	struct store *st;		/* owned */
+	struct writer *w;		/* owned */
+	struct loop *loop;		/* owned */
+	struct listener *listeners;	/* owned list */
+
+	struct sweep *sw;		/* running sweep, owned */
+	struct writer_scan *sweep_scan;
+	int sweep_src;
+	int64_t sweep_started;		/* monotonic ms of the last start */
+	bool sweep_again;		/* start another when this one ends */
+	uint64_t sweeps;
+	uint64_t sweep_timeouts, sweep_failed;
+	uint64_t last_answered, last_targets;
+	char detail[DETAIL_MAX];
+	size_t detail_dropped;
+
+	int64_t watchdog_ms;
+	bool commit_armed;
+	int64_t commit_due;
+	bool reclassify;		/* rules changed: reclassify when possible */
+	bool reclassify_warned;
+	int exit_code;
+};
+
+static void arm_commit(struct daemon *d, int64_t due);
+
+/* Captures. */
+
+static void
+frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
+    int64_t ts)
+{
+	struct listener *l = ctx;
+
+	(void)wirelen;
+	l->frames++;
+	passive_frame(l->pv, bytes, caplen, ts);
+}
+
+static void
+listener_sink(void *ctx, struct sighting *s)
+{
+	struct listener *l = ctx;
+	struct daemon *d = l->d;
+
+	config_assign_zone(d->cfg, s, l->zone);
+	writer_add(d->w, l->scan, s);
+	arm_commit(d, clock_ms() + COMMIT_MS);
+}
+
+static void
+listener_stats(struct listener *l, bool quiet)
+{
+	struct capture_stats cs;
+
+	if (l->c == NULL || capture_stats(l->c, &cs) < 0)
+		return;
+	l->dropped += cs.dropped;
+	l->ifdropped += cs.ifdropped;
+	if (!quiet && (cs.dropped > 0 || cs.ifdropped > 0))
+		log_warnx("capture", "%s: %llu frame(s) dropped by the kernel "
+		    "and %llu by the interface since the last report (%llu "
+		    "and %llu since it opened)", capture_name(l->c),
+		    (unsigned long long)cs.dropped,
+		    (unsigned long long)cs.ifdropped,
+		    (unsigned long long)l->dropped,
+		    (unsigned long long)l->ifdropped);
+}
+
+static int
+listener_open(struct listener *l, int64_t now)
+{
+	struct daemon *d = l->d;
+	char err[1024], *targets;
+
+	l->c = capture_open_live(l->interface, l->filter, err, sizeof(err));
+	if (l->c == NULL) {
+		l->backoff_ms = l->backoff_ms == 0 ? REOPEN_MIN_MS :
+		    l->backoff_ms * 2;
+		if (l->backoff_ms > REOPEN_MAX_MS)
+			l->backoff_ms = REOPEN_MAX_MS;
+		l->retry_at = now + l->backoff_ms;
+		if (!l->warned)
+			log_warnx("capture", "[capture %s] %s; retrying", l->name,
+			    err);
+		else
+			log_debug("capture", "[capture %s] %s", l->name, err);
+		l->warned = true;
+		return -1;
+	}
+	if (l->warned)
+		log_warnx("capture", "[capture %s] %s open again", l->name,
+		    l->interface);
+	else
+		log_info("capture", "[capture %s] capturing on %s", l->name,
+		    l->interface);
+	l->warned = false;
+	l->backoff_ms = 0;
+	l->ifindex = if_nametoindex(l->interface);
+	l->frames = l->dropped = l->ifdropped = 0;
+	targets = xprintf("%s (%s)", l->interface, l->name);
+	l->scan = writer_scan_begin(d->w, "capture", targets);
+	free(targets);
+	arm_commit(d, now + COMMIT_MS);
+	return 0;
+}
+
+/* End the capture session: status "complete" (closed by us) or "failed". */
+static void
+listener_close(struct listener *l, const char *status, const char *why)
+{
+	struct daemon *d = l->d;
+	char *detail = NULL;
+
+	if (l->c == NULL)
+		return;
+	listener_stats(l, false);
+	if (why != NULL || l->dropped > 0 || l->ifdropped > 0)
+		detail = xprintf("%s%s%llu frame(s) dropped by the kernel, %llu "
+		    "by the interface", why != NULL ? why : "",
+		    why != NULL ? "; " : "", (unsigned long long)l->dropped,
+		    (unsigned long long)l->ifdropped);
+	writer_scan_end(d->w, l->scan, status, -1, (int64_t)l->frames, detail);
+	free(detail);
+	capture_close(l->c);
+	l->c = NULL;
+	l->scan = NULL;
+	arm_commit(d, clock_ms());
+}
+
+/* Close and reopen later after a failure of the open handle. */
+static void
+listener_lost(struct listener *l, const char *why, int64_t now)
+{
+	log_warnx("capture", "[capture %s] %s; closing, will reopen", l->name,
+	    why);
+	listener_close(l, "failed", why);
+	l->warned = true;
+	l->backoff_ms = REOPEN_MIN_MS;
+	l->retry_at = now + l->backoff_ms;
+}
+
+/*
+ * libpcap reports an interface that disappears only when it still sees it
+ * gone on its next read (it takes ENETDOWN for "down" otherwise), and a
+ * socket bound to a deleted interface then stays silent for good, even
+ * once an interface of the same name is back: compare the index.
+ */
+static bool
+listener_check(struct listener *l, int64_t now)
+{
+	char why[256];
+
+	if (l->c == NULL || if_nametoindex(l->interface) == l->ifindex)
+		return true;
+	snprintf(why, sizeof(why), "%s: the interface disappeared",
+	    l->interface);
+	listener_lost(l, why, now);
+	return false;
+}
+
+static size_t
+listener_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
+{
+	struct listener *l = ctx;
+
+	if (l->c == NULL) {
+		if (l->retry_at < *deadline)
+			*deadline = l->retry_at;
+		return 0;
+	}
+	if (max >= 1) {
+		fds[0].fd = capture_fd(l->c);
+		fds[0].events = POLLIN;
+	}
+	return 1;
+}
+
+static void
+listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
+{
+	struct listener *l = ctx;
+	struct daemon *d = l->d;
+	int rc;
+
+	if (l->c == NULL) {
+		if (now >= l->retry_at)
+			listener_open(l, now);
+		return;
+	}
+	if (n < 1 || fds[0].revents == 0)
+		return;
+	rc = capture_dispatch(l->c, DISPATCH_MAX, frame_cb, l);
+	if (rc == CAPTURE_ERROR) {
+		char why[1024];
+
+		str_copy(why, capture_error(l->c), sizeof(why));
+		listener_lost(l, why, now);
+		return;
+	}
+	if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+	    !listener_check(l, now))
+		return;
+	/* A busy mirror port fills batches faster than the commit timer. */
+	if (writer_queued(d->w) >= WRITER_BATCH && !writer_failing(d->w))
+		arm_commit(d, now);
+}
+
+static const struct loop_source_ops listener_ops = {
+	listener_prepare, listener_dispatch,
+};
+
+static struct listener *
+listener_new(struct daemon *d, const struct config_capture *cc)
+{
+	struct listener *l = xcalloc(1, sizeof(*l));
+
+	l->d = d;
+	l->name = xstrdup(cc->name);
+	l->interface = xstrdup(cc->interface);
+	l->filter = xstrdup(cc->filter != NULL ? cc->filter : "");
+	l->zone = xstrdup(cc->zone);
+	l->pv = passive_new(MAX_MACS, REFRESH_S, NULL, listener_sink, l);
+	l->src = -1;
+	return l;
+}
+
+static void
+listener_free(struct listener *l)
+{
+	if (l == NULL)
+		return;
+	capture_close(l->c);
+	passive_free(l->pv);
+	free(l->name);
+	free(l->interface);
+	free(l->filter);
+	free(l->zone);
+	free(l);
+}
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static bool
+listener_matches(const struct listener *l, const struct config_capture *cc)
+{
+	return str_same(l->name, cc->name) &&
+	    str_same(l->interface, cc->interface) &&
+	    str_same(l->filter, cc->filter) && str_same(l->zone, cc->zone);
+}
+
+/* Sweeps. */
+
+static void
+add_detail(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+add_detail(struct daemon *d, const char *fmt, ...)
+{
+	size_t len = strlen(d->detail);
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len + strlen(line) + 3 >= sizeof(d->detail)) {
+		d->detail_dropped++;
+		return;
+	}
+	snprintf(d->detail + len, sizeof(d->detail) - len, "%s%s",
+	    len > 0 ? "\n" : "", line);
+}
+
+static void
+on_element(void *ctx, struct sweep_result *r)
+{
+	struct daemon *d = ctx;
+
+	config_assign_zone(d->cfg, r->element, r->zone);
+	writer_add(d->w, d->sweep_scan, r->element);
+	r->element = NULL;
+	for (size_t i = 0; i < r->n_neighbours; i++) {
+		struct sweep_neighbour *n = &r->neighbours[i];
+
+		/* Its own address decides first, then the section that found it. */
+		config_assign_zone(d->cfg, n->sighting, r->zone);
+		writer_add_neighbour(d->w, d->sweep_scan, n->sighting,
+		    n->protocol, n->local_port, n->remote_port);
+		n->sighting = NULL;
+	}
+	if (r->detail != NULL && (strstr(r->detail, "budget") != NULL ||
+	    strstr(r->detail, "non-increasing") != NULL ||
+	    strstr(r->detail, "timeout") != NULL ||
+	    strstr(r->detail, "error status") != NULL ||
+	    strstr(r->detail, "lost") != NULL ||
+	    strstr(r->detail, "wrong type") != NULL))
+		add_detail(d, "%s:%u: %s", r->address, r->port, r->detail);
+	arm_commit(d, clock_ms() + COMMIT_MS);
+}
+
+static void
+on_failure(void *ctx, const char *address, uint16_t port, const char *section,
+    const char *reason, const char *engine_id)
+{
+	struct daemon *d = ctx;
+
+	(void)section;
+	if (strncmp(reason, "timeout", 7) == 0 && engine_id == NULL) {
+		d->sweep_timeouts++;
+		return;
+	}
+	d->sweep_failed++;
+	add_detail(d, "%s:%u: %s", address, port, reason);
+	if (engine_id != NULL) {
+		/* An agent that refused us still told us who made it. */
+		struct sighting *s = sighting_new("snmp", time_now());
+
+		sighting_set(&s->mgmt_ip, address);
+		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4,
+		    address);
+		sighting_add_input(s, EV_ENGINEID, engine_id);
+		config_assign_zone(d->cfg, s, NULL);
+		writer_add(d->w, d->sweep_scan, s);
+		arm_commit(d, clock_ms() + COMMIT_MS);
+	}
+}
+
+static size_t
+sweep_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
+{
+	struct daemon *d = ctx;
+	struct pollfd *sfds;
+	size_t n;
+	int timeout;
+
+	if (d->sw == NULL)
+		return 0;
+	if (sweep_pollfds(d->sw, &sfds, &n, &timeout) < 0 || sweep_done(d->sw)) {
+		*deadline = clock_ms();
+		return 0;
+	}
+	if (n <= max)
+		memcpy(fds, sfds, n * sizeof(*fds));
+	if (timeout >= 0 && clock_ms() + timeout < *deadline)
+		*deadline = clock_ms() + timeout;
+	return n;
+}
+
+static void sweep_finish(struct daemon *d, const char *status, const char *why);
+
+static void
+sweep_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
+{
+	struct daemon *d = ctx;
+
+	(void)now;
+	if (d->sw == NULL)
+		return;
+	if (sweep_handle(d->sw, fds, n) < 0) {
+		log_warnx("snmp", "the sweep's event handling failed");
+		sweep_finish(d, "failed", "the sweep's event handling failed");
+		return;
+	}
+	if (sweep_done(d->sw))
+		sweep_finish(d, "complete", NULL);
+}
+
+static const struct loop_source_ops sweep_ops = {
+	sweep_prepare, sweep_dispatch,
+};
+
+static void sweep_timer(void *ctx, int64_t now);
+
+static void
+sweep_start(struct daemon *d)
+{
+	static const struct sweep_callbacks cb = { on_element, on_failure };
+	struct sweep_params params;
+	struct sweep_stats ss;
+	char err[1024], *targets, **names;
+
+	if (d->sw != NULL) {
+		d->sweep_again = true;
+		return;
+	}
+	if (d->cfg->n_targets == 0)
+		return;
+	sweep_params_from_config(&params, d->cfg);
+	d->sw = sweep_new(&params, &cb, d);
+	if (sweep_add_config(d->sw, d->cfg, err, sizeof(err)) < 0) {
+		log_warnx("snmp", "%s; no sweep until the configuration is "
+		    "corrected", err);
+		sweep_free(d->sw);
+		d->sw = NULL;
+		return;
+	}
+	names = xcalloc(d->cfg->n_targets, sizeof(*names));
+	for (size_t i = 0; i < d->cfg->n_targets; i++)
+		names[i] = d->cfg->targets[i].name;
+	targets = NULL;
+	for (size_t i = 0; i < d->cfg->n_targets; i++) {
+		char *t = xprintf("%s%s%s", targets != NULL ? targets : "",
+		    targets != NULL ? ", " : "", names[i]);
+		free(targets);
+		targets = t;
+	}
+	free(names);
+	d->sweep_scan = writer_scan_begin(d->w, "snmp", targets);
+	free(targets);
+	d->sweep_started = clock_ms();
+	d->sweep_again = false;
+	d->sweep_timeouts = d->sweep_failed = 0;
+	d->detail[0] = '\0';
+	d->detail_dropped = 0;
+	d->sweeps++;
+	d->sweep_src = loop_add_source(d->loop, &sweep_ops, d);
+	loop_timer_cancel(d->loop, T_SWEEP);
+	sweep_stats(d->sw, &ss);
+	log_info("snmp", "sweep %llu started: %llu target(s)",
+	    (unsigned long long)d->sweeps, (unsigned long long)ss.targets);
+}
+
+static void
+sweep_finish(struct daemon *d, const char *status, const char *why)
+{
+	struct sweep_stats ss;
+	int64_t next, now = clock_ms();
+
+	sweep_stats(d->sw, &ss);
+	if (why != NULL)
+		add_detail(d, "%s", why);
+	if (d->sweep_timeouts > 0)
+		add_detail(d, "%llu targets did not answer (timeout)",
+		    (unsigned long long)d->sweep_timeouts);
+	if (d->detail_dropped > 0)
+		add_detail(d, "and %zu more notes", d->detail_dropped);
+	writer_scan_end(d->w, d->sweep_scan, status, (int64_t)ss.answered, 0,
+	    d->detail[0] != '\0' ? d->detail : NULL);
+	log_info("snmp", "sweep %llu %s: %llu of %llu target(s) answered",
+	    (unsigned long long)d->sweeps, status,
+	    (unsigned long long)ss.answered, (unsigned long long)ss.targets);
+	d->last_answered = ss.answered;
+	d->last_targets = ss.targets;
+	loop_remove_source(d->loop, d->sweep_src);
+	sweep_free(d->sw);
+	d->sw = NULL;
+	d->sweep_scan = NULL;
+	d->sweep_src = -1;
+	arm_commit(d, now);
+	next = d->sweep_again ? now : d->sweep_started + d->cfg->snmp_interval_ms;
+	loop_timer(d->loop, T_SWEEP, next < now ? now : next, sweep_timer, d);
+}
+
+static void
+sweep_timer(void *ctx, int64_t now)
+{
+	struct daemon *d = ctx;
+
+	(void)now;
+	sweep_start(d);
+}
+
+/* Timers. */
+
+static void
+commit_timer(void *ctx, int64_t now)
+{
+	struct daemon *d = ctx;
+	int rc;
+
+	d->commit_armed = false;
+	rc = writer_flush(d->w, now, FLUSH_BATCHES);
+	if (rc == 0 && d->reclassify) {
+		int changed = 0;
+
+		if (store_reclassify(d->st, &d->ops, &changed) == 0) {
+			log_info("store", "elements reclassified under the new "
+			    "rules: %d verdict(s) changed", changed);
+			d->reclassify = false;
+			d->reclassify_warned = false;
+		} else {
+			if (!d->reclassify_warned)
+				log_warnx("store", "reclassifying: %s; retrying",
+				    store_error(d->st));
+			d->reclassify_warned = true;
+			arm_commit(d, now + WRITER_BACKOFF_MAX_MS);
+		}
+	}
+	if (rc == 1)
+		arm_commit(d, now);
+	else if (rc < 0)
+		arm_commit(d, writer_retry_at(d->w));
+}
+
+/* Have the commit timer fire by due (never before a retry is due). */
+static void
+arm_commit(struct daemon *d, int64_t due)
+{
+	if (writer_failing(d->w) && due < writer_retry_at(d->w))
+		due = writer_retry_at(d->w);
+	if (d->commit_armed && d->commit_due <= due)
+		return;
+	d->commit_armed = true;
+	d->commit_due = due;
+	loop_timer(d->loop, T_COMMIT, due, commit_timer, d);
+}
+
+static void
+update_status(struct daemon *d)
+{
+	struct writer_counts wc;
+	size_t open = 0, total = 0;
+	uint64_t frames = 0, drops = 0;
+
+	for (struct listener *l = d->listeners; l != NULL; l = l->next) {
+		total++;
+		if (l->c != NULL)
+			open++;
+		frames += l->frames;
+		drops += l->dropped + l->ifdropped;
+	}
+	writer_counts(d->w, &wc);
+	notify_status("captures %zu/%zu open, %llu frames, %llu dropped; "
+	    "sweeps %llu%s, last %llu/%llu answered; sightings %llu written, "
+	    "%zu queued, %llu dropped%s", open, total,
+	    (unsigned long long)frames, (unsigned long long)drops,
+	    (unsigned long long)d->sweeps, d->sw != NULL ? " (running)" : "",
+	    (unsigned long long)d->last_answered,
+	    (unsigned long long)d->last_targets,
+	    (unsigned long long)wc.written, wc.queued,
+	    (unsigned long long)wc.dropped,
+	    writer_failing(d->w) ? "; store failing, retrying" : "");
+}
+
+static void
+stats_timer(void *ctx, int64_t now)
+{
+	struct daemon *d = ctx;
+
+	for (struct listener *l = d->listeners; l != NULL; l = l->next)
+		if (listener_check(l, now))
+			listener_stats(l, false);
+	update_status(d);
+	loop_timer(d->loop, T_STATS, now + STATS_MS, stats_timer, d);
+}
+
+static void
+watchdog_timer(void *ctx, int64_t now)
+{
+	struct daemon *d = ctx;
+
+	notify_watchdog();
+	loop_timer(d->loop, T_WATCHDOG, now + d->watchdog_ms, watchdog_timer, d);
+}
+
+/* Reload. */
+
+static void
+reload(struct daemon *d)
+{
+	struct config *ncfg;
+	struct classifier *ncl, *old_cl;
+	struct listener **pp;
+	char err[1024];
+	bool rules_changed;
+	size_t opened = 0, closed = 0, kept = 0;
+
+	log_info("config", "reloading");
+	ncfg = config_load(d->o->conf_path, err, sizeof(err));
+	if (ncfg == NULL) {
+		log_warnx("config", "reload refused: %s; the running "
+		    "configuration stays", err);
+		return;
+	}
+	ncl = classifier_new(ncfg->oui_dir, ncfg->vendors_path, err,
+	    sizeof(err));
+	if (ncl == NULL) {
+		log_warnx("config", "reload refused: %s; the running "
+		    "configuration stays", err);
+		config_free(ncfg);
+		return;
+	}
+	if (!str_same(ncfg->db_path, d->cfg->db_path))
+		log_warnx("config", "[database] path %s takes effect at the next "
+		    "start; still writing %s", ncfg->db_path, d->cfg->db_path);
+
+	rules_changed = strcmp(classifier_digest(ncl),
+	    classifier_digest(d->cl)) != 0;
+	old_cl = d->cl;
+	d->cl = ncl;
+	d->ops = classifier_ops(ncl);
+	store_set_classifier(d->st, &d->ops);
+	classifier_free(old_cl);
+	if (rules_changed) {
+		d->reclassify = true;
+		arm_commit(d, clock_ms());
+	}
+
+	/* Captures: unchanged sections keep running. */
+	for (struct listener *l = d->listeners; l != NULL; l = l->next)
+		l->keep = false;
+	for (size_t i = 0; i < ncfg->n_captures; i++) {
+		struct listener *l;
+
+		for (l = d->listeners; l != NULL; l = l->next)
+			if (!l->keep && listener_matches(l, &ncfg->captures[i]))
+				break;
+		if (l != NULL) {
+			l->keep = true;
+			kept++;
+			continue;
+		}
+		l = listener_new(d, &ncfg->captures[i]);
+		l->keep = true;
+		l->next = d->listeners;
+		d->listeners = l;
+		listener_open(l, clock_ms());
+		l->src = loop_add_source(d->loop, &listener_ops, l);
+		opened++;
+	}
+	for (pp = &d->listeners; *pp != NULL;) {
+		struct listener *l = *pp;
+
+		if (l->keep) {
+			pp = &l->next;
+			continue;
+		}
+		log_info("capture", "[capture %s] removed from the "
+		    "configuration: closing %s", l->name, l->interface);
+		listener_close(l, "complete", NULL);
+		loop_remove_source(d->loop, l->src);
+		*pp = l->next;
+		listener_free(l);
+		closed++;
+	}
+	config_free(d->cfg);
+	d->cfg = ncfg;
+	log_info("config", "reloaded %s: %zu target section(s); captures: %zu "
+	    "kept, %zu new, %zu closed; rules %s", d->cfg->path != NULL ?
+	    d->cfg->path : "(built-in defaults)", d->cfg->n_targets, kept,
+	    opened, closed, rules_changed ? "changed" : "unchanged");
+	/* Sweep what the new configuration names without waiting a whole
+	 * interval. */
+	sweep_start(d);
+	update_status(d);
+}
+
+static void
+on_signal(void *ctx, int signo)
+{
+	struct daemon *d = ctx;
+
+	switch (signo) {
+	case SIGHUP:
+		reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("daemon", "%s: stopping", strsignal(signo));
+		loop_stop(d->loop);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Start-up and shutdown. */
+
+static void
+shutdown_probes(struct daemon *d)
+{
+	struct writer_counts wc;
+
+	notify_stopping();
+	if (d->sw != NULL)
+		sweep_finish(d, "interrupted", "stopped before the sweep's end");
+	loop_timer_cancel(d->loop, T_SWEEP);
+	for (struct listener *l = d->listeners; l != NULL; l = l->next)
+		listener_close(l, "complete", NULL);
+	/* Last write: now, whatever the backoff says. */
+	if (writer_pending(d->w) &&
+	    writer_flush(d->w, INT64_MAX, INT32_MAX) != 0)
+		d->exit_code = 3;
+	writer_counts(d->w, &wc);
+	log_info("daemon", "stopped: %llu sighting(s) written, %llu dropped, "
+	    "%zu not written", (unsigned long long)wc.written,
+	    (unsigned long long)wc.dropped, wc.queued);
+}
+
+int
+daemon_run(const struct daemon_options *o)
+{
+	static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+	struct daemon dd, *d = &dd;
+	struct listener *l, *next;
+	char err[1024];
+	bool root = geteuid() == 0;
+
+	memset(d, 0, sizeof(*d));
+	d->o = o;
+	d->user = o->user != NULL ? o->user : DAEMON_DEFAULT_USER;
+	d->sweep_src = -1;
+	log_init("vrauditd", log_dest_auto(o->foreground),
+	    o->debug > 0 ? 1 + o->debug : 1);
+	signal(SIGPIPE, SIG_IGN);
+
+	d->cfg = config_load(o->conf_path, err, sizeof(err));
+	if (d->cfg == NULL) {
+		log_warnx("config", "%s", err);
+		return 2;
+	}
+	d->cl = classifier_new(d->cfg->oui_dir, d->cfg->vendors_path, err,
+	    sizeof(err));
+	if (d->cl == NULL) {
+		log_warnx("classify", "%s", err);
+		config_free(d->cfg);
+		return 2;
+	}
+	/* Signals wait in the signalfd from here on, even during start-up. */
+	d->loop = loop_new(signals, ARRAY_SIZE(signals), on_signal, d);
+	if (d->loop == NULL) {
+		d->exit_code = 3;
+		goto out;
+	}
+	/* The writer is needed by the captures' sessions; the store comes
+	 * once privileges are dropped. Captures open while still root. */
+	for (size_t i = d->cfg->n_captures; i-- > 0;) {
+		l = listener_new(d, &d->cfg->captures[i]);
+		l->next = d->listeners;
+		d->listeners = l;
+	}
+	d->w = writer_new(NULL, 0);
+	for (l = d->listeners; l != NULL; l = l->next)
+		listener_open(l, clock_ms());
+	if (root) {
+		if (privs_drop(d->user, err, sizeof(err)) < 0) {
+			log_warnx("daemon", "%s (choose the user with --user)",
+			    err);
+			d->exit_code = 3;
+			goto out;
+		}
+		log_info("daemon", "running as user %s", d->user);
+	}
+	d->st = store_open(d->cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
+	if (d->st == NULL) {
+		if (root)
+			log_warnx("store", "%s (vrauditd runs as user %s: the "
+			    "database and its directory must be writable by %s)",
+			    err, d->user, d->user);
+		else
+			log_warnx("store", "%s", err);
+		d->exit_code = 3;
+		goto out;
+	}
+	d->ops = classifier_ops(d->cl);
+	store_set_classifier(d->st, &d->ops);
+	/* Never stall the captures for long behind another writer. */
+	store_set_busy_timeout(d->st, 1000);
+	writer_set_store(d->w, d->st);
+
+	for (l = d->listeners; l != NULL; l = l->next)
+		l->src = loop_add_source(d->loop, &listener_ops, l);
+	sweep_start(d);
+	d->watchdog_ms = notify_watchdog_interval_ms();
+	if (d->watchdog_ms > 0)
+		loop_timer(d->loop, T_WATCHDOG, clock_ms() + d->watchdog_ms,
+		    watchdog_timer, d);
+	loop_timer(d->loop, T_STATS, clock_ms() + STATS_MS, stats_timer, d);
+	arm_commit(d, clock_ms());
+	{
+		size_t open = 0, total = 0;
+
+		for (l = d->listeners; l != NULL; l = l->next, total++)
+			if (l->c != NULL)
+				open++;
+		log_info("daemon", "ready: %zu of %zu capture(s) open, %zu "
+		    "target section(s), sweep every %llds, database %s", open,
+		    total, d->cfg->n_targets,
+		    (long long)(d->cfg->snmp_interval_ms / 1000),
+		    d->cfg->db_path);
+	}
+	notify_send("READY=1");
+	update_status(d);
+
+	if (loop_run(d->loop) < 0)
+		d->exit_code = 3;
+	shutdown_probes(d);
+out:
+	if (d->sw != NULL)
+		sweep_free(d->sw);
+	writer_free(d->w);
+	for (l = d->listeners; l != NULL; l = next) {
+		next = l->next;
+		listener_free(l);
+	}
+	store_close(d->st);
+	loop_free(d->loop);
+	classifier_free(d->cl);
+	config_free(d->cfg);
+	return d->exit_code;
+}

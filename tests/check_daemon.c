@@ -1,0 +1,212 @@
+/*
+ * Unit tests of the daemon's writer: batches reach the store with their
+ * scan rows and neighbour links; a locked database keeps every sighting
+ * queued until it can be written; a full queue counts what it drops; a scan
+ * ends only after its sightings are written.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "writer.h"
+
+static char dir[64], path[128];
+static struct store *st;
+
+static void
+setup(void)
+{
+	char err[512];
+
+	log_init("check_daemon", LOG_DEST_STDERR, 0);
+	str_copy(dir, "/tmp/check_daemon.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/w.db", dir);
+	st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+	store_set_busy_timeout(st, 10);
+}
+
+static void
+teardown(void)
+{
+	char cmd[256];
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* One integer from a read-only connection. */
+static int64_t
+count(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int64_t n = -1;
+	char uri[256];
+
+	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static struct sighting *
+mac_sighting(unsigned i)
+{
+	struct sighting *s = sighting_new("mac", 1764300000 + i);
+	char mac[MAC_STRLEN];
+
+	snprintf(mac, sizeof(mac), "00:25:9e:%02x:%02x:%02x", (i >> 16) & 0xff,
+	    (i >> 8) & 0xff, i & 0xff);
+	sighting_add_addr(s, ADDR_MAC, mac);
+	sighting_add_input(s, EV_OUI, mac);
+	return s;
+}
+
+START_TEST(test_batches_reach_the_store_with_scans_and_links)
+{
+	struct writer *w = writer_new(st, 0);
+	struct writer_scan *sc = writer_scan_begin(w, "snmp", "lab");
+	struct sighting *agent = sighting_new("snmp", 1764300000);
+	struct writer_counts wc;
+
+	sighting_set(&agent->mgmt_ip, "127.0.0.9");
+	sighting_set(&agent->sys_name, "agent");
+	sighting_add_addr(agent, ADDR_IPV4, "127.0.0.9");
+	ck_assert_int_eq(writer_add(w, sc, agent), 0);
+	ck_assert_int_eq(writer_add_neighbour(w, sc, mac_sighting(1), "lldp",
+	    "1", "ge-0/0/1"), 0);
+	for (unsigned i = 2; i < 2 + 2 * WRITER_BATCH; i++)
+		ck_assert_int_eq(writer_add(w, sc, mac_sighting(i)), 0);
+	writer_scan_end(w, sc, "complete", 1, 0, NULL);
+	ck_assert(writer_pending(w));
+	/* One batch per call when asked for one: the scan waits for the rest. */
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'running'"), 1);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	ck_assert(!writer_pending(w));
+	writer_counts(w, &wc);
+	ck_assert_uint_eq(wc.written, 2 + 2 * WRITER_BATCH);
+	ck_assert_uint_eq(wc.queued, 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"), 2 + 2 * WRITER_BATCH);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE protocol = 'lldp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'complete' AND responded = 1"), 1);
+	writer_free(w);
+}
+END_TEST
+
+START_TEST(test_locked_database_keeps_sightings_until_it_is_free)
+{
+	struct writer *w = writer_new(st, 0);
+	struct writer_scan *sc = writer_scan_begin(w, "capture", "eth1");
+	struct writer_counts wc;
+	sqlite3 *other;
+	int64_t now = clock_ms();
+
+	ck_assert_int_eq(writer_flush(w, now, 1), 0);	/* the scan row */
+	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	for (unsigned i = 0; i < 100; i++)
+		writer_add(w, sc, mac_sighting(i));
+	ck_assert_int_eq(writer_flush(w, now, 4), -1);
+	ck_assert(writer_failing(w));
+	ck_assert_uint_eq(writer_queued(w), 100);
+	ck_assert(writer_retry_at(w) >= now + WRITER_BACKOFF_MIN_MS);
+	/* Not before the backoff, even when the lock is gone. */
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(writer_flush(w, now + 1, 4), -1);
+	ck_assert_uint_eq(writer_queued(w), 100);
+	/* A second failure doubles the delay. */
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(writer_flush(w, writer_retry_at(w), 4), -1);
+	ck_assert(writer_retry_at(w) >= now + 3 * WRITER_BACKOFF_MIN_MS);
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	writer_scan_end(w, sc, "complete", -1, 100, NULL);
+	ck_assert_int_eq(writer_flush(w, writer_retry_at(w), 4), 0);
+	ck_assert(!writer_failing(w));
+	writer_counts(w, &wc);
+	ck_assert_uint_eq(wc.written, 100);
+	ck_assert_uint_eq(wc.failures, 2);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"), 100);
+	ck_assert_int_eq(count("SELECT frames FROM scans WHERE status = 'complete'"), 100);
+	writer_free(w);
+}
+END_TEST
+
+START_TEST(test_full_queue_counts_what_it_drops)
+{
+	struct writer *w = writer_new(st, 3);
+	struct writer_scan *sc = writer_scan_begin(w, "capture", "eth1");
+	struct writer_counts wc;
+
+	for (unsigned i = 0; i < 5; i++)
+		writer_add(w, sc, mac_sighting(i));
+	writer_counts(w, &wc);
+	ck_assert_uint_eq(wc.queued, 3);
+	ck_assert_uint_eq(wc.dropped, 2);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"), 3);
+	writer_scan_end(w, sc, "complete", -1, 5, NULL);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
+	writer_free(w);
+}
+END_TEST
+
+START_TEST(test_unwritten_scan_is_begun_and_ended_together)
+{
+	struct writer *w = writer_new(NULL, 0);
+	struct writer_scan *sc = writer_scan_begin(w, "snmp", "lab");
+
+	/* No store yet: nothing can be written, nothing is lost. */
+	writer_add(w, sc, mac_sighting(7));
+	writer_scan_end(w, sc, "interrupted", 0, 0, "stopped");
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), -1);
+	writer_set_store(w, st);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'interrupted'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"), 1);
+	writer_free(w);
+}
+END_TEST
+
+static Suite *
+daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("writer");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_batches_reach_the_store_with_scans_and_links);
+	tcase_add_test(tc, test_locked_database_keeps_sightings_until_it_is_free);
+	tcase_add_test(tc, test_full_queue_counts_what_it_drops);
+	tcase_add_test(tc, test_unwritten_scan_is_begun_and_ended_together);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(daemon_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

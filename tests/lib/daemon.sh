@@ -1,0 +1,77 @@
+# Helpers for the daemon's system tests, sourced after `set -euo pipefail`
+# and a fail() function:
+#
+#   notify_listen SOCK LOG   record what vrauditd tells a service manager
+#                            (one message per line of LOG)
+#   veth_setup NAME          veth pair vra-NAME (here) / vrb-NAME (in the
+#                            namespace vrt-NAME), both up, no addresses
+#   veth_cleanup NAME        delete them
+#   wait_for SECONDS WHAT CMD...   run CMD every 0.1 s until it succeeds;
+#                            fail naming WHAT after SECONDS, or at once when
+#                            $daemon_pid is set and gone ($daemon_log says why)
+#   wait_ready LOG PID DAEMONLOG   wait for READY=1 from the daemon PID
+#
+# Frames sent into vrb-NAME from inside the namespace reach only
+# vra-NAME: nothing leaves the host.
+
+notify_listen() {
+	local sock=$1 log=$2
+	: >"$log"
+	python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as f:
+    while True:
+        f.write(s.recv(65536).decode(errors="replace").replace("\n", " ") + "\n")
+' "$sock" "$log" &
+	notify_pid=$!
+	wait_for 10 "the notify socket" test -S "$sock"
+	# The daemon may have dropped root by the time it speaks.
+	chmod 777 "$sock"
+}
+
+wait_for() {
+	local limit=$1 what=$2 end
+	shift 2
+	end=$((SECONDS + limit))
+	until "$@"; do
+		# A daemon that died will not bring what we wait for.
+		if [ -n "${daemon_pid:-}" ] && ! kill -0 "$daemon_pid" 2>/dev/null; then
+			fail "vrauditd exited while waiting for $what: $(tail -20 "${daemon_log:-/dev/null}")"
+		fi
+		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for $what"
+		sleep 0.1
+	done
+}
+
+# True while PID runs, else fails with the daemon's log.
+daemon_alive() {
+	kill -0 "$1" 2>/dev/null || fail "vrauditd exited early: $(tail -20 "$2")"
+}
+
+wait_ready() {
+	local log=$1 pid=$2 dlog=$3 end=$((SECONDS + 30))
+	until grep -q 'READY=1' "$log"; do
+		daemon_alive "$pid" "$dlog"
+		[ "$SECONDS" -lt "$end" ] || fail "no READY=1 within 30s: $(tail -20 "$dlog")"
+		sleep 0.1
+	done
+}
+
+veth_setup() {
+	local n=$1
+	ip netns add "vrt-$n"
+	ip link add "vra-$n" type veth peer name "vrb-$n"
+	ip link set "vrb-$n" netns "vrt-$n"
+	ip link set "vra-$n" up
+	ip netns exec "vrt-$n" ip link set "vrb-$n" up
+	# Keep the host's own traffic (IPv6 router solicitations, ...) off it.
+	sysctl -qw "net.ipv6.conf.vra-$n.disable_ipv6=1" 2>/dev/null || true
+}
+
+veth_cleanup() {
+	local n=$1
+	ip link del "vra-$n" 2>/dev/null || true
+	ip netns del "vrt-$n" 2>/dev/null || true
+}

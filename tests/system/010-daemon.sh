@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# vrauditd end to end: simulated SNMP agents on loopback and a live capture
+# on a veth pair. READY once armed; agents and captured elements appear in
+# the database, classified, while it runs; SIGHUP with a new [target] sweeps
+# it, a broken configuration is refused and the daemon runs on; SIGTERM
+# exits 0 with every scan closed and the database intact.
+set -euo pipefail
+build=${VRAUDIT_BUILD_ROOT:?}
+src=${VRAUDIT_SOURCE_ROOT:?}
+caps=$src/tests/fixtures/captures
+fx=$src/tests/fixtures/snmp
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespace, live capture)" >&2; exit 77; }
+for p in snmpsimd tcpreplay python3 sqlite3; do
+	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
+done
+. "$src/tests/lib/daemon.sh"
+
+n=$$
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+daemon_pid=
+daemon_log=$tmp/daemon.log
+notify_pid=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	bash "$src/tests/lib/snmpsim.sh" stop "$tmp/sim" 2>/dev/null || true
+	veth_cleanup "$n"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/state/lab.db
+q() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1" 2>/dev/null; }
+
+port=16171
+bash "$src/tests/lib/snmpsim.sh" start "$tmp/sim" \
+	127.0.71.1:$port "$fx/huawei-switch.snmprec" \
+	127.0.71.2:$port "$fx/cisco-router.snmprec" \
+	127.0.71.3:$port "$fx/zte-bridge.snmprec"
+veth_setup "$n"
+
+# The daemon becomes nobody: its state directory and configuration are
+# that user's, as systemd's StateDirectory= and ConfigurationDirectory= are.
+mkdir -p "$tmp/state" "$tmp/etc"
+printf 'public\n' >"$tmp/etc/community"
+chmod 600 "$tmp/etc/community"
+write_conf() {
+	cat >"$tmp/etc/vraudit.conf" <<CONF
+[database]
+path = $db
+[snmp]
+interval = 1h
+timeout = 300ms
+retries = 0
+[target lab]
+addresses = 127.0.71.1:$port, 127.0.71.2:$port
+community-file = community
+zone = core
+[capture mirror]
+interface = vra-$n
+zone = access
+CONF
+}
+write_conf
+chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
+
+notify_listen "$tmp/notify.sock" "$tmp/notify.log"
+NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+	2>"$tmp/daemon.log" &
+daemon_pid=$!
+wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
+
+# The agents, classified, while the daemon runs.
+agents() { [ "$(q "SELECT count(*) FROM inventory WHERE mgmt_ip IN ('127.0.71.1', '127.0.71.2')")" = 2 ]; }
+wait_for 30 "both agents in the database" agents
+row=$(q "SELECT sys_name, vendor, risk, zone FROM inventory WHERE mgmt_ip = '127.0.71.1'")
+[ "$row" = "hw-access-1|huawei|high|core" ] || fail "Huawei agent: '$row'"
+[ "$(q "SELECT vendor FROM inventory WHERE mgmt_ip = '127.0.71.2'")" = cisco ] || fail "Cisco agent"
+swept() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete' AND responded = 2")" = 1 ]; }
+wait_for 20 "the first sweep's scan row to close" swept
+
+# Frames replayed into the far end of the veth pair reach the capture.
+ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" \
+	"$caps/tcpdump_LLDP_and_CDP.pcap" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
+	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
+captured() {
+	[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = "cisco|none" ] &&
+		[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = "huawei|high" ]
+}
+wait_for 20 "the captured elements in the database" captured
+[ "$(q "SELECT zone FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = access ] || fail "captured element's zone"
+q "SELECT sources FROM inventory WHERE sys_name = 'S1.cisco.com'" | grep -q lldp || fail "S1 not seen by LLDP"
+row=$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'running' AND targets LIKE 'vra-$n%'")
+[ "$row" = 1 ] || fail "no running capture session: '$row'"
+
+# SIGHUP with a broken configuration: refused with its line, the daemon runs on.
+cp "$tmp/etc/vraudit.conf" "$tmp/good.conf"
+sed -i 's/^interval = 1h$/interval = soon/' "$tmp/etc/vraudit.conf"
+kill -HUP "$daemon_pid"
+refused() { grep -q 'reload refused: .*vraudit.conf:[0-9]*:' "$tmp/daemon.log"; }
+wait_for 10 "the broken configuration to be refused" refused
+daemon_alive "$daemon_pid" "$tmp/daemon.log"
+
+# SIGHUP with a new target: swept at once; the capture keeps running.
+cp "$tmp/good.conf" "$tmp/etc/vraudit.conf"
+cat >>"$tmp/etc/vraudit.conf" <<CONF
+[target ran]
+addresses = 127.0.71.3:$port
+community-file = community
+zone = ran
+CONF
+chown nobody:nogroup "$tmp/etc/vraudit.conf"
+kill -HUP "$daemon_pid"
+zte() { [ "$(q "SELECT vendor || '|' || risk || '|' || zone FROM inventory WHERE mgmt_ip = '127.0.71.3'")" = "zte|high|ran" ]; }
+wait_for 20 "the new target's agent" zte
+grep -q 'captures: 1 kept, 0 new, 0 closed' "$tmp/daemon.log" || fail "capture not kept over the reload: $(grep reloaded "$tmp/daemon.log")"
+[ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 1 ] || fail "the reload reopened the capture"
+daemon_alive "$daemon_pid" "$tmp/daemon.log"
+
+# SIGTERM: exit 0, STOPPING=1, every scan closed, the database intact.
+kill -TERM "$daemon_pid"
+rc=0
+wait "$daemon_pid" || rc=$?
+daemon_pid=
+[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$tmp/daemon.log")"
+grep -q 'STOPPING=1' "$tmp/notify.log" || fail "no STOPPING=1"
+[ "$(q "SELECT count(*) FROM scans WHERE status = 'running'")" = 0 ] || fail "scans left running: $(q 'SELECT * FROM scans')"
+row=$(q "SELECT status, frames > 0 FROM scans WHERE kind = 'capture'")
+[ "$row" = "complete|1" ] || fail "capture session: '$row'"
+[ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete'")" -ge 2 ] || fail "sweeps: $(q 'SELECT * FROM scans')"
+[ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+"$build/vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
+if grep -q 'cannot write' "$tmp/daemon.log"; then fail "store failures: $(grep 'cannot write' "$tmp/daemon.log")"; fi
+[ -z "${VRAUDIT_TEST_VERBOSE:-}" ] || cat "$tmp/daemon.log" "$tmp/notify.log"
+echo "ok: vrauditd ran, reloaded and stopped cleanly"

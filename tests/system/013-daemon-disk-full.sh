@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# A full disk under vrauditd: the database on a 2 MiB tmpfs, filled up
+# while frames arrive. The daemon logs the failed write and keeps running
+# and capturing; once space is freed it writes again, the sightings it kept
+# in memory arrive, and the database passes integrity_check.
+set -euo pipefail
+build=${VRAUDIT_BUILD_ROOT:?}
+src=${VRAUDIT_SOURCE_ROOT:?}
+caps=$src/tests/fixtures/captures
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (tmpfs, network namespace, live capture)" >&2; exit 77; }
+for p in tcpreplay python3 sqlite3; do
+	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
+done
+. "$src/tests/lib/daemon.sh"
+
+n=$$
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+daemon_pid=
+daemon_log=$tmp/daemon.log
+notify_pid=
+mounted=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	[ -n "$mounted" ] && umount "$tmp/state" 2>/dev/null
+	veth_cleanup "$n"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/state/full.db
+q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
+
+veth_setup "$n"
+mkdir -p "$tmp/state" "$tmp/etc"
+mount -t tmpfs -o size=2m,mode=0755 tmpfs "$tmp/state" || { echo "SKIP: cannot mount a tmpfs" >&2; exit 77; }
+mounted=1
+cat >"$tmp/etc/vraudit.conf" <<CONF
+[database]
+path = $db
+[capture mirror]
+interface = vra-$n
+CONF
+chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
+
+notify_listen "$tmp/notify.sock" "$tmp/notify.log"
+NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+	2>"$tmp/daemon.log" &
+daemon_pid=$!
+wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
+session() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 1 ]; }
+wait_for 10 "the capture session's row" session
+
+# Fill the file system to the last block.
+dd if=/dev/zero of="$tmp/state/fill" bs=4k >/dev/null 2>&1 || true
+[ "$(df --output=avail "$tmp/state" | tail -1 | tr -d ' ')" -lt 8 ] || fail "tmpfs not full"
+
+ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" \
+	"$caps/tcpdump_LLDP_and_CDP.pcap" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
+	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
+failed() { grep -q 'store: cannot write: .*full' "$tmp/daemon.log"; }
+wait_for 20 "the daemon to report the full disk" failed
+daemon_alive "$daemon_pid" "$tmp/daemon.log"
+[ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = 0 ] ||
+	fail "written although the disk was full"
+# Still capturing while it cannot write: more frames are taken in.
+ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$caps/tcpdump_3560_CDP.pcap" \
+	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
+daemon_alive "$daemon_pid" "$tmp/daemon.log"
+
+# Space again: the queued sightings arrive.
+rm -f "$tmp/state/fill"
+arrived() {
+	[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = "huawei|high" ] &&
+		[ "$(q "SELECT vendor FROM inventory WHERE sys_name = 'S1.cisco.com'")" = cisco ] &&
+		[ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:19:06:ea:b8:85'")" = 1 ]
+}
+wait_for 40 "the queued sightings after space was freed" arrived
+grep -q 'store: writing again' "$tmp/daemon.log" || fail "recovery not logged"
+[ "$(grep -c 'store: cannot write' "$tmp/daemon.log")" = 1 ] || fail "the failure was logged more than once"
+
+kill -TERM "$daemon_pid"
+rc=0
+wait "$daemon_pid" || rc=$?
+daemon_pid=
+[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$tmp/daemon.log")"
+[ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+[ "$(q "SELECT status FROM scans WHERE kind = 'capture'")" = complete ] || fail "capture session not complete"
+[ -z "${VRAUDIT_TEST_VERBOSE:-}" ] || cat "$tmp/daemon.log"
+echo "ok: full disk reported, sightings kept and written once space was back"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# vrauditd started as root: it opens its capture, then runs as the user
+# given with --user, with no capability left, while still capturing. A user
+# that does not exist and a database that user cannot write are refused
+# with a message saying what to do.
+set -euo pipefail
+build=${VRAUDIT_BUILD_ROOT:?}
+src=${VRAUDIT_SOURCE_ROOT:?}
+caps=$src/tests/fixtures/captures
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (privilege drop, live capture)" >&2; exit 77; }
+for p in tcpreplay python3 sqlite3; do
+	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
+done
+. "$src/tests/lib/daemon.sh"
+
+n=$$
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+daemon_pid=
+daemon_log=$tmp/daemon.log
+notify_pid=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	veth_cleanup "$n"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/state/privs.db
+q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
+
+veth_setup "$n"
+mkdir -p "$tmp/state" "$tmp/etc"
+cat >"$tmp/etc/vraudit.conf" <<CONF
+[database]
+path = $db
+[capture mirror]
+interface = vra-$n
+CONF
+
+# No such user: a clear refusal, before anything is written.
+rc=0
+"$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user vraudit-no-such-user 2>"$tmp/err" || rc=$?
+[ $rc -ne 0 ] || fail "started with a user that does not exist"
+grep -q 'vraudit-no-such-user: no such user' "$tmp/err" || fail "message: $(cat "$tmp/err")"
+[ ! -e "$db" ] || fail "the database was created anyway"
+
+# A database directory the user cannot write: say so.
+chown root:root "$tmp/state"
+chmod 755 "$tmp/state"
+rc=0
+"$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody 2>"$tmp/err" || rc=$?
+[ $rc -ne 0 ] || fail "started with a database nobody cannot write"
+grep -q 'must be writable by nobody' "$tmp/err" || fail "message: $(cat "$tmp/err")"
+
+# The real thing.
+chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
+notify_listen "$tmp/notify.sock" "$tmp/notify.log"
+NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+	2>"$tmp/daemon.log" &
+daemon_pid=$!
+wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
+status=/proc/$daemon_pid/status
+uid=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$status")
+[ "$uid" = "65534 65534 65534 65534" ] || fail "Uid: $uid"
+gid=$(awk '/^Gid:/ { print $2, $3, $4, $5 }' "$status")
+[ "$gid" = "$(id -g nobody) $(id -g nobody) $(id -g nobody) $(id -g nobody)" ] || fail "Gid: $gid"
+[ "$(awk '/^Groups:/ { print $2 }' "$status")" = "$(id -g nobody)" ] || fail "supplementary groups: $(grep Groups "$status")"
+for cap in CapEff CapPrm; do
+	[ "$(awk "/^$cap:/ { print \$2 }" "$status")" = 0000000000000000 ] || fail "$cap: $(grep "$cap" "$status")"
+done
+[ "$(stat -c %U "$db")" = nobody ] || fail "database owned by $(stat -c %U "$db")"
+
+# The capture opened as root still works as nobody.
+ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
+	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
+seen() { [ "$(q "SELECT risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = high ]; }
+wait_for 20 "the frame captured after the drop" seen
+
+kill -TERM "$daemon_pid"
+rc=0
+wait "$daemon_pid" || rc=$?
+daemon_pid=
+[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
+echo "ok: runs as nobody with no capability, still capturing"
