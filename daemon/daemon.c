@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "passive.h"
+#include "policy.h"
 #include "privs.h"
 #include "snmp.h"
 #include "store.h"
@@ -631,6 +632,24 @@ watchdog_timer(void *ctx, int64_t now)
 
 /* Reload. */
 
+/* Record the configuration's policy packs for the views auditors query; a
+ * failure is logged and the previous packs stay recorded. */
+static void
+sync_policies(struct daemon *d, const struct config *cfg,
+    const struct classifier *cl)
+{
+	char err[1024];
+	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
+
+	if (set == NULL) {
+		log_warnx("policy", "%s; the packs recorded before stay", err);
+		return;
+	}
+	if (store_sync_policies(d->st, set) < 0)
+		log_warnx("policy", "recording the packs: %s", store_error(d->st));
+	policy_set_free(set);
+}
+
 static void
 reload(struct daemon *d)
 {
@@ -667,6 +686,7 @@ reload(struct daemon *d)
 	d->ops = classifier_ops(ncl);
 	store_set_classifier(d->st, &d->ops);
 	classifier_free(old_cl);
+	sync_policies(d, ncfg, ncl);
 	if (rules_changed) {
 		d->reclassify = true;
 		arm_commit(d, clock_ms());
@@ -833,6 +853,7 @@ daemon_run(const struct daemon_options *o)
 	/* Never stall the captures for long behind another writer. */
 	store_set_busy_timeout(d->st, 1000);
 	writer_set_store(d->w, d->st);
+	sync_policies(d, d->cfg, d->cl);
 
 	for (l = d->listeners; l != NULL; l = l->next)
 		l->src = loop_add_source(d->loop, &listener_ops, l);
