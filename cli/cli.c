@@ -191,7 +191,7 @@ cli_join(char *const *words, size_t n, const char *sep)
 
 int
 cli_sync_policies(const char *cmd, const struct config *cfg,
-    const struct classifier *cl, struct store *st)
+    struct classifier *cl, struct store *st)
 {
 	char err[1024];
 	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
@@ -205,6 +205,19 @@ cli_sync_policies(const char *cmd, const struct config *cfg,
 	if (store_sync_policies(st, set) < 0) {
 		fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
 		rc = EXIT_RUNTIME;
+	}
+	/* Verdicts made under other rules (vendors.conf, the registry) are
+	 * redone before new ones join them. */
+	if (rc == EXIT_OK) {
+		struct classifier_ops ops = classifier_ops(cl);
+		int changed = 0;
+
+		if (store_reclassify(st, &ops, &changed) < 0) {
+			fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
+			rc = EXIT_RUNTIME;
+		} else if (changed > 0)
+			log_info(cmd, "%d verdicts changed under the rules in force",
+			    changed);
 	}
 	policy_set_free(set);
 	return rc;

@@ -61,10 +61,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * need_registry. Prints errors as "vraudit CMD: ..."; exit code. */
 int cli_open_classifier(const char *cmd, const char *oui_dir,
     const char *vendors_path, bool need_registry, struct classifier **out);
-/* Record the configuration's policy packs in the database for its views;
- * prints errors as "vraudit CMD: ..."; exit code. */
+/* Record the configuration's policy packs in the database for its views
+ * and redo verdicts made under other rules; prints errors as
+ * "vraudit CMD: ..."; exit code. */
 int cli_sync_policies(const char *cmd, const struct config *cfg,
-    const struct classifier *cl, struct store *st);
+    struct classifier *cl, struct store *st);
 /* words joined by sep, as a new string. */
 char *cli_join(char *const *words, size_t n, const char *sep);
 /* True when progress may be shown: stderr is a terminal and not --quiet. */

@@ -854,6 +854,9 @@ daemon_run(const struct daemon_options *o)
 	store_set_busy_timeout(d->st, 1000);
 	writer_set_store(d->w, d->st);
 	sync_policies(d, d->cfg, d->cl);
+	/* Rules may have changed since the last run: verdicts made under
+	 * another digest are redone at the first commit tick. */
+	d->reclassify = true;
 
 	for (l = d->listeners; l != NULL; l = l->next)
 		l->src = loop_add_source(d->loop, &listener_ops, l);

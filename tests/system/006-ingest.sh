@@ -114,6 +114,18 @@ CONF
 [ "$(q "SELECT zone FROM inventory WHERE mac = '00:0c:ce:88:31:9a'")" = mirror ] ||
 	fail "host without an address not in the --zone zone"
 
+# A change of the vendor rules redoes stored verdicts at the next start,
+# also of elements the new run does not see.
+db=$tmp/r.db
+"$bin" ingest --db "$db" --quiet "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null || fail "ingest for reclassify"
+[ "$(q "SELECT risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = none ] || fail "Cisco not risk none"
+printf '[vendor cisco]\nrisk = watch\n' >"$tmp/vendors.conf"
+printf '[registry]\nvendors = %s\n' "$tmp/vendors.conf" >"$tmp/r.conf"
+"$bin" ingest -c "$tmp/r.conf" --db "$db" --quiet "$caps/tcpdump_dhcp-rfc3004.pcap" >/dev/null ||
+	fail "ingest with an operator vendors file"
+[ "$(q "SELECT risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = watch ] ||
+	fail "stored Cisco element not reclassified under the new rules"
+
 # Usage errors.
 set +e
 "$bin" ingest --db "$db" 2>/dev/null; rc=$?
