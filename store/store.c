@@ -787,8 +787,10 @@ open_read_write(struct store *st)
 	    exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == -1)
 		return -1;
 	/* A batch touches index pages all over the file: keep them in memory
-	 * until the commit rather than spilling them to the WAL twice. */
-	if (exec(st, "PRAGMA cache_size = -65536", "cache size") == -1)
+	 * until the commit rather than spilling them to the WAL twice. 24 MiB
+	 * holds a batch's pages and keeps a daemon tracking a million MACs
+	 * under its 128 MiB budget. */
+	if (exec(st, "PRAGMA cache_size = -24576", "cache size") == -1)
 		return -1;
 	/* Each sighting runs under a savepoint: keep its sub-journal in
 	 * memory instead of spilling it to a temporary file. */
