@@ -384,30 +384,12 @@ int
 oui_load_file(struct oui_registry *reg, const char *path, char *err,
     size_t errlen)
 {
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len;
+	char *buf = file_read(path, &len, err, errlen);
 	int r;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (buf == NULL)
 		return -1;
-	}
-	do {
-		if (cap - len < 65536) {
-			cap = cap == 0 ? 1 << 20 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "%s: read error", path);
-		fclose(fp);
-		free(buf);
-		return -1;
-	}
-	fclose(fp);
 	r = oui_load_buffer(reg, buf, len, path, err, errlen);
 	free(buf);
 	return r;

@@ -403,3 +403,34 @@ duration_format(int64_t ms, char *out, size_t size)
 		}
 	snprintf(out, size, "%lldms", (long long)ms);
 }
+
+char *
+file_read(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - *len < 4096) {
+			cap = cap == 0 ? 65536 : cap * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, fp);
+		*len += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[*len] = '\0';
+	return buf;
+}

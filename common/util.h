@@ -48,6 +48,10 @@ bool mac_is_zero(const uint8_t mac[MAC_LEN]);
 
 #define TIME_STRLEN 21	/* "2026-11-28T05:43:17Z" and its terminator */
 
+/* The whole file as a new string (also terminated, though it may hold NUL
+ * bytes: *len counts them); NULL with "PATH: why" in err. */
+char *file_read(const char *path, size_t *len, char *err, size_t errlen);
+
 /* Seconds since the epoch, UTC. VRAUDIT_NOW (ISO-8601) overrides it for tests. */
 int64_t time_now(void);
 /* Format seconds since the epoch as ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ". */

@@ -460,38 +460,6 @@ fail:
 	return NULL;
 }
 
-/* The whole file as a new string; NULL with "PATH: why" in err. */
-static char *
-read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *fp;
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (cap - *len < 4096) {
-			cap = cap == 0 ? 16384 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, fp);
-		*len += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "%s: read error", path);
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[*len] = '\0';
-	return buf;
-}
-
 struct policy_pack *
 policy_pack_load(const char *path, const struct classifier *c, char *err,
     size_t errlen)
@@ -500,7 +468,7 @@ policy_pack_load(const char *path, const struct classifier *c, char *err,
 	size_t len;
 	char *text;
 
-	if ((text = read_file(path, &len, err, errlen)) == NULL)
+	if ((text = file_read(path, &len, err, errlen)) == NULL)
 		return NULL;
 	p = policy_pack_parse(text, len, path, c, err, errlen);
 	free(text);

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -178,6 +179,28 @@ START_TEST(test_str_trim)
 }
 END_TEST
 
+START_TEST(test_file_read_keeps_every_byte_and_names_a_missing_file)
+{
+	char path[] = "/tmp/vraudit-util-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	size_t len;
+	char *buf;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "a\0b\n", 4), 4);
+	close(fd);
+	buf = file_read(path, &len, err, sizeof(err));
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(len, 4);
+	ck_assert(memcmp(buf, "a\0b\n", 5) == 0);	/* and terminated */
+	free(buf);
+	unlink(path);
+	ck_assert_ptr_null(file_read(path, &len, err, sizeof(err)));
+	ck_assert(strstr(err, path) != NULL);
+	ck_assert(strstr(err, "No such file") != NULL);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -195,6 +218,7 @@ util_suite(void)
 	tcase_add_test(tc, test_utf8_validation);
 	tcase_add_test(tc, test_str_copy_truncates_and_terminates);
 	tcase_add_test(tc, test_str_trim);
+	tcase_add_test(tc, test_file_read_keeps_every_byte_and_names_a_missing_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
