@@ -63,6 +63,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FIND_KEY] =
 	    "SELECT element_id FROM element_key WHERE kind = ?1 AND value = ?2",
 	[S_ELEMENT_FIRST] = "SELECT first_seen FROM element WHERE id = ?1",
+	/* Times only, for sightings that describe nothing. */
+	[S_ELEMENT_TOUCH] =
+	    "UPDATE element SET first_seen = min(first_seen, ?2), "
+	    "last_seen = max(last_seen, ?3), "
+	    "first_scan = coalesce(first_scan, ?4), "
+	    "last_scan = coalesce(?4, last_scan) WHERE id = ?1 "
+	    "RETURNING rules_digest",
 	[S_ELEMENT_INSERT] =
 	    "INSERT INTO element (mgmt_ip, chassis_mac, chassis_id, sys_name, "
 	    "sys_descr, sys_object_id, model, serial, software, zone, "
@@ -70,20 +77,20 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?12)",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
-	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
+	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
 	[S_KEY_UPSERT] =
 	    "INSERT INTO element_key (kind, value, element_id, first_seen, "
-	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
+	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (kind, value) DO UPDATE SET "
 	    "element_id = excluded.element_id, "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
 	[S_SOURCE_UPSERT] =
 	    "INSERT INTO element_source (element_id, source, first_seen, "
-	    "last_seen) VALUES (?1, ?2, ?3, ?3) "
+	    "last_seen) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (element_id, source) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
@@ -93,12 +100,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EV_INSERT] =
 	    "INSERT INTO element_evidence (element_id, kind, value, vendor, "
 	    "strength, rule, first_observed, last_observed, scan_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
 	[S_EV_UPDATE] =
 	    "UPDATE element_evidence SET vendor = ?2, strength = ?3, "
 	    "rule = ?4, "
 	    "scan_id = CASE WHEN ?5 >= last_observed THEN ?6 ELSE scan_id END, "
-	    "first_observed = min(first_observed, ?5), "
+	    "first_observed = min(first_observed, ?7), "
 	    "last_observed = max(last_observed, ?5) WHERE id = ?1",
 	[S_EV_LOAD] =
 	    "SELECT kind, value, vendor, strength, rule, id "

@@ -84,6 +84,18 @@ int store_scan_end(struct store *st, int64_t scan_id, const char *status,
  */
 int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
     int64_t *element_id);
+/*
+ * Record sightings s[0..n) of one element together, as store_record would
+ * one after the other, in fewer statements: each address, key, source and
+ * input is written once with the first and last time the group saw it,
+ * and the verdict is fused once, so the audit trail holds one verdict
+ * change for the group rather than one per sighting. The group is one
+ * element: every element any of its keys points to is merged, so group
+ * only sightings that share a key (the same MAC, say). On failure the
+ * whole group is undone.
+ */
+int store_record_group(struct store *st, int64_t scan_id,
+    const struct sighting *const *s, size_t n, int64_t *element_id);
 /* Record that element_id sees neighbour_id over protocol ("lldp", "cdp"). */
 int store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
     const char *protocol, const char *local_port, const char *remote_port,

@@ -213,31 +213,245 @@ name_serial_key(const struct sighting *s)
 	return xprintf("%s\x1f%s", s->sys_name, s->serial);
 }
 
-/* Gather every element a sighting's keys point to. */
+/*
+ * What a group of sightings of one element says, each address, identity
+ * key, source and input once, with the first and last time it was seen.
+ */
+struct span_addr {
+	const char *kind;		/* "mac", "ipv4", "ipv6" */
+	char value[IP_STRLEN];		/* canonical */
+	bool queried;			/* looked up as identity already */
+	int64_t first, last;
+};
+
+struct span_key {
+	const char *kind;		/* "chassis-id", "name-serial" */
+	const char *value;		/* in a sighting or in group.ns_keys */
+	int64_t first, last;
+};
+
+struct span_source {
+	const char *source;
+	int64_t first, last;
+};
+
+struct span_input {
+	enum evidence_kind kind;
+	const char *value;		/* in a sighting */
+	int64_t first, last;
+};
+
+struct group {
+	const struct sighting *const *s;
+	size_t n;
+	char (*macs)[MAC_STRLEN];	/* per sighting: identity chassis MAC or "" */
+	char (*ips)[IP_STRLEN];		/* per sighting: canonical mgmt address or "" */
+	char **ns_keys;			/* per sighting: name-serial key or NULL */
+	struct span_addr *addrs;
+	size_t n_addrs;
+	struct span_key *keys;
+	size_t n_keys;
+	struct span_source *sources;
+	size_t n_sources;
+	struct span_input *inputs;
+	size_t n_inputs;
+	int64_t first, last;
+};
+
+static void
+widen(int64_t *first, int64_t *last, int64_t t)
+{
+	if (t < *first)
+		*first = t;
+	if (t > *last)
+		*last = t;
+}
+
+static void
+group_addr(struct group *g, size_t *cap, const char *kind, const char *value,
+    int64_t t)
+{
+	for (size_t i = 0; i < g->n_addrs; i++)
+		if (strcmp(g->addrs[i].kind, kind) == 0 &&
+		    strcmp(g->addrs[i].value, value) == 0) {
+			widen(&g->addrs[i].first, &g->addrs[i].last, t);
+			return;
+		}
+	if (g->n_addrs == *cap) {
+		*cap = *cap == 0 ? 4 : 2 * *cap;
+		g->addrs = xreallocarray(g->addrs, *cap, sizeof(*g->addrs));
+	}
+	g->addrs[g->n_addrs].kind = kind;
+	str_copy(g->addrs[g->n_addrs].value, value, IP_STRLEN);
+	g->addrs[g->n_addrs].queried = false;
+	g->addrs[g->n_addrs].first = g->addrs[g->n_addrs].last = t;
+	g->n_addrs++;
+}
+
+static void
+group_key(struct group *g, size_t *cap, const char *kind, const char *value,
+    int64_t t)
+{
+	for (size_t i = 0; i < g->n_keys; i++)
+		if (strcmp(g->keys[i].kind, kind) == 0 &&
+		    strcmp(g->keys[i].value, value) == 0) {
+			widen(&g->keys[i].first, &g->keys[i].last, t);
+			return;
+		}
+	if (g->n_keys == *cap) {
+		*cap = *cap == 0 ? 2 : 2 * *cap;
+		g->keys = xreallocarray(g->keys, *cap, sizeof(*g->keys));
+	}
+	g->keys[g->n_keys] = (struct span_key){ kind, value, t, t };
+	g->n_keys++;
+}
+
+static void
+group_source(struct group *g, size_t *cap, const char *source, int64_t t)
+{
+	for (size_t i = 0; i < g->n_sources; i++)
+		if (strcmp(g->sources[i].source, source) == 0) {
+			widen(&g->sources[i].first, &g->sources[i].last, t);
+			return;
+		}
+	if (g->n_sources == *cap) {
+		*cap = *cap == 0 ? 2 : 2 * *cap;
+		g->sources = xreallocarray(g->sources, *cap,
+		    sizeof(*g->sources));
+	}
+	g->sources[g->n_sources] = (struct span_source){ source, t, t };
+	g->n_sources++;
+}
+
+static void
+group_input(struct group *g, size_t *cap, enum evidence_kind kind,
+    const char *value, int64_t t)
+{
+	for (size_t i = 0; i < g->n_inputs; i++)
+		if (g->inputs[i].kind == kind &&
+		    strcmp(g->inputs[i].value, value) == 0) {
+			widen(&g->inputs[i].first, &g->inputs[i].last, t);
+			return;
+		}
+	if (g->n_inputs == *cap) {
+		*cap = *cap == 0 ? 4 : 2 * *cap;
+		g->inputs = xreallocarray(g->inputs, *cap, sizeof(*g->inputs));
+	}
+	g->inputs[g->n_inputs] = (struct span_input){ kind, value, t, t };
+	g->n_inputs++;
+}
+
+static void
+group_free(struct group *g)
+{
+	for (size_t i = 0; g->ns_keys != NULL && i < g->n; i++)
+		free(g->ns_keys[i]);
+	free(g->ns_keys);
+	free(g->macs);
+	free(g->ips);
+	free(g->addrs);
+	free(g->keys);
+	free(g->sources);
+	free(g->inputs);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Gather what sightings s[0..n) say, in their order. */
+static void
+group_build(struct group *g, const struct sighting *const *s, size_t n)
+{
+	size_t cap_addrs = 0, cap_keys = 0, cap_sources = 0, cap_inputs = 0;
+	char buf[IP_STRLEN];
+
+	memset(g, 0, sizeof(*g));
+	g->s = s;
+	g->n = n;
+	g->macs = xcalloc(n, sizeof(*g->macs));
+	g->ips = xcalloc(n, sizeof(*g->ips));
+	g->ns_keys = xcalloc(n, sizeof(*g->ns_keys));
+	g->first = g->last = s[0]->observed_at;
+	for (size_t i = 0; i < n; i++) {
+		const struct sighting *si = s[i];
+		int64_t t = si->observed_at;
+
+		widen(&g->first, &g->last, t);
+		if (identity_mac(si->chassis_mac, g->macs[i]))
+			group_addr(g, &cap_addrs, "mac", g->macs[i], t);
+		if (si->mgmt_ip != NULL && *si->mgmt_ip != '\0') {
+			const char *kind = ip_kind(si->mgmt_ip, g->ips[i]);
+
+			group_addr(g, &cap_addrs, kind, g->ips[i], t);
+		}
+		for (size_t k = 0; k < si->n_addrs; k++) {
+			const struct sighting_addr *a = &si->addrs[k];
+			const char *kind = addr_kind_name(a->kind);
+
+			if (a->kind == ADDR_MAC) {
+				if (!identity_mac(a->value, buf))
+					continue;
+			} else
+				kind = ip_kind(a->value, buf);
+			group_addr(g, &cap_addrs, kind, buf, t);
+		}
+		if (si->chassis_id != NULL && *si->chassis_id != '\0')
+			group_key(g, &cap_keys, "chassis-id", si->chassis_id,
+			    t);
+		if ((g->ns_keys[i] = name_serial_key(si)) != NULL)
+			group_key(g, &cap_keys, "name-serial", g->ns_keys[i],
+			    t);
+		if (si->source != NULL)
+			group_source(g, &cap_sources, si->source, t);
+		for (size_t k = 0; k < si->n_inputs; k++)
+			if (si->inputs[k].value != NULL)
+				group_input(g, &cap_inputs, si->inputs[k].kind,
+				    si->inputs[k].value, t);
+	}
+}
+
+/* Look one identity MAC up, once per group. */
 static int
-resolve(struct store *st, const struct sighting *s, const char *mac,
-    const char *ns_key, struct candidate *c, size_t *n)
+find_mac(struct store *st, struct group *g, const char *mac,
+    struct candidate *c, size_t *n, const char *reason)
+{
+	for (size_t i = 0; i < g->n_addrs; i++) {
+		struct span_addr *a = &g->addrs[i];
+
+		if (strcmp(a->kind, "mac") != 0 || strcmp(a->value, mac) != 0)
+			continue;
+		if (a->queried)
+			return 0;
+		a->queried = true;
+		break;
+	}
+	return find_by(st, S_FIND_MAC, NULL, mac, c, n, reason);
+}
+
+/* Gather every element the group's keys point to. */
+static int
+resolve(struct store *st, struct group *g, struct candidate *c, size_t *n)
 {
 	char m[MAC_STRLEN];
 
-	if (mac != NULL &&
-	    find_by(st, S_FIND_MAC, NULL, mac, c, n, "chassis-mac") == -1)
-		return -1;
-	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind == ADDR_MAC &&
-		    identity_mac(s->addrs[i].value, m) &&
-		    find_by(st, S_FIND_MAC, NULL, m, c, n, "mac") == -1)
+	for (size_t i = 0; i < g->n; i++) {
+		const struct sighting *s = g->s[i];
+
+		if (g->macs[i][0] != '\0' &&
+		    find_mac(st, g, g->macs[i], c, n, "chassis-mac") == -1)
 			return -1;
-	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
-	    find_by(st, S_FIND_KEY, "chassis-id", s->chassis_id, c, n,
-	    "chassis-id") == -1)
-		return -1;
-	if (ns_key != NULL && find_by(st, S_FIND_KEY, "name-serial", ns_key,
-	    c, n, "name-serial") == -1)
-		return -1;
-	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0' &&
-	    find_by_ip(st, s, mac, c, n) == -1)
-		return -1;
+		for (size_t k = 0; k < s->n_addrs; k++)
+			if (s->addrs[k].kind == ADDR_MAC &&
+			    identity_mac(s->addrs[k].value, m) &&
+			    find_mac(st, g, m, c, n, "mac") == -1)
+				return -1;
+	}
+	for (size_t i = 0; i < g->n_keys; i++)
+		if (find_by(st, S_FIND_KEY, g->keys[i].kind, g->keys[i].value,
+		    c, n, g->keys[i].kind) == -1)
+			return -1;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->ips[i][0] != '\0' && find_by_ip(st, g->s[i],
+		    g->macs[i][0] != '\0' ? g->macs[i] : NULL, c, n) == -1)
+			return -1;
 	return 0;
 }
 
@@ -301,112 +515,160 @@ bind_scan(sqlite3_stmt *stmt, int col, int64_t scan_id)
 		sqlite3_bind_null(stmt, col);
 }
 
-/* Insert or update the element row; *digest_differs says whether its
- * verdict was made under other rules than the ones in force. */
-static int
-write_element(struct store *st, int64_t *id, int64_t scan_id,
-    const struct sighting *s, const char *ip, const char *mac,
-    const char *when, bool *digest_differs)
+/* True when the sighting says something about the element besides when
+ * it was seen. */
+static bool
+describes(const struct sighting *s, const char *ip, const char *mac)
 {
-	sqlite3_stmt *stmt;
+	return ip != NULL || mac != NULL || s->chassis_id != NULL ||
+	    s->sys_name != NULL || s->sys_descr != NULL ||
+	    s->sys_object_id != NULL || s->model != NULL ||
+	    s->serial != NULL || s->software != NULL || s->zone != NULL;
+}
+
+static bool
+digest_differs(sqlite3_stmt *stmt, const char *want)
+{
+	const unsigned char *have = sqlite3_column_text(stmt, 0);
+
+	return (have == NULL) != (want == NULL) ||
+	    (have != NULL && strcmp((const char *)have, want) != 0);
+}
+
+/* Run an element UPDATE ... RETURNING rules_digest to completion. */
+static int
+run_returning(struct store *st, sqlite3_stmt *stmt, int64_t id, bool *stale)
+{
 	const char *want = st->ops != NULL ? st->ops->digest(st->ops->ctx) :
 	    NULL;
-	const unsigned char *have;
 	int rc;
 
-	if (*id == 0) {
-		stmt = st->stmt[S_ELEMENT_INSERT];
-		bind_fields(stmt, s, ip, mac);
-		store_bind_text(stmt, 11, when);
-		bind_scan(stmt, 12, scan_id);
-		if (store_run(st, S_ELEMENT_INSERT) == -1)
-			return -1;
-		*id = sqlite3_last_insert_rowid(st->db);
-		*digest_differs = true;
-		return 0;
-	}
-	stmt = st->stmt[S_ELEMENT_UPDATE];
-	bind_fields(stmt, s, ip, mac);
-	store_bind_text(stmt, 11, when);
-	sqlite3_bind_int64(stmt, 12, *id);
-	bind_scan(stmt, 13, scan_id);
 	if ((rc = store_step(st, stmt)) != 1) {
 		if (rc == 0)
 			store_set_error(st, "element %lld vanished",
-			    (long long)*id);
+			    (long long)id);
 		return -1;
 	}
-	have = sqlite3_column_text(stmt, 0);
-	*digest_differs = (have == NULL) != (want == NULL) ||
-	    (have != NULL && strcmp((const char *)have, want) != 0);
+	if (digest_differs(stmt, want))
+		*stale = true;
 	rc = store_step(st, stmt);	/* runs the statement to completion */
 	if (rc == 1)
 		store_reset(stmt);
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * Insert or update the element row from each sighting of the group, in
+ * their order; sightings that describe nothing only widen its first and
+ * last seen, in one statement. *stale says whether its verdict was made
+ * under other rules than the ones in force (always for a new element).
+ */
 static int
-upsert4(struct store *st, enum stmt_id id, int64_t element, const char *a,
-    const char *b, const char *when)
+write_element(struct store *st, int64_t *id, int64_t scan_id,
+    const struct group *g, bool *stale)
+{
+	sqlite3_stmt *stmt;
+	char when[TIME_STRLEN], last[TIME_STRLEN];
+	int64_t t_first = INT64_MAX, t_last = INT64_MIN;
+	size_t start = 0;
+
+	if (*id == 0) {
+		const struct sighting *s = g->s[0];
+
+		stmt = st->stmt[S_ELEMENT_INSERT];
+		time_format(s->observed_at, when);
+		bind_fields(stmt, s, g->ips[0][0] ? g->ips[0] : NULL,
+		    g->macs[0][0] ? g->macs[0] : NULL);
+		store_bind_text(stmt, 11, when);
+		bind_scan(stmt, 12, scan_id);
+		if (store_run(st, S_ELEMENT_INSERT) == -1)
+			return -1;
+		*id = sqlite3_last_insert_rowid(st->db);
+		*stale = true;
+		start = 1;
+	}
+	for (size_t i = start; i < g->n; i++) {
+		const struct sighting *s = g->s[i];
+		const char *ip = g->ips[i][0] ? g->ips[i] : NULL;
+		const char *mac = g->macs[i][0] ? g->macs[i] : NULL;
+
+		if (!describes(s, ip, mac)) {
+			widen(&t_first, &t_last, s->observed_at);
+			continue;
+		}
+		stmt = st->stmt[S_ELEMENT_UPDATE];
+		time_format(s->observed_at, when);
+		bind_fields(stmt, s, ip, mac);
+		store_bind_text(stmt, 11, when);
+		sqlite3_bind_int64(stmt, 12, *id);
+		bind_scan(stmt, 13, scan_id);
+		if (run_returning(st, stmt, *id, stale) == -1)
+			return -1;
+	}
+	if (t_first > t_last)
+		return 0;
+	stmt = st->stmt[S_ELEMENT_TOUCH];
+	time_format(t_first, when);
+	time_format(t_last, last);
+	sqlite3_bind_int64(stmt, 1, *id);
+	store_bind_text(stmt, 2, when);
+	store_bind_text(stmt, 3, last);
+	bind_scan(stmt, 4, scan_id);
+	return run_returning(st, stmt, *id, stale);
+}
+
+/* Insert or widen one row of element_address, element_key or
+ * element_source. */
+static int
+upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
+    const char *b, int64_t first, int64_t last)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
+	char t1[TIME_STRLEN], t2[TIME_STRLEN];
 
+	time_format(first, t1);
+	time_format(last, t2);
 	switch (id) {
 	case S_ADDR_UPSERT:
 		sqlite3_bind_int64(stmt, 1, element);
 		store_bind_text(stmt, 2, a);
 		store_bind_value(stmt, 3, b);
-		store_bind_text(stmt, 4, when);
+		store_bind_text(stmt, 4, t1);
+		store_bind_text(stmt, 5, t2);
 		break;
 	case S_KEY_UPSERT:
 		store_bind_text(stmt, 1, a);
 		store_bind_value(stmt, 2, b);
 		sqlite3_bind_int64(stmt, 3, element);
-		store_bind_text(stmt, 4, when);
+		store_bind_text(stmt, 4, t1);
+		store_bind_text(stmt, 5, t2);
 		break;
 	default:	/* S_SOURCE_UPSERT */
 		sqlite3_bind_int64(stmt, 1, element);
 		store_bind_text(stmt, 2, a);
-		store_bind_text(stmt, 3, when);
+		store_bind_text(stmt, 3, t1);
+		store_bind_text(stmt, 4, t2);
 		break;
 	}
 	return store_run(st, id);
 }
 
 static int
-write_keys(struct store *st, int64_t id, const struct sighting *s,
-    const char *ip, const char *mac, const char *ns_key, const char *when)
+write_keys(struct store *st, int64_t id, const struct group *g)
 {
-	char buf[IP_STRLEN > MAC_STRLEN ? IP_STRLEN : MAC_STRLEN];
-
-	if (mac != NULL &&
-	    upsert4(st, S_ADDR_UPSERT, id, "mac", mac, when) == -1)
-		return -1;
-	if (ip != NULL && upsert4(st, S_ADDR_UPSERT, id, ip_kind(ip, buf), buf,
-	    when) == -1)
-		return -1;
-	for (size_t i = 0; i < s->n_addrs; i++) {
-		const struct sighting_addr *a = &s->addrs[i];
-		const char *kind = addr_kind_name(a->kind);
-
-		if (a->kind == ADDR_MAC) {
-			if (!identity_mac(a->value, buf))
-				continue;
-		} else
-			kind = ip_kind(a->value, buf);
-		if (upsert4(st, S_ADDR_UPSERT, id, kind, buf, when) == -1)
+	for (size_t i = 0; i < g->n_addrs; i++)
+		if (upsert_span(st, S_ADDR_UPSERT, id, g->addrs[i].kind,
+		    g->addrs[i].value, g->addrs[i].first,
+		    g->addrs[i].last) == -1)
 			return -1;
-	}
-	if (s->chassis_id != NULL && *s->chassis_id != '\0' &&
-	    upsert4(st, S_KEY_UPSERT, id, "chassis-id", s->chassis_id,
-	    when) == -1)
-		return -1;
-	if (ns_key != NULL && upsert4(st, S_KEY_UPSERT, id, "name-serial",
-	    ns_key, when) == -1)
-		return -1;
-	if (s->source != NULL && upsert4(st, S_SOURCE_UPSERT, id, s->source,
-	    NULL, when) == -1)
-		return -1;
+	for (size_t i = 0; i < g->n_keys; i++)
+		if (upsert_span(st, S_KEY_UPSERT, id, g->keys[i].kind,
+		    g->keys[i].value, g->keys[i].first, g->keys[i].last) == -1)
+			return -1;
+	for (size_t i = 0; i < g->n_sources; i++)
+		if (upsert_span(st, S_SOURCE_UPSERT, id, g->sources[i].source,
+		    NULL, g->sources[i].first, g->sources[i].last) == -1)
+			return -1;
 	return 0;
 }
 
@@ -444,37 +706,47 @@ bind_assessment(sqlite3_stmt *stmt, int idx, const struct evidence *ev)
 	store_bind_text(stmt, idx + 2, ev->rule);
 }
 
+static int
+insert_evidence(struct store *st, int64_t id, int64_t scan_id,
+    const struct span_input *in, const struct evidence *ev)
+{
+	sqlite3_stmt *stmt = st->stmt[S_EV_INSERT];
+	char t1[TIME_STRLEN], t2[TIME_STRLEN];
+
+	time_format(in->first, t1);
+	time_format(in->last, t2);
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, evidence_kind_name(in->kind));
+	store_bind_value(stmt, 3, in->value);
+	bind_assessment(stmt, 4, ev);
+	store_bind_text(stmt, 7, t1);
+	if (scan_id > 0)
+		sqlite3_bind_int64(stmt, 8, scan_id);
+	store_bind_text(stmt, 9, t2);
+	return store_run(st, S_EV_INSERT);
+}
+
 /* Insert or refresh one piece of evidence; *changed when the element's
  * evidence set or an assessment is new. */
 static int
 write_evidence(struct store *st, int64_t id, int64_t scan_id,
-    const struct sighting_input *in, const char *when, bool *changed)
+    const struct span_input *in, bool *changed)
 {
 	sqlite3_stmt *get = st->stmt[S_EV_GET], *stmt;
-	const char *kind = evidence_kind_name(in->kind);
+	char t1[TIME_STRLEN], t2[TIME_STRLEN];
 	struct evidence ev;
 	int64_t ev_id;
 	int rc;
 
-	if (in->value == NULL)
-		return 0;
 	assess(st->ops, in->kind, in->value, &ev);
 	sqlite3_bind_int64(get, 1, id);
-	store_bind_text(get, 2, kind);
+	store_bind_text(get, 2, evidence_kind_name(in->kind));
 	store_bind_value(get, 3, in->value);
 	if ((rc = store_step(st, get)) == -1)
 		return -1;
 	if (rc == 0) {
-		stmt = st->stmt[S_EV_INSERT];
-		sqlite3_bind_int64(stmt, 1, id);
-		store_bind_text(stmt, 2, kind);
-		store_bind_value(stmt, 3, in->value);
-		bind_assessment(stmt, 4, &ev);
-		store_bind_text(stmt, 7, when);
-		if (scan_id > 0)
-			sqlite3_bind_int64(stmt, 8, scan_id);
 		*changed = true;
-		return store_run(st, S_EV_INSERT);
+		return insert_evidence(st, id, scan_id, in, &ev);
 	}
 	ev_id = sqlite3_column_int64(get, 0);
 	if (!same_text(sqlite3_column_text(get, 1), ev.vendor) ||
@@ -482,12 +754,15 @@ write_evidence(struct store *st, int64_t id, int64_t scan_id,
 	    !same_text(sqlite3_column_text(get, 3), ev.rule))
 		*changed = true;
 	store_reset(get);
+	time_format(in->first, t1);
+	time_format(in->last, t2);
 	stmt = st->stmt[S_EV_UPDATE];
 	sqlite3_bind_int64(stmt, 1, ev_id);
 	bind_assessment(stmt, 2, &ev);
-	store_bind_text(stmt, 5, when);
+	store_bind_text(stmt, 5, t2);
 	if (scan_id > 0)
 		sqlite3_bind_int64(stmt, 6, scan_id);
+	store_bind_text(stmt, 7, t1);
 	return store_run(st, S_EV_UPDATE);
 }
 
@@ -607,7 +882,7 @@ verdict_differs(const struct verdict *a, const struct verdict *b)
  * record when it changed; *changed (may be NULL) says whether it did. */
 static int
 write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
-    const struct loaded *l, bool *changed)
+    const struct evidence *ev, size_t n_ev, bool fresh, bool *changed)
 {
 	sqlite3_stmt *stmt = st->stmt[S_VERDICT];
 	struct verdict v, old;
@@ -616,7 +891,7 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 	memset(&v, 0, sizeof(v));
 	v.risk = RISK_UNKNOWN;
 	if (ops != NULL) {
-		if (ops->fuse(ops->ctx, l->ev, l->n, &v) == -1) {
+		if (ops->fuse(ops->ctx, ev, n_ev, &v) == -1) {
 			log_warnx("store", "%s: element %lld: classifier could "
 			    "not fuse its evidence", st->path, (long long)id);
 			memset(&v, 0, sizeof(v));
@@ -624,7 +899,11 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 		}
 		str_copy(v.digest, ops->digest(ops->ctx), sizeof(v.digest));
 	}
-	if (verdict_get(st, id, &old) == -1)
+	/* A row just inserted holds the column defaults. */
+	if (fresh) {
+		memset(&old, 0, sizeof(old));
+		old.risk = RISK_UNKNOWN;
+	} else if (verdict_get(st, id, &old) == -1)
 		return -1;
 	differs = verdict_differs(&old, &v);
 	if (changed != NULL)
@@ -649,93 +928,122 @@ classify_element(struct store *st, int64_t id)
 
 	if (load_evidence(st, id, st->ops, false, &l) == -1)
 		return -1;
-	rc = write_verdict(st, id, st->ops, &l, NULL);
+	rc = write_verdict(st, id, st->ops, l.ev, l.n, false, NULL);
 	loaded_free(&l);
 	return rc;
 }
 
+/* Evidence of an element created by this group: nothing to compare with,
+ * so each input is inserted and the verdict fused from them directly. */
 static int
-record(struct store *st, int64_t scan_id, const struct sighting *s,
-    int64_t *element_id)
+record_fresh_evidence(struct store *st, int64_t id, int64_t scan_id,
+    const struct group *g)
+{
+	struct evidence *ev = xcalloc(g->n_inputs + 1, sizeof(*ev));
+	int rc = 0;
+
+	for (size_t i = 0; i < g->n_inputs && rc == 0; i++) {
+		assess(st->ops, g->inputs[i].kind, g->inputs[i].value, &ev[i]);
+		rc = insert_evidence(st, id, scan_id, &g->inputs[i], &ev[i]);
+	}
+	if (rc == 0)
+		rc = write_verdict(st, id, st->ops, ev, g->n_inputs, true,
+		    NULL);
+	free(ev);
+	return rc;
+}
+
+static int
+record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 {
 	struct candidate c[MAX_CANDIDATES];
-	char when[TIME_STRLEN], macbuf[MAC_STRLEN], ipbuf[IP_STRLEN];
-	const char *mac = NULL, *ip = NULL;
-	char *ns_key = name_serial_key(s);
+	char when[TIME_STRLEN];
 	bool stale = false, evidence_changed = false;
 	size_t n = 0, oldest = 0;
 	int64_t id = 0;
-	int rc = -1;
 
-	time_format(s->observed_at, when);
-	if (identity_mac(s->chassis_mac, macbuf))
-		mac = macbuf;
-	if (s->mgmt_ip != NULL && *s->mgmt_ip != '\0') {
-		ip_kind(s->mgmt_ip, ipbuf);
-		ip = ipbuf;
-	}
-	if (resolve(st, s, mac, ns_key, c, &n) == -1)
-		goto out;
-	if (oldest_candidate(st, c, n, &oldest) == -1)
-		goto out;
+	time_format(g->last, when);
+	if (resolve(st, g, c, &n) == -1 ||
+	    oldest_candidate(st, c, n, &oldest) == -1)
+		return -1;
 	if (n > 0)
 		id = c[oldest].id;
 	for (size_t i = 0; i < n; i++)
 		if (i != oldest && merge(st, id, c[i].id, scan_id,
 		    c[i].reason, when) == -1)
-			goto out;
-	if (write_element(st, &id, scan_id, s, ip, mac, when, &stale) == -1 ||
-	    write_keys(st, id, s, ip, mac, ns_key, when) == -1)
-		goto out;
-	for (size_t i = 0; i < s->n_inputs; i++)
-		if (write_evidence(st, id, scan_id, &s->inputs[i], when,
-		    &evidence_changed) == -1)
-			goto out;
-	if ((stale || evidence_changed || n > 1) &&
-	    classify_element(st, id) == -1)
-		goto out;
+			return -1;
+	if (write_element(st, &id, scan_id, g, &stale) == -1 ||
+	    write_keys(st, id, g) == -1)
+		return -1;
+	if (n == 0) {
+		if (record_fresh_evidence(st, id, scan_id, g) == -1)
+			return -1;
+	} else {
+		for (size_t i = 0; i < g->n_inputs; i++)
+			if (write_evidence(st, id, scan_id, &g->inputs[i],
+			    &evidence_changed) == -1)
+				return -1;
+		if ((stale || evidence_changed || n > 1) &&
+		    classify_element(st, id) == -1)
+			return -1;
+	}
 	if (element_id != NULL)
 		*element_id = id;
-	rc = 0;
-out:
-	free(ns_key);
-	return rc;
+	return 0;
 }
 
 int
-store_record(struct store *st, int64_t scan_id, const struct sighting *s,
-    int64_t *element_id)
+store_record_group(struct store *st, int64_t scan_id,
+    const struct sighting *const *s, size_t n, int64_t *element_id)
 {
+	struct group g;
+	int rc;
+
+	if (n == 0)
+		return 0;
 	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
 		return -1;
 	if (store_run(st, S_SAVEPOINT) == -1)
 		goto lost;
-	if (record(st, scan_id, s, element_id) == -1) {
+	group_build(&g, s, n);
+	rc = record(st, scan_id, &g, element_id);
+	group_free(&g);
+	if (rc == -1) {
 		char msg[ERR_MAX];
 
 		if (sqlite3_get_autocommit(st->db))
 			goto lost;
-		/* Undo this sighting only; the batch stays. */
+		/* Undo these sightings only; the batch stays. */
 		str_copy(msg, st->err, sizeof(msg));
 		store_audit_forget(st);
 		if (store_run(st, S_ROLLBACK_TO) == -1 ||
 		    store_run(st, S_RELEASE) == -1)
 			goto lost;
 		str_copy(st->err, msg, sizeof(st->err));
-		store_err_append(st, "; sighting not recorded");
+		store_err_append(st, n == 1 ? "; sighting not recorded" :
+		    "; sightings not recorded");
 		return -1;
 	}
 	if (store_run(st, S_RELEASE) == -1)
 		goto lost;
-	st->batch_count++;
+	st->batch_count += n;
 	if (st->batch_count >= st->batch_size)
 		return store_flush(st);
 	return 0;
 lost:
 	store_rollback(st);
-	st->batch_count++;
+	st->batch_count += n;
 	store_batch_lost(st, "record");
 	return -1;
+}
+
+int
+store_record(struct store *st, int64_t scan_id, const struct sighting *s,
+    int64_t *element_id)
+{
+	const struct sighting *one = s;
+
+	return store_record_group(st, scan_id, &one, 1, element_id);
 }
 
 int
@@ -804,7 +1112,7 @@ store_reclassify(struct store *st, const struct classifier_ops *ops,
 				goto fail;
 			}
 		}
-		rc = write_verdict(st, ids[i], ops, &l, &diff);
+		rc = write_verdict(st, ids[i], ops, l.ev, l.n, false, &diff);
 		loaded_free(&l);
 		if (rc == -1)
 			goto fail;

@@ -856,6 +856,167 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 }
 END_TEST
 
+/* What passive capture says of one host: its MAC, then its ARP, then its
+ * DHCP request, each a sighting of its own. */
+static void
+host_sightings(struct sighting **out, int64_t t)
+{
+	out[0] = sighting_new("mac", t);
+	sighting_add_addr(out[0], ADDR_MAC, "00:e0:fc:00:00:21");
+	sighting_add_input(out[0], EV_OUI, "00:e0:fc:00:00:21");
+	out[1] = sighting_new("arp", t + 30);
+	sighting_add_addr(out[1], ADDR_MAC, "00:e0:fc:00:00:21");
+	sighting_add_addr(out[1], ADDR_IPV4, "10.9.0.21");
+	sighting_add_input(out[1], EV_OUI, "00:e0:fc:00:00:21");
+	out[2] = sighting_new("dhcp", t + 90);
+	sighting_add_addr(out[2], ADDR_MAC, "00:e0:fc:00:00:21");
+	sighting_add_addr(out[2], ADDR_IPV4, "10.9.0.22");
+	sighting_set(&out[2]->sys_name, "cam-21");
+	sighting_add_input(out[2], EV_OUI, "00:e0:fc:00:00:21");
+	sighting_add_input(out[2], EV_DHCP, "Huawei IPC");
+	out[3] = sighting_new("arp", t + 120);
+	sighting_add_addr(out[3], ADDR_MAC, "00:e0:fc:00:00:21");
+	sighting_add_addr(out[3], ADDR_IPV4, "10.9.0.22");
+	sighting_add_input(out[3], EV_OUI, "00:e0:fc:00:00:21");
+}
+
+/* Every row of what the store keeps of elements, one line each. */
+static char *
+dump(const char *path)
+{
+	static const char *const sql[] = {
+		"SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
+		"confidence, conflict, first_seen, last_seen, sources, zone "
+		"FROM inventory ORDER BY element_id",
+		"SELECT element_id, kind, value, first_seen, last_seen "
+		"FROM element_address ORDER BY 1, 2, 3",
+		"SELECT element_id, source, first_seen, last_seen "
+		"FROM element_source ORDER BY 1, 2",
+		"SELECT id, element_id, kind, value, vendor, strength, rule, "
+		"first_observed, last_observed, scan_id FROM element_evidence "
+		"ORDER BY id",
+		"SELECT first_scan, last_scan, rules_digest FROM element "
+		"ORDER BY id",
+	};
+	char *uri = xprintf("file:%s?mode=ro", path), *out = xstrdup("");
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	free(uri);
+	for (size_t q = 0; q < ARRAY_SIZE(sql); q++) {
+		sqlite3_stmt *stmt;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db, sql[q], -1, &stmt,
+		    NULL), SQLITE_OK);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+				const unsigned char *t =
+				    sqlite3_column_text(stmt, c);
+				char *next = xprintf("%s%s|", out,
+				    t != NULL ? (const char *)t : "NULL");
+
+				free(out);
+				out = next;
+			}
+			char *next = xprintf("%s\n", out);
+
+			free(out);
+			out = next;
+		}
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+	return out;
+}
+
+/* Record the host's sightings one by one into db_path, or as one group,
+ * each time into a fresh file (with an element known before when
+ * `known`); returns the dump. */
+static char *
+record_host(const char *path, bool as_group, bool known)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	char err[1024];
+	struct store *st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
+	struct sighting *s[4];
+	int64_t scan, id = 0;
+	char *d;
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	store_set_classifier(st, &ops);
+	scan = store_scan_begin(st, "capture", "x.pcap");
+	if (known) {
+		struct sighting *k = sighting_new("snmp", T0 - 600);
+
+		sighting_add_addr(k, ADDR_MAC, "00:e0:fc:00:00:21");
+		sighting_set(&k->sys_name, "old-name");
+		sighting_add_input(k, EV_OUI, "00:e0:fc:00:00:21");
+		record(st, scan, k);
+	}
+	host_sightings(s, T0);
+	if (as_group) {
+		ck_assert_msg(store_record_group(st, scan,
+		    (const struct sighting *const *)s, 4, &id) == 0,
+		    "group: %s", store_error(st));
+		ck_assert_int_gt(id, 0);
+		for (int i = 0; i < 4; i++)
+			sighting_free(s[i]);
+	} else
+		for (int i = 0; i < 4; i++)
+			id = record(st, scan, s[i]);
+	ck_assert_int_eq(store_scan_end(st, scan, "complete", 0, 0, NULL), 0);
+	store_close(st);
+	d = dump(path);
+	return d;
+}
+
+START_TEST(test_a_group_stores_what_its_sightings_would_one_by_one)
+{
+	for (int known = 0; known <= 1; known++) {
+		char *one = xprintf("%s/one-%d.db", dir, known);
+		char *grp = xprintf("%s/group-%d.db", dir, known);
+		char *a = record_host(one, false, known);
+		char *b = record_host(grp, true, known);
+
+		ck_assert_str_eq(a, b);
+		/* And it is what a user would check. */
+		ck_assert_msg(strstr(a, "|cam-21|huawei|high|") != NULL, "%s", a);
+		ck_assert_msg(strstr(a, "ipv4|10.9.0.22|2026-11-18T11:08:10Z|"
+		    "2026-11-18T11:08:40Z|") != NULL, "%s", a);
+		ck_assert_msg(strstr(a, "oui|00:e0:fc:00:00:21|NULL|0.0|NULL|"
+		    ) != NULL, "%s", a);
+		free(a);
+		free(b);
+		free(one);
+		free(grp);
+	}
+}
+END_TEST
+
+START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw();
+	struct sighting *s[4];
+
+	store_set_classifier(st, &ops);
+	host_sightings(s, T0);
+	ck_assert_int_eq(store_record_group(st, 0,
+	    (const struct sighting *const *)s, 4, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		sighting_free(s[i]);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM audit "
+	    "WHERE kind = 'verdict'"), 1);
+	char *row = text("SELECT detail FROM audit WHERE kind = 'verdict'");
+	ck_assert_msg(strstr(row, "new.vendor=huawei") != NULL, "%s", row);
+	free(row);
+}
+END_TEST
+
 START_TEST(test_links_follow_merged_elements)
 {
 	struct store *st = open_rw();
@@ -1359,6 +1520,8 @@ store_suite(void)
 	tcase_add_test(tc, test_classifier_ops_are_called_and_the_verdict_stored);
 	tcase_add_test(tc, test_without_classifier_evidence_is_kept_unclassified);
 	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc, test_a_group_stores_what_its_sightings_would_one_by_one);
+	tcase_add_test(tc, test_a_group_writes_one_verdict_change_to_the_audit_chain);
 	tcase_add_test(tc, test_elements_listing_filters_and_json);
 	suite_add_tcase(s, tc);
 
