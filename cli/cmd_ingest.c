@@ -2,8 +2,16 @@
  * vraudit ingest: read capture files, classify every element they show and
  * store it. A file that cannot be read is reported by name; the others are
  * still ingested, and what was read before an error stays recorded.
+ *
+ * Two threads: this one reads and decodes the files; a writer thread
+ * stores what they show. Sightings wait between them in a queue that
+ * groups those of the same MAC, so while the writer is busy the news about
+ * one element (its MAC, then its address, then its DHCP request) piles up
+ * and is written as one.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +22,15 @@
 #include "config.h"
 #include "log.h"
 #include "passive.h"
+#include "squeue.h"
 #include "store.h"
 #include "util.h"
 
 #define DISPATCH_BATCH 4096
 #define MAX_MACS 1000000u
 #define REFRESH_S 3600u
+/* Sightings the reader may queue before it waits for the writer. */
+#define MAX_QUEUED 32768u
 
 struct ingest {
 	struct store *st;
@@ -28,6 +39,13 @@ struct ingest {
 	int64_t scan_id;
 	uint64_t store_errors;
 	char first_store_error[512];
+
+	/* Between the reader and the writer thread. */
+	pthread_mutex_t mu;
+	pthread_cond_t work;		/* the queue has sightings, or done */
+	pthread_cond_t room;		/* the queue was emptied */
+	struct squeue *queue;
+	bool done;			/* the reader has finished */
 };
 
 static void
@@ -41,18 +59,58 @@ usage(FILE *out)
 	    "  --filter BPF  only frames matching this capture filter\n");
 }
 
+/* Reader: hand a sighting to the writer, waiting while the queue is full. */
 static void
 sink(void *ctx, struct sighting *s)
 {
 	struct ingest *in = ctx;
+	bool wake;
 
-	config_assign_zone(in->cfg, s, in->zone);
-	if (store_record(in->st, in->scan_id, s, NULL) < 0) {
-		if (in->store_errors++ == 0)
-			str_copy(in->first_store_error, store_error(in->st),
-			    sizeof(in->first_store_error));
+	pthread_mutex_lock(&in->mu);
+	while (squeue_sightings(in->queue) >= MAX_QUEUED)
+		pthread_cond_wait(&in->room, &in->mu);
+	wake = squeue_sightings(in->queue) == 0;
+	squeue_push(in->queue, s);
+	pthread_mutex_unlock(&in->mu);
+	if (wake)
+		pthread_cond_signal(&in->work);
+}
+
+/* Writer: store every group the reader queued, until it is done. */
+static void *
+writer(void *ctx)
+{
+	struct ingest *in = ctx;
+	struct squeue *mine = squeue_new();
+	struct sighting *group[SQUEUE_MAX_GROUP];
+
+	for (;;) {
+		pthread_mutex_lock(&in->mu);
+		while (squeue_sightings(in->queue) == 0 && !in->done)
+			pthread_cond_wait(&in->work, &in->mu);
+		if (squeue_sightings(in->queue) == 0) {
+			pthread_mutex_unlock(&in->mu);
+			break;
+		}
+		squeue_swap(in->queue, mine);
+		pthread_mutex_unlock(&in->mu);
+		pthread_cond_signal(&in->room);
+		for (size_t g = 0; g < squeue_groups(mine); g++) {
+			size_t n = squeue_group(mine, g, group);
+
+			for (size_t i = 0; i < n; i++)
+				config_assign_zone(in->cfg, group[i], in->zone);
+			if (store_record_group(in->st, in->scan_id,
+			    (const struct sighting *const *)group, n,
+			    NULL) < 0 && in->store_errors++ == 0)
+				str_copy(in->first_store_error,
+				    store_error(in->st),
+				    sizeof(in->first_store_error));
+		}
+		squeue_clear(mine);
 	}
-	sighting_free(s);
+	squeue_free(mine);
+	return NULL;
 }
 
 static void
@@ -157,6 +215,7 @@ cmd_ingest(int argc, char **argv)
 	struct store_scan_counts sc = { 0 };
 	char err[1024], *detail = NULL, *targets;
 	int opt, rc, files_ok = 0, nfiles;
+	pthread_t thread;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -207,11 +266,26 @@ cmd_ingest(int argc, char **argv)
 	store_set_batch_size(in.st, 20000);
 	in.cfg = cfg;
 	in.zone = zone;
+	in.queue = squeue_new();
+	pthread_mutex_init(&in.mu, NULL);
+	pthread_cond_init(&in.work, NULL);
+	pthread_cond_init(&in.room, NULL);
+	if ((errno = pthread_create(&thread, NULL, writer, &in)) != 0) {
+		fprintf(stderr, "vraudit ingest: cannot start the writer: %s\n",
+		    strerror(errno));
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
 	for (int i = optind; i < argc; i++)
 		if (ingest_file(argv[i], filter, pv, cli_show_progress(&common),
 		    &detail) == 0)
 			files_ok++;
+	pthread_mutex_lock(&in.mu);
+	in.done = true;
+	pthread_mutex_unlock(&in.mu);
+	pthread_cond_signal(&in.work);
+	pthread_join(thread, NULL);
 	if (store_flush(in.st) < 0 && in.store_errors++ == 0)
 		str_copy(in.first_store_error, store_error(in.st),
 		    sizeof(in.first_store_error));
@@ -234,6 +308,12 @@ cmd_ingest(int argc, char **argv)
 	print_summary(passive_counts(pv), passive_macs(pv), &sc, files_ok, nfiles);
 	rc = files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
 out:
+	if (in.queue != NULL) {
+		squeue_free(in.queue);
+		pthread_cond_destroy(&in.room);
+		pthread_cond_destroy(&in.work);
+		pthread_mutex_destroy(&in.mu);
+	}
 	free(detail);
 	passive_free(pv);
 	store_close(in.st);

@@ -1,0 +1,210 @@
+/*
+ * Grouping queue of sightings. Sightings sit in one array, linked per
+ * group; an open-addressing index maps a MAC to its newest group.
+ */
+#include "squeue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NO_ITEM UINT32_MAX
+
+struct item {
+	struct sighting *s;
+	uint32_t next;		/* next item of the group, NO_ITEM at its end */
+};
+
+struct group {
+	uint64_t key;		/* 1 << 48 | MAC, 0 when it stands alone */
+	uint32_t head, tail;
+	uint32_t count;
+};
+
+struct squeue {
+	struct item *items;
+	size_t n_items, cap_items;
+	struct group *groups;
+	size_t n_groups, cap_groups;
+	uint32_t *index;	/* group + 1, 0 = empty */
+	size_t index_mask;	/* slots - 1 */
+};
+
+struct squeue *
+squeue_new(void)
+{
+	struct squeue *q = xcalloc(1, sizeof(*q));
+
+	q->index_mask = 255;
+	q->index = xcalloc(q->index_mask + 1, sizeof(*q->index));
+	return q;
+}
+
+void
+squeue_free(struct squeue *q)
+{
+	if (q == NULL)
+		return;
+	squeue_clear(q);
+	free(q->items);
+	free(q->groups);
+	free(q->index);
+	free(q);
+}
+
+bool
+squeue_key(const struct sighting *s, uint8_t mac[6])
+{
+	const char *text = NULL;
+
+	if (s->chassis_mac != NULL || s->chassis_id != NULL ||
+	    s->mgmt_ip != NULL || s->serial != NULL)
+		return false;
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (s->addrs[i].kind == ADDR_MAC) {
+			if (text != NULL)
+				return false;	/* two MACs: it may join two */
+			text = s->addrs[i].value;
+		}
+	return text != NULL && mac_parse(text, mac) == 0;
+}
+
+static size_t
+slot_of(uint64_t key, size_t mask)
+{
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 24) & mask;
+}
+
+static void
+index_put(struct squeue *q, uint64_t key, uint32_t group)
+{
+	size_t i = slot_of(key, q->index_mask);
+
+	while (q->index[i] != 0 && q->groups[q->index[i] - 1].key != key)
+		i = (i + 1) & q->index_mask;
+	q->index[i] = group + 1;
+}
+
+static void
+index_grow(struct squeue *q)
+{
+	size_t slots = 2 * (q->index_mask + 1);
+
+	free(q->index);
+	q->index = xcalloc(slots, sizeof(*q->index));
+	q->index_mask = slots - 1;
+	/* Later groups of a key replace earlier ones: the newest wins. */
+	for (size_t g = 0; g < q->n_groups; g++)
+		if (q->groups[g].key != 0)
+			index_put(q, q->groups[g].key, (uint32_t)g);
+}
+
+/* The newest group of key, or NO_ITEM. */
+static uint32_t
+index_get(const struct squeue *q, uint64_t key)
+{
+	size_t i = slot_of(key, q->index_mask);
+
+	while (q->index[i] != 0) {
+		if (q->groups[q->index[i] - 1].key == key)
+			return q->index[i] - 1;
+		i = (i + 1) & q->index_mask;
+	}
+	return NO_ITEM;
+}
+
+static uint32_t
+new_group(struct squeue *q, uint64_t key, uint32_t item)
+{
+	uint32_t g;
+
+	if (q->n_groups == q->cap_groups) {
+		q->cap_groups = q->cap_groups == 0 ? 256 : 2 * q->cap_groups;
+		q->groups = xreallocarray(q->groups, q->cap_groups,
+		    sizeof(*q->groups));
+	}
+	g = (uint32_t)q->n_groups++;
+	q->groups[g] = (struct group){ key, item, item, 1 };
+	if (key != 0) {
+		if (2 * q->n_groups > q->index_mask + 1)
+			index_grow(q);
+		else
+			index_put(q, key, g);
+	}
+	return g;
+}
+
+void
+squeue_push(struct squeue *q, struct sighting *s)
+{
+	uint8_t mac[6];
+	uint64_t key = 0;
+	uint32_t item, g = NO_ITEM;
+
+	if (q->n_items == q->cap_items) {
+		q->cap_items = q->cap_items == 0 ? 1024 : 2 * q->cap_items;
+		q->items = xreallocarray(q->items, q->cap_items,
+		    sizeof(*q->items));
+	}
+	item = (uint32_t)q->n_items++;
+	q->items[item] = (struct item){ s, NO_ITEM };
+	if (squeue_key(s, mac)) {
+		key = UINT64_C(1) << 48;
+		for (int i = 0; i < 6; i++)
+			key |= (uint64_t)mac[i] << (8 * (5 - i));
+		g = index_get(q, key);
+	}
+	if (g == NO_ITEM || q->groups[g].count >= SQUEUE_MAX_GROUP) {
+		new_group(q, key, item);
+		return;
+	}
+	q->items[q->groups[g].tail].next = item;
+	q->groups[g].tail = item;
+	q->groups[g].count++;
+}
+
+size_t
+squeue_sightings(const struct squeue *q)
+{
+	return q->n_items;
+}
+
+size_t
+squeue_groups(const struct squeue *q)
+{
+	return q->n_groups;
+}
+
+size_t
+squeue_group(const struct squeue *q, size_t i, struct sighting **out)
+{
+	size_t n = 0;
+
+	if (i >= q->n_groups)
+		return 0;
+	for (uint32_t it = q->groups[i].head; it != NO_ITEM &&
+	    n < SQUEUE_MAX_GROUP; it = q->items[it].next)
+		out[n++] = q->items[it].s;
+	return n;
+}
+
+void
+squeue_clear(struct squeue *q)
+{
+	for (size_t i = 0; i < q->n_items; i++)
+		sighting_free(q->items[i].s);
+	if (q->n_groups > 0)
+		memset(q->index, 0, (q->index_mask + 1) * sizeof(*q->index));
+	q->n_items = 0;
+	q->n_groups = 0;
+}
+
+void
+squeue_swap(struct squeue *a, struct squeue *b)
+{
+	struct squeue t = *a;
+
+	*a = *b;
+	*b = t;
+}

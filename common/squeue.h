@@ -1,0 +1,43 @@
+/*
+ * Sightings waiting for the store, grouped by element: a sighting that names
+ * its element by one MAC and nothing else (as passive capture makes them:
+ * a source MAC, the sender of an ARP, a DHCP client) joins the group of
+ * that MAC; any other sighting is a group of its own. Groups keep the order
+ * of their first sighting, sightings their order within a group. The store
+ * then writes each group as one element (store_record_group), once.
+ */
+#ifndef VRAUDIT_SQUEUE_H
+#define VRAUDIT_SQUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sighting.h"
+
+/* A group never holds more sightings than this; the next starts another. */
+#define SQUEUE_MAX_GROUP 32
+
+struct squeue;
+
+/* An empty queue. */
+struct squeue *squeue_new(void);
+/* Release the queue and the sightings it still holds; NULL is fine. */
+void squeue_free(struct squeue *q);
+/* Queue a sighting; the queue owns it from now on. */
+void squeue_push(struct squeue *q, struct sighting *s);
+/* Sightings queued. */
+size_t squeue_sightings(const struct squeue *q);
+/* Groups queued. */
+size_t squeue_groups(const struct squeue *q);
+/* The sightings of group i (i < squeue_groups) into out, in their order;
+ * returns how many (at most SQUEUE_MAX_GROUP). They stay the queue's. */
+size_t squeue_group(const struct squeue *q, size_t i, struct sighting **out);
+/* Free every queued sighting and empty the queue, keeping its memory. */
+void squeue_clear(struct squeue *q);
+/* Swap the contents of two queues. */
+void squeue_swap(struct squeue *a, struct squeue *b);
+/* The MAC a sighting is grouped by; false when it stands alone. */
+bool squeue_key(const struct sighting *s, uint8_t mac[6]);
+
+#endif
