@@ -53,6 +53,7 @@ struct pattern {
 	enum vendor_field field;
 	regex_t re;
 	char *text;
+	char *literal;		/* lower case text every match holds, or NULL */
 	int vendor;
 	bool weak;		/* from a weak-FIELD key */
 };
@@ -115,6 +116,7 @@ vendors_free(struct vendors *v)
 	for (size_t i = 0; i < v->n_pats; i++) {
 		regfree(&v->pats[i].re);
 		free(v->pats[i].text);
+		free(v->pats[i].literal);
 	}
 	free(v->v);
 	free(v->orgs);
@@ -280,9 +282,15 @@ vendors_match_text(const struct vendors *v, enum vendor_field field,
 	const struct pattern *best = NULL;
 	regoff_t best_pos = 0;
 	bool best_generic = false;
+	char small[512], *lower;
+	size_t len;
 
 	if (text == NULL)
 		return -1;
+	len = strlen(text);
+	lower = len < sizeof(small) ? small : xmalloc(len + 1);
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)text[i]);
 	/* Earliest match wins, a maker before a generic stack, then file order. */
 	for (size_t i = 0; i < v->n_pats; i++) {
 		const struct pattern *p = &v->pats[i];
@@ -290,6 +298,8 @@ vendors_match_text(const struct vendors *v, enum vendor_field field,
 		regmatch_t pm[3];
 
 		if (p->field != field)
+			continue;
+		if (p->literal != NULL && strstr(lower, p->literal) == NULL)
 			continue;
 		if (regexec(&p->re, text, ARRAY_SIZE(pm), pm, 0) != 0)
 			continue;
@@ -301,6 +311,8 @@ vendors_match_text(const struct vendors *v, enum vendor_field field,
 			best_generic = generic;
 		}
 	}
+	if (lower != small)
+		free(lower);
 	if (best == NULL)
 		return -1;
 	m->vendor = best->vendor;
@@ -601,6 +613,61 @@ add_block(struct parse *p, char *item)
 	return 0;
 }
 
+/*
+ * The literal text, in lower case, that every match of an extended regular
+ * expression holds: its leading run of ordinary characters (escaped ones
+ * included), without a last character a quantifier makes optional. NULL
+ * when there is none, or when an alternation at the top level makes even
+ * the run optional. Text without it cannot match, so regexec is skipped.
+ */
+static char *
+required_literal(const char *re)
+{
+	static const char meta[] = ".[]()*+?{}|^$\\";
+	char *lit = xmalloc(strlen(re) + 1);
+	size_t n = 0, last = 0;
+	int depth = 0;
+	const char *q = re;
+
+	/* A bracket expression may hold parentheses: be safe. */
+	if (strchr(re, '[') != NULL && strchr(re, '|') != NULL) {
+		free(lit);
+		return NULL;
+	}
+	for (const char *c = re; *c != '\0'; c++) {
+		if (*c == '\\' && c[1] != '\0')
+			c++;
+		else if (*c == '(')
+			depth++;
+		else if (*c == ')')
+			depth--;
+		else if (*c == '|' && depth == 0) {
+			free(lit);
+			return NULL;
+		}
+	}
+	while (*q != '\0') {
+		if (*q == '\\' && q[1] != '\0' && !isalnum((unsigned char)q[1])) {
+			last = n;
+			lit[n++] = q[1];
+			q += 2;
+		} else if (strchr(meta, *q) == NULL) {
+			last = n;
+			lit[n++] = (char)tolower((unsigned char)*q);
+			q++;
+		} else
+			break;
+	}
+	if (n > 0 && (*q == '?' || *q == '*' || *q == '{'))
+		n = last;
+	lit[n] = '\0';
+	if (n == 0) {
+		free(lit);
+		return NULL;
+	}
+	return lit;
+}
+
 static int
 add_pattern(struct parse *p, enum vendor_field field, const char *value,
     bool weak)
@@ -624,6 +691,7 @@ add_pattern(struct parse *p, enum vendor_field field, const char *value,
 	}
 	pat->field = field;
 	pat->text = xstrdup(value);
+	pat->literal = required_literal(value);
 	pat->vendor = p->cur;
 	pat->weak = weak;
 	v->n_pats++;

@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FIND_KEY] =
 	    "SELECT element_id FROM element_key WHERE kind = ?1 AND value = ?2",
 	[S_ELEMENT_FIRST] = "SELECT first_seen FROM element WHERE id = ?1",
+	/* A new element with its verdict, in one row. */
+	[S_ELEMENT_CREATE] =
+	    "INSERT INTO element (mgmt_ip, chassis_mac, chassis_id, sys_name, "
+	    "sys_descr, sys_object_id, model, serial, software, zone, "
+	    "first_seen, last_seen, first_scan, last_scan, vendor, "
+	    "vendor_name, risk, confidence, conflict, rules_digest) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	/* Times only, for sightings that describe nothing. */
 	[S_ELEMENT_TOUCH] =
 	    "UPDATE element SET first_seen = min(first_seen, ?2), "
@@ -70,11 +79,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "first_scan = coalesce(first_scan, ?4), "
 	    "last_scan = coalesce(?4, last_scan) WHERE id = ?1 "
 	    "RETURNING rules_digest",
-	[S_ELEMENT_INSERT] =
-	    "INSERT INTO element (mgmt_ip, chassis_mac, chassis_id, sys_name, "
-	    "sys_descr, sys_object_id, model, serial, software, zone, "
-	    "first_seen, last_seen, first_scan, last_scan) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?12)",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
 	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -526,7 +530,9 @@ sql_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 db_connect(struct store *st, const char *name, int flags)
 {
-	if (sqlite3_open_v2(name, &st->db, flags, NULL) != SQLITE_OK) {
+	/* One thread at a time uses a store: no locking per call. */
+	if (sqlite3_open_v2(name, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		store_set_db_error(st, "cannot open");
 		return -1;
 	}
@@ -850,10 +856,22 @@ open_read_only(struct store *st)
 	return 0;
 }
 
+/* Before SQLite's first use: no allocation statistics, which would take a
+ * lock around every allocation. Refused (and harmless) when too late. */
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct store *st;
+
+	pthread_once(&once, sqlite_setup);
+	st = xcalloc(1, sizeof(*st));
 
 	st->path = xstrdup(path);
 	st->mode = mode;

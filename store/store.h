@@ -3,7 +3,8 @@
  * applies the embedded schema migrations, records scans and sightings in
  * batches (one transaction per batch), resolves which element a sighting
  * belongs to, keeps evidence and verdicts, and answers the listing queries.
- * No SQL lives outside this module.
+ * No SQL lives outside this module. A store may pass from one thread to
+ * another, but only one thread may use it at a time.
  */
 #ifndef VRAUDIT_STORE_H
 #define VRAUDIT_STORE_H

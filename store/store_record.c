@@ -558,10 +558,10 @@ run_returning(struct store *st, sqlite3_stmt *stmt, int64_t id, bool *stale)
 }
 
 /*
- * Insert or update the element row from each sighting of the group, in
- * their order; sightings that describe nothing only widen its first and
- * last seen, in one statement. *stale says whether its verdict was made
- * under other rules than the ones in force (always for a new element).
+ * Update the element row from each sighting of the group, in their order;
+ * sightings that describe nothing only widen its first and last seen, in
+ * one statement. *stale says whether its verdict was made under other
+ * rules than the ones in force.
  */
 static int
 write_element(struct store *st, int64_t *id, int64_t scan_id,
@@ -570,24 +570,8 @@ write_element(struct store *st, int64_t *id, int64_t scan_id,
 	sqlite3_stmt *stmt;
 	char when[TIME_STRLEN], last[TIME_STRLEN];
 	int64_t t_first = INT64_MAX, t_last = INT64_MIN;
-	size_t start = 0;
 
-	if (*id == 0) {
-		const struct sighting *s = g->s[0];
-
-		stmt = st->stmt[S_ELEMENT_INSERT];
-		time_format(s->observed_at, when);
-		bind_fields(stmt, s, g->ips[0][0] ? g->ips[0] : NULL,
-		    g->macs[0][0] ? g->macs[0] : NULL);
-		store_bind_text(stmt, 11, when);
-		bind_scan(stmt, 12, scan_id);
-		if (store_run(st, S_ELEMENT_INSERT) == -1)
-			return -1;
-		*id = sqlite3_last_insert_rowid(st->db);
-		*stale = true;
-		start = 1;
-	}
-	for (size_t i = start; i < g->n; i++) {
+	for (size_t i = 0; i < g->n; i++) {
 		const struct sighting *s = g->s[i];
 		const char *ip = g->ips[i][0] ? g->ips[i] : NULL;
 		const char *mac = g->macs[i][0] ? g->macs[i] : NULL;
@@ -882,7 +866,7 @@ verdict_differs(const struct verdict *a, const struct verdict *b)
  * record when it changed; *changed (may be NULL) says whether it did. */
 static int
 write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
-    const struct evidence *ev, size_t n_ev, bool fresh, bool *changed)
+    const struct evidence *ev, size_t n_ev, bool *changed)
 {
 	sqlite3_stmt *stmt = st->stmt[S_VERDICT];
 	struct verdict v, old;
@@ -899,11 +883,7 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 		}
 		str_copy(v.digest, ops->digest(ops->ctx), sizeof(v.digest));
 	}
-	/* A row just inserted holds the column defaults. */
-	if (fresh) {
-		memset(&old, 0, sizeof(old));
-		old.risk = RISK_UNKNOWN;
-	} else if (verdict_get(st, id, &old) == -1)
+	if (verdict_get(st, id, &old) == -1)
 		return -1;
 	differs = verdict_differs(&old, &v);
 	if (changed != NULL)
@@ -928,27 +908,99 @@ classify_element(struct store *st, int64_t id)
 
 	if (load_evidence(st, id, st->ops, false, &l) == -1)
 		return -1;
-	rc = write_verdict(st, id, st->ops, l.ev, l.n, false, NULL);
+	rc = write_verdict(st, id, st->ops, l.ev, l.n, NULL);
 	loaded_free(&l);
 	return rc;
 }
 
-/* Evidence of an element created by this group: nothing to compare with,
- * so each input is inserted and the verdict fused from them directly. */
+/* The element fields of a sighting, in the order of store_element_fields. */
+static void
+fields_of(const struct group *g, size_t i, const char *v[STORE_N_FIELDS])
+{
+	const struct sighting *s = g->s[i];
+
+	v[0] = g->ips[i][0] != '\0' ? g->ips[i] : NULL;
+	v[1] = g->macs[i][0] != '\0' ? g->macs[i] : NULL;
+	v[2] = s->chassis_id;
+	v[3] = s->sys_name;
+	v[4] = s->sys_descr;
+	v[5] = s->sys_object_id;
+	v[6] = s->model;
+	v[7] = s->serial;
+	v[8] = s->software;
+	v[9] = s->zone;
+}
+
+/*
+ * A group that names no known element: the row it creates is worked out
+ * here as the insert and updates of each sighting in turn would leave it
+ * (a newer sighting overwrites descriptions, an older one only fills
+ * gaps), its evidence assessed and fused, and written with its verdict in
+ * one insert. Then its evidence, and the verdict's audit record.
+ */
 static int
-record_fresh_evidence(struct store *st, int64_t id, int64_t scan_id,
+create_element(struct store *st, int64_t *id, int64_t scan_id,
     const struct group *g)
 {
+	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_CREATE];
+	const struct classifier_ops *ops = st->ops;
+	const char *v[STORE_N_FIELDS], *next[STORE_N_FIELDS];
+	char first[TIME_STRLEN], last[TIME_STRLEN];
 	struct evidence *ev = xcalloc(g->n_inputs + 1, sizeof(*ev));
-	int rc = 0;
+	struct verdict verdict, old;
+	int64_t t_first = g->s[0]->observed_at, t_last = t_first;
+	int rc = -1;
 
-	for (size_t i = 0; i < g->n_inputs && rc == 0; i++) {
-		assess(st->ops, g->inputs[i].kind, g->inputs[i].value, &ev[i]);
-		rc = insert_evidence(st, id, scan_id, &g->inputs[i], &ev[i]);
+	fields_of(g, 0, v);
+	for (size_t i = 1; i < g->n; i++) {
+		int64_t t = g->s[i]->observed_at;
+
+		fields_of(g, i, next);
+		for (size_t f = 0; f < STORE_N_FIELDS; f++)
+			if (t >= t_last ? next[f] != NULL : v[f] == NULL)
+				v[f] = next[f] != NULL ? next[f] : v[f];
+		widen(&t_first, &t_last, t);
 	}
-	if (rc == 0)
-		rc = write_verdict(st, id, st->ops, ev, g->n_inputs, true,
-		    NULL);
+	for (size_t i = 0; i < g->n_inputs; i++)
+		assess(ops, g->inputs[i].kind, g->inputs[i].value, &ev[i]);
+	memset(&verdict, 0, sizeof(verdict));
+	verdict.risk = RISK_UNKNOWN;
+	if (ops != NULL) {
+		if (ops->fuse(ops->ctx, ev, g->n_inputs, &verdict) == -1) {
+			log_warnx("store", "%s: classifier could not fuse the "
+			    "evidence of a new element", st->path);
+			memset(&verdict, 0, sizeof(verdict));
+			verdict.risk = RISK_UNKNOWN;
+		}
+		str_copy(verdict.digest, ops->digest(ops->ctx),
+		    sizeof(verdict.digest));
+	}
+	time_format(t_first, first);
+	time_format(t_last, last);
+	for (size_t f = 0; f < STORE_N_FIELDS; f++)
+		store_bind_value(stmt, (int)f + 1, v[f]);
+	store_bind_text(stmt, 11, first);
+	store_bind_text(stmt, 12, last);
+	bind_scan(stmt, 13, scan_id);
+	store_bind_text(stmt, 14, verdict.vendor);
+	store_bind_text(stmt, 15, verdict.vendor_name);
+	store_bind_text(stmt, 16, risk_name(verdict.risk));
+	sqlite3_bind_double(stmt, 17, verdict.confidence);
+	sqlite3_bind_int(stmt, 18, verdict.conflict ? 1 : 0);
+	store_bind_text(stmt, 19, verdict.digest);
+	if (store_run(st, S_ELEMENT_CREATE) == -1)
+		goto out;
+	*id = sqlite3_last_insert_rowid(st->db);
+	if (write_keys(st, *id, g) == -1)
+		goto out;
+	for (size_t i = 0; i < g->n_inputs; i++)
+		if (insert_evidence(st, *id, scan_id, &g->inputs[i], &ev[i]) == -1)
+			goto out;
+	memset(&old, 0, sizeof(old));
+	old.risk = RISK_UNKNOWN;
+	rc = verdict_differs(&old, &verdict) ?
+	    store_audit_verdict(st, *id, &old, &verdict) : 0;
+out:
 	free(ev);
 	return rc;
 }
@@ -972,13 +1024,13 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 		if (i != oldest && merge(st, id, c[i].id, scan_id,
 		    c[i].reason, when) == -1)
 			return -1;
-	if (write_element(st, &id, scan_id, g, &stale) == -1 ||
-	    write_keys(st, id, g) == -1)
-		return -1;
 	if (n == 0) {
-		if (record_fresh_evidence(st, id, scan_id, g) == -1)
+		if (create_element(st, &id, scan_id, g) == -1)
 			return -1;
 	} else {
+		if (write_element(st, &id, scan_id, g, &stale) == -1 ||
+		    write_keys(st, id, g) == -1)
+			return -1;
 		for (size_t i = 0; i < g->n_inputs; i++)
 			if (write_evidence(st, id, scan_id, &g->inputs[i],
 			    &evidence_changed) == -1)
@@ -1112,7 +1164,7 @@ store_reclassify(struct store *st, const struct classifier_ops *ops,
 				goto fail;
 			}
 		}
-		rc = write_verdict(st, ids[i], ops, l.ev, l.n, false, &diff);
+		rc = write_verdict(st, ids[i], ops, l.ev, l.n, &diff);
 		loaded_free(&l);
 		if (rc == -1)
 			goto fail;

@@ -337,6 +337,51 @@ START_TEST(test_operator_overrides)
 }
 END_TEST
 
+/* Patterns whose leading literal, optional last character, top-level
+ * alternation or bracket expressions decide what text can match: the
+ * quick literal check before regexec must never hide a match. */
+START_TEST(test_pattern_shapes_match_as_regular_expressions)
+{
+	static const struct {
+		const char *text;
+		const char *slug;
+	} cases[] = {
+		{ "Acme ABCX box", "opt" },		/* "abc?x": literal "ab" */
+		{ "Acme ABX box", "opt" },
+		{ "Acme ax box", "" },
+		{ "unit DH-NVR4104 ok", "grp" },	/* "dh-(nvr|xvr)..." */
+		{ "unit dh-xvr5108", "grp" },
+		{ "unit DH-ABC", "" },
+		{ "model Q7 here", "alt" },		/* "zz|q[0-9]" */
+		{ "model ZZ here", "alt" },
+		{ "VRX (R) software", "esc" },		/* "VRX \(R\) soft" */
+		{ "VRX R software", "" },
+		{ "camera TT-(9)", "brk" },		/* "[(]9[)]|tt" */
+	};
+	struct vendors *v = vendors_new();
+	struct vendor_text_match m;
+
+	ck_assert_msg(load(v,
+	    "[vendor opt]\nname = Opt\nrisk = none\nsysdescr = abc?x\n"
+	    "[vendor grp]\nname = Grp\nrisk = none\n"
+	    "sysdescr = DH-(NVR|XVR)[[:alnum:]-]*\n"
+	    "[vendor alt]\nname = Alt\nrisk = none\nsysdescr = zz|q[0-9]\n"
+	    "[vendor esc]\nname = Esc\nrisk = none\n"
+	    "sysdescr = VRX \\(R\\) soft[a-z]*\n"
+	    "[vendor brk]\nname = Brk\nrisk = none\nsysdescr = [(]9[)]|tt\n")
+	    == 0, "%s", err);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int r = vendors_match_text(v, VF_SYSDESCR, cases[i].text, &m);
+		const char *got = r == 0 ? slug_of(v, m.vendor) : "";
+
+		ck_assert_msg(strcmp(got, cases[i].slug) == 0,
+		    "'%s' -> '%s', want '%s'", cases[i].text, got,
+		    cases[i].slug);
+	}
+	vendors_free(v);
+}
+END_TEST
+
 START_TEST(test_operator_file)
 {
 	char path[] = "/tmp/check_vendors.XXXXXX";
@@ -442,6 +487,7 @@ vendors_suite(void)
 	tcase_add_test(tc, test_builtin_content);
 	tcase_add_test(tc, test_operator_overrides);
 	tcase_add_test(tc, test_operator_file);
+	tcase_add_test(tc, test_pattern_shapes_match_as_regular_expressions);
 	tcase_add_loop_test(tc, test_syntax_errors, 0, (int)ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_comments_and_crlf);
