@@ -6,6 +6,7 @@
 #ifndef VRAUDIT_SIGHTING_H
 #define VRAUDIT_SIGHTING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,13 @@ struct sighting {
 	size_t n_addrs;
 	struct sighting_input *inputs;	/* owned array */
 	size_t n_inputs;
+
+	/* Passive capture: a digest of the protocol content the sighting
+	 * reports for content_mac, kept with that MAC's address so that a
+	 * later capture knows what the store holds. */
+	bool has_content;
+	uint8_t content_mac[6];
+	uint32_t content_digest;
 };
 
 /* A new empty sighting from `source` (a static string) observed at `when`. */

@@ -81,10 +81,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "RETURNING rules_digest",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
-	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "last_seen, content_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
-	    "last_seen = max(last_seen, excluded.last_seen)",
+	    "last_seen = max(last_seen, excluded.last_seen), "
+	    "content_digest = coalesce(excluded.content_digest, "
+	    "content_digest)",
 	[S_KEY_UPSERT] =
 	    "INSERT INTO element_key (kind, value, element_id, first_seen, "
 	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -138,11 +140,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "last_seen = max(last_seen, excluded.last_seen)",
 	[S_MERGE_ADDR] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
-	    "last_seen) SELECT ?1, kind, value, first_seen, last_seen "
+	    "last_seen, content_digest) SELECT ?1, kind, value, first_seen, "
+	    "last_seen, content_digest "
 	    "FROM element_address WHERE element_id = ?2 "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
-	    "last_seen = max(last_seen, excluded.last_seen)",
+	    "last_seen = max(last_seen, excluded.last_seen), "
+	    "content_digest = CASE WHEN excluded.last_seen > last_seen "
+	    "THEN coalesce(excluded.content_digest, content_digest) "
+	    "ELSE coalesce(content_digest, excluded.content_digest) END",
 	[S_MERGE_ADDR_DEL] =
 	    "DELETE FROM element_address WHERE element_id = ?2",
 	[S_MERGE_KEY] =

@@ -97,6 +97,20 @@ int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
  */
 int store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id);
+/* What the store holds of one MAC for passive capture. */
+struct store_mac_state {
+	uint8_t mac[6];
+	int64_t first_seen, last_seen;	/* of the MAC as an address */
+	uint32_t ipv4;			/* its element's latest IPv4 address
+					 * (network order), 0 when none */
+	bool has_digest;
+	uint32_t content_digest;	/* last protocol content reported */
+};
+
+/* Call fn with each MAC the store holds, at most max of them (the most
+ * recently seen first when there are more); fn returns false to stop. */
+int store_mac_states(struct store *st, size_t max,
+    bool (*fn)(void *ctx, const struct store_mac_state *m), void *ctx);
 /* Record that element_id sees neighbour_id over protocol ("lldp", "cdp"). */
 int store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
     const char *protocol, const char *local_port, const char *remote_port,

@@ -2,6 +2,7 @@
  * Reading the public views for the listings: rows to a callback, or the
  * whole inventory as JSON built by SQLite itself.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +189,70 @@ store_scan_counts(struct store *st, int64_t scan_id, struct store_scan_counts *o
 	}
 	sqlite3_finalize(stmt);
 	return rc == 1 ? 0 : -1;
+}
+
+int
+store_mac_states(struct store *st, size_t max,
+    bool (*fn)(void *ctx, const struct store_mac_state *m), void *ctx)
+{
+	/* The most recently seen first when they do not all fit. */
+	static const char sql[] =
+	    "SELECT a.value, a.first_seen, a.last_seen, a.content_digest, "
+	    "(SELECT i.value FROM element_address i "
+	    "WHERE i.element_id = a.element_id AND i.kind = 'ipv4' "
+	    "ORDER BY i.last_seen DESC LIMIT 1) "
+	    "FROM element_address a WHERE a.kind = 'mac' %s LIMIT ?1";
+	sqlite3_stmt *count = NULL, *stmt = NULL;
+	int64_t n = 0;
+	char *text = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM element_address "
+	    "WHERE kind = 'mac'", -1, &count, NULL) != SQLITE_OK ||
+	    sqlite3_step(count) != SQLITE_ROW) {
+		store_set_db_error(st, "count MACs");
+		sqlite3_finalize(count);
+		return -1;
+	}
+	n = sqlite3_column_int64(count, 0);
+	sqlite3_finalize(count);
+	text = xprintf(sql, (uint64_t)n > max ? "ORDER BY a.last_seen DESC" : "");
+	rc = sqlite3_prepare_v2(st->db, text, -1, &stmt, NULL);
+	free(text);
+	if (rc != SQLITE_OK) {
+		store_set_db_error(st, "MAC states");
+		return -1;
+	}
+	sqlite3_bind_int64(stmt, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *mac = (const char *)sqlite3_column_text(stmt, 0);
+		const char *first = (const char *)sqlite3_column_text(stmt, 1);
+		const char *last = (const char *)sqlite3_column_text(stmt, 2);
+		const char *ip = (const char *)sqlite3_column_text(stmt, 4);
+		struct store_mac_state m = { 0 };
+		unsigned char a[4];
+
+		/* Rows the store did not write itself are skipped. */
+		if (mac == NULL || first == NULL || last == NULL ||
+		    mac_parse(mac, m.mac) == -1 ||
+		    time_parse(first, &m.first_seen) == -1 ||
+		    time_parse(last, &m.last_seen) == -1)
+			continue;
+		if (ip != NULL && inet_pton(AF_INET, ip, a) == 1)
+			memcpy(&m.ipv4, a, 4);
+		if (sqlite3_column_type(stmt, 3) == SQLITE_INTEGER) {
+			m.has_digest = true;
+			m.content_digest =
+			    (uint32_t)sqlite3_column_int64(stmt, 3);
+		}
+		if (!fn(ctx, &m))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_set_db_error(st, "MAC states");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
 }

@@ -221,6 +221,8 @@ struct span_addr {
 	const char *kind;		/* "mac", "ipv4", "ipv6" */
 	char value[IP_STRLEN];		/* canonical */
 	bool queried;			/* looked up as identity already */
+	bool has_digest;		/* content_digest is set */
+	uint32_t content_digest;	/* capture's content digest of a MAC */
 	int64_t first, last;
 };
 
@@ -284,6 +286,7 @@ group_addr(struct group *g, size_t *cap, const char *kind, const char *value,
 	g->addrs[g->n_addrs].kind = kind;
 	str_copy(g->addrs[g->n_addrs].value, value, IP_STRLEN);
 	g->addrs[g->n_addrs].queried = false;
+	g->addrs[g->n_addrs].has_digest = false;
 	g->addrs[g->n_addrs].first = g->addrs[g->n_addrs].last = t;
 	g->n_addrs++;
 }
@@ -356,6 +359,22 @@ group_free(struct group *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* Keep a capture's content digest with the address of its MAC. */
+static void
+group_digest(struct group *g, const struct sighting *s)
+{
+	char mac[MAC_STRLEN];
+
+	mac_format(s->content_mac, mac);
+	for (size_t i = 0; i < g->n_addrs; i++)
+		if (strcmp(g->addrs[i].kind, "mac") == 0 &&
+		    strcmp(g->addrs[i].value, mac) == 0) {
+			g->addrs[i].has_digest = true;
+			g->addrs[i].content_digest = s->content_digest;
+			return;
+		}
+}
+
 /* Gather what sightings s[0..n) say, in their order. */
 static void
 group_build(struct group *g, const struct sighting *const *s, size_t n)
@@ -393,6 +412,8 @@ group_build(struct group *g, const struct sighting *const *s, size_t n)
 				kind = ip_kind(a->value, buf);
 			group_addr(g, &cap_addrs, kind, buf, t);
 		}
+		if (si->has_content)
+			group_digest(g, si);
 		if (si->chassis_id != NULL && *si->chassis_id != '\0')
 			group_key(g, &cap_keys, "chassis-id", si->chassis_id,
 			    t);
@@ -605,7 +626,7 @@ write_element(struct store *st, int64_t *id, int64_t scan_id,
  * element_source. */
 static int
 upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
-    const char *b, int64_t first, int64_t last)
+    const char *b, int64_t first, int64_t last, const struct span_addr *addr)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
 	char t1[TIME_STRLEN], t2[TIME_STRLEN];
@@ -619,6 +640,8 @@ upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
 		store_bind_value(stmt, 3, b);
 		store_bind_text(stmt, 4, t1);
 		store_bind_text(stmt, 5, t2);
+		if (addr != NULL && addr->has_digest)
+			sqlite3_bind_int64(stmt, 6, addr->content_digest);
 		break;
 	case S_KEY_UPSERT:
 		store_bind_text(stmt, 1, a);
@@ -643,15 +666,16 @@ write_keys(struct store *st, int64_t id, const struct group *g)
 	for (size_t i = 0; i < g->n_addrs; i++)
 		if (upsert_span(st, S_ADDR_UPSERT, id, g->addrs[i].kind,
 		    g->addrs[i].value, g->addrs[i].first,
-		    g->addrs[i].last) == -1)
+		    g->addrs[i].last, &g->addrs[i]) == -1)
 			return -1;
 	for (size_t i = 0; i < g->n_keys; i++)
 		if (upsert_span(st, S_KEY_UPSERT, id, g->keys[i].kind,
-		    g->keys[i].value, g->keys[i].first, g->keys[i].last) == -1)
+		    g->keys[i].value, g->keys[i].first, g->keys[i].last,
+		    NULL) == -1)
 			return -1;
 	for (size_t i = 0; i < g->n_sources; i++)
 		if (upsert_span(st, S_SOURCE_UPSERT, id, g->sources[i].source,
-		    NULL, g->sources[i].first, g->sources[i].last) == -1)
+		    NULL, g->sources[i].first, g->sources[i].last, NULL) == -1)
 			return -1;
 	return 0;
 }

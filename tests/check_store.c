@@ -1017,6 +1017,72 @@ START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
 }
 END_TEST
 
+struct states {
+	struct store_mac_state m[8];
+	size_t n;
+};
+
+static bool
+keep_state(void *ctx, const struct store_mac_state *m)
+{
+	struct states *s = ctx;
+
+	s->m[s->n++] = *m;
+	return s->n < ARRAY_SIZE(s->m);
+}
+
+START_TEST(test_mac_states_give_capture_what_the_store_holds)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	struct states got = { 0 };
+	uint8_t mac[6];
+	char text[MAC_STRLEN];
+
+	/* A DHCP client: its content digest is kept with its MAC. */
+	s = sighting_new("dhcp", T0);
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:31");
+	sighting_add_addr(s, ADDR_IPV4, "10.1.0.31");
+	s->has_content = true;
+	mac_parse("00:e0:fc:00:00:31", s->content_mac);
+	s->content_digest = 0xdeadbeef;
+	record(st, 0, s);
+	/* Later, a newer address and no content: the digest stays. */
+	s = sighting_new("arp", T0 + 100);
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:31");
+	sighting_add_addr(s, ADDR_IPV4, "10.1.0.32");
+	record(st, 0, s);
+	/* Another MAC, no address, no content. */
+	s = sighting_new("mac", T0 + 50);
+	sighting_add_addr(s, ADDR_MAC, "02:00:00:00:00:32");
+	record(st, 0, s);
+	ck_assert_int_eq(store_flush(st), 0);
+	ck_assert_int_eq(store_mac_states(st, 100, keep_state, &got), 0);
+	ck_assert_uint_eq(got.n, 2);
+	for (size_t i = 0; i < got.n; i++) {
+		mac_format(got.m[i].mac, text);
+		if (strcmp(text, "00:e0:fc:00:00:31") == 0) {
+			ck_assert_int_eq(got.m[i].first_seen, T0);
+			ck_assert_int_eq(got.m[i].last_seen, T0 + 100);
+			ck_assert_uint_eq(got.m[i].ipv4, 0x2000010au);	/* 10.1.0.32 */
+			ck_assert(got.m[i].has_digest);
+			ck_assert_uint_eq(got.m[i].content_digest, 0xdeadbeefu);
+		} else {
+			ck_assert_str_eq(text, "02:00:00:00:00:32");
+			ck_assert_uint_eq(got.m[i].ipv4, 0);
+			ck_assert(!got.m[i].has_digest);
+		}
+	}
+	/* More MACs than wanted: the most recently seen come first. */
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(store_mac_states(st, 1, keep_state, &got), 0);
+	ck_assert_uint_eq(got.n, 1);
+	ck_assert_int_eq(mac_parse("00:e0:fc:00:00:31", mac), 0);
+	ck_assert_mem_eq(got.m[0].mac, mac, 6);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_links_follow_merged_elements)
 {
 	struct store *st = open_rw();
@@ -1522,6 +1588,7 @@ store_suite(void)
 	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
 	tcase_add_test(tc, test_a_group_stores_what_its_sightings_would_one_by_one);
 	tcase_add_test(tc, test_a_group_writes_one_verdict_change_to_the_audit_chain);
+	tcase_add_test(tc, test_mac_states_give_capture_what_the_store_holds);
 	tcase_add_test(tc, test_elements_listing_filters_and_json);
 	suite_add_tcase(s, tc);
 

@@ -14,7 +14,7 @@ fail() {
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 1 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 2 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -22,7 +22,23 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 1 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 2 (up to date)" ] || fail "second migrate said: $out"
+
+# A version 1 database (as the first release made it) with an element:
+# upgraded in place, its rows kept.
+{
+	printf 'PRAGMA application_id = 1448231253;\n'
+	cat "$VRAUDIT_SOURCE_ROOT/schema/001_initial.sql"
+	printf "INSERT INTO element (first_seen, last_seen) VALUES ('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
+	printf "INSERT INTO element_address VALUES (1, 'mac', '00:e0:fc:00:00:01', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
+	printf 'PRAGMA user_version = 1;\n'
+} | sqlite3 "$tmp/v1.db"
+out=$("$vraudit" migrate --db "$tmp/v1.db")
+[ "$out" = "$tmp/v1.db: schema version 2 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (content_digest IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
+	fail "upgrade lost the address or set a digest"
+[ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
+	fail "the upgraded database does not list its element"
 
 # An empty inventory in each format.
 out=$("$vraudit" elements --db "$tmp/x.db" --format json)
@@ -88,7 +104,7 @@ cp "$tmp/x.db" "$tmp/x.orig"
 rc=0
 err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
-grep -q "schema version 7 is newer than this vraudit supports (1)" <<<"$err" ||
+grep -q "schema version 7 is newer than this vraudit supports (2)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
