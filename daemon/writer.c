@@ -5,6 +5,7 @@
  * lock, a full disk) keeps the batch for a retry; a sighting the store
  * refuses on its own while the transaction stays open is counted as
  * rejected and not retried, so one bad sighting cannot block the queue.
+ * Within a batch, the sightings of one MAC are written together.
  */
 #include "writer.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "squeue.h"
 #include "store.h"
 #include "util.h"
 
@@ -226,6 +228,75 @@ end_scans(struct writer *w)
 	return 0;
 }
 
+/*
+ * Within a batch, the sightings that name one element by one MAC alone
+ * (passive capture's) are written together with the first of them, as one
+ * group: the news of one host is written once. next[i] chains a group's
+ * members from its first; member[i] is true for the others.
+ */
+static void
+group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
+{
+	size_t slots = 16;
+	uint32_t *first, *last, *count;
+
+	while (slots < 2 * n)
+		slots <<= 1;
+	first = xcalloc(slots, sizeof(*first));	/* item + 1, 0 = empty */
+	last = xcalloc(n, sizeof(*last));
+	count = xcalloc(n, sizeof(*count));
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = &w->ring[(w->head + i) % w->cap];
+		const struct item *after = i + 1 < w->len ?
+		    &w->ring[(w->head + i + 1) % w->cap] : NULL;
+		uint8_t mac[6];
+		uint64_t key = 0;
+		size_t h;
+
+		next[i] = UINT32_MAX;
+		member[i] = false;
+		/* Neighbours follow their agent: keep those in place. */
+		if (it->protocol != NULL || (after != NULL &&
+		    after->protocol != NULL) || !squeue_key(it->s, mac))
+			continue;
+		for (int k = 0; k < 6; k++)
+			key = key << 8 | mac[k];
+		h = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 24) &
+		    (slots - 1);
+		for (;; h = (h + 1) & (slots - 1)) {
+			const struct item *f;
+			uint32_t lead = first[h];
+			uint8_t other[6];
+
+			if (lead == 0) {
+				first[h] = (uint32_t)i + 1;
+				last[i] = (uint32_t)i;
+				count[i] = 1;
+				break;
+			}
+			f = &w->ring[(w->head + lead - 1) % w->cap];
+			if (f->scan != it->scan || !squeue_key(f->s, other) ||
+			    memcmp(other, mac, 6) != 0)
+				continue;
+			if (count[lead - 1] >= SQUEUE_MAX_GROUP) {
+				/* Full: this one starts the next group. */
+				first[h] = (uint32_t)i + 1;
+				last[i] = (uint32_t)i;
+				count[i] = 1;
+				break;
+			}
+			next[last[lead - 1]] = (uint32_t)i;
+			last[lead - 1] = (uint32_t)i;
+			count[lead - 1]++;
+			member[i] = true;
+			break;
+		}
+	}
+	free(first);
+	free(last);
+	free(count);
+}
+
 /* Write one batch of at most WRITER_BATCH sightings in one transaction.
  * 0 committed (and dequeued), -1 failed (all kept). */
 static int
@@ -234,17 +305,28 @@ write_batch(struct writer *w)
 	size_t n = w->len < WRITER_BATCH ? w->len : WRITER_BATCH;
 	int64_t agent = 0;
 	size_t nrejected = 0;
+	uint32_t *next = xcalloc(n, sizeof(*next));
+	bool *member = xcalloc(n, sizeof(*member));
+	const struct sighting *group[SQUEUE_MAX_GROUP];
 
+	group_batch(w, n, next, member);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &w->ring[(w->head + i) % w->cap];
 		int64_t id = 0;
+		size_t k = 0;
 
-		if (store_record(w->st, it->scan->id, it->s, &id) < 0) {
+		if (member[i])
+			continue;	/* written with the first of its group */
+		for (uint32_t j = (uint32_t)i; j != UINT32_MAX &&
+		    k < SQUEUE_MAX_GROUP; j = next[j])
+			group[k++] = w->ring[(w->head + j) % w->cap].s;
+		if (store_record_group(w->st, it->scan->id, group, k, &id) < 0) {
 			if (!store_in_batch(w->st))
 				goto fail;
-			/* The store refused this one alone: never retry it. */
-			if (nrejected++ == 0)
+			/* The store refused these alone: never retry them. */
+			if (nrejected == 0)
 				log_warnx("store", "%s", store_error(w->st));
+			nrejected += k;
 			if (it->protocol == NULL)
 				agent = 0;
 			continue;
@@ -258,8 +340,10 @@ write_batch(struct writer *w)
 		    !store_in_batch(w->st))
 			goto fail;
 	}
+	free(next);
+	free(member);
 	if (store_flush(w->st) < 0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &w->ring[w->head];
 
@@ -272,6 +356,8 @@ write_batch(struct writer *w)
 	w->counts.rejected += nrejected;
 	return 0;
 fail:
+	free(next);
+	free(member);
 	return -1;
 }
 

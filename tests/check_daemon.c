@@ -108,6 +108,43 @@ START_TEST(test_batches_reach_the_store_with_scans_and_links)
 }
 END_TEST
 
+/* A host's MAC, then its ARP, interleaved with other hosts in one batch:
+ * one element each, with every address and source and both times. */
+START_TEST(test_sightings_of_one_host_in_a_batch_make_one_element)
+{
+	struct writer *w = writer_new(st, 0);
+	struct writer_scan *sc = writer_scan_begin(w, "capture", "eth1");
+	struct writer_counts wc;
+
+	for (unsigned i = 0; i < 10; i++)
+		ck_assert_int_eq(writer_add(w, sc, mac_sighting(i)), 0);
+	for (unsigned i = 0; i < 10; i++) {
+		struct sighting *s = mac_sighting(i);
+		char ip[16];
+
+		s->source = "arp";
+		s->observed_at += 100;
+		snprintf(ip, sizeof(ip), "10.0.0.%u", i + 1);
+		sighting_add_addr(s, ADDR_IPV4, ip);
+		ck_assert_int_eq(writer_add(w, sc, s), 0);
+	}
+	writer_scan_end(w, sc, "complete", -1, 20, NULL);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	writer_counts(w, &wc);
+	ck_assert_uint_eq(wc.written, 20);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"), 10);
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE sources = "
+	    "'arp,mac' AND last_seen > first_seen"), 10);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_address a JOIN "
+	    "element_address m ON m.element_id = a.element_id AND m.kind = 'mac' "
+	    "WHERE a.kind = 'ipv4' AND a.value = '10.0.0.4' "
+	    "AND m.value = '00:25:9e:00:00:03'"), 1);
+	ck_assert_int_eq(count("SELECT count(DISTINCT element_id) FROM "
+	    "element_address WHERE kind = 'ipv4'"), 10);
+	writer_free(w);
+}
+END_TEST
+
 START_TEST(test_locked_database_keeps_sightings_until_it_is_free)
 {
 	struct writer *w = writer_new(st, 0);
@@ -192,6 +229,7 @@ daemon_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_batches_reach_the_store_with_scans_and_links);
+	tcase_add_test(tc, test_sightings_of_one_host_in_a_batch_make_one_element);
 	tcase_add_test(tc, test_locked_database_keeps_sightings_until_it_is_free);
 	tcase_add_test(tc, test_full_queue_counts_what_it_drops);
 	tcase_add_test(tc, test_unwritten_scan_is_begun_and_ended_together);
