@@ -264,6 +264,12 @@ grow(struct mactable *t)
 	free(old_values);
 }
 
+void
+mactable_prefetch(const struct mactable *t, const uint8_t mac[6])
+{
+	__builtin_prefetch(&t->keys[slot_of(t, mac_key(mac))]);
+}
+
 enum mactable_news
 mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 {

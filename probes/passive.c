@@ -349,6 +349,8 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 	const uint8_t *last_src = NULL;
 
 	p->counts.frames++;
+	if (caplen >= 12)
+		mactable_prefetch(p->macs, bytes + 6);
 	if (!p->full_decode) {
 		reason = frames_decode_plain(bytes, caplen);
 		if (reason >= 0 && reason < FRAMES_REASON_MAX) {
