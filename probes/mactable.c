@@ -265,9 +265,13 @@ grow(struct mactable *t)
 }
 
 void
-mactable_prefetch(const struct mactable *t, const uint8_t mac[6])
+mactable_prefetch(const struct mactable *t, const uint8_t mac[6], bool values)
 {
-	__builtin_prefetch(&t->keys[slot_of(t, mac_key(mac))]);
+	size_t i = slot_of(t, mac_key(mac));
+
+	__builtin_prefetch(&t->keys[i]);
+	if (values)
+		__builtin_prefetch(&t->values[i]);
 }
 
 enum mactable_news

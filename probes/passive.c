@@ -350,7 +350,7 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 
 	p->counts.frames++;
 	if (caplen >= 12)
-		mactable_prefetch(p->macs, bytes + 6);
+		mactable_prefetch(p->macs, bytes + 6, false);
 	if (!p->full_decode) {
 		reason = frames_decode_plain(bytes, caplen);
 		if (reason >= 0 && reason < FRAMES_REASON_MAX) {
@@ -358,6 +358,9 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 			return;
 		}
 	}
+	/* ARP, DHCP and LLDP senders are mostly the frame's source. */
+	if (caplen >= 12)
+		mactable_prefetch(p->macs, bytes + 6, true);
 	reason = frames_decode(bytes, caplen, &f);
 	if (reason == FRAMES_OK)
 		p->counts.decoded++;
