@@ -349,7 +349,7 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 	const uint8_t *last_src = NULL;
 
 	p->counts.frames++;
-	if (caplen >= 12)
+	if (bytes != NULL && caplen >= 12)
 		mactable_prefetch(p->macs, bytes + 6, false);
 	if (!p->full_decode) {
 		reason = frames_decode_plain(bytes, caplen);
@@ -359,7 +359,7 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 		}
 	}
 	/* ARP, DHCP and LLDP senders are mostly the frame's source. */
-	if (caplen >= 12)
+	if (bytes != NULL && caplen >= 12)
 		mactable_prefetch(p->macs, bytes + 6, true);
 	reason = frames_decode(bytes, caplen, &f);
 	if (reason == FRAMES_OK)

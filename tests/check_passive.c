@@ -242,9 +242,10 @@ START_TEST(test_undecodable_frames_are_counted_by_reason)
 
 	passive_frame(p, f, 10, 1);	/* shorter than an Ethernet header */
 	passive_frame(p, f, len, 1);
-	ck_assert_uint_eq(passive_counts(p)->frames, 2);
+	passive_frame(p, NULL, 64, 1);	/* no bytes at all */
+	ck_assert_uint_eq(passive_counts(p)->frames, 3);
 	ck_assert_uint_eq(passive_counts(p)->decoded, 1);
-	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 1);
+	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 2);
 	reset();
 	passive_free(p);
 }
