@@ -30,7 +30,7 @@
 #define EVICT_PROBES 8
 
 struct value {
-	uint32_t last_seen;	/* seconds since the table's epoch, unless tagged */
+	uint32_t last_seen;	/* seconds since the epoch, stale when tagged */
 	uint32_t last_told;	/* when the store last heard of it */
 	uint32_t ipv4;		/* last IPv4 address seen for it, 0 = none */
 	uint32_t content;	/* digest of the last protocol content, 0 = none */
@@ -230,11 +230,13 @@ static void
 try_tag(struct mactable *t, size_t i)
 {
 	const struct value *v = &t->values[i];
+	/* The first stamp at which mactable_touch would say MAC_REFRESH. */
 	uint64_t due = (uint64_t)v->last_told + (t->refresh > 0 ? t->refresh : 1);
 
 	if (t->slow < (t->mask + 1) / 64)
 		return;
-	if (v->last_seen < t->base || v->last_seen > t->window_end || due <= t->window_end)
+	if (v->last_seen < t->base || v->last_seen > t->window_end ||
+	    due <= t->window_end)
 		return;
 	t->keys[i] |= (uint64_t)(v->last_seen - t->base + 1) << TAG_SHIFT;
 	t->tagged = true;
@@ -369,13 +371,15 @@ mactable_evictions(const struct mactable *t)
 size_t
 mactable_bytes(const struct mactable *t)
 {
-	return sizeof(*t) + (t->mask + 1) * (sizeof(*t->keys) + sizeof(*t->values));
+	return sizeof(*t) +
+	    (t->mask + 1) * (sizeof(*t->keys) + sizeof(*t->values));
 }
 
 size_t
 mactable_max_bytes(const struct mactable *t)
 {
-	return sizeof(*t) + t->max_slots * (sizeof(*t->keys) + sizeof(*t->values));
+	return sizeof(*t) +
+	    t->max_slots * (sizeof(*t->keys) + sizeof(*t->values));
 }
 
 uint32_t

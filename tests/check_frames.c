@@ -1415,29 +1415,30 @@ START_TEST(test_plain_ipv4)
 	}
 	memcpy(f, plain_udp, sizeof(f));
 	/* Total length, fragment field, protocol, UDP ports and length. */
-	for (size_t i = 0; i < ARRAY_SIZE(lengths); i++) {
-		f[16] = (uint8_t)(lengths[i] >> 8);
-		f[17] = (uint8_t)lengths[i];
-		for (size_t j = 0; j < ARRAY_SIZE(protos); j++) {
-			f[23] = protos[j];
-			for (unsigned frag = 0; frag < 4; frag++) {
-				f[20] = frag == 1 ? 0x20 : frag == 2 ? 0x40 : 0;
-				f[21] = frag == 3 ? 1 : 0;
-				for (size_t k = 0; k < ARRAY_SIZE(lengths); k++) {
-					f[38] = (uint8_t)(lengths[k] >> 8);
-					f[39] = (uint8_t)lengths[k];
-					for (size_t a = 0; a < ARRAY_SIZE(ports); a++)
-						for (size_t d = 0; d < ARRAY_SIZE(ports); d++) {
-							f[34] = (uint8_t)(ports[a] >> 8);
-							f[35] = (uint8_t)ports[a];
-							f[36] = (uint8_t)(ports[d] >> 8);
-							f[37] = (uint8_t)ports[d];
-							for (size_t n = 34; n <= sizeof(f); n += 3)
-								ck_plain(f, n);
-						}
-				}
-			}
-		}
+	const size_t nl = ARRAY_SIZE(lengths), np = ARRAY_SIZE(ports);
+
+	for (size_t v = 0; v < nl * ARRAY_SIZE(protos) * 4 * nl * np * np; v++) {
+		size_t k = v;
+		uint16_t tlen = lengths[k % nl];
+		uint8_t proto = protos[(k /= nl) % ARRAY_SIZE(protos)];
+		unsigned frag = (unsigned)((k /= ARRAY_SIZE(protos)) % 4);
+		uint16_t ulen = lengths[(k /= 4) % nl];
+		uint16_t sport = ports[(k /= nl) % np];
+		uint16_t dport = ports[(k / np) % np];
+
+		f[16] = (uint8_t)(tlen >> 8);
+		f[17] = (uint8_t)tlen;
+		f[20] = frag == 1 ? 0x20 : frag == 2 ? 0x40 : 0;
+		f[21] = frag == 3 ? 1 : 0;
+		f[23] = proto;
+		f[34] = (uint8_t)(sport >> 8);
+		f[35] = (uint8_t)sport;
+		f[36] = (uint8_t)(dport >> 8);
+		f[37] = (uint8_t)dport;
+		f[38] = (uint8_t)(ulen >> 8);
+		f[39] = (uint8_t)ulen;
+		for (size_t n = 34; n <= sizeof(f); n += 3)
+			ck_plain(f, n);
 	}
 	/* What needs the full decoder: DHCP, GRE, VLAN tags, other types. */
 	memcpy(f, plain_udp, sizeof(f));

@@ -224,7 +224,7 @@ ref_evict(struct ref_table *t)
 		if (t->slots[j].key == 0)
 			break;
 		size_t home = ref_slot_of(t, t->slots[j].key);
-		if (!(i <= j ? (home > i && home <= j) : (home > i || home <= j))) {
+		if (i <= j ? home <= i || home > j : home <= i && home > j) {
 			t->slots[i] = t->slots[j];
 			i = j;
 		}
@@ -336,16 +336,19 @@ compare_with_reference(size_t max, uint32_t refresh, uint32_t pool,
 		else if (dice == 996 && rnd(20) == 0)
 			now += (int64_t)1 << 33;	/* past the 32-bit stamps */
 		mac_of(rnd(pool), m);
-		ck_assert_int_eq(mactable_touch(t, m, now), ref_touch(r, m, now));
+		ck_assert_int_eq(mactable_touch(t, m, now),
+		    ref_touch(r, m, now));
 		if (dice % 16 == 0) {
 			uint32_t ip = rnd(4);
 
-			ck_assert_int_eq(mactable_note_ipv4(t, m, ip), ref_note(r, m, ip, false));
+			ck_assert_int_eq(mactable_note_ipv4(t, m, ip),
+			    ref_note(r, m, ip, false));
 		}
 		if (dice % 16 == 1) {
 			uint32_t d = rnd(3);
 
-			ck_assert_int_eq(mactable_note_content(t, m, d), ref_note(r, m, d, true));
+			ck_assert_int_eq(mactable_note_content(t, m, d),
+			    ref_note(r, m, d, true));
 		}
 		ck_assert_uint_eq(mactable_count(t), r->count);
 		ck_assert_uint_eq(mactable_evictions(t), r->evictions);

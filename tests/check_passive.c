@@ -352,7 +352,7 @@ pair_frame(struct pair *pr, const uint8_t *bytes, size_t caplen, int64_t ts)
 	if (memcmp(passive_counts(pr->fast), passive_counts(pr->full),
 	    sizeof(struct passive_counts)) != 0 ||
 	    pr->fast_seen.len != pr->full_seen.len)
-		ck_abort_msg("frame %" PRIu64 " (%zu bytes) counted or reported differently",
+		ck_abort_msg("frame %" PRIu64 " (%zu bytes) told apart",
 		    passive_counts(pr->full)->frames, caplen);
 }
 
@@ -375,7 +375,7 @@ pair_finish(struct pair *pr)
 	return frames;
 }
 
-/* Feed every capture (and raw frame) under a fixture folder, shifted by skew seconds. */
+/* Every capture and raw frame under a fixture folder, skew seconds later. */
 static void
 feed_folder(struct pair *pr, const char *sub, int64_t skew)
 {

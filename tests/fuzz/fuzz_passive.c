@@ -58,7 +58,9 @@ digest(void *ctx, struct sighting *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int64_t times[] = { 1000, 1000, 1001, 1061, 990, 5000, 5001 };
+	static const int64_t times[] = {
+		1000, 1000, 1001, 1061, 990, 5000, 5001
+	};
 	uint64_t h_fast = 0, h_full = 0;
 	struct passive *fast = passive_new(2, 60, "z", digest, &h_fast);
 	struct passive *full = passive_new(2, 60, "z", digest, &h_full);
@@ -68,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	passive_set_full_decode(full, true);
 	memcpy(other, data, size);
 	if (size >= 12)
-		other[11] ^= 0x5a;	/* another source, to make the table evict */
+		other[11] ^= 0x5a;	/* a second source: the table evicts */
 	cuts[0] = size;
 	cuts[1] = size / 2;
 	cuts[2] = size > 0 ? size - 1 : 0;
@@ -76,10 +78,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t c = 0; c < 3; c++) {
 			const uint8_t *frame = (t + c) % 3 == 2 ? other : data;
 
-			passive_frame(fast, frame, cuts[c], times[t] + (int64_t)c);
-			passive_frame(full, frame, cuts[c], times[t] + (int64_t)c);
+			int64_t ts = times[t] + (int64_t)c;
+
+			passive_frame(fast, frame, cuts[c], ts);
+			passive_frame(full, frame, cuts[c], ts);
 			if (memcmp(passive_counts(fast), passive_counts(full),
-			    sizeof(struct passive_counts)) != 0 || h_fast != h_full ||
+			    sizeof(struct passive_counts)) != 0 ||
+			    h_fast != h_full ||
 			    passive_macs(fast) != passive_macs(full))
 				abort();
 		}
