@@ -885,6 +885,54 @@ decode_eth(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	return decode_ethertype(type, p + off, len - off, f, depth);
 }
 
+/*
+ * Most captured frames are plain IPv4 whose only use is their source MAC.
+ * This repeats, check for check and in the same order, what decode_eth,
+ * decode_ipv4 and decode_ip_payload do with such a frame, and hands
+ * anything else (tags, LLC, other ethertypes, GRE, DHCP ports) back.
+ */
+int
+frames_decode_plain(const uint8_t *p, size_t caplen)
+{
+	size_t len, hlen, tlen;
+	uint16_t sport, dport;
+
+	if (p == NULL || caplen < 14 || get16(p + 12) != ETHERTYPE_IPV4)
+		return -1;
+	p += 14;
+	len = caplen - 14;
+	if (len < 20)
+		return FRAMES_TRUNCATED;
+	if (p[0] >> 4 != 4)
+		return FRAMES_BAD_HEADER;
+	hlen = (size_t)(p[0] & 0x0f) * 4;
+	tlen = get16(p + 2);
+	if (hlen < 20 || tlen < hlen)
+		return FRAMES_BAD_LENGTH;
+	if (hlen > len)
+		return FRAMES_TRUNCATED;
+	if ((get16(p + 6) & 0x1fff) != 0)
+		return FRAMES_OK;
+	if (tlen > len)
+		tlen = len;
+	switch (p[9]) {
+	case IPPROTO_NUM_UDP:
+		if (tlen - hlen < 8)
+			return FRAMES_TRUNCATED;
+		sport = get16(p + hlen);
+		dport = get16(p + hlen + 2);
+		if (get16(p + hlen + 4) < 8)
+			return FRAMES_BAD_LENGTH;
+		if ((sport == 67 || sport == 68) && (dport == 67 || dport == 68))
+			return -1;
+		return FRAMES_OK;
+	case IPPROTO_NUM_GRE:
+		return -1;
+	default:
+		return FRAMES_OK;
+	}
+}
+
 int
 frames_decode(const uint8_t *p, size_t caplen, struct frame *out)
 {

@@ -196,6 +196,11 @@ struct frame {
 /* Decode caplen captured bytes of an Ethernet frame into out; returns
  * FRAMES_OK or the reason decoding stopped (out keeps what was decoded). */
 int frames_decode(const uint8_t *p, size_t caplen, struct frame *out);
+/* What frames_decode would return for caplen bytes of a plain Ethernet II
+ * IPv4 frame that carries neither GRE nor DHCP (its only layer is the
+ * captured one, its payload none), read without filling a struct frame;
+ * -1 for any other frame, which needs frames_decode. */
+int frames_decode_plain(const uint8_t *p, size_t caplen);
 /* Decode an LLDPDU (the bytes after the ethertype). */
 int frames_decode_lldp(const uint8_t *p, size_t len, struct frames_lldp *out);
 /* Decode a CDP packet (the bytes after the SNAP header). */

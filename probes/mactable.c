@@ -1,7 +1,20 @@
 /*
  * Fixed-size open-addressing hash table of MAC addresses with linear probing
- * and backward-shift deletion. Slots hold the 48-bit MAC with a presence bit,
- * so a lookup touches one or two cache lines and allocates nothing.
+ * and backward-shift deletion.
+ *
+ * Keys and values are parallel arrays. A key is one word: a presence bit, a
+ * 15-bit tag and the 48-bit MAC. A MAC seen again with nothing to tell, the
+ * common case, costs one cache line of the key array, a third the size of
+ * whole slots, and no line of the value array.
+ *
+ * A tag q != 0 says the entry was last seen at base + q - 1 (the value
+ * array's copy is stale) and that its refresh is not due up to window_end,
+ * so a touch in the window only raises q. Untagged entries keep last-seen in
+ * the value array and take the full check. A stamp past window_end folds
+ * the tags back and opens the next window. Eviction reads the same stamps
+ * as before, so the same entries go. Tagging waits after each fold until
+ * slow touches have paid for the next sweep: hostile timestamps cannot make
+ * every frame sweep the table.
  */
 #include "mactable.h"
 
@@ -11,18 +24,21 @@
 #include "util.h"
 
 #define PRESENT (UINT64_C(1) << 63)
+#define TAG_SHIFT 48
+#define TAG_MAX UINT32_C(0x7fff)
+#define TAG_MASK ((uint64_t)TAG_MAX << TAG_SHIFT)
 #define EVICT_PROBES 8
 
-struct slot {
-	uint64_t key;		/* PRESENT | 48-bit MAC, 0 = empty */
-	uint32_t last_seen;	/* seconds since the table's epoch */
+struct value {
+	uint32_t last_seen;	/* seconds since the epoch, stale when tagged */
 	uint32_t last_told;	/* when the store last heard of it */
 	uint32_t ipv4;		/* last IPv4 address seen for it, 0 = none */
 	uint32_t content;	/* digest of the last protocol content, 0 = none */
 };
 
 struct mactable {
-	struct slot *slots;
+	uint64_t *keys;		/* PRESENT | tag | 48-bit MAC, 0 = empty */
+	struct value *values;	/* values[i] belongs to keys[i] */
 	size_t mask;		/* slot count - 1 (a power of two) */
 	size_t max_slots;	/* the table never grows past this */
 	size_t count;
@@ -32,6 +48,11 @@ struct mactable {
 	bool epoch_set;
 	uint64_t evictions;
 	uint64_t rng;
+	uint32_t base;		/* stamp that tag 1 stands for */
+	uint32_t window;	/* stamps a window covers */
+	uint64_t window_end;	/* last stamp of the current window */
+	bool tagged;		/* some key may carry a tag */
+	size_t slow;		/* untagged touches since the window started */
 };
 
 static uint64_t
@@ -42,11 +63,17 @@ mac_key(const uint8_t m[6])
 	    (uint64_t)m[5];
 }
 
+static uint32_t
+tag_of(uint64_t k)
+{
+	return (uint32_t)((k & TAG_MASK) >> TAG_SHIFT);
+}
+
 static size_t
 slot_of(const struct mactable *t, uint64_t key)
 {
 	/* The low bytes of a MAC are well spread, the OUI is not: mix all. */
-	uint64_t h = key * UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = (key & ~TAG_MASK) * UINT64_C(0x9e3779b97f4a7c15);
 
 	return (size_t)(h >> 20) & t->mask;
 }
@@ -66,11 +93,19 @@ mactable_new(size_t max_entries, uint32_t refresh_s)
 	/* Start small and grow: a table that fits the cache is much faster. */
 	if (n > 4096)
 		n = 4096;
-	t->slots = xcalloc(n, sizeof(*t->slots));
+	t->keys = xcalloc(n, sizeof(*t->keys));
+	t->values = xcalloc(n, sizeof(*t->values));
 	t->mask = n - 1;
 	t->max = max_entries;
 	t->refresh = refresh_s;
 	t->rng = UINT64_C(0x2545f4914f6cdd1d);
+	/* A short window keeps few entries due inside it (about one in 16). */
+	t->window = refresh_s / 16;
+	if (t->window == 0)
+		t->window = 1;
+	if (t->window > TAG_MAX)
+		t->window = TAG_MAX;
+	t->window_end = t->window - 1;
 	return t;
 }
 
@@ -79,20 +114,31 @@ mactable_free(struct mactable *t)
 {
 	if (t == NULL)
 		return;
-	free(t->slots);
+	free(t->keys);
+	free(t->values);
 	free(t);
 }
 
-static struct slot *
+/* Index of key's slot, or SIZE_MAX. */
+static size_t
 find(const struct mactable *t, uint64_t key)
 {
 	for (size_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
-		struct slot *s = &t->slots[i];
-		if (s->key == key)
-			return s;
-		if (s->key == 0)
-			return NULL;
+		uint64_t k = t->keys[i];
+
+		if ((k & ~TAG_MASK) == key)
+			return i;
+		if (k == 0)
+			return SIZE_MAX;
 	}
+}
+
+static uint32_t
+last_seen(const struct mactable *t, size_t i)
+{
+	uint32_t q = tag_of(t->keys[i]);
+
+	return q != 0 ? t->base + q - 1 : t->values[i].last_seen;
 }
 
 static void
@@ -103,18 +149,20 @@ remove_at(struct mactable *t, size_t i)
 
 	for (;;) {
 		j = (j + 1) & t->mask;
-		if (t->slots[j].key == 0)
+		if (t->keys[j] == 0)
 			break;
-		size_t home = slot_of(t, t->slots[j].key);
+		size_t home = slot_of(t, t->keys[j]);
 		/* Move j back to i when its home is not cyclically in (i, j]. */
 		bool in_range = i <= j ? (home > i && home <= j) :
 		    (home > i || home <= j);
 		if (!in_range) {
-			t->slots[i] = t->slots[j];
+			t->keys[i] = t->keys[j];
+			t->values[i] = t->values[j];
 			i = j;
 		}
 	}
-	memset(&t->slots[i], 0, sizeof(t->slots[i]));
+	t->keys[i] = 0;
+	memset(&t->values[i], 0, sizeof(t->values[i]));
 	t->count--;
 }
 
@@ -130,11 +178,12 @@ evict_one(struct mactable *t)
 		t->rng ^= t->rng >> 7;
 		t->rng ^= t->rng << 17;
 		size_t i = (size_t)t->rng & t->mask;
-		if (t->slots[i].key == 0)
+		if (t->keys[i] == 0)
 			continue;
 		probes++;
-		if (t->slots[i].last_seen <= oldest) {
-			oldest = t->slots[i].last_seen;
+		uint32_t seen = last_seen(t, i);
+		if (seen <= oldest) {
+			oldest = seen;
 			victim = i;
 		}
 	}
@@ -156,24 +205,75 @@ stamp(struct mactable *t, int64_t now)
 	return (uint32_t)(now - t->epoch);
 }
 
-/* Double the slot array and re-insert every entry. */
+/* Fold every tag back into the value array; a new window starts at ts. */
+static void
+new_window(struct mactable *t, uint32_t ts)
+{
+	if (t->tagged) {
+		for (size_t i = 0; i <= t->mask; i++) {
+			uint32_t q = tag_of(t->keys[i]);
+
+			if (q == 0)
+				continue;
+			t->values[i].last_seen = t->base + q - 1;
+			t->keys[i] &= ~TAG_MASK;
+		}
+		t->tagged = false;
+	}
+	t->base = ts;
+	t->window_end = (uint64_t)ts + t->window - 1;
+	t->slow = 0;
+}
+
+/* Tag slot i when its stamps allow; only once 1/64 of a sweep is paid for. */
+static void
+try_tag(struct mactable *t, size_t i)
+{
+	const struct value *v = &t->values[i];
+	/* The first stamp at which mactable_touch would say MAC_REFRESH. */
+	uint64_t due = (uint64_t)v->last_told + (t->refresh > 0 ? t->refresh : 1);
+
+	if (t->slow < (t->mask + 1) / 64)
+		return;
+	if (v->last_seen < t->base || v->last_seen > t->window_end ||
+	    due <= t->window_end)
+		return;
+	t->keys[i] |= (uint64_t)(v->last_seen - t->base + 1) << TAG_SHIFT;
+	t->tagged = true;
+}
+
+/* Double both arrays and re-insert every entry. */
 static void
 grow(struct mactable *t)
 {
-	struct slot *old = t->slots;
+	uint64_t *old_keys = t->keys;
+	struct value *old_values = t->values;
 	size_t n = (t->mask + 1) * 2;
 
-	t->slots = xcalloc(n, sizeof(*t->slots));
+	t->keys = xcalloc(n, sizeof(*t->keys));
+	t->values = xcalloc(n, sizeof(*t->values));
 	t->mask = n - 1;
 	for (size_t i = 0; i < n / 2; i++) {
-		if (old[i].key == 0)
+		if (old_keys[i] == 0)
 			continue;
-		size_t j = slot_of(t, old[i].key);
-		while (t->slots[j].key != 0)
+		size_t j = slot_of(t, old_keys[i]);
+		while (t->keys[j] != 0)
 			j = (j + 1) & t->mask;
-		t->slots[j] = old[i];
+		t->keys[j] = old_keys[i];
+		t->values[j] = old_values[i];
 	}
-	free(old);
+	free(old_keys);
+	free(old_values);
+}
+
+void
+mactable_prefetch(const struct mactable *t, const uint8_t mac[6], bool values)
+{
+	size_t i = slot_of(t, mac_key(mac));
+
+	__builtin_prefetch(&t->keys[i]);
+	if (values)
+		__builtin_prefetch(&t->values[i]);
 }
 
 enum mactable_news
@@ -181,57 +281,78 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 {
 	uint64_t key = mac_key(mac);
 	uint32_t ts = stamp(t, now);
-	struct slot *s = find(t, key);
+	size_t i;
+	struct value *v;
 
-	if (s != NULL) {
-		if (ts > s->last_seen)
-			s->last_seen = ts;
-		if (ts - s->last_told >= t->refresh && ts > s->last_told) {
-			s->last_told = ts;
+	if (ts > t->window_end)
+		new_window(t, ts);
+	i = find(t, key);
+	if (i != SIZE_MAX) {
+		uint64_t k = t->keys[i];
+		uint32_t q = tag_of(k);
+
+		if (q != 0) {
+			/* Not due before window_end, hence not now. */
+			if (ts >= t->base && ts - t->base + 1 > q)
+				t->keys[i] = (k & ~TAG_MASK) |
+				    (uint64_t)(ts - t->base + 1) << TAG_SHIFT;
+			return MAC_KNOWN;
+		}
+		t->slow++;
+		v = &t->values[i];
+		if (ts > v->last_seen)
+			v->last_seen = ts;
+		if (ts - v->last_told >= t->refresh && ts > v->last_told) {
+			v->last_told = ts;
+			try_tag(t, i);
 			return MAC_REFRESH;
 		}
+		try_tag(t, i);
 		return MAC_KNOWN;
 	}
 	if (t->count >= t->max)
 		evict_one(t);
 	else if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
 		grow(t);
-	for (size_t i = slot_of(t, key);; i = (i + 1) & t->mask) {
-		if (t->slots[i].key == 0) {
-			s = &t->slots[i];
-			break;
-		}
-	}
-	s->key = key;
-	s->last_seen = ts;
-	s->last_told = ts;
-	s->ipv4 = 0;
-	s->content = 0;
+	for (i = slot_of(t, key); t->keys[i] != 0; i = (i + 1) & t->mask)
+		;
+	t->keys[i] = key;
+	v = &t->values[i];
+	v->last_seen = ts;
+	v->last_told = ts;
+	v->ipv4 = 0;
+	v->content = 0;
 	t->count++;
+	t->slow++;
+	try_tag(t, i);
 	return MAC_NEW;
 }
 
 bool
 mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip)
 {
-	struct slot *s = find(t, mac_key(mac));
+	size_t i = find(t, mac_key(mac));
 
-	if (s == NULL || s->ipv4 == ip)
-		return s == NULL;
-	s->ipv4 = ip;
+	if (i == SIZE_MAX)
+		return true;
+	if (t->values[i].ipv4 == ip)
+		return false;
+	t->values[i].ipv4 = ip;
 	return true;
 }
 
 bool
 mactable_note_content(struct mactable *t, const uint8_t mac[6], uint32_t digest)
 {
-	struct slot *s = find(t, mac_key(mac));
+	size_t i = find(t, mac_key(mac));
 
 	if (digest == 0)
 		digest = 1;	/* 0 means "none yet" */
-	if (s == NULL || s->content == digest)
-		return s == NULL;
-	s->content = digest;
+	if (i == SIZE_MAX)
+		return true;
+	if (t->values[i].content == digest)
+		return false;
+	t->values[i].content = digest;
 	return true;
 }
 
@@ -250,13 +371,15 @@ mactable_evictions(const struct mactable *t)
 size_t
 mactable_bytes(const struct mactable *t)
 {
-	return sizeof(*t) + (t->mask + 1) * sizeof(*t->slots);
+	return sizeof(*t) +
+	    (t->mask + 1) * (sizeof(*t->keys) + sizeof(*t->values));
 }
 
 size_t
 mactable_max_bytes(const struct mactable *t)
 {
-	return sizeof(*t) + t->max_slots * sizeof(*t->slots);
+	return sizeof(*t) +
+	    t->max_slots * (sizeof(*t->keys) + sizeof(*t->values));
 }
 
 uint32_t

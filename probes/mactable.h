@@ -28,6 +28,10 @@ struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
 void mactable_free(struct mactable *t);
 /* Record that mac was seen at `now` (seconds); says whether the store must hear of it. */
 enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now);
+/* Start loading what mactable_touch(mac) will read, and with values what
+ * the note functions will; a hint only. */
+void mactable_prefetch(const struct mactable *t, const uint8_t mac[6],
+    bool values);
 /* Remember that mac used IPv4 address ip (network order); true when it is new for it. */
 bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
 /* Remember a digest of protocol content mac sent (LLDP, CDP, DHCP); true when it changed. */

@@ -8,6 +8,7 @@
 #ifndef VRAUDIT_PASSIVE_H
 #define VRAUDIT_PASSIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
 void passive_free(struct passive *p);
 /* Observe one frame of caplen captured bytes, seen at ts (seconds). */
 void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts);
+/* Decode every frame in full (on) or let plain IPv4 frames take the short
+ * way (off, the default); sightings and counters are the same either way. */
+void passive_set_full_decode(struct passive *p, bool on);
 /* The counters so far. */
 const struct passive_counts *passive_counts(const struct passive *p);
 /* MACs currently tracked. */

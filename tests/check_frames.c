@@ -55,6 +55,23 @@ view_starts(struct frames_str s, const char *prefix)
 	return s.len >= n && memcmp(s.p, prefix, n) == 0;
 }
 
+/* frames_decode_plain agrees with frames_decode wherever it answers. */
+static int
+ck_plain(const uint8_t *p, size_t n)
+{
+	struct frame f;
+	int r = frames_decode(p, n, &f);
+	int q = frames_decode_plain(p, n);
+
+	if (q >= 0) {
+		ck_assert_int_eq(q, r);
+		ck_assert_uint_eq(f.n_layers, 1);
+		ck_assert_int_eq(f.proto, FRAMES_PROTO_NONE);
+	} else
+		ck_assert_int_eq(q, -1);
+	return q;
+}
+
 /* Fixtures */
 
 static char *
@@ -103,6 +120,7 @@ each_frame(const char *name, frame_fn fn, void *arg)
 		t.by_proto[f.proto]++;
 		if (f.n_layers == 0)
 			t.without_mac++;
+		ck_plain(data, h->caplen);
 		if (fn != NULL)
 			fn(t.frames, &f, arg);
 		t.frames++;
@@ -1367,6 +1385,86 @@ START_TEST(test_malformed_raw)
 }
 END_TEST
 
+/* 10.0.0.1 -> 10.0.0.2 UDP 40000 -> 443 with 4 bytes of data, 60 bytes. */
+static const uint8_t plain_udp[60] = {
+	0x00, 0x0c, 0x29, 0xaa, 0xbb, 0xcc, 0x00, 0x25, 0x9e, 0x01, 0x02, 0x03,
+	0x08, 0x00,
+	0x45, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x9c, 0x40, 0x01, 0xbb, 0x00, 0x0c, 0x00, 0x00, 'd', 'a', 't', 'a',
+};
+
+START_TEST(test_plain_ipv4)
+{
+	static const uint8_t protos[] = { 1, 6, 17, 47, 50, 132 };
+	static const uint16_t ports[] = { 53, 67, 68, 443 };
+	static const uint16_t lengths[] = { 0, 7, 8, 9, 12, 19, 20, 24, 31, 32,
+		33, 46, 60, 1500, 65535 };
+	uint8_t f[sizeof(plain_udp)];
+
+	memcpy(f, plain_udp, sizeof(f));
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+	/* Every cut of the frame, every first byte of the IPv4 header. */
+	for (size_t n = 0; n <= sizeof(f); n++)
+		ck_plain(f, n);
+	ck_plain(NULL, 0);
+	for (unsigned b = 0; b < 256; b++) {
+		f[14] = (uint8_t)b;
+		for (size_t n = 30; n <= sizeof(f); n += 2)
+			ck_plain(f, n);
+	}
+	memcpy(f, plain_udp, sizeof(f));
+	/* Total length, fragment field, protocol, UDP ports and length. */
+	const size_t nl = ARRAY_SIZE(lengths), np = ARRAY_SIZE(ports);
+
+	for (size_t v = 0; v < nl * ARRAY_SIZE(protos) * 4 * nl * np * np; v++) {
+		size_t k = v;
+		uint16_t tlen = lengths[k % nl];
+		uint8_t proto = protos[(k /= nl) % ARRAY_SIZE(protos)];
+		unsigned frag = (unsigned)((k /= ARRAY_SIZE(protos)) % 4);
+		uint16_t ulen = lengths[(k /= 4) % nl];
+		uint16_t sport = ports[(k /= nl) % np];
+		uint16_t dport = ports[(k / np) % np];
+
+		f[16] = (uint8_t)(tlen >> 8);
+		f[17] = (uint8_t)tlen;
+		f[20] = frag == 1 ? 0x20 : frag == 2 ? 0x40 : 0;
+		f[21] = frag == 3 ? 1 : 0;
+		f[23] = proto;
+		f[34] = (uint8_t)(sport >> 8);
+		f[35] = (uint8_t)sport;
+		f[36] = (uint8_t)(dport >> 8);
+		f[37] = (uint8_t)dport;
+		f[38] = (uint8_t)(ulen >> 8);
+		f[39] = (uint8_t)ulen;
+		for (size_t n = 34; n <= sizeof(f); n += 3)
+			ck_plain(f, n);
+	}
+	/* What needs the full decoder: DHCP, GRE, VLAN tags, other types. */
+	memcpy(f, plain_udp, sizeof(f));
+	f[34] = f[36] = 0;
+	f[35] = 68;
+	f[37] = 67;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	memcpy(f, plain_udp, sizeof(f));
+	f[23] = 47;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	memcpy(f, plain_udp, sizeof(f));
+	f[12] = 0x81;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	/* TCP, and a later fragment of a GRE packet, are plain. */
+	memcpy(f, plain_udp, sizeof(f));
+	f[23] = 6;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+	f[23] = 47;
+	f[21] = 0x10;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+}
+END_TEST
+
 static Suite *
 frames_suite(void)
 {
@@ -1390,6 +1488,7 @@ frames_suite(void)
 	tcase_add_test(tc, test_lldp_mgmt_oid_overrun);
 	tcase_add_test(tc, test_lldp_mgmt_no_oid_length);
 	tcase_add_test(tc, test_helpers);
+	tcase_add_test(tc, test_plain_ipv4);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("captures");

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mactable.h"
 #include "util.h"
@@ -127,6 +128,254 @@ START_TEST(test_million_macs_fit_in_64_mib)
 }
 END_TEST
 
+/*
+ * The table as it was before keys and values were split: one 24-byte slot
+ * per MAC, every stamp kept in the slot. The same hashing, probing, growth,
+ * eviction sampling and refresh rule, written the plain way, so that the
+ * split table can be held to answering exactly as it does.
+ */
+struct ref_slot {
+	uint64_t key;
+	uint32_t last_seen, last_told, ipv4, content;
+};
+
+struct ref_table {
+	struct ref_slot *slots;
+	size_t mask, max_slots, count, max;
+	uint32_t refresh;
+	int64_t epoch;
+	bool epoch_set;
+	uint64_t evictions, rng;
+};
+
+static uint64_t
+ref_key(const uint8_t m[6])
+{
+	return UINT64_C(1) << 63 | (uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 |
+	    (uint64_t)m[2] << 24 | (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 |
+	    (uint64_t)m[5];
+}
+
+static size_t
+ref_slot_of(const struct ref_table *t, uint64_t key)
+{
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & t->mask;
+}
+
+static struct ref_table *
+ref_new(size_t max, uint32_t refresh)
+{
+	struct ref_table *t = xcalloc(1, sizeof(*t));
+	size_t n = 16;
+
+	while (n < max * 2)
+		n <<= 1;
+	t->max_slots = n;
+	if (n > 4096)
+		n = 4096;
+	t->slots = xcalloc(n, sizeof(*t->slots));
+	t->mask = n - 1;
+	t->max = max;
+	t->refresh = refresh;
+	t->rng = UINT64_C(0x2545f4914f6cdd1d);
+	return t;
+}
+
+static void
+ref_free(struct ref_table *t)
+{
+	free(t->slots);
+	free(t);
+}
+
+static struct ref_slot *
+ref_find(const struct ref_table *t, uint64_t key)
+{
+	for (size_t i = ref_slot_of(t, key);; i = (i + 1) & t->mask) {
+		if (t->slots[i].key == key)
+			return &t->slots[i];
+		if (t->slots[i].key == 0)
+			return NULL;
+	}
+}
+
+static void
+ref_evict(struct ref_table *t)
+{
+	size_t victim = SIZE_MAX, i, j;
+	uint32_t oldest = UINT32_MAX;
+
+	for (int probes = 0; probes < 8 || victim == SIZE_MAX;) {
+		t->rng ^= t->rng << 13;
+		t->rng ^= t->rng >> 7;
+		t->rng ^= t->rng << 17;
+		i = (size_t)t->rng & t->mask;
+		if (t->slots[i].key == 0)
+			continue;
+		probes++;
+		if (t->slots[i].last_seen <= oldest) {
+			oldest = t->slots[i].last_seen;
+			victim = i;
+		}
+	}
+	i = j = victim;
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (t->slots[j].key == 0)
+			break;
+		size_t home = ref_slot_of(t, t->slots[j].key);
+		if (i <= j ? home <= i || home > j : home <= i && home > j) {
+			t->slots[i] = t->slots[j];
+			i = j;
+		}
+	}
+	memset(&t->slots[i], 0, sizeof(t->slots[i]));
+	t->count--;
+	t->evictions++;
+}
+
+static enum mactable_news
+ref_touch(struct ref_table *t, const uint8_t mac[6], int64_t now)
+{
+	uint64_t key = ref_key(mac);
+	uint32_t ts;
+	struct ref_slot *s;
+
+	if (!t->epoch_set) {
+		t->epoch = now;
+		t->epoch_set = true;
+	}
+	ts = now <= t->epoch ? 0 : now - t->epoch > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)(now - t->epoch);
+	s = ref_find(t, key);
+	if (s != NULL) {
+		if (ts > s->last_seen)
+			s->last_seen = ts;
+		if (ts - s->last_told >= t->refresh && ts > s->last_told) {
+			s->last_told = ts;
+			return MAC_REFRESH;
+		}
+		return MAC_KNOWN;
+	}
+	if (t->count >= t->max)
+		ref_evict(t);
+	else if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots) {
+		struct ref_slot *old = t->slots;
+		size_t n = (t->mask + 1) * 2;
+
+		t->slots = xcalloc(n, sizeof(*t->slots));
+		t->mask = n - 1;
+		for (size_t i = 0; i < n / 2; i++) {
+			if (old[i].key == 0)
+				continue;
+			size_t j = ref_slot_of(t, old[i].key);
+			while (t->slots[j].key != 0)
+				j = (j + 1) & t->mask;
+			t->slots[j] = old[i];
+		}
+		free(old);
+	}
+	size_t i = ref_slot_of(t, key);
+	while (t->slots[i].key != 0)
+		i = (i + 1) & t->mask;
+	s = &t->slots[i];
+	s->key = key;
+	s->last_seen = s->last_told = ts;
+	s->ipv4 = s->content = 0;
+	t->count++;
+	return MAC_NEW;
+}
+
+static bool
+ref_note(struct ref_table *t, const uint8_t mac[6], uint32_t v, bool content)
+{
+	struct ref_slot *s = ref_find(t, ref_key(mac));
+	uint32_t *field;
+
+	if (s == NULL)
+		return true;
+	if (content && v == 0)
+		v = 1;
+	field = content ? &s->content : &s->ipv4;
+	if (*field == v)
+		return false;
+	*field = v;
+	return true;
+}
+
+static uint64_t rng_state = 88172645463325252u;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+/* Random traffic with clock jumps both ways, through both tables. */
+static void
+compare_with_reference(size_t max, uint32_t refresh, uint32_t pool,
+    uint32_t steps, uint32_t advance)
+{
+	struct mactable *t = mactable_new(max, refresh);
+	struct ref_table *r = ref_new(max, refresh);
+	int64_t now = 1764300000;
+	uint8_t m[6];
+
+	for (uint32_t k = 0; k < steps; k++) {
+		uint32_t dice = rnd(1000);
+
+		if (dice < advance)
+			now += rnd(3);
+		else if (dice == 990 && rnd(10) == 0)
+			now += rnd(100000);	/* a gap in the capture */
+		else if (dice == 991 && rnd(10) == 0)
+			now -= rnd(refresh + 3);	/* a clock stepped back */
+		else if (dice == 996 && rnd(20) == 0)
+			now += (int64_t)1 << 33;	/* past the 32-bit stamps */
+		mac_of(rnd(pool), m);
+		ck_assert_int_eq(mactable_touch(t, m, now),
+		    ref_touch(r, m, now));
+		if (dice % 16 == 0) {
+			uint32_t ip = rnd(4);
+
+			ck_assert_int_eq(mactable_note_ipv4(t, m, ip),
+			    ref_note(r, m, ip, false));
+		}
+		if (dice % 16 == 1) {
+			uint32_t d = rnd(3);
+
+			ck_assert_int_eq(mactable_note_content(t, m, d),
+			    ref_note(r, m, d, true));
+		}
+		ck_assert_uint_eq(mactable_count(t), r->count);
+		ck_assert_uint_eq(mactable_evictions(t), r->evictions);
+	}
+	ref_free(r);
+	mactable_free(t);
+}
+
+START_TEST(test_answers_as_the_one_array_table_did)
+{
+	/* Without eviction, then with it: the victims must be the same too;
+	 * time creeping or running through quiet windows, refreshes long and
+	 * short. */
+	compare_with_reference(5000, 3600, 3000, 300000, 300);
+	compare_with_reference(1000, 3600, 3000, 300000, 300);
+	compare_with_reference(1000, 3600, 3000, 300000, 20);
+	compare_with_reference(300, 60, 1000, 200000, 10);
+	compare_with_reference(300, 60, 1000, 200000, 300);
+	compare_with_reference(2000, 60, 500, 300000, 10);
+	compare_with_reference(2000, 32, 300, 300000, 3);
+	compare_with_reference(100, 16, 300, 200000, 5);
+	compare_with_reference(100, 1, 200, 200000, 5);
+	compare_with_reference(100, 0, 200, 200000, 5);
+	compare_with_reference(50, 600000, 200, 200000, 900);
+}
+END_TEST
+
 static Suite *
 mactable_suite(void)
 {
@@ -140,6 +389,7 @@ mactable_suite(void)
 	tcase_add_test(tc, test_many_macs_all_found_again);
 	tcase_add_test(tc, test_memory_stays_bounded_and_recent_macs_survive);
 	tcase_add_test(tc, test_million_macs_fit_in_64_mib);
+	tcase_add_test(tc, test_answers_as_the_one_array_table_did);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,10 @@
  * news reaches the store) and what those sightings carry.
  */
 #include <check.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,9 +242,10 @@ START_TEST(test_undecodable_frames_are_counted_by_reason)
 
 	passive_frame(p, f, 10, 1);	/* shorter than an Ethernet header */
 	passive_frame(p, f, len, 1);
-	ck_assert_uint_eq(passive_counts(p)->frames, 2);
+	passive_frame(p, NULL, 64, 1);	/* no bytes at all */
+	ck_assert_uint_eq(passive_counts(p)->frames, 3);
 	ck_assert_uint_eq(passive_counts(p)->decoded, 1);
-	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 1);
+	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 2);
 	reset();
 	passive_free(p);
 }
@@ -267,6 +272,254 @@ START_TEST(test_nul_padded_wire_text_ends_at_the_first_nul)
 }
 END_TEST
 
+/*
+ * The shortcut for plain IPv4 frames against the full decoder: two
+ * observers, one with passive_set_full_decode, fed the same frames, must
+ * write the same transcript of sightings and keep the same counters.
+ */
+struct transcript {
+	char *text;
+	size_t len, size;
+};
+
+static void
+put(struct transcript *t, const char *field)
+{
+	size_t n = strlen(field != NULL ? field : "-") + 1;
+
+	if (t->len + n + 1 > t->size) {
+		t->size = (t->len + n + 1) * 2;
+		t->text = xreallocarray(t->text, t->size, 1);
+	}
+	memcpy(t->text + t->len, field != NULL ? field : "-", n - 1);
+	t->len += n;
+	t->text[t->len - 1] = '|';
+	t->text[t->len] = '\0';
+}
+
+static void
+write_down(void *ctx, struct sighting *s)
+{
+	struct transcript *t = ctx;
+	char when[32];
+
+	snprintf(when, sizeof(when), "%" PRId64, s->observed_at);
+	put(t, when);
+	put(t, s->source);
+	put(t, s->zone);
+	put(t, s->mgmt_ip);
+	put(t, s->chassis_mac);
+	put(t, s->chassis_id);
+	put(t, s->serial);
+	put(t, s->sys_name);
+	put(t, s->sys_descr);
+	put(t, s->sys_object_id);
+	put(t, s->model);
+	put(t, s->software);
+	for (size_t i = 0; i < s->n_addrs; i++) {
+		put(t, addr_kind_name(s->addrs[i].kind));
+		put(t, s->addrs[i].value);
+	}
+	for (size_t i = 0; i < s->n_inputs; i++) {
+		snprintf(when, sizeof(when), "%d", (int)s->inputs[i].kind);
+		put(t, when);
+		put(t, s->inputs[i].value);
+	}
+	put(t, "\n");
+	sighting_free(s);
+}
+
+struct pair {
+	struct passive *fast, *full;
+	struct transcript fast_seen, full_seen;
+};
+
+static void
+pair_init(struct pair *pr, size_t max_macs, uint32_t refresh_s)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->fast = passive_new(max_macs, refresh_s, "z", write_down, &pr->fast_seen);
+	pr->full = passive_new(max_macs, refresh_s, "z", write_down, &pr->full_seen);
+	passive_set_full_decode(pr->full, true);
+}
+
+static void
+pair_frame(struct pair *pr, const uint8_t *bytes, size_t caplen, int64_t ts)
+{
+	passive_frame(pr->fast, bytes, caplen, ts);
+	passive_frame(pr->full, bytes, caplen, ts);
+	/* Frame by frame, so that a counter caught up later still shows. */
+	if (memcmp(passive_counts(pr->fast), passive_counts(pr->full),
+	    sizeof(struct passive_counts)) != 0 ||
+	    pr->fast_seen.len != pr->full_seen.len)
+		ck_abort_msg("frame %" PRIu64 " (%zu bytes) told apart",
+		    passive_counts(pr->full)->frames, caplen);
+}
+
+/* Both agree; returns how many frames they saw. */
+static uint64_t
+pair_finish(struct pair *pr)
+{
+	uint64_t frames = passive_counts(pr->fast)->frames;
+
+	ck_assert_mem_eq(passive_counts(pr->fast), passive_counts(pr->full),
+	    sizeof(struct passive_counts));
+	ck_assert_uint_eq(passive_macs(pr->fast), passive_macs(pr->full));
+	ck_assert_uint_eq(pr->fast_seen.len, pr->full_seen.len);
+	if (pr->fast_seen.len > 0)
+		ck_assert_str_eq(pr->fast_seen.text, pr->full_seen.text);
+	passive_free(pr->fast);
+	passive_free(pr->full);
+	free(pr->fast_seen.text);
+	free(pr->full_seen.text);
+	return frames;
+}
+
+/* Every capture and raw frame under a fixture folder, skew seconds later. */
+static void
+feed_folder(struct pair *pr, const char *sub, int64_t skew)
+{
+	const char *root = getenv("VRAUDIT_SOURCE_ROOT");
+	char dir[4096], path[4096 + 256];
+	struct dirent **names;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/captures%s",
+	    root != NULL ? root : ".", sub);
+	n = scandir(dir, &names, NULL, alphasort);
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (len > 5 && strcmp(name + len - 5, ".pcap") == 0) {
+			char err[PCAP_ERRBUF_SIZE];
+			struct pcap_pkthdr *h;
+			const u_char *data;
+			pcap_t *pc = pcap_open_offline(path, err);
+
+			ck_assert_msg(pc != NULL, "%s: %s", path, err);
+			while (pcap_next_ex(pc, &h, &data) == 1)
+				pair_frame(pr, data, h->caplen, h->ts.tv_sec + skew);
+			pcap_close(pc);
+		} else if (len > 4 && strcmp(name + len - 4, ".raw") == 0) {
+			static uint8_t buf[65536];
+			FILE *fp = fopen(path, "rb");
+			size_t got;
+
+			ck_assert_ptr_nonnull(fp);
+			got = fread(buf, 1, sizeof(buf), fp);
+			fclose(fp);
+			pair_frame(pr, buf, got, 1000 + skew);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+START_TEST(test_shortcut_reports_what_full_decoding_does_on_captures)
+{
+	/* A roomy table, then one so small that MACs are evicted all along. */
+	static const size_t tables[] = { 100000, 3 };
+	struct pair pr;
+
+	for (size_t k = 0; k < ARRAY_SIZE(tables); k++) {
+		pair_init(&pr, tables[k], 3600);
+		/* Twice, the second pass hours later: refreshes fall due. */
+		for (int pass = 0; pass < 2; pass++) {
+			feed_folder(&pr, "", pass * 7200);
+			feed_folder(&pr, "/malformed", pass * 7200);
+		}
+		ck_assert_uint_gt(pair_finish(&pr), 2000);
+	}
+}
+END_TEST
+
+static uint64_t mix_state = 0x9e3779b97f4a7c15u;
+
+static uint32_t
+mix(uint32_t n)
+{
+	mix_state ^= mix_state << 13;
+	mix_state ^= mix_state >> 7;
+	mix_state ^= mix_state << 17;
+	return (uint32_t)(mix_state % n);
+}
+
+/* A 342-byte DHCPDISCOVER from mac, host name "cam". */
+static size_t
+dhcp_frame(uint8_t *f, const uint8_t mac[6])
+{
+	size_t n = 42 + 240;
+
+	memset(f, 0, 400);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = 0x01;		/* total length 328 */
+	f[17] = 0x48;
+	f[22] = 64;
+	f[23] = 17;
+	memset(f + 30, 0xff, 4);
+	f[35] = 68;
+	f[37] = 67;
+	f[38] = 0x01;		/* UDP length 308 */
+	f[39] = 0x34;
+	f[42] = 1;		/* BOOTREQUEST, Ethernet, 6-byte address */
+	f[43] = 1;
+	f[44] = 6;
+	memcpy(f + 42 + 28, mac, 6);
+	memcpy(f + 42 + 236, "\x63\x82\x53\x63", 4);
+	memcpy(f + n, "\x35\x01\x01\x0c\x03" "cam\xff", 9);
+	return 342;
+}
+
+START_TEST(test_shortcut_reports_what_full_decoding_does_on_mutants)
+{
+	static const uint8_t macs[5][6] = {
+		{ 0x00, 0x25, 0x9e, 1, 2, 3 }, { 0x00, 0x18, 0xba, 1, 2, 3 },
+		{ 0x00, 0x0c, 0x29, 1, 2, 3 }, { 0x01, 0x00, 0x5e, 0, 0, 1 },
+		{ 0, 0, 0, 0, 0, 0 },
+	};
+	static const uint8_t ip[4] = { 10, 1, 2, 3 };
+	uint8_t f[512];
+	struct pair pr;
+	int64_t ts = 1764300000;
+
+	/* Frames of each kind with a few bytes changed, cut anywhere, at
+	 * times that creep, jump and step back, in a table of four MACs. */
+	pair_init(&pr, 4, 60);
+	for (int k = 0; k < 200000; k++) {
+		const uint8_t *mac = macs[mix(5)];
+		size_t len;
+
+		switch (mix(5)) {
+		case 0:
+			len = lldp_frame(f, mac, "sw", "descr");
+			break;
+		case 1:
+			len = arp_frame(f, mac, ip);
+			break;
+		case 2:
+			len = dhcp_frame(f, mac);
+			break;
+		default:
+			len = ipv4_frame(f, mac);
+			break;
+		}
+		for (uint32_t n = mix(4); n > 0; n--)
+			f[mix(n == 1 ? 48 : (uint32_t)len)] = (uint8_t)mix(256);
+		if (mix(4) == 0)
+			len = mix((uint32_t)len + 1);
+		ts += mix(100) == 0 ? (int64_t)mix(200) - 50 : (int64_t)mix(2);
+		pair_frame(&pr, f, len, ts);
+	}
+	ck_assert_uint_eq(pair_finish(&pr), 200000);
+}
+END_TEST
+
 static Suite *
 passive_suite(void)
 {
@@ -279,6 +532,12 @@ passive_suite(void)
 	tcase_add_test(tc, test_group_and_zero_source_macs_are_not_elements);
 	tcase_add_test(tc, test_undecodable_frames_are_counted_by_reason);
 	tcase_add_test(tc, test_nul_padded_wire_text_ends_at_the_first_nul);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shortcut");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_captures);
+	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_mutants);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
  * bounded copies.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,23 @@ START_TEST(test_mac_parse_accepts_common_notations_and_rejects_others)
 	if (rc == 0) {
 		mac_format(mac, text);
 		ck_assert_str_eq(text, mac_cases[_i].out);
+	}
+}
+END_TEST
+
+START_TEST(test_mac_format_is_lower_case_hex_with_colons)
+{
+	uint8_t m[MAC_LEN];
+	char text[MAC_STRLEN], want[MAC_STRLEN];
+
+	for (unsigned b = 0; b < 256; b++) {
+		for (size_t i = 0; i < MAC_LEN; i++)
+			m[i] = (uint8_t)(b * (i + 1) + i * 37);
+		memset(text, 'x', sizeof(text));
+		mac_format(m, text);
+		snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    m[0], m[1], m[2], m[3], m[4], m[5]);
+		ck_assert_str_eq(text, want);
 	}
 }
 END_TEST
@@ -209,6 +227,7 @@ util_suite(void)
 
 	tcase_add_loop_test(tc, test_mac_parse_accepts_common_notations_and_rejects_others,
 	    0, (int)ARRAY_SIZE(mac_cases));
+	tcase_add_test(tc, test_mac_format_is_lower_case_hex_with_colons);
 	tcase_add_test(tc, test_mac_flags);
 	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
 	tcase_add_test(tc, test_time_now_honours_pinned_clock);

@@ -1,9 +1,9 @@
 /*
  * Seed corpus for the fuzz targets: reads captures (pcap, or .raw files of
- * one Ethernet frame each) and writes every frame to OUT/frames, and the
- * payload each sub-decoder takes to OUT/lldp, OUT/cdp, OUT/arp, OUT/dhcp
- * and OUT/gre. It finds the payloads with its own small parser, so a bug in
- * the decoders cannot hide seeds from them.
+ * one Ethernet frame each) and writes every frame to OUT/frames and
+ * OUT/passive, and the payload each sub-decoder takes to OUT/lldp, OUT/cdp,
+ * OUT/arp, OUT/dhcp and OUT/gre. It finds the payloads with its own small
+ * parser, so a bug in the decoders cannot hide seeds from them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -45,6 +45,7 @@ split(const uint8_t *p, size_t len)
 	unsigned type;
 
 	put("frames", p, len);
+	put("passive", p, len);
 	if (len < 14)
 		return;
 	type = get16(p + 12);
@@ -117,7 +118,7 @@ int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"frames", "lldp", "cdp", "arp", "dhcp", "gre",
+		"frames", "lldp", "cdp", "arp", "dhcp", "gre", "passive",
 	};
 	char path[PATH_MAX];
 	int i, rc = 0;
