@@ -3,11 +3,13 @@
  * store it. A file that cannot be read is reported by name; the others are
  * still ingested, and what was read before an error stays recorded.
  *
- * Two threads: this one reads and decodes the files; a writer thread
- * stores what they show. Sightings wait between them in a queue that
- * groups those of the same MAC, so while the writer is busy the news about
- * one element (its MAC, then its address, then its DHCP request) piles up
- * and is written as one.
+ * Three threads: this one reads the files; an observer thread decodes the
+ * frames and keeps the MAC table (starting from what the database holds of
+ * each MAC, so that only news reaches it); a writer thread stores the news.
+ * Frames travel from the reader in batches (frameq), sightings to the
+ * writer in a queue that groups those of the same MAC, so while the writer
+ * is busy the news about one element (its MAC, then its address, then its
+ * DHCP request) piles up and is written as one.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,7 @@
 #include "classify.h"
 #include "cli.h"
 #include "config.h"
+#include "frameq.h"
 #include "log.h"
 #include "passive.h"
 #include "squeue.h"
@@ -30,7 +33,7 @@
 #define MAX_MACS 1000000u
 #define REFRESH_S 3600u
 /* Sightings the reader may queue before it waits for the writer. */
-#define MAX_QUEUED 32768u
+#define MAX_QUEUED 8192u
 
 struct ingest {
 	struct store *st;
@@ -40,12 +43,26 @@ struct ingest {
 	uint64_t store_errors;
 	char first_store_error[512];
 
-	/* Between the reader and the writer thread. */
+	uint64_t frames_read;		/* by the reader, for progress */
+
+	/* The writer's start: classifier, policies, the scan row. */
+	const char *prog;
+	char *targets;			/* the files, for the scan row */
+	struct classifier *cl;
+	struct classifier_ops ops;
+	int setup_rc;			/* EXIT_OK, or why it failed */
+	bool setup_done;
+
+	/* From the reader to the observer thread. */
+	struct frameq *frames;
+	struct passive *pv;		/* the observer's */
+
+	/* From the observer to the writer thread. */
 	pthread_mutex_t mu;
 	pthread_cond_t work;		/* the queue has sightings, or done */
 	pthread_cond_t room;		/* the queue was emptied */
 	struct squeue *queue;
-	bool done;			/* the reader has finished */
+	bool done;			/* the observer has finished */
 };
 
 static void
@@ -59,7 +76,7 @@ usage(FILE *out)
 	    "  --filter BPF  only frames matching this capture filter\n");
 }
 
-/* Reader: hand a sighting to the writer, waiting while the queue is full. */
+/* Observer: hand a sighting to the writer, waiting while the queue is full. */
 static void
 sink(void *ctx, struct sighting *s)
 {
@@ -76,14 +93,57 @@ sink(void *ctx, struct sighting *s)
 		pthread_cond_signal(&in->work);
 }
 
-/* Writer: store every group the reader queued, until it is done. */
+/* Writer, first: load the classifier, bring verdicts and policies up to
+ * date, begin the scan. Meanwhile the files are already being read. */
+static int
+writer_setup(struct ingest *in, const char *targets)
+{
+	int rc;
+
+	if ((rc = cli_open_classifier(in->prog, in->cfg->oui_dir,
+	    in->cfg->vendors_path, true, &in->cl)) != EXIT_OK)
+		return rc;
+	in->ops = classifier_ops(in->cl);
+	store_set_classifier(in->st, &in->ops);
+	if ((rc = cli_sync_policies(in->prog, in->cfg, in->cl,
+	    in->st)) != EXIT_OK)
+		return rc;
+	in->scan_id = store_scan_begin(in->st, "capture", targets);
+	if (in->scan_id < 0) {
+		fprintf(stderr, "vraudit ingest: %s\n", store_error(in->st));
+		return EXIT_RUNTIME;
+	}
+	/* Large batches: ingest is one long writer, readers still see
+	 * whole batches. */
+	store_set_batch_size(in->st, 20000);
+	return EXIT_OK;
+}
+
+/* Whether the writer could not start: the reader then stops. */
+static bool
+writer_failed(struct ingest *in)
+{
+	bool failed;
+
+	pthread_mutex_lock(&in->mu);
+	failed = in->setup_done && in->setup_rc != EXIT_OK;
+	pthread_mutex_unlock(&in->mu);
+	return failed;
+}
+
+/* Writer: store every group the observer queued, until it is done. */
 static void *
 writer(void *ctx)
 {
 	struct ingest *in = ctx;
 	struct squeue *mine = squeue_new();
 	struct sighting *group[SQUEUE_MAX_GROUP];
+	int rc = writer_setup(in, in->targets);
 
+	pthread_mutex_lock(&in->mu);
+	in->setup_rc = rc;
+	in->setup_done = true;
+	pthread_mutex_unlock(&in->mu);
 	for (;;) {
 		pthread_mutex_lock(&in->mu);
 		while (squeue_sightings(in->queue) == 0 && !in->done)
@@ -95,7 +155,10 @@ writer(void *ctx)
 		squeue_swap(in->queue, mine);
 		pthread_mutex_unlock(&in->mu);
 		pthread_cond_signal(&in->room);
-		for (size_t g = 0; g < squeue_groups(mine); g++) {
+		/* Without a start, what is queued is let go: nothing is
+		 * stored, the reader stops. */
+		for (size_t g = 0; rc == EXIT_OK && g < squeue_groups(mine);
+		    g++) {
 			size_t n = squeue_group(mine, g, group);
 
 			for (size_t i = 0; i < n; i++)
@@ -113,11 +176,63 @@ writer(void *ctx)
 	return NULL;
 }
 
+static bool
+know_mac(void *ctx, const struct store_mac_state *m)
+{
+	uint32_t digest[MACTABLE_PROTOS];
+
+	/* The store's order is the table's: LLDP, CDP, DHCP. */
+	for (int p = 0; p < MACTABLE_PROTOS; p++)
+		digest[p] = m->has_digest[p] ? m->content[p] :
+		    MACTABLE_NO_DIGEST;
+	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, digest);
+}
+
+/* Reader: every frame goes to the observer. */
 static void
 frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen, int64_t ts)
 {
+	struct ingest *in = ctx;
+
 	(void)wirelen;
+	in->frames_read++;
+	frameq_push(in->frames, bytes, caplen, ts);
+}
+
+static void
+observe_plain(void *ctx, const uint8_t src[6], int reason, int64_t ts)
+{
+	passive_plain(ctx, src, reason, ts);
+}
+
+static void
+observe_raw(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts)
+{
 	passive_frame(ctx, bytes, caplen, ts);
+}
+
+/* Observer: start from what the database holds of each MAC (the reader is
+ * already reading meanwhile), then observe every frame. */
+static void *
+observer(void *ctx)
+{
+	struct ingest *in = ctx;
+	char err[1024];
+	struct store *ro = store_open(in->cfg->db_path, STORE_READ_ONLY, err,
+	    sizeof(err));
+
+	if (ro == NULL || store_mac_states(ro, MAX_MACS, know_mac,
+	    in->pv) < 0)
+		fprintf(stderr, "vraudit ingest: %s (every MAC is news)\n",
+		    ro == NULL ? err : store_error(ro));
+	store_close(ro);
+	frameq_drain(in->frames, observe_plain, observe_raw, in->pv);
+	passive_flush(in->pv);
+	pthread_mutex_lock(&in->mu);
+	in->done = true;
+	pthread_mutex_unlock(&in->mu);
+	pthread_cond_signal(&in->work);
+	return NULL;
 }
 
 static void
@@ -134,12 +249,12 @@ show_progress(const struct capture *c, uint64_t frames, bool done)
 
 /* Ingest one file; 0, or -1 when it could not be read (message printed). */
 static int
-ingest_file(const char *path, const char *filter, struct passive *pv,
+ingest_file(const char *path, const char *filter, struct ingest *in,
     bool progress, char **detail)
 {
 	char err[1024];
 	struct capture *c = capture_open_file(path, filter, err, sizeof(err));
-	uint64_t start = passive_counts(pv)->frames;
+	uint64_t start = in->frames_read;
 	int64_t last = 0;
 	int n, rc = 0;
 
@@ -148,20 +263,21 @@ ingest_file(const char *path, const char *filter, struct passive *pv,
 		*detail = xprintf("%s%s%s", *detail ? *detail : "", *detail ? "; " : "", err);
 		return -1;
 	}
-	while ((n = capture_dispatch(c, DISPATCH_BATCH, frame_cb, pv)) >= 0) {
+	while (!writer_failed(in) &&
+	    (n = capture_dispatch(c, DISPATCH_BATCH, frame_cb, in)) >= 0) {
 		if (progress && clock_ms() - last >= 200) {
 			last = clock_ms();
-			show_progress(c, passive_counts(pv)->frames - start, false);
+			show_progress(c, in->frames_read - start, false);
 		}
 	}
 	if (progress)
-		show_progress(c, passive_counts(pv)->frames - start, true);
+		show_progress(c, in->frames_read - start, true);
 	if (n == CAPTURE_ERROR) {
 		char *old = *detail;
 
 		fprintf(stderr, "vraudit ingest: %s (after %llu frames, which are kept)\n",
 		    capture_error(c),
-		    (unsigned long long)(passive_counts(pv)->frames - start));
+		    (unsigned long long)(in->frames_read - start));
 		*detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "", capture_error(c));
 		free(old);
 		rc = -1;
@@ -208,14 +324,12 @@ cmd_ingest(int argc, char **argv)
 	struct cli_common common = { 0 };
 	const char *zone = NULL, *filter = NULL;
 	struct config *cfg = NULL;
-	struct classifier *cl = NULL;
-	struct classifier_ops ops;
 	struct passive *pv = NULL;
 	struct ingest in = { 0 };
 	struct store_scan_counts sc = { 0 };
-	char err[1024], *detail = NULL, *targets;
+	char err[1024], *detail = NULL;
 	int opt, rc, files_ok = 0, nfiles;
-	pthread_t thread;
+	pthread_t observer_thread, writer_thread;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -241,51 +355,49 @@ cmd_ingest(int argc, char **argv)
 		return cli_usage_error(argv[0], "no capture file given");
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
-	if ((rc = cli_open_classifier(argv[0], cfg->oui_dir,
-	    cfg->vendors_path, true, &cl)) != EXIT_OK)
-		goto out;
 	in.st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
 	if (in.st == NULL) {
 		fprintf(stderr, "vraudit ingest: %s\n", err);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	ops = classifier_ops(cl);
-	store_set_classifier(in.st, &ops);
-	if ((rc = cli_sync_policies(argv[0], cfg, cl, in.st)) != EXIT_OK)
-		goto out;
-	targets = cli_join(argv + optind, (size_t)nfiles, ", ");
-	in.scan_id = store_scan_begin(in.st, "capture", targets);
-	free(targets);
-	if (in.scan_id < 0) {
-		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	/* Large batches: ingest is one long writer, readers still see whole batches. */
-	store_set_batch_size(in.st, 20000);
 	in.cfg = cfg;
 	in.zone = zone;
 	in.queue = squeue_new();
 	pthread_mutex_init(&in.mu, NULL);
 	pthread_cond_init(&in.work, NULL);
 	pthread_cond_init(&in.room, NULL);
-	if ((errno = pthread_create(&thread, NULL, writer, &in)) != 0) {
-		fprintf(stderr, "vraudit ingest: cannot start the writer: %s\n",
+	in.frames = frameq_new();
+	in.pv = pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
+	/* The observer reads what the store holds (on a connection of its
+	 * own) while the classifier loads; the writer waits for its news. */
+	if ((errno = pthread_create(&observer_thread, NULL, observer,
+	    &in)) != 0) {
+		fprintf(stderr, "vraudit ingest: cannot start a thread: %s\n",
 		    strerror(errno));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
-	for (int i = optind; i < argc; i++)
-		if (ingest_file(argv[i], filter, pv, cli_show_progress(&common),
-		    &detail) == 0)
+	in.prog = argv[0];
+	in.targets = cli_join(argv + optind, (size_t)nfiles, ", ");
+	if ((errno = pthread_create(&writer_thread, NULL, writer,
+	    &in)) != 0) {
+		fprintf(stderr, "vraudit ingest: cannot start a thread: %s\n",
+		    strerror(errno));
+		rc = EXIT_RUNTIME;
+		goto stop;
+	}
+	for (int i = optind; i < argc && !writer_failed(&in); i++)
+		if (ingest_file(argv[i], filter, &in,
+		    cli_show_progress(&common), &detail) == 0)
 			files_ok++;
-	pthread_mutex_lock(&in.mu);
-	in.done = true;
-	pthread_mutex_unlock(&in.mu);
-	pthread_cond_signal(&in.work);
-	pthread_join(thread, NULL);
+	frameq_close(in.frames);
+	pthread_join(observer_thread, NULL);
+	pthread_join(writer_thread, NULL);
+	if (in.setup_rc != EXIT_OK) {
+		rc = in.setup_rc;
+		goto out;
+	}
 	if (store_flush(in.st) < 0 && in.store_errors++ == 0)
 		str_copy(in.first_store_error, store_error(in.st),
 		    sizeof(in.first_store_error));
@@ -307,7 +419,13 @@ cmd_ingest(int argc, char **argv)
 	}
 	print_summary(passive_counts(pv), passive_macs(pv), &sc, files_ok, nfiles);
 	rc = files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
+	goto out;
+stop:
+	/* Nothing was read: the observer only finishes its start. */
+	frameq_close(in.frames);
+	pthread_join(observer_thread, NULL);
 out:
+	frameq_free(in.frames);
 	if (in.queue != NULL) {
 		squeue_free(in.queue);
 		pthread_cond_destroy(&in.room);
@@ -317,7 +435,8 @@ out:
 	free(detail);
 	passive_free(pv);
 	store_close(in.st);
-	classifier_free(cl);
+	classifier_free(in.cl);
+	free(in.targets);
 	config_free(cfg);
 	return rc;
 }

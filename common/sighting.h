@@ -53,8 +53,9 @@ struct sighting {
 	size_t n_inputs;
 
 	/* Passive capture: a digest of the protocol content the sighting
-	 * reports for content_mac, kept with that MAC's address so that a
-	 * later capture knows what the store holds. */
+	 * reports for content_mac in its source protocol (lldp, cdp, dhcp),
+	 * kept with that MAC's address so that a later capture knows what
+	 * the store holds. */
 	bool has_content;
 	uint8_t content_mac[6];
 	uint32_t content_digest;

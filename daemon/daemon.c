@@ -263,6 +263,7 @@ listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 	if (n < 1 || fds[0].revents == 0)
 		return;
 	rc = capture_dispatch(l->c, DISPATCH_MAX, frame_cb, l);
+	passive_flush(l->pv);
 	if (rc == CAPTURE_ERROR) {
 		char why[1024];
 

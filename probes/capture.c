@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -124,7 +125,7 @@ capture_open_file(const char *path, const char *filter, char *err, size_t errlen
 	FILE *f;
 
 	c->name = xstrdup(path);
-	f = fopen(path, "rb");
+	f = fopen(path, "rbe");
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -135,6 +136,9 @@ capture_open_file(const char *path, const char *filter, char *err, size_t errlen
 		goto fail;
 	}
 	c->size = (uint64_t)st.st_size;
+	/* One thread reads the stream: no lock around each of libpcap's
+	 * two freads a frame. */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: is a directory", path);
 		fclose(f);

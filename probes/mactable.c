@@ -33,10 +33,23 @@ struct value {
 	uint32_t last_seen;	/* seconds since the epoch, stale when tagged */
 	uint32_t last_told;	/* when the store last heard of it */
 	uint32_t ipv4;		/* last IPv4 address seen for it, 0 = none */
-	uint32_t content;	/* digest of the last protocol content, 0 = none */
+	uint32_t content;	/* (protocol + 1) << 30 | digest of the content
+				 * of its first protocol, 0 = none */
+};
+
+/* The content of a MAC's other protocols: a small cache, made on first
+ * use, since few MACs speak two (a lost entry only means one more piece of
+ * news). */
+#define SIDE_SLOTS 65536u
+#define SIDE_PROBES 8
+
+struct side {
+	uint64_t key;		/* protocol + 1 << 48 | MAC, 0 = empty */
+	uint32_t digest;
 };
 
 struct mactable {
+	struct side *side;	/* NULL until needed */
 	uint64_t *keys;		/* PRESENT | tag | 48-bit MAC, 0 = empty */
 	struct value *values;	/* values[i] belongs to keys[i] */
 	size_t mask;		/* slot count - 1 (a power of two) */
@@ -116,6 +129,7 @@ mactable_free(struct mactable *t)
 		return;
 	free(t->keys);
 	free(t->values);
+	free(t->side);
 	free(t);
 }
 
@@ -291,18 +305,26 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 		uint64_t k = t->keys[i];
 		uint32_t q = tag_of(k);
 
-		if (q != 0) {
-			/* Not due before window_end, hence not now. */
-			if (ts >= t->base && ts - t->base + 1 > q)
+		if (q != 0 && ts >= t->base) {
+			/* Not due in the window, hence not now. */
+			if (ts - t->base + 1 > q)
 				t->keys[i] = (k & ~TAG_MASK) |
 				    (uint64_t)(ts - t->base + 1) << TAG_SHIFT;
 			return MAC_KNOWN;
 		}
-		t->slow++;
 		v = &t->values[i];
+		if (q != 0) {
+			/* Back before the window: untag, then check. */
+			v->last_seen = t->base + q - 1;
+			t->keys[i] = k & ~TAG_MASK;
+		}
+		t->slow++;
 		if (ts > v->last_seen)
 			v->last_seen = ts;
-		if (ts - v->last_told >= t->refresh && ts > v->last_told) {
+		/* Due a refresh interval after the store last heard of it,
+		 * or as long before (an older capture read later). */
+		if ((ts > v->last_told && ts - v->last_told >= t->refresh) ||
+		    (ts < v->last_told && v->last_told - ts >= t->refresh)) {
 			v->last_told = ts;
 			try_tag(t, i);
 			return MAC_REFRESH;
@@ -328,6 +350,94 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 	return MAC_NEW;
 }
 
+static uint32_t
+encode(enum mactable_proto proto, uint32_t digest)
+{
+	return (uint32_t)(proto + 1) << 30 | (digest & MACTABLE_DIGEST_MASK);
+}
+
+/* The side cache's slot for (mac key, proto): its own, else an empty one
+ * (*found false), else the first probed (to be overwritten). */
+static struct side *
+side_slot(struct mactable *t, uint64_t key, enum mactable_proto proto,
+    bool *found)
+{
+	uint64_t k = (key & ~(PRESENT | TAG_MASK)) |
+	    (uint64_t)(proto + 1) << 48;
+	size_t home = (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> 40) &
+	    (SIDE_SLOTS - 1);
+
+	if (t->side == NULL)
+		t->side = xcalloc(SIDE_SLOTS, sizeof(*t->side));
+	*found = false;
+	for (size_t n = 0; n < SIDE_PROBES; n++) {
+		struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+
+		if (e->key == k) {
+			*found = true;
+			return e;
+		}
+		if (e->key == 0) {
+			e->key = k;
+			return e;
+		}
+	}
+	t->side[home].key = k;
+	return &t->side[home];
+}
+
+static void
+remember(struct mactable *t, size_t i, enum mactable_proto proto,
+    uint32_t digest)
+{
+	struct value *v = &t->values[i];
+	struct side *e;
+	bool found;
+
+	if (v->content == 0 || v->content >> 30 == (uint32_t)proto + 1) {
+		v->content = encode(proto, digest);
+		return;
+	}
+	e = side_slot(t, t->keys[i], proto, &found);
+	e->digest = digest & MACTABLE_DIGEST_MASK;
+}
+
+bool
+mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
+    uint32_t ip, const uint32_t digest[MACTABLE_PROTOS])
+{
+	uint64_t key = mac_key(mac);
+	uint32_t ts;
+	size_t i;
+	struct value *v;
+
+	/* Stamps reach far back and far ahead of what the store knows. */
+	if (!t->epoch_set) {
+		t->epoch = told - (INT64_C(1) << 30);
+		t->epoch_set = true;
+	}
+	ts = stamp(t, told);
+	if (find(t, key) != SIZE_MAX)
+		return true;
+	if (t->count >= t->max)
+		return false;
+	if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
+		grow(t);
+	for (i = slot_of(t, key); t->keys[i] != 0; i = (i + 1) & t->mask)
+		;
+	t->keys[i] = key;
+	v = &t->values[i];
+	v->last_seen = ts;
+	v->last_told = ts;
+	v->ipv4 = ip;
+	v->content = 0;
+	t->count++;
+	for (int p = 0; p < MACTABLE_PROTOS; p++)
+		if (digest[p] != MACTABLE_NO_DIGEST)
+			remember(t, i, (enum mactable_proto)p, digest[p]);
+	return true;
+}
+
 bool
 mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip)
 {
@@ -342,17 +452,27 @@ mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip)
 }
 
 bool
-mactable_note_content(struct mactable *t, const uint8_t mac[6], uint32_t digest)
+mactable_note_content(struct mactable *t, const uint8_t mac[6],
+    enum mactable_proto proto, uint32_t digest)
 {
 	size_t i = find(t, mac_key(mac));
+	struct value *v;
+	struct side *e;
+	bool found;
 
-	if (digest == 0)
-		digest = 1;	/* 0 means "none yet" */
-	if (i == SIZE_MAX)
+	if (i == SIZE_MAX || proto >= MACTABLE_PROTOS)
 		return true;
-	if (t->values[i].content == digest)
+	v = &t->values[i];
+	if (v->content == 0 || v->content >> 30 == (uint32_t)proto + 1) {
+		if (v->content == encode(proto, digest))
+			return false;
+		v->content = encode(proto, digest);
+		return true;
+	}
+	e = side_slot(t, t->keys[i], proto, &found);
+	if (found && e->digest == (digest & MACTABLE_DIGEST_MASK))
 		return false;
-	t->values[i].content = digest;
+	e->digest = digest & MACTABLE_DIGEST_MASK;
 	return true;
 }
 
@@ -372,14 +492,16 @@ size_t
 mactable_bytes(const struct mactable *t)
 {
 	return sizeof(*t) +
-	    (t->mask + 1) * (sizeof(*t->keys) + sizeof(*t->values));
+	    (t->mask + 1) * (sizeof(*t->keys) + sizeof(*t->values)) +
+	    (t->side != NULL ? SIDE_SLOTS * sizeof(*t->side) : 0);
 }
 
 size_t
 mactable_max_bytes(const struct mactable *t)
 {
 	return sizeof(*t) +
-	    t->max_slots * (sizeof(*t->keys) + sizeof(*t->values));
+	    t->max_slots * (sizeof(*t->keys) + sizeof(*t->values)) +
+	    SIDE_SLOTS * sizeof(*t->side);
 }
 
 uint32_t

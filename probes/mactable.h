@@ -19,8 +19,23 @@ struct mactable;
 enum mactable_news {
 	MAC_KNOWN = 0,		/* seen before, nothing to tell the store */
 	MAC_NEW = 1,		/* first sighting (or first since eviction) */
-	MAC_REFRESH = 2,	/* known, and its last-seen time is due for an update */
+	MAC_REFRESH = 2,	/* known, and its last-seen time is due for an update
+				 * (a refresh interval after the store last
+				 * heard of it, or as long before) */
 };
+
+/* The protocols whose content is remembered, each on its own: a Cisco
+ * port sends CDP and LLDP, a phone LLDP-MED and DHCP. */
+enum mactable_proto {
+	MACTABLE_LLDP,
+	MACTABLE_CDP,
+	MACTABLE_DHCP,
+	MACTABLE_PROTOS
+};
+
+/* Digests are kept to their low 30 bits; this says "none". */
+#define MACTABLE_NO_DIGEST UINT32_MAX
+#define MACTABLE_DIGEST_MASK UINT32_C(0x3fffffff)
 
 /* A table for at most max_entries MACs, refreshing last-seen every refresh_s seconds. */
 struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
@@ -32,10 +47,22 @@ enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6], int6
  * the note functions will; a hint only. */
 void mactable_prefetch(const struct mactable *t, const uint8_t mac[6],
     bool values);
+/*
+ * Start from what the store holds: mac is known, the store last heard of
+ * it at `told` (seconds), with IPv4 address ip (network order, 0 = none)
+ * and a content digest per protocol (MACTABLE_NO_DIGEST = none). It is
+ * news again only when a refresh is due, or with another address or
+ * content. False when the table is full.
+ */
+bool mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
+    uint32_t ip, const uint32_t digest[MACTABLE_PROTOS]);
 /* Remember that mac used IPv4 address ip (network order); true when it is new for it. */
 bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
-/* Remember a digest of protocol content mac sent (LLDP, CDP, DHCP); true when it changed. */
-bool mactable_note_content(struct mactable *t, const uint8_t mac[6], uint32_t digest);
+/* Remember a digest of the content mac sent in proto; true when it
+ * changed (or is not known: the table may forget a MAC's second
+ * protocol, never report a change as none). */
+bool mactable_note_content(struct mactable *t, const uint8_t mac[6],
+    enum mactable_proto proto, uint32_t digest);
 /* Number of MACs held. */
 size_t mactable_count(const struct mactable *t);
 /* Number of MACs evicted to stay within the bound. */

@@ -18,6 +18,17 @@
 #include "mactable.h"
 #include "util.h"
 
+/* Plain frames whose MAC lookup waits, so that its slot is loaded from
+ * memory while the next frames are read (a lookup of a random MAC misses
+ * the cache). Any other frame, and passive_flush, end the wait first, so
+ * the table sees every MAC in frame order. */
+#define PENDING 16
+
+struct pending {
+	uint8_t mac[6];
+	int64_t ts;
+};
+
 struct passive {
 	struct mactable *macs;
 	char *zone;
@@ -25,6 +36,8 @@ struct passive {
 	void *ctx;
 	bool full_decode;	/* no shortcut for plain IPv4 frames */
 	struct passive_counts counts;
+	struct pending pending[PENDING];
+	unsigned pend_head, pend_n;
 };
 
 struct passive *
@@ -40,6 +53,13 @@ passive_new(size_t max_macs, uint32_t refresh_s, const char *zone,
 	return p;
 }
 
+bool
+passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
+    uint32_t ipv4, const uint32_t digest[MACTABLE_PROTOS])
+{
+	return mactable_know(p->macs, mac, told, ipv4, digest);
+}
+
 void
 passive_free(struct passive *p)
 {
@@ -51,8 +71,10 @@ passive_free(struct passive *p)
 }
 
 const struct passive_counts *
-passive_counts(const struct passive *p)
+passive_counts(struct passive *p)
 {
+	passive_flush(p);
+	p->counts.macs_evicted = mactable_evictions(p->macs);
 	return &p->counts;
 }
 
@@ -63,8 +85,9 @@ passive_set_full_decode(struct passive *p, bool on)
 }
 
 size_t
-passive_macs(const struct passive *p)
+passive_macs(struct passive *p)
 {
+	passive_flush(p);
 	return mactable_count(p->macs);
 }
 
@@ -166,6 +189,16 @@ emit(struct passive *p, struct sighting *s)
 	p->sink(p->ctx, s);
 }
 
+/* The content digest a sighting reports for mac, as the table keeps it,
+ * so that the store can hand it back to a later capture. */
+static void
+set_content(struct sighting *s, const uint8_t mac[MAC_LEN], uint32_t digest)
+{
+	s->has_content = true;
+	memcpy(s->content_mac, mac, MAC_LEN);
+	s->content_digest = digest & MACTABLE_DIGEST_MASK;	/* as kept */
+}
+
 /* Digest of the protocol content a MAC sent, to report only changes. */
 static uint32_t
 digest_str(uint32_t h, struct frames_str s)
@@ -189,10 +222,12 @@ observe_lldp(struct passive *p, const uint8_t src[MAC_LEN],
 	d = digest_str(d, l->med_serial);
 	for (size_t i = 0; i < l->n_mgmt; i++)
 		d = digest_str(d, l->mgmt[i].addr);
-	if (!mactable_note_content(p->macs, src, d ^ 0x4c4c4450u) && !refresh)
+	d ^= 0x4c4c4450u;
+	if (!mactable_note_content(p->macs, src, MACTABLE_LLDP, d) && !refresh)
 		return;
 
 	s = new_sighting(p, "lldp", ts);
+	set_content(s, src, d);
 	if (l->has_chassis_mac && usable_mac(l->chassis_mac)) {
 		mac_format(l->chassis_mac, text);
 		sighting_set(&s->chassis_mac, text);
@@ -251,10 +286,12 @@ observe_cdp(struct passive *p, const uint8_t src[MAC_LEN],
 		d = mactable_digest(c->addrs[i].addr, 16, d);
 	for (size_t i = 0; i < c->n_mgmt; i++)
 		d = mactable_digest(c->mgmt[i].addr, 16, d);
-	if (!mactable_note_content(p->macs, src, d ^ 0x43445020u) && !refresh)
+	d ^= 0x43445020u;
+	if (!mactable_note_content(p->macs, src, MACTABLE_CDP, d) && !refresh)
 		return;
 
 	s = new_sighting(p, "cdp", ts);
+	set_content(s, src, d);
 	add_mac(s, src, true);
 	for (size_t i = 0; i < c->n_mgmt; i++)
 		add_ip(s, &c->mgmt[i], true);
@@ -307,9 +344,11 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 	if (d->has_requested_ip)
 		dg = mactable_digest(d->requested_ip, 4, dg);
 	mactable_touch(p->macs, mac, ts);
-	if (!mactable_note_content(p->macs, mac, dg ^ 0x44484350u) && !refresh)
+	dg ^= 0x44484350u;
+	if (!mactable_note_content(p->macs, mac, MACTABLE_DHCP, dg) && !refresh)
 		return;
 	s = new_sighting(p, "dhcp", ts);
+	set_content(s, mac, dg);
 	add_mac(s, mac, true);
 	if (d->has_requested_ip || (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])) {
 		struct frames_ip ip = { .version = 4 };
@@ -324,20 +363,54 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 
 /* A frame that frames_decode_plain could read: only its source MAC counts. */
 static void
-plain_frame(struct passive *p, const uint8_t *bytes, int reason, int64_t ts)
+touch_plain(struct passive *p, const struct pending *e)
 {
-	const uint8_t *src = bytes + 6;
+	if (mactable_touch(p->macs, e->mac, e->ts) != MAC_KNOWN) {
+		struct sighting *s = new_sighting(p, "mac", e->ts);
+
+		add_mac(s, e->mac, true);
+		emit(p, s);
+	}
+}
+
+void
+passive_flush(struct passive *p)
+{
+	while (p->pend_n > 0) {
+		touch_plain(p, &p->pending[p->pend_head]);
+		p->pend_head = (p->pend_head + 1) % PENDING;
+		p->pend_n--;
+	}
+}
+
+static void
+plain_frame(struct passive *p, const uint8_t *src, int reason, int64_t ts)
+{
+	struct pending *e;
 
 	if (reason == FRAMES_OK)
 		p->counts.decoded++;
 	else
 		p->counts.undecodable[reason]++;
-	if (usable_mac(src) && mactable_touch(p->macs, src, ts) != MAC_KNOWN) {
-		struct sighting *s = new_sighting(p, "mac", ts);
-		add_mac(s, src, true);
-		emit(p, s);
+	if (!usable_mac(src))
+		return;
+	if (p->pend_n == PENDING) {
+		touch_plain(p, &p->pending[p->pend_head]);
+		p->pend_head = (p->pend_head + 1) % PENDING;
+		p->pend_n--;
 	}
-	p->counts.macs_evicted = mactable_evictions(p->macs);
+	e = &p->pending[(p->pend_head + p->pend_n) % PENDING];
+	memcpy(e->mac, src, 6);
+	e->ts = ts;
+	p->pend_n++;
+}
+
+void
+passive_plain(struct passive *p, const uint8_t src[6], int reason, int64_t ts)
+{
+	p->counts.frames++;
+	mactable_prefetch(p->macs, src, false);
+	plain_frame(p, src, reason, ts);
 }
 
 void
@@ -354,10 +427,11 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 	if (!p->full_decode) {
 		reason = frames_decode_plain(bytes, caplen);
 		if (reason >= 0 && reason < FRAMES_REASON_MAX) {
-			plain_frame(p, bytes, reason, ts);
+			plain_frame(p, bytes + 6, reason, ts);
 			return;
 		}
 	}
+	passive_flush(p);
 	/* ARP, DHCP and LLDP senders are mostly the frame's source. */
 	if (bytes != NULL && caplen >= 12)
 		mactable_prefetch(p->macs, bytes + 6, true);
@@ -383,7 +457,6 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 			emit(p, s);
 		}
 	}
-	p->counts.macs_evicted = mactable_evictions(p->macs);
 	/* The payload belongs to the innermost frame. */
 	if (last_src == NULL && f.proto != FRAMES_PROTO_ARP && f.proto != FRAMES_PROTO_DHCP)
 		return;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "frames.h"
+#include "mactable.h"
 #include "sighting.h"
 
 /* Receives each sighting; takes ownership (free it with sighting_free). */
@@ -33,16 +34,29 @@ struct passive;
 /* A new observer; sightings carry zone (may be NULL) and go to sink. */
 struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
     const char *zone, passive_sink_fn sink, void *ctx);
+/* Start from what the store holds of a MAC (see mactable_know): it is
+ * news again only when a refresh is due or with another IPv4 address or
+ * content. False when the table is full. Before the first frame. */
+bool passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
+    uint32_t ipv4, const uint32_t digest[MACTABLE_PROTOS]);
 /* Release the observer. NULL is fine. */
 void passive_free(struct passive *p);
-/* Observe one frame of caplen captured bytes, seen at ts (seconds). */
+/* Observe one frame of caplen captured bytes, seen at ts (seconds). The
+ * MAC of a plain frame is looked up a few frames later (its table slot is
+ * fetched meanwhile): call passive_flush after a run of frames. */
 void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts);
+/* Observe a frame frames_decode_plain already decoded to reason (>= 0)
+ * from source MAC src: what passive_frame would do with it, when another
+ * thread reads the frames. */
+void passive_plain(struct passive *p, const uint8_t src[6], int reason, int64_t ts);
+/* Look up every MAC still waiting, emitting what is news. */
+void passive_flush(struct passive *p);
 /* Decode every frame in full (on) or let plain IPv4 frames take the short
  * way (off, the default); sightings and counters are the same either way. */
 void passive_set_full_decode(struct passive *p, bool on);
-/* The counters so far. */
-const struct passive_counts *passive_counts(const struct passive *p);
-/* MACs currently tracked. */
-size_t passive_macs(const struct passive *p);
+/* The counters so far (after a passive_flush). */
+const struct passive_counts *passive_counts(struct passive *p);
+/* MACs currently tracked (after a passive_flush). */
+size_t passive_macs(struct passive *p);
 
 #endif

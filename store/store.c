@@ -81,12 +81,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "RETURNING rules_digest",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
-	    "last_seen, content_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	    "last_seen, content_lldp, content_cdp, content_dhcp) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen), "
-	    "content_digest = coalesce(excluded.content_digest, "
-	    "content_digest)",
+	    "content_lldp = coalesce(excluded.content_lldp, content_lldp), "
+	    "content_cdp = coalesce(excluded.content_cdp, content_cdp), "
+	    "content_dhcp = coalesce(excluded.content_dhcp, content_dhcp)",
 	[S_KEY_UPSERT] =
 	    "INSERT INTO element_key (kind, value, element_id, first_seen, "
 	    "last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -140,15 +142,22 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "last_seen = max(last_seen, excluded.last_seen)",
 	[S_MERGE_ADDR] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
-	    "last_seen, content_digest) SELECT ?1, kind, value, first_seen, "
-	    "last_seen, content_digest "
+	    "last_seen, content_lldp, content_cdp, content_dhcp) "
+	    "SELECT ?1, kind, value, first_seen, last_seen, content_lldp, "
+	    "content_cdp, content_dhcp "
 	    "FROM element_address WHERE element_id = ?2 "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen), "
-	    "content_digest = CASE WHEN excluded.last_seen > last_seen "
-	    "THEN coalesce(excluded.content_digest, content_digest) "
-	    "ELSE coalesce(content_digest, excluded.content_digest) END",
+	    "content_lldp = CASE WHEN excluded.last_seen > last_seen "
+	    "THEN coalesce(excluded.content_lldp, content_lldp) "
+	    "ELSE coalesce(content_lldp, excluded.content_lldp) END, "
+	    "content_cdp = CASE WHEN excluded.last_seen > last_seen "
+	    "THEN coalesce(excluded.content_cdp, content_cdp) "
+	    "ELSE coalesce(content_cdp, excluded.content_cdp) END, "
+	    "content_dhcp = CASE WHEN excluded.last_seen > last_seen "
+	    "THEN coalesce(excluded.content_dhcp, content_dhcp) "
+	    "ELSE coalesce(content_dhcp, excluded.content_dhcp) END",
 	[S_MERGE_ADDR_DEL] =
 	    "DELETE FROM element_address WHERE element_id = ?2",
 	[S_MERGE_KEY] =

@@ -100,11 +100,12 @@ int store_record_group(struct store *st, int64_t scan_id,
 /* What the store holds of one MAC for passive capture. */
 struct store_mac_state {
 	uint8_t mac[6];
-	int64_t first_seen, last_seen;	/* of the MAC as an address */
+	int64_t last_seen;		/* of the MAC as an address */
 	uint32_t ipv4;			/* its element's latest IPv4 address
 					 * (network order), 0 when none */
-	bool has_digest;
-	uint32_t content_digest;	/* last protocol content reported */
+	bool has_digest[3];		/* content[p] is known */
+	uint32_t content[3];		/* last content reported in LLDP,
+					 * CDP and DHCP, as a digest */
 };
 
 /* Call fn with each MAC the store holds, at most max of them (the most

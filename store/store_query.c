@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "store.h"
 #include "store_private.h"
 #include "util.h"
@@ -191,20 +192,57 @@ store_scan_counts(struct store *st, int64_t scan_id, struct store_scan_counts *o
 	return rc == 1 ? 0 : -1;
 }
 
+/* One row of the MAC states query into m; false for rows the store did
+ * not write itself (skipped). Columns: value, last_seen, the three
+ * content digests; the IPv4 address at column ip_col (none when < 0). */
+static bool
+mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
+{
+	const char *mac = (const char *)sqlite3_column_text(stmt, 0);
+	const char *last = (const char *)sqlite3_column_text(stmt, 1);
+	const char *ip = ip_col >= 0 ?
+	    (const char *)sqlite3_column_text(stmt, ip_col) : NULL;
+	unsigned char a[4];
+
+	memset(m, 0, sizeof(*m));
+	if (mac == NULL || last == NULL || mac_parse(mac, m->mac) == -1 ||
+	    time_parse(last, &m->last_seen) == -1)
+		return false;
+	if (ip != NULL && inet_pton(AF_INET, ip, a) == 1)
+		memcpy(&m->ipv4, a, 4);
+	for (int p = 0; p < 3; p++)
+		if (sqlite3_column_type(stmt, 2 + p) == SQLITE_INTEGER) {
+			m->has_digest[p] = true;
+			m->content[p] = (uint32_t)sqlite3_column_int64(stmt,
+			    2 + p);
+		}
+	return true;
+}
+
 int
 store_mac_states(struct store *st, size_t max,
     bool (*fn)(void *ctx, const struct store_mac_state *m), void *ctx)
 {
-	/* The most recently seen first when they do not all fit. */
-	static const char sql[] =
-	    "SELECT a.value, a.first_seen, a.last_seen, a.content_digest, "
-	    "(SELECT i.value FROM element_address i "
+	/*
+	 * All of them: one pass in key order, where an element's IPv4 rows
+	 * come before its MAC rows. More than max: the most recently seen
+	 * first, each with its element's latest IPv4 address.
+	 */
+	static const char all[] =
+	    "SELECT value, last_seen, content_lldp, content_cdp, content_dhcp, "
+	    "element_id, kind FROM element_address "
+	    "WHERE +kind IN ('ipv4', 'mac') ORDER BY element_id, kind";
+	static const char recent[] =
+	    "SELECT a.value, a.last_seen, a.content_lldp, a.content_cdp, "
+	    "a.content_dhcp, (SELECT i.value FROM element_address i "
 	    "WHERE i.element_id = a.element_id AND i.kind = 'ipv4' "
 	    "ORDER BY i.last_seen DESC LIMIT 1) "
-	    "FROM element_address a WHERE a.kind = 'mac' %s LIMIT ?1";
+	    "FROM element_address a WHERE a.kind = 'mac' "
+	    "ORDER BY a.last_seen DESC LIMIT ?1";
 	sqlite3_stmt *count = NULL, *stmt = NULL;
-	int64_t n = 0;
-	char *text = NULL;
+	bool stop = false;
+	int64_t n = 0, element = -1;
+	char best_ip[IP_STRLEN] = "", best_seen[TIME_STRLEN] = "";
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM element_address "
@@ -216,39 +254,57 @@ store_mac_states(struct store *st, size_t max,
 	}
 	n = sqlite3_column_int64(count, 0);
 	sqlite3_finalize(count);
-	text = xprintf(sql, (uint64_t)n > max ? "ORDER BY a.last_seen DESC" : "");
-	rc = sqlite3_prepare_v2(st->db, text, -1, &stmt, NULL);
-	free(text);
-	if (rc != SQLITE_OK) {
-		store_set_db_error(st, "MAC states");
-		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *mac = (const char *)sqlite3_column_text(stmt, 0);
-		const char *first = (const char *)sqlite3_column_text(stmt, 1);
-		const char *last = (const char *)sqlite3_column_text(stmt, 2);
-		const char *ip = (const char *)sqlite3_column_text(stmt, 4);
-		struct store_mac_state m = { 0 };
-		unsigned char a[4];
-
-		/* Rows the store did not write itself are skipped. */
-		if (mac == NULL || first == NULL || last == NULL ||
-		    mac_parse(mac, m.mac) == -1 ||
-		    time_parse(first, &m.first_seen) == -1 ||
-		    time_parse(last, &m.last_seen) == -1)
-			continue;
-		if (ip != NULL && inet_pton(AF_INET, ip, a) == 1)
-			memcpy(&m.ipv4, a, 4);
-		if (sqlite3_column_type(stmt, 3) == SQLITE_INTEGER) {
-			m.has_digest = true;
-			m.content_digest =
-			    (uint32_t)sqlite3_column_int64(stmt, 3);
+	if (max == 0 || n == 0)
+		return 0;
+	if ((uint64_t)n > max) {
+		if (sqlite3_prepare_v2(st->db, recent, -1, &stmt, NULL) !=
+		    SQLITE_OK) {
+			store_set_db_error(st, "MAC states");
+			return -1;
 		}
-		if (!fn(ctx, &m))
-			break;
+		sqlite3_bind_int64(stmt, 1, max > INT64_MAX ? INT64_MAX :
+		    (int64_t)max);
+		while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			struct store_mac_state m;
+
+			if (mac_state_row(stmt, 5, &m))
+				stop = !fn(ctx, &m);
+		}
+	} else {
+		if (sqlite3_prepare_v2(st->db, all, -1, &stmt, NULL) !=
+		    SQLITE_OK) {
+			store_set_db_error(st, "MAC states");
+			return -1;
+		}
+		while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const char *kind = (const char *)sqlite3_column_text(stmt, 6);
+			const char *value = (const char *)sqlite3_column_text(stmt, 0);
+			const char *seen = (const char *)sqlite3_column_text(stmt, 1);
+			struct store_mac_state m;
+			unsigned char a[4];
+
+			if (sqlite3_column_int64(stmt, 5) != element) {
+				element = sqlite3_column_int64(stmt, 5);
+				best_ip[0] = best_seen[0] = '\0';
+			}
+			if (kind == NULL || value == NULL || seen == NULL)
+				continue;
+			if (strcmp(kind, "ipv4") == 0) {
+				/* The latest one; ties: the last in order. */
+				if (strcmp(seen, best_seen) >= 0) {
+					str_copy(best_seen, seen, sizeof(best_seen));
+					str_copy(best_ip, value, sizeof(best_ip));
+				}
+				continue;
+			}
+			if (!mac_state_row(stmt, -1, &m))
+				continue;
+			if (best_ip[0] != '\0' && inet_pton(AF_INET, best_ip, a) == 1)
+				memcpy(&m.ipv4, a, 4);
+			stop = !fn(ctx, &m);
+		}
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (!stop && rc != SQLITE_DONE) {
 		store_set_db_error(st, "MAC states");
 		sqlite3_finalize(stmt);
 		return -1;

@@ -221,8 +221,8 @@ struct span_addr {
 	const char *kind;		/* "mac", "ipv4", "ipv6" */
 	char value[IP_STRLEN];		/* canonical */
 	bool queried;			/* looked up as identity already */
-	bool has_digest;		/* content_digest is set */
-	uint32_t content_digest;	/* capture's content digest of a MAC */
+	bool has_digest[3];		/* content[] is set: LLDP, CDP, DHCP */
+	uint32_t content[3];		/* capture's content digests of a MAC */
 	int64_t first, last;
 };
 
@@ -286,7 +286,8 @@ group_addr(struct group *g, size_t *cap, const char *kind, const char *value,
 	g->addrs[g->n_addrs].kind = kind;
 	str_copy(g->addrs[g->n_addrs].value, value, IP_STRLEN);
 	g->addrs[g->n_addrs].queried = false;
-	g->addrs[g->n_addrs].has_digest = false;
+	memset(g->addrs[g->n_addrs].has_digest, 0,
+	    sizeof(g->addrs[g->n_addrs].has_digest));
 	g->addrs[g->n_addrs].first = g->addrs[g->n_addrs].last = t;
 	g->n_addrs++;
 }
@@ -359,18 +360,26 @@ group_free(struct group *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/* Keep a capture's content digest with the address of its MAC. */
+/* Keep a capture's content digest with the address of its MAC, one per
+ * protocol (the sighting's source). */
 static void
 group_digest(struct group *g, const struct sighting *s)
 {
+	static const char *const protos[3] = { "lldp", "cdp", "dhcp" };
 	char mac[MAC_STRLEN];
+	int p = -1;
 
+	for (int k = 0; k < 3; k++)
+		if (s->source != NULL && strcmp(s->source, protos[k]) == 0)
+			p = k;
+	if (p < 0)
+		return;
 	mac_format(s->content_mac, mac);
 	for (size_t i = 0; i < g->n_addrs; i++)
 		if (strcmp(g->addrs[i].kind, "mac") == 0 &&
 		    strcmp(g->addrs[i].value, mac) == 0) {
-			g->addrs[i].has_digest = true;
-			g->addrs[i].content_digest = s->content_digest;
+			g->addrs[i].has_digest[p] = true;
+			g->addrs[i].content[p] = s->content_digest;
 			return;
 		}
 }
@@ -640,8 +649,9 @@ upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
 		store_bind_value(stmt, 3, b);
 		store_bind_text(stmt, 4, t1);
 		store_bind_text(stmt, 5, t2);
-		if (addr != NULL && addr->has_digest)
-			sqlite3_bind_int64(stmt, 6, addr->content_digest);
+		for (int p = 0; addr != NULL && p < 3; p++)
+			if (addr->has_digest[p])
+				sqlite3_bind_int64(stmt, 6 + p, addr->content[p]);
 		break;
 	case S_KEY_UPSERT:
 		store_bind_text(stmt, 1, a);

@@ -46,8 +46,49 @@ START_TEST(test_last_seen_refresh_is_due_once_per_interval)
 	ck_assert_int_eq(mactable_touch(t, m, 1061), MAC_KNOWN);
 	ck_assert_int_eq(mactable_touch(t, m, 1119), MAC_KNOWN);
 	ck_assert_int_eq(mactable_touch(t, m, 1120), MAC_REFRESH);
-	/* A clock that steps back changes nothing. */
-	ck_assert_int_eq(mactable_touch(t, m, 900), MAC_KNOWN);
+	/* A clock that steps back by less than the interval changes nothing;
+	 * a frame older by a whole interval (an older capture read later)
+	 * is news once, then counts from there. */
+	ck_assert_int_eq(mactable_touch(t, m, 1061), MAC_KNOWN);
+	ck_assert_int_eq(mactable_touch(t, m, 1060), MAC_REFRESH);
+	ck_assert_int_eq(mactable_touch(t, m, 1030), MAC_KNOWN);
+	ck_assert_int_eq(mactable_touch(t, m, 1125), MAC_REFRESH);
+	mactable_free(t);
+}
+END_TEST
+
+/* What the store already holds is not news: a known MAC, its address and
+ * its content; a refresh falls due from when the store last heard of it. */
+START_TEST(test_known_macs_start_from_what_the_store_holds)
+{
+	struct mactable *t = mactable_new(2, 3600);
+	uint8_t a[6] = { 0x00, 0xe0, 0xfc, 1, 2, 3 };
+	uint8_t b[6] = { 0x00, 0xe0, 0xfc, 1, 2, 4 };
+	uint8_t c[6] = { 0x00, 0xe0, 0xfc, 1, 2, 5 };
+	uint32_t d = mactable_digest("cam-1", 5, 0) & MACTABLE_DIGEST_MASK;
+	const uint32_t dhcp_only[MACTABLE_PROTOS] = {
+		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, d,
+	};
+	const uint32_t none[MACTABLE_PROTOS] = {
+		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST,
+	};
+
+	ck_assert(mactable_know(t, a, 1795000000, 0x0100000a, dhcp_only));
+	ck_assert(mactable_know(t, b, 1795000000, 0, none));
+	/* Full: the store may hold more than the table takes. */
+	ck_assert(!mactable_know(t, c, 1795000000, 0, none));
+	ck_assert_uint_eq(mactable_count(t), 2);
+	ck_assert_int_eq(mactable_touch(t, a, 1795000100), MAC_KNOWN);
+	ck_assert(!mactable_note_ipv4(t, a, 0x0100000a));
+	ck_assert(!mactable_note_content(t, a, MACTABLE_DHCP, d));
+	ck_assert(mactable_note_content(t, a, MACTABLE_LLDP, d));
+	ck_assert(mactable_note_ipv4(t, b, 0x0200000a));
+	/* The same capture again: nothing is news. */
+	ck_assert_int_eq(mactable_touch(t, b, 1794999000), MAC_KNOWN);
+	/* An hour after the store last heard of it. */
+	ck_assert_int_eq(mactable_touch(t, a, 1795003600), MAC_REFRESH);
+	/* A capture from the day before. */
+	ck_assert_int_eq(mactable_touch(t, b, 1794913600), MAC_REFRESH);
 	mactable_free(t);
 }
 END_TEST
@@ -64,9 +105,19 @@ START_TEST(test_new_address_and_new_content_are_reported_once)
 	ck_assert(!mactable_note_ipv4(t, m, 0x0a000001));
 	ck_assert(mactable_note_ipv4(t, m, 0x0a000002));
 	ck_assert(d1 != d2);
-	ck_assert(mactable_note_content(t, m, d1));
-	ck_assert(!mactable_note_content(t, m, d1));
-	ck_assert(mactable_note_content(t, m, d2));
+	ck_assert(mactable_note_content(t, m, MACTABLE_LLDP, d1));
+	ck_assert(!mactable_note_content(t, m, MACTABLE_LLDP, d1));
+	ck_assert(mactable_note_content(t, m, MACTABLE_LLDP, d2));
+	/* Each protocol on its own: CDP and LLDP of one port, then DHCP. */
+	ck_assert(mactable_note_content(t, m, MACTABLE_CDP, d1));
+	for (int i = 0; i < 3; i++) {
+		ck_assert(!mactable_note_content(t, m, MACTABLE_LLDP, d2));
+		ck_assert(!mactable_note_content(t, m, MACTABLE_CDP, d1));
+	}
+	ck_assert(mactable_note_content(t, m, MACTABLE_DHCP, d1));
+	ck_assert(!mactable_note_content(t, m, MACTABLE_DHCP, d1));
+	ck_assert(mactable_note_content(t, m, MACTABLE_CDP, d2));
+	ck_assert(!mactable_note_content(t, m, MACTABLE_LLDP, d2));
 	mactable_free(t);
 }
 END_TEST
@@ -251,7 +302,8 @@ ref_touch(struct ref_table *t, const uint8_t mac[6], int64_t now)
 	if (s != NULL) {
 		if (ts > s->last_seen)
 			s->last_seen = ts;
-		if (ts - s->last_told >= t->refresh && ts > s->last_told) {
+		if ((ts - s->last_told >= t->refresh && ts > s->last_told) ||
+		    (s->last_told - ts >= t->refresh && ts < s->last_told)) {
 			s->last_told = ts;
 			return MAC_REFRESH;
 		}
@@ -345,10 +397,10 @@ compare_with_reference(size_t max, uint32_t refresh, uint32_t pool,
 			    ref_note(r, m, ip, false));
 		}
 		if (dice % 16 == 1) {
-			uint32_t d = rnd(3);
+			uint32_t d = rnd(3) + 1;
 
-			ck_assert_int_eq(mactable_note_content(t, m, d),
-			    ref_note(r, m, d, true));
+			ck_assert_int_eq(mactable_note_content(t, m,
+			    MACTABLE_LLDP, d), ref_note(r, m, d, true));
 		}
 		ck_assert_uint_eq(mactable_count(t), r->count);
 		ck_assert_uint_eq(mactable_evictions(t), r->evictions);
@@ -385,6 +437,7 @@ mactable_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_first_sighting_is_new_then_known);
 	tcase_add_test(tc, test_last_seen_refresh_is_due_once_per_interval);
+	tcase_add_test(tc, test_known_macs_start_from_what_the_store_holds);
 	tcase_add_test(tc, test_new_address_and_new_content_are_reported_once);
 	tcase_add_test(tc, test_many_macs_all_found_again);
 	tcase_add_test(tc, test_memory_stays_bounded_and_recent_macs_survive);

@@ -26,6 +26,15 @@ collect(void *ctx, struct sighting *s)
 	seen[n_seen++] = s;
 }
 
+/* One frame, then whatever its lookups made news (plain frames' MACs are
+ * looked up a few frames later otherwise). */
+static void
+observe(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts)
+{
+	passive_frame(p, bytes, caplen, ts);
+	passive_flush(p);
+}
+
 static void
 reset(void)
 {
@@ -146,16 +155,16 @@ START_TEST(test_a_mac_is_news_once_until_its_refresh_is_due)
 	uint8_t f[128];
 	size_t len = ipv4_frame(f, huawei);
 
-	passive_frame(p, f, len, 1000);
-	passive_frame(p, f, len, 1001);
-	passive_frame(p, f, len, 4599);
+	observe(p, f, len, 1000);
+	observe(p, f, len, 1001);
+	observe(p, f, len, 4599);
 	ck_assert_uint_eq(n_seen, 1);
 	ck_assert_str_eq(seen[0]->source, "mac");
 	ck_assert_str_eq(seen[0]->zone, "ran");
 	ck_assert(has_addr(seen[0], ADDR_MAC, "00:25:9e:01:02:03"));
 	ck_assert(has_input(seen[0], EV_OUI, "00:25:9e:01:02:03"));
 	ck_assert_int_eq(seen[0]->observed_at, 1000);
-	passive_frame(p, f, len, 4600);
+	observe(p, f, len, 4600);
 	ck_assert_uint_eq(n_seen, 2);
 	ck_assert_int_eq(seen[1]->observed_at, 4600);
 	ck_assert_uint_eq(passive_counts(p)->frames, 4);
@@ -173,8 +182,8 @@ START_TEST(test_lldp_content_is_reported_when_it_changes)
 	size_t len;
 
 	len = lldp_frame(f, cisco, "sw1.example", "Cisco IOS Software, C3560");
-	passive_frame(p, f, len, 10);
-	passive_frame(p, f, len, 40);	/* the same LLDPDU 30 s later */
+	observe(p, f, len, 10);
+	observe(p, f, len, 40);	/* the same LLDPDU 30 s later */
 	ck_assert_uint_eq(n_seen, 2);	/* the new MAC, then the LLDP content */
 	ck_assert_str_eq(seen[1]->source, "lldp");
 	ck_assert_str_eq(seen[1]->sys_name, "sw1.example");
@@ -184,7 +193,7 @@ START_TEST(test_lldp_content_is_reported_when_it_changes)
 	ck_assert(has_input(seen[1], EV_LLDP, "Cisco IOS Software, C3560"));
 	ck_assert(seen[1]->zone == NULL);
 	len = lldp_frame(f, cisco, "sw1-renamed.example", "Cisco IOS Software, C3560");
-	passive_frame(p, f, len, 70);
+	observe(p, f, len, 70);
 	ck_assert_uint_eq(n_seen, 3);
 	ck_assert_str_eq(seen[2]->sys_name, "sw1-renamed.example");
 	ck_assert_uint_eq(passive_counts(p)->lldp, 3);
@@ -200,18 +209,18 @@ START_TEST(test_arp_reports_a_new_address_for_a_known_mac)
 	const uint8_t ip1[4] = { 10, 1, 2, 3 }, ip2[4] = { 10, 1, 2, 4 };
 	const uint8_t none[4] = { 0, 0, 0, 0 };
 
-	passive_frame(p, f, arp_frame(f, huawei, ip1), 5);
+	observe(p, f, arp_frame(f, huawei, ip1), 5);
 	ck_assert_uint_eq(n_seen, 2);	/* the MAC, then MAC + address */
 	ck_assert_str_eq(seen[1]->source, "arp");
 	ck_assert(has_addr(seen[1], ADDR_IPV4, "10.1.2.3"));
 	ck_assert(has_addr(seen[1], ADDR_MAC, "00:25:9e:01:02:03"));
-	passive_frame(p, f, arp_frame(f, huawei, ip1), 6);
+	observe(p, f, arp_frame(f, huawei, ip1), 6);
 	ck_assert_uint_eq(n_seen, 2);
-	passive_frame(p, f, arp_frame(f, huawei, ip2), 7);
+	observe(p, f, arp_frame(f, huawei, ip2), 7);
 	ck_assert_uint_eq(n_seen, 3);
 	ck_assert(has_addr(seen[2], ADDR_IPV4, "10.1.2.4"));
 	/* An ARP probe (sender 0.0.0.0) claims no address. */
-	passive_frame(p, f, arp_frame(f, cisco, none), 8);
+	observe(p, f, arp_frame(f, cisco, none), 8);
 	ck_assert_uint_eq(n_seen, 4);
 	ck_assert_str_eq(seen[3]->source, "mac");
 	reset();
@@ -226,8 +235,8 @@ START_TEST(test_group_and_zero_source_macs_are_not_elements)
 	const uint8_t zero[6] = { 0 };
 	uint8_t f[64];
 
-	passive_frame(p, f, ipv4_frame(f, mcast), 1);
-	passive_frame(p, f, ipv4_frame(f, zero), 1);
+	observe(p, f, ipv4_frame(f, mcast), 1);
+	observe(p, f, ipv4_frame(f, zero), 1);
 	ck_assert_uint_eq(n_seen, 0);
 	ck_assert_uint_eq(passive_macs(p), 0);
 	passive_free(p);
@@ -240,9 +249,9 @@ START_TEST(test_undecodable_frames_are_counted_by_reason)
 	uint8_t f[64];
 	size_t len = ipv4_frame(f, huawei);
 
-	passive_frame(p, f, 10, 1);	/* shorter than an Ethernet header */
-	passive_frame(p, f, len, 1);
-	passive_frame(p, NULL, 64, 1);	/* no bytes at all */
+	observe(p, f, 10, 1);	/* shorter than an Ethernet header */
+	observe(p, f, len, 1);
+	observe(p, NULL, 64, 1);	/* no bytes at all */
 	ck_assert_uint_eq(passive_counts(p)->frames, 3);
 	ck_assert_uint_eq(passive_counts(p)->decoded, 1);
 	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 2);
@@ -263,7 +272,7 @@ START_TEST(test_nul_padded_wire_text_ends_at_the_first_nul)
 	/* Put a NUL inside the sysDescr value, in place. */
 	ck_assert_ptr_nonnull(at);
 	memcpy(at, descr, 10);
-	passive_frame(p, f, len, 1);
+	observe(p, f, len, 1);
 	ck_assert_uint_eq(n_seen, 2);
 	/* Devices pad text fields with NULs: the text is what precedes them. */
 	ck_assert_str_eq(seen[1]->sys_descr, "Huawei");
@@ -520,6 +529,77 @@ START_TEST(test_shortcut_reports_what_full_decoding_does_on_mutants)
 }
 END_TEST
 
+START_TEST(test_plain_frames_wait_for_a_flush_but_keep_frame_order)
+{
+	struct passive *p = passive_new(100, 3600, NULL, collect, NULL);
+	static const uint8_t ip[4] = { 10, 0, 0, 9 };
+	uint8_t f[128];
+
+	reset();
+	passive_frame(p, f, ipv4_frame(f, huawei), 1);
+	ck_assert_uint_eq(n_seen, 0);	/* its lookup waits */
+	/* Any other frame looks the waiting MACs up first. */
+	passive_frame(p, f, arp_frame(f, cisco, ip), 2);
+	ck_assert_uint_eq(n_seen, 3);
+	ck_assert_str_eq(seen[0]->source, "mac");
+	ck_assert(has_addr(seen[0], ADDR_MAC, "00:25:9e:01:02:03"));
+	ck_assert(has_addr(seen[1], ADDR_MAC, "00:18:ba:0a:0b:0c"));
+	ck_assert_str_eq(seen[2]->source, "arp");
+	passive_frame(p, f, ipv4_frame(f, cisco), 3);
+	passive_frame(p, f, ipv4_frame(f, huawei), 4);
+	passive_flush(p);
+	ck_assert_uint_eq(n_seen, 3);
+	ck_assert_uint_eq(passive_counts(p)->frames, 4);
+	ck_assert_uint_eq(passive_macs(p), 2);
+	passive_free(p);
+	reset();
+}
+END_TEST
+
+/* A new observer that starts from what the store holds: a re-read of the
+ * same frames is no news; another address or content is. */
+START_TEST(test_known_macs_are_not_news_again)
+{
+	struct passive *p = passive_new(100, 3600, NULL, collect, NULL);
+	static const uint8_t ip[4] = { 10, 0, 0, 9 }, ip2[4] = { 10, 0, 0, 10 };
+	uint8_t f[400], mac[6];
+	uint32_t addr, digest;
+
+	reset();
+	observe(p, f, dhcp_frame(f, huawei), 1000);
+	observe(p, f, arp_frame(f, huawei, ip), 1001);
+	ck_assert_uint_eq(n_seen, 3);	/* mac, dhcp, arp */
+	ck_assert(seen[1]->has_content);
+	ck_assert_mem_eq(seen[1]->content_mac, huawei, 6);
+	digest = seen[1]->content_digest;
+	ck_assert(!seen[0]->has_content);
+	passive_free(p);
+	reset();
+
+	p = passive_new(100, 3600, NULL, collect, NULL);
+	memcpy(mac, huawei, 6);
+	memcpy(&addr, ip, 4);
+	const uint32_t known[MACTABLE_PROTOS] = {
+		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, digest,
+	};
+
+	ck_assert(passive_know(p, mac, 1001, addr, known));
+	observe(p, f, dhcp_frame(f, huawei), 1000);
+	observe(p, f, arp_frame(f, huawei, ip), 1001);
+	observe(p, f, ipv4_frame(f, huawei), 1500);
+	ck_assert_uint_eq(n_seen, 0);
+	observe(p, f, arp_frame(f, huawei, ip2), 1600);
+	ck_assert_uint_eq(n_seen, 1);
+	ck_assert_str_eq(seen[0]->source, "arp");
+	/* An hour after the store last heard of it. */
+	observe(p, f, ipv4_frame(f, huawei), 1001 + 3600);
+	ck_assert_uint_eq(n_seen, 2);
+	ck_assert_int_eq(seen[1]->observed_at, 4601);
+	passive_free(p);
+	reset();
+}
+END_TEST
+
 static Suite *
 passive_suite(void)
 {
@@ -532,6 +612,8 @@ passive_suite(void)
 	tcase_add_test(tc, test_group_and_zero_source_macs_are_not_elements);
 	tcase_add_test(tc, test_undecodable_frames_are_counted_by_reason);
 	tcase_add_test(tc, test_nul_padded_wire_text_ends_at_the_first_nul);
+	tcase_add_test(tc, test_plain_frames_wait_for_a_flush_but_keep_frame_order);
+	tcase_add_test(tc, test_known_macs_are_not_news_again);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shortcut");

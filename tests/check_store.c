@@ -1045,7 +1045,7 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 	sighting_add_addr(s, ADDR_IPV4, "10.1.0.31");
 	s->has_content = true;
 	mac_parse("00:e0:fc:00:00:31", s->content_mac);
-	s->content_digest = 0xdeadbeef;
+	s->content_digest = 0x1eadbeef;
 	record(st, 0, s);
 	/* Later, a newer address and no content: the digest stays. */
 	s = sighting_new("arp", T0 + 100);
@@ -1062,15 +1062,16 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 	for (size_t i = 0; i < got.n; i++) {
 		mac_format(got.m[i].mac, text);
 		if (strcmp(text, "00:e0:fc:00:00:31") == 0) {
-			ck_assert_int_eq(got.m[i].first_seen, T0);
 			ck_assert_int_eq(got.m[i].last_seen, T0 + 100);
 			ck_assert_uint_eq(got.m[i].ipv4, 0x2000010au);	/* 10.1.0.32 */
-			ck_assert(got.m[i].has_digest);
-			ck_assert_uint_eq(got.m[i].content_digest, 0xdeadbeefu);
+			ck_assert(!got.m[i].has_digest[0]);	/* LLDP */
+			ck_assert(!got.m[i].has_digest[1]);	/* CDP */
+			ck_assert(got.m[i].has_digest[2]);	/* DHCP */
+			ck_assert_uint_eq(got.m[i].content[2], 0x1eadbeefu);
 		} else {
 			ck_assert_str_eq(text, "02:00:00:00:00:32");
 			ck_assert_uint_eq(got.m[i].ipv4, 0);
-			ck_assert(!got.m[i].has_digest);
+			ck_assert(!got.m[i].has_digest[2]);
 		}
 	}
 	/* More MACs than wanted: the most recently seen come first. */

@@ -48,7 +48,7 @@ main(int argc, char **argv)
 	p = passive_new(1000000, 3600, NULL, drop, NULL);
 	t0 = clock_ms();
 	while ((n = capture_dispatch(c, 4096, frame, p)) >= 0)
-		;
+		passive_flush(p);
 	if (n == CAPTURE_ERROR) {
 		fprintf(stderr, "bench_passive: %s\n", capture_error(c));
 		return 1;

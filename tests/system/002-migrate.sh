@@ -35,7 +35,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
 [ "$out" = "$tmp/v1.db: schema version 2 (upgraded from 1)" ] || fail "upgrade said: $out"
-[ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (content_digest IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
+[ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
 	fail "the upgraded database does not list its element"
