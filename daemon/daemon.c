@@ -298,6 +298,33 @@ listener_new(struct daemon *d, const struct config_capture *cc)
 	return l;
 }
 
+static bool
+know_mac(void *ctx, const struct store_mac_state *m)
+{
+	uint32_t digest[MACTABLE_PROTOS];
+
+	/* The store's order is the table's: LLDP, CDP, DHCP. */
+	for (int p = 0; p < MACTABLE_PROTOS; p++)
+		digest[p] = m->has_digest[p] ? m->content[p] :
+		    MACTABLE_NO_DIGEST;
+	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, digest);
+}
+
+/* A new capture starts from what the store holds of each MAC, so that a
+ * restart does not report every known MAC again. */
+static void
+listener_know(struct daemon *d, struct listener *l)
+{
+	if (d->st == NULL)
+		return;
+	if (store_mac_states(d->st, MAX_MACS, know_mac, l->pv) < 0)
+		log_warnx("store", "%s: %s (every MAC is news)", l->name,
+		    store_error(d->st));
+	else
+		log_debug("daemon", "capture %s starts with %zu known MACs",
+		    l->name, passive_macs(l->pv));
+}
+
 static void
 listener_free(struct listener *l)
 {
@@ -708,6 +735,7 @@ reload(struct daemon *d)
 			continue;
 		}
 		l = listener_new(d, &ncfg->captures[i]);
+		listener_know(d, l);
 		l->keep = true;
 		l->next = d->listeners;
 		d->listeners = l;
@@ -859,8 +887,10 @@ daemon_run(const struct daemon_options *o)
 	 * another digest are redone at the first commit tick. */
 	d->reclassify = true;
 
-	for (l = d->listeners; l != NULL; l = l->next)
+	for (l = d->listeners; l != NULL; l = l->next) {
+		listener_know(d, l);
 		l->src = loop_add_source(d->loop, &listener_ops, l);
+	}
 	sweep_start(d);
 	d->watchdog_ms = notify_watchdog_interval_ms();
 	if (d->watchdog_ms > 0)

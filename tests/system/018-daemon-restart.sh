@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# vrauditd restarted on a mirror port: the capture starts from what the
+# database holds, so the same hosts seen again within the refresh interval
+# are not written again (their elements keep the first session as their
+# last scan), while a host new to the database is recorded at once. Also
+# LLDP seen again with the same content is no news.
+set -euo pipefail
+build=${VRAUDIT_BUILD_ROOT:?}
+src=${VRAUDIT_SOURCE_ROOT:?}
+caps=$src/tests/fixtures/captures
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespace, live capture)" >&2; exit 77; }
+for p in tcpreplay python3 sqlite3; do
+	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
+done
+. "$src/tests/lib/daemon.sh"
+
+n=$$
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+daemon_pid=
+daemon_log=$tmp/daemon.log
+notify_pid=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	veth_cleanup "$n"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/state/restart.db
+q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
+
+# 100 hosts (UDP from each, then an ARP from each), and one more host.
+python3 - "$tmp/hosts.pcap" "$tmp/newhost.pcap" <<'PY'
+import struct, sys, time
+def pcap(path, frames):
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        t = int(time.time())
+        for fr in frames:
+            fr = fr + bytes(max(0, 60 - len(fr)))
+            f.write(struct.pack('<IIII', t, 0, len(fr), len(fr)) + fr)
+def mac(i): return bytes([0x00, 0x25, 0x9e, 0x10, i >> 8, i & 0xff])
+def udp(i):
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 28, 0, 0, 64, 17, 0,
+                     bytes([10, 9, 0, i]), bytes([10, 9, 1, 1]))
+    return bytes([0x02, 0, 0, 0, 0, 1]) + mac(i) + b'\x08\x00' + ip + struct.pack('!HHHH', 40000, 443, 8, 0)
+def arp(i):
+    return (b'\xff' * 6 + mac(i) + b'\x08\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1)
+            + mac(i) + bytes([10, 9, 0, i]) + bytes(6) + bytes([10, 9, 1, 1]))
+pcap(sys.argv[1], [udp(i) for i in range(1, 101)] + [arp(i) for i in range(1, 101)])
+pcap(sys.argv[2], [udp(200)])
+PY
+
+veth_setup "$n"
+mkdir -p "$tmp/state" "$tmp/etc"
+cat >"$tmp/etc/vraudit.conf" <<CONF
+[database]
+path = $db
+[capture mirror]
+interface = vra-$n
+CONF
+chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
+notify_listen "$tmp/notify.sock" "$tmp/notify.log"
+
+start() {
+	: >"$tmp/notify.log"
+	NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+		2>>"$daemon_log" &
+	daemon_pid=$!
+	wait_ready "$tmp/notify.log" "$daemon_pid" "$daemon_log"
+}
+stop() {
+	local rc=0
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid" || rc=$?
+	daemon_pid=
+	[ $rc -eq 0 ] || fail "vrauditd exited $rc"
+}
+replay() {
+	ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$@" \
+		>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
+}
+
+# First session: 100 hosts with their addresses, and the LLDP/CDP switch.
+start
+replay "$tmp/hosts.pcap" "$caps/tcpdump_LLDP_and_CDP.pcap"
+hosts() { [ "$(q "SELECT count(*) FROM element_address WHERE kind = 'ipv4' AND value LIKE '10.9.0.%'")" = 100 ]; }
+wait_for 20 "the 100 hosts and their addresses" hosts
+switch() { [ "$(q "SELECT count(*) FROM inventory WHERE sys_name = 'S1.cisco.com'")" = 1 ]; }
+wait_for 20 "the LLDP/CDP switch" switch
+stop
+first=$(q "SELECT scan_id FROM scans WHERE kind = 'capture'")
+[ "$(q "SELECT count(*) FROM element WHERE last_scan = $first")" -ge 101 ] ||
+	fail "first session's elements: $(q "SELECT count(*) FROM element WHERE last_scan = $first")"
+known=$(q "SELECT max(id) FROM element")
+before=$(q "SELECT group_concat(id || ':' || last_seen || ':' || last_scan) FROM element ORDER BY id")
+
+# Second session: the same frames again, then a new host. The new host
+# is recorded; nothing the database held is written again.
+start
+replay "$tmp/hosts.pcap" "$caps/tcpdump_LLDP_and_CDP.pcap" "$tmp/newhost.pcap"
+newhost() { [ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:25:9e:10:00:c8'")" = 1 ]; }
+wait_for 20 "the new host" newhost
+stop
+second=$(q "SELECT max(scan_id) FROM scans WHERE kind = 'capture'")
+[ "$second" != "$first" ] || fail "no second capture session"
+frames=$(q "SELECT frames FROM scans WHERE scan_id = $second")
+[ "$frames" -ge 201 ] || fail "second session handled $frames frames"
+[ "$(q "SELECT last_scan FROM element e JOIN element_address a ON a.element_id = e.id WHERE a.value = '00:25:9e:10:00:c8'")" = "$second" ] ||
+	fail "the new host is not in the second session"
+after=$(q "SELECT group_concat(id || ':' || last_seen || ':' || last_scan) FROM element WHERE id <= $known ORDER BY id")
+[ "$before" = "$after" ] || fail "known elements were written again"
+[ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+echo "ok: a restarted capture writes only what the database does not hold"
