@@ -307,7 +307,8 @@ know_mac(void *ctx, const struct store_mac_state *m)
 	for (int p = 0; p < MACTABLE_PROTOS; p++)
 		digest[p] = m->has_digest[p] ? m->content[p] :
 		    MACTABLE_NO_DIGEST;
-	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, digest);
+	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, m->n_ipv4,
+	    digest);
 }
 
 /* A new capture starts from what the store holds of each MAC, so that a

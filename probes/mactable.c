@@ -37,15 +37,15 @@ struct value {
 				 * of its first protocol, 0 = none */
 };
 
-/* The content of a MAC's other protocols: a small cache, made on first
- * use, since few MACs speak two (a lost entry only means one more piece of
- * news). */
+/* The content of a MAC's other protocols and its other IPv4 addresses: a
+ * small cache, made on first use, since few MACs speak two protocols or
+ * use two addresses (a lost entry only means one more piece of news). */
 #define SIDE_SLOTS 65536u
 #define SIDE_PROBES 8
 
 struct side {
-	uint64_t key;		/* protocol + 1 << 48 | MAC, 0 = empty */
-	uint32_t digest;
+	uint64_t key;		/* tag << 48 | MAC, 0 = empty */
+	uint32_t value;		/* a content digest or an IPv4 address */
 };
 
 struct mactable {
@@ -155,11 +155,15 @@ last_seen(const struct mactable *t, size_t i)
 	return q != 0 ? t->base + q - 1 : t->values[i].last_seen;
 }
 
+static void side_forget(struct mactable *t, uint64_t key);
+
 static void
 remove_at(struct mactable *t, size_t i)
 {
 	/* Backward-shift deletion keeps every probe chain unbroken. */
 	size_t j = i;
+
+	side_forget(t, t->keys[i]);
 
 	for (;;) {
 		j = (j + 1) & t->mask;
@@ -350,61 +354,136 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 	return MAC_NEW;
 }
 
+/* The side cache's key of a MAC's tag: 1-3 content of a protocol, 4 an
+ * IPv4 address. */
+#define SIDE_IPV4 4u
+
+static uint64_t
+side_key(uint64_t key, unsigned tag)
+{
+	return (key & ~(PRESENT | TAG_MASK)) | (uint64_t)tag << 48;
+}
+
+static size_t
+side_home(uint64_t k)
+{
+	return (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> 40) &
+	    (SIDE_SLOTS - 1);
+}
+
+/* The entry for k (holding value, when any_value is false), or NULL. The
+ * whole window is searched: entries may have been removed from it. */
+static struct side *
+side_find(const struct mactable *t, uint64_t k, uint32_t value,
+    bool any_value)
+{
+	size_t home = side_home(k);
+
+	if (t->side == NULL)
+		return NULL;
+	for (size_t n = 0; n < SIDE_PROBES; n++) {
+		struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+
+		if (e->key == k && (any_value || e->value == value))
+			return e;
+	}
+	return NULL;
+}
+
+/* Add (k, value): into a free slot of its window, else over its home. */
+static void
+side_add(struct mactable *t, uint64_t k, uint32_t value)
+{
+	size_t home = side_home(k);
+	struct side *e = NULL;
+
+	if (t->side == NULL)
+		t->side = xcalloc(SIDE_SLOTS, sizeof(*t->side));
+	for (size_t n = 0; n < SIDE_PROBES && e == NULL; n++)
+		if (t->side[(home + n) & (SIDE_SLOTS - 1)].key == 0)
+			e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+	if (e == NULL)
+		e = &t->side[home];
+	e->key = k;
+	e->value = value;
+}
+
+/* Forget what the side cache holds of a MAC leaving the table. */
+static void
+side_forget(struct mactable *t, uint64_t key)
+{
+	if (t->side == NULL)
+		return;
+	for (unsigned tag = 1; tag <= SIDE_IPV4; tag++) {
+		uint64_t k = side_key(key, tag);
+		size_t home = side_home(k);
+
+		for (size_t n = 0; n < SIDE_PROBES; n++) {
+			struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+
+			if (e->key == k)
+				e->key = 0;
+		}
+	}
+}
+
 static uint32_t
 encode(enum mactable_proto proto, uint32_t digest)
 {
 	return (uint32_t)(proto + 1) << 30 | (digest & MACTABLE_DIGEST_MASK);
 }
 
-/* The side cache's slot for (mac key, proto): its own, else an empty one
- * (*found false), else the first probed (to be overwritten). */
-static struct side *
-side_slot(struct mactable *t, uint64_t key, enum mactable_proto proto,
-    bool *found)
-{
-	uint64_t k = (key & ~(PRESENT | TAG_MASK)) |
-	    (uint64_t)(proto + 1) << 48;
-	size_t home = (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> 40) &
-	    (SIDE_SLOTS - 1);
-
-	if (t->side == NULL)
-		t->side = xcalloc(SIDE_SLOTS, sizeof(*t->side));
-	*found = false;
-	for (size_t n = 0; n < SIDE_PROBES; n++) {
-		struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
-
-		if (e->key == k) {
-			*found = true;
-			return e;
-		}
-		if (e->key == 0) {
-			e->key = k;
-			return e;
-		}
-	}
-	t->side[home].key = k;
-	return &t->side[home];
-}
-
-static void
-remember(struct mactable *t, size_t i, enum mactable_proto proto,
+/* Record content of proto for slot i; true when it is news. The slot
+ * keeps the first protocol's, the side cache the others'. */
+static bool
+content_news(struct mactable *t, size_t i, enum mactable_proto proto,
     uint32_t digest)
 {
 	struct value *v = &t->values[i];
+	uint64_t k;
 	struct side *e;
-	bool found;
 
 	if (v->content == 0 || v->content >> 30 == (uint32_t)proto + 1) {
+		if (v->content == encode(proto, digest))
+			return false;
 		v->content = encode(proto, digest);
-		return;
+		return true;
 	}
-	e = side_slot(t, t->keys[i], proto, &found);
-	e->digest = digest & MACTABLE_DIGEST_MASK;
+	k = side_key(t->keys[i], (unsigned)proto + 1);
+	e = side_find(t, k, 0, true);
+	if (e != NULL && e->value == (digest & MACTABLE_DIGEST_MASK))
+		return false;
+	if (e != NULL)
+		e->value = digest & MACTABLE_DIGEST_MASK;
+	else
+		side_add(t, k, digest & MACTABLE_DIGEST_MASK);
+	return true;
+}
+
+/* Record IPv4 address ip for slot i; true when it is news. The slot keeps
+ * the first, the side cache the others. */
+static bool
+ipv4_news(struct mactable *t, size_t i, uint32_t ip)
+{
+	struct value *v = &t->values[i];
+	uint64_t k;
+
+	if (v->ipv4 == ip)
+		return false;
+	if (v->ipv4 == 0) {
+		v->ipv4 = ip;
+		return true;
+	}
+	k = side_key(t->keys[i], SIDE_IPV4);
+	if (side_find(t, k, ip, false) != NULL)
+		return false;
+	side_add(t, k, ip);
+	return true;
 }
 
 bool
 mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
-    uint32_t ip, const uint32_t digest[MACTABLE_PROTOS])
+    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_PROTOS])
 {
 	uint64_t key = mac_key(mac);
 	uint32_t ts;
@@ -429,12 +508,15 @@ mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
 	v = &t->values[i];
 	v->last_seen = ts;
 	v->last_told = ts;
-	v->ipv4 = ip;
+	v->ipv4 = 0;
 	v->content = 0;
 	t->count++;
+	for (size_t k = 0; k < n_ip; k++)
+		if (ip[k] != 0)
+			ipv4_news(t, i, ip[k]);
 	for (int p = 0; p < MACTABLE_PROTOS; p++)
 		if (digest[p] != MACTABLE_NO_DIGEST)
-			remember(t, i, (enum mactable_proto)p, digest[p]);
+			content_news(t, i, (enum mactable_proto)p, digest[p]);
 	return true;
 }
 
@@ -445,10 +527,7 @@ mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip)
 
 	if (i == SIZE_MAX)
 		return true;
-	if (t->values[i].ipv4 == ip)
-		return false;
-	t->values[i].ipv4 = ip;
-	return true;
+	return ipv4_news(t, i, ip);
 }
 
 bool
@@ -456,24 +535,10 @@ mactable_note_content(struct mactable *t, const uint8_t mac[6],
     enum mactable_proto proto, uint32_t digest)
 {
 	size_t i = find(t, mac_key(mac));
-	struct value *v;
-	struct side *e;
-	bool found;
 
 	if (i == SIZE_MAX || proto >= MACTABLE_PROTOS)
 		return true;
-	v = &t->values[i];
-	if (v->content == 0 || v->content >> 30 == (uint32_t)proto + 1) {
-		if (v->content == encode(proto, digest))
-			return false;
-		v->content = encode(proto, digest);
-		return true;
-	}
-	e = side_slot(t, t->keys[i], proto, &found);
-	if (found && e->digest == (digest & MACTABLE_DIGEST_MASK))
-		return false;
-	e->digest = digest & MACTABLE_DIGEST_MASK;
-	return true;
+	return content_news(t, i, proto, digest);
 }
 
 size_t

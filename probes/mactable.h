@@ -49,14 +49,16 @@ void mactable_prefetch(const struct mactable *t, const uint8_t mac[6],
     bool values);
 /*
  * Start from what the store holds: mac is known, the store last heard of
- * it at `told` (seconds), with IPv4 address ip (network order, 0 = none)
+ * it at `told` (seconds), with IPv4 addresses ip[0..n_ip) (network order)
  * and a content digest per protocol (MACTABLE_NO_DIGEST = none). It is
  * news again only when a refresh is due, or with another address or
  * content. False when the table is full.
  */
 bool mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
-    uint32_t ip, const uint32_t digest[MACTABLE_PROTOS]);
-/* Remember that mac used IPv4 address ip (network order); true when it is new for it. */
+    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_PROTOS]);
+/* Remember that mac used IPv4 address ip (network order); true when it is
+ * new for it (a MAC may use several: a router, a host with a link-local
+ * address besides its own). */
 bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
 /* Remember a digest of the content mac sent in proto; true when it
  * changed (or is not known: the table may forget a MAC's second

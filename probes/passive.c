@@ -55,9 +55,10 @@ passive_new(size_t max_macs, uint32_t refresh_s, const char *zone,
 
 bool
 passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
-    uint32_t ipv4, const uint32_t digest[MACTABLE_PROTOS])
+    const uint32_t *ipv4, size_t n_ipv4,
+    const uint32_t digest[MACTABLE_PROTOS])
 {
-	return mactable_know(p->macs, mac, told, ipv4, digest);
+	return mactable_know(p->macs, mac, told, ipv4, n_ipv4, digest);
 }
 
 void
@@ -333,27 +334,45 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 {
 	const uint8_t *mac = d->has_chaddr_mac ? d->chaddr :
 	    d->has_client_mac ? d->client_mac : NULL;
+	const uint8_t *ip = NULL;
 	struct sighting *s;
+	bool has_content, news;
 	uint32_t dg;
 
 	/* Only the client's own requests describe the client. */
 	if (mac == NULL || d->op != 1 || !usable_mac(mac))
 		return;
+	/* Its content (the names it gives) and its address are news apart:
+	 * a release names nothing, and says nothing new of the names. */
+	has_content = d->host_name.len > 0 || d->vendor_class.len > 0;
 	dg = digest_str(0, d->host_name);
-	dg = digest_str(dg, d->vendor_class);
+	dg = digest_str(dg, d->vendor_class) ^ 0x44484350u;
 	if (d->has_requested_ip)
-		dg = mactable_digest(d->requested_ip, 4, dg);
-	mactable_touch(p->macs, mac, ts);
-	dg ^= 0x44484350u;
-	if (!mactable_note_content(p->macs, mac, MACTABLE_DHCP, dg) && !refresh)
+		ip = d->requested_ip;
+	else if (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])
+		ip = d->ciaddr;
+	news = mactable_touch(p->macs, mac, ts) == MAC_NEW || refresh;
+	if (has_content &&
+	    mactable_note_content(p->macs, mac, MACTABLE_DHCP, dg))
+		news = true;
+	if (ip != NULL) {
+		uint32_t v;
+
+		memcpy(&v, ip, 4);
+		if (mactable_note_ipv4(p->macs, mac, v))
+			news = true;
+	}
+	if (!news)
 		return;
 	s = new_sighting(p, "dhcp", ts);
-	set_content(s, mac, dg);
+	if (has_content)
+		set_content(s, mac, dg);
 	add_mac(s, mac, true);
-	if (d->has_requested_ip || (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])) {
-		struct frames_ip ip = { .version = 4 };
-		memcpy(ip.addr, d->has_requested_ip ? d->requested_ip : d->ciaddr, 4);
-		add_ip(s, &ip, false);
+	if (ip != NULL) {
+		struct frames_ip fip = { .version = 4 };
+
+		memcpy(fip.addr, ip, 4);
+		add_ip(s, &fip, false);
 	}
 	set_text(&s->sys_name, d->host_name);
 	add_input_text(s, EV_DHCP, d->vendor_class);

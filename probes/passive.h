@@ -38,7 +38,8 @@ struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
  * news again only when a refresh is due or with another IPv4 address or
  * content. False when the table is full. Before the first frame. */
 bool passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
-    uint32_t ipv4, const uint32_t digest[MACTABLE_PROTOS]);
+    const uint32_t *ipv4, size_t n_ipv4,
+    const uint32_t digest[MACTABLE_PROTOS]);
 /* Release the observer. NULL is fine. */
 void passive_free(struct passive *p);
 /* Observe one frame of caplen captured bytes, seen at ts (seconds). The

@@ -97,12 +97,16 @@ int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
  */
 int store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id);
+/* IPv4 addresses of its element given with a MAC, the latest first. */
+#define STORE_MAC_IPV4 4
+
 /* What the store holds of one MAC for passive capture. */
 struct store_mac_state {
 	uint8_t mac[6];
 	int64_t last_seen;		/* of the MAC as an address */
-	uint32_t ipv4;			/* its element's latest IPv4 address
-					 * (network order), 0 when none */
+	uint32_t ipv4[STORE_MAC_IPV4];	/* its element's latest IPv4
+					 * addresses (network order) */
+	size_t n_ipv4;
 	bool has_digest[3];		/* content[p] is known */
 	uint32_t content[3];		/* last content reported in LLDP,
 					 * CDP and DHCP, as a digest */

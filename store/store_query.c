@@ -208,8 +208,10 @@ mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
 	if (mac == NULL || last == NULL || mac_parse(mac, m->mac) == -1 ||
 	    time_parse(last, &m->last_seen) == -1)
 		return false;
-	if (ip != NULL && inet_pton(AF_INET, ip, a) == 1)
-		memcpy(&m->ipv4, a, 4);
+	if (ip != NULL && inet_pton(AF_INET, ip, a) == 1) {
+		memcpy(&m->ipv4[0], a, 4);
+		m->n_ipv4 = 1;
+	}
 	for (int p = 0; p < 3; p++)
 		if (sqlite3_column_type(stmt, 2 + p) == SQLITE_INTEGER) {
 			m->has_digest[p] = true;
@@ -242,7 +244,12 @@ store_mac_states(struct store *st, size_t max,
 	sqlite3_stmt *count = NULL, *stmt = NULL;
 	bool stop = false;
 	int64_t n = 0, element = -1;
-	char best_ip[IP_STRLEN] = "", best_seen[TIME_STRLEN] = "";
+	/* The element's latest IPv4 addresses, the latest first. */
+	struct {
+		uint32_t ip;
+		char seen[TIME_STRLEN];
+	} latest[STORE_MAC_IPV4];
+	size_t n_latest = 0;
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM element_address "
@@ -285,22 +292,32 @@ store_mac_states(struct store *st, size_t max,
 
 			if (sqlite3_column_int64(stmt, 5) != element) {
 				element = sqlite3_column_int64(stmt, 5);
-				best_ip[0] = best_seen[0] = '\0';
+				n_latest = 0;
 			}
 			if (kind == NULL || value == NULL || seen == NULL)
 				continue;
 			if (strcmp(kind, "ipv4") == 0) {
-				/* The latest one; ties: the last in order. */
-				if (strcmp(seen, best_seen) >= 0) {
-					str_copy(best_seen, seen, sizeof(best_seen));
-					str_copy(best_ip, value, sizeof(best_ip));
-				}
+				size_t k = n_latest;
+
+				if (inet_pton(AF_INET, value, a) != 1)
+					continue;
+				/* Insertion into the few latest, newest first. */
+				while (k > 0 && strcmp(seen, latest[k - 1].seen) > 0)
+					k--;
+				if (k == STORE_MAC_IPV4)
+					continue;
+				if (n_latest < STORE_MAC_IPV4)
+					n_latest++;
+				memmove(&latest[k + 1], &latest[k],
+				    (n_latest - 1 - k) * sizeof(latest[0]));
+				memcpy(&latest[k].ip, a, 4);
+				str_copy(latest[k].seen, seen, TIME_STRLEN);
 				continue;
 			}
 			if (!mac_state_row(stmt, -1, &m))
 				continue;
-			if (best_ip[0] != '\0' && inet_pton(AF_INET, best_ip, a) == 1)
-				memcpy(&m.ipv4, a, 4);
+			for (size_t k = 0; k < n_latest; k++)
+				m.ipv4[m.n_ipv4++] = latest[k].ip;
 			stop = !fn(ctx, &m);
 		}
 	}

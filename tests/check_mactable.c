@@ -73,13 +73,16 @@ START_TEST(test_known_macs_start_from_what_the_store_holds)
 		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST,
 	};
 
-	ck_assert(mactable_know(t, a, 1795000000, 0x0100000a, dhcp_only));
-	ck_assert(mactable_know(t, b, 1795000000, 0, none));
+	const uint32_t ips[2] = { 0x0100000a, 0x0300000a };
+
+	ck_assert(mactable_know(t, a, 1795000000, ips, 2, dhcp_only));
+	ck_assert(mactable_know(t, b, 1795000000, NULL, 0, none));
 	/* Full: the store may hold more than the table takes. */
-	ck_assert(!mactable_know(t, c, 1795000000, 0, none));
+	ck_assert(!mactable_know(t, c, 1795000000, NULL, 0, none));
 	ck_assert_uint_eq(mactable_count(t), 2);
 	ck_assert_int_eq(mactable_touch(t, a, 1795000100), MAC_KNOWN);
 	ck_assert(!mactable_note_ipv4(t, a, 0x0100000a));
+	ck_assert(!mactable_note_ipv4(t, a, 0x0300000a));
 	ck_assert(!mactable_note_content(t, a, MACTABLE_DHCP, d));
 	ck_assert(mactable_note_content(t, a, MACTABLE_LLDP, d));
 	ck_assert(mactable_note_ipv4(t, b, 0x0200000a));
@@ -104,6 +107,12 @@ START_TEST(test_new_address_and_new_content_are_reported_once)
 	ck_assert(mactable_note_ipv4(t, m, 0x0a000001));
 	ck_assert(!mactable_note_ipv4(t, m, 0x0a000001));
 	ck_assert(mactable_note_ipv4(t, m, 0x0a000002));
+	/* A host with two addresses (its own and a link-local one, say):
+	 * going back and forth is no news. */
+	for (int i = 0; i < 3; i++) {
+		ck_assert(!mactable_note_ipv4(t, m, 0x0a000001));
+		ck_assert(!mactable_note_ipv4(t, m, 0x0a000002));
+	}
 	ck_assert(d1 != d2);
 	ck_assert(mactable_note_content(t, m, MACTABLE_LLDP, d1));
 	ck_assert(!mactable_note_content(t, m, MACTABLE_LLDP, d1));
@@ -188,6 +197,8 @@ END_TEST
 struct ref_slot {
 	uint64_t key;
 	uint32_t last_seen, last_told, ipv4, content;
+	uint32_t more_ipv4[8];	/* the other addresses it used */
+	size_t n_more;
 };
 
 struct ref_table {
@@ -334,6 +345,7 @@ ref_touch(struct ref_table *t, const uint8_t mac[6], int64_t now)
 	s->key = key;
 	s->last_seen = s->last_told = ts;
 	s->ipv4 = s->content = 0;
+	s->n_more = 0;
 	t->count++;
 	return MAC_NEW;
 }
@@ -351,6 +363,15 @@ ref_note(struct ref_table *t, const uint8_t mac[6], uint32_t v, bool content)
 	field = content ? &s->content : &s->ipv4;
 	if (*field == v)
 		return false;
+	/* A MAC keeps every address it used, not only the first. */
+	if (!content && *field != 0) {
+		for (size_t i = 0; i < s->n_more; i++)
+			if (s->more_ipv4[i] == v)
+				return false;
+		ck_assert_uint_lt(s->n_more, 8);
+		s->more_ipv4[s->n_more++] = v;
+		return true;
+	}
 	*field = v;
 	return true;
 }

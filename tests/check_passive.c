@@ -583,7 +583,7 @@ START_TEST(test_known_macs_are_not_news_again)
 		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, digest,
 	};
 
-	ck_assert(passive_know(p, mac, 1001, addr, known));
+	ck_assert(passive_know(p, mac, 1001, &addr, 1, known));
 	observe(p, f, dhcp_frame(f, huawei), 1000);
 	observe(p, f, arp_frame(f, huawei, ip), 1001);
 	observe(p, f, ipv4_frame(f, huawei), 1500);

@@ -68,9 +68,11 @@ row=$(q "SELECT vendor, risk FROM inventory WHERE mac = '00:11:5c:3d:de:00'")
 scan=$(q "SELECT status, frames > 0 FROM scans")
 [ "$scan" = "complete|1" ] || fail "scan row: '$scan'"
 
-# Ingesting the same files again adds no element and updates them.
+# The same files again: the database holds every MAC they show, with its
+# addresses and protocol content, so nothing is news and nothing is written.
+before=$(q "SELECT count(*), max(seq) FROM audit")
 "$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
-grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/out2" || fail "second ingest: $(cat "$tmp/out2")"
+grep -q '^elements: *0 new, 0 updated$' "$tmp/out2" || fail "second ingest wrote: $(cat "$tmp/out2")"
 
 # Malformed captures: decoded without a crash, undecodable frames counted by reason.
 db=$tmp/m.db
@@ -125,6 +127,28 @@ printf '[registry]\nvendors = %s\n' "$tmp/vendors.conf" >"$tmp/r.conf"
 	fail "ingest with an operator vendors file"
 [ "$(q "SELECT risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = watch ] ||
 	fail "stored Cisco element not reclassified under the new rules"
+
+# The same frames two hours later: each host's last-seen time is due for
+# a refresh, and no verdict changes.
+db=$tmp/a.db
+python3 - "$caps/tcpdump_LLDP_and_CDP.pcap" "$tmp/later.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+assert struct.unpack('<I', data[:4])[0] == 0xa1b2c3d4
+out, off = bytearray(data[:24]), 24
+while off + 16 <= len(data):
+    sec, usec, incl, orig = struct.unpack('<IIII', data[off:off + 16])
+    out += struct.pack('<IIII', sec + 7200, usec, incl, orig) + data[off + 16:off + 16 + incl]
+    off += 16 + incl
+open(sys.argv[2], 'wb').write(out)
+PY
+seen=$(q "SELECT last_seen FROM inventory WHERE mac = '00:18:ba:98:68:8f'")
+"$bin" ingest --db "$db" "$tmp/later.pcap" >"$tmp/later" 2>"$tmp/err" || fail "later ingest: $(cat "$tmp/err")"
+grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/later" || fail "later ingest: $(cat "$tmp/later")"
+[ "$(q "SELECT last_seen > '$seen' FROM inventory WHERE mac = '00:18:ba:98:68:8f'")" = 1 ] ||
+	fail "S1's last-seen time was not refreshed"
+[ "$(q "SELECT count(*) FROM audit WHERE kind = 'verdict' AND seq > ${before#*|}")" = 0 ] ||
+	fail "a refresh changed a verdict"
 
 # Usage errors.
 set +e
