@@ -179,14 +179,8 @@ writer(void *ctx)
 static bool
 know_mac(void *ctx, const struct store_mac_state *m)
 {
-	uint32_t digest[MACTABLE_PROTOS];
-
-	/* The store's order is the table's: LLDP, CDP, DHCP. */
-	for (int p = 0; p < MACTABLE_PROTOS; p++)
-		digest[p] = m->has_digest[p] ? m->content[p] :
-		    MACTABLE_NO_DIGEST;
 	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, m->n_ipv4,
-	    digest);
+	    m->content);
 }
 
 /* Reader: every frame goes to the observer. */

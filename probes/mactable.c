@@ -294,6 +294,28 @@ mactable_prefetch(const struct mactable *t, const uint8_t mac[6], bool values)
 		__builtin_prefetch(&t->values[i]);
 }
 
+/* Put a key not in the table into it (growing it when it may), seen and
+ * told at stamp ts; its slot. The caller made room. */
+static size_t
+insert(struct mactable *t, uint64_t key, uint32_t ts)
+{
+	struct value *v;
+	size_t i;
+
+	if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
+		grow(t);
+	for (i = slot_of(t, key); t->keys[i] != 0; i = (i + 1) & t->mask)
+		;
+	t->keys[i] = key;
+	v = &t->values[i];
+	v->last_seen = ts;
+	v->last_told = ts;
+	v->ipv4 = 0;
+	v->content = 0;
+	t->count++;
+	return i;
+}
+
 enum mactable_news
 mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 {
@@ -338,17 +360,7 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 	}
 	if (t->count >= t->max)
 		evict_one(t);
-	else if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
-		grow(t);
-	for (i = slot_of(t, key); t->keys[i] != 0; i = (i + 1) & t->mask)
-		;
-	t->keys[i] = key;
-	v = &t->values[i];
-	v->last_seen = ts;
-	v->last_told = ts;
-	v->ipv4 = 0;
-	v->content = 0;
-	t->count++;
+	i = insert(t, key, ts);
 	t->slow++;
 	try_tag(t, i);
 	return MAC_NEW;
@@ -488,7 +500,6 @@ mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
 	uint64_t key = mac_key(mac);
 	uint32_t ts;
 	size_t i;
-	struct value *v;
 
 	/* Stamps reach far back and far ahead of what the store knows. */
 	if (!t->epoch_set) {
@@ -500,17 +511,7 @@ mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
 		return true;
 	if (t->count >= t->max)
 		return false;
-	if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots)
-		grow(t);
-	for (i = slot_of(t, key); t->keys[i] != 0; i = (i + 1) & t->mask)
-		;
-	t->keys[i] = key;
-	v = &t->values[i];
-	v->last_seen = ts;
-	v->last_told = ts;
-	v->ipv4 = 0;
-	v->content = 0;
-	t->count++;
+	i = insert(t, key, ts);
 	for (size_t k = 0; k < n_ip; k++)
 		if (ip[k] != 0)
 			ipv4_news(t, i, ip[k]);

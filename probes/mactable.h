@@ -33,7 +33,8 @@ enum mactable_proto {
 	MACTABLE_PROTOS
 };
 
-/* Digests are kept to their low 30 bits; this says "none". */
+/* Digests are kept to their low 30 bits; this says "none" (as the store's
+ * STORE_NO_DIGEST does). */
 #define MACTABLE_NO_DIGEST UINT32_MAX
 #define MACTABLE_DIGEST_MASK UINT32_C(0x3fffffff)
 

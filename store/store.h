@@ -97,6 +97,8 @@ int store_record(struct store *st, int64_t scan_id, const struct sighting *s,
  */
 int store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id);
+/* No content reported in that protocol. */
+#define STORE_NO_DIGEST UINT32_MAX
 /* IPv4 addresses of its element given with a MAC, the latest first. */
 #define STORE_MAC_IPV4 4
 
@@ -107,9 +109,9 @@ struct store_mac_state {
 	uint32_t ipv4[STORE_MAC_IPV4];	/* its element's latest IPv4
 					 * addresses (network order) */
 	size_t n_ipv4;
-	bool has_digest[3];		/* content[p] is known */
 	uint32_t content[3];		/* last content reported in LLDP,
-					 * CDP and DHCP, as a digest */
+					 * CDP and DHCP, as a digest, or
+					 * STORE_NO_DIGEST */
 };
 
 /* Call fn with each MAC the store holds, at most max of them (the most

@@ -213,11 +213,9 @@ mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
 		m->n_ipv4 = 1;
 	}
 	for (int p = 0; p < 3; p++)
-		if (sqlite3_column_type(stmt, 2 + p) == SQLITE_INTEGER) {
-			m->has_digest[p] = true;
-			m->content[p] = (uint32_t)sqlite3_column_int64(stmt,
-			    2 + p);
-		}
+		m->content[p] = sqlite3_column_type(stmt, 2 + p) ==
+		    SQLITE_INTEGER ? (uint32_t)sqlite3_column_int64(stmt, 2 + p) :
+		    STORE_NO_DIGEST;
 	return true;
 }
 

@@ -1067,14 +1067,13 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 			ck_assert_uint_eq(got.m[i].n_ipv4, 2);
 			ck_assert_uint_eq(got.m[i].ipv4[0], 0x2000010au);	/* 10.1.0.32 */
 			ck_assert_uint_eq(got.m[i].ipv4[1], 0x1f00010au);	/* 10.1.0.31 */
-			ck_assert(!got.m[i].has_digest[0]);	/* LLDP */
-			ck_assert(!got.m[i].has_digest[1]);	/* CDP */
-			ck_assert(got.m[i].has_digest[2]);	/* DHCP */
+			ck_assert_uint_eq(got.m[i].content[0], STORE_NO_DIGEST);
+			ck_assert_uint_eq(got.m[i].content[1], STORE_NO_DIGEST);
 			ck_assert_uint_eq(got.m[i].content[2], 0x1eadbeefu);
 		} else {
 			ck_assert_str_eq(text, "02:00:00:00:00:32");
 			ck_assert_uint_eq(got.m[i].n_ipv4, 0);
-			ck_assert(!got.m[i].has_digest[2]);
+			ck_assert_uint_eq(got.m[i].content[2], STORE_NO_DIGEST);
 		}
 	}
 	/* More MACs than wanted: the most recently seen come first. */

@@ -2,12 +2,16 @@
 # Capture ingest, side by side with its peers on one generated capture:
 # a bare libpcap pcap_dispatch counting loop (the floor), tcpdump copying the
 # file, tshark printing every source MAC, arpwatch, vraudit's hot path alone
-# (decode + MAC table, nothing stored) and the whole `vraudit ingest` into a
-# fresh database. Then the peak RSS of an ingest of 1M distinct MACs.
+# (decode + MAC table, nothing stored), the whole `vraudit ingest` into a
+# fresh database (every MAC new: the store's worst case), and again into
+# the database it made (every MAC known: the steady state of a mirror port
+# ingested day after day). Then the peak RSS of an ingest of 1M distinct
+# MACs.
 #
 # usage: tests/bench/ingest.sh [FRAMES] [MACS]    (default 5000000 50000)
-# Needs a build in build/ (scripts/lab.sh or meson setup build) and installs
-# the peers (tcpdump, tshark, arpwatch, time) when missing.
+# Needs root (unshare -n), a build in build/ (scripts/lab.sh or meson setup
+# build), and installs the peers (tcpdump, tshark, arpwatch, time) when
+# missing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VRAUDIT_BUILD:-$top/build}
@@ -17,7 +21,7 @@ work=$(mktemp -d /var/tmp/vraudit-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 need=()
-for p in tcpdump tshark arpwatch time; do
+for p in tcpdump tshark arpwatch time bc sqlite3; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -54,14 +58,17 @@ ingest_fresh() {
 	"$build/vraudit" ingest --quiet --db "$work/db" "$cap"
 }
 
-# Debian 12's arpwatch does not exit after reading a file with -r: it stays
-# asleep. Its cost is the CPU time it spent, counted by time(1) around a
-# timeout(1) that ends it once it has long gone quiet.
-arpwatch_cpu() {
+ingest_again() {
+	"$build/vraudit" ingest --quiet --db "$work/db" "$cap"
+}
+
+# arpwatch looks every new station's address up in the DNS, and waits on
+# each lookup: run it (and tshark) in a network namespace of its own, with
+# no network at all, so that lookups fail at once and nothing leaves this
+# machine. -Q: no mail; -N: no bogon reports.
+arpwatch_run() {
 	: >"$work/arp.dat"
-	/usr/bin/time -f '%U %S' -o "$work/arp.time" \
-		timeout -s INT 30 arpwatch -Q -N -f "$work/arp.dat" -r "$cap" >/dev/null 2>&1 || true
-	awk '{ print $1 + $2 }' "$work/arp.time" | tail -1
+	unshare -n arpwatch -Q -N -f "$work/arp.dat" -r "$cap"
 }
 
 echo "capture: $frames frames, $macs source MACs, $((size / 1048576)) MiB, $(nproc) cores"
@@ -72,14 +79,22 @@ row() {
 		"$(echo "$floor / $2" | bc -l)"
 }
 row "pcap_dispatch counting loop" "$floor"
+row "  the same, stream unlocked" "$(best "$build/tests/bench/pcap_count" --unlocked "$cap")"
 row "vraudit hot path (nothing stored)" "$(best "$build/tests/bench/bench_passive" "$cap")"
 row "vraudit ingest (fresh database)" "$(best ingest_fresh)"
+row "vraudit ingest (inventory known)" "$(best ingest_again)"
+"$build/vraudit" ingest --db "$work/db" "$cap" | sed -n 's/^elements: */  ingest again: elements /p'
+echo "  database after ingest: $(sqlite3 "$work/db" 'SELECT count(*) FROM inventory') elements"
 row "tcpdump -r FILE -w /dev/null" "$(best tcpdump -r "$cap" -w /dev/null)"
-row "arpwatch -r FILE (CPU time)" "$(arpwatch_cpu)"
-row "tshark -r FILE -T fields -e eth.src" "$(wall tshark -r "$cap" -T fields -e eth.src)"
+row "arpwatch -r FILE" "$(best arpwatch_run)"
+row "tshark -n -r FILE -T fields -e eth.src" "$(wall unshare -n tshark -n -r "$cap" -T fields -e eth.src)"
 
-# Peak memory with 1M distinct MACs (each seen twice).
+# Peak memory with 1M distinct MACs (each seen twice), into a fresh
+# database, then again with all of them known.
 "$build/tests/bench/gen_capture" "$cap" 2000000 1000000
 rm -f "$work/db"*
-/usr/bin/time -f '%M' -o "$work/rss" "$build/vraudit" ingest --quiet --db "$work/db" "$cap" >/dev/null
-echo "peak RSS, 1M distinct MACs: $(( $(cat "$work/rss") / 1024 )) MiB"
+for run in "fresh database" "inventory known"; do
+	/usr/bin/time -f '%M %e' -o "$work/rss" "$build/vraudit" ingest --quiet --db "$work/db" "$cap" >/dev/null
+	read -r kib secs <"$work/rss"
+	echo "peak RSS, 1M distinct MACs, $run: $((kib / 1024)) MiB ($secs s)"
+done

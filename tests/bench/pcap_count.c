@@ -1,10 +1,14 @@
 /*
  * The floor for capture ingest: a bare libpcap pcap_dispatch loop that only
- * counts frames and bytes. usage: pcap_count FILE.pcap
+ * counts frames and bytes. With --unlocked, the file's stream is read
+ * without stdio's locking, as vraudit reads it.
+ * usage: pcap_count [--unlocked] FILE.pcap
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
+#include <string.h>
 
 struct counts {
 	uint64_t frames, bytes;
@@ -28,11 +32,21 @@ main(int argc, char **argv)
 	pcap_t *p;
 	int n;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: pcap_count FILE.pcap\n");
+	if (argc == 3 && strcmp(argv[1], "--unlocked") == 0) {
+		FILE *f = fopen(argv[2], "rb");
+
+		if (f == NULL) {
+			perror(argv[2]);
+			return 1;
+		}
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+		p = pcap_fopen_offline(f, err);
+	} else if (argc == 2)
+		p = pcap_open_offline(argv[1], err);
+	else {
+		fprintf(stderr, "usage: pcap_count [--unlocked] FILE.pcap\n");
 		return 2;
 	}
-	p = pcap_open_offline(argv[1], err);
 	if (p == NULL) {
 		fprintf(stderr, "pcap_count: %s\n", err);
 		return 1;
