@@ -10,6 +10,13 @@
 #                            fail naming WHAT after SECONDS, or at once when
 #                            $daemon_pid is set and gone ($daemon_log says why)
 #   wait_ready LOG PID DAEMONLOG   wait for READY=1 from the daemon PID
+#   daemon_test_init WHY CMD...   skip (77) unless root (for WHY) and every
+#                            CMD is installed; then set n (this test's
+#                            number), tmp (a directory others may read),
+#                            daemon_pid, daemon_log and notify_pid, and an
+#                            EXIT trap that kills the daemon and the notify
+#                            listener, runs test_cleanup when the test
+#                            defines it, removes the veth pair and $tmp
 #
 # Frames sent into vrb-NAME from inside the namespace reach only
 # vra-NAME: nothing leaves the host.
@@ -74,4 +81,29 @@ veth_cleanup() {
 	local n=$1
 	ip link del "vra-$n" 2>/dev/null || true
 	ip netns del "vrt-$n" 2>/dev/null || true
+}
+
+daemon_test_init() {
+	local why=$1 p
+	shift
+	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root ($why)" >&2; exit 77; }
+	for p in "$@"; do
+		command -v "$p" >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
+	done
+	n=$$
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	daemon_pid=
+	daemon_log=$tmp/daemon.log
+	notify_pid=
+	trap daemon_test_cleanup EXIT
+}
+
+daemon_test_cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	declare -F test_cleanup >/dev/null && test_cleanup
+	veth_cleanup "$n"
+	rm -rf "$tmp"
 }

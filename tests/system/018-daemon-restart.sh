@@ -9,26 +9,8 @@ build=${VRAUDIT_BUILD_ROOT:?}
 src=${VRAUDIT_SOURCE_ROOT:?}
 caps=$src/tests/fixtures/captures
 fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespace, live capture)" >&2; exit 77; }
-for p in tcpreplay python3 sqlite3; do
-	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
-done
 . "$src/tests/lib/daemon.sh"
-
-n=$$
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-daemon_pid=
-daemon_log=$tmp/daemon.log
-notify_pid=
-cleanup() {
-	set +e
-	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
-	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
-	veth_cleanup "$n"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+daemon_test_init "network namespace, live capture" tcpreplay python3 sqlite3
 db=$tmp/state/restart.db
 q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
