@@ -317,7 +317,7 @@ listener_know(struct daemon *d, struct listener *l)
 		    store_error(d->st));
 	else
 		log_debug("daemon", "capture %s starts with %zu known MACs",
-		    l->name, passive_macs(l->pv));
+		    l->name, passive_known(l->pv));
 }
 
 static void

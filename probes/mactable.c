@@ -65,6 +65,9 @@ struct mactable {
 	uint32_t window;	/* stamps a window covers */
 	uint64_t window_end;	/* last stamp of the current window */
 	bool tagged;		/* some key may carry a tag */
+	size_t unseen;		/* entries from mactable_know not seen since
+				 * (their last_seen is 0: real stamps are far
+				 * above it once mactable_know set the epoch) */
 	size_t slow;		/* untagged touches since the window started */
 };
 
@@ -164,6 +167,9 @@ remove_at(struct mactable *t, size_t i)
 	size_t j = i;
 
 	side_forget(t, t->keys[i]);
+	if (t->unseen > 0 && tag_of(t->keys[i]) == 0 &&
+	    t->values[i].last_seen == 0)
+		t->unseen--;
 
 	for (;;) {
 		j = (j + 1) & t->mask;
@@ -345,6 +351,8 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 			t->keys[i] = k & ~TAG_MASK;
 		}
 		t->slow++;
+		if (t->unseen > 0 && v->last_seen == 0)
+			t->unseen--;	/* known to the store, seen now */
 		if (ts > v->last_seen)
 			v->last_seen = ts;
 		/* Due a refresh interval after the store last heard of it,
@@ -512,6 +520,9 @@ mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
 	if (t->count >= t->max)
 		return false;
 	i = insert(t, key, ts);
+	/* Not seen yet: the first to go when the table is full. */
+	t->values[i].last_seen = 0;
+	t->unseen++;
 	for (size_t k = 0; k < n_ip; k++)
 		if (ip[k] != 0)
 			ipv4_news(t, i, ip[k]);
@@ -546,6 +557,12 @@ size_t
 mactable_count(const struct mactable *t)
 {
 	return t->count;
+}
+
+size_t
+mactable_seen(const struct mactable *t)
+{
+	return t->count - t->unseen;
 }
 
 uint64_t

@@ -68,6 +68,8 @@ bool mactable_note_content(struct mactable *t, const uint8_t mac[6],
     enum mactable_proto proto, uint32_t digest);
 /* Number of MACs held. */
 size_t mactable_count(const struct mactable *t);
+/* Number of MACs held that frames showed (not only mactable_know). */
+size_t mactable_seen(const struct mactable *t);
 /* Number of MACs evicted to stay within the bound. */
 uint64_t mactable_evictions(const struct mactable *t);
 /* Bytes of memory the table holds. */

@@ -89,6 +89,12 @@ size_t
 passive_macs(struct passive *p)
 {
 	passive_flush(p);
+	return mactable_seen(p->macs);
+}
+
+size_t
+passive_known(const struct passive *p)
+{
 	return mactable_count(p->macs);
 }
 

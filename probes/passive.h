@@ -59,7 +59,10 @@ void passive_flush(struct passive *p);
 void passive_set_full_decode(struct passive *p, bool on);
 /* The counters so far (after a passive_flush). */
 const struct passive_counts *passive_counts(struct passive *p);
-/* MACs currently tracked (after a passive_flush). */
+/* MACs the frames showed and the table still holds (after a
+ * passive_flush). */
 size_t passive_macs(struct passive *p);
+/* MACs the table holds, from the frames or from passive_know. */
+size_t passive_known(const struct passive *p);
 
 #endif

@@ -80,7 +80,11 @@ START_TEST(test_known_macs_start_from_what_the_store_holds)
 	/* Full: the store may hold more than the table takes. */
 	ck_assert(!mactable_know(t, c, 1795000000, NULL, 0, none));
 	ck_assert_uint_eq(mactable_count(t), 2);
+	ck_assert_uint_eq(mactable_seen(t), 0);
 	ck_assert_int_eq(mactable_touch(t, a, 1795000100), MAC_KNOWN);
+	ck_assert_uint_eq(mactable_seen(t), 1);
+	ck_assert_int_eq(mactable_touch(t, a, 1795000101), MAC_KNOWN);
+	ck_assert_uint_eq(mactable_seen(t), 1);
 	ck_assert(!mactable_note_ipv4(t, a, 0x0100000a));
 	ck_assert(!mactable_note_ipv4(t, a, 0x0300000a));
 	ck_assert(!mactable_note_content(t, a, MACTABLE_DHCP, d));

@@ -73,6 +73,9 @@ scan=$(q "SELECT status, frames > 0 FROM scans")
 before=$(q "SELECT count(*), max(seq) FROM audit")
 "$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
 grep -q '^elements: *0 new, 0 updated$' "$tmp/out2" || fail "second ingest wrote: $(cat "$tmp/out2")"
+# It still says how many MACs the frames showed, not how many it knew.
+[ "$(grep '^source MACs:' "$tmp/out2")" = "$(grep '^source MACs:' "$tmp/out")" ] ||
+	fail "second ingest's MAC count: $(grep '^source MACs:' "$tmp/out2")"
 
 # Malformed captures: decoded without a crash, undecodable frames counted by reason.
 db=$tmp/m.db
