@@ -28,6 +28,7 @@
 #include "squeue.h"
 #include "store.h"
 #include "util.h"
+#include "vendors.h"
 
 #define DISPATCH_BATCH 4096
 #define MAX_MACS 1000000u
@@ -350,6 +351,20 @@ cmd_ingest(int argc, char **argv)
 		return cli_usage_error(argv[0], "no capture file given");
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
+	/* The writer loads the classifier while the files are read; a broken
+	 * vendors file is told now, before the database is touched. */
+	if (cfg->vendors_path != NULL) {
+		struct vendors *v = vendors_new();
+
+		if (vendors_load_file(v, cfg->vendors_path, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "vraudit ingest: %s\n", err);
+			vendors_free(v);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		vendors_free(v);
+	}
 	in.st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
 	if (in.st == NULL) {
 		fprintf(stderr, "vraudit ingest: %s\n", err);

@@ -153,6 +153,16 @@ grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/later" || fail "later in
 [ "$(q "SELECT count(*) FROM audit WHERE kind = 'verdict' AND seq > ${before#*|}")" = 0 ] ||
 	fail "a refresh changed a verdict"
 
+# A broken operator vendors file: told by file and line, before anything
+# is read or the database is created.
+printf '[vendor acme\nname = Acme\n' >"$tmp/broken-vendors.conf"
+printf '[registry]\nvendors = %s\n' "$tmp/broken-vendors.conf" >"$tmp/b.conf"
+rc=0
+"$bin" ingest -c "$tmp/b.conf" --db "$tmp/never.db" "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 3 ] || fail "broken vendors file: exit $rc"
+grep -q "broken-vendors.conf:1:" "$tmp/err" || fail "broken vendors file: $(cat "$tmp/err")"
+[ ! -e "$tmp/never.db" ] || fail "a broken vendors file created the database"
+
 # Usage errors.
 set +e
 "$bin" ingest --db "$db" 2>/dev/null; rc=$?
