@@ -115,6 +115,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "scan_id = CASE WHEN ?5 >= last_observed THEN ?6 ELSE scan_id END, "
 	    "first_observed = min(first_observed, ?7), "
 	    "last_observed = max(last_observed, ?5) WHERE id = ?1",
+	/* Evidence seen again, assessed as before: only its times change. */
+	[S_EV_TOUCH] =
+	    "UPDATE element_evidence SET "
+	    "scan_id = CASE WHEN ?4 >= last_observed THEN ?5 ELSE scan_id END, "
+	    "first_observed = min(first_observed, ?6), "
+	    "last_observed = max(last_observed, ?4) "
+	    "WHERE element_id = ?1 AND kind = ?2 AND value = ?3 "
+	    "AND vendor IS ?7 AND strength = ?8 AND rule IS ?9",
 	[S_EV_LOAD] =
 	    "SELECT kind, value, vendor, strength, rule, id "
 	    "FROM element_evidence WHERE element_id = ?1 ORDER BY id",

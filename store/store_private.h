@@ -44,6 +44,7 @@ enum stmt_id {
 	S_EV_GET,
 	S_EV_INSERT,
 	S_EV_UPDATE,
+	S_EV_TOUCH,
 	S_EV_LOAD,
 	S_EV_REASSESS,
 	S_VERDICT,

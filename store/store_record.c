@@ -757,6 +757,22 @@ write_evidence(struct store *st, int64_t id, int64_t scan_id,
 	int rc;
 
 	assess(st->ops, in->kind, in->value, &ev);
+	time_format(in->first, t1);
+	time_format(in->last, t2);
+	/* The common case in one statement: known, and assessed as before. */
+	stmt = st->stmt[S_EV_TOUCH];
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, evidence_kind_name(in->kind));
+	store_bind_value(stmt, 3, in->value);
+	store_bind_text(stmt, 4, t2);
+	if (scan_id > 0)
+		sqlite3_bind_int64(stmt, 5, scan_id);
+	store_bind_text(stmt, 6, t1);
+	bind_assessment(stmt, 7, &ev);
+	if (store_run(st, S_EV_TOUCH) == -1)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		return 0;
 	sqlite3_bind_int64(get, 1, id);
 	store_bind_text(get, 2, evidence_kind_name(in->kind));
 	store_bind_value(get, 3, in->value);
@@ -772,8 +788,6 @@ write_evidence(struct store *st, int64_t id, int64_t scan_id,
 	    !same_text(sqlite3_column_text(get, 3), ev.rule))
 		*changed = true;
 	store_reset(get);
-	time_format(in->first, t1);
-	time_format(in->last, t2);
 	stmt = st->stmt[S_EV_UPDATE];
 	sqlite3_bind_int64(stmt, 1, ev_id);
 	bind_assessment(stmt, 2, &ev);
