@@ -97,7 +97,7 @@ sink(void *ctx, struct sighting *s)
 /* Writer, first: load the classifier, bring verdicts and policies up to
  * date, begin the scan. Meanwhile the files are already being read. */
 static int
-writer_setup(struct ingest *in, const char *targets)
+writer_setup(struct ingest *in)
 {
 	int rc;
 
@@ -109,7 +109,7 @@ writer_setup(struct ingest *in, const char *targets)
 	if ((rc = cli_sync_policies(in->prog, in->cfg, in->cl,
 	    in->st)) != EXIT_OK)
 		return rc;
-	in->scan_id = store_scan_begin(in->st, "capture", targets);
+	in->scan_id = store_scan_begin(in->st, "capture", in->targets);
 	if (in->scan_id < 0) {
 		fprintf(stderr, "vraudit ingest: %s\n", store_error(in->st));
 		return EXIT_RUNTIME;
@@ -139,7 +139,7 @@ writer(void *ctx)
 	struct ingest *in = ctx;
 	struct squeue *mine = squeue_new();
 	struct sighting *group[SQUEUE_MAX_GROUP];
-	int rc = writer_setup(in, in->targets);
+	int rc = writer_setup(in);
 
 	pthread_mutex_lock(&in->mu);
 	in->setup_rc = rc;
@@ -320,7 +320,6 @@ cmd_ingest(int argc, char **argv)
 	struct cli_common common = { 0 };
 	const char *zone = NULL, *filter = NULL;
 	struct config *cfg = NULL;
-	struct passive *pv = NULL;
 	struct ingest in = { 0 };
 	struct store_scan_counts sc = { 0 };
 	char err[1024], *detail = NULL;
@@ -378,7 +377,7 @@ cmd_ingest(int argc, char **argv)
 	pthread_cond_init(&in.work, NULL);
 	pthread_cond_init(&in.room, NULL);
 	in.frames = frameq_new();
-	in.pv = pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
+	in.pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
 	/* The observer reads what the store holds (on a connection of its
 	 * own) while the classifier loads; the writer waits for its news. */
 	if ((errno = pthread_create(&observer_thread, NULL, observer,
@@ -421,13 +420,14 @@ cmd_ingest(int argc, char **argv)
 	}
 	if (store_scan_end(in.st, in.scan_id,
 	    files_ok == nfiles && in.store_errors == 0 ? "complete" : "failed", 0,
-	    (int64_t)passive_counts(pv)->frames, detail) < 0 ||
+	    (int64_t)passive_counts(in.pv)->frames, detail) < 0 ||
 	    store_scan_counts(in.st, in.scan_id, &sc) < 0) {
 		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	print_summary(passive_counts(pv), passive_macs(pv), &sc, files_ok, nfiles);
+	print_summary(passive_counts(in.pv), passive_macs(in.pv), &sc,
+	    files_ok, nfiles);
 	rc = files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
 	goto out;
 stop:
@@ -443,7 +443,7 @@ out:
 		pthread_mutex_destroy(&in.mu);
 	}
 	free(detail);
-	passive_free(pv);
+	passive_free(in.pv);
 	store_close(in.st);
 	classifier_free(in.cl);
 	free(in.targets);

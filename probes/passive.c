@@ -229,7 +229,6 @@ observe_lldp(struct passive *p, const uint8_t src[MAC_LEN],
 	d = digest_str(d, l->med_serial);
 	for (size_t i = 0; i < l->n_mgmt; i++)
 		d = digest_str(d, l->mgmt[i].addr);
-	d ^= 0x4c4c4450u;
 	if (!mactable_note_content(p->macs, src, MACTABLE_LLDP, d) && !refresh)
 		return;
 
@@ -293,7 +292,6 @@ observe_cdp(struct passive *p, const uint8_t src[MAC_LEN],
 		d = mactable_digest(c->addrs[i].addr, 16, d);
 	for (size_t i = 0; i < c->n_mgmt; i++)
 		d = mactable_digest(c->mgmt[i].addr, 16, d);
-	d ^= 0x43445020u;
 	if (!mactable_note_content(p->macs, src, MACTABLE_CDP, d) && !refresh)
 		return;
 
@@ -352,7 +350,7 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 	 * a release names nothing, and says nothing new of the names. */
 	has_content = d->host_name.len > 0 || d->vendor_class.len > 0;
 	dg = digest_str(0, d->host_name);
-	dg = digest_str(dg, d->vendor_class) ^ 0x44484350u;
+	dg = digest_str(dg, d->vendor_class);
 	if (d->has_requested_ip)
 		ip = d->requested_ip;
 	else if (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])
@@ -398,14 +396,20 @@ touch_plain(struct passive *p, const struct pending *e)
 	}
 }
 
+/* Look up the MAC that waited longest. */
+static void
+touch_oldest(struct passive *p)
+{
+	touch_plain(p, &p->pending[p->pend_head]);
+	p->pend_head = (p->pend_head + 1) % PENDING;
+	p->pend_n--;
+}
+
 void
 passive_flush(struct passive *p)
 {
-	while (p->pend_n > 0) {
-		touch_plain(p, &p->pending[p->pend_head]);
-		p->pend_head = (p->pend_head + 1) % PENDING;
-		p->pend_n--;
-	}
+	while (p->pend_n > 0)
+		touch_oldest(p);
 }
 
 static void
@@ -419,11 +423,8 @@ plain_frame(struct passive *p, const uint8_t *src, int reason, int64_t ts)
 		p->counts.undecodable[reason]++;
 	if (!usable_mac(src))
 		return;
-	if (p->pend_n == PENDING) {
-		touch_plain(p, &p->pending[p->pend_head]);
-		p->pend_head = (p->pend_head + 1) % PENDING;
-		p->pend_n--;
-	}
+	if (p->pend_n == PENDING)
+		touch_oldest(p);
 	e = &p->pending[(p->pend_head + p->pend_n) % PENDING];
 	memcpy(e->mac, src, 6);
 	e->ts = ts;

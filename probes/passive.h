@@ -36,9 +36,9 @@ struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
     const char *zone, passive_sink_fn sink, void *ctx);
 /* Start from what the store holds of a MAC (see mactable_know): it is
  * news again only when a refresh is due or with another IPv4 address or
- * content. False when the table is full. Before the first frame. */
-/* (The store's digests, in its order LLDP, CDP, DHCP and with its "none",
- * are the table's.) */
+ * content. False when the table is full. Before the first frame. The
+ * store's digests, in its order LLDP, CDP, DHCP and with its "none", are
+ * the table's. */
 bool passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
     const uint32_t *ipv4, size_t n_ipv4,
     const uint32_t digest[MACTABLE_PROTOS]);
