@@ -116,6 +116,10 @@ listener_sink(void *ctx, struct sighting *s)
 	struct daemon *d = l->d;
 
 	config_assign_zone(d->cfg, s, l->zone);
+	/* A sighting the queue drops must not be lost until the next
+	 * refresh: its MACs are news again at their next frame. */
+	if (writer_full(d->w))
+		passive_untold(l->pv, s);
 	writer_add(d->w, l->scan, s);
 	arm_commit(d, clock_ms() + COMMIT_MS);
 }

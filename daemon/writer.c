@@ -440,6 +440,12 @@ writer_queued(const struct writer *w)
 	return w->len;
 }
 
+bool
+writer_full(const struct writer *w)
+{
+	return w->len >= w->max;
+}
+
 void
 writer_counts(const struct writer *w, struct writer_counts *out)
 {

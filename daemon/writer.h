@@ -77,6 +77,8 @@ bool writer_failing(const struct writer *w);
 int64_t writer_retry_at(const struct writer *w);
 /* Sightings waiting now. */
 size_t writer_queued(const struct writer *w);
+/* True when the queue is full: the next sighting added is dropped. */
+bool writer_full(const struct writer *w);
 /* The counters so far. */
 void writer_counts(const struct writer *w, struct writer_counts *out);
 

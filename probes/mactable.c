@@ -553,6 +553,17 @@ mactable_note_content(struct mactable *t, const uint8_t mac[6],
 	return content_news(t, i, proto, digest);
 }
 
+bool
+mactable_forget(struct mactable *t, const uint8_t mac[6])
+{
+	size_t i = find(t, mac_key(mac));
+
+	if (i == SIZE_MAX)
+		return false;
+	remove_at(t, i);
+	return true;
+}
+
 size_t
 mactable_count(const struct mactable *t)
 {

@@ -66,6 +66,9 @@ bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
  * protocol, never report a change as none). */
 bool mactable_note_content(struct mactable *t, const uint8_t mac[6],
     enum mactable_proto proto, uint32_t digest);
+/* Forget mac: its next frame is a new MAC again, its addresses and
+ * content news again. False when the table did not hold it. */
+bool mactable_forget(struct mactable *t, const uint8_t mac[6]);
 /* Number of MACs held. */
 size_t mactable_count(const struct mactable *t);
 /* Number of MACs held that frames showed (not only mactable_know). */

@@ -62,6 +62,21 @@ passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
 }
 
 void
+passive_untold(struct passive *p, const struct sighting *s)
+{
+	uint8_t mac[6];
+
+	if (s->chassis_mac != NULL && mac_parse(s->chassis_mac, mac) == 0)
+		mactable_forget(p->macs, mac);
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (s->addrs[i].kind == ADDR_MAC &&
+		    mac_parse(s->addrs[i].value, mac) == 0)
+			mactable_forget(p->macs, mac);
+	if (s->has_content)
+		mactable_forget(p->macs, s->content_mac);
+}
+
+void
 passive_free(struct passive *p)
 {
 	if (p == NULL)

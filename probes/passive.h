@@ -42,6 +42,11 @@ struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
 bool passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
     const uint32_t *ipv4, size_t n_ipv4,
     const uint32_t digest[MACTABLE_PROTOS]);
+/* The store never got s, one of this observer's sightings (a full queue
+ * dropped it): every MAC it names is forgotten, so that the next frame
+ * from that MAC is news again instead of waiting for a refresh. Safe
+ * from within the sink. */
+void passive_untold(struct passive *p, const struct sighting *s);
 /* Release the observer. NULL is fine. */
 void passive_free(struct passive *p);
 /* Observe one frame of caplen captured bytes, seen at ts (seconds). The

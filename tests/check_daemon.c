@@ -190,13 +190,18 @@ START_TEST(test_full_queue_counts_what_it_drops)
 	struct writer_scan *sc = writer_scan_begin(w, "capture", "eth1");
 	struct writer_counts wc;
 
-	for (unsigned i = 0; i < 5; i++)
-		writer_add(w, sc, mac_sighting(i));
+	for (unsigned i = 0; i < 5; i++) {
+		/* Full from the fourth on: the one a listener must untell. */
+		ck_assert(writer_full(w) == (i >= 3));
+		ck_assert_int_eq(writer_add(w, sc, mac_sighting(i)),
+		    i < 3 ? 0 : -1);
+	}
 	writer_counts(w, &wc);
 	ck_assert_uint_eq(wc.queued, 3);
 	ck_assert_uint_eq(wc.dropped, 2);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM element"), 3);
+	ck_assert(!writer_full(w));
 	writer_scan_end(w, sc, "complete", -1, 5, NULL);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
 	writer_free(w);

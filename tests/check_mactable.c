@@ -135,6 +135,43 @@ START_TEST(test_new_address_and_new_content_are_reported_once)
 }
 END_TEST
 
+START_TEST(test_a_forgotten_mac_is_news_again_and_the_rest_stay)
+{
+	const uint32_t n = 5000;
+	struct mactable *t = mactable_new(n, 3600);
+	uint8_t m[6], gone[6];
+	uint32_t d = mactable_digest("S1.cisco.com", 12, 0);
+
+	for (uint32_t i = 0; i < n; i++) {
+		mac_of(i, m);
+		ck_assert_int_eq(mactable_touch(t, m, 100), MAC_NEW);
+		mactable_note_ipv4(t, m, 0x0a000000 + i);
+	}
+	mac_of(1234, gone);
+	mactable_note_ipv4(t, gone, 0x0b000001);	/* a second address */
+	mactable_note_content(t, gone, MACTABLE_CDP, d);
+	ck_assert(mactable_forget(t, gone));
+	ck_assert(!mactable_forget(t, gone));
+	ck_assert_uint_eq(mactable_count(t), n - 1);
+	/* Every other MAC is still found, with what it told. */
+	for (uint32_t i = 0; i < n; i++) {
+		if (i == 1234)
+			continue;
+		mac_of(i, m);
+		ck_assert_int_eq(mactable_touch(t, m, 101), MAC_KNOWN);
+		ck_assert(!mactable_note_ipv4(t, m, 0x0a000000 + i));
+	}
+	/* The forgotten one is new, and so are its addresses and content. */
+	ck_assert_int_eq(mactable_touch(t, gone, 102), MAC_NEW);
+	ck_assert(mactable_note_ipv4(t, gone, 0x0a000000 + 1234));
+	ck_assert(mactable_note_ipv4(t, gone, 0x0b000001));
+	ck_assert(mactable_note_content(t, gone, MACTABLE_CDP, d));
+	ck_assert(!mactable_note_content(t, gone, MACTABLE_CDP, d));
+	ck_assert_uint_eq(mactable_count(t), n);
+	mactable_free(t);
+}
+END_TEST
+
 START_TEST(test_many_macs_all_found_again)
 {
 	const uint32_t n = 200000;
@@ -464,6 +501,7 @@ mactable_suite(void)
 	tcase_add_test(tc, test_last_seen_refresh_is_due_once_per_interval);
 	tcase_add_test(tc, test_known_macs_start_from_what_the_store_holds);
 	tcase_add_test(tc, test_new_address_and_new_content_are_reported_once);
+	tcase_add_test(tc, test_a_forgotten_mac_is_news_again_and_the_rest_stay);
 	tcase_add_test(tc, test_many_macs_all_found_again);
 	tcase_add_test(tc, test_memory_stays_bounded_and_recent_macs_survive);
 	tcase_add_test(tc, test_million_macs_fit_in_64_mib);

@@ -228,6 +228,70 @@ START_TEST(test_arp_reports_a_new_address_for_a_known_mac)
 }
 END_TEST
 
+/* A sink whose queue is always full: every sighting is dropped and said
+ * to be untold, from within the sink, as vrauditd does. */
+static struct passive *dropping;
+static size_t dropped;
+
+static void
+drop_all(void *ctx, struct sighting *s)
+{
+	(void)ctx;
+	passive_untold(dropping, s);
+	sighting_free(s);
+	dropped++;
+}
+
+START_TEST(test_a_dropped_sighting_is_news_again_at_the_next_frame)
+{
+	struct passive *p = passive_new(100, 3600, NULL, collect, NULL);
+	uint8_t f[128];
+	const uint8_t ip[4] = { 10, 1, 2, 3 };
+
+	observe(p, f, arp_frame(f, huawei, ip), 5);
+	ck_assert_uint_eq(n_seen, 2);
+	observe(p, f, lldp_frame(f, cisco, "S1", "Cisco IOS"), 5);
+	ck_assert_uint_eq(n_seen, 4);
+	observe(p, f, arp_frame(f, huawei, ip), 6);
+	observe(p, f, lldp_frame(f, cisco, "S1", "Cisco IOS"), 6);
+	ck_assert_uint_eq(n_seen, 4);	/* nothing new */
+	/* The store never got the ARP host's address, nor the LLDP
+	 * speaker's content: both are news at their next frame, without
+	 * waiting an hour for the refresh. */
+	passive_untold(p, seen[1]);
+	passive_untold(p, seen[3]);
+	reset();
+	observe(p, f, arp_frame(f, huawei, ip), 7);
+	ck_assert_uint_ge(n_seen, 1);
+	ck_assert(has_addr(seen[n_seen - 1], ADDR_IPV4, "10.1.2.3"));
+	ck_assert(has_addr(seen[n_seen - 1], ADDR_MAC, "00:25:9e:01:02:03"));
+	reset();
+	observe(p, f, lldp_frame(f, cisco, "S1", "Cisco IOS"), 7);
+	ck_assert_uint_ge(n_seen, 1);
+	ck_assert_str_eq(seen[n_seen - 1]->source, "lldp");
+	ck_assert_str_eq(seen[n_seen - 1]->sys_name, "S1");
+	reset();
+	/* Told this time: no news again. */
+	observe(p, f, arp_frame(f, huawei, ip), 8);
+	observe(p, f, lldp_frame(f, cisco, "S1", "Cisco IOS"), 8);
+	ck_assert_uint_eq(n_seen, 0);
+	passive_free(p);
+
+	/* From within the sink: every frame is news while nothing is told. */
+	dropped = 0;
+	dropping = passive_new(100, 3600, NULL, drop_all, NULL);
+	for (int i = 0; i < 5; i++) {
+		size_t before = dropped;
+
+		passive_frame(dropping, f, arp_frame(f, huawei, ip), 10 + i);
+		passive_frame(dropping, f, ipv4_frame(f, cisco), 10 + i);
+		passive_flush(dropping);
+		ck_assert_uint_ge(dropped, before + 2);
+	}
+	passive_free(dropping);
+}
+END_TEST
+
 START_TEST(test_group_and_zero_source_macs_are_not_elements)
 {
 	struct passive *p = passive_new(100, 3600, NULL, collect, NULL);
@@ -609,6 +673,7 @@ passive_suite(void)
 	tcase_add_test(tc, test_a_mac_is_news_once_until_its_refresh_is_due);
 	tcase_add_test(tc, test_lldp_content_is_reported_when_it_changes);
 	tcase_add_test(tc, test_arp_reports_a_new_address_for_a_known_mac);
+	tcase_add_test(tc, test_a_dropped_sighting_is_news_again_at_the_next_frame);
 	tcase_add_test(tc, test_group_and_zero_source_macs_are_not_elements);
 	tcase_add_test(tc, test_undecodable_frames_are_counted_by_reason);
 	tcase_add_test(tc, test_nul_padded_wire_text_ends_at_the_first_nul);
