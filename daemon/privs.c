@@ -35,7 +35,10 @@ caps_set(uint32_t caps)
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
-/* Empty the bounding set, but for CAP_NET_RAW when it is kept. */
+/* Empty the bounding set, but for CAP_NET_RAW when it is kept. A root
+ * without CAP_SETPCAP (some containers) cannot: the bounding set only
+ * matters across an execve, which the daemon never does, so that is no
+ * reason to refuse to run. */
 static int
 bound_to(bool net_raw)
 {
@@ -46,7 +49,7 @@ bound_to(bool net_raw)
 			return errno == EINVAL ? 0 : -1;	/* past the last */
 		if ((cap != CAP_NET_RAW || !net_raw) && rc == 1 &&
 		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return -1;
+			return errno == EPERM ? 0 : -1;
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privs.h"
@@ -79,6 +80,27 @@ START_TEST(test_capturing_keeps_net_raw_and_nothing_else)
 }
 END_TEST
 
+START_TEST(test_root_without_setpcap_still_drops)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	char err[256];
+
+	/* A root that cannot shrink the bounding set (as in some
+	 * containers) still becomes the user with CAP_NET_RAW alone. */
+	ck_assert_int_eq(syscall(SYS_capget, &hdr, data), 0);
+	data[0].effective &= ~(1u << CAP_SETPCAP);
+	data[0].permitted &= ~(1u << CAP_SETPCAP);
+	ck_assert_int_eq(syscall(SYS_capset, &hdr, data), 0);
+	ck_assert_int_eq(privs_drop("nobody", true, err, sizeof(err)), 0);
+	ck_assert_int_ne(setuid(0), 0);
+	ck_assert_uint_eq(caps_of("CapEff"), 1ULL << CAP_NET_RAW);
+	ck_assert_uint_eq(caps_of("CapPrm"), 1ULL << CAP_NET_RAW);
+}
+END_TEST
+
 START_TEST(test_unknown_user_is_named)
 {
 	char err[256] = "";
@@ -107,6 +129,7 @@ privs_suite(void)
 	/* Each test forks (CK_FORK), so a drop does not leak into the next. */
 	tcase_add_test(tc, test_root_becomes_the_user_with_no_way_back);
 	tcase_add_test(tc, test_capturing_keeps_net_raw_and_nothing_else);
+	tcase_add_test(tc, test_root_without_setpcap_still_drops);
 	tcase_add_test(tc, test_unknown_user_is_named);
 	tcase_add_test(tc, test_refuses_a_root_account);
 	suite_add_tcase(s, tc);
