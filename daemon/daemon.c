@@ -858,15 +858,16 @@ daemon_run(const struct daemon_options *o)
 		listener_open(l, clock_ms());
 	if (root) {
 		/* Captures keep CAP_NET_RAW to reopen interfaces. */
-		if (privs_drop(d->user, d->cfg->n_captures > 0, err,
-		    sizeof(err)) < 0) {
+		bool net_raw = d->cfg->n_captures > 0;
+
+		if (privs_drop(d->user, net_raw, err, sizeof(err)) < 0) {
 			log_warnx("daemon", "%s (choose the user with --user)",
 			    err);
 			d->exit_code = 3;
 			goto out;
 		}
 		log_info("daemon", "running as user %s%s", d->user,
-		    d->cfg->n_captures > 0 ? " with CAP_NET_RAW" : "");
+		    net_raw ? " with CAP_NET_RAW" : "");
 	}
 	d->st = store_open(d->cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
 	if (d->st == NULL) {

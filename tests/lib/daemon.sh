@@ -10,6 +10,9 @@
 #                            fail naming WHAT after SECONDS, or at once when
 #                            $daemon_pid is set and gone ($daemon_log says why)
 #   wait_ready LOG PID DAEMONLOG   wait for READY=1 from the daemon PID
+#   daemon_stop [DAEMONLOG]  SIGTERM to $daemon_pid, wait, fail unless it
+#                            exits 0 (with the end of DAEMONLOG, by default
+#                            $daemon_log); daemon_pid is then empty
 #   daemon_test_init WHY CMD...   skip (77) unless root (for WHY) and every
 #                            CMD is installed; then set n (this test's
 #                            number), tmp (a directory others may read),
@@ -64,6 +67,14 @@ wait_ready() {
 		[ "$SECONDS" -lt "$end" ] || fail "no READY=1 within 30s: $(tail -20 "$dlog")"
 		sleep 0.1
 	done
+}
+
+daemon_stop() {
+	local log=${1:-$daemon_log} rc=0
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid" || rc=$?
+	daemon_pid=
+	[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$log")"
 }
 
 veth_setup() {

@@ -104,11 +104,7 @@ grep -q 'captures: 1 kept, 0 new, 0 closed' "$tmp/daemon.log" || fail "capture n
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
 
 # SIGTERM: exit 0, STOPPING=1, every scan closed, the database intact.
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$tmp/daemon.log")"
+daemon_stop
 grep -q 'STOPPING=1' "$tmp/notify.log" || fail "no STOPPING=1"
 [ "$(q "SELECT count(*) FROM scans WHERE status = 'running'")" = 0 ] || fail "scans left running: $(q 'SELECT * FROM scans')"
 row=$(q "SELECT status, frames > 0 FROM scans WHERE kind = 'capture'")

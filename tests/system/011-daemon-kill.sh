@@ -64,11 +64,7 @@ done
 
 # One more start marks the last run's session; then a clean stop.
 start
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
+daemon_stop
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check at the end"
 "$build/vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
 [ "$(count)" -ge "$prev" ] || fail "elements went down at the end"

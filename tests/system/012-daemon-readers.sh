@@ -98,11 +98,7 @@ for r in 1 2 3 4; do
 	grep -q '^rounds [1-9][0-9]* last [0-9]* errors 0$' "$out" || fail "reader $r: $(cat "$out")"
 done
 
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
+daemon_stop
 if grep -Eq 'cannot write|retry failed|sighting not recorded' "$tmp/daemon.log"; then
 	fail "the writer failed while readers read: $(grep -E 'cannot write|not recorded' "$tmp/daemon.log" | head -3)"
 fi

@@ -65,11 +65,7 @@ wait_for 40 "the queued sightings after space was freed" arrived
 grep -q 'store: writing again' "$tmp/daemon.log" || fail "recovery not logged"
 [ "$(grep -c 'store: cannot write' "$tmp/daemon.log")" = 1 ] || fail "the failure was logged more than once"
 
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$tmp/daemon.log")"
+daemon_stop
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 [ "$(q "SELECT status FROM scans WHERE kind = 'capture'")" = complete ] || fail "capture session not complete"
 [ -z "${VRAUDIT_TEST_VERBOSE:-}" ] || cat "$tmp/daemon.log"

@@ -81,11 +81,7 @@ lldp_seen() { [ "$(q "SELECT count(*) FROM element_source WHERE source = 'lldp'"
 wait_for 20 "frames captured after the reopen" lldp_seen
 grep -q "running as user nobody with CAP_NET_RAW" "$tmp/daemon.log" || fail "log: $(cat "$tmp/daemon.log")"
 
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
+daemon_stop
 
 # Nothing to capture: no capability at all.
 cat >"$tmp/etc/nocap.conf" <<CONF
@@ -98,9 +94,5 @@ NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/nocap.conf" --u
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon2.log"
 caps_are "/proc/$daemon_pid/status" 0000000000000000
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd (no capture) exited $rc on SIGTERM"
+daemon_stop "$tmp/daemon2.log"
 echo "ok: runs as nobody with CAP_NET_RAW alone, capturing and reopening; none without a capture"

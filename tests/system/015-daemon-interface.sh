@@ -50,11 +50,7 @@ seen() { [ "$(q "SELECT risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" =
 wait_for 20 "frames captured after the reopen" seen
 [ "$(awk '/^Uid:/ { print $2 }' "/proc/$daemon_pid/status")" = 65534 ] || fail "not running as nobody"
 
-kill -TERM "$daemon_pid"
-rc=0
-wait "$daemon_pid" || rc=$?
-daemon_pid=
-[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM"
+daemon_stop
 [ "$(q "SELECT count(*) FROM scans WHERE status = 'running'")" = 0 ] || fail "a session left running"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 echo "ok: the lost interface closed its session and was reopened"

@@ -54,13 +54,6 @@ start() {
 	daemon_pid=$!
 	wait_ready "$tmp/notify.log" "$daemon_pid" "$daemon_log"
 }
-stop() {
-	local rc=0
-	kill -TERM "$daemon_pid"
-	wait "$daemon_pid" || rc=$?
-	daemon_pid=
-	[ $rc -eq 0 ] || fail "vrauditd exited $rc"
-}
 replay() {
 	ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$@" \
 		>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
@@ -73,7 +66,7 @@ hosts() { [ "$(q "SELECT count(*) FROM element_address WHERE kind = 'ipv4' AND v
 wait_for 20 "the 100 hosts and their addresses" hosts
 switch() { [ "$(q "SELECT count(*) FROM inventory WHERE sys_name = 'S1.cisco.com'")" = 1 ]; }
 wait_for 20 "the LLDP/CDP switch" switch
-stop
+daemon_stop
 first=$(q "SELECT scan_id FROM scans WHERE kind = 'capture'")
 [ "$(q "SELECT count(*) FROM element WHERE last_scan = $first")" -ge 101 ] ||
 	fail "first session's elements: $(q "SELECT count(*) FROM element WHERE last_scan = $first")"
@@ -86,7 +79,7 @@ start
 replay "$tmp/hosts.pcap" "$caps/tcpdump_LLDP_and_CDP.pcap" "$tmp/newhost.pcap"
 newhost() { [ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:25:9e:10:00:c8'")" = 1 ]; }
 wait_for 20 "the new host" newhost
-stop
+daemon_stop
 second=$(q "SELECT max(scan_id) FROM scans WHERE kind = 'capture'")
 [ "$second" != "$first" ] || fail "no second capture session"
 frames=$(q "SELECT frames FROM scans WHERE scan_id = $second")
