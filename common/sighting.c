@@ -1,5 +1,5 @@
 /*
- * Building and releasing sightings.
+ * Building, releasing and packing sightings.
  */
 #include "sighting.h"
 
@@ -85,4 +85,299 @@ addr_kind_name(enum addr_kind kind)
 		return "ipv6";
 	}
 	return "invalid";
+}
+
+/*
+ * Packed form, in this order:
+ *   observed_at		8 bytes, host order
+ *   source		a byte: an index in known_sources, SRC_NONE, or
+ *			SRC_OTHER followed by the pointer (sources are
+ *			static strings)
+ *   has_content		a byte; when 1, content_mac (6 bytes) and
+ *			content_digest (4 bytes, host order)
+ *   fields present	2 bytes, bit i for string field i of fields[]
+ *   each present field	its length (LEB128) and its bytes
+ *   addresses, inputs	a count (LEB128), then each a kind byte and the
+ *			value: with KIND_MAC6 set in the kind, a canonical
+ *			MAC as its 6 bytes, else a length and the bytes
+ */
+#define SRC_NONE 0xfe
+#define SRC_OTHER 0xff
+#define KIND_MAC6 0x80
+#define N_FIELDS 10
+
+static const char *const known_sources[] = {
+	"snmp", "lldp", "cdp", "arp", "dhcp", "mac",
+};
+
+/* The sighting's string fields, in packing order. */
+static void
+field_slots(struct sighting *s, char **f[N_FIELDS])
+{
+	char **slots[N_FIELDS] = {
+		&s->zone, &s->mgmt_ip, &s->chassis_mac, &s->chassis_id,
+		&s->serial, &s->sys_name, &s->sys_descr, &s->sys_object_id,
+		&s->model, &s->software,
+	};
+
+	memcpy(f, slots, sizeof(slots));
+}
+
+static void
+field_values(const struct sighting *s, const char *v[N_FIELDS])
+{
+	const char *values[N_FIELDS] = {
+		s->zone, s->mgmt_ip, s->chassis_mac, s->chassis_id,
+		s->serial, s->sys_name, s->sys_descr, s->sys_object_id,
+		s->model, s->software,
+	};
+
+	memcpy(v, values, sizeof(values));
+}
+
+/* Writes to out when it is not NULL; counts either way. */
+struct packer {
+	uint8_t *out;
+	size_t len;
+};
+
+static void
+put(struct packer *pk, const void *p, size_t n)
+{
+	if (pk->out != NULL)
+		memcpy(pk->out + pk->len, p, n);
+	pk->len += n;
+}
+
+static void
+put_byte(struct packer *pk, uint8_t b)
+{
+	put(pk, &b, 1);
+}
+
+static void
+put_varint(struct packer *pk, size_t v)
+{
+	while (v >= 0x80) {
+		put_byte(pk, (uint8_t)(v | 0x80));
+		v >>= 7;
+	}
+	put_byte(pk, (uint8_t)v);
+}
+
+static void
+put_string(struct packer *pk, const char *v)
+{
+	size_t n = strlen(v);
+
+	put_varint(pk, n);
+	put(pk, v, n);
+}
+
+/* A value as a kind byte and a canonical MAC's 6 bytes, or as text. */
+static void
+put_value(struct packer *pk, unsigned kind, const char *v)
+{
+	uint8_t mac[MAC_LEN];
+	char canon[MAC_STRLEN];
+
+	if (strlen(v) == MAC_STRLEN - 1 && mac_parse(v, mac) == 0) {
+		mac_format(mac, canon);
+		if (strcmp(canon, v) == 0) {
+			put_byte(pk, (uint8_t)(kind | KIND_MAC6));
+			put(pk, mac, MAC_LEN);
+			return;
+		}
+	}
+	put_byte(pk, (uint8_t)kind);
+	put_string(pk, v);
+}
+
+size_t
+sighting_pack(const struct sighting *s, uint8_t *out)
+{
+	struct packer pk = { out, 0 };
+	const char *f[N_FIELDS];
+	uint16_t present = 0;
+	uint8_t src = SRC_OTHER;
+
+	put(&pk, &s->observed_at, sizeof(s->observed_at));
+	if (s->source == NULL)
+		src = SRC_NONE;
+	for (size_t i = 0; s->source != NULL && i < ARRAY_SIZE(known_sources);
+	    i++)
+		if (strcmp(s->source, known_sources[i]) == 0)
+			src = (uint8_t)i;
+	put_byte(&pk, src);
+	if (src == SRC_OTHER)
+		put(&pk, &s->source, sizeof(s->source));
+	put_byte(&pk, s->has_content ? 1 : 0);
+	if (s->has_content) {
+		put(&pk, s->content_mac, sizeof(s->content_mac));
+		put(&pk, &s->content_digest, sizeof(s->content_digest));
+	}
+	field_values(s, f);
+	for (int i = 0; i < N_FIELDS; i++)
+		if (f[i] != NULL)
+			present |= (uint16_t)(1u << i);
+	put(&pk, &present, sizeof(present));
+	for (int i = 0; i < N_FIELDS; i++)
+		if (f[i] != NULL)
+			put_string(&pk, f[i]);
+	put_varint(&pk, s->n_addrs);
+	for (size_t i = 0; i < s->n_addrs; i++)
+		put_value(&pk, s->addrs[i].kind, s->addrs[i].value);
+	put_varint(&pk, s->n_inputs);
+	for (size_t i = 0; i < s->n_inputs; i++)
+		put_value(&pk, s->inputs[i].kind, s->inputs[i].value);
+	return pk.len;
+}
+
+/* Reads within [p, end); bad once anything did not fit. */
+struct unpacker {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static bool
+get(struct unpacker *u, void *out, size_t n)
+{
+	if (u->bad || (size_t)(u->end - u->p) < n) {
+		u->bad = true;
+		return false;
+	}
+	memcpy(out, u->p, n);
+	u->p += n;
+	return true;
+}
+
+static size_t
+get_varint(struct unpacker *u)
+{
+	size_t v = 0;
+	uint8_t b;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (!get(u, &b, 1))
+			return 0;
+		v |= (size_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			return v;
+	}
+	u->bad = true;
+	return 0;
+}
+
+/* A new string of a length and its bytes; NULL when bad. */
+static char *
+get_string(struct unpacker *u)
+{
+	size_t n = get_varint(u);
+	char *v;
+
+	if (u->bad || (size_t)(u->end - u->p) < n) {
+		u->bad = true;
+		return NULL;
+	}
+	v = xmalloc(n + 1);
+	memcpy(v, u->p, n);
+	v[n] = '\0';
+	u->p += n;
+	return v;
+}
+
+/* A kind byte (below limit) and its value, as put_value wrote them. */
+static char *
+get_value(struct unpacker *u, unsigned limit, unsigned *kind)
+{
+	uint8_t k, mac[MAC_LEN];
+	char *v;
+
+	if (!get(u, &k, 1))
+		return NULL;
+	*kind = k & ~KIND_MAC6;
+	if (*kind >= limit) {
+		u->bad = true;
+		return NULL;
+	}
+	if ((k & KIND_MAC6) == 0)
+		return get_string(u);
+	if (!get(u, mac, MAC_LEN))
+		return NULL;
+	v = xmalloc(MAC_STRLEN);
+	mac_format(mac, v);
+	return v;
+}
+
+/* A count of n items of size each that the bytes left can hold. */
+static size_t
+get_count(struct unpacker *u, size_t each)
+{
+	size_t n = get_varint(u);
+
+	if (n > (size_t)(u->end - u->p) / each) {
+		u->bad = true;
+		return 0;
+	}
+	return n;
+}
+
+struct sighting *
+sighting_unpack(const uint8_t *p, size_t len)
+{
+	struct unpacker u = { p, p + len, false };
+	struct sighting *s = xcalloc(1, sizeof(*s));
+	char **f[N_FIELDS];
+	uint16_t present = 0;
+	uint8_t src = 0, content = 0;
+	unsigned kind;
+	size_t n;
+
+	get(&u, &s->observed_at, sizeof(s->observed_at));
+	get(&u, &src, 1);
+	if (src == SRC_OTHER)
+		get(&u, &s->source, sizeof(s->source));
+	else if (src < ARRAY_SIZE(known_sources))
+		s->source = known_sources[src];
+	else if (src != SRC_NONE)
+		u.bad = true;
+	get(&u, &content, 1);
+	if (content > 1)
+		u.bad = true;
+	s->has_content = content == 1;
+	if (s->has_content) {
+		get(&u, s->content_mac, sizeof(s->content_mac));
+		get(&u, &s->content_digest, sizeof(s->content_digest));
+	}
+	field_slots(s, f);
+	get(&u, &present, sizeof(present));
+	if (present >> N_FIELDS != 0)
+		u.bad = true;
+	for (int i = 0; !u.bad && i < N_FIELDS; i++)
+		if (present & (1u << i))
+			*f[i] = get_string(&u);
+	/* Each address or input takes two bytes at least. */
+	n = get_count(&u, 2);
+	if (n > 0)
+		s->addrs = xcalloc(n, sizeof(*s->addrs));
+	for (size_t i = 0; !u.bad && i < n; i++) {
+		s->addrs[i].value = get_value(&u, ADDR_IPV6 + 1, &kind);
+		s->addrs[i].kind = (enum addr_kind)kind;
+		if (s->addrs[i].value != NULL)
+			s->n_addrs++;
+	}
+	n = get_count(&u, 2);
+	if (n > 0)
+		s->inputs = xcalloc(n, sizeof(*s->inputs));
+	for (size_t i = 0; !u.bad && i < n; i++) {
+		s->inputs[i].value = get_value(&u, EV_KIND_COUNT, &kind);
+		s->inputs[i].kind = (enum evidence_kind)kind;
+		if (s->inputs[i].value != NULL)
+			s->n_inputs++;
+	}
+	if (u.bad || u.p != u.end) {
+		sighting_free(s);
+		return NULL;
+	}
+	return s;
 }

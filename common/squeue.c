@@ -1,18 +1,22 @@
 /*
- * Grouping queue of sightings. Sightings sit in one array, linked per
- * group; an open-addressing index maps a MAC to its newest group.
+ * Grouping queue of sightings. Sightings sit packed (sighting_pack) in one
+ * byte arena, their items in one array linked per group; an
+ * open-addressing index maps a MAC to its newest group. A group is
+ * unpacked when it is asked for.
  */
 #include "squeue.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "util.h"
 
 #define NO_ITEM UINT32_MAX
 
 struct item {
-	struct sighting *s;
+	size_t off;		/* of its packed bytes in the arena */
+	uint32_t len;
 	uint32_t next;		/* next item of the group, NO_ITEM at its end */
 };
 
@@ -23,12 +27,16 @@ struct group {
 };
 
 struct squeue {
+	uint8_t *arena;		/* packed sightings */
+	size_t arena_len, arena_cap;
 	struct item *items;
 	size_t n_items, cap_items;
 	struct group *groups;
 	size_t n_groups, cap_groups;
 	uint32_t *index;	/* group + 1, 0 = empty */
 	size_t index_mask;	/* slots - 1 */
+	struct sighting *out[SQUEUE_MAX_GROUP];	/* the group last unpacked */
+	size_t n_out;
 };
 
 struct squeue *
@@ -41,15 +49,28 @@ squeue_new(void)
 	return q;
 }
 
+/* Empty the queue and free its arrays (the index too). */
+static void
+drop(struct squeue *q)
+{
+	squeue_clear(q);
+	free(q->arena);
+	free(q->items);
+	free(q->groups);
+	free(q->index);
+	q->arena = NULL;
+	q->items = NULL;
+	q->groups = NULL;
+	q->index = NULL;
+	q->arena_cap = q->cap_items = q->cap_groups = 0;
+}
+
 void
 squeue_free(struct squeue *q)
 {
 	if (q == NULL)
 		return;
-	squeue_clear(q);
-	free(q->items);
-	free(q->groups);
-	free(q->index);
+	drop(q);
 	free(q);
 }
 
@@ -141,20 +162,32 @@ squeue_push(struct squeue *q, struct sighting *s)
 	uint8_t mac[6];
 	uint64_t key = 0;
 	uint32_t item, g = NO_ITEM;
+	size_t len = sighting_pack(s, NULL);
 
+	if (len > UINT32_MAX)
+		fatalx("squeue", "sighting of %zu bytes", len);
+	if (q->arena_len + len > q->arena_cap) {
+		q->arena_cap = q->arena_cap == 0 ? 65536 : 2 * q->arena_cap;
+		if (q->arena_cap < q->arena_len + len)
+			q->arena_cap = q->arena_len + len;
+		q->arena = xreallocarray(q->arena, q->arena_cap, 1);
+	}
+	sighting_pack(s, q->arena + q->arena_len);
 	if (q->n_items == q->cap_items) {
 		q->cap_items = q->cap_items == 0 ? 1024 : 2 * q->cap_items;
 		q->items = xreallocarray(q->items, q->cap_items,
 		    sizeof(*q->items));
 	}
 	item = (uint32_t)q->n_items++;
-	q->items[item] = (struct item){ s, NO_ITEM };
+	q->items[item] = (struct item){ q->arena_len, (uint32_t)len, NO_ITEM };
+	q->arena_len += len;
 	if (squeue_key(s, mac)) {
 		key = UINT64_C(1) << 48;
 		for (int i = 0; i < 6; i++)
 			key |= (uint64_t)mac[i] << (8 * (5 - i));
 		g = index_get(q, key);
 	}
+	sighting_free(s);
 	if (g == NO_ITEM || q->groups[g].count >= SQUEUE_MAX_GROUP) {
 		new_group(q, key, item);
 		return;
@@ -177,27 +210,57 @@ squeue_groups(const struct squeue *q)
 }
 
 size_t
-squeue_group(const struct squeue *q, size_t i, struct sighting **out)
+squeue_bytes(const struct squeue *q)
 {
-	size_t n = 0;
+	/* The index has two slots a group at least. */
+	return q->arena_len + q->n_items * sizeof(*q->items) +
+	    q->n_groups * (sizeof(*q->groups) + 2 * sizeof(*q->index));
+}
 
+static void
+release_out(struct squeue *q)
+{
+	for (size_t i = 0; i < q->n_out; i++)
+		sighting_free(q->out[i]);
+	q->n_out = 0;
+}
+
+size_t
+squeue_group(struct squeue *q, size_t i, struct sighting **out)
+{
+	release_out(q);
 	if (i >= q->n_groups)
 		return 0;
 	for (uint32_t it = q->groups[i].head; it != NO_ITEM &&
-	    n < SQUEUE_MAX_GROUP; it = q->items[it].next)
-		out[n++] = q->items[it].s;
-	return n;
+	    q->n_out < SQUEUE_MAX_GROUP; it = q->items[it].next) {
+		struct sighting *s = sighting_unpack(q->arena + q->items[it].off,
+		    q->items[it].len);
+
+		if (s == NULL)
+			fatalx("squeue", "a queued sighting does not unpack");
+		out[q->n_out] = q->out[q->n_out] = s;
+		q->n_out++;
+	}
+	return q->n_out;
 }
 
 void
 squeue_clear(struct squeue *q)
 {
-	for (size_t i = 0; i < q->n_items; i++)
-		sighting_free(q->items[i].s);
+	release_out(q);
 	if (q->n_groups > 0)
 		memset(q->index, 0, (q->index_mask + 1) * sizeof(*q->index));
+	q->arena_len = 0;
 	q->n_items = 0;
 	q->n_groups = 0;
+}
+
+void
+squeue_release(struct squeue *q)
+{
+	drop(q);
+	q->index_mask = 255;
+	q->index = xcalloc(q->index_mask + 1, sizeof(*q->index));
 }
 
 void

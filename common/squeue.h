@@ -5,6 +5,8 @@
  * that MAC; any other sighting is a group of its own. Groups keep the order
  * of their first sighting, sightings their order within a group. The store
  * then writes each group as one element (store_record_group), once.
+ * Queued sightings are kept packed (sighting_pack), about a tenth of their
+ * size as structs, so that a long queue stays small.
  */
 #ifndef VRAUDIT_SQUEUE_H
 #define VRAUDIT_SQUEUE_H
@@ -30,11 +32,17 @@ void squeue_push(struct squeue *q, struct sighting *s);
 size_t squeue_sightings(const struct squeue *q);
 /* Groups queued. */
 size_t squeue_groups(const struct squeue *q);
+/* Memory the queued sightings take, in bytes (they are kept packed); 0
+ * when empty, whatever the queue keeps for later. */
+size_t squeue_bytes(const struct squeue *q);
 /* The sightings of group i (i < squeue_groups) into out, in their order;
- * returns how many (at most SQUEUE_MAX_GROUP). They stay the queue's. */
-size_t squeue_group(const struct squeue *q, size_t i, struct sighting **out);
+ * returns how many (at most SQUEUE_MAX_GROUP). They stay the queue's, and
+ * are valid until the next squeue_group, squeue_clear or squeue_free. */
+size_t squeue_group(struct squeue *q, size_t i, struct sighting **out);
 /* Free every queued sighting and empty the queue, keeping its memory. */
 void squeue_clear(struct squeue *q);
+/* The same, giving its memory back. */
+void squeue_release(struct squeue *q);
 /* Swap the contents of two queues. */
 void squeue_swap(struct squeue *a, struct squeue *b);
 /* The MAC a sighting is grouped by; false when it stands alone. */
