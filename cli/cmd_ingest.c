@@ -7,9 +7,9 @@
  * frames and keeps the MAC table (starting from what the database holds of
  * each MAC, so that only news reaches it); a writer thread stores the news.
  * Frames travel from the reader in batches (frameq), sightings to the
- * writer in a queue that groups those of the same MAC, so while the writer
- * is busy the news about one element (its MAC, then its address, then its
- * DHCP request) piles up and is written as one.
+ * writer in a queue that groups those of the same MAC (squeue, packed), so
+ * the news about one element (its MAC, then its address, then its DHCP
+ * request) piles up and is written as one.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,8 +33,18 @@
 #define DISPATCH_BATCH 4096
 #define MAX_MACS 1000000u
 #define REFRESH_S 3600u
-/* Sightings the reader may queue before it waits for the writer. */
-#define MAX_QUEUED 8192u
+/*
+ * Bytes of packed sightings the observer queues before it waits for the
+ * writer, and the writer waits for before it takes them (unless the
+ * observer is done). The longer the queue, the more of a host's news (its
+ * MAC, its address, its DHCP request, spread over the capture) reaches the
+ * store as one group, written once. Long while the MAC table holds fewer
+ * than an eighth of its MACs; beyond, the memory goes to the table, which
+ * grows in doublings (the observer, waiting on a full queue, does not grow
+ * it meanwhile), so that 1M MACs stay within the memory budget.
+ */
+#define QUEUE_LONG (16u << 20)
+#define QUEUE_SHORT (1u << 20)
 
 struct ingest {
 	struct store *st;
@@ -63,6 +73,7 @@ struct ingest {
 	pthread_cond_t work;		/* the queue has sightings, or done */
 	pthread_cond_t room;		/* the queue was emptied */
 	struct squeue *queue;
+	size_t queue_limit;		/* QUEUE_LONG or QUEUE_SHORT */
 	bool done;			/* the observer has finished */
 };
 
@@ -82,13 +93,19 @@ static void
 sink(void *ctx, struct sighting *s)
 {
 	struct ingest *in = ctx;
+	size_t limit = passive_known(in->pv) < MAX_MACS / 8 ? QUEUE_LONG :
+	    QUEUE_SHORT;
 	bool wake;
 
 	pthread_mutex_lock(&in->mu);
-	while (squeue_sightings(in->queue) >= MAX_QUEUED)
+	in->queue_limit = limit;
+	while (squeue_bytes(in->queue) >= limit) {
+		/* Full (also when the limit just fell): the writer takes it. */
+		pthread_cond_signal(&in->work);
 		pthread_cond_wait(&in->room, &in->mu);
-	wake = squeue_sightings(in->queue) == 0;
+	}
 	squeue_push(in->queue, s);
+	wake = squeue_bytes(in->queue) >= limit;
 	pthread_mutex_unlock(&in->mu);
 	if (wake)
 		pthread_cond_signal(&in->work);
@@ -146,14 +163,17 @@ writer(void *ctx)
 	in->setup_done = true;
 	pthread_mutex_unlock(&in->mu);
 	for (;;) {
+		bool long_queue;
+
 		pthread_mutex_lock(&in->mu);
-		while (squeue_sightings(in->queue) == 0 && !in->done)
+		while (squeue_bytes(in->queue) < in->queue_limit && !in->done)
 			pthread_cond_wait(&in->work, &in->mu);
-		if (squeue_sightings(in->queue) == 0) {
+		if (squeue_sightings(in->queue) == 0) {	/* and done */
 			pthread_mutex_unlock(&in->mu);
 			break;
 		}
 		squeue_swap(in->queue, mine);
+		long_queue = in->queue_limit == QUEUE_LONG;
 		pthread_mutex_unlock(&in->mu);
 		pthread_cond_signal(&in->room);
 		/* Without a start, what is queued is let go: nothing is
@@ -171,7 +191,12 @@ writer(void *ctx)
 				    store_error(in->st),
 				    sizeof(in->first_store_error));
 		}
-		squeue_clear(mine);
+		/* A long queue's memory goes to the MAC table once it is
+		 * short. */
+		if (long_queue)
+			squeue_clear(mine);
+		else
+			squeue_release(mine);
 	}
 	squeue_free(mine);
 	return NULL;
@@ -373,6 +398,7 @@ cmd_ingest(int argc, char **argv)
 	in.cfg = cfg;
 	in.zone = zone;
 	in.queue = squeue_new();
+	in.queue_limit = QUEUE_LONG;
 	pthread_mutex_init(&in.mu, NULL);
 	pthread_cond_init(&in.work, NULL);
 	pthread_cond_init(&in.room, NULL);
