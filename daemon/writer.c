@@ -1,6 +1,7 @@
 /*
  * Batched, retried writes to the store. The queue is a ring of owned
- * sightings; a batch is written inside one store transaction and leaves the
+ * sightings, kept packed (sighting_pack: a tenth of their size as structs,
+ * so that a full queue stays small); a batch is written inside one store transaction and leaves the
  * ring only once committed. A failure that took the whole transaction (a
  * lock, a full disk) keeps the batch for a retry; a sighting the store
  * refuses on its own while the transaction stays open is counted as
@@ -30,7 +31,11 @@ struct writer_scan {
 };
 
 struct item {
-	struct sighting *s;	/* owned */
+	uint8_t *packed;	/* owned: the sighting, packed */
+	uint32_t len;
+	bool keyed;		/* it names its element by mac alone */
+	uint8_t mac[6];		/* (squeue_key) */
+	int64_t observed_at;
 	struct writer_scan *scan;
 	const char *protocol;	/* static; non-NULL for a neighbour */
 	char *local_port;	/* owned */
@@ -71,7 +76,7 @@ writer_set_store(struct writer *w, struct store *st)
 static void
 item_clear(struct item *it)
 {
-	sighting_free(it->s);
+	free(it->packed);
 	free(it->local_port);
 	free(it->remote_port);
 	memset(it, 0, sizeof(*it));
@@ -143,6 +148,7 @@ static struct item *
 push(struct writer *w, struct writer_scan *sc, struct sighting *s)
 {
 	struct item *it;
+	size_t len;
 
 	if (w->len >= w->max) {
 		w->counts.dropped++;
@@ -160,9 +166,16 @@ push(struct writer *w, struct writer_scan *sc, struct sighting *s)
 		w->cap = ncap;
 		w->head = 0;
 	}
+	len = sighting_pack(s, NULL);
+	if (len > UINT32_MAX)
+		fatalx("store", "a sighting of %zu bytes", len);
 	it = &w->ring[(w->head + w->len) % w->cap];
 	memset(it, 0, sizeof(*it));
-	it->s = s;
+	it->packed = xmalloc(len);
+	it->len = (uint32_t)sighting_pack(s, it->packed);
+	it->keyed = squeue_key(s, it->mac);
+	it->observed_at = s->observed_at;
+	sighting_free(s);
 	it->scan = sc;
 	sc->refs++;
 	w->len++;
@@ -249,7 +262,6 @@ group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
 		const struct item *it = &w->ring[(w->head + i) % w->cap];
 		const struct item *after = i + 1 < w->len ?
 		    &w->ring[(w->head + i + 1) % w->cap] : NULL;
-		uint8_t mac[6];
 		uint64_t key = 0;
 		size_t h;
 
@@ -257,16 +269,15 @@ group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
 		member[i] = false;
 		/* Neighbours follow their agent: keep those in place. */
 		if (it->protocol != NULL || (after != NULL &&
-		    after->protocol != NULL) || !squeue_key(it->s, mac))
+		    after->protocol != NULL) || !it->keyed)
 			continue;
 		for (int k = 0; k < 6; k++)
-			key = key << 8 | mac[k];
+			key = key << 8 | it->mac[k];
 		h = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 24) &
 		    (slots - 1);
 		for (;; h = (h + 1) & (slots - 1)) {
 			const struct item *f;
 			uint32_t lead = first[h];
-			uint8_t other[6];
 
 			if (lead == 0) {
 				first[h] = (uint32_t)i + 1;
@@ -275,8 +286,8 @@ group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
 				break;
 			}
 			f = &w->ring[(w->head + lead - 1) % w->cap];
-			if (f->scan != it->scan || !squeue_key(f->s, other) ||
-			    memcmp(other, mac, 6) != 0)
+			if (f->scan != it->scan || !f->keyed ||
+			    memcmp(f->mac, it->mac, 6) != 0)
 				continue;
 			if (count[lead - 1] >= SQUEUE_MAX_GROUP) {
 				/* Full: this one starts the next group. */
@@ -297,6 +308,17 @@ group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
 	free(count);
 }
 
+/* The sighting of a queued item, unpacked: a new one. */
+static struct sighting *
+unpack(const struct item *it)
+{
+	struct sighting *s = sighting_unpack(it->packed, it->len);
+
+	if (s == NULL)
+		fatalx("store", "a queued sighting does not unpack");
+	return s;
+}
+
 /* Write one batch of at most WRITER_BATCH sightings in one transaction.
  * 0 committed (and dequeued), -1 failed (all kept). */
 static int
@@ -307,20 +329,25 @@ write_batch(struct writer *w)
 	size_t nrejected = 0;
 	uint32_t *next = xcalloc(n, sizeof(*next));
 	bool *member = xcalloc(n, sizeof(*member));
-	const struct sighting *group[SQUEUE_MAX_GROUP];
+	struct sighting *group[SQUEUE_MAX_GROUP];
 
 	group_batch(w, n, next, member);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &w->ring[(w->head + i) % w->cap];
 		int64_t id = 0;
 		size_t k = 0;
+		int rc;
 
 		if (member[i])
 			continue;	/* written with the first of its group */
 		for (uint32_t j = (uint32_t)i; j != UINT32_MAX &&
 		    k < SQUEUE_MAX_GROUP; j = next[j])
-			group[k++] = w->ring[(w->head + j) % w->cap].s;
-		if (store_record_group(w->st, it->scan->id, group, k, &id) < 0) {
+			group[k++] = unpack(&w->ring[(w->head + j) % w->cap]);
+		rc = store_record_group(w->st, it->scan->id,
+		    (const struct sighting *const *)group, k, &id);
+		for (size_t m = 0; m < k; m++)
+			sighting_free(group[m]);
+		if (rc < 0) {
 			if (!store_in_batch(w->st))
 				goto fail;
 			/* The store refused these alone: never retry them. */
@@ -336,7 +363,7 @@ write_batch(struct writer *w)
 			continue;
 		}
 		if (agent > 0 && store_link(w->st, agent, id, it->protocol,
-		    it->local_port, it->remote_port, it->s->observed_at) < 0 &&
+		    it->local_port, it->remote_port, it->observed_at) < 0 &&
 		    !store_in_batch(w->st))
 			goto fail;
 	}

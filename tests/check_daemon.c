@@ -1,6 +1,6 @@
 /*
  * Unit tests of the daemon's writer: batches reach the store with their
- * scan rows and neighbour links; a locked database keeps every sighting
+ * scan rows and neighbour links, each sighting as it was queued; a locked database keeps every sighting
  * queued until it can be written; a full queue counts what it drops; a scan
  * ends only after its sightings are written.
  */
@@ -85,6 +85,7 @@ START_TEST(test_batches_reach_the_store_with_scans_and_links)
 
 	sighting_set(&agent->mgmt_ip, "127.0.0.9");
 	sighting_set(&agent->sys_name, "agent");
+	sighting_set(&agent->sys_descr, "VRP \xff\xfe");	/* not UTF-8 */
 	sighting_add_addr(agent, ADDR_IPV4, "127.0.0.9");
 	ck_assert_int_eq(writer_add(w, sc, agent), 0);
 	ck_assert_int_eq(writer_add_neighbour(w, sc, mac_sighting(1), "lldp",
@@ -103,6 +104,13 @@ START_TEST(test_batches_reach_the_store_with_scans_and_links)
 	ck_assert_uint_eq(wc.queued, 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM element"), 2 + 2 * WRITER_BATCH);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE protocol = 'lldp'"), 1);
+	/* As they were queued (the queue keeps them packed). */
+	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE sys_name = 'agent' "
+	    "AND mgmt_ip = '127.0.0.9' AND sys_descr = x'56525020fffe'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_link "
+	    "WHERE local_port = '1' AND remote_port = 'ge-0/0/1'"), 1);
+	ck_assert_int_eq(count("SELECT count(DISTINCT value) FROM evidence WHERE kind = 'oui'"),
+	    1 + 2 * WRITER_BATCH);
 	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'complete' AND responded = 1"), 1);
 	writer_free(w);
 }
