@@ -426,6 +426,10 @@ cmd_ingest(int argc, char **argv)
 		if (ingest_file(argv[i], filter, &in,
 		    cli_show_progress(&common), &detail) == 0)
 			files_ok++;
+	/* The last of the news may take a while (seconds when many hosts
+	 * are new): say so rather than sit at 100%. */
+	if (cli_show_progress(&common))
+		fprintf(stderr, "storing what is new...\n");
 	frameq_close(in.frames);
 	pthread_join(observer_thread, NULL);
 	pthread_join(writer_thread, NULL);

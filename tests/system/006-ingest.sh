@@ -170,6 +170,20 @@ timeout 300 "$bin" ingest --db "$db" "$tmp/many.pcap" >"$tmp/out" 2>"$tmp/err" |
 grep -q '^elements: *0 new, 0 updated$' "$tmp/out" || fail "140,000 known MACs: $(cat "$tmp/out")"
 rm -f "$tmp/many.pcap"
 
+# On a terminal: progress per file, then word that the news is being
+# stored, then the summary; --quiet shows neither.
+script -qec "$bin ingest --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
+	| tr '\r' '\n' >"$tmp/tty" || fail "ingest on a terminal: $(cat "$tmp/tty")"
+grep -q '^/.*/tcpdump_LLDP_and_CDP.pcap: 100% 12 frames$' "$tmp/tty" ||
+	fail "no progress on a terminal: $(cat "$tmp/tty")"
+sed -n '/100% 12 frames/,$p' "$tmp/tty" | grep -q '^storing what is new\.\.\.$' ||
+	fail "no word of storing after the progress: $(cat "$tmp/tty")"
+sed -n '/^storing what is new/,$p' "$tmp/tty" | grep -q '^elements: *2 new, 0 updated$' ||
+	fail "no summary after storing: $(cat "$tmp/tty")"
+script -qec "$bin ingest --quiet --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
+	| tr '\r' '\n' >"$tmp/tty"
+grep -q '100%\|storing' "$tmp/tty" && fail "--quiet on a terminal: $(cat "$tmp/tty")"
+
 # A broken operator vendors file: told by file and line, before anything
 # is read or the database is created.
 printf '[vendor acme\nname = Acme\n' >"$tmp/broken-vendors.conf"
