@@ -79,6 +79,13 @@ squeue_key(const struct sighting *s, uint8_t mac[6])
 {
 	const char *text = NULL;
 
+	/* A capture's LLDP, CDP or DHCP sighting joins the MAC that sent it:
+	 * it names that MAC among its addresses, so alone it would find
+	 * that MAC's element too (and the other keys it names, either way). */
+	if (s->has_content) {
+		memcpy(mac, s->content_mac, 6);
+		return true;
+	}
 	if (s->chassis_mac != NULL || s->chassis_id != NULL ||
 	    s->mgmt_ip != NULL || s->serial != NULL)
 		return false;

@@ -2,7 +2,9 @@
  * Sightings waiting for the store, grouped by element: a sighting that names
  * its element by one MAC and nothing else (as passive capture makes them:
  * a source MAC, the sender of an ARP, a DHCP client) joins the group of
- * that MAC; any other sighting is a group of its own. Groups keep the order
+ * that MAC, and so does a capture's LLDP, CDP or DHCP sighting (one with
+ * content), whatever else it names, with the MAC that sent it; any other
+ * sighting is a group of its own. Groups keep the order
  * of their first sighting, sightings their order within a group. The store
  * then writes each group as one element (store_record_group), once.
  * Queued sightings are kept packed (sighting_pack), about a tenth of their

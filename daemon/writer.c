@@ -242,9 +242,9 @@ end_scans(struct writer *w)
 }
 
 /*
- * Within a batch, the sightings that name one element by one MAC alone
- * (passive capture's) are written together with the first of them, as one
- * group: the news of one host is written once. next[i] chains a group's
+ * Within a batch, the sightings of one MAC (passive capture's: squeue_key)
+ * are written together with the first of them, as one group: the news of
+ * one host is written once. next[i] chains a group's
  * members from its first; member[i] is true for the others.
  */
 static void

@@ -1,6 +1,7 @@
 /*
  * Unit tests of the grouping sighting queue: sightings of one lone MAC
- * join one group in their order, anything else stands alone, groups keep
+ * join one group in their order, and so does a capture's LLDP sighting of
+ * the MAC that sent it; anything else stands alone; groups keep
  * the order of their first sighting and never outgrow SQUEUE_MAX_GROUP;
  * sightings come back from their packed form as they went in, and packed
  * bytes that are not whole are refused.
@@ -74,6 +75,32 @@ START_TEST(test_sightings_with_other_keys_stand_alone)
 	squeue_push(q, s);
 	squeue_push(q, host("arp", 6, "00:e0:fc:00:00:01", "10.0.0.1"));
 	ck_assert_uint_eq(squeue_groups(q), 5);
+	squeue_free(q);
+}
+END_TEST
+
+START_TEST(test_a_capture_speaker_joins_the_mac_that_sent_it)
+{
+	struct squeue *q = squeue_new();
+	struct sighting *g[SQUEUE_MAX_GROUP], *s;
+	uint8_t mac[6];
+
+	squeue_push(q, host("mac", 1, "00:e0:fc:00:00:01", NULL));
+	squeue_push(q, host("mac", 2, "00:e0:fc:00:00:02", NULL));
+	/* LLDP from 00:e0:fc:00:00:01: a chassis, an address, content. */
+	s = host("lldp", 3, "00:e0:fc:00:00:01", "10.0.0.9");
+	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:00");
+	sighting_set(&s->chassis_id, "4:00:e0:fc:00:00:00");
+	sighting_set(&s->mgmt_ip, "10.0.0.9");
+	s->has_content = true;
+	memcpy(s->content_mac, "\x00\xe0\xfc\x00\x00\x01", 6);
+	ck_assert(squeue_key(s, mac));
+	ck_assert_mem_eq(mac, "\x00\xe0\xfc\x00\x00\x01", 6);
+	squeue_push(q, s);
+	ck_assert_uint_eq(squeue_groups(q), 2);
+	ck_assert_uint_eq(squeue_group(q, 0, g), 2);
+	ck_assert_str_eq(g[1]->source, "lldp");
+	ck_assert_str_eq(g[1]->chassis_id, "4:00:e0:fc:00:00:00");
 	squeue_free(q);
 }
 END_TEST
@@ -329,6 +356,7 @@ squeue_suite(void)
 
 	tcase_add_test(tc, test_sightings_of_one_mac_form_one_group_in_order);
 	tcase_add_test(tc, test_sightings_with_other_keys_stand_alone);
+	tcase_add_test(tc, test_a_capture_speaker_joins_the_mac_that_sent_it);
 	tcase_add_test(tc, test_a_full_group_starts_another);
 	tcase_add_test(tc, test_many_macs_clear_and_swap);
 	suite_add_tcase(s, tc);
