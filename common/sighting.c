@@ -3,6 +3,7 @@
  */
 #include "sighting.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,28 +112,29 @@ static const char *const known_sources[] = {
 };
 
 /* The sighting's string fields, in packing order. */
-static void
-field_slots(struct sighting *s, char **f[N_FIELDS])
-{
-	char **slots[N_FIELDS] = {
-		&s->zone, &s->mgmt_ip, &s->chassis_mac, &s->chassis_id,
-		&s->serial, &s->sys_name, &s->sys_descr, &s->sys_object_id,
-		&s->model, &s->software,
-	};
+static const size_t fields[N_FIELDS] = {
+	offsetof(struct sighting, zone),
+	offsetof(struct sighting, mgmt_ip),
+	offsetof(struct sighting, chassis_mac),
+	offsetof(struct sighting, chassis_id),
+	offsetof(struct sighting, serial),
+	offsetof(struct sighting, sys_name),
+	offsetof(struct sighting, sys_descr),
+	offsetof(struct sighting, sys_object_id),
+	offsetof(struct sighting, model),
+	offsetof(struct sighting, software),
+};
 
-	memcpy(f, slots, sizeof(slots));
+static char **
+field(struct sighting *s, int i)
+{
+	return (char **)(void *)((char *)s + fields[i]);
 }
 
-static void
-field_values(const struct sighting *s, const char *v[N_FIELDS])
+static const char *
+field_value(const struct sighting *s, int i)
 {
-	const char *values[N_FIELDS] = {
-		s->zone, s->mgmt_ip, s->chassis_mac, s->chassis_id,
-		s->serial, s->sys_name, s->sys_descr, s->sys_object_id,
-		s->model, s->software,
-	};
-
-	memcpy(v, values, sizeof(values));
+	return *(char *const *)(const void *)((const char *)s + fields[i]);
 }
 
 /* Writes to out when it is not NULL; counts either way. */
@@ -197,7 +199,6 @@ size_t
 sighting_pack(const struct sighting *s, uint8_t *out)
 {
 	struct packer pk = { out, 0 };
-	const char *f[N_FIELDS];
 	uint16_t present = 0;
 	uint8_t src = SRC_OTHER;
 
@@ -216,14 +217,13 @@ sighting_pack(const struct sighting *s, uint8_t *out)
 		put(&pk, s->content_mac, sizeof(s->content_mac));
 		put(&pk, &s->content_digest, sizeof(s->content_digest));
 	}
-	field_values(s, f);
 	for (int i = 0; i < N_FIELDS; i++)
-		if (f[i] != NULL)
+		if (field_value(s, i) != NULL)
 			present |= (uint16_t)(1u << i);
 	put(&pk, &present, sizeof(present));
 	for (int i = 0; i < N_FIELDS; i++)
-		if (f[i] != NULL)
-			put_string(&pk, f[i]);
+		if (field_value(s, i) != NULL)
+			put_string(&pk, field_value(s, i));
 	put_varint(&pk, s->n_addrs);
 	for (size_t i = 0; i < s->n_addrs; i++)
 		put_value(&pk, s->addrs[i].kind, s->addrs[i].value);
@@ -327,7 +327,6 @@ sighting_unpack(const uint8_t *p, size_t len)
 {
 	struct unpacker u = { p, p + len, false };
 	struct sighting *s = xcalloc(1, sizeof(*s));
-	char **f[N_FIELDS];
 	uint16_t present = 0;
 	uint8_t src = 0, content = 0;
 	unsigned kind;
@@ -349,13 +348,12 @@ sighting_unpack(const uint8_t *p, size_t len)
 		get(&u, s->content_mac, sizeof(s->content_mac));
 		get(&u, &s->content_digest, sizeof(s->content_digest));
 	}
-	field_slots(s, f);
 	get(&u, &present, sizeof(present));
 	if (present >> N_FIELDS != 0)
 		u.bad = true;
 	for (int i = 0; !u.bad && i < N_FIELDS; i++)
 		if (present & (1u << i))
-			*f[i] = get_string(&u);
+			*field(s, i) = get_string(&u);
 	/* Each address or input takes two bytes at least. */
 	n = get_count(&u, 2);
 	if (n > 0)

@@ -44,8 +44,7 @@ squeue_new(void)
 {
 	struct squeue *q = xcalloc(1, sizeof(*q));
 
-	q->index_mask = 255;
-	q->index = xcalloc(q->index_mask + 1, sizeof(*q->index));
+	squeue_release(q);	/* gives it its first index */
 	return q;
 }
 

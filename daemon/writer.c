@@ -1,11 +1,12 @@
 /*
  * Batched, retried writes to the store. The queue is a ring of owned
  * sightings, kept packed (sighting_pack: a tenth of their size as structs,
- * so that a full queue stays small); a batch is written inside one store transaction and leaves the
- * ring only once committed. A failure that took the whole transaction (a
- * lock, a full disk) keeps the batch for a retry; a sighting the store
- * refuses on its own while the transaction stays open is counted as
- * rejected and not retried, so one bad sighting cannot block the queue.
+ * so that a full queue stays small); a batch is written inside one store
+ * transaction and leaves the ring only once committed. A failure that
+ * took the whole transaction (a lock, a full disk) keeps the batch for a
+ * retry; a sighting the store refuses on its own while the transaction
+ * stays open is counted as rejected and not retried, so one bad sighting
+ * cannot block the queue.
  * Within a batch, the sightings of one MAC are written together.
  */
 #include "writer.h"
@@ -33,8 +34,8 @@ struct writer_scan {
 struct item {
 	uint8_t *packed;	/* owned: the sighting, packed */
 	uint32_t len;
-	bool keyed;		/* it names its element by mac alone */
-	uint8_t mac[6];		/* (squeue_key) */
+	bool keyed;		/* grouped by mac (squeue_key) */
+	uint8_t mac[6];
 	int64_t observed_at;
 	struct writer_scan *scan;
 	const char *protocol;	/* static; non-NULL for a neighbour */
@@ -244,8 +245,8 @@ end_scans(struct writer *w)
 /*
  * Within a batch, the sightings of one MAC (passive capture's: squeue_key)
  * are written together with the first of them, as one group: the news of
- * one host is written once. next[i] chains a group's
- * members from its first; member[i] is true for the others.
+ * one host is written once. next[i] chains a group's members from its
+ * first; member[i] is true for the others.
  */
 static void
 group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)

@@ -748,22 +748,33 @@ decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len,
 	}
 }
 
+/* An IPv4 header's length and the packet's total length, checked
+ * against each other and against the bytes there are. */
+static int
+ipv4_lengths(const uint8_t *p, size_t len, size_t *hlen, size_t *tlen)
+{
+	if (len < 20)
+		return FRAMES_TRUNCATED;
+	if (p[0] >> 4 != 4)
+		return FRAMES_BAD_HEADER;
+	*hlen = (size_t)(p[0] & 0x0f) * 4;
+	*tlen = get16(p + 2);
+	if (*hlen < 20 || *tlen < *hlen)
+		return FRAMES_BAD_LENGTH;
+	if (*hlen > len)
+		return FRAMES_TRUNCATED;
+	return FRAMES_OK;
+}
+
 static int
 decode_ipv4(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 {
 	struct frames_layer *l = &f->layers[depth];
 	size_t hlen, tlen;
+	int rc;
 
-	if (len < 20)
-		return FRAMES_TRUNCATED;
-	if (p[0] >> 4 != 4)
-		return FRAMES_BAD_HEADER;
-	hlen = (size_t)(p[0] & 0x0f) * 4;
-	tlen = get16(p + 2);
-	if (hlen < 20 || tlen < hlen)
-		return FRAMES_BAD_LENGTH;
-	if (hlen > len)
-		return FRAMES_TRUNCATED;
+	if ((rc = ipv4_lengths(p, len, &hlen, &tlen)) != FRAMES_OK)
+		return rc;
 	l->ip_version = 4;
 	l->ip_proto = p[9];
 	l->ip_src.version = l->ip_dst.version = 4;
@@ -896,21 +907,14 @@ frames_decode_plain(const uint8_t *p, size_t caplen)
 {
 	size_t len, hlen, tlen;
 	uint16_t sport, dport;
+	int rc;
 
 	if (p == NULL || caplen < 14 || get16(p + 12) != ETHERTYPE_IPV4)
 		return -1;
 	p += 14;
 	len = caplen - 14;
-	if (len < 20)
-		return FRAMES_TRUNCATED;
-	if (p[0] >> 4 != 4)
-		return FRAMES_BAD_HEADER;
-	hlen = (size_t)(p[0] & 0x0f) * 4;
-	tlen = get16(p + 2);
-	if (hlen < 20 || tlen < hlen)
-		return FRAMES_BAD_LENGTH;
-	if (hlen > len)
-		return FRAMES_TRUNCATED;
+	if ((rc = ipv4_lengths(p, len, &hlen, &tlen)) != FRAMES_OK)
+		return rc;
 	if ((get16(p + 6) & 0x1fff) != 0)
 		return FRAMES_OK;
 	if (tlen > len)
