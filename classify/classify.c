@@ -4,7 +4,7 @@
  * evidence as described in classify.h. Both are pure functions of the
  * classifier built once by classifier_new().
  */
-#include "classify.h"
+#include "classify/classify.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oui.h"
-#include "vendors.h"
+#include "classify/oui.h"
+#include "classify/vendors.h"
+#include "common/oid.h"
 
 /* Bump when a change to this file can change a verdict. */
 #define CLASSIFY_CODE_VERSION "vraudit-classify-1"
@@ -123,64 +124,6 @@ classifier_registry_count(const struct classifier *c, unsigned bits)
 }
 
 int
-classify_oid_parse(const char *s, uint32_t *arcs, size_t max, size_t *n)
-{
-	size_t k = 0;
-
-	if (s == NULL)
-		return -1;
-	if (*s == '.')
-		s++;
-	for (;;) {
-		unsigned long long v;
-		char *end;
-
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		/* No leading zeros: "1.03" is not "1.3". */
-		if (s[0] == '0' && isdigit((unsigned char)s[1]))
-			return -1;
-		errno = 0;
-		v = strtoull(s, &end, 10);
-		if (errno != 0 || v > UINT32_MAX || k == max)
-			return -1;
-		arcs[k++] = (uint32_t)v;
-		if (*end == '\0')
-			break;
-		if (*end != '.')
-			return -1;
-		s = end + 1;
-	}
-	if (k < 2)
-		return -1;
-	*n = k;
-	return 0;
-}
-
-bool
-classify_oid_under(const uint32_t *arcs, size_t n, const uint32_t *prefix,
-    size_t np)
-{
-	if (np > n)
-		return false;
-	for (size_t i = 0; i < np; i++)
-		if (arcs[i] != prefix[i])
-			return false;
-	return true;
-}
-
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
-int
 classify_engineid_parse(const char *s, uint32_t *enterprise,
     uint8_t mac[MAC_LEN], bool *has_mac)
 {
@@ -198,8 +141,8 @@ classify_engineid_parse(const char *s, uint32_t *enterprise,
 			s++;
 			continue;
 		}
-		if (n == sizeof(b) || (hi = hexval((unsigned char)s[0])) < 0 ||
-		    (lo = hexval((unsigned char)s[1])) < 0)
+		if (n == sizeof(b) || (hi = hex_value((unsigned char)s[0])) < 0 ||
+		    (lo = hex_value((unsigned char)s[1])) < 0)
 			return -1;
 		b[n++] = (uint8_t)(hi << 4 | lo);
 		s += 2;
@@ -261,7 +204,7 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 	size_t n;
 	int i;
 
-	if (classify_oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
+	if (oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
 		return -1;
 	if ((i = vendors_match_oid(c->vendors, arcs, n, &subtree)) >= 0 &&
 	    !vendors_at(c->vendors, (size_t)i)->generic) {
@@ -270,7 +213,7 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 		    subtree, vendors_at(c->vendors, (size_t)i)->slug);
 		return 0;
 	}
-	if (n < 7 || !classify_oid_under(arcs, n, enterprises,
+	if (n < 7 || !oid_under(arcs, n, enterprises,
 	    ARRAY_SIZE(enterprises))) {
 		str_copy(out->rule, "not under enterprises (1.3.6.1.4.1)",
 		    sizeof(out->rule));

@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evidence.h"
-#include "util.h"
+#include "common/evidence.h"
+#include "common/util.h"
 
 #define CLASSIFY_OID_MAX 128	/* arcs kept of a parsed OID */
 
@@ -72,12 +72,6 @@ int classifier_vendor(const struct classifier *c, const char *slug,
 /* Number of MA-L, MA-M and MA-S/IAB blocks loaded (bits 24, 28, 36). */
 size_t classifier_registry_count(const struct classifier *c, unsigned bits);
 
-/* Parse a dotted OID ("1.3.6.1.4.1.9", a leading dot allowed) into arcs;
- * -1 when malformed or longer than max arcs. */
-int classify_oid_parse(const char *s, uint32_t *arcs, size_t max, size_t *n);
-/* True when the OID arcs[0..n) lies in the subtree prefix[0..np), arc by arc. */
-bool classify_oid_under(const uint32_t *arcs, size_t n, const uint32_t *prefix,
-    size_t np);
 /*
  * Decode an SNMP engineID given as hex (optionally "0x", ":" separators
  * allowed): its enterprise number and, for RFC 3411 format 3, the MAC it

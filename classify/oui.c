@@ -13,7 +13,7 @@
  * otherwise the row loaded first wins (file order, then oui.csv, mam.csv,
  * oui36.csv, iab.csv).
  */
-#include "oui.h"
+#include "classify/oui.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -286,17 +286,6 @@ csv_record(struct csv *c, char f[CSV_FIELDS][CSV_FIELD_MAX], size_t *nf)
 	}
 }
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* "00259E" (24), "286ED40" (28), "70B3D5F2F" (36); -1 otherwise. */
 static int
 assignment_parse(const char *s, uint64_t *prefix, unsigned *bits)
@@ -307,7 +296,7 @@ assignment_parse(const char *s, uint64_t *prefix, unsigned *bits)
 	if (n != 6 && n != 7 && n != 9)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int d = hexval((unsigned char)s[i]);
+		int d = hex_value((unsigned char)s[i]);
 		if (d < 0)
 			return -1;
 		v = v << 4 | (uint64_t)d;
@@ -531,7 +520,7 @@ oui_block_parse(const char *s, uint64_t *prefix, unsigned *bits)
 	char sep = 0;
 
 	for (p = s; *p != '\0' && *p != '/'; p++) {
-		int d = hexval((unsigned char)*p);
+		int d = hex_value((unsigned char)*p);
 
 		if (d >= 0) {
 			if (++nd > 12)
@@ -543,7 +532,7 @@ oui_block_parse(const char *s, uint64_t *prefix, unsigned *bits)
 			return -1;
 		/* One kind of separator, never leading, doubled or trailing. */
 		if ((sep != 0 && *p != sep) || p == s || p[1] == '\0' ||
-		    p[1] == '/' || hexval((unsigned char)p[1]) < 0)
+		    p[1] == '/' || hex_value((unsigned char)p[1]) < 0)
 			return -1;
 		sep = *p;
 	}

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "common/util.h"
 
 #define OUI_BLOCK_STRLEN 18	/* "70:B3:D5:F2:F/36" and its terminator */
 

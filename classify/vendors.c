@@ -7,7 +7,7 @@
  * expressions, compiled case-insensitively and wrapped so they only match
  * whole words: "ZTE" never matches inside "Aztech" or "ZTEC".
  */
-#include "vendors.h"
+#include "classify/vendors.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,9 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "oui.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "classify/oui.h"
+#include "common/oid.h"
+#include "common/util.h"
 
 #define LINE_MAX_LEN 4096
 #define ORG_NORM_MAX 256
@@ -266,7 +267,7 @@ vendors_match_oid(const struct vendors *v, const uint32_t *arcs, size_t n,
 	for (size_t i = 0; i < v->n_oids; i++) {
 		const struct oid_subtree *o = &v->oids[i];
 
-		if (o->n > best_n && classify_oid_under(arcs, n, o->arcs, o->n)) {
+		if (o->n > best_n && oid_under(arcs, n, o->arcs, o->n)) {
 			best = o->vendor;
 			best_n = o->n;
 			*subtree = o->text;
@@ -568,7 +569,7 @@ add_oid(struct parse *p, char *item)
 	size_t n;
 	struct oid_subtree *o;
 
-	if (classify_oid_parse(item, arcs, ARRAY_SIZE(arcs), &n) < 0)
+	if (oid_parse(item, arcs, ARRAY_SIZE(arcs), &n) < 0)
 		return perr(p, "'%s' is not a numeric OID", item);
 	v->oids = xreallocarray(v->oids, v->n_oids + 1, sizeof(*v->oids));
 	o = &v->oids[v->n_oids++];

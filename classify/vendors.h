@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evidence.h"
+#include "common/evidence.h"
 
 /* Which pattern list a text is matched against. */
 enum vendor_field {

@@ -2,7 +2,7 @@
  * vraudit: subcommand dispatch, --help and --version, and the options and
  * configuration handling every subcommand shares.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "config.h"
-#include "policy.h"
-#include "store.h"
-#include "log.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "config/config.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "common/log.h"
+#include "common/util.h"
 #include "vraudit-config.h"
 
 static const struct {
@@ -194,7 +194,8 @@ cli_sync_policies(const char *cmd, const struct config *cfg,
     struct classifier *cl, struct store *st)
 {
 	char err[1024];
-	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
+	struct policy_set *set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, cl, err, sizeof(err));
 	int rc = EXIT_OK;
 
 	if (set == NULL) {

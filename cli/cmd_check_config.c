@@ -5,8 +5,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "config.h"
+#include "cli/cli.h"
+#include "config/config.h"
 
 static void
 usage(FILE *out)

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "config.h"
-#include "log.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "common/log.h"
+#include "common/oid.h"
+#include "common/util.h"
 
 #define CMD "classify"
 
@@ -192,7 +193,7 @@ validate(enum evidence_kind kind, const char *value)
 			    "or aabbccddeeff)", value);
 		break;
 	case EV_SYSOBJECTID:
-		if (classify_oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
+		if (oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
 			return cli_usage_error(CMD, "--sysobjectid '%s': not a "
 			    "numeric OID (e.g. 1.3.6.1.4.1.9.1.516)", value);
 		break;

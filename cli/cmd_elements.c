@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "config.h"
-#include "evidence.h"
-#include "store.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "common/evidence.h"
+#include "store/store.h"
+#include "common/util.h"
 
 enum {
 	OPT_RISK = OPT_COMMON_LAST + 1,

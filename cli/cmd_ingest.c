@@ -18,17 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "classify.h"
-#include "cli.h"
-#include "config.h"
-#include "frameq.h"
-#include "log.h"
-#include "passive.h"
-#include "squeue.h"
-#include "store.h"
-#include "util.h"
-#include "vendors.h"
+#include "probes/capture.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "probes/frameq.h"
+#include "common/log.h"
+#include "probes/passive.h"
+#include "common/squeue.h"
+#include "store/store.h"
+#include "common/util.h"
+#include "classify/vendors.h"
 
 #define DISPATCH_BATCH 4096
 #define MAX_MACS 1000000u
@@ -183,7 +183,7 @@ writer(void *ctx)
 			size_t n = squeue_group(mine, g, group);
 
 			for (size_t i = 0; i < n; i++)
-				config_assign_zone(in->cfg, group[i], in->zone);
+				zone_assign(in->cfg->zones, in->cfg->n_zones, group[i], in->zone);
 			if (store_record_group(in->st, in->scan_id,
 			    (const struct sighting *const *)group, n,
 			    NULL) < 0 && in->store_errors++ == 0)

@@ -4,9 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "config.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "store/store.h"
 
 static void
 usage(FILE *out)

@@ -19,13 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "config.h"
-#include "policy.h"
-#include "report.h"
-#include "store.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "store/store.h"
+#include "common/util.h"
 
 enum {
 	OPT_POLICY = OPT_COMMON_LAST + 1,
@@ -186,7 +186,8 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		set = policy_select(cfg->policy_dir, packs, n_packs, cls, err,
 		    sizeof(err));
 	else
-		set = policy_from_config(cfg, cls, err, sizeof(err));
+		set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, cls, err, sizeof(err));
 	if (set == NULL) {
 		fprintf(stderr, "vraudit report: %s\n", err);
 		rc = EXIT_USAGE;

@@ -11,13 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "config.h"
-#include "log.h"
-#include "snmp.h"
-#include "store.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "common/log.h"
+#include "common/secret.h"
+#include "pipeline/pipeline.h"
+#include "probes/snmp.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define DETAIL_MAX 4096
 
@@ -84,7 +86,7 @@ on_element(void *ctx, struct sweep_result *r)
 	struct scan *sc = ctx;
 	int64_t id, nid;
 
-	config_assign_zone(sc->cfg, r->element, r->zone);
+	zone_assign(sc->cfg->zones, sc->cfg->n_zones, r->element, r->zone);
 	if (store_record(sc->st, sc->scan_id, r->element, &id) < 0) {
 		note_error(sc);
 		return;
@@ -93,7 +95,7 @@ on_element(void *ctx, struct sweep_result *r)
 		struct sweep_neighbour *n = &r->neighbours[i];
 
 		/* Its own address decides first, then the section that found it. */
-		config_assign_zone(sc->cfg, n->sighting, r->zone);
+		zone_assign(sc->cfg->zones, sc->cfg->n_zones, n->sighting, r->zone);
 		if (store_record(sc->st, sc->scan_id, n->sighting, &nid) < 0 ||
 		    store_link(sc->st, id, nid, n->protocol, n->local_port,
 		    n->remote_port, n->sighting->observed_at) < 0) {
@@ -132,7 +134,7 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 		sighting_set(&s->mgmt_ip, address);
 		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4, address);
 		sighting_add_input(s, EV_ENGINEID, engine_id);
-		config_assign_zone(sc->cfg, s, NULL);
+		zone_assign(sc->cfg->zones, sc->cfg->n_zones, s, NULL);
 		if (store_record(sc->st, sc->scan_id, s, &id) < 0)
 			note_error(sc);
 		sighting_free(s);
@@ -223,15 +225,15 @@ build_cred(const struct cred_opts *o, struct config_target *t)
 		t->user = xstrdup(o->user);
 		t->auth = xstrdup(o->auth);
 		t->priv = xstrdup(o->priv);
-		if ((o->auth_key_file != NULL && config_read_secret(o->auth_key_file,
-		    CONFIG_V3_KEY_MIN, &t->auth_key, err, sizeof(err)) < 0) ||
-		    (o->priv_key_file != NULL && config_read_secret(o->priv_key_file,
-		    CONFIG_V3_KEY_MIN, &t->priv_key, err, sizeof(err)) < 0))
+		if ((o->auth_key_file != NULL && secret_read(o->auth_key_file,
+		    SECRET_V3_KEY_MIN, &t->auth_key, err, sizeof(err)) < 0) ||
+		    (o->priv_key_file != NULL && secret_read(o->priv_key_file,
+		    SECRET_V3_KEY_MIN, &t->priv_key, err, sizeof(err)) < 0))
 			return cli_usage_error("scan", "%s", err);
 		return EXIT_OK;
 	}
 	if (o->community_file != NULL) {
-		if (config_read_secret(o->community_file, 1, &t->community, err,
+		if (secret_read(o->community_file, 1, &t->community, err,
 		    sizeof(err)) < 0)
 			return cli_usage_error("scan", "%s", err);
 	} else if (o->community != NULL)
@@ -333,7 +335,7 @@ cmd_scan(int argc, char **argv)
 	}
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
-	sweep_params_from_config(&params, cfg);
+	pipeline_sweep_params(cfg, &params);
 	if (timeout != NULL && (duration_parse(timeout, &params.timeout_ms) < 0 ||
 	    params.timeout_ms < 10 || params.timeout_ms > 60000)) {
 		rc = cli_usage_error(argv[0], "--timeout '%s': expected a duration from 10ms to 1m", timeout);
@@ -376,8 +378,13 @@ cmd_scan(int argc, char **argv)
 		sw = sweep_new(&params, &cb, &sc);
 	}
 	if (have_cred) {
+		struct sweep_cred c;
+		size_t h;
+
+		pipeline_sweep_cred(&cred, &c);
+		h = sweep_cred_add(sw, &c);
 		for (int i = optind; i < argc; i++)
-			if (sweep_add(sw, argv[i], &cred, err, sizeof(err)) < 0) {
+			if (sweep_add(sw, h, argv[i], err, sizeof(err)) < 0) {
 				rc = cli_usage_error(argv[0], "%s", err);
 				goto out;
 			}
@@ -385,7 +392,7 @@ cmd_scan(int argc, char **argv)
 	} else {
 		char **names = xcalloc(cfg->n_targets, sizeof(*names));
 
-		if (sweep_add_config(sw, cfg, err, sizeof(err)) < 0) {
+		if (pipeline_sweep_targets(sw, cfg, err, sizeof(err)) < 0) {
 			free(names);
 			fprintf(stderr, "vraudit scan: %s\n", err);
 			rc = EXIT_USAGE;

@@ -1,7 +1,7 @@
 /*
  * vraudit(1): the command line. Everything lives in the library.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 int
 main(int argc, char **argv)

@@ -3,13 +3,13 @@
  * space); a NUL byte or a line over CONFLINE_MAX bytes is an error rather
  * than a silent truncation.
  */
-#include "confline.h"
+#include "common/confline.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "common/util.h"
 
 void
 confline_init(struct confline_reader *r, const char *text, size_t len)

@@ -2,7 +2,7 @@
  * Names of evidence kinds and risk classes, as they appear in the database,
  * the configuration and the command line.
  */
-#include "evidence.h"
+#include "common/evidence.h"
 
 #include <string.h>
 

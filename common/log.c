@@ -2,7 +2,7 @@
  * Logging to stderr, the journal or syslog, with a subsystem token on every
  * line and an optional filter for debug tokens.
  */
-#include "log.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,7 +1,7 @@
 /*
  * IPv4/IPv6 addresses and CIDR blocks.
  */
-#include "net.h"
+#include "common/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "common/util.h"
 
 static int
 parse_ip(const char *s, uint8_t addr[16], int *family)

@@ -2,7 +2,7 @@
  * SHA-256 as FIPS 180-4 specifies it, in portable C: big-endian words
  * read byte by byte, so alignment and host byte order do not matter.
  */
-#include "sha256.h"
+#include "common/sha256.h"
 
 #include <string.h>
 

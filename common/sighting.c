@@ -1,13 +1,13 @@
 /*
  * Building, releasing and packing sightings.
  */
-#include "sighting.h"
+#include "common/sighting.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "common/util.h"
 
 struct sighting *
 sighting_new(const char *source, int64_t when)

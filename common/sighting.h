@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evidence.h"
+#include "common/evidence.h"
 
 enum addr_kind {
 	ADDR_MAC,	/* "mac": aa:bb:cc:dd:ee:ff, lower case */

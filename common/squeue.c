@@ -4,13 +4,13 @@
  * open-addressing index maps a MAC to its newest group. A group is
  * unpacked when it is asked for.
  */
-#include "squeue.h"
+#include "common/squeue.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/util.h"
 
 #define NO_ITEM UINT32_MAX
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sighting.h"
+#include "common/sighting.h"
 
 /* A group never holds more sightings than this; the next starts another. */
 #define SQUEUE_MAX_GROUP 32

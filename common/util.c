@@ -2,7 +2,7 @@
  * Helpers shared by every module. Nothing here does I/O except time_now(),
  * which honours VRAUDIT_NOW so tests can pin the clock.
  */
-#include "util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "common/log.h"
 
 void *
 xmalloc(size_t size)
@@ -158,8 +158,8 @@ utf8_valid(const void *buf, size_t len)
 	return true;
 }
 
-static int
-hexval(int c)
+int
+hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -208,7 +208,7 @@ mac_parse(const char *s, uint8_t mac[MAC_LEN])
 	if (nd != 12)
 		return -1;
 	for (size_t i = 0; i < MAC_LEN; i++) {
-		int hi = hexval(digits[2 * i]), lo = hexval(digits[2 * i + 1]);
+		int hi = hex_value(digits[2 * i]), lo = hex_value(digits[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		mac[i] = (uint8_t)(hi << 4 | lo);

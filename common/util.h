@@ -29,6 +29,8 @@ char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t str_copy(char *dst, const char *src, size_t size);
 /* Strip leading and trailing white space in place; returns s. */
 char *str_trim(char *s);
+/* The value of hex digit c, or -1. */
+int hex_value(int c);
 /* True when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const void *s, size_t len);
 

@@ -12,13 +12,12 @@
  */
 #include "vraudit-config.h"
 
-#include "config.h"
-#include "sighting.h"
+#include "config/config.h"
+#include "common/sighting.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -30,9 +29,9 @@
 #include <ini.h>
 #include <pcap/pcap.h>
 
-#include "util.h"
+#include "common/util.h"
+#include "common/secret.h"
 
-#define NAME_MAX_LEN 48   /* section names; inih keeps 49 bytes */
 #define MAX_BLOCK_BITS 24 /* largest block a target may sweep: 2^24 */
 #define POLICY_DEFAULT_DIR VRAUDIT_DATADIR "/policies"
 
@@ -192,24 +191,11 @@ parse_duration(
 	return 0;
 }
 
-/* Names of targets, captures, zones: letters, digits, '.', '_', '-'. */
-static bool
-name_valid(const char *s)
-{
-	if (*s == '\0' || strlen(s) > NAME_MAX_LEN)
-		return false;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
-			return false;
-	return true;
-}
-
 /* Policy pack names: lower-case letters, digits, dashes. */
 static bool
 pack_name_valid(const char *s)
 {
-	if (*s == '\0' || strlen(s) > NAME_MAX_LEN)
+	if (*s == '\0' || strlen(s) > ZONE_NAME_MAX)
 		return false;
 	for (; *s != '\0'; s++)
 		if (!islower((unsigned char)*s) &&
@@ -245,106 +231,15 @@ set_optional(const char *v, char **field)
 static int
 set_zone_name(struct parser *p, const char *v, char **field)
 {
-	if (*v != '\0' && !name_valid(v)) {
+	if (*v != '\0' && !zone_name_valid(v)) {
 		kerr(p,
 		    "\"%s\" is not a zone name (expected letters, digits, "
 		    "'.', '_' or '-', at most %d characters)",
-		    v, NAME_MAX_LEN);
+		    v, ZONE_NAME_MAX);
 		return -1;
 	}
 	set_optional(v, field);
 	return 0;
-}
-
-static void
-secret_clear(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
-/*
- * Read a secret: the first line of the file, trailing white space stripped.
- * The file must be a regular file not readable by others; its text is never
- * part of a message.
- */
-int
-config_read_secret(const char *path, size_t min, char **out, char *err,
-    size_t errlen)
-{
-	char buf[CONFIG_SECRET_MAX + 2];
-	struct stat st;
-	size_t len = 0, linelen;
-	ssize_t n;
-	char *nl;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO must not hang the load; S_ISREG refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", path);
-		goto fail;
-	}
-	if (st.st_mode & S_IROTH) {
-		snprintf(err, errlen, "%s is readable by others (chmod o-r)", path);
-		goto fail;
-	}
-	while (len < sizeof(buf) - 1) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (memchr(buf, '\n', len) != NULL)
-			break;
-	}
-	buf[len] = '\0';
-	nl = memchr(buf, '\n', len);
-	linelen = nl != NULL ? (size_t)(nl - buf) : len;
-	if (linelen > CONFIG_SECRET_MAX) {
-		snprintf(err, errlen, "%s: first line longer than %d bytes", path,
-		    CONFIG_SECRET_MAX);
-		goto fail;
-	}
-	if (memchr(buf, '\0', linelen) != NULL) {
-		snprintf(err, errlen, "%s: first line contains a NUL byte", path);
-		goto fail;
-	}
-	while (linelen > 0 && isspace((unsigned char)buf[linelen - 1]))
-		linelen--;
-	if (linelen == 0) {
-		snprintf(err, errlen, "%s is empty (the secret is its first line)", path);
-		goto fail;
-	}
-	if (linelen < min) {
-		snprintf(err, errlen, "%s: key has %zu characters, SNMPv3 needs at least %zu",
-		    path, linelen, min);
-		goto fail;
-	}
-	secret_clear(*out);
-	*out = xstrndup(buf, linelen);
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
-	return 0;
-fail:
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
-	return -1;
 }
 
 static int
@@ -352,7 +247,7 @@ read_secret(struct parser *p, const char *path, size_t min, char **out)
 {
 	char err[512];
 
-	if (config_read_secret(path, min, out, err, sizeof(err)) < 0) {
+	if (secret_read(path, min, out, err, sizeof(err)) < 0) {
 		kerr(p, "%s", err);
 		return -1;
 	}
@@ -647,7 +542,7 @@ target_auth_key_file(struct parser *p, const char *v)
 	struct config_target *t = cur_target(p);
 
 	return set_secret(
-	    p, v, CONFIG_V3_KEY_MIN, &t->auth_key_file, &t->auth_key);
+	    p, v, SECRET_V3_KEY_MIN, &t->auth_key_file, &t->auth_key);
 }
 
 static int
@@ -669,7 +564,7 @@ target_priv_key_file(struct parser *p, const char *v)
 	struct config_target *t = cur_target(p);
 
 	return set_secret(
-	    p, v, CONFIG_V3_KEY_MIN, &t->priv_key_file, &t->priv_key);
+	    p, v, SECRET_V3_KEY_MIN, &t->priv_key_file, &t->priv_key);
 }
 
 static int
@@ -856,7 +751,7 @@ capture_finish(struct parser *p)
  * [zone NAME]
  */
 
-static struct config_zone *
+static struct zone *
 cur_zone(struct parser *p)
 {
 	return &p->cfg->zones[p->cfg->n_zones - 1];
@@ -865,7 +760,7 @@ cur_zone(struct parser *p)
 static int
 zone_subnet(struct parser *p, const char *v)
 {
-	struct config_zone *z = cur_zone(p);
+	struct zone *z = cur_zone(p);
 	struct cidr c;
 	const char *msg;
 
@@ -887,7 +782,7 @@ zone_subnet(struct parser *p, const char *v)
 static int
 zone_sysname(struct parser *p, const char *v)
 {
-	struct config_zone *z = cur_zone(p);
+	struct zone *z = cur_zone(p);
 
 	z->sysname_patterns = xreallocarray(z->sysname_patterns,
 	    z->n_sysname_patterns + 1, sizeof(*z->sysname_patterns));
@@ -904,10 +799,10 @@ static const struct key_def zone_keys[] = {
 /* The same subnet in two zones would make the zone of an address depend on
  * the order of sections: refuse it. */
 static int
-zone_finish(struct parser *p)
+zone_end(struct parser *p)
 {
 	struct config *cfg = p->cfg;
-	struct config_zone *z = cur_zone(p);
+	struct zone *z = cur_zone(p);
 
 	for (size_t i = 0; i < z->n_subnets; i++)
 		for (size_t j = 0; j + 1 < cfg->n_zones; j++)
@@ -968,7 +863,7 @@ static const struct section_def sections[] = {
     {"snmp", SEC_SNMP, false, snmp_keys, NULL},
     {"target", SEC_TARGET, true, target_keys, target_finish},
     {"capture", SEC_CAPTURE, true, capture_keys, capture_finish},
-    {"zone", SEC_ZONE, true, zone_keys, zone_finish},
+    {"zone", SEC_ZONE, true, zone_keys, zone_end},
     {"policy", SEC_POLICY, false, policy_keys, NULL},
 };
 
@@ -1020,11 +915,11 @@ section_begin(struct parser *p, const char *text, size_t len)
 		perr(p, p->lineno, "[%s] takes no name: [%s]", t, def->name);
 		goto fail;
 	}
-	if (def->named && !name_valid(name)) {
+	if (def->named && !zone_name_valid(name)) {
 		perr(p, p->lineno,
 		    "[%s] \"%s\" is not a valid name (expected "
 		    "letters, digits, '.', '_' or '-', at most %d characters)",
-		    t, name, NAME_MAX_LEN);
+		    t, name, ZONE_NAME_MAX);
 		goto fail;
 	}
 	label =
@@ -1075,7 +970,7 @@ section_begin(struct parser *p, const char *text, size_t len)
 		break;
 	}
 	case SEC_ZONE: {
-		struct config_zone *z;
+		struct zone *z;
 
 		cfg->zones = xreallocarray(
 		    cfg->zones, cfg->n_zones + 1, sizeof(*cfg->zones));
@@ -1446,14 +1341,14 @@ config_free(struct config *cfg)
 			free(t->addresses[j].text);
 		free(t->addresses);
 		free(t->name);
-		secret_clear(t->community);
+		secret_free(t->community);
 		free(t->community_file);
 		free(t->user);
 		free(t->auth);
-		secret_clear(t->auth_key);
+		secret_free(t->auth_key);
 		free(t->auth_key_file);
 		free(t->priv);
-		secret_clear(t->priv_key);
+		secret_free(t->priv_key);
 		free(t->priv_key_file);
 		free(t->zone);
 	}
@@ -1465,15 +1360,8 @@ config_free(struct config *cfg)
 		free(cfg->captures[i].zone);
 	}
 	free(cfg->captures);
-	for (size_t i = 0; i < cfg->n_zones; i++) {
-		struct config_zone *z = &cfg->zones[i];
-
-		free(z->name);
-		free(z->subnets);
-		for (size_t j = 0; j < z->n_sysname_patterns; j++)
-			free(z->sysname_patterns[j]);
-		free(z->sysname_patterns);
-	}
+	for (size_t i = 0; i < cfg->n_zones; i++)
+		zone_finish(&cfg->zones[i]);
 	free(cfg->zones);
 	for (size_t i = 0; i < cfg->n_policy_packs; i++)
 		free(cfg->policy_packs[i]);
@@ -1484,55 +1372,4 @@ config_free(struct config *cfg)
 	free(cfg->vendors_path);
 	free(cfg->policy_dir);
 	free(cfg);
-}
-
-const char *
-config_zone_for_ip(const struct config *cfg, const char *ip)
-{
-	const char *zone = NULL;
-	unsigned best = 0;
-
-	for (size_t i = 0; i < cfg->n_zones; i++)
-		for (size_t j = 0; j < cfg->zones[i].n_subnets; j++) {
-			const struct cidr *c = &cfg->zones[i].subnets[j];
-
-			if ((zone == NULL || c->prefix > best) &&
-			    cidr_contains(c, ip)) {
-				zone = cfg->zones[i].name;
-				best = c->prefix;
-			}
-		}
-	return zone;
-}
-
-const char *
-config_zone_for_sysname(const struct config *cfg, const char *sys_name)
-{
-	if (sys_name == NULL)
-		return NULL;
-	for (size_t i = 0; i < cfg->n_zones; i++)
-		for (size_t j = 0; j < cfg->zones[i].n_sysname_patterns; j++)
-			if (fnmatch(cfg->zones[i].sysname_patterns[j], sys_name,
-				FNM_CASEFOLD) == 0)
-				return cfg->zones[i].name;
-	return NULL;
-}
-
-void
-config_assign_zone(const struct config *cfg, struct sighting *s,
-    const char *section_zone)
-{
-	const char *z = NULL;
-
-	if (s->mgmt_ip != NULL)
-		z = config_zone_for_ip(cfg, s->mgmt_ip);
-	for (size_t i = 0; z == NULL && i < s->n_addrs; i++)
-		if (s->addrs[i].kind != ADDR_MAC)
-			z = config_zone_for_ip(cfg, s->addrs[i].value);
-	if (z == NULL && s->sys_name != NULL)
-		z = config_zone_for_sysname(cfg, s->sys_name);
-	if (z == NULL)
-		z = section_zone;
-	if (z != NULL)
-		sighting_set(&s->zone, z);
 }

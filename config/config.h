@@ -15,9 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "net.h"
-
-struct sighting;
+#include "common/net.h"
+#include "policy/zone.h"
 
 #define CONFIG_DEFAULT_PATH VRAUDIT_SYSCONFDIR "/vraudit.conf"
 
@@ -48,11 +47,6 @@ struct config_target {
 	char *zone;			/* or NULL */
 };
 
-/* Longest secret (community, auth or priv key) accepted, in bytes. */
-#define CONFIG_SECRET_MAX 255
-/* Shortest SNMPv3 auth or priv passphrase net-snmp accepts. */
-#define CONFIG_V3_KEY_MIN 8
-
 /* A [capture NAME] section. Owns every pointer. */
 struct config_capture {
 	char *name;
@@ -60,16 +54,6 @@ struct config_capture {
 	char *interface;
 	char *filter;			/* BPF text, "" = all frames */
 	char *zone;			/* or NULL */
-};
-
-/* A [zone NAME] section. Owns every pointer. */
-struct config_zone {
-	char *name;
-	int line;
-	struct cidr *subnets;
-	size_t n_subnets;
-	char **sysname_patterns;	/* fnmatch(3) patterns */
-	size_t n_sysname_patterns;
 };
 
 /* The whole configuration. Owns every pointer. */
@@ -88,7 +72,7 @@ struct config {
 	size_t n_targets;
 	struct config_capture *captures;
 	size_t n_captures;
-	struct config_zone *zones;
+	struct zone *zones;		/* [zone] sections */
 	size_t n_zones;
 	char **policy_packs;		/* [policy] packs */
 	size_t n_policy_packs;
@@ -106,22 +90,5 @@ struct config *config_defaults(void);
 void config_free(struct config *cfg);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
-/* Set a sighting's zone: that of its management address by [zone] subnets,
- * else of another of its addresses, else by sysName pattern, else
- * section_zone (the zone of the [target] or [capture] that found it); a
- * sighting with none keeps the zone it had. */
-void config_assign_zone(const struct config *cfg, struct sighting *s,
-    const char *section_zone);
-/* Read a secret from the first line of path (a regular file not readable by
- * others, at least min characters); replaces *out. 0, or -1 with err. */
-int config_read_secret(const char *path, size_t min, char **out, char *err,
-    size_t errlen);
-/* The zone a management address falls in by [zone] subnets, or NULL; the
- * most specific subnet wins, then the first zone in the file. */
-const char *config_zone_for_ip(const struct config *cfg, const char *ip);
-/* The first zone whose sysname patterns match sys_name (fnmatch(3), case
- * insensitive), or NULL. */
-const char *config_zone_for_sysname(const struct config *cfg,
-    const char *sys_name);
 
 #endif

@@ -3,13 +3,13 @@
  * key with its value, defaults included, paths absolute, secrets replaced
  * by a comment naming their file and length.
  */
-#include "config.h"
+#include "config/config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "common/util.h"
 
 #define WRAP_COLUMN 76
 
@@ -110,7 +110,7 @@ print_target(FILE *out, const struct config_target *t)
 }
 
 static void
-print_zone(FILE *out, const struct config_zone *z)
+print_zone(FILE *out, const struct zone *z)
 {
 	char **items = xcalloc(z->n_subnets + 1, sizeof(*items));
 

@@ -5,7 +5,7 @@
  * thread; every database write goes through the writer, so a failing store
  * holds sightings in memory instead of losing them or stopping the probes.
  */
-#include "daemon.h"
+#include "daemon/daemon.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -17,19 +17,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "classify.h"
-#include "config.h"
-#include "log.h"
-#include "loop.h"
-#include "notify.h"
-#include "passive.h"
-#include "policy.h"
-#include "privs.h"
-#include "snmp.h"
-#include "store.h"
-#include "util.h"
-#include "writer.h"
+#include "probes/capture.h"
+#include "classify/classify.h"
+#include "config/config.h"
+#include "common/log.h"
+#include "daemon/loop.h"
+#include "daemon/notify.h"
+#include "probes/passive.h"
+#include "pipeline/pipeline.h"
+#include "policy/policy.h"
+#include "daemon/privs.h"
+#include "probes/snmp.h"
+#include "store/store.h"
+#include "common/util.h"
+#include "pipeline/writer.h"
 
 #define DISPATCH_MAX 4096	/* frames per capture per wake-up */
 #define MAX_MACS 1000000u	/* MAC table of each capture */
@@ -115,7 +116,7 @@ listener_sink(void *ctx, struct sighting *s)
 	struct listener *l = ctx;
 	struct daemon *d = l->d;
 
-	config_assign_zone(d->cfg, s, l->zone);
+	zone_assign(d->cfg->zones, d->cfg->n_zones, s, l->zone);
 	/* A sighting the queue drops must not be lost until the next
 	 * refresh: its MACs are news again at their next frame. */
 	if (writer_full(d->w))
@@ -380,14 +381,14 @@ on_element(void *ctx, struct sweep_result *r)
 {
 	struct daemon *d = ctx;
 
-	config_assign_zone(d->cfg, r->element, r->zone);
+	zone_assign(d->cfg->zones, d->cfg->n_zones, r->element, r->zone);
 	writer_add(d->w, d->sweep_scan, r->element);
 	r->element = NULL;
 	for (size_t i = 0; i < r->n_neighbours; i++) {
 		struct sweep_neighbour *n = &r->neighbours[i];
 
 		/* Its own address decides first, then the section that found it. */
-		config_assign_zone(d->cfg, n->sighting, r->zone);
+		zone_assign(d->cfg->zones, d->cfg->n_zones, n->sighting, r->zone);
 		writer_add_neighbour(d->w, d->sweep_scan, n->sighting,
 		    n->protocol, n->local_port, n->remote_port);
 		n->sighting = NULL;
@@ -423,7 +424,7 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4,
 		    address);
 		sighting_add_input(s, EV_ENGINEID, engine_id);
-		config_assign_zone(d->cfg, s, NULL);
+		zone_assign(d->cfg->zones, d->cfg->n_zones, s, NULL);
 		writer_add(d->w, d->sweep_scan, s);
 		arm_commit(d, clock_ms() + COMMIT_MS);
 	}
@@ -489,9 +490,9 @@ sweep_start(struct daemon *d)
 	}
 	if (d->cfg->n_targets == 0)
 		return;
-	sweep_params_from_config(&params, d->cfg);
+	pipeline_sweep_params(d->cfg, &params);
 	d->sw = sweep_new(&params, &cb, d);
-	if (sweep_add_config(d->sw, d->cfg, err, sizeof(err)) < 0) {
+	if (pipeline_sweep_targets(d->sw, d->cfg, err, sizeof(err)) < 0) {
 		log_warnx("snmp", "%s; no sweep until the configuration is "
 		    "corrected", err);
 		sweep_free(d->sw);
@@ -666,7 +667,8 @@ sync_policies(struct daemon *d, const struct config *cfg,
     const struct classifier *cl)
 {
 	char err[1024];
-	struct policy_set *set = policy_from_config(cfg, cl, err, sizeof(err));
+	struct policy_set *set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, cl, err, sizeof(err));
 
 	if (set == NULL) {
 		log_warnx("policy", "%s; the packs recorded before stay", err);

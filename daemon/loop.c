@@ -3,7 +3,7 @@
  * The poll timeout is the earliest deadline of any timer or source, so an
  * idle daemon sleeps until something is due.
  */
-#include "loop.h"
+#include "daemon/loop.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,8 +12,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/util.h"
 
 struct source {
 	const struct loop_source_ops *ops;

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "daemon.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
 #include "vraudit-config.h"
 
 static void

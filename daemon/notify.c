@@ -2,7 +2,7 @@
  * sd_notify through libsystemd, or through the documented datagram
  * protocol on $NOTIFY_SOCKET ('@' = abstract namespace) without it.
  */
-#include "notify.h"
+#include "daemon/notify.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "util.h"
+#include "common/util.h"
 
 #if !HAVE_LIBSYSTEMD
 static int

@@ -5,7 +5,7 @@
  * capability live capture needs, when the caller keeps it. Everything
  * else leaves the bounding set first, so that it can never come back.
  */
-#include "privs.h"
+#include "daemon/privs.h"
 
 #include <errno.h>
 #include <grp.h>

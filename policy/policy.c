@@ -3,7 +3,7 @@
  * compiled into the program, and choosing the active ones. Evaluation is
  * not here: it is SQL (schema/001_initial.sql), run by store/store_policy.c.
  */
-#include "policy.h"
+#include "policy/policy.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "config.h"
-#include "confline.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "common/confline.h"
+#include "common/util.h"
 
 #define POLICY_NAME_MAX 48	/* pack, rule and zone names */
 
@@ -643,14 +642,6 @@ policy_select(const char *dir, char *const *names, size_t n,
 	}
 	policy_set_free(all);
 	return set;
-}
-
-struct policy_set *
-policy_from_config(const struct config *cfg, const struct classifier *c,
-    char *err, size_t errlen)
-{
-	return policy_select(cfg->policy_dir, cfg->policy_packs,
-	    cfg->n_policy_packs, c, err, errlen);
 }
 
 const struct policy_pack *

@@ -52,10 +52,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sighting.h"
+#include "common/sighting.h"
 
 struct classifier;
-struct config;
 
 #define POLICY_DATE_LEN 11	/* "YYYY-MM-DD" and its terminator */
 
@@ -118,9 +117,6 @@ struct policy_set *policy_available(const char *dir, const struct classifier *c,
  * name says which packs exist).
  */
 struct policy_set *policy_select(const char *dir, char *const *names, size_t n,
-    const struct classifier *c, char *err, size_t errlen);
-/* The packs cfg selects ([policy] packs and dir). */
-struct policy_set *policy_from_config(const struct config *cfg,
     const struct classifier *c, char *err, size_t errlen);
 /* The pack called name in set, or NULL. */
 const struct policy_pack *policy_set_find(const struct policy_set *set,

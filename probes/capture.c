@@ -4,7 +4,7 @@
  * whole, are non-blocking, and are read with a bounded pcap_dispatch.
  * pcap_stats counters are cumulative; this module reports deltas.
  */
-#include "capture.h"
+#include "probes/capture.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/util.h"
 
 struct capture {
 	pcap_t *p;

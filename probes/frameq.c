@@ -3,15 +3,15 @@
  * free one (waiting when there is none); the observer takes the oldest full
  * one, delivers it and gives it back.
  */
-#include "frameq.h"
+#include "probes/frameq.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frames.h"
-#include "util.h"
+#include "probes/frames.h"
+#include "common/util.h"
 
 #define BATCH_FRAMES 4096
 #define BATCH_BYTES (1u << 20)	/* copied frames a batch holds, at least */

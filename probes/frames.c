@@ -6,7 +6,7 @@
  * a malformed field inside an intact TLV is noted and the walk goes on, so
  * the caller keeps everything that could be read.
  */
-#include "frames.h"
+#include "probes/frames.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

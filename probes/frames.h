@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "common/util.h"
 
 #define FRAMES_MAX_VLANS 4	/* VLAN tags kept per Ethernet header */
 #define FRAMES_MAX_LAYERS 3	/* outer frame plus frames carried in tunnels */

@@ -16,12 +16,12 @@
  * slow touches have paid for the next sweep: hostile timestamps cannot make
  * every frame sweep the table.
  */
-#include "mactable.h"
+#include "probes/mactable.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "common/util.h"
 
 #define PRESENT (UINT64_C(1) << 63)
 #define TAG_SHIFT 48

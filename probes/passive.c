@@ -10,13 +10,13 @@
  * C string cannot hold) become the four characters \x00 and trailing NUL
  * padding, common in CDP and LLDP strings, is dropped.
  */
-#include "passive.h"
+#include "probes/passive.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "mactable.h"
-#include "util.h"
+#include "probes/mactable.h"
+#include "common/util.h"
 
 /* Plain frames whose MAC lookup waits, so that its slot is loaded from
  * memory while the next frames are read (a lookup of a random MAC misses

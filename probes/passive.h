@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frames.h"
-#include "mactable.h"
-#include "sighting.h"
+#include "probes/frames.h"
+#include "probes/mactable.h"
+#include "common/sighting.h"
 
 /* Receives each sighting; takes ownership (free it with sighting_free). */
 typedef void (*passive_sink_fn)(void *ctx, struct sighting *s);

@@ -9,7 +9,7 @@
  * targets are closed and delivered, after the library returns (sessions are
  * never closed from their own callback).
  */
-#include "snmp.h"
+#include "probes/snmp.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,10 +24,10 @@
 #include <sys/socket.h>
 #include <syslog.h>
 
-#include "log.h"
-#include "net.h"
-#include "snmp_lib.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "probes/snmp_lib.h"
+#include "common/util.h"
 
 #define TOK "snmp"
 #define IDX_MAX 48     /* longest table index kept (LLDP management address) */
@@ -2032,20 +2032,6 @@ sweep_params_init(struct sweep_params *p)
 	p->bulk_size = 25;
 }
 
-void
-sweep_params_from_config(struct sweep_params *p, const struct config *cfg)
-{
-	sweep_params_init(p);
-	if (cfg->snmp_timeout_ms > 0)
-		p->timeout_ms = cfg->snmp_timeout_ms;
-	if (cfg->snmp_retries >= 0)
-		p->retries = cfg->snmp_retries;
-	if (cfg->snmp_max_inflight > 0)
-		p->max_inflight = cfg->snmp_max_inflight;
-	if (cfg->snmp_max_rows > 0)
-		p->max_rows = cfg->snmp_max_rows;
-}
-
 struct sweep *
 sweep_new(
     const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx)
@@ -2089,8 +2075,8 @@ sweep_new(
 	return sw;
 }
 
-static size_t
-cred_add(struct sweep *sw, const struct config_target *t)
+size_t
+sweep_cred_add(struct sweep *sw, const struct sweep_cred *t)
 {
 	struct cred *c;
 
@@ -2106,7 +2092,7 @@ cred_add(struct sweep *sw, const struct config_target *t)
 	c->priv = xstrdup(t->priv);
 	c->priv_key = xstrdup(t->priv_key);
 	c->zone = xstrdup(t->zone);
-	c->section = xstrdup(t->name);
+	c->section = xstrdup(t->section);
 	return sw->n_creds++;
 }
 
@@ -2196,38 +2182,27 @@ bad:
 }
 
 int
-sweep_add(struct sweep *sw, const char *spec, const struct config_target *cred,
-    char *err, size_t errlen)
+sweep_add(struct sweep *sw, size_t cred, const char *spec, char *err,
+    size_t errlen)
 {
 	struct cidr cidr;
 	uint16_t port;
-	size_t c;
 
 	if (spec_parse(spec, &cidr, &port, err, errlen) < 0)
 		return -1;
-	c = cred_add(sw, cred);
-	return range_add(
-	    sw, &cidr, port ? port : sw->creds[c]->port, c, spec, err, errlen);
+	return sweep_add_block(sw, cred, &cidr, port, spec, err, errlen);
 }
 
 int
-sweep_add_config(
-    struct sweep *sw, const struct config *cfg, char *err, size_t errlen)
+sweep_add_block(struct sweep *sw, size_t cred, const struct cidr *block,
+    uint16_t port, const char *label, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < cfg->n_targets; i++) {
-		const struct config_target *t = &cfg->targets[i];
-		size_t c = cred_add(sw, t);
-
-		for (size_t k = 0; k < t->n_addresses; k++) {
-			const struct config_address *a = &t->addresses[k];
-
-			if (range_add(sw, &a->range,
-				a->port ? a->port : sw->creds[c]->port, c,
-				a->text ? a->text : t->name, err, errlen) < 0)
-				return -1;
-		}
+	if (cred >= sw->n_creds) {
+		snprintf(err, errlen, "%s: no such credentials", label);
+		return -1;
 	}
-	return 0;
+	return range_add(sw, block, port ? port : sw->creds[cred]->port, cred,
+	    label, err, errlen);
 }
 
 int

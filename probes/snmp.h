@@ -34,12 +34,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "sighting.h"
+#include "common/net.h"
+#include "common/sighting.h"
 
 struct sweep;
 
-/* Limits of one sweep; sweep_params_init gives the defaults of [snmp]. */
+/* Limits of one sweep; sweep_params_init gives the defaults. */
 struct sweep_params {
 	int64_t timeout_ms; /* per request, before a retry */
 	int retries;        /* resends after the first request */
@@ -114,26 +114,46 @@ struct sweep_stats {
 	uint64_t requests; /* PDUs sent (retries not counted) */
 };
 
+/*
+ * How to ask one set of targets: a [target NAME] section of the
+ * configuration or the command line's options. Strings are borrowed;
+ * sweep_cred_add copies them.
+ */
+struct sweep_cred {
+	const char *section;	/* the section's name, for results */
+	uint16_t port;		/* default port of addresses without one; 0: 161 */
+	int version;		/* 1, 2 (= 2c) or 3; 0: 2 */
+	const char *community;	/* v1/v2c, secret */
+	const char *user;	/* v3 */
+	const char *auth;	/* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
+	const char *auth_key;	/* secret */
+	const char *priv;	/* v3: DES, AES-128, AES-192, AES-256, or NULL */
+	const char *priv_key;	/* secret */
+	const char *zone;	/* zone of what it finds, or NULL */
+};
+
 /* Defaults: timeout 1 s, 1 retry, 1024 in flight, 100000 rows, GETBULK asking
  * for 25 rows. */
 void sweep_params_init(struct sweep_params *p);
-/* The [snmp] section's values. */
-void sweep_params_from_config(struct sweep_params *p, const struct config *cfg);
 
 /* A new empty sweep (net-snmp is set up on first use); cb is copied. */
 struct sweep *sweep_new(
     const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx);
+/* Keep a copy of credentials for the targets added with it; returns their
+ * handle. */
+size_t sweep_cred_add(struct sweep *sw, const struct sweep_cred *cred);
 /*
  * Add targets: spec is an address, "host:port" ("[v6]:port"), or a CIDR block
  * (network and broadcast addresses of IPv4 blocks shorter than /31 are
- * skipped). Credentials, default port, zone and section name come from cred.
- * 0, or -1 with a message in err.
+ * skipped), asked with the credentials of handle cred. 0, or -1 with a
+ * message in err.
  */
-int sweep_add(struct sweep *sw, const char *spec,
-    const struct config_target *cred, char *err, size_t errlen);
-/* Add every address of every [target] section; 0 or -1 with err. */
-int sweep_add_config(
-    struct sweep *sw, const struct config *cfg, char *err, size_t errlen);
+int sweep_add(struct sweep *sw, size_t cred, const char *spec, char *err,
+    size_t errlen);
+/* Add the addresses of block on port (0: the credentials' port), as
+ * sweep_add would; label names the block in errors. 0 or -1 with err. */
+int sweep_add_block(struct sweep *sw, size_t cred, const struct cidr *block,
+    uint16_t port, const char *label, char *err, size_t errlen);
 
 /* Start what can start and give the descriptors to poll and the poll
  * timeout in ms (-1: none). The array belongs to the sweep and stays valid

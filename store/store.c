@@ -6,7 +6,7 @@
  * reused, one transaction per batch. Readers open file:PATH?mode=ro and, in
  * WAL mode, see the last committed batch and never a half-written one.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "common/log.h"
 #include "schema/schema.h"
-#include "store_private.h"
-#include "util.h"
+#include "store/store_private.h"
+#include "common/util.h"
 
 const char *const store_element_fields[STORE_N_FIELDS] = {
 	"mgmt_ip", "chassis_mac", "chassis_id", "sys_name", "sys_descr",

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evidence.h"
-#include "sighting.h"
+#include "common/evidence.h"
+#include "common/sighting.h"
 
 /* PRAGMA application_id of our files: "VRAU". */
 #define STORE_APPLICATION_ID 0x56524155

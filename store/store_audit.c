@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
-#include "store.h"
-#include "store_private.h"
-#include "util.h"
+#include "common/sha256.h"
+#include "store/store.h"
+#include "store/store_private.h"
+#include "common/util.h"
 
 #define ZERO_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"

@@ -17,10 +17,10 @@
 #include <strings.h>
 #include <ctype.h>
 
-#include "policy.h"
-#include "store.h"
-#include "store_private.h"
-#include "util.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "store/store_private.h"
+#include "common/util.h"
 
 /* The views of the evaluation, each using only the ones before it. */
 static const char *const eval_chain[] = {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
-#include "store.h"
-#include "store_private.h"
-#include "util.h"
+#include "common/net.h"
+#include "store/store.h"
+#include "store/store_private.h"
+#include "common/util.h"
 
 static const char inventory_where[] =
     " WHERE (?1 IS NULL OR risk = ?1) AND (?2 IS NULL OR vendor = ?2)"

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "net.h"
-#include "store.h"
-#include "store_private.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/net.h"
+#include "store/store.h"
+#include "store/store_private.h"
+#include "common/util.h"
 
 #define MAX_CANDIDATES 16
 

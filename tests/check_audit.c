@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evidence.h"
-#include "sha256.h"
-#include "sighting.h"
-#include "store.h"
-#include "util.h"
+#include "common/evidence.h"
+#include "common/sha256.h"
+#include "common/sighting.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define T0 1795000000	/* 2026-11-18T11:06:40Z */
 #define MAX_FOUND 32

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "common/oid.h"
+#include "common/util.h"
 
 static char err[512];
 static char fixture[4096];
@@ -231,23 +232,23 @@ START_TEST(test_oid_arcs)
 	uint32_t a[CLASSIFY_OID_MAX], p[CLASSIFY_OID_MAX];
 	size_t na, np;
 
-	ck_assert_int_eq(classify_oid_parse("1.3.6.1.4.1.2011.2.235", a,
+	ck_assert_int_eq(oid_parse("1.3.6.1.4.1.2011.2.235", a,
 	    CLASSIFY_OID_MAX, &na), 0);
 	ck_assert_uint_eq(na, 9);
 	ck_assert_uint_eq(a[8], 235);
-	ck_assert_int_eq(classify_oid_parse(".1.3.6.1.4.1.2011.2.23", p,
+	ck_assert_int_eq(oid_parse(".1.3.6.1.4.1.2011.2.23", p,
 	    CLASSIFY_OID_MAX, &np), 0);
 	/* "...2.23" is a string prefix of "...2.235" but not an arc prefix. */
-	ck_assert(!classify_oid_under(a, na, p, np));
-	ck_assert_int_eq(classify_oid_parse("1.3.6.1.4.1.2011.2.23.5", a,
+	ck_assert(!oid_under(a, na, p, np));
+	ck_assert_int_eq(oid_parse("1.3.6.1.4.1.2011.2.23.5", a,
 	    CLASSIFY_OID_MAX, &na), 0);
-	ck_assert(classify_oid_under(a, na, p, np));
-	ck_assert(classify_oid_under(p, np, p, np));
-	ck_assert(!classify_oid_under(p, np - 1, p, np));
-	ck_assert_int_eq(classify_oid_parse("4294967295.0", a, 2, &na), 0);
+	ck_assert(oid_under(a, na, p, np));
+	ck_assert(oid_under(p, np, p, np));
+	ck_assert(!oid_under(p, np - 1, p, np));
+	ck_assert_int_eq(oid_parse("4294967295.0", a, 2, &na), 0);
 	ck_assert_uint_eq(a[0], 4294967295u);
-	ck_assert_int_eq(classify_oid_parse("4294967296.0", a, 2, &na), -1);
-	ck_assert_int_eq(classify_oid_parse("1.2.3", a, 2, &na), -1);
+	ck_assert_int_eq(oid_parse("4294967296.0", a, 2, &na), -1);
+	ck_assert_int_eq(oid_parse("1.2.3", a, 2, &na), -1);
 }
 END_TEST
 

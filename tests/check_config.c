@@ -17,8 +17,8 @@
 
 #include "vraudit-config.h"
 
-#include "config.h"
-#include "util.h"
+#include "config/config.h"
+#include "common/util.h"
 
 static char tmpdir[64];
 
@@ -801,7 +801,7 @@ START_TEST(test_zone_for_ip)
 
 	ck_assert_msg(cfg != NULL, "%s", err);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *z = config_zone_for_ip(cfg, cases[i].ip);
+		const char *z = zone_for_ip(cfg->zones, cfg->n_zones, cases[i].ip);
 
 		if (cases[i].zone == NULL)
 			ck_assert_msg(z == NULL, "%s: %s", cases[i].ip, z);
@@ -824,17 +824,17 @@ START_TEST(test_zone_for_sysname)
 		err, sizeof(err));
 
 	ck_assert_msg(cfg != NULL, "%s", err);
-	ck_assert_str_eq(config_zone_for_sysname(cfg, "core-lon-1"), "core");
-	ck_assert_str_eq(config_zone_for_sysname(cfg, "CORE-LON-1"), "core");
-	ck_assert_str_eq(config_zone_for_sysname(cfg, "cr01-par"), "core");
-	ck_assert_str_eq(config_zone_for_sysname(cfg, "eNB4711"), "ran");
-	ck_assert_str_eq(config_zone_for_sysname(cfg, "enbx"), "rest");
-	ck_assert_ptr_null(config_zone_for_sysname(cfg, NULL));
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "core-lon-1"), "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "CORE-LON-1"), "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "cr01-par"), "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "eNB4711"), "ran");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "enbx"), "rest");
+	ck_assert_ptr_null(zone_for_sysname(cfg->zones, cfg->n_zones, NULL));
 	config_free(cfg);
 
 	cfg = config_defaults();
-	ck_assert_ptr_null(config_zone_for_sysname(cfg, "core-1"));
-	ck_assert_ptr_null(config_zone_for_ip(cfg, "10.0.0.1"));
+	ck_assert_ptr_null(zone_for_sysname(cfg->zones, cfg->n_zones, "core-1"));
+	ck_assert_ptr_null(zone_for_ip(cfg->zones, cfg->n_zones, "10.0.0.1"));
 	config_free(cfg);
 }
 END_TEST

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "store.h"
-#include "util.h"
-#include "writer.h"
+#include "common/log.h"
+#include "store/store.h"
+#include "common/util.h"
+#include "pipeline/writer.h"
 
 static char dir[64], path[128];
 static struct store *st;

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frameq.h"
-#include "frames.h"
-#include "util.h"
+#include "probes/frameq.h"
+#include "probes/frames.h"
+#include "common/util.h"
 
 struct seen {
 	size_t n;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frames.h"
+#include "probes/frames.h"
 
 static void
 ck_mac(const uint8_t mac[MAC_LEN], const char *want)

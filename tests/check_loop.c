@@ -13,9 +13,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "notify.h"
-#include "util.h"
+#include "daemon/loop.h"
+#include "daemon/notify.h"
+#include "common/util.h"
 
 static char order[64];
 

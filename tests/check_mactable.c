@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mactable.h"
-#include "util.h"
+#include "probes/mactable.h"
+#include "common/util.h"
 
 static void
 mac_of(uint32_t i, uint8_t m[6])

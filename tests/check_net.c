@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "net.h"
-#include "util.h"
+#include "common/net.h"
+#include "common/util.h"
 
 static const struct {
 	const char *in;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "oui.h"
-#include "util.h"
+#include "classify/oui.h"
+#include "common/util.h"
 
 static char fixture[4096];
 static char err[512];

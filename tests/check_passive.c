@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "passive.h"
-#include "util.h"
+#include "probes/passive.h"
+#include "common/util.h"
 
 #define MAX_SEEN 64
 

@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "config.h"
-#include "confline.h"
-#include "policy.h"
-#include "sighting.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "config/config.h"
+#include "common/confline.h"
+#include "policy/policy.h"
+#include "common/sighting.h"
+#include "common/util.h"
 
 static char dir[64];
 
@@ -441,29 +441,29 @@ START_TEST(test_zone_of_a_sighting)
 	ck_assert_msg(cfg != NULL, "%s", err);
 
 	s = sighting_new("snmp", 0);
-	config_assign_zone(cfg, s, NULL);
+	zone_assign(cfg->zones, cfg->n_zones, s, NULL);
 	ck_assert_ptr_null(s->zone);
-	config_assign_zone(cfg, s, "mirror");	/* only the section's zone */
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");	/* only the section's zone */
 	ck_assert_str_eq(s->zone, "mirror");
 	sighting_set(&s->sys_name, "GNB-0042");
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "ran");
 	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:01");
 	sighting_add_addr(s, ADDR_IPV6, "2001:db8::7");
 	sighting_add_addr(s, ADDR_IPV4, "192.0.2.1");
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "ran");
 	sighting_set(&s->sys_name, "core-1");
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "ran");	/* address wins */
 	sighting_set(&s->mgmt_ip, "10.0.9.4");	/* most specific subnet */
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "lab");
 	sighting_set(&s->mgmt_ip, "10.0.1.4");
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "core");
 	sighting_set(&s->mgmt_ip, "192.0.2.9");	/* in no zone: next rule */
-	config_assign_zone(cfg, s, "mirror");
+	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "ran");
 	sighting_free(s);
 	config_free(cfg);

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "privs.h"
+#include "daemon/privs.h"
 
 /* A capability set of /proc/self/status ("CapEff", "CapBnd", ...). */
 static unsigned long long

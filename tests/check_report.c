@@ -14,12 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "policy.h"
-#include "report.h"
-#include "sighting.h"
-#include "store.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "common/sighting.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define DAY 86400
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
-#include "util.h"
+#include "common/sha256.h"
+#include "common/util.h"
 
 static const struct {
 	const char *msg;

@@ -23,9 +23,11 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "snmp.h"
-#include "util.h"
+#include "config/config.h"
+#include "common/log.h"
+#include "pipeline/pipeline.h"
+#include "probes/snmp.h"
+#include "common/util.h"
 
 /* ---- what the callbacks delivered ------------------------------------ */
 
@@ -317,17 +319,17 @@ sim_stop(void)
 		}                                                              \
 	} while (0)
 
-static struct config_target
+static struct sweep_cred
 community(const char *name, const char *zone)
 {
-	struct config_target t;
+	struct sweep_cred t;
 
 	memset(&t, 0, sizeof(t));
-	t.name = (char *)(uintptr_t)name;
+	t.section = name;
 	t.version = 2;
 	t.port = 161;
-	t.community = (char *)(uintptr_t) "public";
-	t.zone = (char *)(uintptr_t)zone;
+	t.community = "public";
+	t.zone = zone;
 	return t;
 }
 
@@ -346,18 +348,19 @@ sweep_for(struct collect *c, int64_t timeout_ms, int retries, int64_t max_rows)
 }
 
 static void
-add(struct sweep *sw, const char *spec, const struct config_target *t)
+add(struct sweep *sw, const char *spec, const struct sweep_cred *t)
 {
 	char err[256] = "";
 
-	ck_assert_msg(sweep_add(sw, spec, t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(sweep_add(sw, sweep_cred_add(sw, t), spec, err,
+	    sizeof(err)) == 0, "%s", err);
 }
 
 /* ---- the well-behaved agents ----------------------------------------- */
 
 START_TEST(test_huawei_switch)
 {
-	struct config_target t = community("core", "core");
+	struct sweep_cred t = community("core", "core");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -455,7 +458,7 @@ END_TEST
 
 START_TEST(test_cisco_cdp)
 {
-	struct config_target t = community("edge", NULL);
+	struct sweep_cred t = community("edge", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -494,7 +497,7 @@ END_TEST
 
 START_TEST(test_camera_without_system_group)
 {
-	struct config_target t = community("cams", "sensitive-site");
+	struct sweep_cred t = community("cams", "sensitive-site");
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -523,7 +526,7 @@ END_TEST
 
 START_TEST(test_wrong_types)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -563,7 +566,7 @@ END_TEST
 
 START_TEST(test_binary_text)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -589,7 +592,7 @@ END_TEST
 
 START_TEST(test_huge_text)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -611,7 +614,7 @@ END_TEST
 
 START_TEST(test_row_budget)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -636,7 +639,7 @@ END_TEST
 
 START_TEST(test_bridge_and_arp_tables)
 {
-	struct config_target t = community("access", "fixed-access");
+	struct sweep_cred t = community("access", "fixed-access");
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -684,7 +687,7 @@ END_TEST
 
 START_TEST(test_v1_getnext)
 {
-	struct config_target t = community("old", NULL);
+	struct sweep_cred t = community("old", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -729,14 +732,21 @@ START_TEST(test_config_targets)
 	cfg.snmp_retries = 1;
 	cfg.snmp_max_inflight = 16;
 	cfg.snmp_max_rows = 1000;
-	tg[0] = community("core", "core");
+	memset(tg, 0, sizeof(tg));
+	tg[0].name = (char *)(uintptr_t)"core";
+	tg[0].version = 2;
+	tg[0].community = (char *)(uintptr_t)"public";
+	tg[0].zone = (char *)(uintptr_t)"core";
 	tg[0].port = 16161;
 	memset(a0, 0, sizeof(a0));
 	ck_assert_int_eq(cidr_parse("127.0.1.1", &a0[0].range, &msg), 0);
 	ck_assert_int_eq(cidr_parse("127.0.1.2", &a0[1].range, &msg), 0);
 	tg[0].addresses = a0;
 	tg[0].n_addresses = 2;
-	tg[1] = community("dark", NULL);
+	tg[1].name = (char *)(uintptr_t)"dark";
+	tg[1].version = 2;
+	tg[1].port = 161;
+	tg[1].community = (char *)(uintptr_t)"public";
 	memset(a1, 0, sizeof(a1));
 	ck_assert_int_eq(cidr_parse("127.0.9.8/30", &a1[0].range, &msg), 0);
 	a1[0].port = 16199;
@@ -745,12 +755,12 @@ START_TEST(test_config_targets)
 	cfg.targets = tg;
 	cfg.n_targets = 2;
 
-	sweep_params_from_config(&p, &cfg);
+	pipeline_sweep_params(&cfg, &p);
 	ck_assert_int_eq(p.timeout_ms, 300);
 	ck_assert_int_eq(p.max_rows, 1000);
 	memset(&c, 0, sizeof(c));
 	sw = sweep_new(&p, &cb, &c);
-	ck_assert_int_eq(sweep_add_config(sw, &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(pipeline_sweep_targets(sw, &cfg, err, sizeof(err)), 0);
 	ck_assert_int_eq(sweep_run(sw), 0);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 4);
@@ -1074,7 +1084,7 @@ hostile_stop(pid_t pid)
 
 START_TEST(test_oid_loop)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1107,7 +1117,7 @@ END_TEST
 
 START_TEST(test_stall_mid_walk)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -1136,7 +1146,7 @@ END_TEST
 
 START_TEST(test_too_big)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -1156,14 +1166,14 @@ START_TEST(test_too_big)
 }
 END_TEST
 
-static struct config_target usm(const char *user, const char *auth,
+static struct sweep_cred usm(const char *user, const char *auth,
     const char *auth_key, const char *priv, const char *priv_key);
 
 /* A daemon stopping mid-sweep frees it with requests in flight. */
 START_TEST(test_free_mid_sweep)
 {
-	struct config_target t = community("x", NULL);
-	struct config_target v3 = usm(
+	struct sweep_cred t = community("x", NULL);
+	struct sweep_cred v3 = usm(
 	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
@@ -1195,7 +1205,7 @@ END_TEST
 
 START_TEST(test_silent_target)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1223,7 +1233,7 @@ END_TEST
 
 START_TEST(test_sweep_mixed)
 {
-	struct config_target t = community("lab", "core");
+	struct sweep_cred t = community("lab", "core");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1266,7 +1276,7 @@ END_TEST
 /* The engine can be driven from a caller's poll loop. */
 START_TEST(test_external_loop)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	int rounds = 0;
@@ -1305,7 +1315,7 @@ END_TEST
 
 START_TEST(test_many_silent_targets)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct sweep *sw;
 	struct sweep_stats st;
 	struct sweep_params p;
@@ -1331,7 +1341,7 @@ END_TEST
 
 START_TEST(test_target_specs)
 {
-	struct config_target t = community("x", NULL);
+	struct sweep_cred t = community("x", NULL);
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -1339,24 +1349,24 @@ START_TEST(test_target_specs)
 
 	sw = sweep_for(&c, 100, 0, 10);
 	ck_assert_int_eq(
-	    sweep_add(sw, "127.0.3.0/24", &t, err, sizeof(err)), 0);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "127.0.3.0/24", err, sizeof(err)), 0);
 	ck_assert_int_eq(
-	    sweep_add(sw, "127.0.4.0/31", &t, err, sizeof(err)), 0);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "127.0.4.0/31", err, sizeof(err)), 0);
 	ck_assert_int_eq(
-	    sweep_add(sw, "127.0.4.9:1161", &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(sweep_add(sw, "[::1]:1161", &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(sweep_add(sw, "::1", &t, err, sizeof(err)), 0);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "127.0.4.9:1161", err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_add(sw, sweep_cred_add(sw, &t), "[::1]:1161", err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_add(sw, sweep_cred_add(sw, &t), "::1", err, sizeof(err)), 0);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 254 + 2 + 1 + 1 + 1);
 	ck_assert_int_eq(
-	    sweep_add(sw, "127.0.4.9:99999", &t, err, sizeof(err)), -1);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "127.0.4.9:99999", err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "127.0.4.9:99999"));
 	ck_assert_int_eq(
-	    sweep_add(sw, "not-an-address", &t, err, sizeof(err)), -1);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "not-an-address", err, sizeof(err)), -1);
 	ck_assert_int_eq(
-	    sweep_add(sw, "127.0.4.1/24", &t, err, sizeof(err)), -1);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "127.0.4.1/24", err, sizeof(err)), -1);
 	ck_assert_int_eq(
-	    sweep_add(sw, "2001:db8::/32", &t, err, sizeof(err)), -1);
+	    sweep_add(sw, sweep_cred_add(sw, &t), "2001:db8::/32", err, sizeof(err)), -1);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 259);
 	sweep_free(sw);
@@ -1447,22 +1457,22 @@ v3_stop(void)
 	}
 }
 
-static struct config_target
+static struct sweep_cred
 usm(const char *user, const char *auth, const char *auth_key, const char *priv,
     const char *priv_key)
 {
-	struct config_target t;
+	struct sweep_cred t;
 
 	memset(&t, 0, sizeof(t));
-	t.name = (char *)(uintptr_t) "v3";
+	t.section = "v3";
 	t.version = 3;
 	t.port = 161;
-	t.user = (char *)(uintptr_t)user;
-	t.auth = (char *)(uintptr_t)auth;
-	t.auth_key = (char *)(uintptr_t)auth_key;
-	t.priv = (char *)(uintptr_t)priv;
-	t.priv_key = (char *)(uintptr_t)priv_key;
-	t.zone = (char *)(uintptr_t) "ran";
+	t.user = user;
+	t.auth = auth;
+	t.auth_key = auth_key;
+	t.priv = priv;
+	t.priv_key = priv_key;
+	t.zone = "ran";
 	return t;
 }
 
@@ -1489,7 +1499,7 @@ assert_engine_id(const char *hex)
 
 START_TEST(test_v3_auth_priv)
 {
-	struct config_target t = usm(
+	struct sweep_cred t = usm(
 	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
@@ -1521,9 +1531,9 @@ END_TEST
 
 START_TEST(test_v3_sha512_aes256_and_auth_only)
 {
-	struct config_target t1 = usm("auditor512", "SHA-512", "auth-secret-2",
+	struct sweep_cred t1 = usm("auditor512", "SHA-512", "auth-secret-2",
 	    "AES-256", "priv-secret-2");
-	struct config_target t2 =
+	struct sweep_cred t2 =
 	    usm("watcher", "SHA", "auth-secret-3", NULL, NULL);
 	struct collect c;
 	struct sweep *sw;
@@ -1563,7 +1573,7 @@ START_TEST(test_v3_protocols)
 
 	NEED_V3();
 	for (size_t i = 0; i < ARRAY_SIZE(users); i++) {
-		struct config_target t = usm(users[i].user, users[i].auth,
+		struct sweep_cred t = usm(users[i].user, users[i].auth,
 		    users[i].auth_key, users[i].priv, users[i].priv_key);
 
 		sw = sweep_for(&c, 1000, 1, 100000);
@@ -1581,11 +1591,11 @@ END_TEST
 
 START_TEST(test_v3_wrong_key)
 {
-	struct config_target good = usm(
+	struct sweep_cred good = usm(
 	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
-	struct config_target bad = usm(
+	struct sweep_cred bad = usm(
 	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
-	struct config_target bad_priv = usm("auditor", "SHA-256",
+	struct sweep_cred bad_priv = usm("auditor", "SHA-256",
 	    "auth-secret-1", "AES-128", "not-the-priv-secret");
 	struct collect c;
 	struct sweep *sw;
@@ -1631,9 +1641,9 @@ END_TEST
 
 START_TEST(test_v3_same_engine_other_keys)
 {
-	struct config_target bad = usm(
+	struct sweep_cred bad = usm(
 	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
-	struct config_target good = usm(
+	struct sweep_cred good = usm(
 	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
@@ -1669,7 +1679,7 @@ END_TEST
 
 START_TEST(test_v3_unknown_user_and_silence)
 {
-	struct config_target t =
+	struct sweep_cred t =
 	    usm("nobody", "SHA-256", "whatever-secret", NULL, NULL);
 	struct collect c;
 	struct sweep *sw;

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "squeue.h"
-#include "util.h"
+#include "common/squeue.h"
+#include "common/util.h"
 
 static struct sighting *
 host(const char *source, int64_t t, const char *mac, const char *ip)

@@ -14,10 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "evidence.h"
-#include "sighting.h"
-#include "store.h"
-#include "util.h"
+#include "common/evidence.h"
+#include "common/sighting.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define T0 1795000000	/* 2026-11-18T11:06:40Z */
 

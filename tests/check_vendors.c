@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
-#include "vendors.h"
+#include "common/util.h"
+#include "classify/vendors.h"
 
 static char err[512];
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "classify.h"
-#include "oui.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "classify/oui.h"
+#include "common/util.h"
 
 #define N_MACS 1000000
 #define ROUNDS 7

@@ -6,9 +6,9 @@
  */
 #include <stdio.h>
 
-#include "capture.h"
-#include "passive.h"
-#include "util.h"
+#include "probes/capture.h"
+#include "probes/passive.h"
+#include "common/util.h"
 
 static unsigned long long sightings;
 

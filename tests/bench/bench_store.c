@@ -24,11 +24,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "classify.h"
-#include "net.h"
-#include "sighting.h"
-#include "store.h"
-#include "util.h"
+#include "classify/classify.h"
+#include "common/net.h"
+#include "common/sighting.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define BATCH 20000
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "frames.h"
+#include "probes/frames.h"
 
 static inline void
 fuzz_view(struct frames_str s, const uint8_t *data, size_t size)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "passive.h"
+#include "probes/passive.h"
 
 /* FNV-1a over every field of every sighting, in order. */
 static void

@@ -9,15 +9,15 @@
  * cannot block the queue.
  * Within a batch, the sightings of one MAC are written together.
  */
-#include "writer.h"
+#include "pipeline/writer.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "squeue.h"
-#include "store.h"
-#include "util.h"
+#include "common/log.h"
+#include "common/squeue.h"
+#include "store/store.h"
+#include "common/util.h"
 
 struct writer_scan {
 	int64_t id;		/* 0 until its row is written */

@@ -5,14 +5,14 @@
  * network are escaped for each output: control bytes as \xNN in text and
  * CSV, JSON string escapes, HTML entities.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "store.h"
-#include "util.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "common/util.h"
 
 #define DAY 86400
 

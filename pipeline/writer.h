@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sighting.h"
+#include "common/sighting.h"
 
 struct store;
 struct writer;
