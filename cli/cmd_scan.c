@@ -105,11 +105,7 @@ on_element(void *ctx, struct sweep_result *r)
 		sc->neighbours++;
 	}
 	/* Walks that ended early are worth an auditor's attention. */
-	if (r->detail != NULL && (strstr(r->detail, "budget") != NULL ||
-	    strstr(r->detail, "loop") != NULL || strstr(r->detail, "non-increasing") != NULL ||
-	    strstr(r->detail, "timeout") != NULL || strstr(r->detail, "error status") != NULL ||
-	    strstr(r->detail, "lost") != NULL || strstr(r->detail, "bad value") != NULL ||
-	    strstr(r->detail, "wrong type") != NULL || strstr(r->detail, "no system group") != NULL))
+	if (r->notes != 0)
 		add_detail(sc, "%s:%u: %s", r->address, r->port, r->detail);
 }
 

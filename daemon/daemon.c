@@ -393,12 +393,7 @@ on_element(void *ctx, struct sweep_result *r)
 		    n->protocol, n->local_port, n->remote_port);
 		n->sighting = NULL;
 	}
-	if (r->detail != NULL && (strstr(r->detail, "budget") != NULL ||
-	    strstr(r->detail, "non-increasing") != NULL ||
-	    strstr(r->detail, "timeout") != NULL ||
-	    strstr(r->detail, "error status") != NULL ||
-	    strstr(r->detail, "lost") != NULL ||
-	    strstr(r->detail, "wrong type") != NULL))
+	if (r->notes != 0)
 		add_detail(d, "%s:%u: %s", r->address, r->port, r->detail);
 	arm_commit(d, clock_ms() + COMMIT_MS);
 }

@@ -249,6 +249,7 @@ struct job {
 	const char *walk_stop; /* why the current walk stopped */
 	bool budget_spent;
 	bool cut; /* stopped answering mid-walk */
+	unsigned notes; /* enum sweep_note */
 
 	int64_t rows;
 	struct sighting *element;
@@ -944,6 +945,7 @@ scalar_value(struct job *j, enum scalar s, const netsnmp_variable_list *v)
 	case S_COUNT:
 		break;
 	}
+	j->notes |= SWEEP_NOTE_WRONG_TYPE;
 	detail_note(
 	    j, "%s: wrong type %s", scalars[s].name, type_name(v->type));
 	return false;
@@ -964,13 +966,16 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 			if ((j->ask & (1u << s)) && ++k == pdu->errindex) {
 				j->ask &= ~(1u << s);
 				j->ask_again = j->ask != 0;
-				if (!j->ask_again)
+				if (!j->ask_again) {
+					j->notes |= SWEEP_NOTE_NO_SYSTEM;
 					detail_note(
 					    j, "system: no system group");
+				}
 				return;
 			}
 	}
 	if (pdu->errstat != SNMP_ERR_NOERROR) {
+		j->notes |= SWEEP_NOTE_ERROR_STATUS;
 		detail_note(j, "system: error status %s",
 		    snmp_errstring((int)pdu->errstat));
 		return;
@@ -990,8 +995,10 @@ system_response(struct job *j, netsnmp_pdu *pdu)
 			}
 		}
 	}
-	if (present == 0)
+	if (present == 0) {
+		j->notes |= SWEEP_NOTE_NO_SYSTEM;
 		detail_note(j, "system: no system group");
+	}
 	else if (got == 0)
 		detail_note(j, "system: no usable values");
 	else
@@ -1139,6 +1146,7 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 		else {
 			j->walk_end = true;
 			j->walk_stop = NULL;
+			j->notes |= SWEEP_NOTE_ERROR_STATUS;
 			detail_note(j, "%s: error status %s, %" PRId64 " rows",
 			    w->name, snmp_errstring((int)pdu->errstat),
 			    j->walk_rows);
@@ -1161,11 +1169,13 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 			return;
 		}
 		if (v->name_length > MAX_OID_LEN) {
+			j->notes |= SWEEP_NOTE_BROKEN_WALK;
 			walk_stop(j, "OID too long");
 			return;
 		}
 		if (snmp_oid_compare(
 			v->name, v->name_length, j->cur, j->cur_len) <= 0) {
+			j->notes |= SWEEP_NOTE_BROKEN_WALK;
 			walk_stop(j, "non-increasing OID");
 			return;
 		}
@@ -1182,6 +1192,7 @@ walk_response(struct job *j, netsnmp_pdu *pdu)
 		j->rows++;
 		if (j->rows >= j->sw->p.max_rows) {
 			j->budget_spent = true;
+			j->notes |= SWEEP_NOTE_BUDGET;
 			walk_stop(j, "row budget");
 			return;
 		}
@@ -1235,6 +1246,7 @@ job_callback(
 	case NETSNMP_CALLBACK_OP_TIMED_OUT:
 		j->waiting = false;
 		if (j->answered && j->phase == PH_WALK) {
+			j->notes |= SWEEP_NOTE_TIMEOUT;
 			detail_note(j, "%s: timeout mid-walk, %" PRId64 " rows",
 			    walks[j->walk].name, j->walk_rows);
 			j->cut = true;
@@ -1500,6 +1512,8 @@ walk_finish(struct job *j)
 {
 	const struct walk_def *w = &walks[j->walk];
 
+	if (j->walk_bad > 0)
+		j->notes |= SWEEP_NOTE_BAD_VALUES;
 	if (j->walk_stop != NULL) {
 		if (j->walk_bad > 0)
 			detail_note(j,
@@ -1768,8 +1782,10 @@ job_deliver(struct job *j)
 			detail_note(j,
 			    "ifPhysAddress: %zu MACs beyond %d not kept",
 			    j->macs_dropped, ELEMENT_MACS_MAX);
-		if (j->failure != NULL)
+		if (j->failure != NULL) {
+			j->notes |= SWEEP_NOTE_FAILED;
 			detail_note(j, "%s", j->failure);
+		}
 		memset(&r, 0, sizeof(r));
 		r.address = j->addr;
 		r.port = j->port;
@@ -1780,6 +1796,7 @@ job_deliver(struct job *j)
 		r.n_neighbours = j->n_nb;
 		r.rows = j->rows;
 		r.detail = j->detail.s != NULL ? j->detail.s : "";
+		r.notes = j->notes;
 		sw->st.answered++;
 		sw->st.rows += (uint64_t)j->rows;
 		if (sw->cb.on_element != NULL)
@@ -2282,10 +2299,12 @@ sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n)
 			log_warnx(
 			    TOK, "%s: request lost by the library", j->peer);
 			j->waiting = false;
-			if (j->answered)
+			if (j->answered) {
+				j->notes |= SWEEP_NOTE_LOST;
 				detail_note(j, "%s: request lost",
 				    j->phase == PH_WALK ? walks[j->walk].name
 							: "system");
+			}
 			job_fail(j, "no answer (request lost)");
 		}
 	}

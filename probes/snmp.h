@@ -61,6 +61,19 @@ struct sweep_neighbour {
 	char *remote_port;
 };
 
+/* What went wrong in an answering target's walks (sweep_result.notes). */
+enum sweep_note {
+	SWEEP_NOTE_NO_SYSTEM = 1 << 0,	/* no system group */
+	SWEEP_NOTE_WRONG_TYPE = 1 << 1,	/* a system value of the wrong type */
+	SWEEP_NOTE_ERROR_STATUS = 1 << 2, /* an error status ended a request */
+	SWEEP_NOTE_BAD_VALUES = 1 << 3,	/* table values skipped */
+	SWEEP_NOTE_BROKEN_WALK = 1 << 4, /* non-increasing or too long OIDs */
+	SWEEP_NOTE_BUDGET = 1 << 5,	/* the row budget cut the tables */
+	SWEEP_NOTE_TIMEOUT = 1 << 6,	/* it stopped answering mid-walk */
+	SWEEP_NOTE_LOST = 1 << 7,	/* a request was lost */
+	SWEEP_NOTE_FAILED = 1 << 8,	/* it failed after answering */
+};
+
 /*
  * What one answering target gave. Everything is owned by the sweep and is
  * valid only during the on_element call: the callee copies what it keeps,
@@ -85,6 +98,7 @@ struct sweep_result {
 	size_t n_neighbours;
 	int64_t rows; /* table rows read */
 	const char *detail;
+	unsigned notes; /* enum sweep_note: 0 when every walk ended well */
 };
 
 /*
