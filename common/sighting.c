@@ -293,6 +293,7 @@ get_value(struct unpacker *u, unsigned limit, unsigned *kind)
 	uint8_t k, mac[MAC_LEN];
 	char *v;
 
+	*kind = 0;
 	if (!get(u, &k, 1))
 		return NULL;
 	*kind = k & ~KIND_MAC6;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the whole test suite: a plain build and an ASan+UBSan build, each with
-# every unit and system test, then the fuzz targets for a bounded time when
-# clang can build them. Ends with one line "N passed, N failed".
+# every unit and system test; then every other build a user may make (gcc
+# and clang, debug, release and sanitizers), warnings as errors; then the
+# fuzz targets for a bounded time. Ends with one line "N passed, N failed"
+# (a build that fails counts as one failure).
 # Usage: scripts/test.sh [meson test arguments, e.g. a suite or test name]
 set -uo pipefail
 
@@ -27,11 +29,13 @@ setup() {
 
 status=0
 logs=()
+build_failed=0
+# Tests run in two builds; warnings are errors in every build made here.
 for variant in plain asan; do
 	dir=build-test-$variant
 	case $variant in
-	plain) opts=() ;;
-	asan) opts=(-Db_sanitize=address,undefined -Db_lundef=false) ;;
+	plain) opts=(-Dwerror=true) ;;
+	asan) opts=(-Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false) ;;
 	esac
 	echo "== $variant build" >&2
 	if ! setup "$dir" "${opts[@]}" || ! ninja -C "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
@@ -44,6 +48,28 @@ for variant in plain asan; do
 	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$jobs" "$@" >&2 || status=1
 	logs+=("$dir/meson-logs/testlog.json")
 done
+
+# Every other build a user may make must build too, with gcc and clang:
+# debug, release (-O3 sees what -O2 does not) and the sanitizers.
+if [ $# -eq 0 ]; then
+	for variant in gcc-debug gcc-release clang-debug clang-release clang-asan; do
+		dir=build-test-$variant
+		cc=${variant%%-*}
+		case $variant in
+		*-debug) opts=(--buildtype=debug) ;;
+		*-release) opts=(--buildtype=release) ;;
+		*-asan) opts=(-Db_sanitize=address,undefined -Db_lundef=false) ;;
+		esac
+		echo "== $variant build" >&2
+		if ! CC=$cc setup "$dir" -Dwerror=true "${opts[@]}" ||
+		    ! ninja -C "$dir" -j "$jobs" >"$dir.build.log" 2>&1; then
+			cat "$dir.build.log" >&2 2>/dev/null
+			echo "test: the $variant build failed" >&2
+			build_failed=$((build_failed + 1))
+			status=1
+		fi
+	done
+fi
 
 fuzz_ok=0
 fuzz_failed=0
@@ -59,12 +85,12 @@ if [ -f tests/fuzz/run.sh ] && [ $# -eq 0 ]; then
 		fuzz_failed=1
 	fi
 fi
-export fuzz_ok fuzz_failed
+export fuzz_ok fuzz_failed build_failed
 
 python3 - "${logs[@]}" <<'PY'
 import json, os, sys
 passed = int(os.environ.get("fuzz_ok", "0"))
-failed = int(os.environ.get("fuzz_failed", "0"))
+failed = int(os.environ.get("fuzz_failed", "0")) + int(os.environ.get("build_failed", "0"))
 skipped = 0
 for path in sys.argv[1:]:
     try:
