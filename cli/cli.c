@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "pipeline/pipeline.h"
 #include "vraudit-config.h"
 
 static const struct {
@@ -194,32 +195,70 @@ cli_sync_policies(const char *cmd, const struct config *cfg,
     struct classifier *cl, struct store *st)
 {
 	char err[1024];
-	struct policy_set *set = policy_select(cfg->policy_dir, cfg->policy_packs,
-	    cfg->n_policy_packs, cl, err, sizeof(err));
-	int rc = EXIT_OK;
+	int changed = 0, rc;
 
-	if (set == NULL) {
+	rc = pipeline_sync_policies(cfg, cl, st, &changed, err, sizeof(err));
+	if (rc != 0) {
 		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
-		return EXIT_USAGE;
+		return rc == PIPELINE_BAD_PACKS ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	/* The views auditors query evaluate the packs recorded here. */
-	if (store_sync_policies(st, set) < 0) {
-		fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
-		rc = EXIT_RUNTIME;
-	}
-	/* Verdicts made under other rules (vendors.conf, the registry) are
-	 * redone before new ones join them. */
-	if (rc == EXIT_OK) {
-		struct classifier_ops ops = classifier_ops(cl);
-		int changed = 0;
+	if (changed > 0)
+		log_info(cmd, "%d verdicts changed under the rules in force",
+		    changed);
+	return EXIT_OK;
+}
 
-		if (store_reclassify(st, &ops, &changed) < 0) {
-			fprintf(stderr, "vraudit %s: %s\n", cmd, store_error(st));
-			rc = EXIT_RUNTIME;
-		} else if (changed > 0)
-			log_info(cmd, "%d verdicts changed under the rules in force",
-			    changed);
+int
+cli_open(const char *cmd, const struct cli_common *c, unsigned need,
+    struct cli_env *env)
+{
+	char err[1024];
+	int rc;
+
+	env->cmd = cmd;
+	env->cl = NULL;
+	env->st = NULL;
+	if (env->cfg == NULL && (rc = cli_load_config(c, &env->cfg)) != EXIT_OK)
+		return rc;
+	rc = EXIT_OK;
+	if (need & CLI_CLASSIFIER)
+		rc = cli_open_classifier(cmd, env->cfg->oui_dir,
+		    env->cfg->vendors_path, true, &env->cl);
+	else if (need & CLI_CATALOGUE) {
+		/* The catalogue only, to check the packs' vendor slugs. */
+		env->cl = classifier_new(NULL, env->cfg->vendors_path, err,
+		    sizeof(err));
+		if (env->cl == NULL) {
+			fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+			rc = EXIT_USAGE;
+		}
 	}
-	policy_set_free(set);
+	if (rc == EXIT_OK && (need & (CLI_STORE_RO | CLI_STORE_RW))) {
+		env->st = store_open(env->cfg->db_path, need & CLI_STORE_RW ?
+		    STORE_READ_WRITE : STORE_READ_ONLY, err, sizeof(err));
+		if (env->st == NULL) {
+			fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+			rc = EXIT_RUNTIME;
+		}
+	}
+	if (rc == EXIT_OK && env->st != NULL && (need & CLI_CLASSIFIER)) {
+		env->ops = classifier_ops(env->cl);
+		store_set_classifier(env->st, &env->ops);
+	}
+	if (rc == EXIT_OK && (need & CLI_POLICIES))
+		rc = cli_sync_policies(cmd, env->cfg, env->cl, env->st);
+	if (rc != EXIT_OK)
+		cli_close(env);
 	return rc;
+}
+
+void
+cli_close(struct cli_env *env)
+{
+	store_close(env->st);
+	classifier_free(env->cl);
+	config_free(env->cfg);
+	env->st = NULL;
+	env->cl = NULL;
+	env->cfg = NULL;
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/evidence.h"
+
 struct classifier;
 struct config;
 struct store;
@@ -48,10 +50,37 @@ struct cli_common {
 	{ "help", no_argument, NULL, 'h' }
 #define CLI_COMMON_SHORTOPTS "c:vh"
 
+/* What a subcommand opens before its work (cli_open), in this order. */
+enum cli_need {
+	CLI_STORE_RO = 1 << 0,	/* the database, read-only */
+	CLI_STORE_RW = 1 << 1,	/* the database, created or migrated */
+	CLI_CATALOGUE = 1 << 2,	/* the vendor catalogue alone (pack slugs) */
+	CLI_CLASSIFIER = 1 << 3, /* the catalogue and the IEEE registry */
+	CLI_POLICIES = 1 << 4,	/* record the packs and redo stale verdicts
+				 * (with CLI_CLASSIFIER and CLI_STORE_RW) */
+};
+
+/* What cli_open opened; cli_close releases it all. */
+struct cli_env {
+	const char *cmd;		/* "scan", for messages */
+	struct config *cfg;
+	struct classifier *cl;
+	struct classifier_ops ops;	/* the store points at it */
+	struct store *st;
+};
+
 /* Entry point of the vraudit program. */
 int cli_main(int argc, char **argv);
 /* Handle a common option; 1 if it was one, 0 if not. */
 int cli_common_option(int opt, const char *arg, struct cli_common *c);
+/* Load the configuration (unless env->cfg already holds it: env must be
+ * zeroed or hold only that), then open what need asks for (enum
+ * cli_need), printing errors as "vraudit CMD: ..."; an exit code (EXIT_OK:
+ * env holds it all, otherwise nothing). */
+int cli_open(const char *cmd, const struct cli_common *c, unsigned need,
+    struct cli_env *env);
+/* Release what cli_open opened; safe on a zeroed env. */
+void cli_close(struct cli_env *env);
 /* Load the configuration the common options name and apply --db; exit code. */
 int cli_load_config(const struct cli_common *c, struct config **out);
 /* Print "vraudit CMD: message" to stderr; returns EXIT_USAGE. */

@@ -344,7 +344,8 @@ cmd_ingest(int argc, char **argv)
 	};
 	struct cli_common common = { 0 };
 	const char *zone = NULL, *filter = NULL;
-	struct config *cfg = NULL;
+	struct cli_env env = { 0 };
+	struct config *cfg;
 	struct ingest in = { 0 };
 	struct store_scan_counts sc = { 0 };
 	char err[1024], *detail = NULL;
@@ -373,8 +374,9 @@ cmd_ingest(int argc, char **argv)
 	nfiles = argc - optind;
 	if (nfiles == 0)
 		return cli_usage_error(argv[0], "no capture file given");
-	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+	if ((rc = cli_load_config(&common, &env.cfg)) != EXIT_OK)
 		return rc;
+	cfg = env.cfg;
 	/* The writer loads the classifier while the files are read; a broken
 	 * vendors file is told now, before the database is touched. */
 	if (cfg->vendors_path != NULL) {
@@ -389,12 +391,9 @@ cmd_ingest(int argc, char **argv)
 		}
 		vendors_free(v);
 	}
-	in.st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
-	if (in.st == NULL) {
-		fprintf(stderr, "vraudit ingest: %s\n", err);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
+	if ((rc = cli_open("ingest", &common, CLI_STORE_RW, &env)) != EXIT_OK)
+		return rc;
+	in.st = env.st;
 	in.cfg = cfg;
 	in.zone = zone;
 	in.queue = squeue_new();
@@ -474,9 +473,8 @@ out:
 	}
 	free(detail);
 	passive_free(in.pv);
-	store_close(in.st);
 	classifier_free(in.cl);
 	free(in.targets);
-	config_free(cfg);
+	cli_close(&env);
 	return rc;
 }

@@ -23,9 +23,7 @@ cmd_migrate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common common = { 0 };
-	struct config *cfg;
-	struct store *st;
-	char err[1024];
+	struct cli_env env = { 0 };
 	int opt, rc, version, found;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -42,25 +40,18 @@ cmd_migrate(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'",
 		    argv[optind]);
-	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+	if ((rc = cli_open("migrate", &common, CLI_STORE_RW, &env)) != EXIT_OK)
 		return rc;
-	st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
-	if (st == NULL) {
-		fprintf(stderr, "vraudit migrate: %s\n", err);
-		config_free(cfg);
-		return EXIT_RUNTIME;
-	}
-	version = store_schema_version(st, &found);
+	version = store_schema_version(env.st, &found);
 	if (found == 0)
-		printf("%s: schema version %d (created)\n", cfg->db_path,
+		printf("%s: schema version %d (created)\n", env.cfg->db_path,
 		    version);
 	else if (found < version)
 		printf("%s: schema version %d (upgraded from %d)\n",
-		    cfg->db_path, version, found);
+		    env.cfg->db_path, version, found);
 	else
-		printf("%s: schema version %d (up to date)\n", cfg->db_path,
-		    version);
-	store_close(st);
-	config_free(cfg);
+		printf("%s: schema version %d (up to date)\n",
+		    env.cfg->db_path, version);
+	cli_close(&env);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

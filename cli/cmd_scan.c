@@ -1,38 +1,35 @@
 /*
  * vraudit scan: one SNMP sweep of the configured targets (or of the targets
  * given on the command line), every answering agent and every neighbour it
- * reports classified and stored, then a summary.
+ * reports classified and stored, then a summary. The results take the
+ * daemon's way to the store (pipeline/: a sweep sink and a writer).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/classify.h"
 #include "cli/cli.h"
-#include "config/config.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/util.h"
+#include "config/config.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/sweep_sink.h"
+#include "pipeline/writer.h"
 #include "probes/snmp.h"
 #include "store/store.h"
-#include "common/util.h"
 
-#define DETAIL_MAX 4096
-
-struct scan {
-	struct store *st;
-	const struct config *cfg;
-	int64_t scan_id;
-	uint64_t neighbours;
-	uint64_t store_errors;
-	char first_error[512];
-	char detail[DETAIL_MAX];	/* the scan row's detail, bounded */
-	size_t detail_dropped;
-	uint64_t failed_timeout, failed_other;
+/* Credentials for command-line targets, from the options; owns the
+ * secrets it read. */
+struct cred_opts {
+	const char *community, *community_file;
+	const char *user, *auth, *auth_key_file, *priv, *priv_key_file;
+	const char *version, *zone;
+	long port;
+	char *secret, *auth_key, *priv_key;	/* owned */
 };
 
 static void
@@ -52,92 +49,6 @@ usage(FILE *out)
 }
 
 static void
-note_error(struct scan *sc)
-{
-	if (sc->store_errors++ == 0)
-		str_copy(sc->first_error, store_error(sc->st), sizeof(sc->first_error));
-}
-
-/* Append to the scan's detail while it has room; count what did not fit. */
-static void
-add_detail(struct scan *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add_detail(struct scan *sc, const char *fmt, ...)
-{
-	size_t len = strlen(sc->detail);
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (len + strlen(line) + 3 >= sizeof(sc->detail)) {
-		sc->detail_dropped++;
-		return;
-	}
-	snprintf(sc->detail + len, sizeof(sc->detail) - len, "%s%s",
-	    len > 0 ? "\n" : "", line);
-}
-
-static void
-on_element(void *ctx, struct sweep_result *r)
-{
-	struct scan *sc = ctx;
-	int64_t id, nid;
-
-	zone_assign(sc->cfg->zones, sc->cfg->n_zones, r->element, r->zone);
-	if (store_record(sc->st, sc->scan_id, r->element, &id) < 0) {
-		note_error(sc);
-		return;
-	}
-	for (size_t i = 0; i < r->n_neighbours; i++) {
-		struct sweep_neighbour *n = &r->neighbours[i];
-
-		/* Its own address decides first, then the section that found it. */
-		zone_assign(sc->cfg->zones, sc->cfg->n_zones, n->sighting, r->zone);
-		if (store_record(sc->st, sc->scan_id, n->sighting, &nid) < 0 ||
-		    store_link(sc->st, id, nid, n->protocol, n->local_port,
-		    n->remote_port, n->sighting->observed_at) < 0) {
-			note_error(sc);
-			continue;
-		}
-		sc->neighbours++;
-	}
-	/* Walks that ended early are worth an auditor's attention. */
-	if (r->notes != 0)
-		add_detail(sc, "%s:%u: %s", r->address, r->port, r->detail);
-}
-
-static void
-on_failure(void *ctx, const char *address, uint16_t port, const char *section,
-    const char *reason, const char *engine_id)
-{
-	struct scan *sc = ctx;
-
-	(void)section;
-	if (strncmp(reason, "timeout", 7) == 0 && engine_id == NULL) {
-		sc->failed_timeout++;
-		return;
-	}
-	sc->failed_other++;
-	add_detail(sc, "%s:%u: %s", address, port, reason);
-	if (engine_id != NULL) {
-		/* An agent that refused us still told us who made it. */
-		struct sighting *s = sighting_new("snmp", time_now());
-		int64_t id;
-
-		sighting_set(&s->mgmt_ip, address);
-		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4, address);
-		sighting_add_input(s, EV_ENGINEID, engine_id);
-		zone_assign(sc->cfg->zones, sc->cfg->n_zones, s, NULL);
-		if (store_record(sc->st, sc->scan_id, s, &id) < 0)
-			note_error(sc);
-		sighting_free(s);
-	}
-}
-
-static void
 show_progress(const struct sweep *sw, bool done)
 {
 	struct sweep_stats s;
@@ -147,6 +58,16 @@ show_progress(const struct sweep *sw, bool done)
 	    (unsigned long long)(s.answered + s.failed),
 	    (unsigned long long)s.targets, (unsigned long long)s.answered,
 	    done ? "\n" : "");
+}
+
+/* A batch is full: write it now rather than keep the whole sweep. */
+static void
+queued(void *ctx)
+{
+	struct writer *w = ctx;
+
+	if (writer_queued(w) >= WRITER_BATCH)
+		writer_flush(w, clock_ms(), 1);
 }
 
 static int
@@ -181,82 +102,176 @@ run(struct sweep *sw, bool progress)
 	return 0;
 }
 
-/* Credentials for command-line targets, from the options. */
-struct cred_opts {
-	const char *community, *community_file;
-	const char *user, *auth, *auth_key_file, *priv, *priv_key_file;
-	const char *version, *zone;
-	long port;
-};
-
+/* The sweep's credentials from the options; exit code. */
 static int
-build_cred(const struct cred_opts *o, struct config_target *t)
+build_cred(struct cred_opts *o, struct sweep_cred *c)
 {
 	char err[512];
 
-	memset(t, 0, sizeof(*t));
-	t->name = xstrdup("command line");
-	t->port = (uint16_t)o->port;
-	t->zone = xstrdup(o->zone);
+	memset(c, 0, sizeof(*c));
+	c->section = "command line";
+	c->port = (uint16_t)o->port;
+	c->zone = o->zone;
 	if (o->version == NULL)
-		t->version = o->user != NULL ? 3 : 2;
+		c->version = o->user != NULL ? 3 : 2;
 	else if (strcmp(o->version, "1") == 0)
-		t->version = 1;
+		c->version = 1;
 	else if (strcmp(o->version, "2c") == 0 || strcmp(o->version, "2") == 0)
-		t->version = 2;
+		c->version = 2;
 	else if (strcmp(o->version, "3") == 0)
-		t->version = 3;
+		c->version = 3;
 	else
-		return cli_usage_error("scan", "--version '%s': expected 1, 2c or 3",
-		    o->version);
-	if (t->version == 3) {
+		return cli_usage_error("scan", "--version '%s': expected 1, 2c "
+		    "or 3", o->version);
+	if (c->version == 3) {
 		if (o->user == NULL)
 			return cli_usage_error("scan", "SNMPv3 needs --v3-user");
 		if (o->priv != NULL && o->auth == NULL)
 			return cli_usage_error("scan", "--v3-priv needs --v3-auth");
 		if ((o->auth != NULL) != (o->auth_key_file != NULL))
-			return cli_usage_error("scan", "--v3-auth and --v3-auth-key-file go together");
+			return cli_usage_error("scan", "--v3-auth and "
+			    "--v3-auth-key-file go together");
 		if ((o->priv != NULL) != (o->priv_key_file != NULL))
-			return cli_usage_error("scan", "--v3-priv and --v3-priv-key-file go together");
-		t->user = xstrdup(o->user);
-		t->auth = xstrdup(o->auth);
-		t->priv = xstrdup(o->priv);
+			return cli_usage_error("scan", "--v3-priv and "
+			    "--v3-priv-key-file go together");
 		if ((o->auth_key_file != NULL && secret_read(o->auth_key_file,
-		    SECRET_V3_KEY_MIN, &t->auth_key, err, sizeof(err)) < 0) ||
+		    SECRET_V3_KEY_MIN, &o->auth_key, err, sizeof(err)) < 0) ||
 		    (o->priv_key_file != NULL && secret_read(o->priv_key_file,
-		    SECRET_V3_KEY_MIN, &t->priv_key, err, sizeof(err)) < 0))
+		    SECRET_V3_KEY_MIN, &o->priv_key, err, sizeof(err)) < 0))
 			return cli_usage_error("scan", "%s", err);
+		c->user = o->user;
+		c->auth = o->auth;
+		c->auth_key = o->auth_key;
+		c->priv = o->priv;
+		c->priv_key = o->priv_key;
 		return EXIT_OK;
 	}
 	if (o->community_file != NULL) {
-		if (secret_read(o->community_file, 1, &t->community, err,
+		if (secret_read(o->community_file, 1, &o->secret, err,
 		    sizeof(err)) < 0)
 			return cli_usage_error("scan", "%s", err);
+		c->community = o->secret;
 	} else if (o->community != NULL)
-		t->community = xstrdup(o->community);
+		c->community = o->community;
 	else
 		return cli_usage_error("scan", "targets on the command line need "
 		    "--community-file (or --community, or --v3-user)");
 	return EXIT_OK;
 }
 
-static void
-free_cred(struct config_target *t)
+/* Add the targets to sw: the command line's, else the configuration's;
+ * *targets gets their names for the scan row. Exit code. */
+static int
+add_targets(struct sweep *sw, const struct config *cfg, struct cred_opts *co,
+    char **argv, int argc, char **targets)
 {
-	free(t->name);
-	free(t->zone);
-	free(t->user);
-	free(t->auth);
-	free(t->priv);
-	if (t->community != NULL)
-		explicit_bzero(t->community, strlen(t->community));
-	if (t->auth_key != NULL)
-		explicit_bzero(t->auth_key, strlen(t->auth_key));
-	if (t->priv_key != NULL)
-		explicit_bzero(t->priv_key, strlen(t->priv_key));
-	free(t->community);
-	free(t->auth_key);
-	free(t->priv_key);
+	struct sweep_cred c;
+	char err[1024];
+	size_t h;
+	int rc;
+
+	if (argc == 0) {
+		char **names = xcalloc(cfg->n_targets, sizeof(*names));
+
+		for (size_t i = 0; i < cfg->n_targets; i++)
+			names[i] = cfg->targets[i].name;
+		*targets = cli_join(names, cfg->n_targets, ", ");
+		free(names);
+		if (pipeline_sweep_targets(sw, cfg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vraudit scan: %s\n", err);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	*targets = cli_join(argv, (size_t)argc, ", ");
+	if ((rc = build_cred(co, &c)) != EXIT_OK)
+		return rc;
+	h = sweep_cred_add(sw, &c);
+	for (int i = 0; i < argc; i++)
+		if (sweep_add(sw, h, argv[i], err, sizeof(err)) < 0)
+			return cli_usage_error("scan", "%s", err);
+	return EXIT_OK;
+}
+
+/* Parse --timeout and --retries into p; exit code. */
+static int
+limits(struct sweep_params *p, const char *timeout, const char *retries)
+{
+	char *end;
+
+	if (timeout != NULL && (duration_parse(timeout, &p->timeout_ms) < 0 ||
+	    p->timeout_ms < 10 || p->timeout_ms > 60000))
+		return cli_usage_error("scan", "--timeout '%s': expected a "
+		    "duration from 10ms to 1m", timeout);
+	if (retries != NULL) {
+		long r = strtol(retries, &end, 10);
+
+		if (*retries == '\0' || *end != '\0' || r < 0 || r > 10)
+			return cli_usage_error("scan", "--retries '%s': "
+			    "expected 0 to 10", retries);
+		p->retries = (int)r;
+	}
+	return EXIT_OK;
+}
+
+/* Sweep and store; the scan row ends complete unless the store failed.
+ * *scan_id gets the scan's. Exit code. */
+static int
+sweep_and_store(struct cli_env *env, struct sweep *sw, struct writer *w,
+    struct sweep_sink *k, bool progress, int64_t *scan_id)
+{
+	struct writer_counts wc;
+	const char *status = "complete";
+	int rc = EXIT_OK;
+
+	/* The scan's row first: a reader sees the scan running. */
+	if (writer_flush(w, clock_ms(), 0) < 0) {
+		fprintf(stderr, "vraudit scan: %s\n", store_error(env->st));
+		return EXIT_RUNTIME;
+	}
+	*scan_id = writer_scan_id(k->scan);
+	if (run(sw, progress) < 0) {
+		sweep_sink_note(k, "the sweep's event loop failed");
+		status = "failed";
+		rc = EXIT_RUNTIME;
+	}
+	if (writer_flush(w, INT64_MAX, INT32_MAX) < 0 ||
+	    (writer_counts(w, &wc), wc.rejected > 0)) {
+		const char *why = writer_pending(w) ? store_error(env->st) :
+		    writer_error(w);
+
+		fprintf(stderr, "vraudit scan: %s\n", why);
+		sweep_sink_note(k, "store: %s", why);
+		status = "failed";
+		rc = EXIT_RUNTIME;
+	}
+	sweep_sink_end(k, sw, status);
+	if (writer_flush(w, INT64_MAX, INT32_MAX) < 0) {
+		fprintf(stderr, "vraudit scan: %s\n", store_error(env->st));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
+}
+
+static void
+print_summary(const struct sweep *sw, const struct sweep_sink *k,
+    const struct store_scan_counts *counts, const char *detail)
+{
+	struct sweep_stats stats;
+
+	sweep_stats(sw, &stats);
+	printf("targets:      %llu (%llu answered, %llu silent, %llu refused "
+	    "or failed)\n", (unsigned long long)stats.targets,
+	    (unsigned long long)stats.answered, (unsigned long long)k->silent,
+	    (unsigned long long)k->refused);
+	printf("neighbours:   %llu reported\n",
+	    (unsigned long long)k->neighbours);
+	printf("elements:     %lld new, %lld updated\n",
+	    (long long)counts->created, (long long)counts->updated);
+	printf("high risk:    %lld of the elements seen\n",
+	    (long long)counts->high_risk);
+	if (detail != NULL)
+		printf("notes:\n  %s\n", detail);
 }
 
 int
@@ -286,19 +301,16 @@ cmd_scan(int argc, char **argv)
 	};
 	struct cli_common common = { 0 };
 	struct cred_opts co = { .port = 161 };
-	struct config_target cred = { 0 };
-	struct config *cfg = NULL;
-	struct classifier *cl = NULL;
-	struct classifier_ops ops;
+	struct cli_env env = { 0 };
 	struct sweep *sw = NULL;
+	struct writer *w = NULL;
+	struct sweep_sink sink;
 	struct sweep_params params;
-	struct sweep_stats stats;
 	struct store_scan_counts counts;
-	struct scan sc = { 0 };
 	const char *timeout = NULL, *retries = NULL;
-	char err[1024], *targets = NULL, *end;
+	int64_t scan_id = 0;
+	char *targets = NULL, *end;
 	int opt, rc;
-	bool have_cred = false;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -319,8 +331,10 @@ cmd_scan(int argc, char **argv)
 		case OPT_RETRIES: retries = optarg; break;
 		case OPT_PORT:
 			co.port = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || co.port < 1 || co.port > 65535)
-				return cli_usage_error(argv[0], "--port '%s': expected 1 to 65535", optarg);
+			if (*optarg == '\0' || *end != '\0' || co.port < 1 ||
+			    co.port > 65535)
+				return cli_usage_error(argv[0], "--port '%s': "
+				    "expected 1 to 65535", optarg);
 			break;
 		default:
 			if (!cli_common_option(opt, optarg, &common)) {
@@ -329,124 +343,49 @@ cmd_scan(int argc, char **argv)
 			}
 		}
 	}
-	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+	sweep_sink_init(&sink, NULL, 0, NULL, NULL);
+	if ((rc = cli_load_config(&common, &env.cfg)) != EXIT_OK)
 		return rc;
-	pipeline_sweep_params(cfg, &params);
-	if (timeout != NULL && (duration_parse(timeout, &params.timeout_ms) < 0 ||
-	    params.timeout_ms < 10 || params.timeout_ms > 60000)) {
-		rc = cli_usage_error(argv[0], "--timeout '%s': expected a duration from 10ms to 1m", timeout);
+	pipeline_sweep_params(env.cfg, &params);
+	if ((rc = limits(&params, timeout, retries)) != EXIT_OK)
+		goto out;
+	if (optind == argc && env.cfg->n_targets == 0) {
+		rc = cli_usage_error(argv[0], "no targets: give TARGETs or "
+		    "[target] sections in %s", env.cfg->path != NULL ?
+		    env.cfg->path : "the configuration");
 		goto out;
 	}
-	if (retries != NULL) {
-		long r = strtol(retries, &end, 10);
-		if (*retries == '\0' || *end != '\0' || r < 0 || r > 10) {
-			rc = cli_usage_error(argv[0], "--retries '%s': expected 0 to 10", retries);
-			goto out;
-		}
-		params.retries = (int)r;
-	}
-	if (optind < argc) {
-		have_cred = true;	/* build_cred may fail half-way: free it all */
-		if ((rc = build_cred(&co, &cred)) != EXIT_OK)
-			goto out;
-	} else if (cfg->n_targets == 0) {
-		rc = cli_usage_error(argv[0], "no targets: give TARGETs or [target] "
-		    "sections in %s", cfg->path != NULL ? cfg->path : "the configuration");
+	sw = sweep_new(&params, &sweep_sink_callbacks, &sink);
+	if ((rc = add_targets(sw, env.cfg, &co, argv + optind, argc - optind,
+	    &targets)) != EXIT_OK)
 		goto out;
-	}
-	if ((rc = cli_open_classifier(argv[0], cfg->oui_dir, cfg->vendors_path,
-	    true, &cl)) != EXIT_OK)
+	if ((rc = cli_open("scan", &common, CLI_STORE_RW | CLI_CLASSIFIER |
+	    CLI_POLICIES, &env)) != EXIT_OK)
 		goto out;
-	sc.cfg = cfg;
-	sc.st = store_open(cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
-	if (sc.st == NULL) {
-		fprintf(stderr, "vraudit scan: %s\n", err);
+	w = writer_new(env.st, 0);
+	sweep_sink_init(&sink, env.cfg->zones, env.cfg->n_zones, w,
+	    writer_scan_begin(w, "snmp", targets));
+	sink.queued = queued;
+	sink.ctx = w;
+	rc = sweep_and_store(&env, sw, w, &sink, cli_show_progress(&common),
+	    &scan_id);
+	if (scan_id <= 0)
+		goto out;
+	if (store_scan_counts(env.st, scan_id, &counts) < 0) {
+		fprintf(stderr, "vraudit scan: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	ops = classifier_ops(cl);
-	store_set_classifier(sc.st, &ops);
-	if ((rc = cli_sync_policies(argv[0], cfg, cl, sc.st)) != EXIT_OK)
-		goto out;
-
-	{
-		static const struct sweep_callbacks cb = { on_element, on_failure };
-		sw = sweep_new(&params, &cb, &sc);
-	}
-	if (have_cred) {
-		struct sweep_cred c;
-		size_t h;
-
-		pipeline_sweep_cred(&cred, &c);
-		h = sweep_cred_add(sw, &c);
-		for (int i = optind; i < argc; i++)
-			if (sweep_add(sw, h, argv[i], err, sizeof(err)) < 0) {
-				rc = cli_usage_error(argv[0], "%s", err);
-				goto out;
-			}
-		targets = cli_join(argv + optind, (size_t)(argc - optind), ", ");
-	} else {
-		char **names = xcalloc(cfg->n_targets, sizeof(*names));
-
-		if (pipeline_sweep_targets(sw, cfg, err, sizeof(err)) < 0) {
-			free(names);
-			fprintf(stderr, "vraudit scan: %s\n", err);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		for (size_t i = 0; i < cfg->n_targets; i++)
-			names[i] = cfg->targets[i].name;
-		targets = cli_join(names, cfg->n_targets, ", ");
-		free(names);
-	}
-	sc.scan_id = store_scan_begin(sc.st, "snmp", targets);
-	if (sc.scan_id < 0) {
-		fprintf(stderr, "vraudit scan: %s\n", store_error(sc.st));
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	if (run(sw, cli_show_progress(&common)) < 0) {
-		add_detail(&sc, "the sweep's event loop failed");
-		store_scan_end(sc.st, sc.scan_id, "failed", 0, 0, sc.detail);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	sweep_stats(sw, &stats);
-	if (sc.failed_timeout > 0)
-		add_detail(&sc, "%llu targets did not answer (timeout)",
-		    (unsigned long long)sc.failed_timeout);
-	if (sc.detail_dropped > 0)
-		add_detail(&sc, "and %zu more notes", sc.detail_dropped);
-	if (store_flush(sc.st) < 0)
-		note_error(&sc);
-	if (sc.store_errors > 0) {
-		fprintf(stderr, "vraudit scan: %s\n", sc.first_error);
-		add_detail(&sc, "store: %s", sc.first_error);
-	}
-	if (store_scan_end(sc.st, sc.scan_id, sc.store_errors > 0 ? "failed" : "complete",
-	    (int64_t)stats.answered, 0, sc.detail[0] != '\0' ? sc.detail : NULL) < 0 ||
-	    store_scan_counts(sc.st, sc.scan_id, &counts) < 0) {
-		fprintf(stderr, "vraudit scan: %s\n", store_error(sc.st));
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	printf("targets:      %llu (%llu answered, %llu silent, %llu refused or failed)\n",
-	    (unsigned long long)stats.targets, (unsigned long long)stats.answered,
-	    (unsigned long long)sc.failed_timeout, (unsigned long long)sc.failed_other);
-	printf("neighbours:   %llu reported\n", (unsigned long long)sc.neighbours);
-	printf("elements:     %lld new, %lld updated\n", (long long)counts.created,
-	    (long long)counts.updated);
-	printf("high risk:    %lld of the elements seen\n", (long long)counts.high_risk);
-	if (sc.detail[0] != '\0')
-		printf("notes:\n  %s\n", sc.detail);
-	rc = sc.store_errors > 0 ? EXIT_RUNTIME : EXIT_OK;
+	print_summary(sw, &sink, &counts,
+	    sink.detail.len > 0 ? sink.detail.s : NULL);
 out:
 	free(targets);
 	sweep_free(sw);
-	store_close(sc.st);
-	classifier_free(cl);
-	if (have_cred)
-		free_cred(&cred);
-	config_free(cfg);
+	writer_free(w);
+	sweep_sink_finish(&sink);
+	cli_close(&env);
+	secret_free(co.secret);
+	secret_free(co.auth_key);
+	secret_free(co.priv_key);
 	return rc;
 }

@@ -41,10 +41,8 @@ cmd_verify(int argc, char **argv)
 	};
 	struct cli_common common = { 0 };
 	struct store_audit_report report;
-	struct config *cfg;
-	struct store *st;
+	struct cli_env env = { 0 };
 	struct verify v;
-	char err[1024];
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -61,32 +59,25 @@ cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'",
 		    argv[optind]);
-	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+	if ((rc = cli_open("verify", &common, CLI_STORE_RO, &env)) != EXIT_OK)
 		return rc;
-	st = store_open(cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
-	if (st == NULL) {
-		fprintf(stderr, "vraudit verify: %s\n", err);
-		config_free(cfg);
-		return EXIT_RUNTIME;
-	}
-	v.path = cfg->db_path;
-	if (store_audit_verify(st, print_finding, &v, &report) == -1) {
-		fprintf(stderr, "vraudit verify: %s\n", store_error(st));
+	v.path = env.cfg->db_path;
+	if (store_audit_verify(env.st, print_finding, &v, &report) == -1) {
+		fprintf(stderr, "vraudit verify: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
 	} else if (report.findings == 0) {
 		printf("%s: %lld audit records, chain intact, head %lld %s\n",
-		    cfg->db_path, (long long)report.records,
+		    env.cfg->db_path, (long long)report.records,
 		    (long long)report.head_seq, report.head_hash);
 		rc = EXIT_OK;
 	} else {
 		printf("%s: %lld audit records, %lld problem%s found, head "
-		    "%lld %s\n", cfg->db_path, (long long)report.records,
+		    "%lld %s\n", env.cfg->db_path, (long long)report.records,
 		    (long long)report.findings, report.findings == 1 ? "" : "s",
 		    (long long)report.head_seq, report.head_hash);
 		rc = EXIT_FINDINGS;
 	}
-	store_close(st);
-	config_free(cfg);
+	cli_close(&env);
 	if (fflush(stdout) != 0)
 		rc = EXIT_RUNTIME;
 	return rc;

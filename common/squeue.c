@@ -24,6 +24,7 @@ struct group {
 	uint64_t key;		/* 1 << 48 | MAC, 0 when it stands alone */
 	uint32_t head, tail;
 	uint32_t count;
+	uint32_t tag;		/* the caller's: only equal tags group */
 };
 
 struct squeue {
@@ -98,17 +99,25 @@ squeue_key(const struct sighting *s, uint8_t mac[6])
 }
 
 static size_t
-slot_of(uint64_t key, size_t mask)
+slot_of(uint64_t key, uint32_t tag, size_t mask)
 {
+	key ^= (uint64_t)tag << 49;
 	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 24) & mask;
 }
 
-static void
-index_put(struct squeue *q, uint64_t key, uint32_t group)
+static bool
+group_is(const struct group *g, uint64_t key, uint32_t tag)
 {
-	size_t i = slot_of(key, q->index_mask);
+	return g->key == key && g->tag == tag;
+}
 
-	while (q->index[i] != 0 && q->groups[q->index[i] - 1].key != key)
+static void
+index_put(struct squeue *q, uint64_t key, uint32_t tag, uint32_t group)
+{
+	size_t i = slot_of(key, tag, q->index_mask);
+
+	while (q->index[i] != 0 &&
+	    !group_is(&q->groups[q->index[i] - 1], key, tag))
 		i = (i + 1) & q->index_mask;
 	q->index[i] = group + 1;
 }
@@ -124,17 +133,18 @@ index_grow(struct squeue *q)
 	/* Later groups of a key replace earlier ones: the newest wins. */
 	for (size_t g = 0; g < q->n_groups; g++)
 		if (q->groups[g].key != 0)
-			index_put(q, q->groups[g].key, (uint32_t)g);
+			index_put(q, q->groups[g].key, q->groups[g].tag,
+			    (uint32_t)g);
 }
 
-/* The newest group of key, or NO_ITEM. */
+/* The newest group of (key, tag), or NO_ITEM. */
 static uint32_t
-index_get(const struct squeue *q, uint64_t key)
+index_get(const struct squeue *q, uint64_t key, uint32_t tag)
 {
-	size_t i = slot_of(key, q->index_mask);
+	size_t i = slot_of(key, tag, q->index_mask);
 
 	while (q->index[i] != 0) {
-		if (q->groups[q->index[i] - 1].key == key)
+		if (group_is(&q->groups[q->index[i] - 1], key, tag))
 			return q->index[i] - 1;
 		i = (i + 1) & q->index_mask;
 	}
@@ -142,7 +152,7 @@ index_get(const struct squeue *q, uint64_t key)
 }
 
 static uint32_t
-new_group(struct squeue *q, uint64_t key, uint32_t item)
+new_group(struct squeue *q, uint64_t key, uint32_t tag, uint32_t item)
 {
 	uint32_t g;
 
@@ -152,18 +162,25 @@ new_group(struct squeue *q, uint64_t key, uint32_t item)
 		    sizeof(*q->groups));
 	}
 	g = (uint32_t)q->n_groups++;
-	q->groups[g] = (struct group){ key, item, item, 1 };
+	q->groups[g] = (struct group){ key, item, item, 1, tag };
 	if (key != 0) {
 		if (2 * q->n_groups > q->index_mask + 1)
 			index_grow(q);
 		else
-			index_put(q, key, g);
+			index_put(q, key, tag, g);
 	}
 	return g;
 }
 
 void
 squeue_push(struct squeue *q, struct sighting *s)
+{
+	squeue_push_tagged(q, s, 0, false);
+}
+
+void
+squeue_push_tagged(struct squeue *q, struct sighting *s, uint32_t tag,
+    bool alone)
 {
 	uint8_t mac[6];
 	uint64_t key = 0;
@@ -187,15 +204,15 @@ squeue_push(struct squeue *q, struct sighting *s)
 	item = (uint32_t)q->n_items++;
 	q->items[item] = (struct item){ q->arena_len, (uint32_t)len, NO_ITEM };
 	q->arena_len += len;
-	if (squeue_key(s, mac)) {
+	if (!alone && squeue_key(s, mac)) {
 		key = UINT64_C(1) << 48;
 		for (int i = 0; i < 6; i++)
 			key |= (uint64_t)mac[i] << (8 * (5 - i));
-		g = index_get(q, key);
+		g = index_get(q, key, tag);
 	}
 	sighting_free(s);
 	if (g == NO_ITEM || q->groups[g].count >= SQUEUE_MAX_GROUP) {
-		new_group(q, key, item);
+		new_group(q, key, tag, item);
 		return;
 	}
 	q->items[q->groups[g].tail].next = item;
@@ -213,6 +230,12 @@ size_t
 squeue_groups(const struct squeue *q)
 {
 	return q->n_groups;
+}
+
+uint32_t
+squeue_group_tag(const struct squeue *q, size_t i)
+{
+	return i < q->n_groups ? q->groups[i].tag : 0;
 }
 
 size_t

@@ -30,6 +30,12 @@ struct squeue *squeue_new(void);
 void squeue_free(struct squeue *q);
 /* Queue a sighting; the queue owns it from now on. */
 void squeue_push(struct squeue *q, struct sighting *s);
+/* The same with a tag of the caller's: a sighting joins only a group of
+ * the same tag, and none at all when alone (it starts one of its own). */
+void squeue_push_tagged(struct squeue *q, struct sighting *s, uint32_t tag,
+    bool alone);
+/* The tag of group i (0 for squeue_push's). */
+uint32_t squeue_group_tag(const struct squeue *q, size_t i);
 /* Sightings queued. */
 size_t squeue_sightings(const struct squeue *q);
 /* Groups queued. */

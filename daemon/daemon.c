@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <net/if.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "daemon/notify.h"
 #include "probes/passive.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/sweep_sink.h"
 #include "policy/policy.h"
 #include "daemon/privs.h"
 #include "probes/snmp.h"
@@ -40,7 +40,6 @@
 #define REOPEN_MIN_MS 1000	/* first retry of an interface that failed */
 #define REOPEN_MAX_MS 60000
 #define FLUSH_BATCHES 1		/* batches per commit tick: captures wait meanwhile */
-#define DETAIL_MAX 4096
 
 enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
 
@@ -77,15 +76,12 @@ struct daemon {
 	struct listener *listeners;	/* owned list */
 
 	struct sweep *sw;		/* running sweep, owned */
-	struct writer_scan *sweep_scan;
+	struct sweep_sink sink;		/* its results' way to the writer */
 	int sweep_src;
 	int64_t sweep_started;		/* monotonic ms of the last start */
 	bool sweep_again;		/* start another when this one ends */
 	uint64_t sweeps;
-	uint64_t sweep_timeouts, sweep_failed;
 	uint64_t last_answered, last_targets;
-	char detail[DETAIL_MAX];
-	size_t detail_dropped;
 
 	int64_t watchdog_ms;
 	bool commit_armed;
@@ -356,73 +352,11 @@ listener_matches(const struct listener *l, const struct config_capture *cc)
 /* Sweeps. */
 
 static void
-add_detail(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add_detail(struct daemon *d, const char *fmt, ...)
-{
-	size_t len = strlen(d->detail);
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (len + strlen(line) + 3 >= sizeof(d->detail)) {
-		d->detail_dropped++;
-		return;
-	}
-	snprintf(d->detail + len, sizeof(d->detail) - len, "%s%s",
-	    len > 0 ? "\n" : "", line);
-}
-
-static void
-on_element(void *ctx, struct sweep_result *r)
+sweep_queued(void *ctx)
 {
 	struct daemon *d = ctx;
 
-	zone_assign(d->cfg->zones, d->cfg->n_zones, r->element, r->zone);
-	writer_add(d->w, d->sweep_scan, r->element);
-	r->element = NULL;
-	for (size_t i = 0; i < r->n_neighbours; i++) {
-		struct sweep_neighbour *n = &r->neighbours[i];
-
-		/* Its own address decides first, then the section that found it. */
-		zone_assign(d->cfg->zones, d->cfg->n_zones, n->sighting, r->zone);
-		writer_add_neighbour(d->w, d->sweep_scan, n->sighting,
-		    n->protocol, n->local_port, n->remote_port);
-		n->sighting = NULL;
-	}
-	if (r->notes != 0)
-		add_detail(d, "%s:%u: %s", r->address, r->port, r->detail);
 	arm_commit(d, clock_ms() + COMMIT_MS);
-}
-
-static void
-on_failure(void *ctx, const char *address, uint16_t port, const char *section,
-    const char *reason, const char *engine_id)
-{
-	struct daemon *d = ctx;
-
-	(void)section;
-	if (strncmp(reason, "timeout", 7) == 0 && engine_id == NULL) {
-		d->sweep_timeouts++;
-		return;
-	}
-	d->sweep_failed++;
-	add_detail(d, "%s:%u: %s", address, port, reason);
-	if (engine_id != NULL) {
-		/* An agent that refused us still told us who made it. */
-		struct sighting *s = sighting_new("snmp", time_now());
-
-		sighting_set(&s->mgmt_ip, address);
-		sighting_add_addr(s, strchr(address, ':') ? ADDR_IPV6 : ADDR_IPV4,
-		    address);
-		sighting_add_input(s, EV_ENGINEID, engine_id);
-		zone_assign(d->cfg->zones, d->cfg->n_zones, s, NULL);
-		writer_add(d->w, d->sweep_scan, s);
-		arm_commit(d, clock_ms() + COMMIT_MS);
-	}
 }
 
 static size_t
@@ -474,7 +408,6 @@ static void sweep_timer(void *ctx, int64_t now);
 static void
 sweep_start(struct daemon *d)
 {
-	static const struct sweep_callbacks cb = { on_element, on_failure };
 	struct sweep_params params;
 	struct sweep_stats ss;
 	char err[1024], *targets, **names;
@@ -486,7 +419,7 @@ sweep_start(struct daemon *d)
 	if (d->cfg->n_targets == 0)
 		return;
 	pipeline_sweep_params(d->cfg, &params);
-	d->sw = sweep_new(&params, &cb, d);
+	d->sw = sweep_new(&params, &sweep_sink_callbacks, &d->sink);
 	if (pipeline_sweep_targets(d->sw, d->cfg, err, sizeof(err)) < 0) {
 		log_warnx("snmp", "%s; no sweep until the configuration is "
 		    "corrected", err);
@@ -505,13 +438,13 @@ sweep_start(struct daemon *d)
 		targets = t;
 	}
 	free(names);
-	d->sweep_scan = writer_scan_begin(d->w, "snmp", targets);
+	sweep_sink_init(&d->sink, d->cfg->zones, d->cfg->n_zones, d->w,
+	    writer_scan_begin(d->w, "snmp", targets));
+	d->sink.queued = sweep_queued;
+	d->sink.ctx = d;
 	free(targets);
 	d->sweep_started = clock_ms();
 	d->sweep_again = false;
-	d->sweep_timeouts = d->sweep_failed = 0;
-	d->detail[0] = '\0';
-	d->detail_dropped = 0;
 	d->sweeps++;
 	d->sweep_src = loop_add_source(d->loop, &sweep_ops, d);
 	loop_timer_cancel(d->loop, T_SWEEP);
@@ -528,14 +461,8 @@ sweep_finish(struct daemon *d, const char *status, const char *why)
 
 	sweep_stats(d->sw, &ss);
 	if (why != NULL)
-		add_detail(d, "%s", why);
-	if (d->sweep_timeouts > 0)
-		add_detail(d, "%llu targets did not answer (timeout)",
-		    (unsigned long long)d->sweep_timeouts);
-	if (d->detail_dropped > 0)
-		add_detail(d, "and %zu more notes", d->detail_dropped);
-	writer_scan_end(d->w, d->sweep_scan, status, (int64_t)ss.answered, 0,
-	    d->detail[0] != '\0' ? d->detail : NULL);
+		sweep_sink_note(&d->sink, "%s", why);
+	sweep_sink_end(&d->sink, d->sw, status);
 	log_info("snmp", "sweep %llu %s: %llu of %llu target(s) answered",
 	    (unsigned long long)d->sweeps, status,
 	    (unsigned long long)ss.answered, (unsigned long long)ss.targets);
@@ -544,7 +471,7 @@ sweep_finish(struct daemon *d, const char *status, const char *why)
 	loop_remove_source(d->loop, d->sweep_src);
 	sweep_free(d->sw);
 	d->sw = NULL;
-	d->sweep_scan = NULL;
+	sweep_sink_finish(&d->sink);
 	d->sweep_src = -1;
 	arm_commit(d, now);
 	next = d->sweep_again ? now : d->sweep_started + d->cfg->snmp_interval_ms;
@@ -662,16 +589,15 @@ sync_policies(struct daemon *d, const struct config *cfg,
     const struct classifier *cl)
 {
 	char err[1024];
-	struct policy_set *set = policy_select(cfg->policy_dir, cfg->policy_packs,
-	    cfg->n_policy_packs, cl, err, sizeof(err));
 
-	if (set == NULL) {
+	switch (pipeline_record_packs(cfg, cl, d->st, err, sizeof(err))) {
+	case PIPELINE_BAD_PACKS:
 		log_warnx("policy", "%s; the packs recorded before stay", err);
-		return;
+		break;
+	case PIPELINE_STORE:
+		log_warnx("policy", "recording the packs: %s", err);
+		break;
 	}
-	if (store_sync_policies(d->st, set) < 0)
-		log_warnx("policy", "recording the packs: %s", store_error(d->st));
-	policy_set_free(set);
 }
 
 static void
@@ -917,8 +843,10 @@ daemon_run(const struct daemon_options *o)
 		d->exit_code = 3;
 	shutdown_probes(d);
 out:
-	if (d->sw != NULL)
+	if (d->sw != NULL) {
 		sweep_free(d->sw);
+		sweep_sink_finish(&d->sink);
+	}
 	writer_free(d->w);
 	for (l = d->listeners; l != NULL; l = next) {
 		next = l->next;

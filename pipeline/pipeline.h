@@ -1,14 +1,18 @@
 /*
  * What the command line and the daemon share on the way from a probe to
- * the store: a sweep built from the configuration.
+ * the store: a sweep built from the configuration, the policy packs
+ * recorded for the views. (The writer and the sweep sink have headers of
+ * their own.)
  */
 #ifndef VRAUDIT_PIPELINE_PIPELINE_H
 #define VRAUDIT_PIPELINE_PIPELINE_H
 
 #include <stddef.h>
 
+struct classifier;
 struct config;
 struct config_target;
+struct store;
 struct sweep;
 struct sweep_cred;
 struct sweep_params;
@@ -21,5 +25,22 @@ void pipeline_sweep_cred(const struct config_target *t, struct sweep_cred *c);
  * with the reason in err. */
 int pipeline_sweep_targets(struct sweep *sw, const struct config *cfg,
     char *err, size_t errlen);
+
+/* What pipeline_sync_policies failed at. */
+enum {
+	PIPELINE_BAD_PACKS = 1,	/* the configuration's packs do not load */
+	PIPELINE_STORE = 2,	/* the store failed */
+};
+
+/* Record the packs cfg selects in st for the views auditors query, then
+ * redo verdicts made under other rules than cl's (*changed counts them;
+ * may be NULL). 0, or PIPELINE_BAD_PACKS or PIPELINE_STORE with the
+ * reason in err (the packs recorded before stay). */
+int pipeline_sync_policies(const struct config *cfg, struct classifier *cl,
+    struct store *st, int *changed, char *err, size_t errlen);
+/* Only the first half: record the packs, 0 or as above. */
+int pipeline_record_packs(const struct config *cfg,
+    const struct classifier *cl, struct store *st, char *err,
+    size_t errlen);
 
 #endif

@@ -1,13 +1,16 @@
 /*
- * Batched, retried writes to the store. The queue is a ring of owned
- * sightings, kept packed (sighting_pack: a tenth of their size as structs,
- * so that a full queue stays small); a batch is written inside one store
- * transaction and leaves the ring only once committed. A failure that
- * took the whole transaction (a lock, a full disk) keeps the batch for a
- * retry; a sighting the store refuses on its own while the transaction
- * stays open is counted as rejected and not retried, so one bad sighting
- * cannot block the queue.
- * Within a batch, the sightings of one MAC are written together.
+ * Batched, retried writes to the store. Sightings wait in batches, each a
+ * grouping queue (squeue: packed, a tenth of their size as structs, and
+ * grouped so that the news of one host is written once) of at most
+ * WRITER_BATCH sightings; a batch is written inside one store transaction
+ * and leaves the queue only once committed. A failure that took the whole
+ * transaction (a lock, a full disk) keeps the batch for a retry; a group
+ * the store refuses on its own while the transaction stays open is counted
+ * as rejected and not retried, so that one bad sighting cannot block the
+ * queue. Each queued sighting carries a group tag: its scan (only
+ * sightings of one scan group together), and for a sweep's element and
+ * its neighbours a tag of their own, which says which element a
+ * neighbour is linked from.
  */
 #include "pipeline/writer.h"
 
@@ -31,28 +34,40 @@ struct writer_scan {
 	struct writer_scan *next;
 };
 
-struct item {
-	uint8_t *packed;	/* owned: the sighting, packed */
-	uint32_t len;
-	bool keyed;		/* grouped by mac (squeue_key) */
-	uint8_t mac[6];
-	int64_t observed_at;
+/* What the groups of one tag of a batch share. */
+struct meta {
 	struct writer_scan *scan;
+	size_t n;		/* sightings queued under it */
 	const char *protocol;	/* static; non-NULL for a neighbour */
+	uint32_t agent;		/* a neighbour's: the tag of its agent */
 	char *local_port;	/* owned */
 	char *remote_port;	/* owned */
+	int64_t observed_at;
+};
+
+/* Sightings written in one transaction: a grouping queue (squeue) whose
+ * group tags index meta. */
+struct batch {
+	struct squeue *q;
+	struct meta *meta;	/* owned array */
+	size_t n_meta, cap_meta;
+	size_t n;		/* sightings */
+	struct batch *next;
 };
 
 struct writer {
 	struct store *st;	/* borrowed */
-	struct item *ring;	/* owned, cap slots */
-	size_t cap, head, len, max;
+	struct batch *head, *tail;	/* owned list, oldest first */
+	size_t len, max;	/* sightings queued, at most */
+	uint32_t agent;		/* tag of the last element in the tail */
+	bool have_agent;
 	struct writer_scan *scans;	/* owned list */
 	struct writer_counts counts;
 	bool failing;
 	uint64_t episode;	/* failed attempts since the last success */
 	int64_t backoff_ms, retry_at;
 	uint64_t dropped_logged;	/* counts.dropped when last logged */
+	char *first_error;	/* owned: why the first group was rejected */
 };
 
 struct writer *
@@ -75,12 +90,15 @@ writer_set_store(struct writer *w, struct store *st)
 }
 
 static void
-item_clear(struct item *it)
+batch_free(struct batch *b)
 {
-	free(it->packed);
-	free(it->local_port);
-	free(it->remote_port);
-	memset(it, 0, sizeof(*it));
+	for (size_t i = 0; i < b->n_meta; i++) {
+		free(b->meta[i].local_port);
+		free(b->meta[i].remote_port);
+	}
+	free(b->meta);
+	squeue_free(b->q);
+	free(b);
 }
 
 static void
@@ -103,13 +121,17 @@ writer_free(struct writer *w)
 	if (w->len > 0)
 		log_warnx("store", "%zu sighting(s) could not be written and "
 		    "are lost", w->len);
-	for (size_t i = 0; i < w->len; i++)
-		item_clear(&w->ring[(w->head + i) % w->cap]);
-	free(w->ring);
+	while (w->head != NULL) {
+		struct batch *b = w->head;
+
+		w->head = b->next;
+		batch_free(b);
+	}
 	for (sc = w->scans; sc != NULL; sc = next) {
 		next = sc->next;
 		scan_free(sc);
 	}
+	free(w->first_error);
 	free(w);
 }
 
@@ -145,48 +167,105 @@ writer_scan_id(const struct writer_scan *sc)
 	return sc->id;
 }
 
-static struct item *
-push(struct writer *w, struct writer_scan *sc, struct sighting *s)
+/* The batch new sightings go to: the tail, or a new one when it is full
+ * (a neighbour always follows its element into the tail). */
+static struct batch *
+tail_batch(struct writer *w, bool neighbour)
 {
-	struct item *it;
-	size_t len;
+	struct batch *b = w->tail;
 
-	if (w->len >= w->max) {
-		w->counts.dropped++;
-		sighting_free(s);
-		return NULL;
-	}
-	if (w->len == w->cap) {
-		size_t ncap = w->cap == 0 ? 1024 : w->cap * 2;
-		struct item *nring = xcalloc(ncap, sizeof(*nring));
+	if (b != NULL && (neighbour || b->n < WRITER_BATCH))
+		return b;
+	b = xcalloc(1, sizeof(*b));
+	b->q = squeue_new();
+	if (w->tail != NULL)
+		w->tail->next = b;
+	else
+		w->head = b;
+	w->tail = b;
+	w->have_agent = false;
+	return b;
+}
 
-		for (size_t i = 0; i < w->len; i++)
-			nring[i] = w->ring[(w->head + i) % w->cap];
-		free(w->ring);
-		w->ring = nring;
-		w->cap = ncap;
-		w->head = 0;
+/* A new tag of b for sightings of scan. */
+static uint32_t
+new_meta(struct batch *b, struct writer_scan *sc)
+{
+	if (b->n_meta == b->cap_meta) {
+		b->cap_meta = b->cap_meta == 0 ? 16 : 2 * b->cap_meta;
+		b->meta = xreallocarray(b->meta, b->cap_meta, sizeof(*b->meta));
 	}
-	len = sighting_pack(s, NULL);
-	if (len > UINT32_MAX)
-		fatalx("store", "a sighting of %zu bytes", len);
-	it = &w->ring[(w->head + w->len) % w->cap];
-	memset(it, 0, sizeof(*it));
-	it->packed = xmalloc(len);
-	it->len = (uint32_t)sighting_pack(s, it->packed);
-	it->keyed = squeue_key(s, it->mac);
-	it->observed_at = s->observed_at;
-	sighting_free(s);
-	it->scan = sc;
-	sc->refs++;
+	memset(&b->meta[b->n_meta], 0, sizeof(b->meta[b->n_meta]));
+	b->meta[b->n_meta].scan = sc;
+	return (uint32_t)b->n_meta++;
+}
+
+/* The tag the sightings of scan that may group share in b. */
+static uint32_t
+shared_meta(struct batch *b, struct writer_scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_meta; i++)
+		if (b->meta[i].scan == sc && b->meta[i].protocol == NULL &&
+		    b->meta[i].agent == UINT32_MAX)
+			return (uint32_t)i;
+	i = new_meta(b, sc);
+	b->meta[i].agent = UINT32_MAX;
+	return (uint32_t)i;
+}
+
+/* Queue s (taken) in b under tag. */
+static void
+push(struct writer *w, struct batch *b, uint32_t tag, struct sighting *s,
+    bool alone)
+{
+	b->meta[tag].n++;
+	b->meta[tag].scan->refs++;
+	squeue_push_tagged(b->q, s, tag, alone);
+	b->n++;
 	w->len++;
-	return it;
+}
+
+/* True when the queue has room; otherwise s is dropped and counted. */
+static bool
+room(struct writer *w, struct sighting *s)
+{
+	if (w->len < w->max)
+		return true;
+	w->counts.dropped++;
+	sighting_free(s);
+	return false;
 }
 
 int
 writer_add(struct writer *w, struct writer_scan *sc, struct sighting *s)
 {
-	return push(w, sc, s) != NULL ? 0 : -1;
+	struct batch *b;
+
+	if (!room(w, s))
+		return -1;
+	b = tail_batch(w, false);
+	push(w, b, shared_meta(b, sc), s, false);
+	return 0;
+}
+
+int
+writer_add_element(struct writer *w, struct writer_scan *sc,
+    struct sighting *s)
+{
+	struct batch *b;
+	uint32_t tag;
+
+	w->have_agent = false;
+	if (!room(w, s))
+		return -1;
+	b = tail_batch(w, false);
+	tag = new_meta(b, sc);
+	push(w, b, tag, s, true);
+	w->agent = tag;
+	w->have_agent = true;
+	return 0;
 }
 
 int
@@ -194,13 +273,27 @@ writer_add_neighbour(struct writer *w, struct writer_scan *sc,
     struct sighting *s, const char *protocol, const char *local_port,
     const char *remote_port)
 {
-	struct item *it = push(w, sc, s);
+	struct batch *b;
+	struct meta *m;
+	uint32_t tag;
 
-	if (it == NULL)
+	if (!w->have_agent) {
+		/* Its element was dropped: so is the link. */
+		w->counts.dropped++;
+		sighting_free(s);
 		return -1;
-	it->protocol = protocol != NULL ? protocol : "lldp";
-	it->local_port = xstrdup(local_port);
-	it->remote_port = xstrdup(remote_port);
+	}
+	if (!room(w, s))
+		return -1;
+	b = tail_batch(w, true);
+	tag = new_meta(b, sc);
+	m = &b->meta[tag];
+	m->protocol = protocol != NULL ? protocol : "lldp";
+	m->agent = w->agent;
+	m->local_port = xstrdup(local_port);
+	m->remote_port = xstrdup(remote_port);
+	m->observed_at = s->observed_at;
+	push(w, b, tag, s, true);
 	return 0;
 }
 
@@ -242,150 +335,58 @@ end_scans(struct writer *w)
 	return 0;
 }
 
-/*
- * Within a batch, the sightings of one MAC (passive capture's: squeue_key)
- * are written together with the first of them, as one group: the news of
- * one host is written once. next[i] chains a group's members from its
- * first; member[i] is true for the others.
- */
-static void
-group_batch(struct writer *w, size_t n, uint32_t *next, bool *member)
-{
-	size_t slots = 16;
-	uint32_t *first, *last, *count;
-
-	while (slots < 2 * n)
-		slots <<= 1;
-	first = xcalloc(slots, sizeof(*first));	/* item + 1, 0 = empty */
-	last = xcalloc(n, sizeof(*last));
-	count = xcalloc(n, sizeof(*count));
-	for (size_t i = 0; i < n; i++) {
-		const struct item *it = &w->ring[(w->head + i) % w->cap];
-		const struct item *after = i + 1 < w->len ?
-		    &w->ring[(w->head + i + 1) % w->cap] : NULL;
-		uint64_t key = 0;
-		size_t h;
-
-		next[i] = UINT32_MAX;
-		member[i] = false;
-		/* Neighbours follow their agent: keep those in place. */
-		if (it->protocol != NULL || (after != NULL &&
-		    after->protocol != NULL) || !it->keyed)
-			continue;
-		for (int k = 0; k < 6; k++)
-			key = key << 8 | it->mac[k];
-		h = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 24) &
-		    (slots - 1);
-		for (;; h = (h + 1) & (slots - 1)) {
-			const struct item *f;
-			uint32_t lead = first[h];
-
-			if (lead == 0) {
-				first[h] = (uint32_t)i + 1;
-				last[i] = (uint32_t)i;
-				count[i] = 1;
-				break;
-			}
-			f = &w->ring[(w->head + lead - 1) % w->cap];
-			if (f->scan != it->scan || !f->keyed ||
-			    memcmp(f->mac, it->mac, 6) != 0)
-				continue;
-			if (count[lead - 1] >= SQUEUE_MAX_GROUP) {
-				/* Full: this one starts the next group. */
-				first[h] = (uint32_t)i + 1;
-				last[i] = (uint32_t)i;
-				count[i] = 1;
-				break;
-			}
-			next[last[lead - 1]] = (uint32_t)i;
-			last[lead - 1] = (uint32_t)i;
-			count[lead - 1]++;
-			member[i] = true;
-			break;
-		}
-	}
-	free(first);
-	free(last);
-	free(count);
-}
-
-/* The sighting of a queued item, unpacked: a new one. */
-static struct sighting *
-unpack(const struct item *it)
-{
-	struct sighting *s = sighting_unpack(it->packed, it->len);
-
-	if (s == NULL)
-		fatalx("store", "a queued sighting does not unpack");
-	return s;
-}
-
-/* Write one batch of at most WRITER_BATCH sightings in one transaction.
- * 0 committed (and dequeued), -1 failed (all kept). */
+/* Write the oldest batch in one transaction, each group of one element
+ * (squeue) at once. 0 committed (and dequeued), -1 failed (all kept). */
 static int
 write_batch(struct writer *w)
 {
-	size_t n = w->len < WRITER_BATCH ? w->len : WRITER_BATCH;
-	int64_t agent = 0;
-	size_t nrejected = 0;
-	uint32_t *next = xcalloc(n, sizeof(*next));
-	bool *member = xcalloc(n, sizeof(*member));
+	struct batch *b = w->head;
 	struct sighting *group[SQUEUE_MAX_GROUP];
+	int64_t *ids = xcalloc(b->n_meta, sizeof(*ids));
+	size_t nrejected = 0;
 
-	group_batch(w, n, next, member);
-	for (size_t i = 0; i < n; i++) {
-		struct item *it = &w->ring[(w->head + i) % w->cap];
+	for (size_t g = 0; g < squeue_groups(b->q); g++) {
+		size_t k = squeue_group(b->q, g, group);
+		uint32_t tag = squeue_group_tag(b->q, g);
+		const struct meta *m = &b->meta[tag];
 		int64_t id = 0;
-		size_t k = 0;
-		int rc;
 
-		if (member[i])
-			continue;	/* written with the first of its group */
-		for (uint32_t j = (uint32_t)i; j != UINT32_MAX &&
-		    k < SQUEUE_MAX_GROUP; j = next[j])
-			group[k++] = unpack(&w->ring[(w->head + j) % w->cap]);
-		rc = store_record_group(w->st, it->scan->id,
-		    (const struct sighting *const *)group, k, &id);
-		for (size_t m = 0; m < k; m++)
-			sighting_free(group[m]);
-		if (rc < 0) {
+		if (store_record_group(w->st, m->scan->id,
+		    (const struct sighting *const *)group, k, &id) < 0) {
 			if (!store_in_batch(w->st))
 				goto fail;
 			/* The store refused these alone: never retry them. */
 			if (nrejected == 0)
 				log_warnx("store", "%s", store_error(w->st));
+			if (w->first_error == NULL)
+				w->first_error = xstrdup(store_error(w->st));
 			nrejected += k;
-			if (it->protocol == NULL)
-				agent = 0;
 			continue;
 		}
-		if (it->protocol == NULL) {
-			agent = id;
-			continue;
-		}
-		if (agent > 0 && store_link(w->st, agent, id, it->protocol,
-		    it->local_port, it->remote_port, it->observed_at) < 0 &&
+		ids[tag] = id;
+		if (m->protocol != NULL && ids[m->agent] > 0 &&
+		    store_link(w->st, ids[m->agent], id, m->protocol,
+		    m->local_port, m->remote_port, m->observed_at) < 0 &&
 		    !store_in_batch(w->st))
 			goto fail;
 	}
-	free(next);
-	free(member);
+	free(ids);
 	if (store_flush(w->st) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct item *it = &w->ring[w->head];
-
-		it->scan->refs--;
-		item_clear(it);
-		w->head = (w->head + 1) % w->cap;
-		w->len--;
-	}
-	w->counts.written += n - nrejected;
+	for (size_t i = 0; i < b->n_meta; i++)
+		b->meta[i].scan->refs -= b->meta[i].n;
+	w->counts.written += b->n - nrejected;
 	w->counts.rejected += nrejected;
+	w->len -= b->n;
+	w->head = b->next;
+	if (w->tail == b) {
+		w->tail = NULL;
+		w->have_agent = false;
+	}
+	batch_free(b);
 	return 0;
 fail:
-	free(next);
-	free(member);
+	free(ids);
 	return -1;
 }
 
@@ -398,7 +399,7 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 		return -1;
 	if (begin_scans(w) < 0)
 		goto fail;
-	while (w->len > 0 && batches < max_batches) {
+	while (w->head != NULL && batches < max_batches) {
 		if (write_batch(w) < 0)
 			goto fail;
 		batches++;
@@ -472,6 +473,12 @@ bool
 writer_full(const struct writer *w)
 {
 	return w->len >= w->max;
+}
+
+const char *
+writer_error(const struct writer *w)
+{
+	return w->first_error != NULL ? w->first_error : "";
 }
 
 void

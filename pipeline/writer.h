@@ -53,14 +53,21 @@ struct writer_scan *writer_scan_begin(struct writer *w, const char *kind,
  * "failed" or "interrupted"; negative counts keep the stored ones. */
 void writer_scan_end(struct writer *w, struct writer_scan *scan,
     const char *status, int64_t responded, int64_t frames, const char *detail);
-/* The scan's id in the store, 0 while its row is not written yet. */
+/* The scan's id in the store, 0 while its row is not written yet. Valid
+ * until the scan's end is written (writer_flush frees it then). */
 int64_t writer_scan_id(const struct writer_scan *scan);
 
-/* Queue a sighting (taken: the writer frees it). 0, or -1 when the queue
+/* Queue a sighting (taken: the writer frees it); sightings of the same
+ * scan and MAC (squeue_key) are written together. 0, or -1 when the queue
  * was full and it was dropped. */
 int writer_add(struct writer *w, struct writer_scan *scan, struct sighting *s);
-/* Queue a neighbour sighting (taken) linked from the last sighting queued
- * with writer_add; ports are copied. 0 or -1 (dropped). */
+/* Queue a sweep's element (taken), written on its own, that the
+ * neighbours queued next are linked from. 0 or -1 (dropped). */
+int writer_add_element(struct writer *w, struct writer_scan *scan,
+    struct sighting *s);
+/* Queue a neighbour sighting (taken) linked from the last element queued
+ * with writer_add_element; ports are copied. 0 or -1 (dropped, also when
+ * its element was). */
 int writer_add_neighbour(struct writer *w, struct writer_scan *scan,
     struct sighting *s, const char *protocol, const char *local_port,
     const char *remote_port);
@@ -79,6 +86,8 @@ int64_t writer_retry_at(const struct writer *w);
 size_t writer_queued(const struct writer *w);
 /* True when the queue is full: the next sighting added is dropped. */
 bool writer_full(const struct writer *w);
+/* Why the store refused the first sighting it rejected ("" if none). */
+const char *writer_error(const struct writer *w);
 /* The counters so far. */
 void writer_counts(const struct writer *w, struct writer_counts *out);
 

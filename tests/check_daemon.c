@@ -87,7 +87,7 @@ START_TEST(test_batches_reach_the_store_with_scans_and_links)
 	sighting_set(&agent->sys_name, "agent");
 	sighting_set(&agent->sys_descr, "VRP \xff\xfe");	/* not UTF-8 */
 	sighting_add_addr(agent, ADDR_IPV4, "127.0.0.9");
-	ck_assert_int_eq(writer_add(w, sc, agent), 0);
+	ck_assert_int_eq(writer_add_element(w, sc, agent), 0);
 	ck_assert_int_eq(writer_add_neighbour(w, sc, mac_sighting(1), "lldp",
 	    "1", "ge-0/0/1"), 0);
 	for (unsigned i = 2; i < 2 + 2 * WRITER_BATCH; i++)

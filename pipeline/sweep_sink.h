@@ -1,0 +1,57 @@
+/*
+ * A sweep's results on their way to the store, the same for the command
+ * line and the daemon: each answering agent and the neighbours it reports
+ * get their zone and are queued in a writer (the neighbours linked from
+ * the agent); an agent that refused us but told its SNMPv3 engineID is
+ * recorded by that; and what went wrong (walks cut short, agents that
+ * refused) is kept, bounded, for the scan's detail.
+ */
+#ifndef VRAUDIT_PIPELINE_SWEEP_SINK_H
+#define VRAUDIT_PIPELINE_SWEEP_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/text.h"
+#include "probes/snmp.h"
+
+struct writer;
+struct writer_scan;
+struct zone;
+
+/* The scan's detail holds at most this many bytes of notes. */
+#define SWEEP_SINK_DETAIL_MAX 4096
+
+/* Borrows zones, the writer and the scan. */
+struct sweep_sink {
+	const struct zone *zones;
+	size_t n_zones;
+	struct writer *w;
+	struct writer_scan *scan;
+	/* Called after sightings were queued (may be NULL). */
+	void (*queued)(void *ctx);
+	void *ctx;
+	uint64_t neighbours;	/* queued */
+	uint64_t silent;	/* targets that did not answer */
+	uint64_t refused;	/* targets that refused or failed */
+	struct strbuf detail;	/* owned */
+	size_t dropped;		/* notes that did not fit */
+};
+
+/* The callbacks to give sweep_new, with the sink as their context. */
+extern const struct sweep_callbacks sweep_sink_callbacks;
+
+/* A sink writing to scan of w, with zones for what it finds. */
+void sweep_sink_init(struct sweep_sink *k, const struct zone *zones,
+    size_t n_zones, struct writer *w, struct writer_scan *scan);
+/* Add a line to the scan's detail while it has room. */
+void sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* End the scan with status ("complete", "failed", "interrupted") and the
+ * notes (still in detail afterwards), counting sw's answering targets. */
+void sweep_sink_end(struct sweep_sink *k, const struct sweep *sw,
+    const char *status);
+/* Release what the sink owns. */
+void sweep_sink_finish(struct sweep_sink *k);
+
+#endif
