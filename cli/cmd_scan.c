@@ -221,6 +221,7 @@ sweep_and_store(struct cli_env *env, struct sweep *sw, struct writer *w,
     struct sweep_sink *k, bool progress, int64_t *scan_id)
 {
 	struct writer_counts wc;
+	struct sweep_stats ss;
 	const char *status = "complete";
 	int rc = EXIT_OK;
 
@@ -245,7 +246,8 @@ sweep_and_store(struct cli_env *env, struct sweep *sw, struct writer *w,
 		status = "failed";
 		rc = EXIT_RUNTIME;
 	}
-	sweep_sink_end(k, sw, status);
+	sweep_stats(sw, &ss);
+	sweep_sink_end(k, ss.answered, status);
 	if (writer_flush(w, INT64_MAX, INT32_MAX) < 0) {
 		fprintf(stderr, "vraudit scan: %s\n", store_error(env->st));
 		rc = EXIT_RUNTIME;

@@ -462,7 +462,7 @@ sweep_finish(struct daemon *d, const char *status, const char *why)
 	sweep_stats(d->sw, &ss);
 	if (why != NULL)
 		sweep_sink_note(&d->sink, "%s", why);
-	sweep_sink_end(&d->sink, d->sw, status);
+	sweep_sink_end(&d->sink, ss.answered, status);
 	log_info("snmp", "sweep %llu %s: %llu of %llu target(s) answered",
 	    (unsigned long long)d->sweeps, status,
 	    (unsigned long long)ss.answered, (unsigned long long)ss.targets);

@@ -103,18 +103,14 @@ sweep_sink_init(struct sweep_sink *k, const struct zone *zones,
 }
 
 void
-sweep_sink_end(struct sweep_sink *k, const struct sweep *sw,
-    const char *status)
+sweep_sink_end(struct sweep_sink *k, uint64_t answered, const char *status)
 {
-	struct sweep_stats ss;
-
-	sweep_stats(sw, &ss);
 	if (k->silent > 0)
 		sweep_sink_note(k, "%llu targets did not answer (timeout)",
 		    (unsigned long long)k->silent);
 	if (k->dropped > 0)
 		sweep_sink_note(k, "and %zu more notes", k->dropped);
-	writer_scan_end(k->w, k->scan, status, (int64_t)ss.answered, 0,
+	writer_scan_end(k->w, k->scan, status, (int64_t)answered, 0,
 	    k->detail.len > 0 ? k->detail.s : NULL);
 }
 

@@ -47,9 +47,10 @@ void sweep_sink_init(struct sweep_sink *k, const struct zone *zones,
 /* Add a line to the scan's detail while it has room. */
 void sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* End the scan with status ("complete", "failed", "interrupted") and the
- * notes (still in detail afterwards), counting sw's answering targets. */
-void sweep_sink_end(struct sweep_sink *k, const struct sweep *sw,
+/* End the scan with status ("complete", "failed", "interrupted"), the
+ * number of targets that answered and the notes (still in detail
+ * afterwards). */
+void sweep_sink_end(struct sweep_sink *k, uint64_t answered,
     const char *status);
 /* Release what the sink owns. */
 void sweep_sink_finish(struct sweep_sink *k);
