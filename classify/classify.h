@@ -5,7 +5,7 @@
  * element's evidence into a verdict: vendor, risk, confidence, conflict.
  * It never does I/O after classifier_new.
  *
- * Fusion rule (DESIGN §2):
+ * Fusion rule:
  * - Each kind has a strength (sysobjectid 0.95, entity-mfg 0.9, sysdescr
  *   0.85, lldp/cdp 0.8, engineid 0.7, oui 0.5, dhcp 0.4); squatted or shared
  *   enterprise numbers (weak-enterprise) and texts other makers' boxes

@@ -1,7 +1,7 @@
 /*
  * The vocabulary shared by probes, the classifier and the store: kinds of
  * evidence, risk classes, one classified piece of evidence and the verdict
- * fused from them. See DESIGN §2 for what each kind means and how strong it is.
+ * fused from them, strongest kind first (vraudit-schema(7), evidence).
  */
 #ifndef VRAUDIT_EVIDENCE_H
 #define VRAUDIT_EVIDENCE_H
@@ -23,7 +23,7 @@ enum evidence_kind {
 	EV_KIND_COUNT
 };
 
-/* Risk class of a vendor (DESIGN §2); ordered so that a larger value is worse. */
+/* Risk class of a vendor; ordered so that a larger value is worse. */
 enum risk {
 	RISK_UNKNOWN,	/* "unknown": no usable evidence */
 	RISK_NONE,	/* "none": identified, not a watched or high-risk vendor */

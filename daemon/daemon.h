@@ -1,7 +1,7 @@
 /*
  * vrauditd: live captures on every [capture] interface, SNMP sweeps of the
  * [target] sections on the [snmp] interval, and the batched writer, all in
- * one thread around one poll() loop (DESIGN §6).
+ * one thread around one poll() loop (ARCHITECTURE.md).
  *
  * Signals: SIGTERM and SIGINT stop the probes, write what is queued, close
  * capture sessions as 'complete' and a sweep cut short as 'interrupted', and
