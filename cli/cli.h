@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/evidence.h"
 
@@ -97,6 +98,16 @@ int cli_sync_policies(const char *cmd, const struct config *cfg,
     struct classifier *cl, struct store *st);
 /* words joined by sep, as a new string. */
 char *cli_join(char *const *words, size_t n, const char *sep);
+/* Writes a command's output to out; 0, or -1 with errno set. */
+typedef int (*cli_output_fn)(void *arg, FILE *out);
+/* Write output through fn to path ("-" or NULL: standard output): a
+ * regular file or a new name is replaced atomically (a temporary file
+ * beside it, synced, renamed; the old file's mode, or a new file's), a
+ * FIFO, character device or socket is written in place, a directory or
+ * anything else is refused; a symbolic link is followed. Prints errors as
+ * "vraudit CMD: ..." naming the path; 0 or -1. */
+int cli_write_output(const char *cmd, const char *path, cli_output_fn fn,
+    void *arg);
 /* True when progress may be shown: stderr is a terminal and not --quiet. */
 bool cli_show_progress(const struct cli_common *c);
 

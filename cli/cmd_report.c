@@ -5,8 +5,9 @@
  * 1 on violations, 2 on usage or configuration errors, 3 when the
  * database cannot be read or the report cannot be written.
  *
- * -o FILE and --output-dir write through a temporary file in the same
- * directory renamed into place, so a reader never sees half a report.
+ * -o PATH and --output-dir write through cli_write_output: a file is
+ * replaced atomically, so a reader never sees half a report; a FIFO or a
+ * device is written in place.
  * --output-dir DIR writes DIR/YYYY-MM-DD.EXT per format (html and json by
  * default) and, with --keep N, removes all but the newest N dates.
  */
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "classify/classify.h"
@@ -42,7 +42,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: vraudit report [-c CONF] [--db PATH] [--policy NAME]...\n"
-	    "                      [--format text|csv|json|html] [-o FILE] "
+	    "                      [--format text|csv|json|html] [-o PATH] "
 	    "[--as-of YYYY-MM-DD]\n"
 	    "                      [--since DURATION] [--output-dir DIR "
 	    "[--keep N]]\n"
@@ -60,45 +60,18 @@ usage(FILE *out)
 	    "dir).\n");
 }
 
-/* Write the report to path through a temporary file; 0 or -1 (message
- * printed). */
-static int
-write_atomic(const struct report *r, enum report_format format,
-    const char *path)
-{
-	char *tmp = xprintf("%s.XXXXXX", path);
-	FILE *fp = NULL;
-	int fd;
+/* One format of a report, for cli_write_output. */
+struct output {
+	const struct report *r;
+	enum report_format format;
+};
 
-	if ((fd = mkstemp(tmp)) == -1) {
-		fprintf(stderr, "vraudit report: %s: %s\n", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, 0644) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "vraudit report: %s: %s\n", tmp,
-		    strerror(errno));
-		close(fd);
-		goto fail;
-	}
-	if (report_write(r, format, fp) == -1 || fsync(fileno(fp)) == -1) {
-		fprintf(stderr, "vraudit report: writing %s: %s\n", path,
-		    strerror(errno));
-		fclose(fp);
-		goto fail;
-	}
-	if (fclose(fp) != 0 || rename(tmp, path) == -1) {
-		fprintf(stderr, "vraudit report: writing %s: %s\n", path,
-		    strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	unlink(tmp);
-	free(tmp);
-	return -1;
+static int
+write_report(void *arg, FILE *out)
+{
+	const struct output *o = arg;
+
+	return report_write(o->r, o->format, out);
 }
 
 /* A dated report name: "YYYY-MM-DD.ext". */
@@ -210,20 +183,21 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		for (size_t i = 0; i < n_formats; i++) {
 			char *path = xprintf("%s/%s.%s", output_dir,
 			    report_as_of(r), report_format_ext(formats[i]));
+			struct output o = { r, formats[i] };
 
-			if (write_atomic(r, formats[i], path) == -1)
+			if (cli_write_output("report", path, write_report,
+			    &o) == -1)
 				rc = EXIT_RUNTIME;
 			free(path);
 		}
 		if (rc != EXIT_RUNTIME && keep > 0 &&
 		    prune(output_dir, keep) == -1)
 			rc = EXIT_RUNTIME;
-	} else if (output != NULL && strcmp(output, "-") != 0) {
-		if (write_atomic(r, formats[0], output) == -1)
+	} else {
+		struct output o = { r, formats[0] };
+
+		if (cli_write_output("report", output, write_report, &o) == -1)
 			rc = EXIT_RUNTIME;
-	} else if (report_write(r, formats[0], stdout) == -1) {
-		perror("vraudit report: standard output");
-		rc = EXIT_RUNTIME;
 	}
 out:
 	report_free(r);

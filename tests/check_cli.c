@@ -1,9 +1,12 @@
 /*
  * Unit tests of the command-line dispatch and shared option handling
  * (cli/cli.c): what a user sees for --help, --version, unknown commands
- * and commands not available yet, and the exit codes.
+ * and commands not available yet, and the exit codes; a command's output
+ * that fails half-way (cli/output.c).
  */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +147,63 @@ START_TEST(test_usage_error_names_the_command)
 }
 END_TEST
 
+/* Writes half a line, then fails as a full disk would. */
+static int
+write_half(void *arg, FILE *out)
+{
+	(void)arg;
+	fputs("half a rep", out);
+	fflush(out);
+	errno = ENOSPC;
+	return -1;
+}
+
+/* A write that fails leaves the old file whole and nothing beside it. */
+START_TEST(test_failed_output_keeps_the_old_file)
+{
+	char dir[] = "/tmp/check_cli.XXXXXX", buf[64] = "";
+	struct run r;
+	FILE *e = tmpfile(), *f;
+	int saved = dup(STDERR_FILENO), rc, entries = 0;
+	char *path, *want;
+	struct dirent *d;
+	DIR *dp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = xprintf("%s/report.txt", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("old report\n", f);
+	fclose(f);
+	fflush(stderr);
+	dup2(fileno(e), STDERR_FILENO);
+	rc = cli_write_output("report", path, write_half, NULL);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	slurp(e, r.err, sizeof(r.err));
+	fclose(e);
+
+	ck_assert_int_eq(rc, -1);
+	want = xprintf("vraudit report: writing %s: %s\n", path,
+	    strerror(ENOSPC));
+	ck_assert_str_eq(r.err, want);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, "old report\n");
+	ck_assert_ptr_nonnull(dp = opendir(dir));
+	while ((d = readdir(dp)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
+			entries++;
+	closedir(dp);
+	ck_assert_int_eq(entries, 1);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(want);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -156,6 +216,10 @@ cli_suite(void)
 	tcase_add_test(tc, test_unknown_command_is_named);
 	tcase_add_test(tc, test_common_options_are_recognised);
 	tcase_add_test(tc, test_usage_error_names_the_command);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("output");
+	tcase_add_test(tc, test_failed_output_keeps_the_old_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,8 @@
  * on and after its deadline; caps at and around 35%; unassigned elements;
  * first-seen-after with and without a baseline scan; conflicting
  * evidence; merged elements; the views against the evaluation at today's
- * date; escaping of network values in the outputs.
+ * date; escaping of network values in the outputs: CSV that no
+ * spreadsheet runs, bytes that are not UTF-8 escaped once in each format.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -18,6 +19,7 @@
 #include "policy/policy.h"
 #include "report/report.h"
 #include "common/sighting.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "common/util.h"
 
@@ -847,6 +849,209 @@ START_TEST(test_network_values_are_escaped)
 }
 END_TEST
 
+/* The report on rep in format, as a new string. */
+static char *
+written(const struct report *rep, enum report_format format)
+{
+	char *buf;
+	size_t len;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(report_write(rep, format, out), 0);
+	fclose(out);
+	return buf;
+}
+
+/* A report as of 2025-06-01 on the elements recorded so far. */
+static struct report *
+june_report(struct store **st, const struct policy_set *set)
+{
+	struct report_options opt = { .db_path = db_path,
+		.as_of = "2025-06-01", .since_ms = INT64_C(7) * DAY * 1000,
+		.now = at("2025-06-01T12:00:00Z") };
+	struct report *rep;
+
+	*st = open_ro();
+	rep = report_new(*st, set, &opt);
+	ck_assert_ptr_nonnull(rep);
+	return rep;
+}
+
+/* Fields of a CSV text (RFC 4180), decoded. */
+struct csv {
+	char **field;
+	size_t n;
+	size_t rows;
+	size_t per_row;		/* fields in every row; 0 when rows differ */
+};
+
+static void
+csv_parse(const char *p, struct csv *c)
+{
+	size_t in_row = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (*p != '\0') {
+		struct strbuf f = STRBUF_INIT;
+
+		if (*p == '"') {
+			for (p++; *p != '\0'; p++) {
+				if (*p == '"' && p[1] == '"')
+					p++;
+				else if (*p == '"')
+					break;
+				strbuf_addc(&f, *p);
+			}
+			ck_assert_msg(*p == '"', "unterminated quoted field");
+			p++;
+		} else
+			for (; *p != '\0' && *p != ',' && *p != '\n'; p++)
+				strbuf_addc(&f, *p);
+		c->field = xreallocarray(c->field, c->n + 1, sizeof(*c->field));
+		c->field[c->n++] = strbuf_steal(&f);
+		in_row++;
+		ck_assert_msg(*p == ',' || *p == '\n', "junk after a field: %s",
+		    p);
+		if (*p++ == '\n') {
+			if (c->rows++ == 0)
+				c->per_row = in_row;
+			else if (in_row != c->per_row)
+				c->per_row = 0;
+			in_row = 0;
+		}
+	}
+}
+
+static void
+csv_free(struct csv *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->field[i]);
+	free(c->field);
+}
+
+/* Zone names that a spreadsheet would run as formulas stay text in CSV:
+ * each field keeps its value behind a leading quote. */
+START_TEST(test_csv_is_safe_in_a_spreadsheet)
+{
+	static const char *const hostile[] = {
+		"=HYPERLINK(\"http://evil.example/\",\"report\")",
+		"+cmd|' /C calc'!A0",
+		"@SUM(1+1)*cmd|' /C calc'!A0",
+		"-2+3",
+	};
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct report *rep;
+	struct csv c;
+	bool seen[ARRAY_SIZE(hostile)] = { false };
+	char *buf;
+
+	/* us-fcc-covered lists every Huawei element with its zone */
+	for (size_t i = 0; i < ARRAY_SIZE(hostile); i++)
+		add(st, scan, hostile[i], huawei, at("2025-05-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	rep = june_report(&st, set);
+	buf = written(rep, REPORT_CSV);
+	csv_parse(buf, &c);
+	ck_assert_msg(c.per_row == 12, "rows of different lengths");
+	for (size_t i = 0; i < c.n; i++) {
+		ck_assert_msg(strchr("=+-@", c.field[i][0]) == NULL ||
+		    c.field[i][0] == '\0', "field %s would run as a formula",
+		    c.field[i]);
+		for (size_t h = 0; h < ARRAY_SIZE(hostile); h++)
+			if (c.field[i][0] == '\'' &&
+			    strcmp(c.field[i] + 1, hostile[h]) == 0)
+				seen[h] = true;
+	}
+	for (size_t h = 0; h < ARRAY_SIZE(hostile); h++)
+		ck_assert_msg(seen[h], "zone %s is not in the CSV as text",
+		    hostile[h]);
+	csv_free(&c);
+	free(buf);
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
+/*
+ * Bytes that are not UTF-8 are stored as a BLOB and escaped once, by the
+ * format that writes them: \xff, never \\xff (the escape's backslash
+ * escaped again). The zone is in every format, the evidence in all but
+ * CSV.
+ */
+START_TEST(test_bytes_not_utf8_are_escaped_once)
+{
+	static const struct {
+		enum report_format format;
+		const char *zone, *value;
+	} want[] = {
+		{ REPORT_TEXT, "zone core\\xff ", "VRP \\xff\\xfe end" },
+		{ REPORT_CSV, ",core\\xff,", NULL },
+		/* JSON strings holding the text core\xff and VRP \xff\xfe */
+		{ REPORT_JSON, "\"zone\": \"core\\\\xff\"",
+		    "VRP \\\\xff\\\\xfe end" },
+		{ REPORT_HTML, "<td>core\\xff</td>", "VRP \\xff\\xfe end" },
+	};
+	static const char sql[] = "SELECT (SELECT count(*) FROM element "
+	    "WHERE typeof(zone) = 'blob') + (SELECT count(*) FROM "
+	    "element_evidence WHERE typeof(value) = 'blob')";
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	struct report *rep;
+	int blobs;
+
+	add(st, scan, "core\xff", "Huawei VRP \xff\xfe end", at("2025-05-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+
+	/* they are stored as BLOBs, not as text */
+	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	blobs = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	ck_assert_int_eq(blobs, 2);
+
+	rep = june_report(&st, set);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		char *buf = written(rep, want[i].format);
+		const char *near = strstr(buf, "core\\");
+
+		/* messages quote the first line with the zone, not the whole
+		 * report (check's messages are short) */
+		near = near != NULL ? near : buf;
+		ck_assert_msg(strstr(buf, want[i].zone) != NULL,
+		    "format %d: no %s in %.100s", (int)want[i].format,
+		    want[i].zone, near);
+		ck_assert_msg(want[i].value == NULL ||
+		    strstr(buf, want[i].value) != NULL,
+		    "format %d: no %s", (int)want[i].format, want[i].value);
+		/* the escape's backslash is never escaped again */
+		ck_assert_msg(strstr(buf, want[i].format == REPORT_JSON ?
+		    "\\\\\\\\x" : "\\\\x") == NULL,
+		    "format %d: escaped twice: %.100s", (int)want[i].format,
+		    near);
+		ck_assert_msg(strchr(buf, '\xff') == NULL,
+		    "format %d: a raw byte 0xff", (int)want[i].format);
+		free(buf);
+	}
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -873,6 +1078,8 @@ report_suite(void)
 	tc = tcase_create("output");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_network_values_are_escaped);
+	tcase_add_test(tc, test_csv_is_safe_in_a_spreadsheet);
+	tcase_add_test(tc, test_bytes_not_utf8_are_escaped_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

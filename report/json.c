@@ -1,0 +1,211 @@
+/*
+ * The report as one JSON object (report_private.h): policies -> rules ->
+ * elements with their evidence, then the zone shares, violations, new
+ * elements and counts as flat arrays. Strings are written in common/text.h's
+ * JSON style; numbers from the store as they are.
+ */
+#include "report/report_private.h"
+
+#include <stdlib.h>
+
+/* A string; NULL is null. */
+static void
+json_str(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	report_puts(out, s, TEXT_JSON);
+	fputc('"', out);
+}
+
+static void
+json_value(FILE *out, const struct value *v)
+{
+	if (v->s == NULL)
+		fputs("null", out);
+	else if (v->type == STORE_CELL_INTEGER || v->type == STORE_CELL_REAL)
+		report_put_value(out, v, TEXT_JSON);
+	else {
+		fputc('"', out);
+		report_put_value(out, v, TEXT_JSON);
+		fputc('"', out);
+	}
+}
+
+/* Row i of t as an object; cols NULL: every column. */
+static void
+json_row(FILE *out, const struct table *t, size_t i, const char *const *cols,
+    size_t n)
+{
+	fputc('{', out);
+	for (size_t c = 0; c < (cols != NULL ? n : t->ncol); c++) {
+		const char *name = cols != NULL ? cols[c] : t->cols[c];
+
+		if (c > 0)
+			fputs(", ", out);
+		json_str(out, name);
+		fputs(": ", out);
+		json_value(out, report_cell(t, i, name));
+	}
+	fputc('}', out);
+}
+
+static void
+json_table(FILE *out, const struct table *t)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (i > 0)
+			fputs(",\n  ", out);
+		json_row(out, t, i, NULL, 0);
+	}
+	fputc(']', out);
+}
+
+/* The elements breaking rule, each with its evidence. */
+static void
+json_elements(FILE *out, const struct report *r, const char *policy,
+    const char *rule)
+{
+	static const char *const vcols[] = {
+		"element_id", "mgmt_ip", "vendor", "zone", "status", "deadline",
+		"detail",
+	};
+	const struct table *v = &r->violations;
+	bool first = true;
+
+	fputc('[', out);
+	for (size_t k = 0; k < v->nrows; k++) {
+		const struct table *ev;
+
+		if (!report_rule_match(v, k, policy, rule))
+			continue;
+		fputs(first ? "\n   {" : ",\n   {", out);
+		first = false;
+		for (size_t c = 0; c < ARRAY_SIZE(vcols); c++) {
+			json_str(out, vcols[c]);
+			fputs(": ", out);
+			json_value(out, report_cell(v, k, vcols[c]));
+			fputs(", ", out);
+		}
+		fputs("\"evidence\": ", out);
+		ev = report_evidence_of(r, report_num(v, k, "element_id"));
+		if (ev != NULL)
+			json_table(out, ev);
+		else
+			fputs("[]", out);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void
+json_rule(FILE *out, const struct report *r, const char *policy,
+    const char *rule, long i)
+{
+	static const char *const rcols[] = {
+		"rule", "title", "zones", "max_share", "first_seen_after",
+		"deadline", "days_left", "status", "state", "zones_over",
+		"new_elements",
+	};
+	bool first = true;
+
+	for (size_t c = 0; c < ARRAY_SIZE(rcols); c++) {
+		json_str(out, rcols[c]);
+		fputs(": ", out);
+		json_value(out, report_cell(&r->rules, (size_t)i, rcols[c]));
+		fputs(", ", out);
+	}
+	fprintf(out, "\"scope\": {\"elements\": %lld, \"covered\": %lld}, ",
+	    report_num(&r->rules, (size_t)i, "elements"),
+	    report_num(&r->rules, (size_t)i, "covered"));
+	fputs("\"zone_shares\": [", out);
+	for (size_t k = 0; k < r->shares.nrows; k++) {
+		if (!report_rule_match(&r->shares, k, policy, rule))
+			continue;
+		if (!first)
+			fputs(", ", out);
+		first = false;
+		json_row(out, &r->shares, k, NULL, 0);
+	}
+	fputs("], \"elements\": ", out);
+	json_elements(out, r, policy, rule);
+	fputc('}', out);
+}
+
+static void
+json_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
+{
+	fputs("\"name\": ", out);
+	json_str(out, pk->name);
+	fputs(", \"title\": ", out);
+	json_str(out, pk->title);
+	fputs(", \"source\": ", out);
+	json_str(out, pk->source);
+	fputs(", \"vendors\": [", out);
+	for (size_t v = 0; v < pk->n_vendors; v++) {
+		if (v > 0)
+			fputs(", ", out);
+		json_str(out, pk->vendors[v]);
+	}
+	fputs("], \"rules\": [", out);
+	for (size_t ru = 0, n = 0; ru < pk->n_rules; ru++) {
+		long i = report_rule_row(r, pk->name, pk->rules[ru].name);
+
+		if (i < 0)
+			continue;
+		fputs(n++ > 0 ? ",\n  {" : "\n  {", out);
+		json_rule(out, r, pk->name, pk->rules[ru].name, i);
+	}
+	fputs("]}", out);
+}
+
+void
+report_write_json(const struct report *r, FILE *out)
+{
+	int violated, pending, met;
+
+	report_tally(r, &violated, &pending, &met);
+	fputs("{\"report\": \"vraudit compliance\", \"database\": ", out);
+	json_str(out, r->db_path);
+	fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
+	    (long long)r->audit_seq);
+	json_str(out, r->audit_hash);
+	fputs("}, \"generated\": ", out);
+	json_str(out, r->generated);
+	fputs(", \"as_of\": ", out);
+	json_str(out, r->as_of);
+	fprintf(out, ", \"compliant\": %s, \"rules_violated\": %d, "
+	    "\"rules_pending\": %d, \"rules_met\": %d,\n",
+	    violated > 0 ? "false" : "true", violated, pending, met);
+	fputs("\"notes\": [", out);
+	json_str(out, report_counting_note);
+	fputs(", ", out);
+	json_str(out, report_cover_note);
+	fputs(", ", out);
+	json_str(out, report_baseline_note);
+	fputs("],\n\"baseline\": ", out);
+	if (r->baseline.nrows > 0)
+		json_row(out, &r->baseline, 0, NULL, 0);
+	else
+		fputs("null", out);
+	fputs(",\n\"policies\": [", out);
+	for (size_t p = 0; p < r->set->n_packs; p++) {
+		fputs(p > 0 ? ",\n {" : "\n {", out);
+		json_policy(out, r, r->set->packs[p]);
+	}
+	fputs("],\n\"zone_shares\": ", out);
+	json_table(out, &r->shares);
+	fputs(",\n\"violations\": ", out);
+	json_table(out, &r->violations);
+	fputs(",\n\"new_since\": {\"since\": ", out);
+	json_str(out, r->since);
+	fputs(", \"elements\": ", out);
+	json_table(out, &r->fresh);
+	fputs("},\n\"counts\": ", out);
+	json_table(out, &r->counts);
+	fputs("}\n", out);
+}

@@ -1,0 +1,338 @@
+/*
+ * The report's model (report_private.h): every figure comes from the
+ * store, the verdicts from the evaluation views run as of the report's date
+ * (store_policy_eval), the rest from store_report_rows. Cells are kept as
+ * the store gave them; the writers escape them for their format.
+ */
+#include "report/report_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char report_counting_note[] =
+    "Shares count network elements in each zone, not sites or traffic "
+    "(the UK caps were also measured by sites and by traffic).";
+const char report_cover_note[] =
+    "An element is covered by a pack when its vendor is one of the pack's "
+    "vendors, or when its evidence conflicts and strong evidence names one "
+    "of them (flagged \"conflicting evidence\"). Merged elements never "
+    "count; elements without a zone are in zone \"unassigned\".";
+const char report_baseline_note[] =
+    "first_seen is when vraudit first saw an element, not when it was "
+    "installed: elements found by the first complete scan (the baseline) "
+    "are not counted as new by first-seen-after rules.";
+
+/*
+ * Tables.
+ */
+
+static int
+table_add(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct table *t = arg;
+	struct value *row;
+
+	if (t->cols == NULL) {
+		t->cols = xcalloc(n, sizeof(*t->cols));
+		for (size_t i = 0; i < n; i++)
+			t->cols[i] = xstrdup(cells[i].name);
+		t->ncol = n;
+	}
+	t->v = xreallocarray(t->v, (t->nrows + 1) * t->ncol, sizeof(*t->v));
+	row = &t->v[t->nrows++ * t->ncol];
+	for (size_t i = 0; i < t->ncol; i++) {
+		const struct store_cell *c = &cells[i];
+
+		row[i].type = c->type;
+		row[i].len = 0;
+		row[i].s = NULL;
+		if (c->type == STORE_CELL_NULL)
+			continue;
+		/* a BLOB's bytes are not terminated, and may hold NULs */
+		row[i].s = xmalloc(c->len + 1);
+		memcpy(row[i].s, c->bytes, c->len);
+		row[i].s[c->len] = '\0';
+		row[i].len = c->len;
+	}
+	return 0;
+}
+
+static void
+table_finish(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncol; i++)
+		free(t->v[i].s);
+	free(t->v);
+	for (size_t i = 0; i < t->ncol; i++)
+		free(t->cols[i]);
+	free(t->cols);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct value *
+report_cell(const struct table *t, size_t row, const char *col)
+{
+	static const struct value null = { NULL, 0, STORE_CELL_NULL };
+
+	for (size_t i = 0; i < t->ncol; i++)
+		if (strcmp(t->cols[i], col) == 0)
+			return &t->v[row * t->ncol + i];
+	return &null;
+}
+
+const char *
+report_str(const struct table *t, size_t row, const char *col)
+{
+	const struct value *v = report_cell(t, row, col);
+
+	return v->s != NULL ? v->s : "";
+}
+
+long long
+report_num(const struct table *t, size_t row, const char *col)
+{
+	return strtoll(report_str(t, row, col), NULL, 10);
+}
+
+double
+report_real(const struct table *t, size_t row, const char *col)
+{
+	return strtod(report_str(t, row, col), NULL);
+}
+
+long
+report_rule_row(const struct report *r, const char *policy, const char *rule)
+{
+	for (size_t i = 0; i < r->rules.nrows; i++)
+		if (report_rule_match(&r->rules, i, policy, rule))
+			return (long)i;
+	return -1;
+}
+
+bool
+report_rule_match(const struct table *t, size_t i, const char *policy,
+    const char *rule)
+{
+	return strcmp(report_str(t, i, "policy"), policy) == 0 &&
+	    strcmp(report_str(t, i, "rule"), rule) == 0;
+}
+
+const struct table *
+report_evidence_of(const struct report *r, int64_t id)
+{
+	for (size_t i = 0; i < r->n_ev; i++)
+		if (r->ev[i].id == id)
+			return &r->ev[i].t;
+	return NULL;
+}
+
+void
+report_tally(const struct report *r, int *violated, int *pending, int *met)
+{
+	*violated = *pending = *met = 0;
+	for (size_t i = 0; i < r->rules.nrows; i++) {
+		const char *s = report_str(&r->rules, i, "status");
+
+		if (strcmp(s, "violated") == 0)
+			(*violated)++;
+		else if (strcmp(s, "pending") == 0)
+			(*pending)++;
+		else
+			(*met)++;
+	}
+}
+
+char *
+report_rule_terms(const struct table *t, size_t i)
+{
+	char cap[32] = "";
+	const char *fsa = report_str(t, i, "first_seen_after");
+	const char *deadline = report_str(t, i, "deadline");
+
+	if (report_cell(t, i, "max_share")->s != NULL)
+		snprintf(cap, sizeof(cap), "%g%%",
+		    report_real(t, i, "max_share"));
+	return xprintf("zone %s%s%s%s%s; %s%s", report_str(t, i, "zones"),
+	    *cap ? ", at most " : "", cap, *fsa ? ", none first seen after " :
+	    "", fsa, *deadline ? "applies from " : "applies always",
+	    deadline);
+}
+
+char *
+report_rule_verdict(const struct table *t, size_t i)
+{
+	const char *status = report_str(t, i, "status");
+
+	if (strcmp(status, "pending") == 0)
+		return xprintf("pending, %lld days left (would be %s today)",
+		    report_num(t, i, "days_left"), report_str(t, i, "state"));
+	return xstrdup(status);
+}
+
+/*
+ * Escaped output.
+ */
+
+void
+report_put(FILE *out, const void *p, size_t len, enum text_style style)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	text_escape(&b, p, len, style);
+	fwrite(b.s, 1, b.len, out);
+	strbuf_finish(&b);
+}
+
+void
+report_puts(FILE *out, const char *s, enum text_style style)
+{
+	if (s != NULL)
+		report_put(out, s, strlen(s), style);
+}
+
+void
+report_put_value(FILE *out, const struct value *v, enum text_style style)
+{
+	if (v->s != NULL)
+		report_put(out, v->s, v->len, style);
+}
+
+/*
+ * Gathering.
+ */
+
+struct report *
+report_new(struct store *st, const struct policy_set *set,
+    const struct report_options *opt)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	int64_t ref, since;
+
+	r->set = set;
+	r->db_path = xstrdup(opt->db_path != NULL ? opt->db_path : "");
+	r->since_ms = opt->since_ms;
+	time_format(opt->now, r->generated);
+	if (opt->as_of != NULL) {
+		str_copy(r->as_of, opt->as_of, sizeof(r->as_of));
+		/* "new since" ends with the evaluation day */
+		if (time_parse(opt->as_of, &ref) == -1)
+			ref = opt->now;
+		else
+			ref += REPORT_DAY;
+	} else {
+		str_copy(r->as_of, r->generated, sizeof(r->as_of));
+		ref = opt->now;
+	}
+	since = ref - opt->since_ms / 1000;
+	time_format(since, r->since);
+
+	/* The chain's head lets an auditor detect later edits of this state. */
+	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_RULE_STATUS, table_add,
+	    &r->rules) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_VIOLATIONS, table_add,
+	    &r->violations) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_ZONE_SHARE, table_add,
+	    &r->shares) != 0 ||
+	    store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
+	    table_add, &r->counts) != 0 ||
+	    store_report_rows(st, STORE_REPORT_NEW, r->as_of, r->since,
+	    table_add, &r->fresh) != 0 ||
+	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
+	    table_add, &r->history) != 0 ||
+	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL,
+	    table_add, &r->baseline) != 0)
+		goto fail;
+	for (size_t i = 0; i < r->violations.nrows; i++) {
+		int64_t id = report_num(&r->violations, i, "element_id");
+		struct element_evidence *e;
+
+		if (report_evidence_of(r, id) != NULL)
+			continue;
+		r->ev = xreallocarray(r->ev, r->n_ev + 1, sizeof(*r->ev));
+		e = &r->ev[r->n_ev++];
+		memset(e, 0, sizeof(*e));
+		e->id = id;
+		if (store_evidence(st, id, table_add, &e->t) != 0)
+			goto fail;
+	}
+	return r;
+fail:
+	report_free(r);
+	return NULL;
+}
+
+void
+report_free(struct report *r)
+{
+	if (r == NULL)
+		return;
+	table_finish(&r->rules);
+	table_finish(&r->violations);
+	table_finish(&r->shares);
+	table_finish(&r->counts);
+	table_finish(&r->fresh);
+	table_finish(&r->history);
+	table_finish(&r->baseline);
+	for (size_t i = 0; i < r->n_ev; i++)
+		table_finish(&r->ev[i].t);
+	free(r->ev);
+	free(r->db_path);
+	free(r);
+}
+
+bool
+report_violated(const struct report *r)
+{
+	for (size_t i = 0; i < r->rules.nrows; i++)
+		if (strcmp(report_str(&r->rules, i, "status"), "violated") == 0)
+			return true;
+	return false;
+}
+
+const char *
+report_as_of(const struct report *r)
+{
+	return r->as_of;
+}
+
+int
+report_format_parse(const char *s)
+{
+	static const char *const names[] = { "text", "csv", "json", "html" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+report_format_ext(enum report_format format)
+{
+	static const char *const ext[] = { "txt", "csv", "json", "html" };
+
+	return (unsigned)format < ARRAY_SIZE(ext) ? ext[format] : "out";
+}
+
+int
+report_write(const struct report *r, enum report_format format, FILE *out)
+{
+	switch (format) {
+	case REPORT_TEXT:
+		report_write_text(r, out);
+		break;
+	case REPORT_CSV:
+		report_write_csv(r, out);
+		break;
+	case REPORT_JSON:
+		report_write_json(r, out);
+		break;
+	case REPORT_HTML:
+		report_write_html(r, out);
+		break;
+	}
+	if (fflush(out) != 0 || ferror(out))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * The report's model, shared by model.c, which gathers it from the store,
+ * and the writers text.c, csv.c, json.c and html.c. Not part of the public
+ * API (report.h).
+ *
+ * Cells keep the bytes the store gave, with their type: a BLOB (bytes that
+ * are not valid UTF-8) stays bytes until a writer escapes it, once, in the
+ * style of its format (common/text.h).
+ */
+#ifndef VRAUDIT_REPORT_PRIVATE_H
+#define VRAUDIT_REPORT_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/text.h"
+#include "common/util.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "store/store.h"
+
+#define REPORT_DAY 86400
+
+/* A cell kept after the query: len bytes at s, NUL-terminated after them
+ * (s NULL for SQL NULL). Owns s. */
+struct value {
+	char *s;
+	size_t len;
+	enum store_cell_type type;
+};
+
+/* Rows of one query. Owns everything. */
+struct table {
+	char **cols;
+	size_t ncol;
+	struct value *v;	/* nrows * ncol */
+	size_t nrows;
+};
+
+/* The evidence of one element listed in a violation. */
+struct element_evidence {
+	int64_t id;
+	struct table t;
+};
+
+/* Owns everything but set. */
+struct report {
+	const struct policy_set *set;	/* borrowed */
+	char *db_path;
+	char as_of[POLICY_DATE_LEN];
+	char generated[TIME_STRLEN];
+	char since[TIME_STRLEN];
+	int64_t since_ms;
+	int64_t audit_seq;		/* head of the audit chain when read */
+	char audit_hash[STORE_HASH_STRLEN];
+	struct table rules, violations, shares, counts, fresh, history,
+	    baseline;
+	struct element_evidence *ev;
+	size_t n_ev;
+};
+
+/* How the figures are counted, said in every format. */
+extern const char report_counting_note[];
+extern const char report_cover_note[];
+extern const char report_baseline_note[];
+
+/* The cell of column col in row (a NULL value when there is no such
+ * column). */
+const struct value *report_cell(const struct table *t, size_t row,
+    const char *col);
+/* A cell's text; "" for NULL. For comparing and numbers: a BLOB may hold
+ * NUL bytes, print it with report_put_value. */
+const char *report_str(const struct table *t, size_t row, const char *col);
+/* A cell as an integer (0 when it is not one). */
+long long report_num(const struct table *t, size_t row, const char *col);
+/* A cell as a real (0 when it is not one). */
+double report_real(const struct table *t, size_t row, const char *col);
+/* The row of rule_status for (policy, rule); -1 when none. */
+long report_rule_row(const struct report *r, const char *policy,
+    const char *rule);
+/* True when row i of t belongs to (policy, rule). */
+bool report_rule_match(const struct table *t, size_t i, const char *policy,
+    const char *rule);
+/* The evidence gathered for element id; NULL when none was. */
+const struct table *report_evidence_of(const struct report *r, int64_t id);
+/* Rules counted by status. */
+void report_tally(const struct report *r, int *violated, int *pending,
+    int *met);
+/* Row i of rule_status's requirement in words, as a new string. */
+char *report_rule_terms(const struct table *t, size_t i);
+/* Row i of rule_status's verdict with its qualifiers ("pending, 45 days
+ * left (would be met today)"), as a new string. */
+char *report_rule_verdict(const struct table *t, size_t i);
+
+/* Write len bytes at p to out, escaped in style. */
+void report_put(FILE *out, const void *p, size_t len, enum text_style style);
+/* The same for a C string; NULL writes nothing. */
+void report_puts(FILE *out, const char *s, enum text_style style);
+/* The same for a cell's bytes; NULL writes nothing. */
+void report_put_value(FILE *out, const struct value *v,
+    enum text_style style);
+
+/* The writers, one per format (report_write's). */
+void report_write_text(const struct report *r, FILE *out);
+void report_write_csv(const struct report *r, FILE *out);
+void report_write_json(const struct report *r, FILE *out);
+void report_write_html(const struct report *r, FILE *out);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * The report as text for a terminal or a mail (report_private.h). Every
+ * value is written in common/text.h's terminal style: control characters
+ * and bytes that are not UTF-8 as \xNN, backslashes doubled.
+ */
+#include "report/report_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+put(FILE *out, const char *s)
+{
+	report_puts(out, s, TEXT_TERMINAL);
+}
+
+/* A cell, "-" when it is NULL or empty. */
+static void
+put_field(FILE *out, const struct value *v)
+{
+	if (v->s == NULL || v->len == 0)
+		fputc('-', out);
+	else
+		report_put_value(out, v, TEXT_TERMINAL);
+}
+
+static void
+put_cell(FILE *out, const struct table *t, size_t i, const char *col)
+{
+	put_field(out, report_cell(t, i, col));
+}
+
+static void
+text_evidence(FILE *out, const struct report *r, int64_t id)
+{
+	const struct table *ev = report_evidence_of(r, id);
+
+	for (size_t k = 0; ev != NULL && k < ev->nrows; k++) {
+		fputs("        evidence: ", out);
+		put_cell(out, ev, k, "kind");
+		fputs(" \"", out);
+		report_put_value(out, report_cell(ev, k, "value"),
+		    TEXT_TERMINAL);
+		fputs("\" -> ", out);
+		put_cell(out, ev, k, "vendor");
+		fputs(" (rule ", out);
+		put_cell(out, ev, k, "rule");
+		fprintf(out, ", strength %.2f)\n",
+		    report_real(ev, k, "strength"));
+	}
+}
+
+static void
+text_rule(FILE *out, const struct report *r, const char *policy,
+    const struct policy_rule *ru)
+{
+	long i = report_rule_row(r, policy, ru->name);
+	const struct table *v = &r->violations, *sh = &r->shares;
+	char *verdict, *terms;
+
+	if (i < 0)
+		return;
+	verdict = report_rule_verdict(&r->rules, (size_t)i);
+	terms = report_rule_terms(&r->rules, (size_t)i);
+	fputs("  [", out);
+	put(out, verdict);
+	fputs("] ", out);
+	put(out, ru->name);
+	fputs(": ", out);
+	put(out, ru->title);
+	fputs("\n      ", out);
+	put(out, terms);
+	fprintf(out, "; %lld of %lld elements in scope covered",
+	    report_num(&r->rules, (size_t)i, "covered"),
+	    report_num(&r->rules, (size_t)i, "elements"));
+	if (*ru->first_seen_after)
+		fprintf(out, ", %lld new", report_num(&r->rules, (size_t)i,
+		    "new_elements"));
+	fputc('\n', out);
+	free(verdict);
+	free(terms);
+	for (size_t k = 0; k < sh->nrows; k++) {
+		if (!report_rule_match(sh, k, policy, ru->name))
+			continue;
+		fputs("      zone ", out);
+		report_put_value(out, report_cell(sh, k, "zone"),
+		    TEXT_TERMINAL);
+		fprintf(out, ": %lld of %lld elements (%.2f%%), cap %g%%: ",
+		    report_num(sh, k, "high_risk"),
+		    report_num(sh, k, "elements"), report_real(sh, k, "share"),
+		    report_real(sh, k, "max_share"));
+		put(out, report_str(sh, k, "status"));
+		fputc('\n', out);
+	}
+	for (size_t k = 0; k < v->nrows; k++) {
+		if (!report_rule_match(v, k, policy, ru->name))
+			continue;
+		fprintf(out, "      element %lld  ",
+		    report_num(v, k, "element_id"));
+		put_cell(out, v, k, "mgmt_ip");
+		fputs("  ", out);
+		put_cell(out, v, k, "vendor");
+		fputs("  zone ", out);
+		put_cell(out, v, k, "zone");
+		fputs("  ", out);
+		put(out, report_str(v, k, "status"));
+		fputs(": ", out);
+		report_put_value(out, report_cell(v, k, "detail"),
+		    TEXT_TERMINAL);
+		fputc('\n', out);
+		text_evidence(out, r, report_num(v, k, "element_id"));
+	}
+}
+
+static void
+text_header(FILE *out, const struct report *r)
+{
+	const struct table *b = &r->baseline;
+	int violated, pending, met;
+
+	report_tally(r, &violated, &pending, &met);
+	fputs("vraudit compliance report\n", out);
+	fputs("database:  ", out);
+	put(out, r->db_path);
+	fputs("\ngenerated: ", out);
+	put(out, r->generated);
+	fputs("\nas of:     ", out);
+	put(out, r->as_of);
+	fprintf(out, "\naudit:     record %lld, head ",
+	    (long long)r->audit_seq);
+	put(out, r->audit_hash);
+	fputs(" (archive it: vraudit verify detects later edits)\n", out);
+	fprintf(out, "result:    %s (%d violated, %d pending, %d met)\n\n",
+	    violated > 0 ? "VIOLATIONS" : "compliant", violated, pending, met);
+	fprintf(out, "%s\n%s\n%s\n", report_counting_note, report_cover_note,
+	    report_baseline_note);
+	if (b->nrows > 0) {
+		fputs("baseline: scan ", out);
+		report_put_value(out, report_cell(b, 0, "scan_id"),
+		    TEXT_TERMINAL);
+		fputs(" (", out);
+		report_put_value(out, report_cell(b, 0, "kind"),
+		    TEXT_TERMINAL);
+		fputs("), ", out);
+		report_put_value(out, report_cell(b, 0, "started_at"),
+		    TEXT_TERMINAL);
+		fputs(" to ", out);
+		report_put_value(out, report_cell(b, 0, "finished_at"),
+		    TEXT_TERMINAL);
+		fputc('\n', out);
+	} else
+		fputs("baseline: none (no complete scan yet): every covered "
+		    "element counts as new\n", out);
+}
+
+void
+report_write_text(const struct report *r, FILE *out)
+{
+	const struct table *f = &r->fresh, *c = &r->counts;
+	char dur[32];
+
+	text_header(out, r);
+	for (size_t p = 0; p < r->set->n_packs; p++) {
+		const struct policy_pack *pk = r->set->packs[p];
+
+		fputc('\n', out);
+		put(out, pk->name);
+		fputs(": ", out);
+		put(out, pk->title);
+		fputs("\n  source: ", out);
+		put(out, pk->source);
+		fputs("\n  vendors:", out);
+		for (size_t v = 0; v < pk->n_vendors; v++) {
+			fputc(' ', out);
+			put(out, pk->vendors[v]);
+		}
+		fputc('\n', out);
+		for (size_t i = 0; i < pk->n_rules; i++)
+			text_rule(out, r, pk->name, &pk->rules[i]);
+	}
+	duration_format(r->since_ms, dur, sizeof(dur));
+	fputs("\nnew since ", out);
+	put(out, r->since);
+	fprintf(out, " (%s): %zu element%s\n", dur, f->nrows,
+	    f->nrows == 1 ? "" : "s");
+	for (size_t i = 0; i < f->nrows; i++) {
+		fprintf(out, "  element %lld  ",
+		    report_num(f, i, "element_id"));
+		put_cell(out, f, i, "mgmt_ip");
+		fputs("  ", out);
+		put_cell(out, f, i, "sys_name");
+		fputs("  ", out);
+		put_cell(out, f, i, "vendor");
+		fputs("  ", out);
+		report_put_value(out, report_cell(f, i, "risk"),
+		    TEXT_TERMINAL);
+		fputs("  zone ", out);
+		put_cell(out, f, i, "zone");
+		fputs("  first seen ", out);
+		report_put_value(out, report_cell(f, i, "first_seen"),
+		    TEXT_TERMINAL);
+		fputc('\n', out);
+	}
+	fputs("\nelements by vendor and risk:\n", out);
+	if (c->nrows == 0)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < c->nrows; i++) {
+		fputs("  ", out);
+		report_put_value(out, report_cell(c, i, "vendor"),
+		    TEXT_TERMINAL);
+		fputs(" (", out);
+		report_put_value(out, report_cell(c, i, "risk"),
+		    TEXT_TERMINAL);
+		fprintf(out, "): %lld\n", report_num(c, i, "elements"));
+	}
+}
