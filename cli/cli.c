@@ -213,18 +213,15 @@ cli_open(const char *cmd, const struct cli_common *c, unsigned need,
     struct cli_env *env)
 {
 	char err[1024];
-	int rc;
+	int rc = EXIT_OK;
 
 	env->cmd = cmd;
-	env->cl = NULL;
-	env->st = NULL;
 	if (env->cfg == NULL && (rc = cli_load_config(c, &env->cfg)) != EXIT_OK)
 		return rc;
-	rc = EXIT_OK;
-	if (need & CLI_CLASSIFIER)
+	if (env->cl == NULL && (need & CLI_CLASSIFIER))
 		rc = cli_open_classifier(cmd, env->cfg->oui_dir,
 		    env->cfg->vendors_path, true, &env->cl);
-	else if (need & CLI_CATALOGUE) {
+	else if (env->cl == NULL && (need & CLI_CATALOGUE)) {
 		/* The catalogue only, to check the packs' vendor slugs. */
 		env->cl = classifier_new(NULL, env->cfg->vendors_path, err,
 		    sizeof(err));
@@ -233,17 +230,17 @@ cli_open(const char *cmd, const struct cli_common *c, unsigned need,
 			rc = EXIT_USAGE;
 		}
 	}
-	if (rc == EXIT_OK && (need & (CLI_STORE_RO | CLI_STORE_RW))) {
+	if (rc == EXIT_OK && env->st == NULL &&
+	    (need & (CLI_STORE_RO | CLI_STORE_RW))) {
 		env->st = store_open(env->cfg->db_path, need & CLI_STORE_RW ?
 		    STORE_READ_WRITE : STORE_READ_ONLY, err, sizeof(err));
 		if (env->st == NULL) {
 			fprintf(stderr, "vraudit %s: %s\n", cmd, err);
 			rc = EXIT_RUNTIME;
+		} else if (need & CLI_CLASSIFIER) {
+			env->ops = classifier_ops(env->cl);
+			store_set_classifier(env->st, &env->ops);
 		}
-	}
-	if (rc == EXIT_OK && env->st != NULL && (need & CLI_CLASSIFIER)) {
-		env->ops = classifier_ops(env->cl);
-		store_set_classifier(env->st, &env->ops);
 	}
 	if (rc == EXIT_OK && (need & CLI_POLICIES))
 		rc = cli_sync_policies(cmd, env->cfg, env->cl, env->st);

@@ -74,10 +74,10 @@ struct cli_env {
 int cli_main(int argc, char **argv);
 /* Handle a common option; 1 if it was one, 0 if not. */
 int cli_common_option(int opt, const char *arg, struct cli_common *c);
-/* Load the configuration (unless env->cfg already holds it: env must be
- * zeroed or hold only that), then open what need asks for (enum
- * cli_need), printing errors as "vraudit CMD: ..."; an exit code (EXIT_OK:
- * env holds it all, otherwise nothing). */
+/* Open what need asks for (enum cli_need) that env (zeroed at first) does
+ * not hold yet, the configuration first, printing errors as "vraudit CMD:
+ * ..."; an exit code (EXIT_OK: env holds it all; otherwise everything is
+ * closed). */
 int cli_open(const char *cmd, const struct cli_common *c, unsigned need,
     struct cli_env *env);
 /* Release what cli_open opened; safe on a zeroed env. */

@@ -138,43 +138,30 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
     size_t n_formats, const char *output, const char *output_dir, long keep)
 {
 	struct report_options opt = *opt_in;
-	struct classifier *cls = NULL;
+	struct cli_env env = { 0 };
 	struct policy_set *set = NULL;
 	struct report *r = NULL;
-	struct store *st = NULL;
-	struct config *cfg;
 	char err[1024];
 	int rc;
 
-	if ((rc = cli_load_config(common, &cfg)) != EXIT_OK)
+	if ((rc = cli_open("report", common, CLI_CATALOGUE, &env)) != EXIT_OK)
 		return rc;
-	/* The catalogue only, to check the packs' vendor slugs. */
-	if ((cls = classifier_new(NULL, cfg->vendors_path, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "vraudit report: %s\n", err);
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	if (n_packs > 0)
-		set = policy_select(cfg->policy_dir, packs, n_packs, cls, err,
-		    sizeof(err));
+		set = policy_select(env.cfg->policy_dir, packs, n_packs, env.cl,
+		    err, sizeof(err));
 	else
-		set = policy_select(cfg->policy_dir, cfg->policy_packs,
-	    cfg->n_policy_packs, cls, err, sizeof(err));
+		set = policy_select(env.cfg->policy_dir, env.cfg->policy_packs,
+		    env.cfg->n_policy_packs, env.cl, err, sizeof(err));
 	if (set == NULL) {
 		fprintf(stderr, "vraudit report: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((st = store_open(cfg->db_path, STORE_READ_ONLY, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "vraudit report: %s\n", err);
-		rc = EXIT_RUNTIME;
+	if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) != EXIT_OK)
 		goto out;
-	}
-	opt.db_path = cfg->db_path;
-	if ((r = report_new(st, set, &opt)) == NULL) {
-		fprintf(stderr, "vraudit report: %s\n", store_error(st));
+	opt.db_path = env.cfg->db_path;
+	if ((r = report_new(env.st, set, &opt)) == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -201,10 +188,8 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	}
 out:
 	report_free(r);
-	store_close(st);
 	policy_set_free(set);
-	classifier_free(cls);
-	config_free(cfg);
+	cli_close(&env);
 	return rc;
 }
 
