@@ -16,6 +16,7 @@
 
 #include "common/evidence.h"
 #include "common/sighting.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "common/util.h"
 
@@ -856,6 +857,49 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 }
 END_TEST
 
+/*
+ * Network values stored as BLOBs are found and assessed again as the
+ * sightings carried them: a chassis ID with a NUL inside names the same
+ * element, and its evidence, reassessed under new rules, is the value
+ * whole (cut at its NUL, "x" would name nobody).
+ */
+START_TEST(test_binary_values_are_read_back_as_they_were_seen)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw();
+	char *descr = text_from_wire("x\0Huawei", 8);
+	char *id = text_from_wire("7:\xff\0id", 6);
+	struct sighting *s;
+	int changed = -1;
+	int64_t a, b;
+
+	store_set_classifier(st, &ops);
+	s = sighting_new("snmp", T0);
+	sighting_set(&s->chassis_id, id);
+	sighting_add_input(s, EV_SYSDESCR, descr);
+	a = record(st, 0, s);
+	s = sighting_new("snmp", T0 + 60);
+	sighting_set(&s->chassis_id, id);
+	sighting_add_input(s, EV_SYSDESCR, descr);
+	b = record(st, 0, s);
+	ck_assert_int_eq(a, b);
+	ck_assert_int_eq(store_flush(st), 0);
+	f.swap = true;
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+	ck_assert_int_eq(changed, 1);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_key "
+	    "WHERE typeof(value) = 'blob' AND value = X'373aff006964'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+	    "WHERE vendor = 'zte' AND rule = 'fake-huawei' "
+	    "AND value = X'7800487561776569'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence"), 1);
+	free(descr);
+	free(id);
+}
+END_TEST
+
 /* What passive capture says of one host: its MAC, then its ARP, then its
  * DHCP request, each a sighting of its own. */
 static void
@@ -898,7 +942,8 @@ dump(const char *path)
 		"SELECT first_scan, last_scan, rules_digest FROM element "
 		"ORDER BY id",
 	};
-	char *uri = xprintf("file:%s?mode=ro", path), *out = xstrdup("");
+	char *uri = xprintf("file:%s?mode=ro", path);
+	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
@@ -913,21 +958,17 @@ dump(const char *path)
 			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
 				const unsigned char *t =
 				    sqlite3_column_text(stmt, c);
-				char *next = xprintf("%s%s|", out,
-				    t != NULL ? (const char *)t : "NULL");
 
-				free(out);
-				out = next;
+				strbuf_adds(&out, t != NULL ? (const char *)t :
+				    "NULL");
+				strbuf_addc(&out, '|');
 			}
-			char *next = xprintf("%s\n", out);
-
-			free(out);
-			out = next;
+			strbuf_addc(&out, '\n');
 		}
 		sqlite3_finalize(stmt);
 	}
 	sqlite3_close(db);
-	return out;
+	return strbuf_steal(&out);
 }
 
 /* Record the host's sightings one by one into db_path, or as one group,
@@ -1589,6 +1630,7 @@ store_suite(void)
 	tcase_add_test(tc, test_classifier_ops_are_called_and_the_verdict_stored);
 	tcase_add_test(tc, test_without_classifier_evidence_is_kept_unclassified);
 	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
 	tcase_add_test(tc, test_a_group_stores_what_its_sightings_would_one_by_one);
 	tcase_add_test(tc, test_a_group_writes_one_verdict_change_to_the_audit_chain);
 	tcase_add_test(tc, test_mac_states_give_capture_what_the_store_holds);
