@@ -17,6 +17,7 @@
 #include "common/evidence.h"
 #include "common/sighting.h"
 #include "common/text.h"
+#include "probes/passive.h"
 #include "store/store.h"
 #include "common/util.h"
 
@@ -701,6 +702,113 @@ START_TEST(test_invalid_utf8_sys_descr_is_stored_byte_exact)
 	ck_assert_mem_eq(sqlite3_column_blob(stmt, 0), raw, strlen(raw));
 	ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 1), "blob");
 	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* An LLDPDU from mac (chassis MAC mac, port "1", TTL 120) whose sysName
+ * is the len bytes at name, sent as they are. */
+static size_t
+lldp_frame(uint8_t *f, const uint8_t mac[6], const void *name, size_t len)
+{
+	static const uint8_t head[] = {
+		0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e,	/* LLDP multicast */
+	};
+	size_t n = 0;
+
+	memcpy(f, head, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x88;
+	f[13] = 0xcc;
+	n = 14;
+	f[n++] = 1 << 1;	/* chassis ID, length 7: MAC */
+	f[n++] = 7;
+	f[n++] = 4;
+	memcpy(f + n, mac, 6);
+	n += 6;
+	f[n++] = 2 << 1;	/* port ID, length 2: local "1" */
+	f[n++] = 2;
+	f[n++] = 7;
+	f[n++] = '1';
+	f[n++] = 3 << 1;	/* TTL, length 2: 120 s */
+	f[n++] = 2;
+	f[n++] = 0;
+	f[n++] = 120;
+	f[n++] = 5 << 1;	/* system name */
+	f[n++] = (uint8_t)len;
+	memcpy(f + n, name, len);
+	n += len;
+	f[n++] = 0;		/* end */
+	f[n++] = 0;
+	while (n < 60)
+		f[n++] = 0;
+	return n;
+}
+
+struct caught {
+	struct sighting *s[8];
+	size_t n;
+};
+
+static void
+catch_sighting(void *ctx, struct sighting *s)
+{
+	struct caught *c = ctx;
+
+	ck_assert_uint_lt(c->n, ARRAY_SIZE(c->s));
+	c->s[c->n++] = s;
+}
+
+/*
+ * The one storage rule, whatever the probe: an LLDP sysName that is not
+ * UTF-8 and holds a NUL is stored as a BLOB of its bytes, padding dropped,
+ * and the same bytes read by SNMP (made a wire text, as the SNMP probe
+ * does) are stored identically.
+ */
+START_TEST(test_capture_and_snmp_store_binary_text_alike)
+{
+	/* Not UTF-8, a NUL and a C0 byte inside, two NULs of padding. */
+	static const uint8_t name[] = "sw\xff" "1\0\xc0" "x\0\0";
+	const size_t sent = sizeof(name) - 1, kept = sent - 2;
+	static const uint8_t mac[6] = { 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x66 };
+	struct caught c = { .n = 0 };
+	struct passive *p = passive_new(16, 3600, NULL, catch_sighting, &c);
+	struct store *st = open_rw();
+	struct sighting *s;
+	sqlite3_stmt *stmt;
+	uint8_t f[128];
+	char *wire;
+	sqlite3 *db;
+	int rows = 0;
+
+	passive_frame(p, f, lldp_frame(f, mac, name, sent), T0);
+	passive_flush(p);
+	passive_free(p);
+	ck_assert_uint_gt(c.n, 0);
+	for (size_t i = 0; i < c.n; i++)
+		record(st, 0, c.s[i]);
+	s = seen("snmp", T0, "00:e0:fc:00:00:77", "10.0.0.77");
+	wire = text_from_wire(name, sent);
+	sighting_set(&s->sys_name, wire);
+	free(wire);
+	record(st, 0, s);
+	store_close(st);
+
+	db = auditor();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT typeof(sys_name), "
+	    "sys_name, mac FROM inventory WHERE sys_name IS NOT NULL "
+	    "ORDER BY element_id", -1, &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0),
+		    "blob");
+		ck_assert_int_eq(sqlite3_column_bytes(stmt, 1), (int)kept);
+		ck_assert_mem_eq(sqlite3_column_blob(stmt, 1), name, kept);
+		rows++;
+	}
+	sqlite3_finalize(stmt);
+	ck_assert_int_eq(rows, 2);
+	ck_assert_int_eq(query_int(db, "SELECT count(DISTINCT sys_name) "
+	    "FROM inventory WHERE sys_name IS NOT NULL"), 1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -1623,6 +1731,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sql_in_sys_descr_is_stored_verbatim);
 	tcase_add_test(tc, test_invalid_utf8_sys_descr_is_stored_byte_exact);
+	tcase_add_test(tc, test_capture_and_snmp_store_binary_text_alike);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("classify");
