@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "store/store.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "common/util.h"
 #include "pipeline/pipeline.h"
 #include "vraudit-config.h"
@@ -171,23 +172,14 @@ cli_open_classifier(const char *cmd, const char *oui_dir,
 char *
 cli_join(char *const *words, size_t n, const char *sep)
 {
-	size_t len = 1, k = 0;
-	char *out;
+	struct strbuf b = STRBUF_INIT;
 
-	for (size_t i = 0; i < n; i++)
-		len += strlen(words[i]) + (i > 0 ? strlen(sep) : 0);
-	out = xmalloc(len);
-	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0) {
-			memcpy(out + k, sep, strlen(sep));
-			k += strlen(sep);
-		}
-		memcpy(out + k, words[i], strlen(words[i]));
-		k += strlen(words[i]);
+		if (i > 0)
+			strbuf_adds(&b, sep);
+		strbuf_adds(&b, words[i]);
 	}
-	out[k] = '\0';
-	return out;
+	return strbuf_steal(&b);
 }
 
 int

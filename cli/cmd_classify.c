@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "common/log.h"
 #include "common/oid.h"
+#include "common/text.h"
 #include "common/util.h"
 
 #define CMD "classify"
@@ -65,59 +66,19 @@ usage(FILE *out)
 	    "3 the vendors file or a needed registry could not be loaded.\n");
 }
 
-/* Write s as a JSON string: quotes, backslash and control characters
- * escaped, invalid UTF-8 bytes replaced by U+FFFD; quoted when asked. */
+/* Write s as TEXT_JSON (common/text.h), quoted when asked. */
 static void
 escape_string(FILE *out, const char *s, bool quote)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	struct strbuf b = STRBUF_INIT;
 
 	if (quote)
-		fputc('"', out);
-	while (*p != '\0') {
-		unsigned char ch = *p;
-		size_t n;
-
-		if (ch == '"' || ch == '\\') {
-			fputc('\\', out);
-			fputc(ch, out);
-			p++;
-			continue;
-		}
-		if (ch < 0x20 || ch == 0x7f) {
-			switch (ch) {
-			case '\n':
-				fputs("\\n", out);
-				break;
-			case '\r':
-				fputs("\\r", out);
-				break;
-			case '\t':
-				fputs("\\t", out);
-				break;
-			default:
-				fprintf(out, "\\u%04x", ch);
-			}
-			p++;
-			continue;
-		}
-		if (ch < 0x80) {
-			fputc(ch, out);
-			p++;
-			continue;
-		}
-		n = (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3 :
-		    (ch & 0xf8) == 0xf0 ? 4 : 1;
-		if (n > 1 && strnlen((const char *)p, n) == n && utf8_valid(p, n)) {
-			fwrite(p, 1, n, out);
-			p += n;
-		} else {
-			fputs("\\ufffd", out);
-			p++;
-		}
-	}
+		strbuf_addc(&b, '"');
+	text_escape(&b, s, strlen(s), TEXT_JSON);
 	if (quote)
-		fputc('"', out);
+		strbuf_addc(&b, '"');
+	fputs(strbuf_str(&b), out);
+	strbuf_finish(&b);
 }
 
 static void

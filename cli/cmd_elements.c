@@ -2,9 +2,10 @@
  * vraudit elements: list the inventory, optionally with the evidence behind
  * each verdict, as aligned text, CSV (RFC 4180) or JSON.
  *
- * Values come from the network: text and CSV output escape control bytes,
- * C1 controls, backslashes and invalid UTF-8 as \xNN (\\ for a backslash),
- * so a hostile sysDescr cannot move the cursor or split a CSV record.
+ * Values come from the network: text output escapes them as TEXT_TERMINAL
+ * and CSV as TEXT_CSV (common/text.h), so a hostile sysDescr cannot move
+ * the cursor, split a CSV record or run a formula in a spreadsheet; JSON
+ * comes from SQLite (store_inventory_json).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "common/evidence.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "common/util.h"
 
@@ -83,66 +85,6 @@ usage(FILE *out)
 	    "behind each verdict.\n");
 }
 
-static void
-buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*buf = xreallocarray(*buf, *cap, 1);
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-}
-
-/* Length of the valid UTF-8 sequence at p, 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n;
-
-	if (p[0] < 0xc2)
-		return 0;
-	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
-	if (n > left || !utf8_valid(p, n))
-		return 0;
-	return n;
-}
-
-/* A copy of len bytes that is safe to print: see the top of the file. */
-static char *
-render(const unsigned char *p, size_t len)
-{
-	char *out = NULL, hex[8];
-	size_t olen = 0, cap = 0;
-
-	buf_add(&out, &olen, &cap, "", 0);
-	for (size_t i = 0; i < len;) {
-		size_t n = 1;
-
-		if (p[i] == '\\')
-			buf_add(&out, &olen, &cap, "\\\\", 2);
-		else if (p[i] < 0x20 || p[i] == 0x7f) {
-			snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
-			buf_add(&out, &olen, &cap, hex, 4);
-		} else if (p[i] < 0x80)
-			buf_add(&out, &olen, &cap, (const char *)p + i, 1);
-		else if ((n = utf8_seq(p + i, len - i)) == 0 ||
-		    (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
-			/* invalid, or a C1 control (U+0080..U+009F) */
-			if (n == 0)
-				n = 1;
-			for (size_t k = 0; k < n; k++) {
-				snprintf(hex, sizeof(hex), "\\x%02x", p[i + k]);
-				buf_add(&out, &olen, &cap, hex, 4);
-			}
-		} else
-			buf_add(&out, &olen, &cap, (const char *)p + i, n);
-		i += n;
-	}
-	return out;
-}
-
 /* Columns a rendered string takes on a terminal (one per code point). */
 static size_t
 width(const char *s)
@@ -172,30 +114,26 @@ render_text(const struct store_cell *c)
 		return xstrdup("-");
 	if (c->type == STORE_CELL_REAL)
 		return xprintf("%.2f", strtod((const char *)c->bytes, NULL));
-	return render(c->bytes, c->len);
+	return text_escaped(c->bytes, c->len, TEXT_TERMINAL);
 }
 
 static void
 csv_field(FILE *out, const struct store_cell *c, bool first)
 {
-	char *s;
+	struct strbuf b = STRBUF_INIT;
 
 	if (!first)
 		fputc(',', out);
 	if (c == NULL || c->type == STORE_CELL_NULL)
 		return;
-	s = render(c->bytes, c->len);
-	if (strpbrk(s, ",\"") != NULL) {
-		fputc('"', out);
-		for (const char *p = s; *p != '\0'; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else
-		fputs(s, out);
-	free(s);
+	/* Numbers are ours, and a negative one is no formula. */
+	if (c->type == STORE_CELL_INTEGER || c->type == STORE_CELL_REAL) {
+		fwrite(c->bytes, 1, c->len, out);
+		return;
+	}
+	text_escape(&b, c->bytes, c->len, TEXT_CSV);
+	fputs(strbuf_str(&b), out);
+	strbuf_finish(&b);
 }
 
 static void

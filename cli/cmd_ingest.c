@@ -277,7 +277,7 @@ ingest_file(const char *path, const char *filter, struct ingest *in,
 	struct capture *c = capture_open_file(path, filter, err, sizeof(err));
 	uint64_t start = in->frames_read;
 	int64_t last = 0;
-	int n = 0, rc = 0;
+	int n = 0, rc = 0;	/* no dispatch when the writer failed first */
 
 	if (c == NULL) {
 		fprintf(stderr, "vraudit ingest: %s\n", err);

@@ -330,7 +330,7 @@ sighting_unpack(const uint8_t *p, size_t len)
 	struct sighting *s = xcalloc(1, sizeof(*s));
 	uint16_t present = 0;
 	uint8_t src = 0, content = 0;
-	unsigned kind;
+	unsigned kind = 0;	/* left unset when the bytes run out */
 	size_t n;
 
 	get(&u, &s->observed_at, sizeof(s->observed_at));

@@ -136,7 +136,9 @@ text_from_bytes(const void *p, size_t len)
 	size_t extra = 0, k = 0;
 	char *out;
 
-	if (utf8_valid(u, len) && (len == 0 || memchr(u, '\0', len) == NULL))
+	if (len == 0)
+		return xstrdup("");
+	if (utf8_valid(u, len) && memchr(u, '\0', len) == NULL)
 		return xstrndup(p, len);
 	for (size_t i = 0; i < len; i++)
 		if (u[i] == '\0' || u[i] == STUFF)
@@ -284,6 +286,22 @@ escape_json(struct strbuf *b, const unsigned char *p, size_t len)
 }
 
 static void
+escape_json_value(struct strbuf *b, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = text_utf8_seq(p + i, len - i);
+
+		if (n == 0) {
+			hex_byte(b, p[i]);
+			i++;
+		} else {
+			strbuf_add(b, p + i, n);
+			i += n;
+		}
+	}
+}
+
+static void
 escape_audit(struct strbuf *b, const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
@@ -328,6 +346,9 @@ text_escape(struct strbuf *b, const void *p, size_t len,
 		break;
 	case TEXT_AUDIT:
 		escape_audit(b, u, len);
+		break;
+	case TEXT_JSON_VALUE:
+		escape_json_value(b, u, len);
 		break;
 	}
 }

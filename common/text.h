@@ -9,11 +9,15 @@
  * else is changed or cut. The store keeps a value that is valid UTF-8
  * without NUL bytes as TEXT, any other as a BLOB of the bytes received.
  *
- * In memory a wire text is a C string: valid UTF-8 as it came; otherwise
- * the bytes as they came, except that a NUL byte is written as the pair
- * C0 80 and a C0 byte as C0 C0 (0xC0 never occurs in valid UTF-8), so that
- * a NUL inside a value survives a C string. text_wire_decode gives the
- * bytes back; nothing but the store's binding needs them.
+ * In memory a wire text is a C string: a value stored as TEXT as it came;
+ * any other the bytes as they came, except that a NUL byte is written as
+ * the pair C0 80 and a C0 byte as C0 C0 (0xC0 never occurs in valid
+ * UTF-8), so that a NUL inside a value survives a C string. Equal bytes
+ * make equal wire texts, whichever probe read them. text_wire_decode gives
+ * the bytes back; nothing but the store's binding needs them. A value read
+ * back from the store (TEXT or BLOB) is made a wire text again with
+ * text_from_bytes, so that it compares equal to a sighting's and is
+ * assessed alike.
  *
  * Escapers turn bytes (a TEXT or BLOB read back, or any string) into what
  * a reader can take without being disturbed: a terminal, a JSON parser, a
@@ -104,6 +108,14 @@ enum text_style {
 	 * of the chain's format: it never changes.
 	 */
 	TEXT_AUDIT,
+	/*
+	 * A JSON string's value before JSON's own escaping, for SQL's json
+	 * functions (which escape it): valid UTF-8 as it is (NUL and other
+	 * control characters included: the result is counted by its length,
+	 * not terminated), each byte that is not part of valid UTF-8 as the
+	 * four characters \xNN. JSON-escaped, it reads as TEXT_JSON does.
+	 */
+	TEXT_JSON_VALUE,
 };
 
 /* Append len bytes at p to b, escaped in style. */

@@ -31,6 +31,7 @@
 
 #include "common/util.h"
 #include "common/secret.h"
+#include "common/text.h"
 
 #define MAX_BLOCK_BITS 24 /* largest block a target may sweep: 2^24 */
 #define POLICY_DEFAULT_DIR VRAUDIT_DATADIR "/policies"
@@ -1174,17 +1175,18 @@ handler(void *user, const char *section, const char *name, const char *value)
 			if (strcmp(keys[i].name, name) == 0)
 				k = i;
 		if (k < 0) {
-			char expected[256] = "";
+			struct strbuf expected = STRBUF_INIT;
 
-			for (int i = 0; keys[i].name != NULL; i++)
-				snprintf(expected + strlen(expected),
-				    sizeof(expected) - strlen(expected), "%s%s",
-				    i == 0                     ? ""
-				    : keys[i + 1].name == NULL ? " or "
-							       : ", ",
-				    keys[i].name);
+			for (int i = 0; keys[i].name != NULL; i++) {
+				if (i > 0)
+					strbuf_adds(&expected,
+					    keys[i + 1].name == NULL ? " or " :
+					    ", ");
+				strbuf_adds(&expected, keys[i].name);
+			}
 			kerr_at(p, p->lineno, name, "unknown key (expected %s)",
-			    expected);
+			    strbuf_str(&expected));
+			strbuf_finish(&expected);
 			goto out;
 		}
 		p->key = &keys[k];

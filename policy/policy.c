@@ -15,6 +15,7 @@
 
 #include "classify/classify.h"
 #include "common/confline.h"
+#include "common/text.h"
 #include "common/util.h"
 
 #define POLICY_NAME_MAX 48	/* pack, rule and zone names */
@@ -619,21 +620,20 @@ policy_select(const char *dir, char *const *names, size_t n,
 		} else if (policy_set_find(set, names[i]) != NULL)
 			continue;	/* named twice */
 		if (p == NULL) {
-			size_t off = (size_t)snprintf(err, errlen, "unknown "
-			    "policy pack \"%s\" (available:", names[i]);
+			struct strbuf b = STRBUF_INIT;
 
-			for (k = 0; k < all->n_packs && off < errlen; k++)
+			strbuf_printf(&b, "unknown policy pack \"%s\" "
+			    "(available:", names[i]);
+			for (k = 0; k < all->n_packs; k++)
 				if (all->packs[k] != NULL)
-					off += (size_t)snprintf(err + off,
-					    errlen - off, " %s",
+					strbuf_printf(&b, " %s",
 					    all->packs[k]->name);
-			for (k = 0; k < set->n_packs && off < errlen; k++)
-				off += (size_t)snprintf(err + off,
-				    errlen - off, " %s", set->packs[k]->name);
-			if (off < errlen)
-				snprintf(err + off, errlen - off, "; packs "
-				    "are read from %s)", dir != NULL ? dir :
-				    "the built-in set");
+			for (k = 0; k < set->n_packs; k++)
+				strbuf_printf(&b, " %s", set->packs[k]->name);
+			strbuf_printf(&b, "; packs are read from %s)",
+			    dir != NULL ? dir : "the built-in set");
+			snprintf(err, errlen, "%s", strbuf_str(&b));
+			strbuf_finish(&b);
 			policy_set_free(set);
 			policy_set_free(all);
 			return NULL;

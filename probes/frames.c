@@ -80,15 +80,6 @@ raw_view(const uint8_t *p, size_t len)
 	return s;
 }
 
-/* Text fields are often NUL-padded to a fixed size: stop at the first NUL. */
-static struct frames_str
-text_view(const uint8_t *p, size_t len)
-{
-	const uint8_t *nul = len > 0 ? memchr(p, '\0', len) : NULL;
-
-	return raw_view(p, nul != NULL ? (size_t)(nul - p) : len);
-}
-
 /* Keep the first problem seen; later ones are usually its consequences. */
 static void
 note(int *reason, int r)
@@ -131,42 +122,6 @@ frames_ip_str(const struct frames_ip *ip, char *out, size_t size)
 	if (inet_ntop(af, ip->addr, out, (socklen_t)size) == NULL)
 		return -1;
 	return 0;
-}
-
-size_t
-frames_str_render(struct frames_str s, char *out, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0, i, k;
-	char esc[4];
-	size_t elen;
-
-	for (i = 0; i < s.len; i++) {
-		uint8_t c = s.p[i];
-
-		if (c == '\n' || c == '\r' || c == '\t' || c == '\\' ||
-		    c == '"') {
-			esc[0] = '\\';
-			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' :
-			    c == '\t' ? 't' : (char)c;
-			elen = 2;
-		} else if (c < 0x20 || c >= 0x7f) {
-			esc[0] = '\\';
-			esc[1] = 'x';
-			esc[2] = hex[c >> 4];
-			esc[3] = hex[c & 0x0f];
-			elen = 4;
-		} else {
-			esc[0] = (char)c;
-			elen = 1;
-		}
-		for (k = 0; k < elen; k++, n++)
-			if (size > 0 && n < size - 1)
-				out[n] = esc[k];
-	}
-	if (size > 0)
-		out[n < size - 1 ? n : size - 1] = '\0';
-	return n;
 }
 
 bool
@@ -231,7 +186,7 @@ lldp_org(const uint8_t *v, size_t len, struct frames_lldp *out)
 		return FRAMES_BAD_TLV;
 	if (get24(v) != OUI_TIA)
 		return FRAMES_OK;
-	s = text_view(v + 4, len - 4);
+	s = raw_view(v + 4, len - 4);
 	switch (v[3]) {
 	case 5:
 		out->med_hw_rev = s;
@@ -336,13 +291,13 @@ frames_decode_lldp(const uint8_t *p, size_t len, struct frames_lldp *out)
 			out->ttl = get16(v);
 			break;
 		case 4:
-			out->port_descr = text_view(v, tlen);
+			out->port_descr = raw_view(v, tlen);
 			break;
 		case 5:
-			out->sys_name = text_view(v, tlen);
+			out->sys_name = raw_view(v, tlen);
 			break;
 		case 6:
-			out->sys_descr = text_view(v, tlen);
+			out->sys_descr = raw_view(v, tlen);
 			break;
 		case 7:
 			if (tlen < 4) {
@@ -469,14 +424,14 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 		off += tlen;
 		switch (type) {
 		case 0x0001:
-			out->device_id = text_view(v, vlen);
+			out->device_id = raw_view(v, vlen);
 			break;
 		case 0x0002:
 			note(&reason, cdp_addrs(v, vlen, out->addrs,
 			    &out->n_addrs));
 			break;
 		case 0x0003:
-			out->port_id = text_view(v, vlen);
+			out->port_id = raw_view(v, vlen);
 			break;
 		case 0x0004:
 			if (vlen < 4) {
@@ -487,13 +442,13 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 			out->caps = get32(v);
 			break;
 		case 0x0005:
-			out->software = text_view(v, vlen);
+			out->software = raw_view(v, vlen);
 			break;
 		case 0x0006:
-			out->platform = text_view(v, vlen);
+			out->platform = raw_view(v, vlen);
 			break;
 		case 0x0009:
-			out->vtp_domain = text_view(v, vlen);
+			out->vtp_domain = raw_view(v, vlen);
 			break;
 		case 0x000a:
 			if (vlen < 2) {
@@ -548,7 +503,7 @@ dhcp_option(uint8_t code, const uint8_t *v, size_t len,
 {
 	switch (code) {
 	case 12:
-		out->host_name = text_view(v, len);
+		out->host_name = raw_view(v, len);
 		break;
 	case 50:
 		if (len != 4) {
@@ -574,7 +529,7 @@ dhcp_option(uint8_t code, const uint8_t *v, size_t len,
 		memcpy(out->server_id, v, 4);
 		break;
 	case 60:
-		out->vendor_class = text_view(v, len);
+		out->vendor_class = raw_view(v, len);
 		break;
 	case 61:
 		if (len < 2) {

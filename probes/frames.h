@@ -6,7 +6,9 @@
  * inventory), CDP, ARP and DHCPv4.
  *
  * No allocation, no I/O, no global state. Decoded strings are views into
- * the caller's buffer, valid as long as that buffer is. Decoders are given
+ * the caller's buffer, valid as long as that buffer is; a text field's view
+ * is the whole field, NUL bytes and padding included (text_from_wire, in
+ * common/text.h, applies the storage rule to it). Decoders are given
  * the captured length (caplen), never the wire length, and check every
  * length before they read.
  */
@@ -219,10 +221,6 @@ const char *frames_reason_name(int reason);
 void frames_mac_str(const uint8_t mac[MAC_LEN], char out[MAC_STRLEN]);
 /* Format an address as text into out (at least 46 bytes); -1 if invalid. */
 int frames_ip_str(const struct frames_ip *ip, char *out, size_t size);
-/* Render a view as printable text for logs: control, non-ASCII, quote and
- * backslash bytes escaped (\n, \t, \xNN); always terminated when size > 0.
- * Returns the length of the full rendering, like snprintf. */
-size_t frames_str_render(struct frames_str s, char *out, size_t size);
 /* True when the view equals the C string s. */
 bool frames_str_eq(struct frames_str s, const char *cstr);
 

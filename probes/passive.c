@@ -6,9 +6,9 @@
  * into a struct frame: the same counts and sightings at a fraction of the
  * cost (passive_set_full_decode turns this off, for tests to compare).
  *
- * Text from the wire is kept byte for byte, except that NUL bytes (which a
- * C string cannot hold) become the four characters \x00 and trailing NUL
- * padding, common in CDP and LLDP strings, is dropped.
+ * Text from the wire follows the one rule of common/text.h: a field's bytes
+ * are kept whole, NULs inside included; only trailing NUL padding, common
+ * in CDP and LLDP strings, is dropped.
  */
 #include "probes/passive.h"
 
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "probes/mactable.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* Plain frames whose MAC lookup waits, so that its slot is loaded from
@@ -113,30 +114,17 @@ passive_known(const struct passive *p)
 	return mactable_count(p->macs);
 }
 
-/* A view as a new C string (see the file comment); NULL when empty. */
+/* A view as a wire text (see the file comment); NULL when empty. */
 static char *
 text_of(struct frames_str s)
 {
-	size_t len = s.len, nul = 0, k = 0;
-	char *out;
+	char *t = text_from_wire(s.p, s.len);
 
-	while (len > 0 && s.p[len - 1] == '\0')
-		len--;
-	if (len == 0)
+	if (*t == '\0') {
+		free(t);
 		return NULL;
-	for (size_t i = 0; i < len; i++)
-		if (s.p[i] == '\0')
-			nul++;
-	out = xmalloc(len + 3 * nul + 1);
-	for (size_t i = 0; i < len; i++) {
-		if (s.p[i] == '\0') {
-			memcpy(out + k, "\\x00", 4);
-			k += 4;
-		} else
-			out[k++] = (char)s.p[i];
 	}
-	out[k] = '\0';
-	return out;
+	return t;
 }
 
 static void
@@ -228,6 +216,22 @@ digest_str(uint32_t h, struct frames_str s)
 	return mactable_digest(s.p, s.len, h);
 }
 
+/* A text field as text_of keeps it: without its trailing NUL padding. */
+static struct frames_str
+kept(struct frames_str s)
+{
+	while (s.len > 0 && s.p[s.len - 1] == '\0')
+		s.len--;
+	return s;
+}
+
+/* The digest of a text field: of what is kept of it. */
+static uint32_t
+digest_text(uint32_t h, struct frames_str s)
+{
+	return digest_str(h, kept(s));
+}
+
 static void
 observe_lldp(struct passive *p, const uint8_t src[MAC_LEN],
     const struct frames_lldp *l, int64_t ts, bool refresh)
@@ -237,11 +241,11 @@ observe_lldp(struct passive *p, const uint8_t src[MAC_LEN],
 	char text[MAC_STRLEN];
 
 	d = digest_str(0, l->chassis_id);
-	d = digest_str(d, l->sys_name);
-	d = digest_str(d, l->sys_descr);
-	d = digest_str(d, l->med_manufacturer);
-	d = digest_str(d, l->med_model);
-	d = digest_str(d, l->med_serial);
+	d = digest_text(d, l->sys_name);
+	d = digest_text(d, l->sys_descr);
+	d = digest_text(d, l->med_manufacturer);
+	d = digest_text(d, l->med_model);
+	d = digest_text(d, l->med_serial);
 	for (size_t i = 0; i < l->n_mgmt; i++)
 		d = digest_str(d, l->mgmt[i].addr);
 	if (!mactable_note_content(p->macs, src, MACTABLE_LLDP, d) && !refresh)
@@ -300,9 +304,9 @@ observe_cdp(struct passive *p, const uint8_t src[MAC_LEN],
 	struct sighting *s;
 	uint32_t d;
 
-	d = digest_str(0, c->device_id);
-	d = digest_str(d, c->software);
-	d = digest_str(d, c->platform);
+	d = digest_text(0, c->device_id);
+	d = digest_text(d, c->software);
+	d = digest_text(d, c->platform);
 	for (size_t i = 0; i < c->n_addrs; i++)
 		d = mactable_digest(c->addrs[i].addr, 16, d);
 	for (size_t i = 0; i < c->n_mgmt; i++)
@@ -363,9 +367,10 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 		return;
 	/* Its content (the names it gives) and its address are news apart:
 	 * a release names nothing, and says nothing new of the names. */
-	has_content = d->host_name.len > 0 || d->vendor_class.len > 0;
-	dg = digest_str(0, d->host_name);
-	dg = digest_str(dg, d->vendor_class);
+	has_content = kept(d->host_name).len > 0 ||
+	    kept(d->vendor_class).len > 0;
+	dg = digest_text(0, d->host_name);
+	dg = digest_text(dg, d->vendor_class);
 	if (d->has_requested_ip)
 		ip = d->requested_ip;
 	else if (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "schema/schema.h"
 #include "store/store_private.h"
 #include "common/util.h"
@@ -223,52 +224,47 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "AND rules_digest IS NOT ?1 ORDER BY id",
 };
 
-/* Append to the error message, truncating at its end. */
+/* Append to the error message. */
 void
 store_err_append(struct store *st, const char *text)
 {
-	size_t len = strnlen(st->err, sizeof(st->err));
-
-	if (len < sizeof(st->err))
-		str_copy(st->err + len, text, sizeof(st->err) - len);
+	strbuf_adds(&st->err, text);
 }
 
 void
 store_set_error(struct store *st, const char *fmt, ...)
 {
-	char msg[ERR_MAX];
 	va_list ap;
 
+	strbuf_reset(&st->err);
+	strbuf_adds(&st->err, st->path);
+	strbuf_adds(&st->err, ": ");
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	strbuf_vprintf(&st->err, fmt, ap);
 	va_end(ap);
-	str_copy(st->err, st->path, sizeof(st->err));
-	store_err_append(st, ": ");
-	store_err_append(st, msg);
 }
 
 /* Like set_error, with SQLite's message appended. */
 void
 store_set_db_error(struct store *st, const char *fmt, ...)
 {
-	char msg[ERR_MAX];
 	va_list ap;
 
+	strbuf_reset(&st->err);
+	strbuf_adds(&st->err, st->path);
+	strbuf_adds(&st->err, ": ");
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	strbuf_vprintf(&st->err, fmt, ap);
 	va_end(ap);
-	str_copy(st->err, st->path, sizeof(st->err));
-	store_err_append(st, ": ");
-	store_err_append(st, msg);
-	store_err_append(st, ": ");
-	store_err_append(st, st->db != NULL ? sqlite3_errmsg(st->db) :
+	strbuf_adds(&st->err, ": ");
+	strbuf_adds(&st->err, st->db != NULL ? sqlite3_errmsg(st->db) :
 	    "no connection");
 }
 
 const char *
 store_error(const struct store *st)
 {
-	return st->err;
+	return strbuf_str(&st->err);
 }
 
 int
@@ -285,20 +281,36 @@ store_schema_version(const struct store *st, int *found)
 	return st->version;
 }
 
-/* Bind a value from the network verbatim: text when it is valid UTF-8 (so
- * SQL text functions work on it), the raw bytes as a BLOB otherwise. */
+/* Bind a wire text (common/text.h): TEXT when it is valid UTF-8 without
+ * NUL (so SQL text functions work on it), else a BLOB of the bytes it
+ * stands for. */
 int
 store_bind_value(sqlite3_stmt *stmt, int idx, const char *value)
 {
-	size_t len;
+	uint8_t *bytes;
+	size_t n;
 
 	if (value == NULL)
 		return sqlite3_bind_null(stmt, idx);
-	len = strlen(value);
-	if (utf8_valid(value, len))
-		return sqlite3_bind_text64(stmt, idx, value, len, SQLITE_STATIC,
-		    SQLITE_UTF8);
-	return sqlite3_bind_blob64(stmt, idx, value, len, SQLITE_STATIC);
+	if (text_wire_is_utf8(value))
+		return sqlite3_bind_text64(stmt, idx, value, strlen(value),
+		    SQLITE_STATIC, SQLITE_UTF8);
+	n = text_wire_decode(value, NULL);
+	bytes = xmalloc(n + 1);
+	text_wire_decode(value, bytes);
+	/* SQLite frees the bytes, even when binding fails. */
+	return sqlite3_bind_blob64(stmt, idx, bytes, n, free);
+}
+
+/* A column holding a wire text, as the wire text again (text_from_bytes of
+ * the bytes stored, TEXT or BLOB); NULL for NULL. A new string. */
+char *
+store_column_wire(sqlite3_stmt *stmt, int i)
+{
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	return text_from_bytes(sqlite3_column_blob(stmt, i),
+	    (size_t)sqlite3_column_bytes(stmt, i));
 }
 
 /* Bind a value of ours (names, times): empty and NULL are both NULL. */
@@ -515,39 +527,21 @@ path_uri(const char *path, const char *query)
 	return out;
 }
 
-/* vraudit_text(x): x unchanged, except a BLOB becomes text with each byte
- * that is not part of valid UTF-8 written as \xNN (JSON cannot hold BLOBs). */
+/* vraudit_text(x): x unchanged, except that a BLOB becomes its TEXT_JSON_VALUE
+ * text (JSON cannot hold BLOBs). */
 static void
 sql_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const unsigned char *p;
-	size_t len, n = 0;
-	char *out;
+	struct strbuf b = STRBUF_INIT;
 
 	(void)argc;
 	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
 		sqlite3_result_value(ctx, argv[0]);
 		return;
 	}
-	p = sqlite3_value_blob(argv[0]);
-	len = (size_t)sqlite3_value_bytes(argv[0]);
-	out = xmalloc(4 * len + 1);
-	for (size_t i = 0; i < len;) {
-		size_t seq = 1;
-		if (p[i] >= 0xc0)
-			seq = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : 2;
-		if (p[i] >= 0x80 && (seq == 1 || i + seq > len ||
-		    !utf8_valid(p + i, seq))) {
-			snprintf(out + n, 5, "\\x%02x", p[i]);
-			n += 4;
-			i++;
-			continue;
-		}
-		memcpy(out + n, p + i, seq);
-		n += seq;
-		i += seq;
-	}
-	sqlite3_result_text64(ctx, out, n, free, SQLITE_UTF8);
+	text_escape(&b, sqlite3_value_blob(argv[0]),
+	    (size_t)sqlite3_value_bytes(argv[0]), TEXT_JSON_VALUE);
+	sqlite3_result_text64(ctx, b.s, b.len, free, SQLITE_UTF8);
 }
 
 static int
@@ -855,8 +849,9 @@ open_read_only(struct store *st)
 
 	rc = precheck_file(st);
 	if (rc == 1) {
-		snprintf(st->err, sizeof(st->err), "no database at %s (run "
-		    "'vraudit migrate' or a scan first)", st->path);
+		strbuf_reset(&st->err);
+		strbuf_printf(&st->err, "no database at %s (run 'vraudit "
+		    "migrate' or a scan first)", st->path);
 		return -1;
 	}
 	if (rc == -1)
@@ -907,7 +902,7 @@ store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 	}
 	if ((mode == STORE_READ_ONLY ? open_read_only(st) :
 	    open_read_write(st)) == -1) {
-		snprintf(err, errlen, "%s", st->err);
+		snprintf(err, errlen, "%s", store_error(st));
 		store_close(st);
 		return NULL;
 	}
@@ -920,7 +915,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	if (st->in_batch && store_flush(st) == -1)
-		log_warnx("store", "%s", st->err);
+		log_warnx("store", "%s", store_error(st));
 	store_audit_finish(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
@@ -930,6 +925,7 @@ store_close(struct store *st)
 		    sqlite3_errmsg(st->db));
 	free(st->writer);
 	free(st->path);
+	strbuf_finish(&st->err);
 	free(st);
 }
 
@@ -989,13 +985,9 @@ store_batch_begin(struct store *st)
 void
 store_batch_lost(struct store *st, const char *what)
 {
-	char msg[64];
-
-	snprintf(msg, sizeof(msg), "; the batch of %zu sighting(s) was "
-	    "rolled back", st->batch_count);
-	store_err_append(st, msg);
-	store_err_append(st, " and is lost");
-	log_warnx("store", "%s (%s)", st->err, what);
+	strbuf_printf(&st->err, "; the batch of %zu sighting(s) was rolled "
+	    "back and is lost", st->batch_count);
+	log_warnx("store", "%s (%s)", store_error(st), what);
 	st->in_batch = false;
 	st->batch_count = 0;
 }

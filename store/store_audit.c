@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/sha256.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "store/store_private.h"
 #include "common/util.h"
@@ -25,79 +26,18 @@
 	"0000000000000000000000000000000000000000000000000000000000000000"
 #define REAL_STRLEN 32
 
-/* A growing text buffer. */
-struct text {
-	char *p;		/* owned, NUL-terminated */
-	size_t len;
-	size_t cap;
-};
-
+/* "key=value\n", the value escaped as TEXT_AUDIT. */
 static void
-text_add(struct text *t, const void *s, size_t n)
+line(struct strbuf *t, const char *key, const void *value, size_t len)
 {
-	if (t->len + n + 1 > t->cap) {
-		t->cap = (t->len + n + 1) * 2;
-		t->p = xreallocarray(t->p, t->cap, 1);
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
+	strbuf_adds(t, key);
+	strbuf_addc(t, '=');
+	text_escape(t, value, len, TEXT_AUDIT);
+	strbuf_addc(t, '\n');
 }
 
 static void
-text_str(struct text *t, const char *s)
-{
-	text_add(t, s, strlen(s));
-}
-
-/* Length of a valid multi-byte UTF-8 sequence at p, 0 when there is none. */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n;
-
-	if (p[0] < 0xc2)
-		return 0;
-	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
-	if (n > left || !utf8_valid(p, n))
-		return 0;
-	return n;
-}
-
-/* "key=value\n" with value escaped: \\ for a backslash, \xNN for control
- * characters and bytes that are not part of valid UTF-8. */
-static void
-line(struct text *t, const char *key, const void *value, size_t len)
-{
-	const unsigned char *v = value;
-	char hex[8];
-
-	text_str(t, key);
-	text_add(t, "=", 1);
-	for (size_t i = 0; i < len;) {
-		size_t seq;
-
-		if (v[i] == '\\') {
-			text_add(t, "\\\\", 2);
-			i++;
-		} else if (v[i] >= 0x20 && v[i] < 0x7f) {
-			text_add(t, v + i, 1);
-			i++;
-		} else if (v[i] >= 0x80 &&
-		    (seq = utf8_seq(v + i, len - i)) > 0) {
-			text_add(t, v + i, seq);
-			i += seq;
-		} else {
-			snprintf(hex, sizeof(hex), "\\x%02x", v[i]);
-			text_add(t, hex, 4);
-			i++;
-		}
-	}
-	text_add(t, "\n", 1);
-}
-
-static void
-line_str(struct text *t, const char *key, const char *value)
+line_str(struct strbuf *t, const char *key, const char *value)
 {
 	if (value == NULL)
 		value = "";
@@ -105,7 +45,7 @@ line_str(struct text *t, const char *key, const char *value)
 }
 
 static void
-line_int(struct text *t, const char *key, int64_t value)
+line_int(struct strbuf *t, const char *key, int64_t value)
 {
 	char buf[24];
 
@@ -115,7 +55,7 @@ line_int(struct text *t, const char *key, int64_t value)
 
 /* Column i of a row as stored, as text (NULL: empty). */
 static void
-line_col(struct text *t, const char *key, sqlite3_stmt *stmt, int i)
+line_col(struct strbuf *t, const char *key, sqlite3_stmt *stmt, int i)
 {
 	const void *v = sqlite3_column_blob(stmt, i);
 
@@ -135,7 +75,7 @@ real_format(double d, char out[REAL_STRLEN])
 
 /* The five lines of one side ("old." or "new.") of a verdict record. */
 static void
-verdict_lines(struct text *t, const char *side, const char *vendor,
+verdict_lines(struct strbuf *t, const char *side, const char *vendor,
     const char *vendor_name, const char *risk, double confidence,
     int64_t conflict)
 {
@@ -157,7 +97,7 @@ verdict_lines(struct text *t, const char *side, const char *vendor,
 /* Columns id, kind, status, started_at, finished_at, targets, responded,
  * frames, detail of a scan row, from column first on. */
 static void
-scan_lines(struct text *t, sqlite3_stmt *stmt, int first)
+scan_lines(struct strbuf *t, sqlite3_stmt *stmt, int first)
 {
 	static const char *const keys[] = {
 		"scan", "kind", "status", "started", "finished", "targets",
@@ -344,10 +284,10 @@ append(struct store *st, const char *kind, int64_t subject,
 char *
 store_audit_scan_detail(sqlite3_stmt *row)
 {
-	struct text t = { 0 };
+	struct strbuf t = STRBUF_INIT;
 
 	scan_lines(&t, row, 0);
-	return t.p;
+	return strbuf_steal(&t);
 }
 
 int
@@ -360,7 +300,7 @@ int
 store_audit_verdict(struct store *st, int64_t element_id,
     const struct verdict *old, const struct verdict *now)
 {
-	struct text t = { 0 };
+	struct strbuf t = STRBUF_INIT;
 	int rc;
 
 	line_int(&t, "element", element_id);
@@ -369,8 +309,8 @@ store_audit_verdict(struct store *st, int64_t element_id,
 	verdict_lines(&t, "new.", now->vendor, now->vendor_name,
 	    risk_name(now->risk), now->confidence, now->conflict ? 1 : 0);
 	line_str(&t, "rules", now->digest);
-	rc = append(st, "verdict", element_id, t.p, t.len);
-	free(t.p);
+	rc = append(st, "verdict", element_id, t.s, t.len);
+	strbuf_finish(&t);
 	return rc;
 }
 
@@ -378,7 +318,7 @@ int
 store_audit_merge(struct store *st, int64_t survivor, int64_t merged,
     int64_t scan_id, const char *reason, const char *when)
 {
-	struct text t = { 0 };
+	struct strbuf t = STRBUF_INIT;
 	int rc;
 
 	line_int(&t, "survivor", survivor);
@@ -389,8 +329,8 @@ store_audit_merge(struct store *st, int64_t survivor, int64_t merged,
 	else
 		line_str(&t, "scan", "");
 	line_str(&t, "seen", when);
-	rc = append(st, "merge", survivor, t.p, t.len);
-	free(t.p);
+	rc = append(st, "merge", survivor, t.s, t.len);
+	strbuf_finish(&t);
 	return rc;
 }
 
@@ -554,11 +494,11 @@ check_verdicts(struct check *c)
 	if (stmt == NULL)
 		return -1;
 	while ((rc = next_row(c->st, stmt)) == 1) {
-		struct text want = { 0 }, have = { 0 };
+		struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
 		const char *detail = (const char *)sqlite3_column_text(stmt, 7);
 		int64_t id = (int64_t)sqlite3_column_int64(stmt, 0);
 
-		text_str(&want, "\n");
+		strbuf_addc(&want, '\n');
 		verdict_lines(&want, "new.",
 		    (const char *)sqlite3_column_text(stmt, 1),
 		    (const char *)sqlite3_column_text(stmt, 2),
@@ -567,19 +507,19 @@ check_verdicts(struct check *c)
 		    sqlite3_column_int64(stmt, 5));
 		if (sqlite3_column_type(stmt, 6) == SQLITE_NULL) {
 			/* Never changed: still what a new element gets. */
-			text_str(&have, "\n");
+			strbuf_addc(&have, '\n');
 			verdict_lines(&have, "new.", NULL, NULL,
 			    risk_name(RISK_UNKNOWN), 0, 0);
-			if (strcmp(want.p, have.p) != 0)
+			if (strcmp(want.s, have.s) != 0)
 				finding(c, "element %" PRId64 ": verdict "
 				    "differs from the initial one and no audit "
 				    "record explains it", id);
-		} else if (detail == NULL || strstr(detail, want.p) == NULL)
+		} else if (detail == NULL || strstr(detail, want.s) == NULL)
 			finding(c, "element %" PRId64 ": verdict differs from "
 			    "audit record %" PRId64, id,
 			    (int64_t)sqlite3_column_int64(stmt, 6));
-		free(want.p);
-		free(have.p);
+		strbuf_finish(&want);
+		strbuf_finish(&have);
 	}
 	sqlite3_finalize(stmt);
 	return rc;

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <ctype.h>
 
+#include "common/text.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "store/store_private.h"
@@ -113,42 +114,23 @@ bind_params(sqlite3_stmt *stmt, const struct params *p)
 	}
 }
 
-/* Growing SQL text. */
-struct sql {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-sql_add(struct sql *q, const char *text)
-{
-	size_t n = strlen(text);
-
-	if (q->len + n + 1 > q->cap) {
-		q->cap = (q->len + n + 1) * 2;
-		q->s = xreallocarray(q->s, q->cap, 1);
-	}
-	memcpy(q->s + q->len, text, n + 1);
-	q->len += n;
-}
-
 /* "(?,?,?)" rows for a VALUES list, or an empty SELECT of ncol columns. */
 static void
-sql_rows(struct sql *q, size_t rows, size_t ncol)
+sql_rows(struct strbuf *q, size_t rows, size_t ncol)
 {
 	if (rows == 0) {
-		sql_add(q, "SELECT NULL");
+		strbuf_adds(q, "SELECT NULL");
 		for (size_t c = 1; c < ncol; c++)
-			sql_add(q, ", NULL");
-		sql_add(q, " WHERE 0");
+			strbuf_adds(q, ", NULL");
+		strbuf_adds(q, " WHERE 0");
 		return;
 	}
-	sql_add(q, "VALUES ");
+	strbuf_adds(q, "VALUES ");
 	for (size_t r = 0; r < rows; r++) {
-		sql_add(q, r == 0 ? "(?" : ", (?");
+		strbuf_adds(q, r == 0 ? "(?" : ", (?");
 		for (size_t c = 1; c < ncol; c++)
-			sql_add(q, ", ?");
-		sql_add(q, ")");
+			strbuf_adds(q, ", ?");
+		strbuf_adds(q, ")");
 	}
 }
 
@@ -194,7 +176,7 @@ view_body(struct store *st, const char *name)
 
 /* The CTEs replacing the policy tables by set's packs. */
 static void
-shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
+shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 {
 	size_t n_vendors = 0, n_rules = 0, n_zones = 0;
 
@@ -206,7 +188,7 @@ shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
 		for (size_t r = 0; r < pk->n_rules; r++)
 			n_zones += pk->rules[r].n_zones;
 	}
-	sql_add(q, "policy_pack (name, title, source, origin, synced_at) "
+	strbuf_adds(q, "policy_pack (name, title, source, origin, synced_at) "
 	    "AS (");
 	sql_rows(q, set->n_packs, 5);
 	for (size_t i = 0; i < set->n_packs; i++) {
@@ -216,14 +198,14 @@ shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
 		param_text(p, set->packs[i]->origin);
 		param_text(p, NULL);
 	}
-	sql_add(q, "), policy_vendor (pack, vendor) AS (");
+	strbuf_adds(q, "), policy_vendor (pack, vendor) AS (");
 	sql_rows(q, n_vendors, 2);
 	for (size_t i = 0; i < set->n_packs; i++)
 		for (size_t v = 0; v < set->packs[i]->n_vendors; v++) {
 			param_text(p, set->packs[i]->name);
 			param_text(p, set->packs[i]->vendors[v]);
 		}
-	sql_add(q, "), policy_rule (pack, name, title, zones, all_zones, "
+	strbuf_adds(q, "), policy_rule (pack, name, title, zones, all_zones, "
 	    "max_share, deadline, first_seen_after) AS (");
 	sql_rows(q, n_rules, 8);
 	for (size_t i = 0; i < set->n_packs; i++)
@@ -245,7 +227,7 @@ shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
 			param_text(p, ru->deadline);
 			param_text(p, ru->first_seen_after);
 		}
-	sql_add(q, "), policy_rule_zone (pack, rule, zone) AS (");
+	strbuf_adds(q, "), policy_rule_zone (pack, rule, zone) AS (");
 	sql_rows(q, n_zones, 3);
 	for (size_t i = 0; i < set->n_packs; i++)
 		for (size_t r = 0; r < set->packs[i]->n_rules; r++)
@@ -255,7 +237,7 @@ shadow_packs(struct sql *q, struct params *p, const struct policy_set *set)
 				param_text(p, set->packs[i]->rules[r].name);
 				param_text(p, set->packs[i]->rules[r].zones[z]);
 			}
-	sql_add(q, "), ");
+	strbuf_adds(q, "), ");
 }
 
 int
@@ -263,10 +245,9 @@ store_policy_eval(struct store *st, const struct policy_set *set,
     const char *as_of, enum store_policy_view view, store_row_fn fn,
     void *arg)
 {
-	struct sql q = { 0 };
+	struct strbuf q = STRBUF_INIT;
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;
-	char *sel;
 	int rc = -1;
 
 	if ((unsigned)view >= ARRAY_SIZE(eval_views)) {
@@ -278,9 +259,9 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 		    as_of);
 		return -1;
 	}
-	sql_add(&q, "WITH ");
+	strbuf_adds(&q, "WITH ");
 	if (as_of != NULL) {
-		sql_add(&q, "policy_clock (today) AS (SELECT ?), ");
+		strbuf_adds(&q, "policy_clock (today) AS (SELECT ?), ");
 		param_text(&p, as_of);
 	}
 	if (set != NULL)
@@ -290,23 +271,21 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 
 		if (body == NULL)
 			goto out;
-		sql_add(&q, i == 0 ? "" : ", ");
-		sql_add(&q, eval_chain[i]);
-		sql_add(&q, " AS (");
-		sql_add(&q, body);
-		sql_add(&q, "\n)");	/* the body may end in a comment */
+		strbuf_adds(&q, i == 0 ? "" : ", ");
+		strbuf_adds(&q, eval_chain[i]);
+		strbuf_adds(&q, " AS (");
+		strbuf_adds(&q, body);
+		strbuf_adds(&q, "\n)");	/* the body may end in a comment */
 		free(body);
 	}
-	sel = xprintf(" SELECT * FROM %s ORDER BY %s", eval_views[view].view,
-	    eval_views[view].order);
-	sql_add(&q, sel);
-	free(sel);
+	strbuf_printf(&q, " SELECT * FROM %s ORDER BY %s",
+	    eval_views[view].view, eval_views[view].order);
 	if ((stmt = store_prepare(st, q.s)) == NULL)
 		goto out;
 	bind_params(stmt, &p);
 	rc = store_each_row(st, stmt, false, fn, arg);
 out:
-	free(q.s);
+	strbuf_finish(&q);
 	params_finish(&p);
 	return rc;
 }
@@ -332,15 +311,14 @@ run(struct store *st, const char *sql, const struct params *p)
 static char *
 zone_list(const struct policy_rule *r)
 {
-	struct sql q = { 0 };
+	struct strbuf q = STRBUF_INIT;
 
-	sql_add(&q, "");
 	for (size_t i = 0; i < r->n_zones; i++) {
 		if (i > 0)
-			sql_add(&q, ", ");
-		sql_add(&q, r->zones[i]);
+			strbuf_adds(&q, ", ");
+		strbuf_adds(&q, r->zones[i]);
 	}
-	return q.s;
+	return strbuf_steal(&q);
 }
 
 int

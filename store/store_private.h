@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/text.h"
 #include "store/store.h"
 
-#define ERR_MAX 1024
 
 /* Element columns a sighting describes, in the order the element
  * statements bind them (?1..?10). */
@@ -94,7 +94,7 @@ struct store {
 	size_t batch_count;	/* sightings in the open transaction */
 	bool in_batch;
 	struct store_audit_state audit;
-	char err[ERR_MAX];
+	struct strbuf err;	/* the last error, path first */
 };
 
 /* Set the error: the path, then the formatted message. */
@@ -103,10 +103,14 @@ void store_set_error(struct store *st, const char *fmt, ...)
 /* Set the error with SQLite's message appended. */
 void store_set_db_error(struct store *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Append to the error message, truncating at its end. */
+/* Append to the error message. */
 void store_err_append(struct store *st, const char *text);
-/* Bind a network value verbatim: text if valid UTF-8, else a BLOB. */
+/* Bind a wire text (common/text.h): TEXT if valid UTF-8 without NUL, else
+ * a BLOB of the bytes it stands for. */
 int store_bind_value(sqlite3_stmt *stmt, int idx, const char *value);
+/* Column i as a wire text again (text_from_bytes), to compare or assess a
+ * network value read back; NULL for NULL. A new string. */
+char *store_column_wire(sqlite3_stmt *stmt, int i);
 /* Bind a value of ours; empty and NULL are both NULL. */
 int store_bind_text(sqlite3_stmt *stmt, int idx, const char *value);
 /* Step statement id to completion and reset it; 0 or -1. */

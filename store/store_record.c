@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/net.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "store/store_private.h"
 #include "common/util.h"
@@ -158,11 +159,18 @@ find_by(struct store *st, enum stmt_id id, const char *kind,
 	return rc;
 }
 
+/* True when column i holds a value and it is not the wire text seen. */
 static bool
-differ(const unsigned char *stored, const char *seen)
+differ(sqlite3_stmt *stmt, int i, const char *seen)
 {
-	return stored != NULL && seen != NULL &&
-	    strcmp((const char *)stored, seen) != 0;
+	char *stored;
+	bool d;
+
+	if (seen == NULL || (stored = store_column_wire(stmt, i)) == NULL)
+		return false;
+	d = strcmp(stored, seen) != 0;
+	free(stored);
+	return d;
 }
 
 /*
@@ -192,8 +200,7 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 	if ((rc = store_step(st, stmt)) != 1)
 		return rc;
 	id = sqlite3_column_int64(stmt, 0);
-	moved = differ(sqlite3_column_text(stmt, 1), mac) ||
-	    differ(sqlite3_column_text(stmt, 2), s->chassis_id);
+	moved = differ(stmt, 1, mac) || differ(stmt, 2, s->chassis_id);
 	store_reset(stmt);
 	if (moved) {
 		log_debug("store", "address %s moved from element %lld to "
@@ -830,8 +837,7 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 	sqlite3_bind_int64(stmt, 1, id);
 	while ((rc = store_step(st, stmt)) == 1) {
 		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
-		const void *value = sqlite3_column_blob(stmt, 1);
-		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+		char *value;
 		const unsigned char *col;
 		struct evidence *ev;
 		int k = evidence_kind_parse(kind != NULL ? kind : "");
@@ -845,7 +851,10 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 			l->values = xreallocarray(l->values, cap,
 			    sizeof(*l->values));
 		}
-		l->values[l->n] = xstrndup(value != NULL ? value : "", len);
+		/* As a sighting carries it, so that it is assessed alike. */
+		if ((value = store_column_wire(stmt, 1)) == NULL)
+			value = xstrdup("");
+		l->values[l->n] = value;
 		l->ids[l->n] = sqlite3_column_int64(stmt, 5);
 		ev = &l->ev[l->n];
 		if (reassess)
@@ -1109,17 +1118,21 @@ store_record_group(struct store *st, int64_t scan_id,
 	rc = record(st, scan_id, &g, element_id);
 	group_free(&g);
 	if (rc == -1) {
-		char msg[ERR_MAX];
+		char *msg;
 
 		if (sqlite3_get_autocommit(st->db))
 			goto lost;
 		/* Undo these sightings only; the batch stays. */
-		str_copy(msg, st->err, sizeof(msg));
+		msg = xstrdup(store_error(st));
 		store_audit_forget(st);
 		if (store_run(st, S_ROLLBACK_TO) == -1 ||
-		    store_run(st, S_RELEASE) == -1)
+		    store_run(st, S_RELEASE) == -1) {
+			free(msg);
 			goto lost;
-		str_copy(st->err, msg, sizeof(st->err));
+		}
+		strbuf_reset(&st->err);
+		strbuf_adds(&st->err, msg);
+		free(msg);
 		store_err_append(st, n == 1 ? "; sighting not recorded" :
 		    "; sightings not recorded");
 		return -1;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
+#include "common/util.h"
 #include "probes/frames.h"
 
 static void
@@ -38,13 +40,21 @@ ck_ip4(const uint8_t a[4], const char *want)
 	ck_ip(&ip, want);
 }
 
+/* A view as the store keeps it (the storage rule of common/text.h drops
+ * trailing NUL padding), escaped as a terminal shows it. */
 static void
 ck_view(struct frames_str s, const char *want)
 {
-	char buf[1024];
+	char *wire = text_from_wire(s.p, s.len), *got;
+	size_t n = text_wire_decode(wire, NULL);
+	uint8_t *bytes = xmalloc(n + 1);
 
-	frames_str_render(s, buf, sizeof(buf));
-	ck_assert_str_eq(buf, want);
+	text_wire_decode(wire, bytes);
+	got = text_escaped(bytes, n, TEXT_TERMINAL);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(bytes);
+	free(wire);
 }
 
 static bool
@@ -197,9 +207,11 @@ START_TEST(test_lldp_basic)
 	ck_view(l->port_id, "GE0/0/1");
 	ck_assert(l->has_ttl);
 	ck_assert_uint_eq(l->ttl, 120);
-	ck_view(l->port_descr, "uplink\\r\\n");
+	ck_view(l->port_descr, "uplink\\x0d\\x0a");
 	ck_view(l->sys_name, "core-1");
-	ck_view(l->sys_descr, "VRP");	/* NUL padding cut */
+	/* The view is the whole field; the padding goes when it is kept. */
+	ck_assert_uint_eq(l->sys_descr.len, 8);
+	ck_view(l->sys_descr, "VRP");
 	ck_assert(l->has_caps);
 	ck_assert_uint_eq(l->caps_available, 0x14);
 	ck_assert_uint_eq(l->caps_enabled, 0x10);
@@ -783,14 +795,9 @@ START_TEST(test_helpers)
 		't' };
 	struct frames_str s = { raw, sizeof(raw) };
 	struct frames_ip ip = { .version = 6 };
-	char buf[64], small[5];
+	char buf[64];
 	int i;
 
-	ck_assert_uint_eq(frames_str_render(s, buf, sizeof(buf)), 17);
-	ck_assert_str_eq(buf, "a\\nb\\x01\\xff\\\"\\\\t");
-	/* Truncated output stays terminated; the full length is returned. */
-	ck_assert_uint_eq(frames_str_render(s, small, sizeof(small)), 17);
-	ck_assert_str_eq(small, "a\\nb");
 	ck_assert(frames_str_eq(s, "a\nb\x01\xff\"\\t"));
 	ck_assert(!frames_str_eq(s, "a\nb"));
 
@@ -959,9 +966,12 @@ on_sg200(size_t i, const struct frame *f, void *arg)
 	ck_view(l->med_fw_rev, "1.0.8.3");
 	ck_view(l->med_sw_rev, "1.0.8.3");
 	ck_view(l->med_serial, "XXX11111ZZZ");
-	ck_view(l->med_asset_id, "1");
-	/* The field holds "0xbc00", a NUL, then junk: cut at the NUL. */
-	ck_view(l->med_manufacturer, "0xbc00");
+	/* The switch sends a C string and then whatever follows it in its
+	 * memory: kept whole, only the trailing NULs go. */
+	ck_view(l->med_asset_id, "1\\x00\\x00\\x0a\\x00\\x00\\x00\\x08"
+	    "\\xff\\xff\\xff\\xff\\x00\\x00\\x00\\x06\\x00\\x00\\x00\\x06"
+	    "\\x80\\x89W\\xd8\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x80");
+	ck_view(l->med_manufacturer, "0xbc00\\x001BWT");
 	ck_assert(l->end_seen);
 	(void)i;
 	(void)arg;

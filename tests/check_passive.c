@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "probes/passive.h"
 #include "common/util.h"
 
@@ -324,22 +325,26 @@ START_TEST(test_undecodable_frames_are_counted_by_reason)
 }
 END_TEST
 
-START_TEST(test_nul_padded_wire_text_ends_at_the_first_nul)
+START_TEST(test_wire_text_keeps_inner_nuls_and_drops_the_padding)
 {
 	struct passive *p = passive_new(100, 3600, NULL, collect, NULL);
-	uint8_t f[256];
-	const char descr[] = "Huawei\0VRP";	/* 10 bytes with a NUL inside */
-	size_t len = lldp_frame(f, huawei, "x", "0123456789");
+	uint8_t f[256], bytes[16];
+	/* 12 bytes: a NUL inside, two NULs of padding */
+	const char descr[] = "Huawei\0VRP\0\0";
+	size_t len = lldp_frame(f, huawei, "x", "0123456789ab"), n;
+	uint8_t *at = memmem(f, len, "0123456789ab", 12);
 
-	uint8_t *at = memmem(f, len, "0123456789", 10);
-
-	/* Put a NUL inside the sysDescr value, in place. */
+	/* Put the value in place of the sysDescr. */
 	ck_assert_ptr_nonnull(at);
-	memcpy(at, descr, 10);
+	memcpy(at, descr, 12);
 	observe(p, f, len, 1);
 	ck_assert_uint_eq(n_seen, 2);
-	/* Devices pad text fields with NULs: the text is what precedes them. */
-	ck_assert_str_eq(seen[1]->sys_descr, "Huawei");
+	/* Stored as the ten bytes before the padding: NUL and all. */
+	ck_assert(!text_wire_is_utf8(seen[1]->sys_descr));
+	n = text_wire_decode(seen[1]->sys_descr, bytes);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_mem_eq(bytes, "Huawei\0VRP", 10);
+	ck_assert(has_input(seen[1], EV_LLDP, seen[1]->sys_descr));
 	reset();
 	passive_free(p);
 }
@@ -350,30 +355,17 @@ END_TEST
  * observers, one with passive_set_full_decode, fed the same frames, must
  * write the same transcript of sightings and keep the same counters.
  */
-struct transcript {
-	char *text;
-	size_t len, size;
-};
-
 static void
-put(struct transcript *t, const char *field)
+put(struct strbuf *t, const char *field)
 {
-	size_t n = strlen(field != NULL ? field : "-") + 1;
-
-	if (t->len + n + 1 > t->size) {
-		t->size = (t->len + n + 1) * 2;
-		t->text = xreallocarray(t->text, t->size, 1);
-	}
-	memcpy(t->text + t->len, field != NULL ? field : "-", n - 1);
-	t->len += n;
-	t->text[t->len - 1] = '|';
-	t->text[t->len] = '\0';
+	strbuf_adds(t, field != NULL ? field : "-");
+	strbuf_addc(t, '|');
 }
 
 static void
 write_down(void *ctx, struct sighting *s)
 {
-	struct transcript *t = ctx;
+	struct strbuf *t = ctx;
 	char when[32];
 
 	snprintf(when, sizeof(when), "%" PRId64, s->observed_at);
@@ -404,7 +396,7 @@ write_down(void *ctx, struct sighting *s)
 
 struct pair {
 	struct passive *fast, *full;
-	struct transcript fast_seen, full_seen;
+	struct strbuf fast_seen, full_seen;
 };
 
 static void
@@ -439,12 +431,12 @@ pair_finish(struct pair *pr)
 	    sizeof(struct passive_counts));
 	ck_assert_uint_eq(passive_macs(pr->fast), passive_macs(pr->full));
 	ck_assert_uint_eq(pr->fast_seen.len, pr->full_seen.len);
-	if (pr->fast_seen.len > 0)
-		ck_assert_str_eq(pr->fast_seen.text, pr->full_seen.text);
+	ck_assert_str_eq(strbuf_str(&pr->fast_seen),
+	    strbuf_str(&pr->full_seen));
 	passive_free(pr->fast);
 	passive_free(pr->full);
-	free(pr->fast_seen.text);
-	free(pr->full_seen.text);
+	strbuf_finish(&pr->fast_seen);
+	strbuf_finish(&pr->full_seen);
 	return frames;
 }
 
@@ -676,7 +668,7 @@ passive_suite(void)
 	tcase_add_test(tc, test_a_dropped_sighting_is_news_again_at_the_next_frame);
 	tcase_add_test(tc, test_group_and_zero_source_macs_are_not_elements);
 	tcase_add_test(tc, test_undecodable_frames_are_counted_by_reason);
-	tcase_add_test(tc, test_nul_padded_wire_text_ends_at_the_first_nul);
+	tcase_add_test(tc, test_wire_text_keeps_inner_nuls_and_drops_the_padding);
 	tcase_add_test(tc, test_plain_frames_wait_for_a_flush_but_keep_frame_order);
 	tcase_add_test(tc, test_known_macs_are_not_news_again);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@
 #include "common/confline.h"
 #include "policy/policy.h"
 #include "common/sighting.h"
+#include "common/text.h"
 #include "common/util.h"
 
 static char dir[64];
@@ -74,17 +75,17 @@ check_rule(const struct policy_pack *p, const char *name, const char *zones,
     double max_share, const char *deadline, const char *first_seen_after)
 {
 	const struct policy_rule *r = rule(p, name);
-	char joined[256] = "";
+	struct strbuf joined = STRBUF_INIT;
 
 	if (r->all_zones)
-		str_copy(joined, "all", sizeof(joined));
+		strbuf_adds(&joined, "all");
 	for (size_t i = 0; i < r->n_zones; i++) {
 		if (i > 0)
-			strncat(joined, ",", sizeof(joined) - strlen(joined) - 1);
-		strncat(joined, r->zones[i], sizeof(joined) - strlen(joined) -
-		    1);
+			strbuf_addc(&joined, ',');
+		strbuf_adds(&joined, r->zones[i]);
 	}
-	ck_assert_str_eq(joined, zones);
+	ck_assert_str_eq(strbuf_str(&joined), zones);
+	strbuf_finish(&joined);
 	ck_assert_msg(r->max_share == max_share, "%s/%s max-share %g", p->name,
 	    name, r->max_share);
 	ck_assert_str_eq(r->deadline, deadline);
@@ -94,15 +95,15 @@ check_rule(const struct policy_pack *p, const char *name, const char *zones,
 static void
 check_vendors(const struct policy_pack *p, const char *want)
 {
-	char joined[256] = "";
+	struct strbuf joined = STRBUF_INIT;
 
 	for (size_t i = 0; i < p->n_vendors; i++) {
 		if (i > 0)
-			strncat(joined, ",", sizeof(joined) - strlen(joined) - 1);
-		strncat(joined, p->vendors[i], sizeof(joined) - strlen(joined) -
-		    1);
+			strbuf_addc(&joined, ',');
+		strbuf_adds(&joined, p->vendors[i]);
 	}
-	ck_assert_str_eq(joined, want);
+	ck_assert_str_eq(strbuf_str(&joined), want);
+	strbuf_finish(&joined);
 }
 
 /* The shipped packs carry the dates and vendors of FACTS.md. */

@@ -16,6 +16,8 @@
 
 #include "common/evidence.h"
 #include "common/sighting.h"
+#include "common/text.h"
+#include "probes/passive.h"
 #include "store/store.h"
 #include "common/util.h"
 
@@ -704,6 +706,113 @@ START_TEST(test_invalid_utf8_sys_descr_is_stored_byte_exact)
 }
 END_TEST
 
+/* An LLDPDU from mac (chassis MAC mac, port "1", TTL 120) whose sysName
+ * is the len bytes at name, sent as they are. */
+static size_t
+lldp_frame(uint8_t *f, const uint8_t mac[6], const void *name, size_t len)
+{
+	static const uint8_t head[] = {
+		0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e,	/* LLDP multicast */
+	};
+	size_t n = 0;
+
+	memcpy(f, head, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x88;
+	f[13] = 0xcc;
+	n = 14;
+	f[n++] = 1 << 1;	/* chassis ID, length 7: MAC */
+	f[n++] = 7;
+	f[n++] = 4;
+	memcpy(f + n, mac, 6);
+	n += 6;
+	f[n++] = 2 << 1;	/* port ID, length 2: local "1" */
+	f[n++] = 2;
+	f[n++] = 7;
+	f[n++] = '1';
+	f[n++] = 3 << 1;	/* TTL, length 2: 120 s */
+	f[n++] = 2;
+	f[n++] = 0;
+	f[n++] = 120;
+	f[n++] = 5 << 1;	/* system name */
+	f[n++] = (uint8_t)len;
+	memcpy(f + n, name, len);
+	n += len;
+	f[n++] = 0;		/* end */
+	f[n++] = 0;
+	while (n < 60)
+		f[n++] = 0;
+	return n;
+}
+
+struct caught {
+	struct sighting *s[8];
+	size_t n;
+};
+
+static void
+catch_sighting(void *ctx, struct sighting *s)
+{
+	struct caught *c = ctx;
+
+	ck_assert_uint_lt(c->n, ARRAY_SIZE(c->s));
+	c->s[c->n++] = s;
+}
+
+/*
+ * The one storage rule, whatever the probe: an LLDP sysName that is not
+ * UTF-8 and holds a NUL is stored as a BLOB of its bytes, padding dropped,
+ * and the same bytes read by SNMP (made a wire text, as the SNMP probe
+ * does) are stored identically.
+ */
+START_TEST(test_capture_and_snmp_store_binary_text_alike)
+{
+	/* Not UTF-8, a NUL and a C0 byte inside, two NULs of padding. */
+	static const uint8_t name[] = "sw\xff" "1\0\xc0" "x\0\0";
+	const size_t sent = sizeof(name) - 1, kept = sent - 2;
+	static const uint8_t mac[6] = { 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x66 };
+	struct caught c = { .n = 0 };
+	struct passive *p = passive_new(16, 3600, NULL, catch_sighting, &c);
+	struct store *st = open_rw();
+	struct sighting *s;
+	sqlite3_stmt *stmt;
+	uint8_t f[128];
+	char *wire;
+	sqlite3 *db;
+	int rows = 0;
+
+	passive_frame(p, f, lldp_frame(f, mac, name, sent), T0);
+	passive_flush(p);
+	passive_free(p);
+	ck_assert_uint_gt(c.n, 0);
+	for (size_t i = 0; i < c.n; i++)
+		record(st, 0, c.s[i]);
+	s = seen("snmp", T0, "00:e0:fc:00:00:77", "10.0.0.77");
+	wire = text_from_wire(name, sent);
+	sighting_set(&s->sys_name, wire);
+	free(wire);
+	record(st, 0, s);
+	store_close(st);
+
+	db = auditor();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT typeof(sys_name), "
+	    "sys_name, mac FROM inventory WHERE sys_name IS NOT NULL "
+	    "ORDER BY element_id", -1, &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0),
+		    "blob");
+		ck_assert_int_eq(sqlite3_column_bytes(stmt, 1), (int)kept);
+		ck_assert_mem_eq(sqlite3_column_blob(stmt, 1), name, kept);
+		rows++;
+	}
+	sqlite3_finalize(stmt);
+	ck_assert_int_eq(rows, 2);
+	ck_assert_int_eq(query_int(db, "SELECT count(DISTINCT sys_name) "
+	    "FROM inventory WHERE sys_name IS NOT NULL"), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* A fake classifier: a value naming Huawei or ZTE points to that vendor;
  * `swap` makes it read Huawei as ZTE, as if the rules had changed. */
 struct fake {
@@ -856,6 +965,49 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 }
 END_TEST
 
+/*
+ * Network values stored as BLOBs are found and assessed again as the
+ * sightings carried them: a chassis ID with a NUL inside names the same
+ * element, and its evidence, reassessed under new rules, is the value
+ * whole (cut at its NUL, "x" would name nobody).
+ */
+START_TEST(test_binary_values_are_read_back_as_they_were_seen)
+{
+	struct fake f = { 0 };
+	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct store *st = open_rw();
+	char *descr = text_from_wire("x\0Huawei", 8);
+	char *id = text_from_wire("7:\xff\0id", 6);
+	struct sighting *s;
+	int changed = -1;
+	int64_t a, b;
+
+	store_set_classifier(st, &ops);
+	s = sighting_new("snmp", T0);
+	sighting_set(&s->chassis_id, id);
+	sighting_add_input(s, EV_SYSDESCR, descr);
+	a = record(st, 0, s);
+	s = sighting_new("snmp", T0 + 60);
+	sighting_set(&s->chassis_id, id);
+	sighting_add_input(s, EV_SYSDESCR, descr);
+	b = record(st, 0, s);
+	ck_assert_int_eq(a, b);
+	ck_assert_int_eq(store_flush(st), 0);
+	f.swap = true;
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+	ck_assert_int_eq(changed, 1);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_key "
+	    "WHERE typeof(value) = 'blob' AND value = X'373aff006964'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+	    "WHERE vendor = 'zte' AND rule = 'fake-huawei' "
+	    "AND value = X'7800487561776569'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence"), 1);
+	free(descr);
+	free(id);
+}
+END_TEST
+
 /* What passive capture says of one host: its MAC, then its ARP, then its
  * DHCP request, each a sighting of its own. */
 static void
@@ -898,7 +1050,8 @@ dump(const char *path)
 		"SELECT first_scan, last_scan, rules_digest FROM element "
 		"ORDER BY id",
 	};
-	char *uri = xprintf("file:%s?mode=ro", path), *out = xstrdup("");
+	char *uri = xprintf("file:%s?mode=ro", path);
+	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
@@ -913,21 +1066,17 @@ dump(const char *path)
 			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
 				const unsigned char *t =
 				    sqlite3_column_text(stmt, c);
-				char *next = xprintf("%s%s|", out,
-				    t != NULL ? (const char *)t : "NULL");
 
-				free(out);
-				out = next;
+				strbuf_adds(&out, t != NULL ? (const char *)t :
+				    "NULL");
+				strbuf_addc(&out, '|');
 			}
-			char *next = xprintf("%s\n", out);
-
-			free(out);
-			out = next;
+			strbuf_addc(&out, '\n');
 		}
 		sqlite3_finalize(stmt);
 	}
 	sqlite3_close(db);
-	return out;
+	return strbuf_steal(&out);
 }
 
 /* Record the host's sightings one by one into db_path, or as one group,
@@ -1582,6 +1731,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sql_in_sys_descr_is_stored_verbatim);
 	tcase_add_test(tc, test_invalid_utf8_sys_descr_is_stored_byte_exact);
+	tcase_add_test(tc, test_capture_and_snmp_store_binary_text_alike);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("classify");
@@ -1589,6 +1739,7 @@ store_suite(void)
 	tcase_add_test(tc, test_classifier_ops_are_called_and_the_verdict_stored);
 	tcase_add_test(tc, test_without_classifier_evidence_is_kept_unclassified);
 	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
 	tcase_add_test(tc, test_a_group_stores_what_its_sightings_would_one_by_one);
 	tcase_add_test(tc, test_a_group_writes_one_verdict_change_to_the_audit_chain);
 	tcase_add_test(tc, test_mac_states_give_capture_what_the_store_holds);

@@ -1,26 +1,63 @@
 /*
  * Checks shared by the fuzz targets: every view a decoder returns lies
- * inside the input, and rendering it for a log stays bounded.
+ * inside the input; the wire text made of it gives back its bytes, trailing
+ * NULs aside; and its escaped forms hold no control character.
  */
 #ifndef VRAUDIT_FUZZ_COMMON_H
 #define VRAUDIT_FUZZ_COMMON_H
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/text.h"
+#include "common/util.h"
 #include "probes/frames.h"
+
+/* An escaped form that a terminal takes as it is: valid UTF-8 without C0
+ * or C1 controls. */
+static inline void
+fuzz_inert(const void *p, size_t len, enum text_style style)
+{
+	char *e = text_escaped(p, len, style);
+	size_t n = strlen(e);
+
+	if (!utf8_valid(e, n))
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if ((uint8_t)e[i] < 0x20 || e[i] == 0x7f ||
+		    ((uint8_t)e[i] == 0xc2 && (uint8_t)e[i + 1] < 0xa0))
+			abort();
+	free(e);
+}
 
 static inline void
 fuzz_view(struct frames_str s, const uint8_t *data, size_t size)
 {
-	char buf[64];
+	size_t kept = s.len, n;
+	uint8_t *back;
+	char *t;
 
 	if (s.len == 0)
 		return;
 	if (s.p < data || s.len > size || (size_t)(s.p - data) > size - s.len)
 		abort();
-	if (frames_str_render(s, buf, sizeof(buf)) < s.len)
+	while (kept > 0 && s.p[kept - 1] == '\0')
+		kept--;
+	t = text_from_wire(s.p, s.len);
+	n = text_wire_decode(t, NULL);
+	if (n != kept || (back = malloc(n + 1)) == NULL)
 		abort();
+	if (text_wire_decode(t, back) != n || (n > 0 && memcmp(back, s.p, n)))
+		abort();
+	if (text_wire_is_utf8(t) !=
+	    (utf8_valid(s.p, kept) && memchr(s.p, '\0', kept) == NULL))
+		abort();
+	free(back);
+	free(t);
+	fuzz_inert(s.p, s.len, TEXT_TERMINAL);
+	fuzz_inert(s.p, s.len, TEXT_CSV);
+	fuzz_inert(s.p, s.len, TEXT_HTML);
 }
 
 static inline void

@@ -128,6 +128,7 @@ assert len(lines) == 6, lines
 assert lines[1].startswith('1 ') and 'core,"sw"1' in lines[1], lines[1]
 assert '    oui 00:e0:fc:01:02:03 -> huawei' in text, text
 assert '    sysdescr \\xff\\xfeA\\x07 -> -' in text, text
+assert lines[4].startswith('2 ') and ' edge\\x002 ' in lines[4], lines[4]
 PY
 
 "$vraudit" elements --db "$tmp/h.db" --format csv >"$tmp/csv.out"
@@ -143,6 +144,9 @@ assert one['sys_name'] == 'core,"sw"1', one
 assert one['sys_descr'] == '\\x1b[2JHuawei VRP\\x0d\\x0aline 2 \\xc2\\x9b \\\\ end', one
 assert one['sources'] == 'lldp,snmp' and one['risk'] == 'high', one
 assert two['sys_descr'] == '\\xff\\xfeA\\x07' and two['mac'] == '28:6e:d4:00:00:09', two
+assert two['sys_name'] == 'edge\\x002', two
+# A formula is shown, not run.
+assert two['model'] == "'=HYPERLINK(\"http://x/\",\"y\")", two
 assert two['mgmt_ip'] == '' and two['risk'] == 'unknown', two
 PY
 
@@ -165,6 +169,8 @@ assert one['confidence'] == 0.95 and one['vendor'] == 'huawei', one
 assert [e['kind'] for e in one['evidence']] == ['oui', 'sysobjectid'], one
 assert two['sys_descr'] == '\\xff\\xfeA\x07', two
 assert two['evidence'][0]['value'] == '\\xff\\xfeA\x07', two
+assert two['sys_name'] == 'edge\x002', two
+assert two['model'] == '=HYPERLINK("http://x/","y")', two
 PY
 
 out=$("$vraudit" elements --db "$tmp/h.db" --risk high --format csv | cut -d, -f1 | tail -n +2)
