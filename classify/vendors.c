@@ -1,6 +1,7 @@
 /*
- * The vendor catalogue and its file format (a small INI dialect read line by
- * line so every error carries FILE:LINE and no line length limit applies).
+ * The vendor catalogue and its file format: the dialect of vraudit.conf(5),
+ * read by common/ini.h, with keys that add (org, numbers, OIDs, patterns,
+ * MAC blocks) given any number of times.
  *
  * Organisation aliases are stored normalised and sorted for binary search;
  * enterprise numbers likewise. Text patterns are POSIX extended regular
@@ -12,17 +13,16 @@
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify/classify.h"
 #include "classify/oui.h"
+#include "common/ini.h"
 #include "common/oid.h"
 #include "common/util.h"
 
-#define LINE_MAX_LEN 4096
 #define ORG_NORM_MAX 256
 
 extern const char vendors_builtin[];
@@ -336,37 +336,60 @@ vendors_content_hash(const struct vendors *v)
 	return v->hash;
 }
 
-/* Parsing state for one text. */
-struct parse {
-	struct vendors *v;
-	const char *origin;
-	int file;
-	int line;
-	int cur;		/* current vendor index, -1 outside a section */
-	int cur_line;		/* line of the current section header */
-	bool cur_new;		/* the section created the vendor */
-	bool cur_has_risk;
-	char *err;
-	size_t errlen;
+/* The keys of a [vendor SLUG] section: a table of ini.h. */
+enum {
+	VK_NAME,
+	VK_RISK,
+	VK_GENERIC,
+	VK_ORG,
+	VK_ENTERPRISE,
+	VK_WEAK_ENTERPRISE,
+	VK_SYSOBJECTID,
+	VK_OUI,
+	VK_PATTERN,		/* + field, then + VF_COUNT + field: weak */
 };
 
-static int
-perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define ADDS (INI_REPEAT | INI_NONEMPTY)
 
-static int
-perr(struct parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
+static const struct ini_key vendor_keys[] = {
+	[VK_NAME] = { "name", INI_NONEMPTY },
+	[VK_RISK] = { "risk", INI_NONEMPTY },
+	[VK_GENERIC] = { "generic", INI_NONEMPTY },
+	[VK_ORG] = { "org", ADDS },
+	[VK_ENTERPRISE] = { "enterprise", ADDS | INI_LIST },
+	[VK_WEAK_ENTERPRISE] = { "weak-enterprise", ADDS | INI_LIST },
+	[VK_SYSOBJECTID] = { "sysobjectid", ADDS | INI_LIST },
+	[VK_OUI] = { "oui", ADDS | INI_LIST },
+	[VK_PATTERN + VF_SYSDESCR] = { "sysdescr", ADDS },
+	[VK_PATTERN + VF_ENTITY_MFG] = { "entity-mfg", ADDS },
+	[VK_PATTERN + VF_LLDP] = { "lldp", ADDS },
+	[VK_PATTERN + VF_CDP] = { "cdp", ADDS },
+	[VK_PATTERN + VF_DHCP] = { "dhcp", ADDS },
+	[VK_PATTERN + VF_COMPONENT] = { "component", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_SYSDESCR] = { "weak-sysdescr", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_ENTITY_MFG] = { "weak-entity-mfg", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_LLDP] = { "weak-lldp", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_CDP] = { "weak-cdp", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_DHCP] = { "weak-dhcp", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_COMPONENT] = { "weak-component", ADDS },
+	{ NULL, 0 },
+};
+_Static_assert(ARRAY_SIZE(vendor_keys) == VK_PATTERN + 2 * VF_COUNT + 1,
+    "a pattern key for every field, strong and weak");
 
-	n = snprintf(p->err, p->errlen, "%s:%d: ", p->origin, p->line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* Parsing state for one text. */
+struct parse {
+	struct ini ini;
+	struct vendors *v;
+	int file;
+	int line;		/* of the value being read */
+	const char *key;	/* the key being read */
+	int cur;		/* current vendor index, -1 outside a section */
+	bool cur_new;		/* the section created the vendor */
+};
+
+/* An error about the value being read. */
+#define perr(p, ...) ini_error(&(p)->ini, (p)->line, (p)->key, __VA_ARGS__)
 
 static bool
 slug_valid(const char *s)
@@ -384,48 +407,30 @@ slug_valid(const char *s)
 
 /* End of a section: a vendor it created needs a risk class. */
 static int
-section_close(struct parse *p)
+section_close(struct parse *p, const struct ini_line *l)
 {
-	if (p->cur >= 0 && p->cur_new && !p->cur_has_risk &&
-	    !p->v->v[p->cur].generic) {
-		p->line = p->cur_line;
-		return perr(p, "[vendor %s] has no risk (high, watch or none)",
-		    p->v->v[p->cur].slug);
-	}
+	if (p->cur >= 0 && p->cur_new && !ini_given(&p->ini, VK_RISK) &&
+	    !p->v->v[p->cur].generic)
+		return ini_error(&p->ini, l->line, "risk", "required key "
+		    "missing (high, watch or none)");
 	p->cur = -1;
 	return 0;
 }
 
 static int
-section_open(struct parse *p, char *s)
+section_open(struct parse *p, const struct ini_line *l)
 {
-	char *close = strchr(s, ']'), *type, *slug, *rest;
 	int i;
 
-	if (close == NULL || str_trim(close + 1)[0] != '\0')
-		return perr(p, "section header without a closing ']'");
-	*close = '\0';
-	type = s + 1;
-	while (isspace((unsigned char)*type))
-		type++;
-	slug = type;
-	while (*slug != '\0' && !isspace((unsigned char)*slug))
-		slug++;
-	if (*slug != '\0')
-		*slug++ = '\0';
-	str_trim(slug);
-	rest = slug;
-	while (*rest != '\0' && !isspace((unsigned char)*rest))
-		rest++;
-	if (strcmp(type, "vendor") != 0)
-		return perr(p, "unknown section [%s]: expected [vendor SLUG]", type);
-	if (*rest != '\0' || !slug_valid(slug))
-		return perr(p, "bad vendor slug '%s': lower-case letters, digits, "
-		    "'-', '_' or '.', at most %d characters", slug,
-		    VENDOR_SLUG_MAX - 1);
-	p->cur_line = p->line;
-	p->cur_has_risk = false;
-	if ((i = vendors_find(p->v, slug)) >= 0) {
+	if (strcmp(l->type, "vendor") != 0)
+		return ini_error(&p->ini, l->line, NULL, "unknown section "
+		    "(expected [vendor SLUG])");
+	if (!slug_valid(l->name))
+		return ini_error(&p->ini, l->line, NULL, "\"%s\" is not a "
+		    "vendor slug (lower-case letters, digits, '-', '_' or '.', "
+		    "at most %d characters)", l->name, VENDOR_SLUG_MAX - 1);
+	ini_keys(&p->ini, vendor_keys);
+	if ((i = vendors_find(p->v, l->name)) >= 0) {
 		p->cur = i;
 		p->cur_new = false;
 		return 0;
@@ -435,10 +440,10 @@ section_open(struct parse *p, char *s)
 		p->v->v = xreallocarray(p->v->v, p->v->cap, sizeof(*p->v->v));
 	}
 	memset(&p->v->v[p->v->n], 0, sizeof(p->v->v[0]));
-	str_copy(p->v->v[p->v->n].slug, slug, VENDOR_SLUG_MAX);
-	str_copy(p->v->v[p->v->n].name, slug, VENDOR_NAME_MAX);
+	str_copy(p->v->v[p->v->n].slug, l->name, VENDOR_SLUG_MAX);
+	str_copy(p->v->v[p->v->n].name, l->name, VENDOR_NAME_MAX);
 	p->v->v[p->v->n].risk = RISK_NONE;
-	p->v->v[p->v->n].line = p->line;
+	p->v->v[p->v->n].line = l->line;
 	p->cur = (int)p->v->n++;
 	p->cur_new = true;
 	return 0;
@@ -458,8 +463,7 @@ add_org(struct parse *p, const char *value)
 
 	vendors_org_normalise(value, norm, sizeof(norm));
 	if (norm[0] == '\0')
-		return perr(p, "organisation name '%s' is empty once normalised",
-		    value);
+		return perr(p, "\"%s\" is empty once normalised", value);
 	for (size_t i = 0; i < v->n_orgs; i++) {
 		struct org_alias *a = &v->orgs[i];
 
@@ -468,9 +472,8 @@ add_org(struct parse *p, const char *value)
 		if (a->vendor == p->cur)
 			return 0;
 		if (a->file == p->file)
-			return perr(p, "organisation '%s' already belongs to "
-			    "vendor %s (line %d)", value, owner_slug(p, a->vendor),
-			    a->line);
+			return perr(p, "\"%s\" already belongs to vendor %s "
+			    "(line %d)", value, owner_slug(p, a->vendor), a->line);
 		/* A later file moves the alias. */
 		a->vendor = p->cur;
 		a->file = p->file;
@@ -487,51 +490,28 @@ add_org(struct parse *p, const char *value)
 	return 0;
 }
 
-/* Split a comma list in place; calls fn on each trimmed item. */
 static int
-each_item(struct parse *p, char *value, const char *key,
-    int (*fn)(struct parse *, char *))
-{
-	char *item = value;
-
-	for (;;) {
-		char *comma = strchr(item, ',');
-
-		if (comma != NULL)
-			*comma = '\0';
-		str_trim(item);
-		if (*item == '\0')
-			return perr(p, "empty item in the %s list", key);
-		if (fn(p, item) < 0)
-			return -1;
-		if (comma == NULL)
-			return 0;
-		item = comma + 1;
-	}
-}
-
-static int
-add_pen(struct parse *p, char *item, bool weak)
+add_pen(struct parse *p, const char *item, bool weak)
 {
 	struct vendors *v = p->v;
 	unsigned long long n;
 	char *end;
 
 	if (!isdigit((unsigned char)item[0]))
-		return perr(p, "enterprise number '%s' is not a number", item);
+		return perr(p, "\"%s\" is not a number", item);
 	errno = 0;
 	n = strtoull(item, &end, 10);
 	if (errno != 0 || *end != '\0' || n > UINT32_MAX)
-		return perr(p, "enterprise number '%s' is not a number up to "
-		    "4294967295", item);
+		return perr(p, "\"%s\" is not a number up to 4294967295",
+		    item);
 	for (size_t i = 0; i < v->n_pens; i++) {
 		struct enterprise *e = &v->pens[i];
 
 		if (e->pen != n)
 			continue;
 		if (e->vendor != p->cur && e->file == p->file)
-			return perr(p, "enterprise %llu already belongs to vendor "
-			    "%s (line %d)", n, owner_slug(p, e->vendor), e->line);
+			return perr(p, "%llu already belongs to vendor %s "
+			    "(line %d)", n, owner_slug(p, e->vendor), e->line);
 		e->vendor = p->cur;
 		e->weak = weak;
 		e->file = p->file;
@@ -550,19 +530,7 @@ add_pen(struct parse *p, char *item, bool weak)
 }
 
 static int
-add_strong_pen(struct parse *p, char *item)
-{
-	return add_pen(p, item, false);
-}
-
-static int
-add_weak_pen(struct parse *p, char *item)
-{
-	return add_pen(p, item, true);
-}
-
-static int
-add_oid(struct parse *p, char *item)
+add_oid(struct parse *p, const char *item)
 {
 	struct vendors *v = p->v;
 	uint32_t arcs[CLASSIFY_OID_MAX];
@@ -570,7 +538,7 @@ add_oid(struct parse *p, char *item)
 	struct oid_subtree *o;
 
 	if (oid_parse(item, arcs, ARRAY_SIZE(arcs), &n) < 0)
-		return perr(p, "'%s' is not a numeric OID", item);
+		return perr(p, "\"%s\" is not a numeric OID", item);
 	v->oids = xreallocarray(v->oids, v->n_oids + 1, sizeof(*v->oids));
 	o = &v->oids[v->n_oids++];
 	o->arcs = xreallocarray(NULL, n, sizeof(*arcs));
@@ -582,23 +550,23 @@ add_oid(struct parse *p, char *item)
 }
 
 static int
-add_block(struct parse *p, char *item)
+add_block(struct parse *p, const char *item)
 {
 	struct vendors *v = p->v;
 	uint64_t prefix;
 	unsigned bits;
 
 	if (oui_block_parse(item, &prefix, &bits) < 0)
-		return perr(p, "'%s' is not a MAC block (00:25:9E, 28:6E:D4:0/28 "
-		    "or 70:B3:D5:F2:F/36)", item);
+		return perr(p, "\"%s\" is not a MAC block (00:25:9E, "
+		    "28:6E:D4:0/28 or 70:B3:D5:F2:F/36)", item);
 	for (size_t i = 0; i < v->n_blocks; i++) {
 		struct vendor_block *b = &v->blocks[i];
 
 		if (b->prefix != prefix || b->bits != bits)
 			continue;
 		if (b->vendor != p->cur && v->block_file[i] == p->file)
-			return perr(p, "MAC block %s already belongs to vendor %s",
-			    item, owner_slug(p, b->vendor));
+			return perr(p, "%s already belongs to vendor %s", item,
+			    owner_slug(p, b->vendor));
 		b->vendor = p->cur;
 		v->block_file[i] = p->file;
 		return 0;
@@ -688,7 +656,8 @@ add_pattern(struct parse *p, enum vendor_field field, const char *value,
 		char msg[128];
 
 		regerror(rc, &pat->re, msg, sizeof(msg));
-		return perr(p, "bad pattern '%s': %s", value, msg);
+		return perr(p, "\"%s\" is not an extended regular "
+		    "expression: %s", value, msg);
 	}
 	pat->field = field;
 	pat->text = xstrdup(value);
@@ -711,111 +680,86 @@ parse_bool(const char *s, bool *out)
 	return 0;
 }
 
+/* One item of a list key. */
 static int
-key_value(struct parse *p, char *line)
+add_item(struct parse *p, int key, const char *item)
 {
-	char *eq = strchr(line, '='), *key, *value;
-	struct vendor *ven;
+	switch (key) {
+	case VK_ENTERPRISE:
+	case VK_WEAK_ENTERPRISE:
+		return add_pen(p, item, key == VK_WEAK_ENTERPRISE);
+	case VK_SYSOBJECTID:
+		return add_oid(p, item);
+	default:
+		return add_block(p, item);
+	}
+}
+
+static int
+key_value(struct parse *p, const struct ini_line *l)
+{
+	struct vendor *ven = &p->v->v[p->cur];
+	const char *value = l->value;
 	int r;
 
-	if (eq == NULL)
-		return perr(p, "expected 'key = value' or '[vendor SLUG]'");
-	*eq = '\0';
-	key = str_trim(line);
-	value = str_trim(eq + 1);
-	if (p->cur < 0)
-		return perr(p, "'%s' outside a [vendor SLUG] section", key);
-	if (*value == '\0')
-		return perr(p, "empty value for '%s'", key);
-	ven = &p->v->v[p->cur];
-	if (strcmp(key, "name") == 0) {
+	p->line = l->line;
+	p->key = vendor_keys[l->key].name;
+	switch (l->key) {
+	case VK_NAME:
 		if (strlen(value) >= VENDOR_NAME_MAX)
-			return perr(p, "name longer than %d characters",
+			return perr(p, "longer than %d characters",
 			    VENDOR_NAME_MAX - 1);
 		str_copy(ven->name, value, VENDOR_NAME_MAX);
 		return 0;
-	}
-	if (strcmp(key, "risk") == 0) {
+	case VK_RISK:
 		r = risk_parse(value);
 		if (r < 0 || r == RISK_UNKNOWN)
-			return perr(p, "risk '%s': expected high, watch or none",
-			    value);
+			return perr(p, "\"%s\" is not a risk class (expected "
+			    "high, watch or none)", value);
 		ven->risk = (enum risk)r;
-		p->cur_has_risk = true;
 		return 0;
-	}
-	if (strcmp(key, "generic") == 0) {
+	case VK_GENERIC:
 		if (parse_bool(value, &ven->generic) < 0)
-			return perr(p, "generic '%s': expected yes or no", value);
+			return perr(p, "\"%s\" is not yes or no", value);
 		return 0;
-	}
-	if (strcmp(key, "org") == 0)
+	case VK_ORG:
 		return add_org(p, value);
-	if (strcmp(key, "enterprise") == 0)
-		return each_item(p, value, key, add_strong_pen);
-	if (strcmp(key, "weak-enterprise") == 0)
-		return each_item(p, value, key, add_weak_pen);
-	if (strcmp(key, "sysobjectid") == 0)
-		return each_item(p, value, key, add_oid);
-	if (strcmp(key, "oui") == 0)
-		return each_item(p, value, key, add_block);
-	for (int f = 0; f < VF_COUNT; f++) {
-		if (strcmp(key, field_names[f]) == 0)
-			return add_pattern(p, (enum vendor_field)f, value, false);
-		if (strncmp(key, "weak-", 5) == 0 &&
-		    strcmp(key + 5, field_names[f]) == 0)
-			return add_pattern(p, (enum vendor_field)f, value, true);
 	}
-	return perr(p, "unknown key '%s' in [vendor %s]", key, ven->slug);
+	if (l->key >= VK_PATTERN)
+		return add_pattern(p, (enum vendor_field)((l->key - VK_PATTERN) %
+		    VF_COUNT), value, l->key >= VK_PATTERN + VF_COUNT);
+	for (size_t i = 0; i < l->n_items; i++)
+		if (add_item(p, l->key, l->items[i]) < 0)
+			return -1;
+	return 0;
 }
 
 int
 vendors_load_text(struct vendors *v, const char *text, size_t len,
     const char *origin, char *err, size_t errlen)
 {
+	struct ini_line l;
 	struct parse p;
-	size_t pos = 0;
-	char *line = xmalloc(LINE_MAX_LEN + 1);
-	int r = 0;
+	int r;
 
 	memset(&p, 0, sizeof(p));
 	p.v = v;
-	p.origin = origin;
 	p.file = ++v->files;
 	p.cur = -1;
-	p.err = err;
-	p.errlen = errlen;
 	v->hash = oui_fnv1a(v->hash, text, len);
-	while (pos < len && r == 0) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-		char *s;
-
-		p.line++;
-		if (n > LINE_MAX_LEN) {
-			r = perr(&p, "line longer than %d characters", LINE_MAX_LEN);
+	ini_init(&p.ini, origin, text, len, "[vendor SLUG]", err, errlen);
+	while ((r = ini_next(&p.ini, &l)) == 1) {
+		if (l.kind == INI_SECTION)
+			r = section_open(&p, &l);
+		else if (l.kind == INI_END)
+			r = section_close(&p, &l);
+		else
+			r = key_value(&p, &l);
+		if (r < 0)
 			break;
-		}
-		if (memchr(text + pos, '\0', n) != NULL) {
-			r = perr(&p, "NUL byte in the line");
-			break;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		pos += n + (nl != NULL);
-		s = str_trim(line);
-		if (*s == '\0' || *s == ';' || *s == '#')
-			continue;
-		if (*s == '[') {
-			if ((r = section_close(&p)) == 0)
-				r = section_open(&p, s);
-			continue;
-		}
-		r = key_value(&p, s);
 	}
-	if (r == 0)
-		r = section_close(&p);
-	free(line);
+	r = p.ini.failed ? -1 : 0;
+	ini_finish(&p.ini);
 	return r;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Configuration: the INI file of vraudit.conf(5), parsed with inih and
+ * Configuration: the INI file of vraudit.conf(5), read by common/ini.h and
  * validated in full before anything uses it. Errors read
  * "FILE:LINE: [section NAME] key: what is wrong"; the first error found
  * reading top to bottom is reported (a section's missing keys when the

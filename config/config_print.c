@@ -14,8 +14,8 @@
 #define WRAP_COLUMN 76
 
 /* Print "key = a, b, c", wrapping long lists onto indented continuation
- * lines so no line reaches inih's limit. A continuation line never starts
- * with a comment character, which inih would read as a comment. */
+ * lines to keep them readable. A continuation line never starts with a
+ * comment character, which would make it a comment. */
 static void
 print_list(FILE *out, const char *key, const char *const *items, size_t n)
 {

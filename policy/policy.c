@@ -8,13 +8,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify/classify.h"
-#include "common/confline.h"
+#include "common/ini.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -53,58 +52,39 @@ static const char *const builtin_names[] = {
 };
 
 /*
- * Zones.
- */
-
-/*
- * Parsing.
+ * Parsing: the dialect of vraudit.conf(5), read by common/ini.h.
  */
 
 enum section { SEC_NONE, SEC_PACK, SEC_RULE };
 
-/* Keys of a section, by bit, to refuse duplicates. */
-enum {
-	K_NAME = 1 << 0,
-	K_TITLE = 1 << 1,
-	K_SOURCE = 1 << 2,
-	K_VENDORS = 1 << 3,
-	K_ZONE = 1 << 4,
-	K_MAX_SHARE = 1 << 5,
-	K_DEADLINE = 1 << 6,
-	K_FIRST_SEEN = 1 << 7,
+enum { PK_NAME, PK_TITLE, PK_SOURCE, PK_VENDORS };
+
+static const struct ini_key pack_keys[] = {
+	[PK_NAME] = { "name", INI_NONEMPTY },
+	[PK_TITLE] = { "title", INI_NONEMPTY },
+	[PK_SOURCE] = { "source", INI_NONEMPTY },
+	[PK_VENDORS] = { "vendors", INI_LIST | INI_NONEMPTY },
+	{ NULL, 0 },
+};
+
+enum { RK_TITLE, RK_ZONE, RK_MAX_SHARE, RK_DEADLINE, RK_FIRST_SEEN };
+
+static const struct ini_key rule_keys[] = {
+	[RK_TITLE] = { "title", INI_NONEMPTY },
+	[RK_ZONE] = { "zone", INI_LIST | INI_NONEMPTY },
+	[RK_MAX_SHARE] = { "max-share", INI_NONEMPTY },
+	[RK_DEADLINE] = { "deadline", INI_NONEMPTY },
+	[RK_FIRST_SEEN] = { "first-seen-after", INI_NONEMPTY },
+	{ NULL, 0 },
 };
 
 struct parse {
-	const char *origin;
+	struct ini ini;
 	const struct classifier *c;
 	struct policy_pack *pack;
 	enum section sec;
-	unsigned seen;		/* K_* of the current section */
-	int sec_line;
 	int pack_line;		/* 0: no [pack] yet */
-	int line;
-	char *err;
-	size_t errlen;
 };
-
-static int
-perr(struct parse *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-perr(struct parse *p, int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	n = snprintf(p->err, p->errlen, "%s:%d: ", p->origin, line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static bool
 name_valid(const char *s, bool lower)
@@ -169,35 +149,6 @@ parse_percent(const char *s, double *out)
 	return 0;
 }
 
-/* Split a comma list into new strings; -1 on an empty item. */
-static int
-split_list(const char *value, char ***out, size_t *n)
-{
-	char *copy = xstrdup(value), *item, *next;
-
-	*out = NULL;
-	*n = 0;
-	for (item = copy; item != NULL; item = next) {
-		if ((next = strchr(item, ',')) != NULL)
-			*next++ = '\0';
-		str_trim(item);
-		if (*item == '\0')
-			goto fail;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = xstrdup(item);
-	}
-	free(copy);
-	return 0;
-fail:
-	free(copy);
-	for (size_t i = 0; i < *n; i++)
-		free((*out)[i]);
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return -1;
-}
-
 static bool
 list_has(char *const *list, size_t n, const char *s)
 {
@@ -205,6 +156,14 @@ list_has(char *const *list, size_t n, const char *s)
 		if (strcmp(list[i], s) == 0)
 			return true;
 	return false;
+}
+
+/* Append s to a list of new strings. */
+static void
+list_add(char ***list, size_t *n, const char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
 }
 
 static struct policy_rule *
@@ -215,249 +174,204 @@ cur_rule(struct parse *p)
 
 /* End of a section: what it must have. */
 static int
-section_close(struct parse *p)
+section_close(struct parse *p, const struct ini_line *l)
 {
-	struct policy_rule *r;
+	struct ini *r = &p->ini;
+	struct policy_rule *rule;
 
 	if (p->sec == SEC_PACK) {
-		if (!(p->seen & K_NAME))
-			return perr(p, p->sec_line, "[pack] has no name");
-		if (!(p->seen & K_VENDORS))
-			return perr(p, p->sec_line, "[pack] has no vendors");
-		if (!(p->seen & K_TITLE))
+		if (!ini_given(r, PK_NAME))
+			return ini_error(r, l->line, "name", "required key "
+			    "missing (the pack's name, such as uk-dvd-2022)");
+		if (!ini_given(r, PK_VENDORS))
+			return ini_error(r, l->line, "vendors", "required key "
+			    "missing (vendor slugs of vendors.conf)");
+		if (p->pack->title == NULL)
 			p->pack->title = xstrdup(p->pack->name);
-		if (!(p->seen & K_SOURCE))
+		if (p->pack->source == NULL)
 			p->pack->source = xstrdup("");
 	} else if (p->sec == SEC_RULE) {
-		r = cur_rule(p);
-		if (!(p->seen & K_ZONE))
-			return perr(p, p->sec_line, "[rule %s] has no zone "
-			    "(a zone name, a comma list, or all)", r->name);
-		if (!(p->seen & (K_MAX_SHARE | K_FIRST_SEEN)))
-			return perr(p, p->sec_line, "[rule %s] has neither "
-			    "max-share nor first-seen-after", r->name);
-		if (r->title == NULL)
-			r->title = xstrdup(r->name);
+		rule = cur_rule(p);
+		if (!ini_given(r, RK_ZONE))
+			return ini_error(r, l->line, "zone", "required key "
+			    "missing (a zone name, a comma list, or all)");
+		if (!ini_given(r, RK_MAX_SHARE) && !ini_given(r, RK_FIRST_SEEN))
+			return ini_error(r, l->line, NULL, "has neither "
+			    "max-share nor first-seen-after");
+		if (rule->title == NULL)
+			rule->title = xstrdup(rule->name);
 	}
 	p->sec = SEC_NONE;
-	p->seen = 0;
 	return 0;
 }
 
 static int
-section_open(struct parse *p, const struct confline *l)
+section_open(struct parse *p, const struct ini_line *l)
 {
-	struct policy_rule *r;
+	struct ini *r = &p->ini;
+	struct policy_rule *rule;
 
-	p->sec_line = l->line;
 	if (strcmp(l->type, "pack") == 0) {
 		if (*l->name != '\0')
-			return perr(p, l->line, "[pack] takes no name");
-		if (p->pack_line != 0)
-			return perr(p, l->line, "a second [pack] section "
-			    "(the first is on line %d)", p->pack_line);
+			return ini_error(r, l->line, NULL,
+			    "takes no name: [pack]");
 		p->pack_line = l->line;
 		p->sec = SEC_PACK;
+		ini_keys(r, pack_keys);
 		return 0;
 	}
 	if (strcmp(l->type, "rule") != 0)
-		return perr(p, l->line, "unknown section [%s%s%s] (expected "
-		    "[pack] or [rule NAME])", l->type, *l->name ? " " : "",
-		    l->name);
+		return ini_error(r, l->line, NULL, "unknown section (expected "
+		    "[pack] or [rule NAME])");
 	if (p->pack_line == 0)
-		return perr(p, l->line, "[rule %s] before the [pack] section",
-		    l->name);
+		return ini_error(r, l->line, NULL, "before the [pack] section");
 	if (!name_valid(l->name, false))
-		return perr(p, l->line, "[rule %s]: a rule name is letters, "
-		    "digits, '.', '_' or '-', at most %d characters", l->name,
-		    POLICY_NAME_MAX);
-	for (size_t i = 0; i < p->pack->n_rules; i++)
-		if (strcmp(p->pack->rules[i].name, l->name) == 0)
-			return perr(p, l->line, "duplicate [rule %s] (first on "
-			    "line %d)", l->name, p->pack->rules[i].line);
+		return ini_error(r, l->line, NULL, "\"%s\" is not a rule name "
+		    "(expected letters, digits, '.', '_' or '-', at most %d "
+		    "characters)", l->name, POLICY_NAME_MAX);
 	p->pack->rules = xreallocarray(p->pack->rules, p->pack->n_rules + 1,
 	    sizeof(*p->pack->rules));
-	r = &p->pack->rules[p->pack->n_rules++];
-	memset(r, 0, sizeof(*r));
-	r->name = xstrdup(l->name);
-	r->line = l->line;
-	r->max_share = -1;
+	rule = &p->pack->rules[p->pack->n_rules++];
+	memset(rule, 0, sizeof(*rule));
+	rule->name = xstrdup(l->name);
+	rule->line = l->line;
+	rule->max_share = -1;
 	p->sec = SEC_RULE;
+	ini_keys(r, rule_keys);
 	return 0;
 }
 
 static int
-pack_key(struct parse *p, const struct confline *l, unsigned bit)
+pack_key(struct parse *p, const struct ini_line *l)
 {
 	struct policy_pack *pk = p->pack;
+	struct ini *r = &p->ini;
+	const char *key = pack_keys[l->key].name;
 
-	switch (bit) {
-	case K_NAME:
+	switch (l->key) {
+	case PK_NAME:
 		if (!name_valid(l->value, true))
-			return perr(p, l->line, "name: \"%s\" is not a pack "
-			    "name (lower-case letters, digits and '-', such "
-			    "as uk-dvd-2022)", l->value);
+			return ini_error(r, l->line, key, "\"%s\" is not a "
+			    "pack name (lower-case letters, digits and '-', "
+			    "such as uk-dvd-2022)", l->value);
 		pk->name = xstrdup(l->value);
 		return 0;
-	case K_TITLE:
+	case PK_TITLE:
 		pk->title = xstrdup(l->value);
 		return 0;
-	case K_SOURCE:
+	case PK_SOURCE:
 		pk->source = xstrdup(l->value);
 		return 0;
-	case K_VENDORS:
-		if (split_list(l->value, &pk->vendors, &pk->n_vendors) == -1)
-			return perr(p, l->line, "vendors: empty item in the "
-			    "list");
-		for (size_t i = 0; i < pk->n_vendors; i++) {
-			const char *v = pk->vendors[i];
-
-			if (list_has(pk->vendors, i, v))
-				return perr(p, l->line, "vendors: \"%s\" is "
-				    "listed twice", v);
-			if (p->c != NULL ? classifier_vendor(p->c, v, NULL,
-			    NULL) == -1 : !name_valid(v, false))
-				return perr(p, l->line, "vendors: unknown "
-				    "vendor \"%s\" (use a vendor slug of "
-				    "vendors.conf: huawei, zte, hikvision, "
-				    "dahua, hytera, h3c, ...)", v);
-		}
-		return 0;
 	}
-	return perr(p, l->line, "unknown key '%s' in [pack] (expected name, "
-	    "title, source or vendors)", l->key);
+	for (size_t i = 0; i < l->n_items; i++) {
+		const char *v = l->items[i];
+
+		if (list_has(pk->vendors, pk->n_vendors, v))
+			return ini_error(r, l->line, key, "\"%s\" is listed "
+			    "twice", v);
+		if (p->c != NULL ? classifier_vendor(p->c, v, NULL, NULL) ==
+		    -1 : !name_valid(v, false))
+			return ini_error(r, l->line, key, "unknown vendor "
+			    "\"%s\" (use a vendor slug of vendors.conf: "
+			    "huawei, zte, hikvision, dahua, hytera, h3c, ...)",
+			    v);
+		list_add(&pk->vendors, &pk->n_vendors, v);
+	}
+	return 0;
 }
 
 static int
-rule_key(struct parse *p, const struct confline *l, unsigned bit)
+rule_zones(struct parse *p, const struct ini_line *l)
 {
-	struct policy_rule *r = cur_rule(p);
+	struct policy_rule *rule = cur_rule(p);
+	struct ini *r = &p->ini;
 
-	switch (bit) {
-	case K_TITLE:
-		r->title = xstrdup(l->value);
-		return 0;
-	case K_ZONE:
-		if (strcmp(l->value, "all") == 0) {
-			r->all_zones = true;
-			return 0;
+	for (size_t i = 0; i < l->n_items; i++) {
+		const char *z = l->items[i];
+
+		if (rule->all_zones || (strcmp(z, "all") == 0 &&
+		    rule->n_zones > 0))
+			return ini_error(r, l->line, "zone", "\"all\" cannot "
+			    "be combined with other zones");
+		if (strcmp(z, "all") == 0) {
+			rule->all_zones = true;
+			continue;
 		}
-		if (split_list(l->value, &r->zones, &r->n_zones) == -1)
-			return perr(p, l->line, "zone: empty item in the list");
-		for (size_t i = 0; i < r->n_zones; i++) {
-			if (strcmp(r->zones[i], "all") == 0)
-				return perr(p, l->line, "zone: 'all' cannot "
-				    "be combined with other zones");
-			if (!name_valid(r->zones[i], false))
-				return perr(p, l->line, "zone: \"%s\" is not "
-				    "a zone name (letters, digits, '.', '_' "
-				    "or '-')", r->zones[i]);
-			if (list_has(r->zones, i, r->zones[i]))
-				return perr(p, l->line, "zone: \"%s\" is "
-				    "listed twice", r->zones[i]);
-		}
+		if (!name_valid(z, false))
+			return ini_error(r, l->line, "zone", "\"%s\" is not a "
+			    "zone name (letters, digits, '.', '_' or '-')", z);
+		if (list_has(rule->zones, rule->n_zones, z))
+			return ini_error(r, l->line, "zone", "\"%s\" is listed "
+			    "twice", z);
+		list_add(&rule->zones, &rule->n_zones, z);
+	}
+	return 0;
+}
+
+static int
+rule_key(struct parse *p, const struct ini_line *l)
+{
+	struct policy_rule *rule = cur_rule(p);
+	struct ini *r = &p->ini;
+	const char *key = rule_keys[l->key].name;
+
+	switch (l->key) {
+	case RK_TITLE:
+		rule->title = xstrdup(l->value);
 		return 0;
-	case K_MAX_SHARE:
-		if (parse_percent(l->value, &r->max_share) == -1)
-			return perr(p, l->line, "max-share: \"%s\" is not a "
+	case RK_ZONE:
+		return rule_zones(p, l);
+	case RK_MAX_SHARE:
+		if (parse_percent(l->value, &rule->max_share) == -1)
+			return ini_error(r, l->line, key, "\"%s\" is not a "
 			    "percentage from 0%% to 100%% (such as 35%%)",
 			    l->value);
 		return 0;
-	case K_DEADLINE:
-	case K_FIRST_SEEN:
-		if (!policy_date_valid(l->value))
-			return perr(p, l->line, "%s: \"%s\" is not a date "
-			    "(YYYY-MM-DD)", l->key, l->value);
-		str_copy(bit == K_DEADLINE ? r->deadline :
-		    r->first_seen_after, l->value, POLICY_DATE_LEN);
-		return 0;
 	}
-	return perr(p, l->line, "unknown key '%s' in [rule %s] (expected "
-	    "title, zone, max-share, deadline or first-seen-after)", l->key,
-	    r->name);
-}
-
-static int
-key_value(struct parse *p, const struct confline *l)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-		enum section sec;
-	} keys[] = {
-		{ "name", K_NAME, SEC_PACK },
-		{ "title", K_TITLE, SEC_PACK },
-		{ "source", K_SOURCE, SEC_PACK },
-		{ "vendors", K_VENDORS, SEC_PACK },
-		{ "title", K_TITLE, SEC_RULE },
-		{ "zone", K_ZONE, SEC_RULE },
-		{ "max-share", K_MAX_SHARE, SEC_RULE },
-		{ "deadline", K_DEADLINE, SEC_RULE },
-		{ "first-seen-after", K_FIRST_SEEN, SEC_RULE },
-	};
-	unsigned bit = 0;
-
-	if (p->sec == SEC_NONE)
-		return perr(p, l->line, "'%s' outside a section (start with "
-		    "[pack])", l->key);
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (keys[i].sec == p->sec && strcmp(keys[i].name, l->key) == 0)
-			bit = keys[i].bit;
-	if (bit != 0 && (p->seen & bit))
-		return perr(p, l->line, "'%s' given twice in this section",
-		    l->key);
-	if (bit != 0 && *l->value == '\0')
-		return perr(p, l->line, "empty value for '%s'", l->key);
-	p->seen |= bit;
-	return p->sec == SEC_PACK ? pack_key(p, l, bit) : rule_key(p, l, bit);
+	if (!policy_date_valid(l->value))
+		return ini_error(r, l->line, key, "\"%s\" is not a date "
+		    "(YYYY-MM-DD)", l->value);
+	str_copy(l->key == RK_DEADLINE ? rule->deadline :
+	    rule->first_seen_after, l->value, POLICY_DATE_LEN);
+	return 0;
 }
 
 struct policy_pack *
 policy_pack_parse(const char *text, size_t len, const char *origin,
     const struct classifier *c, char *err, size_t errlen)
 {
-	struct confline_reader r;
-	struct confline l;
+	struct ini_line l;
 	struct parse p;
-	const char *msg;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	p.origin = origin;
 	p.c = c;
-	p.err = err;
-	p.errlen = errlen;
 	p.pack = xcalloc(1, sizeof(*p.pack));
-	confline_init(&r, text, len);
-	while ((rc = confline_next(&r, &l, &msg)) == 1) {
-		if (l.kind == CONFLINE_SECTION)
-			rc = section_close(&p) == 0 ? section_open(&p, &l) : -1;
+	ini_init(&p.ini, origin, text, len, "[pack]", err, errlen);
+	while ((rc = ini_next(&p.ini, &l)) == 1) {
+		if (l.kind == INI_SECTION)
+			rc = section_open(&p, &l);
+		else if (l.kind == INI_END)
+			rc = section_close(&p, &l);
 		else
-			rc = key_value(&p, &l);
+			rc = p.sec == SEC_PACK ? pack_key(&p, &l) :
+			    rule_key(&p, &l);
 		if (rc == -1)
-			goto fail;
+			break;
 	}
-	if (rc == -1) {
-		perr(&p, r.line, "%s", msg);
-		goto fail;
+	if (rc == 0 && p.pack_line == 0)
+		ini_error(&p.ini, p.ini.line, NULL, "no [pack] section");
+	else if (rc == 0 && p.pack->n_rules == 0)
+		ini_error(&p.ini, p.pack_line, NULL, "the pack has no "
+		    "[rule NAME] section");
+	if (p.ini.failed) {
+		ini_finish(&p.ini);
+		policy_pack_free(p.pack);
+		return NULL;
 	}
-	if (section_close(&p) == -1)
-		goto fail;
-	if (p.pack_line == 0) {
-		perr(&p, r.line, "no [pack] section");
-		goto fail;
-	}
-	if (p.pack->n_rules == 0) {
-		perr(&p, p.pack_line, "the pack has no [rule NAME] section");
-		goto fail;
-	}
-	confline_finish(&r);
+	ini_finish(&p.ini);
 	p.pack->origin = xstrdup(origin);
 	return p.pack;
-fail:
-	confline_finish(&r);
-	policy_pack_free(p.pack);
-	return NULL;
 }
 
 struct policy_pack *

@@ -7,7 +7,8 @@
  * else the zone of the target or capture section that found it. Elements
  * with no zone are shown as "unassigned", never dropped.
  *
- * Policy packs (conf/policies/NAME.conf), read line by line (confline.h):
+ * Policy packs (conf/policies/NAME.conf), in the dialect of vraudit.conf(5)
+ * (common/ini.h), each key at most once a section:
  *   [pack]
  *   name = uk-dvd-2022        lower-case letters, digits, '-'; = file name
  *   title = ...               optional, default the name
@@ -20,9 +21,9 @@
  *   first-seen-after = DATE   no covered element first seen after DATE
  *   deadline = DATE           applies from DATE (YYYY-MM-DD); none: always
  * A rule needs zone and max-share or first-seen-after (or both: violated
- * when either is). Lines starting with ';' or '#' are comments. The
- * shipped packs are compiled in; a file NAME.conf in the policy directory
- * overrides the built-in pack NAME and other files there add packs.
+ * when either is). vendors and zone are lists. The shipped packs are
+ * compiled in; a file NAME.conf in the policy directory overrides the
+ * built-in pack NAME and other files there add packs.
  *
  * Evaluation semantics (computed by SQL views, see schema/001_initial.sql;
  * the report runs the same views with its own date and packs):
@@ -92,8 +93,8 @@ struct policy_set {
 
 /*
  * Parse pack text; origin names it in errors. Vendor slugs are checked
- * against c's catalogue when c is not NULL. NULL with "ORIGIN:LINE: what"
- * in err.
+ * against c's catalogue when c is not NULL. NULL with
+ * "ORIGIN:LINE: [section NAME] key: what" in err.
  */
 struct policy_pack *policy_pack_parse(const char *text, size_t len,
     const char *origin, const struct classifier *c, char *err, size_t errlen);

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	# build
 	meson ninja-build pkg-config gcc clang
-	libpcap-dev libsnmp-dev libsqlite3-dev libinih-dev libsystemd-dev check
+	libpcap-dev libsnmp-dev libsqlite3-dev libsystemd-dev check
 	# run
 	ieee-data sqlite3
 	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting

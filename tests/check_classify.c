@@ -542,7 +542,7 @@ START_TEST(test_new_errors)
 	c = classifier_new(NULL, path, err, sizeof(err));
 	ck_assert_ptr_null(c);
 	ck_assert(strncmp(err, path, strlen(path)) == 0);
-	ck_assert_str_eq(err + strlen(path), ":4: enterprise number 'nine' is not a number");
+	ck_assert_str_eq(err + strlen(path), ":4: [vendor x] enterprise: \"nine\" is not a number");
 	unlink(path);
 }
 END_TEST

@@ -333,13 +333,13 @@ START_TEST(test_long_line)
 {
 	char err[1024], *text, *path, *want;
 	struct config *cfg;
-	/* "path = /" + 191 characters = 199: the longest line accepted. */
-	char name[192];
+	/* "path = /" + 4088 characters = 4096: the longest line accepted. */
+	char name[4089];
 
 	memset(name, 'x', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	text = xprintf("[database]\npath = /%s\n", name);
-	ck_assert_uint_eq(strlen(strchr(text, '\n') + 1), 200);
+	text = xprintf("[database]\npath = /%s\r\n", name);
+	ck_assert_uint_eq(strlen(strchr(text, '\n') + 1), 4096 + 2);
 	cfg = load_text(text, err, sizeof(err));
 	ck_assert_msg(cfg != NULL, "%s", err);
 	path = xprintf("/%s", name);
@@ -351,17 +351,17 @@ START_TEST(test_long_line)
 	text = xprintf("[database]\npath = /%sy\n[snmp]\n", name);
 	cfg = load_text(text, err, sizeof(err));
 	ck_assert_ptr_null(cfg);
-	want = xprintf("%s/t.conf:2: line longer than 199 characters", tmpdir);
+	want = xprintf("%s/t.conf:2: line longer than 4096 bytes", tmpdir);
 	ck_assert_str_eq(err, want);
 	free(want);
 	free(text);
 	free(path);
 
-	/* Also inside a comment: inih would read the tail as a line. */
+	/* Also inside a comment. */
 	text = xprintf("; %s%s\n[snmp]\n", name, name);
 	cfg = load_text(text, err, sizeof(err));
 	ck_assert_ptr_null(cfg);
-	want = xprintf("%s/t.conf:1: line longer than 199 characters", tmpdir);
+	want = xprintf("%s/t.conf:1: line longer than 4096 bytes", tmpdir);
 	ck_assert_str_eq(err, want);
 	free(want);
 	free(text);
@@ -378,6 +378,12 @@ START_TEST(test_missing_file)
 	ck_assert_str_eq(err, want);
 	free(want);
 	free(path);
+
+	/* A directory: said so, not a bare read error. */
+	want = xprintf("%s: Is a directory", tmpdir);
+	ck_assert_ptr_null(config_load(tmpdir, err, sizeof(err)));
+	ck_assert_str_eq(err, want);
+	free(want);
 }
 END_TEST
 
@@ -644,7 +650,7 @@ START_TEST(test_print_defaults)
 }
 END_TEST
 
-/* A long list prints on continuation lines, each within inih's limit. */
+/* A long list prints on continuation lines of at most 80 characters. */
 START_TEST(test_print_long_list)
 {
 	char err[1024];

@@ -1,8 +1,8 @@
 /*
  * Unit tests of policy packs and zones: the shipped packs and the dates
  * FACTS.md gives for them, every parse error with its FILE:LINE, packs in
- * a directory overriding and adding to the built-in ones, selection, the
- * line reader, and the zone of a sighting.
+ * a directory overriding and adding to the built-in ones, selection, and
+ * the zone of a sighting.
  */
 #include <check.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 
 #include "classify/classify.h"
 #include "config/config.h"
-#include "common/confline.h"
+#include "common/ini.h"
 #include "policy/policy.h"
 #include "common/sighting.h"
 #include "common/text.h"
@@ -215,63 +215,109 @@ START_TEST(test_minimal_pack_and_defaults)
 }
 END_TEST
 
+/* A pack is read as vraudit.conf is: comments after values, lists on
+ * indented lines, "key: value", a byte order mark. */
+START_TEST(test_pack_in_the_common_dialect)
+{
+	static const char text[] =
+	    "\xEF\xBB\xBF[pack]   ; the pack\n"
+	    "name = test-pack ; a comment\n"
+	    "title = A; B\n"
+	    "vendors = huawei,\n"
+	    "\n"
+	    "\tzte\n"
+	    "[rule cap]\n"
+	    "zone: ran,\n"
+	    "  core, mgmt\n"
+	    "max-share = 12.5%\n";
+	char err[256];
+	struct policy_pack *p = policy_pack_parse(text, strlen(text),
+	    "t.conf", NULL, err, sizeof(err));
+
+	ck_assert_msg(p != NULL, "%s", err);
+	ck_assert_str_eq(p->name, "test-pack");
+	ck_assert_str_eq(p->title, "A; B");
+	check_vendors(p, "huawei,zte");
+	check_rule(p, "cap", "ran,core,mgmt", 12.5, "", "");
+	policy_pack_free(p);
+}
+END_TEST
+
 /* Every error names the file and line, and says what is wrong. */
 static const struct {
 	const char *text;
 	const char *error;
 } bad_packs[] = {
 	{ "[pack]\nname = x\nvendors = huawei\ncolour = red\n",
-	    "t.conf:4: unknown key 'colour' in [pack]" },
+	    "t.conf:4: [pack] colour: unknown key (expected name, title, "
+	    "source or vendors)" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rules a]\n",
-	    "t.conf:4: unknown section [rules a]" },
+	    "t.conf:4: [rules a] unknown section (expected [pack] or "
+	    "[rule NAME])" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "deadline = 2023-02-30\nmax-share = 0%\n",
-	    "t.conf:6: deadline: \"2023-02-30\" is not a date" },
+	    "t.conf:6: [rule a] deadline: \"2023-02-30\" is not a date" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "first-seen-after = 23-01-01\n",
-	    "t.conf:6: first-seen-after: \"23-01-01\" is not a date" },
+	    "t.conf:6: [rule a] first-seen-after: \"23-01-01\" is not a "
+	    "date" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "max-share = 101%\n",
-	    "t.conf:6: max-share: \"101%\" is not a percentage" },
+	    "t.conf:6: [rule a] max-share: \"101%\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "max-share = 35\n",
-	    "t.conf:6: max-share: \"35\" is not a percentage" },
+	    "t.conf:6: [rule a] max-share: \"35\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "max-share = -1%\n",
-	    "t.conf:6: max-share: \"-1%\" is not a percentage" },
+	    "t.conf:6: [rule a] max-share: \"-1%\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n\n[rule a]\nzone = all\n"
 	    "deadline = 2023-01-01\n",
 	    "t.conf:5: [rule a] has neither max-share nor first-seen-after" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nmax-share = 0%\n",
-	    "t.conf:4: [rule a] has no zone" },
+	    "t.conf:4: [rule a] zone: required key missing" },
 	{ "[pack]\nname = x\nvendors = huawei, acme\n[rule a]\nzone = all\n"
 	    "max-share = 0%\n",
-	    "t.conf:3: vendors: unknown vendor \"acme\"" },
+	    "t.conf:3: [pack] vendors: unknown vendor \"acme\"" },
 	{ "[pack]\nname = x\nvendors = huawei,,zte\n",
-	    "t.conf:3: vendors: empty item" },
-	{ "[pack]\nname = X_1\n", "t.conf:2: name: \"X_1\" is not a pack name" },
-	{ "[pack]\nvendors = huawei\n[rule a]\n", "t.conf:1: [pack] has no name" },
-	{ "[pack]\nname = x\n[rule a]\n", "t.conf:1: [pack] has no vendors" },
-	{ "name = x\n", "t.conf:1: 'name' outside a section" },
+	    "t.conf:3: [pack] vendors: empty list item" },
+	{ "[pack]\nname = X_1\n",
+	    "t.conf:2: [pack] name: \"X_1\" is not a pack name" },
+	{ "[pack]\nvendors = huawei\n[rule a]\n",
+	    "t.conf:1: [pack] name: required key missing" },
+	{ "[pack]\nname = x\n[rule a]\n",
+	    "t.conf:1: [pack] vendors: required key missing" },
+	{ "name = x\n", "t.conf:1: name: key outside any section (expected a "
+	    "[pack] header first)" },
 	{ "[rule a]\nzone = all\n", "t.conf:1: [rule a] before the [pack]" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
 	    "max-share = 0%\n[rule a]\n",
-	    "t.conf:7: duplicate [rule a] (first on line 4)" },
-	{ "[pack]\nname = x\nname = y\n", "t.conf:3: 'name' given twice" },
+	    "t.conf:7: [rule a] duplicate section (first on line 4)" },
+	{ "[pack]\nname = x\nname = y\n",
+	    "t.conf:3: [pack] name: given twice (first on line 2)" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all, core\n",
-	    "t.conf:5: zone: 'all' cannot be combined" },
+	    "t.conf:5: [rule a] zone: \"all\" cannot be combined" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone =\n",
-	    "t.conf:5: empty value for 'zone'" },
+	    "t.conf:5: [rule a] zone: empty value" },
+	/* Lists continue on indented lines, and are checked there. */
+	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all,\n"
+	    "  ; the rest\n  core\n",
+	    "t.conf:7: [rule a] zone: \"all\" cannot be combined" },
+	{ "[pack]\nname = x\nvendors = huawei,\n[rule a]\n",
+	    "t.conf:3: [pack] vendors: empty list item (the line ends with "
+	    "',' and no indented line continues it)" },
+	{ "[pack]\nname = x\n  y\n",
+	    "t.conf:3: [pack] name: indented line continues a single value" },
 	{ "[pack]\nname = x\nvendors = huawei\n", "t.conf:1: the pack has no "
 	    "[rule NAME] section" },
 	{ "; nothing\n", "t.conf:1: no [pack] section" },
 	{ "[pack]\nname = x\nvendors = huawei\nthis line\n",
-	    "t.conf:4: expected 'key = value'" },
-	{ "[pack\n", "t.conf:1: section header without a closing ']'" },
+	    "t.conf:4: expected \"key = value\" or a [section] header" },
+	{ "[pack\n", "t.conf:1: section header lacks its closing ']'" },
 	{ "[pack]\nname = x\nvendors = zte\n[pack]\n",
-	    "t.conf:4: a second [pack] section (the first is on line 1)" },
-	{ "[pack x]\n", "t.conf:1: [pack] takes no name" },
-	{ "[pack] x\n", "t.conf:1: section header without a closing ']'" },
+	    "t.conf:4: [pack] duplicate section (first on line 1)" },
+	{ "[pack x]\n", "t.conf:1: [pack x] takes no name: [pack]" },
+	{ "[pack] x\n", "t.conf:1: unexpected text after the section "
+	    "header" },
 };
 
 START_TEST(test_errors_name_file_and_line)
@@ -304,7 +350,7 @@ START_TEST(test_without_catalogue_vendor_slugs_are_checked_for_syntax)
 	policy_pack_free(p);
 	ck_assert_ptr_null(policy_pack_parse(bad, strlen(bad), "t.conf", NULL,
 	    err, sizeof(err)));
-	ck_assert_str_eq(err, "t.conf:3: vendors: unknown vendor \"ac me\" "
+	ck_assert_str_eq(err, "t.conf:3: [pack] vendors: unknown vendor \"ac me\" "
 	    "(use a vendor slug of vendors.conf: huawei, zte, hikvision, "
 	    "dahua, hytera, h3c, ...)");
 }
@@ -312,48 +358,21 @@ END_TEST
 
 START_TEST(test_long_lines_and_nul_bytes_are_errors)
 {
-	char *text = xmalloc(CONFLINE_MAX + 64);
+	char *text = xmalloc(INI_LINE_MAX + 64);
 	char err[256];
 	size_t n;
 
 	n = (size_t)snprintf(text, 64, "[pack]\nname = x\ntitle = ");
-	memset(text + n, 'a', CONFLINE_MAX);
-	text[n + CONFLINE_MAX] = '\0';
+	memset(text + n, 'a', INI_LINE_MAX + 1);
+	text[n + INI_LINE_MAX + 1] = '\0';
 	ck_assert_ptr_null(policy_pack_parse(text, strlen(text), "t.conf",
 	    NULL, err, sizeof(err)));
 	ck_assert_str_eq(err, "t.conf:3: line longer than 4096 bytes");
 	memcpy(text, "[pack]\nna\0e = x\n", 16);
 	ck_assert_ptr_null(policy_pack_parse(text, 16, "t.conf", NULL, err,
 	    sizeof(err)));
-	ck_assert_str_eq(err, "t.conf:2: NUL byte in the line");
+	ck_assert_str_eq(err, "t.conf:2: line contains a NUL byte");
 	free(text);
-}
-END_TEST
-
-START_TEST(test_confline_reports_sections_keys_and_lines)
-{
-	static const char text[] = "# c\n[rule  a b ]\r\n  key = v = w \n"
-	    "k2=\n";
-	struct confline_reader r;
-	struct confline l;
-	const char *msg;
-
-	confline_init(&r, text, strlen(text));
-	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
-	ck_assert_int_eq(l.kind, CONFLINE_SECTION);
-	ck_assert_int_eq(l.line, 2);
-	ck_assert_str_eq(l.type, "rule");
-	ck_assert_str_eq(l.name, "a b");
-	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
-	ck_assert_int_eq(l.kind, CONFLINE_KEY);
-	ck_assert_int_eq(l.line, 3);
-	ck_assert_str_eq(l.key, "key");
-	ck_assert_str_eq(l.value, "v = w");
-	ck_assert_int_eq(confline_next(&r, &l, &msg), 1);
-	ck_assert_str_eq(l.key, "k2");
-	ck_assert_str_eq(l.value, "");
-	ck_assert_int_eq(confline_next(&r, &l, &msg), 0);
-	confline_finish(&r);
 }
 END_TEST
 
@@ -405,7 +424,7 @@ START_TEST(test_directory_overrides_and_adds_packs)
 	write_file("other.conf", "[pack]\nname = other\nvendors = zte\n"
 	    "[rule r]\nzone = all\nmax-share = 0.5\n");
 	ck_assert_ptr_null(policy_available(dir, c, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "/other.conf:6: max-share:"));
+	ck_assert_ptr_nonnull(strstr(err, "/other.conf:6: [rule r] max-share:"));
 	policy_set_free(NULL);
 	classifier_free(c);
 }
@@ -496,11 +515,11 @@ policy_suite(void)
 	tcase_add_test(tc, test_builtin_packs_carry_the_facts);
 	tcase_add_test(tc, test_shipped_files_parse_like_the_builtin_copies);
 	tcase_add_test(tc, test_minimal_pack_and_defaults);
+	tcase_add_test(tc, test_pack_in_the_common_dialect);
 	tcase_add_loop_test(tc, test_errors_name_file_and_line, 0,
 	    (int)ARRAY_SIZE(bad_packs));
 	tcase_add_test(tc, test_without_catalogue_vendor_slugs_are_checked_for_syntax);
 	tcase_add_test(tc, test_long_lines_and_nul_bytes_are_errors);
-	tcase_add_test(tc, test_confline_reports_sections_keys_and_lines);
 	tcase_add_test(tc, test_directory_overrides_and_adds_packs);
 	tcase_add_test(tc, test_missing_directory_means_builtin_only);
 	tcase_add_test(tc, test_date_validation);

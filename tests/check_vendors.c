@@ -394,7 +394,11 @@ START_TEST(test_operator_file)
 	close(fd);
 	ck_assert_int_eq(vendors_load_file(v, path, err, sizeof(err)), -1);
 	ck_assert(strncmp(err, path, strlen(path)) == 0);
-	ck_assert_str_eq(err + strlen(path), ":3: unknown key 'wat' in [vendor zte]");
+	ck_assert_str_eq(err + strlen(path), ":3: [vendor zte] wat: unknown key "
+	    "(expected name, risk, generic, org, enterprise, weak-enterprise, "
+	    "sysobjectid, oui, sysdescr, entity-mfg, lldp, cdp, dhcp, component, "
+	    "weak-sysdescr, weak-entity-mfg, weak-lldp, weak-cdp, weak-dhcp or "
+	    "weak-component)");
 	unlink(path);
 	ck_assert_int_eq(vendors_load_file(v, path, err, sizeof(err)), -1);
 	ck_assert(strstr(err, "No such file or directory") != NULL);
@@ -406,29 +410,33 @@ static const struct {
 	const char *text;
 	const char *err;
 } bad[] = {
-	{ "name = x\n", "op.conf:1: 'name' outside a [vendor SLUG] section" },
-	{ "[vendor]\n", "op.conf:1: bad vendor slug '': lower-case letters, digits, '-', '_' or '.', at most 31 characters" },
-	{ "[vendor Big]\n", "op.conf:1: bad vendor slug 'Big': lower-case letters, digits, '-', '_' or '.', at most 31 characters" },
-	{ "[vendor a b]\n", "op.conf:1: bad vendor slug 'a b': lower-case letters, digits, '-', '_' or '.', at most 31 characters" },
-	{ "[target x]\n", "op.conf:1: unknown section [target]: expected [vendor SLUG]" },
-	{ "[vendor x\n", "op.conf:1: section header without a closing ']'" },
-	{ "; c\n\n[vendor x]\nname = X\n", "op.conf:3: [vendor x] has no risk (high, watch or none)" },
-	{ "[vendor x]\nrisk = low\n", "op.conf:2: risk 'low': expected high, watch or none" },
-	{ "[vendor x]\nrisk = unknown\n", "op.conf:2: risk 'unknown': expected high, watch or none" },
-	{ "[vendor x]\nrisk = none\nenterprise = 12, x4\n", "op.conf:3: enterprise number 'x4' is not a number" },
-	{ "[vendor x]\nrisk = none\nenterprise = 4294967296\n", "op.conf:3: enterprise number '4294967296' is not a number up to 4294967295" },
-	{ "[vendor x]\nrisk = none\nenterprise = 1,,2\n", "op.conf:3: empty item in the enterprise list" },
-	{ "[vendor x]\nrisk = none\n[vendor y]\nrisk = none\nenterprise = 5\n[vendor x]\nenterprise = 5\n", "op.conf:7: enterprise 5 already belongs to vendor y (line 5)" },
-	{ "[vendor x]\nrisk = none\norg = A Ltd\n[vendor y]\nrisk = none\norg = a, ltd.\n", "op.conf:6: organisation 'a, ltd.' already belongs to vendor x (line 3)" },
-	{ "[vendor x]\nrisk = none\noui = 00:25:9\n", "op.conf:3: '00:25:9' is not a MAC block (00:25:9E, 28:6E:D4:0/28 or 70:B3:D5:F2:F/36)" },
-	{ "[vendor x]\nrisk = none\nsysdescr = (unclosed\n", "op.conf:3: bad pattern '(unclosed': " },
-	{ "[vendor x]\nrisk = none\nsysobjectid = 1.3.6.x\n", "op.conf:3: '1.3.6.x' is not a numeric OID" },
-	{ "[vendor x]\nrisk = none\ngeneric = maybe\n", "op.conf:3: generic 'maybe': expected yes or no" },
-	{ "[vendor x]\nrisk = none\norg =\n", "op.conf:3: empty value for 'org'" },
-	{ "[vendor x]\nrisk = none\norg = ...\n", "op.conf:3: organisation name '...' is empty once normalised" },
-	{ "[vendor x]\nrisk = none\nweak-org = X\n", "op.conf:3: unknown key 'weak-org' in [vendor x]" },
-	{ "[vendor x]\nrisk = none\njust text\n", "op.conf:3: expected 'key = value' or '[vendor SLUG]'" },
-	{ "[vendor x]\nrisk = none\nname = 0123456789012345678901234567890123456789012345678901234567890123456789\n", "op.conf:3: name longer than 63 characters" },
+	{ "name = x\n", "op.conf:1: name: key outside any section (expected a [vendor SLUG] header first)" },
+	{ "[vendor]\n", "op.conf:1: [vendor] \"\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[vendor Big]\n", "op.conf:1: [vendor Big] \"Big\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[vendor a b]\n", "op.conf:1: [vendor a b] \"a b\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[target x]\n", "op.conf:1: [target x] unknown section (expected [vendor SLUG])" },
+	{ "[vendor x\n", "op.conf:1: section header lacks its closing ']'" },
+	{ "; c\n\n[vendor x]\nname = X\n", "op.conf:3: [vendor x] risk: required key missing (high, watch or none)" },
+	{ "[vendor x]\nrisk = low\n", "op.conf:2: [vendor x] risk: \"low\" is not a risk class (expected high, watch or none)" },
+	{ "[vendor x]\nrisk = unknown\n", "op.conf:2: [vendor x] risk: \"unknown\" is not a risk class (expected high, watch or none)" },
+	{ "[vendor x]\nrisk = none\nenterprise = 12, x4\n", "op.conf:3: [vendor x] enterprise: \"x4\" is not a number" },
+	{ "[vendor x]\nrisk = none\nenterprise = 4294967296\n", "op.conf:3: [vendor x] enterprise: \"4294967296\" is not a number up to 4294967295" },
+	{ "[vendor x]\nrisk = none\nenterprise = 1,,2\n", "op.conf:3: [vendor x] enterprise: empty list item (expected a comma-separated list)" },
+	{ "[vendor x]\nrisk = none\n[vendor y]\nrisk = none\nenterprise = 5\n[vendor x]\nenterprise = 5\n", "op.conf:6: [vendor x] duplicate section (first on line 1)" },
+	{ "[vendor x]\nrisk = none\nenterprise = 5\n[vendor y]\nrisk = none\nenterprise = 4,\n  5\n", "op.conf:7: [vendor y] enterprise: 5 already belongs to vendor x (line 3)" },
+	{ "[vendor x]\nrisk = none\norg = A Ltd\n[vendor y]\nrisk = none\norg = a, ltd.\n", "op.conf:6: [vendor y] org: \"a, ltd.\" already belongs to vendor x (line 3)" },
+	{ "[vendor x]\nrisk = none\noui = 00:25:9\n", "op.conf:3: [vendor x] oui: \"00:25:9\" is not a MAC block (00:25:9E, 28:6E:D4:0/28 or 70:B3:D5:F2:F/36)" },
+	{ "[vendor x]\nrisk = none\nsysdescr = (unclosed\n", "op.conf:3: [vendor x] sysdescr: \"(unclosed\" is not an extended regular expression: " },
+	{ "[vendor x]\nrisk = none\nsysobjectid = 1.3.6.x\n", "op.conf:3: [vendor x] sysobjectid: \"1.3.6.x\" is not a numeric OID" },
+	{ "[vendor x]\nrisk = none\ngeneric = maybe\n", "op.conf:3: [vendor x] generic: \"maybe\" is not yes or no" },
+	{ "[vendor x]\nrisk = none\norg =\n", "op.conf:3: [vendor x] org: empty value" },
+	{ "[vendor x]\nrisk = none\norg = ...\n", "op.conf:3: [vendor x] org: \"...\" is empty once normalised" },
+	{ "[vendor x]\nrisk = none\nweak-org = X\n", "op.conf:3: [vendor x] weak-org: unknown key (expected name, risk" },
+	{ "[vendor x]\nrisk = none\njust text\n", "op.conf:3: expected \"key = value\" or a [section] header" },
+	{ "[vendor x]\nrisk = none\nname = 0123456789012345678901234567890123456789012345678901234567890123456789\n", "op.conf:3: [vendor x] name: longer than 63 characters" },
+	{ "[vendor x]\nrisk = none\nrisk = high\n", "op.conf:3: [vendor x] risk: given twice (first on line 2)" },
+	{ "[vendor x]\nrisk = none\nenterprise =\n\n[vendor y]\n", "op.conf:3: [vendor x] enterprise: empty value" },
+	{ "[vendor x]\nrisk = none\nname = X\n  Y\n", "op.conf:4: [vendor x] name: indented line continues a single value" },
 };
 
 START_TEST(test_syntax_errors)
@@ -454,7 +462,7 @@ START_TEST(test_long_line)
 	memset(text + k, 'a', n);
 	text[(size_t)k + n] = '\0';
 	ck_assert_int_eq(load(v, text), -1);
-	ck_assert_str_eq(err, "op.conf:3: line longer than 4096 characters");
+	ck_assert_str_eq(err, "op.conf:3: line longer than 4096 bytes");
 	free(text);
 	vendors_free(v);
 }
@@ -470,6 +478,29 @@ START_TEST(test_comments_and_crlf)
 	ck_assert_int_eq(vendors_at(v, 0)->risk, RISK_WATCH);
 	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a foo;bar b", &m), 0);
 	ck_assert_str_eq(m.pattern, "Foo;Bar");
+	vendors_free(v);
+}
+END_TEST
+
+/* The catalogue is read as vraudit.conf is: comments after a value (a ';'
+ * after white space), lists on indented lines, "key: value". */
+START_TEST(test_common_dialect)
+{
+	struct vendors *v = vendors_new();
+	struct vendor_text_match m;
+	bool weak;
+
+	ck_assert_msg(load(v, "[vendor x] ; a comment\n"
+	    "risk: watch\n"
+	    "name = X Networks ; a comment\n"
+	    "enterprise = 11111,\n"
+	    "\t22222\n"
+	    "sysdescr = X;OS [#]1\n") == 0, "%s", err);
+	ck_assert_str_eq(vendors_at(v, 0)->name, "X Networks");
+	ck_assert_int_eq(vendors_at(v, 0)->risk, RISK_WATCH);
+	ck_assert_int_eq(vendors_match_enterprise(v, 22222, &weak), 0);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a x;os #1", &m), 0);
+	ck_assert_str_eq(m.pattern, "X;OS [#]1");
 	vendors_free(v);
 }
 END_TEST
@@ -491,6 +522,7 @@ vendors_suite(void)
 	tcase_add_loop_test(tc, test_syntax_errors, 0, (int)ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_comments_and_crlf);
+	tcase_add_test(tc, test_common_dialect);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -96,8 +96,8 @@ printf '; no addresses\n[target edge]\nversion = 2c\n' >"$tmp/b3.conf"
 expect_error "$tmp/b3.conf" \
 	"$tmp/b3.conf:2: [target edge] addresses: required key missing"
 
-printf '[database]\npath = /%0250d\n' 0 >"$tmp/b4.conf"
-expect_error "$tmp/b4.conf" "$tmp/b4.conf:2: line longer than 199 characters"
+printf '[database]\npath = /%04089d\n' 0 >"$tmp/b4.conf"
+expect_error "$tmp/b4.conf" "$tmp/b4.conf:2: line longer than 4096 bytes"
 
 expect_error "$tmp/absent.conf" "$tmp/absent.conf: No such file or directory"
 

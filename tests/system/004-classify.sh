@@ -133,7 +133,7 @@ run 2 --no-such-option
 # Files that cannot be loaded: exit 3, naming the path.
 printf '[vendor x]\nrisk = none\nenterprise = nine\n' >"$tmp/bad.conf"
 run 3 --vendors "$tmp/bad.conf" --sysdescr Cisco
-grep -q "$tmp/bad.conf:3: enterprise number 'nine' is not a number" "$tmp/err" ||
+grep -qF "$tmp/bad.conf:3: [vendor x] enterprise: \"nine\" is not a number" "$tmp/err" ||
 	fail "vendors.conf error: $(cat "$tmp/err")"
 run 3 --vendors "$tmp/missing.conf" --sysdescr Cisco
 grep -q "$tmp/missing.conf: No such file or directory" "$tmp/err" || fail "missing vendors file"

@@ -88,22 +88,23 @@ for word in SIGTERM SIGINT SIGHUP Type=notify READY=1 STATUS= WATCHDOG=1 CAP_NET
 	grep -qF "$word" "$tmp/vrauditd.8.txt" || fail "vrauditd(8) does not mention $word"
 done
 
-# vraudit.conf(5): every section and key of config.c's tables, each as its
-# own entry "key = ...".
-sections=$(grep -oE '\{ ?"[a-z]+", SEC_[A-Z]+, (true|false)' "$SRC/config/config.c" |
-	sed -E 's/\{ ?"([a-z]+)", SEC_[A-Z]+, (true|false)/\1 \2/')
+# vraudit.conf(5): every section and key of the tables of config.c and
+# config_target.c, each as its own entry "key = ...".
+sections=$(grep -oE '\{ ?"[a-z]+", (true|false), ' "$SRC/config/config.c" |
+	sed -E 's/\{ ?"([a-z]+)", (true|false), /\1 \2/')
 [ "$(wc -l <<<"$sections")" -ge 7 ] || fail "could not read the sections of config.c"
 while read -r name named; do
 	if [ "$named" = true ]; then header="[$name NAME]"; else header="[$name]"; fi
 	grep -qxF "   $header" "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) has no section $header"
 done <<<"$sections"
-keys=$(grep -oE '\{ ?"[a-z-]+", (true|false), ' "$SRC/config/config.c" | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
+keys=$(cat "$SRC/config/config.c" "$SRC/config/config_target.c" |
+	grep -oE '\{ ?"[a-z-]+", (0|INI_[A-Z_]+)\}' | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
 [ "$(wc -l <<<"$keys")" -ge 20 ] || fail "could not read the keys of config.c"
 for key in $keys; do
 	grep -qE "^       $key = " "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) does not document key '$key'"
 done
 tr -s ' \n' '  ' <"$tmp/vraudit.conf.5.txt" >"$tmp/conf.flat"
-for rule in "at most 199 characters" "not readable by others" "indented" \
+for rule in "at most 4096 bytes" "not readable by others" "indented" \
 	"relative to the directory of the configuration file" "FILE:LINE"; do
 	grep -qF "$rule" "$tmp/conf.flat" || fail "vraudit.conf(5) does not explain '$rule'"
 done
