@@ -333,9 +333,7 @@ cmd_elements(int argc, char **argv)
 	struct store_filter filter = { 0 };
 	enum format format = FORMAT_TEXT;
 	bool with_evidence = false;
-	struct config *cfg;
-	struct store *st;
-	char err[1024];
+	struct cli_env env = { 0 };
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -382,20 +380,13 @@ cmd_elements(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'",
 		    argv[optind]);
-	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
+	if ((rc = cli_open("elements", &common, CLI_STORE_RO, &env)) != EXIT_OK)
 		return rc;
-	st = store_open(cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
-	config_free(cfg);
-	if (st == NULL) {
-		fprintf(stderr, "vraudit elements: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	rc = EXIT_OK;
-	if (list(st, &filter, format, with_evidence) == -1) {
-		fprintf(stderr, "vraudit elements: %s\n", store_error(st));
+	if (list(env.st, &filter, format, with_evidence) == -1) {
+		fprintf(stderr, "vraudit elements: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
 	}
-	store_close(st);
+	cli_close(&env);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("vraudit elements: standard output");
 		rc = EXIT_RUNTIME;
