@@ -25,6 +25,7 @@
 
 #include "config/config.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "pipeline/pipeline.h"
 #include "probes/snmp.h"
 #include "common/util.h"
@@ -570,17 +571,24 @@ START_TEST(test_binary_text)
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
+	static const uint8_t want[] = "ZTE\0ZXR10\xff\xfe back\\slash "
+				      "caf\xc3\xa9 \xc0\xaf end";
+	uint8_t got[sizeof(want)];
 
 	NEED_SIM();
 	sw = sweep_for(&c, 1000, 1, 100000);
 	add(sw, "127.0.1.5:16161", &t);
 	ck_assert_int_eq(sweep_run(sw), 0);
 	e = element_at(&c, "127.0.1.5");
-	/* NUL and bytes outside UTF-8 escaped, UTF-8 kept, trailing NULs
-	 * dropped. */
+	/* The bytes as they came, trailing NULs dropped (wire text: the NUL
+	 * inside travels as C0 80, the C0 byte as C0 C0). */
 	ck_assert_str_eq(e->s->sys_descr,
-	    "ZTE\\x00ZXR10\\xff\\xfe back\\\\slash caf\xc3\xa9 \\xc0\\xaf end");
-	ck_assert(utf8_valid(e->s->sys_descr, strlen(e->s->sys_descr)));
+	    "ZTE\xc0\x80ZXR10\xff\xfe back\\slash caf\xc3\xa9 \xc0\xc0\xaf end");
+	ck_assert(!text_wire_is_utf8(e->s->sys_descr));
+	ck_assert_uint_eq(text_wire_decode(e->s->sys_descr, NULL),
+	    sizeof(want) - 1);
+	text_wire_decode(e->s->sys_descr, got);
+	ck_assert_mem_eq(got, want, sizeof(want) - 1);
 	ck_assert(has_input(e->s, EV_SYSDESCR, e->s->sys_descr));
 	/* Valid UTF-8 control characters are kept verbatim. */
 	ck_assert_str_eq(e->s->sys_name, "name\r\nwith\tcontrol");
