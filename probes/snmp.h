@@ -16,12 +16,8 @@
  * entity-mfg (chassis row: class chassis, contained in nothing), component
  * (other rows' makers), oui (every MAC), engineid (SNMPv3, hex).
  *
- * Text read from agents is handed on as it came when it is valid UTF-8
- * without NUL bytes. Otherwise every NUL byte and every byte that is not
- * part of a valid UTF-8 sequence is written as "\xNN" and a backslash as
- * "\\", so the text is always valid UTF-8 and escapes can be told apart from
- * the agent's own backslashes. Trailing NUL bytes (C strings sent with their
- * terminator) are dropped.
+ * Every octet string read from an agent is wire text (common/text.h): kept
+ * verbatim, trailing NUL bytes dropped, whatever bytes it holds.
  *
  * VRAUDIT_SNMP_DEBUG=token,... in the environment turns on net-snmp's own
  * debug tokens (e.g. "usm,sess_process_packet"), logged at debug level.
@@ -85,8 +81,10 @@ enum sweep_note {
  * each walk stopped: "ifPhysAddress: end of table, 4 rows", with ", N bad
  * values skipped" when values of the wrong type or length were left out;
  * the reasons are "end of table", "endOfMibView", "non-increasing OID",
- * "row budget", "empty response", "error status NAME", "timeout mid-walk"
- * and "request lost". Rows count every value read, kept or not.
+ * "OID too long", "row budget", "empty response", "error status NAME",
+ * "timeout mid-walk" and "request lost". Rows count every value read, kept
+ * or not; a noSuchObject or noSuchInstance in a table is a bad value but
+ * no row.
  */
 struct sweep_result {
 	const char *address; /* target address, canonical text */
