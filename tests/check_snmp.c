@@ -383,9 +383,9 @@ START_TEST(test_stall_mid_walk)
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "ifPhysAddress: timeout mid-walk, 2 rows"));
 	ck_assert_uint_eq(c.n_fail, 0);
-	/* One timeout with its retry: about 600 ms. */
+	/* One timeout with its retry: 600 ms at least (no upper bound: a
+	 * busy machine may take longer). */
 	ck_assert_int_ge(dt, 550);
-	ck_assert_int_lt(dt, 3000);
 	hostile_stop(pid);
 	collect_free(&c);
 	sweep_free(sw);
@@ -468,9 +468,8 @@ START_TEST(test_silent_target)
 	ck_assert_uint_eq(f->port, 16199);
 	ck_assert_str_eq(f->reason, "timeout");
 	ck_assert_ptr_null(f->engine_id);
-	/* timeout x (retries + 1) plus slack */
+	/* timeout x (retries + 1) at least */
 	ck_assert_int_ge(dt, 780);
-	ck_assert_int_lt(dt, 1500);
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -482,14 +481,20 @@ START_TEST(test_many_silent_targets)
 	struct sweep *sw;
 	struct sweep_stats st;
 	struct sweep_params p;
+	struct pollfd *fds;
+	size_t n;
+	int timeout;
 	int64_t t0 = clock_ms(), dt;
 
-	/* 254 silent targets at once: the sweep costs one timeout period. */
+	/* 254 silent targets at once: all in flight together, so the sweep
+	 * costs one timeout period, not 254. */
 	sweep_params_init(&p);
 	p.timeout_ms = 300;
 	p.retries = 1;
 	sw = sweep_new(&p, NULL, NULL);
 	add(sw, "127.0.10.0/24:16199", &t);
+	ck_assert_int_eq(sweep_pollfds(sw, &fds, &n, &timeout), 0);
+	ck_assert_uint_eq(n, 254);
 	ck_assert_int_eq(sweep_run(sw), 0);
 	dt = clock_ms() - t0;
 	sweep_stats(sw, &st);
@@ -497,7 +502,6 @@ START_TEST(test_many_silent_targets)
 	ck_assert_uint_eq(st.failed, 254);
 	ck_assert_uint_eq(st.requests, 254);
 	ck_assert_int_ge(dt, 580);
-	ck_assert_int_lt(dt, 1500);
 	sweep_free(sw);
 }
 END_TEST
