@@ -1,6 +1,6 @@
 /*
- * The SQLite store: opening and checking the file, migrations, the writer's
- * statements, batches and scans.
+ * The SQLite store: the writer's statements, errors, bindings, batches and
+ * scans (store_file.c opens and migrates the file).
  *
  * One writer connection per process, every statement prepared once and
  * reused, one transaction per batch. Readers open file:PATH?mode=ro and, in
@@ -364,569 +364,62 @@ store_reset(sqlite3_stmt *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
-/* Run SQL text that is ours (pragmas, migrations). */
-static int
-exec(struct store *st, const char *sql, const char *what)
+int
+store_prepare_all(struct store *st)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		store_set_error(st, "%s: %s", what, msg != NULL ? msg :
-		    sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-/* The integer result of a pragma or query; -1 on error. */
-static int
-query_int(struct store *st, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		store_set_db_error(st, "%s", sql);
-		return -1;
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else if (rc == SQLITE_DONE)
-		*out = 0;
-	else {
-		store_set_db_error(st, "%s", sql);
-		sqlite3_finalize(stmt);
-		return -1;
-	}
-	sqlite3_finalize(stmt);
-	return 0;
-}
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-/*
- * Look at an existing file before SQLite does: sqlite3_open() accepts any
- * file and only fails on the first read, and a writer would have changed
- * the file by then. The header is read through SQLite's VFS, not open(2),
- * because closing our own descriptor would drop the POSIX locks of any
- * other connection of this process to the same file.
- * 1: missing, 0: fine to hand to SQLite, -1: refused.
- */
-static int
-precheck_file(struct store *st)
-{
-	sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
-	unsigned char hdr[100];
-	sqlite3_file *file;
-	sqlite3_int64 size = 0;
-	struct stat sb;
-	int rc;
-
-	if (stat(st->path, &sb) == -1) {
-		if (errno == ENOENT)
-			return 1;
-		store_set_error(st, "%s", strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		store_set_error(st, "not a regular file");
-		return -1;
-	}
-	if (sb.st_size == 0)
-		return 0;
-	file = xcalloc(1, (size_t)vfs->szOsFile);
-	if (vfs->xOpen(vfs, st->path, file, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_MAIN_DB, NULL) != SQLITE_OK) {
-		store_set_error(st, "cannot open: %s", strerror(errno));
-		free(file);
-		return -1;
-	}
-	memset(hdr, 0, sizeof(hdr));
-	rc = file->pMethods->xFileSize(file, &size);
-	if (rc == SQLITE_OK && size >= (sqlite3_int64)sizeof(hdr))
-		rc = file->pMethods->xRead(file, hdr, sizeof(hdr), 0);
-	file->pMethods->xClose(file);
-	free(file);
-	if (rc != SQLITE_OK || size < (sqlite3_int64)sizeof(hdr) ||
-	    memcmp(hdr, "SQLite format 3", 16) != 0) {
-		store_set_error(st, "not an SQLite database; refusing to touch "
-		    "it");
-		return -1;
-	}
-	/* The header is authoritative once checkpointed; a WAL not yet
-	 * checkpointed is checked again through SQLite below. */
-	if (be32(hdr + 68) != 0 && be32(hdr + 68) != STORE_APPLICATION_ID) {
-		store_set_error(st, "an SQLite database of another application "
-		    "(application_id 0x%08x); refusing to touch it",
-		    be32(hdr + 68));
-		return -1;
-	}
-	if (be32(hdr + 68) == STORE_APPLICATION_ID &&
-	    be32(hdr + 60) > (uint32_t)store_schema_latest()) {
-		store_set_error(st, "schema version %u is newer than this "
-		    "vraudit supports (%d); upgrade vraudit", be32(hdr + 60),
-		    store_schema_latest());
-		return -1;
-	}
-	return 0;
-}
-
-/* Check application_id and user_version through SQLite, without writing. */
-static int
-check_identity(struct store *st)
-{
-	int64_t app, version, objects;
-
-	if (query_int(st, "PRAGMA application_id", &app) == -1 ||
-	    query_int(st, "PRAGMA user_version", &version) == -1 ||
-	    query_int(st, "SELECT count(*) FROM sqlite_schema", &objects) == -1)
-		return -1;
-	if (app != STORE_APPLICATION_ID && (app != 0 || objects != 0 ||
-	    version != 0)) {
-		store_set_error(st, "an SQLite database of another application "
-		    "(application_id 0x%08x); refusing to touch it",
-		    (unsigned)app);
-		return -1;
-	}
-	if (version > store_schema_latest()) {
-		store_set_error(st, "schema version %d is newer than this "
-		    "vraudit supports (%d); upgrade vraudit", (int)version,
-		    store_schema_latest());
-		return -1;
-	}
-	st->found_version = (int)version;
-	st->version = (int)version;
-	return 0;
-}
-
-/* Percent-encode the characters a URI path cannot carry. */
-static char *
-path_uri(const char *path, const char *query)
-{
-	size_t len = strlen(path), n = 0;
-	char *out = xmalloc(3 * len + strlen(query) + 8);
-
-	memcpy(out, "file:", 5);
-	n = 5;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)path[i];
-		if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
-			snprintf(out + n, 4, "%%%02X", c);
-			n += 3;
-		} else
-			out[n++] = (char)c;
-	}
-	memcpy(out + n, query, strlen(query) + 1);
-	return out;
-}
-
-/* vraudit_text(x): x unchanged, except that a BLOB becomes its TEXT_JSON_VALUE
- * text (JSON cannot hold BLOBs). */
-static void
-sql_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct strbuf b = STRBUF_INIT;
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
-		sqlite3_result_value(ctx, argv[0]);
-		return;
-	}
-	text_escape(&b, sqlite3_value_blob(argv[0]),
-	    (size_t)sqlite3_value_bytes(argv[0]), TEXT_JSON_VALUE);
-	sqlite3_result_text64(ctx, b.s, b.len, free, SQLITE_UTF8);
-}
-
-static int
-db_connect(struct store *st, const char *name, int flags)
-{
-	/* One thread at a time uses a store: no locking per call. */
-	if (sqlite3_open_v2(name, &st->db, flags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		store_set_db_error(st, "cannot open");
-		return -1;
-	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-	sqlite3_create_function(st->db, "vraudit_text", 1,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_text_fn, NULL, NULL);
-	return exec(st, "PRAGMA foreign_keys = ON", "foreign keys");
-}
-
-/* Apply every migration newer than the file, each in its own transaction
- * with its user_version bump, so a crash leaves a consistent version. */
-static int
-migrate(struct store *st)
-{
-	int64_t version;
-
-	for (size_t i = 0; i < schema_n_migrations; i++) {
-		const struct schema_migration *m = &schema_migrations[i];
-		char *bump;
-
-		if (m->version <= st->version)
-			continue;
-		if (exec(st, "BEGIN IMMEDIATE", "begin migration") == -1)
-			return -1;
-		/* Another process may have migrated while we waited. */
-		if (query_int(st, "PRAGMA user_version", &version) == -1)
-			goto fail;
-		if (version >= m->version) {
-			exec(st, "ROLLBACK", "rollback");
-			st->version = (int)version;
-			continue;
-		}
-		if (exec(st, m->sql, m->name) == -1)
-			goto fail;
-		bump = xprintf("PRAGMA application_id = %d; "
-		    "PRAGMA user_version = %d", STORE_APPLICATION_ID,
-		    m->version);
-		if (exec(st, bump, "set schema version") == -1) {
-			free(bump);
-			goto fail;
-		}
-		free(bump);
-		if (exec(st, "COMMIT", "commit migration") == -1)
-			goto fail;
-		log_info("store", "%s: schema migrated to version %d (%s)",
-		    st->path, m->version, m->name);
-		st->version = m->version;
-	}
-	return 0;
-fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
-static int
-prepare_all(struct store *st)
-{
-	char *update = NULL, *merge = NULL, *tmp;
+	struct strbuf update = STRBUF_INIT, merge = STRBUF_INIT;
+	int rc = 0;
 
 	/* Newer observations overwrite descriptions; older ones only fill
 	 * what is missing. */
-	update = xstrdup("UPDATE element SET ");
-	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
-		tmp = xprintf("%s%s = CASE WHEN ?11 >= last_seen THEN "
-		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ", update,
-		    store_element_fields[i], i + 1, store_element_fields[i],
-		    store_element_fields[i], i + 1);
-		free(update);
-		update = tmp;
-	}
-	tmp = xprintf("%sfirst_seen = min(first_seen, ?11), "
-	    "last_seen = max(last_seen, ?11), "
-	    "first_scan = coalesce(first_scan, ?13), "
-	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
-	    "RETURNING rules_digest", update);
-	free(update);
-	update = tmp;
-
-	merge = xstrdup("UPDATE element SET ");
+	strbuf_adds(&update, "UPDATE element SET ");
 	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		const char *f = store_element_fields[i];
 
-		tmp = xprintf("%s%s = CASE WHEN "
+		strbuf_printf(&update, "%s = CASE WHEN ?11 >= last_seen THEN "
+		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ", f,
+		    i + 1, f, f, i + 1);
+	}
+	strbuf_adds(&update, "first_seen = min(first_seen, ?11), "
+	    "last_seen = max(last_seen, ?11), "
+	    "first_scan = coalesce(first_scan, ?13), "
+	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
+	    "RETURNING rules_digest");
+
+	strbuf_adds(&merge, "UPDATE element SET ");
+	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
+		const char *f = store_element_fields[i];
+
+		strbuf_printf(&merge, "%s = CASE WHEN "
 		    "l.last_seen > element.last_seen "
 		    "THEN coalesce(l.%s, element.%s) ELSE "
-		    "coalesce(element.%s, l.%s) END, ", merge, f, f, f, f, f);
-		free(merge);
-		merge = tmp;
+		    "coalesce(element.%s, l.%s) END, ", f, f, f, f, f);
 	}
-	tmp = xprintf("%sfirst_seen = min(element.first_seen, l.first_seen), "
+	strbuf_adds(&merge, "first_seen = min(element.first_seen, l.first_seen), "
 	    "last_seen = max(element.last_seen, l.last_seen), "
 	    "first_scan = min(coalesce(element.first_scan, l.first_scan), "
 	    "coalesce(l.first_scan, element.first_scan)), "
 	    "last_scan = max(coalesce(element.last_scan, l.last_scan), "
 	    "coalesce(l.last_scan, element.last_scan)) "
-	    "FROM element AS l WHERE element.id = ?1 AND l.id = ?2", merge);
-	free(merge);
-	merge = tmp;
+	    "FROM element AS l WHERE element.id = ?1 AND l.id = ?2");
 
-	for (int i = 0; i < S_COUNT; i++) {
+	for (int i = 0; i < S_COUNT && rc == 0; i++) {
 		const char *sql = stmt_sql[i];
 
 		if (i == S_ELEMENT_UPDATE)
-			sql = update;
+			sql = update.s;
 		else if (i == S_MERGE_ELEMENT)
-			sql = merge;
+			sql = merge.s;
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
 		    SQLITE_OK) {
 			store_set_db_error(st, "prepare %.40s", sql);
-			free(update);
-			free(merge);
-			return -1;
-		}
-	}
-	free(update);
-	free(merge);
-	return 0;
-}
-
-/* First line of a file under /proc, without its newline; NULL if unreadable. */
-static char *
-read_line(const char *path)
-{
-	char buf[512];
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-
-	if (f == NULL)
-		return NULL;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		buf[strcspn(buf, "\n")] = '\0';
-		line = xstrdup(buf);
-	}
-	fclose(f);
-	return line;
-}
-
-/*
- * Who writes a scan: "BOOT_ID/PID/STARTTIME", so that a later process can
- * tell whether that writer is still alive (a reused pid has another start
- * time, a reboot another boot id). NULL when /proc cannot say.
- */
-static char *
-writer_token(long pid)
-{
-	char path[64], *boot, *stat, *p, *token = NULL;
-	int field = 2;
-
-	boot = read_line("/proc/sys/kernel/random/boot_id");
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	stat = read_line(path);
-	/* comm, field 2, may hold spaces and parentheses: skip past the
-	 * last ')'; starttime is field 22. */
-	if (boot != NULL && stat != NULL && (p = strrchr(stat, ')')) != NULL) {
-		p++;
-		while (*p != '\0' && field < 22) {
-			while (*p == ' ')
-				p++;
-			if (++field == 22)
-				break;
-			p += strcspn(p, " ");
-		}
-		if (field == 22 && *p != '\0') {
-			p[strcspn(p, " ")] = '\0';
-			token = xprintf("%s/%ld/%s", boot, pid, p);
-		}
-	}
-	free(boot);
-	free(stat);
-	return token;
-}
-
-static bool
-writer_alive(const char *token)
-{
-	const char *slash;
-	char *now;
-	bool alive;
-
-	if (token == NULL || (slash = strchr(token, '/')) == NULL)
-		return false;
-	now = writer_token(strtol(slash + 1, NULL, 10));
-	alive = now != NULL && strcmp(now, token) == 0;
-	free(now);
-	return alive;
-}
-
-/* Scans left 'running' by a process that is gone were cut short by a
- * crash; those of a live writer (the daemon, while `vraudit migrate`
- * runs) are genuine. */
-static int
-mark_interrupted(struct store *st)
-{
-	sqlite3_stmt *stmt = st->stmt[S_SCAN_RUNNING];
-	int64_t *ids = NULL;
-	size_t n = 0;
-	int rc;
-
-	while ((rc = store_step(st, stmt)) == 1) {
-		const char *token = (const char *)sqlite3_column_text(stmt, 1);
-
-		if (writer_alive(token))
-			continue;
-		ids = xreallocarray(ids, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(stmt, 0);
-	}
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		log_warnx("store", "%s: scan %lld was left running by a "
-		    "process that stopped; marked interrupted", st->path,
-		    (long long)ids[i]);
-		if (store_scan_end(st, ids[i], "interrupted", -1, -1,
-		    "the process recording this scan stopped before its end")
-		    == -1)
 			rc = -1;
+		}
 	}
-	free(ids);
+	strbuf_finish(&update);
+	strbuf_finish(&merge);
 	return rc;
-}
-
-/* Say why a missing database cannot be created, where SQLite would only
- * say "unable to open database file". */
-static bool
-cannot_create(struct store *st)
-{
-	char *dir = xstrdup(st->path), *slash = strrchr(dir, '/');
-	bool cannot = false;
-
-	if (slash == NULL) {
-		free(dir);
-		dir = xstrdup(".");
-	} else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (access(dir, W_OK | X_OK) == -1) {
-		store_set_error(st, "cannot create the database in %s: %s", dir,
-		    strerror(errno));
-		cannot = true;
-	}
-	free(dir);
-	return cannot;
-}
-
-static int
-open_read_write(struct store *st)
-{
-	int rc = precheck_file(st);
-
-	if (rc == -1)
-		return -1;
-	if (rc == 1 && cannot_create(st))
-		return -1;
-	if (db_connect(st, st->path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE) == -1)
-		return -1;
-	if (check_identity(st) == -1)
-		return -1;
-	/* WAL: readers never block the writer and see whole batches only.
-	 * synchronous=NORMAL: a commit survives a crash of the process (the
-	 * WAL is in the OS's hands); a power loss may drop the last commits,
-	 * never corrupt the file. FULL would fsync every batch. */
-	if (exec(st, "PRAGMA journal_mode = WAL", "journal mode") == -1 ||
-	    exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == -1)
-		return -1;
-	/* A batch touches index pages all over the file: keep them in memory
-	 * until the commit rather than spilling them to the WAL twice. 24 MiB
-	 * holds a batch's pages and keeps a daemon tracking a million MACs
-	 * under its 128 MiB budget. */
-	if (exec(st, "PRAGMA cache_size = -24576", "cache size") == -1)
-		return -1;
-	/* Each sighting runs under a savepoint: keep its sub-journal in
-	 * memory instead of spilling it to a temporary file. */
-	if (exec(st, "PRAGMA temp_store = MEMORY", "temp store") == -1)
-		return -1;
-	/* The WAL stays between runs (below): bound what it keeps on disk. */
-	if (exec(st, "PRAGMA journal_size_limit = 16777216", "WAL limit") == -1)
-		return -1;
-	/* Keep the -wal and -shm files when the writer closes: a reader
-	 * (an auditor) without write access to the directory cannot create
-	 * them and could not open the file otherwise. */
-	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
-	    &(int){ 1 });
-	if (migrate(st) == -1 || prepare_all(st) == -1 ||
-	    store_audit_prepare(st) == -1)
-		return -1;
-	st->writer = writer_token((long)getpid());
-	return mark_interrupted(st);
-}
-
-static int
-open_read_only(struct store *st)
-{
-	char *uri;
-	int rc;
-
-	rc = precheck_file(st);
-	if (rc == 1) {
-		strbuf_reset(&st->err);
-		strbuf_printf(&st->err, "no database at %s (run 'vraudit "
-		    "migrate' or a scan first)", st->path);
-		return -1;
-	}
-	if (rc == -1)
-		return -1;
-	uri = path_uri(st->path, "?mode=ro");
-	rc = db_connect(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-	free(uri);
-	if (rc == -1 || check_identity(st) == -1)
-		return -1;
-	if (st->version == 0) {
-		store_set_error(st, "no vraudit schema yet (run 'vraudit "
-		    "migrate')");
-		return -1;
-	}
-	if (st->version < store_schema_latest()) {
-		store_set_error(st, "schema version %d is older than %d (run "
-		    "'vraudit migrate')", st->version, store_schema_latest());
-		return -1;
-	}
-	return 0;
-}
-
-/* Before SQLite's first use: no allocation statistics, which would take a
- * lock around every allocation. Refused (and harmless) when too late. */
-static void
-sqlite_setup(void)
-{
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
-struct store *
-store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct store *st;
-
-	pthread_once(&once, sqlite_setup);
-	st = xcalloc(1, sizeof(*st));
-
-	st->path = xstrdup(path);
-	st->mode = mode;
-	st->batch_size = STORE_BATCH_DEFAULT;
-	if (*path == '\0') {
-		/* SQLite would open a private temporary database. */
-		snprintf(err, errlen, "empty database path");
-		store_close(st);
-		return NULL;
-	}
-	if ((mode == STORE_READ_ONLY ? open_read_only(st) :
-	    open_read_write(st)) == -1) {
-		snprintf(err, errlen, "%s", store_error(st));
-		store_close(st);
-		return NULL;
-	}
-	return st;
-}
-
-void
-store_close(struct store *st)
-{
-	if (st == NULL)
-		return;
-	if (st->in_batch && store_flush(st) == -1)
-		log_warnx("store", "%s", store_error(st));
-	store_audit_finish(st);
-	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
-	sqlite3_finalize(st->evidence_stmt);
-	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
-		log_warnx("store", "%s: close: %s", st->path,
-		    sqlite3_errmsg(st->db));
-	free(st->writer);
-	free(st->path);
-	strbuf_finish(&st->err);
-	free(st);
 }
 
 void

@@ -121,6 +121,8 @@ int store_step(struct store *st, sqlite3_stmt *stmt);
 void store_reset(sqlite3_stmt *stmt);
 /* -1 (with the error set) unless opened for writing. */
 int store_writable(struct store *st);
+/* Prepare every statement of stmt_id; 0 or -1 with the error set. */
+int store_prepare_all(struct store *st);
 /* Open the batch transaction unless one is open. */
 int store_batch_begin(struct store *st);
 /* The batch transaction is gone: say how many sightings it took. */
@@ -151,5 +153,28 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql);
  * keep, for a statement the store caches). 0, -1 or fn's non-zero. */
 int store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep,
     store_row_fn fn, void *arg);
+
+/* One piece of evidence of a group of sightings, with the first and last
+ * time the group saw it. */
+struct span_input {
+	enum evidence_kind kind;
+	const char *value;		/* in a sighting */
+	int64_t first, last;
+};
+
+/* Assess (kind, value) with ops (NULL: unassessed) into ev. */
+void store_assess(const struct classifier_ops *ops, enum evidence_kind kind,
+    const char *value, struct evidence *ev);
+/* Insert a new piece of evidence of element id; 0 or -1. */
+int store_insert_evidence(struct store *st, int64_t id, int64_t scan_id,
+    const struct span_input *in, const struct evidence *ev);
+/* Insert or refresh one piece of evidence; *changed when the element's
+ * evidence set or an assessment is new. 0 or -1. */
+int store_write_evidence(struct store *st, int64_t id, int64_t scan_id,
+    const struct span_input *in, bool *changed);
+/* True when two verdicts differ (the rules digest aside). */
+bool store_verdict_differs(const struct verdict *a, const struct verdict *b);
+/* Fuse element id's stored evidence into its verdict again; 0 or -1. */
+int store_classify_element(struct store *st, int64_t id);
 
 #endif
