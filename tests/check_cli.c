@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 struct run {
 	int rc;
@@ -227,11 +228,5 @@ cli_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cli_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(cli_suite());
 }
