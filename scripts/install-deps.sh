@@ -15,6 +15,8 @@ packages=(
 	tcpreplay
 	# tests: the HTML report rendered in a headless browser
 	chromium
+	# tests: the manual pages rendered and checked
+	groff-base man-db bsdextrautils
 )
 
 missing=()

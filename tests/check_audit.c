@@ -18,19 +18,23 @@
 #include "common/sighting.h"
 #include "store/store.h"
 #include "common/util.h"
+#include "tests/lib/fake_classifier.h"
+#include "tests/lib/testdb.h"
+#include "tests/lib/testenv.h"
 
 #define T0 1795000000	/* 2026-11-18T11:06:40Z */
 #define MAX_FOUND 32
 
-static char dir[64];
-static char db_path[128];
+static char *db_path;
+static struct fake_classifier fake;
+static struct classifier_ops ops;
 
 static void
 setup(void)
 {
-	str_copy(dir, "/tmp/check_audit.XXXXXX", sizeof(dir));
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db_path, sizeof(db_path), "%s/vraudit.db", dir);
+	db_path = testenv_path("vraudit.db");
+	fake = (struct fake_classifier){ 0 };
+	ops = fake_classifier_ops(&fake);
 	/* Pin the clock so the recorded times are known. */
 	setenv("VRAUDIT_NOW", "2026-11-28T06:00:00Z", 1);
 }
@@ -38,67 +42,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char *cmd = xprintf("rm -rf '%s'", dir);
-
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	free(cmd);
+	free(db_path);
+	testenv_dir_remove();
 }
-
-/* A classifier that knows two vendors by a word in the value. */
-static int
-fake_assess(void *ctx, enum evidence_kind kind, const char *value,
-    struct evidence *out)
-{
-	(void)ctx;
-	(void)kind;
-	if (strstr(value, "Huawei") != NULL) {
-		str_copy(out->vendor, "huawei", sizeof(out->vendor));
-		out->strength = 0.9;
-		str_copy(out->rule, "fake-huawei", sizeof(out->rule));
-	} else if (strstr(value, "ZTE") != NULL) {
-		str_copy(out->vendor, "zte", sizeof(out->vendor));
-		out->strength = 0.8;
-		str_copy(out->rule, "fake-zte", sizeof(out->rule));
-	}
-	return 0;
-}
-
-static int
-fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
-{
-	size_t best = n;
-
-	(void)ctx;
-	for (size_t i = 0; i < n; i++) {
-		if (ev[i].vendor[0] == '\0')
-			continue;
-		if (best < n && strcmp(ev[best].vendor, ev[i].vendor) != 0)
-			out->conflict = true;
-		if (best == n || ev[i].strength > ev[best].strength)
-			best = i;
-	}
-	if (best == n)
-		return 0;
-	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
-	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
-	    "ZTE Corporation" : "Huawei Technologies",
-	    sizeof(out->vendor_name));
-	out->risk = RISK_HIGH;
-	out->confidence = ev[best].strength;
-	return 0;
-}
-
-static const char *
-fake_digest(void *ctx)
-{
-	(void)ctx;
-	return "00000000000000aa";
-}
-
-static const struct classifier_ops ops = {
-	fake_assess, fake_fuse, fake_digest, NULL,
-};
 
 static struct store *
 open_rw(void)
@@ -174,25 +120,7 @@ tamper(const char *sql)
 static char *
 query_text(const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	char *v = NULL;
-	char *uri = xprintf("file:%s?mode=ro", db_path);
-
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
-	free(uri);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(stmt, 0);
-
-		v = xstrdup(t != NULL ? (const char *)t : "NULL");
-	}
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	ck_assert_msg(v != NULL, "no row: %s", sql);
-	return v;
+	return testdb_file_text(db_path, sql);
 }
 
 struct found {
@@ -280,7 +208,6 @@ hash_field(struct sha256 *ctx, const char *s)
 START_TEST(test_hashes_are_recomputable_as_documented)
 {
 	char prev[SHA256_HEX_LEN], hex[SHA256_HEX_LEN], head[STORE_HASH_STRLEN];
-	char *uri = xprintf("file:%s?mode=ro", db_path);
 	struct store *st;
 	sqlite3_stmt *stmt;
 	sqlite3 *db;
@@ -290,9 +217,7 @@ START_TEST(test_hashes_are_recomputable_as_documented)
 	build();
 	memset(prev, '0', 64);
 	prev[64] = '\0';
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
-	free(uri);
+	db = testdb_open(db_path);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, at, kind, "
 	    "subject, detail, prev_hash, hash FROM audit_log ORDER BY seq", -1,
 	    &stmt, NULL), SQLITE_OK);
@@ -677,37 +602,17 @@ START_TEST(test_verify_sees_committed_batches_only)
 END_TEST
 
 /* Reclassification under new rules is audited like any verdict change. */
-static const char *
-other_digest(void *ctx)
-{
-	(void)ctx;
-	return "00000000000000bb";
-}
-
-static int
-zte_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
-{
-	int rc = fake_fuse(ctx, ev, n, out);
-
-	if (out->vendor[0] != '\0') {
-		str_copy(out->vendor, "zte", sizeof(out->vendor));
-		str_copy(out->vendor_name, "ZTE Corporation",
-		    sizeof(out->vendor_name));
-	}
-	return rc;
-}
-
 START_TEST(test_reclassification_is_audited)
 {
-	struct classifier_ops next = { fake_assess, zte_fuse, other_digest,
-	    NULL };
 	struct store *st = open_rw();
 	int changed = -1;
 	char *v;
 
 	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
 	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
-	ck_assert_int_eq(store_reclassify(st, &next, &changed), 0);
+	/* New rules: the Huawei box is read as ZTE. */
+	fake.swap = true;
+	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
 	ck_assert_int_eq(changed, 1);
 	store_close(st);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
@@ -751,11 +656,5 @@ audit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(audit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(audit_suite());
 }

@@ -15,41 +15,18 @@
 #include "classify/classify.h"
 #include "common/oid.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static char err[512];
-static char fixture[4096];
-
-static const char *
-fixture_dir(void)
-{
-	const char *root = getenv("VRAUDIT_SOURCE_ROOT");
-
-	snprintf(fixture, sizeof(fixture), "%s/tests/fixtures/ieee/basic",
-	    root != NULL ? root : ".");
-	return fixture;
-}
 
 static struct classifier *
 make(const char *vendors_path)
 {
-	struct classifier *c = classifier_new(fixture_dir(), vendors_path, err,
-	    sizeof(err));
+	struct classifier *c = classifier_new(testenv_fixture("ieee/basic"),
+	    vendors_path, err, sizeof(err));
 
 	ck_assert_msg(c != NULL, "%s", err);
 	return c;
-}
-
-/* Write text to a new temporary file; the caller unlinks path. */
-static void
-temp_file(char path[static 32], const char *text)
-{
-	int fd;
-
-	snprintf(path, 32, "/tmp/check_classify.XXXXXX");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 }
 
 #define STRONG	1	/* full strength of its kind */
@@ -254,12 +231,13 @@ END_TEST
 
 START_TEST(test_oid_subtree_rule)
 {
-	char path[32];
+	char *path;
 	struct classifier *c;
 	struct evidence e;
 
 	/* A sysobjectid subtree beats the enterprise number, arc by arc. */
-	temp_file(path, "[vendor probe]\nname = Probe\nrisk = watch\n"
+	path = testenv_write("vendors.conf",
+	    "[vendor probe]\nname = Probe\nrisk = watch\n"
 	    "sysobjectid = 1.3.6.1.4.1.2011.2.23\n");
 	c = make(path);
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
@@ -273,7 +251,8 @@ START_TEST(test_oid_subtree_rule)
 	    "1.3.6.1.4.1.2011.2.23", &e), 0);
 	ck_assert_str_eq(e.vendor, "probe");
 	classifier_free(c);
-	unlink(path);
+	free(path);
+	testenv_dir_remove();
 }
 END_TEST
 
@@ -486,12 +465,12 @@ END_TEST
 
 START_TEST(test_operator_catalogue)
 {
-	char path[32];
+	char *path;
 	struct classifier *base = make(NULL), *c;
 	struct evidence e;
 	struct verdict v;
 
-	temp_file(path,
+	path = testenv_write("vendors.conf",
 	    "[vendor zte]\n"
 	    "; a block the registry gives to someone else\n"
 	    "oui = 00:25:9E, 28:6E:D4/28\n"
@@ -523,13 +502,14 @@ START_TEST(test_operator_catalogue)
 	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:18:ba:01:02:03", &e), 0);
 	ck_assert_str_eq(e.vendor, "");
 	classifier_free(c);
-	unlink(path);
+	free(path);
+	testenv_dir_remove();
 }
 END_TEST
 
 START_TEST(test_new_errors)
 {
-	char path[32];
+	char *path;
 	struct classifier *c;
 
 	c = classifier_new("/nonexistent/ieee", NULL, err, sizeof(err));
@@ -538,12 +518,14 @@ START_TEST(test_new_errors)
 	c = classifier_new(NULL, "/nonexistent/vendors.conf", err, sizeof(err));
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(err, "/nonexistent/vendors.conf: No such file or directory");
-	temp_file(path, "[vendor x]\nrisk = none\n\nenterprise = nine\n");
+	path = testenv_write("vendors.conf",
+	    "[vendor x]\nrisk = none\n\nenterprise = nine\n");
 	c = classifier_new(NULL, path, err, sizeof(err));
 	ck_assert_ptr_null(c);
 	ck_assert(strncmp(err, path, strlen(path)) == 0);
 	ck_assert_str_eq(err + strlen(path), ":4: [vendor x] enterprise: \"nine\" is not a number");
-	unlink(path);
+	free(path);
+	testenv_dir_remove();
 }
 END_TEST
 
@@ -598,7 +580,7 @@ static const struct {
 
 START_TEST(test_full_registry)
 {
-	struct classifier *c = classifier_new("/usr/share/ieee-data", NULL, err,
+	struct classifier *c = classifier_new(TESTENV_IEEE_DATA, NULL, err,
 	    sizeof(err));
 	struct evidence e;
 
@@ -626,7 +608,11 @@ classify_suite(void)
 	tcase_add_test(tc, test_oid_arcs);
 	tcase_add_test(tc, test_oid_subtree_rule);
 	tcase_add_test(tc, test_engineid_parse);
-	tcase_add_test(tc, test_full_registry);
+	if (access(TESTENV_IEEE_DATA "/oui.csv", R_OK) == 0)
+		tcase_add_test(tc, test_full_registry);
+	else
+		testenv_left_out("the full registry test needs "
+		    TESTENV_IEEE_DATA " (package ieee-data)");
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tf, test_fuse, 0, (int)ARRAY_SIZE(fusions));
 	tcase_add_test(tf, test_fuse_details);
@@ -641,11 +627,5 @@ classify_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(classify_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(classify_suite());
 }

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 struct run {
 	int rc;
@@ -161,7 +162,8 @@ write_half(void *arg, FILE *out)
 /* A write that fails leaves the old file whole and nothing beside it. */
 START_TEST(test_failed_output_keeps_the_old_file)
 {
-	char dir[] = "/tmp/check_cli.XXXXXX", buf[64] = "";
+	const char *dir = testenv_dir();
+	char buf[64] = "";
 	struct run r;
 	FILE *e = tmpfile(), *f;
 	int saved = dup(STDERR_FILENO), rc, entries = 0;
@@ -169,8 +171,7 @@ START_TEST(test_failed_output_keeps_the_old_file)
 	struct dirent *d;
 	DIR *dp;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	path = xprintf("%s/report.txt", dir);
+	path = testenv_path("report.txt");
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("old report\n", f);
 	fclose(f);
@@ -197,10 +198,9 @@ START_TEST(test_failed_output_keeps_the_old_file)
 			entries++;
 	closedir(dp);
 	ck_assert_int_eq(entries, 1);
-	unlink(path);
-	rmdir(dir);
 	free(path);
 	free(want);
+	testenv_dir_remove();
 }
 END_TEST
 
@@ -227,11 +227,5 @@ cli_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cli_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(cli_suite());
 }

@@ -15,8 +15,10 @@
 #include "store/store.h"
 #include "common/util.h"
 #include "pipeline/writer.h"
+#include "tests/lib/testdb.h"
+#include "tests/lib/testenv.h"
 
-static char dir[64], path[128];
+static char *path;
 static struct store *st;
 
 static void
@@ -25,9 +27,7 @@ setup(void)
 	char err[512];
 
 	log_init("check_daemon", LOG_DEST_STDERR, 0);
-	str_copy(dir, "/tmp/check_daemon.XXXXXX", sizeof(dir));
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/w.db", dir);
+	path = testenv_path("w.db");
 	st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
 	ck_assert_msg(st != NULL, "%s", err);
 	store_set_busy_timeout(st, 10);
@@ -36,31 +36,16 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[256];
-
 	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	free(path);
+	testenv_dir_remove();
 }
 
 /* One integer from a read-only connection. */
 static int64_t
 count(const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	int64_t n = -1;
-	char uri[256];
-
-	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return n;
+	return testdb_file_int(path, sql);
 }
 
 static struct sighting *
@@ -240,7 +225,6 @@ daemon_suite(void)
 	TCase *tc = tcase_create("writer");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_batches_reach_the_store_with_scans_and_links);
 	tcase_add_test(tc, test_sightings_of_one_host_in_a_batch_make_one_element);
 	tcase_add_test(tc, test_locked_database_keeps_sightings_until_it_is_free);
@@ -253,11 +237,5 @@ daemon_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(daemon_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(daemon_suite());
 }

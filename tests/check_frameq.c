@@ -13,6 +13,7 @@
 #include "probes/frameq.h"
 #include "probes/frames.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 struct seen {
 	size_t n;
@@ -174,11 +175,5 @@ frameq_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frameq_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(frameq_suite());
 }

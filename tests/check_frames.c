@@ -12,6 +12,7 @@
 #include "common/text.h"
 #include "common/util.h"
 #include "probes/frames.h"
+#include "tests/lib/testenv.h"
 
 static void
 ck_mac(const uint8_t mac[MAC_LEN], const char *want)
@@ -84,15 +85,10 @@ ck_plain(const uint8_t *p, size_t n)
 
 /* Fixtures */
 
-static char *
+static const char *
 fixture(const char *name)
 {
-	const char *root = getenv("VRAUDIT_SOURCE_ROOT");
-	static char path[4096];
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/captures/%s",
-	    root != NULL ? root : ".", name);
-	return path;
+	return testenv_fixture("captures/%s", name);
 }
 
 struct tally {
@@ -1528,11 +1524,5 @@ frames_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frames_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(frames_suite());
 }

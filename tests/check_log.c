@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "tests/lib/testenv.h"
 
 static FILE *out;
 
@@ -127,11 +128,5 @@ log_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(log_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(log_suite());
 }

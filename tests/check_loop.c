@@ -16,6 +16,7 @@
 #include "daemon/loop.h"
 #include "daemon/notify.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static char order[64];
 
@@ -203,17 +204,15 @@ START_TEST(test_raised_sighup_stops_a_running_loop)
 END_TEST
 
 static int
-notify_listener(char *path, size_t size)
+notify_listener(const char *path)
 {
 	struct sockaddr_un sun;
-	char dir[] = "/tmp/vraudit-notify-XXXXXX";
 	int fd;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, size, "%s/notify", dir);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	str_copy(sun.sun_path, path, sizeof(sun.sun_path));
+	ck_assert_uint_lt(str_copy(sun.sun_path, path, sizeof(sun.sun_path)),
+	    sizeof(sun.sun_path));
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
@@ -233,8 +232,8 @@ expect_message(int fd, const char *want)
 
 START_TEST(test_notifications_reach_the_service_manager_socket)
 {
-	char path[128];
-	int fd = notify_listener(path, sizeof(path));
+	char *path = testenv_path("notify");
+	int fd = notify_listener(path);
 
 	setenv("NOTIFY_SOCKET", path, 1);
 	ck_assert_int_eq(notify_ready("2 captures, 10 targets"), 0);
@@ -246,9 +245,8 @@ START_TEST(test_notifications_reach_the_service_manager_socket)
 	ck_assert_int_eq(notify_stopping(), 0);
 	expect_message(fd, "STOPPING=1");
 	close(fd);
-	unlink(path);
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
+	free(path);
+	testenv_dir_remove();
 }
 END_TEST
 
@@ -299,11 +297,5 @@ loop_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(loop_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(loop_suite());
 }

@@ -9,6 +9,7 @@
 
 #include "probes/mactable.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static void
 mac_of(uint32_t i, uint8_t m[6])
@@ -496,7 +497,6 @@ mactable_suite(void)
 	Suite *s = suite_create("mactable");
 	TCase *tc = tcase_create("core");
 
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_first_sighting_is_new_then_known);
 	tcase_add_test(tc, test_last_seen_refresh_is_due_once_per_interval);
 	tcase_add_test(tc, test_known_macs_start_from_what_the_store_holds);
@@ -513,11 +513,5 @@ mactable_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(mactable_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(mactable_suite());
 }

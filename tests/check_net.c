@@ -9,6 +9,7 @@
 
 #include "common/net.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static const struct {
 	const char *in;
@@ -250,11 +251,5 @@ net_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(net_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(net_suite());
 }

@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "probes/passive.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 #define MAX_SEEN 64
 
@@ -444,13 +445,11 @@ pair_finish(struct pair *pr)
 static void
 feed_folder(struct pair *pr, const char *sub, int64_t skew)
 {
-	const char *root = getenv("VRAUDIT_SOURCE_ROOT");
 	char dir[4096], path[4096 + 256];
 	struct dirent **names;
 	int n;
 
-	snprintf(dir, sizeof(dir), "%s/tests/fixtures/captures%s",
-	    root != NULL ? root : ".", sub);
+	str_copy(dir, testenv_fixture("captures%s", sub), sizeof(dir));
 	n = scandir(dir, &names, NULL, alphasort);
 	ck_assert_int_gt(n, 0);
 	for (int i = 0; i < n; i++) {
@@ -674,7 +673,6 @@ passive_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shortcut");
-	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_captures);
 	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_mutants);
 	suite_add_tcase(s, tc);
@@ -684,11 +682,5 @@ passive_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(passive_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(passive_suite());
 }

@@ -20,8 +20,10 @@
 #include "pipeline/writer.h"
 #include "policy/zone.h"
 #include "store/store.h"
+#include "tests/lib/testdb.h"
+#include "tests/lib/testenv.h"
 
-static char dir[64], path[128];
+static char *path;
 static struct store *st;
 
 static void
@@ -30,9 +32,7 @@ setup(void)
 	char err[512];
 
 	log_init("check_pipeline", LOG_DEST_STDERR, 0);
-	str_copy(dir, "/tmp/check_pipeline.XXXXXX", sizeof(dir));
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/p.db", dir);
+	path = testenv_path("p.db");
 	st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
 	ck_assert_msg(st != NULL, "%s", err);
 }
@@ -40,32 +40,16 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[256];
-
 	store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	free(path);
+	testenv_dir_remove();
 }
 
 /* One integer from a read-only connection. */
 static int64_t
 count(const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	int64_t n = -1;
-	char uri[256];
-
-	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return n;
+	return testdb_file_int(path, sql);
 }
 
 static struct sighting *
@@ -329,7 +313,6 @@ pipeline_suite(void)
 	TCase *tc = tcase_create("sink");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sink_records_element_neighbours_and_zones);
 	tcase_add_test(tc, test_sink_notes_refusals_and_engine_ids);
 	tcase_add_test(tc, test_sink_detail_is_bounded);
@@ -343,11 +326,5 @@ pipeline_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pipeline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(pipeline_suite());
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon/privs.h"
+#include "tests/lib/testenv.h"
 
 /* A capability set of /proc/self/status ("CapEff", "CapBnd", ...). */
 static unsigned long long
@@ -126,7 +127,6 @@ privs_suite(void)
 	Suite *s = suite_create("privs");
 	TCase *tc = tcase_create("drop");
 
-	/* Each test forks (CK_FORK), so a drop does not leak into the next. */
 	tcase_add_test(tc, test_root_becomes_the_user_with_no_way_back);
 	tcase_add_test(tc, test_capturing_keeps_net_raw_and_nothing_else);
 	tcase_add_test(tc, test_root_without_setpcap_still_drops);
@@ -139,18 +139,8 @@ privs_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(privs_suite());
-	int failed;
-
-	if (geteuid() != 0) {
-		/* meson counts exit status 77 as skipped, not passed. */
-		fprintf(stderr, "SKIP: dropping privileges needs root\n");
-		srunner_free(sr);
-		return 77;
-	}
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	if (geteuid() != 0)
+		return testenv_skip("dropping privileges needs root");
+	/* Each test in a process of its own: a drop must not outlive it. */
+	return testenv_run_forked(privs_suite());
 }

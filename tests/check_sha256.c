@@ -8,6 +8,7 @@
 
 #include "common/sha256.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static const struct {
 	const char *msg;
@@ -120,11 +121,5 @@ sha256_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(sha256_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(sha256_suite());
 }

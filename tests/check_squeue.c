@@ -13,6 +13,7 @@
 
 #include "common/squeue.h"
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static struct sighting *
 host(const char *source, int64_t t, const char *mac, const char *ip)
@@ -371,11 +372,5 @@ squeue_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(squeue_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(squeue_suite());
 }

@@ -20,28 +20,25 @@
 #include "probes/passive.h"
 #include "store/store.h"
 #include "common/util.h"
+#include "tests/lib/fake_classifier.h"
+#include "tests/lib/testdb.h"
+#include "tests/lib/testenv.h"
 
 #define T0 1795000000	/* 2026-11-18T11:06:40Z */
 
-static char dir[64];
-static char db_path[128];
+static char *db_path;
 
 static void
 setup(void)
 {
-	str_copy(dir, "/tmp/check_store.XXXXXX", sizeof(dir));
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db_path, sizeof(db_path), "%s/vraudit.db", dir);
+	db_path = testenv_path("vraudit.db");
 }
 
 static void
 teardown(void)
 {
-	char *cmd = xprintf("rm -rf '%s'", dir);
-
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	free(cmd);
+	free(db_path);
+	testenv_dir_remove();
 }
 
 static struct store *
@@ -55,70 +52,16 @@ open_rw(void)
 	return st;
 }
 
-/* A direct read-only connection, as an auditor would open the file. */
-static sqlite3 *
-auditor(void)
-{
-	sqlite3 *db;
-	char *uri = xprintf("file:%s?mode=ro", db_path);
-
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	free(uri);
-	return db;
-}
-
-static int64_t
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = -1;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-/* The first column of the first row as a new string ("NULL" for NULL). */
-static char *
-query_text(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	char *v = NULL;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(stmt, 0);
-		v = xstrdup(t != NULL ? (const char *)t : "NULL");
-	}
-	sqlite3_finalize(stmt);
-	ck_assert_msg(v != NULL, "no row: %s", sql);
-	return v;
-}
-
 static int64_t
 count(const char *sql)
 {
-	sqlite3 *db = auditor();
-	int64_t n = query_int(db, sql);
-
-	sqlite3_close(db);
-	return n;
+	return testdb_file_int(db_path, sql);
 }
 
 static char *
 text(const char *sql)
 {
-	sqlite3 *db = auditor();
-	char *v = query_text(db, sql);
-
-	sqlite3_close(db);
-	return v;
+	return testdb_file_text(db_path, sql);
 }
 
 static void
@@ -199,7 +142,7 @@ columns(sqlite3 *db, const char *name)
 {
 	char *sql = xprintf("SELECT group_concat(name, ',') FROM "
 	    "(SELECT name FROM pragma_table_info('%s') ORDER BY cid)", name);
-	char *v = query_text(db, sql);
+	char *v = testdb_text(db, sql);
 
 	free(sql);
 	return v;
@@ -230,26 +173,26 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 	    store_schema_latest());
 	ck_assert_int_eq(found, 0);
 	store_close(st);
-	db = auditor();
+	db = testdb_open(db_path);
 	for (size_t i = 0; i < ARRAY_SIZE(design); i++) {
 		char *sql = xprintf("SELECT count(*) FROM sqlite_schema "
 		    "WHERE type = 'view' AND name = '%s'", design[i].view);
 		char *cols = columns(db, design[i].view);
 
-		ck_assert_int_eq(query_int(db, sql), 1);
+		ck_assert_int_eq(testdb_int(db, sql), 1);
 		ck_assert_str_eq(cols, design[i].columns);
 		free(sql);
 		free(cols);
 	}
-	ck_assert_int_eq(query_int(db, "PRAGMA application_id"),
+	ck_assert_int_eq(testdb_int(db, "PRAGMA application_id"),
 	    STORE_APPLICATION_ID);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
+	ck_assert_int_eq(testdb_int(db, "PRAGMA user_version"),
 	    store_schema_latest());
-	char *mode = query_text(db, "PRAGMA journal_mode");
+	char *mode = testdb_text(db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
 	free(mode);
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM violations"), 0);
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM zone_share"), 0);
+	ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM violations"), 0);
+	ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM zone_share"), 0);
 	sqlite3_close(db);
 }
 END_TEST
@@ -694,7 +637,7 @@ START_TEST(test_invalid_utf8_sys_descr_is_stored_byte_exact)
 	sighting_set(&s->sys_descr, raw);
 	record(st, 0, s);
 	store_close(st);
-	db = auditor();
+	db = testdb_open(db_path);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT sys_descr, "
 	    "typeof(sys_descr) FROM inventory", -1, &stmt, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
@@ -794,7 +737,7 @@ START_TEST(test_capture_and_snmp_store_binary_text_alike)
 	record(st, 0, s);
 	store_close(st);
 
-	db = auditor();
+	db = testdb_open(db_path);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT typeof(sys_name), "
 	    "sys_name, mac FROM inventory WHERE sys_name IS NOT NULL "
 	    "ORDER BY element_id", -1, &stmt, NULL), SQLITE_OK);
@@ -807,81 +750,16 @@ START_TEST(test_capture_and_snmp_store_binary_text_alike)
 	}
 	sqlite3_finalize(stmt);
 	ck_assert_int_eq(rows, 2);
-	ck_assert_int_eq(query_int(db, "SELECT count(DISTINCT sys_name) "
+	ck_assert_int_eq(testdb_int(db, "SELECT count(DISTINCT sys_name) "
 	    "FROM inventory WHERE sys_name IS NOT NULL"), 1);
 	sqlite3_close(db);
 }
 END_TEST
 
-/* A fake classifier: a value naming Huawei or ZTE points to that vendor;
- * `swap` makes it read Huawei as ZTE, as if the rules had changed. */
-struct fake {
-	bool swap;
-	int assessed;
-	int fused;
-};
-
-static int
-fake_assess(void *ctx, enum evidence_kind kind, const char *value,
-    struct evidence *out)
-{
-	struct fake *f = ctx;
-
-	f->assessed++;
-	(void)kind;
-	if (strstr(value, "Huawei") != NULL) {
-		str_copy(out->vendor, f->swap ? "zte" : "huawei",
-		    sizeof(out->vendor));
-		out->strength = 0.9;
-		str_copy(out->rule, "fake-huawei", sizeof(out->rule));
-	} else if (strstr(value, "ZTE") != NULL) {
-		str_copy(out->vendor, "zte", sizeof(out->vendor));
-		out->strength = 0.8;
-		str_copy(out->rule, "fake-zte", sizeof(out->rule));
-	}
-	return 0;
-}
-
-static int
-fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
-{
-	struct fake *f = ctx;
-	size_t best = n;
-
-	f->fused++;
-	for (size_t i = 0; i < n; i++) {
-		if (ev[i].vendor[0] == '\0')
-			continue;
-		if (best < n && strcmp(ev[best].vendor, ev[i].vendor) != 0)
-			out->conflict = true;
-		if (best == n || ev[i].strength > ev[best].strength)
-			best = i;
-	}
-	if (best == n) {
-		out->risk = RISK_UNKNOWN;
-		return 0;
-	}
-	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
-	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
-	    "ZTE Corporation" : "Huawei Technologies",
-	    sizeof(out->vendor_name));
-	out->risk = RISK_HIGH;
-	out->confidence = ev[best].strength;
-	return 0;
-}
-
-static const char *
-fake_digest(void *ctx)
-{
-	struct fake *f = ctx;
-
-	return f->swap ? "00000000000000bb" : "00000000000000aa";
-}
-
 START_TEST(test_classifier_ops_are_called_and_the_verdict_stored)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	struct store *st = open_rw();
 	int64_t scan = store_scan_begin(st, "snmp", "lab");
 	struct sighting *s = seen("snmp", T0, "00:e0:fc:00:00:0b", "10.0.0.2");
@@ -932,8 +810,8 @@ END_TEST
 
 START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	struct store *st = open_rw();
 	struct sighting *s;
 	int changed = -1;
@@ -973,8 +851,8 @@ END_TEST
  */
 START_TEST(test_binary_values_are_read_back_as_they_were_seen)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	struct store *st = open_rw();
 	char *descr = text_from_wire("x\0Huawei", 8);
 	char *id = text_from_wire("7:\xff\0id", 6);
@@ -1085,8 +963,8 @@ dump(const char *path)
 static char *
 record_host(const char *path, bool as_group, bool known)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	char err[1024];
 	struct store *st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
 	struct sighting *s[4];
@@ -1124,8 +1002,8 @@ record_host(const char *path, bool as_group, bool known)
 START_TEST(test_a_group_stores_what_its_sightings_would_one_by_one)
 {
 	for (int known = 0; known <= 1; known++) {
-		char *one = xprintf("%s/one-%d.db", dir, known);
-		char *grp = xprintf("%s/group-%d.db", dir, known);
+		char *one = xprintf("%s/one-%d.db", testenv_dir(), known);
+		char *grp = xprintf("%s/group-%d.db", testenv_dir(), known);
 		char *a = record_host(one, false, known);
 		char *b = record_host(grp, true, known);
 
@@ -1146,8 +1024,8 @@ END_TEST
 
 START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	struct store *st = open_rw();
 	struct sighting *s[4];
 
@@ -1270,8 +1148,8 @@ END_TEST
 
 START_TEST(test_elements_listing_filters_and_json)
 {
-	struct fake f = { 0 };
-	struct classifier_ops ops = { fake_assess, fake_fuse, fake_digest, &f };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
 	struct store *st = open_rw(), *ro;
 	struct store_filter high = { .risk = "high" };
 	struct sighting *s;
@@ -1761,11 +1639,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(store_suite());
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "tests/lib/testenv.h"
 
 static const struct {
 	const char *in;
@@ -199,14 +200,14 @@ END_TEST
 
 START_TEST(test_file_read_keeps_every_byte_and_names_a_missing_file)
 {
-	char path[] = "/tmp/vraudit-util-XXXXXX", err[256];
-	int fd = mkstemp(path);
+	char *path = testenv_path("file"), err[256];
+	FILE *f = fopen(path, "wb");
 	size_t len;
 	char *buf;
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "a\0b\n", 4), 4);
-	close(fd);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite("a\0b\n", 1, 4, f), 4);
+	ck_assert_int_eq(fclose(f), 0);
 	buf = file_read(path, &len, err, sizeof(err));
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_eq(len, 4);
@@ -216,6 +217,8 @@ START_TEST(test_file_read_keeps_every_byte_and_names_a_missing_file)
 	ck_assert_ptr_null(file_read(path, &len, err, sizeof(err)));
 	ck_assert(strstr(err, path) != NULL);
 	ck_assert(strstr(err, "No such file") != NULL);
+	free(path);
+	testenv_dir_remove();
 }
 END_TEST
 
@@ -245,11 +248,5 @@ util_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(util_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testenv_run(util_suite());
 }

@@ -1,25 +1,26 @@
-# Helpers for the daemon's system tests, sourced after `set -euo pipefail`
-# and a fail() function:
+# Helpers for the daemon's system tests, sourced after common.sh:
 #
+#   daemon_test_init WHY CMD...   skip (77) unless root (for WHY) and every
+#                            CMD is installed, besides ip, python3 and
+#                            sqlite3 which all of them use; then set n
+#                            (this test's number, naming its veth pair),
+#                            daemon_pid, daemon_log ($tmp/daemon.log) and
+#                            notify_pid, and at exit stop the daemon and
+#                            the notify listener and remove the veth pair
 #   notify_listen SOCK LOG   record what vrauditd tells a service manager
 #                            (one message per line of LOG)
-#   veth_setup NAME          veth pair vra-NAME (here) / vrb-NAME (in the
-#                            namespace vrt-NAME), both up, no addresses
-#   veth_cleanup NAME        delete them
-#   wait_for SECONDS WHAT CMD...   run CMD every 0.1 s until it succeeds;
-#                            fail naming WHAT after SECONDS, or at once when
-#                            $daemon_pid is set and gone ($daemon_log says why)
 #   wait_ready LOG PID DAEMONLOG   wait for READY=1 from the daemon PID
+#   daemon_alive PID DAEMONLOG     fail unless PID still runs
+#   daemon_signal SIG        send SIG to $daemon_pid and wait until it has
+#                            exited; its status in daemon_rc, daemon_pid
+#                            then empty
 #   daemon_stop [DAEMONLOG]  SIGTERM to $daemon_pid, wait, fail unless it
 #                            exits 0 (with the end of DAEMONLOG, by default
 #                            $daemon_log); daemon_pid is then empty
-#   daemon_test_init WHY CMD...   skip (77) unless root (for WHY) and every
-#                            CMD is installed; then set n (this test's
-#                            number), tmp (a directory others may read),
-#                            daemon_pid, daemon_log and notify_pid, and an
-#                            EXIT trap that kills the daemon and the notify
-#                            listener, runs test_cleanup when the test
-#                            defines it, removes the veth pair and $tmp
+#   daemon_kill              SIGKILL to $daemon_pid (if any) and reap it
+#   veth_setup NAME          veth pair vra-NAME (here) / vrb-NAME (in the
+#                            namespace vrt-NAME), both up, no addresses
+#   veth_cleanup NAME        delete them
 #
 # Frames sent into vrb-NAME from inside the namespace reach only
 # vra-NAME: nothing leaves the host.
@@ -36,45 +37,45 @@ with open(sys.argv[2], "a", buffering=1) as f:
         f.write(s.recv(65536).decode(errors="replace").replace("\n", " ") + "\n")
 ' "$sock" "$log" &
 	notify_pid=$!
-	wait_for 10 "the notify socket" test -S "$sock"
+	wait_for "the notify socket $sock" test -S "$sock"
 	# The daemon may have dropped root by the time it speaks.
 	chmod 777 "$sock"
 }
 
-wait_for() {
-	local limit=$1 what=$2 end
-	shift 2
-	end=$((SECONDS + limit))
-	until "$@"; do
-		# A daemon that died will not bring what we wait for.
-		if [ -n "${daemon_pid:-}" ] && ! kill -0 "$daemon_pid" 2>/dev/null; then
-			fail "vrauditd exited while waiting for $what: $(tail -20 "${daemon_log:-/dev/null}")"
-		fi
-		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for $what"
-		sleep 0.1
-	done
-}
-
-# True while PID runs, else fails with the daemon's log.
 daemon_alive() {
 	kill -0 "$1" 2>/dev/null || fail "vrauditd exited early: $(tail -20 "$2")"
 }
 
+# READY=1 comes once the probes are armed: the signal to wait for.
 wait_ready() {
-	local log=$1 pid=$2 dlog=$3 end=$((SECONDS + 30))
-	until grep -q 'READY=1' "$log"; do
-		daemon_alive "$pid" "$dlog"
-		[ "$SECONDS" -lt "$end" ] || fail "no READY=1 within 30s: $(tail -20 "$dlog")"
-		sleep 0.1
-	done
+	daemon_pid=$2 daemon_log=$3 wait_for "READY=1 from vrauditd" grep -q 'READY=1' "$1"
+}
+
+# True once PID has exited (a child not yet reaped is a zombie).
+daemon_exited() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+daemon_signal() {
+	kill -"$1" "$daemon_pid"
+	# Its exit is what we wait for here, not a reason to fail.
+	daemon_pid='' wait_for "vrauditd to exit on SIG$1" daemon_exited "$daemon_pid"
+	daemon_rc=0
+	wait "$daemon_pid" || daemon_rc=$?
+	daemon_pid=
 }
 
 daemon_stop() {
-	local log=${1:-$daemon_log} rc=0
-	kill -TERM "$daemon_pid"
-	wait "$daemon_pid" || rc=$?
+	local log=${1:-$daemon_log}
+	daemon_signal TERM
+	[ $daemon_rc -eq 0 ] || fail "vrauditd exited $daemon_rc on SIGTERM: $(tail -5 "$log")"
+}
+
+daemon_kill() {
+	[ -n "${daemon_pid:-}" ] || return 0
+	kill -9 "$daemon_pid" 2>/dev/null || true
+	wait "$daemon_pid" 2>/dev/null || true
 	daemon_pid=
-	[ $rc -eq 0 ] || fail "vrauditd exited $rc on SIGTERM: $(tail -5 "$log")"
 }
 
 veth_setup() {
@@ -95,26 +96,12 @@ veth_cleanup() {
 }
 
 daemon_test_init() {
-	local why=$1 p
+	require_root "$1"
 	shift
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root ($why)" >&2; exit 77; }
-	for p in "$@"; do
-		command -v "$p" >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
-	done
+	require ip python3 sqlite3 "$@"
 	n=$$
-	tmp=$(mktemp -d)
-	chmod 755 "$tmp"
 	daemon_pid=
 	daemon_log=$tmp/daemon.log
 	notify_pid=
-	trap daemon_test_cleanup EXIT
-}
-
-daemon_test_cleanup() {
-	set +e
-	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
-	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
-	declare -F test_cleanup >/dev/null && test_cleanup
-	veth_cleanup "$n"
-	rm -rf "$tmp"
+	at_exit 'daemon_kill; [ -z "$notify_pid" ] || kill "$notify_pid" 2>/dev/null; veth_cleanup "$n"'
 }

@@ -4,8 +4,10 @@
 #
 #   snmpsim.sh start RUNDIR ADDR:PORT FILE.snmprec [ADDR:PORT FILE.snmprec ...]
 #       Lays the files out under RUNDIR/data, starts snmpsimd in the
-#       background and returns once every endpoint answers (exit 1 if it
-#       does not within about 30 seconds; RUNDIR/snmpsimd.log says why).
+#       background and returns once every endpoint answers. Exit 1 when
+#       snmpsimd exits first, or when it has not answered for
+#       $VRAUDIT_TEST_PATIENCE seconds (default 300) after it started:
+#       RUNDIR/snmpsimd.log says why.
 #   snmpsim.sh stop RUNDIR
 #       Stops the snmpsimd started with that RUNDIR.
 #
@@ -26,6 +28,7 @@ start() {
 	shift
 	[ $# -ge 2 ] && [ $(($# % 2)) -eq 0 ] || die "usage: start RUNDIR ADDR:PORT FILE ..."
 	command -v snmpsimd >/dev/null || die "snmpsimd not found (package snmpsim)"
+	command -v snmpget >/dev/null || die "snmpget not found (package snmp)"
 	mkdir -p "$rundir/data/public" "$rundir/cache"
 	local args=() endpoints=() n=0
 	while [ $# -gt 0 ]; do
@@ -57,16 +60,22 @@ start() {
 	snmpsimd --v2c-arch --data-dir="$rundir/data" --cache-dir="$rundir/cache" \
 		"${args[@]}" >"$rundir/snmpsimd.log" 2>&1 &
 	echo $! >"$rundir/snmpsimd.pid"
-	# Ready when every endpoint answers with this run's marker.
-	local ep tries
+	# Ready when every endpoint answers with this run's marker; each
+	# unanswered request waits a second, so there is no sleep here. How
+	# long it takes to start depends on the machine and its load: wait
+	# as long as it runs, up to a generous limit.
+	local ep patience=${VRAUDIT_TEST_PATIENCE:-300} end
+	end=$((SECONDS + patience))
 	for ep in "${endpoints[@]}"; do
-		tries=0
 		until snmpget -v2c -c public -r0 -t1 -Oqv "udp:$ep" 1.0.0.0 2>/dev/null |
 			grep -qF "$rundir"; do
-			tries=$((tries + 1))
-			if [ $tries -ge 30 ] || ! kill -0 "$(cat "$rundir/snmpsimd.pid")" 2>/dev/null; then
+			if ! kill -0 "$(cat "$rundir/snmpsimd.pid")" 2>/dev/null; then
 				stop "$rundir"
-				die "snmpsimd did not answer on $ep; see $rundir/snmpsimd.log"
+				die "snmpsimd exited before it answered on $ep: $(tail -5 "$rundir/snmpsimd.log")"
+			fi
+			if [ "$SECONDS" -ge "$end" ]; then
+				stop "$rundir"
+				die "snmpsimd did not answer on $ep within ${patience}s; see $rundir/snmpsimd.log"
 			fi
 		done
 	done

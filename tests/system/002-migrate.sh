@@ -2,15 +2,8 @@
 # vraudit migrate creates and upgrades the database; vraudit elements reads
 # it and refuses files that are missing or not ours without touching them.
 set -euo pipefail
-
-vraudit="$VRAUDIT_BUILD_ROOT/vraudit"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$(dirname "$0")/../lib/common.sh"
+require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
@@ -28,7 +21,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 # upgraded in place, its rows kept.
 {
 	printf 'PRAGMA application_id = 1448231253;\n'
-	cat "$VRAUDIT_SOURCE_ROOT/schema/001_initial.sql"
+	cat "$src/schema/001_initial.sql"
 	printf "INSERT INTO element (first_seen, last_seen) VALUES ('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
 	printf "INSERT INTO element_address VALUES (1, 'mac', '00:e0:fc:00:00:01', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
 	printf 'PRAGMA user_version = 1;\n'
@@ -64,7 +57,7 @@ grep -q "text, csv, json" <<<"$err" || fail "--format error: $err"
 printf 'SELECT 1;\n' >"$tmp/001_a.sql"
 printf 'SELECT 3;\n' >"$tmp/003_c.sql"
 rc=0
-err=$(python3 "$VRAUDIT_SOURCE_ROOT/schema/embed.py" "$tmp/s.c" \
+err=$(python3 "$src/schema/embed.py" "$tmp/s.c" \
 	"$tmp/001_a.sql" "$tmp/003_c.sql" 2>&1) || rc=$?
 [ "$rc" -ne 0 ] || fail "embed.py accepted a gap in the migrations"
 grep -q "003_c found where 002 was expected" <<<"$err" || fail "embed.py: $err"
@@ -110,7 +103,7 @@ cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
 # Listing values from a hostile network: load two elements, then check
 # that no format lets their bytes through raw.
-fixture="$VRAUDIT_SOURCE_ROOT/tests/fixtures/store/hostile.sql"
+fixture="$fixtures/store/hostile.sql"
 "$vraudit" migrate --db "$tmp/h.db" >/dev/null
 sqlite3 "$tmp/h.db" <"$fixture"
 

@@ -3,22 +3,14 @@
 # pass once uncommented, broken files exit 2 naming FILE:LINE, secrets never
 # reach the output.
 set -euo pipefail
-
-VRAUDIT="${VRAUDIT_BUILD_ROOT:?}/vraudit"
-EXAMPLE="${VRAUDIT_SOURCE_ROOT:?}/conf/vraudit.conf"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$(dirname "$0")/../lib/common.sh"
+EXAMPLE=$src/conf/vraudit.conf
 
 # Run check-config with the given arguments; status in $rc, output in
 # $tmp/out and $tmp/err.
 run() {
 	rc=0
-	"$VRAUDIT" check-config "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	"$vraudit" check-config "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 }
 
 expect_error() {	# expect_error FILE MESSAGE
@@ -72,7 +64,7 @@ mkdir "$tmp/repo"
 cp -p "$tmp/secrets/core.community" "$tmp/repo/core.community"
 printf '[target core]\naddresses = 127.0.0.1\ncommunity-file = core.community\n' \
 	>"$tmp/repo/rel.conf"
-(cd / && "$VRAUDIT" check-config -c "$tmp/repo/rel.conf" >"$tmp/out" 2>/dev/null) ||
+(cd / && "$vraudit" check-config -c "$tmp/repo/rel.conf" >"$tmp/out" 2>/dev/null) ||
 	fail "relative secret path"
 grep -qx "community-file = $tmp/repo/core.community" "$tmp/out" ||
 	fail "relative path not resolved: $(grep community-file "$tmp/out")"

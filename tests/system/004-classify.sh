@@ -3,23 +3,18 @@
 # IEEE registry, an operator vendors.conf, hostile text, and the exit codes
 # for malformed input (2) and files that cannot be loaded (3).
 set -euo pipefail
-
-VRAUDIT="${VRAUDIT_BUILD_ROOT:?}/vraudit"
-FIXTURES="${VRAUDIT_SOURCE_ROOT:?}/tests/fixtures/ieee/basic"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$(dirname "$0")/../lib/common.sh"
+require python3
+[ -r /usr/share/ieee-data/oui.csv ] ||
+	skip "/usr/share/ieee-data is not installed (package ieee-data)"
+FIXTURES=$fixtures/ieee/basic
 
 # Run vraudit classify and check its exit code; output in $tmp/out, $tmp/err.
 run() {
 	local want=$1
 	shift
 	local rc=0
-	"$VRAUDIT" classify "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	"$vraudit" classify "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq "$want" ] ||
 		fail "classify $*: exit $rc, want $want; stderr: $(cat "$tmp/err")"
 }

@@ -2,9 +2,7 @@
 # The installed unit is hardened: systemd-analyze rates its exposure at 2.0
 # or below, and it runs as the unprivileged user the sysusers file creates.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 
 unit=$build/systemd/vrauditd.service
 [ -f "$unit" ] || fail "no generated unit at $unit"
@@ -13,12 +11,8 @@ grep -q '^Type=notify$' "$unit" || fail "unit is not Type=notify"
 grep -q '^User=vraudit$' "$unit" || fail "unit does not run as vraudit"
 grep -q '^u vraudit ' "$src/systemd/vraudit.sysusers" || fail "sysusers does not create vraudit"
 
-if ! command -v systemd-analyze >/dev/null; then
-	echo "SKIP: systemd-analyze is not installed" >&2
-	exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# What the file says is checked above; its rating needs systemd-analyze.
+require systemd-analyze
 cp "$unit" "$tmp/vrauditd.service"
 out=$(systemd-analyze security --offline=true --no-pager "$tmp/vrauditd.service" 2>&1) || true
 score=$(printf '%s\n' "$out" | sed -n 's/.*Overall exposure level for vrauditd.service: \([0-9.]*\).*/\1/p')

@@ -5,15 +5,12 @@
 # broken files are survived and named, and nothing ingested before an error
 # is lost.
 set -euo pipefail
-bin=${VRAUDIT_BUILD_ROOT:?}/vraudit
-caps=${VRAUDIT_SOURCE_ROOT:?}/tests/fixtures/captures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1"; }
+. "$(dirname "$0")/../lib/common.sh"
+require sqlite3 python3 script
+caps=$fixtures/captures
 
 db=$tmp/a.db
-"$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out" 2>"$tmp/err" ||
+"$vraudit" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out" 2>"$tmp/err" ||
 	fail "ingest of the real captures exited $?: $(cat "$tmp/err")"
 grep -q '^files: *14 read, 0 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/out")"
 grep -q '^protocols: *lldp [1-9][0-9]*, cdp [1-9][0-9]*, arp [1-9][0-9]*, dhcp [1-9][0-9]*$' "$tmp/out" ||
@@ -71,7 +68,7 @@ scan=$(q "SELECT status, frames > 0 FROM scans")
 # The same files again: the database holds every MAC they show, with its
 # addresses and protocol content, so nothing is news and nothing is written.
 before=$(q "SELECT count(*), max(seq) FROM audit")
-"$bin" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
+"$vraudit" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
 grep -q '^elements: *0 new, 0 updated$' "$tmp/out2" || fail "second ingest wrote: $(cat "$tmp/out2")"
 # It still says how many MACs the frames showed, not how many it knew.
 [ "$(grep '^source MACs:' "$tmp/out2")" = "$(grep '^source MACs:' "$tmp/out")" ] ||
@@ -79,7 +76,7 @@ grep -q '^elements: *0 new, 0 updated$' "$tmp/out2" || fail "second ingest wrote
 
 # Malformed captures: decoded without a crash, undecodable frames counted by reason.
 db=$tmp/m.db
-"$bin" ingest --db "$db" --quiet "$caps"/malformed/*.pcap >"$tmp/out" 2>"$tmp/err" ||
+"$vraudit" ingest --db "$db" --quiet "$caps"/malformed/*.pcap >"$tmp/out" 2>"$tmp/err" ||
 	fail "malformed captures exited $?: $(cat "$tmp/err")"
 grep -q '^frames: .*undecodable [1-9]' "$tmp/out" || fail "no undecodable count: $(cat "$tmp/out")"
 grep -Eq '^  (truncated|bad-length|bad-tlv|unsupported|bad-header) +[0-9]+$' "$tmp/out" ||
@@ -91,7 +88,7 @@ db=$tmp/b.db
 printf 'not a capture\n' >"$tmp/notes.pcap"
 head -c 3000 "$caps/tcpdump_LLDP_and_CDP.pcap" >"$tmp/cut.pcap"
 set +e
-"$bin" ingest --db "$db" --quiet "$tmp/notes.pcap" "$caps/tcpdump_eapon1.pcap" "$tmp/cut.pcap" \
+"$vraudit" ingest --db "$db" --quiet "$tmp/notes.pcap" "$caps/tcpdump_eapon1.pcap" "$tmp/cut.pcap" \
 	>"$tmp/out" 2>"$tmp/err"
 rc=$?
 set -e
@@ -112,7 +109,7 @@ cat >"$tmp/z.conf" <<CONF
 [zone access]
 subnets = 192.168.1.0/24
 CONF
-"$bin" ingest -c "$tmp/z.conf" --db "$db" --zone mirror --quiet "$caps/tcpdump_eapon1.pcap" >/dev/null ||
+"$vraudit" ingest -c "$tmp/z.conf" --db "$db" --zone mirror --quiet "$caps/tcpdump_eapon1.pcap" >/dev/null ||
 	fail "ingest with zones"
 [ "$(q "SELECT zone FROM inventory WHERE mac = '00:0d:88:4f:25:91'")" = access ] ||
 	fail "ARP host 192.168.1.1 not in zone access"
@@ -122,11 +119,11 @@ CONF
 # A change of the vendor rules redoes stored verdicts at the next start,
 # also of elements the new run does not see.
 db=$tmp/r.db
-"$bin" ingest --db "$db" --quiet "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null || fail "ingest for reclassify"
+"$vraudit" ingest --db "$db" --quiet "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null || fail "ingest for reclassify"
 [ "$(q "SELECT risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = none ] || fail "Cisco not risk none"
 printf '[vendor cisco]\nrisk = watch\n' >"$tmp/vendors.conf"
 printf '[registry]\nvendors = %s\n' "$tmp/vendors.conf" >"$tmp/r.conf"
-"$bin" ingest -c "$tmp/r.conf" --db "$db" --quiet "$caps/tcpdump_dhcp-rfc3004.pcap" >/dev/null ||
+"$vraudit" ingest -c "$tmp/r.conf" --db "$db" --quiet "$caps/tcpdump_dhcp-rfc3004.pcap" >/dev/null ||
 	fail "ingest with an operator vendors file"
 [ "$(q "SELECT risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = watch ] ||
 	fail "stored Cisco element not reclassified under the new rules"
@@ -146,7 +143,7 @@ while off + 16 <= len(data):
 open(sys.argv[2], 'wb').write(out)
 PY
 seen=$(q "SELECT last_seen FROM inventory WHERE mac = '00:18:ba:98:68:8f'")
-"$bin" ingest --db "$db" "$tmp/later.pcap" >"$tmp/later" 2>"$tmp/err" || fail "later ingest: $(cat "$tmp/err")"
+"$vraudit" ingest --db "$db" "$tmp/later.pcap" >"$tmp/later" 2>"$tmp/err" || fail "later ingest: $(cat "$tmp/err")"
 grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/later" || fail "later ingest: $(cat "$tmp/later")"
 [ "$(q "SELECT last_seen > '$seen' FROM inventory WHERE mac = '00:18:ba:98:68:8f'")" = 1 ] ||
 	fail "S1's last-seen time was not refreshed"
@@ -157,22 +154,22 @@ grep -q '^elements: *0 new, [1-9][0-9]* updated$' "$tmp/later" || fail "later in
 # table holds): past 125,000 the queue turns short and gives its memory
 # back. Every MAC is stored once, the audit chain holds, and the same file
 # again is no news.
-"${VRAUDIT_BUILD_ROOT:?}/tests/bench/gen_capture" "$tmp/many.pcap" 280000 140000 >/dev/null
+"$build/tests/bench/gen_capture" "$tmp/many.pcap" 280000 140000 >/dev/null
 db=$tmp/many.db
-timeout 300 "$bin" ingest --db "$db" "$tmp/many.pcap" >"$tmp/out" 2>"$tmp/err" ||
+"$vraudit" ingest --db "$db" "$tmp/many.pcap" >"$tmp/out" 2>"$tmp/err" ||
 	fail "ingest of 140,000 MACs exited $?: $(cat "$tmp/err")"
 grep -q '^elements: *140000 new, 0 updated$' "$tmp/out" || fail "140,000 MACs: $(cat "$tmp/out")"
 [ "$(q "SELECT count(*), count(DISTINCT mac) FROM inventory")" = "140000|140000" ] ||
 	fail "140,000 MACs: inventory $(q "SELECT count(*), count(DISTINCT mac) FROM inventory")"
-"$bin" verify --db "$db" >"$tmp/out" 2>&1 || fail "verify after 140,000 MACs: $(cat "$tmp/out")"
-timeout 300 "$bin" ingest --db "$db" "$tmp/many.pcap" >"$tmp/out" 2>"$tmp/err" ||
+"$vraudit" verify --db "$db" >"$tmp/out" 2>&1 || fail "verify after 140,000 MACs: $(cat "$tmp/out")"
+"$vraudit" ingest --db "$db" "$tmp/many.pcap" >"$tmp/out" 2>"$tmp/err" ||
 	fail "ingest of 140,000 known MACs exited $?: $(cat "$tmp/err")"
 grep -q '^elements: *0 new, 0 updated$' "$tmp/out" || fail "140,000 known MACs: $(cat "$tmp/out")"
 rm -f "$tmp/many.pcap"
 
 # On a terminal: progress per file, then word that the news is being
 # stored, then the summary; --quiet shows neither.
-script -qec "$bin ingest --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
+script -qec "$vraudit ingest --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
 	| tr '\r' '\n' >"$tmp/tty" || fail "ingest on a terminal: $(cat "$tmp/tty")"
 grep -q '^/.*/tcpdump_LLDP_and_CDP.pcap: 100% 12 frames$' "$tmp/tty" ||
 	fail "no progress on a terminal: $(cat "$tmp/tty")"
@@ -180,7 +177,7 @@ sed -n '/100% 12 frames/,$p' "$tmp/tty" | grep -q '^storing what is new\.\.\.$' 
 	fail "no word of storing after the progress: $(cat "$tmp/tty")"
 sed -n '/^storing what is new/,$p' "$tmp/tty" | grep -q '^elements: *2 new, 0 updated$' ||
 	fail "no summary after storing: $(cat "$tmp/tty")"
-script -qec "$bin ingest --quiet --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
+script -qec "$vraudit ingest --quiet --db $tmp/tty.db $caps/tcpdump_LLDP_and_CDP.pcap" /dev/null \
 	| tr '\r' '\n' >"$tmp/tty"
 grep -q '100%\|storing' "$tmp/tty" && fail "--quiet on a terminal: $(cat "$tmp/tty")"
 
@@ -189,14 +186,14 @@ grep -q '100%\|storing' "$tmp/tty" && fail "--quiet on a terminal: $(cat "$tmp/t
 printf '[vendor acme\nname = Acme\n' >"$tmp/broken-vendors.conf"
 printf '[registry]\nvendors = %s\n' "$tmp/broken-vendors.conf" >"$tmp/b.conf"
 rc=0
-"$bin" ingest -c "$tmp/b.conf" --db "$tmp/never.db" "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null 2>"$tmp/err" || rc=$?
+"$vraudit" ingest -c "$tmp/b.conf" --db "$tmp/never.db" "$caps/tcpdump_LLDP_and_CDP.pcap" >/dev/null 2>"$tmp/err" || rc=$?
 [ $rc -eq 3 ] || fail "broken vendors file: exit $rc"
 grep -q "broken-vendors.conf:1:" "$tmp/err" || fail "broken vendors file: $(cat "$tmp/err")"
 [ ! -e "$tmp/never.db" ] || fail "a broken vendors file created the database"
 
 # Usage errors.
 set +e
-"$bin" ingest --db "$db" 2>/dev/null; rc=$?
+"$vraudit" ingest --db "$db" 2>/dev/null; rc=$?
 set -e
 [ $rc -eq 2 ] || fail "no file: exit $rc, not 2"
 echo ok

@@ -5,21 +5,15 @@
 # sqlite3 are found and named, with exit 1; a missing or foreign file is
 # exit 3 and left alone.
 set -euo pipefail
-
-VRAUDIT="${VRAUDIT_BUILD_ROOT:?}/vraudit"
-CAPTURES="${VRAUDIT_SOURCE_ROOT:?}/tests/fixtures/captures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$(dirname "$0")/../lib/common.sh"
+require sqlite3
+require_python sqlite3
+CAPTURES=$fixtures/captures
 
 # verify WANT_RC DB: run vraudit verify; output in $tmp/out and $tmp/err.
 verify() {
 	local want=$1 db=$2 rc=0
-	"$VRAUDIT" verify --db "$db" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	"$vraudit" verify --db "$db" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" -eq "$want" ] ||
 		fail "verify $db: exit $rc, want $want; out: $(cat "$tmp/out"); err: $(cat "$tmp/err")"
 }
@@ -35,10 +29,10 @@ cat >"$tmp/vraudit.conf" <<CONF
 [database]
 path = audit.db
 [registry]
-oui-dir = $VRAUDIT_SOURCE_ROOT/tests/fixtures/ieee/basic
+oui-dir = $fixtures/ieee/basic
 CONF
 
-"$VRAUDIT" ingest -c "$tmp/vraudit.conf" --quiet \
+"$vraudit" ingest -c "$tmp/vraudit.conf" --quiet \
 	"$CAPTURES/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
 	"$CAPTURES/tcpdump_LLDP_and_CDP.pcap" >/dev/null ||
 	fail "ingest failed"
@@ -52,7 +46,7 @@ grep -Eq "^$db: [0-9]+ audit records, chain intact, head [0-9]+ [0-9a-f]{64}\$" 
 read -r _ n _ _ _ _ _ head_seq head_hash <<<"$(cat "$tmp/out")"
 [ "$n" -ge 3 ] || fail "only $n audit records after an ingest"
 [ "$n" = "$head_seq" ] || fail "$n records but head $head_seq"
-"$VRAUDIT" verify -c "$tmp/vraudit.conf" >"$tmp/out2" || fail "verify -c exited $?"
+"$vraudit" verify -c "$tmp/vraudit.conf" >"$tmp/out2" || fail "verify -c exited $?"
 cmp -s "$tmp/out" "$tmp/out2" || fail "verify -c and --db disagree: $(cat "$tmp/out2")"
 
 # What an auditor would check without vraudit: the chain recomputes as
@@ -94,7 +88,7 @@ verify 0 "$db"
 [ "$before" = "$(sums)" ] || fail "verify changed the database"
 
 # The same capture again: the verdicts stand, only the scan is recorded.
-"$VRAUDIT" ingest -c "$tmp/vraudit.conf" --quiet "$CAPTURES/tcpdump_LLDP_and_CDP.pcap" >/dev/null
+"$vraudit" ingest -c "$tmp/vraudit.conf" --quiet "$CAPTURES/tcpdump_LLDP_and_CDP.pcap" >/dev/null
 verify 0 "$db"
 read -r _ n2 _ <<<"$(cat "$tmp/out")"
 [ "$n2" -eq $((n + 1)) ] || fail "a repeated ingest added $((n2 - n)) records, want 1 (the scan)"
@@ -185,10 +179,10 @@ grep -q "another application" "$tmp/err" || fail "foreign database: $(cat "$tmp/
 cmp -s "$tmp/other.db" "$tmp/other.orig" || fail "verify changed a foreign database"
 
 # Usage.
-help=$("$VRAUDIT" verify --help)
+help=$("$vraudit" verify --help)
 grep -q "^usage: vraudit verify \[-c CONF\] \[--db PATH\]" <<<"$help" || fail "verify --help: $help"
 rc=0
-"$VRAUDIT" verify --db "$db" extra 2>/dev/null || rc=$?
+"$vraudit" verify --db "$db" extra 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "an extra argument exited $rc, want 2"
 
 echo "ok"

@@ -8,18 +8,10 @@
 # recomputation of the audit chain in vraudit-schema(7) work on a database
 # filled from a real capture.
 set -euo pipefail
-
-VRAUDIT="${VRAUDIT_BUILD_ROOT:?}/vraudit"
-VRAUDITD="$VRAUDIT_BUILD_ROOT/vrauditd"
-SRC="${VRAUDIT_SOURCE_ROOT:?}"
-MAN="$SRC/man"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$(dirname "$0")/../lib/common.sh"
+require groff col man meson sqlite3
+require_python sqlite3
+MAN=$src/man
 
 pages="vraudit.1 vraudit.conf.5 vraudit-schema.7 vrauditd.8"
 
@@ -28,16 +20,14 @@ for p in $pages; do
 	[ -f "$MAN/$p" ] || fail "missing page $p"
 	out=$(LC_ALL=C.UTF-8 MANROFFSEQ='' groff -man -Tutf8 -ww -z "$MAN/$p" 2>&1)
 	[ -z "$out" ] || fail "$p: groff warns: $out"
-	if command -v man >/dev/null; then
-		out=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -l "$MAN/$p" 2>&1 >/dev/null)
-		[ -z "$out" ] || fail "$p: man warns: $out"
-	fi
+	out=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -l "$MAN/$p" 2>&1 >/dev/null)
+	[ -z "$out" ] || fail "$p: man warns: $out"
 	LC_ALL=C.UTF-8 groff -man -Tutf8 -rLL=78n "$MAN/$p" 2>/dev/null | col -bx >"$tmp/$p.txt"
 	[ -s "$tmp/$p.txt" ] || fail "$p renders empty"
 done
 
 # meson installs each page in the directory of its section.
-meson introspect --installed "$VRAUDIT_BUILD_ROOT" >"$tmp/installed.json"
+meson introspect --installed "$build" >"$tmp/installed.json"
 python3 - "$tmp/installed.json" $pages <<'PY' || fail "man pages are not installed by section"
 import json, os, sys
 installed = json.load(open(sys.argv[1]))
@@ -49,7 +39,7 @@ PY
 
 # vraudit(1): every command of `vraudit --help` has its section, and every
 # long option of its --help is documented.
-commands=$("$VRAUDIT" --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
+commands=$("$vraudit" --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
 [ -n "$commands" ] || fail "no commands in vraudit --help"
 # The text of a (sub)section of a rendered page: section TITLE FILE.
 section() {
@@ -65,7 +55,7 @@ section "COMMON OPTIONS" "$tmp/vraudit.1.txt" >"$tmp/common.txt"
 for cmd in $commands; do
 	section "$cmd" "$tmp/vraudit.1.txt" >"$tmp/cmd.txt"
 	grep -q '[a-z]' "$tmp/cmd.txt" || fail "vraudit(1) has no section for '$cmd'"
-	for opt in $("$VRAUDIT" "$cmd" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+	for opt in $("$vraudit" "$cmd" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 		grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$tmp/cmd.txt" "$tmp/common.txt" ||
 			fail "vraudit(1) does not document '$cmd $opt' in its section"
 	done
@@ -80,7 +70,7 @@ for code in 0 1 2 3; do
 done
 
 # vrauditd(8): every option of its --help.
-for opt in $("$VRAUDITD" --help | grep -oE -- '(^|[ ,])-(-[a-z][a-z-]*|[a-zA-Z])' | tr -d ' ,' | sort -u); do
+for opt in $("$vrauditd" --help | grep -oE -- '(^|[ ,])-(-[a-z][a-z-]*|[a-zA-Z])' | tr -d ' ,' | sort -u); do
 	grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$tmp/vrauditd.8.txt" ||
 		fail "vrauditd(8) does not document $opt"
 done
@@ -90,14 +80,14 @@ done
 
 # vraudit.conf(5): every section and key of the tables of config.c and
 # config_target.c, each as its own entry "key = ...".
-sections=$(grep -oE '\{ ?"[a-z]+", (true|false), ' "$SRC/config/config.c" |
+sections=$(grep -oE '\{ ?"[a-z]+", (true|false), ' "$src/config/config.c" |
 	sed -E 's/\{ ?"([a-z]+)", (true|false), /\1 \2/')
 [ "$(wc -l <<<"$sections")" -ge 7 ] || fail "could not read the sections of config.c"
 while read -r name named; do
 	if [ "$named" = true ]; then header="[$name NAME]"; else header="[$name]"; fi
 	grep -qxF "   $header" "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) has no section $header"
 done <<<"$sections"
-keys=$(cat "$SRC/config/config.c" "$SRC/config/config_target.c" |
+keys=$(cat "$src/config/config.c" "$src/config/config_target.c" |
 	grep -oE '\{ ?"[a-z-]+", (0|INI_[A-Z_]+)\}' | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
 [ "$(wc -l <<<"$keys")" -ge 20 ] || fail "could not read the keys of config.c"
 for key in $keys; do
@@ -129,7 +119,7 @@ for f in core.community ran.auth ran.priv; do
 	install -m 0640 /dev/null "$tmp/secrets/$f"
 	echo "secret-passphrase-$f" >"$tmp/secrets/$f"
 done
-"$VRAUDIT" check-config -c "$tmp/example.conf" >"$tmp/effective.conf" 2>"$tmp/err" ||
+"$vraudit" check-config -c "$tmp/example.conf" >"$tmp/effective.conf" 2>"$tmp/err" ||
 	fail "the example of vraudit.conf(5) is refused: $(cat "$tmp/err")"
 for key in $(grep -oE '^[a-z-]+ =' "$tmp/effective.conf" | cut -d' ' -f1 | sort -u); do
 	grep -qE "^       $key = " "$tmp/vraudit.conf.5.txt" || fail "check-config prints '$key', vraudit.conf(5) lacks it"
@@ -140,11 +130,11 @@ done
 # to the head vraudit verify prints.
 cat >"$tmp/ingest.conf" <<CONF
 [registry]
-oui-dir = $SRC/tests/fixtures/ieee/basic
+oui-dir = $fixtures/ieee/basic
 CONF
-"$VRAUDIT" ingest -c "$tmp/ingest.conf" --db "$tmp/vraudit.db" --quiet \
-	"$SRC/tests/fixtures/captures/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
-	"$SRC/tests/fixtures/captures/tcpdump_LLDP_and_CDP.pcap" >/dev/null
+"$vraudit" ingest -c "$tmp/ingest.conf" --db "$tmp/vraudit.db" --quiet \
+	"$fixtures/captures/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
+	"$fixtures/captures/tcpdump_LLDP_and_CDP.pcap" >/dev/null
 sqlite3 "$tmp/vraudit.db" .schema >"$tmp/schema.sql"
 views=$(grep -oE '^CREATE VIEW [a-z_]+' "$tmp/schema.sql" | cut -d' ' -f3)
 [ "$(wc -l <<<"$views")" -ge 6 ] || fail "too few views: $views"
@@ -173,7 +163,7 @@ assert len(blocks) >= 5, blocks
 open(sys.argv[2] + '/examples.sql', 'w').write('\n'.join(blocks) + '\n')
 PY
 (cd "$tmp" && python3 recipe.py) >"$tmp/recipe.out" || fail "the Python recipe of vraudit-schema(7) fails"
-"$VRAUDIT" verify --db "$tmp/vraudit.db" >"$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
+"$vraudit" verify --db "$tmp/vraudit.db" >"$tmp/verify.out" || fail "verify: $(cat "$tmp/verify.out")"
 read -r last prev <"$tmp/recipe.out"
 grep -qE "head $last $prev\$" "$tmp/verify.out" ||
 	fail "the recipe ends at '$last $prev', verify says: $(cat "$tmp/verify.out")"

@@ -5,18 +5,13 @@
 # it, a broken configuration is refused and the daemon runs on; SIGTERM
 # exits 0 with every scan closed and the database intact.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-caps=$src/tests/fixtures/captures
-fx=$src/tests/fixtures/snmp
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "network namespace, live capture" snmpsimd tcpreplay python3 sqlite3
-test_cleanup() {
-	bash "$src/tests/lib/snmpsim.sh" stop "$tmp/sim" 2>/dev/null || true
-}
+daemon_test_init "network namespace, live capture" snmpsimd snmpget tcpreplay
+at_exit 'bash "$src/tests/lib/snmpsim.sh" stop "$tmp/sim"'
+caps=$fixtures/captures
+fx=$fixtures/snmp
 db=$tmp/state/lab.db
-q() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1" 2>/dev/null; }
 
 port=16171
 bash "$src/tests/lib/snmpsim.sh" start "$tmp/sim" \
@@ -36,7 +31,8 @@ write_conf() {
 path = $db
 [snmp]
 interval = 1h
-timeout = 300ms
+; Long enough for a loaded machine's snmpsimd: every target here answers.
+timeout = 10s
 retries = 0
 [target lab]
 addresses = 127.0.71.1:$port, 127.0.71.2:$port
@@ -51,19 +47,19 @@ write_conf
 chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
 
 notify_listen "$tmp/notify.sock" "$tmp/notify.log"
-NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
 	2>"$tmp/daemon.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
 
 # The agents, classified, while the daemon runs.
 agents() { [ "$(q "SELECT count(*) FROM inventory WHERE mgmt_ip IN ('127.0.71.1', '127.0.71.2')")" = 2 ]; }
-wait_for 30 "both agents in the database" agents
+wait_for "both agents in the database" agents
 row=$(q "SELECT sys_name, vendor, risk, zone FROM inventory WHERE mgmt_ip = '127.0.71.1'")
 [ "$row" = "hw-access-1|huawei|high|core" ] || fail "Huawei agent: '$row'"
 [ "$(q "SELECT vendor FROM inventory WHERE mgmt_ip = '127.0.71.2'")" = cisco ] || fail "Cisco agent"
 swept() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete' AND responded = 2")" = 1 ]; }
-wait_for 20 "the first sweep's scan row to close" swept
+wait_for "the first sweep's scan row to close" swept
 
 # Frames replayed into the far end of the veth pair reach the capture.
 ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" \
@@ -73,7 +69,7 @@ captured() {
 	[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE sys_name = 'S1.cisco.com'")" = "cisco|none" ] &&
 		[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = "huawei|high" ]
 }
-wait_for 20 "the captured elements in the database" captured
+wait_for "the captured elements in the database" captured
 [ "$(q "SELECT zone FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = access ] || fail "captured element's zone"
 q "SELECT sources FROM inventory WHERE sys_name = 'S1.cisco.com'" | grep -q lldp || fail "S1 not seen by LLDP"
 row=$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'running' AND targets LIKE 'vra-$n%'")
@@ -84,7 +80,7 @@ cp "$tmp/etc/vraudit.conf" "$tmp/good.conf"
 sed -i 's/^interval = 1h$/interval = soon/' "$tmp/etc/vraudit.conf"
 kill -HUP "$daemon_pid"
 refused() { grep -q 'reload refused: .*vraudit.conf:[0-9]*:' "$tmp/daemon.log"; }
-wait_for 10 "the broken configuration to be refused" refused
+wait_for "the broken configuration to be refused" refused
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
 
 # SIGHUP with a new target: swept at once; the capture keeps running.
@@ -98,7 +94,7 @@ CONF
 chown nobody:nogroup "$tmp/etc/vraudit.conf"
 kill -HUP "$daemon_pid"
 zte() { [ "$(q "SELECT vendor || '|' || risk || '|' || zone FROM inventory WHERE mgmt_ip = '127.0.71.3'")" = "zte|high|ran" ]; }
-wait_for 20 "the new target's agent" zte
+wait_for "the new target's agent" zte
 grep -q 'captures: 1 kept, 0 new, 0 closed' "$tmp/daemon.log" || fail "capture not kept over the reload: $(grep reloaded "$tmp/daemon.log")"
 [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 1 ] || fail "the reload reopened the capture"
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
@@ -111,7 +107,7 @@ row=$(q "SELECT status, frames > 0 FROM scans WHERE kind = 'capture'")
 [ "$row" = "complete|1" ] || fail "capture session: '$row'"
 [ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete'")" -ge 2 ] || fail "sweeps: $(q 'SELECT * FROM scans')"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
-"$build/vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
+"$vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
 if grep -q 'cannot write' "$tmp/daemon.log"; then fail "store failures: $(grep 'cannot write' "$tmp/daemon.log")"; fi
 [ -z "${VRAUDIT_TEST_VERBOSE:-}" ] || cat "$tmp/daemon.log" "$tmp/notify.log"
 echo "ok: vrauditd ran, reloaded and stopped cleanly"

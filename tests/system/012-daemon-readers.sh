@@ -5,19 +5,15 @@
 # sees an error, the daemon logs no failed write, and every reader sees the
 # inventory only grow (whole batches, never a half-written one).
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "network namespace, live capture" tcpreplay python3 sqlite3
+daemon_test_init "network namespace, live capture" tcpreplay
+require_python sqlite3
 replay_pid=
 readers=()
-test_cleanup() {
-	[ -n "$replay_pid" ] && kill "$replay_pid" 2>/dev/null
-	for r in "${readers[@]}"; do kill "$r" 2>/dev/null || true; done
-}
+at_exit '[ -z "$replay_pid" ] || kill "$replay_pid" 2>/dev/null'
+at_exit 'for r in "${readers[@]}"; do kill "$r" 2>/dev/null; done'
 db=$tmp/state/read.db
-q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
 veth_setup "$n"
 mkdir -p "$tmp/state" "$tmp/etc"
@@ -34,7 +30,7 @@ chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
 
 "$build/tests/bench/gen_capture" "$tmp/heavy.pcap" 200000 60000 >/dev/null
 notify_listen "$tmp/notify.sock" "$tmp/notify.log"
-NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
 	2>"$tmp/daemon.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
@@ -86,9 +82,9 @@ for r in 1 2 3 4; do
 	readers+=($!)
 done
 
-# Let them read while the daemon commits batch after batch.
-grown() { [ "$(q "SELECT count(*) FROM element")" -ge 40000 ]; }
-wait_for 45 "40000 elements written during the reads" grown
+# Let them read while the daemon commits batch after batch, however long
+# that takes here: as long as the count grows.
+wait_growth "elements written during the reads" 40000 q "SELECT count(*) FROM element"
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
 touch "$tmp/stop"
 for r in "${readers[@]}"; do wait "$r" || fail "a reader exited $?"; done

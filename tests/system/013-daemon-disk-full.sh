@@ -4,22 +4,18 @@
 # and capturing; once space is freed it writes again, the sightings it kept
 # in memory arrive, and the database passes integrity_check.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-caps=$src/tests/fixtures/captures
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
+caps=$fixtures/captures
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "tmpfs, network namespace, live capture" tcpreplay python3 sqlite3
+daemon_test_init "tmpfs, network namespace, live capture" tcpreplay
 mounted=
-test_cleanup() {
-	[ -n "$mounted" ] && umount "$tmp/state" 2>/dev/null
-}
+# The daemon holds the database open: it goes first.
+at_exit 'daemon_kill; [ -z "$mounted" ] || umount "$tmp/state"'
 db=$tmp/state/full.db
-q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
 veth_setup "$n"
 mkdir -p "$tmp/state" "$tmp/etc"
-mount -t tmpfs -o size=2m,mode=0755 tmpfs "$tmp/state" || { echo "SKIP: cannot mount a tmpfs" >&2; exit 77; }
+mount -t tmpfs -o size=2m,mode=0755 tmpfs "$tmp/state" || skip "cannot mount a tmpfs"
 mounted=1
 cat >"$tmp/etc/vraudit.conf" <<CONF
 [database]
@@ -30,12 +26,12 @@ CONF
 chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
 
 notify_listen "$tmp/notify.sock" "$tmp/notify.log"
-NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
 	2>"$tmp/daemon.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
 session() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 1 ]; }
-wait_for 10 "the capture session's row" session
+wait_for "the capture session's row" session
 
 # Fill the file system to the last block.
 dd if=/dev/zero of="$tmp/state/fill" bs=4k >/dev/null 2>&1 || true
@@ -45,7 +41,7 @@ ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" \
 	"$caps/tcpdump_LLDP_and_CDP.pcap" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
 	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
 failed() { grep -q 'store: cannot write: .*full' "$tmp/daemon.log"; }
-wait_for 20 "the daemon to report the full disk" failed
+wait_for "the daemon to report the full disk" failed
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
 [ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = 0 ] ||
 	fail "written although the disk was full"
@@ -61,7 +57,7 @@ arrived() {
 		[ "$(q "SELECT vendor FROM inventory WHERE sys_name = 'S1.cisco.com'")" = cisco ] &&
 		[ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:19:06:ea:b8:85'")" = 1 ]
 }
-wait_for 40 "the queued sightings after space was freed" arrived
+wait_for "the queued sightings after space was freed" arrived
 grep -q 'store: writing again' "$tmp/daemon.log" || fail "recovery not logged"
 [ "$(grep -c 'store: cannot write' "$tmp/daemon.log")" = 1 ] || fail "the failure was logged more than once"
 

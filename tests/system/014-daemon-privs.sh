@@ -6,14 +6,11 @@
 # exist and a database that user cannot write are refused with a message
 # saying what to do.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-caps=$src/tests/fixtures/captures
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
+caps=$fixtures/captures
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "privilege drop, live capture" tcpreplay python3 sqlite3
+daemon_test_init "privilege drop, live capture" tcpreplay
 db=$tmp/state/privs.db
-q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
 veth_setup "$n"
 mkdir -p "$tmp/state" "$tmp/etc"
@@ -26,7 +23,7 @@ CONF
 
 # No such user: a clear refusal, before anything is written.
 rc=0
-"$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user vraudit-no-such-user 2>"$tmp/err" || rc=$?
+"$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user vraudit-no-such-user 2>"$tmp/err" || rc=$?
 [ $rc -ne 0 ] || fail "started with a user that does not exist"
 grep -q 'vraudit-no-such-user: no such user' "$tmp/err" || fail "message: $(cat "$tmp/err")"
 [ ! -e "$db" ] || fail "the database was created anyway"
@@ -35,14 +32,14 @@ grep -q 'vraudit-no-such-user: no such user' "$tmp/err" || fail "message: $(cat 
 chown root:root "$tmp/state"
 chmod 755 "$tmp/state"
 rc=0
-"$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody 2>"$tmp/err" || rc=$?
+"$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody 2>"$tmp/err" || rc=$?
 [ $rc -ne 0 ] || fail "started with a database nobody cannot write"
 grep -q 'must be writable by nobody' "$tmp/err" || fail "message: $(cat "$tmp/err")"
 
 # The real thing.
 chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
 notify_listen "$tmp/notify.sock" "$tmp/notify.log"
-NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
 	2>"$tmp/daemon.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
@@ -65,20 +62,20 @@ caps_are "$status" 0000000000002000	# CAP_NET_RAW (13) alone
 ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
 	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
 seen() { [ "$(q "SELECT risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = high ]; }
-wait_for 20 "the frame captured after the drop" seen
+wait_for "the frame captured after the drop" seen
 
 # The interface goes away and comes back: reopened as nobody.
 veth_cleanup "$n"
 closed() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'failed'")" = 1 ]; }
-wait_for 20 "the session to close as failed" closed
+wait_for "the session to close as failed" closed
 veth_setup "$n"
 reopened() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'running'")" = 1 ] &&
 	[ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 2 ]; }
-wait_for 30 "the interface to be reopened" reopened
+wait_for "the interface to be reopened" reopened
 ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$caps/lldpd_sg200.pcap" \
 	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
 lldp_seen() { [ "$(q "SELECT count(*) FROM element_source WHERE source = 'lldp'")" -ge 1 ]; }
-wait_for 20 "frames captured after the reopen" lldp_seen
+wait_for "frames captured after the reopen" lldp_seen
 grep -q "running as user nobody with CAP_NET_RAW" "$tmp/daemon.log" || fail "log: $(cat "$tmp/daemon.log")"
 
 daemon_stop
@@ -89,7 +86,7 @@ cat >"$tmp/etc/nocap.conf" <<CONF
 path = $db
 CONF
 : >"$tmp/notify.log"
-NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/nocap.conf" --user nobody \
+NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/nocap.conf" --user nobody \
 	2>"$tmp/daemon2.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon2.log"

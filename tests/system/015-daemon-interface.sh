@@ -5,14 +5,11 @@
 # The daemon runs as systemd's unit runs it: an unprivileged user with
 # only CAP_NET_RAW (ambient), which reopening needs.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-caps=$src/tests/fixtures/captures
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
+caps=$fixtures/captures
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "network namespace, live capture" tcpreplay python3 sqlite3
+daemon_test_init "network namespace, live capture" tcpreplay setpriv
 db=$tmp/state/if.db
-q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
 veth_setup "$n"
 mkdir -p "$tmp/state" "$tmp/etc"
@@ -27,27 +24,27 @@ chown -R nobody:nogroup "$tmp/state" "$tmp/etc"
 notify_listen "$tmp/notify.sock" "$tmp/notify.log"
 NOTIFY_SOCKET=$tmp/notify.sock setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw \
-	"$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" 2>"$tmp/daemon.log" &
+	"$vrauditd" -f -c "$tmp/etc/vraudit.conf" 2>"$tmp/daemon.log" &
 daemon_pid=$!
 wait_ready "$tmp/notify.log" "$daemon_pid" "$tmp/daemon.log"
 running() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'running'")" = 1 ]; }
-wait_for 10 "the capture session" running
+wait_for "the capture session" running
 
 # The interface goes away.
 veth_cleanup "$n"
 closed() { [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture' AND status = 'failed'")" = 1 ]; }
-wait_for 20 "the session to close as failed" closed
+wait_for "the session to close as failed" closed
 [ -n "$(q "SELECT detail FROM scans WHERE status = 'failed'")" ] || fail "no reason in the failed session"
 daemon_alive "$daemon_pid" "$tmp/daemon.log"
 
 # It comes back: reopened with backoff, a new session, frames captured.
 veth_setup "$n"
 reopened() { running && [ "$(q "SELECT count(*) FROM scans WHERE kind = 'capture'")" = 2 ]; }
-wait_for 30 "the interface to be reopened" reopened
+wait_for "the interface to be reopened" reopened
 ip netns exec "vrt-$n" tcpreplay -q -t -i "vrb-$n" "$caps/tcpdump_erspan-type-i-1_huawei-mac.pcap" \
 	>"$tmp/tcpreplay.log" 2>&1 || fail "tcpreplay: $(cat "$tmp/tcpreplay.log")"
 seen() { [ "$(q "SELECT risk FROM inventory WHERE mac = '00:25:9e:81:b3:54'")" = high ]; }
-wait_for 20 "frames captured after the reopen" seen
+wait_for "frames captured after the reopen" seen
 [ "$(awk '/^Uid:/ { print $2 }' "/proc/$daemon_pid/status")" = 65534 ] || fail "not running as nobody"
 
 daemon_stop

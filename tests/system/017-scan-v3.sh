@@ -4,24 +4,13 @@
 # with a wrong key the target fails alone, and its engineID is still
 # recorded as evidence.
 set -euo pipefail
-bin=${VRAUDIT_BUILD_ROOT:?}/vraudit
-fail() { echo "FAIL: $*" >&2; exit 1; }
-command -v snmpd >/dev/null || { echo "SKIP: snmpd is not installed" >&2; exit 77; }
-
-tmp=$(mktemp -d)
+. "$(dirname "$0")/../lib/common.sh"
+require snmpd snmpget sqlite3
 agent=127.0.62.1:16163
-cleanup() {
-	local pid
-	if [ -f "$tmp/snmpd.pid" ]; then
-		pid=$(cat "$tmp/snmpd.pid")
-		kill "$pid" 2>/dev/null || true
-		# It writes its state on the way out: let it finish first.
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp" || true
-}
-trap cleanup EXIT
-q() { sqlite3 -batch -noheader "file:$tmp/v3.db?mode=ro" "$1"; }
+snmpd_pid=
+# It writes its state on the way out: let it finish before $tmp goes.
+at_exit '[ -z "$snmpd_pid" ] || { kill "$snmpd_pid"; wait "$snmpd_pid"; }'
+db=$tmp/v3.db
 
 cat >"$tmp/snmpd.conf" <<CONF
 [snmpd]
@@ -35,18 +24,22 @@ sysDescr Huawei Versatile Routing Platform Software, VRP (R) software, Version 8
 sysName v3-core-1
 CONF
 MIBS= snmpd -f -Lf "$tmp/snmpd.log" -C -c "$tmp/snmpd.conf" -p "$tmp/snmpd.pid" "udp:$agent" &
-tries=0
-until snmpget -v3 -l authPriv -u auditor -a SHA-256 -A auth-secret-1 -x AES -X priv-secret-1 \
-	-r0 -t1 -On "udp:$agent" 1.3.6.1.2.1.1.5.0 2>/dev/null | grep -q v3-core-1; do
-	tries=$((tries + 1))
-	[ $tries -lt 30 ] || fail "snmpd did not answer on $agent"
-done
+snmpd_pid=$!
+# Ready when it answers (each unanswered request waits a second).
+answers() {
+	kill -0 "$snmpd_pid" 2>/dev/null || fail "snmpd exited: $(tail -5 "$tmp/snmpd.log")"
+	snmpget -v3 -l authPriv -u auditor -a SHA-256 -A auth-secret-1 -x AES -X priv-secret-1 \
+		-r0 -t1 -On "udp:$agent" 1.3.6.1.2.1.1.5.0 2>/dev/null | grep -q v3-core-1
+}
+wait_for "snmpd to answer on $agent" answers
 
 umask 077
 printf 'auth-secret-1\n' >"$tmp/auth"
 printf 'priv-secret-1\n' >"$tmp/priv"
 printf 'wrong-secret\n' >"$tmp/wrong"
-"$bin" scan --db "$tmp/v3.db" --quiet --timeout 500ms --retries 1 \
+# Timeouts long enough for a loaded machine: the agent answers, and a
+# wrong key is refused at once.
+"$vraudit" scan --db "$tmp/v3.db" --quiet --timeout 10s --retries 1 \
 	--v3-user auditor --v3-auth SHA-256 --v3-auth-key-file "$tmp/auth" \
 	--v3-priv AES-128 --v3-priv-key-file "$tmp/priv" "$agent" >"$tmp/out" ||
 	fail "v3 scan exited $?"
@@ -56,12 +49,12 @@ row=$(q "SELECT sys_name, vendor, risk FROM inventory WHERE mgmt_ip = '127.0.62.
 q "SELECT count(*) FROM evidence WHERE kind = 'engineid'" | grep -qx 1 || fail "no engineID evidence"
 
 # A wrong key: that target fails with a clear reason; its engineID is kept.
-"$bin" scan --db "$tmp/bad.db" --quiet --timeout 500ms --retries 0 \
+"$vraudit" scan --db "$tmp/bad.db" --quiet --timeout 10s --retries 0 \
 	--v3-user auditor --v3-auth SHA-256 --v3-auth-key-file "$tmp/wrong" \
 	"$agent" >"$tmp/out" || fail "scan with a wrong key exited $?"
 grep -q '1 refused or failed' "$tmp/out" || fail "wrong key: $(cat "$tmp/out")"
 grep -qi 'authentication failure' "$tmp/out" || fail "the reason is not named: $(cat "$tmp/out")"
 db=$tmp/bad.db
-[ "$(sqlite3 "$db" "SELECT count(*) FROM evidence WHERE kind = 'engineid'")" = 1 ] ||
+[ "$(q "SELECT count(*) FROM evidence WHERE kind = 'engineid'")" = 1 ] ||
 	fail "engineID of the refusing agent not recorded"
 echo ok

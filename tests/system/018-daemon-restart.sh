@@ -5,14 +5,11 @@
 # last scan), while a host new to the database is recorded at once. Also
 # LLDP seen again with the same content is no news.
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-caps=$src/tests/fixtures/captures
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
+caps=$fixtures/captures
 . "$src/tests/lib/daemon.sh"
-daemon_test_init "network namespace, live capture" tcpreplay python3 sqlite3
+daemon_test_init "network namespace, live capture" tcpreplay
 db=$tmp/state/restart.db
-q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "file:$db?mode=ro" "$1"; }
 
 # 100 hosts (UDP from each, then an ARP from each), and one more host.
 python3 - "$tmp/hosts.pcap" "$tmp/newhost.pcap" <<'PY'
@@ -49,7 +46,7 @@ notify_listen "$tmp/notify.sock" "$tmp/notify.log"
 
 start() {
 	: >"$tmp/notify.log"
-	NOTIFY_SOCKET=$tmp/notify.sock "$build/vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
+	NOTIFY_SOCKET=$tmp/notify.sock "$vrauditd" -f -c "$tmp/etc/vraudit.conf" --user nobody \
 		2>>"$daemon_log" &
 	daemon_pid=$!
 	wait_ready "$tmp/notify.log" "$daemon_pid" "$daemon_log"
@@ -63,9 +60,9 @@ replay() {
 start
 replay "$tmp/hosts.pcap" "$caps/tcpdump_LLDP_and_CDP.pcap"
 hosts() { [ "$(q "SELECT count(*) FROM element_address WHERE kind = 'ipv4' AND value LIKE '10.9.0.%'")" = 100 ]; }
-wait_for 20 "the 100 hosts and their addresses" hosts
+wait_for "the 100 hosts and their addresses" hosts
 switch() { [ "$(q "SELECT count(*) FROM inventory WHERE sys_name = 'S1.cisco.com'")" = 1 ]; }
-wait_for 20 "the LLDP/CDP switch" switch
+wait_for "the LLDP/CDP switch" switch
 daemon_stop
 first=$(q "SELECT scan_id FROM scans WHERE kind = 'capture'")
 [ "$(q "SELECT count(*) FROM element WHERE last_scan = $first")" -ge 101 ] ||
@@ -78,7 +75,7 @@ before=$(q "SELECT group_concat(id || ':' || last_seen || ':' || last_scan) FROM
 start
 replay "$tmp/hosts.pcap" "$caps/tcpdump_LLDP_and_CDP.pcap" "$tmp/newhost.pcap"
 newhost() { [ "$(q "SELECT count(*) FROM inventory WHERE mac = '00:25:9e:10:00:c8'")" = 1 ]; }
-wait_for 20 "the new host" newhost
+wait_for "the new host" newhost
 daemon_stop
 second=$(q "SELECT max(scan_id) FROM scans WHERE kind = 'capture'")
 [ "$second" != "$first" ] || fail "no second capture session"

@@ -9,21 +9,14 @@
 # Output goes to a temporary directory (VRAUDIT_LAB_OUT) and the binaries
 # of this build are used (VRAUDIT_LAB_BUILD).
 set -euo pipefail
-build=${VRAUDIT_BUILD_ROOT:?}
-src=${VRAUDIT_SOURCE_ROOT:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-for p in snmpsimd snmpget sqlite3 python3 ss; do
-	command -v $p >/dev/null || { echo "SKIP: $p is not installed" >&2; exit 77; }
-done
+. "$(dirname "$0")/../lib/common.sh"
+require snmpsimd snmpget sqlite3 python3 ss
 
 # The first line of README.md's first code block, without its comment.
 cmd=$(awk '/^```/ { if (inblock) exit; inblock = 1; next } inblock { print; exit }' "$src/README.md")
 cmd=${cmd%%#*}
 cmd=$(echo "$cmd" | sed 's/[[:space:]]*$//')
 [ "$cmd" = "bash scripts/lab.sh" ] || fail "README's first command is '$cmd', not the lab"
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Run the command from the top of the source tree; output in $tmp/NAME.
 lab() {
@@ -41,7 +34,6 @@ lab() {
 
 check() {
 	local name=$1 out=$tmp/$1.out db=$tmp/$1/lab.db
-	q() { sqlite3 -batch -noheader "file:$db?mode=ro" "$1"; }
 	inv() { sed -n '/^== inventory$/,/^== compliance report$/p' "$out"; }
 	row() { inv | grep -E "^[0-9]+ +[^ ]+ +[^ ]+ +$1 " || fail "$name: no element $1 in the inventory"; }
 
