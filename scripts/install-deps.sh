@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	# build
-	meson ninja-build pkg-config gcc clang
+	meson ninja-build pkg-config gcc clang clang-format
 	libpcap-dev libsnmp-dev libsqlite3-dev libsystemd-dev check
 	# run
 	ieee-data sqlite3
