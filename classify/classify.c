@@ -19,17 +19,17 @@
 /* Bump when a change to this file can change a verdict. */
 #define CLASSIFY_CODE_VERSION "vraudit-classify-1"
 
-#define S_SYSOBJECTID	0.95
-#define S_ENTITY_MFG	0.90
-#define S_SYSDESCR	0.85
-#define S_LLDP		0.80
-#define S_CDP		0.80
-#define S_ENGINEID	0.70
-#define S_OUI		0.50
-#define S_DHCP		0.40
-#define S_WEAK		0.30
-#define S_COMPONENT	0.20
-#define S_STRONG_MIN	0.75	/* strong kinds at or above this are "strong" */
+#define S_SYSOBJECTID 0.95
+#define S_ENTITY_MFG 0.90
+#define S_SYSDESCR 0.85
+#define S_LLDP 0.80
+#define S_CDP 0.80
+#define S_ENGINEID 0.70
+#define S_OUI 0.50
+#define S_DHCP 0.40
+#define S_WEAK 0.30
+#define S_COMPONENT 0.20
+#define S_STRONG_MIN 0.75 /* strong kinds at or above this are "strong" */
 
 struct classifier {
 	struct vendors *vendors;
@@ -77,7 +77,8 @@ classifier_new(const char *oui_dir, const char *vendors_path, char *err,
 	    strlen(CLASSIFY_CODE_VERSION));
 	h = oui_fnv1a(h, hex[0], strlen(hex[0]));
 	h = oui_fnv1a(h, hex[1], strlen(hex[1]));
-	snprintf(c->digest, sizeof(c->digest), "%016llx", (unsigned long long)h);
+	snprintf(c->digest, sizeof(c->digest), "%016llx",
+	    (unsigned long long)h);
 	return c;
 fail:
 	classifier_free(c);
@@ -141,7 +142,8 @@ classify_engineid_parse(const char *s, uint32_t *enterprise,
 			s++;
 			continue;
 		}
-		if (n == sizeof(b) || (hi = hex_value((unsigned char)s[0])) < 0 ||
+		if (n == sizeof(b) ||
+		    (hi = hex_value((unsigned char)s[0])) < 0 ||
 		    (lo = hex_value((unsigned char)s[1])) < 0)
 			return -1;
 		b[n++] = (uint8_t)(hi << 4 | lo);
@@ -152,7 +154,8 @@ classify_engineid_parse(const char *s, uint32_t *enterprise,
 	/* RFC 3411 and the older RFC 1910 form both start with the
 	 * enterprise number; the top bit marks the RFC 3411 form. */
 	*enterprise = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3]) & 0x7fffffffu;
+			  (uint32_t)b[2] << 8 | b[3]) &
+	    0x7fffffffu;
 	*has_mac = (b[0] & 0x80) != 0 && b[4] == 3 && n == 11;
 	if (*has_mac)
 		memcpy(mac, b + 5, MAC_LEN);
@@ -213,8 +216,8 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 		    subtree, vendors_at(c->vendors, (size_t)i)->slug);
 		return 0;
 	}
-	if (n < 7 || !oid_under(arcs, n, enterprises,
-	    ARRAY_SIZE(enterprises))) {
+	if (n < 7 ||
+	    !oid_under(arcs, n, enterprises, ARRAY_SIZE(enterprises))) {
 		str_copy(out->rule, "not under enterprises (1.3.6.1.4.1)",
 		    sizeof(out->rule));
 		return 0;
@@ -244,7 +247,8 @@ assess_text(const struct classifier *c, const char *value, double strength,
 		set_vendor(c, out, m.vendor,
 		    m.weak && strength > S_WEAK ? S_WEAK : strength);
 		snprintf(out->rule, sizeof(out->rule), "%s /%s/%s",
-		    vendor_field_name(m.field), m.pattern, m.weak ? ", weak" : "");
+		    vendor_field_name(m.field), m.pattern,
+		    m.weak ? ", weak" : "");
 		return;
 	}
 	if (org && (i = vendors_match_org(c->vendors, value)) >= 0 &&
@@ -273,8 +277,9 @@ assess_mac(const struct classifier *c, const uint8_t mac[MAC_LEN],
 	st = oui_lookup(c->oui, mac, &m);
 	if (st != OUI_FOUND) {
 		snprintf(out->rule, sizeof(out->rule), "%s%s address%s", what,
-		    oui_status_name(st), st == OUI_UNLISTED ?
-		    ": no registry block" : ": names no maker");
+		    oui_status_name(st),
+		    st == OUI_UNLISTED ? ": no registry block"
+				       : ": names no maker");
 		return;
 	}
 	oui_block_format(m.prefix, m.bits, block);
@@ -295,8 +300,9 @@ assess_engineid(const struct classifier *c, const char *value,
 
 	if (classify_engineid_parse(value, &pen, mac, &has_mac) < 0)
 		return -1;
-	if (assess_enterprise(c, pen, S_ENGINEID, "engineid enterprise",
-	    out) >= 0 || !has_mac)
+	if (assess_enterprise(c, pen, S_ENGINEID, "engineid enterprise", out) >=
+		0 ||
+	    !has_mac)
 		return 0;
 	/* The enterprise names no maker: the MAC it carries may. */
 	str_copy(rule, out->rule, sizeof(rule));
@@ -313,11 +319,11 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 	static const enum vendor_field f_entity[] = { VF_ENTITY_MFG };
 	static const enum vendor_field f_sysdescr[] = { VF_SYSDESCR };
 	static const enum vendor_field f_lldp[] = { VF_LLDP, VF_SYSDESCR,
-	    VF_ENTITY_MFG };
+		VF_ENTITY_MFG };
 	static const enum vendor_field f_cdp[] = { VF_CDP, VF_SYSDESCR };
 	static const enum vendor_field f_dhcp[] = { VF_DHCP };
 	static const enum vendor_field f_component[] = { VF_COMPONENT,
-	    VF_ENTITY_MFG };
+		VF_ENTITY_MFG };
 	uint8_t mac[MAC_LEN];
 
 	if (c == NULL || out == NULL || value == NULL)
@@ -341,7 +347,8 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 		    out);
 		return 0;
 	case EV_CDP:
-		assess_text(c, value, S_CDP, f_cdp, ARRAY_SIZE(f_cdp), false, out);
+		assess_text(c, value, S_CDP, f_cdp, ARRAY_SIZE(f_cdp), false,
+		    out);
 		return 0;
 	case EV_ENGINEID:
 		return assess_engineid(c, value, out);
@@ -380,8 +387,8 @@ is_strong(const struct evidence *e)
 }
 
 struct tally {
-	double miss;		/* prod(1 - s) */
-	double best;		/* strongest single piece */
+	double miss; /* prod(1 - s) */
+	double best; /* strongest single piece */
 	bool strong;
 	bool any;
 };
@@ -437,7 +444,8 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 		if (!t[i].any || (n_strong > 0 && !t[i].strong))
 			continue;
 		if (win < 0 || 1 - t[i].miss > 1 - t[win].miss ||
-		    (1 - t[i].miss == 1 - t[win].miss && t[i].best > t[win].best))
+		    (1 - t[i].miss == 1 - t[win].miss &&
+			t[i].best > t[win].best))
 			win = (int)i;
 	}
 	if (win < 0) {

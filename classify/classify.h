@@ -34,7 +34,7 @@
 #include "common/evidence.h"
 #include "common/util.h"
 
-#define CLASSIFY_OID_MAX 128	/* arcs kept of a parsed OID */
+#define CLASSIFY_OID_MAX 128 /* arcs kept of a parsed OID */
 
 struct classifier;
 

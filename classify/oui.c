@@ -25,16 +25,16 @@
 #include <unistd.h>
 
 #define CSV_FIELD_MAX 512
-#define CSV_FIELDS 3	/* Registry, Assignment, Organization Name */
+#define CSV_FIELDS 3 /* Registry, Assignment, Organization Name */
 #define N_SIZES 3
 
 struct oui_entry {
-	uint64_t prefix;	/* left-aligned in 48 bits */
-	uint32_t org;		/* arena offset */
-	uint32_t seq;		/* load order, for the duplicate rule */
+	uint64_t prefix; /* left-aligned in 48 bits */
+	uint32_t org;    /* arena offset */
+	uint32_t seq;    /* load order, for the duplicate rule */
 	int32_t tag;
-	uint8_t source;		/* enum oui_source */
-	uint8_t rank;		/* 0 operator, 1 named, 2 "Private" */
+	uint8_t source; /* enum oui_source */
+	uint8_t rank;   /* 0 operator, 1 named, 2 "Private" */
 };
 
 struct oui_table {
@@ -43,7 +43,7 @@ struct oui_table {
 };
 
 struct oui_registry {
-	struct oui_table t[N_SIZES];	/* 24, 28, 36 bits */
+	struct oui_table t[N_SIZES]; /* 24, 28, 36 bits */
 	char *arena;
 	size_t arena_len, arena_cap;
 	uint32_t seq;
@@ -217,7 +217,7 @@ oui_add(struct oui_registry *reg, uint64_t prefix, unsigned bits,
 struct csv {
 	const char *buf;
 	size_t len, pos;
-	size_t line;		/* line of the next character */
+	size_t line; /* line of the next character */
 };
 
 /*
@@ -236,10 +236,11 @@ csv_record(struct csv *c, char f[CSV_FIELDS][CSV_FIELD_MAX], size_t *nf)
 		size_t o = 0;
 		char ch;
 
-#define EMIT(x) do {							\
-	if (out != NULL && o < CSV_FIELD_MAX - 1)			\
-		out[o++] = (x);						\
-} while (0)
+#define EMIT(x)                                                                \
+	do {                                                                   \
+		if (out != NULL && o < CSV_FIELD_MAX - 1)                      \
+			out[o++] = (x);                                        \
+	} while (0)
 		if (c->pos < c->len && c->buf[c->pos] == '"') {
 			c->pos++;
 			for (;;) {
@@ -352,9 +353,9 @@ oui_load_buffer(struct oui_registry *reg, const char *buf, size_t len,
 			return -1;
 		}
 		if (nf == 1 && f[0][0] == '\0')
-			continue;	/* blank line */
+			continue; /* blank line */
 		if (line == 1 && strcmp(f[0], "Registry") == 0)
-			continue;	/* header */
+			continue; /* header */
 		if (nf < 3 || assignment_parse(f[1], &prefix, &bits) < 0 ||
 		    source_parse(f[0], bits, &src) < 0) {
 			reg->skipped++;
@@ -392,7 +393,9 @@ oui_load_dir(struct oui_registry *reg, const char *dir, char *err,
 		const char *name;
 		bool required;
 	} files[] = {
-		{ "oui.csv", true }, { "mam.csv", true }, { "oui36.csv", true },
+		{ "oui.csv", true },
+		{ "mam.csv", true },
+		{ "oui36.csv", true },
 		{ "iab.csv", false },
 	};
 	struct stat st;
@@ -433,8 +436,8 @@ oui_tag_all(struct oui_registry *reg, int (*fn)(const char *org, void *arg),
 			/* Neighbouring blocks often share a name. */
 			if (t->v[k].org != last_org &&
 			    (last_org == UINT32_MAX ||
-			    strcmp(reg->arena + t->v[k].org,
-			    reg->arena + last_org) != 0)) {
+				strcmp(reg->arena + t->v[k].org,
+				    reg->arena + last_org) != 0)) {
 				last_tag = fn(reg->arena + t->v[k].org, arg);
 			}
 			last_org = t->v[k].org;

@@ -16,32 +16,32 @@
 
 #include "common/util.h"
 
-#define OUI_BLOCK_STRLEN 18	/* "70:B3:D5:F2:F/36" and its terminator */
+#define OUI_BLOCK_STRLEN 18 /* "70:B3:D5:F2:F/36" and its terminator */
 
 /* Where a block comes from; also the name printed in rules. */
 enum oui_source {
-	OUI_SRC_MA_L,		/* "MA-L", oui.csv */
-	OUI_SRC_MA_M,		/* "MA-M", mam.csv */
-	OUI_SRC_MA_S,		/* "MA-S", oui36.csv */
-	OUI_SRC_IAB,		/* "IAB", iab.csv */
-	OUI_SRC_OPERATOR,	/* "vendors.conf": an `oui =` line */
+	OUI_SRC_MA_L,     /* "MA-L", oui.csv */
+	OUI_SRC_MA_M,     /* "MA-M", mam.csv */
+	OUI_SRC_MA_S,     /* "MA-S", oui36.csv */
+	OUI_SRC_IAB,      /* "IAB", iab.csv */
+	OUI_SRC_OPERATOR, /* "vendors.conf": an `oui =` line */
 };
 
 /* Outcome of a lookup. */
 enum oui_status {
-	OUI_FOUND,		/* a block holds the address */
-	OUI_UNLISTED,		/* a universal address in no known block */
-	OUI_MULTICAST,		/* group address: names no maker */
-	OUI_LOCAL,		/* locally administered: names no maker */
+	OUI_FOUND,     /* a block holds the address */
+	OUI_UNLISTED,  /* a universal address in no known block */
+	OUI_MULTICAST, /* group address: names no maker */
+	OUI_LOCAL,     /* locally administered: names no maker */
 };
 
 /* A block found by a lookup; pointers stay valid until oui_free. */
 struct oui_match {
-	uint64_t prefix;	/* block value, left-aligned in 48 bits */
-	unsigned bits;		/* 24, 28 or 36 */
+	uint64_t prefix; /* block value, left-aligned in 48 bits */
+	unsigned bits;   /* 24, 28 or 36 */
 	enum oui_source source;
-	const char *org;	/* organisation name, spaces tidied */
-	int tag;		/* caller's tag, -1 when none */
+	const char *org; /* organisation name, spaces tidied */
+	int tag;         /* caller's tag, -1 when none */
 };
 
 struct oui_registry;
@@ -67,8 +67,8 @@ int oui_load_buffer(struct oui_registry *reg, const char *buf, size_t len,
 void oui_add(struct oui_registry *reg, uint64_t prefix, unsigned bits,
     const char *org, int tag);
 /* Set the tag of every registry block from fn(org, arg) (-1 = none). */
-void oui_tag_all(struct oui_registry *reg, int (*fn)(const char *org, void *arg),
-    void *arg);
+void oui_tag_all(struct oui_registry *reg,
+    int (*fn)(const char *org, void *arg), void *arg);
 /* Longest-prefix lookup; fills *m when OUI_FOUND. */
 enum oui_status oui_lookup(const struct oui_registry *reg,
     const uint8_t mac[MAC_LEN], struct oui_match *m);
@@ -84,7 +84,8 @@ uint64_t oui_content_hash(const struct oui_registry *reg);
  * beyond the size are set. */
 int oui_block_parse(const char *s, uint64_t *prefix, unsigned *bits);
 /* Format a block as "00:25:9E", "28:6E:D4:0/28" or "70:B3:D5:F2:F/36". */
-void oui_block_format(uint64_t prefix, unsigned bits, char out[OUI_BLOCK_STRLEN]);
+void oui_block_format(uint64_t prefix, unsigned bits,
+    char out[OUI_BLOCK_STRLEN]);
 /* The name of a source ("MA-L", "MA-M", "MA-S", "IAB", "vendors.conf"). */
 const char *oui_source_name(enum oui_source src);
 /* The name of a status ("found", "unlisted", "multicast", "locally administered"). */

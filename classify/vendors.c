@@ -54,9 +54,9 @@ struct pattern {
 	enum vendor_field field;
 	regex_t re;
 	char *text;
-	char *literal;		/* lower case text every match holds, or NULL */
+	char *literal; /* lower case text every match holds, or NULL */
 	int vendor;
-	bool weak;		/* from a weak-FIELD key */
+	bool weak; /* from a weak-FIELD key */
 };
 
 struct vendors {
@@ -73,7 +73,7 @@ struct vendors {
 	struct vendor_block *blocks;
 	size_t n_blocks;
 	int *block_file;
-	int files;		/* texts loaded so far */
+	int files; /* texts loaded so far */
 	uint64_t hash;
 };
 
@@ -131,10 +131,42 @@ vendors_free(struct vendors *v)
 
 /* Legal-form words dropped from the end of organisation names. */
 static const char *const legal_suffixes[] = {
-	"co", "ltd", "limited", "inc", "incorporated", "corp", "corporation",
-	"company", "gmbh", "ab", "ag", "sa", "llc", "plc", "kg", "bv", "nv",
-	"oy", "srl", "spa", "pte", "pvt", "private", "kk", "sdn", "bhd", "as",
-	"asa", "oyj", "sas", "sarl", "srl", "sro", "zao", "ooo", "jsc",
+	"co",
+	"ltd",
+	"limited",
+	"inc",
+	"incorporated",
+	"corp",
+	"corporation",
+	"company",
+	"gmbh",
+	"ab",
+	"ag",
+	"sa",
+	"llc",
+	"plc",
+	"kg",
+	"bv",
+	"nv",
+	"oy",
+	"srl",
+	"spa",
+	"pte",
+	"pvt",
+	"private",
+	"kk",
+	"sdn",
+	"bhd",
+	"as",
+	"asa",
+	"oyj",
+	"sas",
+	"sarl",
+	"srl",
+	"sro",
+	"zao",
+	"ooo",
+	"jsc",
 };
 
 static bool
@@ -156,7 +188,8 @@ vendors_org_normalise(const char *in, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return;
-	for (const unsigned char *p = (const unsigned char *)in; *p != '\0'; p++) {
+	for (const unsigned char *p = (const unsigned char *)in; *p != '\0';
+	     p++) {
 		unsigned char ch = *p;
 
 		/* Dots, apostrophes and slashes join: "S.A." is "sa", "A/S" "as". */
@@ -185,7 +218,7 @@ vendors_org_normalise(const char *in, char *out, size_t outlen)
 
 		if (!is_legal_suffix(out + s, o - s))
 			break;
-		o = s - 1;	/* the space before the word */
+		o = s - 1; /* the space before the word */
 		out[o] = '\0';
 		words--;
 	}
@@ -346,7 +379,7 @@ enum {
 	VK_WEAK_ENTERPRISE,
 	VK_SYSOBJECTID,
 	VK_OUI,
-	VK_PATTERN,		/* + field, then + VF_COUNT + field: weak */
+	VK_PATTERN, /* + field, then + VF_COUNT + field: weak */
 };
 
 #define ADDS (INI_REPEAT | INI_NONEMPTY)
@@ -382,10 +415,10 @@ struct parse {
 	struct ini ini;
 	struct vendors *v;
 	int file;
-	int line;		/* of the value being read */
-	const char *key;	/* the key being read */
-	int cur;		/* current vendor index, -1 outside a section */
-	bool cur_new;		/* the section created the vendor */
+	int line;        /* of the value being read */
+	const char *key; /* the key being read */
+	int cur;         /* current vendor index, -1 outside a section */
+	bool cur_new;    /* the section created the vendor */
 };
 
 /* An error about the value being read. */
@@ -399,8 +432,9 @@ slug_valid(const char *s)
 	if (n == 0 || n >= VENDOR_SLUG_MAX || !isalnum((unsigned char)s[0]))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
-		    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+		if (!(islower((unsigned char)s[i]) ||
+			isdigit((unsigned char)s[i]) || s[i] == '-' ||
+			s[i] == '_' || s[i] == '.'))
 			return false;
 	return true;
 }
@@ -411,7 +445,8 @@ section_close(struct parse *p, const struct ini_line *l)
 {
 	if (p->cur >= 0 && p->cur_new && !ini_given(&p->ini, VK_RISK) &&
 	    !p->v->v[p->cur].generic)
-		return ini_error(&p->ini, l->line, "risk", "required key "
+		return ini_error(&p->ini, l->line, "risk",
+		    "required key "
 		    "missing (high, watch or none)");
 	p->cur = -1;
 	return 0;
@@ -423,12 +458,15 @@ section_open(struct parse *p, const struct ini_line *l)
 	int i;
 
 	if (strcmp(l->type, "vendor") != 0)
-		return ini_error(&p->ini, l->line, NULL, "unknown section "
+		return ini_error(&p->ini, l->line, NULL,
+		    "unknown section "
 		    "(expected [vendor SLUG])");
 	if (!slug_valid(l->name))
-		return ini_error(&p->ini, l->line, NULL, "\"%s\" is not a "
+		return ini_error(&p->ini, l->line, NULL,
+		    "\"%s\" is not a "
 		    "vendor slug (lower-case letters, digits, '-', '_' or '.', "
-		    "at most %d characters)", l->name, VENDOR_SLUG_MAX - 1);
+		    "at most %d characters)",
+		    l->name, VENDOR_SLUG_MAX - 1);
 	ini_keys(&p->ini, vendor_keys);
 	if ((i = vendors_find(p->v, l->name)) >= 0) {
 		p->cur = i;
@@ -472,8 +510,10 @@ add_org(struct parse *p, const char *value)
 		if (a->vendor == p->cur)
 			return 0;
 		if (a->file == p->file)
-			return perr(p, "\"%s\" already belongs to vendor %s "
-			    "(line %d)", value, owner_slug(p, a->vendor), a->line);
+			return perr(p,
+			    "\"%s\" already belongs to vendor %s "
+			    "(line %d)",
+			    value, owner_slug(p, a->vendor), a->line);
 		/* A later file moves the alias. */
 		a->vendor = p->cur;
 		a->file = p->file;
@@ -502,16 +542,17 @@ add_pen(struct parse *p, const char *item, bool weak)
 	errno = 0;
 	n = strtoull(item, &end, 10);
 	if (errno != 0 || *end != '\0' || n > UINT32_MAX)
-		return perr(p, "\"%s\" is not a number up to 4294967295",
-		    item);
+		return perr(p, "\"%s\" is not a number up to 4294967295", item);
 	for (size_t i = 0; i < v->n_pens; i++) {
 		struct enterprise *e = &v->pens[i];
 
 		if (e->pen != n)
 			continue;
 		if (e->vendor != p->cur && e->file == p->file)
-			return perr(p, "%llu already belongs to vendor %s "
-			    "(line %d)", n, owner_slug(p, e->vendor), e->line);
+			return perr(p,
+			    "%llu already belongs to vendor %s "
+			    "(line %d)",
+			    n, owner_slug(p, e->vendor), e->line);
 		e->vendor = p->cur;
 		e->weak = weak;
 		e->file = p->file;
@@ -557,8 +598,10 @@ add_block(struct parse *p, const char *item)
 	unsigned bits;
 
 	if (oui_block_parse(item, &prefix, &bits) < 0)
-		return perr(p, "\"%s\" is not a MAC block (00:25:9E, "
-		    "28:6E:D4:0/28 or 70:B3:D5:F2:F/36)", item);
+		return perr(p,
+		    "\"%s\" is not a MAC block (00:25:9E, "
+		    "28:6E:D4:0/28 or 70:B3:D5:F2:F/36)",
+		    item);
 	for (size_t i = 0; i < v->n_blocks; i++) {
 		struct vendor_block *b = &v->blocks[i];
 
@@ -571,7 +614,8 @@ add_block(struct parse *p, const char *item)
 		v->block_file[i] = p->file;
 		return 0;
 	}
-	v->blocks = xreallocarray(v->blocks, v->n_blocks + 1, sizeof(*v->blocks));
+	v->blocks =
+	    xreallocarray(v->blocks, v->n_blocks + 1, sizeof(*v->blocks));
 	v->block_file = xreallocarray(v->block_file, v->n_blocks + 1,
 	    sizeof(*v->block_file));
 	v->blocks[v->n_blocks].prefix = prefix;
@@ -616,7 +660,8 @@ required_literal(const char *re)
 		}
 	}
 	while (*q != '\0') {
-		if (*q == '\\' && q[1] != '\0' && !isalnum((unsigned char)q[1])) {
+		if (*q == '\\' && q[1] != '\0' &&
+		    !isalnum((unsigned char)q[1])) {
 			last = n;
 			lit[n++] = q[1];
 			q += 2;
@@ -656,8 +701,10 @@ add_pattern(struct parse *p, enum vendor_field field, const char *value,
 		char msg[128];
 
 		regerror(rc, &pat->re, msg, sizeof(msg));
-		return perr(p, "\"%s\" is not an extended regular "
-		    "expression: %s", value, msg);
+		return perr(p,
+		    "\"%s\" is not an extended regular "
+		    "expression: %s",
+		    value, msg);
 	}
 	pat->field = field;
 	pat->text = xstrdup(value);
@@ -714,8 +761,10 @@ key_value(struct parse *p, const struct ini_line *l)
 	case VK_RISK:
 		r = risk_parse(value);
 		if (r < 0 || r == RISK_UNKNOWN)
-			return perr(p, "\"%s\" is not a risk class (expected "
-			    "high, watch or none)", value);
+			return perr(p,
+			    "\"%s\" is not a risk class (expected "
+			    "high, watch or none)",
+			    value);
 		ven->risk = (enum risk)r;
 		return 0;
 	case VK_GENERIC:
@@ -726,8 +775,9 @@ key_value(struct parse *p, const struct ini_line *l)
 		return add_org(p, value);
 	}
 	if (l->key >= VK_PATTERN)
-		return add_pattern(p, (enum vendor_field)((l->key - VK_PATTERN) %
-		    VF_COUNT), value, l->key >= VK_PATTERN + VF_COUNT);
+		return add_pattern(p,
+		    (enum vendor_field)((l->key - VK_PATTERN) % VF_COUNT),
+		    value, l->key >= VK_PATTERN + VF_COUNT);
 	for (size_t i = 0; i < l->n_items; i++)
 		if (add_item(p, l->key, l->items[i]) < 0)
 			return -1;
@@ -764,8 +814,7 @@ vendors_load_text(struct vendors *v, const char *text, size_t len,
 }
 
 int
-vendors_load_file(struct vendors *v, const char *path, char *err,
-    size_t errlen)
+vendors_load_file(struct vendors *v, const char *path, char *err, size_t errlen)
 {
 	size_t len;
 	char *buf = file_read(path, &len, err, errlen);

@@ -17,12 +17,12 @@
 
 /* Which pattern list a text is matched against. */
 enum vendor_field {
-	VF_SYSDESCR,	/* "sysdescr" */
-	VF_ENTITY_MFG,	/* "entity-mfg" */
-	VF_LLDP,	/* "lldp" */
-	VF_CDP,		/* "cdp" */
-	VF_DHCP,	/* "dhcp" */
-	VF_COMPONENT,	/* "component" */
+	VF_SYSDESCR,   /* "sysdescr" */
+	VF_ENTITY_MFG, /* "entity-mfg" */
+	VF_LLDP,       /* "lldp" */
+	VF_CDP,        /* "cdp" */
+	VF_DHCP,       /* "dhcp" */
+	VF_COMPONENT,  /* "component" */
 	VF_COUNT
 };
 
@@ -31,23 +31,23 @@ struct vendor {
 	char slug[VENDOR_SLUG_MAX];
 	char name[VENDOR_NAME_MAX];
 	enum risk risk;
-	bool generic;		/* a software stack: names no maker */
-	int line;		/* line of its first section header */
+	bool generic; /* a software stack: names no maker */
+	int line;     /* line of its first section header */
 };
 
 /* An extra MAC block from `oui =`. */
 struct vendor_block {
-	uint64_t prefix;	/* left-aligned in 48 bits */
-	unsigned bits;		/* 24, 28 or 36 */
-	int vendor;		/* index */
+	uint64_t prefix; /* left-aligned in 48 bits */
+	unsigned bits;   /* 24, 28 or 36 */
+	int vendor;      /* index */
 };
 
 /* What a text match found. */
 struct vendor_text_match {
-	int vendor;		/* index */
-	enum vendor_field field;/* the list the pattern came from */
-	const char *pattern;	/* as written in the file */
-	bool weak;		/* from a weak-FIELD key: weak evidence only */
+	int vendor;              /* index */
+	enum vendor_field field; /* the list the pattern came from */
+	const char *pattern;     /* as written in the file */
+	bool weak;               /* from a weak-FIELD key: weak evidence only */
 };
 
 struct vendors;

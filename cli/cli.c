@@ -41,7 +41,8 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: vraudit COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-13s %s\n", commands[i].name,
+		    commands[i].summary);
 	fprintf(out,
 	    "\nEvery command takes -c CONF (default %s when it exists),\n"
 	    "--db PATH, --quiet and -v. 'vraudit COMMAND --help' for its options.\n"
@@ -73,7 +74,7 @@ cli_main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
-			optind = 0;	/* full getopt reset for the subcommand */
+			optind = 0; /* full getopt reset for the subcommand */
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	fprintf(stderr, "vraudit: unknown command '%s'\n", cmd);
@@ -147,18 +148,21 @@ cli_open_classifier(const char *cmd, const char *oui_dir,
 	struct classifier *c;
 
 	*out = NULL;
-	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) != NULL) {
+	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) !=
+	    NULL) {
 		*out = c;
 		return EXIT_OK;
 	}
 	/* Without the registry, only MAC evidence is lost: see if that matters. */
-	if (oui_dir == NULL || (c = classifier_new(NULL, vendors_path, err2,
-	    sizeof(err2))) == NULL) {
+	if (oui_dir == NULL ||
+	    (c = classifier_new(NULL, vendors_path, err2, sizeof(err2))) ==
+		NULL) {
 		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
 		return EXIT_RUNTIME;
 	}
 	if (need_registry) {
-		fprintf(stderr, "vraudit %s: IEEE registry: %s "
+		fprintf(stderr,
+		    "vraudit %s: IEEE registry: %s "
 		    "(install Debian's ieee-data or set [registry] oui-dir)\n",
 		    cmd, err);
 		classifier_free(c);
@@ -224,8 +228,9 @@ cli_open(const char *cmd, const struct cli_common *c, unsigned need,
 	}
 	if (rc == EXIT_OK && env->st == NULL &&
 	    (need & (CLI_STORE_RO | CLI_STORE_RW))) {
-		env->st = store_open(env->cfg->db_path, need & CLI_STORE_RW ?
-		    STORE_READ_WRITE : STORE_READ_ONLY, err, sizeof(err));
+		env->st = store_open(env->cfg->db_path,
+		    need & CLI_STORE_RW ? STORE_READ_WRITE : STORE_READ_ONLY,
+		    err, sizeof(err));
 		if (env->st == NULL) {
 			fprintf(stderr, "vraudit %s: %s\n", cmd, err);
 			rc = EXIT_RUNTIME;

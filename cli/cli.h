@@ -31,42 +31,44 @@ enum {
 	OPT_QUIET,
 	OPT_FORMAT,
 	OPT_JSON,
-	OPT_COMMON_LAST = 300,	/* subcommands number their own options above */
+	OPT_COMMON_LAST = 300, /* subcommands number their own options above */
 };
 
 /* Options every subcommand accepts. */
 struct cli_common {
-	const char *config_path;	/* -c, NULL = default */
-	const char *db_path;		/* --db, NULL = the config's */
-	bool quiet;			/* --quiet */
-	int verbose;			/* -v, repeatable */
+	const char *config_path; /* -c, NULL = default */
+	const char *db_path;     /* --db, NULL = the config's */
+	bool quiet;              /* --quiet */
+	int verbose;             /* -v, repeatable */
 };
 
 /* getopt_long entries for -c/--config, --db, --quiet, -v, -h; ends without the terminator. */
-#define CLI_COMMON_LONGOPTS                                   \
-	{ "config", required_argument, NULL, 'c' },           \
-	{ "db", required_argument, NULL, OPT_DB },            \
-	{ "quiet", no_argument, NULL, OPT_QUIET },            \
-	{ "verbose", no_argument, NULL, 'v' },                \
-	{ "help", no_argument, NULL, 'h' }
+#define CLI_COMMON_LONGOPTS                                                    \
+	{ "config", required_argument, NULL, 'c' },                            \
+	    { "db", required_argument, NULL, OPT_DB },                         \
+	    { "quiet", no_argument, NULL, OPT_QUIET },                         \
+	    { "verbose", no_argument, NULL, 'v' },                             \
+	{                                                                      \
+		"help", no_argument, NULL, 'h'                                 \
+	}
 #define CLI_COMMON_SHORTOPTS "c:vh"
 
 /* What a subcommand opens before its work (cli_open), in this order. */
 enum cli_need {
-	CLI_STORE_RO = 1 << 0,	/* the database, read-only */
-	CLI_STORE_RW = 1 << 1,	/* the database, created or migrated */
-	CLI_CATALOGUE = 1 << 2,	/* the vendor catalogue alone (pack slugs) */
+	CLI_STORE_RO = 1 << 0,   /* the database, read-only */
+	CLI_STORE_RW = 1 << 1,   /* the database, created or migrated */
+	CLI_CATALOGUE = 1 << 2,  /* the vendor catalogue alone (pack slugs) */
 	CLI_CLASSIFIER = 1 << 3, /* the catalogue and the IEEE registry */
-	CLI_POLICIES = 1 << 4,	/* record the packs and redo stale verdicts
+	CLI_POLICIES = 1 << 4,   /* record the packs and redo stale verdicts
 				 * (with CLI_CLASSIFIER and CLI_STORE_RW) */
 };
 
 /* What cli_open opened; cli_close releases it all. */
 struct cli_env {
-	const char *cmd;		/* "scan", for messages */
+	const char *cmd; /* "scan", for messages */
 	struct config *cfg;
 	struct classifier *cl;
-	struct classifier_ops ops;	/* the store points at it */
+	struct classifier_ops ops; /* the store points at it */
 	struct store *st;
 };
 
@@ -85,7 +87,8 @@ void cli_close(struct cli_env *env);
 /* Load the configuration the common options name and apply --db; exit code. */
 int cli_load_config(const struct cli_common *c, struct config **out);
 /* Print "vraudit CMD: message" to stderr; returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Build the classifier from a registry directory and an operator vendors
  * file (either may be NULL); without a usable registry, fail only when
  * need_registry. Prints errors as "vraudit CMD: ..."; exit code. */

@@ -31,15 +31,15 @@ int
 cmd_check_config(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common common = {0};
+	struct cli_common common = { 0 };
 	struct config *cfg;
 	int ch, rc;
 
-	while ((ch = getopt_long(
-		    argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -50,8 +50,8 @@ cmd_check_config(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(
-		    argv[0], "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+		    argv[optind]);
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
 	config_print(cfg, stdout);

@@ -95,9 +95,11 @@ print_json(FILE *out, const struct verdict *v, const struct evidence *ev,
 	json_string(out, v->vendor);
 	fputs(",\"vendor_name\":", out);
 	json_string(out, v->vendor_name);
-	fprintf(out, ",\"risk\":\"%s\",\"confidence\":%.3f,\"conflict\":%s,"
-	    "\"digest\":\"%s\",\"evidence\":[", risk_name(v->risk),
-	    v->confidence, v->conflict ? "true" : "false", v->digest);
+	fprintf(out,
+	    ",\"risk\":\"%s\",\"confidence\":%.3f,\"conflict\":%s,"
+	    "\"digest\":\"%s\",\"evidence\":[",
+	    risk_name(v->risk), v->confidence, v->conflict ? "true" : "false",
+	    v->digest);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s{\"kind\":\"%s\",\"value\":", i > 0 ? "," : "",
 		    evidence_kind_name(ev[i].kind));
@@ -131,7 +133,8 @@ print_text(FILE *out, const struct verdict *v, const struct evidence *ev,
 		fprintf(out, "  %-11s ", evidence_kind_name(ev[i].kind));
 		json_string(out, ev[i].value);
 		fprintf(out, " vendor=%s strength=%.2f rule=",
-		    ev[i].vendor[0] != '\0' ? ev[i].vendor : "-", ev[i].strength);
+		    ev[i].vendor[0] != '\0' ? ev[i].vendor : "-",
+		    ev[i].strength);
 		json_string(out, ev[i].rule);
 		fputc('\n', out);
 	}
@@ -149,19 +152,25 @@ validate(enum evidence_kind kind, const char *value)
 	switch (kind) {
 	case EV_OUI:
 		if (mac_parse(value, mac) < 0)
-			return cli_usage_error(CMD, "--mac '%s': not a MAC address "
+			return cli_usage_error(CMD,
+			    "--mac '%s': not a MAC address "
 			    "(aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff "
-			    "or aabbccddeeff)", value);
+			    "or aabbccddeeff)",
+			    value);
 		break;
 	case EV_SYSOBJECTID:
 		if (oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0)
-			return cli_usage_error(CMD, "--sysobjectid '%s': not a "
-			    "numeric OID (e.g. 1.3.6.1.4.1.9.1.516)", value);
+			return cli_usage_error(CMD,
+			    "--sysobjectid '%s': not a "
+			    "numeric OID (e.g. 1.3.6.1.4.1.9.1.516)",
+			    value);
 		break;
 	case EV_ENGINEID:
 		if (classify_engineid_parse(value, &pen, mac, &has_mac) < 0)
-			return cli_usage_error(CMD, "--engineid '%s': not an "
-			    "engineID (5 to 32 octets in hex)", value);
+			return cli_usage_error(CMD,
+			    "--engineid '%s': not an "
+			    "engineID (5 to 32 octets in hex)",
+			    value);
 		break;
 	default:
 		break;
@@ -192,10 +201,14 @@ cmd_classify(int argc, char **argv)
 		int opt;
 		enum evidence_kind kind;
 	} kinds[] = {
-		{ OPT_MAC, EV_OUI }, { OPT_SYSOBJECTID, EV_SYSOBJECTID },
-		{ OPT_SYSDESCR, EV_SYSDESCR }, { OPT_ENTITY_MFG, EV_ENTITY_MFG },
-		{ OPT_COMPONENT, EV_COMPONENT }, { OPT_LLDP, EV_LLDP },
-		{ OPT_CDP, EV_CDP }, { OPT_ENGINEID, EV_ENGINEID },
+		{ OPT_MAC, EV_OUI },
+		{ OPT_SYSOBJECTID, EV_SYSOBJECTID },
+		{ OPT_SYSDESCR, EV_SYSDESCR },
+		{ OPT_ENTITY_MFG, EV_ENTITY_MFG },
+		{ OPT_COMPONENT, EV_COMPONENT },
+		{ OPT_LLDP, EV_LLDP },
+		{ OPT_CDP, EV_CDP },
+		{ OPT_ENGINEID, EV_ENGINEID },
 		{ OPT_DHCP, EV_DHCP },
 	};
 	struct cli_common common = { NULL, NULL, false, 0 };
@@ -210,7 +223,7 @@ cmd_classify(int argc, char **argv)
 	int opt, rc = EXIT_OK;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		bool matched = false;
 
 		if (cli_common_option(opt, optarg, &common))
@@ -250,11 +263,13 @@ cmd_classify(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rc = cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+		rc = cli_usage_error(CMD, "unexpected argument '%s'",
+		    argv[optind]);
 		goto out;
 	}
 	if (n_in == 0) {
-		rc = cli_usage_error(CMD, "no evidence given: use --mac, "
+		rc = cli_usage_error(CMD,
+		    "no evidence given: use --mac, "
 		    "--sysobjectid, --sysdescr, --entity-mfg, --component, --lldp, "
 		    "--cdp, --engineid or --dhcp");
 		goto out;
@@ -266,7 +281,8 @@ cmd_classify(int argc, char **argv)
 		bool em;
 
 		if (in[i].kind != EV_ENGINEID ||
-		    classify_engineid_parse(in[i].value, &pen, mac, &em) < 0 || !em)
+		    classify_engineid_parse(in[i].value, &pen, mac, &em) < 0 ||
+		    !em)
 			continue;
 		in = xreallocarray(in, n_in + 1, sizeof(*in));
 		in[n_in].kind = EV_OUI;
@@ -283,12 +299,13 @@ cmd_classify(int argc, char **argv)
 	if (vendors_path == NULL)
 		vendors_path = cfg->vendors_path;
 	if ((rc = cli_open_classifier(CMD, oui_dir, vendors_path, has_mac,
-	    &c)) != EXIT_OK)
+		 &c)) != EXIT_OK)
 		goto out;
 
 	ev = xcalloc(n_in, sizeof(*ev));
 	for (size_t i = 0; i < n_in; i++) {
-		if (classify_assess(c, in[i].kind, in[i].value, &ev[n_ev]) < 0) {
+		if (classify_assess(c, in[i].kind, in[i].value, &ev[n_ev]) <
+		    0) {
 			rc = cli_usage_error(CMD, "%s '%s': malformed",
 			    evidence_kind_name(in[i].kind), in[i].value);
 			goto out;

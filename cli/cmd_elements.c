@@ -51,14 +51,20 @@ static const struct {
 
 /* Evidence columns, in the evidence view's order after element_id. */
 static const char *const evidence_columns[] = {
-	"kind", "value", "vendor", "strength", "rule", "observed_at", "scan_id",
+	"kind",
+	"value",
+	"vendor",
+	"strength",
+	"rule",
+	"observed_at",
+	"scan_id",
 };
 #define N_EVIDENCE ARRAY_SIZE(evidence_columns)
 
 /* One element of the text listing: its rendered cells and evidence lines. */
 struct text_row {
-	char *cells[N_TEXT];	/* owned */
-	char **evidence;	/* owned lines */
+	char *cells[N_TEXT]; /* owned */
+	char **evidence;     /* owned lines */
 	size_t n_evidence;
 };
 
@@ -67,8 +73,8 @@ struct listing {
 	enum format format;
 	bool with_evidence;
 	size_t rows;
-	struct text_row *text;	/* FORMAT_TEXT: buffered for alignment */
-	const struct store_cell *element;	/* CSV: the element listed */
+	struct text_row *text; /* FORMAT_TEXT: buffered for alignment */
+	const struct store_cell *element; /* CSV: the element listed */
 	size_t n_element;
 	bool element_has_evidence;
 };
@@ -76,7 +82,8 @@ struct listing {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: vraudit elements [-c CONF] [--db PATH] "
+	fprintf(out,
+	    "usage: vraudit elements [-c CONF] [--db PATH] "
 	    "[--risk LEVEL] [--vendor SLUG]\n"
 	    "                        [--zone ZONE] [--format text|csv|json] "
 	    "[--evidence]\n"
@@ -163,9 +170,10 @@ on_evidence(void *arg, const struct store_cell *cells, size_t n)
 			v[i] = render_text(cell(cells, n, evidence_columns[i]));
 		r->evidence = xreallocarray(r->evidence, r->n_evidence + 1,
 		    sizeof(*r->evidence));
-		r->evidence[r->n_evidence++] = xprintf("    %s %s -> %s "
-		    "(strength %s, rule %s) at %s, scan %s", v[0], v[1], v[2],
-		    v[3], v[4], v[5], v[6]);
+		r->evidence[r->n_evidence++] =
+		    xprintf("    %s %s -> %s "
+			    "(strength %s, rule %s) at %s, scan %s",
+			v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
 		for (size_t i = 0; i < N_EVIDENCE; i++)
 			free(v[i]);
 	}
@@ -222,12 +230,12 @@ on_element(void *arg, const struct store_cell *cells, size_t n)
 	r = &l->text[l->rows++];
 	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; i < N_TEXT; i++) {
-		const struct store_cell *c = cell(cells, n,
-		    text_columns[i].column);
+		const struct store_cell *c =
+		    cell(cells, n, text_columns[i].column);
 
 		if (strcmp(text_columns[i].column, "conflict") == 0)
-			r->cells[i] = xstrdup(c != NULL && c->bytes[0] == '1' ?
-			    "yes" : "no");
+			r->cells[i] = xstrdup(
+			    c != NULL && c->bytes[0] == '1' ? "yes" : "no");
 		else
 			r->cells[i] = render_text(c);
 	}
@@ -287,7 +295,8 @@ static int
 list(struct store *st, const struct store_filter *f, enum format format,
     bool with_evidence)
 {
-	struct listing l = { .st = st, .format = format,
+	struct listing l = { .st = st,
+		.format = format,
 		.with_evidence = with_evidence };
 	char *json;
 	int rc = 0;
@@ -305,7 +314,8 @@ list(struct store *st, const struct store_filter *f, enum format format,
 		print_text(&l);
 	else if (l.rows == 0) {
 		/* The header alone: the columns of the view. */
-		printf("element_id,mgmt_ip,mac,sys_name,sys_descr,"
+		printf(
+		    "element_id,mgmt_ip,mac,sys_name,sys_descr,"
 		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
 		    "zone,model,serial,software,first_seen,last_seen,sources");
 		if (with_evidence)
@@ -337,7 +347,7 @@ cmd_elements(int argc, char **argv)
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -350,15 +360,18 @@ cmd_elements(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				format = FORMAT_JSON;
 			else
-				return cli_usage_error(argv[0], "unknown "
+				return cli_usage_error(argv[0],
+				    "unknown "
 				    "format '%s' (accepted: text, csv, json)",
 				    optarg);
 			break;
 		case OPT_RISK:
 			if (risk_parse(optarg) == -1)
-				return cli_usage_error(argv[0], "unknown risk "
+				return cli_usage_error(argv[0],
+				    "unknown risk "
 				    "level '%s' (accepted: high, watch, none, "
-				    "unknown)", optarg);
+				    "unknown)",
+				    optarg);
 			filter.risk = optarg;
 			break;
 		case OPT_VENDOR:

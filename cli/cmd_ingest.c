@@ -49,32 +49,32 @@
 struct ingest {
 	struct store *st;
 	const struct config *cfg;
-	const char *zone;		/* --zone, the zone of what the files show */
+	const char *zone; /* --zone, the zone of what the files show */
 	int64_t scan_id;
 	uint64_t store_errors;
 	char first_store_error[512];
 
-	uint64_t frames_read;		/* by the reader, for progress */
+	uint64_t frames_read; /* by the reader, for progress */
 
 	/* The writer's start: classifier, policies, the scan row. */
 	const char *prog;
-	char *targets;			/* the files, for the scan row */
+	char *targets; /* the files, for the scan row */
 	struct classifier *cl;
 	struct classifier_ops ops;
-	int setup_rc;			/* EXIT_OK, or why it failed */
+	int setup_rc; /* EXIT_OK, or why it failed */
 	bool setup_done;
 
 	/* From the reader to the observer thread. */
 	struct frameq *frames;
-	struct passive *pv;		/* the observer's */
+	struct passive *pv; /* the observer's */
 
 	/* From the observer to the writer thread. */
 	pthread_mutex_t mu;
-	pthread_cond_t work;		/* the queue has sightings, or done */
-	pthread_cond_t room;		/* the queue was emptied */
+	pthread_cond_t work; /* the queue has sightings, or done */
+	pthread_cond_t room; /* the queue was emptied */
 	struct squeue *queue;
-	size_t queue_limit;		/* QUEUE_LONG or QUEUE_SHORT */
-	bool done;			/* the observer has finished */
+	size_t queue_limit; /* QUEUE_LONG or QUEUE_SHORT */
+	bool done;          /* the observer has finished */
 };
 
 static void
@@ -93,8 +93,8 @@ static void
 sink(void *ctx, struct sighting *s)
 {
 	struct ingest *in = ctx;
-	size_t limit = passive_known(in->pv) < MAX_MACS / 8 ? QUEUE_LONG :
-	    QUEUE_SHORT;
+	size_t limit =
+	    passive_known(in->pv) < MAX_MACS / 8 ? QUEUE_LONG : QUEUE_SHORT;
 	bool wake;
 
 	pthread_mutex_lock(&in->mu);
@@ -119,12 +119,12 @@ writer_setup(struct ingest *in)
 	int rc;
 
 	if ((rc = cli_open_classifier(in->prog, in->cfg->oui_dir,
-	    in->cfg->vendors_path, true, &in->cl)) != EXIT_OK)
+		 in->cfg->vendors_path, true, &in->cl)) != EXIT_OK)
 		return rc;
 	in->ops = classifier_ops(in->cl);
 	store_set_classifier(in->st, &in->ops);
-	if ((rc = cli_sync_policies(in->prog, in->cfg, in->cl,
-	    in->st)) != EXIT_OK)
+	if ((rc = cli_sync_policies(in->prog, in->cfg, in->cl, in->st)) !=
+	    EXIT_OK)
 		return rc;
 	in->scan_id = store_scan_begin(in->st, "capture", in->targets);
 	if (in->scan_id < 0) {
@@ -168,7 +168,7 @@ writer(void *ctx)
 		pthread_mutex_lock(&in->mu);
 		while (squeue_bytes(in->queue) < in->queue_limit && !in->done)
 			pthread_cond_wait(&in->work, &in->mu);
-		if (squeue_sightings(in->queue) == 0) {	/* and done */
+		if (squeue_sightings(in->queue) == 0) { /* and done */
 			pthread_mutex_unlock(&in->mu);
 			break;
 		}
@@ -179,14 +179,16 @@ writer(void *ctx)
 		/* Without a start, what is queued is let go: nothing is
 		 * stored, the reader stops. */
 		for (size_t g = 0; rc == EXIT_OK && g < squeue_groups(mine);
-		    g++) {
+		     g++) {
 			size_t n = squeue_group(mine, g, group);
 
 			for (size_t i = 0; i < n; i++)
-				zone_assign(in->cfg->zones, in->cfg->n_zones, group[i], in->zone);
+				zone_assign(in->cfg->zones, in->cfg->n_zones,
+				    group[i], in->zone);
 			if (store_record_group(in->st, in->scan_id,
-			    (const struct sighting *const *)group, n,
-			    NULL) < 0 && in->store_errors++ == 0)
+				(const struct sighting *const *)group, n,
+				NULL) < 0 &&
+			    in->store_errors++ == 0)
 				str_copy(in->first_store_error,
 				    store_error(in->st),
 				    sizeof(in->first_store_error));
@@ -211,7 +213,8 @@ know_mac(void *ctx, const struct store_mac_state *m)
 
 /* Reader: every frame goes to the observer. */
 static void
-frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen, int64_t ts)
+frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
+    int64_t ts)
 {
 	struct ingest *in = ctx;
 
@@ -239,11 +242,10 @@ observer(void *ctx)
 {
 	struct ingest *in = ctx;
 	char err[1024];
-	struct store *ro = store_open(in->cfg->db_path, STORE_READ_ONLY, err,
-	    sizeof(err));
+	struct store *ro =
+	    store_open(in->cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
 
-	if (ro == NULL || store_mac_states(ro, MAX_MACS, know_mac,
-	    in->pv) < 0)
+	if (ro == NULL || store_mac_states(ro, MAX_MACS, know_mac, in->pv) < 0)
 		fprintf(stderr, "vraudit ingest: %s (every MAC is news)\n",
 		    ro == NULL ? err : store_error(ro));
 	store_close(ro);
@@ -277,11 +279,12 @@ ingest_file(const char *path, const char *filter, struct ingest *in,
 	struct capture *c = capture_open_file(path, filter, err, sizeof(err));
 	uint64_t start = in->frames_read;
 	int64_t last = 0;
-	int n = 0, rc = 0;	/* no dispatch when the writer failed first */
+	int n = 0, rc = 0; /* no dispatch when the writer failed first */
 
 	if (c == NULL) {
 		fprintf(stderr, "vraudit ingest: %s\n", err);
-		*detail = xprintf("%s%s%s", *detail ? *detail : "", *detail ? "; " : "", err);
+		*detail = xprintf("%s%s%s", *detail ? *detail : "",
+		    *detail ? "; " : "", err);
 		return -1;
 	}
 	while (!writer_failed(in) &&
@@ -296,10 +299,12 @@ ingest_file(const char *path, const char *filter, struct ingest *in,
 	if (n == CAPTURE_ERROR) {
 		char *old = *detail;
 
-		fprintf(stderr, "vraudit ingest: %s (after %llu frames, which are kept)\n",
+		fprintf(stderr,
+		    "vraudit ingest: %s (after %llu frames, which are kept)\n",
 		    capture_error(c),
 		    (unsigned long long)(in->frames_read - start));
-		*detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "", capture_error(c));
+		*detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "",
+		    capture_error(c));
 		free(old);
 		rc = -1;
 	}
@@ -315,7 +320,8 @@ print_summary(const struct passive_counts *pc, size_t macs,
 
 	for (int r = 1; r < FRAMES_REASON_MAX; r++)
 		undecodable += pc->undecodable[r];
-	printf("files:        %d read, %d failed\n", files_ok, files - files_ok);
+	printf("files:        %d read, %d failed\n", files_ok,
+	    files - files_ok);
 	printf("frames:       %llu (decoded %llu, undecodable %llu)\n",
 	    (unsigned long long)pc->frames, (unsigned long long)pc->decoded,
 	    (unsigned long long)undecodable);
@@ -329,7 +335,8 @@ print_summary(const struct passive_counts *pc, size_t macs,
 	printf("source MACs:  %zu\n", macs);
 	printf("elements:     %lld new, %lld updated\n", (long long)sc->created,
 	    (long long)sc->updated);
-	printf("high risk:    %lld of the elements seen\n", (long long)sc->high_risk);
+	printf("high risk:    %lld of the elements seen\n",
+	    (long long)sc->high_risk);
 }
 
 int
@@ -353,7 +360,7 @@ cmd_ingest(int argc, char **argv)
 	pthread_t observer_thread, writer_thread;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -382,8 +389,8 @@ cmd_ingest(int argc, char **argv)
 	if (cfg->vendors_path != NULL) {
 		struct vendors *v = vendors_new();
 
-		if (vendors_load_file(v, cfg->vendors_path, err,
-		    sizeof(err)) == -1) {
+		if (vendors_load_file(v, cfg->vendors_path, err, sizeof(err)) ==
+		    -1) {
 			fprintf(stderr, "vraudit ingest: %s\n", err);
 			vendors_free(v);
 			rc = EXIT_RUNTIME;
@@ -405,8 +412,8 @@ cmd_ingest(int argc, char **argv)
 	in.pv = passive_new(MAX_MACS, REFRESH_S, NULL, sink, &in);
 	/* The observer reads what the store holds (on a connection of its
 	 * own) while the classifier loads; the writer waits for its news. */
-	if ((errno = pthread_create(&observer_thread, NULL, observer,
-	    &in)) != 0) {
+	if ((errno = pthread_create(&observer_thread, NULL, observer, &in)) !=
+	    0) {
 		fprintf(stderr, "vraudit ingest: cannot start a thread: %s\n",
 		    strerror(errno));
 		rc = EXIT_RUNTIME;
@@ -414,8 +421,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	in.prog = argv[0];
 	in.targets = cli_join(argv + optind, (size_t)nfiles, ", ");
-	if ((errno = pthread_create(&writer_thread, NULL, writer,
-	    &in)) != 0) {
+	if ((errno = pthread_create(&writer_thread, NULL, writer, &in)) != 0) {
 		fprintf(stderr, "vraudit ingest: cannot start a thread: %s\n",
 		    strerror(errno));
 		rc = EXIT_RUNTIME;
@@ -423,7 +429,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	for (int i = optind; i < argc && !writer_failed(&in); i++)
 		if (ingest_file(argv[i], filter, &in,
-		    cli_show_progress(&common), &detail) == 0)
+			cli_show_progress(&common), &detail) == 0)
 			files_ok++;
 	/* The last of the news may take a while (seconds when many hosts
 	 * are new): say so rather than sit at 100%. */
@@ -448,16 +454,18 @@ cmd_ingest(int argc, char **argv)
 		free(old);
 	}
 	if (store_scan_end(in.st, in.scan_id,
-	    files_ok == nfiles && in.store_errors == 0 ? "complete" : "failed", 0,
-	    (int64_t)passive_counts(in.pv)->frames, detail) < 0 ||
+		files_ok == nfiles && in.store_errors == 0 ? "complete"
+							   : "failed",
+		0, (int64_t)passive_counts(in.pv)->frames, detail) < 0 ||
 	    store_scan_counts(in.st, in.scan_id, &sc) < 0) {
 		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	print_summary(passive_counts(in.pv), passive_macs(in.pv), &sc,
-	    files_ok, nfiles);
-	rc = files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
+	print_summary(passive_counts(in.pv), passive_macs(in.pv), &sc, files_ok,
+	    nfiles);
+	rc =
+	    files_ok == nfiles && in.store_errors == 0 ? EXIT_OK : EXIT_RUNTIME;
 	goto out;
 stop:
 	/* Nothing was read: the observer only finishes its start. */

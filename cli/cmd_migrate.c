@@ -11,7 +11,8 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: vraudit migrate [-c CONF] [--db PATH]\n"
+	fprintf(out,
+	    "usage: vraudit migrate [-c CONF] [--db PATH]\n"
 	    "Create the database, or apply the schema migrations it lacks.\n");
 }
 
@@ -27,7 +28,7 @@ cmd_migrate(int argc, char **argv)
 	int opt, rc, version, found;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -50,8 +51,8 @@ cmd_migrate(int argc, char **argv)
 		printf("%s: schema version %d (upgraded from %d)\n",
 		    env.cfg->db_path, version, found);
 	else
-		printf("%s: schema version %d (up to date)\n",
-		    env.cfg->db_path, version);
+		printf("%s: schema version %d (up to date)\n", env.cfg->db_path,
+		    version);
 	cli_close(&env);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

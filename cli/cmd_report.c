@@ -84,9 +84,9 @@ dated_name(const char *name)
 	if (dot == NULL || dot - name != 10)
 		return false;
 	str_copy(date, name, sizeof(date));
-	return policy_date_valid(date) && (strcmp(dot, ".html") == 0 ||
-	    strcmp(dot, ".json") == 0 || strcmp(dot, ".csv") == 0 ||
-	    strcmp(dot, ".txt") == 0);
+	return policy_date_valid(date) &&
+	    (strcmp(dot, ".html") == 0 || strcmp(dot, ".json") == 0 ||
+		strcmp(dot, ".csv") == 0 || strcmp(dot, ".txt") == 0);
 }
 
 static int
@@ -173,7 +173,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 			struct output o = { r, formats[i] };
 
 			if (cli_write_output("report", path, write_report,
-			    &o) == -1)
+				&o) == -1)
 				rc = EXIT_RUNTIME;
 			free(path);
 		}
@@ -217,8 +217,8 @@ cmd_report(int argc, char **argv)
 	int opt_c, f, rc;
 	char *end;
 
-	while ((opt_c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:",
-	    longopts, NULL)) != -1) {
+	while ((opt_c = getopt_long(argc, argv,
+		    CLI_COMMON_SHORTOPTS "o:", longopts, NULL)) != -1) {
 		switch (opt_c) {
 		case 'h':
 			usage(stdout);
@@ -227,16 +227,18 @@ cmd_report(int argc, char **argv)
 		case OPT_FORMAT:
 			if ((f = report_format_parse(optarg)) == -1) {
 				free(packs);
-				return cli_usage_error(argv[0], "unknown "
+				return cli_usage_error(argv[0],
+				    "unknown "
 				    "format '%s' (accepted: text, csv, json, "
-				    "html)", optarg);
+				    "html)",
+				    optarg);
 			}
 			if (n_formats < MAX_FORMATS)
 				formats[n_formats++] = (enum report_format)f;
 			break;
 		case OPT_POLICY:
-			packs = xreallocarray(packs, n_packs + 1,
-			    sizeof(*packs));
+			packs =
+			    xreallocarray(packs, n_packs + 1, sizeof(*packs));
 			packs[n_packs++] = optarg;
 			break;
 		case 'o':
@@ -245,7 +247,8 @@ cmd_report(int argc, char **argv)
 		case OPT_AS_OF:
 			if (!policy_date_valid(optarg)) {
 				free(packs);
-				return cli_usage_error(argv[0], "--as-of "
+				return cli_usage_error(argv[0],
+				    "--as-of "
 				    "'%s': expected a date YYYY-MM-DD",
 				    optarg);
 			}
@@ -255,9 +258,11 @@ cmd_report(int argc, char **argv)
 			if (duration_parse(optarg, &opt.since_ms) == -1 ||
 			    opt.since_ms <= 0) {
 				free(packs);
-				return cli_usage_error(argv[0], "--since "
+				return cli_usage_error(argv[0],
+				    "--since "
 				    "'%s': expected a duration such as 24h, "
-				    "7d or 1w", optarg);
+				    "7d or 1w",
+				    optarg);
 			}
 			break;
 		case OPT_OUTPUT_DIR:
@@ -269,7 +274,8 @@ cmd_report(int argc, char **argv)
 			if (errno != 0 || *end != '\0' || end == optarg ||
 			    keep < 1) {
 				free(packs);
-				return cli_usage_error(argv[0], "--keep '%s': "
+				return cli_usage_error(argv[0],
+				    "--keep '%s': "
 				    "expected a number of days, 1 or more",
 				    optarg);
 			}
@@ -289,7 +295,8 @@ cmd_report(int argc, char **argv)
 	}
 	if (output_dir != NULL && output != NULL) {
 		free(packs);
-		return cli_usage_error(argv[0], "-o and --output-dir exclude "
+		return cli_usage_error(argv[0],
+		    "-o and --output-dir exclude "
 		    "each other");
 	}
 	if (keep > 0 && output_dir == NULL) {
@@ -298,12 +305,13 @@ cmd_report(int argc, char **argv)
 	}
 	if (output_dir == NULL && n_formats > 1) {
 		free(packs);
-		return cli_usage_error(argv[0], "one --format only, except "
+		return cli_usage_error(argv[0],
+		    "one --format only, except "
 		    "with --output-dir");
 	}
 	if (n_formats == 0) {
-		formats[n_formats++] = output_dir != NULL ? REPORT_HTML :
-		    REPORT_TEXT;
+		formats[n_formats++] =
+		    output_dir != NULL ? REPORT_HTML : REPORT_TEXT;
 		if (output_dir != NULL)
 			formats[n_formats++] = REPORT_JSON;
 	}

@@ -29,7 +29,7 @@ struct cred_opts {
 	const char *user, *auth, *auth_key_file, *priv, *priv_key_file;
 	const char *version, *zone;
 	long port;
-	char *secret, *auth_key, *priv_key;	/* owned */
+	char *secret, *auth_key, *priv_key; /* owned */
 };
 
 static void
@@ -121,23 +121,31 @@ build_cred(struct cred_opts *o, struct sweep_cred *c)
 	else if (strcmp(o->version, "3") == 0)
 		c->version = 3;
 	else
-		return cli_usage_error("scan", "--version '%s': expected 1, 2c "
-		    "or 3", o->version);
+		return cli_usage_error("scan",
+		    "--version '%s': expected 1, 2c "
+		    "or 3",
+		    o->version);
 	if (c->version == 3) {
 		if (o->user == NULL)
-			return cli_usage_error("scan", "SNMPv3 needs --v3-user");
+			return cli_usage_error("scan",
+			    "SNMPv3 needs --v3-user");
 		if (o->priv != NULL && o->auth == NULL)
-			return cli_usage_error("scan", "--v3-priv needs --v3-auth");
+			return cli_usage_error("scan",
+			    "--v3-priv needs --v3-auth");
 		if ((o->auth != NULL) != (o->auth_key_file != NULL))
-			return cli_usage_error("scan", "--v3-auth and "
+			return cli_usage_error("scan",
+			    "--v3-auth and "
 			    "--v3-auth-key-file go together");
 		if ((o->priv != NULL) != (o->priv_key_file != NULL))
-			return cli_usage_error("scan", "--v3-priv and "
+			return cli_usage_error("scan",
+			    "--v3-priv and "
 			    "--v3-priv-key-file go together");
-		if ((o->auth_key_file != NULL && secret_read(o->auth_key_file,
-		    SECRET_V3_KEY_MIN, &o->auth_key, err, sizeof(err)) < 0) ||
-		    (o->priv_key_file != NULL && secret_read(o->priv_key_file,
-		    SECRET_V3_KEY_MIN, &o->priv_key, err, sizeof(err)) < 0))
+		if ((o->auth_key_file != NULL &&
+			secret_read(o->auth_key_file, SECRET_V3_KEY_MIN,
+			    &o->auth_key, err, sizeof(err)) < 0) ||
+		    (o->priv_key_file != NULL &&
+			secret_read(o->priv_key_file, SECRET_V3_KEY_MIN,
+			    &o->priv_key, err, sizeof(err)) < 0))
 			return cli_usage_error("scan", "%s", err);
 		c->user = o->user;
 		c->auth = o->auth;
@@ -148,13 +156,14 @@ build_cred(struct cred_opts *o, struct sweep_cred *c)
 	}
 	if (o->community_file != NULL) {
 		if (secret_read(o->community_file, 1, &o->secret, err,
-		    sizeof(err)) < 0)
+			sizeof(err)) < 0)
 			return cli_usage_error("scan", "%s", err);
 		c->community = o->secret;
 	} else if (o->community != NULL)
 		c->community = o->community;
 	else
-		return cli_usage_error("scan", "targets on the command line need "
+		return cli_usage_error("scan",
+		    "targets on the command line need "
 		    "--community-file (or --community, or --v3-user)");
 	return EXIT_OK;
 }
@@ -199,16 +208,21 @@ limits(struct sweep_params *p, const char *timeout, const char *retries)
 {
 	char *end;
 
-	if (timeout != NULL && (duration_parse(timeout, &p->timeout_ms) < 0 ||
-	    p->timeout_ms < 10 || p->timeout_ms > 60000))
-		return cli_usage_error("scan", "--timeout '%s': expected a "
-		    "duration from 10ms to 1m", timeout);
+	if (timeout != NULL &&
+	    (duration_parse(timeout, &p->timeout_ms) < 0 ||
+		p->timeout_ms < 10 || p->timeout_ms > 60000))
+		return cli_usage_error("scan",
+		    "--timeout '%s': expected a "
+		    "duration from 10ms to 1m",
+		    timeout);
 	if (retries != NULL) {
 		long r = strtol(retries, &end, 10);
 
 		if (*retries == '\0' || *end != '\0' || r < 0 || r > 10)
-			return cli_usage_error("scan", "--retries '%s': "
-			    "expected 0 to 10", retries);
+			return cli_usage_error("scan",
+			    "--retries '%s': "
+			    "expected 0 to 10",
+			    retries);
 		p->retries = (int)r;
 	}
 	return EXIT_OK;
@@ -238,8 +252,8 @@ sweep_and_store(struct cli_env *env, struct sweep *sw, struct writer *w,
 	}
 	if (writer_flush(w, INT64_MAX, INT32_MAX) < 0 ||
 	    (writer_counts(w, &wc), wc.rejected > 0)) {
-		const char *why = writer_pending(w) ? store_error(env->st) :
-		    writer_error(w);
+		const char *why =
+		    writer_pending(w) ? store_error(env->st) : writer_error(w);
 
 		fprintf(stderr, "vraudit scan: %s\n", why);
 		sweep_sink_note(k, "store: %s", why);
@@ -263,7 +277,8 @@ print_summary(const struct sweep *sw, const struct sweep_sink *k,
 
 	sweep_stats(sw, &stats);
 	printf("targets:      %llu (%llu answered, %llu silent, %llu refused "
-	    "or failed)\n", (unsigned long long)stats.targets,
+	       "or failed)\n",
+	    (unsigned long long)stats.targets,
 	    (unsigned long long)stats.answered, (unsigned long long)k->silent,
 	    (unsigned long long)k->refused);
 	printf("neighbours:   %llu reported\n",
@@ -280,20 +295,31 @@ int
 cmd_scan(int argc, char **argv)
 {
 	enum {
-		OPT_COMMUNITY = OPT_COMMON_LAST + 1, OPT_COMMUNITY_FILE,
-		OPT_V3_USER, OPT_V3_AUTH, OPT_V3_AUTH_KEY, OPT_V3_PRIV,
-		OPT_V3_PRIV_KEY, OPT_VERSION, OPT_PORT, OPT_ZONE, OPT_TIMEOUT,
+		OPT_COMMUNITY = OPT_COMMON_LAST + 1,
+		OPT_COMMUNITY_FILE,
+		OPT_V3_USER,
+		OPT_V3_AUTH,
+		OPT_V3_AUTH_KEY,
+		OPT_V3_PRIV,
+		OPT_V3_PRIV_KEY,
+		OPT_VERSION,
+		OPT_PORT,
+		OPT_ZONE,
+		OPT_TIMEOUT,
 		OPT_RETRIES,
 	};
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{ "community", required_argument, NULL, OPT_COMMUNITY },
-		{ "community-file", required_argument, NULL, OPT_COMMUNITY_FILE },
+		{ "community-file", required_argument, NULL,
+		    OPT_COMMUNITY_FILE },
 		{ "v3-user", required_argument, NULL, OPT_V3_USER },
 		{ "v3-auth", required_argument, NULL, OPT_V3_AUTH },
-		{ "v3-auth-key-file", required_argument, NULL, OPT_V3_AUTH_KEY },
+		{ "v3-auth-key-file", required_argument, NULL,
+		    OPT_V3_AUTH_KEY },
 		{ "v3-priv", required_argument, NULL, OPT_V3_PRIV },
-		{ "v3-priv-key-file", required_argument, NULL, OPT_V3_PRIV_KEY },
+		{ "v3-priv-key-file", required_argument, NULL,
+		    OPT_V3_PRIV_KEY },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "zone", required_argument, NULL, OPT_ZONE },
@@ -315,28 +341,52 @@ cmd_scan(int argc, char **argv)
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
-		case OPT_COMMUNITY: co.community = optarg; break;
-		case OPT_COMMUNITY_FILE: co.community_file = optarg; break;
-		case OPT_V3_USER: co.user = optarg; break;
-		case OPT_V3_AUTH: co.auth = optarg; break;
-		case OPT_V3_AUTH_KEY: co.auth_key_file = optarg; break;
-		case OPT_V3_PRIV: co.priv = optarg; break;
-		case OPT_V3_PRIV_KEY: co.priv_key_file = optarg; break;
-		case OPT_VERSION: co.version = optarg; break;
-		case OPT_ZONE: co.zone = optarg; break;
-		case OPT_TIMEOUT: timeout = optarg; break;
-		case OPT_RETRIES: retries = optarg; break;
+		case OPT_COMMUNITY:
+			co.community = optarg;
+			break;
+		case OPT_COMMUNITY_FILE:
+			co.community_file = optarg;
+			break;
+		case OPT_V3_USER:
+			co.user = optarg;
+			break;
+		case OPT_V3_AUTH:
+			co.auth = optarg;
+			break;
+		case OPT_V3_AUTH_KEY:
+			co.auth_key_file = optarg;
+			break;
+		case OPT_V3_PRIV:
+			co.priv = optarg;
+			break;
+		case OPT_V3_PRIV_KEY:
+			co.priv_key_file = optarg;
+			break;
+		case OPT_VERSION:
+			co.version = optarg;
+			break;
+		case OPT_ZONE:
+			co.zone = optarg;
+			break;
+		case OPT_TIMEOUT:
+			timeout = optarg;
+			break;
+		case OPT_RETRIES:
+			retries = optarg;
+			break;
 		case OPT_PORT:
 			co.port = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || co.port < 1 ||
 			    co.port > 65535)
-				return cli_usage_error(argv[0], "--port '%s': "
-				    "expected 1 to 65535", optarg);
+				return cli_usage_error(argv[0],
+				    "--port '%s': "
+				    "expected 1 to 65535",
+				    optarg);
 			break;
 		default:
 			if (!cli_common_option(opt, optarg, &common)) {
@@ -352,17 +402,20 @@ cmd_scan(int argc, char **argv)
 	if ((rc = limits(&params, timeout, retries)) != EXIT_OK)
 		goto out;
 	if (optind == argc && env.cfg->n_targets == 0) {
-		rc = cli_usage_error(argv[0], "no targets: give TARGETs or "
-		    "[target] sections in %s", env.cfg->path != NULL ?
-		    env.cfg->path : "the configuration");
+		rc = cli_usage_error(argv[0],
+		    "no targets: give TARGETs or "
+		    "[target] sections in %s",
+		    env.cfg->path != NULL ? env.cfg->path
+					  : "the configuration");
 		goto out;
 	}
 	sw = sweep_new(&params, &sweep_sink_callbacks, &sink);
 	if ((rc = add_targets(sw, env.cfg, &co, argv + optind, argc - optind,
-	    &targets)) != EXIT_OK)
+		 &targets)) != EXIT_OK)
 		goto out;
-	if ((rc = cli_open("scan", &common, CLI_STORE_RW | CLI_CLASSIFIER |
-	    CLI_POLICIES, &env)) != EXIT_OK)
+	if ((rc = cli_open("scan", &common,
+		 CLI_STORE_RW | CLI_CLASSIFIER | CLI_POLICIES, &env)) !=
+	    EXIT_OK)
 		goto out;
 	w = writer_new(env.st, 0);
 	sweep_sink_init(&sink, env.cfg->zones, env.cfg->n_zones, w,

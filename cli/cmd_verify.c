@@ -46,7 +46,7 @@ cmd_verify(int argc, char **argv)
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -72,7 +72,8 @@ cmd_verify(int argc, char **argv)
 		rc = EXIT_OK;
 	} else {
 		printf("%s: %lld audit records, %lld problem%s found, head "
-		    "%lld %s\n", env.cfg->db_path, (long long)report.records,
+		       "%lld %s\n",
+		    env.cfg->db_path, (long long)report.records,
 		    (long long)report.findings, report.findings == 1 ? "" : "s",
 		    (long long)report.head_seq, report.head_hash);
 		rc = EXIT_FINDINGS;

@@ -24,7 +24,7 @@
 
 #include "common/util.h"
 
-#define MAX_LINKS 40	/* as the kernel's ELOOP limit */
+#define MAX_LINKS 40 /* as the kernel's ELOOP limit */
 
 /* printf-style message prefixed with "vraudit CMD: "; returns -1. */
 static int __attribute__((format(printf, 2, 3)))
@@ -82,8 +82,7 @@ follow(const char *path)
 
 /* Write through fn to an open descriptor, which it takes; 0 or -1. */
 static int
-write_fd(const char *cmd, const char *path, int fd, cli_output_fn fn,
-    void *arg)
+write_fd(const char *cmd, const char *path, int fd, cli_output_fn fn, void *arg)
 {
 	FILE *fp;
 
@@ -104,8 +103,7 @@ write_fd(const char *cmd, const char *path, int fd, cli_output_fn fn,
 
 /* A FIFO or a character device, written where it is. */
 static int
-write_in_place(const char *cmd, const char *path, cli_output_fn fn,
-    void *arg)
+write_in_place(const char *cmd, const char *path, cli_output_fn fn, void *arg)
 {
 	struct stat st;
 	int fd;
@@ -113,8 +111,8 @@ write_in_place(const char *cmd, const char *path, cli_output_fn fn,
 	/* no O_CREAT: what is there is written, nothing is made */
 	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1)
 		return fail(cmd, "opening %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !(S_ISFIFO(st.st_mode) ||
-	    S_ISCHR(st.st_mode))) {
+	if (fstat(fd, &st) == -1 ||
+	    !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
 		close(fd);
 		return fail(cmd, "%s: changed while being opened", path);
 	}
@@ -143,8 +141,8 @@ write_socket(const char *cmd, const char *path, cli_output_fn fn, void *arg)
 
 /* A regular file (or a new one) at path, replaced atomically. */
 static int
-write_atomic(const char *cmd, const char *path, mode_t mode,
-    cli_output_fn fn, void *arg)
+write_atomic(const char *cmd, const char *path, mode_t mode, cli_output_fn fn,
+    void *arg)
 {
 	char *tmp = xprintf("%s.XXXXXX", path), *d = xstrdup(path);
 	const char *dir = dirname(d);
@@ -152,8 +150,8 @@ write_atomic(const char *cmd, const char *path, mode_t mode,
 	int fd, dfd, rc = -1;
 
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		fail(cmd, "%s: creating a temporary file in %s: %s", path,
-		    dir, strerror(errno));
+		fail(cmd, "%s: creating a temporary file in %s: %s", path, dir,
+		    strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, mode) == -1 || (fp = fdopen(fd, "w")) == NULL) {
@@ -193,8 +191,7 @@ out:
 }
 
 int
-cli_write_output(const char *cmd, const char *path, cli_output_fn fn,
-    void *arg)
+cli_write_output(const char *cmd, const char *path, cli_output_fn fn, void *arg)
 {
 	struct stat st;
 	mode_t mask;
@@ -214,11 +211,15 @@ cli_write_output(const char *cmd, const char *path, cli_output_fn fn,
 		if (S_ISSOCK(st.st_mode))
 			return write_socket(cmd, path, fn, arg);
 		if (S_ISDIR(st.st_mode))
-			return fail(cmd, "%s: is a directory, not a file to "
-			    "write", path);
+			return fail(cmd,
+			    "%s: is a directory, not a file to "
+			    "write",
+			    path);
 		if (!S_ISREG(st.st_mode))
-			return fail(cmd, "%s: not a regular file, FIFO, "
-			    "character device or socket: refused", path);
+			return fail(cmd,
+			    "%s: not a regular file, FIFO, "
+			    "character device or socket: refused",
+			    path);
 	} else if (errno != ENOENT)
 		return fail(cmd, "%s: %s", path, strerror(errno));
 	else {

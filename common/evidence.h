@@ -11,48 +11,48 @@
 
 /* Kinds of evidence, strongest first. Names are the `kind` column's values. */
 enum evidence_kind {
-	EV_SYSOBJECTID,	/* "sysobjectid": SNMP sysObjectID, dotted numeric */
-	EV_ENTITY_MFG,	/* "entity-mfg": entPhysicalMfgName of the chassis row */
-	EV_SYSDESCR,	/* "sysdescr": SNMP sysDescr text */
-	EV_LLDP,	/* "lldp": LLDP system description or LLDP-MED manufacturer */
-	EV_CDP,		/* "cdp": CDP version or platform text */
-	EV_ENGINEID,	/* "engineid": SNMPv3 engineID, hex */
-	EV_OUI,		/* "oui": a chassis or interface MAC, aa:bb:cc:dd:ee:ff */
-	EV_DHCP,	/* "dhcp": DHCP option 60 vendor class or option 12 host name */
-	EV_COMPONENT,	/* "component": maker of a module inside the chassis */
+	EV_SYSOBJECTID, /* "sysobjectid": SNMP sysObjectID, dotted numeric */
+	EV_ENTITY_MFG, /* "entity-mfg": entPhysicalMfgName of the chassis row */
+	EV_SYSDESCR,   /* "sysdescr": SNMP sysDescr text */
+	EV_LLDP, /* "lldp": LLDP system description or LLDP-MED manufacturer */
+	EV_CDP,  /* "cdp": CDP version or platform text */
+	EV_ENGINEID, /* "engineid": SNMPv3 engineID, hex */
+	EV_OUI,      /* "oui": a chassis or interface MAC, aa:bb:cc:dd:ee:ff */
+	EV_DHCP, /* "dhcp": DHCP option 60 vendor class or option 12 host name */
+	EV_COMPONENT, /* "component": maker of a module inside the chassis */
 	EV_KIND_COUNT
 };
 
 /* Risk class of a vendor; ordered so that a larger value is worse. */
 enum risk {
-	RISK_UNKNOWN,	/* "unknown": no usable evidence */
-	RISK_NONE,	/* "none": identified, not a watched or high-risk vendor */
-	RISK_WATCH,	/* "watch": a vendor the operator watches */
-	RISK_HIGH,	/* "high": named by a national rule */
+	RISK_UNKNOWN, /* "unknown": no usable evidence */
+	RISK_NONE,  /* "none": identified, not a watched or high-risk vendor */
+	RISK_WATCH, /* "watch": a vendor the operator watches */
+	RISK_HIGH,  /* "high": named by a national rule */
 };
 
 #define VENDOR_SLUG_MAX 32
 #define VENDOR_NAME_MAX 64
 #define RULE_MAX 96
-#define DIGEST_STRLEN 17	/* 64-bit digest in hex and its terminator */
+#define DIGEST_STRLEN 17 /* 64-bit digest in hex and its terminator */
 
 /* One classified piece of evidence. `value` is borrowed, never owned. */
 struct evidence {
 	enum evidence_kind kind;
 	const char *value;
-	char vendor[VENDOR_SLUG_MAX];	/* vendor slug, "" when none matched */
-	double strength;		/* weight in [0,1]; 0 = carries no vendor */
-	char rule[RULE_MAX];		/* which rule matched, for the auditor */
+	char vendor[VENDOR_SLUG_MAX]; /* vendor slug, "" when none matched */
+	double strength;     /* weight in [0,1]; 0 = carries no vendor */
+	char rule[RULE_MAX]; /* which rule matched, for the auditor */
 };
 
 /* What the classifier concludes about one element. */
 struct verdict {
-	char vendor[VENDOR_SLUG_MAX];	/* "" when unknown */
+	char vendor[VENDOR_SLUG_MAX]; /* "" when unknown */
 	char vendor_name[VENDOR_NAME_MAX];
 	enum risk risk;
-	double confidence;		/* in [0,1] */
-	bool conflict;			/* strong evidence names two vendors */
-	char digest[DIGEST_STRLEN];	/* digest of the rules that produced it */
+	double confidence;          /* in [0,1] */
+	bool conflict;              /* strong evidence names two vendors */
+	char digest[DIGEST_STRLEN]; /* digest of the rules that produced it */
 };
 
 /*

@@ -65,9 +65,8 @@ ini_finish(struct ini *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int verror(struct ini *r, int line, const char *label,
-    const char *key, const char *fmt, va_list ap)
-    __attribute__((format(printf, 5, 0)));
+static int verror(struct ini *r, int line, const char *label, const char *key,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 static int
 verror(struct ini *r, int line, const char *label, const char *key,
@@ -177,7 +176,8 @@ list_done(struct ini *r)
 		    "line continues it)");
 	if ((r->keys[k].flags & INI_LIST) &&
 	    (r->keys[k].flags & INI_NONEMPTY) && r->key_items == 0)
-		return ini_error(r, r->key_line, r->keys[k].name, "empty value");
+		return ini_error(r, r->key_line, r->keys[k].name,
+		    "empty value");
 	return 0;
 }
 
@@ -204,7 +204,8 @@ split(struct ini *r, struct ini_line *l)
 				r->comma_line = l->line;
 				break;
 			}
-			return ini_error(r, l->line, key, "empty list item "
+			return ini_error(r, l->line, key,
+			    "empty list item "
 			    "(expected a comma-separated list)");
 		}
 		if (l->n_items == r->cap_items) {
@@ -267,7 +268,8 @@ header(struct ini *r, struct ini_line *l, char *s)
 	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
 		;
 	if (*rest != '\0' && *rest != ';')
-		return syntax(r, "unexpected text after the section header "
+		return syntax(r,
+		    "unexpected text after the section header "
 		    "(one \"key = value\" per line)");
 	*end = '\0';
 	type = str_trim(s + 1);
@@ -297,23 +299,29 @@ key_line(struct ini *r, struct ini_line *l, char *s)
 	int i;
 
 	if (*sep != '=' && *sep != ':')
-		return syntax(r, "expected \"key = value\" or a [section] "
+		return syntax(r,
+		    "expected \"key = value\" or a [section] "
 		    "header");
 	*sep = '\0';
 	key = str_trim(s);
 	value = value_of(sep + 1);
 	if (*key == '\0')
-		return syntax(r, "a value without a key (expected \"key = "
+		return syntax(r,
+		    "a value without a key (expected \"key = "
 		    "value\")");
 	if (r->label == NULL)
-		return ini_error(r, r->line, key, "key outside any section "
-		    "(expected a %s header first)", r->first);
+		return ini_error(r, r->line, key,
+		    "key outside any section "
+		    "(expected a %s header first)",
+		    r->first);
 	for (i = 0; i < r->n_keys && strcmp(r->keys[i].name, key) != 0; i++)
 		;
 	if (i == r->n_keys) {
 		for (int j = 0; j < r->n_keys; j++)
-			strbuf_printf(&b, "%s%s", j == 0 ? "" :
-			    j + 1 == r->n_keys ? " or " : ", ",
+			strbuf_printf(&b, "%s%s",
+			    j == 0                   ? ""
+				: j + 1 == r->n_keys ? " or "
+						     : ", ",
 			    r->keys[j].name);
 		ini_error(r, r->line, key, "unknown key (expected %s)",
 		    r->n_keys > 0 ? strbuf_str(&b) : "none here");
@@ -346,7 +354,8 @@ continuation(struct ini *r, struct ini_line *l, char *s)
 	const struct ini_key *k = &r->keys[r->key];
 
 	if (!(k->flags & INI_LIST))
-		return ini_error(r, r->line, k->name, "indented line continues "
+		return ini_error(r, r->line, k->name,
+		    "indented line continues "
 		    "a single value (only lists may continue on indented "
 		    "lines)");
 	l->kind = INI_MORE;

@@ -15,14 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define INI_LINE_MAX 4096	/* longest line, in bytes, without its end */
+#define INI_LINE_MAX 4096 /* longest line, in bytes, without its end */
 
 /* Flags of a key. */
 enum {
-	INI_LIST = 1 << 0,	/* comma-separated items, continued on
+	INI_LIST = 1 << 0,     /* comma-separated items, continued on
 				 * indented lines */
-	INI_REPEAT = 1 << 1,	/* may be given more than once a section */
-	INI_NONEMPTY = 1 << 2,	/* an empty value (or list) is an error */
+	INI_REPEAT = 1 << 1,   /* may be given more than once a section */
+	INI_NONEMPTY = 1 << 2, /* an empty value (or list) is an error */
 };
 
 /* A key a section takes; a table ends with a NULL name. */
@@ -32,21 +32,21 @@ struct ini_key {
 };
 
 enum ini_kind {
-	INI_SECTION,	/* a section header */
-	INI_KEY,	/* a key and its value */
-	INI_MORE,	/* an indented line continuing a list */
-	INI_END,	/* the end of the section: a header or the text follows */
+	INI_SECTION, /* a section header */
+	INI_KEY,     /* a key and its value */
+	INI_MORE,    /* an indented line continuing a list */
+	INI_END,     /* the end of the section: a header or the text follows */
 };
 
 /* What ini_next read; the strings live until the next call. */
 struct ini_line {
 	enum ini_kind kind;
-	int line;		/* its line; INI_END: the header's */
-	const char *type;	/* SECTION, END: the word after '[' */
-	const char *name;	/* SECTION, END: the rest, "" when none */
-	int key;		/* KEY, MORE: index in the section's table */
-	const char *value;	/* KEY, MORE: trimmed, comment removed */
-	char **items;		/* KEY, MORE of a list: this line's items */
+	int line;          /* its line; INI_END: the header's */
+	const char *type;  /* SECTION, END: the word after '[' */
+	const char *name;  /* SECTION, END: the rest, "" when none */
+	int key;           /* KEY, MORE: index in the section's table */
+	const char *value; /* KEY, MORE: trimmed, comment removed */
+	char **items;      /* KEY, MORE of a list: this line's items */
 	size_t n_items;
 };
 
@@ -57,40 +57,40 @@ struct ini_seen {
 
 /* A reader over text (not owned). Owns every other pointer. */
 struct ini {
-	const char *origin;	/* the file, for messages */
-	const char *first;	/* the header a file starts with, for messages */
+	const char *origin; /* the file, for messages */
+	const char *first;  /* the header a file starts with, for messages */
 	const char *text;
 	size_t len, pos;
-	int line;		/* lines read so far */
-	char *buf;		/* the current line */
-	char *list;		/* its value, split into items */
+	int line;   /* lines read so far */
+	char *buf;  /* the current line */
+	char *list; /* its value, split into items */
 	char *err;
 	size_t errlen;
 	bool failed;
-	char *type, *name;	/* the section being read, NULL outside */
-	char *label;		/* "type name", for messages */
+	char *type, *name; /* the section being read, NULL outside */
+	char *label;       /* "type name", for messages */
 	int sec_line;
-	bool ended;		/* its INI_END was returned */
-	bool pending;		/* the header after it is in pend_* */
+	bool ended;   /* its INI_END was returned */
+	bool pending; /* the header after it is in pend_* */
 	char *pend_type, *pend_name;
 	int pend_line;
 	const struct ini_key *keys;
 	int n_keys;
-	int *given;		/* the line of each key's first use, 0 = none */
-	struct ini_seen *seen;	/* every header so far */
+	int *given;            /* the line of each key's first use, 0 = none */
+	struct ini_seen *seen; /* every header so far */
 	size_t n_seen;
-	int key;		/* the key indented lines continue, -1 = none */
+	int key; /* the key indented lines continue, -1 = none */
 	int key_line;
-	size_t key_items;	/* items the list has so far */
-	int comma_line;		/* a list line ending in ',', 0 = none */
+	size_t key_items; /* items the list has so far */
+	int comma_line;   /* a list line ending in ',', 0 = none */
 	char **items;
 	size_t cap_items;
 };
 
 /* Read len bytes of text from origin; first names the header a file
  * starts with ("[section]", "[vendor SLUG]"); errors go to err. */
-void ini_init(struct ini *r, const char *origin, const char *text,
-    size_t len, const char *first, char *err, size_t errlen);
+void ini_init(struct ini *r, const char *origin, const char *text, size_t len,
+    const char *first, char *err, size_t errlen);
 /* The next section, key, continuation or section end: 1, 0 at the end of
  * the text, -1 on an error (in err). */
 int ini_next(struct ini *r, struct ini_line *l);

@@ -104,10 +104,10 @@ log_vmsg(int prio, const char *token, const char *fmt, va_list ap)
 	fflush(out);
 }
 
-#define LOG_BODY(prio)                                   \
-	va_list ap;                                      \
-	va_start(ap, fmt);                               \
-	log_vmsg(prio, token, fmt, ap);                  \
+#define LOG_BODY(prio)                                                         \
+	va_list ap;                                                            \
+	va_start(ap, fmt);                                                     \
+	log_vmsg(prio, token, fmt, ap);                                        \
 	va_end(ap)
 
 void

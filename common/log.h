@@ -13,9 +13,9 @@
 #include <stdio.h>
 
 enum log_dest {
-	LOG_DEST_STDERR,	/* plain "vraudit: token: message" lines */
-	LOG_DEST_JOURNAL,	/* stderr with sd-daemon "<N>" priority prefixes */
-	LOG_DEST_SYSLOG,	/* syslog(3), facility daemon */
+	LOG_DEST_STDERR,  /* plain "vraudit: token: message" lines */
+	LOG_DEST_JOURNAL, /* stderr with sd-daemon "<N>" priority prefixes */
+	LOG_DEST_SYSLOG,  /* syslog(3), facility daemon */
 };
 
 /* Start logging as program `ident`; verbosity 0 = warnings, 1 = info, 2 = debug. */
@@ -40,10 +40,13 @@ void log_info(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3);
 /* Debug message (verbosity >= 2, subject to log_filter). */
 void log_debug(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3);
 /* Log with strerror(errno) and exit(3). Only at start-up. */
-void fatal(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3) __attribute__((noreturn));
+void fatal(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3)
+    __attribute__((noreturn));
 /* Log and exit(3). Only at start-up. */
-void fatalx(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3) __attribute__((noreturn));
+void fatalx(const char *token, const char *fmt, ...) LOG_PRINTF(2, 3)
+    __attribute__((noreturn));
 /* va_list form used by library log hooks (net-snmp); prio is a syslog level. */
-void log_vmsg(int prio, const char *token, const char *fmt, va_list ap) LOG_PRINTF(3, 0);
+void log_vmsg(int prio, const char *token, const char *fmt, va_list ap)
+    LOG_PRINTF(3, 0);
 
 #endif

@@ -64,9 +64,9 @@ cidr_parse(const char *s, struct cidr *out, const char **msg)
 			return -1;
 		}
 		if (errno != 0 || v > maxbits) {
-			*msg = out->family == AF_INET ?
-			    "prefix length must be 0 to 32" :
-			    "prefix length must be 0 to 128";
+			*msg = out->family == AF_INET
+			    ? "prefix length must be 0 to 32"
+			    : "prefix length must be 0 to 128";
 			return -1;
 		}
 		out->prefix = (unsigned)v;
@@ -98,7 +98,8 @@ cidr_contains(const struct cidr *range, const char *ip)
 uint64_t
 cidr_size(const struct cidr *range)
 {
-	unsigned hostbits = (range->family == AF_INET ? 32 : 128) - range->prefix;
+	unsigned hostbits =
+	    (range->family == AF_INET ? 32 : 128) - range->prefix;
 
 	if (hostbits > 63)
 		return 0;

@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IP_STRLEN 46	/* INET6_ADDRSTRLEN */
+#define IP_STRLEN 46 /* INET6_ADDRSTRLEN */
 
 struct cidr {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network byte order; host bits cleared */
-	unsigned prefix;	/* 0..32 or 0..128 */
+	int family;       /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network byte order; host bits cleared */
+	unsigned prefix;  /* 0..32 or 0..128 */
 };
 
 /* Parse "10.0.0.0/24", "10.0.0.1" (/32), "2001:db8::/32" or "::1"; -1 if malformed

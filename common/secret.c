@@ -29,8 +29,7 @@ secret_free(char *s)
  * part of a message.
  */
 int
-secret_read(const char *path, size_t min, char **out, char *err,
-    size_t errlen)
+secret_read(const char *path, size_t min, char **out, char *err, size_t errlen)
 {
 	char buf[SECRET_MAX + 2];
 	struct stat st;
@@ -54,7 +53,8 @@ secret_read(const char *path, size_t min, char **out, char *err,
 		goto fail;
 	}
 	if (st.st_mode & S_IROTH) {
-		snprintf(err, errlen, "%s is readable by others (chmod o-r)", path);
+		snprintf(err, errlen, "%s is readable by others (chmod o-r)",
+		    path);
 		goto fail;
 	}
 	while (len < sizeof(buf) - 1) {
@@ -75,22 +75,25 @@ secret_read(const char *path, size_t min, char **out, char *err,
 	nl = memchr(buf, '\n', len);
 	linelen = nl != NULL ? (size_t)(nl - buf) : len;
 	if (linelen > SECRET_MAX) {
-		snprintf(err, errlen, "%s: first line longer than %d bytes", path,
-		    SECRET_MAX);
+		snprintf(err, errlen, "%s: first line longer than %d bytes",
+		    path, SECRET_MAX);
 		goto fail;
 	}
 	if (memchr(buf, '\0', linelen) != NULL) {
-		snprintf(err, errlen, "%s: first line contains a NUL byte", path);
+		snprintf(err, errlen, "%s: first line contains a NUL byte",
+		    path);
 		goto fail;
 	}
 	while (linelen > 0 && isspace((unsigned char)buf[linelen - 1]))
 		linelen--;
 	if (linelen == 0) {
-		snprintf(err, errlen, "%s is empty (the secret is its first line)", path);
+		snprintf(err, errlen,
+		    "%s is empty (the secret is its first line)", path);
 		goto fail;
 	}
 	if (linelen < min) {
-		snprintf(err, errlen, "%s: key has %zu characters, SNMPv3 needs at least %zu",
+		snprintf(err, errlen,
+		    "%s: key has %zu characters, SNMPv3 needs at least %zu",
 		    path, linelen, min);
 		goto fail;
 	}

@@ -8,15 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_LEN 32		/* digest bytes */
-#define SHA256_HEX_LEN 65	/* lower-case hex digest and its terminator */
+#define SHA256_LEN 32     /* digest bytes */
+#define SHA256_HEX_LEN 65 /* lower-case hex digest and its terminator */
 
 /* State of one digest in progress. Owns nothing. */
 struct sha256 {
 	uint32_t h[8];
-	uint64_t bytes;		/* message length so far */
+	uint64_t bytes; /* message length so far */
 	uint8_t block[64];
-	size_t fill;		/* bytes waiting in block */
+	size_t fill; /* bytes waiting in block */
 };
 
 /* Start a digest. */

@@ -54,7 +54,8 @@ void
 sighting_add_addr(struct sighting *s, enum addr_kind kind, const char *value)
 {
 	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind == kind && strcmp(s->addrs[i].value, value) == 0)
+		if (s->addrs[i].kind == kind &&
+		    strcmp(s->addrs[i].value, value) == 0)
 			return;
 	s->addrs = xreallocarray(s->addrs, s->n_addrs + 1, sizeof(*s->addrs));
 	s->addrs[s->n_addrs].kind = kind;
@@ -63,12 +64,15 @@ sighting_add_addr(struct sighting *s, enum addr_kind kind, const char *value)
 }
 
 void
-sighting_add_input(struct sighting *s, enum evidence_kind kind, const char *value)
+sighting_add_input(struct sighting *s, enum evidence_kind kind,
+    const char *value)
 {
 	for (size_t i = 0; i < s->n_inputs; i++)
-		if (s->inputs[i].kind == kind && strcmp(s->inputs[i].value, value) == 0)
+		if (s->inputs[i].kind == kind &&
+		    strcmp(s->inputs[i].value, value) == 0)
 			return;
-	s->inputs = xreallocarray(s->inputs, s->n_inputs + 1, sizeof(*s->inputs));
+	s->inputs =
+	    xreallocarray(s->inputs, s->n_inputs + 1, sizeof(*s->inputs));
 	s->inputs[s->n_inputs].kind = kind;
 	s->inputs[s->n_inputs].value = xstrdup(value);
 	s->n_inputs++;
@@ -108,7 +112,12 @@ addr_kind_name(enum addr_kind kind)
 #define N_FIELDS 10
 
 static const char *const known_sources[] = {
-	"snmp", "lldp", "cdp", "arp", "dhcp", "mac",
+	"snmp",
+	"lldp",
+	"cdp",
+	"arp",
+	"dhcp",
+	"mac",
 };
 
 /* The sighting's string fields, in packing order. */
@@ -206,7 +215,7 @@ sighting_pack(const struct sighting *s, uint8_t *out)
 	if (s->source == NULL)
 		src = SRC_NONE;
 	for (size_t i = 0; s->source != NULL && i < ARRAY_SIZE(known_sources);
-	    i++)
+	     i++)
 		if (strcmp(s->source, known_sources[i]) == 0)
 			src = (uint8_t)i;
 	put_byte(&pk, src);
@@ -330,7 +339,7 @@ sighting_unpack(const uint8_t *p, size_t len)
 	struct sighting *s = xcalloc(1, sizeof(*s));
 	uint16_t present = 0;
 	uint8_t src = 0, content = 0;
-	unsigned kind = 0;	/* left unset when the bytes run out */
+	unsigned kind = 0; /* left unset when the bytes run out */
 	size_t n;
 
 	get(&u, &s->observed_at, sizeof(s->observed_at));

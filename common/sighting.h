@@ -13,32 +13,33 @@
 #include "common/evidence.h"
 
 enum addr_kind {
-	ADDR_MAC,	/* "mac": aa:bb:cc:dd:ee:ff, lower case */
-	ADDR_IPV4,	/* "ipv4": dotted quad */
-	ADDR_IPV6,	/* "ipv6": RFC 5952 text */
+	ADDR_MAC,  /* "mac": aa:bb:cc:dd:ee:ff, lower case */
+	ADDR_IPV4, /* "ipv4": dotted quad */
+	ADDR_IPV6, /* "ipv6": RFC 5952 text */
 };
 
 struct sighting_addr {
 	enum addr_kind kind;
-	char *value;		/* owned */
+	char *value; /* owned */
 };
 
 /* Raw evidence, before classification. */
 struct sighting_input {
 	enum evidence_kind kind;
-	char *value;		/* owned */
+	char *value; /* owned */
 };
 
 struct sighting {
-	int64_t observed_at;	/* seconds since the epoch, UTC */
-	const char *source;	/* static: "snmp", "lldp", "cdp", "arp", "dhcp", "mac" */
-	char *zone;		/* zone of the section that found it, or NULL */
+	int64_t observed_at; /* seconds since the epoch, UTC */
+	const char
+	    *source; /* static: "snmp", "lldp", "cdp", "arp", "dhcp", "mac" */
+	char *zone;  /* zone of the section that found it, or NULL */
 
 	/* Identity: any of these may be NULL. */
-	char *mgmt_ip;		/* address we (or a neighbour) manage it by */
-	char *chassis_mac;	/* aa:bb:cc:dd:ee:ff */
-	char *chassis_id;	/* LLDP chassis ID as text, "subtype:value" */
-	char *serial;		/* chassis serial number */
+	char *mgmt_ip;     /* address we (or a neighbour) manage it by */
+	char *chassis_mac; /* aa:bb:cc:dd:ee:ff */
+	char *chassis_id;  /* LLDP chassis ID as text, "subtype:value" */
+	char *serial;      /* chassis serial number */
 
 	/* Description: any may be NULL. */
 	char *sys_name;
@@ -47,9 +48,9 @@ struct sighting {
 	char *model;
 	char *software;
 
-	struct sighting_addr *addrs;	/* owned array */
+	struct sighting_addr *addrs; /* owned array */
 	size_t n_addrs;
-	struct sighting_input *inputs;	/* owned array */
+	struct sighting_input *inputs; /* owned array */
 	size_t n_inputs;
 
 	/* Passive capture: a digest of the protocol content the sighting
@@ -68,9 +69,11 @@ void sighting_free(struct sighting *s);
 /* Replace *field with a copy of value (NULL clears it). */
 void sighting_set(char **field, const char *value);
 /* Add an address (copied); duplicates are ignored. */
-void sighting_add_addr(struct sighting *s, enum addr_kind kind, const char *value);
+void sighting_add_addr(struct sighting *s, enum addr_kind kind,
+    const char *value);
 /* Add a piece of raw evidence (copied); duplicates are ignored. */
-void sighting_add_input(struct sighting *s, enum evidence_kind kind, const char *value);
+void sighting_add_input(struct sighting *s, enum evidence_kind kind,
+    const char *value);
 /* The name of an address kind ("mac", "ipv4", "ipv6"). */
 const char *addr_kind_name(enum addr_kind kind);
 

@@ -15,28 +15,28 @@
 #define NO_ITEM UINT32_MAX
 
 struct item {
-	size_t off;		/* of its packed bytes in the arena */
+	size_t off; /* of its packed bytes in the arena */
 	uint32_t len;
-	uint32_t next;		/* next item of the group, NO_ITEM at its end */
+	uint32_t next; /* next item of the group, NO_ITEM at its end */
 };
 
 struct group {
-	uint64_t key;		/* 1 << 48 | MAC, 0 when it stands alone */
+	uint64_t key; /* 1 << 48 | MAC, 0 when it stands alone */
 	uint32_t head, tail;
 	uint32_t count;
-	uint32_t tag;		/* the caller's: only equal tags group */
+	uint32_t tag; /* the caller's: only equal tags group */
 };
 
 struct squeue {
-	uint8_t *arena;		/* packed sightings */
+	uint8_t *arena; /* packed sightings */
 	size_t arena_len, arena_cap;
 	struct item *items;
 	size_t n_items, cap_items;
 	struct group *groups;
 	size_t n_groups, cap_groups;
-	uint32_t *index;	/* group + 1, 0 = empty */
-	size_t index_mask;	/* slots - 1 */
-	struct sighting *out[SQUEUE_MAX_GROUP];	/* the group last unpacked */
+	uint32_t *index;                        /* group + 1, 0 = empty */
+	size_t index_mask;                      /* slots - 1 */
+	struct sighting *out[SQUEUE_MAX_GROUP]; /* the group last unpacked */
 	size_t n_out;
 };
 
@@ -45,7 +45,7 @@ squeue_new(void)
 {
 	struct squeue *q = xcalloc(1, sizeof(*q));
 
-	squeue_release(q);	/* gives it its first index */
+	squeue_release(q); /* gives it its first index */
 	return q;
 }
 
@@ -92,7 +92,7 @@ squeue_key(const struct sighting *s, uint8_t mac[6])
 	for (size_t i = 0; i < s->n_addrs; i++)
 		if (s->addrs[i].kind == ADDR_MAC) {
 			if (text != NULL)
-				return false;	/* two MACs: it may join two */
+				return false; /* two MACs: it may join two */
 			text = s->addrs[i].value;
 		}
 	return text != NULL && mac_parse(text, mac) == 0;
@@ -158,8 +158,8 @@ new_group(struct squeue *q, uint64_t key, uint32_t tag, uint32_t item)
 
 	if (q->n_groups == q->cap_groups) {
 		q->cap_groups = q->cap_groups == 0 ? 256 : 2 * q->cap_groups;
-		q->groups = xreallocarray(q->groups, q->cap_groups,
-		    sizeof(*q->groups));
+		q->groups =
+		    xreallocarray(q->groups, q->cap_groups, sizeof(*q->groups));
 	}
 	g = (uint32_t)q->n_groups++;
 	q->groups[g] = (struct group){ key, item, item, 1, tag };
@@ -198,8 +198,8 @@ squeue_push_tagged(struct squeue *q, struct sighting *s, uint32_t tag,
 	sighting_pack(s, q->arena + q->arena_len);
 	if (q->n_items == q->cap_items) {
 		q->cap_items = q->cap_items == 0 ? 1024 : 2 * q->cap_items;
-		q->items = xreallocarray(q->items, q->cap_items,
-		    sizeof(*q->items));
+		q->items =
+		    xreallocarray(q->items, q->cap_items, sizeof(*q->items));
 	}
 	item = (uint32_t)q->n_items++;
 	q->items[item] = (struct item){ q->arena_len, (uint32_t)len, NO_ITEM };
@@ -260,10 +260,12 @@ squeue_group(struct squeue *q, size_t i, struct sighting **out)
 	release_out(q);
 	if (i >= q->n_groups)
 		return 0;
-	for (uint32_t it = q->groups[i].head; it != NO_ITEM &&
-	    q->n_out < SQUEUE_MAX_GROUP; it = q->items[it].next) {
-		struct sighting *s = sighting_unpack(q->arena + q->items[it].off,
-		    q->items[it].len);
+	for (uint32_t it = q->groups[i].head;
+	     it != NO_ITEM && q->n_out < SQUEUE_MAX_GROUP;
+	     it = q->items[it].next) {
+		struct sighting *s =
+		    sighting_unpack(q->arena + q->items[it].off,
+			q->items[it].len);
 
 		if (s == NULL)
 			fatalx("squeue", "a queued sighting does not unpack");

@@ -55,7 +55,7 @@ strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 		va_end(again);
 		return;
 	}
-	strbuf_add(b, "", 0);	/* room for the terminator at least */
+	strbuf_add(b, "", 0); /* room for the terminator at least */
 	if (b->len + (size_t)n + 1 > b->cap) {
 		size_t cap = b->cap;
 
@@ -204,8 +204,7 @@ hex_byte(struct strbuf *b, unsigned char c)
 
 /* The terminal form, with the HTML references when html. */
 static void
-escape_terminal(struct strbuf *b, const unsigned char *p, size_t len,
-    bool html)
+escape_terminal(struct strbuf *b, const unsigned char *p, size_t len, bool html)
 {
 	for (size_t i = 0; i < len;) {
 		size_t n = text_utf8_seq(p + i, len - i);
@@ -325,12 +324,11 @@ escape_audit(struct strbuf *b, const unsigned char *p, size_t len)
 }
 
 void
-text_escape(struct strbuf *b, const void *p, size_t len,
-    enum text_style style)
+text_escape(struct strbuf *b, const void *p, size_t len, enum text_style style)
 {
 	const unsigned char *u = p;
 
-	strbuf_add(b, "", 0);	/* a terminated string, even when empty */
+	strbuf_add(b, "", 0); /* a terminated string, even when empty */
 	switch (style) {
 	case TEXT_TERMINAL:
 		escape_terminal(b, u, len, false);

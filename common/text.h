@@ -38,7 +38,10 @@ struct strbuf {
 	size_t cap;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 /* Append n bytes (they may hold NULs; s stays terminated after them). */
 void strbuf_add(struct strbuf *b, const void *p, size_t n);

@@ -208,7 +208,8 @@ mac_parse(const char *s, uint8_t mac[MAC_LEN])
 	if (nd != 12)
 		return -1;
 	for (size_t i = 0; i < MAC_LEN; i++) {
-		int hi = hex_value(digits[2 * i]), lo = hex_value(digits[2 * i + 1]);
+		int hi = hex_value(digits[2 * i]),
+		    lo = hex_value(digits[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		mac[i] = (uint8_t)(hi << 4 | lo);
@@ -287,7 +288,8 @@ time_parse(const char *s, int64_t *t)
 	struct tm tm;
 	size_t len = strlen(s);
 	int y, mo, d, h = 0, mi = 0, sec = 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (len != 10 && len != 20)
 		return -1;
@@ -309,7 +311,8 @@ time_parse(const char *s, int64_t *t)
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+	if (mo == 2 && d == 29 &&
+	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -338,8 +341,12 @@ duration_parse(const char *s, int64_t *ms)
 		const char *unit;
 		int64_t ms;
 	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
-		{ "d", 86400000 }, { "w", 604800000 },
+		{ "ms", 1 },
+		{ "s", 1000 },
+		{ "m", 60000 },
+		{ "h", 3600000 },
+		{ "d", 86400000 },
+		{ "w", 604800000 },
 	};
 	int64_t total = 0;
 	bool any = false;
@@ -397,14 +404,17 @@ duration_format(int64_t ms, char *out, size_t size)
 		const char *unit;
 		int64_t ms;
 	} units[] = {
-		{ "w", 604800000 }, { "d", 86400000 }, { "h", 3600000 },
-		{ "m", 60000 }, { "s", 1000 },
+		{ "w", 604800000 },
+		{ "d", 86400000 },
+		{ "h", 3600000 },
+		{ "m", 60000 },
+		{ "s", 1000 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (ms != 0 && ms % units[i].ms == 0) {
-			snprintf(out, size, "%lld%s", (long long)(ms / units[i].ms),
-			    units[i].unit);
+			snprintf(out, size, "%lld%s",
+			    (long long)(ms / units[i].ms), units[i].unit);
 			return;
 		}
 	snprintf(out, size, "%lldms", (long long)ms);

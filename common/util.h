@@ -35,7 +35,7 @@ int hex_value(int c);
 bool utf8_valid(const void *s, size_t len);
 
 #define MAC_LEN 6
-#define MAC_STRLEN 18	/* "aa:bb:cc:dd:ee:ff" and its terminator */
+#define MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its terminator */
 
 /* Parse aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff. */
 int mac_parse(const char *s, uint8_t mac[MAC_LEN]);
@@ -48,7 +48,7 @@ bool mac_is_local(const uint8_t mac[MAC_LEN]);
 /* True for 00:00:00:00:00:00. */
 bool mac_is_zero(const uint8_t mac[MAC_LEN]);
 
-#define TIME_STRLEN 21	/* "2026-11-28T05:43:17Z" and its terminator */
+#define TIME_STRLEN 21 /* "2026-11-28T05:43:17Z" and its terminator */
 
 /* The whole file as a new string (also terminated, though it may hold NUL
  * bytes: *len counts them); NULL with "PATH: why" in err. */

@@ -47,8 +47,8 @@ bad:
 }
 
 static int
-parse_duration(
-    struct parser *p, const char *v, int64_t min, int64_t max, int64_t *out)
+parse_duration(struct parser *p, const char *v, int64_t min, int64_t max,
+    int64_t *out)
 {
 	char lo[32], hi[32];
 	int64_t ms;
@@ -61,8 +61,8 @@ parse_duration(
 		    "ms, s, m, h, d or w, such as 30s, 6h or 1h30m)",
 		    v);
 	if (ms < min || ms > max)
-		return kerr(
-		    p, "\"%s\" is out of range (expected %s to %s)", v, lo, hi);
+		return kerr(p, "\"%s\" is out of range (expected %s to %s)", v,
+		    lo, hi);
 	*out = ms;
 	return 0;
 }
@@ -130,8 +130,8 @@ config_set_secret(struct parser *p, const char *v, size_t min,
 int
 config_missing(struct parser *p, const char *key, const char *expected)
 {
-	return kerr_at(
-	    p, p->sec_line, key, "required key missing (%s)", expected);
+	return kerr_at(p, p->sec_line, key, "required key missing (%s)",
+	    expected);
 }
 
 /*
@@ -164,8 +164,8 @@ registry_vendors(struct parser *p, const char *v)
 static int
 snmp_interval(struct parser *p, const char *v)
 {
-	return parse_duration(
-	    p, v, 1000, INT64_C(365) * 86400000, &p->cfg->snmp_interval_ms);
+	return parse_duration(p, v, 1000, INT64_C(365) * 86400000,
+	    &p->cfg->snmp_interval_ms);
 }
 
 static int
@@ -248,8 +248,8 @@ capture_begin(struct parser *p, const char *name, int line)
 	struct config *cfg = p->cfg;
 	struct config_capture *c;
 
-	cfg->captures = xreallocarray(
-	    cfg->captures, cfg->n_captures + 1, sizeof(*cfg->captures));
+	cfg->captures = xreallocarray(cfg->captures, cfg->n_captures + 1,
+	    sizeof(*cfg->captures));
 	c = &cfg->captures[cfg->n_captures++];
 	memset(c, 0, sizeof(*c));
 	c->name = xstrdup(name);
@@ -285,8 +285,8 @@ capture_filter(struct parser *p, const char *v)
 	if (*v != '\0') {
 		pd = pcap_open_dead(DLT_EN10MB, 65535);
 		if (pd == NULL)
-			return kerr(
-			    p, "cannot check the filter (out of memory)");
+			return kerr(p,
+			    "cannot check the filter (out of memory)");
 		if (pcap_compile(pd, &prog, v, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 			kerr(p, "\"%s\": %s", v, pcap_geterr(pd));
 			pcap_close(pd);
@@ -310,8 +310,8 @@ static int
 capture_end(struct parser *p)
 {
 	if (cur_capture(p)->interface == NULL)
-		return config_missing(
-		    p, "interface", "a network interface, such as eth1");
+		return config_missing(p, "interface",
+		    "a network interface, such as eth1");
 	return 0;
 }
 
@@ -369,12 +369,12 @@ zone_sysname(struct parser *p, const char *v)
 }
 
 static const struct ini_key zone_keys[] = {
-    {"subnets", INI_LIST},
-    {"sysname", INI_LIST},
-    {NULL, 0},
+	{ "subnets", INI_LIST },
+	{ "sysname", INI_LIST },
+	{ NULL, 0 },
 };
 
-static setter *const zone_set[] = {zone_subnet, zone_sysname};
+static setter *const zone_set[] = { zone_subnet, zone_sysname };
 
 /* The same subnet in two zones would make the zone of an address depend on
  * the order of sections: refuse it. */
@@ -405,59 +405,60 @@ zone_end(struct parser *p)
 }
 
 static const struct ini_key database_keys[] = {
-    {"path", 0},
-    {NULL, 0},
+	{ "path", 0 },
+	{ NULL, 0 },
 };
 
-static setter *const database_set[] = {db_path};
+static setter *const database_set[] = { db_path };
 
 static const struct ini_key registry_keys[] = {
-    {"oui-dir", 0},
-    {"vendors", 0},
-    {NULL, 0},
+	{ "oui-dir", 0 },
+	{ "vendors", 0 },
+	{ NULL, 0 },
 };
 
-static setter *const registry_set[] = {registry_oui_dir, registry_vendors};
+static setter *const registry_set[] = { registry_oui_dir, registry_vendors };
 
 static const struct ini_key snmp_keys[] = {
-    {"interval", 0},
-    {"timeout", 0},
-    {"retries", 0},
-    {"max-inflight", 0},
-    {"max-rows", 0},
-    {NULL, 0},
+	{ "interval", 0 },
+	{ "timeout", 0 },
+	{ "retries", 0 },
+	{ "max-inflight", 0 },
+	{ "max-rows", 0 },
+	{ NULL, 0 },
 };
 
-static setter *const snmp_set[] = {snmp_interval, snmp_timeout, snmp_retries,
-    snmp_max_inflight, snmp_max_rows};
+static setter *const snmp_set[] = { snmp_interval, snmp_timeout, snmp_retries,
+	snmp_max_inflight, snmp_max_rows };
 
 static const struct ini_key capture_keys[] = {
-    {"interface", 0},
-    {"filter", 0},
-    {"zone", 0},
-    {NULL, 0},
+	{ "interface", 0 },
+	{ "filter", 0 },
+	{ "zone", 0 },
+	{ NULL, 0 },
 };
 
-static setter *const capture_set[] = {
-    capture_interface, capture_filter, capture_zone};
+static setter *const capture_set[] = { capture_interface, capture_filter,
+	capture_zone };
 
 static const struct ini_key policy_keys[] = {
-    {"packs", INI_LIST},
-    {"dir", 0},
-    {NULL, 0},
+	{ "packs", INI_LIST },
+	{ "dir", 0 },
+	{ NULL, 0 },
 };
 
-static setter *const policy_set[] = {policy_pack, policy_dir};
+static setter *const policy_set[] = { policy_pack, policy_dir };
 
 static const struct section_def sections[] = {
-    {"database", false, database_keys, database_set, NULL, NULL},
-    {"registry", false, registry_keys, registry_set, NULL, NULL},
-    {"snmp", false, snmp_keys, snmp_set, NULL, NULL},
-    {"target", true, config_target_keys, config_target_set, config_target_begin,
-	config_target_end},
-    {"capture", true, capture_keys, capture_set, capture_begin, capture_end},
-    {"zone", true, zone_keys, zone_set, zone_begin, zone_end},
-    {"policy", false, policy_keys, policy_set, NULL, NULL},
+	{ "database", false, database_keys, database_set, NULL, NULL },
+	{ "registry", false, registry_keys, registry_set, NULL, NULL },
+	{ "snmp", false, snmp_keys, snmp_set, NULL, NULL },
+	{ "target", true, config_target_keys, config_target_set,
+	    config_target_begin, config_target_end },
+	{ "capture", true, capture_keys, capture_set, capture_begin,
+	    capture_end },
+	{ "zone", true, zone_keys, zone_set, zone_begin, zone_end },
+	{ "policy", false, policy_keys, policy_set, NULL, NULL },
 };
 
 #define SECTIONS_EXPECTED                                                      \
@@ -483,8 +484,8 @@ section_begin(struct parser *p, const struct ini_line *l)
 		return kerr_at(p, line, NULL, "unknown section (expected %s)",
 		    SECTIONS_EXPECTED);
 	if (def->named && *name == '\0')
-		return kerr_at(
-		    p, line, NULL, "needs a name: [%s NAME]", def->name);
+		return kerr_at(p, line, NULL, "needs a name: [%s NAME]",
+		    def->name);
 	if (!def->named && *name != '\0')
 		return kerr_at(p, line, NULL, "takes no name: [%s]", def->name);
 	if (def->named && !zone_name_valid(name))

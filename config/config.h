@@ -22,29 +22,29 @@
 
 /* One address entry of a target: a host, a CIDR block, optionally a port. */
 struct config_address {
-	struct cidr range;	/* a single host is a /32 or /128 */
-	uint16_t port;		/* 0 = the section's port */
-	char *text;		/* as written, owned */
+	struct cidr range; /* a single host is a /32 or /128 */
+	uint16_t port;     /* 0 = the section's port */
+	char *text;        /* as written, owned */
 };
 
 /* A [target NAME] section: what may be probed and how. Owns every pointer. */
 struct config_target {
 	char *name;
-	int line;			/* line of the section header */
+	int line; /* line of the section header */
 	struct config_address *addresses;
 	size_t n_addresses;
-	uint16_t port;			/* default 161 */
-	int version;			/* 1, 2 (= 2c) or 3 */
-	char *community;		/* secret, v1/v2c */
+	uint16_t port;   /* default 161 */
+	int version;     /* 1, 2 (= 2c) or 3 */
+	char *community; /* secret, v1/v2c */
 	char *community_file;
-	char *user;			/* v3 */
-	char *auth;			/* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
-	char *auth_key;			/* secret */
+	char *user;     /* v3 */
+	char *auth;     /* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
+	char *auth_key; /* secret */
 	char *auth_key_file;
-	char *priv;			/* v3: DES, AES-128, AES-192, AES-256, or NULL */
-	char *priv_key;			/* secret */
+	char *priv;     /* v3: DES, AES-128, AES-192, AES-256, or NULL */
+	char *priv_key; /* secret */
 	char *priv_key_file;
-	char *zone;			/* or NULL */
+	char *zone; /* or NULL */
 };
 
 /* A [capture NAME] section. Owns every pointer. */
@@ -52,29 +52,29 @@ struct config_capture {
 	char *name;
 	int line;
 	char *interface;
-	char *filter;			/* BPF text, "" = all frames */
-	char *zone;			/* or NULL */
+	char *filter; /* BPF text, "" = all frames */
+	char *zone;   /* or NULL */
 };
 
 /* The whole configuration. Owns every pointer. */
 struct config {
-	char *path;			/* file it came from, NULL = built-in defaults */
-	char *db_path;			/* [database] path */
-	char *oui_dir;			/* [registry] oui-dir */
-	char *vendors_path;		/* [registry] vendors */
-	char *policy_dir;		/* [policy] dir */
-	int64_t snmp_interval_ms;	/* [snmp] interval, default 6h */
-	int64_t snmp_timeout_ms;	/* [snmp] timeout, default 1s */
-	int snmp_retries;		/* [snmp] retries, default 1 */
-	int snmp_max_inflight;		/* [snmp] max-inflight, default 1024 */
-	int64_t snmp_max_rows;		/* [snmp] max-rows per target, default 100000 */
+	char *path;         /* file it came from, NULL = built-in defaults */
+	char *db_path;      /* [database] path */
+	char *oui_dir;      /* [registry] oui-dir */
+	char *vendors_path; /* [registry] vendors */
+	char *policy_dir;   /* [policy] dir */
+	int64_t snmp_interval_ms; /* [snmp] interval, default 6h */
+	int64_t snmp_timeout_ms;  /* [snmp] timeout, default 1s */
+	int snmp_retries;         /* [snmp] retries, default 1 */
+	int snmp_max_inflight;    /* [snmp] max-inflight, default 1024 */
+	int64_t snmp_max_rows; /* [snmp] max-rows per target, default 100000 */
 	struct config_target *targets;
 	size_t n_targets;
 	struct config_capture *captures;
 	size_t n_captures;
-	struct zone *zones;		/* [zone] sections */
+	struct zone *zones; /* [zone] sections */
 	size_t n_zones;
-	char **policy_packs;		/* [policy] packs */
+	char **policy_packs; /* [policy] packs */
 	size_t n_policy_packs;
 };
 

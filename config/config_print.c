@@ -84,16 +84,16 @@ print_target(FILE *out, const struct config_target *t)
 	fprintf(out, "\n[target %s]\n", t->name);
 	for (size_t i = 0; i < t->n_addresses; i++)
 		items[i] = address_text(&t->addresses[i]);
-	print_list(
-	    out, "addresses", (const char *const *)items, t->n_addresses);
+	print_list(out, "addresses", (const char *const *)items,
+	    t->n_addresses);
 	for (size_t i = 0; i < t->n_addresses; i++)
 		free(items[i]);
 	free(items);
 	fprintf(out, "port = %u\n", (unsigned)t->port);
 	fprintf(out, "version = %s\n",
-	    t->version == 1   ? "1"
-	    : t->version == 3 ? "3"
-			      : "2c");
+	    t->version == 1       ? "1"
+		: t->version == 3 ? "3"
+				  : "2c");
 	if (t->version != 3)
 		print_secret(out, "community-file", t->community_file,
 		    t->community, "community");
@@ -136,8 +136,9 @@ config_print(const struct config *cfg, FILE *out)
 		fprintf(out, "; vraudit effective configuration, from %s\n",
 		    cfg->path);
 	else
-		fprintf(out, "; vraudit effective configuration, built-in "
-			     "defaults (no configuration file)\n");
+		fprintf(out,
+		    "; vraudit effective configuration, built-in "
+		    "defaults (no configuration file)\n");
 	fprintf(out, "\n[database]\npath = %s\n", cfg->db_path);
 	fprintf(out, "\n[registry]\noui-dir = %s\n", cfg->oui_dir);
 	print_kv(out, "vendors", cfg->vendors_path);

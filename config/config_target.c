@@ -81,11 +81,11 @@ target_address(struct parser *p, const char *v)
 		if (memcmp(&t->addresses[i].range, &a.range, sizeof(a.range)) ==
 			0 &&
 		    t->addresses[i].port == a.port)
-			return kerr(
-			    p, "\"%s\" is listed twice", t->addresses[i].text);
+			return kerr(p, "\"%s\" is listed twice",
+			    t->addresses[i].text);
 	a.text = xstrdup(text);
-	t->addresses = xreallocarray(
-	    t->addresses, t->n_addresses + 1, sizeof(*t->addresses));
+	t->addresses = xreallocarray(t->addresses, t->n_addresses + 1,
+	    sizeof(*t->addresses));
 	t->addresses[t->n_addresses++] = a;
 	return 0;
 }
@@ -132,8 +132,8 @@ target_user(struct parser *p, const char *v)
 	struct config_target *t = cur_target(p);
 
 	if (*v == '\0' || strlen(v) > 32)
-		return kerr(
-		    p, "expected an SNMPv3 user name of 1 to 32 characters");
+		return kerr(p,
+		    "expected an SNMPv3 user name of 1 to 32 characters");
 	free(t->user);
 	t->user = xstrdup(v);
 	return 0;
@@ -161,8 +161,8 @@ set_enum(struct parser *p, const char *v, const char *const *names,
 static int
 target_auth(struct parser *p, const char *v)
 {
-	static const char *const names[] = {
-	    "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512", NULL};
+	static const char *const names[] = { "MD5", "SHA", "SHA-224", "SHA-256",
+		"SHA-384", "SHA-512", NULL };
 
 	return set_enum(p, v, names,
 	    "MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512",
@@ -174,15 +174,15 @@ target_auth_key_file(struct parser *p, const char *v)
 {
 	struct config_target *t = cur_target(p);
 
-	return config_set_secret(
-	    p, v, SECRET_V3_KEY_MIN, &t->auth_key_file, &t->auth_key);
+	return config_set_secret(p, v, SECRET_V3_KEY_MIN, &t->auth_key_file,
+	    &t->auth_key);
 }
 
 static int
 target_priv(struct parser *p, const char *v)
 {
-	static const char *const names[] = {
-	    "DES", "AES-128", "AES-192", "AES-256", NULL};
+	static const char *const names[] = { "DES", "AES-128", "AES-192",
+		"AES-256", NULL };
 
 	/* net-snmp and snmpd.conf spell AES-128 "AES". */
 	if (strcasecmp(v, "AES") == 0)
@@ -196,8 +196,8 @@ target_priv_key_file(struct parser *p, const char *v)
 {
 	struct config_target *t = cur_target(p);
 
-	return config_set_secret(
-	    p, v, SECRET_V3_KEY_MIN, &t->priv_key_file, &t->priv_key);
+	return config_set_secret(p, v, SECRET_V3_KEY_MIN, &t->priv_key_file,
+	    &t->priv_key);
 }
 
 static int
@@ -220,30 +220,30 @@ enum {
 };
 
 const struct ini_key config_target_keys[] = {
-    [TK_ADDRESSES] = {"addresses", INI_LIST},
-    [TK_PORT] = {"port", 0},
-    [TK_VERSION] = {"version", 0},
-    [TK_COMMUNITY_FILE] = {"community-file", 0},
-    [TK_USER] = {"user", 0},
-    [TK_AUTH] = {"auth", 0},
-    [TK_AUTH_KEY_FILE] = {"auth-key-file", 0},
-    [TK_PRIV] = {"priv", 0},
-    [TK_PRIV_KEY_FILE] = {"priv-key-file", 0},
-    [TK_ZONE] = {"zone", 0},
-    {NULL, 0},
+	[TK_ADDRESSES] = { "addresses", INI_LIST },
+	[TK_PORT] = { "port", 0 },
+	[TK_VERSION] = { "version", 0 },
+	[TK_COMMUNITY_FILE] = { "community-file", 0 },
+	[TK_USER] = { "user", 0 },
+	[TK_AUTH] = { "auth", 0 },
+	[TK_AUTH_KEY_FILE] = { "auth-key-file", 0 },
+	[TK_PRIV] = { "priv", 0 },
+	[TK_PRIV_KEY_FILE] = { "priv-key-file", 0 },
+	[TK_ZONE] = { "zone", 0 },
+	{ NULL, 0 },
 };
 
 setter *const config_target_set[] = {
-    [TK_ADDRESSES] = target_address,
-    [TK_PORT] = target_port,
-    [TK_VERSION] = target_version,
-    [TK_COMMUNITY_FILE] = target_community_file,
-    [TK_USER] = target_user,
-    [TK_AUTH] = target_auth,
-    [TK_AUTH_KEY_FILE] = target_auth_key_file,
-    [TK_PRIV] = target_priv,
-    [TK_PRIV_KEY_FILE] = target_priv_key_file,
-    [TK_ZONE] = target_zone,
+	[TK_ADDRESSES] = target_address,
+	[TK_PORT] = target_port,
+	[TK_VERSION] = target_version,
+	[TK_COMMUNITY_FILE] = target_community_file,
+	[TK_USER] = target_user,
+	[TK_AUTH] = target_auth,
+	[TK_AUTH_KEY_FILE] = target_auth_key_file,
+	[TK_PRIV] = target_priv,
+	[TK_PRIV_KEY_FILE] = target_priv_key_file,
+	[TK_ZONE] = target_zone,
 };
 
 static int
@@ -253,9 +253,9 @@ not_for_version(struct parser *p, int k, const char *versions)
 		return 0;
 	return kerr_at(p, ini_given(&p->ini, k), config_target_keys[k].name,
 	    "only applies to SNMP version %s (this target uses %s)", versions,
-	    cur_target(p)->version == 3   ? "3"
-	    : cur_target(p)->version == 1 ? "1"
-					  : "2c");
+	    cur_target(p)->version == 3       ? "3"
+		: cur_target(p)->version == 1 ? "1"
+					      : "2c");
 }
 
 int
@@ -313,8 +313,8 @@ config_target_begin(struct parser *p, const char *name, int line)
 	struct config *cfg = p->cfg;
 	struct config_target *t;
 
-	cfg->targets = xreallocarray(
-	    cfg->targets, cfg->n_targets + 1, sizeof(*cfg->targets));
+	cfg->targets = xreallocarray(cfg->targets, cfg->n_targets + 1,
+	    sizeof(*cfg->targets));
 	t = &cfg->targets[cfg->n_targets++];
 	memset(t, 0, sizeof(*t));
 	t->name = xstrdup(name);

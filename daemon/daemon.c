@@ -32,14 +32,14 @@
 #include "common/util.h"
 #include "pipeline/writer.h"
 
-#define DISPATCH_MAX 4096	/* frames per capture per wake-up */
-#define MAX_MACS 1000000u	/* MAC table of each capture */
-#define REFRESH_S 3600u		/* last-seen refresh of a known MAC */
-#define COMMIT_MS 1000		/* batched sightings wait at most this long */
-#define STATS_MS 10000		/* drops and STATUS= this often */
-#define REOPEN_MIN_MS 1000	/* first retry of an interface that failed */
+#define DISPATCH_MAX 4096  /* frames per capture per wake-up */
+#define MAX_MACS 1000000u  /* MAC table of each capture */
+#define REFRESH_S 3600u    /* last-seen refresh of a known MAC */
+#define COMMIT_MS 1000     /* batched sightings wait at most this long */
+#define STATS_MS 10000     /* drops and STATUS= this often */
+#define REOPEN_MIN_MS 1000 /* first retry of an interface that failed */
 #define REOPEN_MAX_MS 60000
-#define FLUSH_BATCHES 1		/* batches per commit tick: captures wait meanwhile */
+#define FLUSH_BATCHES 1 /* batches per commit tick: captures wait meanwhile */
 
 enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
 
@@ -55,38 +55,38 @@ struct listener {
 	struct passive *pv;
 	struct writer_scan *scan;
 	int src;
-	unsigned ifindex;	/* of the interface when it was opened */
+	unsigned ifindex; /* of the interface when it was opened */
 	int64_t retry_at, backoff_ms;
-	bool warned;		/* the current failure was logged */
-	bool keep;		/* reload: still in the configuration */
-	uint64_t frames;	/* frames of this session */
-	uint64_t dropped, ifdropped;	/* drops of this session */
+	bool warned;                 /* the current failure was logged */
+	bool keep;                   /* reload: still in the configuration */
+	uint64_t frames;             /* frames of this session */
+	uint64_t dropped, ifdropped; /* drops of this session */
 	struct listener *next;
 };
 
 struct daemon {
 	const struct daemon_options *o;
 	const char *user;
-	struct config *cfg;		/* owned */
-	struct classifier *cl;		/* owned */
-	struct classifier_ops ops;	/* the store points at it */
-	struct store *st;		/* owned */
-	struct writer *w;		/* owned */
-	struct loop *loop;		/* owned */
-	struct listener *listeners;	/* owned list */
+	struct config *cfg;         /* owned */
+	struct classifier *cl;      /* owned */
+	struct classifier_ops ops;  /* the store points at it */
+	struct store *st;           /* owned */
+	struct writer *w;           /* owned */
+	struct loop *loop;          /* owned */
+	struct listener *listeners; /* owned list */
 
-	struct sweep *sw;		/* running sweep, owned */
-	struct sweep_sink sink;		/* its results' way to the writer */
+	struct sweep *sw;       /* running sweep, owned */
+	struct sweep_sink sink; /* its results' way to the writer */
 	int sweep_src;
-	int64_t sweep_started;		/* monotonic ms of the last start */
-	bool sweep_again;		/* start another when this one ends */
+	int64_t sweep_started; /* monotonic ms of the last start */
+	bool sweep_again;      /* start another when this one ends */
 	uint64_t sweeps;
 	uint64_t last_answered, last_targets;
 
 	int64_t watchdog_ms;
 	bool commit_armed;
 	int64_t commit_due;
-	bool reclassify;		/* rules changed: reclassify when possible */
+	bool reclassify; /* rules changed: reclassify when possible */
 	bool reclassify_warned;
 	int exit_code;
 };
@@ -131,10 +131,11 @@ listener_stats(struct listener *l, bool quiet)
 	l->dropped += cs.dropped;
 	l->ifdropped += cs.ifdropped;
 	if (!quiet && (cs.dropped > 0 || cs.ifdropped > 0))
-		log_warnx("capture", "%s: %llu frame(s) dropped by the kernel "
+		log_warnx("capture",
+		    "%s: %llu frame(s) dropped by the kernel "
 		    "and %llu by the interface since the last report (%llu "
-		    "and %llu since it opened)", capture_name(l->c),
-		    (unsigned long long)cs.dropped,
+		    "and %llu since it opened)",
+		    capture_name(l->c), (unsigned long long)cs.dropped,
 		    (unsigned long long)cs.ifdropped,
 		    (unsigned long long)l->dropped,
 		    (unsigned long long)l->ifdropped);
@@ -148,14 +149,14 @@ listener_open(struct listener *l, int64_t now)
 
 	l->c = capture_open_live(l->interface, l->filter, err, sizeof(err));
 	if (l->c == NULL) {
-		l->backoff_ms = l->backoff_ms == 0 ? REOPEN_MIN_MS :
-		    l->backoff_ms * 2;
+		l->backoff_ms =
+		    l->backoff_ms == 0 ? REOPEN_MIN_MS : l->backoff_ms * 2;
 		if (l->backoff_ms > REOPEN_MAX_MS)
 			l->backoff_ms = REOPEN_MAX_MS;
 		l->retry_at = now + l->backoff_ms;
 		if (!l->warned)
-			log_warnx("capture", "[capture %s] %s; retrying", l->name,
-			    err);
+			log_warnx("capture", "[capture %s] %s; retrying",
+			    l->name, err);
 		else
 			log_debug("capture", "[capture %s] %s", l->name, err);
 		l->warned = true;
@@ -189,10 +190,12 @@ listener_close(struct listener *l, const char *status, const char *why)
 		return;
 	listener_stats(l, false);
 	if (why != NULL || l->dropped > 0 || l->ifdropped > 0)
-		detail = xprintf("%s%s%llu frame(s) dropped by the kernel, %llu "
-		    "by the interface", why != NULL ? why : "",
-		    why != NULL ? "; " : "", (unsigned long long)l->dropped,
-		    (unsigned long long)l->ifdropped);
+		detail =
+		    xprintf("%s%s%llu frame(s) dropped by the kernel, %llu "
+			    "by the interface",
+			why != NULL ? why : "", why != NULL ? "; " : "",
+			(unsigned long long)l->dropped,
+			(unsigned long long)l->ifdropped);
 	writer_scan_end(d->w, l->scan, status, -1, (int64_t)l->frames, detail);
 	free(detail);
 	capture_close(l->c);
@@ -281,7 +284,8 @@ listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 }
 
 static const struct loop_source_ops listener_ops = {
-	listener_prepare, listener_dispatch,
+	listener_prepare,
+	listener_dispatch,
 };
 
 static struct listener *
@@ -369,7 +373,8 @@ sweep_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
 
 	if (d->sw == NULL)
 		return 0;
-	if (sweep_pollfds(d->sw, &sfds, &n, &timeout) < 0 || sweep_done(d->sw)) {
+	if (sweep_pollfds(d->sw, &sfds, &n, &timeout) < 0 ||
+	    sweep_done(d->sw)) {
 		*deadline = clock_ms();
 		return 0;
 	}
@@ -400,7 +405,8 @@ sweep_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 }
 
 static const struct loop_source_ops sweep_ops = {
-	sweep_prepare, sweep_dispatch,
+	sweep_prepare,
+	sweep_dispatch,
 };
 
 static void sweep_timer(void *ctx, int64_t now);
@@ -421,8 +427,10 @@ sweep_start(struct daemon *d)
 	pipeline_sweep_params(d->cfg, &params);
 	d->sw = sweep_new(&params, &sweep_sink_callbacks, &d->sink);
 	if (pipeline_sweep_targets(d->sw, d->cfg, err, sizeof(err)) < 0) {
-		log_warnx("snmp", "%s; no sweep until the configuration is "
-		    "corrected", err);
+		log_warnx("snmp",
+		    "%s; no sweep until the configuration is "
+		    "corrected",
+		    err);
 		sweep_free(d->sw);
 		d->sw = NULL;
 		return;
@@ -474,7 +482,8 @@ sweep_finish(struct daemon *d, const char *status, const char *why)
 	sweep_sink_finish(&d->sink);
 	d->sweep_src = -1;
 	arm_commit(d, now);
-	next = d->sweep_again ? now : d->sweep_started + d->cfg->snmp_interval_ms;
+	next =
+	    d->sweep_again ? now : d->sweep_started + d->cfg->snmp_interval_ms;
 	loop_timer(d->loop, T_SWEEP, next < now ? now : next, sweep_timer, d);
 }
 
@@ -501,13 +510,16 @@ commit_timer(void *ctx, int64_t now)
 		int changed = 0;
 
 		if (store_reclassify(d->st, &d->ops, &changed) == 0) {
-			log_info("store", "elements reclassified under the new "
-			    "rules: %d verdict(s) changed", changed);
+			log_info("store",
+			    "elements reclassified under the new "
+			    "rules: %d verdict(s) changed",
+			    changed);
 			d->reclassify = false;
 			d->reclassify_warned = false;
 		} else {
 			if (!d->reclassify_warned)
-				log_warnx("store", "reclassifying: %s; retrying",
+				log_warnx("store",
+				    "reclassifying: %s; retrying",
 				    store_error(d->st));
 			d->reclassify_warned = true;
 			arm_commit(d, now + WRITER_BACKOFF_MAX_MS);
@@ -547,15 +559,15 @@ update_status(struct daemon *d)
 		drops += l->dropped + l->ifdropped;
 	}
 	writer_counts(d->w, &wc);
-	notify_status("captures %zu/%zu open, %llu frames, %llu dropped; "
+	notify_status(
+	    "captures %zu/%zu open, %llu frames, %llu dropped; "
 	    "sweeps %llu%s, last %llu/%llu answered; sightings %llu written, "
-	    "%zu queued, %llu dropped%s", open, total,
-	    (unsigned long long)frames, (unsigned long long)drops,
+	    "%zu queued, %llu dropped%s",
+	    open, total, (unsigned long long)frames, (unsigned long long)drops,
 	    (unsigned long long)d->sweeps, d->sw != NULL ? " (running)" : "",
 	    (unsigned long long)d->last_answered,
-	    (unsigned long long)d->last_targets,
-	    (unsigned long long)wc.written, wc.queued,
-	    (unsigned long long)wc.dropped,
+	    (unsigned long long)d->last_targets, (unsigned long long)wc.written,
+	    wc.queued, (unsigned long long)wc.dropped,
 	    writer_failing(d->w) ? "; store failing, retrying" : "");
 }
 
@@ -577,7 +589,8 @@ watchdog_timer(void *ctx, int64_t now)
 	struct daemon *d = ctx;
 
 	notify_watchdog();
-	loop_timer(d->loop, T_WATCHDOG, now + d->watchdog_ms, watchdog_timer, d);
+	loop_timer(d->loop, T_WATCHDOG, now + d->watchdog_ms, watchdog_timer,
+	    d);
 }
 
 /* Reload. */
@@ -613,24 +626,30 @@ reload(struct daemon *d)
 	log_info("config", "reloading");
 	ncfg = config_load(d->o->conf_path, err, sizeof(err));
 	if (ncfg == NULL) {
-		log_warnx("config", "reload refused: %s; the running "
-		    "configuration stays", err);
+		log_warnx("config",
+		    "reload refused: %s; the running "
+		    "configuration stays",
+		    err);
 		return;
 	}
-	ncl = classifier_new(ncfg->oui_dir, ncfg->vendors_path, err,
-	    sizeof(err));
+	ncl =
+	    classifier_new(ncfg->oui_dir, ncfg->vendors_path, err, sizeof(err));
 	if (ncl == NULL) {
-		log_warnx("config", "reload refused: %s; the running "
-		    "configuration stays", err);
+		log_warnx("config",
+		    "reload refused: %s; the running "
+		    "configuration stays",
+		    err);
 		config_free(ncfg);
 		return;
 	}
 	if (!str_same(ncfg->db_path, d->cfg->db_path))
-		log_warnx("config", "[database] path %s takes effect at the next "
-		    "start; still writing %s", ncfg->db_path, d->cfg->db_path);
+		log_warnx("config",
+		    "[database] path %s takes effect at the next "
+		    "start; still writing %s",
+		    ncfg->db_path, d->cfg->db_path);
 
-	rules_changed = strcmp(classifier_digest(ncl),
-	    classifier_digest(d->cl)) != 0;
+	rules_changed =
+	    strcmp(classifier_digest(ncl), classifier_digest(d->cl)) != 0;
 	old_cl = d->cl;
 	d->cl = ncl;
 	d->ops = classifier_ops(ncl);
@@ -672,8 +691,10 @@ reload(struct daemon *d)
 			pp = &l->next;
 			continue;
 		}
-		log_info("capture", "[capture %s] removed from the "
-		    "configuration: closing %s", l->name, l->interface);
+		log_info("capture",
+		    "[capture %s] removed from the "
+		    "configuration: closing %s",
+		    l->name, l->interface);
 		listener_close(l, "complete", NULL);
 		loop_remove_source(d->loop, l->src);
 		*pp = l->next;
@@ -682,10 +703,12 @@ reload(struct daemon *d)
 	}
 	config_free(d->cfg);
 	d->cfg = ncfg;
-	log_info("config", "reloaded %s: %zu target section(s); captures: %zu "
-	    "kept, %zu new, %zu closed; rules %s", d->cfg->path != NULL ?
-	    d->cfg->path : "(built-in defaults)", d->cfg->n_targets, kept,
-	    opened, closed, rules_changed ? "changed" : "unchanged");
+	log_info("config",
+	    "reloaded %s: %zu target section(s); captures: %zu "
+	    "kept, %zu new, %zu closed; rules %s",
+	    d->cfg->path != NULL ? d->cfg->path : "(built-in defaults)",
+	    d->cfg->n_targets, kept, opened, closed,
+	    rules_changed ? "changed" : "unchanged");
 	/* Sweep what the new configuration names without waiting a whole
 	 * interval. */
 	sweep_start(d);
@@ -720,7 +743,8 @@ shutdown_probes(struct daemon *d)
 
 	notify_stopping();
 	if (d->sw != NULL)
-		sweep_finish(d, "interrupted", "stopped before the sweep's end");
+		sweep_finish(d, "interrupted",
+		    "stopped before the sweep's end");
 	loop_timer_cancel(d->loop, T_SWEEP);
 	for (struct listener *l = d->listeners; l != NULL; l = l->next)
 		listener_close(l, "complete", NULL);
@@ -729,9 +753,11 @@ shutdown_probes(struct daemon *d)
 	    writer_flush(d->w, INT64_MAX, INT32_MAX) != 0)
 		d->exit_code = 3;
 	writer_counts(d->w, &wc);
-	log_info("daemon", "stopped: %llu sighting(s) written, %llu dropped, "
-	    "%zu not written", (unsigned long long)wc.written,
-	    (unsigned long long)wc.dropped, wc.queued);
+	log_info("daemon",
+	    "stopped: %llu sighting(s) written, %llu dropped, "
+	    "%zu not written",
+	    (unsigned long long)wc.written, (unsigned long long)wc.dropped,
+	    wc.queued);
 }
 
 int
@@ -795,7 +821,8 @@ daemon_run(const struct daemon_options *o)
 	d->st = store_open(d->cfg->db_path, STORE_READ_WRITE, err, sizeof(err));
 	if (d->st == NULL) {
 		if (root)
-			log_warnx("store", "%s (vrauditd runs as user %s: the "
+			log_warnx("store",
+			    "%s (vrauditd runs as user %s: the "
 			    "database and its directory must be writable by %s)",
 			    err, d->user, d->user);
 		else
@@ -830,9 +857,10 @@ daemon_run(const struct daemon_options *o)
 		for (l = d->listeners; l != NULL; l = l->next, total++)
 			if (l->c != NULL)
 				open++;
-		log_info("daemon", "ready: %zu of %zu capture(s) open, %zu "
-		    "target section(s), sweep every %llds, database %s", open,
-		    total, d->cfg->n_targets,
+		log_info("daemon",
+		    "ready: %zu of %zu capture(s) open, %zu "
+		    "target section(s), sweep every %llds, database %s",
+		    open, total, d->cfg->n_targets,
 		    (long long)(d->cfg->snmp_interval_ms / 1000),
 		    d->cfg->db_path);
 	}

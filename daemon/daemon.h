@@ -31,10 +31,10 @@
 
 /* What the command line asked for. */
 struct daemon_options {
-	const char *conf_path;	/* NULL: the default configuration */
-	const char *user;	/* NULL: DAEMON_DEFAULT_USER */
-	bool foreground;	/* log to stderr */
-	int debug;		/* -d count */
+	const char *conf_path; /* NULL: the default configuration */
+	const char *user;      /* NULL: DAEMON_DEFAULT_USER */
+	bool foreground;       /* log to stderr */
+	int debug;             /* -d count */
 };
 
 /* Run the daemon until a stop signal; the exit code: 0 clean stop, 2

@@ -19,7 +19,7 @@ struct source {
 	const struct loop_source_ops *ops;
 	void *ctx;
 	bool used;
-	size_t first, count;	/* its slice of the pollfd array this round */
+	size_t first, count; /* its slice of the pollfd array this round */
 };
 
 struct timer {
@@ -60,7 +60,8 @@ loop_new(const int *signals, size_t nsignals, loop_signal_fn fn, void *ctx)
 			free(l);
 			return NULL;
 		}
-		l->sigfd = signalfd(-1, &l->sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
+		l->sigfd =
+		    signalfd(-1, &l->sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
 		if (l->sigfd < 0) {
 			log_warn("loop", "signalfd");
 			sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
@@ -164,7 +165,8 @@ loop_once(struct loop *l, int max_wait_ms)
 			continue;
 		for (;;) {
 			int64_t d = deadline;
-			want = s->ops->prepare(s->ctx, l->fds + n, l->cap - n, &d);
+			want =
+			    s->ops->prepare(s->ctx, l->fds + n, l->cap - n, &d);
 			if (want <= l->cap - n) {
 				deadline = d;
 				break;
@@ -207,7 +209,8 @@ loop_once(struct loop *l, int max_wait_ms)
 	for (size_t i = 0; i < l->nsources; i++) {
 		struct source *s = &l->sources[i];
 		if (s->used)
-			s->ops->dispatch(s->ctx, l->fds + s->first, s->count, now);
+			s->ops->dispatch(s->ctx, l->fds + s->first, s->count,
+			    now);
 	}
 	for (int t = 0; t < LOOP_TIMERS; t++) {
 		struct timer *tm = &l->timers[t];

@@ -34,11 +34,13 @@ struct loop *loop_new(const int *signals, size_t nsignals, loop_signal_fn fn,
 /* Release the loop (sources and timers are the caller's). */
 void loop_free(struct loop *l);
 /* Add a source; returns its id (>= 0) or -1. */
-int loop_add_source(struct loop *l, const struct loop_source_ops *ops, void *ctx);
+int loop_add_source(struct loop *l, const struct loop_source_ops *ops,
+    void *ctx);
 /* Remove a source by id. */
 void loop_remove_source(struct loop *l, int id);
 /* Arm (or re-arm) timer slot id to call fn at due_ms (monotonic); -1 on bad id. */
-int loop_timer(struct loop *l, int id, int64_t due_ms, loop_timer_fn fn, void *ctx);
+int loop_timer(struct loop *l, int id, int64_t due_ms, loop_timer_fn fn,
+    void *ctx);
 /* Disarm timer slot id. */
 void loop_timer_cancel(struct loop *l, int id);
 /* Run one poll() round, waiting at most max_wait_ms (-1 = until an event). */

@@ -37,7 +37,8 @@ main(int argc, char **argv)
 	struct daemon_options o = { 0 };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:fdu:Vh", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "c:fdu:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o.conf_path = optarg;

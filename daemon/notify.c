@@ -115,7 +115,8 @@ notify_stopping(void)
 int64_t
 notify_watchdog_interval_ms(void)
 {
-	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+	const char *usec = getenv("WATCHDOG_USEC"),
+		   *pid = getenv("WATCHDOG_PID");
 	char *end;
 	unsigned long long v;
 

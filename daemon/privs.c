@@ -46,7 +46,7 @@ bound_to(bool net_raw)
 		int rc = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
 
 		if (rc < 0)
-			return errno == EINVAL ? 0 : -1;	/* past the last */
+			return errno == EINVAL ? 0 : -1; /* past the last */
 		if ((cap != CAP_NET_RAW || !net_raw) && rc == 1 &&
 		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return errno == EPERM ? 0 : -1;
@@ -66,13 +66,16 @@ privs_drop(const char *user, bool keep_net_raw, char *err, size_t errlen)
 	pw = getpwnam(user);
 	if (pw == NULL) {
 		snprintf(err, errlen, "user %s: %s", user,
-		    errno != 0 ? strerror(errno) : "no such user (create it with systemd-sysusers)");
+		    errno != 0
+			? strerror(errno)
+			: "no such user (create it with systemd-sysusers)");
 		return -1;
 	}
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
 	if (uid == 0) {
-		snprintf(err, errlen, "user %s is root: refusing to run as root", user);
+		snprintf(err, errlen,
+		    "user %s is root: refusing to run as root", user);
 		return -1;
 	}
 	if (bound_to(keep_net_raw) < 0) {
@@ -87,17 +90,20 @@ privs_drop(const char *user, bool keep_net_raw, char *err, size_t errlen)
 	}
 	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0) {
-		snprintf(err, errlen, "switching to user %s: %s", user, strerror(errno));
+		snprintf(err, errlen, "switching to user %s: %s", user,
+		    strerror(errno));
 		return -1;
 	}
-	if (keep_net_raw && (caps_set(UINT32_C(1) << CAP_NET_RAW) < 0 ||
-	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)) {
+	if (keep_net_raw &&
+	    (caps_set(UINT32_C(1) << CAP_NET_RAW) < 0 ||
+		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)) {
 		snprintf(err, errlen, "keeping CAP_NET_RAW for user %s: %s",
 		    user, strerror(errno));
 		return -1;
 	}
 	if (setuid(0) == 0 || seteuid(0) == 0) {
-		snprintf(err, errlen, "switching to user %s: root could be regained", user);
+		snprintf(err, errlen,
+		    "switching to user %s: root could be regained", user);
 		return -1;
 	}
 	return 0;

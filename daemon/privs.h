@@ -13,7 +13,6 @@
  * no-op otherwise. With keep_net_raw, CAP_NET_RAW stays effective and the
  * bounding set holds nothing else; without, no capability stays. Verifies
  * root cannot be regained. 0 or -1 with err. */
-int privs_drop(const char *user, bool keep_net_raw, char *err,
-    size_t errlen);
+int privs_drop(const char *user, bool keep_net_raw, char *err, size_t errlen);
 
 #endif

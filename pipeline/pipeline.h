@@ -28,8 +28,8 @@ int pipeline_sweep_targets(struct sweep *sw, const struct config *cfg,
 
 /* What pipeline_sync_policies failed at. */
 enum {
-	PIPELINE_BAD_PACKS = 1,	/* the configuration's packs do not load */
-	PIPELINE_STORE = 2,	/* the store failed */
+	PIPELINE_BAD_PACKS = 1, /* the configuration's packs do not load */
+	PIPELINE_STORE = 2,     /* the store failed */
 };
 
 /* Record the packs cfg selects in st for the views auditors query, then
@@ -39,8 +39,7 @@ enum {
 int pipeline_sync_policies(const struct config *cfg, struct classifier *cl,
     struct store *st, int *changed, char *err, size_t errlen);
 /* Only the first half: record the packs, 0 or as above. */
-int pipeline_record_packs(const struct config *cfg,
-    const struct classifier *cl, struct store *st, char *err,
-    size_t errlen);
+int pipeline_record_packs(const struct config *cfg, const struct classifier *cl,
+    struct store *st, char *err, size_t errlen);
 
 #endif

@@ -51,8 +51,8 @@ pipeline_sweep_targets(struct sweep *sw, const struct config *cfg, char *err,
 			const struct config_address *a = &t->addresses[k];
 
 			if (sweep_add_block(sw, h, &a->range, a->port,
-			    a->text != NULL ? a->text : t->name, err,
-			    errlen) < 0)
+				a->text != NULL ? a->text : t->name, err,
+				errlen) < 0)
 				return -1;
 		}
 	}

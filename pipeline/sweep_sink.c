@@ -52,7 +52,7 @@ on_element(void *ctx, struct sweep_result *r)
 		 * found it. */
 		zone_assign(k->zones, k->n_zones, n->sighting, r->zone);
 		if (writer_add_neighbour(k->w, k->scan, n->sighting,
-		    n->protocol, n->local_port, n->remote_port) == 0)
+			n->protocol, n->local_port, n->remote_port) == 0)
 			k->neighbours++;
 		n->sighting = NULL;
 	}
@@ -92,8 +92,8 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 const struct sweep_callbacks sweep_sink_callbacks = { on_element, on_failure };
 
 void
-sweep_sink_init(struct sweep_sink *k, const struct zone *zones,
-    size_t n_zones, struct writer *w, struct writer_scan *scan)
+sweep_sink_init(struct sweep_sink *k, const struct zone *zones, size_t n_zones,
+    struct writer *w, struct writer_scan *scan)
 {
 	memset(k, 0, sizeof(*k));
 	k->zones = zones;

@@ -31,11 +31,11 @@ struct sweep_sink {
 	/* Called after sightings were queued (may be NULL). */
 	void (*queued)(void *ctx);
 	void *ctx;
-	uint64_t neighbours;	/* queued */
-	uint64_t silent;	/* targets that did not answer */
-	uint64_t refused;	/* targets that refused or failed */
-	struct strbuf detail;	/* owned */
-	size_t dropped;		/* notes that did not fit */
+	uint64_t neighbours;  /* queued */
+	uint64_t silent;      /* targets that did not answer */
+	uint64_t refused;     /* targets that refused or failed */
+	struct strbuf detail; /* owned */
+	size_t dropped;       /* notes that did not fit */
 };
 
 /* The callbacks to give sweep_new, with the sink as their context. */

@@ -23,13 +23,13 @@
 #include "common/util.h"
 
 struct writer_scan {
-	int64_t id;		/* 0 until its row is written */
-	char *kind;		/* owned */
-	char *targets;		/* owned */
-	size_t refs;		/* queued sightings of this scan */
-	bool ended;		/* writer_scan_end was called */
-	char *status;		/* owned, once ended */
-	char *detail;		/* owned, once ended */
+	int64_t id;    /* 0 until its row is written */
+	char *kind;    /* owned */
+	char *targets; /* owned */
+	size_t refs;   /* queued sightings of this scan */
+	bool ended;    /* writer_scan_end was called */
+	char *status;  /* owned, once ended */
+	char *detail;  /* owned, once ended */
 	int64_t responded, frames;
 	struct writer_scan *next;
 };
@@ -37,11 +37,11 @@ struct writer_scan {
 /* What the groups of one tag of a batch share. */
 struct meta {
 	struct writer_scan *scan;
-	size_t n;		/* sightings queued under it */
-	const char *protocol;	/* static; non-NULL for a neighbour */
-	uint32_t agent;		/* a neighbour's: the tag of its agent */
-	char *local_port;	/* owned */
-	char *remote_port;	/* owned */
+	size_t n;             /* sightings queued under it */
+	const char *protocol; /* static; non-NULL for a neighbour */
+	uint32_t agent;       /* a neighbour's: the tag of its agent */
+	char *local_port;     /* owned */
+	char *remote_port;    /* owned */
 	int64_t observed_at;
 };
 
@@ -49,25 +49,25 @@ struct meta {
  * group tags index meta. */
 struct batch {
 	struct squeue *q;
-	struct meta *meta;	/* owned array */
+	struct meta *meta; /* owned array */
 	size_t n_meta, cap_meta;
-	size_t n;		/* sightings */
+	size_t n; /* sightings */
 	struct batch *next;
 };
 
 struct writer {
-	struct store *st;	/* borrowed */
-	struct batch *head, *tail;	/* owned list, oldest first */
-	size_t len, max;	/* sightings queued, at most */
-	uint32_t agent;		/* tag of the last element in the tail */
+	struct store *st;          /* borrowed */
+	struct batch *head, *tail; /* owned list, oldest first */
+	size_t len, max;           /* sightings queued, at most */
+	uint32_t agent;            /* tag of the last element in the tail */
 	bool have_agent;
-	struct writer_scan *scans;	/* owned list */
+	struct writer_scan *scans; /* owned list */
 	struct writer_counts counts;
 	bool failing;
-	uint64_t episode;	/* failed attempts since the last success */
+	uint64_t episode; /* failed attempts since the last success */
 	int64_t backoff_ms, retry_at;
-	uint64_t dropped_logged;	/* counts.dropped when last logged */
-	char *first_error;	/* owned: why the first group was rejected */
+	uint64_t dropped_logged; /* counts.dropped when last logged */
+	char *first_error;       /* owned: why the first group was rejected */
 };
 
 struct writer *
@@ -119,8 +119,10 @@ writer_free(struct writer *w)
 	if (w == NULL)
 		return;
 	if (w->len > 0)
-		log_warnx("store", "%zu sighting(s) could not be written and "
-		    "are lost", w->len);
+		log_warnx("store",
+		    "%zu sighting(s) could not be written and "
+		    "are lost",
+		    w->len);
 	while (w->head != NULL) {
 		struct batch *b = w->head;
 
@@ -251,8 +253,7 @@ writer_add(struct writer *w, struct writer_scan *sc, struct sighting *s)
 }
 
 int
-writer_add_element(struct writer *w, struct writer_scan *sc,
-    struct sighting *s)
+writer_add_element(struct writer *w, struct writer_scan *sc, struct sighting *s)
 {
 	struct batch *b;
 	uint32_t tag;
@@ -327,7 +328,7 @@ end_scans(struct writer *w)
 			continue;
 		}
 		if (store_scan_end(w->st, sc->id, sc->status, sc->responded,
-		    sc->frames, sc->detail) < 0)
+			sc->frames, sc->detail) < 0)
 			return -1;
 		*pp = sc->next;
 		scan_free(sc);
@@ -352,7 +353,7 @@ write_batch(struct writer *w)
 		int64_t id = 0;
 
 		if (store_record_group(w->st, m->scan->id,
-		    (const struct sighting *const *)group, k, &id) < 0) {
+			(const struct sighting *const *)group, k, &id) < 0) {
 			if (!store_in_batch(w->st))
 				goto fail;
 			/* The store refused these alone: never retry them. */
@@ -366,7 +367,7 @@ write_batch(struct writer *w)
 		ids[tag] = id;
 		if (m->protocol != NULL && ids[m->agent] > 0 &&
 		    store_link(w->st, ids[m->agent], id, m->protocol,
-		    m->local_port, m->remote_port, m->observed_at) < 0 &&
+			m->local_port, m->remote_port, m->observed_at) < 0 &&
 		    !store_in_batch(w->st))
 			goto fail;
 	}
@@ -407,7 +408,8 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 	if (end_scans(w) < 0)
 		goto fail;
 	if (w->failing) {
-		log_warnx("store", "writing again after %llu failed attempt(s); "
+		log_warnx("store",
+		    "writing again after %llu failed attempt(s); "
 		    "%zu sighting(s) still queued",
 		    (unsigned long long)w->episode, w->len);
 		w->episode = 0;
@@ -416,7 +418,8 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 		w->retry_at = 0;
 	}
 	if (w->counts.dropped > w->dropped_logged) {
-		log_warnx("store", "%llu sighting(s) dropped in all: the queue "
+		log_warnx("store",
+		    "%llu sighting(s) dropped in all: the queue "
 		    "of %zu was full",
 		    (unsigned long long)w->counts.dropped, w->max);
 		w->dropped_logged = w->counts.dropped;
@@ -425,15 +428,17 @@ writer_flush(struct writer *w, int64_t now_ms, int max_batches)
 fail:
 	w->counts.failures++;
 	w->episode++;
-	w->backoff_ms = w->backoff_ms == 0 ? WRITER_BACKOFF_MIN_MS :
-	    w->backoff_ms * 2;
+	w->backoff_ms =
+	    w->backoff_ms == 0 ? WRITER_BACKOFF_MIN_MS : w->backoff_ms * 2;
 	if (w->backoff_ms > WRITER_BACKOFF_MAX_MS)
 		w->backoff_ms = WRITER_BACKOFF_MAX_MS;
 	w->retry_at = now_ms + w->backoff_ms;
 	if (!w->failing)
-		log_warnx("store", "cannot write: %s; the %zu sighting(s) "
+		log_warnx("store",
+		    "cannot write: %s; the %zu sighting(s) "
 		    "are not lost: kept in memory (at most %zu) and written when "
-		    "the store recovers", store_error(w->st), w->len, w->max);
+		    "the store recovers",
+		    store_error(w->st), w->len, w->max);
 	else
 		log_debug("store", "retry failed: %s", store_error(w->st));
 	w->failing = true;

@@ -30,11 +30,11 @@ struct writer_scan;
 
 /* Counters since writer_new. */
 struct writer_counts {
-	uint64_t written;	/* sightings committed */
-	uint64_t rejected;	/* refused one by one by the store, not retried */
-	uint64_t dropped;	/* not queued: the queue was full */
-	uint64_t failures;	/* failed batch writes */
-	size_t queued;		/* waiting now */
+	uint64_t written;  /* sightings committed */
+	uint64_t rejected; /* refused one by one by the store, not retried */
+	uint64_t dropped;  /* not queued: the queue was full */
+	uint64_t failures; /* failed batch writes */
+	size_t queued;     /* waiting now */
 };
 
 /* A writer on st (borrowed; NULL: set later); max_queue sightings at most

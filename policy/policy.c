@@ -17,7 +17,7 @@
 #include "common/text.h"
 #include "common/util.h"
 
-#define POLICY_NAME_MAX 48	/* pack, rule and zone names */
+#define POLICY_NAME_MAX 48 /* pack, rule and zone names */
 
 /* The shipped packs, embedded by policy/meson.build. */
 extern const char policy_builtin_ca_2022[];
@@ -47,7 +47,11 @@ static const struct {
 };
 
 static const char *const builtin_names[] = {
-	"uk-dvd-2022", "us-fcc-covered", "ca-2022", "se-pts-2020", "de-2024",
+	"uk-dvd-2022",
+	"us-fcc-covered",
+	"ca-2022",
+	"se-pts-2020",
+	"de-2024",
 	NULL,
 };
 
@@ -83,7 +87,7 @@ struct parse {
 	const struct classifier *c;
 	struct policy_pack *pack;
 	enum section sec;
-	int pack_line;		/* 0: no [pack] yet */
+	int pack_line; /* 0: no [pack] yet */
 };
 
 static bool
@@ -93,9 +97,9 @@ name_valid(const char *s, bool lower)
 		return false;
 	for (; *s != '\0'; s++) {
 		if (lower ? (islower((unsigned char)*s) ||
-		    isdigit((unsigned char)*s) || *s == '-') :
-		    (isalnum((unsigned char)*s) || *s == '.' || *s == '_' ||
-		    *s == '-'))
+				isdigit((unsigned char)*s) || *s == '-')
+			  : (isalnum((unsigned char)*s) || *s == '.' ||
+				*s == '_' || *s == '-'))
 			continue;
 		return false;
 	}
@@ -105,8 +109,8 @@ name_valid(const char *s, bool lower)
 bool
 policy_date_valid(const char *s)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 	int y, m, d;
 
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -119,7 +123,8 @@ policy_date_valid(const char *s)
 	d = atoi(s + 8);
 	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return false;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	if (m == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return false;
 	return true;
 }
@@ -181,10 +186,12 @@ section_close(struct parse *p, const struct ini_line *l)
 
 	if (p->sec == SEC_PACK) {
 		if (!ini_given(r, PK_NAME))
-			return ini_error(r, l->line, "name", "required key "
+			return ini_error(r, l->line, "name",
+			    "required key "
 			    "missing (the pack's name, such as uk-dvd-2022)");
 		if (!ini_given(r, PK_VENDORS))
-			return ini_error(r, l->line, "vendors", "required key "
+			return ini_error(r, l->line, "vendors",
+			    "required key "
 			    "missing (vendor slugs of vendors.conf)");
 		if (p->pack->title == NULL)
 			p->pack->title = xstrdup(p->pack->name);
@@ -193,10 +200,12 @@ section_close(struct parse *p, const struct ini_line *l)
 	} else if (p->sec == SEC_RULE) {
 		rule = cur_rule(p);
 		if (!ini_given(r, RK_ZONE))
-			return ini_error(r, l->line, "zone", "required key "
+			return ini_error(r, l->line, "zone",
+			    "required key "
 			    "missing (a zone name, a comma list, or all)");
 		if (!ini_given(r, RK_MAX_SHARE) && !ini_given(r, RK_FIRST_SEEN))
-			return ini_error(r, l->line, NULL, "has neither "
+			return ini_error(r, l->line, NULL,
+			    "has neither "
 			    "max-share nor first-seen-after");
 		if (rule->title == NULL)
 			rule->title = xstrdup(rule->name);
@@ -221,14 +230,17 @@ section_open(struct parse *p, const struct ini_line *l)
 		return 0;
 	}
 	if (strcmp(l->type, "rule") != 0)
-		return ini_error(r, l->line, NULL, "unknown section (expected "
+		return ini_error(r, l->line, NULL,
+		    "unknown section (expected "
 		    "[pack] or [rule NAME])");
 	if (p->pack_line == 0)
 		return ini_error(r, l->line, NULL, "before the [pack] section");
 	if (!name_valid(l->name, false))
-		return ini_error(r, l->line, NULL, "\"%s\" is not a rule name "
+		return ini_error(r, l->line, NULL,
+		    "\"%s\" is not a rule name "
 		    "(expected letters, digits, '.', '_' or '-', at most %d "
-		    "characters)", l->name, POLICY_NAME_MAX);
+		    "characters)",
+		    l->name, POLICY_NAME_MAX);
 	p->pack->rules = xreallocarray(p->pack->rules, p->pack->n_rules + 1,
 	    sizeof(*p->pack->rules));
 	rule = &p->pack->rules[p->pack->n_rules++];
@@ -251,9 +263,11 @@ pack_key(struct parse *p, const struct ini_line *l)
 	switch (l->key) {
 	case PK_NAME:
 		if (!name_valid(l->value, true))
-			return ini_error(r, l->line, key, "\"%s\" is not a "
+			return ini_error(r, l->line, key,
+			    "\"%s\" is not a "
 			    "pack name (lower-case letters, digits and '-', "
-			    "such as uk-dvd-2022)", l->value);
+			    "such as uk-dvd-2022)",
+			    l->value);
 		pk->name = xstrdup(l->value);
 		return 0;
 	case PK_TITLE:
@@ -267,11 +281,14 @@ pack_key(struct parse *p, const struct ini_line *l)
 		const char *v = l->items[i];
 
 		if (list_has(pk->vendors, pk->n_vendors, v))
-			return ini_error(r, l->line, key, "\"%s\" is listed "
-			    "twice", v);
-		if (p->c != NULL ? classifier_vendor(p->c, v, NULL, NULL) ==
-		    -1 : !name_valid(v, false))
-			return ini_error(r, l->line, key, "unknown vendor "
+			return ini_error(r, l->line, key,
+			    "\"%s\" is listed "
+			    "twice",
+			    v);
+		if (p->c != NULL ? classifier_vendor(p->c, v, NULL, NULL) == -1
+				 : !name_valid(v, false))
+			return ini_error(r, l->line, key,
+			    "unknown vendor "
 			    "\"%s\" (use a vendor slug of vendors.conf: "
 			    "huawei, zte, hikvision, dahua, hytera, h3c, ...)",
 			    v);
@@ -289,20 +306,25 @@ rule_zones(struct parse *p, const struct ini_line *l)
 	for (size_t i = 0; i < l->n_items; i++) {
 		const char *z = l->items[i];
 
-		if (rule->all_zones || (strcmp(z, "all") == 0 &&
-		    rule->n_zones > 0))
-			return ini_error(r, l->line, "zone", "\"all\" cannot "
+		if (rule->all_zones ||
+		    (strcmp(z, "all") == 0 && rule->n_zones > 0))
+			return ini_error(r, l->line, "zone",
+			    "\"all\" cannot "
 			    "be combined with other zones");
 		if (strcmp(z, "all") == 0) {
 			rule->all_zones = true;
 			continue;
 		}
 		if (!name_valid(z, false))
-			return ini_error(r, l->line, "zone", "\"%s\" is not a "
-			    "zone name (letters, digits, '.', '_' or '-')", z);
+			return ini_error(r, l->line, "zone",
+			    "\"%s\" is not a "
+			    "zone name (letters, digits, '.', '_' or '-')",
+			    z);
 		if (list_has(rule->zones, rule->n_zones, z))
-			return ini_error(r, l->line, "zone", "\"%s\" is listed "
-			    "twice", z);
+			return ini_error(r, l->line, "zone",
+			    "\"%s\" is listed "
+			    "twice",
+			    z);
 		list_add(&rule->zones, &rule->n_zones, z);
 	}
 	return 0;
@@ -323,16 +345,20 @@ rule_key(struct parse *p, const struct ini_line *l)
 		return rule_zones(p, l);
 	case RK_MAX_SHARE:
 		if (parse_percent(l->value, &rule->max_share) == -1)
-			return ini_error(r, l->line, key, "\"%s\" is not a "
+			return ini_error(r, l->line, key,
+			    "\"%s\" is not a "
 			    "percentage from 0%% to 100%% (such as 35%%)",
 			    l->value);
 		return 0;
 	}
 	if (!policy_date_valid(l->value))
-		return ini_error(r, l->line, key, "\"%s\" is not a date "
-		    "(YYYY-MM-DD)", l->value);
-	str_copy(l->key == RK_DEADLINE ? rule->deadline :
-	    rule->first_seen_after, l->value, POLICY_DATE_LEN);
+		return ini_error(r, l->line, key,
+		    "\"%s\" is not a date "
+		    "(YYYY-MM-DD)",
+		    l->value);
+	str_copy(l->key == RK_DEADLINE ? rule->deadline
+				       : rule->first_seen_after,
+	    l->value, POLICY_DATE_LEN);
 	return 0;
 }
 
@@ -354,15 +380,16 @@ policy_pack_parse(const char *text, size_t len, const char *origin,
 		else if (l.kind == INI_END)
 			rc = section_close(&p, &l);
 		else
-			rc = p.sec == SEC_PACK ? pack_key(&p, &l) :
-			    rule_key(&p, &l);
+			rc = p.sec == SEC_PACK ? pack_key(&p, &l)
+					       : rule_key(&p, &l);
 		if (rc == -1)
 			break;
 	}
 	if (rc == 0 && p.pack_line == 0)
 		ini_error(&p.ini, p.ini.line, NULL, "no [pack] section");
 	else if (rc == 0 && p.pack->n_rules == 0)
-		ini_error(&p.ini, p.pack_line, NULL, "the pack has no "
+		ini_error(&p.ini, p.pack_line, NULL,
+		    "the pack has no "
 		    "[rule NAME] section");
 	if (p.ini.failed) {
 		ini_finish(&p.ini);
@@ -433,8 +460,8 @@ set_put(struct policy_set *set, struct policy_pack *p)
 			set->packs[i] = p;
 			return;
 		}
-	set->packs = xreallocarray(set->packs, set->n_packs + 1,
-	    sizeof(*set->packs));
+	set->packs =
+	    xreallocarray(set->packs, set->n_packs + 1, sizeof(*set->packs));
 	set->packs[set->n_packs++] = p;
 }
 
@@ -466,13 +493,16 @@ load_dir(struct policy_set *set, const char *dir, const struct classifier *c,
 		size_t len = strlen(names[i]->d_name) - 5;
 		struct policy_pack *p = NULL;
 
-		if (rc == 0 && (p = policy_pack_load(path, c, err,
-		    errlen)) == NULL)
+		if (rc == 0 &&
+		    (p = policy_pack_load(path, c, err, errlen)) == NULL)
 			rc = -1;
-		else if (p != NULL && (strlen(p->name) != len ||
-		    strncmp(p->name, names[i]->d_name, len) != 0)) {
-			snprintf(err, errlen, "%s: the pack is called \"%s\": "
-			    "name the file %s.conf", path, p->name, p->name);
+		else if (p != NULL &&
+		    (strlen(p->name) != len ||
+			strncmp(p->name, names[i]->d_name, len) != 0)) {
+			snprintf(err, errlen,
+			    "%s: the pack is called \"%s\": "
+			    "name the file %s.conf",
+			    path, p->name, p->name);
 			policy_pack_free(p);
 			rc = -1;
 		} else if (p != NULL)
@@ -532,12 +562,14 @@ policy_select(const char *dir, char *const *names, size_t n,
 			p = all->packs[k];
 			all->packs[k] = NULL;
 		} else if (policy_set_find(set, names[i]) != NULL)
-			continue;	/* named twice */
+			continue; /* named twice */
 		if (p == NULL) {
 			struct strbuf b = STRBUF_INIT;
 
-			strbuf_printf(&b, "unknown policy pack \"%s\" "
-			    "(available:", names[i]);
+			strbuf_printf(&b,
+			    "unknown policy pack \"%s\" "
+			    "(available:",
+			    names[i]);
 			for (k = 0; k < all->n_packs; k++)
 				if (all->packs[k] != NULL)
 					strbuf_printf(&b, " %s",

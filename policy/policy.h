@@ -57,19 +57,19 @@
 
 struct classifier;
 
-#define POLICY_DATE_LEN 11	/* "YYYY-MM-DD" and its terminator */
+#define POLICY_DATE_LEN 11 /* "YYYY-MM-DD" and its terminator */
 
 /* A [rule NAME] section. Owns every pointer. */
 struct policy_rule {
 	char *name;
 	char *title;
-	int line;			/* line of the section header */
-	bool all_zones;			/* zone = all */
-	char **zones;			/* zone names when !all_zones */
+	int line;       /* line of the section header */
+	bool all_zones; /* zone = all */
+	char **zones;   /* zone names when !all_zones */
 	size_t n_zones;
-	double max_share;		/* percent 0..100; < 0 when none */
-	char deadline[POLICY_DATE_LEN];	/* "" when none: always applies */
-	char first_seen_after[POLICY_DATE_LEN];	/* "" when none */
+	double max_share;               /* percent 0..100; < 0 when none */
+	char deadline[POLICY_DATE_LEN]; /* "" when none: always applies */
+	char first_seen_after[POLICY_DATE_LEN]; /* "" when none */
 };
 
 /* A pack: its [pack] section and rules. Owns every pointer. */
@@ -77,8 +77,8 @@ struct policy_pack {
 	char *name;
 	char *title;
 	char *source;
-	char *origin;			/* file it came from, or "NAME (built-in)" */
-	char **vendors;			/* vendor slugs */
+	char *origin;   /* file it came from, or "NAME (built-in)" */
+	char **vendors; /* vendor slugs */
 	size_t n_vendors;
 	struct policy_rule *rules;
 	size_t n_rules;
@@ -89,7 +89,6 @@ struct policy_set {
 	struct policy_pack **packs;
 	size_t n_packs;
 };
-
 
 /*
  * Parse pack text; origin names it in errors. Vendor slugs are checked

@@ -58,7 +58,7 @@ zone_for_sysname(const struct zone *zones, size_t n, const char *sys_name)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < zones[i].n_sysname_patterns; j++)
 			if (fnmatch(zones[i].sysname_patterns[j], sys_name,
-			    FNM_CASEFOLD) == 0)
+				FNM_CASEFOLD) == 0)
 				return zones[i].name;
 	return NULL;
 }

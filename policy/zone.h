@@ -21,10 +21,10 @@
 /* A [zone NAME] section. Owns every pointer. */
 struct zone {
 	char *name;
-	int line;			/* of its section header, 0 if none */
+	int line; /* of its section header, 0 if none */
 	struct cidr *subnets;
 	size_t n_subnets;
-	char **sysname_patterns;	/* fnmatch(3) patterns */
+	char **sysname_patterns; /* fnmatch(3) patterns */
 	size_t n_sysname_patterns;
 };
 

@@ -22,8 +22,8 @@ struct capture {
 	pcap_t *p;
 	char *name;
 	bool live;
-	FILE *file;		/* the savefile's stream, for progress */
-	uint64_t size;		/* file size in bytes */
+	FILE *file;    /* the savefile's stream, for progress */
+	uint64_t size; /* file size in bytes */
 	char error[PCAP_ERRBUF_SIZE + 256];
 	uint64_t frames, bytes;
 	uint64_t frames_told, bytes_told;
@@ -61,14 +61,18 @@ check_linktype(struct capture *c, char *err, size_t errlen)
 
 	if (dlt == DLT_EN10MB)
 		return 0;
-	snprintf(err, errlen, "%s: link type %s (%s) is not Ethernet",
-	    c->name, pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?",
-	    pcap_datalink_val_to_description(dlt) ? pcap_datalink_val_to_description(dlt) : "unknown");
+	snprintf(err, errlen, "%s: link type %s (%s) is not Ethernet", c->name,
+	    pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt)
+					   : "?",
+	    pcap_datalink_val_to_description(dlt)
+		? pcap_datalink_val_to_description(dlt)
+		: "unknown");
 	return -1;
 }
 
 struct capture *
-capture_open_live(const char *iface, const char *filter, char *err, size_t errlen)
+capture_open_live(const char *iface, const char *filter, char *err,
+    size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = xcalloc(1, sizeof(*c));
@@ -85,29 +89,36 @@ capture_open_live(const char *iface, const char *filter, char *err, size_t errle
 	    pcap_set_promisc(c->p, 1) != 0 ||
 	    pcap_set_timeout(c->p, CAPTURE_TIMEOUT_MS) != 0 ||
 	    pcap_set_buffer_size(c->p, (int)CAPTURE_BUFFER) != 0) {
-		snprintf(err, errlen, "%s: cannot set capture parameters", iface);
+		snprintf(err, errlen, "%s: cannot set capture parameters",
+		    iface);
 		goto fail;
 	}
 	rc = pcap_activate(c->p);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s%s%s", iface, pcap_statustostr(rc),
 		    rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE ||
-			rc == PCAP_ERROR_PERM_DENIED ? ": " : "",
+			    rc == PCAP_ERROR_PERM_DENIED
+			? ": "
+			: "",
 		    rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE ||
-			rc == PCAP_ERROR_PERM_DENIED ? pcap_geterr(c->p) : "");
+			    rc == PCAP_ERROR_PERM_DENIED
+			? pcap_geterr(c->p)
+			: "");
 		goto fail;
 	}
 	if (rc > 0)
 		log_warnx("capture", "%s: %s: %s", iface, pcap_statustostr(rc),
 		    pcap_geterr(c->p));
-	if (check_linktype(c, err, errlen) < 0 || set_filter(c, filter, err, errlen) < 0)
+	if (check_linktype(c, err, errlen) < 0 ||
+	    set_filter(c, filter, err, errlen) < 0)
 		goto fail;
 	if (pcap_setnonblock(c->p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "%s: %s", iface, ebuf);
 		goto fail;
 	}
 	if (pcap_get_selectable_fd(c->p) < 0) {
-		snprintf(err, errlen, "%s: no selectable file descriptor", iface);
+		snprintf(err, errlen, "%s: no selectable file descriptor",
+		    iface);
 		goto fail;
 	}
 	return c;
@@ -117,7 +128,8 @@ fail:
 }
 
 struct capture *
-capture_open_file(const char *path, const char *filter, char *err, size_t errlen)
+capture_open_file(const char *path, const char *filter, char *err,
+    size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = xcalloc(1, sizeof(*c));
@@ -147,12 +159,14 @@ capture_open_file(const char *path, const char *filter, char *err, size_t errlen
 	/* pcap_fopen_offline takes the stream and closes it with the handle. */
 	c->p = pcap_fopen_offline(f, ebuf);
 	if (c->p == NULL) {
-		snprintf(err, errlen, "%s: not a capture file (%s)", path, ebuf);
+		snprintf(err, errlen, "%s: not a capture file (%s)", path,
+		    ebuf);
 		fclose(f);
 		goto fail;
 	}
 	c->file = f;
-	if (check_linktype(c, err, errlen) < 0 || set_filter(c, filter, err, errlen) < 0)
+	if (check_linktype(c, err, errlen) < 0 ||
+	    set_filter(c, filter, err, errlen) < 0)
 		goto fail;
 	return c;
 fail:
@@ -187,7 +201,8 @@ capture_dispatch(struct capture *c, int max, capture_frame_fn fn, void *ctx)
 	c->ctx = ctx;
 	n = pcap_dispatch(c->p, max, on_packet, (void *)c);
 	if (n == PCAP_ERROR) {
-		snprintf(c->error, sizeof(c->error), "%s: %s", c->name, pcap_geterr(c->p));
+		snprintf(c->error, sizeof(c->error), "%s: %s", c->name,
+		    pcap_geterr(c->p));
 		return CAPTURE_ERROR;
 	}
 	if (n == PCAP_ERROR_BREAK)
@@ -210,7 +225,8 @@ capture_stats(struct capture *c, struct capture_stats *delta)
 	if (!c->live)
 		return 0;
 	if (pcap_stats(c->p, &ps) < 0) {
-		snprintf(c->error, sizeof(c->error), "%s: %s", c->name, pcap_geterr(c->p));
+		snprintf(c->error, sizeof(c->error), "%s: %s", c->name,
+		    pcap_geterr(c->p));
 		return -1;
 	}
 	/* Counters are cumulative 32-bit values that may wrap. */

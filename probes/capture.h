@@ -17,18 +17,18 @@ typedef void (*capture_frame_fn)(void *ctx, const uint8_t *bytes, size_t caplen,
 
 /* Counters since the previous capture_stats call (drops from pcap_stats). */
 struct capture_stats {
-	uint64_t frames;	/* frames handed to the callback */
-	uint64_t bytes;		/* their captured bytes */
-	uint64_t dropped;	/* dropped by the kernel: buffer full */
-	uint64_t ifdropped;	/* dropped by the interface or its driver */
+	uint64_t frames;    /* frames handed to the callback */
+	uint64_t bytes;     /* their captured bytes */
+	uint64_t dropped;   /* dropped by the kernel: buffer full */
+	uint64_t ifdropped; /* dropped by the interface or its driver */
 };
 
-#define CAPTURE_SNAPLEN 9216		/* jumbo frames whole */
-#define CAPTURE_BUFFER (32u << 20)	/* kernel ring: 32 MiB */
+#define CAPTURE_SNAPLEN 9216       /* jumbo frames whole */
+#define CAPTURE_BUFFER (32u << 20) /* kernel ring: 32 MiB */
 #define CAPTURE_TIMEOUT_MS 250
 
 enum {
-	CAPTURE_EOF = -2,	/* capture_dispatch: a file has no more frames */
+	CAPTURE_EOF = -2, /* capture_dispatch: a file has no more frames */
 	CAPTURE_ERROR = -1,
 };
 
@@ -41,7 +41,8 @@ struct capture *capture_open_file(const char *path, const char *filter,
 /* The fd to poll for readability (live), or -1 (files). */
 int capture_fd(const struct capture *c);
 /* Hand at most max frames to fn; the count, 0 when none is waiting, CAPTURE_EOF or CAPTURE_ERROR. */
-int capture_dispatch(struct capture *c, int max, capture_frame_fn fn, void *ctx);
+int capture_dispatch(struct capture *c, int max, capture_frame_fn fn,
+    void *ctx);
 /* Counters since the last call; drops only for live captures. 0 or -1. */
 int capture_stats(struct capture *c, struct capture_stats *delta);
 /* The last error, naming the interface or file. */

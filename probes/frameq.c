@@ -14,14 +14,14 @@
 #include "common/util.h"
 
 #define BATCH_FRAMES 4096
-#define BATCH_BYTES (1u << 20)	/* copied frames a batch holds, at least */
+#define BATCH_BYTES (1u << 20) /* copied frames a batch holds, at least */
 #define BATCHES 4
 
 struct entry {
 	int64_t ts;
-	uint32_t len;		/* raw: bytes at arena + off */
+	uint32_t len; /* raw: bytes at arena + off */
 	uint32_t off;
-	int16_t reason;		/* plain: its decode result; raw: -1 */
+	int16_t reason; /* plain: its decode result; raw: -1 */
 	uint8_t mac[6];
 };
 
@@ -34,14 +34,14 @@ struct batch {
 
 struct frameq {
 	pthread_mutex_t mu;
-	pthread_cond_t full_cv;		/* a batch is full, or closed */
-	pthread_cond_t free_cv;		/* a batch is free */
+	pthread_cond_t full_cv; /* a batch is full, or closed */
+	pthread_cond_t free_cv; /* a batch is free */
 	struct batch *all[BATCHES];
-	struct batch *full[BATCHES];	/* ring of full batches, oldest first */
+	struct batch *full[BATCHES]; /* ring of full batches, oldest first */
 	size_t full_head, full_n;
 	struct batch *free[BATCHES];
 	size_t free_n;
-	struct batch *fill;		/* the reader's, or NULL */
+	struct batch *fill; /* the reader's, or NULL */
 	bool closed;
 };
 
@@ -111,14 +111,15 @@ frameq_push(struct frameq *q, const uint8_t *bytes, size_t caplen, int64_t ts)
 	b = q->fill;
 	if (reason < 0 || reason >= FRAMES_REASON_MAX) {
 		/* Room for the copy: hand over a batch that has none. */
-		if (b->used + caplen > b->cap && b->used + caplen > BATCH_BYTES &&
-		    b->n > 0) {
+		if (b->used + caplen > b->cap &&
+		    b->used + caplen > BATCH_BYTES && b->n > 0) {
 			hand_over(q);
 			b = q->fill = take_free(q);
 		}
 		if (b->used + caplen > b->cap) {
-			b->cap = b->used + caplen > BATCH_BYTES ?
-			    b->used + caplen : BATCH_BYTES;
+			b->cap = b->used + caplen > BATCH_BYTES
+			    ? b->used + caplen
+			    : BATCH_BYTES;
 			b->arena = xreallocarray(b->arena, b->cap, 1);
 		}
 		e = &b->e[b->n++];
@@ -183,8 +184,9 @@ frameq_drain(struct frameq *q, frameq_plain_fn plain, frameq_raw_fn raw,
 			if (e->reason >= 0)
 				plain(ctx, e->mac, e->reason, e->ts);
 			else
-				raw(ctx, b->arena != NULL ? b->arena + e->off :
-				    none, e->len, e->ts);
+				raw(ctx,
+				    b->arena != NULL ? b->arena + e->off : none,
+				    e->len, e->ts);
 		}
 		b->n = 0;
 		b->used = 0;

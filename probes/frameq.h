@@ -14,11 +14,11 @@
 struct frameq;
 
 /* A plain frame: its source MAC and frames_decode_plain's result. */
-typedef void (*frameq_plain_fn)(void *ctx, const uint8_t src[6], int reason,
-    int64_t ts);
+typedef void (
+    *frameq_plain_fn)(void *ctx, const uint8_t src[6], int reason, int64_t ts);
 /* Any other frame: its captured bytes. */
-typedef void (*frameq_raw_fn)(void *ctx, const uint8_t *bytes, size_t caplen,
-    int64_t ts);
+typedef void (
+    *frameq_raw_fn)(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts);
 
 /* An open queue. */
 struct frameq *frameq_new(void);

@@ -13,32 +13,32 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define ETHERTYPE_IPV4		0x0800
-#define ETHERTYPE_ARP		0x0806
-#define ETHERTYPE_TEB		0x6558
-#define ETHERTYPE_VLAN		0x8100
-#define ETHERTYPE_IPV6		0x86dd
-#define ETHERTYPE_QINQ		0x88a8
-#define ETHERTYPE_ERSPAN	0x88be
-#define ETHERTYPE_LLDP		0x88cc
-#define ETHERTYPE_QINQ_OLD	0x9100
-#define ETHERTYPE_QINQ_OLD2	0x9200
-#define ETHERTYPE_ERSPAN3	0x22eb
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_TEB 0x6558
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_ERSPAN 0x88be
+#define ETHERTYPE_LLDP 0x88cc
+#define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_QINQ_OLD2 0x9200
+#define ETHERTYPE_ERSPAN3 0x22eb
 
-#define OUI_ENCAP	0x000000	/* RFC 1042: SNAP PID is an ethertype */
-#define OUI_BRIDGE	0x0000f8	/* 802.1H bridge tunnel: likewise */
-#define OUI_CISCO	0x00000c
-#define OUI_TIA		0x0012bb	/* LLDP-MED */
-#define PID_CDP		0x2000
+#define OUI_ENCAP 0x000000  /* RFC 1042: SNAP PID is an ethertype */
+#define OUI_BRIDGE 0x0000f8 /* 802.1H bridge tunnel: likewise */
+#define OUI_CISCO 0x00000c
+#define OUI_TIA 0x0012bb /* LLDP-MED */
+#define PID_CDP 0x2000
 
-#define IPPROTO_NUM_UDP	17
-#define IPPROTO_NUM_GRE	47
+#define IPPROTO_NUM_UDP 17
+#define IPPROTO_NUM_GRE 47
 
-#define GRE_CSUM	0x8000
-#define GRE_ROUTING	0x4000
-#define GRE_KEY		0x2000
-#define GRE_SEQ		0x1000
-#define GRE_VERSION	0x0007
+#define GRE_CSUM 0x8000
+#define GRE_ROUTING 0x4000
+#define GRE_KEY 0x2000
+#define GRE_SEQ 0x1000
+#define GRE_VERSION 0x0007
 
 static int decode_eth(const uint8_t *, size_t, struct frame *, size_t);
 
@@ -143,7 +143,7 @@ lldp_mgmt(const uint8_t *v, size_t len, struct frames_lldp *out)
 	/* CVE-2017-13027: every inner length is bounded by the TLV length. */
 	if (len < 1)
 		return FRAMES_BAD_TLV;
-	alen = v[0];	/* subtype byte plus address */
+	alen = v[0]; /* subtype byte plus address */
 	if (alen < 2 || alen > 32 || len - 1 < alen)
 		return FRAMES_BAD_TLV;
 	o = 1 + alen;
@@ -344,9 +344,8 @@ cdp_checksum(const uint8_t *p, size_t len)
 static int
 cdp_addrs(const uint8_t *v, size_t len, struct frames_ip *addrs, size_t *n)
 {
-	static const uint8_t ipv6_proto[8] = {
-		0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd
-	};
+	static const uint8_t ipv6_proto[8] = { 0xaa, 0xaa, 0x03, 0x00, 0x00,
+		0x00, 0x86, 0xdd };
 	uint32_t count, i;
 	size_t off = 4;
 
@@ -414,7 +413,7 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 		if (len - off < 4)
 			return FRAMES_TRUNCATED;
 		type = get16(p + off);
-		tlen = get16(p + off + 2);	/* includes the 4-byte header */
+		tlen = get16(p + off + 2); /* includes the 4-byte header */
 		if (tlen < 4)
 			return FRAMES_BAD_TLV;
 		if (tlen > len - off)
@@ -427,8 +426,8 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 			out->device_id = raw_view(v, vlen);
 			break;
 		case 0x0002:
-			note(&reason, cdp_addrs(v, vlen, out->addrs,
-			    &out->n_addrs));
+			note(&reason,
+			    cdp_addrs(v, vlen, out->addrs, &out->n_addrs));
 			break;
 		case 0x0003:
 			out->port_id = raw_view(v, vlen);
@@ -459,8 +458,8 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 			out->native_vlan = get16(v);
 			break;
 		case 0x0016:
-			note(&reason, cdp_addrs(v, vlen, out->mgmt,
-			    &out->n_mgmt));
+			note(&reason,
+			    cdp_addrs(v, vlen, out->mgmt, &out->n_mgmt));
 			break;
 		default:
 			break;
@@ -494,12 +493,12 @@ frames_decode_arp(const uint8_t *p, size_t len, struct frames_arp *out)
 
 /* DHCP */
 
-#define BOOTP_FIXED	236	/* op .. file, before the vendor area */
-#define DHCP_COOKIE	0x63825363
+#define BOOTP_FIXED 236 /* op .. file, before the vendor area */
+#define DHCP_COOKIE 0x63825363
 
 static void
-dhcp_option(uint8_t code, const uint8_t *v, size_t len,
-    struct frames_dhcp *out, int *reason)
+dhcp_option(uint8_t code, const uint8_t *v, size_t len, struct frames_dhcp *out,
+    int *reason)
 {
 	switch (code) {
 	case 12:
@@ -565,7 +564,7 @@ frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out)
 	memcpy(out->siaddr, p + 20, 4);
 	memcpy(out->giaddr, p + 24, 4);
 	if (out->hlen > 16)
-		return FRAMES_BAD_LENGTH;	/* chaddr is 16 bytes */
+		return FRAMES_BAD_LENGTH; /* chaddr is 16 bytes */
 	if (out->htype == 1 && out->hlen == MAC_LEN) {
 		out->has_chaddr_mac = true;
 		memcpy(out->chaddr, p + 28, MAC_LEN);
@@ -573,7 +572,7 @@ frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out)
 	if (len - BOOTP_FIXED < 4)
 		return FRAMES_TRUNCATED;
 	if (get32(p + BOOTP_FIXED) != DHCP_COOKIE)
-		return FRAMES_OK;	/* plain BOOTP */
+		return FRAMES_OK; /* plain BOOTP */
 	out->has_cookie = true;
 	off = BOOTP_FIXED + 4;
 	while (off < len) {
@@ -663,7 +662,7 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 		off += 12;
 		break;
 	default:
-		return FRAMES_OK;	/* IP in GRE and others: nothing to learn */
+		return FRAMES_OK; /* IP in GRE and others: nothing to learn */
 	}
 	if (depth + 1 >= FRAMES_MAX_LAYERS)
 		return FRAMES_TOO_DEEP;
@@ -671,8 +670,8 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 }
 
 static int
-decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len,
-    struct frame *f, size_t depth)
+decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len, struct frame *f,
+    size_t depth)
 {
 	struct frames_layer *l = &f->layers[depth];
 	size_t ulen;
@@ -688,7 +687,7 @@ decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len,
 			return FRAMES_BAD_LENGTH;
 		ulen -= 8;
 		if (ulen > len - 8)
-			ulen = len - 8;	/* decode what was captured */
+			ulen = len - 8; /* decode what was captured */
 		if (l->ip_version == 4 &&
 		    (l->udp_sport == 67 || l->udp_sport == 68) &&
 		    (l->udp_dport == 67 || l->udp_dport == 68)) {
@@ -799,7 +798,7 @@ decode_llc(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	l->dsap = p[0];
 	l->ssap = p[1];
 	if (p[0] != 0xaa || p[1] != 0xaa || p[2] != 0x03)
-		return FRAMES_OK;	/* STP and other LLC users */
+		return FRAMES_OK; /* STP and other LLC users */
 	if (len < 8)
 		return FRAMES_TRUNCATED;
 	l->snap = true;
@@ -882,7 +881,8 @@ frames_decode_plain(const uint8_t *p, size_t caplen)
 		dport = get16(p + hlen + 2);
 		if (get16(p + hlen + 4) < 8)
 			return FRAMES_BAD_LENGTH;
-		if ((sport == 67 || sport == 68) && (dport == 67 || dport == 68))
+		if ((sport == 67 || sport == 68) &&
+		    (dport == 67 || dport == 68))
 			return -1;
 		return FRAMES_OK;
 	case IPPROTO_NUM_GRE:

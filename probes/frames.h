@@ -21,21 +21,21 @@
 
 #include "common/util.h"
 
-#define FRAMES_MAX_VLANS 4	/* VLAN tags kept per Ethernet header */
-#define FRAMES_MAX_LAYERS 3	/* outer frame plus frames carried in tunnels */
-#define FRAMES_LLDP_MAX_MGMT 4	/* management addresses kept per LLDPDU */
-#define FRAMES_CDP_MAX_ADDRS 4	/* addresses kept per CDP address TLV kind */
+#define FRAMES_MAX_VLANS 4     /* VLAN tags kept per Ethernet header */
+#define FRAMES_MAX_LAYERS 3    /* outer frame plus frames carried in tunnels */
+#define FRAMES_LLDP_MAX_MGMT 4 /* management addresses kept per LLDPDU */
+#define FRAMES_CDP_MAX_ADDRS 4 /* addresses kept per CDP address TLV kind */
 
 /* Why a frame, or part of it, could not be decoded. */
 enum frames_reason {
 	FRAMES_OK = 0,
-	FRAMES_TRUNCATED,	/* a header or field runs past the captured bytes */
-	FRAMES_BAD_LENGTH,	/* a length field is impossible or out of range */
-	FRAMES_BAD_HEADER,	/* a version, magic or fixed field is wrong */
-	FRAMES_BAD_TLV,		/* a TLV or option is malformed */
-	FRAMES_UNSUPPORTED,	/* a well-formed variant this decoder does not know */
-	FRAMES_NOT_ETHERNET,	/* type/length field is neither (1501..1535) */
-	FRAMES_TOO_DEEP,	/* more VLAN tags or nested tunnels than kept */
+	FRAMES_TRUNCATED,  /* a header or field runs past the captured bytes */
+	FRAMES_BAD_LENGTH, /* a length field is impossible or out of range */
+	FRAMES_BAD_HEADER, /* a version, magic or fixed field is wrong */
+	FRAMES_BAD_TLV,    /* a TLV or option is malformed */
+	FRAMES_UNSUPPORTED, /* a well-formed variant this decoder does not know */
+	FRAMES_NOT_ETHERNET, /* type/length field is neither (1501..1535) */
+	FRAMES_TOO_DEEP,     /* more VLAN tags or nested tunnels than kept */
 	FRAMES_REASON_MAX
 };
 
@@ -47,59 +47,59 @@ struct frames_str {
 
 /* An IPv4 or IPv6 address as carried on the wire. */
 struct frames_ip {
-	uint8_t version;	/* 4 or 6 */
-	uint8_t addr[16];	/* network order; IPv4 in the first four bytes */
+	uint8_t version;  /* 4 or 6 */
+	uint8_t addr[16]; /* network order; IPv4 in the first four bytes */
 };
 
 /* How the next layer's frame was carried inside this one. */
 enum frames_tunnel {
 	FRAMES_TUNNEL_NONE = 0,
-	FRAMES_TUNNEL_GRE_TEB,	/* GRE 0x6558 transparent Ethernet bridging */
-	FRAMES_TUNNEL_ERSPAN1,	/* GRE 0x88be without sequence number */
-	FRAMES_TUNNEL_ERSPAN2,	/* GRE 0x88be with sequence number */
-	FRAMES_TUNNEL_ERSPAN3,	/* GRE 0x22eb */
+	FRAMES_TUNNEL_GRE_TEB, /* GRE 0x6558 transparent Ethernet bridging */
+	FRAMES_TUNNEL_ERSPAN1, /* GRE 0x88be without sequence number */
+	FRAMES_TUNNEL_ERSPAN2, /* GRE 0x88be with sequence number */
+	FRAMES_TUNNEL_ERSPAN3, /* GRE 0x22eb */
 };
 
 /* One Ethernet header and the network headers that follow it. */
 struct frames_layer {
 	uint8_t dst[MAC_LEN];
 	uint8_t src[MAC_LEN];
-	uint16_t vlans[FRAMES_MAX_VLANS];	/* VLAN IDs, outermost first */
+	uint16_t vlans[FRAMES_MAX_VLANS]; /* VLAN IDs, outermost first */
 	size_t n_vlans;
-	uint16_t ethertype;	/* after tags and SNAP; 0 for plain LLC */
-	bool llc;		/* IEEE 802.3 length frame with an LLC header */
+	uint16_t ethertype; /* after tags and SNAP; 0 for plain LLC */
+	bool llc;           /* IEEE 802.3 length frame with an LLC header */
 	uint8_t dsap, ssap;
 	bool snap;
-	uint32_t snap_oui;	/* SNAP organisation code; ethertype holds the PID */
+	uint32_t snap_oui; /* SNAP organisation code; ethertype holds the PID */
 
-	uint8_t ip_version;	/* 0 (none), 4 or 6 */
-	uint8_t ip_proto;	/* IPv4 protocol or IPv6 next header */
+	uint8_t ip_version; /* 0 (none), 4 or 6 */
+	uint8_t ip_proto;   /* IPv4 protocol or IPv6 next header */
 	struct frames_ip ip_src, ip_dst;
-	bool ip_later_fragment;	/* not the first fragment: payload skipped */
-	uint16_t udp_sport, udp_dport;	/* 0 unless UDP */
+	bool ip_later_fragment; /* not the first fragment: payload skipped */
+	uint16_t udp_sport, udp_dport; /* 0 unless UDP */
 
-	enum frames_tunnel tunnel;	/* how layer + 1 was carried */
-	uint32_t gre_seq;		/* GRE sequence number, when present */
-	uint16_t erspan_session;	/* ERSPAN II/III session ID */
-	uint16_t erspan_vlan;		/* ERSPAN II/III original VLAN */
+	enum frames_tunnel tunnel; /* how layer + 1 was carried */
+	uint32_t gre_seq;          /* GRE sequence number, when present */
+	uint16_t erspan_session;   /* ERSPAN II/III session ID */
+	uint16_t erspan_vlan;      /* ERSPAN II/III original VLAN */
 };
 
 /* LLDP management address TLV. */
 struct frames_lldp_mgmt {
-	uint8_t addr_subtype;	/* IANA address family: 1 IPv4, 2 IPv6, ... */
-	struct frames_str addr;	/* the address bytes, without the subtype */
-	uint8_t if_subtype;	/* 1 unknown, 2 ifIndex, 3 system port number */
+	uint8_t addr_subtype;   /* IANA address family: 1 IPv4, 2 IPv6, ... */
+	struct frames_str addr; /* the address bytes, without the subtype */
+	uint8_t if_subtype;     /* 1 unknown, 2 ifIndex, 3 system port number */
 	uint32_t if_number;
-	struct frames_str oid;	/* BER-encoded object identifier, may be empty */
+	struct frames_str oid; /* BER-encoded object identifier, may be empty */
 };
 
 /* An LLDPDU (IEEE 802.1AB) with LLDP-MED inventory (ANSI/TIA-1057). */
 struct frames_lldp {
-	uint8_t chassis_subtype;	/* 0 when no chassis ID TLV was seen */
-	struct frames_str chassis_id;	/* value after the subtype */
-	bool has_chassis_mac;		/* subtype 4 with six bytes */
+	uint8_t chassis_subtype;      /* 0 when no chassis ID TLV was seen */
+	struct frames_str chassis_id; /* value after the subtype */
+	bool has_chassis_mac;         /* subtype 4 with six bytes */
 	uint8_t chassis_mac[MAC_LEN];
-	bool has_chassis_ip;		/* subtype 5 with an IPv4/IPv6 address */
+	bool has_chassis_ip; /* subtype 5 with an IPv4/IPv6 address */
 	struct frames_ip chassis_ip;
 	uint8_t port_subtype;
 	struct frames_str port_id;
@@ -114,7 +114,7 @@ struct frames_lldp {
 	size_t n_mgmt;
 	struct frames_str med_hw_rev, med_fw_rev, med_sw_rev, med_serial;
 	struct frames_str med_manufacturer, med_model, med_asset_id;
-	size_t n_tlvs;			/* TLVs walked, End included */
+	size_t n_tlvs; /* TLVs walked, End included */
 	bool end_seen;
 };
 
@@ -122,26 +122,27 @@ struct frames_lldp {
 struct frames_cdp {
 	uint8_t version;
 	uint8_t ttl;
-	uint16_t checksum;	/* as sent */
-	bool checksum_ok;	/* matches the IP checksum of the packet */
+	uint16_t checksum; /* as sent */
+	bool checksum_ok;  /* matches the IP checksum of the packet */
 	struct frames_str device_id;
 	struct frames_str port_id;
-	struct frames_str software;	/* Version TLV */
+	struct frames_str software; /* Version TLV */
 	struct frames_str platform;
 	struct frames_str vtp_domain;
 	bool has_caps;
 	uint32_t caps;
 	bool has_native_vlan;
 	uint16_t native_vlan;
-	struct frames_ip addrs[FRAMES_CDP_MAX_ADDRS];	/* Address TLV */
+	struct frames_ip addrs[FRAMES_CDP_MAX_ADDRS]; /* Address TLV */
 	size_t n_addrs;
-	struct frames_ip mgmt[FRAMES_CDP_MAX_ADDRS];	/* Management Address TLV */
+	struct frames_ip
+	    mgmt[FRAMES_CDP_MAX_ADDRS]; /* Management Address TLV */
 	size_t n_mgmt;
 };
 
 /* An ARP packet for Ethernet and IPv4. */
 struct frames_arp {
-	uint16_t op;	/* 1 request, 2 reply, others kept as sent */
+	uint16_t op; /* 1 request, 2 reply, others kept as sent */
 	uint8_t sha[MAC_LEN];
 	uint8_t spa[4];
 	uint8_t tha[MAC_LEN];
@@ -150,22 +151,22 @@ struct frames_arp {
 
 /* A BOOTP/DHCPv4 message. */
 struct frames_dhcp {
-	uint8_t op;	/* 1 request, 2 reply */
+	uint8_t op; /* 1 request, 2 reply */
 	uint8_t htype, hlen;
 	uint32_t xid;
 	uint8_t ciaddr[4], yiaddr[4], siaddr[4], giaddr[4];
-	bool has_chaddr_mac;	/* htype 1 with hlen 6 */
+	bool has_chaddr_mac; /* htype 1 with hlen 6 */
 	uint8_t chaddr[MAC_LEN];
-	bool has_cookie;	/* DHCP magic cookie present: options follow */
-	uint8_t msg_type;	/* option 53; 0 when absent */
-	struct frames_str host_name;	/* option 12 */
-	struct frames_str vendor_class;	/* option 60 */
-	struct frames_str client_id;	/* option 61, type byte included */
-	bool has_client_mac;	/* option 61 of type 1 with six bytes */
+	bool has_cookie;  /* DHCP magic cookie present: options follow */
+	uint8_t msg_type; /* option 53; 0 when absent */
+	struct frames_str host_name;    /* option 12 */
+	struct frames_str vendor_class; /* option 60 */
+	struct frames_str client_id;    /* option 61, type byte included */
+	bool has_client_mac;            /* option 61 of type 1 with six bytes */
 	uint8_t client_mac[MAC_LEN];
-	bool has_requested_ip;	/* option 50 */
+	bool has_requested_ip; /* option 50 */
 	uint8_t requested_ip[4];
-	bool has_server_id;	/* option 54 */
+	bool has_server_id; /* option 54 */
 	uint8_t server_id[4];
 };
 
@@ -184,9 +185,9 @@ enum frames_proto {
  */
 struct frame {
 	struct frames_layer layers[FRAMES_MAX_LAYERS];
-	size_t n_layers;		/* Ethernet headers decoded; 0 if none */
-	enum frames_reason reason;	/* what stopped decoding, or FRAMES_OK */
-	enum frames_proto proto;	/* which member below is filled */
+	size_t n_layers;           /* Ethernet headers decoded; 0 if none */
+	enum frames_reason reason; /* what stopped decoding, or FRAMES_OK */
+	enum frames_proto proto;   /* which member below is filled */
 	union {
 		struct frames_lldp lldp;
 		struct frames_cdp cdp;

@@ -30,10 +30,10 @@
 #define EVICT_PROBES 8
 
 struct value {
-	uint32_t last_seen;	/* seconds since the epoch, stale when tagged */
-	uint32_t last_told;	/* when the store last heard of it */
-	uint32_t ipv4;		/* last IPv4 address seen for it, 0 = none */
-	uint32_t content;	/* (protocol + 1) << 30 | digest of the content
+	uint32_t last_seen; /* seconds since the epoch, stale when tagged */
+	uint32_t last_told; /* when the store last heard of it */
+	uint32_t ipv4;      /* last IPv4 address seen for it, 0 = none */
+	uint32_t content;   /* (protocol + 1) << 30 | digest of the content
 				 * of its first protocol, 0 = none */
 };
 
@@ -44,31 +44,31 @@ struct value {
 #define SIDE_PROBES 8
 
 struct side {
-	uint64_t key;		/* tag << 48 | MAC, 0 = empty */
-	uint32_t value;		/* a content digest or an IPv4 address */
+	uint64_t key;   /* tag << 48 | MAC, 0 = empty */
+	uint32_t value; /* a content digest or an IPv4 address */
 };
 
 struct mactable {
-	struct side *side;	/* NULL until needed */
-	uint64_t *keys;		/* PRESENT | tag | 48-bit MAC, 0 = empty */
-	struct value *values;	/* values[i] belongs to keys[i] */
-	size_t mask;		/* slot count - 1 (a power of two) */
-	size_t max_slots;	/* the table never grows past this */
+	struct side *side;    /* NULL until needed */
+	uint64_t *keys;       /* PRESENT | tag | 48-bit MAC, 0 = empty */
+	struct value *values; /* values[i] belongs to keys[i] */
+	size_t mask;          /* slot count - 1 (a power of two) */
+	size_t max_slots;     /* the table never grows past this */
 	size_t count;
 	size_t max;
 	uint32_t refresh;
-	int64_t epoch;		/* time origin for the 32-bit stamps */
+	int64_t epoch; /* time origin for the 32-bit stamps */
 	bool epoch_set;
 	uint64_t evictions;
 	uint64_t rng;
-	uint32_t base;		/* stamp that tag 1 stands for */
-	uint32_t window;	/* stamps a window covers */
-	uint64_t window_end;	/* last stamp of the current window */
-	bool tagged;		/* some key may carry a tag */
-	size_t unseen;		/* entries from mactable_know not seen since
+	uint32_t base;       /* stamp that tag 1 stands for */
+	uint32_t window;     /* stamps a window covers */
+	uint64_t window_end; /* last stamp of the current window */
+	bool tagged;         /* some key may carry a tag */
+	size_t unseen;       /* entries from mactable_know not seen since
 				 * (their last_seen is 0: real stamps are far
 				 * above it once mactable_know set the epoch) */
-	size_t slow;		/* untagged touches since the window started */
+	size_t slow;         /* untagged touches since the window started */
 };
 
 static uint64_t
@@ -177,8 +177,8 @@ remove_at(struct mactable *t, size_t i)
 			break;
 		size_t home = slot_of(t, t->keys[j]);
 		/* Move j back to i when its home is not cyclically in (i, j]. */
-		bool in_range = i <= j ? (home > i && home <= j) :
-		    (home > i || home <= j);
+		bool in_range =
+		    i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!in_range) {
 			t->keys[i] = t->keys[j];
 			t->values[i] = t->values[j];
@@ -255,7 +255,8 @@ try_tag(struct mactable *t, size_t i)
 {
 	const struct value *v = &t->values[i];
 	/* The first stamp at which mactable_touch would say MAC_REFRESH. */
-	uint64_t due = (uint64_t)v->last_told + (t->refresh > 0 ? t->refresh : 1);
+	uint64_t due =
+	    (uint64_t)v->last_told + (t->refresh > 0 ? t->refresh : 1);
 
 	if (t->slow < (t->mask + 1) / 64)
 		return;
@@ -352,7 +353,7 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 		}
 		t->slow++;
 		if (t->unseen > 0 && v->last_seen == 0)
-			t->unseen--;	/* known to the store, seen now */
+			t->unseen--; /* known to the store, seen now */
 		if (ts > v->last_seen)
 			v->last_seen = ts;
 		/* Due a refresh interval after the store last heard of it,
@@ -394,8 +395,7 @@ side_home(uint64_t k)
 /* The entry for k (holding value, when any_value is false), or NULL. The
  * whole window is searched: entries may have been removed from it. */
 static struct side *
-side_find(const struct mactable *t, uint64_t k, uint32_t value,
-    bool any_value)
+side_find(const struct mactable *t, uint64_t k, uint32_t value, bool any_value)
 {
 	size_t home = side_home(k);
 
@@ -439,7 +439,8 @@ side_forget(struct mactable *t, uint64_t key)
 		size_t home = side_home(k);
 
 		for (size_t n = 0; n < SIDE_PROBES; n++) {
-			struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+			struct side *e =
+			    &t->side[(home + n) & (SIDE_SLOTS - 1)];
 
 			if (e->key == k)
 				e->key = 0;

@@ -17,9 +17,9 @@ struct mactable;
 
 /* What mactable_touch found. */
 enum mactable_news {
-	MAC_KNOWN = 0,		/* seen before, nothing to tell the store */
-	MAC_NEW = 1,		/* first sighting (or first since eviction) */
-	MAC_REFRESH = 2,	/* known, and its last-seen time is due for an update
+	MAC_KNOWN = 0,   /* seen before, nothing to tell the store */
+	MAC_NEW = 1,     /* first sighting (or first since eviction) */
+	MAC_REFRESH = 2, /* known, and its last-seen time is due for an update
 				 * (a refresh interval after the store last
 				 * heard of it, or as long before) */
 };
@@ -43,7 +43,8 @@ struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
 /* Release the table. */
 void mactable_free(struct mactable *t);
 /* Record that mac was seen at `now` (seconds); says whether the store must hear of it. */
-enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now);
+enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6],
+    int64_t now);
 /* Start loading what mactable_touch(mac) will read, and with values what
  * the note functions will; a hint only. */
 void mactable_prefetch(const struct mactable *t, const uint8_t mac[6],

@@ -35,7 +35,7 @@ struct passive {
 	char *zone;
 	passive_sink_fn sink;
 	void *ctx;
-	bool full_decode;	/* no shortcut for plain IPv4 frames */
+	bool full_decode; /* no shortcut for plain IPv4 frames */
 	struct passive_counts counts;
 	struct pending pending[PENDING];
 	unsigned pend_head, pend_n;
@@ -56,8 +56,7 @@ passive_new(size_t max_macs, uint32_t refresh_s, const char *zone,
 
 bool
 passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
-    const uint32_t *ipv4, size_t n_ipv4,
-    const uint32_t digest[MACTABLE_PROTOS])
+    const uint32_t *ipv4, size_t n_ipv4, const uint32_t digest[MACTABLE_PROTOS])
 {
 	return mactable_know(p->macs, mac, told, ipv4, n_ipv4, digest);
 }
@@ -206,7 +205,7 @@ set_content(struct sighting *s, const uint8_t mac[MAC_LEN], uint32_t digest)
 {
 	s->has_content = true;
 	memcpy(s->content_mac, mac, MAC_LEN);
-	s->content_digest = digest & MACTABLE_DIGEST_MASK;	/* as kept */
+	s->content_digest = digest & MACTABLE_DIGEST_MASK; /* as kept */
 }
 
 /* Digest of the protocol content a MAC sent, to report only changes. */
@@ -266,7 +265,8 @@ observe_lldp(struct passive *p, const uint8_t src[MAC_LEN],
 			mac_format(l->chassis_mac, text);
 			key = xprintf("%u:%s", l->chassis_subtype, text);
 		} else
-			key = xprintf("%u:%s", l->chassis_subtype, id != NULL ? id : "");
+			key = xprintf("%u:%s", l->chassis_subtype,
+			    id != NULL ? id : "");
 		sighting_set(&s->chassis_id, key);
 		free(key);
 		free(id);
@@ -353,10 +353,12 @@ observe_host(struct passive *p, const char *source, const uint8_t mac[MAC_LEN],
 }
 
 static void
-observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool refresh)
+observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts,
+    bool refresh)
 {
-	const uint8_t *mac = d->has_chaddr_mac ? d->chaddr :
-	    d->has_client_mac ? d->client_mac : NULL;
+	const uint8_t *mac = d->has_chaddr_mac ? d->chaddr
+	    : d->has_client_mac                ? d->client_mac
+					       : NULL;
 	const uint8_t *ip = NULL;
 	struct sighting *s;
 	bool has_content, news;
@@ -367,8 +369,8 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts, bool re
 		return;
 	/* Its content (the names it gives) and its address are news apart:
 	 * a release names nothing, and says nothing new of the names. */
-	has_content = kept(d->host_name).len > 0 ||
-	    kept(d->vendor_class).len > 0;
+	has_content =
+	    kept(d->host_name).len > 0 || kept(d->vendor_class).len > 0;
 	dg = digest_text(0, d->host_name);
 	dg = digest_text(dg, d->vendor_class);
 	if (d->has_requested_ip)
@@ -460,7 +462,8 @@ passive_plain(struct passive *p, const uint8_t src[6], int reason, int64_t ts)
 }
 
 void
-passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts)
+passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
+    int64_t ts)
 {
 	struct frame f;
 	int reason;
@@ -504,18 +507,21 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts
 		}
 	}
 	/* The payload belongs to the innermost frame. */
-	if (last_src == NULL && f.proto != FRAMES_PROTO_ARP && f.proto != FRAMES_PROTO_DHCP)
+	if (last_src == NULL && f.proto != FRAMES_PROTO_ARP &&
+	    f.proto != FRAMES_PROTO_DHCP)
 		return;
 	switch (f.proto) {
 	case FRAMES_PROTO_NONE:
 		break;
 	case FRAMES_PROTO_LLDP:
 		p->counts.lldp++;
-		observe_lldp(p, f.layers[f.n_layers - 1].src, &f.lldp, ts, refresh);
+		observe_lldp(p, f.layers[f.n_layers - 1].src, &f.lldp, ts,
+		    refresh);
 		break;
 	case FRAMES_PROTO_CDP:
 		p->counts.cdp++;
-		observe_cdp(p, f.layers[f.n_layers - 1].src, &f.cdp, ts, refresh);
+		observe_cdp(p, f.layers[f.n_layers - 1].src, &f.cdp, ts,
+		    refresh);
 		break;
 	case FRAMES_PROTO_ARP:
 		p->counts.arp++;

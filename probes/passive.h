@@ -21,12 +21,12 @@ typedef void (*passive_sink_fn)(void *ctx, struct sighting *s);
 
 /* Counters since passive_new. */
 struct passive_counts {
-	uint64_t frames;			/* frames seen */
-	uint64_t decoded;			/* decoded to the end */
-	uint64_t undecodable[FRAMES_REASON_MAX];	/* by reason; [0] unused */
-	uint64_t lldp, cdp, arp, dhcp;		/* protocol frames decoded */
-	uint64_t sightings;			/* handed to the sink */
-	uint64_t macs_evicted;			/* MAC table evictions */
+	uint64_t frames;                         /* frames seen */
+	uint64_t decoded;                        /* decoded to the end */
+	uint64_t undecodable[FRAMES_REASON_MAX]; /* by reason; [0] unused */
+	uint64_t lldp, cdp, arp, dhcp;           /* protocol frames decoded */
+	uint64_t sightings;                      /* handed to the sink */
+	uint64_t macs_evicted;                   /* MAC table evictions */
 };
 
 struct passive;
@@ -52,11 +52,13 @@ void passive_free(struct passive *p);
 /* Observe one frame of caplen captured bytes, seen at ts (seconds). The
  * MAC of a plain frame is looked up a few frames later (its table slot is
  * fetched meanwhile): call passive_flush after a run of frames. */
-void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen, int64_t ts);
+void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
+    int64_t ts);
 /* Observe a frame frames_decode_plain already decoded to reason (>= 0)
  * from source MAC src: what passive_frame would do with it, when another
  * thread reads the frames. */
-void passive_plain(struct passive *p, const uint8_t src[6], int reason, int64_t ts);
+void passive_plain(struct passive *p, const uint8_t src[6], int reason,
+    int64_t ts);
 /* Look up every MAC still waiting, emitting what is news. */
 void passive_flush(struct passive *p);
 /* Decode every frame in full (on) or let plain IPv4 frames take the short

@@ -38,11 +38,11 @@ sweep_fd_set(struct sweep *sw, int fd, struct job *j)
 }
 
 bool
-sweep_in_scope(
-    const struct sweep *sw, size_t range, const char *addr, uint16_t port)
+sweep_in_scope(const struct sweep *sw, size_t range, const char *addr,
+    uint16_t port)
 {
 	return range < sw->n_ranges && sw->ranges[range].port == port &&
-	       cidr_contains(&sw->ranges[range].cidr, addr);
+	    cidr_contains(&sw->ranges[range].cidr, addr);
 }
 
 /* Start targets until the window is full. */
@@ -50,7 +50,7 @@ static void
 sweep_admit(struct sweep *sw)
 {
 	while (sw->n_active < (size_t)sw->p.max_inflight &&
-	       sw->next_range < sw->n_ranges) {
+	    sw->next_range < sw->n_ranges) {
 		struct range *r = &sw->ranges[sw->next_range];
 		struct job *j;
 
@@ -110,8 +110,8 @@ sweep_params_init(struct sweep_params *p)
 }
 
 struct sweep *
-sweep_new(
-    const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx)
+sweep_new(const struct sweep_params *p, const struct sweep_callbacks *cb,
+    void *ctx)
 {
 	struct sweep *sw = xcalloc(1, sizeof(*sw));
 	struct rlimit rl;
@@ -248,8 +248,8 @@ spec_parse(const char *spec, struct cidr *cidr, uint16_t *port, char *err,
 		*port = (uint16_t)p;
 	}
 	if (cidr_parse(host, cidr, &msg) < 0) {
-		snprintf(
-		    err, errlen, "%s: %s", spec, msg ? msg : "not an address");
+		snprintf(err, errlen, "%s: %s", spec,
+		    msg ? msg : "not an address");
 		return -1;
 	}
 	return 0;
@@ -259,8 +259,8 @@ bad:
 }
 
 int
-sweep_add(
-    struct sweep *sw, size_t cred, const char *spec, char *err, size_t errlen)
+sweep_add(struct sweep *sw, size_t cred, const char *spec, char *err,
+    size_t errlen)
 {
 	struct cidr cidr;
 	uint16_t port;
@@ -289,8 +289,8 @@ sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms)
 
 	sweep_step(sw);
 	now = clock_ms();
-	sw->pfds = xreallocarray(
-	    sw->pfds, sw->n_active ? sw->n_active : 1, sizeof(*sw->pfds));
+	sw->pfds = xreallocarray(sw->pfds, sw->n_active ? sw->n_active : 1,
+	    sizeof(*sw->pfds));
 	sw->n_pfds = 0;
 	for (size_t i = 0; i < sw->n_active; i++) {
 		struct job *j = sw->active[i];

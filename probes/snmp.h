@@ -59,15 +59,15 @@ struct sweep_neighbour {
 
 /* What went wrong in an answering target's walks (sweep_result.notes). */
 enum sweep_note {
-	SWEEP_NOTE_NO_SYSTEM = 1 << 0,	/* no system group */
-	SWEEP_NOTE_WRONG_TYPE = 1 << 1,	/* a system value of the wrong type */
+	SWEEP_NOTE_NO_SYSTEM = 1 << 0,    /* no system group */
+	SWEEP_NOTE_WRONG_TYPE = 1 << 1,   /* a system value of the wrong type */
 	SWEEP_NOTE_ERROR_STATUS = 1 << 2, /* an error status ended a request */
-	SWEEP_NOTE_BAD_VALUES = 1 << 3,	/* table values skipped */
-	SWEEP_NOTE_BROKEN_WALK = 1 << 4, /* non-increasing or too long OIDs */
-	SWEEP_NOTE_BUDGET = 1 << 5,	/* the row budget cut the tables */
-	SWEEP_NOTE_TIMEOUT = 1 << 6,	/* it stopped answering mid-walk */
-	SWEEP_NOTE_LOST = 1 << 7,	/* a request was lost */
-	SWEEP_NOTE_FAILED = 1 << 8,	/* it failed after answering */
+	SWEEP_NOTE_BAD_VALUES = 1 << 3,   /* table values skipped */
+	SWEEP_NOTE_BROKEN_WALK = 1 << 4,  /* non-increasing or too long OIDs */
+	SWEEP_NOTE_BUDGET = 1 << 5,       /* the row budget cut the tables */
+	SWEEP_NOTE_TIMEOUT = 1 << 6,      /* it stopped answering mid-walk */
+	SWEEP_NOTE_LOST = 1 << 7,         /* a request was lost */
+	SWEEP_NOTE_FAILED = 1 << 8,       /* it failed after answering */
 };
 
 /*
@@ -132,16 +132,16 @@ struct sweep_stats {
  * sweep_cred_add copies them.
  */
 struct sweep_cred {
-	const char *section;	/* the section's name, for results */
-	uint16_t port;		/* default port of addresses without one; 0: 161 */
-	int version;		/* 1, 2 (= 2c) or 3; 0: 2 */
-	const char *community;	/* v1/v2c, secret */
-	const char *user;	/* v3 */
-	const char *auth;	/* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
-	const char *auth_key;	/* secret */
-	const char *priv;	/* v3: DES, AES-128, AES-192, AES-256, or NULL */
-	const char *priv_key;	/* secret */
-	const char *zone;	/* zone of what it finds, or NULL */
+	const char *section; /* the section's name, for results */
+	uint16_t port;       /* default port of addresses without one; 0: 161 */
+	int version;         /* 1, 2 (= 2c) or 3; 0: 2 */
+	const char *community; /* v1/v2c, secret */
+	const char *user;      /* v3 */
+	const char *auth;      /* v3: MD5, SHA, SHA-224 .. SHA-512, or NULL */
+	const char *auth_key;  /* secret */
+	const char *priv;      /* v3: DES, AES-128, AES-192, AES-256, or NULL */
+	const char *priv_key;  /* secret */
+	const char *zone;      /* zone of what it finds, or NULL */
 };
 
 /* Defaults: timeout 1 s, 1 retry, 1024 in flight, 100000 rows, GETBULK asking
@@ -149,8 +149,8 @@ struct sweep_cred {
 void sweep_params_init(struct sweep_params *p);
 
 /* A new empty sweep (net-snmp is set up on first use); cb is copied. */
-struct sweep *sweep_new(
-    const struct sweep_params *p, const struct sweep_callbacks *cb, void *ctx);
+struct sweep *sweep_new(const struct sweep_params *p,
+    const struct sweep_callbacks *cb, void *ctx);
 /* Keep a copy of credentials for the targets added with it; returns their
  * handle. */
 size_t sweep_cred_add(struct sweep *sw, const struct sweep_cred *cred);
@@ -170,8 +170,8 @@ int sweep_add_block(struct sweep *sw, size_t cred, const struct cidr *block,
 /* Start what can start and give the descriptors to poll and the poll
  * timeout in ms (-1: none). The array belongs to the sweep and stays valid
  * until the next call. 0, or -1 on failure. */
-int sweep_pollfds(
-    struct sweep *sw, struct pollfd **fds, size_t *n, int *timeout_ms);
+int sweep_pollfds(struct sweep *sw, struct pollfd **fds, size_t *n,
+    int *timeout_ms);
 /* Read the descriptors poll marked ready, drive timeouts and retries, finish
  * targets (calling the callbacks) and start queued ones. 0 or -1. */
 int sweep_handle(struct sweep *sw, const struct pollfd *fds, size_t n);

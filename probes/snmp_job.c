@@ -71,15 +71,15 @@ job_timed_out(struct job *j)
 		job_fail(j, "timeout (no answer to SNMPv3 engineID discovery)");
 	else if (j->cred->version == 3 && j->cred->priv != NULL)
 		/* An agent that cannot decrypt may just stay silent. */
-		job_fail(
-		    j, "timeout after engineID discovery (wrong privacy key?)");
+		job_fail(j,
+		    "timeout after engineID discovery (wrong privacy key?)");
 	else
 		job_fail(j, "timeout");
 }
 
 static int
-job_callback(
-    int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *arg)
+job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
+    void *arg)
 {
 	struct job *j = arg;
 
@@ -116,8 +116,8 @@ job_callback(
 	}
 	/* Any SNMPv3 message names its authoritative engine, even a refusal. */
 	if (pdu->version == SNMP_VERSION_3)
-		engine_id_note(
-		    j, pdu->securityEngineID, pdu->securityEngineIDLen);
+		engine_id_note(j, pdu->securityEngineID,
+		    pdu->securityEngineIDLen);
 	if (j->phase == PH_DISCOVER && j->engine_id != NULL &&
 	    pdu->command == SNMP_MSG_REPORT)
 		return 1; /* the discovery's expected answer */
@@ -138,8 +138,8 @@ job_callback(
 		 */
 		break;
 	case PH_SYSTEM:
-		mib_system(
-		    &j->mib, pdu->errstat, pdu->errindex, pdu->variables);
+		mib_system(&j->mib, pdu->errstat, pdu->errindex,
+		    pdu->variables);
 		break;
 	case PH_WALK:
 		mib_walk(&j->mib, pdu->errstat, pdu->variables);
@@ -212,8 +212,8 @@ send_system(struct job *j)
 	j->mib.ask_again = false;
 	for (int s = 0; s < MIB_S_COUNT; s++)
 		if (j->mib.ask & (1u << s))
-			snmp_add_null_var(
-			    pdu, mib_scalars[s].oid, mib_scalars[s].len);
+			snmp_add_null_var(pdu, mib_scalars[s].oid,
+			    mib_scalars[s].len);
 	return job_send(j, pdu);
 }
 
@@ -242,16 +242,16 @@ static bool
 str_same(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) ||
-	       (a != NULL && b != NULL && strcmp(a, b) == 0);
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 static bool
 cred_same_keys(const struct cred *a, const struct cred *b)
 {
-	return a == b || (str_same(a->auth, b->auth) &&
-			     str_same(a->auth_key, b->auth_key) &&
-			     str_same(a->priv, b->priv) &&
-			     str_same(a->priv_key, b->priv_key));
+	return a == b ||
+	    (str_same(a->auth, b->auth) && str_same(a->auth_key, b->auth_key) &&
+		str_same(a->priv, b->priv) &&
+		str_same(a->priv_key, b->priv_key));
 }
 
 /* Another target in flight holding the USM user (engineID, name) of j,
@@ -373,7 +373,7 @@ void
 job_poll_timeout(struct job *j, int64_t now, int64_t *best)
 {
 	struct sweep *sw = j->sw;
-	struct timeval tv = {0, 0};
+	struct timeval tv = { 0, 0 };
 	int numfds = 0, block = 1;
 
 	snmp_sess_select_info2(j->sess, &numfds, &sw->lfs, &tv, &block);
@@ -431,13 +431,13 @@ auth_proto(const char *name, size_t *len)
 		const char *name;
 		const oid *oid;
 	} tab[] = {
-	    {"MD5", usmHMACMD5AuthProtocol},
-	    {"SHA", usmHMACSHA1AuthProtocol},
-	    {"SHA-1", usmHMACSHA1AuthProtocol},
-	    {"SHA-224", usmHMAC128SHA224AuthProtocol},
-	    {"SHA-256", usmHMAC192SHA256AuthProtocol},
-	    {"SHA-384", usmHMAC256SHA384AuthProtocol},
-	    {"SHA-512", usmHMAC384SHA512AuthProtocol},
+		{ "MD5", usmHMACMD5AuthProtocol },
+		{ "SHA", usmHMACSHA1AuthProtocol },
+		{ "SHA-1", usmHMACSHA1AuthProtocol },
+		{ "SHA-224", usmHMAC128SHA224AuthProtocol },
+		{ "SHA-256", usmHMAC192SHA256AuthProtocol },
+		{ "SHA-384", usmHMAC256SHA384AuthProtocol },
+		{ "SHA-512", usmHMAC384SHA512AuthProtocol },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
@@ -658,14 +658,14 @@ job_start(struct sweep *sw, size_t range, uint64_t off)
 		return j;
 	}
 	if (j->family == AF_INET6)
-		snprintf(
-		    j->peer, sizeof(j->peer), "udp6:[%s]:%u", j->addr, j->port);
+		snprintf(j->peer, sizeof(j->peer), "udp6:[%s]:%u", j->addr,
+		    j->port);
 	else
-		snprintf(
-		    j->peer, sizeof(j->peer), "udp:%s:%u", j->addr, j->port);
+		snprintf(j->peer, sizeof(j->peer), "udp:%s:%u", j->addr,
+		    j->port);
 	sighting_set(&element->mgmt_ip, j->addr);
-	sighting_add_addr(
-	    element, j->family == AF_INET6 ? ADDR_IPV6 : ADDR_IPV4, j->addr);
+	sighting_add_addr(element,
+	    j->family == AF_INET6 ? ADDR_IPV6 : ADDR_IPV4, j->addr);
 	if (c->zone != NULL)
 		sighting_set(&element->zone, c->zone);
 
@@ -722,17 +722,17 @@ job_lib_init(void)
 	/* Numeric OIDs only: no MIB files, no snmp.conf, no persistent
 	 * state. */
 	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(
-	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(
-	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(
-	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-	netsnmp_ds_set_boolean(
-	    NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	snmp_disable_log();
-	snmp_register_callback(
-	    SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, lib_log, NULL);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    lib_log, NULL);
 	snmp_enable_calllog();
 	init_snmp("vraudit");
 	/* net-snmp's own debug tokens ("usm,sess_process_packet"), at debug

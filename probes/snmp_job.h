@@ -117,7 +117,7 @@ void job_free(struct job *j);
 /* Remember which job owns descriptor fd (NULL: none). */
 void sweep_fd_set(struct sweep *sw, int fd, struct job *j);
 /* Is (addr, port) inside the target range it was started from? */
-bool sweep_in_scope(
-    const struct sweep *sw, size_t range, const char *addr, uint16_t port);
+bool sweep_in_scope(const struct sweep *sw, size_t range, const char *addr,
+    uint16_t port);
 
 #endif

@@ -59,58 +59,67 @@ enum group {
 #define CDPC 1, 3, 6, 1, 4, 1, 9, 9, 23, 1, 2, 1, 1
 
 const struct mib_walk_def mib_walks[] = {
-    {"entPhysicalClass", {ENT, 5}, 12, MIB_T_ENTITY, G_ENTITY, E_CLASS, true},
-    {"entPhysicalContainedIn", {ENT, 4}, 12, MIB_T_ENTITY, G_ENTITY,
-	E_CONTAINED, true},
-    {"entPhysicalMfgName", {ENT, 12}, 12, MIB_T_ENTITY, G_ENTITY, E_MFG, false},
-    {"entPhysicalDescr", {ENT, 2}, 12, MIB_T_ENTITY, G_ENTITY, E_DESCR, false},
-    {"entPhysicalSoftwareRev", {ENT, 10}, 12, MIB_T_ENTITY, G_ENTITY,
-	E_SOFTWARE, false},
-    {"entPhysicalSerialNum", {ENT, 11}, 12, MIB_T_ENTITY, G_ENTITY, E_SERIAL,
-	false},
-    {"entPhysicalModelName", {ENT, 13}, 12, MIB_T_ENTITY, G_ENTITY, E_MODEL,
-	false},
-    {"ifPhysAddress", {1, 3, 6, 1, 2, 1, 2, 2, 1, 6}, 10, MIB_T_IF, G_IF, 0,
-	false},
-    {"lldpRemChassisIdSubtype", {LLDPREM, 4}, 11, MIB_T_LLDP, G_LLDP,
-	L_CHASSIS_SUB, true},
-    {"lldpRemChassisId", {LLDPREM, 5}, 11, MIB_T_LLDP, G_LLDP, L_CHASSIS,
-	false},
-    {"lldpRemPortIdSubtype", {LLDPREM, 6}, 11, MIB_T_LLDP, G_LLDP, L_PORT_SUB,
-	true},
-    {"lldpRemPortId", {LLDPREM, 7}, 11, MIB_T_LLDP, G_LLDP, L_PORT, false},
-    {"lldpRemPortDesc", {LLDPREM, 8}, 11, MIB_T_LLDP, G_LLDP, L_PORT_DESC,
-	false},
-    {"lldpRemSysName", {LLDPREM, 9}, 11, MIB_T_LLDP, G_LLDP, L_SYS_NAME, false},
-    {"lldpRemSysDesc", {LLDPREM, 10}, 11, MIB_T_LLDP, G_LLDP, L_SYS_DESC,
-	false},
-    {"lldpRemManAddrIfSubtype", {1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3}, 11,
-	MIB_T_LLDPMAN, G_LLDP, 0, true},
-    {"cdpCacheDeviceId", {CDPC, 6}, 14, MIB_T_CDP, G_CDP, C_DEVICE_ID, false},
-    {"cdpCacheAddressType", {CDPC, 3}, 14, MIB_T_CDP, G_CDP, C_ADDR_TYPE, true},
-    {"cdpCacheAddress", {CDPC, 4}, 14, MIB_T_CDP, G_CDP, C_ADDR, false},
-    {"cdpCacheVersion", {CDPC, 5}, 14, MIB_T_CDP, G_CDP, C_VERSION, false},
-    {"cdpCacheDevicePort", {CDPC, 7}, 14, MIB_T_CDP, G_CDP, C_DEVICE_PORT,
-	false},
-    {"cdpCachePlatform", {CDPC, 8}, 14, MIB_T_CDP, G_CDP, C_PLATFORM, false},
-    {"ipNetToMediaPhysAddress", {1, 3, 6, 1, 2, 1, 4, 22, 1, 2}, 10, MIB_T_ARP,
-	G_ARP, 0, false},
-    {"ipNetToPhysicalPhysAddress", {1, 3, 6, 1, 2, 1, 4, 35, 1, 4}, 10,
-	MIB_T_ARP6, G_ARP6, 0, false},
-    {"dot1dTpFdbAddress", {1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 1}, 11, MIB_T_FDB,
-	G_FDB, 0, false},
-    {"dot1qTpFdbPort", {1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2}, 13, MIB_T_QFDB,
-	G_QFDB, 0, true},
+	{ "entPhysicalClass", { ENT, 5 }, 12, MIB_T_ENTITY, G_ENTITY, E_CLASS,
+	    true },
+	{ "entPhysicalContainedIn", { ENT, 4 }, 12, MIB_T_ENTITY, G_ENTITY,
+	    E_CONTAINED, true },
+	{ "entPhysicalMfgName", { ENT, 12 }, 12, MIB_T_ENTITY, G_ENTITY, E_MFG,
+	    false },
+	{ "entPhysicalDescr", { ENT, 2 }, 12, MIB_T_ENTITY, G_ENTITY, E_DESCR,
+	    false },
+	{ "entPhysicalSoftwareRev", { ENT, 10 }, 12, MIB_T_ENTITY, G_ENTITY,
+	    E_SOFTWARE, false },
+	{ "entPhysicalSerialNum", { ENT, 11 }, 12, MIB_T_ENTITY, G_ENTITY,
+	    E_SERIAL, false },
+	{ "entPhysicalModelName", { ENT, 13 }, 12, MIB_T_ENTITY, G_ENTITY,
+	    E_MODEL, false },
+	{ "ifPhysAddress", { 1, 3, 6, 1, 2, 1, 2, 2, 1, 6 }, 10, MIB_T_IF, G_IF,
+	    0, false },
+	{ "lldpRemChassisIdSubtype", { LLDPREM, 4 }, 11, MIB_T_LLDP, G_LLDP,
+	    L_CHASSIS_SUB, true },
+	{ "lldpRemChassisId", { LLDPREM, 5 }, 11, MIB_T_LLDP, G_LLDP, L_CHASSIS,
+	    false },
+	{ "lldpRemPortIdSubtype", { LLDPREM, 6 }, 11, MIB_T_LLDP, G_LLDP,
+	    L_PORT_SUB, true },
+	{ "lldpRemPortId", { LLDPREM, 7 }, 11, MIB_T_LLDP, G_LLDP, L_PORT,
+	    false },
+	{ "lldpRemPortDesc", { LLDPREM, 8 }, 11, MIB_T_LLDP, G_LLDP,
+	    L_PORT_DESC, false },
+	{ "lldpRemSysName", { LLDPREM, 9 }, 11, MIB_T_LLDP, G_LLDP, L_SYS_NAME,
+	    false },
+	{ "lldpRemSysDesc", { LLDPREM, 10 }, 11, MIB_T_LLDP, G_LLDP, L_SYS_DESC,
+	    false },
+	{ "lldpRemManAddrIfSubtype", { 1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3 }, 11,
+	    MIB_T_LLDPMAN, G_LLDP, 0, true },
+	{ "cdpCacheDeviceId", { CDPC, 6 }, 14, MIB_T_CDP, G_CDP, C_DEVICE_ID,
+	    false },
+	{ "cdpCacheAddressType", { CDPC, 3 }, 14, MIB_T_CDP, G_CDP, C_ADDR_TYPE,
+	    true },
+	{ "cdpCacheAddress", { CDPC, 4 }, 14, MIB_T_CDP, G_CDP, C_ADDR, false },
+	{ "cdpCacheVersion", { CDPC, 5 }, 14, MIB_T_CDP, G_CDP, C_VERSION,
+	    false },
+	{ "cdpCacheDevicePort", { CDPC, 7 }, 14, MIB_T_CDP, G_CDP,
+	    C_DEVICE_PORT, false },
+	{ "cdpCachePlatform", { CDPC, 8 }, 14, MIB_T_CDP, G_CDP, C_PLATFORM,
+	    false },
+	{ "ipNetToMediaPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 22, 1, 2 }, 10,
+	    MIB_T_ARP, G_ARP, 0, false },
+	{ "ipNetToPhysicalPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 35, 1, 4 }, 10,
+	    MIB_T_ARP6, G_ARP6, 0, false },
+	{ "dot1dTpFdbAddress", { 1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 1 }, 11,
+	    MIB_T_FDB, G_FDB, 0, false },
+	{ "dot1qTpFdbPort", { 1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2 }, 13,
+	    MIB_T_QFDB, G_QFDB, 0, true },
 };
 
 const size_t mib_n_walks = ARRAY_SIZE(mib_walks);
 
 const struct mib_scalar_def mib_scalars[MIB_S_COUNT] = {
-    {"sysDescr", {1, 3, 6, 1, 2, 1, 1, 1, 0}, 9},
-    {"sysObjectID", {1, 3, 6, 1, 2, 1, 1, 2, 0}, 9},
-    {"sysName", {1, 3, 6, 1, 2, 1, 1, 5, 0}, 9},
-    {"lldpLocChassisIdSubtype", {1, 0, 8802, 1, 1, 2, 1, 3, 1, 0}, 10},
-    {"lldpLocChassisId", {1, 0, 8802, 1, 1, 2, 1, 3, 2, 0}, 10},
+	{ "sysDescr", { 1, 3, 6, 1, 2, 1, 1, 1, 0 }, 9 },
+	{ "sysObjectID", { 1, 3, 6, 1, 2, 1, 1, 2, 0 }, 9 },
+	{ "sysName", { 1, 3, 6, 1, 2, 1, 1, 5, 0 }, 9 },
+	{ "lldpLocChassisIdSubtype", { 1, 0, 8802, 1, 1, 2, 1, 3, 1, 0 }, 10 },
+	{ "lldpLocChassisId", { 1, 0, 8802, 1, 1, 2, 1, 3, 2, 0 }, 10 },
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -319,8 +328,8 @@ entity_assemble(struct mib *m)
 
 		if (r == chassis) {
 			if (mfg != NULL)
-				sighting_add_input(
-				    m->element, EV_ENTITY_MFG, mfg);
+				sighting_add_input(m->element, EV_ENTITY_MFG,
+				    mfg);
 			if ((t = cell_trimmed(&r->cell[E_MODEL])) != NULL)
 				sighting_set(&m->element->model, t);
 			free(t);
@@ -343,8 +352,8 @@ lldp_chassis(struct sighting *s, const struct mib_row *r)
 {
 	const struct mib_cell *c = &r->cell[L_CHASSIS];
 	long sub = cell_is_int(&r->cell[L_CHASSIS_SUB])
-		       ? r->cell[L_CHASSIS_SUB].ival
-		       : 0;
+	    ? r->cell[L_CHASSIS_SUB].ival
+	    : 0;
 	struct strbuf id = STRBUF_INIT;
 	char *t;
 
@@ -401,8 +410,8 @@ lldp_assemble(struct mib *m)
 		c = &r->cell[L_PORT];
 		if (c->type == ASN_OCTET_STR) {
 			long sub = cell_is_int(&r->cell[L_PORT_SUB])
-				       ? r->cell[L_PORT_SUB].ival
-				       : 0;
+			    ? r->cell[L_PORT_SUB].ival
+			    : 0;
 
 			if (sub == 3 && c->len == MAC_LEN) {
 				/* macAddress: the port's MAC is the
@@ -575,8 +584,8 @@ scalar_value(struct mib *m, enum mib_scalar s, const netsnmp_variable_list *v)
 		break;
 	}
 	m->notes |= SWEEP_NOTE_WRONG_TYPE;
-	mib_note(
-	    m, "%s: wrong type %s", mib_scalars[s].name, type_name(v->type));
+	mib_note(m, "%s: wrong type %s", mib_scalars[s].name,
+	    type_name(v->type));
 	return false;
 }
 
@@ -605,8 +614,8 @@ mib_system(struct mib *m, long errstat, long errindex,
 	}
 	if (errstat != SNMP_ERR_NOERROR) {
 		m->notes |= SWEEP_NOTE_ERROR_STATUS;
-		mib_note(
-		    m, "system: error status %s", snmp_errstring((int)errstat));
+		mib_note(m, "system: error status %s",
+		    snmp_errstring((int)errstat));
 		return;
 	}
 	for (v = vars; v != NULL; v = v->next_variable) {
@@ -679,11 +688,11 @@ arp_value(struct mib *m, bool v6table, const netsnmp_variable_list *v,
 	}
 	if (!v6table)
 		ok = idx_len == 5 &&
-		     inet_text(1, idx + 1, 4, text, sizeof(text), &kind);
+		    inet_text(1, idx + 1, 4, text, sizeof(text), &kind);
 	else
 		ok = idx_len >= 3 && idx[2] == idx_len - 3 &&
-		     inet_text((int)idx[1], idx + 3, idx_len - 3, text,
-			 sizeof(text), &kind);
+		    inet_text((int)idx[1], idx + 3, idx_len - 3, text,
+			sizeof(text), &kind);
 	if (!ok) {
 		m->walk_bad++;
 		return;
@@ -759,8 +768,8 @@ walk_value(struct mib *m, const struct mib_walk_def *w,
 			return;
 		}
 		if (mac_usable(mac))
-			sighting_mac(
-			    neighbour_add(m, "mac", "fdb")->sighting, mac);
+			sighting_mac(neighbour_add(m, "mac", "fdb")->sighting,
+			    mac);
 		return;
 	case MIB_T_QFDB:
 		qfdb_value(m, v, idx, idx_len);
@@ -831,8 +840,8 @@ mib_walk(struct mib *m, long errstat, const netsnmp_variable_list *vars)
 			return;
 		}
 		if (v->name_length <= w->base_len ||
-		    snmp_oidtree_compare(
-			w->base, w->base_len, v->name, v->name_length) != 0) {
+		    snmp_oidtree_compare(w->base, w->base_len, v->name,
+			v->name_length) != 0) {
 			walk_stop(m, "end of table");
 			return;
 		}
@@ -841,8 +850,8 @@ mib_walk(struct mib *m, long errstat, const netsnmp_variable_list *vars)
 			walk_stop(m, "OID too long");
 			return;
 		}
-		if (snmp_oid_compare(
-			v->name, v->name_length, m->cur, m->cur_len) <= 0) {
+		if (snmp_oid_compare(v->name, v->name_length, m->cur,
+			m->cur_len) <= 0) {
 			m->notes |= SWEEP_NOTE_BROKEN_WALK;
 			walk_stop(m, "non-increasing OID");
 			return;
@@ -888,7 +897,7 @@ mib_walk_next(struct mib *m)
 	if (m->walk_rows == 0 &&
 	    (prev == 0 || mib_walks[prev - 1].group != mib_walks[prev].group))
 		while (next < mib_n_walks &&
-		       mib_walks[next].group == mib_walks[prev].group)
+		    mib_walks[next].group == mib_walks[prev].group)
 			next++;
 	if (next >= mib_n_walks)
 		return false;

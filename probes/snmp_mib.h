@@ -103,8 +103,8 @@ struct mib_rowset {
 };
 
 /* The row of rs with this index, or NULL. */
-struct mib_row *mib_rows_find(
-    const struct mib_rowset *rs, const oid *idx, size_t len);
+struct mib_row *mib_rows_find(const struct mib_rowset *rs, const oid *idx,
+    size_t len);
 /* The row of rs with this index, made when missing. */
 struct mib_row *mib_rows_get(struct mib_rowset *rs, const oid *idx, size_t len);
 /* Release the rows and what they own; rs is empty again. */

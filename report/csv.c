@@ -31,7 +31,12 @@ csv_rule(FILE *out, const struct report *r, const char *policy,
     const char *rule)
 {
 	static const char *const ecols[] = {
-		"element_id", "mgmt_ip", "vendor", "zone", "status", "detail",
+		"element_id",
+		"mgmt_ip",
+		"vendor",
+		"zone",
+		"status",
+		"detail",
 	};
 	const struct table *v = &r->violations;
 	long i = report_rule_row(r, policy, rule);
@@ -65,8 +70,17 @@ void
 report_write_csv(const struct report *r, FILE *out)
 {
 	static const char *const header[] = {
-		"policy", "rule", "rule_status", "deadline", "days_left",
-		"element_id", "mgmt_ip", "vendor", "zone", "status", "detail",
+		"policy",
+		"rule",
+		"rule_status",
+		"deadline",
+		"days_left",
+		"element_id",
+		"mgmt_ip",
+		"vendor",
+		"zone",
+		"status",
+		"detail",
 		"as_of",
 	};
 

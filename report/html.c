@@ -47,11 +47,14 @@ svg_shares(FILE *out, const struct report *r)
 	size_t n = t->nrows;
 	int h = (int)n * row_h + 40;
 
-	fprintf(out, "<svg id=\"zone-share-chart\" xmlns=\"http://www.w3.org/"
+	fprintf(out,
+	    "<svg id=\"zone-share-chart\" xmlns=\"http://www.w3.org/"
 	    "2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	    "role=\"img\" aria-label=\"Covered vendors' share per zone against "
-	    "its cap\">\n", label_w + bar_w + 90, h, label_w + bar_w + 90, h);
-	fprintf(out, "<text x=\"%d\" y=\"14\" font-size=\"12\">0%%</text>"
+	    "its cap\">\n",
+	    label_w + bar_w + 90, h, label_w + bar_w + 90, h);
+	fprintf(out,
+	    "<text x=\"%d\" y=\"14\" font-size=\"12\">0%%</text>"
 	    "<text x=\"%d\" y=\"14\" font-size=\"12\">100%%</text>\n",
 	    label_w, label_w + bar_w - 30);
 	for (size_t i = 0; i < n; i++) {
@@ -59,17 +62,21 @@ svg_shares(FILE *out, const struct report *r)
 		double cap = report_real(t, i, "max_share");
 		int y = 24 + (int)i * row_h;
 		const char *status = report_str(t, i, "status");
-		const char *fill = strcmp(status, "violated") == 0 ? "#b00020" :
-		    strcmp(status, "pending") == 0 ? "#f9a825" : "#2e7d32";
+		const char *fill = strcmp(status, "violated") == 0 ? "#b00020"
+		    : strcmp(status, "pending") == 0               ? "#f9a825"
+								   : "#2e7d32";
 
-		fprintf(out, "<g class=\"share\"><text x=\"0\" y=\"%d\" "
-		    "font-size=\"12\">", y + 14);
+		fprintf(out,
+		    "<g class=\"share\"><text x=\"0\" y=\"%d\" "
+		    "font-size=\"12\">",
+		    y + 14);
 		html_cell(out, t, i, "policy");
 		fputc('/', out);
 		html_cell(out, t, i, "rule");
 		fputs(" ", out);
 		html_cell(out, t, i, "zone");
-		fprintf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
+		fprintf(out,
+		    "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
 		    "height=\"18\" fill=\"#eee\"/><rect x=\"%d\" y=\"%d\" "
 		    "width=\"%.1f\" height=\"18\" fill=\"%s\"><title>%.2f%% "
 		    "(cap %g%%)</title></rect><line x1=\"%.1f\" x2=\"%.1f\" "
@@ -112,7 +119,7 @@ svg_history(FILE *out, const struct report *r)
 		if (day_of(report_str(t, i, "first_seen")) < start)
 			start = day_of(report_str(t, i, "first_seen"));
 	if (start < end - 730)
-		start = end - 730;	/* two years at most */
+		start = end - 730; /* two years at most */
 	ndays = (size_t)(end - start + 1);
 	known = xcalloc(ndays, sizeof(*known));
 	seen = xcalloc(ndays, sizeof(*seen));
@@ -130,29 +137,35 @@ svg_history(FILE *out, const struct report *r)
 	for (size_t d = 0; d < ndays; d++)
 		if (known[d] > max)
 			max = known[d];
-	fprintf(out, "<svg id=\"history-chart\" xmlns=\"http://www.w3.org/2000/"
+	fprintf(out,
+	    "<svg id=\"history-chart\" xmlns=\"http://www.w3.org/2000/"
 	    "svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	    "role=\"img\" aria-label=\"High-risk elements over time\">\n",
 	    w, h, w, h);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	fprintf(out,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "stroke=\"#000\"/><line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#000\"/>\n", left, h - bottom, w - 10, h - bottom, left,
-	    left, h - bottom);
-	fprintf(out, "<text x=\"0\" y=\"16\" font-size=\"11\">%lld</text>"
+	    "stroke=\"#000\"/>\n",
+	    left, h - bottom, w - 10, h - bottom, left, left, h - bottom);
+	fprintf(out,
+	    "<text x=\"0\" y=\"16\" font-size=\"11\">%lld</text>"
 	    "<text x=\"0\" y=\"%d\" font-size=\"11\">0</text>\n",
 	    (long long)max, h - bottom);
 	for (int series = 0; series < 2; series++) {
 		const int64_t *v = series == 0 ? known : seen;
 
-		fprintf(out, "<polyline class=\"%s\" fill=\"none\" "
+		fprintf(out,
+		    "<polyline class=\"%s\" fill=\"none\" "
 		    "stroke=\"%s\" stroke-width=\"2\" points=\"",
 		    series == 0 ? "known" : "seen",
 		    series == 0 ? "#b00020" : "#1565c0");
 		for (size_t d = 0; d < ndays; d++) {
-			double x = left + (double)(w - 10 - left) * (double)d /
-			    (double)(ndays > 1 ? ndays - 1 : 1);
-			double y = (double)(h - bottom) - (double)(h - bottom -
-			    10) * (double)v[d] / (double)max;
+			double x = left +
+			    (double)(w - 10 - left) * (double)d /
+				(double)(ndays > 1 ? ndays - 1 : 1);
+			double y = (double)(h - bottom) -
+			    (double)(h - bottom - 10) * (double)v[d] /
+				(double)max;
 
 			fprintf(out, "%s%.1f,%.1f", d == 0 ? "" : " ", x, y);
 		}
@@ -160,15 +173,18 @@ svg_history(FILE *out, const struct report *r)
 	}
 	time_format(start * REPORT_DAY, first);
 	first[10] = '\0';
-	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
+	fprintf(out,
+	    "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
 	    left, h - 10, first, w - 10, h - 10);
 	html(out, r->as_of);
 	fputs("</text>\n", out);
-	fprintf(out, "<text x=\"%d\" y=\"14\" font-size=\"11\" fill=\"#b00020\">"
+	fprintf(out,
+	    "<text x=\"%d\" y=\"14\" font-size=\"11\" fill=\"#b00020\">"
 	    "known (first seen by that day)</text><text x=\"%d\" y=\"28\" "
 	    "font-size=\"11\" fill=\"#1565c0\">still seen that day or later"
-	    "</text>\n</svg>\n", w - 260, w - 260);
+	    "</text>\n</svg>\n",
+	    w - 260, w - 260);
 	free(known);
 	free(seen);
 }
@@ -226,8 +242,8 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 	    report_num(&r->rules, (size_t)i, "covered"),
 	    report_num(&r->rules, (size_t)i, "elements"));
 	if (*ru->first_seen_after)
-		fprintf(out, ", %lld new", report_num(&r->rules, (size_t)i,
-		    "new_elements"));
+		fprintf(out, ", %lld new",
+		    report_num(&r->rules, (size_t)i, "new_elements"));
 	fputs("</p>\n", out);
 	free(verdict);
 	free(terms);
@@ -236,9 +252,10 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 			continue;
 		if (n++ == 0)
 			fputs("<table class=\"violations\"><tr><th>element</th>"
-			    "<th>mgmt_ip</th><th>vendor</th><th>zone</th>"
-			    "<th>status</th><th>detail</th><th>evidence</th>"
-			    "</tr>\n", out);
+			      "<th>mgmt_ip</th><th>vendor</th><th>zone</th>"
+			      "<th>status</th><th>detail</th><th>evidence</th>"
+			      "</tr>\n",
+			    out);
 		fprintf(out, "<tr><td>%lld</td><td>",
 		    report_num(v, k, "element_id"));
 		html_cell(out, v, k, "mgmt_ip");
@@ -267,23 +284,27 @@ html_header(FILE *out, const struct report *r)
 
 	report_tally(r, &violated, &pending, &met);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>vraudit compliance report ", out);
+	      "<meta charset=\"utf-8\"><title>vraudit compliance report ",
+	    out);
 	html(out, r->as_of);
 	fprintf(out, "</title>\n<style>%s</style></head>\n<body>\n",
 	    html_style);
 	fputs("<h1>vraudit compliance report</h1>\n<p id=\"result\">", out);
 	html_status(out, violated > 0 ? "violated" : "met",
 	    violated > 0 ? "violations" : "compliant");
-	fprintf(out, " %d violated, %d pending, %d met</p>\n<table "
-	    "class=\"meta\"><tr><th>database</th><td>", violated, pending,
-	    met);
+	fprintf(out,
+	    " %d violated, %d pending, %d met</p>\n<table "
+	    "class=\"meta\"><tr><th>database</th><td>",
+	    violated, pending, met);
 	html(out, r->db_path);
 	fputs("</td></tr><tr><th>generated</th><td>", out);
 	html(out, r->generated);
 	fputs("</td></tr><tr><th>as of</th><td>", out);
 	html(out, r->as_of);
-	fprintf(out, "</td></tr><tr><th>audit chain head</th><td><code>"
-	    "record %lld, ", (long long)r->audit_seq);
+	fprintf(out,
+	    "</td></tr><tr><th>audit chain head</th><td><code>"
+	    "record %lld, ",
+	    (long long)r->audit_seq);
 	html(out, r->audit_hash);
 	fputs("</code></td></tr><tr><th>baseline</th><td>", out);
 	if (b->nrows > 0) {
@@ -332,8 +353,9 @@ html_shares(FILE *out, const struct report *r)
 	fputs("<h2>Zone shares against caps</h2>\n", out);
 	svg_shares(out, r);
 	fputs("<table class=\"shares\"><tr><th>policy</th><th>rule</th>"
-	    "<th>zone</th><th>elements</th><th>high risk</th><th>share</th>"
-	    "<th>cap</th><th>deadline</th><th>status</th></tr>\n", out);
+	      "<th>zone</th><th>elements</th><th>high risk</th><th>share</th>"
+	      "<th>cap</th><th>deadline</th><th>status</th></tr>\n",
+	    out);
 	for (size_t i = 0; i < t->nrows; i++) {
 		fputs("<tr><td>", out);
 		html_cell(out, t, i, "policy");
@@ -341,10 +363,11 @@ html_shares(FILE *out, const struct report *r)
 		html_cell(out, t, i, "rule");
 		fputs("</td><td>", out);
 		html_cell(out, t, i, "zone");
-		fprintf(out, "</td><td>%lld</td><td>%lld</td><td>%.2f%%</td>"
-		    "<td>%g%%</td><td>", report_num(t, i, "elements"),
-		    report_num(t, i, "high_risk"), report_real(t, i, "share"),
-		    report_real(t, i, "max_share"));
+		fprintf(out,
+		    "</td><td>%lld</td><td>%lld</td><td>%.2f%%</td>"
+		    "<td>%g%%</td><td>",
+		    report_num(t, i, "elements"), report_num(t, i, "high_risk"),
+		    report_real(t, i, "share"), report_real(t, i, "max_share"));
 		html_cell(out, t, i, "deadline");
 		fputs("</td><td>", out);
 		html_status(out, report_str(t, i, "status"),
@@ -358,7 +381,7 @@ void
 report_write_html(const struct report *r, FILE *out)
 {
 	static const char *const fcols[] = { "element_id", "mgmt_ip",
-	    "sys_name", "vendor", "risk", "zone", "first_seen" };
+		"sys_name", "vendor", "risk", "zone", "first_seen" };
 	const struct table *f = &r->fresh, *c = &r->counts;
 	char dur[32];
 
@@ -374,8 +397,9 @@ report_write_html(const struct report *r, FILE *out)
 	html(out, r->since);
 	fprintf(out, " (%s)</h2>\n", dur);
 	fputs("<table class=\"new\"><tr><th>element</th><th>mgmt_ip</th>"
-	    "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
-	    "<th>first seen</th></tr>\n", out);
+	      "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
+	      "<th>first seen</th></tr>\n",
+	    out);
 	for (size_t i = 0; i < f->nrows; i++) {
 		fputs("<tr>", out);
 		for (size_t k = 0; k < ARRAY_SIZE(fcols); k++) {
@@ -386,8 +410,9 @@ report_write_html(const struct report *r, FILE *out)
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n<h2>Elements by vendor and risk</h2>\n<table "
-	    "class=\"counts\"><tr><th>vendor</th><th>name</th><th>risk</th>"
-	    "<th>elements</th></tr>\n", out);
+	      "class=\"counts\"><tr><th>vendor</th><th>name</th><th>risk</th>"
+	      "<th>elements</th></tr>\n",
+	    out);
 	for (size_t i = 0; i < c->nrows; i++) {
 		fputs("<tr><td>", out);
 		html_cell(out, c, i, "vendor");

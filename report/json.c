@@ -71,7 +71,12 @@ json_elements(FILE *out, const struct report *r, const char *policy,
     const char *rule)
 {
 	static const char *const vcols[] = {
-		"element_id", "mgmt_ip", "vendor", "zone", "status", "deadline",
+		"element_id",
+		"mgmt_ip",
+		"vendor",
+		"zone",
+		"status",
+		"deadline",
 		"detail",
 	};
 	const struct table *v = &r->violations;
@@ -107,8 +112,16 @@ json_rule(FILE *out, const struct report *r, const char *policy,
     const char *rule, long i)
 {
 	static const char *const rcols[] = {
-		"rule", "title", "zones", "max_share", "first_seen_after",
-		"deadline", "days_left", "status", "state", "zones_over",
+		"rule",
+		"title",
+		"zones",
+		"max_share",
+		"first_seen_after",
+		"deadline",
+		"days_left",
+		"status",
+		"state",
+		"zones_over",
 		"new_elements",
 	};
 	bool first = true;
@@ -178,7 +191,8 @@ report_write_json(const struct report *r, FILE *out)
 	json_str(out, r->generated);
 	fputs(", \"as_of\": ", out);
 	json_str(out, r->as_of);
-	fprintf(out, ", \"compliant\": %s, \"rules_violated\": %d, "
+	fprintf(out,
+	    ", \"compliant\": %s, \"rules_violated\": %d, "
 	    "\"rules_pending\": %d, \"rules_met\": %d,\n",
 	    violated > 0 ? "false" : "true", violated, pending, met);
 	fputs("\"notes\": [", out);

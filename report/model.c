@@ -153,9 +153,9 @@ report_rule_terms(const struct table *t, size_t i)
 		snprintf(cap, sizeof(cap), "%g%%",
 		    report_real(t, i, "max_share"));
 	return xprintf("zone %s%s%s%s%s; %s%s", report_str(t, i, "zones"),
-	    *cap ? ", at most " : "", cap, *fsa ? ", none first seen after " :
-	    "", fsa, *deadline ? "applies from " : "applies always",
-	    deadline);
+	    *cap ? ", at most " : "", cap,
+	    *fsa ? ", none first seen after " : "", fsa,
+	    *deadline ? "applies from " : "applies always", deadline);
 }
 
 char *
@@ -229,19 +229,19 @@ report_new(struct store *st, const struct policy_set *set,
 	/* The chain's head lets an auditor detect later edits of this state. */
 	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
 	    store_policy_eval(st, set, r->as_of, STORE_RULE_STATUS, table_add,
-	    &r->rules) != 0 ||
+		&r->rules) != 0 ||
 	    store_policy_eval(st, set, r->as_of, STORE_VIOLATIONS, table_add,
-	    &r->violations) != 0 ||
+		&r->violations) != 0 ||
 	    store_policy_eval(st, set, r->as_of, STORE_ZONE_SHARE, table_add,
-	    &r->shares) != 0 ||
+		&r->shares) != 0 ||
 	    store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
-	    table_add, &r->counts) != 0 ||
+		table_add, &r->counts) != 0 ||
 	    store_report_rows(st, STORE_REPORT_NEW, r->as_of, r->since,
-	    table_add, &r->fresh) != 0 ||
+		table_add, &r->fresh) != 0 ||
 	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
-	    table_add, &r->history) != 0 ||
-	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL,
-	    table_add, &r->baseline) != 0)
+		table_add, &r->history) != 0 ||
+	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL, table_add,
+		&r->baseline) != 0)
 		goto fail;
 	for (size_t i = 0; i < r->violations.nrows; i++) {
 		int64_t id = report_num(&r->violations, i, "element_id");

@@ -17,18 +17,18 @@ struct store;
 
 enum report_format {
 	REPORT_TEXT,
-	REPORT_CSV,	/* one row per (policy, rule, element) with a header; a
+	REPORT_CSV,  /* one row per (policy, rule, element) with a header; a
 			 * rule without elements has one row without them */
-	REPORT_JSON,	/* one object: policies -> rules -> elements, ... */
-	REPORT_HTML,	/* one file, inline CSS and SVG charts */
+	REPORT_JSON, /* one object: policies -> rules -> elements, ... */
+	REPORT_HTML, /* one file, inline CSS and SVG charts */
 };
 
 /* What to report on. Strings are borrowed. */
 struct report_options {
-	const char *db_path;	/* shown in the report */
-	const char *as_of;	/* YYYY-MM-DD, NULL: today */
-	int64_t since_ms;	/* "new since" window before the evaluation */
-	int64_t now;		/* generation time, seconds since the epoch */
+	const char *db_path; /* shown in the report */
+	const char *as_of;   /* YYYY-MM-DD, NULL: today */
+	int64_t since_ms;    /* "new since" window before the evaluation */
+	int64_t now;         /* generation time, seconds since the epoch */
 };
 
 struct report;
@@ -39,8 +39,7 @@ struct report *report_new(struct store *st, const struct policy_set *set,
 /* Release a report; NULL is fine. */
 void report_free(struct report *r);
 /* Write the report to out; 0, or -1 when writing failed. */
-int report_write(const struct report *r, enum report_format format,
-    FILE *out);
+int report_write(const struct report *r, enum report_format format, FILE *out);
 /* True when a rule is violated (pending rules do not count). */
 bool report_violated(const struct report *r);
 /* The evaluation date, YYYY-MM-DD. */

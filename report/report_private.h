@@ -35,7 +35,7 @@ struct value {
 struct table {
 	char **cols;
 	size_t ncol;
-	struct value *v;	/* nrows * ncol */
+	struct value *v; /* nrows * ncol */
 	size_t nrows;
 };
 
@@ -47,13 +47,13 @@ struct element_evidence {
 
 /* Owns everything but set. */
 struct report {
-	const struct policy_set *set;	/* borrowed */
+	const struct policy_set *set; /* borrowed */
 	char *db_path;
 	char as_of[POLICY_DATE_LEN];
 	char generated[TIME_STRLEN];
 	char since[TIME_STRLEN];
 	int64_t since_ms;
-	int64_t audit_seq;		/* head of the audit chain when read */
+	int64_t audit_seq; /* head of the audit chain when read */
 	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
 	    baseline;
@@ -99,8 +99,7 @@ void report_put(FILE *out, const void *p, size_t len, enum text_style style);
 /* The same for a C string; NULL writes nothing. */
 void report_puts(FILE *out, const char *s, enum text_style style);
 /* The same for a cell's bytes; NULL writes nothing. */
-void report_put_value(FILE *out, const struct value *v,
-    enum text_style style);
+void report_put_value(FILE *out, const struct value *v, enum text_style style);
 
 /* The writers, one per format (report_write's). */
 void report_write_text(const struct report *r, FILE *out);

@@ -74,8 +74,8 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 	    report_num(&r->rules, (size_t)i, "covered"),
 	    report_num(&r->rules, (size_t)i, "elements"));
 	if (*ru->first_seen_after)
-		fprintf(out, ", %lld new", report_num(&r->rules, (size_t)i,
-		    "new_elements"));
+		fprintf(out, ", %lld new",
+		    report_num(&r->rules, (size_t)i, "new_elements"));
 	fputc('\n', out);
 	free(verdict);
 	free(terms);
@@ -139,8 +139,7 @@ text_header(FILE *out, const struct report *r)
 		report_put_value(out, report_cell(b, 0, "scan_id"),
 		    TEXT_TERMINAL);
 		fputs(" (", out);
-		report_put_value(out, report_cell(b, 0, "kind"),
-		    TEXT_TERMINAL);
+		report_put_value(out, report_cell(b, 0, "kind"), TEXT_TERMINAL);
 		fputs("), ", out);
 		report_put_value(out, report_cell(b, 0, "started_at"),
 		    TEXT_TERMINAL);
@@ -150,7 +149,8 @@ text_header(FILE *out, const struct report *r)
 		fputc('\n', out);
 	} else
 		fputs("baseline: none (no complete scan yet): every covered "
-		    "element counts as new\n", out);
+		      "element counts as new\n",
+		    out);
 }
 
 void
@@ -192,8 +192,7 @@ report_write_text(const struct report *r, FILE *out)
 		fputs("  ", out);
 		put_cell(out, f, i, "vendor");
 		fputs("  ", out);
-		report_put_value(out, report_cell(f, i, "risk"),
-		    TEXT_TERMINAL);
+		report_put_value(out, report_cell(f, i, "risk"), TEXT_TERMINAL);
 		fputs("  zone ", out);
 		put_cell(out, f, i, "zone");
 		fputs("  first seen ", out);
@@ -209,8 +208,7 @@ report_write_text(const struct report *r, FILE *out)
 		report_put_value(out, report_cell(c, i, "vendor"),
 		    TEXT_TERMINAL);
 		fputs(" (", out);
-		report_put_value(out, report_cell(c, i, "risk"),
-		    TEXT_TERMINAL);
+		report_put_value(out, report_cell(c, i, "risk"), TEXT_TERMINAL);
 		fprintf(out, "): %lld\n", report_num(c, i, "elements"));
 	}
 }

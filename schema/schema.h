@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 struct schema_migration {
-	int version;		/* NNN of the file name */
-	const char *name;	/* the name part */
-	const char *sql;	/* the file's text */
+	int version;      /* NNN of the file name */
+	const char *name; /* the name part */
+	const char *sql;  /* the file's text */
 };
 
 extern const struct schema_migration schema_migrations[];

@@ -25,8 +25,16 @@
 #include "common/util.h"
 
 const char *const store_element_fields[STORE_N_FIELDS] = {
-	"mgmt_ip", "chassis_mac", "chassis_id", "sys_name", "sys_descr",
-	"sys_object_id", "model", "serial", "software", "zone",
+	"mgmt_ip",
+	"chassis_mac",
+	"chassis_id",
+	"sys_name",
+	"sys_descr",
+	"sys_object_id",
+	"model",
+	"serial",
+	"software",
+	"zone",
 };
 
 /* Statements of the writer; S_ELEMENT_UPDATE and S_MERGE_ELEMENT are built
@@ -103,9 +111,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ON CONFLICT (element_id, source) DO UPDATE SET "
 	    "first_seen = min(first_seen, excluded.first_seen), "
 	    "last_seen = max(last_seen, excluded.last_seen)",
-	[S_EV_GET] =
-	    "SELECT id, vendor, strength, rule FROM element_evidence "
-	    "WHERE element_id = ?1 AND kind = ?2 AND value = ?3",
+	[S_EV_GET] = "SELECT id, vendor, strength, rule FROM element_evidence "
+		     "WHERE element_id = ?1 AND kind = ?2 AND value = ?3",
 	[S_EV_INSERT] =
 	    "INSERT INTO element_evidence (element_id, kind, value, vendor, "
 	    "strength, rule, first_observed, last_observed, scan_id) "
@@ -124,9 +131,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "last_observed = max(last_observed, ?4) "
 	    "WHERE element_id = ?1 AND kind = ?2 AND value = ?3 "
 	    "AND vendor IS ?7 AND strength = ?8 AND rule IS ?9",
-	[S_EV_LOAD] =
-	    "SELECT kind, value, vendor, strength, rule, id "
-	    "FROM element_evidence WHERE element_id = ?1 ORDER BY id",
+	[S_EV_LOAD] = "SELECT kind, value, vendor, strength, rule, id "
+		      "FROM element_evidence WHERE element_id = ?1 ORDER BY id",
 	[S_EV_REASSESS] =
 	    "UPDATE element_evidence SET vendor = ?2, strength = ?3, rule = ?4 "
 	    "WHERE id = ?1",
@@ -213,15 +219,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "last_seen = max(last_seen, excluded.last_seen)",
 	[S_MERGE_LINK_IN_DEL] =
 	    "DELETE FROM element_link WHERE neighbour_id = ?2",
-	[S_MERGE_MARK] =
-	    "UPDATE element SET merged_into = ?1 "
-	    "WHERE id = ?2 OR merged_into = ?2",
+	[S_MERGE_MARK] = "UPDATE element SET merged_into = ?1 "
+			 "WHERE id = ?2 OR merged_into = ?2",
 	[S_MERGE_RECORD] =
 	    "INSERT INTO element_merge (survivor_id, merged_id, merged_at, "
 	    "scan_id, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_STALE] =
-	    "SELECT id FROM element WHERE merged_into IS NULL "
-	    "AND rules_digest IS NOT ?1 ORDER BY id",
+	[S_STALE] = "SELECT id FROM element WHERE merged_into IS NULL "
+		    "AND rules_digest IS NOT ?1 ORDER BY id",
 };
 
 /* Append to the error message. */
@@ -257,8 +261,8 @@ store_set_db_error(struct store *st, const char *fmt, ...)
 	strbuf_vprintf(&st->err, fmt, ap);
 	va_end(ap);
 	strbuf_adds(&st->err, ": ");
-	strbuf_adds(&st->err, st->db != NULL ? sqlite3_errmsg(st->db) :
-	    "no connection");
+	strbuf_adds(&st->err,
+	    st->db != NULL ? sqlite3_errmsg(st->db) : "no connection");
 }
 
 const char *
@@ -376,11 +380,13 @@ store_prepare_all(struct store *st)
 	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		const char *f = store_element_fields[i];
 
-		strbuf_printf(&update, "%s = CASE WHEN ?11 >= last_seen THEN "
-		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ", f,
-		    i + 1, f, f, i + 1);
+		strbuf_printf(&update,
+		    "%s = CASE WHEN ?11 >= last_seen THEN "
+		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ",
+		    f, i + 1, f, f, i + 1);
 	}
-	strbuf_adds(&update, "first_seen = min(first_seen, ?11), "
+	strbuf_adds(&update,
+	    "first_seen = min(first_seen, ?11), "
 	    "last_seen = max(last_seen, ?11), "
 	    "first_scan = coalesce(first_scan, ?13), "
 	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
@@ -390,12 +396,15 @@ store_prepare_all(struct store *st)
 	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		const char *f = store_element_fields[i];
 
-		strbuf_printf(&merge, "%s = CASE WHEN "
+		strbuf_printf(&merge,
+		    "%s = CASE WHEN "
 		    "l.last_seen > element.last_seen "
 		    "THEN coalesce(l.%s, element.%s) ELSE "
-		    "coalesce(element.%s, l.%s) END, ", f, f, f, f, f);
+		    "coalesce(element.%s, l.%s) END, ",
+		    f, f, f, f, f);
 	}
-	strbuf_adds(&merge, "first_seen = min(element.first_seen, l.first_seen), "
+	strbuf_adds(&merge,
+	    "first_seen = min(element.first_seen, l.first_seen), "
 	    "last_seen = max(element.last_seen, l.last_seen), "
 	    "first_scan = min(coalesce(element.first_scan, l.first_scan), "
 	    "coalesce(l.first_scan, element.first_scan)), "
@@ -411,8 +420,8 @@ store_prepare_all(struct store *st)
 		else if (i == S_MERGE_ELEMENT)
 			sql = merge.s;
 		if (sqlite3_prepare_v3(st->db, sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
-		    SQLITE_OK) {
+			SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+			NULL) != SQLITE_OK) {
 			store_set_db_error(st, "prepare %.40s", sql);
 			rc = -1;
 		}
@@ -478,8 +487,10 @@ store_batch_begin(struct store *st)
 void
 store_batch_lost(struct store *st, const char *what)
 {
-	strbuf_printf(&st->err, "; the batch of %zu sighting(s) was rolled "
-	    "back and is lost", st->batch_count);
+	strbuf_printf(&st->err,
+	    "; the batch of %zu sighting(s) was rolled "
+	    "back and is lost",
+	    st->batch_count);
 	log_warnx("store", "%s (%s)", store_error(st), what);
 	st->in_batch = false;
 	st->batch_count = 0;

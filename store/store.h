@@ -26,8 +26,8 @@
 struct store;
 
 enum store_mode {
-	STORE_READ_ONLY,	/* file:PATH?mode=ro; exists with our schema */
-	STORE_READ_WRITE,	/* create if missing, migrate to the latest */
+	STORE_READ_ONLY,  /* file:PATH?mode=ro; exists with our schema */
+	STORE_READ_WRITE, /* create if missing, migrate to the latest */
 };
 
 /*
@@ -105,11 +105,11 @@ int store_record_group(struct store *st, int64_t scan_id,
 /* What the store holds of one MAC for passive capture. */
 struct store_mac_state {
 	uint8_t mac[6];
-	int64_t last_seen;		/* of the MAC as an address */
-	uint32_t ipv4[STORE_MAC_IPV4];	/* its element's latest IPv4
+	int64_t last_seen;             /* of the MAC as an address */
+	uint32_t ipv4[STORE_MAC_IPV4]; /* its element's latest IPv4
 					 * addresses (network order) */
 	size_t n_ipv4;
-	uint32_t content[3];		/* last content reported in LLDP,
+	uint32_t content[3]; /* last content reported in LLDP,
 					 * CDP and DHCP, as a digest, or
 					 * STORE_NO_DIGEST */
 };
@@ -143,10 +143,10 @@ int store_audit_head(struct store *st, int64_t *seq,
 
 /* What store_audit_verify found. */
 struct store_audit_report {
-	int64_t records;		/* audit records read */
-	int64_t head_seq;		/* newest record, 0 when none */
+	int64_t records;  /* audit records read */
+	int64_t head_seq; /* newest record, 0 when none */
 	char head_hash[STORE_HASH_STRLEN];
-	int64_t findings;		/* problems passed to the callback */
+	int64_t findings; /* problems passed to the callback */
 };
 
 /* Called once per problem, e.g. "record 5: hash mismatch (content
@@ -175,8 +175,8 @@ enum store_cell_type {
 	STORE_CELL_NULL,
 	STORE_CELL_INTEGER,
 	STORE_CELL_REAL,
-	STORE_CELL_TEXT,	/* valid UTF-8 */
-	STORE_CELL_BLOB,	/* raw bytes, not valid UTF-8 */
+	STORE_CELL_TEXT, /* valid UTF-8 */
+	STORE_CELL_BLOB, /* raw bytes, not valid UTF-8 */
 };
 
 /* One column of a result row; bytes (NUL-terminated, len without it) hold
@@ -189,14 +189,14 @@ struct store_cell {
 };
 
 /* Called for each row; a non-zero return stops the query and is returned. */
-typedef int (*store_row_fn)(void *arg, const struct store_cell *cells,
-    size_t n);
+typedef int (
+    *store_row_fn)(void *arg, const struct store_cell *cells, size_t n);
 
 /* What one scan did to the inventory. */
 struct store_scan_counts {
-	int64_t created;	/* elements it found first */
-	int64_t updated;	/* elements known before that it saw again */
-	int64_t high_risk;	/* of both, those whose risk is high */
+	int64_t created;   /* elements it found first */
+	int64_t updated;   /* elements known before that it saw again */
+	int64_t high_risk; /* of both, those whose risk is high */
 };
 
 /* Count the elements scan_id created and updated (after store_flush). */
@@ -224,9 +224,9 @@ struct policy_set;
 
 /* Which evaluation to read: the view of the same name. */
 enum store_policy_view {
-	STORE_RULE_STATUS,	/* rule_status, by policy, rule */
-	STORE_VIOLATIONS,	/* violations, by policy, rule, element_id */
-	STORE_ZONE_SHARE,	/* zone_share, by policy, rule, zone */
+	STORE_RULE_STATUS, /* rule_status, by policy, rule */
+	STORE_VIOLATIONS,  /* violations, by policy, rule, element_id */
+	STORE_ZONE_SHARE,  /* zone_share, by policy, rule, zone */
 };
 
 /* Replace the policy tables by set's packs in one transaction; 0 or -1. */
@@ -234,18 +234,17 @@ int store_sync_policies(struct store *st, const struct policy_set *set);
 /* Rows of view evaluated as of as_of (YYYY-MM-DD; NULL: today) for set's
  * packs (NULL: the synced ones). 0, -1 or fn's non-zero. */
 int store_policy_eval(struct store *st, const struct policy_set *set,
-    const char *as_of, enum store_policy_view view, store_row_fn fn,
-    void *arg);
+    const char *as_of, enum store_policy_view view, store_row_fn fn, void *arg);
 
 /* Inventory figures for the report, for elements first seen by as_of
  * (YYYY-MM-DD; NULL: today). */
 enum store_report_query {
-	STORE_REPORT_COUNTS,	/* vendor, vendor_name, risk, elements */
-	STORE_REPORT_NEW,	/* elements first seen at or after since
+	STORE_REPORT_COUNTS,   /* vendor, vendor_name, risk, elements */
+	STORE_REPORT_NEW,      /* elements first seen at or after since
 				 * (ISO-8601): element_id, mgmt_ip, mac,
 				 * sys_name, vendor, risk, zone, first_seen */
-	STORE_REPORT_HISTORY,	/* first_seen, last_seen of high-risk ones */
-	STORE_REPORT_BASELINE,	/* the first complete scan: scan_id, kind,
+	STORE_REPORT_HISTORY,  /* first_seen, last_seen of high-risk ones */
+	STORE_REPORT_BASELINE, /* the first complete scan: scan_id, kind,
 				 * started_at, finished_at (no row: none) */
 };
 

@@ -22,7 +22,7 @@
 #include "store/store_private.h"
 #include "common/util.h"
 
-#define ZERO_HASH \
+#define ZERO_HASH                                                              \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 #define REAL_STRLEN 32
 
@@ -100,8 +100,15 @@ static void
 scan_lines(struct strbuf *t, sqlite3_stmt *stmt, int first)
 {
 	static const char *const keys[] = {
-		"scan", "kind", "status", "started", "finished", "targets",
-		"responded", "frames", "note",
+		"scan",
+		"kind",
+		"status",
+		"started",
+		"finished",
+		"targets",
+		"responded",
+		"frames",
+		"note",
 	};
 
 	for (int i = 0; i < (int)ARRAY_SIZE(keys); i++)
@@ -170,17 +177,20 @@ store_audit_prepare(struct store *st)
 {
 	static const char *const sql[] = {
 		("INSERT INTO audit (seq, at, kind, subject, detail, "
-		"prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+		 "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
 		"SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
 		"PRAGMA data_version",
 	};
 	sqlite3_stmt **stmt[] = {
-		&st->audit.insert, &st->audit.head, &st->audit.data_version,
+		&st->audit.insert,
+		&st->audit.head,
+		&st->audit.data_version,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(sql); i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, stmt[i], NULL) != SQLITE_OK) {
+			SQLITE_PREPARE_PERSISTENT, stmt[i],
+			NULL) != SQLITE_OK) {
 			store_set_db_error(st, "prepare %.40s", sql[i]);
 			return -1;
 		}
@@ -249,8 +259,8 @@ sync_head(struct store *st)
 
 /* Append one record after the head; the caller's transaction is open. */
 static int
-append(struct store *st, const char *kind, int64_t subject,
-    const char *detail, size_t detail_len)
+append(struct store *st, const char *kind, int64_t subject, const char *detail,
+    size_t detail_len)
 {
 	sqlite3_stmt *stmt = st->audit.insert;
 	char at[TIME_STRLEN], subj[24], hash[SHA256_HEX_LEN];
@@ -261,9 +271,8 @@ append(struct store *st, const char *kind, int64_t subject,
 	seq = st->audit.seq + 1;
 	time_format(time_now(), at);
 	snprintf(subj, sizeof(subj), "%" PRId64, subject);
-	record_hash(st->audit.hash, strlen(st->audit.hash), seq, at,
-	    strlen(at), kind, strlen(kind), subj, strlen(subj), detail,
-	    detail_len, hash);
+	record_hash(st->audit.hash, strlen(st->audit.hash), seq, at, strlen(at),
+	    kind, strlen(kind), subj, strlen(subj), detail, detail_len, hash);
 	sqlite3_bind_int64(stmt, 1, seq);
 	sqlite3_bind_text(stmt, 2, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
@@ -344,8 +353,10 @@ store_audit_head(struct store *st, int64_t *seq, char hash[STORE_HASH_STRLEN])
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT seq, hash FROM audit "
-	    "ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT seq, hash FROM audit "
+		"ORDER BY seq DESC LIMIT 1",
+		-1, &stmt, NULL) != SQLITE_OK) {
 		store_set_db_error(st, "audit head");
 		return -1;
 	}
@@ -430,7 +441,8 @@ column_is(sqlite3_stmt *stmt, int i, const char *text)
 static int
 check_chain(struct check *c)
 {
-	sqlite3_stmt *stmt = prepare(c->st, "SELECT seq, at, kind, "
+	sqlite3_stmt *stmt = prepare(c->st,
+	    "SELECT seq, at, kind, "
 	    "CAST(subject AS TEXT), detail, prev_hash, hash FROM audit "
 	    "ORDER BY seq");
 	char prev[SHA256_HEX_LEN] = ZERO_HASH, hash[SHA256_HEX_LEN];
@@ -451,25 +463,33 @@ check_chain(struct check *c)
 				col[i] = "";
 		}
 		c->out->records++;
-		record_hash(col[5], len[5], seq, col[1], len[1], col[2],
-		    len[2], col[3], len[3], col[4], len[4], hash);
+		record_hash(col[5], len[5], seq, col[1], len[1], col[2], len[2],
+		    col[3], len[3], col[4], len[4], hash);
 		if (!column_is(stmt, 6, hash))
-			finding(c, "record %" PRId64 ": hash mismatch (content "
-			    "changed)", seq);
+			finding(c,
+			    "record %" PRId64 ": hash mismatch (content "
+			    "changed)",
+			    seq);
 		if (seq != last + 1) {
 			if (last == 0)
-				finding(c, "records missing before %" PRId64
-				    " (the chain starts at 1)", seq);
+				finding(c,
+				    "records missing before %" PRId64
+				    " (the chain starts at 1)",
+				    seq);
 			else
-				finding(c, "records missing between %" PRId64
-				    " and %" PRId64, last, seq);
+				finding(c,
+				    "records missing between %" PRId64
+				    " and %" PRId64,
+				    last, seq);
 		} else if (!column_is(stmt, 5, prev))
-			finding(c, "record %" PRId64 ": prev_hash does not "
-			    "match record %" PRId64, seq, last);
+			finding(c,
+			    "record %" PRId64 ": prev_hash does not "
+			    "match record %" PRId64,
+			    seq, last);
 		/* Chain on the stored hash: one changed record is one
 		 * finding, not one for every record after it. */
-		str_copy(prev, col[6], len[6] + 1 < sizeof(prev) ?
-		    len[6] + 1 : sizeof(prev));
+		str_copy(prev, col[6],
+		    len[6] + 1 < sizeof(prev) ? len[6] + 1 : sizeof(prev));
 		last = seq;
 		c->out->head_seq = seq;
 		str_copy(c->out->head_hash, prev, sizeof(c->out->head_hash));
@@ -511,13 +531,16 @@ check_verdicts(struct check *c)
 			verdict_lines(&have, "new.", NULL, NULL,
 			    risk_name(RISK_UNKNOWN), 0, 0);
 			if (strcmp(want.s, have.s) != 0)
-				finding(c, "element %" PRId64 ": verdict "
+				finding(c,
+				    "element %" PRId64 ": verdict "
 				    "differs from the initial one and no audit "
-				    "record explains it", id);
+				    "record explains it",
+				    id);
 		} else if (detail == NULL || strstr(detail, want.s) == NULL)
-			finding(c, "element %" PRId64 ": verdict differs from "
-			    "audit record %" PRId64, id,
-			    (int64_t)sqlite3_column_int64(stmt, 6));
+			finding(c,
+			    "element %" PRId64 ": verdict differs from "
+			    "audit record %" PRId64,
+			    id, (int64_t)sqlite3_column_int64(stmt, 6));
 		strbuf_finish(&want);
 		strbuf_finish(&have);
 	}
@@ -546,12 +569,15 @@ check_scans(struct check *c)
 		int64_t id = sqlite3_column_int64(stmt, 0);
 
 		if (sqlite3_column_type(stmt, 9) == SQLITE_NULL)
-			finding(c, "scan %" PRId64 ": ended without an audit "
-			    "record", id);
+			finding(c,
+			    "scan %" PRId64 ": ended without an audit "
+			    "record",
+			    id);
 		else if (!column_is(stmt, 10, want))
-			finding(c, "scan %" PRId64 ": differs from audit "
-			    "record %" PRId64, id,
-			    (int64_t)sqlite3_column_int64(stmt, 9));
+			finding(c,
+			    "scan %" PRId64 ": differs from audit "
+			    "record %" PRId64,
+			    id, (int64_t)sqlite3_column_int64(stmt, 9));
 		free(want);
 	}
 	sqlite3_finalize(stmt);
@@ -574,7 +600,8 @@ check_missing(struct check *c)
 	if (stmt == NULL)
 		return -1;
 	while ((rc = next_row(c->st, stmt)) == 1)
-		finding(c, "%s %" PRId64 ": in audit record %" PRId64 " but "
+		finding(c,
+		    "%s %" PRId64 ": in audit record %" PRId64 " but "
 		    "missing from the database",
 		    column_is(stmt, 0, "scan") ? "scan" : "element",
 		    (int64_t)sqlite3_column_int64(stmt, 1),
@@ -605,10 +632,13 @@ check_merges(struct check *c)
 		int64_t id = (int64_t)sqlite3_column_int64(stmt, 0);
 
 		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
-			finding(c, "element %" PRId64 ": marked merged without "
-			    "an audit record", id);
+			finding(c,
+			    "element %" PRId64 ": marked merged without "
+			    "an audit record",
+			    id);
 		else
-			finding(c, "element %" PRId64 ": merged by audit "
+			finding(c,
+			    "element %" PRId64 ": merged by audit "
 			    "record %" PRId64 " but no longer marked merged",
 			    id, (int64_t)sqlite3_column_int64(stmt, 1));
 	}
@@ -621,9 +651,11 @@ static int
 check_triggers(struct check *c)
 {
 	static const char *const names[] = {
-		"audit_no_update", "audit_no_delete",
+		"audit_no_update",
+		"audit_no_delete",
 	};
-	sqlite3_stmt *stmt = prepare(c->st, "SELECT count(*) FROM "
+	sqlite3_stmt *stmt = prepare(c->st,
+	    "SELECT count(*) FROM "
 	    "sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit' "
 	    "AND name = ?1");
 	int rc = 0;
@@ -634,8 +666,10 @@ check_triggers(struct check *c)
 		sqlite3_bind_text(stmt, 1, names[i], -1, SQLITE_STATIC);
 		if ((rc = next_row(c->st, stmt)) == 1) {
 			if (sqlite3_column_int(stmt, 0) == 0)
-				finding(c, "audit table: trigger %s is missing "
-				    "(records could be changed)", names[i]);
+				finding(c,
+				    "audit table: trigger %s is missing "
+				    "(records could be changed)",
+				    names[i]);
 			rc = 0;
 		}
 		sqlite3_reset(stmt);

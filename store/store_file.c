@@ -29,8 +29,8 @@ exec(struct store *st, const char *sql, const char *what)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		store_set_error(st, "%s: %s", what, msg != NULL ? msg :
-		    sqlite3_errmsg(st->db));
+		store_set_error(st, "%s: %s", what,
+		    msg != NULL ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -100,8 +100,9 @@ precheck_file(struct store *st)
 	if (sb.st_size == 0)
 		return 0;
 	file = xcalloc(1, (size_t)vfs->szOsFile);
-	if (vfs->xOpen(vfs, st->path, file, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_MAIN_DB, NULL) != SQLITE_OK) {
+	if (vfs->xOpen(vfs, st->path, file,
+		SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB,
+		NULL) != SQLITE_OK) {
 		store_set_error(st, "cannot open: %s", strerror(errno));
 		free(file);
 		return -1;
@@ -114,23 +115,26 @@ precheck_file(struct store *st)
 	free(file);
 	if (rc != SQLITE_OK || size < (sqlite3_int64)sizeof(hdr) ||
 	    memcmp(hdr, "SQLite format 3", 16) != 0) {
-		store_set_error(st, "not an SQLite database; refusing to touch "
+		store_set_error(st,
+		    "not an SQLite database; refusing to touch "
 		    "it");
 		return -1;
 	}
 	/* The header is authoritative once checkpointed; a WAL not yet
 	 * checkpointed is checked again through SQLite below. */
 	if (be32(hdr + 68) != 0 && be32(hdr + 68) != STORE_APPLICATION_ID) {
-		store_set_error(st, "an SQLite database of another application "
+		store_set_error(st,
+		    "an SQLite database of another application "
 		    "(application_id 0x%08x); refusing to touch it",
 		    be32(hdr + 68));
 		return -1;
 	}
 	if (be32(hdr + 68) == STORE_APPLICATION_ID &&
 	    be32(hdr + 60) > (uint32_t)store_schema_latest()) {
-		store_set_error(st, "schema version %u is newer than this "
-		    "vraudit supports (%d); upgrade vraudit", be32(hdr + 60),
-		    store_schema_latest());
+		store_set_error(st,
+		    "schema version %u is newer than this "
+		    "vraudit supports (%d); upgrade vraudit",
+		    be32(hdr + 60), store_schema_latest());
 		return -1;
 	}
 	return 0;
@@ -146,17 +150,19 @@ check_identity(struct store *st)
 	    query_int(st, "PRAGMA user_version", &version) == -1 ||
 	    query_int(st, "SELECT count(*) FROM sqlite_schema", &objects) == -1)
 		return -1;
-	if (app != STORE_APPLICATION_ID && (app != 0 || objects != 0 ||
-	    version != 0)) {
-		store_set_error(st, "an SQLite database of another application "
+	if (app != STORE_APPLICATION_ID &&
+	    (app != 0 || objects != 0 || version != 0)) {
+		store_set_error(st,
+		    "an SQLite database of another application "
 		    "(application_id 0x%08x); refusing to touch it",
 		    (unsigned)app);
 		return -1;
 	}
 	if (version > store_schema_latest()) {
-		store_set_error(st, "schema version %d is newer than this "
-		    "vraudit supports (%d); upgrade vraudit", (int)version,
-		    store_schema_latest());
+		store_set_error(st,
+		    "schema version %d is newer than this "
+		    "vraudit supports (%d); upgrade vraudit",
+		    (int)version, store_schema_latest());
 		return -1;
 	}
 	st->found_version = (int)version;
@@ -206,8 +212,8 @@ static int
 db_connect(struct store *st, const char *name, int flags)
 {
 	/* One thread at a time uses a store: no locking per call. */
-	if (sqlite3_open_v2(name, &st->db, flags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(name, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		store_set_db_error(st, "cannot open");
 		return -1;
 	}
@@ -244,8 +250,8 @@ migrate(struct store *st)
 		if (exec(st, m->sql, m->name) == -1)
 			goto fail;
 		bump = xprintf("PRAGMA application_id = %d; "
-		    "PRAGMA user_version = %d", STORE_APPLICATION_ID,
-		    m->version);
+			       "PRAGMA user_version = %d",
+		    STORE_APPLICATION_ID, m->version);
 		if (exec(st, bump, "set schema version") == -1) {
 			free(bump);
 			goto fail;
@@ -351,12 +357,13 @@ mark_interrupted(struct store *st)
 		ids[n++] = sqlite3_column_int64(stmt, 0);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		log_warnx("store", "%s: scan %lld was left running by a "
-		    "process that stopped; marked interrupted", st->path,
-		    (long long)ids[i]);
+		log_warnx("store",
+		    "%s: scan %lld was left running by a "
+		    "process that stopped; marked interrupted",
+		    st->path, (long long)ids[i]);
 		if (store_scan_end(st, ids[i], "interrupted", -1, -1,
-		    "the process recording this scan stopped before its end")
-		    == -1)
+			"the process recording this scan stopped before its end") ==
+		    -1)
 			rc = -1;
 	}
 	free(ids);
@@ -396,8 +403,8 @@ open_read_write(struct store *st)
 		return -1;
 	if (rc == 1 && cannot_create(st))
 		return -1;
-	if (db_connect(st, st->path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE) == -1)
+	if (db_connect(st, st->path,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) == -1)
 		return -1;
 	if (check_identity(st) == -1)
 		return -1;
@@ -442,8 +449,10 @@ open_read_only(struct store *st)
 	rc = precheck_file(st);
 	if (rc == 1) {
 		strbuf_reset(&st->err);
-		strbuf_printf(&st->err, "no database at %s (run 'vraudit "
-		    "migrate' or a scan first)", st->path);
+		strbuf_printf(&st->err,
+		    "no database at %s (run 'vraudit "
+		    "migrate' or a scan first)",
+		    st->path);
 		return -1;
 	}
 	if (rc == -1)
@@ -454,13 +463,16 @@ open_read_only(struct store *st)
 	if (rc == -1 || check_identity(st) == -1)
 		return -1;
 	if (st->version == 0) {
-		store_set_error(st, "no vraudit schema yet (run 'vraudit "
+		store_set_error(st,
+		    "no vraudit schema yet (run 'vraudit "
 		    "migrate')");
 		return -1;
 	}
 	if (st->version < store_schema_latest()) {
-		store_set_error(st, "schema version %d is older than %d (run "
-		    "'vraudit migrate')", st->version, store_schema_latest());
+		store_set_error(st,
+		    "schema version %d is older than %d (run "
+		    "'vraudit migrate')",
+		    st->version, store_schema_latest());
 		return -1;
 	}
 	return 0;
@@ -492,8 +504,8 @@ store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
-	if ((mode == STORE_READ_ONLY ? open_read_only(st) :
-	    open_read_write(st)) == -1) {
+	if ((mode == STORE_READ_ONLY ? open_read_only(st)
+				     : open_read_write(st)) == -1) {
 		snprintf(err, errlen, "%s", store_error(st));
 		store_close(st);
 		return NULL;
@@ -520,4 +532,3 @@ store_close(struct store *st)
 	strbuf_finish(&st->err);
 	free(st);
 }
-

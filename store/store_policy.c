@@ -25,9 +25,13 @@
 
 /* The views of the evaluation, each using only the ones before it. */
 static const char *const eval_chain[] = {
-	"policy_element", "policy_cover", "policy_tally", "policy_share",
+	"policy_element",
+	"policy_cover",
+	"policy_tally",
+	"policy_share",
 	"rule_status",
-	"violations", "zone_share",
+	"violations",
+	"zone_share",
 };
 
 static const struct {
@@ -42,7 +46,7 @@ static const struct {
 /* A value to bind, in order. */
 struct param {
 	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
-	const char *text;	/* borrowed */
+	const char *text; /* borrowed */
 	int64_t i;
 	double d;
 };
@@ -50,7 +54,7 @@ struct param {
 struct params {
 	struct param *v;
 	size_t n;
-	char **owned;		/* strings the parameters point to */
+	char **owned; /* strings the parameters point to */
 	size_t n_owned;
 };
 
@@ -74,16 +78,16 @@ param_add(struct params *p, struct param v)
 static void
 param_text(struct params *p, const char *s)
 {
-	param_add(p, (struct param){ .type = (s == NULL || *s == '\0') ?
-	    P_NULL : P_TEXT, .text = s });
+	param_add(p,
+	    (struct param){ .type = (s == NULL || *s == '\0') ? P_NULL : P_TEXT,
+		.text = s });
 }
 
 /* A parameter owning its text. */
 static void
 param_own(struct params *p, char *s)
 {
-	p->owned = xreallocarray(p->owned, p->n_owned + 1,
-	    sizeof(*p->owned));
+	p->owned = xreallocarray(p->owned, p->n_owned + 1, sizeof(*p->owned));
 	p->owned[p->n_owned++] = s;
 	param_text(p, s);
 }
@@ -152,7 +156,8 @@ skip_word(const char *s, const char *word)
 static char *
 view_body(struct store *st, const char *name)
 {
-	sqlite3_stmt *stmt = store_prepare(st, "SELECT sql FROM sqlite_schema "
+	sqlite3_stmt *stmt = store_prepare(st,
+	    "SELECT sql FROM sqlite_schema "
 	    "WHERE type = 'view' AND name = ?1");
 	const char *sql, *p = NULL;
 	char *out = NULL;
@@ -168,8 +173,10 @@ view_body(struct store *st, const char *name)
 	    (p = skip_word(p, "AS")) != NULL)
 		out = xstrdup(p);
 	else
-		store_set_error(st, "view %s is missing or not in the "
-		    "expected form", name);
+		store_set_error(st,
+		    "view %s is missing or not in the "
+		    "expected form",
+		    name);
 	sqlite3_finalize(stmt);
 	return out;
 }
@@ -188,7 +195,8 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 		for (size_t r = 0; r < pk->n_rules; r++)
 			n_zones += pk->rules[r].n_zones;
 	}
-	strbuf_adds(q, "policy_pack (name, title, source, origin, synced_at) "
+	strbuf_adds(q,
+	    "policy_pack (name, title, source, origin, synced_at) "
 	    "AS (");
 	sql_rows(q, set->n_packs, 5);
 	for (size_t i = 0; i < set->n_packs; i++) {
@@ -205,7 +213,8 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 			param_text(p, set->packs[i]->name);
 			param_text(p, set->packs[i]->vendors[v]);
 		}
-	strbuf_adds(q, "), policy_rule (pack, name, title, zones, all_zones, "
+	strbuf_adds(q,
+	    "), policy_rule (pack, name, title, zones, all_zones, "
 	    "max_share, deadline, first_seen_after) AS (");
 	sql_rows(q, n_rules, 8);
 	for (size_t i = 0; i < set->n_packs; i++)
@@ -215,15 +224,17 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 			param_text(p, set->packs[i]->name);
 			param_text(p, ru->name);
 			param_text(p, ru->title);
-			param_own(p, ru->all_zones ? xstrdup("all") :
-			    zone_list(ru));
-			param_add(p, (struct param){ .type = P_INT,
-			    .i = ru->all_zones });
+			param_own(p,
+			    ru->all_zones ? xstrdup("all") : zone_list(ru));
+			param_add(p,
+			    (struct param){ .type = P_INT,
+				.i = ru->all_zones });
 			if (ru->max_share < 0)
 				param_text(p, NULL);
 			else
-				param_add(p, (struct param){ .type = P_REAL,
-				    .d = ru->max_share });
+				param_add(p,
+				    (struct param){ .type = P_REAL,
+					.d = ru->max_share });
 			param_text(p, ru->deadline);
 			param_text(p, ru->first_seen_after);
 		}
@@ -232,7 +243,7 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 	for (size_t i = 0; i < set->n_packs; i++)
 		for (size_t r = 0; r < set->packs[i]->n_rules; r++)
 			for (size_t z = 0; z < set->packs[i]->rules[r].n_zones;
-			    z++) {
+			     z++) {
 				param_text(p, set->packs[i]->name);
 				param_text(p, set->packs[i]->rules[r].name);
 				param_text(p, set->packs[i]->rules[r].zones[z]);
@@ -242,8 +253,7 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 
 int
 store_policy_eval(struct store *st, const struct policy_set *set,
-    const char *as_of, enum store_policy_view view, store_row_fn fn,
-    void *arg)
+    const char *as_of, enum store_policy_view view, store_row_fn fn, void *arg)
 {
 	struct strbuf q = STRBUF_INIT;
 	struct params p = { 0 };
@@ -275,7 +285,7 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 		strbuf_adds(&q, eval_chain[i]);
 		strbuf_adds(&q, " AS (");
 		strbuf_adds(&q, body);
-		strbuf_adds(&q, "\n)");	/* the body may end in a comment */
+		strbuf_adds(&q, "\n)"); /* the body may end in a comment */
 		free(body);
 	}
 	strbuf_printf(&q, " SELECT * FROM %s ORDER BY %s",
@@ -325,8 +335,10 @@ int
 store_sync_policies(struct store *st, const struct policy_set *set)
 {
 	static const char *const wipe[] = {
-		"DELETE FROM policy_rule_zone", "DELETE FROM policy_rule",
-		"DELETE FROM policy_vendor", "DELETE FROM policy_pack",
+		"DELETE FROM policy_rule_zone",
+		"DELETE FROM policy_rule",
+		"DELETE FROM policy_vendor",
+		"DELETE FROM policy_pack",
 	};
 	char now[TIME_STRLEN];
 	struct params none = { 0 };
@@ -346,12 +358,14 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 
 		param_text(&p, pk->name);
 		param_text(&p, pk->title);
-		param_add(&p, (struct param){ .type = P_TEXT,
-		    .text = pk->source });
+		param_add(&p,
+		    (struct param){ .type = P_TEXT, .text = pk->source });
 		param_text(&p, pk->origin);
 		param_text(&p, now);
-		rc = run(st, "INSERT INTO policy_pack (name, title, source, "
-		    "origin, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)", &p);
+		rc = run(st,
+		    "INSERT INTO policy_pack (name, title, source, "
+		    "origin, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		    &p);
 		free(p.v);
 		if (rc == -1)
 			goto fail;
@@ -359,35 +373,41 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 			p = (struct params){ 0 };
 			param_text(&p, pk->name);
 			param_text(&p, pk->vendors[v]);
-			rc = run(st, "INSERT INTO policy_vendor (pack, vendor) "
-			    "VALUES (?1, ?2)", &p);
+			rc = run(st,
+			    "INSERT INTO policy_vendor (pack, vendor) "
+			    "VALUES (?1, ?2)",
+			    &p);
 			free(p.v);
 			if (rc == -1)
 				goto fail;
 		}
 		for (size_t r = 0; r < pk->n_rules; r++) {
 			const struct policy_rule *ru = &pk->rules[r];
-			char *zones = ru->all_zones ? xstrdup("all") :
-			    zone_list(ru);
+			char *zones =
+			    ru->all_zones ? xstrdup("all") : zone_list(ru);
 
 			p = (struct params){ 0 };
 			param_text(&p, pk->name);
 			param_text(&p, ru->name);
 			param_text(&p, ru->title);
 			param_text(&p, zones);
-			param_add(&p, (struct param){ .type = P_INT,
-			    .i = ru->all_zones });
+			param_add(&p,
+			    (struct param){ .type = P_INT,
+				.i = ru->all_zones });
 			if (ru->max_share < 0)
 				param_text(&p, NULL);
 			else
-				param_add(&p, (struct param){ .type = P_REAL,
-				    .d = ru->max_share });
+				param_add(&p,
+				    (struct param){ .type = P_REAL,
+					.d = ru->max_share });
 			param_text(&p, ru->deadline);
 			param_text(&p, ru->first_seen_after);
-			rc = run(st, "INSERT INTO policy_rule (pack, name, "
+			rc = run(st,
+			    "INSERT INTO policy_rule (pack, name, "
 			    "title, zones, all_zones, max_share, deadline, "
 			    "first_seen_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-			    "?7, ?8)", &p);
+			    "?7, ?8)",
+			    &p);
 			free(p.v);
 			free(zones);
 			if (rc == -1)
@@ -397,7 +417,8 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 				param_text(&p, pk->name);
 				param_text(&p, ru->name);
 				param_text(&p, ru->zones[z]);
-				rc = run(st, "INSERT INTO policy_rule_zone "
+				rc = run(st,
+				    "INSERT INTO policy_rule_zone "
 				    "(pack, rule, zone) VALUES (?1, ?2, ?3)",
 				    &p);
 				free(p.v);
@@ -441,7 +462,7 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "ORDER BY first_seen",
 		[STORE_REPORT_BASELINE] =
 		    ("SELECT id AS scan_id, kind, started_at, finished_at "
-		    "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
+		     "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
 	};
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;

@@ -14,7 +14,6 @@
 #include "common/text.h"
 #include "store/store.h"
 
-
 /* Element columns a sighting describes, in the order the element
  * statements bind them (?1..?10). */
 #define STORE_N_FIELDS 10
@@ -73,28 +72,28 @@ struct store_audit_state {
 	sqlite3_stmt *insert;
 	sqlite3_stmt *head;
 	sqlite3_stmt *data_version;
-	bool valid;		/* seq and hash are the file's head */
-	bool checked;		/* data_version read in this transaction */
-	int64_t seen_version;	/* PRAGMA data_version when last read */
+	bool valid;           /* seq and hash are the file's head */
+	bool checked;         /* data_version read in this transaction */
+	int64_t seen_version; /* PRAGMA data_version when last read */
 	int64_t seq;
 	char hash[STORE_HASH_STRLEN];
 };
 
 struct store {
-	char *path;		/* owned */
+	char *path; /* owned */
 	sqlite3 *db;
 	enum store_mode mode;
-	int found_version;	/* user_version before opening */
+	int found_version; /* user_version before opening */
 	int version;
-	char *writer;		/* writer_token() of this process, owned */
+	char *writer; /* writer_token() of this process, owned */
 	sqlite3_stmt *stmt[S_COUNT];
-	sqlite3_stmt *evidence_stmt;	/* store_evidence(), made lazily */
-	const struct classifier_ops *ops;	/* borrowed */
+	sqlite3_stmt *evidence_stmt;      /* store_evidence(), made lazily */
+	const struct classifier_ops *ops; /* borrowed */
 	size_t batch_size;
-	size_t batch_count;	/* sightings in the open transaction */
+	size_t batch_count; /* sightings in the open transaction */
 	bool in_batch;
 	struct store_audit_state audit;
-	struct strbuf err;	/* the last error, path first */
+	struct strbuf err; /* the last error, path first */
 };
 
 /* Set the error: the path, then the formatted message. */
@@ -158,7 +157,7 @@ int store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep,
  * time the group saw it. */
 struct span_input {
 	enum evidence_kind kind;
-	const char *value;		/* in a sighting */
+	const char *value; /* in a sighting */
 	int64_t first, last;
 };
 

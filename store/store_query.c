@@ -94,8 +94,8 @@ store_prepare(struct store *st, const char *sql)
 }
 
 int
-store_inventory(struct store *st, const struct store_filter *f,
-    store_row_fn fn, void *arg)
+store_inventory(struct store *st, const struct store_filter *f, store_row_fn fn,
+    void *arg)
 {
 	sqlite3_stmt *stmt;
 	char *sql;
@@ -111,13 +111,13 @@ store_inventory(struct store *st, const struct store_filter *f,
 }
 
 int
-store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
-    void *arg)
+store_evidence(struct store *st, int64_t element_id, store_row_fn fn, void *arg)
 {
 	/* Called once per element of a listing: prepared once. */
-	if (st->evidence_stmt == NULL && (st->evidence_stmt = store_prepare(st,
-	    "SELECT * FROM evidence WHERE element_id = ?1 "
-	    "ORDER BY kind, value")) == NULL)
+	if (st->evidence_stmt == NULL &&
+	    (st->evidence_stmt = store_prepare(st,
+		 "SELECT * FROM evidence WHERE element_id = ?1 "
+		 "ORDER BY kind, value")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st->evidence_stmt, 1, element_id);
 	return store_each_row(st, st->evidence_stmt, true, fn, arg);
@@ -138,7 +138,8 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	char *sql, *out = NULL;
 	int rc;
 
-	sql = xprintf("SELECT json_group_array(json(j)) FROM (SELECT "
+	sql = xprintf(
+	    "SELECT json_group_array(json(j)) FROM (SELECT "
 	    "json_object('element_id', element_id, "
 	    "'mgmt_ip', vraudit_text(mgmt_ip), 'mac', vraudit_text(mac), "
 	    "'sys_name', vraudit_text(sys_name), "
@@ -151,8 +152,8 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	    "'software', vraudit_text(software), "
 	    "'first_seen', first_seen, 'last_seen', last_seen, "
 	    "'sources', sources%s) AS j FROM inventory i%s "
-	    "ORDER BY element_id)", with_evidence ? evidence : "",
-	    inventory_where);
+	    "ORDER BY element_id)",
+	    with_evidence ? evidence : "", inventory_where);
 	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
@@ -169,7 +170,8 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 }
 
 int
-store_scan_counts(struct store *st, int64_t scan_id, struct store_scan_counts *out)
+store_scan_counts(struct store *st, int64_t scan_id,
+    struct store_scan_counts *out)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
 	    "SELECT count(*) FILTER (WHERE first_scan = ?1), "
@@ -200,8 +202,9 @@ mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
 {
 	const char *mac = (const char *)sqlite3_column_text(stmt, 0);
 	const char *last = (const char *)sqlite3_column_text(stmt, 1);
-	const char *ip = ip_col >= 0 ?
-	    (const char *)sqlite3_column_text(stmt, ip_col) : NULL;
+	const char *ip = ip_col >= 0
+	    ? (const char *)sqlite3_column_text(stmt, ip_col)
+	    : NULL;
 	unsigned char a[4];
 
 	memset(m, 0, sizeof(*m));
@@ -213,9 +216,10 @@ mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
 		m->n_ipv4 = 1;
 	}
 	for (int p = 0; p < 3; p++)
-		m->content[p] = sqlite3_column_type(stmt, 2 + p) ==
-		    SQLITE_INTEGER ? (uint32_t)sqlite3_column_int64(stmt, 2 + p) :
-		    STORE_NO_DIGEST;
+		m->content[p] =
+		    sqlite3_column_type(stmt, 2 + p) == SQLITE_INTEGER
+		    ? (uint32_t)sqlite3_column_int64(stmt, 2 + p)
+		    : STORE_NO_DIGEST;
 	return true;
 }
 
@@ -250,8 +254,10 @@ store_mac_states(struct store *st, size_t max,
 	size_t n_latest = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM element_address "
-	    "WHERE kind = 'mac'", -1, &count, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT count(*) FROM element_address "
+		"WHERE kind = 'mac'",
+		-1, &count, NULL) != SQLITE_OK ||
 	    sqlite3_step(count) != SQLITE_ROW) {
 		store_set_db_error(st, "count MACs");
 		sqlite3_finalize(count);
@@ -267,8 +273,8 @@ store_mac_states(struct store *st, size_t max,
 			store_set_db_error(st, "MAC states");
 			return -1;
 		}
-		sqlite3_bind_int64(stmt, 1, max > INT64_MAX ? INT64_MAX :
-		    (int64_t)max);
+		sqlite3_bind_int64(stmt, 1,
+		    max > INT64_MAX ? INT64_MAX : (int64_t)max);
 		while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 			struct store_mac_state m;
 
@@ -282,9 +288,12 @@ store_mac_states(struct store *st, size_t max,
 			return -1;
 		}
 		while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			const char *kind = (const char *)sqlite3_column_text(stmt, 6);
-			const char *value = (const char *)sqlite3_column_text(stmt, 0);
-			const char *seen = (const char *)sqlite3_column_text(stmt, 1);
+			const char *kind =
+			    (const char *)sqlite3_column_text(stmt, 6);
+			const char *value =
+			    (const char *)sqlite3_column_text(stmt, 0);
+			const char *seen =
+			    (const char *)sqlite3_column_text(stmt, 1);
 			struct store_mac_state m;
 			unsigned char a[4];
 
@@ -300,7 +309,8 @@ store_mac_states(struct store *st, size_t max,
 				if (inet_pton(AF_INET, value, a) != 1)
 					continue;
 				/* Insertion into the few latest, newest first. */
-				while (k > 0 && strcmp(seen, latest[k - 1].seen) > 0)
+				while (k > 0 &&
+				    strcmp(seen, latest[k - 1].seen) > 0)
 					k--;
 				if (k == STORE_MAC_IPV4)
 					continue;

@@ -36,11 +36,11 @@ identity_mac(const char *text, char out[MAC_STRLEN])
 		uint8_t prefix[5];
 		size_t len;
 	} shared[] = {
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 },	/* VRRP IPv4 */
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 },	/* VRRP IPv6 */
-		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 },	/* HSRP v1 */
-		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 },	/* HSRP v2 */
-		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },		/* GLBP */
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 }, /* VRRP IPv4 */
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 }, /* VRRP IPv6 */
+		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 }, /* HSRP v1 */
+		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 }, /* HSRP v2 */
+		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },       /* GLBP */
 	};
 	uint8_t mac[MAC_LEN];
 
@@ -70,8 +70,8 @@ identity_ip(const char *canonical)
 
 		if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
 			return false;
-		return !(a[0] == 0xff ||
-		    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
+		return !(
+		    a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
 	}
 	return false;
 }
@@ -132,12 +132,12 @@ oldest_candidate(struct store *st, struct candidate *c, size_t n,
 			return -1;
 		}
 		first = sqlite3_column_text(stmt, 0);
-		str_copy(c[i].first_seen, first != NULL ? (const char *)first :
-		    "", TIME_STRLEN);
+		str_copy(c[i].first_seen,
+		    first != NULL ? (const char *)first : "", TIME_STRLEN);
 		store_reset(stmt);
 		if (strcmp(c[i].first_seen, c[*oldest].first_seen) < 0 ||
 		    (strcmp(c[i].first_seen, c[*oldest].first_seen) == 0 &&
-		    c[i].id < c[*oldest].id))
+			c[i].id < c[*oldest].id))
 			*oldest = i;
 	}
 	return 0;
@@ -145,8 +145,8 @@ oldest_candidate(struct store *st, struct candidate *c, size_t n,
 
 /* Elements holding a key (a MAC address or an identity key). */
 static int
-find_by(struct store *st, enum stmt_id id, const char *kind,
-    const char *value, struct candidate *c, size_t *n, const char *reason)
+find_by(struct store *st, enum stmt_id id, const char *kind, const char *value,
+    struct candidate *c, size_t *n, const char *reason)
 {
 	sqlite3_stmt *stmt = st->stmt[id];
 	int rc, idx = 1;
@@ -203,8 +203,10 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 	moved = differ(stmt, 1, mac) || differ(stmt, 2, s->chassis_id);
 	store_reset(stmt);
 	if (moved) {
-		log_debug("store", "address %s moved from element %lld to "
-		    "another chassis", ip, (long long)id);
+		log_debug("store",
+		    "address %s moved from element %lld to "
+		    "another chassis",
+		    ip, (long long)id);
 		return 0;
 	}
 	add_candidate(c, n, id, "mgmt-ip");
@@ -214,8 +216,8 @@ find_by_ip(struct store *st, const struct sighting *s, const char *mac,
 static char *
 name_serial_key(const struct sighting *s)
 {
-	if (s->sys_name == NULL || s->serial == NULL ||
-	    *s->sys_name == '\0' || *s->serial == '\0')
+	if (s->sys_name == NULL || s->serial == NULL || *s->sys_name == '\0' ||
+	    *s->serial == '\0')
 		return NULL;
 	return xprintf("%s\x1f%s", s->sys_name, s->serial);
 }
@@ -225,17 +227,17 @@ name_serial_key(const struct sighting *s)
  * key, source and input once, with the first and last time it was seen.
  */
 struct span_addr {
-	const char *kind;		/* "mac", "ipv4", "ipv6" */
-	char value[IP_STRLEN];		/* canonical */
-	bool queried;			/* looked up as identity already */
-	bool has_digest[3];		/* content[] is set: LLDP, CDP, DHCP */
-	uint32_t content[3];		/* capture's content digests of a MAC */
+	const char *kind;      /* "mac", "ipv4", "ipv6" */
+	char value[IP_STRLEN]; /* canonical */
+	bool queried;          /* looked up as identity already */
+	bool has_digest[3];    /* content[] is set: LLDP, CDP, DHCP */
+	uint32_t content[3];   /* capture's content digests of a MAC */
 	int64_t first, last;
 };
 
 struct span_key {
-	const char *kind;		/* "chassis-id", "name-serial" */
-	const char *value;		/* in a sighting or in group.ns_keys */
+	const char *kind;  /* "chassis-id", "name-serial" */
+	const char *value; /* in a sighting or in group.ns_keys */
 	int64_t first, last;
 };
 
@@ -247,9 +249,9 @@ struct span_source {
 struct group {
 	const struct sighting *const *s;
 	size_t n;
-	char (*macs)[MAC_STRLEN];	/* per sighting: identity chassis MAC or "" */
-	char (*ips)[IP_STRLEN];		/* per sighting: canonical mgmt address or "" */
-	char **ns_keys;			/* per sighting: name-serial key or NULL */
+	char (*macs)[MAC_STRLEN]; /* per sighting: identity chassis MAC or "" */
+	char (*ips)[IP_STRLEN]; /* per sighting: canonical mgmt address or "" */
+	char **ns_keys;         /* per sighting: name-serial key or NULL */
 	struct span_addr *addrs;
 	size_t n_addrs;
 	struct span_key *keys;
@@ -321,8 +323,8 @@ group_source(struct group *g, size_t *cap, const char *source, int64_t t)
 		}
 	if (g->n_sources == *cap) {
 		*cap = *cap == 0 ? 2 : 2 * *cap;
-		g->sources = xreallocarray(g->sources, *cap,
-		    sizeof(*g->sources));
+		g->sources =
+		    xreallocarray(g->sources, *cap, sizeof(*g->sources));
 	}
 	g->sources[g->n_sources] = (struct span_source){ source, t, t };
 	g->n_sources++;
@@ -477,11 +479,12 @@ resolve(struct store *st, struct group *g, struct candidate *c, size_t *n)
 	}
 	for (size_t i = 0; i < g->n_keys; i++)
 		if (find_by(st, S_FIND_KEY, g->keys[i].kind, g->keys[i].value,
-		    c, n, g->keys[i].kind) == -1)
+			c, n, g->keys[i].kind) == -1)
 			return -1;
 	for (size_t i = 0; i < g->n; i++)
-		if (g->ips[i][0] != '\0' && find_by_ip(st, g->s[i],
-		    g->macs[i][0] != '\0' ? g->macs[i] : NULL, c, n) == -1)
+		if (g->ips[i][0] != '\0' &&
+		    find_by_ip(st, g->s[i],
+			g->macs[i][0] != '\0' ? g->macs[i] : NULL, c, n) == -1)
 			return -1;
 	return 0;
 }
@@ -493,10 +496,19 @@ merge(struct store *st, int64_t survivor, int64_t loser, int64_t scan_id,
     const char *reason, const char *when)
 {
 	static const enum stmt_id steps[] = {
-		S_MERGE_ELEMENT, S_MERGE_ADDR, S_MERGE_ADDR_DEL, S_MERGE_KEY,
-		S_MERGE_EV, S_MERGE_EV_DEL, S_MERGE_SOURCE, S_MERGE_SOURCE_DEL,
-		S_MERGE_LINK_OUT, S_MERGE_LINK_OUT_DEL, S_MERGE_LINK_IN,
-		S_MERGE_LINK_IN_DEL, S_MERGE_MARK,
+		S_MERGE_ELEMENT,
+		S_MERGE_ADDR,
+		S_MERGE_ADDR_DEL,
+		S_MERGE_KEY,
+		S_MERGE_EV,
+		S_MERGE_EV_DEL,
+		S_MERGE_SOURCE,
+		S_MERGE_SOURCE_DEL,
+		S_MERGE_LINK_OUT,
+		S_MERGE_LINK_OUT_DEL,
+		S_MERGE_LINK_IN,
+		S_MERGE_LINK_IN_DEL,
+		S_MERGE_MARK,
 	};
 	sqlite3_stmt *rec = st->stmt[S_MERGE_RECORD];
 
@@ -528,8 +540,16 @@ bind_fields(sqlite3_stmt *stmt, const struct sighting *s, const char *ip,
     const char *mac)
 {
 	const char *v[STORE_N_FIELDS] = {
-		ip, mac, s->chassis_id, s->sys_name, s->sys_descr,
-		s->sys_object_id, s->model, s->serial, s->software, s->zone,
+		ip,
+		mac,
+		s->chassis_id,
+		s->sys_name,
+		s->sys_descr,
+		s->sys_object_id,
+		s->model,
+		s->serial,
+		s->software,
+		s->zone,
 	};
 
 	for (size_t i = 0; i < STORE_N_FIELDS; i++)
@@ -553,8 +573,8 @@ describes(const struct sighting *s, const char *ip, const char *mac)
 {
 	return ip != NULL || mac != NULL || s->chassis_id != NULL ||
 	    s->sys_name != NULL || s->sys_descr != NULL ||
-	    s->sys_object_id != NULL || s->model != NULL ||
-	    s->serial != NULL || s->software != NULL || s->zone != NULL;
+	    s->sys_object_id != NULL || s->model != NULL || s->serial != NULL ||
+	    s->software != NULL || s->zone != NULL;
 }
 
 static bool
@@ -570,8 +590,8 @@ digest_differs(sqlite3_stmt *stmt, const char *want)
 static int
 run_returning(struct store *st, sqlite3_stmt *stmt, int64_t id, bool *stale)
 {
-	const char *want = st->ops != NULL ? st->ops->digest(st->ops->ctx) :
-	    NULL;
+	const char *want =
+	    st->ops != NULL ? st->ops->digest(st->ops->ctx) : NULL;
 	int rc;
 
 	if ((rc = store_step(st, stmt)) != 1) {
@@ -582,7 +602,7 @@ run_returning(struct store *st, sqlite3_stmt *stmt, int64_t id, bool *stale)
 	}
 	if (digest_differs(stmt, want))
 		*stale = true;
-	rc = store_step(st, stmt);	/* runs the statement to completion */
+	rc = store_step(st, stmt); /* runs the statement to completion */
 	if (rc == 1)
 		store_reset(stmt);
 	return rc == -1 ? -1 : 0;
@@ -652,7 +672,8 @@ upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
 		store_bind_text(stmt, 5, t2);
 		for (int p = 0; addr != NULL && p < 3; p++)
 			if (addr->has_digest[p])
-				sqlite3_bind_int64(stmt, 6 + p, addr->content[p]);
+				sqlite3_bind_int64(stmt, 6 + p,
+				    addr->content[p]);
 		break;
 	case S_KEY_UPSERT:
 		store_bind_text(stmt, 1, a);
@@ -661,7 +682,7 @@ upsert_span(struct store *st, enum stmt_id id, int64_t element, const char *a,
 		store_bind_text(stmt, 4, t1);
 		store_bind_text(stmt, 5, t2);
 		break;
-	default:	/* S_SOURCE_UPSERT */
+	default: /* S_SOURCE_UPSERT */
 		sqlite3_bind_int64(stmt, 1, element);
 		store_bind_text(stmt, 2, a);
 		store_bind_text(stmt, 3, t1);
@@ -676,17 +697,18 @@ write_keys(struct store *st, int64_t id, const struct group *g)
 {
 	for (size_t i = 0; i < g->n_addrs; i++)
 		if (upsert_span(st, S_ADDR_UPSERT, id, g->addrs[i].kind,
-		    g->addrs[i].value, g->addrs[i].first,
-		    g->addrs[i].last, &g->addrs[i]) == -1)
+			g->addrs[i].value, g->addrs[i].first, g->addrs[i].last,
+			&g->addrs[i]) == -1)
 			return -1;
 	for (size_t i = 0; i < g->n_keys; i++)
 		if (upsert_span(st, S_KEY_UPSERT, id, g->keys[i].kind,
-		    g->keys[i].value, g->keys[i].first, g->keys[i].last,
-		    NULL) == -1)
+			g->keys[i].value, g->keys[i].first, g->keys[i].last,
+			NULL) == -1)
 			return -1;
 	for (size_t i = 0; i < g->n_sources; i++)
 		if (upsert_span(st, S_SOURCE_UPSERT, id, g->sources[i].source,
-		    NULL, g->sources[i].first, g->sources[i].last, NULL) == -1)
+			NULL, g->sources[i].first, g->sources[i].last,
+			NULL) == -1)
 			return -1;
 	return 0;
 }
@@ -740,13 +762,16 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 		widen(&t_first, &t_last, t);
 	}
 	for (size_t i = 0; i < g->n_inputs; i++)
-		store_assess(ops, g->inputs[i].kind, g->inputs[i].value, &ev[i]);
+		store_assess(ops, g->inputs[i].kind, g->inputs[i].value,
+		    &ev[i]);
 	memset(&verdict, 0, sizeof(verdict));
 	verdict.risk = RISK_UNKNOWN;
 	if (ops != NULL) {
 		if (ops->fuse(ops->ctx, ev, g->n_inputs, &verdict) == -1) {
-			log_warnx("store", "%s: classifier could not fuse the "
-			    "evidence of a new element", st->path);
+			log_warnx("store",
+			    "%s: classifier could not fuse the "
+			    "evidence of a new element",
+			    st->path);
 			memset(&verdict, 0, sizeof(verdict));
 			verdict.risk = RISK_UNKNOWN;
 		}
@@ -772,12 +797,14 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	if (write_keys(st, *id, g) == -1)
 		goto out;
 	for (size_t i = 0; i < g->n_inputs; i++)
-		if (store_insert_evidence(st, *id, scan_id, &g->inputs[i], &ev[i]) == -1)
+		if (store_insert_evidence(st, *id, scan_id, &g->inputs[i],
+			&ev[i]) == -1)
 			goto out;
 	memset(&old, 0, sizeof(old));
 	old.risk = RISK_UNKNOWN;
-	rc = store_verdict_differs(&old, &verdict) ?
-	    store_audit_verdict(st, *id, &old, &verdict) : 0;
+	rc = store_verdict_differs(&old, &verdict)
+	    ? store_audit_verdict(st, *id, &old, &verdict)
+	    : 0;
 out:
 	free(ev);
 	return rc;
@@ -799,8 +826,8 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 	if (n > 0)
 		id = c[oldest].id;
 	for (size_t i = 0; i < n; i++)
-		if (i != oldest && merge(st, id, c[i].id, scan_id,
-		    c[i].reason, when) == -1)
+		if (i != oldest &&
+		    merge(st, id, c[i].id, scan_id, c[i].reason, when) == -1)
 			return -1;
 	if (n == 0) {
 		if (create_element(st, &id, scan_id, g) == -1)
@@ -811,7 +838,7 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 			return -1;
 		for (size_t i = 0; i < g->n_inputs; i++)
 			if (store_write_evidence(st, id, scan_id, &g->inputs[i],
-			    &evidence_changed) == -1)
+				&evidence_changed) == -1)
 				return -1;
 		if ((stale || evidence_changed || n > 1) &&
 		    store_classify_element(st, id) == -1)
@@ -854,8 +881,9 @@ store_record_group(struct store *st, int64_t scan_id,
 		strbuf_reset(&st->err);
 		strbuf_adds(&st->err, msg);
 		free(msg);
-		store_err_append(st, n == 1 ? "; sighting not recorded" :
-		    "; sightings not recorded");
+		store_err_append(st,
+		    n == 1 ? "; sighting not recorded"
+			   : "; sightings not recorded");
 		return -1;
 	}
 	if (store_run(st, S_RELEASE) == -1)

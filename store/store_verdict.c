@@ -124,7 +124,7 @@ store_write_evidence(struct store *st, int64_t id, int64_t scan_id,
 struct loaded {
 	struct evidence *ev;
 	int64_t *ids;
-	char **values;		/* owned copies behind ev[i].value */
+	char **values; /* owned copies behind ev[i].value */
 	size_t n;
 };
 
@@ -164,8 +164,8 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 			cap = cap == 0 ? 8 : 2 * cap;
 			l->ev = xreallocarray(l->ev, cap, sizeof(*l->ev));
 			l->ids = xreallocarray(l->ids, cap, sizeof(*l->ids));
-			l->values = xreallocarray(l->values, cap,
-			    sizeof(*l->values));
+			l->values =
+			    xreallocarray(l->values, cap, sizeof(*l->values));
 		}
 		/* As a sighting carries it, so that it is assessed alike. */
 		if ((value = store_column_wire(stmt, 1)) == NULL)
@@ -174,7 +174,8 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 		l->ids[l->n] = sqlite3_column_int64(stmt, 5);
 		ev = &l->ev[l->n];
 		if (reassess)
-			store_assess(ops, (enum evidence_kind)k, l->values[l->n], ev);
+			store_assess(ops, (enum evidence_kind)k,
+			    l->values[l->n], ev);
 		else {
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = (enum evidence_kind)k;
@@ -230,9 +231,8 @@ bool
 store_verdict_differs(const struct verdict *a, const struct verdict *b)
 {
 	return strcmp(a->vendor, b->vendor) != 0 ||
-	    strcmp(a->vendor_name, b->vendor_name) != 0 ||
-	    a->risk != b->risk || a->confidence != b->confidence ||
-	    a->conflict != b->conflict;
+	    strcmp(a->vendor_name, b->vendor_name) != 0 || a->risk != b->risk ||
+	    a->confidence != b->confidence || a->conflict != b->conflict;
 }
 
 /* Fuse the loaded evidence into a verdict and store it, with an audit
@@ -249,8 +249,10 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 	v.risk = RISK_UNKNOWN;
 	if (ops != NULL) {
 		if (ops->fuse(ops->ctx, ev, n_ev, &v) == -1) {
-			log_warnx("store", "%s: element %lld: classifier could "
-			    "not fuse its evidence", st->path, (long long)id);
+			log_warnx("store",
+			    "%s: element %lld: classifier could "
+			    "not fuse its evidence",
+			    st->path, (long long)id);
 			memset(&v, 0, sizeof(v));
 			v.risk = RISK_UNKNOWN;
 		}

@@ -22,7 +22,7 @@
 #include "tests/lib/testdb.h"
 #include "tests/lib/testenv.h"
 
-#define T0 1795000000	/* 2026-11-18T11:06:40Z */
+#define T0 1795000000 /* 2026-11-18T11:06:40Z */
 #define MAX_FOUND 32
 
 static char *db_path;
@@ -50,8 +50,8 @@ static struct store *
 open_rw(void)
 {
 	char err[1024];
-	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
-	    sizeof(err));
+	struct store *st =
+	    store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
 
 	ck_assert_msg(st != NULL, "open: %s", err);
 	store_set_classifier(st, &ops);
@@ -100,7 +100,8 @@ build(void)
 	    "%s", store_error(st));
 	scan = store_scan_begin(st, "capture", "cap\\1\n\xff.pcap");
 	ck_assert_msg(store_scan_end(st, scan, "failed", -1, 10,
-	    "cap: truncated") == 0, "%s", store_error(st));
+			  "cap: truncated") == 0,
+	    "%s", store_error(st));
 	store_close(st);
 }
 
@@ -151,8 +152,8 @@ verify(struct found *f)
 {
 	struct store_audit_report r;
 	char err[1024];
-	struct store *st = store_open(db_path, STORE_READ_ONLY, err,
-	    sizeof(err));
+	struct store *st =
+	    store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
 
 	ck_assert_msg(st != NULL, "open: %s", err);
 	memset(f, 0, sizeof(*f));
@@ -218,9 +219,12 @@ START_TEST(test_hashes_are_recomputable_as_documented)
 	memset(prev, '0', 64);
 	prev[64] = '\0';
 	db = testdb_open(db_path);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, at, kind, "
-	    "subject, detail, prev_hash, hash FROM audit_log ORDER BY seq", -1,
-	    &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(db,
+		"SELECT seq, at, kind, "
+		"subject, detail, prev_hash, hash FROM audit_log ORDER BY seq",
+		-1, &stmt, NULL),
+	    SQLITE_OK);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *f[7];
 		struct sha256 ctx;
@@ -261,12 +265,14 @@ START_TEST(test_records_say_what_happened)
 
 	build();
 	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
-	    "(SELECT kind, subject FROM audit_log ORDER BY seq)");
-	ck_assert_str_eq(v, "verdict:1 verdict:2 merge:1 verdict:1 scan:1 "
+		       "(SELECT kind, subject FROM audit_log ORDER BY seq)");
+	ck_assert_str_eq(v,
+	    "verdict:1 verdict:2 merge:1 verdict:1 scan:1 "
 	    "scan:2");
 	free(v);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 1");
-	ck_assert_str_eq(v, "element=1\n"
+	ck_assert_str_eq(v,
+	    "element=1\n"
 	    "old.vendor=\nold.vendor_name=\nold.risk=unknown\n"
 	    "old.confidence=0\nold.conflict=0\n"
 	    "new.vendor=huawei\nnew.vendor_name=Huawei Technologies\n"
@@ -274,7 +280,8 @@ START_TEST(test_records_say_what_happened)
 	    "rules=00000000000000aa\n");
 	free(v);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
-	ck_assert_str_eq(v, "survivor=1\nmerged=2\nreason=mac\nscan=1\n"
+	ck_assert_str_eq(v,
+	    "survivor=1\nmerged=2\nreason=mac\nscan=1\n"
 	    "seen=2026-11-18T11:06:43Z\n");
 	free(v);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 4");
@@ -282,7 +289,8 @@ START_TEST(test_records_say_what_happened)
 	ck_assert_ptr_nonnull(strstr(v, "new.conflict=1\n"));
 	free(v);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 5");
-	ck_assert_str_eq(v, "scan=1\nkind=snmp\nstatus=complete\n"
+	ck_assert_str_eq(v,
+	    "scan=1\nkind=snmp\nstatus=complete\n"
 	    "started=2026-11-28T06:00:00Z\nfinished=2026-11-28T06:00:00Z\n"
 	    "targets=lab\nresponded=3\nframes=0\nnote=\n");
 	free(v);
@@ -302,12 +310,16 @@ START_TEST(test_the_table_refuses_changes)
 
 	build();
 	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(db, "UPDATE audit SET detail = 'x' "
-	    "WHERE seq = 1", NULL, NULL, &msg), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db,
+			     "UPDATE audit SET detail = 'x' "
+			     "WHERE seq = 1",
+			     NULL, NULL, &msg),
+	    SQLITE_OK);
 	ck_assert_ptr_nonnull(strstr(msg, "append-only"));
 	sqlite3_free(msg);
 	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 6",
-	    NULL, NULL, NULL), SQLITE_OK);
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_intact(6);
 }
@@ -318,11 +330,12 @@ START_TEST(test_changed_detail_is_a_hash_mismatch)
 	static const char *const want[] = {
 		"record 3: hash mismatch (content changed)",
 		("audit table: trigger audit_no_update is missing (records "
-		"could be changed)"),
+		 "could be changed)"),
 	};
 
 	build();
-	tamper("DROP TRIGGER audit_no_update; UPDATE audit SET detail = "
+	tamper(
+	    "DROP TRIGGER audit_no_update; UPDATE audit SET detail = "
 	    "replace(detail, 'reason=mac', 'reason=operator') WHERE seq = 3");
 	assert_findings(want, ARRAY_SIZE(want));
 }
@@ -344,7 +357,7 @@ START_TEST(test_rehashed_record_breaks_the_next_link)
 	prev = query_text("SELECT prev_hash FROM audit WHERE seq = 3");
 	at = query_text("SELECT at FROM audit WHERE seq = 3");
 	detail = query_text("SELECT replace(detail, 'reason=mac', "
-	    "'reason=operator') FROM audit WHERE seq = 3");
+			    "'reason=operator') FROM audit WHERE seq = 3");
 	sha256_init(&ctx);
 	hash_field(&ctx, prev);
 	hash_field(&ctx, "3");
@@ -355,11 +368,13 @@ START_TEST(test_rehashed_record_breaks_the_next_link)
 	sha256_final(&ctx, d);
 	sha256_hex(d, hex);
 	/* Put the triggers back afterwards, as a careful forger would. */
-	sql = xprintf("DROP TRIGGER audit_no_update; UPDATE audit SET "
+	sql = xprintf(
+	    "DROP TRIGGER audit_no_update; UPDATE audit SET "
 	    "detail = replace(detail, 'reason=mac', 'reason=operator'), "
 	    "hash = '%s' WHERE seq = 3; CREATE TRIGGER audit_no_update "
 	    "BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit "
-	    "records are append-only'); END;", hex);
+	    "records are append-only'); END;",
+	    hex);
 	tamper(sql);
 	assert_findings(want, ARRAY_SIZE(want));
 	free(sql);
@@ -375,14 +390,14 @@ START_TEST(test_deleted_records_leave_a_gap)
 		"records missing between 2 and 4",
 		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
-		"could be changed)"),
+		 "could be changed)"),
 	};
 	static const char *const first[] = {
 		"records missing before 2 (the chain starts at 1)",
 		"records missing between 2 and 4",
 		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
-		"could be changed)"),
+		 "could be changed)"),
 	};
 
 	build();
@@ -408,7 +423,7 @@ START_TEST(test_edited_verdicts_are_named)
 		"element 1: verdict differs from audit record 4",
 		"element 2: verdict differs from audit record 2",
 		("element 3: verdict differs from the initial one and no audit "
-		"record explains it"),
+		 "record explains it"),
 	};
 
 	build();
@@ -418,7 +433,7 @@ START_TEST(test_edited_verdicts_are_named)
 	tamper("UPDATE element SET vendor = 'cisco' WHERE id = 2");
 	assert_findings(merged, ARRAY_SIZE(merged));
 	tamper("UPDATE element SET risk = 'high', vendor = 'huawei' "
-	    "WHERE id = 3");
+	       "WHERE id = 3");
 	assert_findings(unrecorded, ARRAY_SIZE(unrecorded));
 }
 END_TEST
@@ -447,9 +462,10 @@ START_TEST(test_edited_scans_are_named)
 
 	build();
 	tamper("UPDATE scan SET status = 'complete', detail = NULL "
-	    "WHERE id = 2");
+	       "WHERE id = 2");
 	assert_findings(want, ARRAY_SIZE(want));
-	tamper("INSERT INTO scan (kind, started_at, finished_at, status) "
+	tamper(
+	    "INSERT INTO scan (kind, started_at, finished_at, status) "
 	    "VALUES ('snmp', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', "
 	    "'complete')");
 	assert_findings(unrecorded, ARRAY_SIZE(unrecorded));
@@ -466,7 +482,8 @@ START_TEST(test_deleted_rows_are_named)
 	};
 
 	build();
-	tamper("DELETE FROM element_evidence WHERE element_id = 1; "
+	tamper(
+	    "DELETE FROM element_evidence WHERE element_id = 1; "
 	    "DELETE FROM element WHERE id = 1; DELETE FROM scan WHERE id = 2");
 	assert_findings(want, ARRAY_SIZE(want));
 }
@@ -480,7 +497,7 @@ START_TEST(test_merges_are_checked)
 	};
 	static const char *const unmerged[] = {
 		("element 2: merged by audit record 3 but no longer marked "
-		"merged"),
+		 "merged"),
 		"element 3: marked merged without an audit record",
 	};
 
@@ -504,7 +521,8 @@ START_TEST(test_empty_chain_is_intact)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(store_audit_head(st, &seq, head), 0);
 	ck_assert_int_eq(seq, 0);
-	ck_assert_str_eq(head, "0000000000000000000000000000000000000000000000"
+	ck_assert_str_eq(head,
+	    "0000000000000000000000000000000000000000000000"
 	    "000000000000000000");
 	store_close(st);
 }
@@ -521,7 +539,8 @@ START_TEST(test_chain_survives_a_sighting_rolled_back)
 	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
 	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
 	ck_assert_int_eq(store_flush(st), 0);
-	tamper("CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
+	tamper(
+	    "CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
 	    "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END");
 	/* Merges 2 into 1 (an audit record), then fails on its evidence. */
 	s = sighting_new("snmp", T0 + 2);
@@ -533,7 +552,7 @@ START_TEST(test_chain_survives_a_sighting_rolled_back)
 	record(st, 0, T0 + 3, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
 	store_close(st);
 	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
-	    "(SELECT kind, subject FROM audit_log ORDER BY seq)");
+		       "(SELECT kind, subject FROM audit_log ORDER BY seq)");
 	ck_assert_str_eq(v, "verdict:1 verdict:2 verdict:3");
 	free(v);
 	assert_intact(3);
@@ -549,8 +568,8 @@ START_TEST(test_chain_survives_a_batch_rolled_back)
 	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
 	ck_assert_int_eq(store_flush(st), 0);
 	tamper("CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
-	    "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ROLLBACK, 'boom'); "
-	    "END");
+	       "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ROLLBACK, 'boom'); "
+	       "END");
 	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
 	s = sighting_new("snmp", T0 + 2);
 	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:09");
@@ -575,7 +594,8 @@ START_TEST(test_two_writers_share_one_chain)
 	record(a, 0, T0 + 2, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
 	ck_assert_int_eq(store_flush(a), 0);
 	ck_assert_int_eq(store_scan_end(b, store_scan_begin(b, "snmp", "x"),
-	    "complete", 0, 0, NULL), 0);
+			     "complete", 0, 0, NULL),
+	    0);
 	record(a, 0, T0 + 3, "00:e0:fc:00:00:04", NULL, "Huawei OLT");
 	store_close(a);
 	store_close(b);

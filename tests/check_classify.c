@@ -29,107 +29,183 @@ make(const char *vendors_path)
 	return c;
 }
 
-#define STRONG	1	/* full strength of its kind */
-#define WEAK	2	/* 0.3: squatted or shared number */
-#define NONE	3	/* no vendor */
+#define STRONG 1 /* full strength of its kind */
+#define WEAK 2   /* 0.3: squatted or shared number */
+#define NONE 3   /* no vendor */
 
 static const struct {
 	enum evidence_kind kind;
 	const char *value;
 	const char *vendor;
 	int class;
-	double strength;	/* when STRONG */
-	const char *rule;	/* expected rule text, exact */
+	double strength;  /* when STRONG */
+	const char *rule; /* expected rule text, exact */
 } assessments[] = {
 	/* sysObjectID: enterprise numbers of the vendor table. */
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.23.1", "huawei", STRONG, 0.95, "enterprise 2011 (huawei)" },
-	{ EV_SYSOBJECTID, ".1.3.6.1.4.1.2011.2.235.1", "huawei", STRONG, 0.95, "enterprise 2011 (huawei)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.34774.4.1", "huawei", STRONG, 0.95, "enterprise 34774 (huawei)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.3902.3.100.1", "zte", STRONG, 0.95, "enterprise 3902 (zte)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.37496.1", "dahua", STRONG, 0.95, "enterprise 37496 (dahua)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.40297.1.2", "hytera", STRONG, 0.95, "enterprise 40297 (hytera)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516", "cisco", STRONG, 0.95, "enterprise 9 (cisco)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2636.1.1.1.2.25", "juniper", STRONG, 0.95, "enterprise 2636 (juniper)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.6527.1.3.17", "nokia", STRONG, 0.95, "enterprise 6527 (nokia)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.193.223.2.1", "ericsson", STRONG, 0.95, "enterprise 193 (ericsson)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.30065.1.3011", "arista", STRONG, 0.95, "enterprise 30065 (arista)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.1271.3", "ciena", STRONG, 0.95, "enterprise 1271 (ciena)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.6141.1.96", "ciena", STRONG, 0.95, "enterprise 6141 (ciena)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.23.1", "huawei", STRONG, 0.95,
+	    "enterprise 2011 (huawei)" },
+	{ EV_SYSOBJECTID, ".1.3.6.1.4.1.2011.2.235.1", "huawei", STRONG, 0.95,
+	    "enterprise 2011 (huawei)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.34774.4.1", "huawei", STRONG, 0.95,
+	    "enterprise 34774 (huawei)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.3902.3.100.1", "zte", STRONG, 0.95,
+	    "enterprise 3902 (zte)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.37496.1", "dahua", STRONG, 0.95,
+	    "enterprise 37496 (dahua)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.40297.1.2", "hytera", STRONG, 0.95,
+	    "enterprise 40297 (hytera)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516", "cisco", STRONG, 0.95,
+	    "enterprise 9 (cisco)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2636.1.1.1.2.25", "juniper", STRONG,
+	    0.95, "enterprise 2636 (juniper)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.6527.1.3.17", "nokia", STRONG, 0.95,
+	    "enterprise 6527 (nokia)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.193.223.2.1", "ericsson", STRONG, 0.95,
+	    "enterprise 193 (ericsson)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.30065.1.3011", "arista", STRONG, 0.95,
+	    "enterprise 30065 (arista)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.1271.3", "ciena", STRONG, 0.95,
+	    "enterprise 1271 (ciena)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.6141.1.96", "ciena", STRONG, 0.95,
+	    "enterprise 6141 (ciena)" },
 	/* Squatted or shared numbers: weak. */
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.39165.1.6", "hikvision", WEAK, 0, "enterprise 39165 (hikvision): squatted or shared, weak" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.50001.1.1", "hikvision", WEAK, 0, "enterprise 50001 (hikvision): squatted or shared, weak" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2.1", "dahua", WEAK, 0, "enterprise 1004849 (dahua): squatted or shared, weak" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.136", "h3c", WEAK, 0, "enterprise 25506 (h3c): squatted or shared, weak" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.39165.1.6", "hikvision", WEAK, 0,
+	    "enterprise 39165 (hikvision): squatted or shared, weak" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.50001.1.1", "hikvision", WEAK, 0,
+	    "enterprise 50001 (hikvision): squatted or shared, weak" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2.1", "dahua", WEAK, 0,
+	    "enterprise 1004849 (dahua): squatted or shared, weak" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.136", "h3c", WEAK, 0,
+	    "enterprise 25506 (h3c): squatted or shared, weak" },
 	/* Generic stacks name no maker. */
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1", "", NONE, 0, "enterprise 26381 (lwip): generic software, names no maker" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10", "", NONE, 0, "enterprise 8072 (net-snmp): generic software, names no maker" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1", "", NONE, 0,
+	    "enterprise 26381 (lwip): generic software, names no maker" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10", "", NONE, 0,
+	    "enterprise 8072 (net-snmp): generic software, names no maker" },
 	/* Arc by arc: 20110 is not 2011, 1.3.6.1.4 is not enterprises. */
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1.20110.1", "", NONE, 0, "enterprise 20110: not in the catalogue" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.10.2011", "", NONE, 0, "not under enterprises (1.3.6.1.4.1)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.4.1", "", NONE, 0, "not under enterprises (1.3.6.1.4.1)" },
-	{ EV_SYSOBJECTID, "1.3.6.1.2.1.1.2.0", "", NONE, 0, "not under enterprises (1.3.6.1.4.1)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.20110.1", "", NONE, 0,
+	    "enterprise 20110: not in the catalogue" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.10.2011", "", NONE, 0,
+	    "not under enterprises (1.3.6.1.4.1)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1", "", NONE, 0,
+	    "not under enterprises (1.3.6.1.4.1)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.2.1.1.2.0", "", NONE, 0,
+	    "not under enterprises (1.3.6.1.4.1)" },
 	/* sysDescr texts of the vendor table. */
-	{ EV_SYSDESCR, "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 8.190", "huawei", STRONG, 0.85, "sysdescr /Huawei Versatile Routing Platform/" },
-	{ EV_SYSDESCR, "VRP (R) software, Version 8.190 (CE6800 V200R005C10SPC607B607)", "huawei", STRONG, 0.85, "sysdescr /VRP \\(R\\) software/" },
-	{ EV_SYSDESCR, "Huawei YunShan OS Version 1.22.0.1", "huawei", STRONG, 0.85, "sysdescr /Huawei YunShan OS/" },
-	{ EV_SYSDESCR, "Huawei Integrated Access Software (MA5600T)", "huawei", STRONG, 0.85, "sysdescr /Huawei Integrated Access Software/" },
-	{ EV_SYSDESCR, "ZTE 5950-36TM Software, 5900 Version: V3.03.10", "zte", STRONG, 0.85, "sysdescr /ZTE/" },
-	{ EV_SYSDESCR, "ZXR10 ROS Version V4.8.01A", "zte", STRONG, 0.85, "sysdescr /ZXR10/" },
-	{ EV_SYSDESCR, "C320 Version V2.1.0 Software, Copyright (c) by ZTE Corporation", "zte", STRONG, 0.85, "sysdescr /ZTE Corporation/" },
-	{ EV_SYSDESCR, "Hikvision company products", "hikvision", STRONG, 0.85, "sysdescr /Hikvision/" },
-	{ EV_SYSDESCR, "DH-NVR4108HS-8P-4KS2", "dahua", STRONG, 0.85, "sysdescr /DH-(NVR|XVR|HCVR|DVR|IPC|SD)[[:alnum:]-]*/" },
+	{ EV_SYSDESCR,
+	    "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 8.190",
+	    "huawei", STRONG, 0.85,
+	    "sysdescr /Huawei Versatile Routing Platform/" },
+	{ EV_SYSDESCR,
+	    "VRP (R) software, Version 8.190 (CE6800 V200R005C10SPC607B607)",
+	    "huawei", STRONG, 0.85, "sysdescr /VRP \\(R\\) software/" },
+	{ EV_SYSDESCR, "Huawei YunShan OS Version 1.22.0.1", "huawei", STRONG,
+	    0.85, "sysdescr /Huawei YunShan OS/" },
+	{ EV_SYSDESCR, "Huawei Integrated Access Software (MA5600T)", "huawei",
+	    STRONG, 0.85, "sysdescr /Huawei Integrated Access Software/" },
+	{ EV_SYSDESCR, "ZTE 5950-36TM Software, 5900 Version: V3.03.10", "zte",
+	    STRONG, 0.85, "sysdescr /ZTE/" },
+	{ EV_SYSDESCR, "ZXR10 ROS Version V4.8.01A", "zte", STRONG, 0.85,
+	    "sysdescr /ZXR10/" },
+	{ EV_SYSDESCR,
+	    "C320 Version V2.1.0 Software, Copyright (c) by ZTE Corporation",
+	    "zte", STRONG, 0.85, "sysdescr /ZTE Corporation/" },
+	{ EV_SYSDESCR, "Hikvision company products", "hikvision", STRONG, 0.85,
+	    "sysdescr /Hikvision/" },
+	{ EV_SYSDESCR, "DH-NVR4108HS-8P-4KS2", "dahua", STRONG, 0.85,
+	    "sysdescr /DH-(NVR|XVR|HCVR|DVR|IPC|SD)[[:alnum:]-]*/" },
 	{ EV_SYSDESCR, "NVR", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064\r\nNew H3C Technologies Co., Ltd.", "h3c", STRONG, 0.85, "sysdescr /H3C Comware/" },
-	{ EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99", "hpe", STRONG, 0.85, "sysdescr /HPE? Comware/" },
-	{ EV_SYSDESCR, "TiMOS-B-7.0.R13 both/mpc ALCATEL SAS-M 7210", "nokia", STRONG, 0.85, "sysdescr /TiMOS/" },
-	{ EV_SYSDESCR, "Cisco IOS XR Software (Cisco ASR9K Series)", "cisco", STRONG, 0.85, "sysdescr /Cisco IOS XR Software/" },
-	{ EV_SYSDESCR, "Arista Networks EOS version 4.24.2F", "arista", STRONG, 0.85, "sysdescr /Arista Networks EOS/" },
-	{ EV_SYSDESCR, "Microsemi SyncServer S650", "microsemi", STRONG, 0.85, "sysdescr /Microsemi/" },
+	{ EV_SYSDESCR,
+	    "H3C Comware Platform Software, Software Version 7.1.064\r\nNew H3C Technologies Co., Ltd.",
+	    "h3c", STRONG, 0.85, "sysdescr /H3C Comware/" },
+	{ EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99",
+	    "hpe", STRONG, 0.85, "sysdescr /HPE? Comware/" },
+	{ EV_SYSDESCR, "TiMOS-B-7.0.R13 both/mpc ALCATEL SAS-M 7210", "nokia",
+	    STRONG, 0.85, "sysdescr /TiMOS/" },
+	{ EV_SYSDESCR, "Cisco IOS XR Software (Cisco ASR9K Series)", "cisco",
+	    STRONG, 0.85, "sysdescr /Cisco IOS XR Software/" },
+	{ EV_SYSDESCR, "Arista Networks EOS version 4.24.2F", "arista", STRONG,
+	    0.85, "sysdescr /Arista Networks EOS/" },
+	{ EV_SYSDESCR, "Microsemi SyncServer S650", "microsemi", STRONG, 0.85,
+	    "sysdescr /Microsemi/" },
 	{ EV_SYSDESCR, "", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_SYSDESCR, "\xff\xfe binary \x01 junk \xc3", "", NONE, 0, "no vendor pattern matched" },
+	{ EV_SYSDESCR, "\xff\xfe binary \x01 junk \xc3", "", NONE, 0,
+	    "no vendor pattern matched" },
 	/* ENTITY-MIB maker of the chassis. */
-	{ EV_ENTITY_MFG, "HUAWEI", "huawei", STRONG, 0.90, "entity-mfg /Huawei/" },
-	{ EV_ENTITY_MFG, "Huawei", "huawei", STRONG, 0.90, "entity-mfg /Huawei/" },
+	{ EV_ENTITY_MFG, "HUAWEI", "huawei", STRONG, 0.90,
+	    "entity-mfg /Huawei/" },
+	{ EV_ENTITY_MFG, "Huawei", "huawei", STRONG, 0.90,
+	    "entity-mfg /Huawei/" },
 	{ EV_ENTITY_MFG, "ZTE", "zte", STRONG, 0.90, "entity-mfg /ZTE/" },
-	{ EV_ENTITY_MFG, "Honor Device Co., Ltd.", "honor", STRONG, 0.90, "org \"Honor Device Co., Ltd.\"" },
-	{ EV_ENTITY_MFG, "SHENZHEN HONOR ELECTRONIC CO.,LTD", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "Aztech Electronics Pte Ltd", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "Shenztech Ltd", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "ZTEC Instruments, Inc.", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "Naztec, Inc.", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.", "", NONE, 0, "no vendor pattern matched" },
-	{ EV_ENTITY_MFG, "Shanghai Dahua Scale Factory", "dahua-scale", STRONG, 0.90, "entity-mfg /Shanghai Dahua Scale/" },
-	{ EV_ENTITY_MFG, "Hangzhou Ezviz Software Co.,Ltd.", "hikvision", STRONG, 0.90, "entity-mfg /EZVIZ/" },
+	{ EV_ENTITY_MFG, "Honor Device Co., Ltd.", "honor", STRONG, 0.90,
+	    "org \"Honor Device Co., Ltd.\"" },
+	{ EV_ENTITY_MFG, "SHENZHEN HONOR ELECTRONIC CO.,LTD", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "Aztech Electronics Pte Ltd", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "Shenztech Ltd", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "ZTEC Instruments, Inc.", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "Naztec, Inc.", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.",
+	    "", NONE, 0, "no vendor pattern matched" },
+	{ EV_ENTITY_MFG, "Shanghai Dahua Scale Factory", "dahua-scale", STRONG,
+	    0.90, "entity-mfg /Shanghai Dahua Scale/" },
+	{ EV_ENTITY_MFG, "Hangzhou Ezviz Software Co.,Ltd.", "hikvision",
+	    STRONG, 0.90, "entity-mfg /EZVIZ/" },
 	/* HP-branded Comware boxes may carry "H3C" entity rows: weak. */
 	{ EV_ENTITY_MFG, "H3C", "h3c", WEAK, 0, "entity-mfg /H3C/, weak" },
-	{ EV_ENTITY_MFG, "New H3C Technologies Co., Ltd.", "h3c", STRONG, 0.90, "entity-mfg /New H3C/" },
+	{ EV_ENTITY_MFG, "New H3C Technologies Co., Ltd.", "h3c", STRONG, 0.90,
+	    "entity-mfg /New H3C/" },
 	/* Components: recorded with their maker. */
-	{ EV_COMPONENT, "HISILICON", "huawei", STRONG, 0.20, "component /HiSilicon/" },
-	{ EV_COMPONENT, "Broadcom", "broadcom", STRONG, 0.20, "component /Broadcom/" },
+	{ EV_COMPONENT, "HISILICON", "huawei", STRONG, 0.20,
+	    "component /HiSilicon/" },
+	{ EV_COMPONENT, "Broadcom", "broadcom", STRONG, 0.20,
+	    "component /Broadcom/" },
 	/* LLDP/CDP fall back on sysDescr and maker patterns. */
-	{ EV_LLDP, "Huawei Versatile Routing Platform Software", "huawei", STRONG, 0.80, "sysdescr /Huawei Versatile Routing Platform/" },
+	{ EV_LLDP, "Huawei Versatile Routing Platform Software", "huawei",
+	    STRONG, 0.80, "sysdescr /Huawei Versatile Routing Platform/" },
 	{ EV_LLDP, "ZTE", "zte", STRONG, 0.80, "sysdescr /ZTE/" },
 	{ EV_CDP, "cisco WS-C3750X-48P", "cisco", STRONG, 0.80, "cdp /Cisco/" },
 	/* MACs against the fixture registry. */
-	{ EV_OUI, "00:25:9e:01:02:03", "huawei", STRONG, 0.50, "oui MA-L 00:25:9E HUAWEI TECHNOLOGIES CO.,LTD" },
-	{ EV_OUI, "0018.baaa.bbcc", "cisco", STRONG, 0.50, "oui MA-L 00:18:BA Cisco Systems, Inc" },
-	{ EV_OUI, "90:ff:d6:00:00:01", "honor", STRONG, 0.50, "oui MA-L 90:FF:D6 Honor Device Co., Ltd." },
-	{ EV_OUI, "40:2c:76:1a:00:01", "dahua-scale", STRONG, 0.50, "oui MA-M 40:2C:76:1/28 Shanghai Dahua Scale Factory" },
-	{ EV_OUI, "70:b3:d5:f2:f0:01", "", NONE, 0, "oui MA-S 70:B3:D5:F2:F/36 TELEPLATFORMS" },
-	{ EV_OUI, "02:25:9e:01:02:03", "", NONE, 0, "locally administered address: names no maker" },
-	{ EV_OUI, "01:00:5e:00:00:fb", "", NONE, 0, "multicast address: names no maker" },
-	{ EV_OUI, "00:00:00:00:00:00", "", NONE, 0, "all-zero address: names no maker" },
-	{ EV_OUI, "00:00:5e:00:00:01", "", NONE, 0, "unlisted address: no registry block" },
+	{ EV_OUI, "00:25:9e:01:02:03", "huawei", STRONG, 0.50,
+	    "oui MA-L 00:25:9E HUAWEI TECHNOLOGIES CO.,LTD" },
+	{ EV_OUI, "0018.baaa.bbcc", "cisco", STRONG, 0.50,
+	    "oui MA-L 00:18:BA Cisco Systems, Inc" },
+	{ EV_OUI, "90:ff:d6:00:00:01", "honor", STRONG, 0.50,
+	    "oui MA-L 90:FF:D6 Honor Device Co., Ltd." },
+	{ EV_OUI, "40:2c:76:1a:00:01", "dahua-scale", STRONG, 0.50,
+	    "oui MA-M 40:2C:76:1/28 Shanghai Dahua Scale Factory" },
+	{ EV_OUI, "70:b3:d5:f2:f0:01", "", NONE, 0,
+	    "oui MA-S 70:B3:D5:F2:F/36 TELEPLATFORMS" },
+	{ EV_OUI, "02:25:9e:01:02:03", "", NONE, 0,
+	    "locally administered address: names no maker" },
+	{ EV_OUI, "01:00:5e:00:00:fb", "", NONE, 0,
+	    "multicast address: names no maker" },
+	{ EV_OUI, "00:00:00:00:00:00", "", NONE, 0,
+	    "all-zero address: names no maker" },
+	{ EV_OUI, "00:00:5e:00:00:01", "", NONE, 0,
+	    "unlisted address: no registry block" },
 	/* engineIDs: enterprise number with the top bit set; format 3 = MAC. */
-	{ EV_ENGINEID, "800007db03001122334455", "huawei", STRONG, 0.70, "engineid enterprise 2011 (huawei)" },
-	{ EV_ENGINEID, "0x80000f3e03aabbccddeeff", "zte", STRONG, 0.70, "engineid enterprise 3902 (zte)" },
-	{ EV_ENGINEID, "80:00:1f:88:03:00:25:9e:01:02:03", "huawei", STRONG, 0.50, "engineid mac oui MA-L 00:25:9E HUAWEI TECHNOLOGIES CO.,LTD" },
-	{ EV_ENGINEID, "80001f880474657374", "", NONE, 0, "engineid enterprise 8072 (net-snmp): generic software, names no maker" },
-	{ EV_ENGINEID, "800098fd03001122334455", "hikvision", WEAK, 0, "engineid enterprise 39165 (hikvision): squatted or shared, weak" },
+	{ EV_ENGINEID, "800007db03001122334455", "huawei", STRONG, 0.70,
+	    "engineid enterprise 2011 (huawei)" },
+	{ EV_ENGINEID, "0x80000f3e03aabbccddeeff", "zte", STRONG, 0.70,
+	    "engineid enterprise 3902 (zte)" },
+	{ EV_ENGINEID, "80:00:1f:88:03:00:25:9e:01:02:03", "huawei", STRONG,
+	    0.50,
+	    "engineid mac oui MA-L 00:25:9E HUAWEI TECHNOLOGIES CO.,LTD" },
+	{ EV_ENGINEID, "80001f880474657374", "", NONE, 0,
+	    "engineid enterprise 8072 (net-snmp): generic software, names no maker" },
+	{ EV_ENGINEID, "800098fd03001122334455", "hikvision", WEAK, 0,
+	    "engineid enterprise 39165 (hikvision): squatted or shared, weak" },
 	/* RFC 1910 form: no top bit, twelve octets. */
-	{ EV_ENGINEID, "000000090000000a01020304", "cisco", STRONG, 0.70, "engineid enterprise 9 (cisco)" },
+	{ EV_ENGINEID, "000000090000000a01020304", "cisco", STRONG, 0.70,
+	    "engineid enterprise 9 (cisco)" },
 	/* DHCP vendor class. */
-	{ EV_DHCP, "HUAWEI:android:ELE-L29", "huawei", STRONG, 0.40, "dhcp /HUAWEI/" },
+	{ EV_DHCP, "HUAWEI:android:ELE-L29", "huawei", STRONG, 0.40,
+	    "dhcp /HUAWEI/" },
 	{ EV_DHCP, "MSFT 5.0", "", NONE, 0, "no vendor pattern matched" },
 };
 
@@ -137,7 +213,8 @@ START_TEST(test_assess)
 {
 	struct classifier *c = make(NULL);
 	struct evidence e;
-	int r = classify_assess(c, assessments[_i].kind, assessments[_i].value, &e);
+	int r =
+	    classify_assess(c, assessments[_i].kind, assessments[_i].value, &e);
 
 	ck_assert_msg(r == 0, "%s '%s' rejected",
 	    evidence_kind_name(assessments[_i].kind), assessments[_i].value);
@@ -150,7 +227,8 @@ START_TEST(test_assess)
 	ck_assert_str_eq(e.rule, assessments[_i].rule);
 	switch (assessments[_i].class) {
 	case STRONG:
-		ck_assert_double_eq_tol(e.strength, assessments[_i].strength, 1e-9);
+		ck_assert_double_eq_tol(e.strength, assessments[_i].strength,
+		    1e-9);
 		break;
 	case WEAK:
 		ck_assert_double_eq_tol(e.strength, 0.3, 1e-9);
@@ -183,11 +261,12 @@ static const struct {
 	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2011 " },
 	{ EV_SYSOBJECTID, "iso.3.6.1" },
 	{ EV_ENGINEID, "" },
-	{ EV_ENGINEID, "800007db" },		/* 4 octets */
-	{ EV_ENGINEID, "800007db0" },		/* odd digits */
+	{ EV_ENGINEID, "800007db" },  /* 4 octets */
+	{ EV_ENGINEID, "800007db0" }, /* odd digits */
 	{ EV_ENGINEID, "80000 7db03" },
 	{ EV_ENGINEID, "xyz" },
-	{ EV_ENGINEID, "800007db0300112233445566778899001122334455667788990011223344556677" },
+	{ EV_ENGINEID,
+	    "800007db0300112233445566778899001122334455667788990011223344556677" },
 	{ EV_KIND_COUNT, "x" },
 };
 
@@ -196,8 +275,9 @@ START_TEST(test_malformed)
 	struct classifier *c = make(NULL);
 	struct evidence e;
 
-	ck_assert_msg(classify_assess(c, malformed[_i].kind, malformed[_i].value,
-	    &e) == -1, "%s '%s' accepted", evidence_kind_name(malformed[_i].kind),
+	ck_assert_msg(classify_assess(c, malformed[_i].kind,
+			  malformed[_i].value, &e) == -1,
+	    "%s '%s' accepted", evidence_kind_name(malformed[_i].kind),
 	    malformed[_i].value);
 	ck_assert_int_eq(classify_assess(c, EV_SYSDESCR, NULL, &e), -1);
 	classifier_free(c);
@@ -210,15 +290,18 @@ START_TEST(test_oid_arcs)
 	size_t na, np;
 
 	ck_assert_int_eq(oid_parse("1.3.6.1.4.1.2011.2.235", a,
-	    CLASSIFY_OID_MAX, &na), 0);
+			     CLASSIFY_OID_MAX, &na),
+	    0);
 	ck_assert_uint_eq(na, 9);
 	ck_assert_uint_eq(a[8], 235);
 	ck_assert_int_eq(oid_parse(".1.3.6.1.4.1.2011.2.23", p,
-	    CLASSIFY_OID_MAX, &np), 0);
+			     CLASSIFY_OID_MAX, &np),
+	    0);
 	/* "...2.23" is a string prefix of "...2.235" but not an arc prefix. */
 	ck_assert(!oid_under(a, na, p, np));
 	ck_assert_int_eq(oid_parse("1.3.6.1.4.1.2011.2.23.5", a,
-	    CLASSIFY_OID_MAX, &na), 0);
+			     CLASSIFY_OID_MAX, &na),
+	    0);
 	ck_assert(oid_under(a, na, p, np));
 	ck_assert(oid_under(p, np, p, np));
 	ck_assert(!oid_under(p, np - 1, p, np));
@@ -241,14 +324,17 @@ START_TEST(test_oid_subtree_rule)
 	    "sysobjectid = 1.3.6.1.4.1.2011.2.23\n");
 	c = make(path);
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
-	    "1.3.6.1.4.1.2011.2.23.7", &e), 0);
+			     "1.3.6.1.4.1.2011.2.23.7", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "probe");
 	ck_assert_str_eq(e.rule, "sysobjectid 1.3.6.1.4.1.2011.2.23 (probe)");
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
-	    "1.3.6.1.4.1.2011.2.235", &e), 0);
+			     "1.3.6.1.4.1.2011.2.235", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "huawei");
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
-	    "1.3.6.1.4.1.2011.2.23", &e), 0);
+			     "1.3.6.1.4.1.2011.2.23", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "probe");
 	classifier_free(c);
 	free(path);
@@ -264,18 +350,21 @@ START_TEST(test_engineid_parse)
 	char text[MAC_STRLEN];
 
 	ck_assert_int_eq(classify_engineid_parse("80000009030000deadbeef", &pen,
-	    mac, &has_mac), 0);
+			     mac, &has_mac),
+	    0);
 	ck_assert_uint_eq(pen, 9);
 	ck_assert(has_mac);
 	mac_format(mac, text);
 	ck_assert_str_eq(text, "00:00:de:ad:be:ef");
 	/* Format 4 (text): no MAC. */
 	ck_assert_int_eq(classify_engineid_parse("8000000904414243", &pen, mac,
-	    &has_mac), 0);
+			     &has_mac),
+	    0);
 	ck_assert(!has_mac);
 	/* Format 3 with a short MAC is not a MAC. */
-	ck_assert_int_eq(classify_engineid_parse("800000090300112233", &pen, mac,
-	    &has_mac), 0);
+	ck_assert_int_eq(classify_engineid_parse("800000090300112233", &pen,
+			     mac, &has_mac),
+	    0);
 	ck_assert(!has_mac);
 }
 END_TEST
@@ -294,13 +383,20 @@ verdict_of(const struct classifier *c, const struct input *in, size_t n,
 
 	ck_assert_uint_le(n, ARRAY_SIZE(ev));
 	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(classify_assess(c, in[i].kind, in[i].value, &ev[i]) == 0,
+		ck_assert_msg(classify_assess(c, in[i].kind, in[i].value,
+				  &ev[i]) == 0,
 		    "'%s' rejected", in[i].value);
 	ck_assert_int_eq(classify_fuse(c, ev, n, v), 0);
 }
 
-#define CISCO_OID { EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516" }
-#define HUAWEI_MAC { EV_OUI, "00:25:9e:01:02:03" }
+#define CISCO_OID                                                              \
+	{                                                                      \
+		EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516"                          \
+	}
+#define HUAWEI_MAC                                                             \
+	{                                                                      \
+		EV_OUI, "00:25:9e:01:02:03"                                    \
+	}
 
 static const struct {
 	const char *what;
@@ -311,81 +407,107 @@ static const struct {
 	bool conflict;
 	double min_conf, max_conf;
 } fusions[] = {
-	{ "no evidence", { { EV_SYSDESCR, "" } }, 0, "", RISK_UNKNOWN, false, 0, 0 },
-	{ "nothing usable", { { EV_OUI, "02:00:00:00:00:01" },
-	    { EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10" },
-	    { EV_SYSDESCR, "Linux box 5.10" } }, 3, "", RISK_UNKNOWN, false, 0, 0 },
-	{ "cisco alone", { CISCO_OID }, 1, "cisco", RISK_NONE, false, 0.95, 0.95 },
+	{ "no evidence", { { EV_SYSDESCR, "" } }, 0, "", RISK_UNKNOWN, false, 0,
+	    0 },
+	{ "nothing usable",
+	    { { EV_OUI, "02:00:00:00:00:01" },
+		{ EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10" },
+		{ EV_SYSDESCR, "Linux box 5.10" } },
+	    3, "", RISK_UNKNOWN, false, 0, 0 },
+	{ "cisco alone", { CISCO_OID }, 1, "cisco", RISK_NONE, false, 0.95,
+	    0.95 },
 	/* A Huawei NIC in a Cisco box: Cisco, no conflict, less sure. */
 	{ "cisco oid, huawei nic", { CISCO_OID, HUAWEI_MAC }, 2, "cisco",
 	    RISK_NONE, false, 0.6, 0.94 },
 	/* Two strong sources disagree: conflict; the risk is the worse one. */
-	{ "cisco oid, huawei sysdescr", { CISCO_OID,
-	    { EV_SYSDESCR, "Huawei Versatile Routing Platform Software" } }, 2,
-	    "cisco", RISK_HIGH, true, 0.3, 0.8 },
-	{ "huawei entity, zte sysdescr", { { EV_ENTITY_MFG, "HUAWEI" },
-	    { EV_SYSDESCR, "ZXR10 ROS Version V4.8.01A" } }, 2, "huawei",
-	    RISK_HIGH, true, 0.3, 0.8 },
-	{ "h3c sysdescr, cisco oid", { CISCO_OID,
-	    { EV_SYSDESCR, "H3C Comware Platform Software" } }, 2, "cisco",
-	    RISK_WATCH, true, 0.3, 0.8 },
+	{ "cisco oid, huawei sysdescr",
+	    { CISCO_OID,
+		{ EV_SYSDESCR, "Huawei Versatile Routing Platform Software" } },
+	    2, "cisco", RISK_HIGH, true, 0.3, 0.8 },
+	{ "huawei entity, zte sysdescr",
+	    { { EV_ENTITY_MFG, "HUAWEI" },
+		{ EV_SYSDESCR, "ZXR10 ROS Version V4.8.01A" } },
+	    2, "huawei", RISK_HIGH, true, 0.3, 0.8 },
+	{ "h3c sysdescr, cisco oid",
+	    { CISCO_OID, { EV_SYSDESCR, "H3C Comware Platform Software" } }, 2,
+	    "cisco", RISK_WATCH, true, 0.3, 0.8 },
 	/* A HiSilicon chip inside a Cisco chassis is not a Huawei box. */
-	{ "component", { { EV_ENTITY_MFG, "Cisco Systems, Inc." },
-	    { EV_COMPONENT, "HISILICON" } }, 2, "cisco", RISK_NONE, false, 0.9, 0.9 },
+	{ "component",
+	    { { EV_ENTITY_MFG, "Cisco Systems, Inc." },
+		{ EV_COMPONENT, "HISILICON" } },
+	    2, "cisco", RISK_NONE, false, 0.9, 0.9 },
 	{ "component alone", { { EV_COMPONENT, "HISILICON" } }, 1, "",
 	    RISK_UNKNOWN, false, 0, 0 },
 	/* 39165 under a Microsemi time server is not Hikvision. */
-	{ "microsemi on 39165", { { EV_SYSOBJECTID, "1.3.6.1.4.1.39165.1.6" },
-	    { EV_SYSDESCR, "Microsemi SyncServer S650" } }, 2, "microsemi",
-	    RISK_NONE, false, 0.5, 0.85 },
+	{ "microsemi on 39165",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.39165.1.6" },
+		{ EV_SYSDESCR, "Microsemi SyncServer S650" } },
+	    2, "microsemi", RISK_NONE, false, 0.5, 0.85 },
 	{ "39165 alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.39165.1.1" } }, 1,
 	    "hikvision", RISK_HIGH, false, 0.3, 0.3 },
-	{ "50001 with hikvision text", { { EV_SYSOBJECTID, "1.3.6.1.4.1.50001.1" },
-	    { EV_SYSDESCR, "Hikvision company products" } }, 2, "hikvision",
-	    RISK_HIGH, false, 0.89, 0.9 },
+	{ "50001 with hikvision text",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.50001.1" },
+		{ EV_SYSDESCR, "Hikvision company products" } },
+	    2, "hikvision", RISK_HIGH, false, 0.89, 0.9 },
 	{ "1004849 alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" } }, 1,
 	    "dahua", RISK_HIGH, false, 0.3, 0.3 },
-	{ "1004849 with a dahua model", { { EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
-	    { EV_SYSDESCR, "DH-NVR4108HS-8P-4KS2" } }, 2, "dahua", RISK_HIGH,
-	    false, 0.89, 0.9 },
-	{ "1004849 under a cisco text", { { EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
-	    { EV_SYSDESCR, "Cisco IOS Software" } }, 2, "cisco", RISK_NONE,
-	    false, 0.5, 0.85 },
+	{ "1004849 with a dahua model",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
+		{ EV_SYSDESCR, "DH-NVR4108HS-8P-4KS2" } },
+	    2, "dahua", RISK_HIGH, false, 0.89, 0.9 },
+	{ "1004849 under a cisco text",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
+		{ EV_SYSDESCR, "Cisco IOS Software" } },
+	    2, "cisco", RISK_NONE, false, 0.5, 0.85 },
 	/* lwIP's 26381 is not Hytera, and not anyone. */
 	{ "lwip alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1" } }, 1, "",
 	    RISK_UNKNOWN, false, 0, 0 },
-	{ "lwip on a hytera", { { EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1" },
-	    { EV_SYSDESCR, "Hytera DMR repeater" } }, 2, "hytera", RISK_HIGH,
-	    false, 0.85, 0.85 },
+	{ "lwip on a hytera",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1" },
+		{ EV_SYSDESCR, "Hytera DMR repeater" } },
+	    2, "hytera", RISK_HIGH, false, 0.85, 0.85 },
 	/* 25506: the sysDescr decides between H3C and HP/HPE Comware. */
-	{ "25506 hp comware", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
-	    { EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99" } },
+	{ "25506 hp comware",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
+		{ EV_SYSDESCR,
+		    "HP Comware Platform Software, Software Version 5.20.99" } },
 	    2, "hpe", RISK_NONE, false, 0.5, 0.85 },
-	{ "25506 hpe comware", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.239" },
-	    { EV_SYSDESCR, "HPE Comware Software, Version 7.1.045" } },
+	{ "25506 hpe comware",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.239" },
+		{ EV_SYSDESCR, "HPE Comware Software, Version 7.1.045" } },
 	    2, "hpe", RISK_NONE, false, 0.5, 0.85 },
-	{ "25506 h3c comware", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
-	    { EV_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064" } },
+	{ "25506 h3c comware",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
+		{ EV_SYSDESCR,
+		    "H3C Comware Platform Software, Software Version 7.1.064" } },
 	    2, "h3c", RISK_WATCH, false, 0.89, 0.9 },
-	{ "hp comware with h3c entity rows", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
-	    { EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99" },
-	    { EV_ENTITY_MFG, "H3C" } }, 3, "hpe", RISK_NONE, false, 0.4, 0.85 },
-	{ "h3c comware with h3c entity rows", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
-	    { EV_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064" },
-	    { EV_ENTITY_MFG, "H3C" } }, 3, "h3c", RISK_WATCH, false, 0.9, 0.95 },
-	{ "25506 alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" } }, 1, "h3c",
-	    RISK_WATCH, false, 0.3, 0.3 },
+	{ "hp comware with h3c entity rows",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
+		{ EV_SYSDESCR,
+		    "HP Comware Platform Software, Software Version 5.20.99" },
+		{ EV_ENTITY_MFG, "H3C" } },
+	    3, "hpe", RISK_NONE, false, 0.4, 0.85 },
+	{ "h3c comware with h3c entity rows",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
+		{ EV_SYSDESCR,
+		    "H3C Comware Platform Software, Software Version 7.1.064" },
+		{ EV_ENTITY_MFG, "H3C" } },
+	    3, "h3c", RISK_WATCH, false, 0.9, 0.95 },
+	{ "25506 alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" } }, 1,
+	    "h3c", RISK_WATCH, false, 0.3, 0.3 },
 	/* Honor is not Huawei. */
-	{ "honor mac", { { EV_OUI, "90:ff:d6:00:00:01" } }, 1, "honor", RISK_NONE,
-	    false, 0.5, 0.5 },
+	{ "honor mac", { { EV_OUI, "90:ff:d6:00:00:01" } }, 1, "honor",
+	    RISK_NONE, false, 0.5, 0.5 },
 	/* Corroboration raises confidence. */
-	{ "huawei three ways", { { EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.23.1" },
-	    { EV_SYSDESCR, "Huawei Versatile Routing Platform Software" },
-	    HUAWEI_MAC }, 3, "huawei", RISK_HIGH, false, 0.99, 1 },
+	{ "huawei three ways",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.23.1" },
+		{ EV_SYSDESCR, "Huawei Versatile Routing Platform Software" },
+		HUAWEI_MAC },
+	    3, "huawei", RISK_HIGH, false, 0.99, 1 },
 	/* Weak evidence only, two makers: no conflict; ties go to the first
 	 * vendor in the catalogue, where the high-risk ones are. */
-	{ "two macs", { HUAWEI_MAC, { EV_OUI, "00:18:ba:00:00:01" } }, 2, "huawei",
-	    RISK_HIGH, false, 0.3, 0.4 },
+	{ "two macs", { HUAWEI_MAC, { EV_OUI, "00:18:ba:00:00:01" } }, 2,
+	    "huawei", RISK_HIGH, false, 0.3, 0.4 },
 	{ "dhcp only", { { EV_DHCP, "HUAWEI:android:ELE-L29" } }, 1, "huawei",
 	    RISK_HIGH, false, 0.4, 0.4 },
 };
@@ -404,7 +526,7 @@ START_TEST(test_fuse)
 	ck_assert_msg(v.conflict == fusions[_i].conflict, "%s: conflict %d",
 	    fusions[_i].what, v.conflict);
 	ck_assert_msg(v.confidence >= fusions[_i].min_conf - 1e-9 &&
-	    v.confidence <= fusions[_i].max_conf + 1e-9,
+		v.confidence <= fusions[_i].max_conf + 1e-9,
 	    "%s: confidence %.3f not in [%.2f, %.2f]", fusions[_i].what,
 	    v.confidence, fusions[_i].min_conf, fusions[_i].max_conf);
 	ck_assert_str_eq(v.digest, classifier_digest(c));
@@ -422,9 +544,12 @@ START_TEST(test_fuse_details)
 	const char *name;
 	enum risk risk;
 
-	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID, "1.3.6.1.4.1.9.1.516",
-	    &ev[0]), 0);
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03", &ev[1]), 0);
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.9.1.516", &ev[0]),
+	    0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03",
+			     &ev[1]),
+	    0);
 	ck_assert_int_eq(classify_fuse(c, ev, 1, &alone), 0);
 	ck_assert_int_eq(classify_fuse(c, ev, 2, &with_nic), 0);
 	ck_assert_str_eq(with_nic.vendor_name, "Cisco");
@@ -477,15 +602,19 @@ START_TEST(test_operator_catalogue)
 	    "[vendor cisco]\n"
 	    "risk = high\n");
 	c = make(path);
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03", &e), 0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "zte");
 	ck_assert_str_eq(e.rule, "oui vendors.conf 00:25:9E ZTE");
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "28:6e:d4:0f:ff:ff", &e), 0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "28:6e:d4:0f:ff:ff", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "zte");
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "28:6e:d4:1f:ff:ff", &e), 0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "28:6e:d4:1f:ff:ff", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "");
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID, "1.3.6.1.4.1.9.1",
-	    &e), 0);
+			     &e),
+	    0);
 	ck_assert_int_eq(classify_fuse(c, &e, 1, &v), 0);
 	ck_assert_int_eq(v.risk, RISK_HIGH);
 	/* Different rules, different digest. */
@@ -497,9 +626,11 @@ START_TEST(test_operator_catalogue)
 	/* Blocks work without any registry. */
 	c = classifier_new(NULL, path, err, sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03", &e), 0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:25:9e:01:02:03", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "zte");
-	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:18:ba:01:02:03", &e), 0);
+	ck_assert_int_eq(classify_assess(c, EV_OUI, "00:18:ba:01:02:03", &e),
+	    0);
 	ck_assert_str_eq(e.vendor, "");
 	classifier_free(c);
 	free(path);
@@ -517,13 +648,15 @@ START_TEST(test_new_errors)
 	ck_assert_str_eq(err, "/nonexistent/ieee: No such file or directory");
 	c = classifier_new(NULL, "/nonexistent/vendors.conf", err, sizeof(err));
 	ck_assert_ptr_null(c);
-	ck_assert_str_eq(err, "/nonexistent/vendors.conf: No such file or directory");
+	ck_assert_str_eq(err,
+	    "/nonexistent/vendors.conf: No such file or directory");
 	path = testenv_write("vendors.conf",
 	    "[vendor x]\nrisk = none\n\nenterprise = nine\n");
 	c = classifier_new(NULL, path, err, sizeof(err));
 	ck_assert_ptr_null(c);
 	ck_assert(strncmp(err, path, strlen(path)) == 0);
-	ck_assert_str_eq(err + strlen(path), ":4: [vendor x] enterprise: \"nine\" is not a number");
+	ck_assert_str_eq(err + strlen(path),
+	    ":4: [vendor x] enterprise: \"nine\" is not a number");
 	free(path);
 	testenv_dir_remove();
 }
@@ -549,48 +682,64 @@ static const struct {
 	const char *mac;
 	const char *vendor;
 } real_macs[] = {
-	{ "00:25:9e:12:34:56", "huawei" },	/* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
-	{ "30:fb:b8:12:34:56", "huawei" },	/* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
-	{ "10:32:7e:12:34:56", "huawei" },	/* MA-L Huawei Device Co., Ltd. */
-	{ "64:f8:1c:12:34:56", "huawei" },	/* MA-L Huawei Technologies Co., Ltd. */
-	{ "00:22:a1:12:34:56", "huawei" },	/* MA-L Huawei Symantec Technologies Co.,Ltd. */
-	{ "08:60:83:12:34:56", "zte" },		/* MA-L zte corporation */
-	{ "00:d0:d0:12:34:56", "zte" },		/* MA-L ZHONGXING TELECOM LTD. */
-	{ "ac:64:dd:51:23:45", "zte" },		/* MA-M SHANGHAI ZTE TECHNOLOGIES CO.,LTD */
-	{ "44:47:cc:12:34:56", "hikvision" },	/* MA-L Hangzhou Hikvision Digital Technology */
-	{ "24:b1:05:12:34:56", "hikvision" },	/* MA-L Prama Hikvision India Private Limited */
-	{ "64:f2:fb:12:34:56", "hikvision" },	/* MA-L Hangzhou Ezviz Software Co.,Ltd. */
-	{ "08:ed:ed:12:34:56", "dahua" },	/* MA-L Zhejiang Dahua Technology Co., Ltd. */
-	{ "9c:06:6e:12:34:56", "hytera" },	/* MA-L Hytera Communications Corporation Limited */
-	{ "64:69:bc:12:34:56", "hytera" },	/* MA-L Hytera Communications Co .,ltd */
-	{ "50:98:b8:12:34:56", "h3c" },		/* MA-L New H3C Technologies Co., Ltd */
-	{ "b0:f9:63:12:34:56", "h3c" },		/* MA-L Hangzhou H3C Technologies Co., Limited */
-	{ "00:18:ba:12:34:56", "cisco" },	/* MA-L Cisco Systems, Inc */
+	{ "00:25:9e:12:34:56",
+	    "huawei" }, /* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
+	{ "30:fb:b8:12:34:56",
+	    "huawei" }, /* MA-L HUAWEI TECHNOLOGIES CO.,LTD */
+	{ "10:32:7e:12:34:56", "huawei" }, /* MA-L Huawei Device Co., Ltd. */
+	{ "64:f8:1c:12:34:56",
+	    "huawei" }, /* MA-L Huawei Technologies Co., Ltd. */
+	{ "00:22:a1:12:34:56",
+	    "huawei" }, /* MA-L Huawei Symantec Technologies Co.,Ltd. */
+	{ "08:60:83:12:34:56", "zte" }, /* MA-L zte corporation */
+	{ "00:d0:d0:12:34:56", "zte" }, /* MA-L ZHONGXING TELECOM LTD. */
+	{ "ac:64:dd:51:23:45",
+	    "zte" }, /* MA-M SHANGHAI ZTE TECHNOLOGIES CO.,LTD */
+	{ "44:47:cc:12:34:56",
+	    "hikvision" }, /* MA-L Hangzhou Hikvision Digital Technology */
+	{ "24:b1:05:12:34:56",
+	    "hikvision" }, /* MA-L Prama Hikvision India Private Limited */
+	{ "64:f2:fb:12:34:56",
+	    "hikvision" }, /* MA-L Hangzhou Ezviz Software Co.,Ltd. */
+	{ "08:ed:ed:12:34:56",
+	    "dahua" }, /* MA-L Zhejiang Dahua Technology Co., Ltd. */
+	{ "9c:06:6e:12:34:56",
+	    "hytera" }, /* MA-L Hytera Communications Corporation Limited */
+	{ "64:69:bc:12:34:56",
+	    "hytera" }, /* MA-L Hytera Communications Co .,ltd */
+	{ "50:98:b8:12:34:56", "h3c" }, /* MA-L New H3C Technologies Co., Ltd */
+	{ "b0:f9:63:12:34:56",
+	    "h3c" }, /* MA-L Hangzhou H3C Technologies Co., Limited */
+	{ "00:18:ba:12:34:56", "cisco" }, /* MA-L Cisco Systems, Inc */
 	/* Namesakes. */
-	{ "90:ff:d6:12:34:56", "honor" },	/* MA-L Honor Device Co., Ltd. */
-	{ "14:ae:85:71:23:45", "" },		/* MA-M SHENZHEN HONOR ELECTRONIC CO.,LTD */
-	{ "00:26:75:12:34:56", "" },		/* MA-L Aztech Electronics Pte Ltd */
-	{ "18:20:12:12:34:56", "" },		/* MA-L Aztech Associates Inc. */
-	{ "00:1a:ee:12:34:56", "" },		/* MA-L Shenztech Ltd */
-	{ "78:66:ae:12:34:56", "" },		/* MA-L ZTEC Instruments, Inc. */
-	{ "00:13:52:12:34:56", "" },		/* MA-L Naztec, Inc. */
-	{ "00:41:b4:12:34:56", "" },		/* MA-L Wuxi Zhongxing Optoelectronics */
-	{ "40:2c:76:11:23:45", "dahua-scale" },	/* MA-M Shanghai Dahua Scale Factory */
+	{ "90:ff:d6:12:34:56", "honor" }, /* MA-L Honor Device Co., Ltd. */
+	{ "14:ae:85:71:23:45",
+	    "" }, /* MA-M SHENZHEN HONOR ELECTRONIC CO.,LTD */
+	{ "00:26:75:12:34:56", "" }, /* MA-L Aztech Electronics Pte Ltd */
+	{ "18:20:12:12:34:56", "" }, /* MA-L Aztech Associates Inc. */
+	{ "00:1a:ee:12:34:56", "" }, /* MA-L Shenztech Ltd */
+	{ "78:66:ae:12:34:56", "" }, /* MA-L ZTEC Instruments, Inc. */
+	{ "00:13:52:12:34:56", "" }, /* MA-L Naztec, Inc. */
+	{ "00:41:b4:12:34:56", "" }, /* MA-L Wuxi Zhongxing Optoelectronics */
+	{ "40:2c:76:11:23:45",
+	    "dahua-scale" }, /* MA-M Shanghai Dahua Scale Factory */
 };
 
 START_TEST(test_full_registry)
 {
-	struct classifier *c = classifier_new(TESTENV_IEEE_DATA, NULL, err,
-	    sizeof(err));
+	struct classifier *c =
+	    classifier_new(TESTENV_IEEE_DATA, NULL, err, sizeof(err));
 	struct evidence e;
 
 	ck_assert_msg(c != NULL, "%s", err);
 	ck_assert_uint_gt(classifier_registry_count(c, 24), 30000);
 	for (size_t i = 0; i < ARRAY_SIZE(real_macs); i++) {
-		ck_assert_int_eq(classify_assess(c, EV_OUI, real_macs[i].mac, &e), 0);
+		ck_assert_int_eq(classify_assess(c, EV_OUI, real_macs[i].mac,
+				     &e),
+		    0);
 		ck_assert_msg(strcmp(e.vendor, real_macs[i].vendor) == 0,
-		    "%s: '%s' (%s), want '%s'", real_macs[i].mac, e.vendor, e.rule,
-		    real_macs[i].vendor);
+		    "%s: '%s' (%s), want '%s'", real_macs[i].mac, e.vendor,
+		    e.rule, real_macs[i].vendor);
 	}
 	classifier_free(c);
 }
@@ -611,8 +760,9 @@ classify_suite(void)
 	if (access(TESTENV_IEEE_DATA "/oui.csv", R_OK) == 0)
 		tcase_add_test(tc, test_full_registry);
 	else
-		testenv_left_out("the full registry test needs "
-		    TESTENV_IEEE_DATA " (package ieee-data)");
+		testenv_left_out(
+		    "the full registry test needs " TESTENV_IEEE_DATA
+		    " (package ieee-data)");
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tf, test_fuse, 0, (int)ARRAY_SIZE(fusions));
 	tcase_add_test(tf, test_fuse_details);

@@ -86,7 +86,8 @@ START_TEST(test_help_lists_every_command)
 	run_cli(&r, 2, argv);
 	ck_assert_int_eq(r.rc, EXIT_OK);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-		ck_assert_msg(strstr(r.out, cmds[i]) != NULL, "help lacks %s", cmds[i]);
+		ck_assert_msg(strstr(r.out, cmds[i]) != NULL, "help lacks %s",
+		    cmds[i]);
 	ck_assert_str_eq(r.err, "");
 }
 END_TEST
@@ -185,8 +186,8 @@ START_TEST(test_failed_output_keeps_the_old_file)
 	fclose(e);
 
 	ck_assert_int_eq(rc, -1);
-	want = xprintf("vraudit report: writing %s: %s\n", path,
-	    strerror(ENOSPC));
+	want =
+	    xprintf("vraudit report: writing %s: %s\n", path, strerror(ENOSPC));
 	ck_assert_str_eq(r.err, want);
 	ck_assert_ptr_nonnull(f = fopen(path, "r"));
 	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));

@@ -123,196 +123,199 @@ static const struct {
 	const char *text;
 	const char *err;
 } errors[] = {
-    /* Syntax and structure. */
-    {"[database]\npath = x\n[foo]\n",
-	"3: [foo] unknown section (expected database, registry, snmp, "
-	"target NAME, capture NAME, zone NAME or policy)"},
-    {"[zone a]\nsubnets = 10.0.0.0/8\n\n[zone a]\n",
-	"4: [zone a] duplicate section (first on line 1)"},
-    {"[snmp]\nretries = 1\n[database]\n[snmp]\n",
-	"4: [snmp] duplicate section (first on line 1)"},
-    {"[target]\n", "1: [target] needs a name: [target NAME]"},
-    {"; comment\n[database main]\n",
-	"2: [database main] takes no name: [database]"},
-    {"[zone core/1]\n",
-	"1: [zone core/1] \"core/1\" is not a valid name (expected letters, "
-	"digits, '.', '_' or '-', at most 48 characters)"},
-    {"[database\npath = x\n", "1: section header lacks its closing ']'"},
-    {"[database] path = x\n",
-	"1: unexpected text after the section header (one \"key = value\" "
-	"per line)"},
-    {"[snmp]\nretries\n", "2: expected \"key = value\" or a [section] header"},
-    {"path = /x\n[database]\n",
-	"1: path: key outside any section (expected a [section] header "
-	"first)"},
-    {"[snmp]\nintervall = 6h\n",
-	"2: [snmp] intervall: unknown key (expected interval, timeout, "
-	"retries, max-inflight or max-rows)"},
-    {"[snmp]\nretries = 1\n; again\nretries = 2\n",
-	"4: [snmp] retries: given twice (first on line 2)"},
-    {"[snmp]\nretries = 1\n  2\n",
-	"3: [snmp] retries: indented line continues a single value (only "
-	"lists may continue on indented lines)"},
-    /* Numbers, durations, enums. */
-    {"[snmp]\nretries = 11\n",
-	"2: [snmp] retries: \"11\" is not a number from 0 to 10"},
-    {"[snmp]\nretries = -1\n",
-	"2: [snmp] retries: \"-1\" is not a number from 0 to 10"},
-    {"[snmp]\nmax-inflight = 0\n",
-	"2: [snmp] max-inflight: \"0\" is not a number from 1 to 65536"},
-    {"[snmp]\nmax-inflight = 65537\n",
-	"2: [snmp] max-inflight: \"65537\" is not a number from 1 to 65536"},
-    {"[snmp]\nmax-rows = 10k\n",
-	"2: [snmp] max-rows: \"10k\" is not a number from 1 to 1000000000"},
-    {"[snmp]\n\ninterval = 6 hours\n",
-	"3: [snmp] interval: \"6 hours\" is not a duration (expected a "
-	"number with unit ms, s, m, h, d or w, such as 30s, 6h or 1h30m)"},
-    {"[snmp]\ntimeout = 5m\n",
-	"2: [snmp] timeout: \"5m\" is out of range (expected 10ms to 1m)"},
-    {"[snmp]\ninterval = 500ms\n",
-	"2: [snmp] interval: \"500ms\" is out of range (expected 1s to "
-	"365d)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 4\n",
-	"3: [target t] version: \"4\" is not an SNMP version (expected 1, "
-	"2c or 3)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = SHA-1\n",
-	"5: [target t] auth: \"SHA-1\" is not supported (expected MD5, SHA, "
-	"SHA-224, SHA-256, SHA-384 or SHA-512)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = SHA\nauth-key-file = secrets/a\npriv = 3DES\n",
-	"7: [target t] priv: \"3DES\" is not supported (expected DES, "
-	"AES-128, AES-192 or AES-256)"},
-    {"[target t]\naddresses = 10.0.0.1\nport = 0\n",
-	"3: [target t] port: \"0\" is not a number from 1 to 65535"},
-    /* Addresses and CIDR blocks. */
-    {"[zone core]\nsubnets = 10.0.0.1/16\n",
-	"2: [zone core] subnets: \"10.0.0.1/16\": host bits are set (write "
-	"the network address)"},
-    {"[zone core]\nsubnets = 10.0.0.0/16, 10.1.0.0/33\n",
-	"2: [zone core] subnets: \"10.1.0.0/33\": prefix length must be 0 "
-	"to 32"},
-    {"[zone core]\nsubnets = 10.0.0.0/16, 10.0.0.0/16\n",
-	"2: [zone core] subnets: \"10.0.0.0/16\" is listed twice"},
-    {"[zone a]\nsubnets = 10.0.0.0/16\n[zone b]\nsysname = x*\n"
-     "subnets = 10.1.0.0/16, 10.0.0.0/16\n",
-	"5: [zone b] subnets: 10.0.0.0/16 is already in [zone a] (line 1)"},
-    {"[target t]\naddresses = 10.0.0.0/24, router1\n",
-	"2: [target t] addresses: \"router1\": not an IPv4 or IPv6 address "
-	"or CIDR block"},
-    {"[target t]\naddresses = 10.0.0.1:0\n",
-	"2: [target t] addresses: \"10.0.0.1\": port \"0\" is not a number "
-	"from 1 to 65535"},
-    {"[target t]\naddresses = [2001:db8::1]:x\n",
-	"2: [target t] addresses: \"2001:db8::1\": port \"x\" is not a "
-	"number from 1 to 65535"},
-    {"[target t]\naddresses = [2001:db8::1\n",
-	"2: [target t] addresses: \"[2001:db8::1\" is not [IPv6]:port"},
-    {"[target t]\naddresses = 10.0.0.0/7\n",
-	"2: [target t] addresses: \"10.0.0.0/7\" is too large to sweep (at "
-	"most 2^24 addresses: /8 for IPv4, /104 for IPv6)"},
-    {"[target t]\naddresses = 10.0.0.1, 10.0.0.2,\n  10.0.0.1\n",
-	"3: [target t] addresses: \"10.0.0.1\" is listed twice"},
-    /* Lists. */
-    {"[policy]\npacks = uk-dvd-2022,,us-fcc-covered\n",
-	"2: [policy] packs: empty list item (expected a comma-separated "
-	"list)"},
-    {"[policy]\npacks = , uk-dvd-2022\n",
-	"2: [policy] packs: empty list item (expected a comma-separated "
-	"list)"},
-    {"[policy]\npacks = uk-dvd-2022,\ndir = x\n",
-	"2: [policy] packs: empty list item (the line ends with ',' and no "
-	"indented line continues it)"},
-    {"[policy]\npacks = uk-dvd-2022,\n",
-	"2: [policy] packs: empty list item (the line ends with ',' and no "
-	"indented line continues it)"},
-    {"[policy]\npacks = UK-DVD\n",
-	"2: [policy] packs: \"UK-DVD\" is not a policy pack name (expected "
-	"lower-case letters, digits and '-', such as uk-dvd-2022)"},
-    {"[policy]\npacks = uk-dvd-2022,\n  de-2024, uk-dvd-2022\n",
-	"3: [policy] packs: \"uk-dvd-2022\" is listed twice"},
-    /* Missing keys, reported at the section header. */
-    {"[database]\n\n[target t]\nversion = 2c\ncommunity-file = secrets/c\n"
-     "[zone z]\n",
-	"3: [target t] addresses: required key missing (a list of "
-	"addresses, CIDR blocks, host:port or [v6]:port)"},
-    {"[target t]\naddresses =\ncommunity-file = secrets/c\n",
-	"2: [target t] addresses: empty (expected a list of addresses or "
-	"CIDR blocks)"},
-    {"[target t]\naddresses = 10.0.0.1\n",
-	"1: [target t] community-file: required key missing (a file "
-	"holding the community, for version 1 or 2c)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\n",
-	"1: [target t] user: required key missing (the SNMPv3 user name)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = SHA-256\n",
-	"1: [target t] auth-key-file: required key missing (a file holding "
-	"the authentication passphrase)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = SHA-256\nauth-key-file = secrets/a\npriv = AES\n",
-	"1: [target t] priv-key-file: required key missing (a file holding "
-	"the privacy passphrase)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "priv = AES-256\npriv-key-file = secrets/p\n",
-	"5: [target t] priv: requires auth (SNMPv3 has no privacy without "
-	"authentication)"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth-key-file = secrets/a\n",
-	"5: [target t] auth-key-file: given without auth (set auth = "
-	"SHA-256 or another)"},
-    {"[target t]\naddresses = 10.0.0.1\nuser = u\n"
-     "community-file = secrets/c\n",
-	"3: [target t] user: only applies to SNMP version 3 (this target "
-	"uses 2c)"},
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/c\n"
-     "version = 3\nuser = u\n",
-	"3: [target t] community-file: only applies to SNMP version 1 or 2c "
-	"(this target uses 3)"},
-    {"[capture m]\n", "1: [capture m] interface: required key missing (a "
-		      "network interface, such as eth1)"},
-    {"[capture m]\nfilter = arp\n[zone z]\n",
-	"1: [capture m] interface: required key missing (a network "
-	"interface, such as eth1)"},
-    {"[capture m]\ninterface = eth1\nfilter = tcp port\n",
-	"3: [capture m] filter: \"tcp port\": can't parse filter "
-	"expression: syntax error"},
-    {"[capture m]\ninterface = eth1 eth2\n",
-	"2: [capture m] interface: \"eth1 eth2\" is not an interface name "
-	"(expected 1 to 15 characters without '/' or spaces, such as "
-	"eth1)"},
-    {"[capture m]\ninterface = eth1\nzone = core site\n",
-	"3: [capture m] zone: \"core site\" is not a zone name (expected "
-	"letters, digits, '.', '_' or '-', at most 48 characters)"},
-    /* Secrets. */
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/nope\n",
-	"3: [target t] community-file: @/secrets/nope: No such file or "
-	"directory"},
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/world\n",
-	"3: [target t] community-file: @/secrets/world is readable by "
-	"others (chmod o-r)"},
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/empty\n",
-	"3: [target t] community-file: @/secrets/empty is empty (the "
-	"secret is its first line)"},
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/blank\n",
-	"3: [target t] community-file: @/secrets/blank is empty (the "
-	"secret is its first line)"},
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets\n",
-	"3: [target t] community-file: @/secrets is not a regular file"},
-    /* A FIFO is refused, not waited on. */
-    {"[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/fifo\n",
-	"3: [target t] community-file: @/secrets/fifo is not a regular "
-	"file"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = MD5\nauth-key-file = secrets/short\n",
-	"6: [target t] auth-key-file: @/secrets/short: key has 5 "
-	"characters, SNMPv3 needs at least 8"},
-    {"[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
-     "auth = MD5\nauth-key-file = secrets/a\npriv = DES\n"
-     "priv-key-file = secrets/short\n",
-	"8: [target t] priv-key-file: @/secrets/short: key has 5 "
-	"characters, SNMPv3 needs at least 8"},
-    /* Paths. */
-    {"[database]\npath =\n", "2: [database] path: empty (expected a path)"},
+	/* Syntax and structure. */
+	{ "[database]\npath = x\n[foo]\n",
+	    "3: [foo] unknown section (expected database, registry, snmp, "
+	    "target NAME, capture NAME, zone NAME or policy)" },
+	{ "[zone a]\nsubnets = 10.0.0.0/8\n\n[zone a]\n",
+	    "4: [zone a] duplicate section (first on line 1)" },
+	{ "[snmp]\nretries = 1\n[database]\n[snmp]\n",
+	    "4: [snmp] duplicate section (first on line 1)" },
+	{ "[target]\n", "1: [target] needs a name: [target NAME]" },
+	{ "; comment\n[database main]\n",
+	    "2: [database main] takes no name: [database]" },
+	{ "[zone core/1]\n",
+	    "1: [zone core/1] \"core/1\" is not a valid name (expected letters, "
+	    "digits, '.', '_' or '-', at most 48 characters)" },
+	{ "[database\npath = x\n", "1: section header lacks its closing ']'" },
+	{ "[database] path = x\n",
+	    "1: unexpected text after the section header (one \"key = value\" "
+	    "per line)" },
+	{ "[snmp]\nretries\n",
+	    "2: expected \"key = value\" or a [section] header" },
+	{ "path = /x\n[database]\n",
+	    "1: path: key outside any section (expected a [section] header "
+	    "first)" },
+	{ "[snmp]\nintervall = 6h\n",
+	    "2: [snmp] intervall: unknown key (expected interval, timeout, "
+	    "retries, max-inflight or max-rows)" },
+	{ "[snmp]\nretries = 1\n; again\nretries = 2\n",
+	    "4: [snmp] retries: given twice (first on line 2)" },
+	{ "[snmp]\nretries = 1\n  2\n",
+	    "3: [snmp] retries: indented line continues a single value (only "
+	    "lists may continue on indented lines)" },
+	/* Numbers, durations, enums. */
+	{ "[snmp]\nretries = 11\n",
+	    "2: [snmp] retries: \"11\" is not a number from 0 to 10" },
+	{ "[snmp]\nretries = -1\n",
+	    "2: [snmp] retries: \"-1\" is not a number from 0 to 10" },
+	{ "[snmp]\nmax-inflight = 0\n",
+	    "2: [snmp] max-inflight: \"0\" is not a number from 1 to 65536" },
+	{ "[snmp]\nmax-inflight = 65537\n",
+	    "2: [snmp] max-inflight: \"65537\" is not a number from 1 to 65536" },
+	{ "[snmp]\nmax-rows = 10k\n",
+	    "2: [snmp] max-rows: \"10k\" is not a number from 1 to 1000000000" },
+	{ "[snmp]\n\ninterval = 6 hours\n",
+	    "3: [snmp] interval: \"6 hours\" is not a duration (expected a "
+	    "number with unit ms, s, m, h, d or w, such as 30s, 6h or 1h30m)" },
+	{ "[snmp]\ntimeout = 5m\n",
+	    "2: [snmp] timeout: \"5m\" is out of range (expected 10ms to 1m)" },
+	{ "[snmp]\ninterval = 500ms\n",
+	    "2: [snmp] interval: \"500ms\" is out of range (expected 1s to "
+	    "365d)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 4\n",
+	    "3: [target t] version: \"4\" is not an SNMP version (expected 1, "
+	    "2c or 3)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = SHA-1\n",
+	    "5: [target t] auth: \"SHA-1\" is not supported (expected MD5, SHA, "
+	    "SHA-224, SHA-256, SHA-384 or SHA-512)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = SHA\nauth-key-file = secrets/a\npriv = 3DES\n",
+	    "7: [target t] priv: \"3DES\" is not supported (expected DES, "
+	    "AES-128, AES-192 or AES-256)" },
+	{ "[target t]\naddresses = 10.0.0.1\nport = 0\n",
+	    "3: [target t] port: \"0\" is not a number from 1 to 65535" },
+	/* Addresses and CIDR blocks. */
+	{ "[zone core]\nsubnets = 10.0.0.1/16\n",
+	    "2: [zone core] subnets: \"10.0.0.1/16\": host bits are set (write "
+	    "the network address)" },
+	{ "[zone core]\nsubnets = 10.0.0.0/16, 10.1.0.0/33\n",
+	    "2: [zone core] subnets: \"10.1.0.0/33\": prefix length must be 0 "
+	    "to 32" },
+	{ "[zone core]\nsubnets = 10.0.0.0/16, 10.0.0.0/16\n",
+	    "2: [zone core] subnets: \"10.0.0.0/16\" is listed twice" },
+	{ "[zone a]\nsubnets = 10.0.0.0/16\n[zone b]\nsysname = x*\n"
+	  "subnets = 10.1.0.0/16, 10.0.0.0/16\n",
+	    "5: [zone b] subnets: 10.0.0.0/16 is already in [zone a] (line 1)" },
+	{ "[target t]\naddresses = 10.0.0.0/24, router1\n",
+	    "2: [target t] addresses: \"router1\": not an IPv4 or IPv6 address "
+	    "or CIDR block" },
+	{ "[target t]\naddresses = 10.0.0.1:0\n",
+	    "2: [target t] addresses: \"10.0.0.1\": port \"0\" is not a number "
+	    "from 1 to 65535" },
+	{ "[target t]\naddresses = [2001:db8::1]:x\n",
+	    "2: [target t] addresses: \"2001:db8::1\": port \"x\" is not a "
+	    "number from 1 to 65535" },
+	{ "[target t]\naddresses = [2001:db8::1\n",
+	    "2: [target t] addresses: \"[2001:db8::1\" is not [IPv6]:port" },
+	{ "[target t]\naddresses = 10.0.0.0/7\n",
+	    "2: [target t] addresses: \"10.0.0.0/7\" is too large to sweep (at "
+	    "most 2^24 addresses: /8 for IPv4, /104 for IPv6)" },
+	{ "[target t]\naddresses = 10.0.0.1, 10.0.0.2,\n  10.0.0.1\n",
+	    "3: [target t] addresses: \"10.0.0.1\" is listed twice" },
+	/* Lists. */
+	{ "[policy]\npacks = uk-dvd-2022,,us-fcc-covered\n",
+	    "2: [policy] packs: empty list item (expected a comma-separated "
+	    "list)" },
+	{ "[policy]\npacks = , uk-dvd-2022\n",
+	    "2: [policy] packs: empty list item (expected a comma-separated "
+	    "list)" },
+	{ "[policy]\npacks = uk-dvd-2022,\ndir = x\n",
+	    "2: [policy] packs: empty list item (the line ends with ',' and no "
+	    "indented line continues it)" },
+	{ "[policy]\npacks = uk-dvd-2022,\n",
+	    "2: [policy] packs: empty list item (the line ends with ',' and no "
+	    "indented line continues it)" },
+	{ "[policy]\npacks = UK-DVD\n",
+	    "2: [policy] packs: \"UK-DVD\" is not a policy pack name (expected "
+	    "lower-case letters, digits and '-', such as uk-dvd-2022)" },
+	{ "[policy]\npacks = uk-dvd-2022,\n  de-2024, uk-dvd-2022\n",
+	    "3: [policy] packs: \"uk-dvd-2022\" is listed twice" },
+	/* Missing keys, reported at the section header. */
+	{ "[database]\n\n[target t]\nversion = 2c\ncommunity-file = secrets/c\n"
+	  "[zone z]\n",
+	    "3: [target t] addresses: required key missing (a list of "
+	    "addresses, CIDR blocks, host:port or [v6]:port)" },
+	{ "[target t]\naddresses =\ncommunity-file = secrets/c\n",
+	    "2: [target t] addresses: empty (expected a list of addresses or "
+	    "CIDR blocks)" },
+	{ "[target t]\naddresses = 10.0.0.1\n",
+	    "1: [target t] community-file: required key missing (a file "
+	    "holding the community, for version 1 or 2c)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\n",
+	    "1: [target t] user: required key missing (the SNMPv3 user name)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = SHA-256\n",
+	    "1: [target t] auth-key-file: required key missing (a file holding "
+	    "the authentication passphrase)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = SHA-256\nauth-key-file = secrets/a\npriv = AES\n",
+	    "1: [target t] priv-key-file: required key missing (a file holding "
+	    "the privacy passphrase)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "priv = AES-256\npriv-key-file = secrets/p\n",
+	    "5: [target t] priv: requires auth (SNMPv3 has no privacy without "
+	    "authentication)" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth-key-file = secrets/a\n",
+	    "5: [target t] auth-key-file: given without auth (set auth = "
+	    "SHA-256 or another)" },
+	{ "[target t]\naddresses = 10.0.0.1\nuser = u\n"
+	  "community-file = secrets/c\n",
+	    "3: [target t] user: only applies to SNMP version 3 (this target "
+	    "uses 2c)" },
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/c\n"
+	  "version = 3\nuser = u\n",
+	    "3: [target t] community-file: only applies to SNMP version 1 or 2c "
+	    "(this target uses 3)" },
+	{ "[capture m]\n",
+	    "1: [capture m] interface: required key missing (a "
+	    "network interface, such as eth1)" },
+	{ "[capture m]\nfilter = arp\n[zone z]\n",
+	    "1: [capture m] interface: required key missing (a network "
+	    "interface, such as eth1)" },
+	{ "[capture m]\ninterface = eth1\nfilter = tcp port\n",
+	    "3: [capture m] filter: \"tcp port\": can't parse filter "
+	    "expression: syntax error" },
+	{ "[capture m]\ninterface = eth1 eth2\n",
+	    "2: [capture m] interface: \"eth1 eth2\" is not an interface name "
+	    "(expected 1 to 15 characters without '/' or spaces, such as "
+	    "eth1)" },
+	{ "[capture m]\ninterface = eth1\nzone = core site\n",
+	    "3: [capture m] zone: \"core site\" is not a zone name (expected "
+	    "letters, digits, '.', '_' or '-', at most 48 characters)" },
+	/* Secrets. */
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/nope\n",
+	    "3: [target t] community-file: @/secrets/nope: No such file or "
+	    "directory" },
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/world\n",
+	    "3: [target t] community-file: @/secrets/world is readable by "
+	    "others (chmod o-r)" },
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/empty\n",
+	    "3: [target t] community-file: @/secrets/empty is empty (the "
+	    "secret is its first line)" },
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/blank\n",
+	    "3: [target t] community-file: @/secrets/blank is empty (the "
+	    "secret is its first line)" },
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets\n",
+	    "3: [target t] community-file: @/secrets is not a regular file" },
+	/* A FIFO is refused, not waited on. */
+	{ "[target t]\naddresses = 10.0.0.1\ncommunity-file = secrets/fifo\n",
+	    "3: [target t] community-file: @/secrets/fifo is not a regular "
+	    "file" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = MD5\nauth-key-file = secrets/short\n",
+	    "6: [target t] auth-key-file: @/secrets/short: key has 5 "
+	    "characters, SNMPv3 needs at least 8" },
+	{ "[target t]\naddresses = 10.0.0.1\nversion = 3\nuser = u\n"
+	  "auth = MD5\nauth-key-file = secrets/a\npriv = DES\n"
+	  "priv-key-file = secrets/short\n",
+	    "8: [target t] priv-key-file: @/secrets/short: key has 5 "
+	    "characters, SNMPv3 needs at least 8" },
+	/* Paths. */
+	{ "[database]\npath =\n",
+	    "2: [database] path: empty (expected a path)" },
 };
 
 START_TEST(test_error)
@@ -596,12 +599,12 @@ START_TEST(test_round_trip)
 	ck_assert_ptr_null(strstr(text, "public\n"));
 	ck_assert_ptr_null(strstr(text, "authpass1"));
 	ck_assert_ptr_null(strstr(text, "privpass1"));
-	path = xprintf(
-	    "; community: <secret from %s/secrets/c, 6 bytes>\n", tmpdir);
+	path = xprintf("; community: <secret from %s/secrets/c, 6 bytes>\n",
+	    tmpdir);
 	ck_assert_ptr_nonnull(strstr(text, path));
 	free(path);
-	path = xprintf(
-	    "; vraudit effective configuration, from %s/t.conf\n", tmpdir);
+	path = xprintf("; vraudit effective configuration, from %s/t.conf\n",
+	    tmpdir);
 	ck_assert_msg(strncmp(text, path, strlen(path)) == 0, "%s", text);
 	free(path);
 
@@ -634,10 +637,10 @@ START_TEST(test_print_defaults)
 			    "defaults";
 
 	ck_assert_msg(strncmp(text, first, strlen(first)) == 0, "%s", text);
-	ck_assert_ptr_nonnull(
-	    strstr(text, "\n[snmp]\ninterval = 6h\n"
-			 "timeout = 1s\nretries = 1\nmax-inflight = 1024\n"
-			 "max-rows = 100000\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+	    "\n[snmp]\ninterval = 6h\n"
+	    "timeout = 1s\nretries = 1\nmax-inflight = 1024\n"
+	    "max-rows = 100000\n"));
 	write_file("d.conf", text, 0600);
 	free(text);
 	text = xprintf("%s/d.conf", tmpdir);
@@ -695,13 +698,13 @@ START_TEST(test_secret_modes)
 		mode_t mode;
 		bool ok;
 	} modes[] = {
-	    {0600, true},
-	    {0640, true},
-	    {0400, true},
-	    {0660, true},
-	    {0644, false},
-	    {0604, false},
-	    {0666, false},
+		{ 0600, true },
+		{ 0640, true },
+		{ 0400, true },
+		{ 0660, true },
+		{ 0644, false },
+		{ 0604, false },
+		{ 0666, false },
 	};
 	char err[1024], *want;
 	struct config *cfg;
@@ -717,8 +720,8 @@ START_TEST(test_secret_modes)
 		if (modes[i].ok) {
 			ck_assert_msg(cfg != NULL, "mode %o: %s",
 			    (unsigned)modes[i].mode, err);
-			ck_assert_str_eq(
-			    cfg->targets[0].community, "n0t-public");
+			ck_assert_str_eq(cfg->targets[0].community,
+			    "n0t-public");
 		} else {
 			ck_assert_msg(cfg == NULL, "mode %o accepted",
 			    (unsigned)modes[i].mode);
@@ -785,15 +788,15 @@ START_TEST(test_zone_for_ip)
 		const char *ip;
 		const char *zone;
 	} cases[] = {
-	    {"10.1.2.3", "site"}, /* /24 beats /16 and /8 */
-	    {"10.1.3.1", "ran"},  /* /16 beats /8 */
-	    {"10.9.9.9", "core"},
-	    {"10.1.2.255", "site"},
-	    {"192.168.1.1", NULL},
-	    {"2001:db8:1::5", "v6-site"}, /* /48 beats /32 */
-	    {"2001:db8:2::5", "v6"},
-	    {"2001:db9::1", NULL},
-	    {"not-an-ip", NULL},
+		{ "10.1.2.3", "site" }, /* /24 beats /16 and /8 */
+		{ "10.1.3.1", "ran" },  /* /16 beats /8 */
+		{ "10.9.9.9", "core" },
+		{ "10.1.2.255", "site" },
+		{ "192.168.1.1", NULL },
+		{ "2001:db8:1::5", "v6-site" }, /* /48 beats /32 */
+		{ "2001:db8:2::5", "v6" },
+		{ "2001:db9::1", NULL },
+		{ "not-an-ip", NULL },
 	};
 	char err[1024];
 	struct config *cfg =
@@ -807,7 +810,8 @@ START_TEST(test_zone_for_ip)
 
 	ck_assert_msg(cfg != NULL, "%s", err);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *z = zone_for_ip(cfg->zones, cfg->n_zones, cases[i].ip);
+		const char *z =
+		    zone_for_ip(cfg->zones, cfg->n_zones, cases[i].ip);
 
 		if (cases[i].zone == NULL)
 			ck_assert_msg(z == NULL, "%s: %s", cases[i].ip, z);
@@ -830,16 +834,24 @@ START_TEST(test_zone_for_sysname)
 		err, sizeof(err));
 
 	ck_assert_msg(cfg != NULL, "%s", err);
-	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "core-lon-1"), "core");
-	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "CORE-LON-1"), "core");
-	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "cr01-par"), "core");
-	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "eNB4711"), "ran");
-	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "enbx"), "rest");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones,
+			     "core-lon-1"),
+	    "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones,
+			     "CORE-LON-1"),
+	    "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "cr01-par"),
+	    "core");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "eNB4711"),
+	    "ran");
+	ck_assert_str_eq(zone_for_sysname(cfg->zones, cfg->n_zones, "enbx"),
+	    "rest");
 	ck_assert_ptr_null(zone_for_sysname(cfg->zones, cfg->n_zones, NULL));
 	config_free(cfg);
 
 	cfg = config_defaults();
-	ck_assert_ptr_null(zone_for_sysname(cfg->zones, cfg->n_zones, "core-1"));
+	ck_assert_ptr_null(
+	    zone_for_sysname(cfg->zones, cfg->n_zones, "core-1"));
 	ck_assert_ptr_null(zone_for_ip(cfg->zones, cfg->n_zones, "10.0.0.1"));
 	config_free(cfg);
 }

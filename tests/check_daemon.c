@@ -70,33 +70,47 @@ START_TEST(test_batches_reach_the_store_with_scans_and_links)
 
 	sighting_set(&agent->mgmt_ip, "127.0.0.9");
 	sighting_set(&agent->sys_name, "agent");
-	sighting_set(&agent->sys_descr, "VRP \xff\xfe");	/* not UTF-8 */
+	sighting_set(&agent->sys_descr, "VRP \xff\xfe"); /* not UTF-8 */
 	sighting_add_addr(agent, ADDR_IPV4, "127.0.0.9");
 	ck_assert_int_eq(writer_add_element(w, sc, agent), 0);
 	ck_assert_int_eq(writer_add_neighbour(w, sc, mac_sighting(1), "lldp",
-	    "1", "ge-0/0/1"), 0);
+			     "1", "ge-0/0/1"),
+	    0);
 	for (unsigned i = 2; i < 2 + 2 * WRITER_BATCH; i++)
 		ck_assert_int_eq(writer_add(w, sc, mac_sighting(i)), 0);
 	writer_scan_end(w, sc, "complete", 1, 0, NULL);
 	ck_assert(writer_pending(w));
 	/* One batch per call when asked for one: the scan waits for the rest. */
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'running'"), 1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM scans WHERE status = 'running'"), 1);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	ck_assert(!writer_pending(w));
 	writer_counts(w, &wc);
 	ck_assert_uint_eq(wc.written, 2 + 2 * WRITER_BATCH);
 	ck_assert_uint_eq(wc.queued, 0);
-	ck_assert_int_eq(count("SELECT count(*) FROM element"), 2 + 2 * WRITER_BATCH);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE protocol = 'lldp'"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM element"),
+	    2 + 2 * WRITER_BATCH);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_link WHERE protocol = 'lldp'"),
+	    1);
 	/* As they were queued (the queue keeps them packed). */
-	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE sys_name = 'agent' "
-	    "AND mgmt_ip = '127.0.0.9' AND sys_descr = x'56525020fffe'"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link "
-	    "WHERE local_port = '1' AND remote_port = 'ge-0/0/1'"), 1);
-	ck_assert_int_eq(count("SELECT count(DISTINCT value) FROM evidence WHERE kind = 'oui'"),
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM inventory WHERE sys_name = 'agent' "
+		  "AND mgmt_ip = '127.0.0.9' AND sys_descr = x'56525020fffe'"),
+	    1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_link "
+		  "WHERE local_port = '1' AND remote_port = 'ge-0/0/1'"),
+	    1);
+	ck_assert_int_eq(
+	    count(
+		"SELECT count(DISTINCT value) FROM evidence WHERE kind = 'oui'"),
 	    1 + 2 * WRITER_BATCH);
-	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'complete' AND responded = 1"), 1);
+	ck_assert_int_eq(
+	    count(
+		"SELECT count(*) FROM scans WHERE status = 'complete' AND responded = 1"),
+	    1);
 	writer_free(w);
 }
 END_TEST
@@ -127,13 +141,18 @@ START_TEST(test_sightings_of_one_host_in_a_batch_make_one_element)
 	ck_assert_uint_eq(wc.written, 20);
 	ck_assert_int_eq(count("SELECT count(*) FROM element"), 10);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE sources = "
-	    "'arp,mac' AND last_seen > first_seen"), 10);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_address a JOIN "
-	    "element_address m ON m.element_id = a.element_id AND m.kind = 'mac' "
-	    "WHERE a.kind = 'ipv4' AND a.value = '10.0.0.4' "
-	    "AND m.value = '00:25:9e:00:00:03'"), 1);
+			       "'arp,mac' AND last_seen > first_seen"),
+	    10);
+	ck_assert_int_eq(
+	    count(
+		"SELECT count(*) FROM element_address a JOIN "
+		"element_address m ON m.element_id = a.element_id AND m.kind = 'mac' "
+		"WHERE a.kind = 'ipv4' AND a.value = '10.0.0.4' "
+		"AND m.value = '00:25:9e:00:00:03'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(DISTINCT element_id) FROM "
-	    "element_address WHERE kind = 'ipv4'"), 10);
+			       "element_address WHERE kind = 'ipv4'"),
+	    10);
 	writer_free(w);
 }
 END_TEST
@@ -146,9 +165,11 @@ START_TEST(test_locked_database_keeps_sightings_until_it_is_free)
 	sqlite3 *other;
 	int64_t now = clock_ms();
 
-	ck_assert_int_eq(writer_flush(w, now, 1), 0);	/* the scan row */
+	ck_assert_int_eq(writer_flush(w, now, 1), 0); /* the scan row */
 	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+			     NULL),
+	    SQLITE_OK);
 	for (unsigned i = 0; i < 100; i++)
 		writer_add(w, sc, mac_sighting(i));
 	ck_assert_int_eq(writer_flush(w, now, 4), -1);
@@ -156,14 +177,18 @@ START_TEST(test_locked_database_keeps_sightings_until_it_is_free)
 	ck_assert_uint_eq(writer_queued(w), 100);
 	ck_assert(writer_retry_at(w) >= now + WRITER_BACKOFF_MIN_MS);
 	/* Not before the backoff, even when the lock is gone. */
-	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(writer_flush(w, now + 1, 4), -1);
 	ck_assert_uint_eq(writer_queued(w), 100);
 	/* A second failure doubles the delay. */
-	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+			     NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(writer_flush(w, writer_retry_at(w), 4), -1);
 	ck_assert(writer_retry_at(w) >= now + 3 * WRITER_BACKOFF_MIN_MS);
-	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(other);
 	writer_scan_end(w, sc, "complete", -1, 100, NULL);
 	ck_assert_int_eq(writer_flush(w, writer_retry_at(w), 4), 0);
@@ -172,7 +197,8 @@ START_TEST(test_locked_database_keeps_sightings_until_it_is_free)
 	ck_assert_uint_eq(wc.written, 100);
 	ck_assert_uint_eq(wc.failures, 2);
 	ck_assert_int_eq(count("SELECT count(*) FROM element"), 100);
-	ck_assert_int_eq(count("SELECT frames FROM scans WHERE status = 'complete'"), 100);
+	ck_assert_int_eq(
+	    count("SELECT frames FROM scans WHERE status = 'complete'"), 100);
 	writer_free(w);
 }
 END_TEST
@@ -212,7 +238,9 @@ START_TEST(test_unwritten_scan_is_begun_and_ended_together)
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), -1);
 	writer_set_store(w, st);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
-	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = 'interrupted'"), 1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM scans WHERE status = 'interrupted'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element"), 1);
 	writer_free(w);
 }
@@ -226,8 +254,10 @@ daemon_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_batches_reach_the_store_with_scans_and_links);
-	tcase_add_test(tc, test_sightings_of_one_host_in_a_batch_make_one_element);
-	tcase_add_test(tc, test_locked_database_keeps_sightings_until_it_is_free);
+	tcase_add_test(tc,
+	    test_sightings_of_one_host_in_a_batch_make_one_element);
+	tcase_add_test(tc,
+	    test_locked_database_keeps_sightings_until_it_is_free);
 	tcase_add_test(tc, test_full_queue_counts_what_it_drops);
 	tcase_add_test(tc, test_unwritten_scan_is_begun_and_ended_together);
 	suite_add_tcase(s, tc);

@@ -87,12 +87,12 @@ plain_frame(uint8_t *f, int64_t i)
 	f[11] = (uint8_t)i;
 	f[12] = 0x08;
 	f[14] = 0x45;
-	f[17] = 50;		/* total length */
-	f[22] = 64;		/* TTL */
-	f[23] = 17;		/* UDP */
+	f[17] = 50; /* total length */
+	f[22] = 64; /* TTL */
+	f[23] = 17; /* UDP */
 	f[35] = 53;
 	f[37] = 53;
-	f[39] = 30;		/* UDP length */
+	f[39] = 30; /* UDP length */
 	return 64;
 }
 
@@ -117,7 +117,8 @@ run(size_t frames, bool slow, size_t big_every, size_t big_len)
 		} else {
 			size_t len = plain_frame(buf, (int64_t)i);
 
-			ck_assert_int_eq(frames_decode_plain(buf, len), FRAMES_OK);
+			ck_assert_int_eq(frames_decode_plain(buf, len),
+			    FRAMES_OK);
 			frameq_push(d.q, buf, len, (int64_t)i);
 		}
 	}

@@ -52,8 +52,8 @@ render(const char *text, size_t len, char *err, size_t errlen)
 			if (keys[l.key].flags & INI_LIST) {
 				strbuf_adds(&b, " {");
 				for (size_t i = 0; i < l.n_items; i++)
-					strbuf_printf(&b, "%s%s", i > 0 ? "|" :
-					    "", l.items[i]);
+					strbuf_printf(&b, "%s%s",
+					    i > 0 ? "|" : "", l.items[i]);
 				strbuf_addc(&b, '}');
 			}
 			strbuf_addc(&b, '\n');
@@ -82,7 +82,8 @@ static const struct {
 	{ "[a x]\n[a y]\n[b]\n",
 	    "1 [a|x]\n1 end\n2 [a|y]\n2 end\n3 [b|]\n3 end\n" },
 	/* A byte order mark, CRLF line ends, no newline at the end. */
-	{ "\xEF\xBB\xBF[a]\r\none = v \r\n\r\nmany = w", "1 [a|]\n2 one = v\n"
+	{ "\xEF\xBB\xBF[a]\r\none = v \r\n\r\nmany = w",
+	    "1 [a|]\n2 one = v\n"
 	    "4 many = w\n1 end\n" },
 	/* ':' may stand for '='; the first of them separates. */
 	{ "[a]\none: x = y\nmany = x: y\nmany:\n",
@@ -90,7 +91,7 @@ static const struct {
 	/* ';' after white space starts a comment; '#' never does after
 	 * the start of a line, nor ';' right after a character. */
 	{ "[a] ; c\none = v ; c\nmany = a;b # c\nmany = ;c\nmany =;c\n"
-	    "many = x ;\n",
+	  "many = x ;\n",
 	    "1 [a|]\n2 one = v\n3 many = a;b # c\n4 many = \n5 many = ;c\n"
 	    "6 many = x\n1 end\n" },
 	{ "[a];c\n[b]\t; c\n", "1 [a|]\n1 end\n2 [b|]\n2 end\n" },
@@ -99,16 +100,20 @@ static const struct {
 	{ "[a]\nlist = x , y,\n  z\n\n; c\n\tw ; c\none = 1\n",
 	    "1 [a|]\n2 list = x , y, {x|y}\n3 +list = z {z}\n6 +list = w {w}\n"
 	    "7 one = 1\n1 end\n" },
-	{ "[a]\nlist =\nmany = 1\n", "1 [a|]\n2 list =  {}\n3 many = 1\n"
+	{ "[a]\nlist =\nmany = 1\n",
+	    "1 [a|]\n2 list =  {}\n3 many = 1\n"
 	    "1 end\n" },
-	{ "[a]\nlist =\n  x\n", "1 [a|]\n2 list =  {}\n3 +list = x {x}\n"
+	{ "[a]\nlist =\n  x\n",
+	    "1 [a|]\n2 list =  {}\n3 +list = x {x}\n"
 	    "1 end\n" },
-	{ "[a]\nneeds =\n  x\n", "1 [a|]\n2 needs =  {}\n3 +needs = x {x}\n"
+	{ "[a]\nneeds =\n  x\n",
+	    "1 [a|]\n2 needs =  {}\n3 +needs = x {x}\n"
 	    "1 end\n" },
 	/* An indented line continues a key only: after a header it is
 	 * read as any line, and a list takes it whatever it holds. */
 	{ "[a]\n  one = 1\n", "1 [a|]\n2 one = 1\n1 end\n" },
-	{ "[a]\nlist = x\n  [b]\n", "1 [a|]\n2 list = x {x}\n"
+	{ "[a]\nlist = x\n  [b]\n",
+	    "1 [a|]\n2 list = x {x}\n"
 	    "3 +list = [b] {[b]}\n1 end\n" },
 	{ "[a]\nmany = 1\nmany = 2\n[b]\none = 1\n[c]\none = 2\n",
 	    "1 [a|]\n2 many = 1\n3 many = 2\n1 end\n4 [b|]\n5 one = 1\n"
@@ -118,7 +123,8 @@ static const struct {
 START_TEST(test_good)
 {
 	char err[512];
-	char *got = render(good[_i].text, strlen(good[_i].text), err, sizeof(err));
+	char *got =
+	    render(good[_i].text, strlen(good[_i].text), err, sizeof(err));
 	ck_assert_msg(got != NULL, "case %d: %s", _i, err);
 	ck_assert_str_eq(got, good[_i].lines);
 	free(got);
@@ -130,45 +136,64 @@ static const struct {
 	const char *text;
 	const char *err;
 } bad[] = {
-	{ "one = 1\n[a]\n", "t.conf:1: one: key outside any section (expected "
+	{ "one = 1\n[a]\n",
+	    "t.conf:1: one: key outside any section (expected "
 	    "a [section] header first)" },
-	{ "; c\n[a\none = 1\n", "t.conf:2: section header lacks its closing "
+	{ "; c\n[a\none = 1\n",
+	    "t.conf:2: section header lacks its closing "
 	    "']'" },
 	{ "[a ;]\n", "t.conf:1: section header lacks its closing ']'" },
-	{ "[a] b\n", "t.conf:1: unexpected text after the section header "
+	{ "[a] b\n",
+	    "t.conf:1: unexpected text after the section header "
 	    "(one \"key = value\" per line)" },
-	{ "[a] # c\n", "t.conf:1: unexpected text after the section header "
+	{ "[a] # c\n",
+	    "t.conf:1: unexpected text after the section header "
 	    "(one \"key = value\" per line)" },
-	{ "[a]\njust text\n", "t.conf:2: expected \"key = value\" or a "
+	{ "[a]\njust text\n",
+	    "t.conf:2: expected \"key = value\" or a "
 	    "[section] header" },
-	{ "[a]\none ;= 1\n", "t.conf:2: expected \"key = value\" or a "
+	{ "[a]\none ;= 1\n",
+	    "t.conf:2: expected \"key = value\" or a "
 	    "[section] header" },
-	{ "[a]\n = 1\n", "t.conf:2: a value without a key (expected \"key = "
+	{ "[a]\n = 1\n",
+	    "t.conf:2: a value without a key (expected \"key = "
 	    "value\")" },
-	{ "[a x]\nnope = 1\n", "t.conf:2: [a x] nope: unknown key (expected "
+	{ "[a x]\nnope = 1\n",
+	    "t.conf:2: [a x] nope: unknown key (expected "
 	    "one, list, many, need or needs)" },
-	{ "[a]\none = 1\n\none = 1\n", "t.conf:4: [a] one: given twice (first "
+	{ "[a]\none = 1\n\none = 1\n",
+	    "t.conf:4: [a] one: given twice (first "
 	    "on line 2)" },
-	{ "[a]\nlist = 1\nlist = 2\n", "t.conf:3: [a] list: given twice "
+	{ "[a]\nlist = 1\nlist = 2\n",
+	    "t.conf:3: [a] list: given twice "
 	    "(first on line 2)" },
-	{ "[a]\n[b]\n[a]\n", "t.conf:3: [a] duplicate section (first on line "
+	{ "[a]\n[b]\n[a]\n",
+	    "t.conf:3: [a] duplicate section (first on line "
 	    "1)" },
-	{ "[a x]\n[a  x ]\n", "t.conf:2: [a x] duplicate section (first on "
+	{ "[a x]\n[a  x ]\n",
+	    "t.conf:2: [a x] duplicate section (first on "
 	    "line 1)" },
-	{ "[a]\none = 1\n\n; c\n  2\n", "t.conf:5: [a] one: indented line "
+	{ "[a]\none = 1\n\n; c\n  2\n",
+	    "t.conf:5: [a] one: indented line "
 	    "continues a single value (only lists may continue on indented "
 	    "lines)" },
-	{ "[a]\nlist = x,,y\n", "t.conf:2: [a] list: empty list item "
+	{ "[a]\nlist = x,,y\n",
+	    "t.conf:2: [a] list: empty list item "
 	    "(expected a comma-separated list)" },
-	{ "[a]\nlist = , x\n", "t.conf:2: [a] list: empty list item "
+	{ "[a]\nlist = , x\n",
+	    "t.conf:2: [a] list: empty list item "
 	    "(expected a comma-separated list)" },
-	{ "[a]\nlist = x\n  ,\n", "t.conf:3: [a] list: empty list item "
+	{ "[a]\nlist = x\n  ,\n",
+	    "t.conf:3: [a] list: empty list item "
 	    "(expected a comma-separated list)" },
-	{ "[a]\nlist = x,\n", "t.conf:2: [a] list: empty list item (the line "
+	{ "[a]\nlist = x,\n",
+	    "t.conf:2: [a] list: empty list item (the line "
 	    "ends with ',' and no indented line continues it)" },
-	{ "[a]\nlist = x,\n\n[b]\n", "t.conf:2: [a] list: empty list item "
+	{ "[a]\nlist = x,\n\n[b]\n",
+	    "t.conf:2: [a] list: empty list item "
 	    "(the line ends with ',' and no indented line continues it)" },
-	{ "[a]\nlist = x,\n  y, ; c\none = 1\n", "t.conf:3: [a] list: empty "
+	{ "[a]\nlist = x,\n  y, ; c\none = 1\n",
+	    "t.conf:3: [a] list: empty "
 	    "list item (the line ends with ',' and no indented line continues "
 	    "it)" },
 	{ "[a]\nneed =\n", "t.conf:2: [a] need: empty value" },
@@ -181,8 +206,8 @@ static const struct {
 START_TEST(test_bad)
 {
 	char err[512] = "";
-	char *got = render(bad[_i].text, strlen(bad[_i].text), err,
-	    sizeof(err));
+	char *got =
+	    render(bad[_i].text, strlen(bad[_i].text), err, sizeof(err));
 
 	ck_assert_msg(got == NULL, "case %d accepted: %s", _i, got);
 	ck_assert_str_eq(err, bad[_i].err);
@@ -226,7 +251,8 @@ START_TEST(test_line_length)
 	 * long line is the indented line that continues it. */
 	text = long_text("list = x,\nmany", INI_LINE_MAX, "\n");
 	ck_assert_ptr_null(render(text, strlen(text), err, sizeof(err)));
-	ck_assert_str_eq(err, "t.conf:2: [a] list: empty list item (the line "
+	ck_assert_str_eq(err,
+	    "t.conf:2: [a] list: empty list item (the line "
 	    "ends with ',' and no indented line continues it)");
 	free(text);
 	text = long_text("list = x,\n  many", INI_LINE_MAX, "\n");
@@ -244,8 +270,8 @@ START_TEST(test_nul_byte)
 
 	ck_assert_ptr_null(render(text, sizeof(text) - 1, err, sizeof(err)));
 	ck_assert_str_eq(err, "t.conf:2: line contains a NUL byte");
-	ck_assert_ptr_null(render(comment, sizeof(comment) - 1, err,
-	    sizeof(err)));
+	ck_assert_ptr_null(
+	    render(comment, sizeof(comment) - 1, err, sizeof(err)));
 	ck_assert_str_eq(err, "t.conf:2: line contains a NUL byte");
 }
 END_TEST
@@ -254,7 +280,7 @@ END_TEST
 START_TEST(test_given)
 {
 	static const char text[] = "[a]\n\nlist = x\nmany = 1\nmany = 2\n"
-	    "[b]\none = 1\n";
+				   "[b]\none = 1\n";
 	struct ini r;
 	struct ini_line l;
 	char err[512];
@@ -288,18 +314,22 @@ START_TEST(test_errors)
 	struct ini_line l;
 	char err[512], small[16];
 
-	ini_init(&r, "/etc/x.conf", text, strlen(text), NULL, err,
-	    sizeof(err));
+	ini_init(&r, "/etc/x.conf", text, strlen(text), NULL, err, sizeof(err));
 	ck_assert_str_eq(err, "");
 	ck_assert_int_eq(ini_next(&r, &l), 1);
 	ini_keys(&r, keys);
 	ck_assert_int_eq(ini_next(&r, &l), 1);
-	ck_assert_int_eq(ini_error(&r, l.line, keys[l.key].name, "\"%s\" is "
-	    "wrong", l.value), -1);
-	ck_assert_str_eq(err, "/etc/x.conf:2: [target core] one: \"1\" is "
+	ck_assert_int_eq(ini_error(&r, l.line, keys[l.key].name,
+			     "\"%s\" is "
+			     "wrong",
+			     l.value),
+	    -1);
+	ck_assert_str_eq(err,
+	    "/etc/x.conf:2: [target core] one: \"1\" is "
 	    "wrong");
 	ck_assert_int_eq(ini_error(&r, 1, NULL, "later"), -1);
-	ck_assert_str_eq(err, "/etc/x.conf:2: [target core] one: \"1\" is "
+	ck_assert_str_eq(err,
+	    "/etc/x.conf:2: [target core] one: \"1\" is "
 	    "wrong");
 	ck_assert_int_eq(ini_next(&r, &l), -1);
 	ini_finish(&r);

@@ -47,7 +47,8 @@ START_TEST(test_warning_carries_program_and_token)
 {
 	log_init("vraudit", LOG_DEST_STDERR, 0);
 	log_warnx("store", "database %s is locked", "/tmp/x.db");
-	ck_assert_str_eq(logged(), "vraudit: store: database /tmp/x.db is locked\n");
+	ck_assert_str_eq(logged(),
+	    "vraudit: store: database /tmp/x.db is locked\n");
 }
 END_TEST
 
@@ -73,7 +74,8 @@ START_TEST(test_verbosity_gates_info_and_debug)
 	ck_assert_str_eq(logged(), "vrauditd: snmp: shown info\n");
 	log_verbosity(2);
 	log_debug("snmp", "now shown");
-	ck_assert(strstr(logged(), "vrauditd: debug: snmp: now shown\n") != NULL);
+	ck_assert(
+	    strstr(logged(), "vrauditd: debug: snmp: now shown\n") != NULL);
 }
 END_TEST
 
@@ -85,8 +87,9 @@ START_TEST(test_debug_filter_selects_tokens)
 	log_debug("capture", "kept");
 	log_debug("store", "kept too");
 	log_debug("cap", "prefix of a token is not the token");
-	ck_assert_str_eq(logged(), "vrauditd: debug: capture: kept\n"
-				   "vrauditd: debug: store: kept too\n");
+	ck_assert_str_eq(logged(),
+	    "vrauditd: debug: capture: kept\n"
+	    "vrauditd: debug: store: kept too\n");
 }
 END_TEST
 
@@ -95,7 +98,8 @@ START_TEST(test_journal_lines_carry_priority)
 	log_init("vrauditd", LOG_DEST_JOURNAL, 1);
 	log_warnx("daemon", "reload failed");
 	log_info("daemon", "ready");
-	ck_assert_str_eq(logged(), "<4>daemon: reload failed\n<6>daemon: ready\n");
+	ck_assert_str_eq(logged(),
+	    "<4>daemon: reload failed\n<6>daemon: ready\n");
 }
 END_TEST
 

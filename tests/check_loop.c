@@ -282,13 +282,15 @@ loop_suite(void)
 	TCase *tc = tcase_create("loop");
 	TCase *tn = tcase_create("notify");
 
-	tcase_add_test(tc, test_timers_fire_in_deadline_order_and_only_when_due);
+	tcase_add_test(tc,
+	    test_timers_fire_in_deadline_order_and_only_when_due);
 	tcase_add_test(tc, test_fd_source_sees_data_and_idle_loop_sleeps);
 	tcase_add_test(tc, test_pollfd_array_grows_for_large_sources);
 	tcase_add_test(tc, test_raised_sighup_stops_a_running_loop);
 	tcase_add_test(tn, test_notifications_reach_the_service_manager_socket);
 	tcase_add_test(tn, test_no_service_manager_means_no_notification);
-	tcase_add_test(tn, test_watchdog_interval_is_half_the_period_for_our_pid);
+	tcase_add_test(tn,
+	    test_watchdog_interval_is_half_the_period_for_our_pid);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tn);
 	return s;

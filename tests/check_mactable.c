@@ -68,10 +68,14 @@ START_TEST(test_known_macs_start_from_what_the_store_holds)
 	uint8_t c[6] = { 0x00, 0xe0, 0xfc, 1, 2, 5 };
 	uint32_t d = mactable_digest("cam-1", 5, 0) & MACTABLE_DIGEST_MASK;
 	const uint32_t dhcp_only[MACTABLE_PROTOS] = {
-		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, d,
+		MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST,
+		d,
 	};
 	const uint32_t none[MACTABLE_PROTOS] = {
-		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST,
 	};
 
 	const uint32_t ips[2] = { 0x0100000a, 0x0300000a };
@@ -149,7 +153,7 @@ START_TEST(test_a_forgotten_mac_is_news_again_and_the_rest_stay)
 		mactable_note_ipv4(t, m, 0x0a000000 + i);
 	}
 	mac_of(1234, gone);
-	mactable_note_ipv4(t, gone, 0x0b000001);	/* a second address */
+	mactable_note_ipv4(t, gone, 0x0b000001); /* a second address */
 	mactable_note_content(t, gone, MACTABLE_CDP, d);
 	ck_assert(mactable_forget(t, gone));
 	ck_assert(!mactable_forget(t, gone));
@@ -239,7 +243,7 @@ END_TEST
 struct ref_slot {
 	uint64_t key;
 	uint32_t last_seen, last_told, ipv4, content;
-	uint32_t more_ipv4[8];	/* the other addresses it used */
+	uint32_t more_ipv4[8]; /* the other addresses it used */
 	size_t n_more;
 };
 
@@ -349,8 +353,9 @@ ref_touch(struct ref_table *t, const uint8_t mac[6], int64_t now)
 		t->epoch = now;
 		t->epoch_set = true;
 	}
-	ts = now <= t->epoch ? 0 : now - t->epoch > UINT32_MAX ? UINT32_MAX :
-	    (uint32_t)(now - t->epoch);
+	ts = now <= t->epoch              ? 0
+	    : now - t->epoch > UINT32_MAX ? UINT32_MAX
+					  : (uint32_t)(now - t->epoch);
 	s = ref_find(t, key);
 	if (s != NULL) {
 		if (ts > s->last_seen)
@@ -364,7 +369,8 @@ ref_touch(struct ref_table *t, const uint8_t mac[6], int64_t now)
 	}
 	if (t->count >= t->max)
 		ref_evict(t);
-	else if (t->count + 1 > (t->mask + 1) / 2 && t->mask + 1 < t->max_slots) {
+	else if (t->count + 1 > (t->mask + 1) / 2 &&
+	    t->mask + 1 < t->max_slots) {
 		struct ref_slot *old = t->slots;
 		size_t n = (t->mask + 1) * 2;
 
@@ -445,11 +451,11 @@ compare_with_reference(size_t max, uint32_t refresh, uint32_t pool,
 		if (dice < advance)
 			now += rnd(3);
 		else if (dice == 990 && rnd(10) == 0)
-			now += rnd(100000);	/* a gap in the capture */
+			now += rnd(100000); /* a gap in the capture */
 		else if (dice == 991 && rnd(10) == 0)
-			now -= rnd(refresh + 3);	/* a clock stepped back */
+			now -= rnd(refresh + 3); /* a clock stepped back */
 		else if (dice == 996 && rnd(20) == 0)
-			now += (int64_t)1 << 33;	/* past the 32-bit stamps */
+			now += (int64_t)1 << 33; /* past the 32-bit stamps */
 		mac_of(rnd(pool), m);
 		ck_assert_int_eq(mactable_touch(t, m, now),
 		    ref_touch(r, m, now));
@@ -463,7 +469,8 @@ compare_with_reference(size_t max, uint32_t refresh, uint32_t pool,
 			uint32_t d = rnd(3) + 1;
 
 			ck_assert_int_eq(mactable_note_content(t, m,
-			    MACTABLE_LLDP, d), ref_note(r, m, d, true));
+					     MACTABLE_LLDP, d),
+			    ref_note(r, m, d, true));
 		}
 		ck_assert_uint_eq(mactable_count(t), r->count);
 		ck_assert_uint_eq(mactable_evictions(t), r->evictions);
@@ -501,7 +508,8 @@ mactable_suite(void)
 	tcase_add_test(tc, test_last_seen_refresh_is_due_once_per_interval);
 	tcase_add_test(tc, test_known_macs_start_from_what_the_store_holds);
 	tcase_add_test(tc, test_new_address_and_new_content_are_reported_once);
-	tcase_add_test(tc, test_a_forgotten_mac_is_news_again_and_the_rest_stay);
+	tcase_add_test(tc,
+	    test_a_forgotten_mac_is_news_again_and_the_rest_stay);
 	tcase_add_test(tc, test_many_macs_all_found_again);
 	tcase_add_test(tc, test_memory_stays_bounded_and_recent_macs_survive);
 	tcase_add_test(tc, test_million_macs_fit_in_64_mib);

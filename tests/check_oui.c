@@ -22,7 +22,8 @@ load_fixture(void)
 	struct oui_registry *reg = oui_new();
 
 	ck_assert_msg(oui_load_dir(reg, testenv_fixture("ieee/basic"), err,
-	    sizeof(err)) == 0, "%s", err);
+			  sizeof(err)) == 0,
+	    "%s", err);
 	return reg;
 }
 
@@ -59,7 +60,8 @@ static const struct {
 	const char *org;
 } lookups[] = {
 	/* Quoted name with a comma. */
-	{ "00:25:9e:01:02:03", OUI_FOUND, 24, "MA-L", "HUAWEI TECHNOLOGIES CO.,LTD" },
+	{ "00:25:9e:01:02:03", OUI_FOUND, 24, "MA-L",
+	    "HUAWEI TECHNOLOGIES CO.,LTD" },
 	{ "00-18-BA-AA-BB-CC", OUI_FOUND, 24, "MA-L", "Cisco Systems, Inc" },
 	/* Doubled quotes inside a quoted field. */
 	{ "001efc000001", OUI_FOUND, 24, "MA-L", "JSC \"MASSA-K\"" },
@@ -67,17 +69,22 @@ static const struct {
 	{ "0c:12:34:00:00:01", OUI_FOUND, 24, "MA-L", "Stray Spaces Inc." },
 	/* Listed three times: the first row wins; the address field of that
 	 * row spans two lines and must not disturb the rows after it. */
-	{ "08:00:30:11:22:33", OUI_FOUND, 24, "MA-L", "NETWORK RESEARCH CORPORATION" },
+	{ "08:00:30:11:22:33", OUI_FOUND, 24, "MA-L",
+	    "NETWORK RESEARCH CORPORATION" },
 	/* "Private" first, a real name later: the real name wins. */
 	{ "0c:00:01:00:00:00", OUI_FOUND, 24, "MA-L", "Real Name Ltd" },
 	/* A row after a blank line. */
-	{ "90:ff:d6:00:00:01", OUI_FOUND, 24, "MA-L", "Honor Device Co., Ltd." },
+	{ "90:ff:d6:00:00:01", OUI_FOUND, 24, "MA-L",
+	    "Honor Device Co., Ltd." },
 	/* Longest prefix: 36 > 28 > 24 inside 70:B3:D5. */
 	{ "70:b3:d5:f2:f1:23", OUI_FOUND, 36, "MA-S", "TELEPLATFORMS" },
-	{ "70:b3:d5:f2:e1:23", OUI_FOUND, 24, "MA-L", "IEEE Registration Authority" },
+	{ "70:b3:d5:f2:e1:23", OUI_FOUND, 24, "MA-L",
+	    "IEEE Registration Authority" },
 	{ "70:b3:d5:1a:bc:de", OUI_FOUND, 28, "MA-M", "Example MA-M Holder" },
-	{ "70:b3:d5:20:00:00", OUI_FOUND, 24, "MA-L", "IEEE Registration Authority" },
-	{ "40:2c:76:1f:ff:ff", OUI_FOUND, 28, "MA-M", "Shanghai Dahua Scale Factory" },
+	{ "70:b3:d5:20:00:00", OUI_FOUND, 24, "MA-L",
+	    "IEEE Registration Authority" },
+	{ "40:2c:76:1f:ff:ff", OUI_FOUND, 28, "MA-M",
+	    "Shanghai Dahua Scale Factory" },
 	{ "40:2c:76:2f:ff:ff", OUI_UNLISTED, 0, NULL, NULL },
 	{ "00:50:c2:7d:50:01", OUI_FOUND, 36, "IAB", "DEUTA-WERKE GmbH" },
 	/* Not listed. */
@@ -180,8 +187,8 @@ static const struct {
 	{ "70:B3:D5:F2:F/36", 0, "70:B3:D5:F2:F/36" },
 	{ "70B3D5F2F", 0, "70:B3:D5:F2:F/36" },
 	{ "00:25:9E/24", 0, "00:25:9E" },
-	{ "28:6E:D4:A/24", -1, NULL },	/* bits beyond /24 set */
-	{ "00:25", -1, NULL },		/* 16 bits is no block size */
+	{ "28:6E:D4:A/24", -1, NULL }, /* bits beyond /24 set */
+	{ "00:25", -1, NULL },         /* 16 bits is no block size */
 	{ "00:25:9E/32", -1, NULL },
 	{ "00:25:9E/", -1, NULL },
 	{ "00:25:9E/2x", -1, NULL },
@@ -219,8 +226,10 @@ START_TEST(test_unclosed_quote)
 	struct oui_registry *reg = oui_new();
 
 	ck_assert_int_eq(oui_load_buffer(reg, csv, sizeof(csv) - 1, "t.csv",
-	    err, sizeof(err)), -1);
-	ck_assert_str_eq(err, "t.csv:3: quoted field not closed before the end of the file");
+			     err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err,
+	    "t.csv:3: quoted field not closed before the end of the file");
 	oui_free(reg);
 }
 END_TEST
@@ -233,18 +242,22 @@ START_TEST(test_missing_paths)
 	FILE *fp;
 
 	ck_assert_int_eq(oui_load_dir(reg, "/nonexistent/ieee-data", err,
-	    sizeof(err)), -1);
-	ck_assert_str_eq(err, "/nonexistent/ieee-data: No such file or directory");
+			     sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err,
+	    "/nonexistent/ieee-data: No such file or directory");
 
 	/* oui.csv present, mam.csv missing: the error names mam.csv. */
 	snprintf(path, sizeof(path), "%s/oui.csv", dir);
 	fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
 	fputs("Registry,Assignment,Organization Name,Organization Address\n"
-	    "MA-L,00259E,Huawei,x\n", fp);
+	      "MA-L,00259E,Huawei,x\n",
+	    fp);
 	fclose(fp);
 	ck_assert_int_eq(oui_load_dir(reg, dir, err, sizeof(err)), -1);
-	snprintf(path, sizeof(path), "%s/mam.csv: No such file or directory", dir);
+	snprintf(path, sizeof(path), "%s/mam.csv: No such file or directory",
+	    dir);
 	ck_assert_str_eq(err, path);
 
 	/* With mam.csv and oui36.csv, iab.csv may be absent. */
@@ -269,7 +282,8 @@ START_TEST(test_hash_follows_content)
 
 	ck_assert(oui_content_hash(a) == oui_content_hash(b));
 	ck_assert_int_eq(oui_load_buffer(c, one, sizeof(one) - 1, "x", err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	ck_assert(oui_content_hash(a) != oui_content_hash(c));
 	oui_free(a);
 	oui_free(b);
@@ -282,8 +296,9 @@ START_TEST(test_full_registry)
 	struct oui_registry *reg = oui_new();
 	struct oui_match m;
 
-	ck_assert_msg(oui_load_dir(reg, TESTENV_IEEE_DATA, err,
-	    sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(oui_load_dir(reg, TESTENV_IEEE_DATA, err, sizeof(err)) ==
+		0,
+	    "%s", err);
 	ck_assert_uint_gt(oui_count(reg, 24), 30000);
 	ck_assert_uint_gt(oui_count(reg, 28), 4000);
 	ck_assert_uint_gt(oui_count(reg, 36), 9000);
@@ -310,7 +325,8 @@ oui_suite(void)
 	TCase *tc = tcase_create("registry");
 
 	tcase_add_test(tc, test_fixture_counts);
-	tcase_add_loop_test(tc, test_fixture_lookup, 0, (int)ARRAY_SIZE(lookups));
+	tcase_add_loop_test(tc, test_fixture_lookup, 0,
+	    (int)ARRAY_SIZE(lookups));
 	tcase_add_test(tc, test_operator_blocks);
 	tcase_add_test(tc, test_tag_all);
 	tcase_add_loop_test(tc, test_block_parse, 0, (int)ARRAY_SIZE(blocks));
@@ -320,8 +336,9 @@ oui_suite(void)
 	if (access(TESTENV_IEEE_DATA "/oui.csv", R_OK) == 0)
 		tcase_add_test(tc, test_full_registry);
 	else
-		testenv_left_out("the full registry test needs "
-		    TESTENV_IEEE_DATA " (package ieee-data)");
+		testenv_left_out(
+		    "the full registry test needs " TESTENV_IEEE_DATA
+		    " (package ieee-data)");
 	suite_add_tcase(s, tc);
 	return s;
 }

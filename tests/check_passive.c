@@ -49,7 +49,8 @@ static bool
 has_addr(const struct sighting *s, enum addr_kind kind, const char *value)
 {
 	for (size_t i = 0; i < s->n_addrs; i++)
-		if (s->addrs[i].kind == kind && strcmp(s->addrs[i].value, value) == 0)
+		if (s->addrs[i].kind == kind &&
+		    strcmp(s->addrs[i].value, value) == 0)
 			return true;
 	return false;
 }
@@ -58,7 +59,8 @@ static bool
 has_input(const struct sighting *s, enum evidence_kind kind, const char *value)
 {
 	for (size_t i = 0; i < s->n_inputs; i++)
-		if (s->inputs[i].kind == kind && strcmp(s->inputs[i].value, value) == 0)
+		if (s->inputs[i].kind == kind &&
+		    strcmp(s->inputs[i].value, value) == 0)
 			return true;
 	return false;
 }
@@ -79,7 +81,7 @@ ipv4_frame(uint8_t *f, const uint8_t src[6])
 	f[17] = 46;
 	f[22] = 64;
 	f[23] = 17;
-	f[34] = 0x9c;		/* UDP 40000 -> 443, 26 bytes */
+	f[34] = 0x9c; /* UDP 40000 -> 443, 26 bytes */
 	f[35] = 0x40;
 	f[36] = 0x01;
 	f[37] = 0xbb;
@@ -89,7 +91,8 @@ ipv4_frame(uint8_t *f, const uint8_t src[6])
 
 /* An LLDPDU from src: chassis MAC src, port "Gi0/1", TTL 120, sysName, sysDescr. */
 static size_t
-lldp_frame(uint8_t *f, const uint8_t src[6], const char *name, const char *descr)
+lldp_frame(uint8_t *f, const uint8_t src[6], const char *name,
+    const char *descr)
 {
 	static const uint8_t dst[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e };
 	size_t n = 14, len;
@@ -98,17 +101,17 @@ lldp_frame(uint8_t *f, const uint8_t src[6], const char *name, const char *descr
 	memcpy(f + 6, src, 6);
 	f[12] = 0x88;
 	f[13] = 0xcc;
-	f[n++] = 1 << 1;	/* chassis ID, length 7, subtype 4 MAC */
+	f[n++] = 1 << 1; /* chassis ID, length 7, subtype 4 MAC */
 	f[n++] = 7;
 	f[n++] = 4;
 	memcpy(f + n, src, 6);
 	n += 6;
-	f[n++] = 2 << 1;	/* port ID, subtype 5 interface name */
+	f[n++] = 2 << 1; /* port ID, subtype 5 interface name */
 	f[n++] = 6;
 	f[n++] = 5;
 	memcpy(f + n, "Gi0/1", 5);
 	n += 5;
-	f[n++] = 3 << 1;	/* TTL 120 */
+	f[n++] = 3 << 1; /* TTL 120 */
 	f[n++] = 2;
 	f[n++] = 0;
 	f[n++] = 120;
@@ -122,7 +125,7 @@ lldp_frame(uint8_t *f, const uint8_t src[6], const char *name, const char *descr
 	f[n++] = (uint8_t)len;
 	memcpy(f + n, descr, len);
 	n += len;
-	f[n++] = 0;		/* end */
+	f[n++] = 0; /* end */
 	f[n++] = 0;
 	return n < 60 ? 60 : n;
 }
@@ -136,11 +139,11 @@ arp_frame(uint8_t *f, const uint8_t mac[6], const uint8_t ip[4])
 	memcpy(f + 6, mac, 6);
 	f[12] = 0x08;
 	f[13] = 0x06;
-	f[15] = 1;		/* Ethernet */
-	f[16] = 0x08;		/* IPv4 */
+	f[15] = 1;    /* Ethernet */
+	f[16] = 0x08; /* IPv4 */
 	f[18] = 6;
 	f[19] = 4;
-	f[21] = 1;		/* request */
+	f[21] = 1; /* request */
 	memcpy(f + 22, mac, 6);
 	memcpy(f + 28, ip, 4);
 	f[38] = 10;
@@ -185,8 +188,8 @@ START_TEST(test_lldp_content_is_reported_when_it_changes)
 
 	len = lldp_frame(f, cisco, "sw1.example", "Cisco IOS Software, C3560");
 	observe(p, f, len, 10);
-	observe(p, f, len, 40);	/* the same LLDPDU 30 s later */
-	ck_assert_uint_eq(n_seen, 2);	/* the new MAC, then the LLDP content */
+	observe(p, f, len, 40);       /* the same LLDPDU 30 s later */
+	ck_assert_uint_eq(n_seen, 2); /* the new MAC, then the LLDP content */
 	ck_assert_str_eq(seen[1]->source, "lldp");
 	ck_assert_str_eq(seen[1]->sys_name, "sw1.example");
 	ck_assert_str_eq(seen[1]->sys_descr, "Cisco IOS Software, C3560");
@@ -194,7 +197,8 @@ START_TEST(test_lldp_content_is_reported_when_it_changes)
 	ck_assert_str_eq(seen[1]->chassis_id, "4:00:18:ba:0a:0b:0c");
 	ck_assert(has_input(seen[1], EV_LLDP, "Cisco IOS Software, C3560"));
 	ck_assert(seen[1]->zone == NULL);
-	len = lldp_frame(f, cisco, "sw1-renamed.example", "Cisco IOS Software, C3560");
+	len = lldp_frame(f, cisco, "sw1-renamed.example",
+	    "Cisco IOS Software, C3560");
 	observe(p, f, len, 70);
 	ck_assert_uint_eq(n_seen, 3);
 	ck_assert_str_eq(seen[2]->sys_name, "sw1-renamed.example");
@@ -212,7 +216,7 @@ START_TEST(test_arp_reports_a_new_address_for_a_known_mac)
 	const uint8_t none[4] = { 0, 0, 0, 0 };
 
 	observe(p, f, arp_frame(f, huawei, ip1), 5);
-	ck_assert_uint_eq(n_seen, 2);	/* the MAC, then MAC + address */
+	ck_assert_uint_eq(n_seen, 2); /* the MAC, then MAC + address */
 	ck_assert_str_eq(seen[1]->source, "arp");
 	ck_assert(has_addr(seen[1], ADDR_IPV4, "10.1.2.3"));
 	ck_assert(has_addr(seen[1], ADDR_MAC, "00:25:9e:01:02:03"));
@@ -256,7 +260,7 @@ START_TEST(test_a_dropped_sighting_is_news_again_at_the_next_frame)
 	ck_assert_uint_eq(n_seen, 4);
 	observe(p, f, arp_frame(f, huawei, ip), 6);
 	observe(p, f, lldp_frame(f, cisco, "S1", "Cisco IOS"), 6);
-	ck_assert_uint_eq(n_seen, 4);	/* nothing new */
+	ck_assert_uint_eq(n_seen, 4); /* nothing new */
 	/* The store never got the ARP host's address, nor the LLDP
 	 * speaker's content: both are news at their next frame, without
 	 * waiting an hour for the refresh. */
@@ -315,9 +319,9 @@ START_TEST(test_undecodable_frames_are_counted_by_reason)
 	uint8_t f[64];
 	size_t len = ipv4_frame(f, huawei);
 
-	observe(p, f, 10, 1);	/* shorter than an Ethernet header */
+	observe(p, f, 10, 1); /* shorter than an Ethernet header */
 	observe(p, f, len, 1);
-	observe(p, NULL, 64, 1);	/* no bytes at all */
+	observe(p, NULL, 64, 1); /* no bytes at all */
 	ck_assert_uint_eq(passive_counts(p)->frames, 3);
 	ck_assert_uint_eq(passive_counts(p)->decoded, 1);
 	ck_assert_uint_eq(passive_counts(p)->undecodable[FRAMES_TRUNCATED], 2);
@@ -404,8 +408,10 @@ static void
 pair_init(struct pair *pr, size_t max_macs, uint32_t refresh_s)
 {
 	memset(pr, 0, sizeof(*pr));
-	pr->fast = passive_new(max_macs, refresh_s, "z", write_down, &pr->fast_seen);
-	pr->full = passive_new(max_macs, refresh_s, "z", write_down, &pr->full_seen);
+	pr->fast =
+	    passive_new(max_macs, refresh_s, "z", write_down, &pr->fast_seen);
+	pr->full =
+	    passive_new(max_macs, refresh_s, "z", write_down, &pr->full_seen);
 	passive_set_full_decode(pr->full, true);
 }
 
@@ -416,7 +422,7 @@ pair_frame(struct pair *pr, const uint8_t *bytes, size_t caplen, int64_t ts)
 	passive_frame(pr->full, bytes, caplen, ts);
 	/* Frame by frame, so that a counter caught up later still shows. */
 	if (memcmp(passive_counts(pr->fast), passive_counts(pr->full),
-	    sizeof(struct passive_counts)) != 0 ||
+		sizeof(struct passive_counts)) != 0 ||
 	    pr->fast_seen.len != pr->full_seen.len)
 		ck_abort_msg("frame %" PRIu64 " (%zu bytes) told apart",
 		    passive_counts(pr->full)->frames, caplen);
@@ -465,7 +471,8 @@ feed_folder(struct pair *pr, const char *sub, int64_t skew)
 
 			ck_assert_msg(pc != NULL, "%s: %s", path, err);
 			while (pcap_next_ex(pc, &h, &data) == 1)
-				pair_frame(pr, data, h->caplen, h->ts.tv_sec + skew);
+				pair_frame(pr, data, h->caplen,
+				    h->ts.tv_sec + skew);
 			pcap_close(pc);
 		} else if (len > 4 && strcmp(name + len - 4, ".raw") == 0) {
 			static uint8_t buf[65536];
@@ -522,29 +529,34 @@ dhcp_frame(uint8_t *f, const uint8_t mac[6])
 	memcpy(f + 6, mac, 6);
 	f[12] = 0x08;
 	f[14] = 0x45;
-	f[16] = 0x01;		/* total length 328 */
+	f[16] = 0x01; /* total length 328 */
 	f[17] = 0x48;
 	f[22] = 64;
 	f[23] = 17;
 	memset(f + 30, 0xff, 4);
 	f[35] = 68;
 	f[37] = 67;
-	f[38] = 0x01;		/* UDP length 308 */
+	f[38] = 0x01; /* UDP length 308 */
 	f[39] = 0x34;
-	f[42] = 1;		/* BOOTREQUEST, Ethernet, 6-byte address */
+	f[42] = 1; /* BOOTREQUEST, Ethernet, 6-byte address */
 	f[43] = 1;
 	f[44] = 6;
 	memcpy(f + 42 + 28, mac, 6);
 	memcpy(f + 42 + 236, "\x63\x82\x53\x63", 4);
-	memcpy(f + n, "\x35\x01\x01\x0c\x03" "cam\xff", 9);
+	memcpy(f + n,
+	    "\x35\x01\x01\x0c\x03"
+	    "cam\xff",
+	    9);
 	return 342;
 }
 
 START_TEST(test_shortcut_reports_what_full_decoding_does_on_mutants)
 {
 	static const uint8_t macs[5][6] = {
-		{ 0x00, 0x25, 0x9e, 1, 2, 3 }, { 0x00, 0x18, 0xba, 1, 2, 3 },
-		{ 0x00, 0x0c, 0x29, 1, 2, 3 }, { 0x01, 0x00, 0x5e, 0, 0, 1 },
+		{ 0x00, 0x25, 0x9e, 1, 2, 3 },
+		{ 0x00, 0x18, 0xba, 1, 2, 3 },
+		{ 0x00, 0x0c, 0x29, 1, 2, 3 },
+		{ 0x01, 0x00, 0x5e, 0, 0, 1 },
 		{ 0, 0, 0, 0, 0, 0 },
 	};
 	static const uint8_t ip[4] = { 10, 1, 2, 3 };
@@ -592,7 +604,7 @@ START_TEST(test_plain_frames_wait_for_a_flush_but_keep_frame_order)
 
 	reset();
 	passive_frame(p, f, ipv4_frame(f, huawei), 1);
-	ck_assert_uint_eq(n_seen, 0);	/* its lookup waits */
+	ck_assert_uint_eq(n_seen, 0); /* its lookup waits */
 	/* Any other frame looks the waiting MACs up first. */
 	passive_frame(p, f, arp_frame(f, cisco, ip), 2);
 	ck_assert_uint_eq(n_seen, 3);
@@ -623,7 +635,7 @@ START_TEST(test_known_macs_are_not_news_again)
 	reset();
 	observe(p, f, dhcp_frame(f, huawei), 1000);
 	observe(p, f, arp_frame(f, huawei, ip), 1001);
-	ck_assert_uint_eq(n_seen, 3);	/* mac, dhcp, arp */
+	ck_assert_uint_eq(n_seen, 3); /* mac, dhcp, arp */
 	ck_assert(seen[1]->has_content);
 	ck_assert_mem_eq(seen[1]->content_mac, huawei, 6);
 	digest = seen[1]->content_digest;
@@ -635,7 +647,9 @@ START_TEST(test_known_macs_are_not_news_again)
 	memcpy(mac, huawei, 6);
 	memcpy(&addr, ip, 4);
 	const uint32_t known[MACTABLE_PROTOS] = {
-		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST, digest,
+		MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST,
+		digest,
 	};
 
 	ck_assert(passive_know(p, mac, 1001, &addr, 1, known));
@@ -664,17 +678,22 @@ passive_suite(void)
 	tcase_add_test(tc, test_a_mac_is_news_once_until_its_refresh_is_due);
 	tcase_add_test(tc, test_lldp_content_is_reported_when_it_changes);
 	tcase_add_test(tc, test_arp_reports_a_new_address_for_a_known_mac);
-	tcase_add_test(tc, test_a_dropped_sighting_is_news_again_at_the_next_frame);
+	tcase_add_test(tc,
+	    test_a_dropped_sighting_is_news_again_at_the_next_frame);
 	tcase_add_test(tc, test_group_and_zero_source_macs_are_not_elements);
 	tcase_add_test(tc, test_undecodable_frames_are_counted_by_reason);
-	tcase_add_test(tc, test_wire_text_keeps_inner_nuls_and_drops_the_padding);
-	tcase_add_test(tc, test_plain_frames_wait_for_a_flush_but_keep_frame_order);
+	tcase_add_test(tc,
+	    test_wire_text_keeps_inner_nuls_and_drops_the_padding);
+	tcase_add_test(tc,
+	    test_plain_frames_wait_for_a_flush_but_keep_frame_order);
 	tcase_add_test(tc, test_known_macs_are_not_news_again);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shortcut");
-	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_captures);
-	tcase_add_test(tc, test_shortcut_reports_what_full_decoding_does_on_mutants);
+	tcase_add_test(tc,
+	    test_shortcut_reports_what_full_decoding_does_on_captures);
+	tcase_add_test(tc,
+	    test_shortcut_reports_what_full_decoding_does_on_mutants);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -95,10 +95,10 @@ zones(struct zone z[2], struct cidr c[2])
 	memset(z, 0, 2 * sizeof(*z));
 	ck_assert_int_eq(cidr_parse("10.1.0.0/16", &c[0], &msg), 0);
 	ck_assert_int_eq(cidr_parse("10.2.0.0/16", &c[1], &msg), 0);
-	z[0].name = (char *)(uintptr_t)"core";
+	z[0].name = (char *)(uintptr_t) "core";
 	z[0].subnets = &c[0];
 	z[0].n_subnets = 1;
-	z[1].name = (char *)(uintptr_t)"ran";
+	z[1].name = (char *)(uintptr_t) "ran";
 	z[1].subnets = &c[1];
 	z[1].n_subnets = 1;
 }
@@ -122,8 +122,8 @@ START_TEST(test_sink_records_element_neighbours_and_zones)
 	sighting_set(&nb[0].sighting->sys_name, "gnb-1");
 	sighting_add_addr(nb[0].sighting, ADDR_IPV4, "10.2.0.7");
 	nb[0].protocol = "lldp";
-	nb[0].local_port = (char *)(uintptr_t)"3";
-	nb[0].remote_port = (char *)(uintptr_t)"eth0";
+	nb[0].local_port = (char *)(uintptr_t) "3";
+	nb[0].remote_port = (char *)(uintptr_t) "eth0";
 	nb[1].sighting = mac_sighting("mac", 1);
 	nb[1].protocol = "fdb";
 	memset(&r, 0, sizeof(r));
@@ -144,16 +144,23 @@ START_TEST(test_sink_records_element_neighbours_and_zones)
 	ck_assert_uint_eq(k.detail.len, 0);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE "
-	    "sys_name = 'core-1' AND zone = 'core'"), 1);
+			       "sys_name = 'core-1' AND zone = 'core'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE "
-	    "sys_name = 'gnb-1' AND zone = 'ran'"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE "
-	    "mac = '00:25:9e:00:00:01' AND zone = 'transport'"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
-	    "protocol = 'lldp' AND local_port = '3' AND remote_port = 'eth0'"),
+			       "sys_name = 'gnb-1' AND zone = 'ran'"),
+	    1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM inventory WHERE "
+		  "mac = '00:25:9e:00:00:01' AND zone = 'transport'"),
+	    1);
+	ck_assert_int_eq(
+	    count(
+		"SELECT count(*) FROM element_link WHERE "
+		"protocol = 'lldp' AND local_port = '3' AND remote_port = 'eth0'"),
 	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
-	    "protocol = 'fdb'"), 1);
+			       "protocol = 'fdb'"),
+	    1);
 	sweep_sink_finish(&k);
 	writer_free(w);
 }
@@ -186,7 +193,8 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	ck_assert_uint_eq(k.silent, 1);
 	ck_assert_uint_eq(k.refused, 2);
 	d = strbuf_str(&k.detail);
-	ck_assert_ptr_nonnull(strstr(d, "127.0.0.5:161: ifPhysAddress: row "
+	ck_assert_ptr_nonnull(strstr(d,
+	    "127.0.0.5:161: ifPhysAddress: row "
 	    "budget, 10 rows"));
 	ck_assert_ptr_nonnull(strstr(d, "127.0.0.7:161: Unknown user name"));
 	ck_assert_ptr_nonnull(strstr(d, "127.0.0.8:161: Authentication"));
@@ -194,12 +202,17 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	sweep_sink_end(&k, 1, "complete");
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
-	ck_assert_int_eq(count("SELECT count(*) FROM evidence WHERE kind = "
-	    "'engineid' AND value = '80000007030030fbb8900200'"), 1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM evidence WHERE kind = "
+		  "'engineid' AND value = '80000007030030fbb8900200'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE "
-	    "mgmt_ip = '127.0.0.7'"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE status = "
-	    "'complete' AND detail LIKE '%1 targets did not answer (timeout)'"),
+			       "mgmt_ip = '127.0.0.7'"),
+	    1);
+	ck_assert_int_eq(
+	    count(
+		"SELECT count(*) FROM scans WHERE status = "
+		"'complete' AND detail LIKE '%1 targets did not answer (timeout)'"),
 	    1);
 	sweep_sink_finish(&k);
 	writer_free(w);
@@ -232,23 +245,28 @@ START_TEST(test_element_keeps_its_neighbours_across_a_batch_boundary)
 	struct writer_counts wc;
 
 	for (unsigned i = 0; i < WRITER_BATCH - 1; i++)
-		ck_assert_int_eq(writer_add(w, cap, mac_sighting("mac",
-		    100 + i)), 0);
+		ck_assert_int_eq(writer_add(w, cap,
+				     mac_sighting("mac", 100 + i)),
+		    0);
 	ck_assert_int_eq(writer_add_element(w, sw, agent("10.9.0.1", "a")), 0);
 	for (unsigned i = 0; i < 3; i++)
-		ck_assert_int_eq(writer_add_neighbour(w, sw, mac_sighting("mac",
-		    i), "fdb", "1", NULL), 0);
+		ck_assert_int_eq(writer_add_neighbour(w, sw,
+				     mac_sighting("mac", i), "fdb", "1", NULL),
+		    0);
 	/* The next element starts another batch. */
 	ck_assert_int_eq(writer_add_element(w, sw, agent("10.9.0.2", "b")), 0);
 	ck_assert_int_eq(writer_add_neighbour(w, sw, mac_sighting("mac", 9),
-	    "fdb", "2", NULL), 0);
+			     "fdb", "2", NULL),
+	    0);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 3);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 4);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link l JOIN "
-	    "inventory i ON i.element_id = l.element_id WHERE "
-	    "i.sys_name = 'a'"), 3);
+	ck_assert_int_eq(count(
+			     "SELECT count(*) FROM element_link l JOIN "
+			     "inventory i ON i.element_id = l.element_id WHERE "
+			     "i.sys_name = 'a'"),
+	    3);
 	writer_counts(w, &wc);
 	ck_assert_uint_eq(wc.written, WRITER_BATCH - 1 + 4 + 2);
 	writer_free(w);
@@ -274,9 +292,10 @@ START_TEST(test_scans_never_share_a_group)
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	ck_assert_int_eq(store_scan_counts(st, idb, &cb), 0);
 	ck_assert_int_eq(cb.updated, 1);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM element WHERE "
-	    "first_scan = %lld AND last_scan = %lld", (long long)ida,
-	    (long long)idb);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM element WHERE "
+	    "first_scan = %lld AND last_scan = %lld",
+	    (long long)ida, (long long)idb);
 	ck_assert_int_eq(count(sql), 1);
 	writer_free(w);
 }
@@ -291,16 +310,19 @@ START_TEST(test_neighbour_of_a_dropped_element_is_dropped)
 
 	ck_assert_int_eq(writer_add_element(w, sw, agent("10.9.0.1", "a")), 0);
 	ck_assert_int_eq(writer_add_neighbour(w, sw, mac_sighting("mac", 1),
-	    "fdb", "1", NULL), 0);
+			     "fdb", "1", NULL),
+	    0);
 	ck_assert_int_eq(writer_add_element(w, sw, agent("10.9.0.2", "b")), -1);
 	ck_assert_int_eq(writer_add_neighbour(w, sw, mac_sighting("mac", 2),
-	    "fdb", "1", NULL), -1);
+			     "fdb", "1", NULL),
+	    -1);
 	writer_counts(w, &wc);
 	ck_assert_uint_eq(wc.dropped, 2);
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	/* Room again, but the last element is gone: no link to "a". */
 	ck_assert_int_eq(writer_add_neighbour(w, sw, mac_sighting("mac", 3),
-	    "fdb", "1", NULL), -1);
+			     "fdb", "1", NULL),
+	    -1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 1);
 	writer_free(w);
 }
@@ -316,7 +338,8 @@ pipeline_suite(void)
 	tcase_add_test(tc, test_sink_records_element_neighbours_and_zones);
 	tcase_add_test(tc, test_sink_notes_refusals_and_engine_ids);
 	tcase_add_test(tc, test_sink_detail_is_bounded);
-	tcase_add_test(tc, test_element_keeps_its_neighbours_across_a_batch_boundary);
+	tcase_add_test(tc,
+	    test_element_keeps_its_neighbours_across_a_batch_boundary);
 	tcase_add_test(tc, test_scans_never_share_a_group);
 	tcase_add_test(tc, test_neighbour_of_a_dropped_element_is_dropped);
 	suite_add_tcase(s, tc);

@@ -171,9 +171,11 @@ END_TEST
 START_TEST(test_shipped_files_parse_like_the_builtin_copies)
 {
 	struct classifier *c = catalogue();
-	char err[1024], *pdir = xprintf("%s/conf/policies",
-	    getenv("VRAUDIT_SOURCE_ROOT") != NULL ?
-	    getenv("VRAUDIT_SOURCE_ROOT") : "..");
+	char err[1024],
+	    *pdir = xprintf("%s/conf/policies",
+		getenv("VRAUDIT_SOURCE_ROOT") != NULL
+		    ? getenv("VRAUDIT_SOURCE_ROOT")
+		    : "..");
 	struct policy_set *set = policy_available(pdir, c, err, sizeof(err));
 
 	ck_assert_msg(set != NULL, "%s", err);
@@ -188,15 +190,14 @@ START_TEST(test_shipped_files_parse_like_the_builtin_copies)
 }
 END_TEST
 
-static const char good_pack[] =
-    "; comment\n"
-    "[pack]\n"
-    "name = test-pack\n"
-    "vendors = huawei, zte\n"
-    "\n"
-    "[rule cap]\n"
-    "zone = ran, core\n"
-    "max-share = 12.5%\n";
+static const char good_pack[] = "; comment\n"
+				"[pack]\n"
+				"name = test-pack\n"
+				"vendors = huawei, zte\n"
+				"\n"
+				"[rule cap]\n"
+				"zone = ran, core\n"
+				"max-share = 12.5%\n";
 
 START_TEST(test_minimal_pack_and_defaults)
 {
@@ -219,20 +220,19 @@ END_TEST
  * indented lines, "key: value", a byte order mark. */
 START_TEST(test_pack_in_the_common_dialect)
 {
-	static const char text[] =
-	    "\xEF\xBB\xBF[pack]   ; the pack\n"
-	    "name = test-pack ; a comment\n"
-	    "title = A; B\n"
-	    "vendors = huawei,\n"
-	    "\n"
-	    "\tzte\n"
-	    "[rule cap]\n"
-	    "zone: ran,\n"
-	    "  core, mgmt\n"
-	    "max-share = 12.5%\n";
+	static const char text[] = "\xEF\xBB\xBF[pack]   ; the pack\n"
+				   "name = test-pack ; a comment\n"
+				   "title = A; B\n"
+				   "vendors = huawei,\n"
+				   "\n"
+				   "\tzte\n"
+				   "[rule cap]\n"
+				   "zone: ran,\n"
+				   "  core, mgmt\n"
+				   "max-share = 12.5%\n";
 	char err[256];
-	struct policy_pack *p = policy_pack_parse(text, strlen(text),
-	    "t.conf", NULL, err, sizeof(err));
+	struct policy_pack *p = policy_pack_parse(text, strlen(text), "t.conf",
+	    NULL, err, sizeof(err));
 
 	ck_assert_msg(p != NULL, "%s", err);
 	ck_assert_str_eq(p->name, "test-pack");
@@ -255,28 +255,28 @@ static const struct {
 	    "t.conf:4: [rules a] unknown section (expected [pack] or "
 	    "[rule NAME])" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "deadline = 2023-02-30\nmax-share = 0%\n",
+	  "deadline = 2023-02-30\nmax-share = 0%\n",
 	    "t.conf:6: [rule a] deadline: \"2023-02-30\" is not a date" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "first-seen-after = 23-01-01\n",
+	  "first-seen-after = 23-01-01\n",
 	    "t.conf:6: [rule a] first-seen-after: \"23-01-01\" is not a "
 	    "date" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "max-share = 101%\n",
+	  "max-share = 101%\n",
 	    "t.conf:6: [rule a] max-share: \"101%\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "max-share = 35\n",
+	  "max-share = 35\n",
 	    "t.conf:6: [rule a] max-share: \"35\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "max-share = -1%\n",
+	  "max-share = -1%\n",
 	    "t.conf:6: [rule a] max-share: \"-1%\" is not a percentage" },
 	{ "[pack]\nname = x\nvendors = huawei\n\n[rule a]\nzone = all\n"
-	    "deadline = 2023-01-01\n",
+	  "deadline = 2023-01-01\n",
 	    "t.conf:5: [rule a] has neither max-share nor first-seen-after" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nmax-share = 0%\n",
 	    "t.conf:4: [rule a] zone: required key missing" },
 	{ "[pack]\nname = x\nvendors = huawei, acme\n[rule a]\nzone = all\n"
-	    "max-share = 0%\n",
+	  "max-share = 0%\n",
 	    "t.conf:3: [pack] vendors: unknown vendor \"acme\"" },
 	{ "[pack]\nname = x\nvendors = huawei,,zte\n",
 	    "t.conf:3: [pack] vendors: empty list item" },
@@ -286,11 +286,12 @@ static const struct {
 	    "t.conf:1: [pack] name: required key missing" },
 	{ "[pack]\nname = x\n[rule a]\n",
 	    "t.conf:1: [pack] vendors: required key missing" },
-	{ "name = x\n", "t.conf:1: name: key outside any section (expected a "
+	{ "name = x\n",
+	    "t.conf:1: name: key outside any section (expected a "
 	    "[pack] header first)" },
 	{ "[rule a]\nzone = all\n", "t.conf:1: [rule a] before the [pack]" },
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all\n"
-	    "max-share = 0%\n[rule a]\n",
+	  "max-share = 0%\n[rule a]\n",
 	    "t.conf:7: [rule a] duplicate section (first on line 4)" },
 	{ "[pack]\nname = x\nname = y\n",
 	    "t.conf:3: [pack] name: given twice (first on line 2)" },
@@ -300,14 +301,15 @@ static const struct {
 	    "t.conf:5: [rule a] zone: empty value" },
 	/* Lists continue on indented lines, and are checked there. */
 	{ "[pack]\nname = x\nvendors = huawei\n[rule a]\nzone = all,\n"
-	    "  ; the rest\n  core\n",
+	  "  ; the rest\n  core\n",
 	    "t.conf:7: [rule a] zone: \"all\" cannot be combined" },
 	{ "[pack]\nname = x\nvendors = huawei,\n[rule a]\n",
 	    "t.conf:3: [pack] vendors: empty list item (the line ends with "
 	    "',' and no indented line continues it)" },
 	{ "[pack]\nname = x\n  y\n",
 	    "t.conf:3: [pack] name: indented line continues a single value" },
-	{ "[pack]\nname = x\nvendors = huawei\n", "t.conf:1: the pack has no "
+	{ "[pack]\nname = x\nvendors = huawei\n",
+	    "t.conf:1: the pack has no "
 	    "[rule NAME] section" },
 	{ "; nothing\n", "t.conf:1: no [pack] section" },
 	{ "[pack]\nname = x\nvendors = huawei\nthis line\n",
@@ -316,7 +318,8 @@ static const struct {
 	{ "[pack]\nname = x\nvendors = zte\n[pack]\n",
 	    "t.conf:4: [pack] duplicate section (first on line 1)" },
 	{ "[pack x]\n", "t.conf:1: [pack x] takes no name: [pack]" },
-	{ "[pack] x\n", "t.conf:1: unexpected text after the section "
+	{ "[pack] x\n",
+	    "t.conf:1: unexpected text after the section "
 	    "header" },
 };
 
@@ -330,8 +333,10 @@ START_TEST(test_errors_name_file_and_line)
 
 	ck_assert_msg(p == NULL, "case %d parsed", _i);
 	ck_assert_msg(strncmp(err, bad_packs[_i].error,
-	    strlen(bad_packs[_i].error)) == 0, "case %d: got \"%s\", want "
-	    "\"%s...\"", _i, err, bad_packs[_i].error);
+			  strlen(bad_packs[_i].error)) == 0,
+	    "case %d: got \"%s\", want "
+	    "\"%s...\"",
+	    _i, err, bad_packs[_i].error);
 	classifier_free(c);
 }
 END_TEST
@@ -339,9 +344,9 @@ END_TEST
 START_TEST(test_without_catalogue_vendor_slugs_are_checked_for_syntax)
 {
 	static const char text[] = "[pack]\nname = x\nvendors = acme\n"
-	    "[rule a]\nzone = all\nmax-share = 0%\n";
+				   "[rule a]\nzone = all\nmax-share = 0%\n";
 	static const char bad[] = "[pack]\nname = x\nvendors = ac me\n"
-	    "[rule a]\nzone = all\nmax-share = 0%\n";
+				  "[rule a]\nzone = all\nmax-share = 0%\n";
 	char err[256];
 	struct policy_pack *p = policy_pack_parse(text, strlen(text), "t.conf",
 	    NULL, err, sizeof(err));
@@ -350,7 +355,8 @@ START_TEST(test_without_catalogue_vendor_slugs_are_checked_for_syntax)
 	policy_pack_free(p);
 	ck_assert_ptr_null(policy_pack_parse(bad, strlen(bad), "t.conf", NULL,
 	    err, sizeof(err)));
-	ck_assert_str_eq(err, "t.conf:3: [pack] vendors: unknown vendor \"ac me\" "
+	ck_assert_str_eq(err,
+	    "t.conf:3: [pack] vendors: unknown vendor \"ac me\" "
 	    "(use a vendor slug of vendors.conf: huawei, zte, hikvision, "
 	    "dahua, hytera, h3c, ...)");
 }
@@ -365,12 +371,12 @@ START_TEST(test_long_lines_and_nul_bytes_are_errors)
 	n = (size_t)snprintf(text, 64, "[pack]\nname = x\ntitle = ");
 	memset(text + n, 'a', INI_LINE_MAX + 1);
 	text[n + INI_LINE_MAX + 1] = '\0';
-	ck_assert_ptr_null(policy_pack_parse(text, strlen(text), "t.conf",
-	    NULL, err, sizeof(err)));
+	ck_assert_ptr_null(policy_pack_parse(text, strlen(text), "t.conf", NULL,
+	    err, sizeof(err)));
 	ck_assert_str_eq(err, "t.conf:3: line longer than 4096 bytes");
 	memcpy(text, "[pack]\nna\0e = x\n", 16);
-	ck_assert_ptr_null(policy_pack_parse(text, 16, "t.conf", NULL, err,
-	    sizeof(err)));
+	ck_assert_ptr_null(
+	    policy_pack_parse(text, 16, "t.conf", NULL, err, sizeof(err)));
 	ck_assert_str_eq(err, "t.conf:2: line contains a NUL byte");
 	free(text);
 }
@@ -385,9 +391,11 @@ START_TEST(test_directory_overrides_and_adds_packs)
 	char n0[] = "local", n1[] = "uk-dvd-2022", n2[] = "nope";
 	char *names[] = { n0, n1 };
 
-	write_file("uk-dvd-2022.conf", "[pack]\nname = uk-dvd-2022\n"
+	write_file("uk-dvd-2022.conf",
+	    "[pack]\nname = uk-dvd-2022\n"
 	    "vendors = huawei\n[rule only]\nzone = core\nmax-share = 0%\n");
-	write_file("local.conf", "[pack]\nname = local\nvendors = h3c\n"
+	write_file("local.conf",
+	    "[pack]\nname = local\nvendors = h3c\n"
 	    "[rule watch]\nzone = mgmt\nmax-share = 10%\n");
 	write_file("README", "not a pack\n");
 	set = policy_available(dir, c, err, sizeof(err));
@@ -409,22 +417,29 @@ START_TEST(test_directory_overrides_and_adds_packs)
 
 	names[0] = n2;
 	ck_assert_ptr_null(policy_select(dir, names, 1, c, err, sizeof(err)));
-	ck_assert_msg(strncmp(err, "unknown policy pack \"nope\" (available: "
-	    "uk-dvd-2022 us-fcc-covered ca-2022 se-pts-2020 de-2024 local",
-	    95) == 0, "%s", err);
+	ck_assert_msg(
+	    strncmp(err,
+		"unknown policy pack \"nope\" (available: "
+		"uk-dvd-2022 us-fcc-covered ca-2022 se-pts-2020 de-2024 local",
+		95) == 0,
+	    "%s", err);
 
 	/* a file must be named after its pack */
-	write_file("other.conf", "[pack]\nname = else\nvendors = zte\n"
+	write_file("other.conf",
+	    "[pack]\nname = else\nvendors = zte\n"
 	    "[rule r]\nzone = all\nmax-share = 0%\n");
 	ck_assert_ptr_null(policy_available(dir, c, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "/other.conf: the pack is called "
+	ck_assert_ptr_nonnull(strstr(err,
+	    "/other.conf: the pack is called "
 	    "\"else\": name the file else.conf"));
 
 	/* an error in a file names it and the line */
-	write_file("other.conf", "[pack]\nname = other\nvendors = zte\n"
+	write_file("other.conf",
+	    "[pack]\nname = other\nvendors = zte\n"
 	    "[rule r]\nzone = all\nmax-share = 0.5\n");
 	ck_assert_ptr_null(policy_available(dir, c, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "/other.conf:6: [rule r] max-share:"));
+	ck_assert_ptr_nonnull(
+	    strstr(err, "/other.conf:6: [rule r] max-share:"));
 	policy_set_free(NULL);
 	classifier_free(c);
 }
@@ -434,8 +449,8 @@ START_TEST(test_missing_directory_means_builtin_only)
 {
 	char err[256];
 	char *missing = xprintf("%s/none", dir);
-	struct policy_set *set = policy_available(missing, NULL, err,
-	    sizeof(err));
+	struct policy_set *set =
+	    policy_available(missing, NULL, err, sizeof(err));
 
 	ck_assert_msg(set != NULL, "%s", err);
 	ck_assert_uint_eq(set->n_packs, 5);
@@ -452,7 +467,8 @@ START_TEST(test_zone_of_a_sighting)
 	struct config *cfg;
 	struct sighting *s;
 
-	write_file("z.conf", "[zone core]\nsubnets = 10.0.0.0/16\n"
+	write_file("z.conf",
+	    "[zone core]\nsubnets = 10.0.0.0/16\n"
 	    "sysname = core-*\n[zone ran]\nsubnets = 10.64.0.0/12, "
 	    "2001:db8::/32\nsysname = gnb*\n[zone lab]\n"
 	    "subnets = 10.0.9.0/24\n");
@@ -463,7 +479,8 @@ START_TEST(test_zone_of_a_sighting)
 	s = sighting_new("snmp", 0);
 	zone_assign(cfg->zones, cfg->n_zones, s, NULL);
 	ck_assert_ptr_null(s->zone);
-	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");	/* only the section's zone */
+	zone_assign(cfg->zones, cfg->n_zones, s,
+	    "mirror"); /* only the section's zone */
 	ck_assert_str_eq(s->zone, "mirror");
 	sighting_set(&s->sys_name, "GNB-0042");
 	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
@@ -475,14 +492,14 @@ START_TEST(test_zone_of_a_sighting)
 	ck_assert_str_eq(s->zone, "ran");
 	sighting_set(&s->sys_name, "core-1");
 	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
-	ck_assert_str_eq(s->zone, "ran");	/* address wins */
-	sighting_set(&s->mgmt_ip, "10.0.9.4");	/* most specific subnet */
+	ck_assert_str_eq(s->zone, "ran");      /* address wins */
+	sighting_set(&s->mgmt_ip, "10.0.9.4"); /* most specific subnet */
 	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "lab");
 	sighting_set(&s->mgmt_ip, "10.0.1.4");
 	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "core");
-	sighting_set(&s->mgmt_ip, "192.0.2.9");	/* in no zone: next rule */
+	sighting_set(&s->mgmt_ip, "192.0.2.9"); /* in no zone: next rule */
 	zone_assign(cfg->zones, cfg->n_zones, s, "mirror");
 	ck_assert_str_eq(s->zone, "ran");
 	sighting_free(s);
@@ -518,7 +535,8 @@ policy_suite(void)
 	tcase_add_test(tc, test_pack_in_the_common_dialect);
 	tcase_add_loop_test(tc, test_errors_name_file_and_line, 0,
 	    (int)ARRAY_SIZE(bad_packs));
-	tcase_add_test(tc, test_without_catalogue_vendor_slugs_are_checked_for_syntax);
+	tcase_add_test(tc,
+	    test_without_catalogue_vendor_slugs_are_checked_for_syntax);
 	tcase_add_test(tc, test_long_lines_and_nul_bytes_are_errors);
 	tcase_add_test(tc, test_directory_overrides_and_adds_packs);
 	tcase_add_test(tc, test_missing_directory_means_builtin_only);

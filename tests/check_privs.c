@@ -106,7 +106,9 @@ START_TEST(test_unknown_user_is_named)
 {
 	char err[256] = "";
 
-	ck_assert_int_eq(privs_drop("no-such-user-vraudit", true, err, sizeof(err)), -1);
+	ck_assert_int_eq(privs_drop("no-such-user-vraudit", true, err,
+			     sizeof(err)),
+	    -1);
 	ck_assert(strstr(err, "no-such-user-vraudit") != NULL);
 	ck_assert_int_eq(geteuid(), 0);
 }

@@ -27,14 +27,14 @@
 
 static const char huawei[] = "Huawei Versatile Routing Platform Software";
 static const char zte[] = "ZXR10 ROS Version V4.8.01A, Copyright (c) by ZTE "
-    "Corporation";
+			  "Corporation";
 static const char cisco[] = "Cisco IOS Software, C3750 Software";
 
 static char dir[64];
 static char db_path[128];
 static struct classifier *cls;
 static struct classifier_ops ops;
-static int serial;	/* makes every element's addresses unique */
+static int serial; /* makes every element's addresses unique */
 
 static void
 setup(void)
@@ -74,8 +74,8 @@ static struct store *
 open_rw(void)
 {
 	char err[1024];
-	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
-	    sizeof(err));
+	struct store *st =
+	    store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
 
 	ck_assert_msg(st != NULL, "open: %s", err);
 	store_set_classifier(st, &ops);
@@ -86,8 +86,8 @@ static struct store *
 open_ro(void)
 {
 	char err[1024];
-	struct store *st = store_open(db_path, STORE_READ_ONLY, err,
-	    sizeof(err));
+	struct store *st =
+	    store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
 
 	ck_assert_msg(st != NULL, "open: %s", err);
 	return st;
@@ -167,9 +167,11 @@ collect(void *arg, const struct store_cell *cells, size_t n)
 	char *line = xstrdup("");
 
 	for (size_t i = 0; i < n; i++) {
-		char *next = xprintf("%s%s%s=%s", line, i ? "|" : "",
-		    cells[i].name, cells[i].type == STORE_CELL_NULL ? "NULL" :
-		    (const char *)cells[i].bytes);
+		char *next =
+		    xprintf("%s%s%s=%s", line, i ? "|" : "", cells[i].name,
+			cells[i].type == STORE_CELL_NULL
+			    ? "NULL"
+			    : (const char *)cells[i].bytes);
 
 		free(line);
 		line = next;
@@ -212,8 +214,8 @@ field(const char *line, const char *col)
 			const char *end = strchr(p, '|');
 
 			p += strlen(key);
-			out = end != NULL ? xstrndup(p, (size_t)(end - p)) :
-			    xstrdup(p);
+			out = end != NULL ? xstrndup(p, (size_t)(end - p))
+					  : xstrdup(p);
 			break;
 		}
 		p++;
@@ -232,8 +234,8 @@ rule_status(struct store *st, const struct policy_set *set, const char *as_of,
 	char *status = NULL;
 
 	for (size_t i = 0; i < r.n && status == NULL; i++) {
-		char *p = field(r.line[i], "policy"), *n = field(r.line[i],
-		    "rule");
+		char *p = field(r.line[i], "policy"),
+		     *n = field(r.line[i], "rule");
 
 		if (strcmp(p, policy) == 0 && strcmp(n, rule) == 0) {
 			status = field(r.line[i], "status");
@@ -249,8 +251,8 @@ rule_status(struct store *st, const struct policy_set *set, const char *as_of,
 }
 
 static void
-assert_status(struct store *st, const struct policy_set *set,
-    const char *as_of, const char *policy, const char *rule, const char *want)
+assert_status(struct store *st, const struct policy_set *set, const char *as_of,
+    const char *policy, const char *rule, const char *want)
 {
 	char *got = rule_status(st, set, as_of, policy, rule, NULL);
 
@@ -262,15 +264,15 @@ assert_status(struct store *st, const struct policy_set *set,
 /* Violations of policy/rule as of a date. */
 static size_t
 count_violations(struct store *st, const struct policy_set *set,
-    const char *as_of, const char *policy, const char *rule,
-    const char *status)
+    const char *as_of, const char *policy, const char *rule, const char *status)
 {
 	struct rows r = eval(st, set, as_of, STORE_VIOLATIONS);
 	size_t n = 0;
 
 	for (size_t i = 0; i < r.n; i++) {
-		char *p = field(r.line[i], "policy"), *n2 = field(r.line[i],
-		    "rule"), *s = field(r.line[i], "status");
+		char *p = field(r.line[i], "policy"),
+		     *n2 = field(r.line[i], "rule"),
+		     *s = field(r.line[i], "status");
 
 		if (strcmp(p, policy) == 0 && strcmp(n2, rule) == 0) {
 			ck_assert_str_eq(s, status);
@@ -309,30 +311,33 @@ check_ran_share(int h, bool over)
 	store_close(st);
 	st = open_ro();
 
-	free(rule_status(st, set, "2023-07-30", "uk-dvd-2022", "ran-cap",
-	    &row));
+	free(
+	    rule_status(st, set, "2023-07-30", "uk-dvd-2022", "ran-cap", &row));
 	ck_assert_ptr_nonnull(strstr(row, "|days_left=1|"));
-	ck_assert_ptr_nonnull(strstr(row, over ? "|state=violated|" :
-	    "|state=met|"));
+	ck_assert_ptr_nonnull(
+	    strstr(row, over ? "|state=violated|" : "|state=met|"));
 	free(row);
 	assert_status(st, set, "2023-07-30", "uk-dvd-2022", "ran-cap",
 	    "pending");
-	ck_assert_uint_eq(count_violations(st, set, "2023-07-30",
-	    "uk-dvd-2022", "ran-cap", "pending"), over ? (size_t)h : 0);
+	ck_assert_uint_eq(count_violations(st, set, "2023-07-30", "uk-dvd-2022",
+			      "ran-cap", "pending"),
+	    over ? (size_t)h : 0);
 	assert_status(st, set, "2023-07-31", "uk-dvd-2022", "ran-cap",
 	    over ? "violated" : "met");
 	assert_status(st, set, "2024-01-01", "uk-dvd-2022", "ran-cap",
 	    over ? "violated" : "met");
-	ck_assert_uint_eq(count_violations(st, set, "2023-07-31",
-	    "uk-dvd-2022", "ran-cap", "violated"), over ? (size_t)h : 0);
+	ck_assert_uint_eq(count_violations(st, set, "2023-07-31", "uk-dvd-2022",
+			      "ran-cap", "violated"),
+	    over ? (size_t)h : 0);
 
 	r = eval(st, set, "2023-08-01", STORE_ZONE_SHARE);
 	for (size_t i = 0; i < r.n; i++)
 		if (strstr(r.line[i], "rule=ran-cap|") != NULL) {
-			ck_assert_ptr_nonnull(strstr(r.line[i],
-			    "|zone=ran|elements=100|"));
+			ck_assert_ptr_nonnull(
+			    strstr(r.line[i], "|zone=ran|elements=100|"));
 			share = field(r.line[i], "share");
-			ck_assert_msg(strtod(share, NULL) == h, "share %s", share);
+			ck_assert_msg(strtod(share, NULL) == h, "share %s",
+			    share);
 			free(share);
 		}
 	rows_free(&r);
@@ -366,7 +371,12 @@ START_TEST(test_ran_cap_36_percent_is_violated)
 END_TEST
 
 static const char *const zones[] = {
-	"core", "ran", "transport", "mgmt", "fixed-access", "sensitive-site",
+	"core",
+	"ran",
+	"transport",
+	"mgmt",
+	"fixed-access",
+	"sensitive-site",
 	NULL,
 };
 
@@ -418,13 +428,16 @@ START_TEST(test_every_rule_around_its_deadline)
 			free(rule_status(st, set, before, pk->name, ru->name,
 			    &row));
 			ck_assert_msg(strstr(row, "|status=pending") != NULL &&
-			    strstr(row, "|days_left=1|") != NULL, "%s", row);
+				strstr(row, "|days_left=1|") != NULL,
+			    "%s", row);
 			free(row);
 			/* nothing is first seen after a date on that date */
-			assert_status(st, set, ru->deadline, pk->name,
-			    ru->name, *ru->first_seen_after != '\0' &&
-			    strcmp(ru->first_seen_after, ru->deadline) >= 0 ?
-			    "met" : "violated");
+			assert_status(st, set, ru->deadline, pk->name, ru->name,
+			    *ru->first_seen_after != '\0' &&
+				    strcmp(ru->first_seen_after,
+					ru->deadline) >= 0
+				? "met"
+				: "violated");
 			assert_status(st, set, after, pk->name, ru->name,
 			    "violated");
 		}
@@ -441,7 +454,7 @@ START_TEST(test_every_rule_is_met_without_covered_elements)
 
 	for (size_t z = 0; z < ARRAY_SIZE(zones); z++)
 		add_n(st, scan, zones[z], cisco, 2, at("2019-01-01"));
-	add(st, scan, NULL, NULL, at("2019-01-01"));	/* unknown vendor */
+	add(st, scan, NULL, NULL, at("2019-01-01")); /* unknown vendor */
 	scan_end(st, scan, "complete");
 	store_close(st);
 	st = open_ro();
@@ -454,10 +467,10 @@ START_TEST(test_every_rule_is_met_without_covered_elements)
 			shift(ru->deadline, -1, before);
 			assert_status(st, set, before, pk->name, ru->name,
 			    "pending");
-			assert_status(st, set, ru->deadline, pk->name,
-			    ru->name, "met");
-			assert_status(st, set, "2030-01-01", pk->name,
-			    ru->name, "met");
+			assert_status(st, set, ru->deadline, pk->name, ru->name,
+			    "met");
+			assert_status(st, set, "2030-01-01", pk->name, ru->name,
+			    "met");
 		}
 	store_close(st);
 	policy_set_free(set);
@@ -480,17 +493,19 @@ START_TEST(test_unassigned_elements_count_in_all_zones)
 	st = open_ro();
 	assert_status(st, set, "2025-01-01", "us-fcc-covered",
 	    "covered-equipment", "violated");
-	assert_status(st, set, "2025-01-01", "se-pts-2020",
-	    "central-functions", "met");
+	assert_status(st, set, "2025-01-01", "se-pts-2020", "central-functions",
+	    "met");
 	r = eval(st, set, "2025-01-01", STORE_VIOLATIONS);
 	for (size_t i = 0; i < r.n; i++) {
 		char *want = xprintf("policy=us-fcc-covered|rule=covered-"
-		    "equipment|element_id=%lld|", (long long)id);
+				     "equipment|element_id=%lld|",
+		    (long long)id);
 
 		if (strncmp(r.line[i], want, strlen(want)) == 0) {
 			ck_assert_ptr_nonnull(strstr(r.line[i],
 			    "|vendor=zte|zone=unassigned|status=violated|"));
-			ck_assert_ptr_nonnull(strstr(r.line[i], "covered "
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "covered "
 			    "vendors are 1 of 2 elements in all (50.00%), "
 			    "cap 0%"));
 			found = true;
@@ -534,7 +549,8 @@ START_TEST(test_first_seen_after_with_a_baseline)
 
 		if (strcmp(rule, "no-new-installation") == 0) {
 			ck_assert_int_eq(strtoll(id, NULL, 10), late);
-			ck_assert_ptr_nonnull(strstr(r.line[i], "first seen "
+			ck_assert_ptr_nonnull(strstr(r.line[i],
+			    "first seen "
 			    "2026-02-01T00:00:00Z, after 2022-10-13"));
 		}
 		if (strcmp(rule, "core") == 0)
@@ -578,8 +594,9 @@ START_TEST(test_without_a_complete_scan_every_element_is_new)
 	st = open_ro();
 	assert_status(st, set, "2026-02-01", "uk-dvd-2022",
 	    "no-new-installation", "violated");
-	ck_assert_uint_eq(count_violations(st, set, "2026-02-01",
-	    "uk-dvd-2022", "no-new-installation", "violated"), 1);
+	ck_assert_uint_eq(count_violations(st, set, "2026-02-01", "uk-dvd-2022",
+			      "no-new-installation", "violated"),
+	    1);
 	/* as of a day before it was first seen, it does not exist */
 	assert_status(st, set, "2026-01-04", "uk-dvd-2022",
 	    "no-new-installation", "met");
@@ -625,15 +642,16 @@ START_TEST(test_conflicting_evidence_is_counted_and_flagged)
 
 		ck_assert_int_eq(strtoll(eid, NULL, 10), id);
 		ck_assert_ptr_nonnull(strstr(r.line[i], "|vendor=cisco|"));
-		ck_assert_ptr_nonnull(strstr(r.line[i], "conflicting "
+		ck_assert_ptr_nonnull(strstr(r.line[i],
+		    "conflicting "
 		    "evidence"));
 		flagged++;
 		free(eid);
 	}
 	ck_assert_uint_gt(flagged, 0);
 	rows_free(&r);
-	assert_status(st, set, "2025-01-01", "se-pts-2020",
-	    "central-functions", "violated");
+	assert_status(st, set, "2025-01-01", "se-pts-2020", "central-functions",
+	    "violated");
 	store_close(st);
 	policy_set_free(set);
 }
@@ -673,8 +691,8 @@ START_TEST(test_merged_elements_never_count)
 	r = eval(st, set, "2024-01-01", STORE_ZONE_SHARE);
 	for (size_t i = 0; i < r.n; i++)
 		if (strstr(r.line[i], "rule=ran-cap|") != NULL)
-			ck_assert_ptr_nonnull(strstr(r.line[i],
-			    "|elements=3|high_risk=1|"));
+			ck_assert_ptr_nonnull(
+			    strstr(r.line[i], "|elements=3|high_risk=1|"));
 	rows_free(&r);
 	store_close(st);
 	policy_set_free(set);
@@ -711,8 +729,7 @@ START_TEST(test_views_equal_the_evaluation_today)
 	add(st, scan, "ran", zte, now - 3600);
 	add(st, scan, NULL, huawei, now - 7 * DAY);
 	scan_end(st, scan, "complete");
-	ck_assert_msg(store_sync_policies(st, set) == 0, "%s",
-	    store_error(st));
+	ck_assert_msg(store_sync_policies(st, set) == 0, "%s", store_error(st));
 	store_close(st);
 	st = open_ro();
 
@@ -723,23 +740,26 @@ START_TEST(test_views_equal_the_evaluation_today)
 		sqlite3 *db;
 		sqlite3_stmt *stmt;
 		char *uri = xprintf("file:%s?mode=ro", db_path);
-		char *sql = xprintf("SELECT * FROM %s ORDER BY %s", views[v],
-		    order[v]);
+		char *sql =
+		    xprintf("SELECT * FROM %s ORDER BY %s", views[v], order[v]);
 
 		ck_assert_int_eq(sqlite3_open_v2(uri, &db,
-		    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), SQLITE_OK);
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				     NULL),
+		    SQLITE_OK);
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
 		    SQLITE_OK);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			int n = sqlite3_column_count(stmt);
-			struct store_cell *cells = xcalloc((size_t)n,
-			    sizeof(*cells));
+			struct store_cell *cells =
+			    xcalloc((size_t)n, sizeof(*cells));
 
 			for (int i = 0; i < n; i++) {
 				cells[i].name = sqlite3_column_name(stmt, i);
-				cells[i].type = sqlite3_column_type(stmt, i) ==
-				    SQLITE_NULL ? STORE_CELL_NULL :
-				    STORE_CELL_TEXT;
+				cells[i].type =
+				    sqlite3_column_type(stmt, i) == SQLITE_NULL
+				    ? STORE_CELL_NULL
+				    : STORE_CELL_TEXT;
 				cells[i].bytes = sqlite3_column_text(stmt, i);
 			}
 			collect(&direct, cells, (size_t)n);
@@ -773,8 +793,8 @@ START_TEST(test_sync_replaces_the_policy_tables)
 	char err[1024], n0[] = "de-2024";
 	char *names[] = { n0 };
 	struct policy_set *all = packs();
-	struct policy_set *one = policy_select(NULL, names, 1, cls, err,
-	    sizeof(err));
+	struct policy_set *one =
+	    policy_select(NULL, names, 1, cls, err, sizeof(err));
 	struct store *st = open_rw();
 	struct rows r;
 
@@ -801,7 +821,8 @@ START_TEST(test_network_values_are_escaped)
 	struct store *st = open_rw();
 	int64_t scan = scan_begin(st);
 	struct report_options opt = { .db_path = db_path,
-		.as_of = "2025-06-01", .since_ms = INT64_C(7) * DAY * 1000,
+		.as_of = "2025-06-01",
+		.since_ms = INT64_C(7) * DAY * 1000,
 		.now = at("2025-06-01T12:00:00Z") };
 	struct report *rep;
 	char *buf;
@@ -833,7 +854,8 @@ START_TEST(test_network_values_are_escaped)
 	ck_assert_ptr_null(strstr(buf, "\x1b"));
 	ck_assert_ptr_nonnull(strstr(buf, "</script>\\x1b[31m"));
 	ck_assert_ptr_nonnull(strstr(buf, "not sites or traffic"));
-	ck_assert_ptr_nonnull(strstr(buf, "new since 2025-05-26T00:00:00Z "
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "new since 2025-05-26T00:00:00Z "
 	    "(1w): 1 element"));
 	free(buf);
 
@@ -868,7 +890,8 @@ static struct report *
 june_report(struct store **st, const struct policy_set *set)
 {
 	struct report_options opt = { .db_path = db_path,
-		.as_of = "2025-06-01", .since_ms = INT64_C(7) * DAY * 1000,
+		.as_of = "2025-06-01",
+		.since_ms = INT64_C(7) * DAY * 1000,
 		.now = at("2025-06-01T12:00:00Z") };
 	struct report *rep;
 
@@ -883,7 +906,7 @@ struct csv {
 	char **field;
 	size_t n;
 	size_t rows;
-	size_t per_row;		/* fields in every row; 0 when rows differ */
+	size_t per_row; /* fields in every row; 0 when rows differ */
 };
 
 static void
@@ -960,8 +983,8 @@ START_TEST(test_csv_is_safe_in_a_spreadsheet)
 	ck_assert_msg(c.per_row == 12, "rows of different lengths");
 	for (size_t i = 0; i < c.n; i++) {
 		ck_assert_msg(strchr("=+-@", c.field[i][0]) == NULL ||
-		    c.field[i][0] == '\0', "field %s would run as a formula",
-		    c.field[i]);
+			c.field[i][0] == '\0',
+		    "field %s would run as a formula", c.field[i]);
 		for (size_t h = 0; h < ARRAY_SIZE(hostile); h++)
 			if (c.field[i][0] == '\'' &&
 			    strcmp(c.field[i] + 1, hostile[h]) == 0)
@@ -997,7 +1020,8 @@ START_TEST(test_bytes_not_utf8_are_escaped_once)
 		    "VRP \\\\xff\\\\xfe end" },
 		{ REPORT_HTML, "<td>core\\xff</td>", "VRP \\xff\\xfe end" },
 	};
-	static const char sql[] = "SELECT (SELECT count(*) FROM element "
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM element "
 	    "WHERE typeof(zone) = 'blob') + (SELECT count(*) FROM "
 	    "element_evidence WHERE typeof(value) = 'blob')";
 	struct policy_set *set = packs();
@@ -1014,7 +1038,8 @@ START_TEST(test_bytes_not_utf8_are_escaped_once)
 
 	/* they are stored as BLOBs, not as text */
 	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
+			     NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
 	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
@@ -1035,11 +1060,13 @@ START_TEST(test_bytes_not_utf8_are_escaped_once)
 		    "format %d: no %s in %.100s", (int)want[i].format,
 		    want[i].zone, near);
 		ck_assert_msg(want[i].value == NULL ||
-		    strstr(buf, want[i].value) != NULL,
+			strstr(buf, want[i].value) != NULL,
 		    "format %d: no %s", (int)want[i].format, want[i].value);
 		/* the escape's backslash is never escaped again */
-		ck_assert_msg(strstr(buf, want[i].format == REPORT_JSON ?
-		    "\\\\\\\\x" : "\\\\x") == NULL,
+		ck_assert_msg(strstr(buf,
+				  want[i].format == REPORT_JSON
+				      ? "\\\\\\\\x"
+				      : "\\\\x") == NULL,
 		    "format %d: escaped twice: %.100s", (int)want[i].format,
 		    near);
 		ck_assert_msg(strchr(buf, '\xff') == NULL,

@@ -99,8 +99,8 @@ enum hostile_mode {
 	HOSTILE_TOOBIG, /* tooBig to GETBULK asking for more than 4 rows */
 };
 
-static const uint8_t oid_sysdescr[] = {0x2b, 6, 1, 2, 1, 1, 1, 0};
-static const uint8_t oid_ifphys[] = {0x2b, 6, 1, 2, 1, 2, 2, 1, 6};
+static const uint8_t oid_sysdescr[] = { 0x2b, 6, 1, 2, 1, 1, 1, 0 };
+static const uint8_t oid_ifphys[] = { 0x2b, 6, 1, 2, 1, 2, 2, 1, 6 };
 
 /* One varbind: OID content oid/oidlen, then an encoded value. */
 static size_t
@@ -125,13 +125,13 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	const uint8_t *version, *comm, *reqid, *oid = NULL;
 	size_t l, vlen, clen, rlen, pdulen, vbllen, oidlen = 0, n = 0;
 	uint8_t tag, ptag, body[2048], errstat = 0, maxrep;
-	static const uint8_t mac[] = {
-	    0x04, 6, 0x00, 0x25, 0x9e, 0xee, 0xee, 0x01};
-	static const uint8_t text[] = {
-	    0x04, 11, 'H', 'o', 's', 't', 'i', 'l', 'e', ' ', 'b', 'o', 'x'};
-	static const uint8_t nosuch[] = {0x80, 0}, eom[] = {0x82, 0};
-	static const uint8_t null[] = {0x05, 0};
-	static const uint8_t zero[] = {0x02, 1, 0};
+	static const uint8_t mac[] = { 0x04, 6, 0x00, 0x25, 0x9e, 0xee, 0xee,
+		0x01 };
+	static const uint8_t text[] = { 0x04, 11, 'H', 'o', 's', 't', 'i', 'l',
+		'e', ' ', 'b', 'o', 'x' };
+	static const uint8_t nosuch[] = { 0x80, 0 }, eom[] = { 0x82, 0 };
+	static const uint8_t null[] = { 0x05, 0 };
+	static const uint8_t zero[] = { 0x02, 1, 0 };
 
 	if (ber_read(&p, e, &tag, &msg, &l) < 0 || tag != 0x30)
 		return 0;
@@ -180,15 +180,15 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 				return 0;
 			if (ol == sizeof(oid_sysdescr) &&
 			    memcmp(o, oid_sysdescr, ol) == 0)
-				n += varbind(
-				    body + n, o, ol, text, sizeof(text));
+				n += varbind(body + n, o, ol, text,
+				    sizeof(text));
 			else
-				n += varbind(
-				    body + n, o, ol, nosuch, sizeof(nosuch));
+				n += varbind(body + n, o, ol, nosuch,
+				    sizeof(nosuch));
 		}
 	} else {
 		bool ifphys = oidlen >= sizeof(oid_ifphys) &&
-			      memcmp(oid, oid_ifphys, sizeof(oid_ifphys)) == 0;
+		    memcmp(oid, oid_ifphys, sizeof(oid_ifphys)) == 0;
 		uint8_t row[16];
 
 		memcpy(row, oid_ifphys, sizeof(oid_ifphys));
@@ -418,8 +418,8 @@ END_TEST
 START_TEST(test_free_mid_sweep)
 {
 	struct sweep_cred t = community("x", NULL);
-	struct sweep_cred v3 = usm(
-	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
+	struct sweep_cred v3 = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	struct pollfd *fds;
@@ -527,8 +527,9 @@ START_TEST(test_target_specs)
 	ck_assert_int_eq(sweep_add(sw, sweep_cred_add(sw, &t), "[::1]:1161",
 			     err, sizeof(err)),
 	    0);
-	ck_assert_int_eq(
-	    sweep_add(sw, sweep_cred_add(sw, &t), "::1", err, sizeof(err)), 0);
+	ck_assert_int_eq(sweep_add(sw, sweep_cred_add(sw, &t), "::1", err,
+			     sizeof(err)),
+	    0);
 	sweep_stats(sw, &st);
 	ck_assert_uint_eq(st.targets, 254 + 2 + 1 + 1 + 1);
 	ck_assert_int_eq(sweep_add(sw, sweep_cred_add(sw, &t),

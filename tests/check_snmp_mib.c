@@ -80,8 +80,8 @@ add(netsnmp_variable_list **l, const char *col, const char *idx, u_char type,
 }
 
 static void
-add_str(
-    netsnmp_variable_list **l, const char *col, const char *idx, const char *s)
+add_str(netsnmp_variable_list **l, const char *col, const char *idx,
+    const char *s)
 {
 	add(l, col, idx, ASN_OCTET_STR, s, strlen(s));
 }
@@ -96,7 +96,7 @@ add_hex(netsnmp_variable_list **l, const char *col, const char *idx,
 	ck_assert_uint_le(n, sizeof(b));
 	for (size_t i = 0; i < n; i++)
 		b[i] = (uint8_t)(hex_value(hex[2 * i]) << 4 |
-				 hex_value(hex[2 * i + 1]));
+		    hex_value(hex[2 * i + 1]));
 	add(l, col, idx, ASN_OCTET_STR, b, n);
 }
 
@@ -119,8 +119,8 @@ add_oid(netsnmp_variable_list **l, const char *col, const char *idx,
 
 /* A value-less varbind: endOfMibView, noSuchObject, noSuchInstance. */
 static void
-add_exception(
-    netsnmp_variable_list **l, const char *col, const char *idx, u_char type)
+add_exception(netsnmp_variable_list **l, const char *col, const char *idx,
+    u_char type)
 {
 	add(l, col, idx, type, NULL, 0);
 }
@@ -368,8 +368,9 @@ START_TEST(test_entity_no_chassis)
 	ck_assert(has_input(e, EV_COMPONENT, "Cisco"));
 	ck_assert(has_input(e, EV_COMPONENT, "Huawei"));
 	ck_assert_ptr_null(e->model);
-	ck_detail(m, "entPhysicalClass: end of table, 2 rows, 1 bad values "
-		     "skipped");
+	ck_detail(m,
+	    "entPhysicalClass: end of table, 2 rows, 1 bad values "
+	    "skipped");
 	ck_assert(m->notes & SWEEP_NOTE_BAD_VALUES);
 	mib_free(m);
 }
@@ -450,8 +451,8 @@ START_TEST(test_lldp_remote_rows)
 	ck_assert(has_addr(s, ADDR_MAC, "00:19:c6:aa:bb:cc"));
 	ck_assert_str_eq(n->remote_port, "xgei-1/1/0/1");
 	ck_assert_str_eq(s->sys_name, "zte-agg-7");
-	ck_assert_str_eq(
-	    s->sys_descr, "ZTE ZXR10 M6000-8S Plus Software, Version V5.00.10");
+	ck_assert_str_eq(s->sys_descr,
+	    "ZTE ZXR10 M6000-8S Plus Software, Version V5.00.10");
 	ck_assert(has_input(s, EV_LLDP, s->sys_descr));
 	/* The first management address is the one to manage it by. */
 	ck_assert_str_eq(s->mgmt_ip, "192.0.2.7");
@@ -494,8 +495,9 @@ START_TEST(test_lldp_remote_rows)
 	ck_assert_ptr_null(n->sighting->chassis_mac);
 	ck_assert_uint_eq(count_inputs(n->sighting, EV_OUI), 0);
 
-	ck_detail(m, "lldpRemChassisIdSubtype: end of table, 5 rows, 1 bad "
-		     "values skipped");
+	ck_detail(m,
+	    "lldpRemChassisIdSubtype: end of table, 5 rows, 1 bad "
+	    "values skipped");
 	ck_detail(m, "lldpRemManAddrIfSubtype: end of table, 5 rows");
 	mib_free(m);
 }
@@ -607,8 +609,9 @@ START_TEST(test_arp_ip_net_to_media)
 	ck_assert_str_eq(n->local_port, "9");
 	/* A short MAC, an arc past 255, a short index and an INTEGER are
 	 * bad; broadcast and zero MACs are skipped without complaint. */
-	ck_detail(m, "ipNetToMediaPhysAddress: end of table, 8 rows, 4 bad "
-		     "values skipped");
+	ck_detail(m,
+	    "ipNetToMediaPhysAddress: end of table, 8 rows, 4 bad "
+	    "values skipped");
 	mib_free(m);
 }
 END_TEST
@@ -639,8 +642,9 @@ START_TEST(test_arp_ip_net_to_physical)
 	n = neighbour_with_addr(m, "arp", ADDR_IPV6, "2001:db8::21");
 	ck_assert(has_input(n->sighting, EV_OUI, "44:19:b6:00:00:21"));
 	/* An IPv6 of 15 bytes, a length arc that lies, an unknown family. */
-	ck_detail(m, "ipNetToPhysicalPhysAddress: end of table, 5 rows, 3 bad "
-		     "values skipped");
+	ck_detail(m,
+	    "ipNetToPhysicalPhysAddress: end of table, 5 rows, 3 bad "
+	    "values skipped");
 	mib_free(m);
 }
 END_TEST
@@ -664,8 +668,9 @@ START_TEST(test_bridge_fdb)
 	ck_assert(has_input(n->sighting, EV_OUI, "00:19:c6:01:02:03"));
 	ck_assert_ptr_null(n->local_port);
 	neighbour_with_addr(m, "fdb", ADDR_MAC, "44:19:b6:00:00:20");
-	ck_detail(m, "dot1dTpFdbAddress: end of table, 4 rows, 1 bad values "
-		     "skipped");
+	ck_detail(m,
+	    "dot1dTpFdbAddress: end of table, 4 rows, 1 bad values "
+	    "skipped");
 	mib_free(m);
 }
 END_TEST
@@ -693,8 +698,9 @@ START_TEST(test_qbridge_fdb)
 	ck_assert_str_eq(n->local_port, "7");
 	/* The group MAC is skipped; a short index and an arc past 255 are
 	 * bad. */
-	ck_detail(m, "dot1qTpFdbPort: endOfMibView, 5 rows, 2 bad values "
-		     "skipped");
+	ck_detail(m,
+	    "dot1qTpFdbPort: endOfMibView, 5 rows, 2 bad values "
+	    "skipped");
 	mib_free(m);
 }
 END_TEST
@@ -725,8 +731,9 @@ START_TEST(test_interface_macs)
 	/* No LLDP chassis ID: the lowest interface MAC names the chassis. */
 	ck_assert_str_eq(e->chassis_mac, "00:25:9e:11:22:34");
 	/* noSuchInstance is bad but no row. */
-	ck_detail(m, "ifPhysAddress: end of table, 8 rows, 4 bad values "
-		     "skipped");
+	ck_detail(m,
+	    "ifPhysAddress: end of table, 8 rows, 4 bad values "
+	    "skipped");
 	ck_assert_uint_eq(m->notes, SWEEP_NOTE_BAD_VALUES);
 	ck_assert_int_eq(m->rows, 8);
 	mib_free(m);
@@ -798,8 +805,8 @@ START_TEST(test_walk_end_of_mib_view)
 
 	mib_walk_start(m, walk_find("dot1qTpFdbPort"));
 	add_int(&l, "dot1qTpFdbPort", "1.0.38.203.10.11.12", 7);
-	add_exception(
-	    &l, "dot1qTpFdbPort", "1.0.38.203.10.11.13", SNMP_ENDOFMIBVIEW);
+	add_exception(&l, "dot1qTpFdbPort", "1.0.38.203.10.11.13",
+	    SNMP_ENDOFMIBVIEW);
 	add_int(&l, "dot1qTpFdbPort", "1.0.38.203.10.11.14", 8);
 	mib_walk(m, SNMP_ERR_NOERROR, l);
 	snmp_free_varbind(l);
@@ -907,10 +914,11 @@ START_TEST(test_walk_skips_empty_groups)
 	mib_walk(m, SNMP_ERR_NOERROR, NULL);
 	ck_assert(mib_walk_next(m));
 	ck_assert_str_eq(mib_walk_name(m), "lldpRemPortIdSubtype");
-	ck_detail(m, "entPhysicalClass: empty response, 0 rows; "
-		     "lldpRemChassisIdSubtype: end of table, 0 rows; "
-		     "lldpRemChassisIdSubtype: end of table, 1 rows; "
-		     "lldpRemChassisId: empty response, 0 rows");
+	ck_detail(m,
+	    "entPhysicalClass: empty response, 0 rows; "
+	    "lldpRemChassisIdSubtype: end of table, 0 rows; "
+	    "lldpRemChassisIdSubtype: end of table, 1 rows; "
+	    "lldpRemChassisId: empty response, 0 rows");
 	mib_free(m);
 }
 END_TEST
@@ -1051,9 +1059,9 @@ END_TEST
 
 START_TEST(test_text_kept_as_bytes)
 {
-	static const uint8_t descr[] = {'Z', 'T', 'E', 0, 0xff, 0xfe, ' ', 0xc0,
-	    0xaf, '\\', 'x', '4', '1', 0, 0};
-	static const uint8_t name[] = {'c', 'a', 'f', 0xe9, 0};
+	static const uint8_t descr[] = { 'Z', 'T', 'E', 0, 0xff, 0xfe, ' ',
+		0xc0, 0xaf, '\\', 'x', '4', '1', 0, 0 };
+	static const uint8_t name[] = { 'c', 'a', 'f', 0xe9, 0 };
 	struct mib *m = mib_new(2, 100000, NULL);
 	netsnmp_variable_list *l = NULL;
 	struct sighting *e = m->element;
@@ -1077,8 +1085,8 @@ START_TEST(test_text_kept_as_bytes)
 	/* Not UTF-8, a NUL inside, trailing NULs: the bytes, trailing NULs
 	 * dropped, nothing escaped (a backslash stays one byte). */
 	ck_assert(!text_wire_is_utf8(e->sys_descr));
-	ck_assert_uint_eq(
-	    text_wire_decode(e->sys_descr, NULL), sizeof(descr) - 2);
+	ck_assert_uint_eq(text_wire_decode(e->sys_descr, NULL),
+	    sizeof(descr) - 2);
 	text_wire_decode(e->sys_descr, got);
 	ck_assert_mem_eq(got, descr, sizeof(descr) - 2);
 	ck_assert(has_input(e, EV_SYSDESCR, e->sys_descr));

@@ -33,14 +33,14 @@ static const struct {
 	const char *endpoint;
 	const char *file; /* in tests/fixtures/snmp, or generated */
 } sim_agents[] = {
-    {"127.0.1.1:16161", "huawei-switch.snmprec"},
-    {"127.0.1.2:16161", "cisco-router.snmprec"},
-    {"127.0.1.3:16161", "camera-nosystem.snmprec"},
-    {"127.0.1.4:16161", "hostile-types.snmprec"},
-    {"127.0.1.5:16161", "hostile-binary.snmprec"},
-    {"127.0.1.6:16161", "hostile-huge.snmprec"},
-    {"127.0.1.7:16161", "@endless"},
-    {"127.0.1.8:16161", "zte-bridge.snmprec"},
+	{ "127.0.1.1:16161", "huawei-switch.snmprec" },
+	{ "127.0.1.2:16161", "cisco-router.snmprec" },
+	{ "127.0.1.3:16161", "camera-nosystem.snmprec" },
+	{ "127.0.1.4:16161", "hostile-types.snmprec" },
+	{ "127.0.1.5:16161", "hostile-binary.snmprec" },
+	{ "127.0.1.6:16161", "hostile-huge.snmprec" },
+	{ "127.0.1.7:16161", "@endless" },
+	{ "127.0.1.8:16161", "zte-bridge.snmprec" },
 };
 
 /* An interface table far longer than any row budget a test sets. */
@@ -300,9 +300,9 @@ START_TEST(test_wrong_types)
 	ck_assert_ptr_nonnull(strstr(e->detail,
 	    "ifPhysAddress: end of table, 5 rows, 4 bad values skipped"));
 	ck_assert_uint_eq(count_neighbours(e, "arp"), 0);
-	ck_assert_ptr_nonnull(
-	    strstr(e->detail, "ipNetToMediaPhysAddress: end of table, 2 rows, "
-			      "2 bad values skipped"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "ipNetToMediaPhysAddress: end of table, 2 rows, "
+	    "2 bad values skipped"));
 	/* A string where an INTEGER belongs leaves no chassis row. */
 	ck_assert_uint_eq(count_inputs(e->s, EV_ENTITY_MFG), 0);
 	collect_free(&c);
@@ -326,12 +326,12 @@ START_TEST(test_binary_text)
 	e = element_at(&c, "127.0.1.5");
 	/* The bytes as they came, trailing NULs dropped (wire text: the NUL
 	 * inside travels as C0 80, the C0 byte as C0 C0). */
-	ck_assert_str_eq(
-	    e->s->sys_descr, "ZTE\xc0\x80ZXR10\xff\xfe back\\slash caf\xc3\xa9 "
-			     "\xc0\xc0\xaf end");
+	ck_assert_str_eq(e->s->sys_descr,
+	    "ZTE\xc0\x80ZXR10\xff\xfe back\\slash caf\xc3\xa9 "
+	    "\xc0\xc0\xaf end");
 	ck_assert(!text_wire_is_utf8(e->s->sys_descr));
-	ck_assert_uint_eq(
-	    text_wire_decode(e->s->sys_descr, NULL), sizeof(want) - 1);
+	ck_assert_uint_eq(text_wire_decode(e->s->sys_descr, NULL),
+	    sizeof(want) - 1);
 	text_wire_decode(e->s->sys_descr, got);
 	ck_assert_mem_eq(got, want, sizeof(want) - 1);
 	ck_assert(has_input(e->s, EV_SYSDESCR, e->s->sys_descr));
@@ -410,9 +410,9 @@ START_TEST(test_bridge_and_arp_tables)
 	ck_assert_str_eq(n->local_port, "3");
 	n = neighbour_with_addr(e, "arp", ADDR_IPV6, "2001:db8::21");
 	ck_assert(has_input(n->s, EV_OUI, "44:19:b6:00:00:21"));
-	ck_assert_ptr_nonnull(
-	    strstr(e->detail, "ipNetToPhysicalPhysAddress: end of table, 3 "
-			      "rows, 1 bad values skipped"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "ipNetToPhysicalPhysAddress: end of table, 3 "
+	    "rows, 1 bad values skipped"));
 
 	/* Forwarding tables: unicast MACs only; Q-BRIDGE MACs from the index.
 	 */
@@ -470,7 +470,7 @@ START_TEST(test_config_targets)
 	struct sweep *sw;
 	struct sweep_params p;
 	struct sweep_stats st;
-	struct sweep_callbacks cb = {on_element, on_failure};
+	struct sweep_callbacks cb = { on_element, on_failure };
 	const struct element *e;
 	const char *msg;
 	char err[256];
@@ -534,7 +534,7 @@ START_TEST(test_sweep_mixed)
 	struct sweep *sw;
 	struct sweep_stats st;
 	struct sweep_params p;
-	struct sweep_callbacks cb = {on_element, on_failure};
+	struct sweep_callbacks cb = { on_element, on_failure };
 	int64_t t0 = clock_ms(), dt;
 
 	/* Two in flight at a time, eight targets among them a /30 of silence.
@@ -557,10 +557,10 @@ START_TEST(test_sweep_mixed)
 	ck_assert_uint_eq(st.failed, 2);
 	failure_at(&c, "127.0.9.1");
 	failure_at(&c, "127.0.9.2");
-	ck_assert_str_eq(
-	    element_at(&c, "127.0.1.1")->s->sys_name, "hw-access-1");
-	ck_assert_str_eq(
-	    element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
+	ck_assert_str_eq(element_at(&c, "127.0.1.1")->s->sys_name,
+	    "hw-access-1");
+	ck_assert_str_eq(element_at(&c, "127.0.1.2")->s->sys_name,
+	    "edge-rtr-2");
 	/* The silent pair's timeout and retry were waited for. */
 	ck_assert_int_ge(dt, 600);
 	collect_free(&c);
@@ -598,10 +598,10 @@ START_TEST(test_external_loop)
 		ck_assert_int_lt(rounds, 1000);
 	}
 	ck_assert_uint_eq(c.n_el, 2);
-	ck_assert_str_eq(
-	    element_at(&c, "127.0.1.2")->s->sys_name, "edge-rtr-2");
-	ck_assert_str_eq(
-	    element_at(&c, "127.0.1.3")->s->chassis_mac, "44:19:b6:a1:b2:c3");
+	ck_assert_str_eq(element_at(&c, "127.0.1.2")->s->sys_name,
+	    "edge-rtr-2");
+	ck_assert_str_eq(element_at(&c, "127.0.1.3")->s->chassis_mac,
+	    "44:19:b6:a1:b2:c3");
 	collect_free(&c);
 	sweep_free(sw);
 }

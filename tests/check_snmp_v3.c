@@ -117,8 +117,8 @@ assert_engine_id(const char *hex)
 
 START_TEST(test_v3_auth_priv)
 {
-	struct sweep_cred t = usm(
-	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
+	struct sweep_cred t = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	const struct element *e;
@@ -180,9 +180,11 @@ START_TEST(test_v3_protocols)
 	static const struct {
 		const char *user, *auth, *auth_key, *priv, *priv_key;
 	} users[] = {
-	    {"u224", "SHA-224", "auth-secret-4", "AES-192", "priv-secret-4"},
-	    {"u384", "SHA-384", "auth-secret-5", "AES-128", "priv-secret-5"},
-	    {"umd5", "MD5", "auth-secret-6", "DES", "priv-secret-6"},
+		{ "u224", "SHA-224", "auth-secret-4", "AES-192",
+		    "priv-secret-4" },
+		{ "u384", "SHA-384", "auth-secret-5", "AES-128",
+		    "priv-secret-5" },
+		{ "umd5", "MD5", "auth-secret-6", "DES", "priv-secret-6" },
 	};
 	struct collect c;
 	struct sweep *sw;
@@ -196,8 +198,8 @@ START_TEST(test_v3_protocols)
 		ck_assert_int_eq(sweep_run(sw), 0);
 		ck_assert_msg(c.n_el == 1, "%s/%s: %s", users[i].auth,
 		    users[i].priv, c.n_fail ? c.fail[0].reason : "?");
-		ck_assert_str_eq(
-		    element_at(&c, "127.0.3.1")->s->sys_name, "v3-agent");
+		ck_assert_str_eq(element_at(&c, "127.0.3.1")->s->sys_name,
+		    "v3-agent");
 		collect_free(&c);
 		sweep_free(sw);
 	}
@@ -206,10 +208,10 @@ END_TEST
 
 START_TEST(test_v3_wrong_key)
 {
-	struct sweep_cred good = usm(
-	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
-	struct sweep_cred bad = usm(
-	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
+	struct sweep_cred good = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
+	struct sweep_cred bad = usm("auditor", "SHA-256", "not-the-secret",
+	    "AES-128", "priv-secret-1");
 	struct sweep_cred bad_priv = usm("auditor", "SHA-256", "auth-secret-1",
 	    "AES-128", "not-the-priv-secret");
 	struct collect c;
@@ -245,8 +247,8 @@ START_TEST(test_v3_wrong_key)
 	ck_assert_int_eq(sweep_run(sw), 0);
 	ck_assert_uint_eq(c.n_el, 0);
 	f = failure_at(&c, "127.0.3.1");
-	ck_assert_str_eq(
-	    f->reason, "timeout after engineID discovery (wrong privacy key?)");
+	ck_assert_str_eq(f->reason,
+	    "timeout after engineID discovery (wrong privacy key?)");
 	assert_engine_id(f->engine_id);
 	collect_free(&c);
 	sweep_free(sw);
@@ -255,10 +257,10 @@ END_TEST
 
 START_TEST(test_v3_same_engine_other_keys)
 {
-	struct sweep_cred bad = usm(
-	    "auditor", "SHA-256", "not-the-secret", "AES-128", "priv-secret-1");
-	struct sweep_cred good = usm(
-	    "auditor", "SHA-256", "auth-secret-1", "AES-128", "priv-secret-1");
+	struct sweep_cred bad = usm("auditor", "SHA-256", "not-the-secret",
+	    "AES-128", "priv-secret-1");
+	struct sweep_cred good = usm("auditor", "SHA-256", "auth-secret-1",
+	    "AES-128", "priv-secret-1");
 	struct collect c;
 	struct sweep *sw;
 	struct sweep_stats st;
@@ -279,7 +281,7 @@ START_TEST(test_v3_same_engine_other_keys)
 		/* The good target walked to the end, not cut by the other's
 		 * key. */
 		ck_assert_msg(strstr(e->detail, "dot1qTpFdbPort: ") != NULL &&
-				  strstr(e->detail, "failure") == NULL,
+			strstr(e->detail, "failure") == NULL,
 		    "detail: %s", e->detail);
 		ck_assert_ptr_nonnull(
 		    strstr(failure_at(&c, "127.0.3.1")->reason,
@@ -308,8 +310,8 @@ START_TEST(test_v3_unknown_user_and_silence)
 	    "reason: %s", f->reason);
 	assert_engine_id(f->engine_id);
 	f = failure_at(&c, "127.0.9.9");
-	ck_assert_str_eq(
-	    f->reason, "timeout (no answer to SNMPv3 engineID discovery)");
+	ck_assert_str_eq(f->reason,
+	    "timeout (no answer to SNMPv3 engineID discovery)");
 	ck_assert_ptr_null(f->engine_id);
 	collect_free(&c);
 	sweep_free(sw);

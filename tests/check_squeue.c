@@ -163,7 +163,7 @@ END_TEST
 static struct sighting *
 full(void)
 {
-	static const char source[] = "bridge";	/* not one the packer knows */
+	static const char source[] = "bridge"; /* not one the packer knows */
 	struct sighting *s = sighting_new(source, INT64_C(1764300000123));
 
 	sighting_set(&s->zone, "ran");
@@ -172,13 +172,14 @@ full(void)
 	sighting_set(&s->chassis_id, "4:00:e0:fc:12:34:56");
 	sighting_set(&s->serial, "21500\xff\x01serial");
 	sighting_set(&s->sys_name, "");
-	sighting_set(&s->sys_descr, "Huawei Versatile Routing Platform \xc3\xa9 "
+	sighting_set(&s->sys_descr,
+	    "Huawei Versatile Routing Platform \xc3\xa9 "
 	    "VRP (R) software, Version 8.180");
 	sighting_set(&s->sys_object_id, "1.3.6.1.4.1.2011.2.224.67");
 	sighting_set(&s->model, "S5735-L48T4X-A1");
 	sighting_set(&s->software, "V200R019C10SPC500");
 	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:12:34:56");
-	sighting_add_addr(s, ADDR_MAC, "00:E0:FC:12:34:57");	/* kept as text */
+	sighting_add_addr(s, ADDR_MAC, "00:E0:FC:12:34:57"); /* kept as text */
 	sighting_add_addr(s, ADDR_IPV4, "10.1.2.3");
 	sighting_add_addr(s, ADDR_IPV6, "fe80::2e0:fcff:fe12:3456");
 	sighting_add_input(s, EV_OUI, "00:e0:fc:12:34:56");
@@ -299,10 +300,10 @@ START_TEST(test_packed_bytes_that_are_not_whole_are_refused)
 	n = sighting_pack(s, NULL);
 	buf = xmalloc(n);
 	sighting_pack(s, buf);
-	buf[n - 8] = 0x7f;		/* the address's kind byte */
+	buf[n - 8] = 0x7f; /* the address's kind byte */
 	ck_assert_ptr_null(sighting_unpack(buf, n));
 	sighting_pack(s, buf);
-	buf[10] = 0xff;			/* the fields present */
+	buf[10] = 0xff; /* the fields present */
 	buf[11] = 0xff;
 	ck_assert_ptr_null(sighting_unpack(buf, n));
 	free(buf);
@@ -364,7 +365,8 @@ squeue_suite(void)
 	tc = tcase_create("packing");
 	tcase_add_test(tc, test_a_sighting_comes_back_as_it_was_packed);
 	tcase_add_test(tc, test_packed_bytes_that_are_not_whole_are_refused);
-	tcase_add_test(tc, test_bytes_count_what_is_queued_and_release_gives_memory_back);
+	tcase_add_test(tc,
+	    test_bytes_count_what_is_queued_and_release_gives_memory_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

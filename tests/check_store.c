@@ -24,7 +24,7 @@
 #include "tests/lib/testdb.h"
 #include "tests/lib/testenv.h"
 
-#define T0 1795000000	/* 2026-11-18T11:06:40Z */
+#define T0 1795000000 /* 2026-11-18T11:06:40Z */
 
 static char *db_path;
 
@@ -45,8 +45,8 @@ static struct store *
 open_rw(void)
 {
 	char err[1024];
-	struct store *st = store_open(db_path, STORE_READ_WRITE, err,
-	    sizeof(err));
+	struct store *st =
+	    store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
 
 	ck_assert_msg(st != NULL, "open: %s", err);
 	return st;
@@ -106,8 +106,8 @@ assert_refused_untouched(const char *expect)
 	char err[1024];
 
 	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
-		ck_assert_ptr_null(store_open(db_path, modes[m], err,
-		    sizeof(err)));
+		ck_assert_ptr_null(
+		    store_open(db_path, modes[m], err, sizeof(err)));
 		ck_assert_msg(strstr(err, db_path) != NULL,
 		    "error does not name the file: %s", err);
 		ck_assert_msg(strstr(err, expect) != NULL,
@@ -140,8 +140,10 @@ foreign_db(const char *sql)
 static char *
 columns(sqlite3 *db, const char *name)
 {
-	char *sql = xprintf("SELECT group_concat(name, ',') FROM "
-	    "(SELECT name FROM pragma_table_info('%s') ORDER BY cid)", name);
+	char *sql =
+	    xprintf("SELECT group_concat(name, ',') FROM "
+		    "(SELECT name FROM pragma_table_info('%s') ORDER BY cid)",
+		name);
 	char *v = testdb_text(db, sql);
 
 	free(sql);
@@ -153,16 +155,21 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 	static const struct {
 		const char *view, *columns;
 	} design[] = {
-		{ "inventory", "element_id,mgmt_ip,mac,sys_name,sys_descr,"
+		{ "inventory",
+		    "element_id,mgmt_ip,mac,sys_name,sys_descr,"
 		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
 		    "zone,model,serial,software,first_seen,last_seen,sources" },
-		{ "evidence", "element_id,kind,value,vendor,strength,rule,"
+		{ "evidence",
+		    "element_id,kind,value,vendor,strength,rule,"
 		    "observed_at,scan_id" },
-		{ "violations", "policy,rule,element_id,mgmt_ip,vendor,zone,"
+		{ "violations",
+		    "policy,rule,element_id,mgmt_ip,vendor,zone,"
 		    "status,deadline,detail" },
-		{ "zone_share", "policy,rule,zone,elements,high_risk,share,"
+		{ "zone_share",
+		    "policy,rule,zone,elements,high_risk,share,"
 		    "max_share,deadline,status" },
-		{ "scans", "scan_id,kind,started_at,finished_at,status,targets,"
+		{ "scans",
+		    "scan_id,kind,started_at,finished_at,status,targets,"
 		    "responded,frames,detail" },
 	};
 	struct store *st = open_rw();
@@ -176,7 +183,8 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 	db = testdb_open(db_path);
 	for (size_t i = 0; i < ARRAY_SIZE(design); i++) {
 		char *sql = xprintf("SELECT count(*) FROM sqlite_schema "
-		    "WHERE type = 'view' AND name = '%s'", design[i].view);
+				    "WHERE type = 'view' AND name = '%s'",
+		    design[i].view);
 		char *cols = columns(db, design[i].view);
 
 		ck_assert_int_eq(testdb_int(db, sql), 1);
@@ -254,8 +262,8 @@ END_TEST
 START_TEST(test_database_of_another_application_is_refused_untouched)
 {
 	foreign_db("CREATE TABLE contacts (name TEXT); "
-	    "INSERT INTO contacts VALUES ('alice'); "
-	    "PRAGMA application_id = 305419896;");
+		   "INSERT INTO contacts VALUES ('alice'); "
+		   "PRAGMA application_id = 305419896;");
 	assert_refused_untouched("another application");
 }
 END_TEST
@@ -272,9 +280,11 @@ START_TEST(test_newer_schema_version_is_refused_untouched)
 	char expect[64];
 
 	foreign_db("PRAGMA application_id = 1448231253; "
-	    "PRAGMA user_version = 99; CREATE TABLE future (x);");
-	snprintf(expect, sizeof(expect), "schema version 99 is newer than "
-	    "this vraudit supports (%d)", store_schema_latest());
+		   "PRAGMA user_version = 99; CREATE TABLE future (x);");
+	snprintf(expect, sizeof(expect),
+	    "schema version 99 is newer than "
+	    "this vraudit supports (%d)",
+	    store_schema_latest());
 	assert_refused_untouched(expect);
 }
 END_TEST
@@ -283,10 +293,12 @@ START_TEST(test_read_only_open_of_missing_file_says_what_to_do)
 {
 	char err[1024], expect[256];
 
-	ck_assert_ptr_null(store_open(db_path, STORE_READ_ONLY, err,
-	    sizeof(err)));
-	snprintf(expect, sizeof(expect), "no database at %s (run 'vraudit "
-	    "migrate' or a scan first)", db_path);
+	ck_assert_ptr_null(
+	    store_open(db_path, STORE_READ_ONLY, err, sizeof(err)));
+	snprintf(expect, sizeof(expect),
+	    "no database at %s (run 'vraudit "
+	    "migrate' or a scan first)",
+	    db_path);
 	ck_assert_str_eq(err, expect);
 	ck_assert(!exists(db_path));
 }
@@ -305,7 +317,7 @@ START_TEST(test_scan_lifecycle_running_then_complete)
 	free(status);
 	ck_assert_int_eq(store_scan_end(st, id, "complete", 12, 0, NULL), 0);
 	status = text("SELECT status || ' ' || responded || ' ' || "
-	    "(finished_at IS NOT NULL) || ' ' || targets FROM scans");
+		      "(finished_at IS NOT NULL) || ' ' || targets FROM scans");
 	ck_assert_str_eq(status, "complete 12 1 10.0.0.0/24");
 	free(status);
 	store_close(st);
@@ -326,10 +338,11 @@ START_TEST(test_leftover_running_scan_becomes_interrupted_on_reopen)
 	if (pid == 0) {
 		/* A writer that dies in the middle of a scan. */
 		char err[1024];
-		struct store *w = store_open(db_path, STORE_READ_WRITE, err,
-		    sizeof(err));
-		_exit(w != NULL && store_scan_begin(w, "capture", "eth1") > 0 ?
-		    0 : 1);
+		struct store *w =
+		    store_open(db_path, STORE_READ_WRITE, err, sizeof(err));
+		_exit(w != NULL && store_scan_begin(w, "capture", "eth1") > 0
+			? 0
+			: 1);
 	}
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
@@ -338,7 +351,7 @@ START_TEST(test_leftover_running_scan_becomes_interrupted_on_reopen)
 	free(status);
 	st = open_rw();
 	status = text("SELECT status || ' ' || (finished_at IS NOT NULL) "
-	    "FROM scans");
+		      "FROM scans");
 	ck_assert_str_eq(status, "interrupted 1");
 	free(status);
 	store_close(st);
@@ -351,7 +364,7 @@ START_TEST(test_running_scan_of_a_live_writer_is_left_alone)
 	int64_t id = store_scan_begin(daemon, "snmp", "core");
 	char *status;
 
-	other = open_rw();	/* e.g. `vraudit migrate` while it scans */
+	other = open_rw(); /* e.g. `vraudit migrate` while it scans */
 	store_close(other);
 	status = text("SELECT status FROM scans");
 	ck_assert_str_eq(status, "running");
@@ -399,8 +412,9 @@ START_TEST(test_same_mac_in_two_sightings_is_one_element)
 	store_close(st);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
 	char *row = text("SELECT mac || ' ' || sources || ' ' || first_seen "
-	    "|| ' ' || last_seen FROM inventory");
-	ck_assert_str_eq(row, "00:e0:fc:12:34:56 arp,snmp "
+			 "|| ' ' || last_seen FROM inventory");
+	ck_assert_str_eq(row,
+	    "00:e0:fc:12:34:56 arp,snmp "
 	    "2026-11-18T11:06:40Z 2026-11-18T11:07:40Z");
 	free(row);
 }
@@ -434,7 +448,7 @@ START_TEST(test_mac_then_ip_then_chassis_id_chain_is_one_element)
 	ck_assert_int_eq(a, d);
 	store_close(st);
 	char *row = text("SELECT mgmt_ip || ' ' || mac || ' ' || sys_name || "
-	    "' ' || sources FROM inventory");
+			 "' ' || sources FROM inventory");
 	ck_assert_str_eq(row, "10.0.0.1 00:e0:fc:00:00:01 core-sw-1 arp,lldp");
 	free(row);
 }
@@ -491,24 +505,29 @@ START_TEST(test_merging_two_elements_keeps_addresses_evidence_and_history)
 	sighting_set(&s->chassis_id, "4:00:e0:fc:aa:aa:ab");
 	sighting_add_input(s, EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.224");
 	m = record(st, 0, s);
-	ck_assert_int_eq(m, a);	/* the older one survives */
+	ck_assert_int_eq(m, a); /* the older one survives */
 	store_close(st);
 
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory"), 1);
 	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
-	    "WHERE element_id = 1"), 3);
+			       "WHERE element_id = 1"),
+	    3);
 	char *row = text("SELECT first_seen || ' ' || last_seen || ' ' || "
-	    "sources FROM inventory");
-	ck_assert_str_eq(row, "2026-11-18T11:06:40Z 2026-11-18T11:10:00Z "
+			 "sources FROM inventory");
+	ck_assert_str_eq(row,
+	    "2026-11-18T11:06:40Z 2026-11-18T11:10:00Z "
 	    "arp,lldp,snmp");
 	free(row);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_address "
-	    "WHERE element_id = 1"), 2);
+			       "WHERE element_id = 1"),
+	    2);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_merge "
-	    "WHERE survivor_id = 1 AND merged_id = 2"), 1);
+			       "WHERE survivor_id = 1 AND merged_id = 2"),
+	    1);
 	/* The merged element's row is kept as history. */
 	ck_assert_int_eq(count("SELECT count(*) FROM element "
-	    "WHERE id = 2 AND merged_into = 1"), 1);
+			       "WHERE id = 2 AND merged_into = 1"),
+	    1);
 }
 END_TEST
 
@@ -519,8 +538,8 @@ START_TEST(test_ip_reused_by_another_chassis_mac_does_not_merge)
 
 	a = record(st, 0, seen("snmp", T0, "00:e0:fc:00:00:01", "10.1.1.1"));
 	/* The address now answers from another box. */
-	b = record(st, 0, seen("snmp", T0 + 86400, "28:6e:d4:00:00:02",
-	    "10.1.1.1"));
+	b = record(st, 0,
+	    seen("snmp", T0 + 86400, "28:6e:d4:00:00:02", "10.1.1.1"));
 	ck_assert_int_ne(a, b);
 	/* An address-only sighting goes to the box holding it now. */
 	c = record(st, 0, seen("snmp", T0 + 86500, NULL, "10.1.1.1"));
@@ -576,8 +595,8 @@ END_TEST
 
 START_TEST(test_unspecified_and_loopback_addresses_are_never_identity)
 {
-	static const char *junk[] = { "0.0.0.0", "127.0.0.1", "::1",
-		"fe80::1", "169.254.0.1" };
+	static const char *junk[] = { "0.0.0.0", "127.0.0.1", "::1", "fe80::1",
+		"169.254.0.1" };
 	struct store *st = open_rw();
 
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
@@ -622,7 +641,8 @@ START_TEST(test_sql_in_sys_descr_is_stored_verbatim)
 	ck_assert_str_eq(v, evil);
 	free(v);
 	ck_assert_int_eq(count("SELECT typeof(sys_descr) = 'text' "
-	    "FROM inventory"), 1);
+			       "FROM inventory"),
+	    1);
 }
 END_TEST
 
@@ -638,8 +658,11 @@ START_TEST(test_invalid_utf8_sys_descr_is_stored_byte_exact)
 	record(st, 0, s);
 	store_close(st);
 	db = testdb_open(db_path);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT sys_descr, "
-	    "typeof(sys_descr) FROM inventory", -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT sys_descr, "
+			     "typeof(sys_descr) FROM inventory",
+			     -1, &stmt, NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
 	ck_assert_int_eq(sqlite3_column_bytes(stmt, 0), (int)strlen(raw));
 	ck_assert_mem_eq(sqlite3_column_blob(stmt, 0), raw, strlen(raw));
@@ -655,7 +678,7 @@ static size_t
 lldp_frame(uint8_t *f, const uint8_t mac[6], const void *name, size_t len)
 {
 	static const uint8_t head[] = {
-		0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e,	/* LLDP multicast */
+		0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e, /* LLDP multicast */
 	};
 	size_t n = 0;
 
@@ -664,24 +687,24 @@ lldp_frame(uint8_t *f, const uint8_t mac[6], const void *name, size_t len)
 	f[12] = 0x88;
 	f[13] = 0xcc;
 	n = 14;
-	f[n++] = 1 << 1;	/* chassis ID, length 7: MAC */
+	f[n++] = 1 << 1; /* chassis ID, length 7: MAC */
 	f[n++] = 7;
 	f[n++] = 4;
 	memcpy(f + n, mac, 6);
 	n += 6;
-	f[n++] = 2 << 1;	/* port ID, length 2: local "1" */
+	f[n++] = 2 << 1; /* port ID, length 2: local "1" */
 	f[n++] = 2;
 	f[n++] = 7;
 	f[n++] = '1';
-	f[n++] = 3 << 1;	/* TTL, length 2: 120 s */
+	f[n++] = 3 << 1; /* TTL, length 2: 120 s */
 	f[n++] = 2;
 	f[n++] = 0;
 	f[n++] = 120;
-	f[n++] = 5 << 1;	/* system name */
+	f[n++] = 5 << 1; /* system name */
 	f[n++] = (uint8_t)len;
 	memcpy(f + n, name, len);
 	n += len;
-	f[n++] = 0;		/* end */
+	f[n++] = 0; /* end */
 	f[n++] = 0;
 	while (n < 60)
 		f[n++] = 0;
@@ -711,7 +734,9 @@ catch_sighting(void *ctx, struct sighting *s)
 START_TEST(test_capture_and_snmp_store_binary_text_alike)
 {
 	/* Not UTF-8, a NUL and a C0 byte inside, two NULs of padding. */
-	static const uint8_t name[] = "sw\xff" "1\0\xc0" "x\0\0";
+	static const uint8_t name[] = "sw\xff"
+				      "1\0\xc0"
+				      "x\0\0";
 	const size_t sent = sizeof(name) - 1, kept = sent - 2;
 	static const uint8_t mac[6] = { 0x00, 0xe0, 0xfc, 0x00, 0x00, 0x66 };
 	struct caught c = { .n = 0 };
@@ -738,9 +763,13 @@ START_TEST(test_capture_and_snmp_store_binary_text_alike)
 	store_close(st);
 
 	db = testdb_open(db_path);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT typeof(sys_name), "
-	    "sys_name, mac FROM inventory WHERE sys_name IS NOT NULL "
-	    "ORDER BY element_id", -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(db,
+		"SELECT typeof(sys_name), "
+		"sys_name, mac FROM inventory WHERE sys_name IS NOT NULL "
+		"ORDER BY element_id",
+		-1, &stmt, NULL),
+	    SQLITE_OK);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0),
 		    "blob");
@@ -750,8 +779,10 @@ START_TEST(test_capture_and_snmp_store_binary_text_alike)
 	}
 	sqlite3_finalize(stmt);
 	ck_assert_int_eq(rows, 2);
-	ck_assert_int_eq(testdb_int(db, "SELECT count(DISTINCT sys_name) "
-	    "FROM inventory WHERE sys_name IS NOT NULL"), 1);
+	ck_assert_int_eq(testdb_int(db,
+			     "SELECT count(DISTINCT sys_name) "
+			     "FROM inventory WHERE sys_name IS NOT NULL"),
+	    1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -776,13 +807,14 @@ START_TEST(test_classifier_ops_are_called_and_the_verdict_stored)
 	record(st, scan, s);
 	ck_assert_int_eq(f.fused, 1);
 	store_close(st);
-	char *row = text("SELECT vendor || ' ' || vendor_name || ' ' || risk "
-	    "|| ' ' || confidence || ' ' || conflict FROM inventory");
+	char *row =
+	    text("SELECT vendor || ' ' || vendor_name || ' ' || risk "
+		 "|| ' ' || confidence || ' ' || conflict FROM inventory");
 	ck_assert_str_eq(row, "huawei Huawei Technologies high 0.9 0");
 	free(row);
 	row = text("SELECT vendor || ' ' || strength || ' ' || rule || ' ' || "
-	    "scan_id || ' ' || observed_at FROM evidence "
-	    "WHERE kind = 'sysdescr'");
+		   "scan_id || ' ' || observed_at FROM evidence "
+		   "WHERE kind = 'sysdescr'");
 	ck_assert_str_eq(row, "huawei 0.9 fake-huawei 1 2026-11-18T11:06:50Z");
 	free(row);
 	row = text("SELECT vendor IS NULL FROM evidence WHERE kind = 'oui'");
@@ -800,11 +832,12 @@ START_TEST(test_without_classifier_evidence_is_kept_unclassified)
 	record(st, 0, s);
 	store_close(st);
 	char *row = text("SELECT risk || ' ' || (vendor IS NULL) FROM "
-	    "inventory");
+			 "inventory");
 	ck_assert_str_eq(row, "unknown 1");
 	free(row);
 	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
-	    "WHERE vendor IS NULL"), 1);
+			       "WHERE vendor IS NULL"),
+	    1);
 }
 END_TEST
 
@@ -835,11 +868,14 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 	ck_assert_int_eq(changed, 0);
 	store_close(st);
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory "
-	    "WHERE vendor = 'zte'"), 2);
+			       "WHERE vendor = 'zte'"),
+	    2);
 	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
-	    "WHERE vendor = 'zte' AND rule = 'fake-huawei'"), 1);
+			       "WHERE vendor = 'zte' AND rule = 'fake-huawei'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element "
-	    "WHERE rules_digest = '00000000000000bb'"), 2);
+			       "WHERE rules_digest = '00000000000000bb'"),
+	    2);
 }
 END_TEST
 
@@ -875,11 +911,14 @@ START_TEST(test_binary_values_are_read_back_as_they_were_seen)
 	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
 	ck_assert_int_eq(changed, 1);
 	store_close(st);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_key "
-	    "WHERE typeof(value) = 'blob' AND value = X'373aff006964'"), 1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_key "
+		  "WHERE typeof(value) = 'blob' AND value = X'373aff006964'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
-	    "WHERE vendor = 'zte' AND rule = 'fake-huawei' "
-	    "AND value = X'7800487561776569'"), 1);
+			       "WHERE vendor = 'zte' AND rule = 'fake-huawei' "
+			       "AND value = X'7800487561776569'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM evidence"), 1);
 	free(descr);
 	free(id);
@@ -932,21 +971,23 @@ dump(const char *path)
 	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db;
 
-	ck_assert_int_eq(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(uri, &db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+	    SQLITE_OK);
 	free(uri);
 	for (size_t q = 0; q < ARRAY_SIZE(sql); q++) {
 		sqlite3_stmt *stmt;
 
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql[q], -1, &stmt,
-		    NULL), SQLITE_OK);
+				     NULL),
+		    SQLITE_OK);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
 				const unsigned char *t =
 				    sqlite3_column_text(stmt, c);
 
-				strbuf_adds(&out, t != NULL ? (const char *)t :
-				    "NULL");
+				strbuf_adds(&out,
+				    t != NULL ? (const char *)t : "NULL");
 				strbuf_addc(&out, '|');
 			}
 			strbuf_addc(&out, '\n');
@@ -985,7 +1026,8 @@ record_host(const char *path, bool as_group, bool known)
 	host_sightings(s, T0);
 	if (as_group) {
 		ck_assert_msg(store_record_group(st, scan,
-		    (const struct sighting *const *)s, 4, &id) == 0,
+				  (const struct sighting *const *)s, 4,
+				  &id) == 0,
 		    "group: %s", store_error(st));
 		ck_assert_int_gt(id, 0);
 		for (int i = 0; i < 4; i++)
@@ -1009,11 +1051,16 @@ START_TEST(test_a_group_stores_what_its_sightings_would_one_by_one)
 
 		ck_assert_str_eq(a, b);
 		/* And it is what a user would check. */
-		ck_assert_msg(strstr(a, "|cam-21|huawei|high|") != NULL, "%s", a);
-		ck_assert_msg(strstr(a, "ipv4|10.9.0.22|2026-11-18T11:08:10Z|"
-		    "2026-11-18T11:08:40Z|") != NULL, "%s", a);
-		ck_assert_msg(strstr(a, "oui|00:e0:fc:00:00:21|NULL|0.0|NULL|"
-		    ) != NULL, "%s", a);
+		ck_assert_msg(strstr(a, "|cam-21|huawei|high|") != NULL, "%s",
+		    a);
+		ck_assert_msg(strstr(a,
+				  "ipv4|10.9.0.22|2026-11-18T11:08:10Z|"
+				  "2026-11-18T11:08:40Z|") != NULL,
+		    "%s", a);
+		ck_assert_msg(strstr(a,
+				  "oui|00:e0:fc:00:00:21|NULL|0.0|NULL|") !=
+			NULL,
+		    "%s", a);
 		free(a);
 		free(b);
 		free(one);
@@ -1032,12 +1079,14 @@ START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
 	store_set_classifier(st, &ops);
 	host_sightings(s, T0);
 	ck_assert_int_eq(store_record_group(st, 0,
-	    (const struct sighting *const *)s, 4, NULL), 0);
+			     (const struct sighting *const *)s, 4, NULL),
+	    0);
 	for (int i = 0; i < 4; i++)
 		sighting_free(s[i]);
 	store_close(st);
 	ck_assert_int_eq(count("SELECT count(*) FROM audit "
-	    "WHERE kind = 'verdict'"), 1);
+			       "WHERE kind = 'verdict'"),
+	    1);
 	char *row = text("SELECT detail FROM audit WHERE kind = 'verdict'");
 	ck_assert_msg(strstr(row, "new.vendor=huawei") != NULL, "%s", row);
 	free(row);
@@ -1092,8 +1141,10 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 			ck_assert_int_eq(got.m[i].last_seen, T0 + 100);
 			/* Both addresses, the latest first. */
 			ck_assert_uint_eq(got.m[i].n_ipv4, 2);
-			ck_assert_uint_eq(got.m[i].ipv4[0], 0x2000010au);	/* 10.1.0.32 */
-			ck_assert_uint_eq(got.m[i].ipv4[1], 0x1f00010au);	/* 10.1.0.31 */
+			ck_assert_uint_eq(got.m[i].ipv4[0],
+			    0x2000010au); /* 10.1.0.32 */
+			ck_assert_uint_eq(got.m[i].ipv4[1],
+			    0x1f00010au); /* 10.1.0.31 */
 			ck_assert_uint_eq(got.m[i].content[0], STORE_NO_DIGEST);
 			ck_assert_uint_eq(got.m[i].content[1], STORE_NO_DIGEST);
 			ck_assert_uint_eq(got.m[i].content[2], 0x1eadbeefu);
@@ -1121,8 +1172,8 @@ START_TEST(test_links_follow_merged_elements)
 
 	a = record(st, 0, seen("snmp", T0, "00:e0:fc:00:01:01", "10.2.0.1"));
 	n = record(st, 0, seen("lldp", T0, "00:e0:fc:00:01:02", NULL));
-	ck_assert_int_eq(store_link(st, n, a, "lldp", "ge0/0/1", "ge0/0/2",
-	    T0), 0);
+	ck_assert_int_eq(store_link(st, n, a, "lldp", "ge0/0/1", "ge0/0/2", T0),
+	    0);
 	s = sighting_new("lldp", T0 + 5);
 	sighting_set(&s->chassis_id, "4:00:e0:fc:00:01:03");
 	b = record(st, 0, s);
@@ -1138,10 +1189,14 @@ START_TEST(test_links_follow_merged_elements)
 	ck_assert_int_eq(store_link(st, 999, a, "cdp", "Gi0/1", "Gi0/2", T0),
 	    -1);
 	store_close(st);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
-	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'lldp'"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM element_link WHERE "
-	    "element_id = 2 AND neighbour_id = 1 AND protocol = 'cdp'"), 1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_link WHERE "
+		  "element_id = 2 AND neighbour_id = 1 AND protocol = 'lldp'"),
+	    1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_link WHERE "
+		  "element_id = 2 AND neighbour_id = 1 AND protocol = 'cdp'"),
+	    1);
 	ck_assert_int_eq(count("SELECT count(*) FROM element_link"), 2);
 }
 END_TEST
@@ -1165,8 +1220,9 @@ START_TEST(test_elements_listing_filters_and_json)
 	ck_assert_msg(ro != NULL, "%s", err);
 	json = store_inventory_json(ro, &high, true);
 	ck_assert_ptr_nonnull(json);
-	ck_assert_msg(strstr(json, "\"element_id\":1,\"mgmt_ip\":\"10.3.0.1\"")
-	    != NULL, "%s", json);
+	ck_assert_msg(strstr(json,
+			  "\"element_id\":1,\"mgmt_ip\":\"10.3.0.1\"") != NULL,
+	    "%s", json);
 	ck_assert_msg(strstr(json, "\"value\":\"Huawei \\\\xff VRP\"") != NULL,
 	    "%s", json);
 	ck_assert_msg(strstr(json, "10.3.0.2") == NULL, "%s", json);
@@ -1203,10 +1259,11 @@ START_TEST(test_concurrent_reader_sees_only_whole_batches)
 
 		close(ready[0]);
 		close(stop[1]);
-		if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-		    SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db, "SELECT count(*) FROM inventory",
-		    -1, &stmt, NULL) != SQLITE_OK)
+		if (sqlite3_open_v2(uri, &db,
+			SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+			NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "SELECT count(*) FROM inventory", -1,
+			&stmt, NULL) != SQLITE_OK)
 			_exit(2);
 		fcntl(stop[0], F_SETFL, O_NONBLOCK);
 		if (write(ready[1], "r", 1) != 1)
@@ -1272,11 +1329,13 @@ START_TEST(test_locked_database_is_an_error_then_recovers)
 	/* Another writer holds the lock. */
 	ck_assert_int_eq(sqlite3_open(db_path, &other), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
-	    NULL), SQLITE_OK);
+			     NULL),
+	    SQLITE_OK);
 	s = seen("arp", T0, "00:e0:fc:00:04:01", NULL);
 	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
 	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
-	    strstr(store_error(st), "locked") != NULL, "%s", store_error(st));
+		strstr(store_error(st), "locked") != NULL,
+	    "%s", store_error(st));
 	ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
 	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_close(other), SQLITE_OK);
@@ -1317,7 +1376,7 @@ static bool fail_wal_writes;
 
 struct faulty_file {
 	sqlite3_file base;
-	sqlite3_file *real;	/* right after this struct, same allocation */
+	sqlite3_file *real; /* right after this struct, same allocation */
 	bool wal;
 };
 
@@ -1422,9 +1481,25 @@ ff_shm_unmap(sqlite3_file *f, int del)
 }
 
 static const sqlite3_io_methods faulty_methods = {
-	2, ff_close, ff_read, ff_write, ff_truncate, ff_sync, ff_size,
-	ff_lock, ff_unlock, ff_check_lock, ff_control, ff_sector, ff_caps,
-	ff_shm_map, ff_shm_lock, ff_shm_barrier, ff_shm_unmap, NULL, NULL,
+	2,
+	ff_close,
+	ff_read,
+	ff_write,
+	ff_truncate,
+	ff_sync,
+	ff_size,
+	ff_lock,
+	ff_unlock,
+	ff_check_lock,
+	ff_control,
+	ff_sector,
+	ff_caps,
+	ff_shm_map,
+	ff_shm_lock,
+	ff_shm_barrier,
+	ff_shm_unmap,
+	NULL,
+	NULL,
 };
 
 static int
@@ -1438,8 +1513,7 @@ ff_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	ff->real = (sqlite3_file *)(ff + 1);
 	ff->wal = (flags & SQLITE_OPEN_WAL) != 0;
 	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out_flags);
-	ff->base.pMethods = ff->real->pMethods != NULL ? &faulty_methods :
-	    NULL;
+	ff->base.pMethods = ff->real->pMethods != NULL ? &faulty_methods : NULL;
 	return rc;
 }
 
@@ -1467,8 +1541,12 @@ START_TEST(test_failed_commit_reports_the_batch_lost_and_keeps_the_rest)
 	store_set_batch_size(st, 3);
 	/* A first batch is committed. */
 	for (int i = 0; i < 3; i++)
-		record(st, 0, seen("arp", T0, i == 0 ? "00:e0:fc:00:07:00" :
-		    i == 1 ? "00:e0:fc:00:07:01" : "00:e0:fc:00:07:02", NULL));
+		record(st, 0,
+		    seen("arp", T0,
+			i == 0       ? "00:e0:fc:00:07:00"
+			    : i == 1 ? "00:e0:fc:00:07:01"
+				     : "00:e0:fc:00:07:02",
+			NULL));
 	/* The disk fills while the second is written. */
 	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:03", NULL));
 	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:04", NULL));
@@ -1477,8 +1555,10 @@ START_TEST(test_failed_commit_reports_the_batch_lost_and_keeps_the_rest)
 	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
 	sighting_free(s);
 	ck_assert_msg(strstr(store_error(st), db_path) != NULL &&
-	    strstr(store_error(st), "batch of 3 sighting(s) was rolled back "
-	    "and is lost") != NULL, "%s", store_error(st));
+		strstr(store_error(st),
+		    "batch of 3 sighting(s) was rolled back "
+		    "and is lost") != NULL,
+	    "%s", store_error(st));
 	/* Space again: writing goes on. */
 	fail_wal_writes = false;
 	record(st, 0, seen("arp", T0, "00:e0:fc:00:07:06", NULL));
@@ -1533,9 +1613,9 @@ START_TEST(test_writer_killed_mid_batch_loses_no_committed_data)
 				_exit(3);
 			sighting_free(s);
 			/* Tell the parent each time a batch is committed. */
-			if (done_count % K == 0 && write(progress[1],
-			    &done_count, sizeof(done_count)) !=
-			    sizeof(done_count))
+			if (done_count % K == 0 &&
+			    write(progress[1], &done_count,
+				sizeof(done_count)) != sizeof(done_count))
 				_exit(4);
 		}
 	}
@@ -1543,7 +1623,8 @@ START_TEST(test_writer_killed_mid_batch_loses_no_committed_data)
 	/* Let a few batches through, then kill it wherever it is. */
 	while (committed < 10 * K)
 		ck_assert_int_eq(read(progress[0], &committed,
-		    sizeof(committed)), sizeof(committed));
+				     sizeof(committed)),
+		    sizeof(committed));
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFSIGNALED(ws));
@@ -1573,13 +1654,16 @@ store_suite(void)
 
 	tc = tcase_create("open");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_migrate_creates_the_five_views_with_design_columns);
+	tcase_add_test(tc,
+	    test_migrate_creates_the_five_views_with_design_columns);
 	tcase_add_test(tc, test_migrate_twice_is_a_no_op);
 	tcase_add_test(tc, test_empty_file_is_initialised);
 	tcase_add_test(tc, test_non_sqlite_file_is_refused_untouched);
 	tcase_add_test(tc, test_short_text_file_is_refused_untouched);
-	tcase_add_test(tc, test_database_of_another_application_is_refused_untouched);
-	tcase_add_test(tc, test_database_without_application_id_but_tables_is_refused);
+	tcase_add_test(tc,
+	    test_database_of_another_application_is_refused_untouched);
+	tcase_add_test(tc,
+	    test_database_without_application_id_but_tables_is_refused);
 	tcase_add_test(tc, test_newer_schema_version_is_refused_untouched);
 	tcase_add_test(tc, test_read_only_open_of_missing_file_says_what_to_do);
 	suite_add_tcase(s, tc);
@@ -1587,20 +1671,25 @@ store_suite(void)
 	tc = tcase_create("scans");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_scan_lifecycle_running_then_complete);
-	tcase_add_test(tc, test_leftover_running_scan_becomes_interrupted_on_reopen);
+	tcase_add_test(tc,
+	    test_leftover_running_scan_becomes_interrupted_on_reopen);
 	tcase_add_test(tc, test_running_scan_of_a_live_writer_is_left_alone);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_same_mac_in_two_sightings_is_one_element);
-	tcase_add_test(tc, test_mac_then_ip_then_chassis_id_chain_is_one_element);
+	tcase_add_test(tc,
+	    test_mac_then_ip_then_chassis_id_chain_is_one_element);
 	tcase_add_test(tc, test_name_and_serial_identify_an_element);
-	tcase_add_test(tc, test_merging_two_elements_keeps_addresses_evidence_and_history);
-	tcase_add_test(tc, test_ip_reused_by_another_chassis_mac_does_not_merge);
+	tcase_add_test(tc,
+	    test_merging_two_elements_keeps_addresses_evidence_and_history);
+	tcase_add_test(tc,
+	    test_ip_reused_by_another_chassis_mac_does_not_merge);
 	tcase_add_test(tc, test_multicast_and_zero_macs_are_never_identity);
 	tcase_add_test(tc, test_shared_virtual_router_macs_are_never_identity);
-	tcase_add_test(tc, test_unspecified_and_loopback_addresses_are_never_identity);
+	tcase_add_test(tc,
+	    test_unspecified_and_loopback_addresses_are_never_identity);
 	tcase_add_test(tc, test_an_agent_answering_on_loopback_is_one_element);
 	tcase_add_test(tc, test_links_follow_merged_elements);
 	suite_add_tcase(s, tc);
@@ -1614,12 +1703,17 @@ store_suite(void)
 
 	tc = tcase_create("classify");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_classifier_ops_are_called_and_the_verdict_stored);
-	tcase_add_test(tc, test_without_classifier_evidence_is_kept_unclassified);
-	tcase_add_test(tc, test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc,
+	    test_classifier_ops_are_called_and_the_verdict_stored);
+	tcase_add_test(tc,
+	    test_without_classifier_evidence_is_kept_unclassified);
+	tcase_add_test(tc,
+	    test_reclassify_changes_verdicts_when_the_rules_digest_changes);
 	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
-	tcase_add_test(tc, test_a_group_stores_what_its_sightings_would_one_by_one);
-	tcase_add_test(tc, test_a_group_writes_one_verdict_change_to_the_audit_chain);
+	tcase_add_test(tc,
+	    test_a_group_stores_what_its_sightings_would_one_by_one);
+	tcase_add_test(tc,
+	    test_a_group_writes_one_verdict_change_to_the_audit_chain);
 	tcase_add_test(tc, test_mac_states_give_capture_what_the_store_holds);
 	tcase_add_test(tc, test_elements_listing_filters_and_json);
 	suite_add_tcase(s, tc);
@@ -1630,8 +1724,10 @@ store_suite(void)
 	tcase_add_test(tc, test_close_commits_the_open_batch);
 	tcase_add_test(tc, test_locked_database_is_an_error_then_recovers);
 	tcase_add_test(tc, test_failed_link_leaves_the_batch_intact);
-	tcase_add_test(tc, test_failed_commit_reports_the_batch_lost_and_keeps_the_rest);
-	tcase_add_test(tc, test_writer_killed_mid_batch_loses_no_committed_data);
+	tcase_add_test(tc,
+	    test_failed_commit_reports_the_batch_lost_and_keeps_the_rest);
+	tcase_add_test(tc,
+	    test_writer_killed_mid_batch_loses_no_committed_data);
 	suite_add_tcase(s, tc);
 	return s;
 }

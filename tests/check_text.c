@@ -16,12 +16,12 @@
 START_TEST(test_wire_text_round_trip)
 {
 	static const struct {
-		const char *in;		/* bytes read off the wire */
+		const char *in; /* bytes read off the wire */
 		size_t in_len;
-		const char *mem;	/* the wire text in memory */
+		const char *mem; /* the wire text in memory */
 		size_t mem_len;
-		bool utf8;		/* stored as TEXT */
-		const char *out;	/* the bytes it stands for */
+		bool utf8;       /* stored as TEXT */
+		const char *out; /* the bytes it stands for */
 		size_t out_len;
 	} cases[] = {
 		{ B(""), B(""), true, B("") },
@@ -30,18 +30,38 @@ START_TEST(test_wire_text_round_trip)
 		{ B("VRP\0\0\0"), B("VRP"), true, B("VRP") },
 		{ B("\0\0"), B(""), true, B("") },
 		/* A NUL inside is kept, as C0 80 in memory. */
-		{ B("a\0b"), B("a\xc0\x80" "b"), false, B("a\0b") },
-		{ B("a\0b\0\0"), B("a\xc0\x80" "b"), false, B("a\0b") },
-		{ B("\0a"), B("\xc0\x80" "a"), false, B("\0a") },
+		{ B("a\0b"),
+		    B("a\xc0\x80"
+		      "b"),
+		    false, B("a\0b") },
+		{ B("a\0b\0\0"),
+		    B("a\xc0\x80"
+		      "b"),
+		    false, B("a\0b") },
+		{ B("\0a"),
+		    B("\xc0\x80"
+		      "a"),
+		    false, B("\0a") },
 		/* A C0 byte is doubled, so that C0 80 on the wire stays. */
 		{ B("\xc0"), B("\xc0\xc0"), false, B("\xc0") },
 		{ B("x\xc0\x80"), B("x\xc0\xc0\x80"), false, B("x\xc0\x80") },
 		/* Invalid UTF-8 without NUL or C0 is as it came. */
-		{ B("\xff\xfe" "A"), B("\xff\xfe" "A"), false, B("\xff\xfe" "A") },
+		{ B("\xff\xfe"
+		    "A"),
+		    B("\xff\xfe"
+		      "A"),
+		    false,
+		    B("\xff\xfe"
+		      "A") },
 		{ B("\xe4\xb8"), B("\xe4\xb8"), false, B("\xe4\xb8") },
 		/* Valid UTF-8 is as it came, unless it holds a NUL. */
-		{ B("Gr\xc3\xbc\xc3\x9f" "e"), B("Gr\xc3\xbc\xc3\x9f" "e"), true,
-		    B("Gr\xc3\xbc\xc3\x9f" "e") },
+		{ B("Gr\xc3\xbc\xc3\x9f"
+		    "e"),
+		    B("Gr\xc3\xbc\xc3\x9f"
+		      "e"),
+		    true,
+		    B("Gr\xc3\xbc\xc3\x9f"
+		      "e") },
 		{ B("\xe4\xb8\xad\0\xe5\x85\xb4"),
 		    B("\xe4\xb8\xad\xc0\x80\xe5\x85\xb4"), false,
 		    B("\xe4\xb8\xad\0\xe5\x85\xb4") },
@@ -50,12 +70,13 @@ START_TEST(test_wire_text_round_trip)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *mem = text_from_wire(cases[i].in, cases[i].in_len), *again;
+		char *mem = text_from_wire(cases[i].in, cases[i].in_len),
+		     *again;
 		unsigned char out[32];
 		size_t n;
 
 		ck_assert_msg(strlen(mem) == cases[i].mem_len &&
-		    memcmp(mem, cases[i].mem, cases[i].mem_len) == 0,
+			memcmp(mem, cases[i].mem, cases[i].mem_len) == 0,
 		    "case %zu: in memory as %zu bytes", i, strlen(mem));
 		ck_assert_msg(text_wire_is_utf8(mem) == cases[i].utf8,
 		    "case %zu: TEXT or BLOB", i);
@@ -101,7 +122,7 @@ START_TEST(test_strbuf)
 	strbuf_addc(&b, 'c');
 	strbuf_add(&b, "d\0e", 3);
 	ck_assert_uint_eq(b.len, 6);
-	ck_assert_mem_eq(b.s, "abcd\0e", 7);	/* terminated after the NUL */
+	ck_assert_mem_eq(b.s, "abcd\0e", 7); /* terminated after the NUL */
 	strbuf_reset(&b);
 	ck_assert_str_eq(strbuf_str(&b), "");
 	ck_assert_uint_eq(b.len, 0);
@@ -139,9 +160,9 @@ START_TEST(test_utf8_sequences)
 	ck_assert_uint_eq(text_utf8_seq("\xc3\xbc", 2), 2);
 	ck_assert_uint_eq(text_utf8_seq("\xe4\xb8\xad", 3), 3);
 	ck_assert_uint_eq(text_utf8_seq("\xf0\x9f\x93\xa1", 4), 4);
-	ck_assert_uint_eq(text_utf8_seq("\xe4\xb8\xad", 2), 0);	/* cut */
-	ck_assert_uint_eq(text_utf8_seq("\xc0\x80", 2), 0);	/* overlong */
-	ck_assert_uint_eq(text_utf8_seq("\xed\xa0\x80", 3), 0);	/* surrogate */
+	ck_assert_uint_eq(text_utf8_seq("\xe4\xb8\xad", 2), 0); /* cut */
+	ck_assert_uint_eq(text_utf8_seq("\xc0\x80", 2), 0);     /* overlong */
+	ck_assert_uint_eq(text_utf8_seq("\xed\xa0\x80", 3), 0); /* surrogate */
 	ck_assert_uint_eq(text_utf8_seq("\x80", 1), 0);
 	ck_assert_uint_eq(text_utf8_seq("", 0), 0);
 }
@@ -161,11 +182,17 @@ static const struct escape_case {
 	{ TEXT_TERMINAL, B("\r\n\t"), B("\\x0d\\x0a\\x09") },
 	{ TEXT_TERMINAL, B("a\0b"), B("a\\x00b") },
 	{ TEXT_TERMINAL, B("\x7f"), B("\\x7f") },
-	{ TEXT_TERMINAL, B("x\xc2\x9b" "1m"), B("x\\xc2\\x9b1m") },
+	{ TEXT_TERMINAL,
+	    B("x\xc2\x9b"
+	      "1m"),
+	    B("x\\xc2\\x9b1m") },
 	{ TEXT_TERMINAL, B("\xc2\xa0\xc3\xbc"), B("\xc2\xa0\xc3\xbc") },
 	{ TEXT_TERMINAL, B("\xe4\xb8\xad\xe5\x85\xb4"),
 	    B("\xe4\xb8\xad\xe5\x85\xb4") },
-	{ TEXT_TERMINAL, B("\xff\xfe" "A"), B("\\xff\\xfeA") },
+	{ TEXT_TERMINAL,
+	    B("\xff\xfe"
+	      "A"),
+	    B("\\xff\\xfeA") },
 	{ TEXT_TERMINAL, B("\xe4\xb8"), B("\\xe4\\xb8") },
 	{ TEXT_TERMINAL, B("\xc0\xaf"), B("\\xc0\\xaf") },
 	{ TEXT_TERMINAL, B(""), B("") },
@@ -189,7 +216,10 @@ static const struct escape_case {
 	{ TEXT_JSON, B("\n\x01\x7f"), B("\\u000a\\u0001\\u007f") },
 	{ TEXT_JSON, B("a\0b"), B("a\\u0000b") },
 	{ TEXT_JSON, B("\xc2\x9b\xc3\xbc"), B("\xc2\x9b\xc3\xbc") },
-	{ TEXT_JSON, B("\xff" "A"), B("\\\\xffA") },
+	{ TEXT_JSON,
+	    B("\xff"
+	      "A"),
+	    B("\\\\xffA") },
 	{ TEXT_JSON, B("</script>"), B("</script>") },
 	/* HTML: the terminal form with character references. */
 	{ TEXT_HTML, B("<a href='x'>&\""),
@@ -207,7 +237,10 @@ static const struct escape_case {
 	/* JSON value: only invalid bytes change; the rest is JSON's to escape. */
 	{ TEXT_JSON_VALUE, B("a\"\\\n\x1b"), B("a\"\\\n\x1b") },
 	{ TEXT_JSON_VALUE, B("a\0b"), B("a\0b") },
-	{ TEXT_JSON_VALUE, B("\xff\xfe" "A\x07"), B("\\xff\\xfeA\x07") },
+	{ TEXT_JSON_VALUE,
+	    B("\xff\xfe"
+	      "A\x07"),
+	    B("\\xff\\xfeA\x07") },
 	{ TEXT_JSON_VALUE, B("\xc3\xbc\xc3"), B("\xc3\xbc\\xc3") },
 };
 
@@ -221,7 +254,7 @@ START_TEST(test_escapers)
 		strbuf_adds(&b, "[");
 		text_escape(&b, c->in, c->in_len, c->style);
 		ck_assert_msg(b.len == c->want_len + 1 &&
-		    memcmp(b.s + 1, c->want, c->want_len) == 0,
+			memcmp(b.s + 1, c->want, c->want_len) == 0,
 		    "case %zu (style %d): got \"%s\"", i, (int)c->style, b.s);
 		strbuf_finish(&b);
 		if (memchr(c->want, '\0', c->want_len) == NULL) {

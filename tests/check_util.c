@@ -21,10 +21,10 @@ static const struct {
 	{ "00-25-9E-01-02-03", 0, "00:25:9e:01:02:03" },
 	{ "0025.9e01.0203", 0, "00:25:9e:01:02:03" },
 	{ "00259e010203", 0, "00:25:9e:01:02:03" },
-	{ "00:25:9e:01:02", -1, NULL },		/* five octets */
-	{ "00:25:9e:01:02:03:04", -1, NULL },	/* seven octets */
-	{ "00:25-9e:01:02:03", -1, NULL },	/* mixed separators */
-	{ "0g:25:9e:01:02:03", -1, NULL },	/* not hex */
+	{ "00:25:9e:01:02", -1, NULL },       /* five octets */
+	{ "00:25:9e:01:02:03:04", -1, NULL }, /* seven octets */
+	{ "00:25-9e:01:02:03", -1, NULL },    /* mixed separators */
+	{ "0g:25:9e:01:02:03", -1, NULL },    /* not hex */
 	{ "", -1, NULL },
 	{ "00259e01020", -1, NULL },
 	{ "0025.9e01-0203", -1, NULL },
@@ -165,14 +165,16 @@ END_TEST
 START_TEST(test_utf8_validation)
 {
 	ck_assert(utf8_valid("plain ascii", 11));
-	ck_assert(utf8_valid("Gr\xc3\xbc\xc3\x9f" "e", 7));
+	ck_assert(utf8_valid("Gr\xc3\xbc\xc3\x9f"
+			     "e",
+	    7));
 	ck_assert(utf8_valid("\xe4\xb8\xad\xe5\x85\xb4", 6)); /* 中兴 */
 	ck_assert(utf8_valid("\xf0\x9f\x93\xa1", 4));
 	ck_assert(!utf8_valid("\xff", 1));
-	ck_assert(!utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
-	ck_assert(!utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
-	ck_assert(!utf8_valid("\xe4\xb8", 2));		/* truncated */
-	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	ck_assert(!utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+	ck_assert(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	ck_assert(!utf8_valid("\xe4\xb8", 2));         /* truncated */
+	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	ck_assert(utf8_valid("", 0));
 }
 END_TEST
@@ -211,7 +213,7 @@ START_TEST(test_file_read_keeps_every_byte_and_names_a_missing_file)
 	buf = file_read(path, &len, err, sizeof(err));
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_eq(len, 4);
-	ck_assert(memcmp(buf, "a\0b\n", 5) == 0);	/* and terminated */
+	ck_assert(memcmp(buf, "a\0b\n", 5) == 0); /* and terminated */
 	free(buf);
 	unlink(path);
 	ck_assert_ptr_null(file_read(path, &len, err, sizeof(err)));
@@ -228,8 +230,9 @@ util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_loop_test(tc, test_mac_parse_accepts_common_notations_and_rejects_others,
-	    0, (int)ARRAY_SIZE(mac_cases));
+	tcase_add_loop_test(tc,
+	    test_mac_parse_accepts_common_notations_and_rejects_others, 0,
+	    (int)ARRAY_SIZE(mac_cases));
 	tcase_add_test(tc, test_mac_format_is_lower_case_hex_with_colons);
 	tcase_add_test(tc, test_mac_flags);
 	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
@@ -240,7 +243,8 @@ util_suite(void)
 	tcase_add_test(tc, test_utf8_validation);
 	tcase_add_test(tc, test_str_copy_truncates_and_terminates);
 	tcase_add_test(tc, test_str_trim);
-	tcase_add_test(tc, test_file_read_keeps_every_byte_and_names_a_missing_file);
+	tcase_add_test(tc,
+	    test_file_read_keeps_every_byte_and_names_a_missing_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

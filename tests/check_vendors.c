@@ -20,7 +20,8 @@ builtin(void)
 {
 	struct vendors *v = vendors_new();
 
-	ck_assert_msg(vendors_load_builtin(v, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(vendors_load_builtin(v, err, sizeof(err)) == 0, "%s",
+	    err);
 	return v;
 }
 
@@ -39,9 +40,11 @@ static const struct {
 	{ "Huawei Device Co., Ltd.", "huawei device" },
 	{ "  zte   corporation ", "zte" },
 	{ "Hytera Communications Co .,ltd", "hytera communications" },
-	{ "Hytera Communications Corporation Limited", "hytera communications" },
+	{ "Hytera Communications Corporation Limited",
+	    "hytera communications" },
 	{ "Nokia Danmark A/S", "nokia danmark" },
-	{ "Nokia Solutions and Networks GmbH & Co. KG", "nokia solutions and networks" },
+	{ "Nokia Solutions and Networks GmbH & Co. KG",
+	    "nokia solutions and networks" },
 	{ "Axis Communications AB", "axis communications" },
 	{ "Example S.A.", "example" },
 	{ "Cisco-Linksys, LLC", "cisco linksys" },
@@ -66,7 +69,7 @@ END_TEST
 /* Every IEEE organisation name of the vendor table, and the namesakes. */
 static const struct {
 	const char *org;
-	const char *slug;	/* "" = no vendor */
+	const char *slug; /* "" = no vendor */
 } orgs[] = {
 	{ "HUAWEI TECHNOLOGIES CO.,LTD", "huawei" },
 	{ "Huawei Device Co., Ltd.", "huawei" },
@@ -131,13 +134,13 @@ static const struct {
 	{ 2011, "huawei", false },
 	{ 34774, "huawei", false },
 	{ 3902, "zte", false },
-	{ 39165, "hikvision", true },	/* a Microsemi time server uses it too */
-	{ 50001, "hikvision", true },	/* squatted by some NVRs */
+	{ 39165, "hikvision", true }, /* a Microsemi time server uses it too */
+	{ 50001, "hikvision", true }, /* squatted by some NVRs */
 	{ 37496, "dahua", false },
-	{ 1004849, "dahua", true },	/* never assigned */
+	{ 1004849, "dahua", true }, /* never assigned */
 	{ 40297, "hytera", false },
-	{ 25506, "h3c", true },		/* shared with HP/HPE Comware */
-	{ 26381, "lwip", false },	/* generic stack */
+	{ 25506, "h3c", true },   /* shared with HP/HPE Comware */
+	{ 26381, "lwip", false }, /* generic stack */
 	{ 8072, "net-snmp", false },
 	{ 9, "cisco", false },
 	{ 2636, "juniper", false },
@@ -177,7 +180,8 @@ START_TEST(test_enterprises)
 	int i = vendors_match_enterprise(v, pens[_i].pen, &weak);
 
 	ck_assert_msg(strcmp(slug_of(v, i), pens[_i].slug) == 0,
-	    "%u -> '%s', want '%s'", pens[_i].pen, slug_of(v, i), pens[_i].slug);
+	    "%u -> '%s', want '%s'", pens[_i].pen, slug_of(v, i),
+	    pens[_i].slug);
 	if (i >= 0)
 		ck_assert_int_eq(weak, pens[_i].weak);
 	vendors_free(v);
@@ -189,25 +193,50 @@ static const struct {
 	const char *text;
 	const char *slug;
 } texts[] = {
-	{ VF_SYSDESCR, "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 8.190 (NE40E V800R011C10SPC100)", "huawei" },
+	{ VF_SYSDESCR,
+	    "Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 8.190 (NE40E V800R011C10SPC100)",
+	    "huawei" },
 	{ VF_SYSDESCR, "VRP (R) software, Version 8.190", "huawei" },
-	{ VF_SYSDESCR, "Huawei YunShan OS\nVersion 1.22.0.1 (S5735-S V200R022C00SPC500)", "huawei" },
-	{ VF_SYSDESCR, "Huawei Integrated Access Software (MA5800). Copyright(C) Huawei Technologies Co., Ltd.", "huawei" },
-	{ VF_SYSDESCR, "ZTE 5950-36TM Software, 5900 Version: V3.03.10", "zte" },
+	{ VF_SYSDESCR,
+	    "Huawei YunShan OS\nVersion 1.22.0.1 (S5735-S V200R022C00SPC500)",
+	    "huawei" },
+	{ VF_SYSDESCR,
+	    "Huawei Integrated Access Software (MA5800). Copyright(C) Huawei Technologies Co., Ltd.",
+	    "huawei" },
+	{ VF_SYSDESCR, "ZTE 5950-36TM Software, 5900 Version: V3.03.10",
+	    "zte" },
 	{ VF_SYSDESCR, "ZXR10 ROS Version V4.8.01A ZXR10 ZXCTN 6100", "zte" },
-	{ VF_SYSDESCR, "C320 Version V2.1.0 Software, Copyright (c) by ZTE Corporation Compiled", "zte" },
+	{ VF_SYSDESCR,
+	    "C320 Version V2.1.0 Software, Copyright (c) by ZTE Corporation Compiled",
+	    "zte" },
 	{ VF_SYSDESCR, "Hikvision company products", "hikvision" },
 	{ VF_SYSDESCR, "DH-NVR4108HS-8P-4KS2", "dahua" },
-	{ VF_SYSDESCR, "H3C Comware Platform Software, Software Version 7.1.064, Release 0427P22\r\nH3C S5130S-28P-EI\r\nCopyright (c) 2004-2019 New H3C Technologies Co., Ltd. All rights reserved.", "h3c" },
-	{ VF_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99 Release 2221P01\r\nHP A5120-24G EI Switch\r\nCopyright (c) 2010-2014 Hewlett-Packard Development Company, L.P.", "hpe" },
-	{ VF_SYSDESCR, "HPE Comware Software, Version 7.1.045, Release 2432P06\r\nHPE 5130 24G 4SFP+ EI Switch", "hpe" },
-	{ VF_SYSDESCR, "Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M), Version 12.2(55)SE", "cisco" },
-	{ VF_SYSDESCR, "Cisco IOS XR Software (Cisco ASR9K Series), Version 6.1.4", "cisco" },
-	{ VF_SYSDESCR, "Juniper Networks, Inc. mx480 internet router, kernel JUNOS 18.2R3", "juniper" },
-	{ VF_SYSDESCR, "TiMOS-C-20.10.R5 cpm/hops64 Nokia 7750 SR Copyright (c) 2000-2021 Nokia.", "nokia" },
+	{ VF_SYSDESCR,
+	    "H3C Comware Platform Software, Software Version 7.1.064, Release 0427P22\r\nH3C S5130S-28P-EI\r\nCopyright (c) 2004-2019 New H3C Technologies Co., Ltd. All rights reserved.",
+	    "h3c" },
+	{ VF_SYSDESCR,
+	    "HP Comware Platform Software, Software Version 5.20.99 Release 2221P01\r\nHP A5120-24G EI Switch\r\nCopyright (c) 2010-2014 Hewlett-Packard Development Company, L.P.",
+	    "hpe" },
+	{ VF_SYSDESCR,
+	    "HPE Comware Software, Version 7.1.045, Release 2432P06\r\nHPE 5130 24G 4SFP+ EI Switch",
+	    "hpe" },
+	{ VF_SYSDESCR,
+	    "Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M), Version 12.2(55)SE",
+	    "cisco" },
+	{ VF_SYSDESCR,
+	    "Cisco IOS XR Software (Cisco ASR9K Series), Version 6.1.4",
+	    "cisco" },
+	{ VF_SYSDESCR,
+	    "Juniper Networks, Inc. mx480 internet router, kernel JUNOS 18.2R3",
+	    "juniper" },
+	{ VF_SYSDESCR,
+	    "TiMOS-C-20.10.R5 cpm/hops64 Nokia 7750 SR Copyright (c) 2000-2021 Nokia.",
+	    "nokia" },
 	{ VF_SYSDESCR, "MINI-LINK 6600", "ericsson" },
 	{ VF_SYSDESCR, "Ericsson IPOS Version 12.2", "ericsson" },
-	{ VF_SYSDESCR, "Arista Networks EOS version 4.24.2F running on an Arista Networks DCS-7050SX", "arista" },
+	{ VF_SYSDESCR,
+	    "Arista Networks EOS version 4.24.2F running on an Arista Networks DCS-7050SX",
+	    "arista" },
 	{ VF_SYSDESCR, "Microsemi SyncServer S650, firmware 4.1", "microsemi" },
 	/* Word bounds: no vendor hides inside another word. */
 	{ VF_SYSDESCR, "Aztech DSL5018EN router", "" },
@@ -236,9 +265,9 @@ START_TEST(test_patterns)
 	int r = vendors_match_text(v, texts[_i].field, texts[_i].text, &m);
 	const char *got = r == 0 ? slug_of(v, m.vendor) : "";
 
-	ck_assert_msg(strcmp(got, texts[_i].slug) == 0, "%s '%s' -> '%s', want '%s'",
-	    vendor_field_name(texts[_i].field), texts[_i].text, got,
-	    texts[_i].slug);
+	ck_assert_msg(strcmp(got, texts[_i].slug) == 0,
+	    "%s '%s' -> '%s', want '%s'", vendor_field_name(texts[_i].field),
+	    texts[_i].text, got, texts[_i].slug);
 	vendors_free(v);
 }
 END_TEST
@@ -251,14 +280,19 @@ START_TEST(test_builtin_content)
 		const char *slug;
 		enum risk risk;
 	} risks[] = {
-		{ "huawei", RISK_HIGH }, { "zte", RISK_HIGH },
-		{ "hikvision", RISK_HIGH }, { "dahua", RISK_HIGH },
-		{ "hytera", RISK_HIGH }, { "h3c", RISK_WATCH },
-		{ "cisco", RISK_NONE }, { "honor", RISK_NONE },
+		{ "huawei", RISK_HIGH },
+		{ "zte", RISK_HIGH },
+		{ "hikvision", RISK_HIGH },
+		{ "dahua", RISK_HIGH },
+		{ "hytera", RISK_HIGH },
+		{ "h3c", RISK_WATCH },
+		{ "cisco", RISK_NONE },
+		{ "honor", RISK_NONE },
 	};
 
 	for (size_t i = 0; i < vendors_count(v); i++)
-		if (vendors_at(v, i)->risk == RISK_NONE && !vendors_at(v, i)->generic)
+		if (vendors_at(v, i)->risk == RISK_NONE &&
+		    !vendors_at(v, i)->generic)
 			none++;
 	ck_assert_uint_ge(none, 30);
 	for (size_t i = 0; i < ARRAY_SIZE(risks); i++) {
@@ -291,41 +325,49 @@ START_TEST(test_operator_overrides)
 	int k;
 
 	ck_assert_msg(load(v,
-	    "; operator additions\n"
-	    "[vendor huawei]\n"
-	    "oui = 28:6E:D4/28, 00:E0:FC\n"
-	    "org = Huawei Cloud Example Co., Ltd.\n"
-	    "[vendor h3c]\n"
-	    "risk = high\n"
-	    "[vendor acme]\n"
-	    "name = ACME Networks\n"
-	    "risk = watch\n"
-	    "org = ACME Networks GmbH\n"
-	    "enterprise = 99999\n"
-	    "sysdescr = ACME ?OS\n"
-	    "weak-sysdescr = Frobnicator\n"
-	    "[vendor hpe]\n"
-	    "; move 25506 from h3c to hpe\n"
-	    "enterprise = 25506\n") == 0, "%s", err);
+			  "; operator additions\n"
+			  "[vendor huawei]\n"
+			  "oui = 28:6E:D4/28, 00:E0:FC\n"
+			  "org = Huawei Cloud Example Co., Ltd.\n"
+			  "[vendor h3c]\n"
+			  "risk = high\n"
+			  "[vendor acme]\n"
+			  "name = ACME Networks\n"
+			  "risk = watch\n"
+			  "org = ACME Networks GmbH\n"
+			  "enterprise = 99999\n"
+			  "sysdescr = ACME ?OS\n"
+			  "weak-sysdescr = Frobnicator\n"
+			  "[vendor hpe]\n"
+			  "; move 25506 from h3c to hpe\n"
+			  "enterprise = 25506\n") == 0,
+	    "%s", err);
 	/* One vendor added, none lost. */
 	ck_assert_uint_eq(vendors_count(v), nv + 1);
 	k = vendors_find(v, "h3c");
 	ck_assert_int_eq(vendors_at(v, (size_t)k)->risk, RISK_HIGH);
 	ck_assert_str_eq(vendors_at(v, (size_t)k)->name, "H3C");
-	ck_assert_str_eq(slug_of(v, vendors_match_org(v, "ACME Networks")), "acme");
-	ck_assert_str_eq(slug_of(v, vendors_match_org(v,
-	    "HUAWEI CLOUD EXAMPLE CO.,LTD")), "huawei");
+	ck_assert_str_eq(slug_of(v, vendors_match_org(v, "ACME Networks")),
+	    "acme");
+	ck_assert_str_eq(slug_of(v,
+			     vendors_match_org(v,
+				 "HUAWEI CLOUD EXAMPLE CO.,LTD")),
+	    "huawei");
 	/* Built-in aliases are still there. */
-	ck_assert_str_eq(slug_of(v, vendors_match_org(v, "zte corporation")), "zte");
+	ck_assert_str_eq(slug_of(v, vendors_match_org(v, "zte corporation")),
+	    "zte");
 	ck_assert_str_eq(slug_of(v, vendors_match_enterprise(v, 99999, &weak)),
 	    "acme");
 	ck_assert_str_eq(slug_of(v, vendors_match_enterprise(v, 25506, &weak)),
 	    "hpe");
 	ck_assert(!weak);
-	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "ACME OS 1.0", &m), 0);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "ACME OS 1.0", &m),
+	    0);
 	ck_assert_str_eq(slug_of(v, m.vendor), "acme");
 	ck_assert(!m.weak);
-	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a Frobnicator", &m), 0);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a Frobnicator",
+			     &m),
+	    0);
 	ck_assert_str_eq(slug_of(v, m.vendor), "acme");
 	ck_assert(m.weak);
 	b = vendors_blocks(v, &nb);
@@ -346,30 +388,30 @@ START_TEST(test_pattern_shapes_match_as_regular_expressions)
 		const char *text;
 		const char *slug;
 	} cases[] = {
-		{ "Acme ABCX box", "opt" },		/* "abc?x": literal "ab" */
-		{ "Acme ABX box", "opt" },
-		{ "Acme ax box", "" },
-		{ "unit DH-NVR4104 ok", "grp" },	/* "dh-(nvr|xvr)..." */
-		{ "unit dh-xvr5108", "grp" },
-		{ "unit DH-ABC", "" },
-		{ "model Q7 here", "alt" },		/* "zz|q[0-9]" */
+		{ "Acme ABCX box", "opt" }, /* "abc?x": literal "ab" */
+		{ "Acme ABX box", "opt" }, { "Acme ax box", "" },
+		{ "unit DH-NVR4104 ok", "grp" }, /* "dh-(nvr|xvr)..." */
+		{ "unit dh-xvr5108", "grp" }, { "unit DH-ABC", "" },
+		{ "model Q7 here", "alt" }, /* "zz|q[0-9]" */
 		{ "model ZZ here", "alt" },
-		{ "VRX (R) software", "esc" },		/* "VRX \(R\) soft" */
+		{ "VRX (R) software", "esc" }, /* "VRX \(R\) soft" */
 		{ "VRX R software", "" },
-		{ "camera TT-(9)", "brk" },		/* "[(]9[)]|tt" */
+		{ "camera TT-(9)", "brk" }, /* "[(]9[)]|tt" */
 	};
 	struct vendors *v = vendors_new();
 	struct vendor_text_match m;
 
-	ck_assert_msg(load(v,
-	    "[vendor opt]\nname = Opt\nrisk = none\nsysdescr = abc?x\n"
-	    "[vendor grp]\nname = Grp\nrisk = none\n"
-	    "sysdescr = DH-(NVR|XVR)[[:alnum:]-]*\n"
-	    "[vendor alt]\nname = Alt\nrisk = none\nsysdescr = zz|q[0-9]\n"
-	    "[vendor esc]\nname = Esc\nrisk = none\n"
-	    "sysdescr = VRX \\(R\\) soft[a-z]*\n"
-	    "[vendor brk]\nname = Brk\nrisk = none\nsysdescr = [(]9[)]|tt\n")
-	    == 0, "%s", err);
+	ck_assert_msg(
+	    load(v,
+		"[vendor opt]\nname = Opt\nrisk = none\nsysdescr = abc?x\n"
+		"[vendor grp]\nname = Grp\nrisk = none\n"
+		"sysdescr = DH-(NVR|XVR)[[:alnum:]-]*\n"
+		"[vendor alt]\nname = Alt\nrisk = none\nsysdescr = zz|q[0-9]\n"
+		"[vendor esc]\nname = Esc\nrisk = none\n"
+		"sysdescr = VRX \\(R\\) soft[a-z]*\n"
+		"[vendor brk]\nname = Brk\nrisk = none\nsysdescr = [(]9[)]|tt\n") ==
+		0,
+	    "%s", err);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int r = vendors_match_text(v, VF_SYSDESCR, cases[i].text, &m);
 		const char *got = r == 0 ? slug_of(v, m.vendor) : "";
@@ -390,11 +432,13 @@ START_TEST(test_operator_file)
 	static const char text[] = "[vendor zte]\nrisk = watch\nwat = 1\n";
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1),
+	    (ssize_t)sizeof(text) - 1);
 	close(fd);
 	ck_assert_int_eq(vendors_load_file(v, path, err, sizeof(err)), -1);
 	ck_assert(strncmp(err, path, strlen(path)) == 0);
-	ck_assert_str_eq(err + strlen(path), ":3: [vendor zte] wat: unknown key "
+	ck_assert_str_eq(err + strlen(path),
+	    ":3: [vendor zte] wat: unknown key "
 	    "(expected name, risk, generic, org, enterprise, weak-enterprise, "
 	    "sysobjectid, oui, sysdescr, entity-mfg, lldp, cdp, dhcp, component, "
 	    "weak-sysdescr, weak-entity-mfg, weak-lldp, weak-cdp, weak-dhcp or "
@@ -410,33 +454,59 @@ static const struct {
 	const char *text;
 	const char *err;
 } bad[] = {
-	{ "name = x\n", "op.conf:1: name: key outside any section (expected a [vendor SLUG] header first)" },
-	{ "[vendor]\n", "op.conf:1: [vendor] \"\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
-	{ "[vendor Big]\n", "op.conf:1: [vendor Big] \"Big\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
-	{ "[vendor a b]\n", "op.conf:1: [vendor a b] \"a b\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
-	{ "[target x]\n", "op.conf:1: [target x] unknown section (expected [vendor SLUG])" },
+	{ "name = x\n",
+	    "op.conf:1: name: key outside any section (expected a [vendor SLUG] header first)" },
+	{ "[vendor]\n",
+	    "op.conf:1: [vendor] \"\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[vendor Big]\n",
+	    "op.conf:1: [vendor Big] \"Big\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[vendor a b]\n",
+	    "op.conf:1: [vendor a b] \"a b\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
+	{ "[target x]\n",
+	    "op.conf:1: [target x] unknown section (expected [vendor SLUG])" },
 	{ "[vendor x\n", "op.conf:1: section header lacks its closing ']'" },
-	{ "; c\n\n[vendor x]\nname = X\n", "op.conf:3: [vendor x] risk: required key missing (high, watch or none)" },
-	{ "[vendor x]\nrisk = low\n", "op.conf:2: [vendor x] risk: \"low\" is not a risk class (expected high, watch or none)" },
-	{ "[vendor x]\nrisk = unknown\n", "op.conf:2: [vendor x] risk: \"unknown\" is not a risk class (expected high, watch or none)" },
-	{ "[vendor x]\nrisk = none\nenterprise = 12, x4\n", "op.conf:3: [vendor x] enterprise: \"x4\" is not a number" },
-	{ "[vendor x]\nrisk = none\nenterprise = 4294967296\n", "op.conf:3: [vendor x] enterprise: \"4294967296\" is not a number up to 4294967295" },
-	{ "[vendor x]\nrisk = none\nenterprise = 1,,2\n", "op.conf:3: [vendor x] enterprise: empty list item (expected a comma-separated list)" },
-	{ "[vendor x]\nrisk = none\n[vendor y]\nrisk = none\nenterprise = 5\n[vendor x]\nenterprise = 5\n", "op.conf:6: [vendor x] duplicate section (first on line 1)" },
-	{ "[vendor x]\nrisk = none\nenterprise = 5\n[vendor y]\nrisk = none\nenterprise = 4,\n  5\n", "op.conf:7: [vendor y] enterprise: 5 already belongs to vendor x (line 3)" },
-	{ "[vendor x]\nrisk = none\norg = A Ltd\n[vendor y]\nrisk = none\norg = a, ltd.\n", "op.conf:6: [vendor y] org: \"a, ltd.\" already belongs to vendor x (line 3)" },
-	{ "[vendor x]\nrisk = none\noui = 00:25:9\n", "op.conf:3: [vendor x] oui: \"00:25:9\" is not a MAC block (00:25:9E, 28:6E:D4:0/28 or 70:B3:D5:F2:F/36)" },
-	{ "[vendor x]\nrisk = none\nsysdescr = (unclosed\n", "op.conf:3: [vendor x] sysdescr: \"(unclosed\" is not an extended regular expression: " },
-	{ "[vendor x]\nrisk = none\nsysobjectid = 1.3.6.x\n", "op.conf:3: [vendor x] sysobjectid: \"1.3.6.x\" is not a numeric OID" },
-	{ "[vendor x]\nrisk = none\ngeneric = maybe\n", "op.conf:3: [vendor x] generic: \"maybe\" is not yes or no" },
-	{ "[vendor x]\nrisk = none\norg =\n", "op.conf:3: [vendor x] org: empty value" },
-	{ "[vendor x]\nrisk = none\norg = ...\n", "op.conf:3: [vendor x] org: \"...\" is empty once normalised" },
-	{ "[vendor x]\nrisk = none\nweak-org = X\n", "op.conf:3: [vendor x] weak-org: unknown key (expected name, risk" },
-	{ "[vendor x]\nrisk = none\njust text\n", "op.conf:3: expected \"key = value\" or a [section] header" },
-	{ "[vendor x]\nrisk = none\nname = 0123456789012345678901234567890123456789012345678901234567890123456789\n", "op.conf:3: [vendor x] name: longer than 63 characters" },
-	{ "[vendor x]\nrisk = none\nrisk = high\n", "op.conf:3: [vendor x] risk: given twice (first on line 2)" },
-	{ "[vendor x]\nrisk = none\nenterprise =\n\n[vendor y]\n", "op.conf:3: [vendor x] enterprise: empty value" },
-	{ "[vendor x]\nrisk = none\nname = X\n  Y\n", "op.conf:4: [vendor x] name: indented line continues a single value" },
+	{ "; c\n\n[vendor x]\nname = X\n",
+	    "op.conf:3: [vendor x] risk: required key missing (high, watch or none)" },
+	{ "[vendor x]\nrisk = low\n",
+	    "op.conf:2: [vendor x] risk: \"low\" is not a risk class (expected high, watch or none)" },
+	{ "[vendor x]\nrisk = unknown\n",
+	    "op.conf:2: [vendor x] risk: \"unknown\" is not a risk class (expected high, watch or none)" },
+	{ "[vendor x]\nrisk = none\nenterprise = 12, x4\n",
+	    "op.conf:3: [vendor x] enterprise: \"x4\" is not a number" },
+	{ "[vendor x]\nrisk = none\nenterprise = 4294967296\n",
+	    "op.conf:3: [vendor x] enterprise: \"4294967296\" is not a number up to 4294967295" },
+	{ "[vendor x]\nrisk = none\nenterprise = 1,,2\n",
+	    "op.conf:3: [vendor x] enterprise: empty list item (expected a comma-separated list)" },
+	{ "[vendor x]\nrisk = none\n[vendor y]\nrisk = none\nenterprise = 5\n[vendor x]\nenterprise = 5\n",
+	    "op.conf:6: [vendor x] duplicate section (first on line 1)" },
+	{ "[vendor x]\nrisk = none\nenterprise = 5\n[vendor y]\nrisk = none\nenterprise = 4,\n  5\n",
+	    "op.conf:7: [vendor y] enterprise: 5 already belongs to vendor x (line 3)" },
+	{ "[vendor x]\nrisk = none\norg = A Ltd\n[vendor y]\nrisk = none\norg = a, ltd.\n",
+	    "op.conf:6: [vendor y] org: \"a, ltd.\" already belongs to vendor x (line 3)" },
+	{ "[vendor x]\nrisk = none\noui = 00:25:9\n",
+	    "op.conf:3: [vendor x] oui: \"00:25:9\" is not a MAC block (00:25:9E, 28:6E:D4:0/28 or 70:B3:D5:F2:F/36)" },
+	{ "[vendor x]\nrisk = none\nsysdescr = (unclosed\n",
+	    "op.conf:3: [vendor x] sysdescr: \"(unclosed\" is not an extended regular expression: " },
+	{ "[vendor x]\nrisk = none\nsysobjectid = 1.3.6.x\n",
+	    "op.conf:3: [vendor x] sysobjectid: \"1.3.6.x\" is not a numeric OID" },
+	{ "[vendor x]\nrisk = none\ngeneric = maybe\n",
+	    "op.conf:3: [vendor x] generic: \"maybe\" is not yes or no" },
+	{ "[vendor x]\nrisk = none\norg =\n",
+	    "op.conf:3: [vendor x] org: empty value" },
+	{ "[vendor x]\nrisk = none\norg = ...\n",
+	    "op.conf:3: [vendor x] org: \"...\" is empty once normalised" },
+	{ "[vendor x]\nrisk = none\nweak-org = X\n",
+	    "op.conf:3: [vendor x] weak-org: unknown key (expected name, risk" },
+	{ "[vendor x]\nrisk = none\njust text\n",
+	    "op.conf:3: expected \"key = value\" or a [section] header" },
+	{ "[vendor x]\nrisk = none\nname = 0123456789012345678901234567890123456789012345678901234567890123456789\n",
+	    "op.conf:3: [vendor x] name: longer than 63 characters" },
+	{ "[vendor x]\nrisk = none\nrisk = high\n",
+	    "op.conf:3: [vendor x] risk: given twice (first on line 2)" },
+	{ "[vendor x]\nrisk = none\nenterprise =\n\n[vendor y]\n",
+	    "op.conf:3: [vendor x] enterprise: empty value" },
+	{ "[vendor x]\nrisk = none\nname = X\n  Y\n",
+	    "op.conf:4: [vendor x] name: indented line continues a single value" },
 };
 
 START_TEST(test_syntax_errors)
@@ -473,10 +543,13 @@ START_TEST(test_comments_and_crlf)
 	struct vendors *v = vendors_new();
 	struct vendor_text_match m;
 
-	ck_assert_msg(load(v, "# hash comment\r\n; semicolon\r\n[vendor x]\r\n"
-	    "  risk = watch  \r\nsysdescr = Foo;Bar\r\n") == 0, "%s", err);
+	ck_assert_msg(load(v,
+			  "# hash comment\r\n; semicolon\r\n[vendor x]\r\n"
+			  "  risk = watch  \r\nsysdescr = Foo;Bar\r\n") == 0,
+	    "%s", err);
 	ck_assert_int_eq(vendors_at(v, 0)->risk, RISK_WATCH);
-	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a foo;bar b", &m), 0);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a foo;bar b", &m),
+	    0);
 	ck_assert_str_eq(m.pattern, "Foo;Bar");
 	vendors_free(v);
 }
@@ -490,16 +563,19 @@ START_TEST(test_common_dialect)
 	struct vendor_text_match m;
 	bool weak;
 
-	ck_assert_msg(load(v, "[vendor x] ; a comment\n"
-	    "risk: watch\n"
-	    "name = X Networks ; a comment\n"
-	    "enterprise = 11111,\n"
-	    "\t22222\n"
-	    "sysdescr = X;OS [#]1\n") == 0, "%s", err);
+	ck_assert_msg(load(v,
+			  "[vendor x] ; a comment\n"
+			  "risk: watch\n"
+			  "name = X Networks ; a comment\n"
+			  "enterprise = 11111,\n"
+			  "\t22222\n"
+			  "sysdescr = X;OS [#]1\n") == 0,
+	    "%s", err);
 	ck_assert_str_eq(vendors_at(v, 0)->name, "X Networks");
 	ck_assert_int_eq(vendors_at(v, 0)->risk, RISK_WATCH);
 	ck_assert_int_eq(vendors_match_enterprise(v, 22222, &weak), 0);
-	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a x;os #1", &m), 0);
+	ck_assert_int_eq(vendors_match_text(v, VF_SYSDESCR, "a x;os #1", &m),
+	    0);
 	ck_assert_str_eq(m.pattern, "X;OS [#]1");
 	vendors_free(v);
 }

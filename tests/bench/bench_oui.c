@@ -65,8 +65,12 @@ static void
 fill(uint8_t (*macs)[MAC_LEN], int mode, const struct oui_registry *reg)
 {
 	static const uint8_t seeds[][3] = {
-		{ 0x00, 0x25, 0x9e }, { 0x00, 0x18, 0xba }, { 0x70, 0xb3, 0xd5 },
-		{ 0x00, 0x50, 0xc2 }, { 0x28, 0x6e, 0xd4 }, { 0x3c, 0x5a, 0xb4 },
+		{ 0x00, 0x25, 0x9e },
+		{ 0x00, 0x18, 0xba },
+		{ 0x70, 0xb3, 0xd5 },
+		{ 0x00, 0x50, 0xc2 },
+		{ 0x28, 0x6e, 0xd4 },
+		{ 0x3c, 0x5a, 0xb4 },
 	};
 
 	(void)reg;
@@ -76,7 +80,7 @@ fill(uint8_t (*macs)[MAC_LEN], int mode, const struct oui_registry *reg)
 		for (size_t k = 0; k < MAC_LEN; k++)
 			macs[i][k] = (uint8_t)(r >> (8 * k));
 		if (mode == 1)
-			macs[i][0] &= 0xfc;	/* universal unicast */
+			macs[i][0] &= 0xfc; /* universal unicast */
 		else if (mode == 2) {
 			const uint8_t *s = seeds[(r >> 48) % ARRAY_SIZE(seeds)];
 
@@ -93,9 +97,10 @@ main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : "/usr/share/ieee-data";
 	double load[ROUNDS], full[ROUNDS];
 	char err[512];
-	uint8_t (*macs)[MAC_LEN] = xcalloc(N_MACS, MAC_LEN);
+	uint8_t(*macs)[MAC_LEN] = xcalloc(N_MACS, MAC_LEN);
 	static const char *const modes[] = {
-		"random (any bits)", "random universal unicast",
+		"random (any bits)",
+		"random universal unicast",
 		"inside registered blocks",
 	};
 	struct oui_registry *reg = NULL;
@@ -135,7 +140,8 @@ main(int argc, char **argv)
 		for (int r = 0; r < 3; r++)
 			ns[r] = time_lookups(reg, macs, &found);
 		qsort(ns, 3, sizeof(double), cmp_double);
-		printf("lookup, %-26s %.1f ns/lookup (median of 3 x 1M), %zu hits\n",
+		printf(
+		    "lookup, %-26s %.1f ns/lookup (median of 3 x 1M), %zu hits\n",
 		    modes[mode], ns[1], found);
 	}
 	oui_free(reg);

@@ -21,7 +21,8 @@ drop(void *ctx, struct sighting *s)
 }
 
 static void
-frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen, int64_t ts)
+frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
+    int64_t ts)
 {
 	(void)wirelen;
 	passive_frame(ctx, bytes, caplen, ts);

@@ -58,10 +58,18 @@ static void
 make_macs(char (*macs)[MAC_STRLEN], size_t n)
 {
 	static const uint8_t ouis[][3] = {
-		{ 0x00, 0xe0, 0xfc }, { 0x00, 0x25, 0x9e }, { 0x00, 0x19, 0xc6 },
-		{ 0x00, 0x1e, 0x73 }, { 0x00, 0x00, 0x0c }, { 0x00, 0x1b, 0x54 },
-		{ 0x00, 0x05, 0x85 }, { 0x00, 0x1c, 0x73 }, { 0x3c, 0xfd, 0xfe },
-		{ 0x00, 0x50, 0x56 }, { 0x00, 0x11, 0x32 }, { 0x00, 0x0f, 0xe2 },
+		{ 0x00, 0xe0, 0xfc },
+		{ 0x00, 0x25, 0x9e },
+		{ 0x00, 0x19, 0xc6 },
+		{ 0x00, 0x1e, 0x73 },
+		{ 0x00, 0x00, 0x0c },
+		{ 0x00, 0x1b, 0x54 },
+		{ 0x00, 0x05, 0x85 },
+		{ 0x00, 0x1c, 0x73 },
+		{ 0x3c, 0xfd, 0xfe },
+		{ 0x00, 0x50, 0x56 },
+		{ 0x00, 0x11, 0x32 },
+		{ 0x00, 0x0f, 0xe2 },
 	};
 
 	for (size_t i = 0; i < n; i++) {
@@ -117,7 +125,7 @@ prepare(sqlite3 *db, const char *sql)
 	sqlite3_stmt *stmt;
 
 	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
-	    NULL) != SQLITE_OK)
+		NULL) != SQLITE_OK)
 		die(sql, sqlite3_errmsg(db));
 	return stmt;
 }
@@ -151,22 +159,26 @@ raw_rows(const char *path, char (*macs)[MAC_STRLEN], size_t n, bool with_mac)
 	double t0;
 
 	fresh(path);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &db,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		die(path, sqlite3_errmsg(db));
 	/* The store's settings (store/store.c). */
-	exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+	exec(db,
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 	    "PRAGMA cache_size = -24576; PRAGMA foreign_keys = ON; "
 	    "PRAGMA temp_store = MEMORY");
-	exec(db, "INSERT INTO scan (kind, started_at, status) "
+	exec(db,
+	    "INSERT INTO scan (kind, started_at, status) "
 	    "VALUES ('capture', '2026-11-28T00:00:00Z', 'running')");
-	el = prepare(db, "INSERT INTO element (mgmt_ip, chassis_mac, "
+	el = prepare(db,
+	    "INSERT INTO element (mgmt_ip, chassis_mac, "
 	    "chassis_id, sys_name, sys_descr, sys_object_id, model, serial, "
 	    "software, zone, first_seen, last_seen, first_scan, last_scan, "
 	    "vendor, vendor_name, risk, confidence, conflict, rules_digest) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?13, ?14, ?15, ?16, ?17, ?18, ?19)");
-	addr = prepare(db, "INSERT INTO element_address (element_id, kind, "
+	addr = prepare(db,
+	    "INSERT INTO element_address (element_id, kind, "
 	    "value, first_seen, last_seen, content_lldp, content_cdp, "
 	    "content_dhcp) VALUES (?1, 'mac', ?2, ?3, ?3, NULL, NULL, NULL) "
 	    "ON CONFLICT (element_id, kind, value) DO UPDATE SET "
@@ -231,8 +243,9 @@ through_store(const char *path, char (*macs)[MAC_STRLEN], size_t n,
 			/* The second pass visits the elements in a scattered
 			 * order, as later news arrives in a capture. */
 			size_t i = pass == 0 ? k : (k * stride) % n;
-			struct sighting *s = sighting_new(pass == 0 ? "mac" :
-			    "arp", t + (int64_t)(pass * n + k));
+			struct sighting *s =
+			    sighting_new(pass == 0 ? "mac" : "arp",
+				t + (int64_t)(pass * n + k));
 
 			sighting_add_addr(s, ADDR_MAC, macs[i]);
 			if (pass == 0)
@@ -266,7 +279,7 @@ main(int argc, char **argv)
 {
 	const char *oui_dir = argc > 3 ? argv[3] : "/usr/share/ieee-data";
 	size_t n = argc > 2 ? strtoul(argv[2], NULL, 10) : 50000;
-	char (*macs)[MAC_STRLEN], err[1024], *path;
+	char(*macs)[MAC_STRLEN], err[1024], *path;
 	struct classifier *cl;
 	struct classifier_ops ops;
 	double secs[2];
@@ -282,10 +295,10 @@ main(int argc, char **argv)
 	make_macs(macs, n);
 	path = xprintf("%s/bench_store.db", argv[1]);
 	printf("%zu new elements, each a MAC from a registered block\n", n);
-	report("element rows (one transaction)", raw_rows(path, macs, n,
-	    false), n);
-	report("element and MAC rows (one transaction)", raw_rows(path, macs,
-	    n, true), n);
+	report("element rows (one transaction)", raw_rows(path, macs, n, false),
+	    n);
+	report("element and MAC rows (one transaction)",
+	    raw_rows(path, macs, n, true), n);
 	through_store(path, macs, n, &ops, secs);
 	report("store: a MAC-only sighting of each (new)", secs[0], n);
 	report("store: then an ARP sighting of each (news)", secs[1], n);

@@ -23,18 +23,18 @@ next(void)
 }
 
 static const uint8_t ouis[][3] = {
-	{ 0x00, 0x25, 0x9e },	/* Huawei */
-	{ 0x28, 0x6e, 0xd4 },	/* Huawei */
-	{ 0x00, 0x19, 0xc6 },	/* ZTE */
-	{ 0x00, 0x18, 0xba },	/* Cisco */
-	{ 0x00, 0x19, 0x2f },	/* Cisco */
-	{ 0x00, 0x05, 0x85 },	/* Juniper */
-	{ 0x00, 0x1c, 0x73 },	/* Arista */
-	{ 0x00, 0x0c, 0x29 },	/* VMware */
-	{ 0x3c, 0xe5, 0xa6 },	/* H3C */
-	{ 0x44, 0x19, 0xb6 },	/* Hikvision */
-	{ 0x00, 0x23, 0x89 },	/* H3C */
-	{ 0x00, 0x04, 0x23 },	/* Intel */
+	{ 0x00, 0x25, 0x9e }, /* Huawei */
+	{ 0x28, 0x6e, 0xd4 }, /* Huawei */
+	{ 0x00, 0x19, 0xc6 }, /* ZTE */
+	{ 0x00, 0x18, 0xba }, /* Cisco */
+	{ 0x00, 0x19, 0x2f }, /* Cisco */
+	{ 0x00, 0x05, 0x85 }, /* Juniper */
+	{ 0x00, 0x1c, 0x73 }, /* Arista */
+	{ 0x00, 0x0c, 0x29 }, /* VMware */
+	{ 0x3c, 0xe5, 0xa6 }, /* H3C */
+	{ 0x44, 0x19, 0xb6 }, /* Hikvision */
+	{ 0x00, 0x23, 0x89 }, /* H3C */
+	{ 0x00, 0x04, 0x23 }, /* Intel */
 };
 
 static void
@@ -220,22 +220,47 @@ int
 main(int argc, char **argv)
 {
 	static const uint8_t hdr[24] = {
-		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff, 0, 0, 1, 0, 0, 0,
+		0xd4,
+		0xc3,
+		0xb2,
+		0xa1,
+		2,
+		0,
+		4,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0xff,
+		0xff,
+		0,
+		0,
+		1,
+		0,
+		0,
+		0,
 	};
 	uint8_t frame[1600], rec[16], payload[1400];
 	unsigned long long frames, macs;
 	FILE *out;
 
 	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: gen_capture OUT.pcap FRAMES MACS [SEED]\n");
+		fprintf(stderr,
+		    "usage: gen_capture OUT.pcap FRAMES MACS [SEED]\n");
 		return 2;
 	}
 	frames = strtoull(argv[2], NULL, 10);
 	macs = strtoull(argv[3], NULL, 10);
-	rng = argc == 5 ? strtoull(argv[4], NULL, 10) | 1 : 0x9e3779b97f4a7c15ULL;
+	rng =
+	    argc == 5 ? strtoull(argv[4], NULL, 10) | 1 : 0x9e3779b97f4a7c15ULL;
 	if (frames == 0 || macs == 0 || macs > 0xffffff) {
-		fprintf(stderr, "gen_capture: FRAMES > 0 and 0 < MACS <= 16777215\n");
+		fprintf(stderr,
+		    "gen_capture: FRAMES > 0 and 0 < MACS <= 16777215\n");
 		return 2;
 	}
 	out = fopen(argv[1], "wb");

@@ -91,7 +91,8 @@ fuzz_cdp(const struct frames_cdp *c, const uint8_t *data, size_t size)
 	char ip[64];
 	size_t i;
 
-	if (c->n_addrs > FRAMES_CDP_MAX_ADDRS || c->n_mgmt > FRAMES_CDP_MAX_ADDRS)
+	if (c->n_addrs > FRAMES_CDP_MAX_ADDRS ||
+	    c->n_mgmt > FRAMES_CDP_MAX_ADDRS)
 		abort();
 	fuzz_view(c->device_id, data, size);
 	fuzz_view(c->port_id, data, size);

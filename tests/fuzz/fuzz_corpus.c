@@ -58,8 +58,8 @@ split(const uint8_t *p, size_t len)
 		if (len - off < 8 || p[off] != 0xaa || p[off + 1] != 0xaa)
 			return;
 		type = get16(p + off + 6);
-		if (p[off + 3] == 0 && p[off + 4] == 0x00 && p[off + 5] == 0x0c &&
-		    type == 0x2000) {
+		if (p[off + 3] == 0 && p[off + 4] == 0x00 &&
+		    p[off + 5] == 0x0c && type == 0x2000) {
 			put("cdp", p + off + 8, len - off - 8);
 			return;
 		}
@@ -118,7 +118,13 @@ int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"frames", "lldp", "cdp", "arp", "dhcp", "gre", "passive",
+		"frames",
+		"lldp",
+		"cdp",
+		"arp",
+		"dhcp",
+		"gre",
+		"passive",
 	};
 	char path[PATH_MAX];
 	int i, rc = 0;

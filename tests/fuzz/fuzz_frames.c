@@ -13,7 +13,7 @@ check_frame(const struct frame *f, int r, const uint8_t *data, size_t size)
 	if (r != (int)f->reason || f->n_layers > FRAMES_MAX_LAYERS)
 		abort();
 	if (size >= 14 && f->n_layers == 0)
-		abort();	/* a full Ethernet header always yields its MACs */
+		abort(); /* a full Ethernet header always yields its MACs */
 	for (i = 0; i < f->n_layers; i++)
 		if (f->layers[i].n_vlans > FRAMES_MAX_VLANS)
 			abort();
@@ -41,8 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_frame(&f, r, data, size);
 	/* The shortcut for plain IPv4 says what the full decoder says. */
 	q = frames_decode_plain(data, size);
-	if (q < -1 || (q >= 0 && (q != r || f.n_layers != 1 ||
-	    f.proto != FRAMES_PROTO_NONE)))
+	if (q < -1 ||
+	    (q >= 0 &&
+		(q != r || f.n_layers != 1 || f.proto != FRAMES_PROTO_NONE)))
 		abort();
 	return 0;
 }

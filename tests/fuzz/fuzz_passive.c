@@ -58,9 +58,8 @@ digest(void *ctx, struct sighting *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int64_t times[] = {
-		1000, 1000, 1001, 1061, 990, 5000, 5001
-	};
+	static const int64_t times[] = { 1000, 1000, 1001, 1061, 990, 5000,
+		5001 };
 	uint64_t h_fast = 0, h_full = 0;
 	struct passive *fast = passive_new(2, 60, "z", digest, &h_fast);
 	struct passive *full = passive_new(2, 60, "z", digest, &h_full);
@@ -70,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	passive_set_full_decode(full, true);
 	memcpy(other, data, size);
 	if (size >= 12)
-		other[11] ^= 0x5a;	/* a second source: the table evicts */
+		other[11] ^= 0x5a; /* a second source: the table evicts */
 	cuts[0] = size;
 	cuts[1] = size / 2;
 	cuts[2] = size > 0 ? size - 1 : 0;
@@ -83,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			passive_frame(fast, frame, cuts[c], ts);
 			passive_frame(full, frame, cuts[c], ts);
 			if (memcmp(passive_counts(fast), passive_counts(full),
-			    sizeof(struct passive_counts)) != 0 ||
+				sizeof(struct passive_counts)) != 0 ||
 			    h_fast != h_full ||
 			    passive_macs(fast) != passive_macs(full))
 				abort();

@@ -48,8 +48,9 @@ fake_fuse(void *ctx, const struct evidence *ev, size_t n, struct verdict *out)
 		return 0;
 	}
 	str_copy(out->vendor, ev[best].vendor, sizeof(out->vendor));
-	str_copy(out->vendor_name, strcmp(ev[best].vendor, "zte") == 0 ?
-	    "ZTE Corporation" : "Huawei Technologies",
+	str_copy(out->vendor_name,
+	    strcmp(ev[best].vendor, "zte") == 0 ? "ZTE Corporation"
+						: "Huawei Technologies",
 	    sizeof(out->vendor_name));
 	out->risk = RISK_HIGH;
 	out->confidence = ev[best].strength;

@@ -14,9 +14,9 @@
 #include "common/evidence.h"
 
 struct fake_classifier {
-	bool swap;	/* read Huawei as ZTE: "new rules" */
-	int assessed;	/* calls of assess so far */
-	int fused;	/* calls of fuse so far */
+	bool swap;    /* read Huawei as ZTE: "new rules" */
+	int assessed; /* calls of assess so far */
+	int fused;    /* calls of fuse so far */
 };
 
 /* The operations over f, which must outlive every store they are given to. */

@@ -184,7 +184,7 @@ community(const char *name, const char *zone)
 struct sweep *
 sweep_for(struct collect *c, int64_t timeout_ms, int retries, int64_t max_rows)
 {
-	struct sweep_callbacks cb = {on_element, on_failure};
+	struct sweep_callbacks cb = { on_element, on_failure };
 	struct sweep_params p;
 
 	sweep_params_init(&p);
@@ -200,8 +200,8 @@ add(struct sweep *sw, const char *spec, const struct sweep_cred *t)
 {
 	char err[256] = "";
 
-	ck_assert_msg(
-	    sweep_add(sw, sweep_cred_add(sw, t), spec, err, sizeof(err)) == 0,
+	ck_assert_msg(sweep_add(sw, sweep_cred_add(sw, t), spec, err,
+			  sizeof(err)) == 0,
 	    "%s", err);
 }
 

@@ -63,15 +63,15 @@ const struct element *element_at(const struct collect *c, const char *address);
 const struct failure *failure_at(const struct collect *c, const char *address);
 
 /* Does s hold evidence kind with this value? */
-bool has_input(
-    const struct sighting *s, enum evidence_kind kind, const char *value);
+bool has_input(const struct sighting *s, enum evidence_kind kind,
+    const char *value);
 /* How much evidence of kind s holds. */
 size_t count_inputs(const struct sighting *s, enum evidence_kind kind);
 /* Does s hold this address? */
 bool has_addr(const struct sighting *s, enum addr_kind kind, const char *value);
 /* e's neighbour by protocol and sysName; the test fails without one. */
-const struct nb *neighbour_named(
-    const struct element *e, const char *protocol, const char *name);
+const struct nb *neighbour_named(const struct element *e, const char *protocol,
+    const char *name);
 /* e's neighbour by protocol and address; the test fails without one. */
 const struct nb *neighbour_with_addr(const struct element *e,
     const char *protocol, enum addr_kind kind, const char *addr);
@@ -84,8 +84,8 @@ struct sweep_cred community(const char *name, const char *zone);
 struct sweep_cred usm(const char *user, const char *auth, const char *auth_key,
     const char *priv, const char *priv_key);
 /* A sweep delivering into c (emptied) with these limits. */
-struct sweep *sweep_for(
-    struct collect *c, int64_t timeout_ms, int retries, int64_t max_rows);
+struct sweep *sweep_for(struct collect *c, int64_t timeout_ms, int retries,
+    int64_t max_rows);
 /* Add spec with a copy of t; the test fails if the sweep refuses it. */
 void add(struct sweep *sw, const char *spec, const struct sweep_cred *t);
 

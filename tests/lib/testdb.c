@@ -13,9 +13,10 @@ testdb_open(const char *path)
 	char *uri = xprintf("file:%s?mode=ro", path);
 	sqlite3 *db;
 
-	ck_assert_msg(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL) == SQLITE_OK, "%s: %s", uri,
-	    sqlite3_errmsg(db));
+	ck_assert_msg(sqlite3_open_v2(uri, &db,
+			  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+			  NULL) == SQLITE_OK,
+	    "%s: %s", uri, sqlite3_errmsg(db));
 	sqlite3_busy_timeout(db, 5000);
 	free(uri);
 	return db;
@@ -26,8 +27,8 @@ prepare(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *stmt;
 
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
 	return stmt;
 }
 

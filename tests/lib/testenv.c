@@ -15,9 +15,9 @@
 #include "common/util.h"
 #include "tests/lib/testenv.h"
 
-static char root[PATH_MAX];	/* the run's directory; "" outside a run */
-static char *current;		/* the current test's directory, owned */
-static const char *left_out;	/* why a test was not run, borrowed */
+static char root[PATH_MAX];  /* the run's directory; "" outside a run */
+static char *current;        /* the current test's directory, owned */
+static const char *left_out; /* why a test was not run, borrowed */
 
 /* A new directory DIR/NAME.XXXXXX, as a new string; NULL with errno. */
 static char *
@@ -36,8 +36,7 @@ make_dir(const char *dir, const char *name)
 }
 
 static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)flag;

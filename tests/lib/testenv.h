@@ -13,7 +13,7 @@
 
 #include <check.h>
 
-#define TESTENV_SKIP 77	/* the exit status meson counts as skipped */
+#define TESTENV_SKIP 77 /* the exit status meson counts as skipped */
 /* Debian's whole IEEE registry (package ieee-data), for lookups checked
  * against the real thing. */
 #define TESTENV_IEEE_DATA "/usr/share/ieee-data"
