@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "probes/frameq.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "probes/passive.h"
 #include "common/squeue.h"
 #include "store/store.h"
@@ -270,10 +271,19 @@ show_progress(const struct capture *c, uint64_t frames, bool done)
 	    (unsigned long long)frames, done ? "\n" : "");
 }
 
+/* Add a note to the scan's detail, "; "-separated. */
+static void
+add_note(struct strbuf *detail, const char *note)
+{
+	if (detail->len > 0)
+		strbuf_adds(detail, "; ");
+	strbuf_adds(detail, note);
+}
+
 /* Ingest one file; 0, or -1 when it could not be read (message printed). */
 static int
 ingest_file(const char *path, const char *filter, struct ingest *in,
-    bool progress, char **detail)
+    bool progress, struct strbuf *detail)
 {
 	char err[1024];
 	struct capture *c = capture_open_file(path, filter, err, sizeof(err));
@@ -283,8 +293,7 @@ ingest_file(const char *path, const char *filter, struct ingest *in,
 
 	if (c == NULL) {
 		fprintf(stderr, "vraudit ingest: %s\n", err);
-		*detail = xprintf("%s%s%s", *detail ? *detail : "",
-		    *detail ? "; " : "", err);
+		add_note(detail, err);
 		return -1;
 	}
 	while (!writer_failed(in) &&
@@ -297,15 +306,11 @@ ingest_file(const char *path, const char *filter, struct ingest *in,
 	if (progress)
 		show_progress(c, in->frames_read - start, true);
 	if (n == CAPTURE_ERROR) {
-		char *old = *detail;
-
 		fprintf(stderr,
 		    "vraudit ingest: %s (after %llu frames, which are kept)\n",
 		    capture_error(c),
 		    (unsigned long long)(in->frames_read - start));
-		*detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "",
-		    capture_error(c));
-		free(old);
+		add_note(detail, capture_error(c));
 		rc = -1;
 	}
 	capture_close(c);
@@ -355,7 +360,8 @@ cmd_ingest(int argc, char **argv)
 	struct config *cfg;
 	struct ingest in = { 0 };
 	struct store_scan_counts sc = { 0 };
-	char err[1024], *detail = NULL;
+	struct strbuf detail = STRBUF_INIT;
+	char err[1024];
 	int opt, rc, files_ok = 0, nfiles;
 	pthread_t observer_thread, writer_thread;
 
@@ -446,17 +452,14 @@ cmd_ingest(int argc, char **argv)
 		str_copy(in.first_store_error, store_error(in.st),
 		    sizeof(in.first_store_error));
 	if (in.store_errors > 0) {
-		char *old = detail;
-
 		fprintf(stderr, "vraudit ingest: %s\n", in.first_store_error);
-		detail = xprintf("%s%s%s", old ? old : "", old ? "; " : "",
-		    in.first_store_error);
-		free(old);
+		add_note(&detail, in.first_store_error);
 	}
 	if (store_scan_end(in.st, in.scan_id,
 		files_ok == nfiles && in.store_errors == 0 ? "complete"
 							   : "failed",
-		0, (int64_t)passive_counts(in.pv)->frames, detail) < 0 ||
+		0, (int64_t)passive_counts(in.pv)->frames,
+		detail.len > 0 ? detail.s : NULL) < 0 ||
 	    store_scan_counts(in.st, in.scan_id, &sc) < 0) {
 		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));
 		rc = EXIT_RUNTIME;
@@ -479,7 +482,7 @@ out:
 		pthread_cond_destroy(&in.work);
 		pthread_mutex_destroy(&in.mu);
 	}
-	free(detail);
+	strbuf_finish(&detail);
 	passive_free(in.pv);
 	classifier_free(in.cl);
 	free(in.targets);

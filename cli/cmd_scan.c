@@ -180,12 +180,7 @@ add_targets(struct sweep *sw, const struct config *cfg, struct cred_opts *co,
 	int rc;
 
 	if (argc == 0) {
-		char **names = xcalloc(cfg->n_targets, sizeof(*names));
-
-		for (size_t i = 0; i < cfg->n_targets; i++)
-			names[i] = cfg->targets[i].name;
-		*targets = cli_join(names, cfg->n_targets, ", ");
-		free(names);
+		*targets = pipeline_target_names(cfg);
 		if (pipeline_sweep_targets(sw, cfg, err, sizeof(err)) < 0) {
 			fprintf(stderr, "vraudit scan: %s\n", err);
 			return EXIT_USAGE;

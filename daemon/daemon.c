@@ -416,7 +416,7 @@ sweep_start(struct daemon *d)
 {
 	struct sweep_params params;
 	struct sweep_stats ss;
-	char err[1024], *targets, **names;
+	char err[1024], *targets;
 
 	if (d->sw != NULL) {
 		d->sweep_again = true;
@@ -435,17 +435,7 @@ sweep_start(struct daemon *d)
 		d->sw = NULL;
 		return;
 	}
-	names = xcalloc(d->cfg->n_targets, sizeof(*names));
-	for (size_t i = 0; i < d->cfg->n_targets; i++)
-		names[i] = d->cfg->targets[i].name;
-	targets = NULL;
-	for (size_t i = 0; i < d->cfg->n_targets; i++) {
-		char *t = xprintf("%s%s%s", targets != NULL ? targets : "",
-		    targets != NULL ? ", " : "", names[i]);
-		free(targets);
-		targets = t;
-	}
-	free(names);
+	targets = pipeline_target_names(d->cfg);
 	sweep_sink_init(&d->sink, d->cfg->zones, d->cfg->n_zones, d->w,
 	    writer_scan_begin(d->w, "snmp", targets));
 	d->sink.queued = sweep_queued;

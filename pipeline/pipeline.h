@@ -17,6 +17,9 @@ struct sweep;
 struct sweep_cred;
 struct sweep_params;
 
+/* The names of cfg's [target] sections, ", "-separated, as a new string
+ * (what a sweep's scan row says it swept). */
+char *pipeline_target_names(const struct config *cfg);
 /* The sweep limits of cfg's [snmp] section. */
 void pipeline_sweep_params(const struct config *cfg, struct sweep_params *p);
 /* The credentials of a [target] section (borrowing its strings). */

@@ -4,6 +4,7 @@
  */
 #include "pipeline/pipeline.h"
 
+#include "common/text.h"
 #include "config/config.h"
 #include "probes/snmp.h"
 
@@ -57,4 +58,17 @@ pipeline_sweep_targets(struct sweep *sw, const struct config *cfg, char *err,
 		}
 	}
 	return 0;
+}
+
+char *
+pipeline_target_names(const struct config *cfg)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	for (size_t i = 0; i < cfg->n_targets; i++) {
+		if (i > 0)
+			strbuf_adds(&b, ", ");
+		strbuf_adds(&b, cfg->targets[i].name);
+	}
+	return strbuf_steal(&b);
 }
