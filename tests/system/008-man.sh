@@ -88,7 +88,7 @@ while read -r name named; do
 	grep -qxF "   $header" "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) has no section $header"
 done <<<"$sections"
 keys=$(cat "$src/config/config.c" "$src/config/config_target.c" |
-	grep -oE '\{ ?"[a-z-]+", (0|INI_[A-Z_]+)\}' | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
+	grep -oE '\{ ?"[a-z-]+", (0|INI_[A-Z_]+) ?\}' | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
 [ "$(wc -l <<<"$keys")" -ge 20 ] || fail "could not read the keys of config.c"
 for key in $keys; do
 	grep -qE "^       $key = " "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) does not document key '$key'"
