@@ -202,13 +202,33 @@ hex_byte(struct strbuf *b, unsigned char c)
 	strbuf_add(b, hex, 4);
 }
 
+/* True for a byte the terminal and HTML forms keep as it is: printable
+ * ASCII but the backslash (and the HTML specials when html). */
+static bool
+plain_ascii(unsigned char c, bool html)
+{
+	if (c < 0x20 || c >= 0x7f || c == '\\')
+		return false;
+	return !html ||
+	    (c != '&' && c != '<' && c != '>' && c != '"' && c != '\'');
+}
+
 /* The terminal form, with the HTML references when html. */
 static void
 escape_terminal(struct strbuf *b, const unsigned char *p, size_t len, bool html)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_seq(p + i, len - i);
+		size_t n, run;
 
+		/* Plain text goes in runs, not byte by byte. */
+		for (run = i; run < len && plain_ascii(p[run], html); run++)
+			;
+		if (run > i) {
+			strbuf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
+		n = text_utf8_seq(p + i, len - i);
 		if (n == 0 || p[i] < 0x20 || p[i] == 0x7f ||
 		    (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
 			/* invalid, or a C0 or C1 control */
@@ -304,13 +324,16 @@ static void
 escape_audit(struct strbuf *b, const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n;
+		size_t n, run;
 
-		if (p[i] == '\\') {
+		/* Printable ASCII goes in runs, not byte by byte. */
+		for (run = i; run < len && plain_ascii(p[run], false); run++)
+			;
+		if (run > i) {
+			strbuf_add(b, p + i, run - i);
+			i = run;
+		} else if (p[i] == '\\') {
 			strbuf_add(b, "\\\\", 2);
-			i++;
-		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
-			strbuf_add(b, p + i, 1);
 			i++;
 		} else if (p[i] >= 0x80 &&
 		    (n = text_utf8_seq(p + i, len - i)) > 0) {

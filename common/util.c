@@ -159,17 +159,6 @@ utf8_valid(const void *buf, size_t len)
 }
 
 int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int
 mac_parse(const char *s, uint8_t mac[MAC_LEN])
 {
 	char digits[12];

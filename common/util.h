@@ -29,8 +29,18 @@ char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t str_copy(char *dst, const char *src, size_t size);
 /* Strip leading and trailing white space in place; returns s. */
 char *str_trim(char *s);
-/* The value of hex digit c, or -1. */
-int hex_value(int c);
+/* The value of hex digit c, or -1 (inline: registry loading calls it for
+ * every digit). */
+static inline int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20; /* lower case */
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
 /* True when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const void *s, size_t len);
 
