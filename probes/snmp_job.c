@@ -13,6 +13,7 @@
 #include "probes/snmp_job.h"
 
 #include <inttypes.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -716,6 +717,7 @@ void
 job_lib_init(void)
 {
 	struct rlimit rl;
+	char *locale;
 
 	if (lib_ready)
 		return;
@@ -734,7 +736,13 @@ job_lib_init(void)
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 	    lib_log, NULL);
 	snmp_enable_calllog();
+	/* init_snmp sets LC_CTYPE from the environment: put back what it
+	 * was, so that the classifier's patterns and case folding mean the
+	 * same whatever the locale and whether a sweep came first. */
+	locale = xstrdup(setlocale(LC_CTYPE, NULL));
 	init_snmp("vraudit");
+	setlocale(LC_CTYPE, locale);
+	free(locale);
 	/* net-snmp's own debug tokens ("usm,sess_process_packet"), at debug
 	 * level. */
 	if (getenv("VRAUDIT_SNMP_DEBUG") != NULL) {

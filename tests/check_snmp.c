@@ -6,6 +6,7 @@
  * of check_snmp_sim (snmpsimd) and check_snmp_v3 (snmpd).
  */
 #include <check.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -506,6 +507,22 @@ START_TEST(test_many_silent_targets)
 }
 END_TEST
 
+/* net-snmp's set-up takes the environment's LC_CTYPE; the sweep puts the
+ * program's back, so that the classifier's patterns (regex, case folding)
+ * mean the same before and after the first sweep, whatever the locale. */
+START_TEST(test_sweep_keeps_the_locale)
+{
+	struct sweep *sw;
+
+	/* Debian always has C.UTF-8. */
+	setenv("LC_ALL", "C.UTF-8", 1);
+	setlocale(LC_CTYPE, "C");
+	sw = sweep_new(NULL, NULL, NULL);
+	ck_assert_str_eq(setlocale(LC_CTYPE, NULL), "C");
+	sweep_free(sw);
+}
+END_TEST
+
 START_TEST(test_target_specs)
 {
 	struct sweep_cred t = community("x", NULL);
@@ -571,6 +588,7 @@ snmp_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_silent_target);
 	tcase_add_test(tc, test_many_silent_targets);
+	tcase_add_test(tc, test_sweep_keeps_the_locale);
 	tcase_add_test(tc, test_target_specs);
 	suite_add_tcase(s, tc);
 	return s;
