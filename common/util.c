@@ -4,6 +4,8 @@
  */
 #include "common/util.h"
 
+#include "common/text.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/text.h"
 
 void *
 xmalloc(size_t size)
@@ -412,30 +415,27 @@ duration_format(int64_t ms, char *out, size_t size)
 char *
 file_read(const char *path, size_t *len, char *err, size_t errlen)
 {
+	struct strbuf b = STRBUF_INIT;
+	char chunk[65536];
 	FILE *fp;
-	char *buf = NULL;
-	size_t cap = 0, n;
+	size_t n;
 
 	*len = 0;
 	if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	do {
-		if (cap - *len < 4096) {
-			cap = cap == 0 ? 65536 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, fp);
-		*len += n;
-	} while (n > 0);
+	strbuf_add(&b, "", 0); /* an empty file is "" */
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		strbuf_add(&b, chunk, n);
 	if (ferror(fp)) {
-		snprintf(err, errlen, "%s: read error", path);
+		/* A directory opens, and fails on its first read. */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		fclose(fp);
-		free(buf);
+		strbuf_finish(&b);
 		return NULL;
 	}
 	fclose(fp);
-	buf[*len] = '\0';
-	return buf;
+	*len = b.len;
+	return strbuf_steal(&b);
 }
