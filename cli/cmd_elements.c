@@ -314,10 +314,12 @@ list(struct store *st, const struct store_filter *f, enum format format,
 		print_text(&l);
 	else if (l.rows == 0) {
 		/* The header alone: the columns of the view. */
-		printf(
-		    "element_id,mgmt_ip,mac,sys_name,sys_descr,"
-		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
-		    "zone,model,serial,software,first_seen,last_seen,sources");
+		char *cols = store_inventory_columns(st, ",");
+
+		if (cols == NULL)
+			return -1;
+		fputs(cols, stdout);
+		free(cols);
 		if (with_evidence)
 			for (size_t i = 0; i < N_EVIDENCE; i++)
 				printf(",evidence_%s", evidence_columns[i]);

@@ -98,8 +98,9 @@ addr_kind_name(enum addr_kind kind)
  *   source		a byte: an index in known_sources, SRC_NONE, or
  *			SRC_OTHER followed by the pointer (sources are
  *			static strings)
- *   has_content		a byte; when 1, content_mac (6 bytes) and
- *			content_digest (4 bytes, host order)
+ *   flags		a byte: FLAG_CONTENT, then content_mac (6 bytes)
+ *			and content_digest (4 bytes, host order) follow;
+ *			FLAG_HEARSAY
  *   fields present	2 bytes, bit i for string field i of fields[]
  *   each present field	its length (LEB128) and its bytes
  *   addresses, inputs	a count (LEB128), then each a kind byte and the
@@ -109,6 +110,8 @@ addr_kind_name(enum addr_kind kind)
 #define SRC_NONE 0xfe
 #define SRC_OTHER 0xff
 #define KIND_MAC6 0x80
+#define FLAG_CONTENT 0x01
+#define FLAG_HEARSAY 0x02
 #define N_FIELDS 10
 
 static const char *const known_sources[] = {
@@ -221,7 +224,9 @@ sighting_pack(const struct sighting *s, uint8_t *out)
 	put_byte(&pk, src);
 	if (src == SRC_OTHER)
 		put(&pk, &s->source, sizeof(s->source));
-	put_byte(&pk, s->has_content ? 1 : 0);
+	put_byte(&pk,
+	    (uint8_t)((s->has_content ? FLAG_CONTENT : 0) |
+		(s->hearsay ? FLAG_HEARSAY : 0)));
 	if (s->has_content) {
 		put(&pk, s->content_mac, sizeof(s->content_mac));
 		put(&pk, &s->content_digest, sizeof(s->content_digest));
@@ -351,9 +356,10 @@ sighting_unpack(const uint8_t *p, size_t len)
 	else if (src != SRC_NONE)
 		u.bad = true;
 	get(&u, &content, 1);
-	if (content > 1)
+	if ((content & ~(FLAG_CONTENT | FLAG_HEARSAY)) != 0)
 		u.bad = true;
-	s->has_content = content == 1;
+	s->has_content = (content & FLAG_CONTENT) != 0;
+	s->hearsay = (content & FLAG_HEARSAY) != 0;
 	if (s->has_content) {
 		get(&u, s->content_mac, sizeof(s->content_mac));
 		get(&u, &s->content_digest, sizeof(s->content_digest));

@@ -34,6 +34,9 @@ struct sighting {
 	const char
 	    *source; /* static: "snmp", "lldp", "cdp", "arp", "dhcp", "mac" */
 	char *zone;  /* zone of the section that found it, or NULL */
+	/* Second hand: another agent's table (LLDP, CDP, ARP, bridge)
+	 * reported it; its own answer or a frame it sent are first hand. */
+	bool hearsay;
 
 	/* Identity: any of these may be NULL. */
 	char *mgmt_ip;     /* address we (or a neighbour) manage it by */

@@ -271,6 +271,7 @@ neighbour_add(struct mib *m, const char *source, const char *protocol)
 	n = &m->nb[m->n_nb++];
 	memset(n, 0, sizeof(*n));
 	n->sighting = sighting_new(source, m->element->observed_at);
+	n->sighting->hearsay = true; /* the agent's table, not the box */
 	n->protocol = protocol;
 	if (m->element->zone != NULL)
 		sighting_set(&n->sighting->zone, m->element->zone);

@@ -37,8 +37,8 @@ const char *const store_element_fields[STORE_N_FIELDS] = {
 	"zone",
 };
 
-/* Statements of the writer; S_ELEMENT_UPDATE and S_MERGE_ELEMENT are built
- * from store_element_fields at open time. */
+/* Statements of the writer; S_ELEMENT_CREATE, S_ELEMENT_UPDATE and
+ * S_MERGE_ELEMENT are built from store_element_fields at open time. */
 static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -73,14 +73,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FIND_KEY] =
 	    "SELECT element_id FROM element_key WHERE kind = ?1 AND value = ?2",
 	[S_ELEMENT_FIRST] = "SELECT first_seen FROM element WHERE id = ?1",
-	/* A new element with its verdict, in one row. */
-	[S_ELEMENT_CREATE] =
-	    "INSERT INTO element (mgmt_ip, chassis_mac, chassis_id, sys_name, "
-	    "sys_descr, sys_object_id, model, serial, software, zone, "
-	    "first_seen, last_seen, first_scan, last_scan, vendor, "
-	    "vendor_name, risk, confidence, conflict, rules_digest) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	/* Times only, for sightings that describe nothing. */
 	[S_ELEMENT_TOUCH] =
 	    "UPDATE element SET first_seen = min(first_seen, ?2), "
@@ -368,42 +360,79 @@ store_reset(sqlite3_stmt *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
-int
-store_prepare_all(struct store *st)
+/*
+ * The statements that name every element field. A field keeps the value of
+ * the observation that ranks highest by (provenance, time, value): the
+ * precedence of store_provenance first, then the newer, then (same source,
+ * same second) the greater value, so that the order of writing never
+ * decides (vraudit-schema(7), "Precedence").
+ */
+static void
+build_element_sql(struct strbuf *create, struct strbuf *update,
+    struct strbuf *merge)
 {
-	struct strbuf update = STRBUF_INIT, merge = STRBUF_INIT;
-	int rc = 0;
-
-	/* Newer observations overwrite descriptions; older ones only fill
-	 * what is missing. */
-	strbuf_adds(&update, "UPDATE element SET ");
+	strbuf_adds(create, "INSERT INTO element (");
 	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		const char *f = store_element_fields[i];
 
-		strbuf_printf(&update,
-		    "%s = CASE WHEN ?11 >= last_seen THEN "
-		    "coalesce(?%zu, %s) ELSE coalesce(%s, ?%zu) END, ",
-		    f, i + 1, f, f, i + 1);
+		strbuf_printf(create, "%s, %s_src, %s_at, ", f, f, f);
 	}
-	strbuf_adds(&update,
+	strbuf_adds(create,
+	    "first_seen, last_seen, first_scan, last_scan, "
+	    "vendor, vendor_name, risk, confidence, conflict, "
+	    "rules_digest) VALUES (");
+	for (size_t i = 0; i < STORE_N_FIELDS; i++)
+		strbuf_printf(create, "?%zu, ?%zu, ?%zu, ", i + 1, i + 20,
+		    i + 30);
+	strbuf_adds(create,
+	    "?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+
+	/* ?1..?10 the values, ?11 the time, ?12 the element, ?13 the scan,
+	 * ?14 the provenance. */
+	strbuf_adds(update, "UPDATE element SET ");
+	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
+		const char *f = store_element_fields[i];
+		struct strbuf win = STRBUF_INIT;
+
+		strbuf_printf(&win,
+		    "?%zu IS NOT NULL AND (%s IS NULL OR %s_src IS NULL OR "
+		    "%s_at IS NULL OR (?14, ?11, ?%zu) > (%s_src, %s_at, %s))",
+		    i + 1, f, f, f, i + 1, f, f, f);
+		strbuf_printf(update,
+		    "%s = CASE WHEN %s THEN ?%zu ELSE %s END, "
+		    "%s_src = CASE WHEN %s THEN ?14 ELSE %s_src END, "
+		    "%s_at = CASE WHEN %s THEN ?11 ELSE %s_at END, ",
+		    f, win.s, i + 1, f, f, win.s, f, f, win.s, f);
+		strbuf_finish(&win);
+	}
+	strbuf_adds(update,
 	    "first_seen = min(first_seen, ?11), "
 	    "last_seen = max(last_seen, ?11), "
 	    "first_scan = coalesce(first_scan, ?13), "
 	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
 	    "RETURNING rules_digest");
 
-	strbuf_adds(&merge, "UPDATE element SET ");
+	/* ?1 the survivor (element), ?2 the merged one (l). */
+	strbuf_adds(merge, "UPDATE element SET ");
 	for (size_t i = 0; i < STORE_N_FIELDS; i++) {
 		const char *f = store_element_fields[i];
+		struct strbuf win = STRBUF_INIT;
 
-		strbuf_printf(&merge,
-		    "%s = CASE WHEN "
-		    "l.last_seen > element.last_seen "
-		    "THEN coalesce(l.%s, element.%s) ELSE "
-		    "coalesce(element.%s, l.%s) END, ",
-		    f, f, f, f, f);
+		strbuf_printf(&win,
+		    "l.%s IS NOT NULL AND (element.%s IS NULL OR "
+		    "element.%s_src IS NULL OR element.%s_at IS NULL OR "
+		    "(l.%s_src, l.%s_at, l.%s) > "
+		    "(element.%s_src, element.%s_at, element.%s))",
+		    f, f, f, f, f, f, f, f, f, f);
+		strbuf_printf(merge,
+		    "%s = CASE WHEN %s THEN l.%s ELSE element.%s END, "
+		    "%s_src = CASE WHEN %s THEN l.%s_src ELSE element.%s_src "
+		    "END, "
+		    "%s_at = CASE WHEN %s THEN l.%s_at ELSE element.%s_at END, ",
+		    f, win.s, f, f, f, win.s, f, f, f, win.s, f, f);
+		strbuf_finish(&win);
 	}
-	strbuf_adds(&merge,
+	strbuf_adds(merge,
 	    "first_seen = min(element.first_seen, l.first_seen), "
 	    "last_seen = max(element.last_seen, l.last_seen), "
 	    "first_scan = min(coalesce(element.first_scan, l.first_scan), "
@@ -411,11 +440,22 @@ store_prepare_all(struct store *st)
 	    "last_scan = max(coalesce(element.last_scan, l.last_scan), "
 	    "coalesce(l.last_scan, element.last_scan)) "
 	    "FROM element AS l WHERE element.id = ?1 AND l.id = ?2");
+}
 
+int
+store_prepare_all(struct store *st)
+{
+	struct strbuf create = STRBUF_INIT, update = STRBUF_INIT,
+		      merge = STRBUF_INIT;
+	int rc = 0;
+
+	build_element_sql(&create, &update, &merge);
 	for (int i = 0; i < S_COUNT && rc == 0; i++) {
 		const char *sql = stmt_sql[i];
 
-		if (i == S_ELEMENT_UPDATE)
+		if (i == S_ELEMENT_CREATE)
+			sql = create.s;
+		else if (i == S_ELEMENT_UPDATE)
 			sql = update.s;
 		else if (i == S_MERGE_ELEMENT)
 			sql = merge.s;
@@ -426,6 +466,7 @@ store_prepare_all(struct store *st)
 			rc = -1;
 		}
 	}
+	strbuf_finish(&create);
 	strbuf_finish(&update);
 	strbuf_finish(&merge);
 	return rc;

@@ -206,6 +206,9 @@ int store_scan_counts(struct store *st, int64_t scan_id,
 /* The inventory view, filtered, by element_id. 0, -1 or fn's non-zero. */
 int store_inventory(struct store *st, const struct store_filter *f,
     store_row_fn fn, void *arg);
+/* The inventory view's column names joined by sep, as a new string; NULL
+ * on error. */
+char *store_inventory_columns(struct store *st, const char *sep);
 /* The evidence view rows of one element. 0, -1 or fn's non-zero. */
 int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
     void *arg);

@@ -17,6 +17,28 @@
 /* Element columns a sighting describes, in the order the element
  * statements bind them (?1..?10). */
 #define STORE_N_FIELDS 10
+
+/* Where a field's value came from, in order of precedence (the higher
+ * wins); the element table's FIELD_src columns hold these, and the table
+ * provenance names them (schema/003_provenance.sql). */
+enum provenance {
+	PROV_MAC = 0,        /* a bare MAC: a frame, a bridge table */
+	PROV_ARP = 1,        /* ARP heard, or another agent's ARP table */
+	PROV_DHCP = 2,       /* DHCP heard on a mirror port */
+	PROV_CDP_TABLE = 3,  /* another agent's CDP cache */
+	PROV_LLDP_TABLE = 4, /* another agent's LLDP table */
+	PROV_UNRECORDED = 5, /* stored before provenance was kept */
+	PROV_CDP = 6,        /* CDP heard on a mirror port */
+	PROV_LLDP = 7,       /* LLDP heard on a mirror port */
+	PROV_SNMP = 8,       /* what the agent said of itself */
+};
+
+/* The provenance of a sighting's fields. */
+int store_provenance(const struct sighting *s);
+/* True when the value v observed at t with provenance prov outranks the
+ * stored best (NULL: none): the rule of the element statements. */
+bool store_outranks(int prov, int64_t t, const char *v, int best_prov,
+    int64_t best_t, const char *best);
 extern const char *const store_element_fields[STORE_N_FIELDS];
 
 /* The writer's statements, prepared once at open time. */

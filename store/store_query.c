@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/net.h"
+#include "common/text.h"
 #include "store/store.h"
 #include "store/store_private.h"
 #include "common/util.h"
@@ -108,6 +109,23 @@ store_inventory(struct store *st, const struct store_filter *f, store_row_fn fn,
 		return -1;
 	bind_filter(stmt, f);
 	return store_each_row(st, stmt, false, fn, arg);
+}
+
+char *
+store_inventory_columns(struct store *st, const char *sep)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT * FROM inventory");
+	struct strbuf b = STRBUF_INIT;
+
+	if (stmt == NULL)
+		return NULL;
+	for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+		if (i > 0)
+			strbuf_adds(&b, sep);
+		strbuf_adds(&b, sqlite3_column_name(stmt, i));
+	}
+	sqlite3_finalize(stmt);
+	return strbuf_steal(&b);
 }
 
 int

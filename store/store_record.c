@@ -637,6 +637,7 @@ write_element(struct store *st, int64_t *id, int64_t scan_id,
 		store_bind_text(stmt, 11, when);
 		sqlite3_bind_int64(stmt, 12, *id);
 		bind_scan(stmt, 13, scan_id);
+		sqlite3_bind_int(stmt, 14, store_provenance(s));
 		if (run_returning(st, stmt, *id, stale) == -1)
 			return -1;
 	}
@@ -745,20 +746,31 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_CREATE];
 	const struct classifier_ops *ops = st->ops;
 	const char *v[STORE_N_FIELDS], *next[STORE_N_FIELDS];
-	char first[TIME_STRLEN], last[TIME_STRLEN];
+	int prov[STORE_N_FIELDS];
+	int64_t at[STORE_N_FIELDS];
+	char first[TIME_STRLEN], last[TIME_STRLEN], when[TIME_STRLEN];
 	struct evidence *ev = xcalloc(g->n_inputs + 1, sizeof(*ev));
 	struct verdict verdict, old;
 	int64_t t_first = g->s[0]->observed_at, t_last = t_first;
 	int rc = -1;
 
-	fields_of(g, 0, v);
-	for (size_t i = 1; i < g->n; i++) {
+	for (size_t f = 0; f < STORE_N_FIELDS; f++) {
+		v[f] = NULL;
+		prov[f] = 0;
+		at[f] = 0;
+	}
+	for (size_t i = 0; i < g->n; i++) {
 		int64_t t = g->s[i]->observed_at;
+		int p = store_provenance(g->s[i]);
 
 		fields_of(g, i, next);
 		for (size_t f = 0; f < STORE_N_FIELDS; f++)
-			if (t >= t_last ? next[f] != NULL : v[f] == NULL)
-				v[f] = next[f] != NULL ? next[f] : v[f];
+			if (store_outranks(p, t, next[f], prov[f], at[f],
+				v[f])) {
+				v[f] = next[f];
+				prov[f] = p;
+				at[f] = t;
+			}
 		widen(&t_first, &t_last, t);
 	}
 	for (size_t i = 0; i < g->n_inputs; i++)
@@ -780,8 +792,15 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	}
 	time_format(t_first, first);
 	time_format(t_last, last);
-	for (size_t f = 0; f < STORE_N_FIELDS; f++)
+	for (size_t f = 0; f < STORE_N_FIELDS; f++) {
 		store_bind_value(stmt, (int)f + 1, v[f]);
+		if (v[f] == NULL)
+			continue;
+		time_format(at[f], when);
+		sqlite3_bind_int(stmt, (int)f + 20, prov[f]);
+		sqlite3_bind_text(stmt, (int)f + 30, when, -1,
+		    SQLITE_TRANSIENT);
+	}
 	store_bind_text(stmt, 11, first);
 	store_bind_text(stmt, 12, last);
 	bind_scan(stmt, 13, scan_id);

@@ -158,7 +158,9 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 		{ "inventory",
 		    "element_id,mgmt_ip,mac,sys_name,sys_descr,"
 		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
-		    "zone,model,serial,software,first_seen,last_seen,sources" },
+		    "zone,model,serial,software,first_seen,last_seen,sources,"
+		    "sys_name_source,sys_name_observed,mgmt_ip_source,"
+		    "mgmt_ip_observed" },
 		{ "evidence",
 		    "element_id,kind,value,vendor,strength,rule,"
 		    "observed_at,scan_id" },
@@ -1050,9 +1052,12 @@ START_TEST(test_a_group_stores_what_its_sightings_would_one_by_one)
 		char *b = record_host(grp, true, known);
 
 		ck_assert_str_eq(a, b);
-		/* And it is what a user would check. */
-		ck_assert_msg(strstr(a, "|cam-21|huawei|high|") != NULL, "%s",
-		    a);
+		/* And it is what a user would check: the agent's own name,
+		 * when it gave one, outranks the DHCP host name. */
+		ck_assert_msg(strstr(a,
+				  known ? "|old-name|huawei|high|"
+					: "|cam-21|huawei|high|") != NULL,
+		    "%s", a);
 		ck_assert_msg(strstr(a,
 				  "ipv4|10.9.0.22|2026-11-18T11:08:10Z|"
 				  "2026-11-18T11:08:40Z|") != NULL,

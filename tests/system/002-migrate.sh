@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 2 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 3 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,23 +15,27 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 2 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 3 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
 {
 	printf 'PRAGMA application_id = 1448231253;\n'
 	cat "$src/schema/001_initial.sql"
-	printf "INSERT INTO element (first_seen, last_seen) VALUES ('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
+	printf "INSERT INTO element (sys_name, first_seen, last_seen) VALUES ('old-box', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
 	printf "INSERT INTO element_address VALUES (1, 'mac', '00:e0:fc:00:00:01', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');\n"
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 2 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 3 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
 	fail "the upgraded database does not list its element"
+# Values of before version 3 came from nobody knows where: "unrecorded",
+# observed when the element was last seen.
+[ "$(sqlite3 "$tmp/v1.db" "SELECT sys_name || ' ' || sys_name_source || ' ' || sys_name_observed || ' ' || coalesce(mgmt_ip_source, '-') FROM inventory")" = "old-box unrecorded 2026-01-02T00:00:00Z -" ] ||
+	fail "upgraded values: $(sqlite3 "$tmp/v1.db" "SELECT * FROM inventory")"
 
 # An empty inventory in each format.
 out=$("$vraudit" elements --db "$tmp/x.db" --format json)
@@ -39,7 +43,7 @@ out=$("$vraudit" elements --db "$tmp/x.db" --format json)
 out=$("$vraudit" elements --db "$tmp/x.db")
 [ "$out" = "no elements" ] || fail "text of an empty inventory: $out"
 out=$("$vraudit" elements --db "$tmp/x.db" --format csv)
-[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources" ] ||
+[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources,sys_name_source,sys_name_observed,mgmt_ip_source,mgmt_ip_observed" ] ||
 	fail "csv of an empty inventory: $out"
 
 # A bad risk level is a usage error naming the accepted values.
@@ -97,7 +101,7 @@ cp "$tmp/x.db" "$tmp/x.orig"
 rc=0
 err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
-grep -q "schema version 7 is newer than this vraudit supports (2)" <<<"$err" ||
+grep -q "schema version 7 is newer than this vraudit supports (3)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
@@ -129,7 +133,7 @@ python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
 import csv, sys
 raw = open(sys.argv[1], 'rb').read().decode('utf-8')
 rows = list(csv.reader(raw.splitlines()))
-assert len(rows) == 3 and all(len(r) == 18 for r in rows), rows
+assert len(rows) == 3 and all(len(r) == 22 for r in rows), rows
 head = rows[0]
 one = dict(zip(head, rows[1]))
 two = dict(zip(head, rows[2]))
