@@ -227,9 +227,11 @@ cli_open(const char *cmd, const struct cli_common *c, unsigned need,
 		}
 	}
 	if (rc == EXIT_OK && env->st == NULL &&
-	    (need & (CLI_STORE_RO | CLI_STORE_RW))) {
+	    (need & (CLI_STORE_RO | CLI_STORE_RW | CLI_STORE_AUDIT))) {
 		env->st = store_open(env->cfg->db_path,
-		    need & CLI_STORE_RW ? STORE_READ_WRITE : STORE_READ_ONLY,
+		    need & CLI_STORE_RW          ? STORE_READ_WRITE
+			: need & CLI_STORE_AUDIT ? STORE_READ_AUDIT
+						 : STORE_READ_ONLY,
 		    err, sizeof(err));
 		if (env->st == NULL) {
 			fprintf(stderr, "vraudit %s: %s\n", cmd, err);

@@ -55,12 +55,14 @@ struct cli_common {
 
 /* What a subcommand opens before its work (cli_open), in this order. */
 enum cli_need {
-	CLI_STORE_RO = 1 << 0,   /* the database, read-only */
-	CLI_STORE_RW = 1 << 1,   /* the database, created or migrated */
-	CLI_CATALOGUE = 1 << 2,  /* the vendor catalogue alone (pack slugs) */
-	CLI_CLASSIFIER = 1 << 3, /* the catalogue and the IEEE registry */
-	CLI_POLICIES = 1 << 4,   /* record the packs and redo stale verdicts
+	CLI_STORE_RO = 1 << 0,    /* the database, read-only */
+	CLI_STORE_RW = 1 << 1,    /* the database, created or migrated */
+	CLI_CATALOGUE = 1 << 2,   /* the vendor catalogue alone (pack slugs) */
+	CLI_CLASSIFIER = 1 << 3,  /* the catalogue and the IEEE registry */
+	CLI_POLICIES = 1 << 4,    /* record the packs and redo stale verdicts
 				 * (with CLI_CLASSIFIER and CLI_STORE_RW) */
+	CLI_STORE_AUDIT = 1 << 5, /* the database, read-only, at any schema
+				   * version (verify) */
 };
 
 /* What cli_open opened; cli_close releases it all. */

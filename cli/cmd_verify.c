@@ -59,7 +59,8 @@ cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'",
 		    argv[optind]);
-	if ((rc = cli_open("verify", &common, CLI_STORE_RO, &env)) != EXIT_OK)
+	if ((rc = cli_open("verify", &common, CLI_STORE_AUDIT, &env)) !=
+	    EXIT_OK)
 		return rc;
 	v.path = env.cfg->db_path;
 	if (store_audit_verify(env.st, print_finding, &v, &report) == -1) {

@@ -57,6 +57,24 @@ table_add(void *arg, const struct store_cell *cells, size_t n)
 	return 0;
 }
 
+/* Evidence rows, with the day each was last observed: the precision the
+ * audit chain commits (vraudit-schema(7), "Leaves"), so that what the
+ * report says can be checked against it. */
+static int
+evidence_add(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct store_cell *c = xcalloc(n, sizeof(*c));
+	int rc;
+
+	memcpy(c, cells, n * sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].name, "observed_at") == 0 && c[i].len > 10)
+			c[i].len = 10;
+	rc = table_add(arg, c, n);
+	free(c);
+	return rc;
+}
+
 static void
 table_finish(struct table *t)
 {
@@ -253,7 +271,7 @@ report_new(struct store *st, const struct policy_set *set,
 		e = &r->ev[r->n_ev++];
 		memset(e, 0, sizeof(*e));
 		e->id = id;
-		if (store_evidence(st, id, table_add, &e->t) != 0)
+		if (store_evidence(st, id, evidence_add, &e->t) != 0)
 			goto fail;
 	}
 	return r;

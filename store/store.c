@@ -505,6 +505,7 @@ store_writable(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	store_leaf_forget(st);
 	if (!sqlite3_get_autocommit(st->db)) {
 		sqlite3_step(st->stmt[S_ROLLBACK]);
 		store_reset(st->stmt[S_ROLLBACK]);
@@ -542,7 +543,7 @@ store_flush(struct store *st)
 {
 	if (!st->in_batch)
 		return 0;
-	if (store_run(st, S_COMMIT) == -1) {
+	if (store_leaf_commit(st) == -1 || store_run(st, S_COMMIT) == -1) {
 		store_rollback(st);
 		store_batch_lost(st, "commit");
 		return -1;

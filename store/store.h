@@ -28,6 +28,8 @@ struct store;
 enum store_mode {
 	STORE_READ_ONLY,  /* file:PATH?mode=ro; exists with our schema */
 	STORE_READ_WRITE, /* create if missing, migrate to the latest */
+	STORE_READ_AUDIT, /* read-only, any schema version: for the audit
+			   * chain's check, which knows each version's records */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -394,6 +395,68 @@ cannot_create(struct store *st)
 	return cannot;
 }
 
+/* The first of the old chain's problems, and how many. */
+struct legacy_findings {
+	char first[512];
+	int64_t n;
+};
+
+static void
+legacy_finding(void *arg, const char *finding)
+{
+	struct legacy_findings *f = arg;
+
+	if (f->n++ == 0)
+		str_copy(f->first, finding, sizeof(f->first));
+}
+
+/*
+ * A database from before leaves (schema version 4) holds elements the
+ * chain has no leaf of: the migration left a note, and the first writer
+ * commits their state as one batch, before anything else changes them.
+ * Only over an old chain that verifies: committing an edited element's
+ * state would launder the edit.
+ */
+static int
+genesis(struct store *st)
+{
+	struct legacy_findings f = { "", 0 };
+	struct store_audit_report r;
+	int64_t pending;
+
+	if (query_int(st, "SELECT count(*) FROM audit_pending", &pending) == -1)
+		return -1;
+	if (pending == 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", "begin") == -1)
+		return -1;
+	if (store_audit_verify_legacy(st, legacy_finding, &f, &r) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	if (f.n > 0) {
+		store_rollback(st);
+		store_set_error(st,
+		    "the audit chain written before schema version 4 does not "
+		    "verify (%" PRId64 " problem%s, first: %s): its elements "
+		    "were not committed to the new chain and nothing is written "
+		    "(run 'vraudit verify')",
+		    f.n, f.n == 1 ? "" : "s", f.first);
+		return -1;
+	}
+	if (store_leaf_genesis(st) == -1 || store_leaf_commit(st) == -1 ||
+	    exec(st, "DELETE FROM audit_pending", "audit_pending") == -1 ||
+	    exec(st, "COMMIT", "commit") == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	log_info("store",
+	    "%s: the state of every element committed to the "
+	    "audit chain",
+	    st->path);
+	return 0;
+}
+
 static int
 open_read_write(struct store *st)
 {
@@ -434,14 +497,14 @@ open_read_write(struct store *st)
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 	    &(int){ 1 });
 	if (migrate(st) == -1 || store_prepare_all(st) == -1 ||
-	    store_audit_prepare(st) == -1)
+	    store_audit_prepare(st) == -1 || genesis(st) == -1)
 		return -1;
 	st->writer = writer_token((long)getpid());
 	return mark_interrupted(st);
 }
 
 static int
-open_read_only(struct store *st)
+open_read_only(struct store *st, bool any_version)
 {
 	char *uri;
 	int rc;
@@ -468,7 +531,7 @@ open_read_only(struct store *st)
 		    "migrate')");
 		return -1;
 	}
-	if (st->version < store_schema_latest()) {
+	if (st->version < store_schema_latest() && !any_version) {
 		store_set_error(st,
 		    "schema version %d is older than %d (run "
 		    "'vraudit migrate')",
@@ -504,8 +567,9 @@ store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
-	if ((mode == STORE_READ_ONLY ? open_read_only(st)
-				     : open_read_write(st)) == -1) {
+	if ((mode == STORE_READ_WRITE
+		    ? open_read_write(st)
+		    : open_read_only(st, mode == STORE_READ_AUDIT)) == -1) {
 		snprintf(err, errlen, "%s", store_error(st));
 		store_close(st);
 		return NULL;
@@ -521,6 +585,7 @@ store_close(struct store *st)
 	if (st->in_batch && store_flush(st) == -1)
 		log_warnx("store", "%s", store_error(st));
 	store_audit_finish(st);
+	store_leaf_finish(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_finalize(st->evidence_stmt);

@@ -33,6 +33,39 @@ enum provenance {
 	PROV_SNMP = 8,       /* what the agent said of itself */
 };
 
+/* Append a record of kind to the chain; *seq (may be NULL) gets its
+ * number. The caller's transaction is open. 0 or -1. */
+int store_audit_append(struct store *st, const char *kind, int64_t subject,
+    const char *detail, size_t len, int64_t *seq);
+
+/* Element id's state as its leaf's text (vraudit-schema(7), "Leaves")
+ * into out, and its cached leaf hash into cached (may be NULL; "" when
+ * none). 0, 1 when there is no such element, -1 on error. */
+int store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
+    char cached[STORE_HASH_STRLEN]);
+/* The leaf hash of a leaf's text: SHA-256 of 0x00 and the text. */
+void store_leaf_hash(const char *detail, size_t len, uint8_t out[32]);
+/* The Merkle root of n leaf hashes, in hex ("" tree: SHA-256 of nothing). */
+void store_leaf_root(const uint8_t (*leaf)[32], size_t n,
+    char out[STORE_HASH_STRLEN]);
+/* The open batch changed element id. */
+void store_leaf_touch(struct store *st, int64_t id);
+/* Forget what the open batch touched (it was rolled back). */
+void store_leaf_forget(struct store *st);
+/* Before a commit: a leaf for each touched element whose state changed,
+ * and the batch record committing them. 0 or -1. */
+int store_leaf_commit(struct store *st);
+/* Touch every element that has no leaf yet (a database from before
+ * leaves). 0 or -1. */
+int store_leaf_genesis(struct store *st);
+/* store_audit_verify's checks of a chain from before leaves (verdict,
+ * scan and merge records), in the caller's transaction, without the
+ * triggers: what the first leaves of an upgraded database build on. */
+int store_audit_verify_legacy(struct store *st, store_finding_fn fn, void *arg,
+    struct store_audit_report *out);
+/* Release the leaf statements and buffers. */
+void store_leaf_finish(struct store *st);
+
 /* The provenance of a sighting's fields. */
 int store_provenance(const struct sighting *s);
 /* True when the value v observed at t with provenance prov outranks the
@@ -101,6 +134,17 @@ struct store_audit_state {
 	char hash[STORE_HASH_STRLEN];
 };
 
+/* The schema version from which batches commit leaves (audit_leaf). */
+#define STORE_VERSION_LEAVES 4
+
+/* The writer's leaves (store_leaf.c): the elements the open batch
+ * changed, and the statements that read and write their state. */
+struct store_leaf_state {
+	int64_t *touched; /* element ids, owned, in the order touched */
+	size_t n, cap;
+	sqlite3_stmt *element, *evidence, *insert, *update;
+};
+
 struct store {
 	char *path; /* owned */
 	sqlite3 *db;
@@ -115,6 +159,7 @@ struct store {
 	size_t batch_count; /* sightings in the open transaction */
 	bool in_batch;
 	struct store_audit_state audit;
+	struct store_leaf_state leaf;
 	struct strbuf err; /* the last error, path first */
 };
 
@@ -162,9 +207,17 @@ void store_audit_forget(struct store *st);
 char *store_audit_scan_detail(sqlite3_stmt *row);
 /* Append a 'scan' record with that detail, in the open transaction. */
 int store_audit_scan(struct store *st, int64_t scan_id, const char *detail);
-/* Append a 'verdict' record: element_id went from old to now. */
-int store_audit_verdict(struct store *st, int64_t element_id,
-    const struct verdict *old, const struct verdict *now);
+/* One side ("old." or "new.") of a verdict record's lines: the format of
+ * the records of before schema version 4, which verify still reads. */
+void store_audit_verdict_lines(struct strbuf *t, const char *side,
+    const char *vendor, const char *vendor_name, const char *risk,
+    double confidence, int64_t conflict);
+/* A record's hash (schema/001_initial.sql, the audit table), each field as
+ * (bytes, length). */
+void store_audit_record_hash(const void *prev, size_t prev_len, int64_t seq,
+    const char *at, size_t at_len, const char *kind, size_t kind_len,
+    const void *subject, size_t subject_len, const void *detail,
+    size_t detail_len, char out[STORE_HASH_STRLEN]);
 /* Append a 'merge' record: merged was folded into survivor. */
 int store_audit_merge(struct store *st, int64_t survivor, int64_t merged,
     int64_t scan_id, const char *reason, const char *when);

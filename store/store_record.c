@@ -528,6 +528,8 @@ merge(struct store *st, int64_t survivor, int64_t loser, int64_t scan_id,
 		return -1;
 	if (store_audit_merge(st, survivor, loser, scan_id, reason, when) == -1)
 		return -1;
+	store_leaf_touch(st, loser);
+	store_leaf_touch(st, survivor);
 	log_info("store", "element %lld merged into %lld (%s)",
 	    (long long)loser, (long long)survivor, reason);
 	return 0;
@@ -750,7 +752,7 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	int64_t at[STORE_N_FIELDS];
 	char first[TIME_STRLEN], last[TIME_STRLEN], when[TIME_STRLEN];
 	struct evidence *ev = xcalloc(g->n_inputs + 1, sizeof(*ev));
-	struct verdict verdict, old;
+	struct verdict verdict;
 	int64_t t_first = g->s[0]->observed_at, t_last = t_first;
 	int rc = -1;
 
@@ -819,11 +821,7 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 		if (store_insert_evidence(st, *id, scan_id, &g->inputs[i],
 			&ev[i]) == -1)
 			goto out;
-	memset(&old, 0, sizeof(old));
-	old.risk = RISK_UNKNOWN;
-	rc = store_verdict_differs(&old, &verdict)
-	    ? store_audit_verdict(st, *id, &old, &verdict)
-	    : 0;
+	rc = 0; /* the verdict goes into the element's leaf */
 out:
 	free(ev);
 	return rc;
@@ -863,6 +861,7 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 		    store_classify_element(st, id) == -1)
 			return -1;
 	}
+	store_leaf_touch(st, id);
 	if (element_id != NULL)
 		*element_id = id;
 	return 0;

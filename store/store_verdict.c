@@ -270,9 +270,8 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 	sqlite3_bind_double(stmt, 5, v.confidence);
 	sqlite3_bind_int(stmt, 6, v.conflict ? 1 : 0);
 	store_bind_text(stmt, 7, v.digest);
-	if (store_run(st, S_VERDICT) == -1)
-		return -1;
-	return differs ? store_audit_verdict(st, id, &old, &v) : 0;
+	/* The change is recorded with the element's next leaf. */
+	return store_run(st, S_VERDICT);
 }
 
 int
@@ -331,13 +330,14 @@ store_reclassify(struct store *st, const struct classifier_ops *ops,
 		}
 		rc = write_verdict(st, ids[i], ops, l.ev, l.n, &diff);
 		loaded_free(&l);
+		store_leaf_touch(st, ids[i]);
 		if (rc == -1)
 			goto fail;
 		if (diff)
 			count++;
 	}
 	free(ids);
-	if (store_run(st, S_COMMIT) == -1)
+	if (store_leaf_commit(st) == -1 || store_run(st, S_COMMIT) == -1)
 		goto fail_nofree;
 	if (changed != NULL)
 		*changed = count;

@@ -1,9 +1,11 @@
 /*
- * Unit tests of the audit chain (store/store_audit.c): what is recorded for
- * scans, verdict changes and merges, that an auditor can recompute every
- * hash as the schema documents it, that the chain survives rollbacks and a
- * second writer, and that store_audit_verify names the record, element or
- * scan that was tampered with through plain sqlite3.
+ * Unit tests of the audit chain (store/store_audit.c, store_leaf.c,
+ * store_verify.c): what is recorded for scans, merges and batches and in
+ * each element's leaf, that an auditor can recompute every hash and every
+ * batch's Merkle root as the schema documents them, that the chain
+ * survives rollbacks and a second writer, and that store_audit_verify
+ * names the record, element, field or scan that was tampered with through
+ * plain sqlite3.
  */
 #include <check.h>
 #include <inttypes.h>
@@ -76,13 +78,11 @@ record(struct store *st, int64_t scan, int64_t when, const char *mac,
 
 /*
  * The database most tests start from; its audit records:
- *   1 verdict  element 1 unknown -> huawei
- *   2 verdict  element 2 unknown -> zte
- *   3 merge    element 2 into 1 (they share a MAC)
- *   4 verdict  element 1 huawei -> huawei with a conflict
- *   5 scan     scan 1 complete
- *   6 scan     scan 2 failed
- * Element 3 has no evidence and keeps the initial verdict: no record.
+ *   1 merge    element 2 into 1 (they share a MAC)
+ *   2 batch    leaves 0, 1, 2: elements 1, 2 and 3 as the batch left them
+ *              (1 huawei with a conflict, 2 merged, 3 unknown)
+ *   3 scan     scan 1 complete
+ *   4 scan     scan 2 failed
  */
 static void
 build(void)
@@ -103,6 +103,21 @@ build(void)
 			  "cap: truncated") == 0,
 	    "%s", store_error(st));
 	store_close(st);
+}
+
+/* Start again from the database build() makes. */
+static void
+build_fresh(void)
+{
+	char *wal = xprintf("%s-wal", db_path),
+	     *shm = xprintf("%s-shm", db_path);
+
+	unlink(db_path);
+	unlink(wal);
+	unlink(shm);
+	free(wal);
+	free(shm);
+	build();
 }
 
 /* Run SQL on the file the way someone with sqlite3 would. */
@@ -205,6 +220,89 @@ hash_field(struct sha256 *ctx, const char *s)
 	sha256_update(ctx, s, (size_t)len);
 }
 
+/* SHA-256 of a prefix byte and one or two buffers. */
+static void
+hash_node(uint8_t prefix, const void *a, size_t alen, const void *b,
+    size_t blen, uint8_t out[SHA256_LEN])
+{
+	struct sha256 ctx;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, &prefix, 1);
+	sha256_update(&ctx, a, alen);
+	if (b != NULL)
+		sha256_update(&ctx, b, blen);
+	sha256_final(&ctx, out);
+}
+
+/* RFC 6962's Merkle tree hash of n leaf hashes, written out again. */
+static void
+tree_root(const uint8_t (*leaf)[SHA256_LEN], size_t n, uint8_t out[SHA256_LEN])
+{
+	uint8_t l[SHA256_LEN], r[SHA256_LEN];
+	size_t k = 1;
+
+	if (n == 1) {
+		memcpy(out, leaf[0], SHA256_LEN);
+		return;
+	}
+	while (2 * k < n)
+		k *= 2;
+	tree_root(leaf, k, l);
+	tree_root(leaf + k, n - k, r);
+	hash_node(0x01, l, SHA256_LEN, r, SHA256_LEN, out);
+}
+
+/* Recompute each batch's root from its leaves' details. */
+static void
+assert_roots_recomputable(sqlite3 *db)
+{
+	sqlite3_stmt *rec, *leaf;
+	int batches = 0;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT seq, detail FROM audit_log WHERE kind = "
+			     "'batch' ORDER BY seq",
+			     -1, &rec, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT idx, detail, hash FROM audit_leaves "
+			     "WHERE seq = ?1 ORDER BY idx",
+			     -1, &leaf, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(rec) == SQLITE_ROW) {
+		uint8_t h[16][SHA256_LEN], root[SHA256_LEN];
+		char hex[SHA256_HEX_LEN], want[128];
+		size_t n = 0;
+
+		sqlite3_bind_int64(leaf, 1, sqlite3_column_int64(rec, 0));
+		while (sqlite3_step(leaf) == SQLITE_ROW) {
+			ck_assert_uint_lt(n, 16);
+			ck_assert_int_eq(sqlite3_column_int64(leaf, 0),
+			    (int64_t)n);
+			hash_node(0x00, sqlite3_column_text(leaf, 1),
+			    (size_t)sqlite3_column_bytes(leaf, 1), NULL, 0,
+			    h[n]);
+			sha256_hex(h[n], hex);
+			ck_assert_str_eq((const char *)sqlite3_column_text(leaf,
+					     2),
+			    hex);
+			n++;
+		}
+		sqlite3_reset(leaf);
+		ck_assert_uint_gt(n, 0);
+		tree_root((const uint8_t(*)[SHA256_LEN])h, n, root);
+		sha256_hex(root, hex);
+		snprintf(want, sizeof(want), "leaves=%zu\nroot=%s\n", n, hex);
+		ck_assert_str_eq((const char *)sqlite3_column_text(rec, 1),
+		    want);
+		batches++;
+	}
+	ck_assert_int_gt(batches, 0);
+	sqlite3_finalize(rec);
+	sqlite3_finalize(leaf);
+}
+
 /* Recompute every hash the way the schema comment tells auditors to. */
 START_TEST(test_hashes_are_recomputable_as_documented)
 {
@@ -246,16 +344,17 @@ START_TEST(test_hashes_are_recomputable_as_documented)
 		str_copy(prev, hex, sizeof(prev));
 	}
 	sqlite3_finalize(stmt);
+	assert_roots_recomputable(db);
 	sqlite3_close(db);
-	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(n, 4);
 
 	st = store_open(db_path, STORE_READ_ONLY, err, sizeof(err));
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(store_audit_head(st, &head_seq, head), 0);
-	ck_assert_int_eq(head_seq, 6);
+	ck_assert_int_eq(head_seq, 4);
 	ck_assert_str_eq(head, prev);
 	store_close(st);
-	assert_intact(6);
+	assert_intact(4);
 }
 END_TEST
 
@@ -266,36 +365,54 @@ START_TEST(test_records_say_what_happened)
 	build();
 	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
 		       "(SELECT kind, subject FROM audit_log ORDER BY seq)");
-	ck_assert_str_eq(v,
-	    "verdict:1 verdict:2 merge:1 verdict:1 scan:1 "
-	    "scan:2");
+	ck_assert_str_eq(v, "merge:1 batch:3 scan:1 scan:2");
 	free(v);
 	v = query_text("SELECT detail FROM audit_log WHERE seq = 1");
-	ck_assert_str_eq(v,
-	    "element=1\n"
-	    "old.vendor=\nold.vendor_name=\nold.risk=unknown\n"
-	    "old.confidence=0\nold.conflict=0\n"
-	    "new.vendor=huawei\nnew.vendor_name=Huawei Technologies\n"
-	    "new.risk=high\nnew.confidence=0.9\nnew.conflict=0\n"
-	    "rules=00000000000000aa\n");
-	free(v);
-	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
 	ck_assert_str_eq(v,
 	    "survivor=1\nmerged=2\nreason=mac\nscan=1\n"
 	    "seen=2026-11-18T11:06:43Z\n");
 	free(v);
-	v = query_text("SELECT detail FROM audit_log WHERE seq = 4");
-	ck_assert_ptr_nonnull(strstr(v, "old.conflict=0\n"));
-	ck_assert_ptr_nonnull(strstr(v, "new.conflict=1\n"));
+	/* Element 1 as the report reads it: the merged element's evidence
+	 * is its own now, each line with the day it was observed. */
+	v = query_text("SELECT group_concat(element_id, ' ') FROM "
+		       "(SELECT element_id FROM audit_leaves WHERE seq = 2 "
+		       "ORDER BY idx)");
+	ck_assert_str_eq(v, "1 2 3");
 	free(v);
-	v = query_text("SELECT detail FROM audit_log WHERE seq = 5");
+	v = query_text("SELECT detail FROM audit_leaves WHERE seq = 2 AND "
+		       "idx = 0");
+	ck_assert_str_eq(v,
+	    "element=1\nmgmt_ip=\nchassis_mac=00:e0:fc:00:00:01\n"
+	    "mac=00:e0:fc:00:00:01\nsys_name=\nsys_descr=\n"
+	    "sys_object_id=\nmodel=\nserial=\nsoftware=\nzone=\n"
+	    "vendor=huawei\nvendor_name=Huawei Technologies\nrisk=high\n"
+	    "confidence=0.9\nconflict=1\n"
+	    "first_seen=2026-11-18T11:06:40Z\nlast_seen=2026-11-18\n"
+	    "first_scan=1\nmerged_into=\nsources=snmp\n"
+	    "address=mac\t00:e0:fc:00:00:01\n"
+	    "address=mac\t00:e0:fc:00:00:02\n"
+	    "evidence=sysdescr\tHuawei VRP\thuawei\t0.9\tfake-huawei\t"
+	    "2026-11-18\t1\n"
+	    "evidence=sysdescr\tZTE ZXR10\tzte\t0.8\tfake-zte\t"
+	    "2026-11-18\t1\n");
+	free(v);
+	v = query_text("SELECT detail FROM audit_leaves WHERE seq = 2 AND "
+		       "idx = 1");
+	ck_assert_ptr_nonnull(strstr(v, "\nmerged_into=1\n"));
+	ck_assert_ptr_null(strstr(v, "evidence="));
+	free(v);
+	v = query_text("SELECT detail FROM audit_leaves WHERE seq = 2 AND "
+		       "idx = 2");
+	ck_assert_ptr_nonnull(strstr(v, "\nrisk=unknown\n"));
+	free(v);
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
 	ck_assert_str_eq(v,
 	    "scan=1\nkind=snmp\nstatus=complete\n"
 	    "started=2026-11-28T06:00:00Z\nfinished=2026-11-28T06:00:00Z\n"
 	    "targets=lab\nresponded=3\nframes=0\nnote=\n");
 	free(v);
 	/* Bytes from outside stay printable and unambiguous. */
-	v = query_text("SELECT detail FROM audit_log WHERE seq = 6");
+	v = query_text("SELECT detail FROM audit_log WHERE seq = 4");
 	ck_assert_ptr_nonnull(strstr(v, "\ntargets=cap\\\\1\\x0a\\xff.pcap\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nstatus=failed\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nnote=cap: truncated\n"));
@@ -317,18 +434,25 @@ START_TEST(test_the_table_refuses_changes)
 	    SQLITE_OK);
 	ck_assert_ptr_nonnull(strstr(msg, "append-only"));
 	sqlite3_free(msg);
-	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 6",
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 4",
 			     NULL, NULL, NULL),
 	    SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db,
+			     "UPDATE audit_leaf SET detail = 'x' WHERE seq = 2",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit_leaf", NULL, NULL,
+			     NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
-	assert_intact(6);
+	assert_intact(4);
 }
 END_TEST
 
 START_TEST(test_changed_detail_is_a_hash_mismatch)
 {
 	static const char *const want[] = {
-		"record 3: hash mismatch (content changed)",
+		"record 1: hash mismatch (content changed)",
 		("audit table: trigger audit_no_update is missing (records "
 		 "could be changed)"),
 	};
@@ -336,7 +460,7 @@ START_TEST(test_changed_detail_is_a_hash_mismatch)
 	build();
 	tamper(
 	    "DROP TRIGGER audit_no_update; UPDATE audit SET detail = "
-	    "replace(detail, 'reason=mac', 'reason=operator') WHERE seq = 3");
+	    "replace(detail, 'reason=mac', 'reason=operator') WHERE seq = 1");
 	assert_findings(want, ARRAY_SIZE(want));
 }
 END_TEST
@@ -346,7 +470,7 @@ END_TEST
 START_TEST(test_rehashed_record_breaks_the_next_link)
 {
 	static const char *const want[] = {
-		"record 4: prev_hash does not match record 3",
+		"record 2: prev_hash does not match record 1",
 	};
 	char *prev, *at, *detail, *sql;
 	char hex[SHA256_HEX_LEN];
@@ -354,13 +478,13 @@ START_TEST(test_rehashed_record_breaks_the_next_link)
 	uint8_t d[SHA256_LEN];
 
 	build();
-	prev = query_text("SELECT prev_hash FROM audit WHERE seq = 3");
-	at = query_text("SELECT at FROM audit WHERE seq = 3");
+	prev = query_text("SELECT prev_hash FROM audit WHERE seq = 1");
+	at = query_text("SELECT at FROM audit WHERE seq = 1");
 	detail = query_text("SELECT replace(detail, 'reason=mac', "
-			    "'reason=operator') FROM audit WHERE seq = 3");
+			    "'reason=operator') FROM audit WHERE seq = 1");
 	sha256_init(&ctx);
 	hash_field(&ctx, prev);
-	hash_field(&ctx, "3");
+	hash_field(&ctx, "1");
 	hash_field(&ctx, at);
 	hash_field(&ctx, "merge");
 	hash_field(&ctx, "1");
@@ -371,7 +495,7 @@ START_TEST(test_rehashed_record_breaks_the_next_link)
 	sql = xprintf(
 	    "DROP TRIGGER audit_no_update; UPDATE audit SET "
 	    "detail = replace(detail, 'reason=mac', 'reason=operator'), "
-	    "hash = '%s' WHERE seq = 3; CREATE TRIGGER audit_no_update "
+	    "hash = '%s' WHERE seq = 1; CREATE TRIGGER audit_no_update "
 	    "BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit "
 	    "records are append-only'); END;",
 	    hex);
@@ -386,44 +510,99 @@ END_TEST
 
 START_TEST(test_deleted_records_leave_a_gap)
 {
-	static const char *const middle[] = {
-		"records missing between 2 and 4",
+	static const char *const first[] = {
+		"records missing before 2 (the chain starts at 1)",
 		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
 		 "could be changed)"),
 	};
-	static const char *const first[] = {
+	static const char *const middle[] = {
 		"records missing before 2 (the chain starts at 1)",
 		"records missing between 2 and 4",
+		"scan 1: ended without an audit record",
 		"element 2: marked merged without an audit record",
 		("audit table: trigger audit_no_delete is missing (records "
 		 "could be changed)"),
 	};
 
 	build();
-	tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3");
-	assert_findings(middle, ARRAY_SIZE(middle));
-	/* The first one too: element 1's last record (4) still explains its
-	 * verdict, so only the gaps are added. */
-	tamper("DELETE FROM audit WHERE seq = 1");
+	tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 1");
 	assert_findings(first, ARRAY_SIZE(first));
+	tamper("DELETE FROM audit WHERE seq = 3");
+	assert_findings(middle, ARRAY_SIZE(middle));
+}
+END_TEST
+
+/* A batch record removed leaves its leaves without a root, and the
+ * elements it recorded outside the chain. */
+START_TEST(test_deleted_batch_is_named)
+{
+	static const char *const want[] = {
+		"records missing between 1 and 3",
+		("leaves of record 2: no batch record commits them (the record "
+		 "was removed)"),
+		"element 1: not in the audit chain (no leaf records its state)",
+		"element 2: not in the audit chain (no leaf records its state)",
+		"element 3: not in the audit chain (no leaf records its state)",
+		("audit table: trigger audit_no_delete is missing (records "
+		 "could be changed)"),
+	};
+
+	build();
+	tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2");
+	assert_findings(want, ARRAY_SIZE(want));
+}
+END_TEST
+
+/* A leaf edited, removed or added no longer makes its batch's root. */
+START_TEST(test_edited_leaves_break_the_root)
+{
+	static const char *const edited[] = {
+		"record 2: leaf 0 (element 1) does not match its hash",
+		("record 2: its leaves (3) do not make the root it commits (3 "
+		 "leaves): a leaf was changed, added or removed"),
+		"element 1: risk is 'high' but record 2 says 'none'",
+		("audit_leaf table: trigger audit_leaf_no_update is missing "
+		 "(records could be changed)"),
+	};
+	static const char *const removed[] = {
+		("record 2: its leaves (2) do not make the root it commits (3 "
+		 "leaves): a leaf was changed, added or removed"),
+		"element 3: not in the audit chain (no leaf records its state)",
+		("audit_leaf table: trigger audit_leaf_no_delete is missing "
+		 "(records could be changed)"),
+	};
+	char *sql;
+
+	build();
+	/* The leaf rewritten with its own hash recomputed. */
+	sql = xprintf("DROP TRIGGER audit_leaf_no_update; UPDATE audit_leaf "
+		      "SET detail = replace(detail, 'risk=high', 'risk=none') "
+		      "WHERE seq = 2 AND idx = 0");
+	tamper(sql);
+	free(sql);
+	assert_findings(edited, ARRAY_SIZE(edited));
+	build_fresh();
+	tamper("DROP TRIGGER audit_leaf_no_delete; DELETE FROM audit_leaf "
+	       "WHERE seq = 2 AND idx = 2");
+	assert_findings(removed, ARRAY_SIZE(removed));
 }
 END_TEST
 
 START_TEST(test_edited_verdicts_are_named)
 {
 	static const char *const one[] = {
-		"element 1: verdict differs from audit record 4",
+		"element 1: risk is 'none' but record 2 says 'high'",
 	};
 	static const char *const merged[] = {
-		"element 1: verdict differs from audit record 4",
-		"element 2: verdict differs from audit record 2",
+		"element 1: risk is 'none' but record 2 says 'high'",
+		"element 2: vendor is 'cisco' but record 2 says 'zte'",
 	};
 	static const char *const unrecorded[] = {
-		"element 1: verdict differs from audit record 4",
-		"element 2: verdict differs from audit record 2",
-		("element 3: verdict differs from the initial one and no audit "
-		 "record explains it"),
+		"element 1: risk is 'none' but record 2 says 'high'",
+		"element 2: vendor is 'cisco' but record 2 says 'zte'",
+		"element 3: vendor is 'huawei' but record 2 says ''",
+		"element 3: risk is 'high' but record 2 says 'unknown'",
 	};
 
 	build();
@@ -438,10 +617,57 @@ START_TEST(test_edited_verdicts_are_named)
 }
 END_TEST
 
+/* What the policies read besides the verdict: zone, dates, evidence. */
+START_TEST(test_edited_inputs_are_named)
+{
+	static const char *const zone[] = {
+		"element 1: zone is 'mgmt' but record 2 says ''",
+	};
+	static const char *const dates[] = {
+		"element 1: zone is 'mgmt' but record 2 says ''",
+		("element 3: first_seen is '2020-01-01T00:00:00Z' but record 2 "
+		 "says '2026-11-18T11:06:42Z'"),
+		"element 3: last_seen is '2026-12-01' but record 2 says '2026-11-18'",
+	};
+	static const char *const evidence[] = {
+		("element 1: evidence 'sysdescr\tZTE ZXR10\tzte\t0.8\tfake-zte\t"
+		 "2026-11-18\t1' of record 2 is gone"),
+	};
+	static const char *const address[] = {
+		"element 1: address 'mac\t00:e0:fc:00:00:02' of record 2 is gone",
+	};
+	static const char *const added[] = {
+		("element 3: evidence 'sysdescr\tHuawei\thuawei\t0.9\tx\t"
+		 "2026-11-18\t1' is not in record 2"),
+	};
+
+	build();
+	tamper("UPDATE element SET zone = 'mgmt' WHERE id = 1");
+	assert_findings(zone, ARRAY_SIZE(zone));
+	tamper("UPDATE element SET first_seen = '2020-01-01T00:00:00Z', "
+	       "last_seen = '2026-12-01T00:00:00Z' WHERE id = 3");
+	assert_findings(dates, ARRAY_SIZE(dates));
+	build_fresh();
+	tamper("DELETE FROM element_evidence WHERE element_id = 1 AND "
+	       "vendor = 'zte'");
+	assert_findings(evidence, ARRAY_SIZE(evidence));
+	build_fresh();
+	tamper("DELETE FROM element_address WHERE value = '00:e0:fc:00:00:02'");
+	assert_findings(address, ARRAY_SIZE(address));
+	build_fresh();
+	tamper("INSERT INTO element_evidence (element_id, kind, value, vendor, "
+	       "strength, rule, first_observed, last_observed, scan_id) SELECT "
+	       "3, kind, 'Huawei', 'huawei', strength, 'x', first_observed, "
+	       "last_observed, scan_id FROM element_evidence WHERE element_id "
+	       "= 1 AND vendor = 'huawei'");
+	assert_findings(added, ARRAY_SIZE(added));
+}
+END_TEST
+
 START_TEST(test_small_confidence_edits_are_seen)
 {
 	static const char *const want[] = {
-		"element 1: verdict differs from audit record 4",
+		"element 1: confidence is '0.9000001' but record 2 says '0.9'",
 	};
 
 	build();
@@ -453,10 +679,10 @@ END_TEST
 START_TEST(test_edited_scans_are_named)
 {
 	static const char *const want[] = {
-		"scan 2: differs from audit record 6",
+		"scan 2: differs from audit record 4",
 	};
 	static const char *const unrecorded[] = {
-		"scan 2: differs from audit record 6",
+		"scan 2: differs from audit record 4",
 		"scan 3: ended without an audit record",
 	};
 
@@ -477,8 +703,8 @@ END_TEST
 START_TEST(test_deleted_rows_are_named)
 {
 	static const char *const want[] = {
-		"element 1: in audit record 4 but missing from the database",
-		"scan 2: in audit record 6 but missing from the database",
+		"element 1: in record 2 but missing from the database",
+		"scan 2: in audit record 4 but missing from the database",
 	};
 
 	build();
@@ -493,10 +719,13 @@ END_TEST
 START_TEST(test_merges_are_checked)
 {
 	static const char *const hidden[] = {
+		"element 3: merged_into is '1' but record 2 says ''",
 		"element 3: marked merged without an audit record",
 	};
 	static const char *const unmerged[] = {
-		("element 2: merged by audit record 3 but no longer marked "
+		"element 2: merged_into is '' but record 2 says '1'",
+		"element 3: merged_into is '1' but record 2 says ''",
+		("element 2: merged by audit record 1 but no longer marked "
 		 "merged"),
 		"element 3: marked merged without an audit record",
 	};
@@ -553,9 +782,15 @@ START_TEST(test_chain_survives_a_sighting_rolled_back)
 	store_close(st);
 	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
 		       "(SELECT kind, subject FROM audit_log ORDER BY seq)");
-	ck_assert_str_eq(v, "verdict:1 verdict:2 verdict:3");
+	/* Elements 1 and 2 as the first batch left them; then 3. */
+	ck_assert_str_eq(v, "batch:2 batch:1");
 	free(v);
-	assert_intact(3);
+	v = query_text(
+	    "SELECT group_concat(element_id, ' ') FROM "
+	    "(SELECT element_id FROM audit_leaves ORDER BY seq, idx)");
+	ck_assert_str_eq(v, "1 2 3");
+	free(v);
+	assert_intact(2);
 }
 END_TEST
 
@@ -616,12 +851,13 @@ START_TEST(test_verify_sees_committed_batches_only)
 	record(st, 0, T0 + 2, "00:e0:fc:00:00:01", "00:e0:fc:00:00:02", NULL);
 	assert_intact(1);
 	ck_assert_int_eq(store_flush(st), 0);
-	assert_intact(4);
+	assert_intact(3);
 	store_close(st);
 }
 END_TEST
 
-/* Reclassification under new rules is audited like any verdict change. */
+/* Reclassification under new rules is audited like any verdict change:
+ * a leaf for each element whose verdict it changed. */
 START_TEST(test_reclassification_is_audited)
 {
 	struct store *st = open_rw();
@@ -635,13 +871,16 @@ START_TEST(test_reclassification_is_audited)
 	ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
 	ck_assert_int_eq(changed, 1);
 	store_close(st);
-	v = query_text("SELECT detail FROM audit_log WHERE seq = 3");
-	ck_assert_ptr_nonnull(strstr(v, "element=1\n"));
-	ck_assert_ptr_nonnull(strstr(v, "old.vendor=huawei\n"));
-	ck_assert_ptr_nonnull(strstr(v, "new.vendor=zte\n"));
-	ck_assert_ptr_nonnull(strstr(v, "rules=00000000000000bb\n"));
+	v = query_text("SELECT group_concat(kind || ':' || subject, ' ') FROM "
+		       "(SELECT kind, subject FROM audit_log ORDER BY seq)");
+	ck_assert_str_eq(v, "batch:2 batch:1");
 	free(v);
-	assert_intact(3);
+	v = query_text("SELECT detail FROM audit_leaves WHERE seq = 2");
+	ck_assert_ptr_nonnull(strstr(v, "element=1\n"));
+	ck_assert_ptr_nonnull(strstr(v, "\nvendor=zte\n"));
+	ck_assert_ptr_nonnull(strstr(v, "\tzte\t0.9\tfake-huawei\t"));
+	free(v);
+	assert_intact(2);
 }
 END_TEST
 
@@ -658,7 +897,10 @@ audit_suite(void)
 	tcase_add_test(tc, test_changed_detail_is_a_hash_mismatch);
 	tcase_add_test(tc, test_rehashed_record_breaks_the_next_link);
 	tcase_add_test(tc, test_deleted_records_leave_a_gap);
+	tcase_add_test(tc, test_deleted_batch_is_named);
+	tcase_add_test(tc, test_edited_leaves_break_the_root);
 	tcase_add_test(tc, test_edited_verdicts_are_named);
+	tcase_add_test(tc, test_edited_inputs_are_named);
 	tcase_add_test(tc, test_small_confidence_edits_are_seen);
 	tcase_add_test(tc, test_edited_scans_are_named);
 	tcase_add_test(tc, test_deleted_rows_are_named);

@@ -1074,7 +1074,7 @@ START_TEST(test_a_group_stores_what_its_sightings_would_one_by_one)
 }
 END_TEST
 
-START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
+START_TEST(test_a_group_writes_one_leaf_to_the_audit_chain)
 {
 	struct fake_classifier f = { 0 };
 	struct classifier_ops ops = fake_classifier_ops(&f);
@@ -1089,11 +1089,15 @@ START_TEST(test_a_group_writes_one_verdict_change_to_the_audit_chain)
 	for (int i = 0; i < 4; i++)
 		sighting_free(s[i]);
 	store_close(st);
+	/* One batch, one leaf: the element as the whole group left it. */
 	ck_assert_int_eq(count("SELECT count(*) FROM audit "
-			       "WHERE kind = 'verdict'"),
+			       "WHERE kind = 'batch' AND subject = 1"),
 	    1);
-	char *row = text("SELECT detail FROM audit WHERE kind = 'verdict'");
-	ck_assert_msg(strstr(row, "new.vendor=huawei") != NULL, "%s", row);
+	ck_assert_int_eq(count("SELECT count(*) FROM audit_leaf"), 1);
+	char *row = text("SELECT detail FROM audit_leaf");
+	ck_assert_msg(strstr(row, "\nvendor=huawei\n") != NULL, "%s", row);
+	ck_assert_msg(strstr(row, "\naddress=ipv4\t10.9.0.22\n") != NULL, "%s",
+	    row);
 	free(row);
 }
 END_TEST
@@ -1717,8 +1721,7 @@ store_suite(void)
 	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
 	tcase_add_test(tc,
 	    test_a_group_stores_what_its_sightings_would_one_by_one);
-	tcase_add_test(tc,
-	    test_a_group_writes_one_verdict_change_to_the_audit_chain);
+	tcase_add_test(tc, test_a_group_writes_one_leaf_to_the_audit_chain);
 	tcase_add_test(tc, test_mac_states_give_capture_what_the_store_holds);
 	tcase_add_test(tc, test_elements_listing_filters_and_json);
 	suite_add_tcase(s, tc);

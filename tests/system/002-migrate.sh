@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 3 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 4 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,7 +15,7 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 3 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 4 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
@@ -27,7 +27,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 3 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 4 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
@@ -36,6 +36,50 @@ out=$("$vraudit" migrate --db "$tmp/v1.db")
 # observed when the element was last seen.
 [ "$(sqlite3 "$tmp/v1.db" "SELECT sys_name || ' ' || sys_name_source || ' ' || sys_name_observed || ' ' || coalesce(mgmt_ip_source, '-') FROM inventory")" = "old-box unrecorded 2026-01-02T00:00:00Z -" ] ||
 	fail "upgraded values: $(sqlite3 "$tmp/v1.db" "SELECT * FROM inventory")"
+
+# The upgrade from 1 put the element in the chain: one batch, one leaf.
+out=$("$vraudit" verify --db "$tmp/v1.db") || fail "verify after the upgrade from 1: $out"
+[ "$(sqlite3 "$tmp/v1.db" "SELECT group_concat(kind || ':' || subject) FROM audit_log")" = "batch:1" ] ||
+	fail "chain after the upgrade from 1: $(sqlite3 "$tmp/v1.db" "SELECT * FROM audit_log")"
+
+# A version 3 database whose verdict was edited behind the chain's back:
+# the upgrade will not commit the edited state as the elements' first
+# leaves, and verify keeps naming the edit.
+sqlite3 "$tmp/v3e.db" <"$src/tests/fixtures/store/schema-v3.sql"
+sqlite3 "$tmp/v3e.db" "UPDATE element SET vendor = 'cisco', risk = 'none' WHERE vendor = 'huawei'"
+rc=0
+out=$("$vraudit" migrate --db "$tmp/v3e.db" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] || fail "migrate of an edited version 3 database succeeded: $out"
+grep -q "audit chain written before schema version 4 does not verify (1 problem, first: element [0-9]*: verdict differs from audit record" <<<"$out" ||
+	fail "migrate of an edited version 3 database said: $out"
+[ "$(sqlite3 "$tmp/v3e.db" "SELECT count(*) FROM audit_leaf")" = 0 ] || fail "leaves over an edited chain"
+rc=0
+out=$("$vraudit" verify --db "$tmp/v3e.db") || rc=$?
+[ "$rc" -eq 1 ] && grep -q "verdict differs from audit record" <<<"$out" ||
+	fail "verify of the edited, upgraded database exited $rc: $out"
+
+# A version 3 database with a chain of verdict and scan records: it still
+# verifies, before the upgrade and after; the upgrade commits every
+# element's state as one batch after the old records, and from then on an
+# edit the old records could not see (a zone) is caught.
+sqlite3 "$tmp/v3.db" <"$src/tests/fixtures/store/schema-v3.sql"
+out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify of the version 3 database: $out"
+grep -q "5 audit records, chain intact" <<<"$out" || fail "verify of the version 3 database: $out"
+old_head=$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")
+out=$("$vraudit" migrate --db "$tmp/v3.db")
+[ "$out" = "$tmp/v3.db: schema version 4 (upgraded from 3)" ] || fail "upgrade said: $out"
+out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify after the upgrade from 3: $out"
+grep -q "6 audit records, chain intact" <<<"$out" || fail "verify after the upgrade from 3: $out"
+[ "$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")" = "$old_head" ] ||
+	fail "the upgrade changed the old records"
+[ "$(sqlite3 "$tmp/v3.db" "SELECT kind || ':' || subject FROM audit WHERE seq = 6")" = "batch:6" ] ||
+	fail "the upgrade's batch: $(sqlite3 "$tmp/v3.db" "SELECT * FROM audit WHERE seq = 6")"
+id=$(sqlite3 "$tmp/v3.db" "SELECT id FROM element WHERE vendor = 'huawei'")
+sqlite3 "$tmp/v3.db" "UPDATE element SET zone = 'mgmt' WHERE id = $id"
+rc=0
+out=$("$vraudit" verify --db "$tmp/v3.db") || rc=$?
+[ "$rc" -eq 1 ] || fail "verify of an edited zone exited $rc: $out"
+grep -q "element $id: zone is 'mgmt' but record 6 says ''" <<<"$out" || fail "verify of an edited zone: $out"
 
 # An empty inventory in each format.
 out=$("$vraudit" elements --db "$tmp/x.db" --format json)
@@ -101,7 +145,7 @@ cp "$tmp/x.db" "$tmp/x.orig"
 rc=0
 err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
-grep -q "schema version 7 is newer than this vraudit supports (3)" <<<"$err" ||
+grep -q "schema version 7 is newer than this vraudit supports (4)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
