@@ -17,7 +17,7 @@
 #include "common/oid.h"
 
 /* Bump when a change to this file can change a verdict. */
-#define CLASSIFY_CODE_VERSION "vraudit-classify-1"
+#define CLASSIFY_CODE_VERSION "vraudit-classify-2"
 
 #define S_SYSOBJECTID 0.95
 #define S_ENTITY_MFG 0.90
@@ -25,6 +25,7 @@
 #define S_LLDP 0.80
 #define S_CDP 0.80
 #define S_ENGINEID 0.70
+#define S_PRIVATE_MIB 0.60
 #define S_OUI 0.50
 #define S_DHCP 0.40
 #define S_WEAK 0.30
@@ -312,6 +313,24 @@ assess_engineid(const struct classifier *c, const char *value,
 	return 0;
 }
 
+/* "1.3.6.1.4.1.N", an enterprise subtree the agent implements: N as for
+ * an engineID, between an engineID and a MAC in strength. */
+static int
+assess_private_mib(const struct classifier *c, const char *value,
+    struct evidence *out)
+{
+	static const uint32_t enterprises[] = { 1, 3, 6, 1, 4, 1 };
+	uint32_t arcs[CLASSIFY_OID_MAX];
+	size_t n;
+
+	if (oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0 || n != 7 ||
+	    !oid_under(arcs, n, enterprises, ARRAY_SIZE(enterprises)))
+		return -1;
+	assess_enterprise(c, arcs[6], S_PRIVATE_MIB, "private-mib enterprise",
+	    out);
+	return 0;
+}
+
 int
 classify_assess(const struct classifier *c, enum evidence_kind kind,
     const char *value, struct evidence *out)
@@ -352,6 +371,8 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 		return 0;
 	case EV_ENGINEID:
 		return assess_engineid(c, value, out);
+	case EV_PRIVATE_MIB:
+		return assess_private_mib(c, value, out);
 	case EV_OUI:
 		if (mac_parse(value, mac) < 0)
 			return -1;

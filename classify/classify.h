@@ -1,16 +1,27 @@
 /*
  * The classifier: turns raw evidence about a network element (sysObjectID,
- * sysDescr, ENTITY-MIB maker, LLDP/CDP text, SNMPv3 engineID, MAC
- * addresses, DHCP vendor class) into assessed evidence, and fuses an
+ * sysDescr, ENTITY-MIB maker, LLDP/CDP text, SNMPv3 engineID, the private
+ * MIBs an agent implements, MAC addresses, DHCP vendor class) into
+ * assessed evidence, and fuses an
  * element's evidence into a verdict: vendor, risk, confidence, conflict.
  * It never does I/O after classifier_new.
  *
  * Fusion rule:
  * - Each kind has a strength (sysobjectid 0.95, entity-mfg 0.9, sysdescr
- *   0.85, lldp/cdp 0.8, engineid 0.7, oui 0.5, dhcp 0.4); squatted or shared
- *   enterprise numbers (weak-enterprise) and texts other makers' boxes
- *   carry too (weak-entity-mfg, ...) count 0.3; component evidence
- *   (a module or chip inside the chassis) is kept but never votes.
+ *   0.85, lldp/cdp 0.8, engineid 0.7, private-mib 0.6, oui 0.5, dhcp 0.4);
+ *   squatted or shared enterprise numbers (weak-enterprise) and texts
+ *   other makers' boxes carry too (weak-entity-mfg, ...) count 0.3;
+ *   enterprise numbers of generic stacks (net-snmp) name no maker;
+ *   component evidence (a module or chip inside the chassis) is kept but
+ *   never votes.
+ * - private-mib (an enterprise subtree 1.3.6.1.4.1.N the agent implements)
+ *   names N's vendor: weaker than an engineID, which the agent itself
+ *   announces, because makers implement other makers' MIBs for
+ *   compatibility (a UPS card answering a better-known UPS maker's MIB);
+ *   stronger than a MAC, which names the maker of a network chip or
+ *   module as often as the box's. It is never strong: it names an
+ *   appliance that a generic stack leaves unnamed, and yields to
+ *   sysObjectID, sysDescr and the rest without a conflict.
  * - Per vendor, strengths combine as 1 - prod(1 - s).
  * - Strong evidence is sysobjectid, entity-mfg, sysdescr, lldp or cdp at
  *   full strength. When strong evidence names one vendor, it wins over any
@@ -52,7 +63,8 @@ void classifier_free(struct classifier *c);
  * Assess one piece of evidence: out->vendor, strength and rule (out->value
  * points at value). 0, also when nothing matched (vendor "", strength 0,
  * rule says why); -1 when the value is malformed for its kind (a MAC that
- * is not a MAC, an OID that is not an OID, an engineID that is not hex).
+ * is not a MAC, an OID that is not an OID, an engineID that is not hex, a
+ * private MIB that is not an enterprise subtree 1.3.6.1.4.1.N).
  * An engineID's MAC is used only when its enterprise names no maker; to
  * record that MAC as evidence of its own, add it as EV_OUI
  * (classify_engineid_parse extracts it).

@@ -13,6 +13,7 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_LLDP] = "lldp",
 	[EV_CDP] = "cdp",
 	[EV_ENGINEID] = "engineid",
+	[EV_PRIVATE_MIB] = "private-mib",
 	[EV_OUI] = "oui",
 	[EV_DHCP] = "dhcp",
 	[EV_COMPONENT] = "component",

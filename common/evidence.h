@@ -16,8 +16,10 @@ enum evidence_kind {
 	EV_SYSDESCR,   /* "sysdescr": SNMP sysDescr text */
 	EV_LLDP, /* "lldp": LLDP system description or LLDP-MED manufacturer */
 	EV_CDP,  /* "cdp": CDP version or platform text */
-	EV_ENGINEID, /* "engineid": SNMPv3 engineID, hex */
-	EV_OUI,      /* "oui": a chassis or interface MAC, aa:bb:cc:dd:ee:ff */
+	EV_ENGINEID,    /* "engineid": SNMPv3 engineID, hex */
+	EV_PRIVATE_MIB, /* "private-mib": an enterprise subtree an SNMP agent
+			   implements, 1.3.6.1.4.1.N */
+	EV_OUI,  /* "oui": a chassis or interface MAC, aa:bb:cc:dd:ee:ff */
 	EV_DHCP, /* "dhcp": DHCP option 60 vendor class or option 12 host name */
 	EV_COMPONENT, /* "component": maker of a module inside the chassis */
 	EV_KIND_COUNT

@@ -1,8 +1,9 @@
 /*
  * The SNMP sweep: asks a set of targets (addresses, CIDR blocks) for their
- * system group, ENTITY-MIB chassis and modules, interface MACs and the
- * neighbours they know (LLDP, CDP, ARP, bridge forwarding tables), all
- * asynchronously from one thread with a bounded window of targets in flight.
+ * system group, the private MIBs they implement, ENTITY-MIB chassis and
+ * modules, interface MACs and the neighbours they know (LLDP, CDP, ARP,
+ * bridge forwarding tables), all asynchronously from one thread with a
+ * bounded window of targets in flight.
  *
  * The engine is driven either by the caller's poll() loop (sweep_pollfds,
  * poll, sweep_handle, until sweep_done) or to completion by sweep_run. It
@@ -14,7 +15,10 @@
  * chassis MAC (LLDP's local chassis ID when it is a MAC, else the lowest
  * interface MAC), interface MACs, and raw evidence: sysobjectid, sysdescr,
  * entity-mfg (chassis row: class chassis, contained in nothing), component
- * (other rows' makers), oui (every MAC), engineid (SNMPv3, hex).
+ * (other rows' makers), oui (every MAC), engineid (SNMPv3, hex),
+ * private-mib (each enterprise subtree 1.3.6.1.4.1.N the agent answers
+ * under, but those of generic stacks such as net-snmp's 8072 and 2021:
+ * one GETNEXT per subtree, MIB_PRIVATE_MAX = 8 at most, see snmp_private.c).
  *
  * Every octet string read from an agent is wire text (common/text.h): kept
  * verbatim, trailing NUL bytes dropped, whatever bytes it holds.
@@ -68,6 +72,8 @@ enum sweep_note {
 	SWEEP_NOTE_TIMEOUT = 1 << 6,      /* it stopped answering mid-walk */
 	SWEEP_NOTE_LOST = 1 << 7,         /* a request was lost */
 	SWEEP_NOTE_FAILED = 1 << 8,       /* it failed after answering */
+	SWEEP_NOTE_PRIVATE_MIB = 1 << 9,  /* the private MIB discovery broke
+					     off or was cut */
 };
 
 /*
@@ -84,7 +90,17 @@ enum sweep_note {
  * "OID too long", "row budget", "empty response", "error status NAME",
  * "timeout mid-walk" and "request lost". Rows count every value read, kept
  * or not; a noSuchObject or noSuchInstance in a table is a bad value but
- * no row.
+ * no row. The private MIB discovery, between the system GET and the
+ * walks, says how it ended, how many requests it took, the enterprise
+ * numbers found and the generic stacks stepped past: "private MIBs:
+ * endOfMibView, 4 requests, found 2011, stepped past 2021 8072";
+ * it ends well on "end of enterprises" (an answer past 1.3.6.1.4.1, or
+ * SNMPv1's noSuchName) and "endOfMibView", and is cut (notes
+ * SWEEP_NOTE_PRIVATE_MIB) on "request bound", "row budget", "non-increasing
+ * OID", "OID too long", "bad value", "bad enterprise number", "empty
+ * response", "error status NAME", "timeout" and "request lost". Each
+ * subtree answered is a row; the walks follow however it ended, unless
+ * the row budget is spent or the library lost the request.
  */
 struct sweep_result {
 	const char *address; /* target address, canonical text */

@@ -3,11 +3,12 @@
  * API (snmp_job.h).
  *
  * A target goes through phases: engineID discovery (SNMPv3 only), a GET of
- * the system scalars, then one walk after another over the columns of
- * mib_walks (GETBULK, or GETNEXT for SNMPv1). Responses only update the
- * target's state inside net-snmp's callback; the next request is sent, and
- * finished targets are closed and delivered, after the library returns
- * (sessions are never closed from their own callback). What the answers
+ * the system scalars, the private MIB discovery (a few GETNEXTs), then one
+ * walk after another over the columns of mib_walks (GETBULK, or GETNEXT
+ * for SNMPv1). Responses only update the target's state inside net-snmp's
+ * callback; the next request is sent, and finished targets are closed and
+ * delivered, after the library returns (sessions are never closed from
+ * their own callback). What the answers
  * mean is snmp_mib.c's business.
  */
 #include "probes/snmp_job.h"
@@ -61,7 +62,10 @@ static void
 job_timed_out(struct job *j)
 {
 	j->waiting = false;
-	if (j->answered && j->phase == PH_WALK) {
+	if (j->answered && j->phase == PH_PRIVATE)
+		/* The walks may still be answered: job_next goes on. */
+		mib_private_cut(&j->mib, "timeout");
+	else if (j->answered && j->phase == PH_WALK) {
 		j->mib.notes |= SWEEP_NOTE_TIMEOUT;
 		mib_note(&j->mib, "%s: timeout mid-walk, %" PRId64 " rows",
 		    mib_walk_name(&j->mib), j->mib.walk_rows);
@@ -142,6 +146,9 @@ job_callback(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu,
 		mib_system(&j->mib, pdu->errstat, pdu->errindex,
 		    pdu->variables);
 		break;
+	case PH_PRIVATE:
+		mib_private(&j->mib, pdu->errstat, pdu->variables);
+		break;
 	case PH_WALK:
 		mib_walk(&j->mib, pdu->errstat, pdu->variables);
 		break;
@@ -215,6 +222,17 @@ send_system(struct job *j)
 		if (j->mib.ask & (1u << s))
 			snmp_add_null_var(pdu, mib_scalars[s].oid,
 			    mib_scalars[s].len);
+	return job_send(j, pdu);
+}
+
+/* One GETNEXT of the private MIB discovery, whatever the version: each
+ * answer says where the next request starts. */
+static int
+send_private(struct job *j)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
+
+	snmp_add_null_var(pdu, j->mib.cur, j->mib.cur_len);
 	return job_send(j, pdu);
 }
 
@@ -350,6 +368,19 @@ job_next(struct job *j)
 			send_system(j);
 			return;
 		}
+		j->phase = PH_PRIVATE;
+		mib_private_start(&j->mib);
+		send_private(j);
+		return;
+	case PH_PRIVATE:
+		if (!j->mib.walk_end) {
+			send_private(j);
+			return;
+		}
+		if (!mib_private_end(&j->mib)) {
+			j->phase = PH_DONE;
+			return;
+		}
 		j->phase = PH_WALK;
 		mib_walk_start(&j->mib, 0);
 		send_walk(j);
@@ -415,7 +446,11 @@ job_timeout(struct job *j, int64_t now)
 		return;
 	log_warnx(TOK, "%s: request lost by the library", j->peer);
 	j->waiting = false;
-	if (j->answered) {
+	if (j->answered && j->phase == PH_PRIVATE) {
+		j->mib.notes |= SWEEP_NOTE_LOST;
+		mib_private_cut(&j->mib, "request lost");
+		mib_private_end(&j->mib);
+	} else if (j->answered) {
 		j->mib.notes |= SWEEP_NOTE_LOST;
 		mib_note(&j->mib, "%s: request lost",
 		    j->phase == PH_WALK ? mib_walk_name(&j->mib) : "system");

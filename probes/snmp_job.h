@@ -64,7 +64,8 @@ struct sweep {
 	struct sweep_stats st;
 };
 
-enum phase { PH_DISCOVER, PH_SYSTEM, PH_WALK, PH_DONE };
+/* engineID discovery (SNMPv3), system GET, private MIB discovery, walks */
+enum phase { PH_DISCOVER, PH_SYSTEM, PH_PRIVATE, PH_WALK, PH_DONE };
 
 /* One target in flight. Owns its session, what it collected (mib) and its
  * texts. */

@@ -2,13 +2,15 @@
  * MIB tables to sightings: the part of the SNMP sweep that needs no agent.
  *
  * A target's answers are fed in as net-snmp varbind lists: the GET of the
- * system scalars (mib_system), then one walk after another over the
- * columns of mib_walks (mib_walk_start, mib_walk, mib_walk_next). Values go
- * into rows by table index; ARP and forwarding-table rows become
- * neighbours at once. mib_assemble then turns the rows into the element's
- * own data and its LLDP and CDP neighbours. Nothing here opens a session
- * or sends a packet: the job machine (snmp_job.c) does, and tests drive
- * this part with varbinds they build themselves.
+ * system scalars (mib_system), the private MIB discovery (mib_private_start,
+ * mib_private, mib_private_end; snmp_private.c), then one walk after
+ * another over the columns of mib_walks (mib_walk_start, mib_walk,
+ * mib_walk_next). Values go into rows by table index; ARP and
+ * forwarding-table rows become neighbours at once. mib_assemble then turns
+ * the rows into the element's own data and its LLDP and CDP neighbours.
+ * Nothing here opens a session or sends a packet: the job machine
+ * (snmp_job.c) does, and tests drive this part with varbinds they build
+ * themselves.
  *
  * Every octet string read from an agent becomes wire text
  * (text_from_wire, common/text.h).
@@ -28,6 +30,7 @@
 #define MIB_NCOL 7        /* columns kept of one table, at most */
 #define MIB_IDX_MAX 48    /* longest index kept (LLDP management addresses) */
 #define MIB_MACS_MAX 4096 /* interface MACs kept on one element */
+#define MIB_PRIVATE_MAX 8 /* GETNEXT requests of the private MIB discovery */
 
 /* The tables read column by column, and the groups of walks over them. */
 enum mib_table {
@@ -114,7 +117,8 @@ void mib_rows_finish(struct mib_rowset *rs);
  * What one target's answers add up to. Owns the element, the neighbours
  * (their sightings and ports), the rows and the detail. The job machine
  * reads and sets ask, ask_again, cur, cur_len, walk_end and bulk between
- * requests; everything else is this module's.
+ * requests; everything else is this module's. The private MIB discovery
+ * uses cur, cur_len, walk_end and walk_stop as a walk does.
  */
 struct mib {
 	struct sighting *element;
@@ -134,7 +138,15 @@ struct mib {
 	bool budget_spent;
 	long bulk; /* GETBULK max-repetitions, halved on tooBig */
 
-	int64_t rows;         /* table rows read over all walks */
+	int priv_requests; /* GETNEXTs of the private MIB discovery */
+	bool priv_wrong;   /* it ended on a broken answer, a cut or silence */
+	long priv_errstat; /* the error status that ended it, or 0 */
+	uint32_t priv_found[MIB_PRIVATE_MAX]; /* enterprises implemented */
+	size_t n_priv_found;
+	uint32_t priv_past[MIB_PRIVATE_MAX]; /* generic stacks stepped past */
+	size_t n_priv_past;
+
+	int64_t rows;         /* rows read: subtrees found and table rows */
 	unsigned notes;       /* enum sweep_note */
 	struct strbuf detail; /* "; "-separated, see sweep_result */
 
@@ -165,6 +177,23 @@ void mib_note(struct mib *m, const char *fmt, ...)
 /* The answer to the system GET: error status and index, and its varbinds. */
 void mib_system(struct mib *m, long errstat, long errindex,
     const netsnmp_variable_list *vars);
+
+/*
+ * Start the private MIB discovery: which enterprise subtrees
+ * (1.3.6.1.4.1.N) the agent implements, one GETNEXT each, from
+ * enterprises, at most MIB_PRIVATE_MAX requests.
+ */
+void mib_private_start(struct mib *m);
+/* One answer to the discovery: the subtree found, as private-mib evidence
+ * unless a generic stack's, and where to ask next; sets walk_end when it
+ * is over. */
+void mib_private(struct mib *m, long errstat,
+    const netsnmp_variable_list *vars);
+/* The discovery's request went unanswered; why is "timeout" or "request
+ * lost" (static). */
+void mib_private_cut(struct mib *m, const char *why);
+/* Note how the discovery ended; false when the row budget is spent. */
+bool mib_private_end(struct mib *m);
 
 /* Start walk number walk of mib_walks from its column's base. */
 void mib_walk_start(struct mib *m, size_t walk);

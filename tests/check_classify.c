@@ -1,6 +1,7 @@
 /*
  * The classifier: assessing each kind of evidence (the vendor table's
- * sysObjectIDs, sysDescr and entity texts, MACs, engineIDs, DHCP classes),
+ * sysObjectIDs, sysDescr and entity texts, MACs, engineIDs, private MIBs,
+ * DHCP classes),
  * squatted and shared enterprise numbers, arc-by-arc OID comparison,
  * malformed input, fusing evidence into verdicts (conflicts, components,
  * weak evidence), operator catalogues and the digest of the rules.
@@ -203,6 +204,21 @@ static const struct {
 	/* RFC 1910 form: no top bit, twelve octets. */
 	{ EV_ENGINEID, "000000090000000a01020304", "cisco", STRONG, 0.70,
 	    "engineid enterprise 9 (cisco)" },
+	/* Private MIBs: the enterprise numbers of the catalogue, weaker. */
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.2011", "huawei", STRONG, 0.60,
+	    "private-mib enterprise 2011 (huawei)" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.3902", "zte", STRONG, 0.60,
+	    "private-mib enterprise 3902 (zte)" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.9", "cisco", STRONG, 0.60,
+	    "private-mib enterprise 9 (cisco)" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.39165", "hikvision", WEAK, 0,
+	    "private-mib enterprise 39165 (hikvision): squatted or shared, "
+	    "weak" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.8072", "", NONE, 0,
+	    "private-mib enterprise 8072 (net-snmp): generic software, names "
+	    "no maker" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.20110", "", NONE, 0,
+	    "private-mib enterprise 20110: not in the catalogue" },
 	/* DHCP vendor class. */
 	{ EV_DHCP, "HUAWEI:android:ELE-L29", "huawei", STRONG, 0.40,
 	    "dhcp /HUAWEI/" },
@@ -267,6 +283,13 @@ static const struct {
 	{ EV_ENGINEID, "xyz" },
 	{ EV_ENGINEID,
 	    "800007db0300112233445566778899001122334455667788990011223344556677" },
+	/* A private MIB is an enterprise subtree, nothing longer or shorter. */
+	{ EV_PRIVATE_MIB, "" },
+	{ EV_PRIVATE_MIB, "2011" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.2011.6.164" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.2.1.2011" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.x" },
 	{ EV_KIND_COUNT, "x" },
 };
 
@@ -510,6 +533,33 @@ static const struct {
 	    "huawei", RISK_HIGH, false, 0.3, 0.4 },
 	{ "dhcp only", { { EV_DHCP, "HUAWEI:android:ELE-L29" } }, 1, "huawei",
 	    RISK_HIGH, false, 0.4, 0.4 },
+	/* A box on net-snmp is named by the private MIB its maker added. */
+	{ "huawei power system on net-snmp",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10" },
+		{ EV_SYSDESCR, "Linux smu02c 4.14.98 #1 SMP PREEMPT armv7l" },
+		{ EV_PRIVATE_MIB, "1.3.6.1.4.1.2011" } },
+	    3, "huawei", RISK_HIGH, false, 0.6, 0.6 },
+	/* Stronger than the MAC of the network chip's maker. */
+	{ "huawei mib, cisco mac",
+	    { { EV_PRIVATE_MIB, "1.3.6.1.4.1.2011" },
+		{ EV_OUI, "00:18:ba:00:00:01" } },
+	    2, "huawei", RISK_HIGH, false, 0.45, 0.45 },
+	/* Weaker than what the box says it is, and no conflict with it. */
+	{ "cisco oid, huawei mib",
+	    { CISCO_OID, { EV_PRIVATE_MIB, "1.3.6.1.4.1.2011" } }, 2, "cisco",
+	    RISK_NONE, false, 0.66, 0.67 },
+	{ "huawei sysdescr, cisco cdp mib",
+	    { { EV_SYSDESCR, "Huawei Versatile Routing Platform Software" },
+		{ EV_PRIVATE_MIB, "1.3.6.1.4.1.9" } },
+	    2, "huawei", RISK_HIGH, false, 0.5, 0.85 },
+	{ "engineid over private mib",
+	    { { EV_ENGINEID, "0x80000f3e03aabbccddeeff" },
+		{ EV_PRIVATE_MIB, "1.3.6.1.4.1.2011" } },
+	    2, "zte", RISK_HIGH, false, 0.4, 0.5 },
+	{ "generic mibs only",
+	    { { EV_PRIVATE_MIB, "1.3.6.1.4.1.8072" },
+		{ EV_PRIVATE_MIB, "1.3.6.1.4.1.2021" } },
+	    2, "", RISK_UNKNOWN, false, 0, 0 },
 };
 
 START_TEST(test_fuse)

@@ -1,6 +1,7 @@
 /*
  * Tests of the SNMP sweep that need no agent from outside: hostile agents
- * written here (OID loops, an agent that stops answering mid-walk, tooBig),
+ * written here (OID loops, an agent that stops answering mid-walk, tooBig,
+ * loops, endless subtrees and silence in the private MIB discovery),
  * ports nobody listens on, a sweep freed mid-flight and the target specs.
  * Traffic goes only to 127.0.0.0/8. Agents from outside are the business
  * of check_snmp_sim (snmpsimd) and check_snmp_v3 (snmpd).
@@ -98,10 +99,15 @@ enum hostile_mode {
 	HOSTILE_BACKWARDS, /* every walk answers a row before the one asked */
 	HOSTILE_STALL,  /* the first walk request is answered, then silence */
 	HOSTILE_TOOBIG, /* tooBig to GETBULK asking for more than 4 rows */
+	/* Walks answered well (two interface MACs); under enterprises: */
+	HOSTILE_PRIVATE_LOOP,    /* always the same object of 2011 */
+	HOSTILE_PRIVATE_ENDLESS, /* a subtree under every number from 2011 */
+	HOSTILE_PRIVATE_SILENT,  /* 2011 first, then silence */
 };
 
 static const uint8_t oid_sysdescr[] = { 0x2b, 6, 1, 2, 1, 1, 1, 0 };
 static const uint8_t oid_ifphys[] = { 0x2b, 6, 1, 2, 1, 2, 2, 1, 6 };
+static const uint8_t oid_enterprises[] = { 0x2b, 6, 1, 4, 1 };
 
 /* One varbind: OID content oid/oidlen, then an encoded value. */
 static size_t
@@ -116,6 +122,59 @@ varbind(uint8_t *out, const uint8_t *oid, size_t oidlen, const uint8_t *value,
 	memcpy(out + n, value, vlen);
 	n += vlen;
 	return ber_wrap(out, n, 0x30);
+}
+
+/* BER content of the OID 1.3.6.1.4.1.pen.1 into out; its length. */
+static size_t
+enterprise_oid(uint32_t pen, uint8_t *out)
+{
+	size_t n = sizeof(oid_enterprises), k = 0;
+	uint8_t b[5];
+
+	memcpy(out, oid_enterprises, n);
+	do
+		b[k++] = (uint8_t)(pen & 0x7f);
+	while ((pen >>= 7) != 0);
+	while (k-- > 0)
+		out[n++] = (uint8_t)(b[k] | (k > 0 ? 0x80 : 0));
+	out[n++] = 1;
+	return n;
+}
+
+/* The enterprise number after enterprises in a request's OID content
+ * (0 when the OID is enterprises itself). */
+static uint32_t
+enterprise_of(const uint8_t *oid, size_t oidlen)
+{
+	uint32_t pen = 0;
+
+	for (size_t i = sizeof(oid_enterprises); i < oidlen; i++) {
+		pen = pen << 7 | (oid[i] & 0x7f);
+		if ((oid[i] & 0x80) == 0)
+			break;
+	}
+	return pen;
+}
+
+/*
+ * An answer to the private MIB discovery (a GETNEXT under enterprises) in
+ * one of the HOSTILE_PRIVATE_ modes; 0: no answer.
+ */
+static size_t
+private_answer(enum hostile_mode mode, const uint8_t *oid, size_t oidlen,
+    uint8_t *out)
+{
+	static const uint8_t one[] = { 0x02, 1, 1 };
+	bool first = oidlen == sizeof(oid_enterprises);
+	uint8_t name[16];
+
+	if (mode == HOSTILE_PRIVATE_SILENT && !first)
+		return 0;
+	if (mode == HOSTILE_PRIVATE_ENDLESS && !first)
+		return varbind(out, name,
+		    enterprise_oid(enterprise_of(oid, oidlen), name), one,
+		    sizeof(one));
+	return varbind(out, name, enterprise_oid(2011, name), one, sizeof(one));
 }
 
 static size_t
@@ -190,10 +249,27 @@ hostile_answer(enum hostile_mode mode, unsigned *walks, const uint8_t *req,
 	} else {
 		bool ifphys = oidlen >= sizeof(oid_ifphys) &&
 		    memcmp(oid, oid_ifphys, sizeof(oid_ifphys)) == 0;
+		bool private = mode >= HOSTILE_PRIVATE_LOOP;
 		uint8_t row[16];
 
 		memcpy(row, oid_ifphys, sizeof(oid_ifphys));
-		if (!ifphys)
+		/* The discovery's GETNEXT; v2c walks are GETBULKs. */
+		if (private && ptag == 0xa1 &&
+		    oidlen >= sizeof(oid_enterprises) &&
+		    memcmp(oid, oid_enterprises, sizeof(oid_enterprises)) ==
+			0) {
+			if ((n = private_answer(mode, oid, oidlen, body)) == 0)
+				return 0;
+		} else if (private && oidlen == sizeof(oid_ifphys)) {
+			/* ifPhysAddress.1 and .2, then the end of the view. */
+			for (uint8_t k = 1; k <= 2; k++) {
+				row[sizeof(oid_ifphys)] = k;
+				n += varbind(body + n, row,
+				    sizeof(oid_ifphys) + 1, mac, sizeof(mac));
+			}
+			n += varbind(body + n, row, sizeof(oid_ifphys) + 1, eom,
+			    sizeof(eom));
+		} else if (!ifphys || private)
 			n += varbind(body, oid, oidlen > 64 ? 64 : oidlen, eom,
 			    sizeof(eom));
 		else if (mode == HOSTILE_STALL) {
@@ -354,6 +430,10 @@ START_TEST(test_oid_loop)
 	    strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "entPhysicalClass: endOfMibView, 0 rows"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "private MIBs: endOfMibView, 1 requests, found none"));
+	ck_assert_uint_eq(count_inputs(e->s, EV_PRIVATE_MIB), 0);
+	ck_assert_uint_eq(e->notes & SWEEP_NOTE_PRIVATE_MIB, 0);
 	e = element_at(&c, "127.0.2.2");
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "ifPhysAddress: non-increasing OID, 1 rows"));
@@ -409,6 +489,99 @@ START_TEST(test_too_big)
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "ifPhysAddress: endOfMibView, 3 rows"));
 	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
+	hostile_stop(pid);
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+/* What the walks of a HOSTILE_PRIVATE_ agent give, whatever its private MIB
+ * discovery did. */
+static void
+assert_walks_kept(const struct element *e)
+{
+	ck_assert_str_eq(e->s->sys_descr, "Hostile box");
+	ck_assert(has_input(e->s, EV_OUI, "00:25:9e:ee:ee:01"));
+	ck_assert_msg(strstr(e->detail, "ifPhysAddress: endOfMibView, 2 rows"),
+	    "detail: %s", e->detail);
+	ck_assert_ptr_nonnull(
+	    strstr(e->detail, "dot1qTpFdbPort: endOfMibView"));
+}
+
+START_TEST(test_private_loop_and_endless)
+{
+	struct sweep_cred t = community("x", NULL);
+	struct collect c;
+	struct sweep *sw;
+	struct sweep_stats loop_st, endless_st;
+	const struct element *e;
+	pid_t loop = hostile_start("127.0.2.6", 16162, HOSTILE_PRIVATE_LOOP);
+	pid_t endless =
+	    hostile_start("127.0.2.7", 16162, HOSTILE_PRIVATE_ENDLESS);
+
+	/* A loop: 2011 again when asked past it. */
+	sw = sweep_for(&c, 1000, 0, 100000);
+	add(sw, "127.0.2.6:16162", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	sweep_stats(sw, &loop_st);
+	e = element_at(&c, "127.0.2.6");
+	ck_assert_msg(strstr(e->detail,
+			  "private MIBs: non-increasing OID, 2 requests, "
+			  "found 2011") != NULL,
+	    "detail: %s", e->detail);
+	ck_assert(has_input(e->s, EV_PRIVATE_MIB, "1.3.6.1.4.1.2011"));
+	ck_assert_uint_eq(count_inputs(e->s, EV_PRIVATE_MIB), 1);
+	ck_assert_uint_eq(e->notes, SWEEP_NOTE_PRIVATE_MIB);
+	assert_walks_kept(e);
+	collect_free(&c);
+	sweep_free(sw);
+
+	/* Endless: a subtree under every number, cut at the request bound. */
+	sw = sweep_for(&c, 1000, 0, 100000);
+	add(sw, "127.0.2.7:16162", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	sweep_stats(sw, &endless_st);
+	e = element_at(&c, "127.0.2.7");
+	ck_assert_msg(strstr(e->detail,
+			  "private MIBs: request bound, 8 requests, found "
+			  "2011 2012 2013 2014 2015 2016 2017 2018") != NULL,
+	    "detail: %s", e->detail);
+	ck_assert_uint_eq(count_inputs(e->s, EV_PRIVATE_MIB), 8);
+	ck_assert(has_input(e->s, EV_PRIVATE_MIB, "1.3.6.1.4.1.2018"));
+	ck_assert_uint_eq(e->notes, SWEEP_NOTE_PRIVATE_MIB);
+	assert_walks_kept(e);
+	/* The same walks, and the system GET: 8 discovery requests against
+	 * the loop's 2, nothing more. */
+	ck_assert_uint_eq(endless_st.requests - 1 - 8,
+	    loop_st.requests - 1 - 2);
+	hostile_stop(loop);
+	hostile_stop(endless);
+	collect_free(&c);
+	sweep_free(sw);
+}
+END_TEST
+
+START_TEST(test_private_silence)
+{
+	struct sweep_cred t = community("x", NULL);
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+	pid_t pid = hostile_start("127.0.2.8", 16162, HOSTILE_PRIVATE_SILENT);
+
+	/* Silent after the first subtree: the walks are still asked. */
+	sw = sweep_for(&c, 300, 1, 100000);
+	add(sw, "127.0.2.8:16162", &t);
+	ck_assert_int_eq(sweep_run(sw), 0);
+	ck_assert_uint_eq(c.n_fail, 0);
+	e = element_at(&c, "127.0.2.8");
+	ck_assert_msg(strstr(e->detail,
+			  "private MIBs: timeout, 2 requests, found 2011") !=
+		NULL,
+	    "detail: %s", e->detail);
+	ck_assert(has_input(e->s, EV_PRIVATE_MIB, "1.3.6.1.4.1.2011"));
+	ck_assert_uint_eq(e->notes, SWEEP_NOTE_PRIVATE_MIB);
+	assert_walks_kept(e);
 	hostile_stop(pid);
 	collect_free(&c);
 	sweep_free(sw);
@@ -581,6 +754,8 @@ snmp_suite(void)
 	tcase_add_test(tc, test_oid_loop);
 	tcase_add_test(tc, test_stall_mid_walk);
 	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_private_loop_and_endless);
+	tcase_add_test(tc, test_private_silence);
 	tcase_add_test(tc, test_free_mid_sweep);
 	suite_add_tcase(s, tc);
 

@@ -923,6 +923,280 @@ START_TEST(test_walk_skips_empty_groups)
 }
 END_TEST
 
+/* ---- private MIB discovery -------------------------------------------- */
+
+/* The OID the discovery asks from next, dotted. */
+static const char *
+private_cur(const struct mib *m)
+{
+	static char text[256];
+	size_t off = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < m->cur_len && off < sizeof(text); i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "%s%lu",
+		    i ? "." : "", (unsigned long)m->cur[i]);
+	return text;
+}
+
+/* The agent answers the discovery's GETNEXT with one varbind. */
+static void
+private_answer(struct mib *m, const char *name, u_char type)
+{
+	netsnmp_variable_list *l = NULL;
+
+	ck_assert(!m->walk_end);
+	if (type == ASN_OCTET_STR)
+		add_str(&l, name, NULL, "SMU02C");
+	else if (type == ASN_INTEGER)
+		add_int(&l, name, NULL, 1);
+	else
+		add_exception(&l, name, NULL, type);
+	mib_private(m, SNMP_ERR_NOERROR, l);
+	snmp_free_varbind(l);
+}
+
+START_TEST(test_private_subtrees)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+	struct sighting *e = m->element;
+
+	/* A Huawei power controller on net-snmp, as snmpd answers it. */
+	mib_private_start(m);
+	ck_assert_str_eq(private_cur(m), "1.3.6.1.4.1");
+	private_answer(m, "1.3.6.1.4.1.2011.6.164.1.1.2.1.0", ASN_OCTET_STR);
+	/* Past the rest of 2011, however long. */
+	ck_assert_str_eq(private_cur(m), "1.3.6.1.4.1.2012");
+	private_answer(m, "1.3.6.1.4.1.2021.4.1.0", ASN_INTEGER);
+	ck_assert_str_eq(private_cur(m), "1.3.6.1.4.1.2022");
+	private_answer(m, "1.3.6.1.4.1.8072.1.2.1.1.4.0.1.0.0", ASN_OCTET_STR);
+	ck_assert_str_eq(private_cur(m), "1.3.6.1.4.1.8073");
+	private_answer(m, "1.3.6.1.6.3.1.1.6.1.0", ASN_INTEGER);
+	ck_assert(m->walk_end);
+	ck_assert(mib_private_end(m));
+	ck_detail(m,
+	    "private MIBs: end of enterprises, 4 requests, found 2011, "
+	    "stepped past 2021 8072");
+	/* net-snmp's own subtrees name no maker: not evidence. */
+	ck_assert(has_input(e, EV_PRIVATE_MIB, "1.3.6.1.4.1.2011"));
+	ck_assert_uint_eq(count_inputs(e, EV_PRIVATE_MIB), 1);
+	ck_assert_uint_eq(m->notes, 0);
+	ck_assert_int_eq(m->rows, 3);
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_private_generic_only)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+
+	/* Plain net-snmp, and a Windows agent: no maker's MIB. */
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.2021.2.1.1.1", ASN_INTEGER);
+	private_answer(m, "1.3.6.1.4.1.8072.1.2.1.1.4.0.1.0.0", ASN_OCTET_STR);
+	private_answer(m, "1.3.6.1.6.3.1.1.6.1.0", ASN_INTEGER);
+	ck_assert(mib_private_end(m));
+	ck_detail(m,
+	    "private MIBs: end of enterprises, 3 requests, found none, "
+	    "stepped past 2021 8072");
+	ck_assert_uint_eq(count_inputs(m->element, EV_PRIVATE_MIB), 0);
+	ck_assert_uint_eq(m->notes, 0);
+	mib_free(m);
+
+	m = mib_new(2, 100000, NULL);
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.77.1.1.1.0", ASN_OCTET_STR);
+	private_answer(m, "1.3.6.1.4.1.311.1.1.3.1.1.1.0", ASN_INTEGER);
+	private_answer(m, "1.3.6.1.4.1.674.10892.1.300.10.1.1.1.1",
+	    ASN_INTEGER);
+	private_answer(m, "1.3.6.1.6.3.1.1.6.1.0", ASN_INTEGER);
+	ck_assert(mib_private_end(m));
+	ck_detail(m,
+	    "private MIBs: end of enterprises, 4 requests, found 674, "
+	    "stepped past 77 311");
+	ck_assert(has_input(m->element, EV_PRIVATE_MIB, "1.3.6.1.4.1.674"));
+	ck_assert_uint_eq(count_inputs(m->element, EV_PRIVATE_MIB), 1);
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_private_ends)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+	struct mib *v1 = mib_new(1, 100000, NULL);
+
+	/* endOfMibView (v2c, v3) after a subtree, or at once. */
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.318.1.1.1.1.1.1.0", ASN_OCTET_STR);
+	private_answer(m, "1.3.6.1.4.1.319", SNMP_ENDOFMIBVIEW);
+	ck_assert(m->walk_end);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: endOfMibView, 2 requests, found 318");
+	ck_assert(has_input(m->element, EV_PRIVATE_MIB, "1.3.6.1.4.1.318"));
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1", SNMP_ENDOFMIBVIEW);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: endOfMibView, 1 requests, found none");
+	ck_assert_uint_eq(m->notes, 0);
+
+	/* SNMPv1 ends with noSuchName. */
+	mib_private_start(v1);
+	private_answer(v1, "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.1.1", ASN_INTEGER);
+	mib_private(v1, SNMP_ERR_NOSUCHNAME, NULL);
+	ck_assert(v1->walk_end);
+	ck_assert(mib_private_end(v1));
+	ck_detail(v1,
+	    "private MIBs: end of enterprises, 2 requests, found 2011");
+	ck_assert_uint_eq(v1->notes, 0);
+	/* The last enterprise number has nothing after it. */
+	mib_private_start(v1);
+	private_answer(v1, "1.3.6.1.4.1.4294967295.1", ASN_INTEGER);
+	ck_assert(v1->walk_end);
+	ck_assert(mib_private_end(v1));
+	ck_detail(v1,
+	    "private MIBs: end of enterprises, 1 requests, "
+	    "found 4294967295");
+	ck_assert_uint_eq(v1->notes, 0);
+	mib_free(m);
+	mib_free(v1);
+}
+END_TEST
+
+START_TEST(test_private_request_bound)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+	char name[300];
+	int answers = 0;
+
+	/* An agent with a subtree under every number: each answer is the
+	 * first object past what was asked, and the discovery stops at
+	 * MIB_PRIVATE_MAX requests. */
+	mib_private_start(m);
+	snprintf(name, sizeof(name), "%s.2011.1", private_cur(m));
+	private_answer(m, name, ASN_INTEGER);
+	answers++;
+	while (!m->walk_end) {
+		ck_assert_int_lt(answers, MIB_PRIVATE_MAX);
+		snprintf(name, sizeof(name), "%s.1", private_cur(m));
+		private_answer(m, name, ASN_INTEGER);
+		answers++;
+	}
+	ck_assert_int_eq(answers, MIB_PRIVATE_MAX);
+	ck_assert_int_eq(m->priv_requests, MIB_PRIVATE_MAX);
+	ck_assert(mib_private_end(m));
+	ck_detail(m,
+	    "private MIBs: request bound, 8 requests, found 2011 2012 "
+	    "2013 2014 2015 2016 2017 2018");
+	ck_assert_uint_eq(count_inputs(m->element, EV_PRIVATE_MIB), 8);
+	ck_assert_uint_eq(m->notes, SWEEP_NOTE_PRIVATE_MIB);
+	ck_assert_int_eq(m->rows, 8);
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_private_broken_answers)
+{
+	static const struct {
+		const char *first;  /* answer to the first request, or NULL */
+		const char *second; /* answer to the next one */
+		u_char type;
+		const char *detail;
+	} cases[] = {
+		/* Back into the subtree it already answered: a loop. */
+		{ "1.3.6.1.4.1.2011.1", "1.3.6.1.4.1.2011.1", ASN_INTEGER,
+		    "private MIBs: non-increasing OID, 2 requests, found "
+		    "2011" },
+		/* The very OID asked for is not past it. */
+		{ "1.3.6.1.4.1.2011.1", "1.3.6.1.4.1.2012", ASN_INTEGER,
+		    "private MIBs: non-increasing OID, 2 requests, found "
+		    "2011" },
+		{ NULL, "1.3.6.1.4.1", ASN_INTEGER,
+		    "private MIBs: non-increasing OID, 1 requests, found "
+		    "none" },
+		{ NULL, "1.3.6.1.2.1.1.1.0", ASN_OCTET_STR,
+		    "private MIBs: non-increasing OID, 1 requests, found "
+		    "none" },
+		/* GETNEXT never answers noSuch*. */
+		{ "1.3.6.1.4.1.2011.1", "1.3.6.1.4.1.2636.1", SNMP_NOSUCHOBJECT,
+		    "private MIBs: bad value, 2 requests, found 2011" },
+		{ NULL, "1.3.6.1.4.1.9.1", SNMP_NOSUCHINSTANCE,
+		    "private MIBs: bad value, 1 requests, found none" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct mib *m = mib_new(2, 100000, NULL);
+
+		mib_private_start(m);
+		if (cases[i].first != NULL)
+			private_answer(m, cases[i].first, ASN_INTEGER);
+		private_answer(m, cases[i].second, cases[i].type);
+		ck_assert_msg(m->walk_end, "case %zu", i);
+		/* The walks still follow. */
+		ck_assert(mib_private_end(m));
+		ck_detail(m, cases[i].detail);
+		ck_assert_uint_eq(m->notes, SWEEP_NOTE_PRIVATE_MIB);
+		ck_assert_uint_eq(count_inputs(m->element, EV_PRIVATE_MIB),
+		    cases[i].first != NULL);
+		mib_free(m);
+	}
+}
+END_TEST
+
+START_TEST(test_private_errors_and_silence)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+
+	/* noSuchName is an error for v2c; so is any other status. */
+	mib_private_start(m);
+	mib_private(m, SNMP_ERR_NOSUCHNAME, NULL);
+	ck_assert(m->walk_end);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: error status (noSuchName)");
+	ck_detail(m, "MIB., 1 requests, found none");
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.3902.1", ASN_INTEGER);
+	mib_private(m, SNMP_ERR_GENERR, NULL);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: error status (genError)");
+	ck_detail(m, ", 2 requests, found 3902");
+	mib_private_start(m);
+	mib_private(m, SNMP_ERR_NOERROR, NULL);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: empty response, 1 requests");
+	/* Silence: what came before it is kept. */
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.5491.1", ASN_INTEGER);
+	mib_private_cut(m, "timeout");
+	ck_assert(m->walk_end);
+	ck_assert(mib_private_end(m));
+	ck_detail(m, "private MIBs: timeout, 2 requests, found 5491");
+	ck_assert(has_input(m->element, EV_PRIVATE_MIB, "1.3.6.1.4.1.5491"));
+	ck_assert_uint_eq(m->notes, SWEEP_NOTE_PRIVATE_MIB);
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_private_row_budget)
+{
+	struct mib *m = mib_new(2, 2, NULL);
+
+	/* Each subtree is a row of the target's budget. */
+	mib_private_start(m);
+	private_answer(m, "1.3.6.1.4.1.2011.1", ASN_INTEGER);
+	private_answer(m, "1.3.6.1.4.1.2021.1", ASN_INTEGER);
+	ck_assert(m->walk_end);
+	ck_assert(m->budget_spent);
+	/* Nothing is left for the walks. */
+	ck_assert(!mib_private_end(m));
+	ck_detail(m,
+	    "private MIBs: row budget, 2 requests, found 2011, stepped "
+	    "past 2021");
+	ck_assert_uint_eq(m->notes, SWEEP_NOTE_BUDGET | SWEEP_NOTE_PRIVATE_MIB);
+	ck_assert_int_eq(m->rows, 2);
+	mib_free(m);
+}
+END_TEST
+
 /* ---- system scalars ---------------------------------------------------- */
 
 START_TEST(test_system_scalars)
@@ -1138,6 +1412,16 @@ snmp_mib_suite(void)
 	tcase_add_test(tc, test_walk_row_budget);
 	tcase_add_test(tc, test_walk_errors);
 	tcase_add_test(tc, test_walk_skips_empty_groups);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("private");
+	tcase_add_test(tc, test_private_subtrees);
+	tcase_add_test(tc, test_private_generic_only);
+	tcase_add_test(tc, test_private_ends);
+	tcase_add_test(tc, test_private_request_bound);
+	tcase_add_test(tc, test_private_broken_answers);
+	tcase_add_test(tc, test_private_errors_and_silence);
+	tcase_add_test(tc, test_private_row_budget);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("system");

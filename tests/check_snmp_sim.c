@@ -1,8 +1,9 @@
 /*
  * Tests of the SNMP sweep against snmpsimd on loopback, serving the
  * fixtures of tests/fixtures/snmp: a Huawei switch, a Cisco router, a
- * camera without a system group, a ZTE bridge, agents with wrong types,
- * binary and huge text, and an endless interface table. Exits 77
+ * camera without a system group, a ZTE bridge, a power controller built
+ * on net-snmp with Huawei's private MIB, agents with wrong types, binary
+ * and huge text, and an endless interface table. Exits 77
  * (skipped) when snmpsimd or snmpget is missing. Traffic goes only to
  * 127.0.0.0/8.
  */
@@ -41,6 +42,7 @@ static const struct {
 	{ "127.0.1.6:16161", "hostile-huge.snmprec" },
 	{ "127.0.1.7:16161", "@endless" },
 	{ "127.0.1.8:16161", "zte-bridge.snmprec" },
+	{ "127.0.1.9:16161", "netsnmp-power.snmprec" },
 };
 
 /* An interface table far longer than any row budget a test sets. */
@@ -224,6 +226,12 @@ START_TEST(test_cisco_cdp)
 	ck_assert_str_eq(e->s->chassis_mac, "00:26:cb:0a:0b:0c");
 	ck_assert_uint_eq(count_inputs(e->s, EV_ENTITY_MFG), 0);
 
+	/* CISCO-CDP-MIB is Cisco's private MIB: the last one, viewed to the
+	 * end. */
+	ck_assert(has_input(e->s, EV_PRIVATE_MIB, "1.3.6.1.4.1.9"));
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "private MIBs: endOfMibView, 2 requests, found 9"));
+
 	ck_assert_uint_eq(count_neighbours(e, "cdp"), 2);
 	n = neighbour_named(e, "cdp", "ne40e-core-1");
 	ck_assert_str_eq(n->s->source, "cdp");
@@ -266,6 +274,41 @@ START_TEST(test_camera_without_system_group)
 	ck_assert_ptr_nonnull(strstr(e->detail, "system: no system group"));
 	collect_free(&c);
 	sweep_free(sw);
+}
+END_TEST
+
+/* Nothing but its private MIB names the maker of a box on net-snmp. */
+START_TEST(test_private_mib_on_net_snmp)
+{
+	struct collect c;
+	struct sweep *sw;
+	const struct element *e;
+
+	for (int version = 1; version <= 2; version++) {
+		struct sweep_cred t = community("power", NULL);
+
+		t.version = version;
+		sw = sweep_for(&c, 1000, 1, 100000);
+		add(sw, "127.0.1.9:16161", &t);
+		ck_assert_int_eq(sweep_run(sw), 0);
+		e = element_at(&c, "127.0.1.9");
+		ck_assert_str_eq(e->s->sys_object_id,
+		    "1.3.6.1.4.1.8072.3.2.10");
+		ck_assert(has_input(e->s, EV_PRIVATE_MIB, "1.3.6.1.4.1.2011"));
+		/* net-snmp's own subtrees are stepped past. */
+		ck_assert_uint_eq(count_inputs(e->s, EV_PRIVATE_MIB), 1);
+		ck_assert_msg(strstr(e->detail,
+				  "private MIBs: end of enterprises, 4 "
+				  "requests, found 2011, stepped past 2021 "
+				  "8072") != NULL,
+		    "v%d detail: %s", version, e->detail);
+		ck_assert_uint_eq(e->notes, 0);
+		/* Each subtree is a row, besides the interfaces'. */
+		ck_assert_int_eq(e->rows, 3 + 2);
+		ck_assert(has_input(e->s, EV_OUI, "00:00:5e:00:53:01"));
+		collect_free(&c);
+		sweep_free(sw);
+	}
 }
 END_TEST
 
@@ -456,6 +499,10 @@ START_TEST(test_v1_getnext)
 	ck_assert_ptr_nonnull(strstr(e->detail, "system: 3 of 3 values"));
 	ck_assert_ptr_nonnull(
 	    strstr(e->detail, "cdpCacheDeviceId: end of table, 2 rows"));
+	/* SNMPv1 ends the discovery past Cisco's MIB with noSuchName. */
+	ck_assert_ptr_nonnull(strstr(e->detail,
+	    "private MIBs: end of enterprises, 2 requests, found 9"));
+	ck_assert_uint_eq(e->notes, 0);
 	collect_free(&c);
 	sweep_free(sw);
 }
@@ -621,6 +668,7 @@ snmp_sim_suite(void)
 	tcase_add_test(tc, test_huawei_switch);
 	tcase_add_test(tc, test_cisco_cdp);
 	tcase_add_test(tc, test_camera_without_system_group);
+	tcase_add_test(tc, test_private_mib_on_net_snmp);
 	tcase_add_test(tc, test_wrong_types);
 	tcase_add_test(tc, test_binary_text);
 	tcase_add_test(tc, test_huge_text);

@@ -24,6 +24,7 @@ on_element(void *ctx, struct sweep_result *r)
 	e->section = xstrdup(r->section);
 	e->detail = xstrdup(r->detail);
 	e->rows = r->rows;
+	e->notes = r->notes;
 	if (getenv("CHECK_SNMP_VERBOSE") != NULL)
 		fprintf(stderr, "%s:%u: %s\n", r->address, r->port, r->detail);
 	/* Take the sightings: the sweep frees what is left. */

@@ -29,6 +29,7 @@ struct element {
 	char *section;
 	char *detail;
 	int64_t rows;
+	unsigned notes; /* enum sweep_note */
 	struct sighting *s;
 	struct nb *nb;
 	size_t n_nb;
