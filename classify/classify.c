@@ -35,7 +35,7 @@
 #define S_COMPONENT 0.20
 #define S_REG_OID 0.60      /* sysObjectID of a registrant not catalogued */
 #define S_REG_ENGINEID 0.45 /* engineID of a registrant not catalogued */
-#define S_STRONG_MIN 0.75 /* strong kinds at or above this are "strong" */
+#define S_STRONG_MIN 0.75   /* strong kinds at or above this are "strong" */
 
 /* Slug of a registrant the catalogue lacks: the prefix and its number. */
 #define REGISTRANT_SLUG "enterprise-"
@@ -44,7 +44,7 @@ struct classifier {
 	struct vendors *vendors;
 	struct oui_registry *oui;
 	struct enterprises *pens;
-	bool pens_loaded;                 /* some registry file was read */
+	bool pens_loaded;        /* some registry file was read */
 	char pens_missing[1024]; /* why the IANA file was left out */
 	char digest[DIGEST_STRLEN];
 };
@@ -68,8 +68,8 @@ load_enterprises(struct classifier *c, const struct classifier_sources *src,
 		if (stat(src->enterprises, &st) < 0 && errno == ENOENT)
 			snprintf(c->pens_missing, sizeof(c->pens_missing),
 			    "%s: %s", src->enterprises, strerror(ENOENT));
-		else if (enterprises_load_file(c->pens, src->enterprises,
-			     false, err, errlen) < 0)
+		else if (enterprises_load_file(c->pens, src->enterprises, false,
+			     err, errlen) < 0)
 			return -1;
 		else
 			c->pens_loaded = true;
@@ -94,8 +94,7 @@ classifier_new(const char *oui_dir, const char *vendors_path, char *err,
 }
 
 struct classifier *
-classifier_open(const struct classifier_sources *src, char *err,
-    size_t errlen)
+classifier_open(const struct classifier_sources *src, char *err, size_t errlen)
 {
 	struct classifier *c = xcalloc(1, sizeof(*c));
 	const struct vendor_block *blocks;

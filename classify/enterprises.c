@@ -185,8 +185,8 @@ push(struct enterprises *reg, uint32_t pen, const char *name, bool local)
 
 /* Load text the registry owns from now on (it is cut up in place). */
 static int
-load_owned(struct enterprises *reg, char *text, size_t len,
-    const char *origin, bool local, char *err, size_t errlen)
+load_owned(struct enterprises *reg, char *text, size_t len, const char *origin,
+    bool local, char *err, size_t errlen)
 {
 	size_t first = reg->n, line = 0;
 	char *s = text, *end = text + len;

@@ -37,14 +37,14 @@ void enterprises_free(struct enterprises *reg);
  * a later file, takes the later line's name. local marks an operator's
  * file. -1 with "PATH: what" or "PATH:LINE: what" in err.
  */
-int enterprises_load_file(struct enterprises *reg, const char *path,
-    bool local, char *err, size_t errlen);
+int enterprises_load_file(struct enterprises *reg, const char *path, bool local,
+    char *err, size_t errlen);
 /* The same for text in memory; origin names it in errors. */
 int enterprises_load_buffer(struct enterprises *reg, const char *buf,
     size_t len, const char *origin, bool local, char *err, size_t errlen);
 /* The entry of a number, NULL when the registry has none. */
-const struct enterprise_entry *enterprises_lookup(
-    const struct enterprises *reg, uint32_t pen);
+const struct enterprise_entry *enterprises_lookup(const struct enterprises *reg,
+    uint32_t pen);
 /* Set every entry's tag from fn(name, arg) (-1 = none). */
 void enterprises_tag_all(struct enterprises *reg,
     int (*fn)(const char *name, void *arg), void *arg);

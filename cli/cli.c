@@ -141,8 +141,7 @@ cli_show_progress(const struct cli_common *c)
 }
 
 void
-cli_classifier_sources(const struct config *cfg,
-    struct classifier_sources *src)
+cli_classifier_sources(const struct config *cfg, struct classifier_sources *src)
 {
 	src->oui_dir = cfg->oui_dir;
 	src->vendors = cfg->vendors_path;

@@ -858,9 +858,9 @@ struct registry_case {
 
 static const struct registry_case registry_fusions[] = {
 	/* A registrant the catalogue lacks is named, its risk unassessed. */
-	{ "registrant alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" } },
-	    1, "enterprise-8606", "Vancouver School District # 37",
-	    RISK_UNKNOWN, false, 0.6, 0.6 },
+	{ "registrant alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" } }, 1,
+	    "enterprise-8606", "Vancouver School District # 37", RISK_UNKNOWN,
+	    false, 0.6, 0.6 },
 	{ "registrant's sysObjectID and engineID agree",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" },
 		{ EV_ENGINEID, "8000219e03001122334455" } },
@@ -958,12 +958,10 @@ static const struct {
 } makers[] = {
 	{ "1.3.6.1.4.1.2544.1.12.1.1.7", "FSP 150CC-GE114Pro", "adva",
 	    RISK_NONE },
-	{ "1.3.6.1.4.1.20044.7.1", "EKINOPS 360 PM_OTN", "ekinops",
-	    RISK_NONE },
+	{ "1.3.6.1.4.1.20044.7.1", "EKINOPS 360 PM_OTN", "ekinops", RISK_NONE },
 	{ "1.3.6.1.4.1.2281.1.20.1.3.1", "FibeAir IP-20G", "ceragon",
 	    RISK_NONE },
-	{ "1.3.6.1.4.1.31926.1", "Siklu EtherHaul-1200F", "siklu",
-	    RISK_NONE },
+	{ "1.3.6.1.4.1.31926.1", "Siklu EtherHaul-1200F", "siklu", RISK_NONE },
 	{ "1.3.6.1.4.1.5875.800", "AN5516-06", "fiberhome", RISK_WATCH },
 	{ "1.3.6.1.4.1.4881.1.1.10.1.1",
 	    "Ruijie Full 10G Routing Switch(S6220-48XS6QXS-H) By Ruijie "
@@ -984,15 +982,15 @@ static const struct {
 	    "APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.4.6 "
 	    "PN:apc_hw05_aos_646.bin MN:SMT1500RMI2U HR:05)",
 	    "schneider", RISK_NONE },
-	{ "1.3.6.1.4.1.43.1.16.4.3.45", "3Com SuperStack 3 Switch 4400",
-	    "3com", RISK_NONE },
+	{ "1.3.6.1.4.1.43.1.16.4.3.45", "3Com SuperStack 3 Switch 4400", "3com",
+	    RISK_NONE },
 	{ "1.3.6.1.4.1.5624.2.1.100",
 	    "Enterasys Networks, Inc. B5G124-24P2 Rev 06.61.08.0013", "extreme",
 	    RISK_NONE },
 	{ "1.3.6.1.4.1.5951.1", "NetScaler NS12.1: Build 58.15.nc", "citrix",
 	    RISK_NONE },
-	{ "1.3.6.1.4.1.33049.1.1.1.2700", "Mellanox SX1036, MLNX-OS",
-	    "nvidia", RISK_NONE },
+	{ "1.3.6.1.4.1.33049.1.1.1.2700", "Mellanox SX1036, MLNX-OS", "nvidia",
+	    RISK_NONE },
 	{ "1.3.6.1.4.1.40310", "Cumulus Linux 4.4.0 (Linux Kernel 4.19.149)",
 	    "nvidia", RISK_NONE },
 	{ "1.3.6.1.4.1.43191.1.6", "Metamako MetaConnect 48", "arista",
@@ -1023,7 +1021,8 @@ START_TEST(test_registry_local)
 	    "4294967295\tOperator Lab Ltd\n"
 	    "8606\tVancouver School District 37 (corrected)\n"
 	    "31926\tSiklu Communication LTD\n");
-	struct classifier *c = make_registry(local), *plain = make_registry(NULL);
+	struct classifier *c = make_registry(local),
+			  *plain = make_registry(NULL);
 	struct evidence e;
 
 	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
@@ -1089,7 +1088,8 @@ START_TEST(test_registry_errors)
 	src.enterprises = NULL;
 	src.enterprises_local = "/nonexistent/local.tsv";
 	ck_assert_ptr_null(classifier_open(&src, err, sizeof(err)));
-	ck_assert_str_eq(err, "/nonexistent/local.tsv: No such file or directory");
+	ck_assert_str_eq(err,
+	    "/nonexistent/local.tsv: No such file or directory");
 	free(bad);
 	testenv_dir_remove();
 }
@@ -1206,14 +1206,16 @@ classify_suite(void)
 	tcase_add_test(tr, test_registry_long_names);
 	tcase_add_loop_test(tr, test_registry_fuse, 0,
 	    (int)ARRAY_SIZE(registry_fusions));
-	tcase_add_loop_test(tr, test_registry_makers, 0, (int)ARRAY_SIZE(makers));
+	tcase_add_loop_test(tr, test_registry_makers, 0,
+	    (int)ARRAY_SIZE(makers));
 	tcase_add_test(tr, test_registry_local);
 	tcase_add_test(tr, test_registry_errors);
 	if (access(DEBIAN_ENTERPRISES, R_OK) == 0)
 		tcase_add_test(tr, test_full_iana_registry);
 	else
-		testenv_left_out("the full IANA registry test needs " DEBIAN_ENTERPRISES
-				 " (package libwireshark-data)");
+		testenv_left_out(
+		    "the full IANA registry test needs " DEBIAN_ENTERPRISES
+		    " (package libwireshark-data)");
 	suite_add_tcase(s, tr);
 	return s;
 }

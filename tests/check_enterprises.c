@@ -61,7 +61,8 @@ START_TEST(test_format)
 	ck_assert_str_eq(name_of(reg, 637), "Nokia");
 	/* A '#' inside the name is part of it; after a tab, a comment. */
 	ck_assert_str_eq(name_of(reg, 8606), "Vancouver School District # 37");
-	ck_assert_str_eq(name_of(reg, 9230), "#B4mad Research Lab Organization");
+	ck_assert_str_eq(name_of(reg, 9230),
+	    "#B4mad Research Lab Organization");
 	ck_assert_str_eq(name_of(reg, 3764), "Quantum Corporation");
 	ck_assert_str_eq(name_of(reg, 247),
 	    "ND SatCom - Gesellschaft f\xc3\xbcr Satellitenkommunikation");
@@ -83,10 +84,12 @@ END_TEST
 
 START_TEST(test_later_line_wins)
 {
-	struct enterprises *reg = from_text(
-	    "9\tciscoSystems\n11\tHewlett-Packard\n11\tHP (again)\n", false);
-	const char *local = "11\tHewlett Packard Enterprise\n99999999\tOperator "
-			    "Lab Ltd\n";
+	struct enterprises *reg =
+	    from_text("9\tciscoSystems\n11\tHewlett-Packard\n11\tHP (again)\n",
+		false);
+	const char *local =
+	    "11\tHewlett Packard Enterprise\n99999999\tOperator "
+	    "Lab Ltd\n";
 	const struct enterprise_entry *e;
 	uint64_t h = enterprises_content_hash(reg);
 
@@ -224,8 +227,9 @@ enterprises_suite(void)
 	if (access(DEBIAN_ENTERPRISES, R_OK) == 0)
 		tcase_add_test(tc, test_debian_registry);
 	else
-		testenv_left_out("the Debian registry test needs " DEBIAN_ENTERPRISES
-				 " (package libwireshark-data)");
+		testenv_left_out(
+		    "the Debian registry test needs " DEBIAN_ENTERPRISES
+		    " (package libwireshark-data)");
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -388,8 +388,8 @@ START_TEST(test_builtin_content)
 		makers += !x->generic;
 		for (size_t k = 0; k < ARRAY_SIZE(high); k++)
 			listed |= strcmp(x->slug, high[k]) == 0;
-		ck_assert_msg((x->risk == RISK_HIGH) == listed,
-		    "%s: risk %s", x->slug, risk_name(x->risk));
+		ck_assert_msg((x->risk == RISK_HIGH) == listed, "%s: risk %s",
+		    x->slug, risk_name(x->risk));
 	}
 	ck_assert_uint_ge(none, 30);
 	ck_assert_uint_ge(makers, 150);
