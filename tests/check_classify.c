@@ -893,6 +893,26 @@ static const struct registry_case registry_fusions[] = {
 		    "EdgeSwitch 24-Port 250W, 1.7.4.5075842, Linux "
 		    "3.6.5-f4a26ed5" } },
 	    2, "ubiquiti", "Ubiquiti", RISK_NONE, false, 0.72, 0.73 },
+	/* Cameras sold under Hikvision's and Dahua's OEM brands: the brand
+	 * alone is watch; the maker's own evidence in the box names it. */
+	{ "lts brand alone", { { EV_ENTITY_MFG, "LT Security" } }, 1, "lts",
+	    "LTS (LT Security)", RISK_WATCH, false, 0.3, 0.3 },
+	{ "hikvision camera sold by lts",
+	    { { EV_ENTITY_MFG, "LT Security" },
+		{ EV_SYSDESCR, "DS-2CD2143G0-I" } },
+	    2, "hikvision", "Hikvision", RISK_HIGH, false, 0.72, 0.73 },
+	{ "dahua recorder sold by ic realtime",
+	    { { EV_SYSDESCR, "IC Realtime NVR" },
+		{ EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
+		{ EV_ENTITY_MFG, "Dahua" } },
+	    3, "dahua", "Dahua", RISK_HIGH, false, 0.79, 0.8 },
+	{ "dahua camera sold by amcrest",
+	    { { EV_ENTITY_MFG, "Amcrest" },
+		{ EV_SYSDESCR, "DH-IPC-HDW5231R-ZE" } },
+	    2, "dahua", "Dahua", RISK_HIGH, false, 0.72, 0.73 },
+	/* Nubia is ZTE's affiliate. */
+	{ "nubia is zte's", { { EV_ENTITY_MFG, "Nubia Technology Co.,Ltd." } },
+	    1, "zte", "ZTE", RISK_HIGH, false, 0.9, 0.9 },
 	/* Alcatel-Lucent Enterprise is not Nokia. */
 	{ "ale omniswitch",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.6486.800.1.1.2.1.11.2.2" },
