@@ -8,13 +8,17 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "classify/enterprises.h"
 #include "classify/oui.h"
 #include "classify/vendors.h"
 #include "common/oid.h"
+#include "common/text.h"
 
 /* Bump when a change to this file can change a verdict. */
 #define CLASSIFY_CODE_VERSION "vraudit-classify-2"
@@ -30,11 +34,20 @@
 #define S_DHCP 0.40
 #define S_WEAK 0.30
 #define S_COMPONENT 0.20
-#define S_STRONG_MIN 0.75 /* strong kinds at or above this are "strong" */
+#define S_REG_OID 0.60         /* sysObjectID of a registrant not catalogued */
+#define S_REG_ENGINEID 0.45    /* engineID of a registrant not catalogued */
+#define S_REG_PRIVATE_MIB 0.40 /* private MIB of a registrant not catalogued */
+#define S_STRONG_MIN 0.75      /* strong kinds at or above this are "strong" */
+
+/* Slug of a registrant the catalogue lacks: the prefix and its number. */
+#define REGISTRANT_SLUG "enterprise-"
 
 struct classifier {
 	struct vendors *vendors;
 	struct oui_registry *oui;
+	struct enterprises *pens;
+	bool pens_loaded;        /* some registry file was read */
+	char pens_missing[1024]; /* why the IANA file was left out */
 	char digest[DIGEST_STRLEN];
 };
 
@@ -44,24 +57,64 @@ tag_org(const char *org, void *arg)
 	return vendors_match_org(arg, org);
 }
 
+/* Load the IANA registry and the operator's file; a missing registry file
+ * is noted, not an error (the numbers the catalogue lists still work). */
+static int
+load_enterprises(struct classifier *c, const struct classifier_sources *src,
+    char *err, size_t errlen)
+{
+	struct stat st;
+
+	c->pens = enterprises_new();
+	if (src->enterprises != NULL) {
+		if (stat(src->enterprises, &st) < 0 && errno == ENOENT)
+			snprintf(c->pens_missing, sizeof(c->pens_missing),
+			    "%s: %s", src->enterprises, strerror(ENOENT));
+		else if (enterprises_load_file(c->pens, src->enterprises, false,
+			     err, errlen) < 0)
+			return -1;
+		else
+			c->pens_loaded = true;
+	}
+	if (src->enterprises_local != NULL) {
+		if (enterprises_load_file(c->pens, src->enterprises_local, true,
+			err, errlen) < 0)
+			return -1;
+		c->pens_loaded = true;
+	}
+	enterprises_tag_all(c->pens, tag_org, c->vendors);
+	return 0;
+}
+
 struct classifier *
 classifier_new(const char *oui_dir, const char *vendors_path, char *err,
     size_t errlen)
+{
+	struct classifier_sources src = { oui_dir, vendors_path, NULL, NULL };
+
+	return classifier_open(&src, err, errlen);
+}
+
+struct classifier *
+classifier_open(const struct classifier_sources *src, char *err, size_t errlen)
 {
 	struct classifier *c = xcalloc(1, sizeof(*c));
 	const struct vendor_block *blocks;
 	size_t n;
 	uint64_t h;
-	char hex[2][DIGEST_STRLEN];
+	char hex[3][DIGEST_STRLEN];
 
 	c->vendors = vendors_new();
 	if (vendors_load_builtin(c->vendors, err, errlen) < 0)
 		goto fail;
-	if (vendors_path != NULL &&
-	    vendors_load_file(c->vendors, vendors_path, err, errlen) < 0)
+	if (src->vendors != NULL &&
+	    vendors_load_file(c->vendors, src->vendors, err, errlen) < 0)
 		goto fail;
 	c->oui = oui_new();
-	if (oui_dir != NULL && oui_load_dir(c->oui, oui_dir, err, errlen) < 0)
+	if (src->oui_dir != NULL &&
+	    oui_load_dir(c->oui, src->oui_dir, err, errlen) < 0)
+		goto fail;
+	if (load_enterprises(c, src, err, errlen) < 0)
 		goto fail;
 	oui_tag_all(c->oui, tag_org, c->vendors);
 	blocks = vendors_blocks(c->vendors, &n);
@@ -74,10 +127,12 @@ classifier_new(const char *oui_dir, const char *vendors_path, char *err,
 	    (unsigned long long)vendors_content_hash(c->vendors));
 	snprintf(hex[1], sizeof(hex[1]), "%016llx",
 	    (unsigned long long)oui_content_hash(c->oui));
+	snprintf(hex[2], sizeof(hex[2]), "%016llx",
+	    (unsigned long long)enterprises_content_hash(c->pens));
 	h = oui_fnv1a(OUI_FNV_INIT, CLASSIFY_CODE_VERSION,
 	    strlen(CLASSIFY_CODE_VERSION));
-	h = oui_fnv1a(h, hex[0], strlen(hex[0]));
-	h = oui_fnv1a(h, hex[1], strlen(hex[1]));
+	for (size_t i = 0; i < ARRAY_SIZE(hex); i++)
+		h = oui_fnv1a(h, hex[i], strlen(hex[i]));
 	snprintf(c->digest, sizeof(c->digest), "%016llx",
 	    (unsigned long long)h);
 	return c;
@@ -93,7 +148,20 @@ classifier_free(struct classifier *c)
 		return;
 	vendors_free(c->vendors);
 	oui_free(c->oui);
+	enterprises_free(c->pens);
 	free(c);
+}
+
+const char *
+classifier_enterprises_missing(const struct classifier *c)
+{
+	return c->pens_missing[0] != '\0' ? c->pens_missing : NULL;
+}
+
+size_t
+classifier_enterprises_count(const struct classifier *c)
+{
+	return enterprises_count(c->pens);
 }
 
 const char *
@@ -172,19 +240,89 @@ set_vendor(const struct classifier *c, struct evidence *out, int vendor,
 	out->strength = strength;
 }
 
-/* Enterprise number to evidence; returns the vendor index or -1. */
+/*
+ * Copy src into dst (size bytes) whole, or cut at a character boundary
+ * and ended with "...": registrant names go into rules of bounded length.
+ */
+static void
+clip_name(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src), o = 0;
+
+	if (len < size) {
+		memcpy(dst, src, len + 1);
+		return;
+	}
+	while (o < len) {
+		size_t k = text_utf8_seq(src + o, len - o);
+
+		if (k == 0)
+			k = 1;
+		if (o + k + 4 > size)
+			break;
+		o += k;
+	}
+	memcpy(dst, src, o);
+	memcpy(dst + o, "...", 4);
+}
+
+/* A registrant the catalogue lacks: named, never assessed (classify.h). */
+static int
+assess_registrant(const struct classifier *c,
+    const struct enterprise_entry *reg, uint32_t pen, double strength,
+    const char *what, struct evidence *out)
+{
+	static const char tail[] = "): not in the catalogue";
+	char head[48], name[RULE_MAX], rule[2 * RULE_MAX];
+	size_t room;
+
+	if (reg == NULL) {
+		snprintf(out->rule, sizeof(out->rule),
+		    c->pens_loaded ? "%s %u: in neither the catalogue nor the "
+				     "IANA registry"
+				   : "%s %u: not in the catalogue",
+		    what, pen);
+		return -1;
+	}
+	if (reg->unassigned) {
+		snprintf(out->rule, sizeof(out->rule),
+		    "%s %u: unassigned in the IANA registry (%s), names no "
+		    "maker",
+		    what, pen, reg->name);
+		return -1;
+	}
+	snprintf(head, sizeof(head), "%s %u (%s: ", what, pen,
+	    reg->local ? "local" : "IANA");
+	room = sizeof(out->rule) - strlen(head) - strlen(tail);
+	clip_name(name, room, reg->name);
+	snprintf(rule, sizeof(rule), "%s%s%s", head, name, tail);
+	str_copy(out->rule, rule, sizeof(out->rule));
+	snprintf(out->vendor, sizeof(out->vendor), REGISTRANT_SLUG "%" PRIu32,
+	    pen);
+	out->strength = strength;
+	return -1;
+}
+
+/*
+ * Enterprise number to evidence; returns the catalogue vendor index or
+ * -1. The catalogue's own numbers come first, then the registrant's name
+ * as one of a vendor's organisation aliases, then the registrant alone.
+ */
 static int
 assess_enterprise(const struct classifier *c, uint32_t pen, double strength,
-    const char *what, struct evidence *out)
+    double reg_strength, const char *what, struct evidence *out)
 {
 	bool weak = false;
 	int i = vendors_match_enterprise(c->vendors, pen, &weak);
+	const struct enterprise_entry *reg = NULL;
 	const struct vendor *v;
 
 	if (i < 0) {
-		snprintf(out->rule, sizeof(out->rule),
-		    "%s %u: not in the catalogue", what, pen);
-		return -1;
+		reg = enterprises_lookup(c->pens, pen);
+		if (reg == NULL || reg->tag < 0)
+			return assess_registrant(c, reg, pen, reg_strength,
+			    what, out);
+		i = reg->tag;
 	}
 	v = vendors_at(c->vendors, (size_t)i);
 	if (v->generic) {
@@ -194,8 +332,18 @@ assess_enterprise(const struct classifier *c, uint32_t pen, double strength,
 		return -1;
 	}
 	set_vendor(c, out, i, weak && strength > S_WEAK ? S_WEAK : strength);
-	snprintf(out->rule, sizeof(out->rule), "%s %u (%s)%s", what, pen,
-	    v->slug, weak ? ": squatted or shared, weak" : "");
+	if (reg != NULL) {
+		char head[96], name[RULE_MAX], rule[2 * RULE_MAX];
+
+		snprintf(head, sizeof(head), "%s %u (%s; %s: ", what, pen,
+		    v->slug, reg->local ? "local" : "IANA");
+		clip_name(name, sizeof(out->rule) - strlen(head) - 1,
+		    reg->name);
+		snprintf(rule, sizeof(rule), "%s%s)", head, name);
+		str_copy(out->rule, rule, sizeof(out->rule));
+	} else
+		snprintf(out->rule, sizeof(out->rule), "%s %u (%s)%s", what,
+		    pen, v->slug, weak ? ": squatted or shared, weak" : "");
 	return i;
 }
 
@@ -223,7 +371,8 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 		    sizeof(out->rule));
 		return 0;
 	}
-	assess_enterprise(c, arcs[6], S_SYSOBJECTID, "enterprise", out);
+	assess_enterprise(c, arcs[6], S_SYSOBJECTID, S_REG_OID, "enterprise",
+	    out);
 	return 0;
 }
 
@@ -301,9 +450,9 @@ assess_engineid(const struct classifier *c, const char *value,
 
 	if (classify_engineid_parse(value, &pen, mac, &has_mac) < 0)
 		return -1;
-	if (assess_enterprise(c, pen, S_ENGINEID, "engineid enterprise", out) >=
-		0 ||
-	    !has_mac)
+	if (assess_enterprise(c, pen, S_ENGINEID, S_REG_ENGINEID,
+		"engineid enterprise", out) >= 0 ||
+	    out->vendor[0] != '\0' || !has_mac)
 		return 0;
 	/* The enterprise names no maker: the MAC it carries may. */
 	str_copy(rule, out->rule, sizeof(rule));
@@ -326,8 +475,8 @@ assess_private_mib(const struct classifier *c, const char *value,
 	if (oid_parse(value, arcs, ARRAY_SIZE(arcs), &n) < 0 || n != 7 ||
 	    !oid_under(arcs, n, enterprises, ARRAY_SIZE(enterprises)))
 		return -1;
-	assess_enterprise(c, arcs[6], S_PRIVATE_MIB, "private-mib enterprise",
-	    out);
+	assess_enterprise(c, arcs[6], S_PRIVATE_MIB, S_REG_PRIVATE_MIB,
+	    "private-mib enterprise", out);
 	return 0;
 }
 
@@ -412,13 +561,54 @@ struct tally {
 	double best; /* strongest single piece */
 	bool strong;
 	bool any;
+	const struct enterprise_entry *reg; /* a registrant slot's entry */
 };
+
+/*
+ * The tally slot of a vendor slug: a catalogue vendor's index, or a slot
+ * after the nv catalogue vendors for a registrant the catalogue lacks
+ * ("enterprise-N"), added on first sight. -1 when the slug names nothing
+ * usable (unknown, generic, unassigned).
+ */
+static int
+tally_slot(const struct classifier *c, const char *slug, struct tally *t,
+    size_t nv, size_t *nx)
+{
+	const struct enterprise_entry *reg;
+	unsigned long long pen;
+	const char *digits;
+	char *end;
+	int i;
+
+	if ((i = vendors_find(c->vendors, slug)) >= 0)
+		return vendors_at(c->vendors, (size_t)i)->generic ? -1 : i;
+	if (strncmp(slug, REGISTRANT_SLUG, strlen(REGISTRANT_SLUG)) != 0)
+		return -1;
+	digits = slug + strlen(REGISTRANT_SLUG);
+	if (!isdigit((unsigned char)digits[0]))
+		return -1;
+	errno = 0;
+	pen = strtoull(digits, &end, 10);
+	if (errno != 0 || *end != '\0' || pen > UINT32_MAX ||
+	    (reg = enterprises_lookup(c->pens, (uint32_t)pen)) == NULL ||
+	    reg->unassigned)
+		return -1;
+	if (reg->tag >= 0)
+		return vendors_at(c->vendors, (size_t)reg->tag)->generic
+		    ? -1
+		    : reg->tag;
+	for (size_t k = nv; k < nv + *nx; k++)
+		if (t[k].reg == reg)
+			return (int)k;
+	t[nv + *nx].reg = reg;
+	return (int)(nv + (*nx)++);
+}
 
 int
 classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
     struct verdict *out)
 {
-	size_t nv;
+	size_t nv, nx = 0, nt;
 	struct tally *t;
 	int win = -1, n_strong = 0;
 	double other = 0, score;
@@ -430,8 +620,9 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 	out->risk = RISK_UNKNOWN;
 	str_copy(out->digest, c->digest, sizeof(out->digest));
 	nv = vendors_count(c->vendors);
-	t = xcalloc(nv, sizeof(*t));
-	for (size_t i = 0; i < nv; i++)
+	/* At most one registrant slot per piece of evidence. */
+	t = xcalloc(nv + n, sizeof(*t));
+	for (size_t i = 0; i < nv + n; i++)
 		t[i].miss = 1;
 	for (size_t k = 0; k < n; k++) {
 		const struct evidence *e = &ev[k];
@@ -441,8 +632,7 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 		/* Components are recorded, never the element's maker. */
 		if (e->kind == EV_COMPONENT || e->vendor[0] == '\0' || !(s > 0))
 			continue;
-		if ((i = vendors_find(c->vendors, e->vendor)) < 0 ||
-		    vendors_at(c->vendors, (size_t)i)->generic)
+		if ((i = tally_slot(c, e->vendor, t, nv, &nx)) < 0)
 			continue;
 		if (s > 1)
 			s = 1;
@@ -450,9 +640,11 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 		t[i].miss *= 1 - s;
 		if (s > t[i].best)
 			t[i].best = s;
-		if (is_strong(e))
+		/* A registrant the catalogue lacks is never strong. */
+		if (is_strong(e) && (size_t)i < nv)
 			t[i].strong = true;
 	}
+	nt = nv + nx;
 	for (size_t i = 0; i < nv; i++)
 		if (t[i].strong) {
 			enum risk r = vendors_at(c->vendors, i)->risk;
@@ -461,7 +653,7 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 			if (r > worst)
 				worst = r;
 		}
-	for (size_t i = 0; i < nv; i++) {
+	for (size_t i = 0; i < nt; i++) {
 		if (!t[i].any || (n_strong > 0 && !t[i].strong))
 			continue;
 		if (win < 0 || 1 - t[i].miss > 1 - t[win].miss ||
@@ -473,7 +665,7 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 		free(t);
 		return 0;
 	}
-	for (size_t i = 0; i < nv; i++)
+	for (size_t i = 0; i < nt; i++)
 		if (t[i].any && (int)i != win && 1 - t[i].miss > other)
 			other = 1 - t[i].miss;
 	score = (1 - t[win].miss) * (1 - 0.5 * other);
@@ -481,12 +673,21 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 		score = 0;
 	if (score > 1)
 		score = 1;
+	if ((size_t)win >= nv) {
+		/* Named by the registry alone: the risk stays unknown. */
+		snprintf(out->vendor, sizeof(out->vendor),
+		    REGISTRANT_SLUG "%" PRIu32, t[win].reg->pen);
+		clip_name(out->vendor_name, sizeof(out->vendor_name),
+		    t[win].reg->name);
+		out->risk = RISK_UNKNOWN;
+	} else {
+		const struct vendor *v = vendors_at(c->vendors, (size_t)win);
+
+		str_copy(out->vendor, v->slug, sizeof(out->vendor));
+		str_copy(out->vendor_name, v->name, sizeof(out->vendor_name));
+		out->risk = v->risk;
+	}
 	free(t);
-	str_copy(out->vendor, vendors_at(c->vendors, (size_t)win)->slug,
-	    sizeof(out->vendor));
-	str_copy(out->vendor_name, vendors_at(c->vendors, (size_t)win)->name,
-	    sizeof(out->vendor_name));
-	out->risk = vendors_at(c->vendors, (size_t)win)->risk;
 	out->confidence = score;
 	if (n_strong > 1) {
 		out->conflict = true;

@@ -34,6 +34,20 @@
  *   vendors are.
  * - confidence = winner's score * (1 - 0.5 * best other vendor's score).
  * - No usable evidence: vendor "", risk unknown, confidence 0.
+ *
+ * Enterprise numbers (sysObjectID 1.3.6.1.4.1.N..., SNMPv3 engineID) name
+ * a maker in this order:
+ * - a number the catalogue lists (enterprise, weak-enterprise);
+ * - else the registrant the IANA registry (or the operator's additions)
+ *   gives for it, when that name is one of a catalogue vendor's `org`
+ *   aliases: that vendor, at the kind's full strength;
+ * - else the registrant alone: vendor "enterprise-N" named after the
+ *   registrant (vendor_name), risk unknown (the catalogue has not assessed
+ *   it: never none, never high), strength 0.6 for a sysObjectID and 0.45
+ *   for an engineID. Never strong, so any strong catalogue evidence wins
+ *   without a conflict; on its own such an element has confidence 0.6
+ *   (0.45 from an engineID alone), never more than 0.84 (both agreeing).
+ * - numbers IANA lists as "Reserved" or "---none---" name no maker.
  */
 #ifndef VRAUDIT_CLASSIFY_H
 #define VRAUDIT_CLASSIFY_H
@@ -49,14 +63,31 @@
 
 struct classifier;
 
+/* What a classifier is built from; NULL leaves a source out. */
+struct classifier_sources {
+	const char *oui_dir; /* IEEE registry CSVs (Debian ieee-data) */
+	const char *vendors; /* the operator's vendors.conf */
+	/* IANA enterprise numbers (libwireshark-data's enterprises.tsv);
+	 * a missing file is left out (classifier_enterprises_missing) */
+	const char *enterprises;
+	const char *enterprises_local; /* the operator's additions */
+};
+
 /*
- * Build a classifier from the built-in catalogue, the operator's
- * vendors_path (NULL = none) and the IEEE registry in oui_dir (NULL = no
- * registry: MACs only match operator blocks). NULL with the reason
- * ("PATH: what" or "PATH:LINE: what") in err.
+ * Build a classifier from the built-in catalogue and the sources. NULL
+ * with the reason ("PATH: what" or "PATH:LINE: what") in err.
  */
+struct classifier *classifier_open(const struct classifier_sources *src,
+    char *err, size_t errlen);
+/* The same from the catalogue, vendors_path and oui_dir only (no IANA
+ * registry: MACs only match operator blocks when oui_dir is NULL). */
 struct classifier *classifier_new(const char *oui_dir, const char *vendors_path,
     char *err, size_t errlen);
+/* "PATH: No such file or directory" when the IANA registry file was
+ * missing and left out, else NULL. */
+const char *classifier_enterprises_missing(const struct classifier *c);
+/* Number of enterprise numbers loaded (registry and operator's file). */
+size_t classifier_enterprises_count(const struct classifier *c);
 /* Release a classifier; NULL is fine. */
 void classifier_free(struct classifier *c);
 /*

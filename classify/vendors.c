@@ -467,6 +467,13 @@ section_open(struct parse *p, const struct ini_line *l)
 		    "vendor slug (lower-case letters, digits, '-', '_' or '.', "
 		    "at most %d characters)",
 		    l->name, VENDOR_SLUG_MAX - 1);
+	/* The classifier names registrants it has no section for so. */
+	if (strncmp(l->name, "enterprise-", strlen("enterprise-")) == 0)
+		return ini_error(&p->ini, l->line, NULL,
+		    "\"%s\": slugs "
+		    "enterprise-N are kept for registrants the catalogue lacks; "
+		    "give the vendor a name and list N under enterprise",
+		    l->name);
 	ini_keys(&p->ini, vendor_keys);
 	if ((i = vendors_find(p->v, l->name)) >= 0) {
 		p->cur = i;

@@ -140,35 +140,53 @@ cli_show_progress(const struct cli_common *c)
 	return !c->quiet && isatty(STDERR_FILENO);
 }
 
-int
-cli_open_classifier(const char *cmd, const char *oui_dir,
-    const char *vendors_path, bool need_registry, struct classifier **out)
+void
+cli_classifier_sources(const struct config *cfg, struct classifier_sources *src)
 {
+	src->oui_dir = cfg->oui_dir;
+	src->vendors = cfg->vendors_path;
+	src->enterprises = cfg->enterprises_path;
+	src->enterprises_local = cfg->enterprises_local;
+}
+
+int
+cli_open_classifier(const char *cmd, const struct classifier_sources *src,
+    bool need_registry, struct classifier **out)
+{
+	struct classifier_sources without = *src;
 	char err[1024], err2[1024];
 	struct classifier *c;
 
 	*out = NULL;
-	if ((c = classifier_new(oui_dir, vendors_path, err, sizeof(err))) !=
-	    NULL) {
-		*out = c;
-		return EXIT_OK;
+	if ((c = classifier_open(src, err, sizeof(err))) == NULL) {
+		/* Without the IEEE registry, only MAC evidence is lost: see
+		 * if that matters. */
+		without.oui_dir = NULL;
+		if (src->oui_dir == NULL ||
+		    (c = classifier_open(&without, err2, sizeof(err2))) ==
+			NULL) {
+			fprintf(stderr, "vraudit %s: %s\n", cmd, err);
+			return EXIT_RUNTIME;
+		}
+		if (need_registry) {
+			fprintf(stderr,
+			    "vraudit %s: IEEE registry: %s "
+			    "(install Debian's ieee-data or set [registry] "
+			    "oui-dir)\n",
+			    cmd, err);
+			classifier_free(c);
+			return EXIT_RUNTIME;
+		}
+		log_warnx(cmd, "IEEE registry: %s; continuing without it", err);
 	}
-	/* Without the registry, only MAC evidence is lost: see if that matters. */
-	if (oui_dir == NULL ||
-	    (c = classifier_new(NULL, vendors_path, err2, sizeof(err2))) ==
-		NULL) {
-		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
-		return EXIT_RUNTIME;
-	}
-	if (need_registry) {
-		fprintf(stderr,
-		    "vraudit %s: IEEE registry: %s "
-		    "(install Debian's ieee-data or set [registry] oui-dir)\n",
-		    cmd, err);
-		classifier_free(c);
-		return EXIT_RUNTIME;
-	}
-	log_warnx(cmd, "IEEE registry: %s; continuing without it", err);
+	/* Without the IANA registry, only registrants the catalogue lacks
+	 * go unnamed. */
+	if (classifier_enterprises_missing(c) != NULL)
+		log_warnx(cmd,
+		    "IANA enterprise registry: %s; continuing without it "
+		    "(install Debian's libwireshark-data or set [registry] "
+		    "enterprises)",
+		    classifier_enterprises_missing(c));
 	*out = c;
 	return EXIT_OK;
 }
@@ -208,16 +226,17 @@ int
 cli_open(const char *cmd, const struct cli_common *c, unsigned need,
     struct cli_env *env)
 {
+	struct classifier_sources src;
 	char err[1024];
 	int rc = EXIT_OK;
 
 	env->cmd = cmd;
 	if (env->cfg == NULL && (rc = cli_load_config(c, &env->cfg)) != EXIT_OK)
 		return rc;
-	if (env->cl == NULL && (need & CLI_CLASSIFIER))
-		rc = cli_open_classifier(cmd, env->cfg->oui_dir,
-		    env->cfg->vendors_path, true, &env->cl);
-	else if (env->cl == NULL && (need & CLI_CATALOGUE)) {
+	if (env->cl == NULL && (need & CLI_CLASSIFIER)) {
+		cli_classifier_sources(env->cfg, &src);
+		rc = cli_open_classifier(cmd, &src, true, &env->cl);
+	} else if (env->cl == NULL && (need & CLI_CATALOGUE)) {
 		/* The catalogue only, to check the packs' vendor slugs. */
 		env->cl = classifier_new(NULL, env->cfg->vendors_path, err,
 		    sizeof(err));

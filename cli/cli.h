@@ -15,6 +15,7 @@
 #include "common/evidence.h"
 
 struct classifier;
+struct classifier_sources;
 struct config;
 struct store;
 
@@ -91,11 +92,14 @@ int cli_load_config(const struct cli_common *c, struct config **out);
 /* Print "vraudit CMD: message" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Build the classifier from a registry directory and an operator vendors
- * file (either may be NULL); without a usable registry, fail only when
- * need_registry. Prints errors as "vraudit CMD: ..."; exit code. */
-int cli_open_classifier(const char *cmd, const char *oui_dir,
-    const char *vendors_path, bool need_registry, struct classifier **out);
+/* The classifier's sources as the configuration's [registry] names them. */
+void cli_classifier_sources(const struct config *cfg,
+    struct classifier_sources *src);
+/* Build the classifier from its sources; without a usable IEEE registry,
+ * fail only when need_registry; without the IANA registry's file, warn
+ * and go on. Prints errors as "vraudit CMD: ..."; exit code. */
+int cli_open_classifier(const char *cmd, const struct classifier_sources *src,
+    bool need_registry, struct classifier **out);
 /* Record the configuration's policy packs in the database for its views
  * and redo verdicts made under other rules; prints errors as
  * "vraudit CMD: ..."; exit code. */

@@ -31,6 +31,7 @@ enum {
 	OPT_DHCP,
 	OPT_VENDORS,
 	OPT_OUI_DIR,
+	OPT_ENTERPRISES,
 };
 
 /* One piece of evidence asked for; value borrowed from argv or owned. */
@@ -47,7 +48,7 @@ usage(FILE *out)
 	    "usage: vraudit classify [--mac M]... [--sysobjectid OID] [--sysdescr S]\n"
 	    "           [--entity-mfg S] [--component S]... [--lldp S] [--cdp S]\n"
 	    "           [--engineid HEX] [--dhcp S] [--json] [-c CONF]\n"
-	    "           [--vendors PATH] [--oui-dir DIR]\n"
+	    "           [--vendors PATH] [--oui-dir DIR] [--enterprises PATH]\n"
 	    "\n"
 	    "Classify one network element from the evidence given (each option may\n"
 	    "be repeated) and print the verdict and the rule behind each piece.\n"
@@ -62,6 +63,8 @@ usage(FILE *out)
 	    "  --json             one JSON object instead of text\n"
 	    "  --vendors PATH     operator vendors.conf (default: [registry] vendors)\n"
 	    "  --oui-dir DIR      IEEE registry CSVs (default: [registry] oui-dir)\n"
+	    "  --enterprises PATH IANA enterprise numbers (default: [registry]\n"
+	    "                     enterprises)\n"
 	    "Exit: 0 classified (whatever the verdict), 2 malformed input,\n"
 	    "3 the vendors file or a needed registry could not be loaded.\n");
 }
@@ -195,6 +198,7 @@ cmd_classify(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "vendors", required_argument, NULL, OPT_VENDORS },
 		{ "oui-dir", required_argument, NULL, OPT_OUI_DIR },
+		{ "enterprises", required_argument, NULL, OPT_ENTERPRISES },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -218,7 +222,8 @@ cmd_classify(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct classifier *c = NULL;
 	struct verdict verdict;
-	const char *vendors_path = NULL, *oui_dir = NULL;
+	const char *vendors_path = NULL, *oui_dir = NULL, *enterprises = NULL;
+	struct classifier_sources src;
 	bool json = false, has_mac = false;
 	int opt, rc = EXIT_OK;
 
@@ -252,6 +257,9 @@ cmd_classify(int argc, char **argv)
 			break;
 		case OPT_OUI_DIR:
 			oui_dir = optarg;
+			break;
+		case OPT_ENTERPRISES:
+			enterprises = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -294,12 +302,14 @@ cmd_classify(int argc, char **argv)
 
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		goto out;
-	if (oui_dir == NULL)
-		oui_dir = cfg->oui_dir;
-	if (vendors_path == NULL)
-		vendors_path = cfg->vendors_path;
-	if ((rc = cli_open_classifier(CMD, oui_dir, vendors_path, has_mac,
-		 &c)) != EXIT_OK)
+	cli_classifier_sources(cfg, &src);
+	if (oui_dir != NULL)
+		src.oui_dir = oui_dir;
+	if (vendors_path != NULL)
+		src.vendors = vendors_path;
+	if (enterprises != NULL)
+		src.enterprises = enterprises;
+	if ((rc = cli_open_classifier(CMD, &src, has_mac, &c)) != EXIT_OK)
 		goto out;
 
 	ev = xcalloc(n_in, sizeof(*ev));

@@ -117,10 +117,12 @@ sink(void *ctx, struct sighting *s)
 static int
 writer_setup(struct ingest *in)
 {
+	struct classifier_sources src;
 	int rc;
 
-	if ((rc = cli_open_classifier(in->prog, in->cfg->oui_dir,
-		 in->cfg->vendors_path, true, &in->cl)) != EXIT_OK)
+	cli_classifier_sources(in->cfg, &src);
+	if ((rc = cli_open_classifier(in->prog, &src, true, &in->cl)) !=
+	    EXIT_OK)
 		return rc;
 	in->ops = classifier_ops(in->cl);
 	store_set_classifier(in->st, &in->ops);

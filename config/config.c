@@ -150,15 +150,34 @@ registry_oui_dir(struct parser *p, const char *v)
 	return set_path(p, v, &p->cfg->oui_dir);
 }
 
+/* A path that may be given empty: then there is none. */
+static int
+set_path_or_none(struct parser *p, const char *v, char **field)
+{
+	if (*v == '\0') {
+		free(*field);
+		*field = NULL;
+		return 0;
+	}
+	return set_path(p, v, field);
+}
+
 static int
 registry_vendors(struct parser *p, const char *v)
 {
-	if (*v == '\0') {
-		free(p->cfg->vendors_path);
-		p->cfg->vendors_path = NULL;
-		return 0;
-	}
-	return set_path(p, v, &p->cfg->vendors_path);
+	return set_path_or_none(p, v, &p->cfg->vendors_path);
+}
+
+static int
+registry_enterprises(struct parser *p, const char *v)
+{
+	return set_path_or_none(p, v, &p->cfg->enterprises_path);
+}
+
+static int
+registry_enterprises_local(struct parser *p, const char *v)
+{
+	return set_path_or_none(p, v, &p->cfg->enterprises_local);
 }
 
 static int
@@ -414,10 +433,13 @@ static setter *const database_set[] = { db_path };
 static const struct ini_key registry_keys[] = {
 	{ "oui-dir", 0 },
 	{ "vendors", 0 },
+	{ "enterprises", 0 },
+	{ "enterprises-local", 0 },
 	{ NULL, 0 },
 };
 
-static setter *const registry_set[] = { registry_oui_dir, registry_vendors };
+static setter *const registry_set[] = { registry_oui_dir, registry_vendors,
+	registry_enterprises, registry_enterprises_local };
 
 static const struct ini_key snmp_keys[] = {
 	{ "interval", 0 },
@@ -593,6 +615,7 @@ config_defaults(void)
 
 	cfg->db_path = xstrdup(VRAUDIT_STATEDIR "/vraudit.db");
 	cfg->oui_dir = xstrdup(VRAUDIT_OUI_DIR);
+	cfg->enterprises_path = xstrdup(VRAUDIT_ENTERPRISES);
 	cfg->policy_dir = xstrdup(POLICY_DEFAULT_DIR);
 	cfg->snmp_interval_ms = INT64_C(6) * 3600 * 1000;
 	cfg->snmp_timeout_ms = 1000;
@@ -640,6 +663,8 @@ config_free(struct config *cfg)
 	free(cfg->db_path);
 	free(cfg->oui_dir);
 	free(cfg->vendors_path);
+	free(cfg->enterprises_path);
+	free(cfg->enterprises_local);
 	free(cfg->policy_dir);
 	free(cfg);
 }

@@ -62,7 +62,9 @@ struct config {
 	char *db_path;      /* [database] path */
 	char *oui_dir;      /* [registry] oui-dir */
 	char *vendors_path; /* [registry] vendors */
-	char *policy_dir;   /* [policy] dir */
+	char *enterprises_path;   /* [registry] enterprises, NULL = none */
+	char *enterprises_local;  /* [registry] enterprises-local */
+	char *policy_dir;         /* [policy] dir */
 	int64_t snmp_interval_ms; /* [snmp] interval, default 6h */
 	int64_t snmp_timeout_ms;  /* [snmp] timeout, default 1s */
 	int snmp_retries;         /* [snmp] retries, default 1 */

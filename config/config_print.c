@@ -142,6 +142,8 @@ config_print(const struct config *cfg, FILE *out)
 	fprintf(out, "\n[database]\npath = %s\n", cfg->db_path);
 	fprintf(out, "\n[registry]\noui-dir = %s\n", cfg->oui_dir);
 	print_kv(out, "vendors", cfg->vendors_path);
+	print_kv(out, "enterprises", cfg->enterprises_path);
+	print_kv(out, "enterprises-local", cfg->enterprises_local);
 	fprintf(out, "\n[snmp]\n");
 	duration_format(cfg->snmp_interval_ms, d, sizeof(d));
 	fprintf(out, "interval = %s\n", d);

@@ -603,6 +603,24 @@ sync_policies(struct daemon *d, const struct config *cfg,
 	}
 }
 
+/* The classifier the configuration names; a missing IANA registry file is
+ * told and left out, as vraudit does. */
+static struct classifier *
+open_classifier(const struct config *cfg, char *err, size_t errlen)
+{
+	struct classifier_sources src = { cfg->oui_dir, cfg->vendors_path,
+		cfg->enterprises_path, cfg->enterprises_local };
+	struct classifier *c = classifier_open(&src, err, errlen);
+
+	if (c != NULL && classifier_enterprises_missing(c) != NULL)
+		log_warnx("classify",
+		    "IANA enterprise registry: %s; continuing without it "
+		    "(install Debian's libwireshark-data or set [registry] "
+		    "enterprises)",
+		    classifier_enterprises_missing(c));
+	return c;
+}
+
 static void
 reload(struct daemon *d)
 {
@@ -622,8 +640,7 @@ reload(struct daemon *d)
 		    err);
 		return;
 	}
-	ncl =
-	    classifier_new(ncfg->oui_dir, ncfg->vendors_path, err, sizeof(err));
+	ncl = open_classifier(ncfg, err, sizeof(err));
 	if (ncl == NULL) {
 		log_warnx("config",
 		    "reload refused: %s; the running "
@@ -772,8 +789,7 @@ daemon_run(const struct daemon_options *o)
 		log_warnx("config", "%s", err);
 		return 2;
 	}
-	d->cl = classifier_new(d->cfg->oui_dir, d->cfg->vendors_path, err,
-	    sizeof(err));
+	d->cl = open_classifier(d->cfg, err, sizeof(err));
 	if (d->cl == NULL) {
 		log_warnx("classify", "%s", err);
 		config_free(d->cfg);

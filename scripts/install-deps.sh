@@ -7,8 +7,8 @@ packages=(
 	# build
 	meson ninja-build pkg-config gcc clang clang-format
 	libpcap-dev libsnmp-dev libsqlite3-dev libsystemd-dev check
-	# run
-	ieee-data sqlite3
+	# run: the IEEE registry, the IANA enterprise numbers (enterprises.tsv)
+	ieee-data libwireshark-data sqlite3
 	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting
 	snmp snmpd snmpsim libclang-rt-14-dev iproute2 python3 systemd strace
 	# tests: frames replayed into a veth pair

@@ -15,6 +15,7 @@
 
 #include "classify/classify.h"
 #include "common/oid.h"
+#include "common/text.h"
 #include "common/util.h"
 #include "tests/lib/testenv.h"
 
@@ -120,7 +121,7 @@ static const struct {
 	    "H3C Comware Platform Software, Software Version 7.1.064\r\nNew H3C Technologies Co., Ltd.",
 	    "h3c", STRONG, 0.85, "sysdescr /H3C Comware/" },
 	{ EV_SYSDESCR, "HP Comware Platform Software, Software Version 5.20.99",
-	    "hpe", STRONG, 0.85, "sysdescr /HPE? Comware/" },
+	    "h3c", STRONG, 0.85, "sysdescr /HPE? Comware/" },
 	{ EV_SYSDESCR, "TiMOS-B-7.0.R13 both/mpc ALCATEL SAS-M 7210", "nokia",
 	    STRONG, 0.85, "sysdescr /TiMOS/" },
 	{ EV_SYSDESCR, "Cisco IOS XR Software (Cisco ASR9K Series)", "cisco",
@@ -489,16 +490,17 @@ static const struct {
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.26381.1" },
 		{ EV_SYSDESCR, "Hytera DMR repeater" } },
 	    2, "hytera", RISK_HIGH, false, 0.85, 0.85 },
-	/* 25506: the sysDescr decides between H3C and HP/HPE Comware. */
+	/* 25506 is shared; HP- and HPE-branded Comware switches are built
+	 * by H3C: an OEM box of H3C's, risk watch. */
 	{ "25506 hp comware",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.83" },
 		{ EV_SYSDESCR,
 		    "HP Comware Platform Software, Software Version 5.20.99" } },
-	    2, "hpe", RISK_NONE, false, 0.5, 0.85 },
+	    2, "h3c", RISK_WATCH, false, 0.89, 0.9 },
 	{ "25506 hpe comware",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.239" },
 		{ EV_SYSDESCR, "HPE Comware Software, Version 7.1.045" } },
-	    2, "hpe", RISK_NONE, false, 0.5, 0.85 },
+	    2, "h3c", RISK_WATCH, false, 0.89, 0.9 },
 	{ "25506 h3c comware",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
 		{ EV_SYSDESCR,
@@ -509,7 +511,7 @@ static const struct {
 		{ EV_SYSDESCR,
 		    "HP Comware Platform Software, Software Version 5.20.99" },
 		{ EV_ENTITY_MFG, "H3C" } },
-	    3, "hpe", RISK_NONE, false, 0.4, 0.85 },
+	    3, "h3c", RISK_WATCH, false, 0.9, 0.95 },
 	{ "h3c comware with h3c entity rows",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.1.1" },
 		{ EV_SYSDESCR,
@@ -795,12 +797,460 @@ START_TEST(test_full_registry)
 }
 END_TEST
 
+/*
+ * The IANA registry: tests/fixtures/iana/enterprises.tsv holds real lines
+ * of Debian's file (libwireshark-data), so these need nothing installed.
+ */
+static struct classifier *
+make_registry(const char *local)
+{
+	char *pens = xstrdup(testenv_fixture("iana/enterprises.tsv"));
+	struct classifier_sources src = { testenv_fixture("ieee/basic"), NULL,
+		pens, local };
+	struct classifier *c = classifier_open(&src, err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_ptr_null(classifier_enterprises_missing(c));
+	free(pens);
+	return c;
+}
+
+static const struct {
+	enum evidence_kind kind;
+	const char *value;
+	const char *vendor;
+	double strength;
+	const char *rule;
+} registry_assessments[] = {
+	/* The registrant's name is a catalogue alias: that vendor. */
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.31926.1.1", "siklu", 0.95,
+	    "enterprise 31926 (siklu; IANA: Siklu Communication LTD)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.11408.2.1", "fiberhome", 0.95,
+	    "enterprise 11408 (fiberhome; IANA: Fiberhome Telecommunication "
+	    "Technologies Co.,LTD)" },
+	{ EV_ENGINEID, "80007cb603aabbccddeeff", "siklu", 0.70,
+	    "engineid enterprise 31926 (siklu; IANA: Siklu Communication LTD)" },
+	/* The catalogue's own numbers come first. */
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.6486.800.1.1.2.1.11.2.2",
+	    "alcatel-lucent-enterprise", 0.95,
+	    "enterprise 6486 (alcatel-lucent-enterprise)" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.4413", "broadcom", 0.30,
+	    "enterprise 4413 (broadcom): squatted or shared, weak" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10", "", 0,
+	    "enterprise 8072 (net-snmp): generic software, names no maker" },
+	/* A registrant the catalogue lacks: named, risk unassessed. */
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1", "enterprise-8606", 0.60,
+	    "enterprise 8606 (IANA: Vancouver School District # 37): not in "
+	    "the catalogue" },
+	{ EV_ENGINEID, "8000219e03001122334455", "enterprise-8606", 0.45,
+	    "engineid enterprise 8606 (IANA: Vancouver School District # 37): "
+	    "not in the catalogue" },
+	/* Numbers that name nobody. */
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2187.5", "", 0,
+	    "enterprise 2187: unassigned in the IANA registry (Reserved), names "
+	    "no maker" },
+	{ EV_SYSOBJECTID, "1.3.6.1.4.1.12345678.1", "", 0,
+	    "enterprise 12345678: in neither the catalogue nor the IANA "
+	    "registry" },
+};
+
+START_TEST(test_registry_assess)
+{
+	struct classifier *c = make_registry(NULL);
+	struct evidence e;
+
+	ck_assert_int_eq(classify_assess(c, registry_assessments[_i].kind,
+			     registry_assessments[_i].value, &e),
+	    0);
+	ck_assert_str_eq(e.vendor, registry_assessments[_i].vendor);
+	ck_assert_msg(fabs(e.strength - registry_assessments[_i].strength) <
+		1e-9,
+	    "%s: strength %.2f", registry_assessments[_i].value, e.strength);
+	ck_assert_str_eq(e.rule, registry_assessments[_i].rule);
+	classifier_free(c);
+}
+END_TEST
+
+START_TEST(test_registry_long_names)
+{
+	struct classifier *c = make_registry(NULL);
+	struct input in[] = { { EV_SYSOBJECTID, "1.3.6.1.4.1.247.1" } };
+	struct evidence e;
+	struct verdict v;
+
+	/* "ND SatCom - Gesellschaft für Satellitenkommunikations..." is 64
+	 * bytes: clipped at a character boundary, never mid-character. */
+	ck_assert_int_eq(classify_assess(c, in[0].kind, in[0].value, &e), 0);
+	ck_assert_uint_lt(strlen(e.rule), RULE_MAX);
+	ck_assert(strstr(e.rule, "...): not in the catalogue") != NULL);
+	ck_assert(text_wire_is_utf8(e.rule));
+	verdict_of(c, in, 1, &v);
+	ck_assert_str_eq(v.vendor, "enterprise-247");
+	ck_assert_str_eq(v.vendor_name,
+	    "ND SatCom - Gesellschaft f\xc3\xbcr "
+	    "Satellitenkommunikationssystem...");
+	ck_assert(text_wire_is_utf8(v.vendor_name));
+	classifier_free(c);
+}
+END_TEST
+
+/* A case with what the device would say, and the verdict it must get. */
+struct registry_case {
+	const char *what;
+	struct input in[4];
+	size_t n;
+	const char *vendor;
+	const char *vendor_name; /* NULL: not checked */
+	enum risk risk;
+	bool conflict;
+	double min_conf, max_conf;
+};
+
+static const struct registry_case registry_fusions[] = {
+	/* A registrant the catalogue lacks is named, its risk unassessed. */
+	{ "registrant alone", { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" } }, 1,
+	    "enterprise-8606", "Vancouver School District # 37", RISK_UNKNOWN,
+	    false, 0.6, 0.6 },
+	{ "registrant's sysObjectID and engineID agree",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" },
+		{ EV_ENGINEID, "8000219e03001122334455" } },
+	    2, "enterprise-8606", NULL, RISK_UNKNOWN, false, 0.78, 0.78 },
+	/* Never strong: the catalogue's strong evidence wins, no conflict. */
+	{ "registrant under a cisco sysdescr",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.8606.1" },
+		{ EV_SYSDESCR, "Cisco IOS Software, C2960 Software" } },
+	    2, "cisco", "Cisco", RISK_NONE, false, 0.59, 0.6 },
+	/* An HP-branded switch built by H3C. */
+	{ "hp 5130 built by h3c",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.25506.11.1.239" },
+		{ EV_SYSDESCR,
+		    "HP Comware Platform Software, Software Version 7.1.045, "
+		    "Release 2432P06\r\nHP 5130-24G-4SFP+ EI Switch\r\n"
+		    "Copyright (c) 2010-2017 Hewlett Packard Enterprise "
+		    "Development LP" },
+		{ EV_ENTITY_MFG, "H3C" } },
+	    3, "h3c", "H3C", RISK_WATCH, false, 0.9, 0.95 },
+	/* An Aruba controller sold as a Dell PowerConnect. */
+	{ "dell powerconnect w built by aruba",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.14823.1.1.13" },
+		{ EV_SYSDESCR,
+		    "Dell PowerConnect W-3200, ArubaOS Version 6.1.3.2" } },
+	    2, "hpe", NULL, RISK_NONE, false, 0.99, 1 },
+	/* A Ubiquiti EdgeSwitch answering Broadcom's SDK number. */
+	{ "edgeswitch on 4413",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.4413" },
+		{ EV_SYSDESCR,
+		    "EdgeSwitch 24-Port 250W, 1.7.4.5075842, Linux "
+		    "3.6.5-f4a26ed5" } },
+	    2, "ubiquiti", "Ubiquiti", RISK_NONE, false, 0.72, 0.73 },
+	/* Cameras sold under Hikvision's and Dahua's OEM brands: the brand
+	 * alone is watch; the maker's own evidence in the box names it. */
+	{ "lts brand alone", { { EV_ENTITY_MFG, "LT Security" } }, 1, "lts",
+	    "LTS (LT Security)", RISK_WATCH, false, 0.3, 0.3 },
+	{ "hikvision camera sold by lts",
+	    { { EV_ENTITY_MFG, "LT Security" },
+		{ EV_SYSDESCR, "DS-2CD2143G0-I" } },
+	    2, "hikvision", "Hikvision", RISK_HIGH, false, 0.72, 0.73 },
+	{ "dahua recorder sold by ic realtime",
+	    { { EV_SYSDESCR, "IC Realtime NVR" },
+		{ EV_SYSOBJECTID, "1.3.6.1.4.1.1004849.2" },
+		{ EV_ENTITY_MFG, "Dahua" } },
+	    3, "dahua", "Dahua", RISK_HIGH, false, 0.79, 0.8 },
+	{ "dahua camera sold by amcrest",
+	    { { EV_ENTITY_MFG, "Amcrest" },
+		{ EV_SYSDESCR, "DH-IPC-HDW5231R-ZE" } },
+	    2, "dahua", "Dahua", RISK_HIGH, false, 0.72, 0.73 },
+	/* Nubia is ZTE's affiliate. */
+	{ "nubia is zte's", { { EV_ENTITY_MFG, "Nubia Technology Co.,Ltd." } },
+	    1, "zte", "ZTE", RISK_HIGH, false, 0.9, 0.9 },
+	/* Alcatel-Lucent Enterprise is not Nokia. */
+	{ "ale omniswitch",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.6486.800.1.1.2.1.11.2.2" },
+		{ EV_SYSDESCR,
+		    "Alcatel-Lucent Enterprise OS6860E-48 8.7.354.R01 GA, July "
+		    "11, 2021." },
+		{ EV_ENTITY_MFG, "ALCATEL-LUCENT ENTERPRISE" } },
+	    3, "alcatel-lucent-enterprise", "Alcatel-Lucent Enterprise",
+	    RISK_WATCH, false, 0.99, 1 },
+	{ "ale omniswitch from 2013",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.6486.800.1.1.2.1.2.1.1" },
+		{ EV_SYSDESCR,
+		    "Alcatel-Lucent OS6850-24 6.4.5.528.R02 GA, July 02, "
+		    "2013." } },
+	    2, "alcatel-lucent-enterprise", NULL, RISK_WATCH, false, 0.99, 1 },
+	{ "nokia router stays nokia",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.6527.1.3.17" },
+		{ EV_SYSDESCR,
+		    "TiMOS-C-20.10.R5 cpm/hops64 Nokia 7750 SR Copyright (c) "
+		    "2000-2021 Nokia." } },
+	    2, "nokia", NULL, RISK_NONE, false, 0.99, 1 },
+};
+
+static void
+check_case(const struct classifier *c, const struct registry_case *k)
+{
+	struct verdict v;
+
+	verdict_of(c, k->in, k->n, &v);
+	ck_assert_msg(strcmp(v.vendor, k->vendor) == 0,
+	    "%s: vendor '%s', want '%s'", k->what, v.vendor, k->vendor);
+	if (k->vendor_name != NULL)
+		ck_assert_str_eq(v.vendor_name, k->vendor_name);
+	ck_assert_msg(v.risk == k->risk, "%s: risk %s, want %s", k->what,
+	    risk_name(v.risk), risk_name(k->risk));
+	ck_assert_msg(v.conflict == k->conflict, "%s: conflict %d", k->what,
+	    v.conflict);
+	ck_assert_msg(v.confidence >= k->min_conf - 1e-9 &&
+		v.confidence <= k->max_conf + 1e-9,
+	    "%s: confidence %.3f not in [%.2f, %.2f]", k->what, v.confidence,
+	    k->min_conf, k->max_conf);
+}
+
+START_TEST(test_registry_fuse)
+{
+	struct classifier *c = make_registry(NULL);
+
+	check_case(c, &registry_fusions[_i]);
+	classifier_free(c);
+}
+END_TEST
+
+/*
+ * Makers that came out unknown before the registry and the wider
+ * catalogue: each by its sysObjectID alone (the registrant's name or the
+ * catalogue's number), then with the sysDescr its equipment gives.
+ */
+static const struct {
+	const char *oid;
+	const char *sysdescr;
+	const char *vendor;
+	enum risk risk;
+} makers[] = {
+	{ "1.3.6.1.4.1.2544.1.12.1.1.7", "FSP 150CC-GE114Pro", "adva",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.20044.7.1", "EKINOPS 360 PM_OTN", "ekinops", RISK_NONE },
+	{ "1.3.6.1.4.1.2281.1.20.1.3.1", "FibeAir IP-20G", "ceragon",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.31926.1", "Siklu EtherHaul-1200F", "siklu", RISK_NONE },
+	{ "1.3.6.1.4.1.5875.800", "AN5516-06", "fiberhome", RISK_WATCH },
+	{ "1.3.6.1.4.1.4881.1.1.10.1.1",
+	    "Ruijie Full 10G Routing Switch(S6220-48XS6QXS-H) By Ruijie "
+	    "Networks",
+	    "ruijie", RISK_WATCH },
+	{ "1.3.6.1.4.1.5651.1.102.1",
+	    "MyPower (R) Operating System Software, Maipu Communication "
+	    "Technology Co., Ltd.",
+	    "maipu", RISK_WATCH },
+	{ "1.3.6.1.4.1.3320.1.164",
+	    "BDCOM(tm) P3310C Software, Version 10.1.0E Build 33338", "bdcom",
+	    RISK_WATCH },
+	{ "1.3.6.1.4.1.6339.1.1.2.52",
+	    "DCRS-5650-28(R4) Device, Compiled Mar 08 2017 SoftWare Version "
+	    "7.0.3.5",
+	    "dcn", RISK_WATCH },
+	{ "1.3.6.1.4.1.318.1.3.27",
+	    "APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.4.6 "
+	    "PN:apc_hw05_aos_646.bin MN:SMT1500RMI2U HR:05)",
+	    "schneider", RISK_NONE },
+	{ "1.3.6.1.4.1.43.1.16.4.3.45", "3Com SuperStack 3 Switch 4400", "3com",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.5624.2.1.100",
+	    "Enterasys Networks, Inc. B5G124-24P2 Rev 06.61.08.0013", "extreme",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.5951.1", "NetScaler NS12.1: Build 58.15.nc", "citrix",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.33049.1.1.1.2700", "Mellanox SX1036, MLNX-OS", "nvidia",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.40310", "Cumulus Linux 4.4.0 (Linux Kernel 4.19.149)",
+	    "nvidia", RISK_NONE },
+	{ "1.3.6.1.4.1.43191.1.6", "Metamako MetaConnect 48", "arista",
+	    RISK_NONE },
+};
+
+START_TEST(test_registry_makers)
+{
+	struct classifier *c = make_registry(NULL);
+	struct registry_case alone = { makers[_i].oid,
+		{ { EV_SYSOBJECTID, makers[_i].oid } }, 1, makers[_i].vendor,
+		NULL, makers[_i].risk, false, 0.95, 0.95 };
+	struct registry_case both = { makers[_i].sysdescr,
+		{ { EV_SYSOBJECTID, makers[_i].oid },
+		    { EV_SYSDESCR, makers[_i].sysdescr } },
+		2, makers[_i].vendor, NULL, makers[_i].risk, false, 0.99, 1 };
+
+	check_case(c, &alone);
+	check_case(c, &both);
+	classifier_free(c);
+}
+END_TEST
+
+START_TEST(test_registry_local)
+{
+	char *local = testenv_write("enterprises.local",
+	    "# the operator's additions\n"
+	    "4294967295\tOperator Lab Ltd\n"
+	    "8606\tVancouver School District 37 (corrected)\n"
+	    "31926\tSiklu Communication LTD\n");
+	struct classifier *c = make_registry(local),
+			  *plain = make_registry(NULL);
+	struct evidence e;
+
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.4294967295.1", &e),
+	    0);
+	ck_assert_str_eq(e.vendor, "enterprise-4294967295");
+	ck_assert_str_eq(e.rule,
+	    "enterprise 4294967295 (local: Operator Lab Ltd): not in the "
+	    "catalogue");
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.8606.1", &e),
+	    0);
+	ck_assert_str_eq(e.rule,
+	    "enterprise 8606 (local: Vancouver School District 37 "
+	    "(corrected)): not in the catalogue");
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.31926.1", &e),
+	    0);
+	ck_assert_str_eq(e.vendor, "siklu");
+	ck_assert_uint_eq(classifier_enterprises_count(c),
+	    classifier_enterprises_count(plain) + 1);
+	/* The operator's file is part of the rules in force. */
+	ck_assert_str_ne(classifier_digest(c), classifier_digest(plain));
+	classifier_free(c);
+	classifier_free(plain);
+	free(local);
+	testenv_dir_remove();
+}
+END_TEST
+
+START_TEST(test_registry_errors)
+{
+	char *bad = testenv_write("bad.tsv", "9\tciscoSystems\nten\tx\n");
+	struct classifier_sources src = { NULL, NULL, "/nonexistent/e.tsv",
+		NULL };
+	struct classifier *c, *none;
+	struct evidence e;
+
+	/* A missing registry file is left out, and said so. */
+	c = classifier_open(&src, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(classifier_enterprises_missing(c),
+	    "/nonexistent/e.tsv: No such file or directory");
+	ck_assert_uint_eq(classifier_enterprises_count(c), 0);
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.31926.1", &e),
+	    0);
+	ck_assert_str_eq(e.vendor, "");
+	ck_assert_str_eq(e.rule, "enterprise 31926: not in the catalogue");
+	/* Without it the rules differ from those with none asked for. */
+	none = classifier_new(NULL, NULL, err, sizeof(err));
+	ck_assert_str_eq(classifier_digest(c), classifier_digest(none));
+	classifier_free(none);
+	classifier_free(c);
+	/* A malformed line is an error naming the file and line. */
+	src.enterprises = bad;
+	ck_assert_ptr_null(classifier_open(&src, err, sizeof(err)));
+	ck_assert(strncmp(err, bad, strlen(bad)) == 0);
+	ck_assert_str_eq(err + strlen(bad),
+	    ":2: not \"NUMBER NAME\": the line must start with an enterprise "
+	    "number");
+	/* The operator's file must exist when named. */
+	src.enterprises = NULL;
+	src.enterprises_local = "/nonexistent/local.tsv";
+	ck_assert_ptr_null(classifier_open(&src, err, sizeof(err)));
+	ck_assert_str_eq(err,
+	    "/nonexistent/local.tsv: No such file or directory");
+	free(bad);
+	testenv_dir_remove();
+}
+END_TEST
+
+/* Debian's whole registry (package libwireshark-data). */
+#define DEBIAN_ENTERPRISES "/usr/share/wireshark/enterprises.tsv"
+
+START_TEST(test_full_iana_registry)
+{
+	struct classifier_sources src = { NULL, NULL, DEBIAN_ENTERPRISES,
+		NULL };
+	struct classifier *c = classifier_open(&src, err, sizeof(err));
+	/* The numbers the catalogue makes high risk, and why: all of them. */
+	static const uint32_t high[] = {
+		2011,  /* HUAWEI Technology Co.,Ltd */
+		3902,  /* Zhongxing Telecom Co.,ltd. (abbr. ZTE) */
+		34774, /* Huawei Symantec Technologies Co.,Ltd */
+		37496, /* ZHEJIANG DAHUA TECHNOLOGY CO.,LTD */
+		39165, /* Hikvision Digital Technology Co., Ltd. (weak) */
+		40297, /* Hytera Communications Co.,Ltd. */
+		40560, /* Norsat International Inc. */
+		46055, /* Hytera Broadband Products */
+		50001, /* Scildon: squatted by Hikvision NVRs (weak) */
+		53115, /* Sinclair Technologies, a division of Norsat */
+		58597, /* Hytera Austria GmbH */
+	};
+	size_t n_high = 0, named = 0, registrants = 0;
+	struct evidence e;
+	struct verdict v;
+	char oid[64];
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_gt(classifier_enterprises_count(c), 50000);
+	for (uint32_t pen = 0; pen < 70000; pen++) {
+		enum risk risk;
+
+		snprintf(oid, sizeof(oid), "1.3.6.1.4.1.%u.1", pen);
+		ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID, oid, &e),
+		    0);
+		if (e.vendor[0] == '\0')
+			continue;
+		if (strncmp(e.vendor, "enterprise-", 11) == 0) {
+			registrants++;
+			continue;
+		}
+		named++;
+		ck_assert_int_eq(classifier_vendor(c, e.vendor, NULL, &risk),
+		    0);
+		if (risk != RISK_HIGH)
+			continue;
+		n_high++;
+		for (size_t i = 0; i < ARRAY_SIZE(high); i++)
+			if (high[i] == pen)
+				break;
+			else if (i + 1 == ARRAY_SIZE(high))
+				ck_abort_msg("%u (%s) is high risk: %s", pen,
+				    e.vendor, e.rule);
+	}
+	ck_assert_uint_eq(n_high, ARRAY_SIZE(high));
+	ck_assert_uint_gt(named, 300);
+	ck_assert_uint_gt(registrants, 50000);
+
+	/* A few numbers from the file, one the catalogue lacks. */
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.61878.1.1", &e),
+	    0);
+	ck_assert_str_eq(e.rule,
+	    "enterprise 61878 (h3c; IANA: New H3C Technologies Co., Ltd)");
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.56278.1", &e),
+	    0);
+	ck_assert_str_eq(e.vendor, "china-mobile");
+	ck_assert_int_eq(classify_assess(c, EV_SYSOBJECTID,
+			     "1.3.6.1.4.1.57909.1", &e),
+	    0);
+	ck_assert_int_eq(classify_fuse(c, &e, 1, &v), 0);
+	ck_assert_str_eq(v.vendor, "enterprise-57909");
+	ck_assert_str_eq(v.vendor_name, "Attendance on Demand, Inc");
+	ck_assert_int_eq(v.risk, RISK_UNKNOWN);
+	classifier_free(c);
+}
+END_TEST
+
 static Suite *
 classify_suite(void)
 {
 	Suite *s = suite_create("classify");
 	TCase *tc = tcase_create("assess");
 	TCase *tf = tcase_create("fuse");
+	TCase *tr = tcase_create("registry");
 
 	tcase_add_loop_test(tc, test_assess, 0, (int)ARRAY_SIZE(assessments));
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ARRAY_SIZE(malformed));
@@ -821,6 +1271,22 @@ classify_suite(void)
 	tcase_add_test(tf, test_new_errors);
 	tcase_add_test(tf, test_digest_stable);
 	suite_add_tcase(s, tf);
+	tcase_add_loop_test(tr, test_registry_assess, 0,
+	    (int)ARRAY_SIZE(registry_assessments));
+	tcase_add_test(tr, test_registry_long_names);
+	tcase_add_loop_test(tr, test_registry_fuse, 0,
+	    (int)ARRAY_SIZE(registry_fusions));
+	tcase_add_loop_test(tr, test_registry_makers, 0,
+	    (int)ARRAY_SIZE(makers));
+	tcase_add_test(tr, test_registry_local);
+	tcase_add_test(tr, test_registry_errors);
+	if (access(DEBIAN_ENTERPRISES, R_OK) == 0)
+		tcase_add_test(tr, test_full_iana_registry);
+	else
+		testenv_left_out(
+		    "the full IANA registry test needs " DEBIAN_ENTERPRISES
+		    " (package libwireshark-data)");
+	suite_add_tcase(s, tr);
 	return s;
 }
 

@@ -396,6 +396,8 @@ assert_defaults(const struct config *cfg)
 	ck_assert_str_eq(cfg->db_path, VRAUDIT_STATEDIR "/vraudit.db");
 	ck_assert_str_eq(cfg->oui_dir, VRAUDIT_OUI_DIR);
 	ck_assert_ptr_null(cfg->vendors_path);
+	ck_assert_str_eq(cfg->enterprises_path, VRAUDIT_ENTERPRISES);
+	ck_assert_ptr_null(cfg->enterprises_local);
 	ck_assert_str_eq(cfg->policy_dir, VRAUDIT_DATADIR "/policies");
 	ck_assert_int_eq(cfg->snmp_interval_ms, 6 * 3600 * 1000);
 	ck_assert_int_eq(cfg->snmp_timeout_ms, 1000);
@@ -444,6 +446,8 @@ static const char full_config[] =
     "[registry]\n"
     "oui-dir = /usr/share/ieee-data\n"
     "vendors = vendors.conf\n"
+    "enterprises =\n"
+    "enterprises-local = enterprises.local\n"
     "[snmp]\n"
     "interval = 1h30m\n"
     "timeout = 1500ms\n"
@@ -498,6 +502,11 @@ assert_full(const struct config *c)
 	ck_assert_str_eq(c->oui_dir, "/usr/share/ieee-data");
 	p = xprintf("%s/vendors.conf", tmpdir);
 	ck_assert_str_eq(c->vendors_path, p);
+	free(p);
+	/* Empty: no IANA registry; a relative path from the file's directory. */
+	ck_assert_ptr_null(c->enterprises_path);
+	p = xprintf("%s/enterprises.local", tmpdir);
+	ck_assert_str_eq(c->enterprises_local, p);
 	free(p);
 	ck_assert_int_eq(c->snmp_interval_ms, 5400000);
 	ck_assert_int_eq(c->snmp_timeout_ms, 1500);
@@ -579,9 +588,9 @@ START_TEST(test_full)
 
 	ck_assert_msg(cfg != NULL, "%s", err);
 	assert_full(cfg);
-	ck_assert_int_eq(cfg->targets[0].line, 13);
-	ck_assert_int_eq(cfg->captures[1].line, 37);
-	ck_assert_int_eq(cfg->zones[1].line, 44);
+	ck_assert_int_eq(cfg->targets[0].line, 15);
+	ck_assert_int_eq(cfg->captures[1].line, 39);
+	ck_assert_int_eq(cfg->zones[1].line, 46);
 	config_free(cfg);
 }
 END_TEST

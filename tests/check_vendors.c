@@ -78,10 +78,16 @@ static const struct {
 	{ "zte corporation", "zte" },
 	{ "ZHONGXING TELECOM LTD.", "zte" },
 	{ "SHANGHAI ZTE TECHNOLOGIES CO.,LTD", "zte" },
+	{ "Nubia Technology Co.,Ltd.", "zte" },
 	{ "Hangzhou Hikvision Digital Technology Co.,Ltd.", "hikvision" },
 	{ "Prama Hikvision India Private Limited", "hikvision" },
 	{ "Hangzhou Ezviz Software Co.,Ltd.", "hikvision" },
 	{ "Zhejiang Dahua Technology Co., Ltd.", "dahua" },
+	/* Their OEM brands are not their makers: watch. */
+	{ "LT SECURITY INC", "lts" },
+	{ "IC Realtime LLC", "ic-realtime" },
+	{ "Amcrest Technologies", "amcrest" },
+	{ "Lorex Technology Inc.", "lorex" },
 	{ "Hytera Communications Corporation Limited", "hytera" },
 	{ "Hytera Communications Co .,ltd", "hytera" },
 	{ "New H3C Technologies Co., Ltd", "h3c" },
@@ -96,7 +102,8 @@ static const struct {
 	{ "Naztec, Inc.", "" },
 	{ "Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.", "" },
 	{ "Shanghai Dahua Scale Factory", "dahua-scale" },
-	{ "Emerson Network Power Co.,Ltd", "" },
+	/* Vertiv since Emerson sold Network Power in 2016. */
+	{ "Emerson Network Power Co.,Ltd", "vertiv" },
 	{ "Private", "" },
 	/* The none side. */
 	{ "Cisco Systems, Inc", "cisco" },
@@ -112,6 +119,39 @@ static const struct {
 	{ "Routerboard.com", "mikrotik" },
 	{ "Intel Corporate", "intel" },
 	{ "Juniper Systems", "" },
+	/* Registrant names of the IANA registry (enterprises.tsv). */
+	{ "HUAWEI Technology Co.,Ltd", "huawei" },
+	{ "Norsat International Inc.", "hytera" },
+	{ "Hytera Broadband Products", "hytera" },
+	{ "Sepura plc", "sepura" },
+	{ "Teltronic S.A.U.", "sepura" },
+	{ "Teltronics, Inc.", "" },
+	{ "Fiberhome Telecommunication Technologies Co.,LTD", "fiberhome" },
+	{ "Ruijie Networks Co., Ltd.", "ruijie" },
+	{ "Maipu Electric Industrial Co., Ltd", "maipu" },
+	{ "Shanghai Baud Data Communication Development Corp.", "bdcom" },
+	{ "Digital China (Shanghai) Networks Ltd.", "dcn" },
+	{ "xFusion Digital Technologies Co., Ltd.", "xfusion" },
+	{ "Alcatel-Lucent Enterprise", "alcatel-lucent-enterprise" },
+	{ "ADVA AG Optical Networking", "adva" },
+	{ "Ekinops SAS", "ekinops" },
+	{ "OneAccess", "ekinops" },
+	{ "Siklu Communication LTD", "siklu" },
+	{ "American Power Conversion Corp.", "schneider" },
+	{ "3Com", "3com" },
+	{ "Enterasys Networks", "extreme" },
+	{ "Netscaler", "citrix" },
+	{ "Citrix Systems Inc.", "citrix" },
+	{ "Mellanox Technologies LTD", "nvidia" },
+	{ "Cumulus Networks, inc", "nvidia" },
+	{ "Metamako", "arista" },
+	{ "Hewlett Packard Enterprise", "hpe" },
+	/* Namesakes in the IANA registry. */
+	{ "Cumulus Media Stockton", "" },
+	{ "Aruba S.r.l.", "" },
+	{ "Juniper Financial Corp.", "" },
+	{ "Delta Airlines", "" },
+	{ "Robin's Limousine", "" },
 };
 
 START_TEST(test_org_aliases)
@@ -167,7 +207,15 @@ static const struct {
 	{ 2620, "checkpoint", false },
 	{ 33049, "nvidia", false },
 	{ 343, "intel", false },
-	{ 4413, "broadcom", false },
+	{ 4413, "broadcom", true }, /* Broadcom's switch SDK default */
+	{ 2281, "ceragon", false }, /* "Giganet Ltd" */
+	{ 6486, "alcatel-lucent-enterprise", false },
+	{ 800, "alcatel-lucent-enterprise", false }, /* "Xylan Corp." */
+	{ 3224, "juniper", false }, /* "NetScreen Technologies, Inc." */
+	{ 232, "hpe", false },      /* "Compaq" */
+	{ 7483, "nokia", false },
+	{ 5875, "fiberhome", false },
+	{ 311, "windows-snmp", false }, /* generic */
 	{ 6889, "avaya", false },
 	{ 20110, "", false },
 	{ 201, "", false },
@@ -214,12 +262,38 @@ static const struct {
 	{ VF_SYSDESCR,
 	    "H3C Comware Platform Software, Software Version 7.1.064, Release 0427P22\r\nH3C S5130S-28P-EI\r\nCopyright (c) 2004-2019 New H3C Technologies Co., Ltd. All rights reserved.",
 	    "h3c" },
+	/* HP- and HPE-branded Comware switches are built by H3C. */
 	{ VF_SYSDESCR,
 	    "HP Comware Platform Software, Software Version 5.20.99 Release 2221P01\r\nHP A5120-24G EI Switch\r\nCopyright (c) 2010-2014 Hewlett-Packard Development Company, L.P.",
-	    "hpe" },
+	    "h3c" },
 	{ VF_SYSDESCR,
 	    "HPE Comware Software, Version 7.1.045, Release 2432P06\r\nHPE 5130 24G 4SFP+ EI Switch",
+	    "h3c" },
+	{ VF_SYSDESCR,
+	    "ArubaOS-CX FL.10.10.1030 Aruba JL659A 6300M 48SR5 CL6 PoE 4SFP56 Swch",
 	    "hpe" },
+	/* Aruba's controllers sold by Dell; other PowerConnects are Dell's. */
+	{ VF_SYSDESCR, "Dell PowerConnect W-3200, ArubaOS Version 6.1.3.2",
+	    "hpe" },
+	{ VF_SYSDESCR, "PowerConnect 5548P, 4.1.0.6, VxWorks 6.5", "dell" },
+	/* Ubiquiti's EdgeSwitch on Broadcom's SDK. */
+	{ VF_SYSDESCR,
+	    "EdgeSwitch 24-Port 250W, 1.7.4.5075842, Linux 3.6.5-f4a26ed5",
+	    "ubiquiti" },
+	{ VF_SYSDESCR,
+	    "UBNT US48PRO - 48 GE POE + 4 XE, 4.0.19.9951, Linux 3.6.5",
+	    "ubiquiti" },
+	/* Alcatel-Lucent Enterprise is not Nokia. */
+	{ VF_SYSDESCR,
+	    "Alcatel-Lucent Enterprise OS6860E-48 8.7.354.R01 GA, July 11, 2021.",
+	    "alcatel-lucent-enterprise" },
+	{ VF_SYSDESCR,
+	    "Alcatel-Lucent OS6850-24 6.4.5.528.R02 GA, July 02, 2013.",
+	    "alcatel-lucent-enterprise" },
+	{ VF_SYSDESCR, "Alcatel-Lucent 1830 PSS-32, Release 9.1", "nokia" },
+	{ VF_ENTITY_MFG, "ALCATEL-LUCENT ENTERPRISE",
+	    "alcatel-lucent-enterprise" },
+	{ VF_ENTITY_MFG, "Alcatel-Lucent", "nokia" },
 	{ VF_SYSDESCR,
 	    "Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M), Version 12.2(55)SE",
 	    "cisco" },
@@ -286,15 +360,49 @@ START_TEST(test_builtin_content)
 		{ "dahua", RISK_HIGH },
 		{ "hytera", RISK_HIGH },
 		{ "h3c", RISK_WATCH },
+		{ "alcatel-lucent-enterprise", RISK_WATCH },
+		{ "fiberhome", RISK_WATCH },
+		{ "ruijie", RISK_WATCH },
+		{ "maipu", RISK_WATCH },
+		{ "bdcom", RISK_WATCH },
+		{ "dcn", RISK_WATCH },
+		{ "sepura", RISK_WATCH },
+		{ "lts", RISK_WATCH },
+		{ "ic-realtime", RISK_WATCH },
+		{ "amcrest", RISK_WATCH },
+		{ "lorex", RISK_WATCH },
+		{ "xfusion", RISK_WATCH },
 		{ "cisco", RISK_NONE },
 		{ "honor", RISK_NONE },
+		{ "nokia", RISK_NONE },
+		{ "adva", RISK_NONE },
+		{ "ceragon", RISK_NONE },
+		{ "siklu", RISK_NONE },
+		{ "ekinops", RISK_NONE },
+		{ "schneider", RISK_NONE },
+		{ "3com", RISK_NONE },
+		{ "citrix", RISK_NONE },
+		{ "nvidia", RISK_NONE },
 	};
+	/* The national rules name these five: no other vendor is high. */
+	static const char *const high[] = { "huawei", "zte", "hikvision",
+		"dahua", "hytera" };
+	size_t makers = 0;
 
-	for (size_t i = 0; i < vendors_count(v); i++)
-		if (vendors_at(v, i)->risk == RISK_NONE &&
-		    !vendors_at(v, i)->generic)
+	for (size_t i = 0; i < vendors_count(v); i++) {
+		const struct vendor *x = vendors_at(v, i);
+		bool listed = false;
+
+		if (x->risk == RISK_NONE && !x->generic)
 			none++;
+		makers += !x->generic;
+		for (size_t k = 0; k < ARRAY_SIZE(high); k++)
+			listed |= strcmp(x->slug, high[k]) == 0;
+		ck_assert_msg((x->risk == RISK_HIGH) == listed, "%s: risk %s",
+		    x->slug, risk_name(x->risk));
+	}
 	ck_assert_uint_ge(none, 30);
+	ck_assert_uint_ge(makers, 150);
 	for (size_t i = 0; i < ARRAY_SIZE(risks); i++) {
 		int k = vendors_find(v, risks[i].slug);
 
@@ -464,6 +572,8 @@ static const struct {
 	    "op.conf:1: [vendor a b] \"a b\" is not a vendor slug (lower-case letters, digits, '-', '_' or '.', at most 31 characters)" },
 	{ "[target x]\n",
 	    "op.conf:1: [target x] unknown section (expected [vendor SLUG])" },
+	{ "[vendor enterprise-2011]\nrisk = none\n",
+	    "op.conf:1: [vendor enterprise-2011] \"enterprise-2011\": slugs enterprise-N are kept for registrants the catalogue lacks; give the vendor a name and list N under enterprise" },
 	{ "[vendor x\n", "op.conf:1: section header lacks its closing ']'" },
 	{ "; c\n\n[vendor x]\nname = X\n",
 	    "op.conf:3: [vendor x] risk: required key missing (high, watch or none)" },

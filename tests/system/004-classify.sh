@@ -61,7 +61,9 @@ check_json 'v["vendor"] == "microsemi" and v["risk"] == "none"' "microsemi on 39
 run 0 --json --oui-dir "$FIXTURES" \
 	--sysobjectid 1.3.6.1.4.1.25506.11.1.83 \
 	--sysdescr 'HP Comware Platform Software, Software Version 5.20.99'
-check_json 'v["vendor"] == "hpe" and v["conflict"] is False' "hp comware"
+# HP-branded Comware switches are built by H3C.
+check_json 'v["vendor"] == "h3c" and v["risk"] == "watch" and
+	v["conflict"] is False' "hp comware"
 run 0 --json --oui-dir /usr/share/ieee-data --mac 90:ff:d6:00:00:01
 check_json 'v["vendor"] == "honor" and v["risk"] == "none"' "honor is not huawei"
 run 0 --json --entity-mfg 'ZTEC Instruments, Inc.' --entity-mfg 'Aztech'

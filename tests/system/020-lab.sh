@@ -52,8 +52,19 @@ check() {
 	row core-dc-spine-3 | grep -qE ' huawei +high .* core ' || fail "$name: Huawei in the core"
 	row ran-agg-zte-1 | grep -qE ' zte +high .* ran ' || fail "$name: ZTE RAN aggregation"
 	row ran-agg-h3c-1 | grep -qE ' h3c +watch ' || fail "$name: H3C at watch"
-	row mgmt-sw-3 | grep -qE ' h3c +watch +[0-9.]+ +yes ' || fail "$name: conflicting evidence not flagged"
-	row mgmt-sw-2 | grep -qE ' hpe +none +[0-9.]+ +no ' || fail "$name: HP Comware box with weak H3C evidence"
+	# HP- and HPE-branded Comware switches are built by H3C: no conflict
+	# with an H3C chassis, and no vendor becomes high risk through it.
+	row mgmt-sw-3 | grep -qE ' h3c +watch +[0-9.]+ +no ' || fail "$name: HPE Comware box with an H3C chassis"
+	row mgmt-sw-2 | grep -qE ' h3c +watch +[0-9.]+ +no ' || fail "$name: HP Comware box built by H3C"
+	# Numbers the registry and the catalogue name: Compaq's (HPE), Nortel's
+	# optical subtree (Ciena), Nokia's 7483.
+	[ "$(q "SELECT vendor FROM evidence WHERE kind = 'sysobjectid' AND value = '1.3.6.1.4.1.232.9.4.11'")" = hpe ] ||
+		fail "$name: enterprise 232 (Compaq) not named"
+	# 47196 is named through its registrant: with the registry installed.
+	if [ -r /usr/share/wireshark/enterprises.tsv ]; then
+		[ "$(q "SELECT count(*) FROM evidence WHERE kind = 'sysobjectid' AND vendor IS NULL")" = 0 ] ||
+			fail "$name: a sysObjectID names no maker: $(q "SELECT value, rule FROM evidence WHERE kind = 'sysobjectid' AND vendor IS NULL")"
+	fi
 	row core-ntp-1 | grep -qE ' microsemi +none ' || fail "$name: time server under enterprise 39165"
 	[ "$(q "SELECT vendor || '|' || risk FROM inventory WHERE mgmt_ip = '127.0.40.9'")" = 'hikvision|high' ] ||
 		fail "$name: camera without a system group"
