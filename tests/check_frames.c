@@ -2051,10 +2051,20 @@ START_TEST(test_plain_ipv4)
 	f[12] = 0x86;
 	f[13] = 0xdd;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
-	/* TCP, and a later fragment of a GRE packet, are plain. */
+	/* A TCP segment whose payload no decoder takes, and a later fragment
+	 * of a GRE packet, are plain; a TCP header shorter than 20 bytes is
+	 * not decodable, and a SYN needs the full decoder. */
 	memcpy(f, plain_udp, sizeof(f));
+	f[17] = 46; /* the whole frame: a 20-byte TCP header, 6 of payload */
 	f[23] = 6;
+	f[46] = 0x50;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+	f[46] = 0x40;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_BAD_LENGTH);
+	f[46] = 0x50;
+	f[47] = FRAMES_TCP_SYN;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	memcpy(f, plain_udp, sizeof(f));
 	f[23] = 47;
 	f[21] = 0x10;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
