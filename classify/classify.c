@@ -29,9 +29,16 @@
 #define S_LLDP 0.80
 #define S_CDP 0.80
 #define S_ENGINEID 0.70
+#define S_UPNP 0.70
 #define S_PRIVATE_MIB 0.60
+#define S_TLS 0.60
+#define S_SSH 0.60
 #define S_OUI 0.50
+#define S_HTTP 0.50
+#define S_SSDP 0.50
+#define S_MDNS 0.50
 #define S_DHCP 0.40
+#define S_DHCP_PRL 0.30
 #define S_WEAK 0.30
 #define S_COMPONENT 0.20
 #define S_REG_OID 0.60         /* sysObjectID of a registrant not catalogued */
@@ -376,10 +383,12 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 	return 0;
 }
 
-/* Try the text against each field in turn, then (if org) as an IEEE name. */
+/* Try the text against each field in turn, then org (when not NULL) as an
+ * IEEE name. */
 static void
 assess_text(const struct classifier *c, const char *value, double strength,
-    const enum vendor_field *fields, size_t nf, bool org, struct evidence *out)
+    const enum vendor_field *fields, size_t nf, const char *org,
+    struct evidence *out)
 {
 	struct vendor_text_match m;
 	int i;
@@ -401,10 +410,10 @@ assess_text(const struct classifier *c, const char *value, double strength,
 		    m.weak ? ", weak" : "");
 		return;
 	}
-	if (org && (i = vendors_match_org(c->vendors, value)) >= 0 &&
+	if (org != NULL && (i = vendors_match_org(c->vendors, org)) >= 0 &&
 	    !vendors_at(c->vendors, (size_t)i)->generic) {
 		set_vendor(c, out, i, strength);
-		snprintf(out->rule, sizeof(out->rule), "org \"%s\"", value);
+		snprintf(out->rule, sizeof(out->rule), "org \"%s\"", org);
 		return;
 	}
 	str_copy(out->rule, "no vendor pattern matched", sizeof(out->rule));
@@ -480,6 +489,50 @@ assess_private_mib(const struct classifier *c, const char *value,
 	return 0;
 }
 
+/*
+ * What a host says of itself in clear text (probes/passive.h). SSH
+ * banners, HTTP and SSDP Server headers and mDNS names have patterns of
+ * their own (an SSDP header is an HTTP one); then, since banners,
+ * certificates and descriptions mostly spell their maker's name or a
+ * model, the entity-mfg and sysdescr patterns are tried. A UPnP
+ * manufacturer and a certificate's organisation are also compared with
+ * the IEEE names. A DHCP parameter request list names an operating system
+ * at most: only its own patterns.
+ */
+static void
+assess_fingerprint(const struct classifier *c, enum evidence_kind kind,
+    const char *value, struct evidence *out)
+{
+	static const struct {
+		enum evidence_kind kind;
+		double strength;
+		enum vendor_field fields[3];
+		size_t nf;
+	} rules[] = {
+		{ EV_UPNP, S_UPNP, { VF_ENTITY_MFG, VF_SYSDESCR }, 2 },
+		{ EV_TLS, S_TLS, { VF_ENTITY_MFG, VF_SYSDESCR }, 2 },
+		{ EV_SSH, S_SSH, { VF_SSH, VF_ENTITY_MFG, VF_SYSDESCR }, 3 },
+		{ EV_HTTP, S_HTTP, { VF_HTTP, VF_ENTITY_MFG, VF_SYSDESCR }, 3 },
+		{ EV_SSDP, S_SSDP, { VF_HTTP, VF_ENTITY_MFG, VF_SYSDESCR }, 3 },
+		{ EV_MDNS, S_MDNS, { VF_MDNS, VF_ENTITY_MFG, VF_SYSDESCR }, 3 },
+		{ EV_DHCP_PRL, S_DHCP_PRL, { VF_DHCP_PRL }, 1 },
+	};
+	const char *org = NULL;
+
+	if (kind == EV_UPNP)
+		org = value;
+	else if (kind == EV_TLS && strncmp(value, "subject O=", 10) == 0)
+		org = value + 10;
+	else if (kind == EV_TLS && strncmp(value, "issuer O=", 9) == 0)
+		org = value + 9;
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].kind == kind) {
+			assess_text(c, value, rules[i].strength,
+			    rules[i].fields, rules[i].nf, org, out);
+			return;
+		}
+}
+
 int
 classify_assess(const struct classifier *c, enum evidence_kind kind,
     const char *value, struct evidence *out)
@@ -504,18 +557,18 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 		return assess_oid(c, value, out);
 	case EV_ENTITY_MFG:
 		assess_text(c, value, S_ENTITY_MFG, f_entity,
-		    ARRAY_SIZE(f_entity), true, out);
+		    ARRAY_SIZE(f_entity), value, out);
 		return 0;
 	case EV_SYSDESCR:
 		assess_text(c, value, S_SYSDESCR, f_sysdescr,
-		    ARRAY_SIZE(f_sysdescr), false, out);
+		    ARRAY_SIZE(f_sysdescr), NULL, out);
 		return 0;
 	case EV_LLDP:
-		assess_text(c, value, S_LLDP, f_lldp, ARRAY_SIZE(f_lldp), true,
+		assess_text(c, value, S_LLDP, f_lldp, ARRAY_SIZE(f_lldp), value,
 		    out);
 		return 0;
 	case EV_CDP:
-		assess_text(c, value, S_CDP, f_cdp, ARRAY_SIZE(f_cdp), false,
+		assess_text(c, value, S_CDP, f_cdp, ARRAY_SIZE(f_cdp), NULL,
 		    out);
 		return 0;
 	case EV_ENGINEID:
@@ -528,12 +581,21 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 		assess_mac(c, mac, S_OUI, "", out);
 		return 0;
 	case EV_DHCP:
-		assess_text(c, value, S_DHCP, f_dhcp, ARRAY_SIZE(f_dhcp), false,
+		assess_text(c, value, S_DHCP, f_dhcp, ARRAY_SIZE(f_dhcp), NULL,
 		    out);
 		return 0;
 	case EV_COMPONENT:
 		assess_text(c, value, S_COMPONENT, f_component,
-		    ARRAY_SIZE(f_component), true, out);
+		    ARRAY_SIZE(f_component), value, out);
+		return 0;
+	case EV_UPNP:
+	case EV_TLS:
+	case EV_SSH:
+	case EV_HTTP:
+	case EV_SSDP:
+	case EV_MDNS:
+	case EV_DHCP_PRL:
+		assess_fingerprint(c, kind, value, out);
 		return 0;
 	case EV_KIND_COUNT:
 		break;

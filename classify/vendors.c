@@ -84,6 +84,10 @@ static const char *const field_names[VF_COUNT] = {
 	[VF_CDP] = "cdp",
 	[VF_DHCP] = "dhcp",
 	[VF_COMPONENT] = "component",
+	[VF_SSH] = "ssh",
+	[VF_HTTP] = "http",
+	[VF_MDNS] = "mdns",
+	[VF_DHCP_PRL] = "dhcp-prl",
 };
 
 const char *
@@ -399,12 +403,20 @@ static const struct ini_key vendor_keys[] = {
 	[VK_PATTERN + VF_CDP] = { "cdp", ADDS },
 	[VK_PATTERN + VF_DHCP] = { "dhcp", ADDS },
 	[VK_PATTERN + VF_COMPONENT] = { "component", ADDS },
+	[VK_PATTERN + VF_SSH] = { "ssh", ADDS },
+	[VK_PATTERN + VF_HTTP] = { "http", ADDS },
+	[VK_PATTERN + VF_MDNS] = { "mdns", ADDS },
+	[VK_PATTERN + VF_DHCP_PRL] = { "dhcp-prl", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_SYSDESCR] = { "weak-sysdescr", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_ENTITY_MFG] = { "weak-entity-mfg", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_LLDP] = { "weak-lldp", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_CDP] = { "weak-cdp", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_DHCP] = { "weak-dhcp", ADDS },
 	[VK_PATTERN + VF_COUNT + VF_COMPONENT] = { "weak-component", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_SSH] = { "weak-ssh", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_HTTP] = { "weak-http", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_MDNS] = { "weak-mdns", ADDS },
+	[VK_PATTERN + VF_COUNT + VF_DHCP_PRL] = { "weak-dhcp-prl", ADDS },
 	{ NULL, 0 },
 };
 _Static_assert(ARRAY_SIZE(vendor_keys) == VK_PATTERN + 2 * VF_COUNT + 1,

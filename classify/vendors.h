@@ -23,6 +23,10 @@ enum vendor_field {
 	VF_CDP,        /* "cdp" */
 	VF_DHCP,       /* "dhcp" */
 	VF_COMPONENT,  /* "component" */
+	VF_SSH,        /* "ssh" */
+	VF_HTTP,       /* "http" */
+	VF_MDNS,       /* "mdns" */
+	VF_DHCP_PRL,   /* "dhcp-prl" */
 	VF_COUNT
 };
 

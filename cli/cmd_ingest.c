@@ -339,6 +339,11 @@ print_summary(const struct passive_counts *pc, size_t macs,
 	printf("protocols:    lldp %llu, cdp %llu, arp %llu, dhcp %llu\n",
 	    (unsigned long long)pc->lldp, (unsigned long long)pc->cdp,
 	    (unsigned long long)pc->arp, (unsigned long long)pc->dhcp);
+	printf("fingerprints: ssh %llu, http %llu, tls %llu, ssdp %llu, "
+	       "mdns %llu; %llu routed\n",
+	    (unsigned long long)pc->ssh, (unsigned long long)pc->http,
+	    (unsigned long long)pc->tls, (unsigned long long)pc->ssdp,
+	    (unsigned long long)pc->mdns, (unsigned long long)pc->routed);
 	printf("source MACs:  %zu\n", macs);
 	printf("elements:     %lld new, %lld updated\n", (long long)sc->created,
 	    (long long)sc->updated);

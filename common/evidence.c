@@ -13,9 +13,16 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_LLDP] = "lldp",
 	[EV_CDP] = "cdp",
 	[EV_ENGINEID] = "engineid",
+	[EV_UPNP] = "upnp",
 	[EV_PRIVATE_MIB] = "private-mib",
+	[EV_TLS] = "tls",
+	[EV_SSH] = "ssh",
 	[EV_OUI] = "oui",
+	[EV_HTTP] = "http",
+	[EV_SSDP] = "ssdp",
+	[EV_MDNS] = "mdns",
 	[EV_DHCP] = "dhcp",
+	[EV_DHCP_PRL] = "dhcp-prl",
 	[EV_COMPONENT] = "component",
 };
 

@@ -16,11 +16,18 @@ enum evidence_kind {
 	EV_SYSDESCR,   /* "sysdescr": SNMP sysDescr text */
 	EV_LLDP, /* "lldp": LLDP system description or LLDP-MED manufacturer */
 	EV_CDP,  /* "cdp": CDP version or platform text */
-	EV_ENGINEID,    /* "engineid": SNMPv3 engineID, hex */
+	EV_ENGINEID, /* "engineid": SNMPv3 engineID, hex */
+	EV_UPNP, /* "upnp": UPnP description <manufacturer> or <modelName> */
 	EV_PRIVATE_MIB, /* "private-mib": an enterprise subtree an SNMP agent
 			   implements, 1.3.6.1.4.1.N */
+	EV_TLS, /* "tls": TLS certificate name, "subject O=...", "issuer CN=..." */
+	EV_SSH,  /* "ssh": SSH server identification, "SSH-2.0-..." */
 	EV_OUI,  /* "oui": a chassis or interface MAC, aa:bb:cc:dd:ee:ff */
+	EV_HTTP, /* "http": HTTP response Server header */
+	EV_SSDP, /* "ssdp": SSDP announcement or answer SERVER header */
+	EV_MDNS, /* "mdns": mDNS host or service name, or TXT "key=value" */
 	EV_DHCP, /* "dhcp": DHCP option 60 vendor class or option 12 host name */
+	EV_DHCP_PRL,  /* "dhcp-prl": DHCP option 55 codes, "1,3,6,15" */
 	EV_COMPONENT, /* "component": maker of a module inside the chassis */
 	EV_KIND_COUNT
 };

@@ -121,6 +121,11 @@ static const char *const known_sources[] = {
 	"arp",
 	"dhcp",
 	"mac",
+	"ssh",
+	"http",
+	"tls",
+	"ssdp",
+	"mdns",
 };
 
 /* The sighting's string fields, in packing order. */

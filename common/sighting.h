@@ -31,9 +31,9 @@ struct sighting_input {
 
 struct sighting {
 	int64_t observed_at; /* seconds since the epoch, UTC */
-	const char
-	    *source; /* static: "snmp", "lldp", "cdp", "arp", "dhcp", "mac" */
-	char *zone;  /* zone of the section that found it, or NULL */
+	const char *source;  /* static: "snmp", "lldp", "cdp", "arp", "dhcp",
+			     * "mac", "ssh", "http", "tls", "ssdp", "mdns" */
+	char *zone;          /* zone of the section that found it, or NULL */
 	/* Second hand: another agent's table (LLDP, CDP, ARP, bridge)
 	 * reported it; its own answer or a frame it sent are first hand. */
 	bool hearsay;

@@ -7,6 +7,7 @@
  * the caller keeps everything that could be read.
  */
 #include "probes/frames.h"
+#include "probes/frames_private.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #define OUI_TIA 0x0012bb /* LLDP-MED */
 #define PID_CDP 0x2000
 
+#define IPPROTO_NUM_TCP 6
 #define IPPROTO_NUM_UDP 17
 #define IPPROTO_NUM_GRE 47
 
@@ -52,41 +54,6 @@ static const char *const reason_names[FRAMES_REASON_MAX] = {
 	[FRAMES_NOT_ETHERNET] = "not-ethernet",
 	[FRAMES_TOO_DEEP] = "too-deep",
 };
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static struct frames_str
-raw_view(const uint8_t *p, size_t len)
-{
-	struct frames_str s = { p, len };
-
-	return s;
-}
-
-/* Keep the first problem seen; later ones are usually its consequences. */
-static void
-note(int *reason, int r)
-{
-	if (*reason == FRAMES_OK)
-		*reason = r;
-}
 
 const char *
 frames_reason_name(int reason)
@@ -156,10 +123,10 @@ lldp_mgmt(const uint8_t *v, size_t len, struct frames_lldp *out)
 		return FRAMES_OK;
 	m = &out->mgmt[out->n_mgmt++];
 	m->addr_subtype = v[1];
-	m->addr = raw_view(v + 2, alen - 1);
+	m->addr = frames_view(v + 2, alen - 1);
 	m->if_subtype = v[o];
-	m->if_number = get32(v + o + 1);
-	m->oid = raw_view(v + o + 6, oidlen);
+	m->if_number = frames_get32(v + o + 1);
+	m->oid = frames_view(v + o + 6, oidlen);
 	return FRAMES_OK;
 }
 
@@ -184,9 +151,9 @@ lldp_org(const uint8_t *v, size_t len, struct frames_lldp *out)
 
 	if (len < 4)
 		return FRAMES_BAD_TLV;
-	if (get24(v) != OUI_TIA)
+	if (frames_get24(v) != OUI_TIA)
 		return FRAMES_OK;
-	s = raw_view(v + 4, len - 4);
+	s = frames_view(v + 4, len - 4);
 	switch (v[3]) {
 	case 5:
 		out->med_hw_rev = s;
@@ -221,7 +188,7 @@ lldp_chassis(const uint8_t *v, size_t len, struct frames_lldp *out)
 	if (len < 2)
 		return FRAMES_BAD_TLV;
 	out->chassis_subtype = v[0];
-	out->chassis_id = raw_view(v + 1, len - 1);
+	out->chassis_id = frames_view(v + 1, len - 1);
 	if (v[0] == 4 && len - 1 == MAC_LEN) {
 		out->has_chassis_mac = true;
 		memcpy(out->chassis_mac, v + 1, MAC_LEN);
@@ -269,57 +236,57 @@ frames_decode_lldp(const uint8_t *p, size_t len, struct frames_lldp *out)
 		case 0:
 			out->end_seen = true;
 			if (tlen != 0)
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 			return reason;
 		case 1:
-			note(&reason, lldp_chassis(v, tlen, out));
+			frames_note(&reason, lldp_chassis(v, tlen, out));
 			break;
 		case 2:
 			if (tlen < 2) {
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 				break;
 			}
 			out->port_subtype = v[0];
-			out->port_id = raw_view(v + 1, tlen - 1);
+			out->port_id = frames_view(v + 1, tlen - 1);
 			break;
 		case 3:
 			if (tlen < 2) {
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 				break;
 			}
 			out->has_ttl = true;
-			out->ttl = get16(v);
+			out->ttl = frames_get16(v);
 			break;
 		case 4:
-			out->port_descr = raw_view(v, tlen);
+			out->port_descr = frames_view(v, tlen);
 			break;
 		case 5:
-			out->sys_name = raw_view(v, tlen);
+			out->sys_name = frames_view(v, tlen);
 			break;
 		case 6:
-			out->sys_descr = raw_view(v, tlen);
+			out->sys_descr = frames_view(v, tlen);
 			break;
 		case 7:
 			if (tlen < 4) {
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 				break;
 			}
 			out->has_caps = true;
-			out->caps_available = get16(v);
-			out->caps_enabled = get16(v + 2);
+			out->caps_available = frames_get16(v);
+			out->caps_enabled = frames_get16(v + 2);
 			break;
 		case 8:
-			note(&reason, lldp_mgmt(v, tlen, out));
+			frames_note(&reason, lldp_mgmt(v, tlen, out));
 			break;
 		case 127:
-			note(&reason, lldp_org(v, tlen, out));
+			frames_note(&reason, lldp_org(v, tlen, out));
 			break;
 		default:
 			break;
 		}
 	}
 	/* Ran out of bytes before the End TLV. */
-	note(&reason, FRAMES_TRUNCATED);
+	frames_note(&reason, FRAMES_TRUNCATED);
 	return reason;
 }
 
@@ -333,7 +300,7 @@ cdp_checksum(const uint8_t *p, size_t len)
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
+		sum += frames_get16(p + i);
 	if (len & 1)
 		sum += (uint32_t)p[len - 1] << 8;
 	while (sum >> 16)
@@ -351,7 +318,7 @@ cdp_addrs(const uint8_t *v, size_t len, struct frames_ip *addrs, size_t *n)
 
 	if (len < 4)
 		return FRAMES_BAD_TLV;
-	count = get32(v);
+	count = frames_get32(v);
 	/* Each address takes at least 4 bytes, so len bounds the loop. */
 	for (i = 0; i < count; i++) {
 		const uint8_t *proto, *addr;
@@ -367,7 +334,7 @@ cdp_addrs(const uint8_t *v, size_t len, struct frames_ip *addrs, size_t *n)
 			return FRAMES_BAD_TLV;
 		proto = v + off;
 		off += plen;
-		alen = get16(v + off);
+		alen = frames_get16(v + off);
 		off += 2;
 		if (len - off < alen)
 			return FRAMES_BAD_TLV;
@@ -400,7 +367,7 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 		return FRAMES_TRUNCATED;
 	out->version = p[0];
 	out->ttl = p[1];
-	out->checksum = get16(p + 2);
+	out->checksum = frames_get16(p + 2);
 	if (p[0] != 1 && p[0] != 2)
 		return FRAMES_UNSUPPORTED;
 	/* Informational only: some stacks compute odd lengths differently. */
@@ -412,8 +379,9 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 
 		if (len - off < 4)
 			return FRAMES_TRUNCATED;
-		type = get16(p + off);
-		tlen = get16(p + off + 2); /* includes the 4-byte header */
+		type = frames_get16(p + off);
+		tlen =
+		    frames_get16(p + off + 2); /* includes the 4-byte header */
 		if (tlen < 4)
 			return FRAMES_BAD_TLV;
 		if (tlen > len - off)
@@ -423,42 +391,42 @@ frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out)
 		off += tlen;
 		switch (type) {
 		case 0x0001:
-			out->device_id = raw_view(v, vlen);
+			out->device_id = frames_view(v, vlen);
 			break;
 		case 0x0002:
-			note(&reason,
+			frames_note(&reason,
 			    cdp_addrs(v, vlen, out->addrs, &out->n_addrs));
 			break;
 		case 0x0003:
-			out->port_id = raw_view(v, vlen);
+			out->port_id = frames_view(v, vlen);
 			break;
 		case 0x0004:
 			if (vlen < 4) {
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 				break;
 			}
 			out->has_caps = true;
-			out->caps = get32(v);
+			out->caps = frames_get32(v);
 			break;
 		case 0x0005:
-			out->software = raw_view(v, vlen);
+			out->software = frames_view(v, vlen);
 			break;
 		case 0x0006:
-			out->platform = raw_view(v, vlen);
+			out->platform = frames_view(v, vlen);
 			break;
 		case 0x0009:
-			out->vtp_domain = raw_view(v, vlen);
+			out->vtp_domain = frames_view(v, vlen);
 			break;
 		case 0x000a:
 			if (vlen < 2) {
-				note(&reason, FRAMES_BAD_TLV);
+				frames_note(&reason, FRAMES_BAD_TLV);
 				break;
 			}
 			out->has_native_vlan = true;
-			out->native_vlan = get16(v);
+			out->native_vlan = frames_get16(v);
 			break;
 		case 0x0016:
-			note(&reason,
+			frames_note(&reason,
 			    cdp_addrs(v, vlen, out->mgmt, &out->n_mgmt));
 			break;
 		default:
@@ -479,11 +447,11 @@ frames_decode_arp(const uint8_t *p, size_t len, struct frames_arp *out)
 	/* Check the address lengths before anything is copied (CVE-2016-7923). */
 	if (p[4] != MAC_LEN || p[5] != 4)
 		return FRAMES_BAD_LENGTH;
-	if (get16(p) != 1 || get16(p + 2) != ETHERTYPE_IPV4)
+	if (frames_get16(p) != 1 || frames_get16(p + 2) != ETHERTYPE_IPV4)
 		return FRAMES_UNSUPPORTED;
 	if (len < 28)
 		return FRAMES_TRUNCATED;
-	out->op = get16(p + 6);
+	out->op = frames_get16(p + 6);
 	memcpy(out->sha, p + 8, MAC_LEN);
 	memcpy(out->spa, p + 14, 4);
 	memcpy(out->tha, p + 18, MAC_LEN);
@@ -502,11 +470,11 @@ dhcp_option(uint8_t code, const uint8_t *v, size_t len, struct frames_dhcp *out,
 {
 	switch (code) {
 	case 12:
-		out->host_name = raw_view(v, len);
+		out->host_name = frames_view(v, len);
 		break;
 	case 50:
 		if (len != 4) {
-			note(reason, FRAMES_BAD_TLV);
+			frames_note(reason, FRAMES_BAD_TLV);
 			break;
 		}
 		out->has_requested_ip = true;
@@ -514,28 +482,31 @@ dhcp_option(uint8_t code, const uint8_t *v, size_t len, struct frames_dhcp *out,
 		break;
 	case 53:
 		if (len != 1) {
-			note(reason, FRAMES_BAD_TLV);
+			frames_note(reason, FRAMES_BAD_TLV);
 			break;
 		}
 		out->msg_type = v[0];
 		break;
 	case 54:
 		if (len != 4) {
-			note(reason, FRAMES_BAD_TLV);
+			frames_note(reason, FRAMES_BAD_TLV);
 			break;
 		}
 		out->has_server_id = true;
 		memcpy(out->server_id, v, 4);
 		break;
+	case 55:
+		out->param_list = frames_view(v, len);
+		break;
 	case 60:
-		out->vendor_class = raw_view(v, len);
+		out->vendor_class = frames_view(v, len);
 		break;
 	case 61:
 		if (len < 2) {
-			note(reason, FRAMES_BAD_TLV);
+			frames_note(reason, FRAMES_BAD_TLV);
 			break;
 		}
-		out->client_id = raw_view(v, len);
+		out->client_id = frames_view(v, len);
 		if (v[0] == 1 && len == 1 + MAC_LEN) {
 			out->has_client_mac = true;
 			memcpy(out->client_mac, v + 1, MAC_LEN);
@@ -558,7 +529,7 @@ frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out)
 	out->op = p[0];
 	out->htype = p[1];
 	out->hlen = p[2];
-	out->xid = get32(p + 4);
+	out->xid = frames_get32(p + 4);
 	memcpy(out->ciaddr, p + 12, 4);
 	memcpy(out->yiaddr, p + 16, 4);
 	memcpy(out->siaddr, p + 20, 4);
@@ -571,7 +542,7 @@ frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out)
 	}
 	if (len - BOOTP_FIXED < 4)
 		return FRAMES_TRUNCATED;
-	if (get32(p + BOOTP_FIXED) != DHCP_COOKIE)
+	if (frames_get32(p + BOOTP_FIXED) != DHCP_COOKIE)
 		return FRAMES_OK; /* plain BOOTP */
 	out->has_cookie = true;
 	off = BOOTP_FIXED + 4;
@@ -592,7 +563,7 @@ frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out)
 		off += olen;
 	}
 	/* No End option before the end of the data. */
-	note(&reason, FRAMES_TRUNCATED);
+	frames_note(&reason, FRAMES_TRUNCATED);
 	return reason;
 }
 
@@ -607,8 +578,8 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 
 	if (len < 4)
 		return FRAMES_TRUNCATED;
-	flags = get16(p);
-	ptype = get16(p + 2);
+	flags = frames_get16(p);
+	ptype = frames_get16(p + 2);
 	if ((flags & GRE_VERSION) != 0 || (flags & GRE_ROUTING) != 0)
 		return FRAMES_UNSUPPORTED;
 	if (flags & GRE_CSUM)
@@ -620,7 +591,7 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	if (flags & GRE_SEQ) {
 		if (len - off < 4)
 			return FRAMES_TRUNCATED;
-		l->gre_seq = get32(p + off);
+		l->gre_seq = frames_get32(p + off);
 		off += 4;
 	}
 	switch (ptype) {
@@ -638,8 +609,8 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 		if (p[off] >> 4 != 1)
 			return FRAMES_BAD_HEADER;
 		l->tunnel = FRAMES_TUNNEL_ERSPAN2;
-		l->erspan_vlan = get16(p + off) & 0x0fff;
-		l->erspan_session = get16(p + off + 2) & 0x03ff;
+		l->erspan_vlan = frames_get16(p + off) & 0x0fff;
+		l->erspan_session = frames_get16(p + off + 2) & 0x03ff;
 		off += 8;
 		break;
 	case ETHERTYPE_ERSPAN3:
@@ -648,8 +619,8 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 		if (p[off] >> 4 != 2)
 			return FRAMES_BAD_HEADER;
 		l->tunnel = FRAMES_TUNNEL_ERSPAN3;
-		l->erspan_vlan = get16(p + off) & 0x0fff;
-		l->erspan_session = get16(p + off + 2) & 0x03ff;
+		l->erspan_vlan = frames_get16(p + off) & 0x0fff;
+		l->erspan_session = frames_get16(p + off + 2) & 0x03ff;
 		/* Frame type 0 is Ethernet; 2 (IP) carries no MACs. */
 		if (((p[off + 10] >> 2) & 0x1f) != 0)
 			return FRAMES_UNSUPPORTED;
@@ -669,20 +640,65 @@ decode_gre(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	return decode_eth(p + off, len - off, f, depth + 1);
 }
 
+/* An application payload, to the decoder frames_tcp_payload or
+ * frames_udp_payload chose. */
+static int
+decode_app(enum frames_proto proto, const uint8_t *p, size_t len,
+    struct frame *f)
+{
+	f->proto = proto;
+	switch (proto) {
+	case FRAMES_PROTO_SSH:
+		return frames_decode_ssh(p, len, &f->ssh);
+	case FRAMES_PROTO_HTTP:
+	case FRAMES_PROTO_SSDP:
+		return frames_decode_http(p, len, &f->http);
+	case FRAMES_PROTO_TLS:
+		return frames_decode_tls(p, len, &f->tls);
+	case FRAMES_PROTO_MDNS:
+		return frames_decode_mdns(p, len, &f->mdns);
+	default:
+		return FRAMES_OK;
+	}
+}
+
+/* A TCP header's length, checked against the bytes there are. */
+static int
+tcp_length(const uint8_t *p, size_t len, size_t *hlen)
+{
+	if (len < 20)
+		return FRAMES_TRUNCATED;
+	*hlen = (size_t)(p[12] >> 4) * 4;
+	if (*hlen < 20)
+		return FRAMES_BAD_LENGTH;
+	if (*hlen > len)
+		return FRAMES_TRUNCATED;
+	return FRAMES_OK;
+}
+
 static int
 decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len, struct frame *f,
     size_t depth)
 {
 	struct frames_layer *l = &f->layers[depth];
-	size_t ulen;
+	size_t ulen, hlen;
+	int rc;
 
 	switch (proto) {
+	case IPPROTO_NUM_TCP:
+		if ((rc = tcp_length(p, len, &hlen)) != FRAMES_OK)
+			return rc;
+		l->tcp_sport = frames_get16(p);
+		l->tcp_dport = frames_get16(p + 2);
+		l->tcp_flags = p[13];
+		return decode_app(frames_tcp_payload(p + hlen, len - hlen),
+		    p + hlen, len - hlen, f);
 	case IPPROTO_NUM_UDP:
 		if (len < 8)
 			return FRAMES_TRUNCATED;
-		l->udp_sport = get16(p);
-		l->udp_dport = get16(p + 2);
-		ulen = get16(p + 4);
+		l->udp_sport = frames_get16(p);
+		l->udp_dport = frames_get16(p + 2);
+		ulen = frames_get16(p + 4);
 		if (ulen < 8)
 			return FRAMES_BAD_LENGTH;
 		ulen -= 8;
@@ -694,7 +710,9 @@ decode_ip_payload(uint8_t proto, const uint8_t *p, size_t len, struct frame *f,
 			f->proto = FRAMES_PROTO_DHCP;
 			return frames_decode_dhcp(p + 8, ulen, &f->dhcp);
 		}
-		return FRAMES_OK;
+		return decode_app(frames_udp_payload(l->udp_sport, l->udp_dport,
+				      p + 8, ulen),
+		    p + 8, ulen, f);
 	case IPPROTO_NUM_GRE:
 		return decode_gre(p, len, f, depth);
 	default:
@@ -712,7 +730,7 @@ ipv4_lengths(const uint8_t *p, size_t len, size_t *hlen, size_t *tlen)
 	if (p[0] >> 4 != 4)
 		return FRAMES_BAD_HEADER;
 	*hlen = (size_t)(p[0] & 0x0f) * 4;
-	*tlen = get16(p + 2);
+	*tlen = frames_get16(p + 2);
 	if (*hlen < 20 || *tlen < *hlen)
 		return FRAMES_BAD_LENGTH;
 	if (*hlen > len)
@@ -731,10 +749,11 @@ decode_ipv4(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 		return rc;
 	l->ip_version = 4;
 	l->ip_proto = p[9];
+	l->ip_ttl = p[8];
 	l->ip_src.version = l->ip_dst.version = 4;
 	memcpy(l->ip_src.addr, p + 12, 4);
 	memcpy(l->ip_dst.addr, p + 16, 4);
-	if ((get16(p + 6) & 0x1fff) != 0) {
+	if ((frames_get16(p + 6) & 0x1fff) != 0) {
 		/* Only the first fragment carries the upper-layer header. */
 		l->ip_later_fragment = true;
 		return FRAMES_OK;
@@ -757,10 +776,11 @@ decode_ipv6(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 		return FRAMES_BAD_HEADER;
 	l->ip_version = 6;
 	l->ip_proto = p[6];
+	l->ip_ttl = p[7];
 	l->ip_src.version = l->ip_dst.version = 6;
 	memcpy(l->ip_src.addr, p + 8, 16);
 	memcpy(l->ip_dst.addr, p + 24, 16);
-	plen = get16(p + 4);
+	plen = frames_get16(p + 4);
 	if (plen > len - 40)
 		plen = len - 40;
 	/* Extension headers are not followed. */
@@ -802,8 +822,8 @@ decode_llc(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	if (len < 8)
 		return FRAMES_TRUNCATED;
 	l->snap = true;
-	l->snap_oui = get24(p + 3);
-	l->ethertype = get16(p + 6);
+	l->snap_oui = frames_get24(p + 3);
+	l->ethertype = frames_get16(p + 6);
 	if (l->snap_oui == OUI_CISCO && l->ethertype == PID_CDP) {
 		f->proto = FRAMES_PROTO_CDP;
 		return frames_decode_cdp(p + 8, len - 8, &f->cdp);
@@ -825,15 +845,15 @@ decode_eth(const uint8_t *p, size_t len, struct frame *f, size_t depth)
 	f->n_layers = depth + 1;
 	memcpy(l->dst, p, MAC_LEN);
 	memcpy(l->src, p + 6, MAC_LEN);
-	type = get16(p + 12);
+	type = frames_get16(p + 12);
 	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    type == ETHERTYPE_QINQ_OLD || type == ETHERTYPE_QINQ_OLD2) {
 		if (len - off < 4)
 			return FRAMES_TRUNCATED;
 		if (l->n_vlans == FRAMES_MAX_VLANS)
 			return FRAMES_TOO_DEEP;
-		l->vlans[l->n_vlans++] = get16(p + off) & 0x0fff;
-		type = get16(p + off + 2);
+		l->vlans[l->n_vlans++] = frames_get16(p + off) & 0x0fff;
+		type = frames_get16(p + off + 2);
 		off += 4;
 	}
 	if (type <= 1500) {
@@ -854,35 +874,56 @@ decode_eth(const uint8_t *p, size_t len, struct frame *f, size_t depth)
  * Most captured frames are plain IPv4 whose only use is their source MAC.
  * This repeats, check for check and in the same order, what decode_eth,
  * decode_ipv4 and decode_ip_payload do with such a frame, and hands
- * anything else (tags, LLC, other ethertypes, GRE, DHCP ports) back.
+ * anything else (tags, LLC, other ethertypes, GRE, DHCP ports, TCP SYNs,
+ * payloads the application decoders take) back.
  */
 int
 frames_decode_plain(const uint8_t *p, size_t caplen)
 {
-	size_t len, hlen, tlen;
+	size_t len, hlen, tlen, thlen, ulen;
 	uint16_t sport, dport;
+	uint8_t proto;
 	int rc;
 
-	if (p == NULL || caplen < 14 || get16(p + 12) != ETHERTYPE_IPV4)
+	if (p == NULL || caplen < 14 || frames_get16(p + 12) != ETHERTYPE_IPV4)
 		return -1;
 	p += 14;
 	len = caplen - 14;
 	if ((rc = ipv4_lengths(p, len, &hlen, &tlen)) != FRAMES_OK)
 		return rc;
-	if ((get16(p + 6) & 0x1fff) != 0)
+	if ((frames_get16(p + 6) & 0x1fff) != 0)
 		return FRAMES_OK;
 	if (tlen > len)
 		tlen = len;
-	switch (p[9]) {
+	proto = p[9];
+	p += hlen;
+	len = tlen - hlen;
+	switch (proto) {
+	case IPPROTO_NUM_TCP:
+		if ((rc = tcp_length(p, len, &thlen)) != FRAMES_OK)
+			return rc;
+		/* SYNs tell who opened a connection (passive.c). */
+		if ((p[13] & FRAMES_TCP_SYN) != 0 ||
+		    frames_tcp_payload(p + thlen, len - thlen) !=
+			FRAMES_PROTO_NONE)
+			return -1;
+		return FRAMES_OK;
 	case IPPROTO_NUM_UDP:
-		if (tlen - hlen < 8)
+		if (len < 8)
 			return FRAMES_TRUNCATED;
-		sport = get16(p + hlen);
-		dport = get16(p + hlen + 2);
-		if (get16(p + hlen + 4) < 8)
+		sport = frames_get16(p);
+		dport = frames_get16(p + 2);
+		ulen = frames_get16(p + 4);
+		if (ulen < 8)
 			return FRAMES_BAD_LENGTH;
 		if ((sport == 67 || sport == 68) &&
 		    (dport == 67 || dport == 68))
+			return -1;
+		ulen -= 8;
+		if (ulen > len - 8)
+			ulen = len - 8;
+		if (frames_udp_payload(sport, dport, p + 8, ulen) !=
+		    FRAMES_PROTO_NONE)
 			return -1;
 		return FRAMES_OK;
 	case IPPROTO_NUM_GRE:

@@ -3,7 +3,10 @@
  * the sender. Ethernet II and 802.3/LLC/SNAP, VLAN tag stacks, IPv4/IPv6,
  * GRE with ERSPAN I/II/III and transparent bridging (decoding the carried
  * frame), and the payloads that name equipment: LLDP (with LLDP-MED
- * inventory), CDP, ARP and DHCPv4.
+ * inventory), CDP, ARP and DHCPv4, and what hosts say of themselves in
+ * clear text over IP: SSH version banners, HTTP response heads (with a
+ * UPnP device description), TLS certificates of TLS 1.2 and earlier,
+ * SSDP and mDNS.
  *
  * No allocation, no I/O, no global state. Decoded strings are views into
  * the caller's buffer, valid as long as that buffer is; a text field's view
@@ -25,6 +28,10 @@
 #define FRAMES_MAX_LAYERS 3    /* outer frame plus frames carried in tunnels */
 #define FRAMES_LLDP_MAX_MGMT 4 /* management addresses kept per LLDPDU */
 #define FRAMES_CDP_MAX_ADDRS 4 /* addresses kept per CDP address TLV kind */
+#define FRAMES_MDNS_MAX 8      /* names, and TXT strings, kept per message */
+
+#define FRAMES_TCP_SYN 0x02
+#define FRAMES_TCP_ACK 0x10
 
 /* Why a frame, or part of it, could not be decoded. */
 enum frames_reason {
@@ -74,9 +81,12 @@ struct frames_layer {
 
 	uint8_t ip_version; /* 0 (none), 4 or 6 */
 	uint8_t ip_proto;   /* IPv4 protocol or IPv6 next header */
+	uint8_t ip_ttl;     /* IPv4 time to live or IPv6 hop limit */
 	struct frames_ip ip_src, ip_dst;
 	bool ip_later_fragment; /* not the first fragment: payload skipped */
 	uint16_t udp_sport, udp_dport; /* 0 unless UDP */
+	uint16_t tcp_sport, tcp_dport; /* 0 unless TCP */
+	uint8_t tcp_flags;             /* FRAMES_TCP_*; 0 unless TCP */
 
 	enum frames_tunnel tunnel; /* how layer + 1 was carried */
 	uint32_t gre_seq;          /* GRE sequence number, when present */
@@ -168,6 +178,65 @@ struct frames_dhcp {
 	uint8_t requested_ip[4];
 	bool has_server_id; /* option 54 */
 	uint8_t server_id[4];
+	struct frames_str param_list; /* option 55: option codes, one a byte */
+};
+
+/* An SSH identification string (RFC 4253, 4.2) opening a TCP payload. */
+struct frames_ssh {
+	struct frames_str banner; /* "SSH-2.0-software comments", no CR LF;
+				   * empty when the line does not end in
+				   * the segment */
+};
+
+/*
+ * An HTTP/1.x message head opening a TCP payload or an SSDP datagram, and
+ * a UPnP device description in the body the segment holds. A head or
+ * body that goes on in a later segment is read as far as this one goes.
+ */
+struct frames_http {
+	bool response;            /* a status line; else an SSDP NOTIFY request,
+			      * or a segment of body alone */
+	bool notify;              /* NOTIFY * HTTP/1.x (SSDP announcement) */
+	uint16_t status;          /* of a response */
+	bool head_complete;       /* the empty line ending the head was seen */
+	struct frames_str server; /* Server header, blanks around trimmed */
+	bool upnp;                /* the body names the UPnP device namespace */
+	struct frames_str manufacturer; /* UPnP <manufacturer> */
+	struct frames_str model_name;   /* UPnP <modelName> */
+};
+
+/*
+ * The first certificate of a TLS (1.2 and earlier) Certificate handshake
+ * message that starts in one TCP segment: the organisation (O) and common
+ * name (CN) of its subject and issuer, the first of each, as DER strings
+ * (UTF8String, PrintableString, TeletexString, IA5String, VisibleString).
+ * Certificates go on in later segments; what this one holds is read.
+ */
+struct frames_tls {
+	uint16_t version;      /* of the first record */
+	bool has_certificate;  /* a Certificate message starts here */
+	bool subject_complete; /* the subject was read to its end */
+	struct frames_str subject_o, subject_cn, issuer_o, issuer_cn;
+};
+
+/*
+ * An mDNS message (RFC 6762, DNS format over UDP 5353). Names are kept by
+ * their first label only, which is all that names a host or a service
+ * instance and, unlike a whole name, is never split by compression.
+ */
+struct frames_mdns {
+	uint16_t id, flags;
+	bool response;    /* QR: only responses describe the sender */
+	size_t n_records; /* resource records walked */
+	/* First labels of host names (A, AAAA owners) and service
+	 * instances (SRV, TXT owners, PTR targets); reverse-mapping and
+	 * service-type names ("_ipp") left out; each once. */
+	struct frames_str names[FRAMES_MDNS_MAX];
+	size_t n_names;
+	/* TXT strings whose key names a maker or a model (manufacturer,
+	 * mfg, usb_MFG, usb_MDL, ty, product, model, md, vendor), as sent. */
+	struct frames_str txt[FRAMES_MDNS_MAX];
+	size_t n_txt;
 };
 
 enum frames_proto {
@@ -176,6 +245,12 @@ enum frames_proto {
 	FRAMES_PROTO_CDP,
 	FRAMES_PROTO_ARP,
 	FRAMES_PROTO_DHCP,
+	FRAMES_PROTO_SSH,  /* ssh */
+	FRAMES_PROTO_HTTP, /* http, over TCP */
+	FRAMES_PROTO_TLS,  /* tls */
+	FRAMES_PROTO_SSDP, /* http, over UDP */
+	FRAMES_PROTO_MDNS, /* mdns */
+	FRAMES_PROTO_COUNT
 };
 
 /*
@@ -193,6 +268,10 @@ struct frame {
 		struct frames_cdp cdp;
 		struct frames_arp arp;
 		struct frames_dhcp dhcp;
+		struct frames_ssh ssh;
+		struct frames_http http;
+		struct frames_tls tls;
+		struct frames_mdns mdns;
 	};
 };
 
@@ -200,9 +279,10 @@ struct frame {
  * FRAMES_OK or the reason decoding stopped (out keeps what was decoded). */
 int frames_decode(const uint8_t *p, size_t caplen, struct frame *out);
 /* What frames_decode would return for caplen bytes of a plain Ethernet II
- * IPv4 frame that carries neither GRE nor DHCP (its only layer is the
- * captured one, its payload none), read without filling a struct frame;
- * -1 for any other frame, which needs frames_decode. */
+ * IPv4 frame that carries neither GRE, DHCP, a TCP SYN nor a payload one
+ * of the decoders below takes (its only layer is the captured one, its
+ * payload none), read without filling a struct frame; -1 for any other
+ * frame, which needs frames_decode. */
 int frames_decode_plain(const uint8_t *p, size_t caplen);
 /* Decode an LLDPDU (the bytes after the ethertype). */
 int frames_decode_lldp(const uint8_t *p, size_t len, struct frames_lldp *out);
@@ -212,6 +292,21 @@ int frames_decode_cdp(const uint8_t *p, size_t len, struct frames_cdp *out);
 int frames_decode_arp(const uint8_t *p, size_t len, struct frames_arp *out);
 /* Decode a BOOTP/DHCPv4 message (the UDP payload). */
 int frames_decode_dhcp(const uint8_t *p, size_t len, struct frames_dhcp *out);
+/* Decode the SSH identification line opening a TCP payload. */
+int frames_decode_ssh(const uint8_t *p, size_t len, struct frames_ssh *out);
+/* Decode an HTTP/1.x head (and UPnP description) or SSDP datagram. */
+int frames_decode_http(const uint8_t *p, size_t len, struct frames_http *out);
+/* Decode the TLS records opening a TCP payload, up to a certificate. */
+int frames_decode_tls(const uint8_t *p, size_t len, struct frames_tls *out);
+/* Decode an mDNS message (the UDP payload). */
+int frames_decode_mdns(const uint8_t *p, size_t len, struct frames_mdns *out);
+/* Which decoder a TCP payload of len bytes goes to, by its first bytes:
+ * FRAMES_PROTO_SSH, _HTTP, _TLS or _NONE. */
+enum frames_proto frames_tcp_payload(const uint8_t *p, size_t len);
+/* Which decoder a UDP payload goes to, by its ports and first bytes:
+ * FRAMES_PROTO_MDNS, _SSDP or _NONE (DHCP is chosen before). */
+enum frames_proto frames_udp_payload(uint16_t sport, uint16_t dport,
+    const uint8_t *p, size_t len);
 
 /* The IPv4/IPv6 address of an LLDP management address TLV; -1 for other
  * address families or sizes. */

@@ -33,23 +33,27 @@ struct value {
 	uint32_t last_seen; /* seconds since the epoch, stale when tagged */
 	uint32_t last_told; /* when the store last heard of it */
 	uint32_t ipv4;      /* last IPv4 address seen for it, 0 = none */
-	uint32_t content;   /* (protocol + 1) << 30 | digest of the content
+	uint32_t content;   /* (protocol + 1) << 28 | digest of the content
 				 * of its first protocol, 0 = none */
 };
 
-/* The content of a MAC's other protocols and its other IPv4 addresses: a
- * small cache, made on first use, since few MACs speak two protocols or
- * use two addresses (a lost entry only means one more piece of news). */
-#define SIDE_SLOTS 65536u
+/*
+ * The content of a MAC's other protocols, its other fingerprints and its
+ * other IPv4 addresses: a cache, made on first use, since most MACs speak
+ * at most one protocol and use one address (a lost entry only means one
+ * more piece of news). An entry is one word: 28 bits of a hash of the MAC,
+ * the entry's kind (1 + its protocol, or SIDE_IPV4) and its 32-bit value
+ * xor a second, independent 32 bits of that hash, so that two MACs whose
+ * first 28 bits agree still keep apart what they hold alike (the same
+ * banner of two cameras). A window of probes is one cache line.
+ */
+#define SIDE_SLOTS 131072u
 #define SIDE_PROBES 8
-
-struct side {
-	uint64_t key;   /* tag << 48 | MAC, 0 = empty */
-	uint32_t value; /* a content digest or an IPv4 address */
-};
+#define SIDE_IPV4 15u
+#define SIDE_ID(e) ((e) >> 32) /* hash and kind: whose entry it is */
 
 struct mactable {
-	struct side *side;    /* NULL until needed */
+	uint64_t *side;       /* SIDE_SLOTS entries, NULL until needed */
 	uint64_t *keys;       /* PRESENT | tag | 48-bit MAC, 0 = empty */
 	struct value *values; /* values[i] belongs to keys[i] */
 	size_t mask;          /* slot count - 1 (a power of two) */
@@ -375,109 +379,143 @@ mactable_touch(struct mactable *t, const uint8_t mac[6], int64_t now)
 	return MAC_NEW;
 }
 
-/* The side cache's key of a MAC's tag: 1-3 content of a protocol, 4 an
- * IPv4 address. */
-#define SIDE_IPV4 4u
-
+/* A MAC's hash for the side cache: 28 bits to name it, 32 to mix in. */
 static uint64_t
-side_key(uint64_t key, unsigned tag)
+side_hash(uint64_t key)
 {
-	return (key & ~(PRESENT | TAG_MASK)) | (uint64_t)tag << 48;
+	uint64_t h =
+	    (key & ~(PRESENT | TAG_MASK)) * UINT64_C(0x9e3779b97f4a7c15);
+
+	h ^= h >> 31;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ h >> 29;
 }
 
-static size_t
-side_home(uint64_t k)
+/* The entry of kind a MAC's hash h holds value in. */
+static uint64_t
+side_entry(uint64_t h, unsigned kind, uint32_t value)
 {
+	return (h >> 36) << 36 | (uint64_t)kind << 32 | (uint32_t)(value ^ h);
+}
+
+/* The first slot of the window of a MAC's entries of kind. From the MAC
+ * itself, not its hash: consecutive MACs (a vendor's batch) then land
+ * evenly spread, where hashed ones would cluster and fill windows. */
+static size_t
+side_home(uint64_t key, unsigned kind)
+{
+	uint64_t k = (key & ~(PRESENT | TAG_MASK)) | (uint64_t)kind << 48;
+
 	return (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> 40) &
 	    (SIDE_SLOTS - 1);
 }
 
-/* The entry for k (holding value, when any_value is false), or NULL. The
- * whole window is searched: entries may have been removed from it. */
-static struct side *
-side_find(const struct mactable *t, uint64_t k, uint32_t value, bool any_value)
+/* The entry of the MAC of key and kind (holding value, when any_value is
+ * false), or NULL. The whole window is searched: entries may have been
+ * removed from it. */
+static uint64_t *
+side_find(const struct mactable *t, uint64_t key, unsigned kind, uint32_t value,
+    bool any_value)
 {
-	size_t home = side_home(k);
+	uint64_t want = side_entry(side_hash(key), kind, value);
+	size_t home = side_home(key, kind);
 
 	if (t->side == NULL)
 		return NULL;
 	for (size_t n = 0; n < SIDE_PROBES; n++) {
-		struct side *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
+		uint64_t *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
 
-		if (e->key == k && (any_value || e->value == value))
+		if (any_value ? SIDE_ID(*e) == SIDE_ID(want) : *e == want)
 			return e;
 	}
 	return NULL;
 }
 
-/* Add (k, value): into a free slot of its window, else over its home. */
+/* Add value of the MAC of key and kind: into a free slot of its window,
+ * else over its home. */
 static void
-side_add(struct mactable *t, uint64_t k, uint32_t value)
+side_add(struct mactable *t, uint64_t key, unsigned kind, uint32_t value)
 {
-	size_t home = side_home(k);
-	struct side *e = NULL;
+	size_t home = side_home(key, kind);
+	uint64_t *e = NULL;
 
 	if (t->side == NULL)
 		t->side = xcalloc(SIDE_SLOTS, sizeof(*t->side));
 	for (size_t n = 0; n < SIDE_PROBES && e == NULL; n++)
-		if (t->side[(home + n) & (SIDE_SLOTS - 1)].key == 0)
+		if (t->side[(home + n) & (SIDE_SLOTS - 1)] == 0)
 			e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
 	if (e == NULL)
 		e = &t->side[home];
-	e->key = k;
-	e->value = value;
+	*e = side_entry(side_hash(key), kind, value);
 }
 
 /* Forget what the side cache holds of a MAC leaving the table. */
 static void
 side_forget(struct mactable *t, uint64_t key)
 {
+	uint64_t h;
+
 	if (t->side == NULL)
 		return;
-	for (unsigned tag = 1; tag <= SIDE_IPV4; tag++) {
-		uint64_t k = side_key(key, tag);
-		size_t home = side_home(k);
+	h = side_hash(key);
+	for (unsigned kind = 1; kind <= SIDE_IPV4; kind++) {
+		uint64_t id = SIDE_ID(side_entry(h, kind, 0));
+		size_t home = side_home(key, kind);
 
+		if (kind > MACTABLE_PROTOS && kind < SIDE_IPV4)
+			continue;
 		for (size_t n = 0; n < SIDE_PROBES; n++) {
-			struct side *e =
-			    &t->side[(home + n) & (SIDE_SLOTS - 1)];
+			uint64_t *e = &t->side[(home + n) & (SIDE_SLOTS - 1)];
 
-			if (e->key == k)
-				e->key = 0;
+			if (SIDE_ID(*e) == id)
+				*e = 0;
 		}
 	}
 }
 
+/* A slot's content word: 1 + the protocol in the top 4 bits. */
+#define CONTENT_SHIFT 28
+
 static uint32_t
 encode(enum mactable_proto proto, uint32_t digest)
 {
-	return (uint32_t)(proto + 1) << 30 | (digest & MACTABLE_DIGEST_MASK);
+	return (uint32_t)(proto + 1) << CONTENT_SHIFT |
+	    (digest & MACTABLE_DIGEST_MASK);
 }
 
 /* Record content of proto for slot i; true when it is news. The slot
- * keeps the first protocol's, the side cache the others'. */
+ * keeps the first protocol's (the first fingerprint, for those), the side
+ * cache the others'. A protocol of the store's has one content, which a
+ * new one replaces; a fingerprint is one of those the MAC sends. */
 static bool
 content_news(struct mactable *t, size_t i, enum mactable_proto proto,
     uint32_t digest)
 {
 	struct value *v = &t->values[i];
-	uint64_t k;
-	struct side *e;
+	uint32_t d = digest & MACTABLE_DIGEST_MASK;
+	unsigned kind = (unsigned)proto + 1;
+	uint64_t key = t->keys[i], *e;
 
-	if (v->content == 0 || v->content >> 30 == (uint32_t)proto + 1) {
-		if (v->content == encode(proto, digest))
-			return false;
-		v->content = encode(proto, digest);
+	if (v->content == encode(proto, d))
+		return false;
+	if (v->content == 0 ||
+	    (proto < MACTABLE_STORED && v->content >> CONTENT_SHIFT == kind)) {
+		v->content = encode(proto, d);
 		return true;
 	}
-	k = side_key(t->keys[i], (unsigned)proto + 1);
-	e = side_find(t, k, 0, true);
-	if (e != NULL && e->value == (digest & MACTABLE_DIGEST_MASK))
+	if (proto >= MACTABLE_STORED) {
+		if (side_find(t, key, kind, d, false) != NULL)
+			return false;
+		side_add(t, key, kind, d);
+		return true;
+	}
+	e = side_find(t, key, kind, 0, true);
+	if (e != NULL && *e == side_entry(side_hash(key), kind, d))
 		return false;
 	if (e != NULL)
-		e->value = digest & MACTABLE_DIGEST_MASK;
+		*e = side_entry(side_hash(key), kind, d);
 	else
-		side_add(t, k, digest & MACTABLE_DIGEST_MASK);
+		side_add(t, key, kind, d);
 	return true;
 }
 
@@ -487,7 +525,6 @@ static bool
 ipv4_news(struct mactable *t, size_t i, uint32_t ip)
 {
 	struct value *v = &t->values[i];
-	uint64_t k;
 
 	if (v->ipv4 == ip)
 		return false;
@@ -495,16 +532,15 @@ ipv4_news(struct mactable *t, size_t i, uint32_t ip)
 		v->ipv4 = ip;
 		return true;
 	}
-	k = side_key(t->keys[i], SIDE_IPV4);
-	if (side_find(t, k, ip, false) != NULL)
+	if (side_find(t, t->keys[i], SIDE_IPV4, ip, false) != NULL)
 		return false;
-	side_add(t, k, ip);
+	side_add(t, t->keys[i], SIDE_IPV4, ip);
 	return true;
 }
 
 bool
 mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
-    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_PROTOS])
+    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_STORED])
 {
 	uint64_t key = mac_key(mac);
 	uint32_t ts;
@@ -527,7 +563,7 @@ mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
 	for (size_t k = 0; k < n_ip; k++)
 		if (ip[k] != 0)
 			ipv4_news(t, i, ip[k]);
-	for (int p = 0; p < MACTABLE_PROTOS; p++)
+	for (int p = 0; p < MACTABLE_STORED; p++)
 		if (digest[p] != MACTABLE_NO_DIGEST)
 			content_news(t, i, (enum mactable_proto)p, digest[p]);
 	return true;

@@ -25,18 +25,32 @@ enum mactable_news {
 };
 
 /* The protocols whose content is remembered, each on its own: a Cisco
- * port sends CDP and LLDP, a phone LLDP-MED and DHCP. */
+ * port sends CDP and LLDP, a phone LLDP-MED and DHCP, a camera DHCP, SSDP
+ * and HTTP. */
 enum mactable_proto {
+	/* One content each: news when it changes. The store keeps these
+	 * three too (store_mac_state), in this order. */
 	MACTABLE_LLDP,
 	MACTABLE_CDP,
 	MACTABLE_DHCP,
+	/* Fingerprints: a host may send several (two web servers, mDNS
+	 * names of its services): news when one is not yet known. */
+	MACTABLE_SSH,
+	MACTABLE_HTTP,
+	MACTABLE_UPNP,
+	MACTABLE_TLS,
+	MACTABLE_SSDP,
+	MACTABLE_MDNS,
 	MACTABLE_PROTOS
 };
 
-/* Digests are kept to their low 30 bits; this says "none" (as the store's
+/* The protocols the store keeps a digest of, first in the list. */
+#define MACTABLE_STORED 3
+
+/* Digests are kept to their low 28 bits; this says "none" (as the store's
  * STORE_NO_DIGEST does). */
 #define MACTABLE_NO_DIGEST UINT32_MAX
-#define MACTABLE_DIGEST_MASK UINT32_C(0x3fffffff)
+#define MACTABLE_DIGEST_MASK UINT32_C(0x0fffffff)
 
 /* A table for at most max_entries MACs, refreshing last-seen every refresh_s seconds. */
 struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
@@ -52,18 +66,19 @@ void mactable_prefetch(const struct mactable *t, const uint8_t mac[6],
 /*
  * Start from what the store holds: mac is known, the store last heard of
  * it at `told` (seconds), with IPv4 addresses ip[0..n_ip) (network order)
- * and a content digest per protocol (MACTABLE_NO_DIGEST = none). It is
- * news again only when a refresh is due, or with another address or
+ * and a content digest per protocol it keeps (MACTABLE_NO_DIGEST = none).
+ * It is news again only when a refresh is due, or with another address or
  * content. False when the table is full.
  */
 bool mactable_know(struct mactable *t, const uint8_t mac[6], int64_t told,
-    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_PROTOS]);
+    const uint32_t *ip, size_t n_ip, const uint32_t digest[MACTABLE_STORED]);
 /* Remember that mac used IPv4 address ip (network order); true when it is
  * new for it (a MAC may use several: a router, a host with a link-local
  * address besides its own). */
 bool mactable_note_ipv4(struct mactable *t, const uint8_t mac[6], uint32_t ip);
 /* Remember a digest of the content mac sent in proto; true when it
- * changed (or is not known: the table may forget a MAC's second
+ * changed, or for a fingerprint when it is not one of those known (or
+ * when the MAC is not known: the table may forget a MAC's second
  * protocol, never report a change as none). */
 bool mactable_note_content(struct mactable *t, const uint8_t mac[6],
     enum mactable_proto proto, uint32_t digest);

@@ -12,6 +12,7 @@
  */
 #include "probes/passive.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,15 @@
  * the cache). Any other frame, and passive_flush, end the wait first, so
  * the table sees every MAC in frame order. */
 #define PENDING 16
+
+/* TCP connections whose opening SYN was seen, by a hash of the opener's
+ * address and port and the other side's: enough to tell an SSH server's
+ * banner from its client's. Direct-mapped; a lost entry falls back to the
+ * ports. */
+#define OPENED 4096
+
+/* Fingerprint values longer than this are junk, not a name. */
+#define FINGERPRINT_MAX 256
 
 struct pending {
 	uint8_t mac[6];
@@ -39,6 +49,7 @@ struct passive {
 	struct passive_counts counts;
 	struct pending pending[PENDING];
 	unsigned pend_head, pend_n;
+	uint32_t opened[OPENED]; /* hash | 1 of a connection, 0 = none */
 };
 
 struct passive *
@@ -56,7 +67,7 @@ passive_new(size_t max_macs, uint32_t refresh_s, const char *zone,
 
 bool
 passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
-    const uint32_t *ipv4, size_t n_ipv4, const uint32_t digest[MACTABLE_PROTOS])
+    const uint32_t *ipv4, size_t n_ipv4, const uint32_t digest[MACTABLE_STORED])
 {
 	return mactable_know(p->macs, mac, told, ipv4, n_ipv4, digest);
 }
@@ -367,12 +378,15 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts,
 	/* Only the client's own requests describe the client. */
 	if (mac == NULL || d->op != 1 || !usable_mac(mac))
 		return;
-	/* Its content (the names it gives) and its address are news apart:
-	 * a release names nothing, and says nothing new of the names. */
-	has_content =
-	    kept(d->host_name).len > 0 || kept(d->vendor_class).len > 0;
+	/* Its content (the names it gives, the options it asks for) and its
+	 * address are news apart: a release names nothing, and says nothing
+	 * new of the names. */
+	has_content = kept(d->host_name).len > 0 ||
+	    kept(d->vendor_class).len > 0 || d->param_list.len > 0;
 	dg = digest_text(0, d->host_name);
 	dg = digest_text(dg, d->vendor_class);
+	if (d->param_list.len > 0)
+		dg = digest_str(dg, d->param_list);
 	if (d->has_requested_ip)
 		ip = d->requested_ip;
 	else if (d->ciaddr[0] | d->ciaddr[1] | d->ciaddr[2] | d->ciaddr[3])
@@ -403,6 +417,248 @@ observe_dhcp(struct passive *p, const struct frames_dhcp *d, int64_t ts,
 	set_text(&s->sys_name, d->host_name);
 	add_input_text(s, EV_DHCP, d->vendor_class);
 	add_input_text(s, EV_DHCP, d->host_name);
+	if (d->param_list.len > 0) {
+		struct strbuf codes = STRBUF_INIT;
+
+		for (size_t i = 0; i < d->param_list.len; i++)
+			strbuf_printf(&codes, i > 0 ? ",%u" : "%u",
+			    d->param_list.p[i]);
+		sighting_add_input(s, EV_DHCP_PRL, strbuf_str(&codes));
+		strbuf_finish(&codes);
+	}
+	emit(p, s);
+}
+
+/* Fingerprints */
+
+/* One piece of a fingerprint: prefix (may be "") and the text after it. */
+struct fp_value {
+	enum evidence_kind kind;
+	enum mactable_proto proto;
+	const char *prefix;
+	struct frames_str text;
+};
+
+#define FP_VALUES (2 * FRAMES_MDNS_MAX)
+
+struct fingerprint {
+	const char *source;
+	struct fp_value v[FP_VALUES];
+	size_t n;
+};
+
+static void
+fp_add(struct fingerprint *fp, enum evidence_kind kind,
+    enum mactable_proto proto, const char *prefix, struct frames_str text)
+{
+	text = kept(text);
+	if (text.len == 0 || text.len > FINGERPRINT_MAX || fp->n == FP_VALUES)
+		return;
+	fp->v[fp->n].kind = kind;
+	fp->v[fp->n].proto = proto;
+	fp->v[fp->n].prefix = prefix;
+	fp->v[fp->n].text = text;
+	fp->n++;
+}
+
+/* Whether the IP packet of layer l came from its frame's source MAC (see
+ * passive.h): a TTL as stacks start it, multicast, or link-local. */
+static bool
+sent_on_link(const struct frames_layer *l)
+{
+	const uint8_t *src = l->ip_src.addr, *dst = l->ip_dst.addr;
+
+	if (l->ip_version == 4 &&
+	    ((dst[0] & 0xf0) == 0xe0 || (src[0] == 169 && src[1] == 254)))
+		return true;
+	if (l->ip_version == 6 &&
+	    (dst[0] == 0xff || (src[0] == 0xfe && (src[1] & 0xc0) == 0x80)))
+		return true;
+	switch (l->ip_ttl) {
+	case 32:
+	case 60:
+	case 64:
+	case 128:
+	case 255:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether a view is an IPv4 or IPv6 address as text. */
+static bool
+is_address(struct frames_str s)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+
+	if (s.len == 0 || s.len >= sizeof(buf))
+		return false;
+	memcpy(buf, s.p, s.len);
+	buf[s.len] = '\0';
+	return inet_pton(AF_INET, buf, a) == 1 ||
+	    inet_pton(AF_INET6, buf, a) == 1;
+}
+
+/* A hash of a TCP connection as opened by one side: its address and
+ * port, then the other's. Never 0. */
+static uint32_t
+connection(const struct frames_layer *l, bool by_source)
+{
+	const struct frames_ip *a = by_source ? &l->ip_src : &l->ip_dst;
+	const struct frames_ip *b = by_source ? &l->ip_dst : &l->ip_src;
+	uint8_t ports[4];
+	uint16_t pa = by_source ? l->tcp_sport : l->tcp_dport;
+	uint16_t pb = by_source ? l->tcp_dport : l->tcp_sport;
+	uint32_t h;
+
+	ports[0] = (uint8_t)(pa >> 8);
+	ports[1] = (uint8_t)pa;
+	ports[2] = (uint8_t)(pb >> 8);
+	ports[3] = (uint8_t)pb;
+	h = mactable_digest(a->addr, sizeof(a->addr), l->ip_version);
+	h = mactable_digest(b->addr, sizeof(b->addr), h);
+	return mactable_digest(ports, sizeof(ports), h) | 1;
+}
+
+/* A SYN (or SYN-ACK): remember who opened the connection. */
+static void
+note_opening(struct passive *p, const struct frames_layer *l)
+{
+	/* The SYN-ACK comes from the side the SYN went to. */
+	uint32_t h = connection(l, (l->tcp_flags & FRAMES_TCP_ACK) == 0);
+
+	p->opened[h % OPENED] = h;
+}
+
+/* Whether the sender of an SSH banner is the connection's server. */
+static bool
+ssh_server(const struct passive *p, const struct frames_layer *l)
+{
+	uint32_t mine = connection(l, true), theirs = connection(l, false);
+
+	if (p->opened[mine % OPENED] == mine)
+		return false;
+	if (p->opened[theirs % OPENED] == theirs)
+		return true;
+	if (l->tcp_sport == 22 || l->tcp_dport == 22)
+		return l->tcp_sport == 22;
+	return l->tcp_sport < l->tcp_dport;
+}
+
+/* A certificate's names, the subject's first; a CN only where no O names
+ * the same side, and not when it is an address; the issuer's only when
+ * they differ from the subject's (a self-signed certificate). */
+static void
+tls_names(struct fingerprint *fp, const struct frames_tls *t)
+{
+	struct frames_str so = kept(t->subject_o), scn = kept(t->subject_cn);
+	struct frames_str io = kept(t->issuer_o), icn = kept(t->issuer_cn);
+	bool self = so.len == io.len && scn.len == icn.len &&
+	    (so.len == 0 || memcmp(so.p, io.p, so.len) == 0) &&
+	    (scn.len == 0 || memcmp(scn.p, icn.p, scn.len) == 0);
+
+	fp_add(fp, EV_TLS, MACTABLE_TLS, "subject O=", so);
+	if (so.len == 0 && !is_address(scn))
+		fp_add(fp, EV_TLS, MACTABLE_TLS, "subject CN=", scn);
+	if (self)
+		return;
+	fp_add(fp, EV_TLS, MACTABLE_TLS, "issuer O=", io);
+	if (io.len == 0 && !is_address(icn))
+		fp_add(fp, EV_TLS, MACTABLE_TLS, "issuer CN=", icn);
+}
+
+/* The fingerprint a decoded frame carries; fp->n is 0 when none. */
+static void
+fingerprint_of(struct passive *p, const struct frame *f,
+    const struct frames_layer *l, struct fingerprint *fp)
+{
+	fp->n = 0;
+	switch (f->proto) {
+	case FRAMES_PROTO_SSH:
+		p->counts.ssh++;
+		fp->source = "ssh";
+		if (ssh_server(p, l))
+			fp_add(fp, EV_SSH, MACTABLE_SSH, "", f->ssh.banner);
+		break;
+	case FRAMES_PROTO_HTTP:
+		p->counts.http++;
+		fp->source = "http";
+		fp_add(fp, EV_HTTP, MACTABLE_HTTP, "", f->http.server);
+		fp_add(fp, EV_UPNP, MACTABLE_UPNP, "", f->http.manufacturer);
+		fp_add(fp, EV_UPNP, MACTABLE_UPNP, "", f->http.model_name);
+		break;
+	case FRAMES_PROTO_SSDP:
+		p->counts.ssdp++;
+		fp->source = "ssdp";
+		if (f->http.response || f->http.notify)
+			fp_add(fp, EV_SSDP, MACTABLE_SSDP, "", f->http.server);
+		break;
+	case FRAMES_PROTO_TLS:
+		p->counts.tls++;
+		fp->source = "tls";
+		tls_names(fp, &f->tls);
+		break;
+	case FRAMES_PROTO_MDNS:
+		p->counts.mdns++;
+		fp->source = "mdns";
+		for (size_t i = 0; i < f->mdns.n_names; i++)
+			fp_add(fp, EV_MDNS, MACTABLE_MDNS, "",
+			    f->mdns.names[i]);
+		for (size_t i = 0; i < f->mdns.n_txt; i++)
+			fp_add(fp, EV_MDNS, MACTABLE_MDNS, "", f->mdns.txt[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A fingerprint's values as wire texts (common/text.h), prefixed. */
+static char *
+fp_text(const struct fp_value *v)
+{
+	char *t = text_from_wire(v->text.p, v->text.len);
+	char *out = xprintf("%s%s", v->prefix, t);
+
+	free(t);
+	return out;
+}
+
+/* The sender of the fingerprint is news when one of its values is. */
+static void
+observe_fingerprint(struct passive *p, const struct frames_layer *l,
+    const struct fingerprint *fp, int64_t ts, bool refresh)
+{
+	struct sighting *s;
+	bool news = refresh;
+
+	if (fp->n == 0 || !usable_mac(l->src))
+		return;
+	if (!sent_on_link(l)) {
+		p->counts.routed++;
+		return;
+	}
+	for (size_t i = 0; i < fp->n; i++) {
+		const struct fp_value *v = &fp->v[i];
+		uint32_t d = mactable_digest(v->prefix, strlen(v->prefix),
+		    (uint32_t)v->kind);
+
+		if (mactable_note_content(p->macs, l->src, v->proto,
+			digest_str(d, v->text)))
+			news = true;
+	}
+	if (!news)
+		return;
+	s = new_sighting(p, fp->source, ts);
+	add_mac(s, l->src, true);
+	add_ip(s, &l->ip_src, false);
+	for (size_t i = 0; i < fp->n; i++) {
+		char *t = fp_text(&fp->v[i]);
+
+		sighting_add_input(s, fp->v[i].kind, t);
+		free(t);
+	}
 	emit(p, s);
 }
 
@@ -466,6 +722,8 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
     int64_t ts)
 {
 	struct frame f;
+	struct fingerprint fp;
+	const struct frames_layer *inner;
 	int reason;
 	bool refresh = false;
 	const uint8_t *last_src = NULL;
@@ -507,21 +765,23 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
 		}
 	}
 	/* The payload belongs to the innermost frame. */
-	if (last_src == NULL && f.proto != FRAMES_PROTO_ARP &&
-	    f.proto != FRAMES_PROTO_DHCP)
+	if (f.n_layers == 0 ||
+	    (last_src == NULL && f.proto != FRAMES_PROTO_ARP &&
+		f.proto != FRAMES_PROTO_DHCP))
 		return;
+	inner = &f.layers[f.n_layers - 1];
+	if (inner->tcp_flags & FRAMES_TCP_SYN)
+		note_opening(p, inner);
 	switch (f.proto) {
 	case FRAMES_PROTO_NONE:
 		break;
 	case FRAMES_PROTO_LLDP:
 		p->counts.lldp++;
-		observe_lldp(p, f.layers[f.n_layers - 1].src, &f.lldp, ts,
-		    refresh);
+		observe_lldp(p, inner->src, &f.lldp, ts, refresh);
 		break;
 	case FRAMES_PROTO_CDP:
 		p->counts.cdp++;
-		observe_cdp(p, f.layers[f.n_layers - 1].src, &f.cdp, ts,
-		    refresh);
+		observe_cdp(p, inner->src, &f.cdp, ts, refresh);
 		break;
 	case FRAMES_PROTO_ARP:
 		p->counts.arp++;
@@ -530,6 +790,10 @@ passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
 	case FRAMES_PROTO_DHCP:
 		p->counts.dhcp++;
 		observe_dhcp(p, &f.dhcp, ts, refresh);
+		break;
+	default:
+		fingerprint_of(p, &f, inner, &fp);
+		observe_fingerprint(p, inner, &fp, ts, refresh);
 		break;
 	}
 }

@@ -3,7 +3,18 @@
  * sent them. Every frame goes through the decoders; its source MACs (outside
  * and inside tunnels) are checked against the bounded MAC table, and only
  * news becomes a sighting: a new MAC, a new IPv4 address for a MAC, changed
- * LLDP/CDP/DHCP content, or a periodic last-seen refresh.
+ * LLDP/CDP/DHCP content, a fingerprint not yet known of it (an SSH server
+ * banner, an HTTP or SSDP Server header, a UPnP description's maker, a
+ * TLS certificate's names, mDNS names), or a periodic last-seen refresh.
+ *
+ * A fingerprint travels over IP: it names the frame's source MAC only
+ * when that MAC sent the packet, not a router that forwarded it. A packet
+ * counts as sent on the link when its TTL (hop limit) is still one that
+ * stacks start with (32, 60, 64, 128, 255), or it is addressed to a
+ * multicast group or from a link-local address; any other is counted as
+ * routed and names no one. Of an SSH connection's two banners, the
+ * server's is kept: the side the opening SYN went to when it was seen,
+ * else the side on port 22, else the side on the lower port.
  */
 #ifndef VRAUDIT_PASSIVE_H
 #define VRAUDIT_PASSIVE_H
@@ -25,8 +36,10 @@ struct passive_counts {
 	uint64_t decoded;                        /* decoded to the end */
 	uint64_t undecodable[FRAMES_REASON_MAX]; /* by reason; [0] unused */
 	uint64_t lldp, cdp, arp, dhcp;           /* protocol frames decoded */
-	uint64_t sightings;                      /* handed to the sink */
-	uint64_t macs_evicted;                   /* MAC table evictions */
+	uint64_t ssh, http, tls, ssdp, mdns;     /* ... and fingerprints */
+	uint64_t routed;    /* fingerprints left out: a router forwarded them */
+	uint64_t sightings; /* handed to the sink */
+	uint64_t macs_evicted; /* MAC table evictions */
 };
 
 struct passive;
@@ -38,10 +51,11 @@ struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
  * news again only when a refresh is due or with another IPv4 address or
  * content. False when the table is full. Before the first frame. The
  * store's digests, in its order LLDP, CDP, DHCP and with its "none", are
- * the table's. */
+ * the table's; the store keeps none of fingerprints, which are news once
+ * again after a restart. */
 bool passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
     const uint32_t *ipv4, size_t n_ipv4,
-    const uint32_t digest[MACTABLE_PROTOS]);
+    const uint32_t digest[MACTABLE_STORED]);
 /* The store never got s, one of this observer's sightings (a full queue
  * dropped it): every MAC it names is forgotten, so that the next frame
  * from that MAC is news again instead of waiting for a refresh. Safe

@@ -224,6 +224,58 @@ static const struct {
 	{ EV_DHCP, "HUAWEI:android:ELE-L29", "huawei", STRONG, 0.40,
 	    "dhcp /HUAWEI/" },
 	{ EV_DHCP, "MSFT 5.0", "", NONE, 0, "no vendor pattern matched" },
+	/* SSH server banners: the maker's name, or the catalogue's ssh
+	 * patterns; the common servers name no one. */
+	{ EV_SSH, "SSH-2.0-HUAWEI-1.5", "huawei", STRONG, 0.60,
+	    "entity-mfg /Huawei/" },
+	{ EV_SSH, "SSH-2.0-ZTE_SSH.2.0", "zte", STRONG, 0.60,
+	    "entity-mfg /ZTE/" },
+	{ EV_SSH, "SSH-2.0-Cisco-1.25", "cisco", STRONG, 0.60,
+	    "entity-mfg /Cisco( Systems)?/" },
+	{ EV_SSH, "SSH-2.0-ROSSSH", "mikrotik", STRONG, 0.60, "ssh /ROSSSH/" },
+	{ EV_SSH, "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u3", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_SSH, "SSH-2.0-dropbear_2019.78", "", NONE, 0,
+	    "no vendor pattern matched" },
+	/* HTTP and SSDP Server headers. */
+	{ EV_HTTP, "DNVRS-Webs", "hikvision", STRONG, 0.50,
+	    "http /DNVRS-Webs/" },
+	{ EV_HTTP, "ZTE web server 1.0 ZTE corp 2015.", "zte", STRONG, 0.50,
+	    "entity-mfg /ZTE/" },
+	{ EV_HTTP, "nginx/1.18.0", "", NONE, 0, "no vendor pattern matched" },
+	{ EV_HTTP, "Apache/2.4.41 (Ubuntu)", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_HTTP, "lighttpd/1.4.59", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_HTTP, "Microsoft-IIS/6.0", "", NONE, 0,
+	    "no vendor pattern matched" },
+	{ EV_SSDP, "Linux/3.4 UPnP/1.0 HuaweiHomeGateway/1.0", "huawei", STRONG,
+	    0.50, "http /HuaweiHomeGateway/" },
+	{ EV_SSDP, "Linux/2.6.35 UPnP/1.0 miniupnpd/1.5", "", NONE, 0,
+	    "no vendor pattern matched" },
+	/* TLS certificate names: maker and model patterns, IEEE names. */
+	{ EV_TLS, "subject O=Huawei Technologies Co., Ltd.", "huawei", STRONG,
+	    0.60, "entity-mfg /Huawei/" },
+	{ EV_TLS, "issuer O=Zhongxing Telecom Ltd.", "zte", STRONG, 0.60,
+	    "entity-mfg /Zhongxing Telecom/" },
+	{ EV_TLS, "subject O=Honor Device Co., Ltd.", "honor", STRONG, 0.60,
+	    "org \"Honor Device Co., Ltd.\"" },
+	{ EV_TLS, "subject CN=DS-2CD2142FWD-I", "hikvision", STRONG, 0.60,
+	    "sysdescr /DS-2CD[[:alnum:]-]*/" },
+	{ EV_TLS, "subject O=Internet Widgits Pty Ltd", "", NONE, 0,
+	    "no vendor pattern matched" },
+	/* UPnP description: manufacturer or model. */
+	{ EV_UPNP, "Hangzhou Hikvision Digital Technology Co.,Ltd.",
+	    "hikvision", STRONG, 0.70, "entity-mfg /Hikvision/" },
+	{ EV_UPNP, "Honor Device Co., Ltd.", "honor", STRONG, 0.70,
+	    "org \"Honor Device Co., Ltd.\"" },
+	/* mDNS names and TXT strings. */
+	{ EV_MDNS, "usb_MFG=Hikvision", "hikvision", STRONG, 0.50,
+	    "entity-mfg /Hikvision/" },
+	{ EV_MDNS, "MacBook-Pro", "", NONE, 0, "no vendor pattern matched" },
+	/* A parameter request list: only operators' patterns. */
+	{ EV_DHCP_PRL, "1,3,6,15,31,33,43,44,46,47,119,121,249,252", "", NONE,
+	    0, "no vendor pattern matched" },
 };
 
 START_TEST(test_assess)

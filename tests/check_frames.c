@@ -94,7 +94,7 @@ fixture(const char *name)
 struct tally {
 	size_t frames;
 	size_t by_reason[FRAMES_REASON_MAX];
-	size_t by_proto[5];
+	size_t by_proto[FRAMES_PROTO_COUNT];
 	size_t without_mac; /* frames whose outer header did not decode */
 };
 
@@ -1780,6 +1780,11 @@ static const struct capture_case other_captures[] = {
 	{ "tcpdump_dhcp-option-33.pcap", 5, 5, FRAMES_OK },
 	{ "tcpdump_sflow_multiple_counter_30_pdus_h3c-mac.pcap", 30, 30,
 	    FRAMES_OK },
+	{ "tcpdump_ssh.pcap", 54, 54, FRAMES_OK },
+	{ "tcpdump_ipv4_tcp_http_xml.pcap", 1, 1, FRAMES_OK },
+	{ "zeek_telesec.pcap", 22, 22, FRAMES_OK },
+	{ "zeek_client-certificate.pcap", 31, 31, FRAMES_OK },
+	{ "zeek_mdns.pcap", 24, 24, FRAMES_OK },
 	/* Malformed inputs. */
 	{ "malformed/lldpd_med-loc-malformed.pcap", 1, 1, FRAMES_OK },
 	{ "malformed/tcpdump_arp-too-long-tha.pcap", 1, 0, FRAMES_BAD_LENGTH },
@@ -1790,6 +1795,89 @@ static const struct capture_case other_captures[] = {
 	{ "malformed/tcpdump_lldp_mgmt_addr_tlv_asan.pcap", 2, 1,
 	    FRAMES_BAD_TLV },
 };
+
+/* Clear-text fingerprints in real captures: frame (from 0), what it is
+ * and what it says (SSH banner, HTTP Server, TLS subject O and CN and
+ * issuer O and CN, mDNS first name); NULL for an empty view. */
+static const struct {
+	const char *file;
+	size_t frame;
+	enum frames_proto proto;
+	const char *text[4];
+} fingerprint_captures[] = {
+	{ "tcpdump_ssh.pcap", 3, FRAMES_PROTO_SSH, { "SSH-2.0-OpenSSH_7.8" } },
+	{ "tcpdump_ssh.pcap", 5, FRAMES_PROTO_SSH,
+	    { "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u3" } },
+	{ "tcpdump_ipv4_tcp_http_xml.pcap", 0, FRAMES_PROTO_HTTP,
+	    { "Microsoft-IIS/6.0" } },
+	/* TLS 1.0, the server's certificate in the sixth frame. */
+	{ "zeek_telesec.pcap", 5, FRAMES_PROTO_TLS,
+	    { "1&1 Mail & Media GmbH", "imap.gmx.net",
+		"T-Systems International GmbH", "TeleSec ServerPass DE-1" } },
+	/* TLS 1.2, a client's certificate: no O in its subject. */
+	{ "zeek_client-certificate.pcap", 12, FRAMES_PROTO_TLS,
+	    { NULL, "johanna@corelight.com", "Actalis S.p.A.",
+		"Actalis Client Authentication CA G3" } },
+	{ "zeek_mdns.pcap", 2, FRAMES_PROTO_MDNS,
+	    { "johanna-QEMU-Virtual-Machine" } },
+};
+
+/* An empty view for NULL, else ck_view. */
+static void
+ck_text(struct frames_str s, const char *want)
+{
+	if (want == NULL)
+		ck_assert_uint_eq(s.len, 0);
+	else
+		ck_view(s, want);
+}
+
+/* Views point into libpcap's buffer, which the next packet overwrites:
+ * checked as the frame goes by. */
+static void
+check_fingerprint(size_t i, const struct frame *f, void *arg)
+{
+	const int *k = arg;
+	const char *const *text = fingerprint_captures[*k].text;
+
+	if (i != fingerprint_captures[*k].frame)
+		return;
+	ck_assert_int_eq(f->reason, FRAMES_OK);
+	ck_assert_int_eq(f->proto, fingerprint_captures[*k].proto);
+	switch (f->proto) {
+	case FRAMES_PROTO_SSH:
+		ck_text(f->ssh.banner, text[0]);
+		break;
+	case FRAMES_PROTO_HTTP:
+		ck_text(f->http.server, text[0]);
+		ck_assert(f->http.response);
+		break;
+	case FRAMES_PROTO_TLS:
+		ck_assert(f->tls.has_certificate && f->tls.subject_complete);
+		ck_text(f->tls.subject_o, text[0]);
+		ck_text(f->tls.subject_cn, text[1]);
+		ck_text(f->tls.issuer_o, text[2]);
+		ck_text(f->tls.issuer_cn, text[3]);
+		break;
+	case FRAMES_PROTO_MDNS:
+		ck_assert(f->mdns.response && f->mdns.n_names > 0);
+		ck_text(f->mdns.names[0], text[0]);
+		break;
+	default:
+		ck_abort_msg("unexpected protocol %d", f->proto);
+	}
+}
+
+START_TEST(test_pcap_fingerprints)
+{
+	int k = _i;
+	struct tally t =
+	    each_frame(fingerprint_captures[k].file, check_fingerprint, &k);
+
+	ck_assert_uint_gt(t.frames, fingerprint_captures[k].frame);
+	ck_assert_uint_eq(t.by_reason[FRAMES_OK], t.frames);
+}
+END_TEST
 
 START_TEST(test_pcap_others)
 {
@@ -2051,13 +2139,551 @@ START_TEST(test_plain_ipv4)
 	f[12] = 0x86;
 	f[13] = 0xdd;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
-	/* TCP, and a later fragment of a GRE packet, are plain. */
+	/* A TCP segment whose payload no decoder takes, and a later fragment
+	 * of a GRE packet, are plain; a TCP header shorter than 20 bytes is
+	 * not decodable, and a SYN needs the full decoder. */
 	memcpy(f, plain_udp, sizeof(f));
+	f[17] = 46; /* the whole frame: a 20-byte TCP header, 6 of payload */
 	f[23] = 6;
+	f[46] = 0x50;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+	f[46] = 0x40;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_BAD_LENGTH);
+	f[46] = 0x50;
+	f[47] = FRAMES_TCP_SYN;
+	ck_assert_int_eq(ck_plain(f, sizeof(f)), -1);
+	memcpy(f, plain_udp, sizeof(f));
 	f[23] = 47;
 	f[21] = 0x10;
 	ck_assert_int_eq(ck_plain(f, sizeof(f)), FRAMES_OK);
+}
+END_TEST
+
+/* Clear-text fingerprints, constructed */
+
+/* A TLS 1.2 record: a ServerHello, then a Certificate message whose one
+ * certificate names "O=Huawei Technologies Co., Ltd., CN=HG8245H" as its
+ * subject and issuer (self-signed). The Certificate message starts at
+ * byte 47, the certificate's DER at 57. */
+static const uint8_t tls_huawei[] = {
+	0x16,
+	0x03,
+	0x03,
+	0x00,
+	0xf1,
+	0x02,
+	0x00,
+	0x00,
+	0x26,
+	0x03,
+	0x03,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x2f,
+	0x00,
+	0x0b,
+	0x00,
+	0x00,
+	0xc3,
+	0x00,
+	0x00,
+	0xc0,
+	0x00,
+	0x00,
+	0xbd,
+	0x30,
+	0x81,
+	0xba,
+	0x30,
+	0x81,
+	0xaf,
+	0xa0,
+	0x03,
+	0x02,
+	0x01,
+	0x02,
+	0x02,
+	0x01,
+	0x01,
+	0x30,
+	0x0b,
+	0x06,
+	0x09,
+	0x2a,
+	0x86,
+	0x48,
+	0x86,
+	0xf7,
+	0x0d,
+	0x01,
+	0x01,
+	0x0b,
+	0x30,
+	0x3a,
+	0x31,
+	0x26,
+	0x30,
+	0x24,
+	0x06,
+	0x03,
+	0x55,
+	0x04,
+	0x0a,
+	0x0c,
+	0x1d,
+	0x48,
+	0x75,
+	0x61,
+	0x77,
+	0x65,
+	0x69,
+	0x20,
+	0x54,
+	0x65,
+	0x63,
+	0x68,
+	0x6e,
+	0x6f,
+	0x6c,
+	0x6f,
+	0x67,
+	0x69,
+	0x65,
+	0x73,
+	0x20,
+	0x43,
+	0x6f,
+	0x2e,
+	0x2c,
+	0x20,
+	0x4c,
+	0x74,
+	0x64,
+	0x2e,
+	0x31,
+	0x10,
+	0x30,
+	0x0e,
+	0x06,
+	0x03,
+	0x55,
+	0x04,
+	0x03,
+	0x0c,
+	0x07,
+	0x48,
+	0x47,
+	0x38,
+	0x32,
+	0x34,
+	0x35,
+	0x48,
+	0x30,
+	0x1e,
+	0x17,
+	0x0d,
+	0x32,
+	0x35,
+	0x30,
+	0x31,
+	0x30,
+	0x31,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x5a,
+	0x17,
+	0x0d,
+	0x32,
+	0x35,
+	0x30,
+	0x31,
+	0x30,
+	0x31,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x30,
+	0x5a,
+	0x30,
+	0x3a,
+	0x31,
+	0x26,
+	0x30,
+	0x24,
+	0x06,
+	0x03,
+	0x55,
+	0x04,
+	0x0a,
+	0x0c,
+	0x1d,
+	0x48,
+	0x75,
+	0x61,
+	0x77,
+	0x65,
+	0x69,
+	0x20,
+	0x54,
+	0x65,
+	0x63,
+	0x68,
+	0x6e,
+	0x6f,
+	0x6c,
+	0x6f,
+	0x67,
+	0x69,
+	0x65,
+	0x73,
+	0x20,
+	0x43,
+	0x6f,
+	0x2e,
+	0x2c,
+	0x20,
+	0x4c,
+	0x74,
+	0x64,
+	0x2e,
+	0x31,
+	0x10,
+	0x30,
+	0x0e,
+	0x06,
+	0x03,
+	0x55,
+	0x04,
+	0x03,
+	0x0c,
+	0x07,
+	0x48,
+	0x47,
+	0x38,
+	0x32,
+	0x34,
+	0x35,
+	0x48,
+	0x30,
+	0x00,
+	0x30,
+	0x03,
+	0x06,
+	0x01,
+	0x2a,
+	0x03,
+	0x01,
+	0x00,
+};
+
+START_TEST(test_tls_certificate_and_hostile_lengths)
+{
+	uint8_t m[sizeof(tls_huawei)];
+	struct frames_tls t;
+
+	ck_assert_int_eq(frames_decode_tls(tls_huawei, sizeof(tls_huawei), &t),
+	    FRAMES_OK);
+	ck_assert(t.has_certificate && t.subject_complete);
+	ck_assert_uint_eq(t.version, 0x0303);
+	ck_view(t.subject_o, "Huawei Technologies Co., Ltd.");
+	ck_view(t.subject_cn, "HG8245H");
+	ck_view(t.issuer_o, "Huawei Technologies Co., Ltd.");
+	/* Every cut of the segment: what it holds is read, never more, and
+	 * running out of bytes is no error. */
+	for (size_t n = 0; n < sizeof(tls_huawei); n++) {
+		uint8_t *cut = xmalloc(n + 1);
+
+		memcpy(cut, tls_huawei, n);
+		ck_assert_int_eq(frames_decode_tls(cut, n, &t), FRAMES_OK);
+		if (t.subject_complete)
+			ck_view(t.subject_cn, "HG8245H");
+		else /* the subject ends 10 bytes before the segment */
+			ck_assert_uint_lt(n, sizeof(tls_huawei) - 10);
+		ck_assert(t.subject_o.len == 0 ||
+		    (t.subject_o.p >= cut &&
+			t.subject_o.p + t.subject_o.len <= cut + n));
+		free(cut);
+	}
+	/* A certificate list longer than its message. */
+	memcpy(m, tls_huawei, sizeof(m));
+	m[51] = 0xff;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_LENGTH);
+	/* A certificate longer than its list. */
+	memcpy(m, tls_huawei, sizeof(m));
+	m[54] = 0xff;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_LENGTH);
+	/* A DER length of four bytes, and one past its container. */
+	memcpy(m, tls_huawei, sizeof(m));
+	m[58] = 0x84;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_LENGTH);
+	memcpy(m, tls_huawei, sizeof(m));
+	m[59] = 0xff;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_LENGTH);
+	/* A record longer than TLS allows; TLS 1.3's version is not read. */
+	memcpy(m, tls_huawei, sizeof(m));
+	m[3] = 0xff;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_LENGTH);
+	memcpy(m, tls_huawei, sizeof(m));
+	m[2] = 4;
+	ck_assert_int_eq(frames_decode_tls(m, sizeof(m), &t),
+	    FRAMES_BAD_HEADER);
+	/* Every byte flipped: no read past the segment (the sanitizer build
+	 * says), a reason the table knows. */
+	for (size_t i = 0; i < sizeof(m); i++) {
+		memcpy(m, tls_huawei, sizeof(m));
+		m[i] ^= 0xff;
+		ck_assert_int_lt(frames_decode_tls(m, sizeof(m), &t),
+		    FRAMES_REASON_MAX);
+	}
+}
+END_TEST
+
+START_TEST(test_ssh_and_http_heads)
+{
+	static const char upnp[] =
+	    "HTTP/1.1 200 OK\r\nCONTENT-TYPE: text/xml\r\n"
+	    "SERVER: Linux/3.4 UPnP/1.0 HuaweiHomeGateway/1.0\r\n\r\n"
+	    "<?xml version=\"1.0\"?><root "
+	    "xmlns=\"urn:schemas-upnp-org:device-1-0\"><device>"
+	    "<manufacturer>Huawei Technologies Co., Ltd.</manufacturer>"
+	    "<modelName>HG8245H</modelName></device></root>";
+	char line[300];
+	struct frames_ssh ssh;
+	struct frames_http h;
+
+	ck_assert_int_eq(frames_decode_ssh((const uint8_t
+						   *)"SSH-2.0-ZTE_SSH.2.0\r\n",
+			     21, &ssh),
+	    FRAMES_OK);
+	ck_view(ssh.banner, "SSH-2.0-ZTE_SSH.2.0");
+	/* A line that does not end in the segment is not a banner yet; one
+	 * past the 255 bytes RFC 4253 allows is none. */
+	ck_assert_int_eq(frames_decode_ssh((const uint8_t *)"SSH-2.0-Cis", 11,
+			     &ssh),
+	    FRAMES_OK);
+	ck_assert_uint_eq(ssh.banner.len, 0);
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "SSH-2.0-", 8);
+	ck_assert_int_eq(frames_decode_ssh((const uint8_t *)line, sizeof(line),
+			     &ssh),
+	    FRAMES_BAD_LENGTH);
+
+	ck_assert_int_eq(frames_decode_http((const uint8_t *)upnp,
+			     sizeof(upnp) - 1, &h),
+	    FRAMES_OK);
+	ck_assert(h.response && h.head_complete && h.upnp);
+	ck_assert_uint_eq(h.status, 200);
+	ck_view(h.server, "Linux/3.4 UPnP/1.0 HuaweiHomeGateway/1.0");
+	ck_view(h.manufacturer, "Huawei Technologies Co., Ltd.");
+	ck_view(h.model_name, "HG8245H");
+	for (size_t n = 0; n < sizeof(upnp) - 1; n++) {
+		char *cut = xmalloc(n + 1);
+
+		memcpy(cut, upnp, n);
+		ck_assert_int_eq(frames_decode_http((const uint8_t *)cut, n,
+				     &h),
+		    n < 7 ? FRAMES_BAD_HEADER : FRAMES_OK);
+		free(cut);
+	}
+	ck_assert_int_eq(frames_decode_http((const uint8_t
+						    *)"HTTP/1.1 2x0 OK\r\n",
+			     17, &h),
+	    FRAMES_BAD_HEADER);
+	/* Which decoder: by first bytes, and for UDP by port. */
+	ck_assert_int_eq(frames_tcp_payload((const uint8_t *)upnp, 20),
+	    FRAMES_PROTO_HTTP);
+	ck_assert_int_eq(frames_tcp_payload(tls_huawei, sizeof(tls_huawei)),
+	    FRAMES_PROTO_TLS);
+	ck_assert_int_eq(frames_tcp_payload((const uint8_t *)"GET / HTTP/1.1",
+			     14),
+	    FRAMES_PROTO_NONE);
+	ck_assert_int_eq(frames_udp_payload(49152, 1900,
+			     (const uint8_t *)"NOTIFY * HTTP/1.1\r\n", 19),
+	    FRAMES_PROTO_SSDP);
+	ck_assert_int_eq(frames_udp_payload(49152, 1900,
+			     (const uint8_t *)"M-SEARCH * HTTP/1.1\r\n", 21),
+	    FRAMES_PROTO_NONE);
+	ck_assert_int_eq(frames_udp_payload(5353, 5353, NULL, 0),
+	    FRAMES_PROTO_MDNS);
+}
+END_TEST
+
+/* An mDNS answer: printer._ipp._tcp.local TXT "usb_MFG=Hikvision", and
+ * an A record for a name that points back into the first. */
+static const uint8_t mdns_answer[] = {
+	0x00,
+	0x00,
+	0x84,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	/* 12: printer._ipp._tcp.local TXT */
+	7,
+	'p',
+	'r',
+	'i',
+	'n',
+	't',
+	'e',
+	'r',
+	4,
+	'_',
+	'i',
+	'p',
+	'p',
+	4,
+	'_',
+	't',
+	'c',
+	'p',
+	5,
+	'l',
+	'o',
+	'c',
+	'a',
+	'l',
+	0,
+	0x00,
+	0x10,
+	0x80,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x78,
+	0x00,
+	0x12,
+	17,
+	'u',
+	's',
+	'b',
+	'_',
+	'M',
+	'F',
+	'G',
+	'=',
+	'H',
+	'i',
+	'k',
+	'v',
+	'i',
+	's',
+	'i',
+	'o',
+	'n',
+	/* cam.local A, "local" by a pointer to byte 30 */
+	3,
+	'c',
+	'a',
+	'm',
+	0xc0,
+	30,
+	0x00,
+	0x01,
+	0x80,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x78,
+	0x00,
+	0x04,
+	10,
+	0,
+	0,
+	5,
+};
+
+START_TEST(test_mdns_names_and_hostile_pointers)
+{
+	uint8_t m[sizeof(mdns_answer)];
+	struct frames_mdns d;
+	size_t at_ptr;
+
+	ck_assert_int_eq(frames_decode_mdns(mdns_answer, sizeof(mdns_answer),
+			     &d),
+	    FRAMES_OK);
+	ck_assert_uint_eq(d.n_records, 2);
+	ck_assert_uint_eq(d.n_names, 2);
+	ck_view(d.names[0], "printer");
+	ck_view(d.names[1], "cam");
+	ck_assert_uint_eq(d.n_txt, 1);
+	ck_view(d.txt[0], "usb_MFG=Hikvision");
+	for (size_t n = 0; n < sizeof(mdns_answer); n++)
+		ck_assert_int_lt(frames_decode_mdns(mdns_answer, n, &d),
+		    FRAMES_REASON_MAX);
+	/* A pointer to itself, and one forward: refused, no loop. */
+	at_ptr = sizeof(mdns_answer) - 4 - 10 - 2;
+	memcpy(m, mdns_answer, sizeof(m));
+	m[at_ptr + 1] = (uint8_t)(at_ptr - 4);
+	ck_assert_int_eq(frames_decode_mdns(m, sizeof(m), &d), FRAMES_BAD_TLV);
+	m[at_ptr + 1] = (uint8_t)(at_ptr + 2);
+	ck_assert_int_eq(frames_decode_mdns(m, sizeof(m), &d), FRAMES_BAD_TLV);
+	/* 65535 answers announced, two there. */
+	memcpy(m, mdns_answer, sizeof(m));
+	m[6] = m[7] = 0xff;
+	ck_assert_int_eq(frames_decode_mdns(m, sizeof(m), &d),
+	    FRAMES_TRUNCATED);
+	/* A TXT string longer than its record spoils only that record. */
+	memcpy(m, mdns_answer, sizeof(m));
+	m[47] = 40;
+	ck_assert_int_eq(frames_decode_mdns(m, sizeof(m), &d), FRAMES_BAD_TLV);
+	ck_assert_uint_eq(d.n_records, 2);
+	ck_view(d.names[1], "cam");
+	/* A query names what its sender looks for: nothing kept. */
+	memcpy(m, mdns_answer, sizeof(m));
+	m[2] = 0;
+	ck_assert_int_eq(frames_decode_mdns(m, sizeof(m), &d), FRAMES_OK);
+	ck_assert_uint_eq(d.n_names, 0);
 }
 END_TEST
 
@@ -2087,6 +2713,12 @@ frames_suite(void)
 	tcase_add_test(tc, test_plain_ipv4);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("fingerprints");
+	tcase_add_test(tc, test_tls_certificate_and_hostile_lengths);
+	tcase_add_test(tc, test_ssh_and_http_heads);
+	tcase_add_test(tc, test_mdns_names_and_hostile_pointers);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("captures");
 	tcase_add_test(tc, test_pcap_lldp_and_cdp);
 	tcase_add_test(tc, test_pcap_3560_cdp);
@@ -2098,6 +2730,8 @@ frames_suite(void)
 	tcase_add_test(tc, test_pcap_dhcp_rfc3004);
 	tcase_add_test(tc, test_pcap_erspan_huawei);
 	tcase_add_test(tc, test_pcap_erspan_h3c);
+	tcase_add_loop_test(tc, test_pcap_fingerprints, 0,
+	    (int)ARRAY_SIZE(fingerprint_captures));
 	tcase_add_loop_test(tc, test_pcap_others, 0,
 	    (int)ARRAY_SIZE(other_captures));
 	suite_add_tcase(s, tc);

@@ -549,8 +549,9 @@ START_TEST(test_operator_file)
 	    ":3: [vendor zte] wat: unknown key "
 	    "(expected name, risk, generic, org, enterprise, weak-enterprise, "
 	    "sysobjectid, oui, sysdescr, entity-mfg, lldp, cdp, dhcp, component, "
-	    "weak-sysdescr, weak-entity-mfg, weak-lldp, weak-cdp, weak-dhcp or "
-	    "weak-component)");
+	    "ssh, http, mdns, dhcp-prl, weak-sysdescr, weak-entity-mfg, "
+	    "weak-lldp, weak-cdp, weak-dhcp, weak-component, weak-ssh, "
+	    "weak-http, weak-mdns or weak-dhcp-prl)");
 	unlink(path);
 	ck_assert_int_eq(vendors_load_file(v, path, err, sizeof(err)), -1);
 	ck_assert(strstr(err, "No such file or directory") != NULL);

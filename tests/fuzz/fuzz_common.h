@@ -113,6 +113,59 @@ fuzz_dhcp(const struct frames_dhcp *d, const uint8_t *data, size_t size)
 	fuzz_view(d->host_name, data, size);
 	fuzz_view(d->vendor_class, data, size);
 	fuzz_view(d->client_id, data, size);
+	fuzz_view(d->param_list, data, size);
+}
+
+/* Whether a view holds byte c. */
+static inline int
+fuzz_has(struct frames_str s, int c)
+{
+	return s.len > 0 && memchr(s.p, c, s.len) != NULL;
+}
+
+static inline void
+fuzz_ssh(const struct frames_ssh *s, const uint8_t *data, size_t size)
+{
+	fuzz_view(s->banner, data, size);
+	/* One line, of at most 255 bytes with its end. */
+	if (s->banner.len > 254 || fuzz_has(s->banner, '\n'))
+		abort();
+}
+
+static inline void
+fuzz_http(const struct frames_http *h, const uint8_t *data, size_t size)
+{
+	fuzz_view(h->server, data, size);
+	fuzz_view(h->manufacturer, data, size);
+	fuzz_view(h->model_name, data, size);
+	if (fuzz_has(h->server, '\n') || fuzz_has(h->manufacturer, '<') ||
+	    fuzz_has(h->model_name, '<'))
+		abort();
+}
+
+static inline void
+fuzz_tls(const struct frames_tls *t, const uint8_t *data, size_t size)
+{
+	fuzz_view(t->subject_o, data, size);
+	fuzz_view(t->subject_cn, data, size);
+	fuzz_view(t->issuer_o, data, size);
+	fuzz_view(t->issuer_cn, data, size);
+	if (t->subject_complete && !t->has_certificate)
+		abort();
+}
+
+static inline void
+fuzz_mdns(const struct frames_mdns *m, const uint8_t *data, size_t size)
+{
+	if (m->n_names > FRAMES_MDNS_MAX || m->n_txt > FRAMES_MDNS_MAX)
+		abort();
+	for (size_t i = 0; i < m->n_names; i++) {
+		fuzz_view(m->names[i], data, size);
+		if (m->names[i].len == 0 || m->names[i].len > 63)
+			abort();
+	}
+	for (size_t i = 0; i < m->n_txt; i++)
+		fuzz_view(m->txt[i], data, size);
 }
 
 static inline void

@@ -2,7 +2,8 @@
  * Seed corpus for the fuzz targets: reads captures (pcap, or .raw files of
  * one Ethernet frame each) and writes every frame to OUT/frames and
  * OUT/passive, and the payload each sub-decoder takes to OUT/lldp, OUT/cdp,
- * OUT/arp, OUT/dhcp and OUT/gre. It finds the payloads with its own small
+ * OUT/arp, OUT/dhcp and OUT/gre, TCP payloads to OUT/app and OUT/tls, UDP
+ * payloads to OUT/app (behind two bytes of ports) and OUT/mdns. It finds the payloads with its own small
  * parser, so a bug in the decoders cannot hide seeds from them.
  */
 #include <errno.h>
@@ -35,6 +36,34 @@ put(const char *kind, const uint8_t *p, size_t len)
 	if (fp == NULL || fwrite(p, 1, len, fp) != len || fclose(fp) != 0) {
 		fprintf(stderr, "fuzz_corpus: %s: %s\n", path, strerror(errno));
 		exit(1);
+	}
+}
+
+/* A TCP or UDP segment's payload, to the decoders that take it. */
+static void
+transport(unsigned proto, const uint8_t *p, size_t len)
+{
+	uint8_t buf[65536];
+	size_t hl;
+
+	if (proto == 6 && len >= 20) {
+		hl = (size_t)(p[12] >> 4) * 4;
+		if (hl < 20 || hl >= len)
+			return;
+		put("app", p + hl, len - hl);
+		if (p[hl] == 0x16)
+			put("tls", p + hl, len - hl);
+	} else if (proto == 17 && len >= 8) {
+		put("dhcp", p + 8, len - 8);
+		if (get16(p) == 5353 || get16(p + 2) == 5353)
+			put("mdns", p + 8, len - 8);
+		/* fuzz_app reads the ports' low bit first: 1900, 5353. */
+		if (len - 8 > sizeof(buf) - 2)
+			return;
+		buf[0] = get16(p) == 1900 ? 1 : 0;
+		buf[1] = get16(p + 2) == 5353 ? 1 : 0;
+		memcpy(buf + 2, p + 8, len - 8);
+		put("app", buf, len - 8 + 2);
 	}
 }
 
@@ -75,9 +104,10 @@ split(const uint8_t *p, size_t len)
 			return;
 		if (p[off + 9] == 47)
 			put("gre", p + off + hl, len - off - hl);
-		else if (p[off + 9] == 17 && len - off - hl >= 8)
-			put("dhcp", p + off + hl + 8, len - off - hl - 8);
-	}
+		else
+			transport(p[off + 9], p + off + hl, len - off - hl);
+	} else if (type == 0x86dd && len - off >= 40)
+		transport(p[off + 6], p + off + 40, len - off - 40);
 }
 
 static int
@@ -124,6 +154,9 @@ main(int argc, char **argv)
 		"arp",
 		"dhcp",
 		"gre",
+		"app",
+		"tls",
+		"mdns",
 		"passive",
 	};
 	char path[PATH_MAX];

@@ -27,6 +27,19 @@ check_frame(const struct frame *f, int r, const uint8_t *data, size_t size)
 	case FRAMES_PROTO_DHCP:
 		fuzz_dhcp(&f->dhcp, data, size);
 		break;
+	case FRAMES_PROTO_SSH:
+		fuzz_ssh(&f->ssh, data, size);
+		break;
+	case FRAMES_PROTO_HTTP:
+	case FRAMES_PROTO_SSDP:
+		fuzz_http(&f->http, data, size);
+		break;
+	case FRAMES_PROTO_TLS:
+		fuzz_tls(&f->tls, data, size);
+		break;
+	case FRAMES_PROTO_MDNS:
+		fuzz_mdns(&f->mdns, data, size);
+		break;
 	default:
 		break;
 	}

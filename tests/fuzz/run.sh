@@ -17,7 +17,7 @@ esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 out=${FUZZ_OUT:-$build/fuzz-out}
-targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre passive}
+targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive}
 
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" "$src" -Dfuzz=true \

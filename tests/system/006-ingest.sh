@@ -12,9 +12,27 @@ caps=$fixtures/captures
 db=$tmp/a.db
 "$vraudit" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out" 2>"$tmp/err" ||
 	fail "ingest of the real captures exited $?: $(cat "$tmp/err")"
-grep -q '^files: *14 read, 0 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/out")"
+grep -q '^files: *19 read, 0 failed$' "$tmp/out" || fail "summary: $(cat "$tmp/out")"
 grep -q '^protocols: *lldp [1-9][0-9]*, cdp [1-9][0-9]*, arp [1-9][0-9]*, dhcp [1-9][0-9]*$' "$tmp/out" ||
 	fail "protocol counts: $(cat "$tmp/out")"
+
+# Clear-text fingerprints of real captures: the web server's header
+# (tcpdump_ipv4_tcp_http_xml.pcap), mDNS names (zeek_mdns.pcap), a client
+# certificate sent on the link (zeek_client-certificate.pcap); the SSH and
+# TLS servers of the others are two or more hops away and name no one.
+grep -q '^fingerprints: *ssh [1-9][0-9]*, http [1-9][0-9]*, tls [1-9][0-9]*, ssdp 0, mdns [1-9][0-9]*; [1-9][0-9]* routed$' "$tmp/out" ||
+	fail "fingerprint counts: $(cat "$tmp/out")"
+row=$(q "SELECT i.sources, e.value FROM inventory i JOIN evidence e USING (element_id)
+	WHERE i.mac = '00:50:56:9f:36:9f' AND e.kind = 'http'")
+[ "$row" = "http,mac|Microsoft-IIS/6.0" ] || fail "IIS server: '$row'"
+q "SELECT value FROM evidence e JOIN inventory i USING (element_id)
+	WHERE i.mac = '8a:3c:d6:e1:4d:c4' AND e.kind = 'mdns'" |
+	grep -qx 'johanna-QEMU-Virtual-Machine' || fail "mDNS host name"
+q "SELECT value FROM evidence e JOIN inventory i USING (element_id)
+	WHERE i.mac = '98:ee:cb:bd:07:fe' AND e.kind = 'tls'" |
+	grep -qx 'issuer O=Actalis S.p.A.' || fail "client certificate issuer"
+[ "$(q "SELECT count(*) FROM evidence WHERE kind = 'ssh'")" = 0 ] ||
+	fail "a routed SSH banner named someone"
 
 # The two Catalyst 3560s of tcpdump_LLDP_and_CDP.pcap: LLDP names, CDP platform.
 for pair in "S1.cisco.com|00:18:ba:98:68:8f|cisco WS-C3560-24TS" \
@@ -66,10 +84,14 @@ scan=$(q "SELECT status, frames > 0 FROM scans")
 [ "$scan" = "complete|1" ] || fail "scan row: '$scan'"
 
 # The same files again: the database holds every MAC they show, with its
-# addresses and protocol content, so nothing is news and nothing is written.
+# addresses and LLDP, CDP and DHCP content, so nothing of that is news.
+# It keeps no digest of fingerprints: the three hosts that sent some are
+# told of once more, and no verdict changes.
 before=$(q "SELECT count(*), max(seq) FROM audit")
 "$vraudit" ingest --db "$db" --quiet "$caps"/*.pcap >"$tmp/out2" || fail "second ingest"
-grep -q '^elements: *0 new, 0 updated$' "$tmp/out2" || fail "second ingest wrote: $(cat "$tmp/out2")"
+grep -q '^elements: *0 new, 3 updated$' "$tmp/out2" || fail "second ingest wrote: $(cat "$tmp/out2")"
+[ "$(q "SELECT count(*) FROM audit WHERE kind = 'verdict' AND seq > ${before#*|}")" = 0 ] ||
+	fail "the second ingest changed a verdict"
 # It still says how many MACs the frames showed, not how many it knew.
 [ "$(grep '^source MACs:' "$tmp/out2")" = "$(grep '^source MACs:' "$tmp/out")" ] ||
 	fail "second ingest's MAC count: $(grep '^source MACs:' "$tmp/out2")"
