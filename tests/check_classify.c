@@ -897,6 +897,9 @@ static const struct {
 	{ EV_ENGINEID, "8000219e03001122334455", "enterprise-8606", 0.45,
 	    "engineid enterprise 8606 (IANA: Vancouver School District # 37): "
 	    "not in the catalogue" },
+	{ EV_PRIVATE_MIB, "1.3.6.1.4.1.8606", "enterprise-8606", 0.40,
+	    "private-mib enterprise 8606 (IANA: Vancouver School District # "
+	    "37): not in the catalogue" },
 	/* Numbers that name nobody. */
 	{ EV_SYSOBJECTID, "1.3.6.1.4.1.2187.5", "", 0,
 	    "enterprise 2187: unassigned in the IANA registry (Reserved), names "
