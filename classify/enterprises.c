@@ -80,7 +80,8 @@ settle(struct enterprises *reg, size_t from)
 		sorted = reg->v[i - 1].e.pen < reg->v[i].e.pen;
 	if (sorted)
 		return;
-	qsort(reg->v, reg->n, sizeof(*reg->v), slot_cmp);
+	if (reg->n > 1)
+		qsort(reg->v, reg->n, sizeof(*reg->v), slot_cmp);
 	for (size_t r = 0; r < reg->n; r++) {
 		if (w > 0 && reg->v[w - 1].e.pen == reg->v[r].e.pen)
 			w--;

@@ -170,7 +170,8 @@ table_settle(struct oui_table *t)
 
 	if (t->n == 0)
 		return;
-	qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
 	for (size_t r = 0; r < t->n; r++)
 		if (w == 0 || t->v[w - 1].prefix != t->v[r].prefix)
 			t->v[w++] = t->v[r];

@@ -545,7 +545,8 @@ add_org(struct parse *p, const char *value)
 	v->orgs[v->n_orgs].file = p->file;
 	v->orgs[v->n_orgs].line = p->line;
 	v->n_orgs++;
-	qsort(v->orgs, v->n_orgs, sizeof(*v->orgs), org_cmp);
+	if (v->n_orgs > 1)
+		qsort(v->orgs, v->n_orgs, sizeof(*v->orgs), org_cmp);
 	return 0;
 }
 
@@ -585,7 +586,8 @@ add_pen(struct parse *p, const char *item, bool weak)
 	v->pens[v->n_pens].file = p->file;
 	v->pens[v->n_pens].line = p->line;
 	v->n_pens++;
-	qsort(v->pens, v->n_pens, sizeof(*v->pens), pen_cmp);
+	if (v->n_pens > 1)
+		qsort(v->pens, v->n_pens, sizeof(*v->pens), pen_cmp);
 	return 0;
 }
 

@@ -168,7 +168,8 @@ store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
 		free(lines);
 		return -1;
 	}
-	qsort(lines, n, sizeof(*lines), line_cmp);
+	if (n > 1) /* lines is NULL when there are none */
+		qsort(lines, n, sizeof(*lines), line_cmp);
 	for (size_t i = 0; i < n; i++) {
 		strbuf_adds(out, lines[i]);
 		free(lines[i]);
@@ -319,7 +320,8 @@ store_leaf_commit(struct store *st)
 		     "UPDATE element SET leaf_hash = ?1 WHERE id = ?2")) ==
 		    NULL))
 		return -1;
-	qsort(l->touched, l->n, sizeof(*l->touched), id_cmp);
+	if (l->n > 1)
+		qsort(l->touched, l->n, sizeof(*l->touched), id_cmp);
 	p = xcalloc(l->n, sizeof(*p));
 	for (size_t i = 0; i < l->n; i++) {
 		int r;
