@@ -38,20 +38,15 @@ cmd_check_config(int argc, char **argv)
 	struct config *cfg;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    false)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		if (!cli_common_option(ch, optarg, &common)) {
-			usage(stderr);
+		if (!cli_common_option(ch, optarg, &common))
 			return EXIT_USAGE;
-		}
 	}
-	if (optind < argc)
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
 	config_print(cfg, stdout);

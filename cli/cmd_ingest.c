@@ -372,8 +372,8 @@ cmd_ingest(int argc, char **argv)
 	int opt, rc, files_ok = 0, nfiles;
 	pthread_t observer_thread, writer_thread;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    true)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -385,10 +385,8 @@ cmd_ingest(int argc, char **argv)
 			filter = optarg;
 			break;
 		default:
-			if (!cli_common_option(opt, optarg, &common)) {
-				usage(stderr);
+			if (!cli_common_option(opt, optarg, &common))
 				return EXIT_USAGE;
-			}
 		}
 	}
 	nfiles = argc - optind;

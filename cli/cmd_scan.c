@@ -335,8 +335,8 @@ cmd_scan(int argc, char **argv)
 	char *targets = NULL, *end;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    true)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -384,10 +384,8 @@ cmd_scan(int argc, char **argv)
 				    optarg);
 			break;
 		default:
-			if (!cli_common_option(opt, optarg, &common)) {
-				usage(stderr);
+			if (!cli_common_option(opt, optarg, &common))
 				return EXIT_USAGE;
-			}
 		}
 	}
 	sweep_sink_init(&sink, NULL, 0, NULL, NULL);
