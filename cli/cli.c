@@ -94,6 +94,16 @@ cli_getopt(int argc, char **argv, const char *shortopts,
 }
 
 int
+cli_zone_option(const char *cmd, const char *zone)
+{
+	char err[256];
+
+	if (config_zone_name_check(zone, err, sizeof(err)) < 0)
+		return cli_usage_error(cmd, "--zone: %s", err);
+	return EXIT_OK;
+}
+
+int
 cli_common_option(int opt, const char *arg, struct cli_common *c)
 {
 	switch (opt) {

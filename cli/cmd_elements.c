@@ -380,6 +380,8 @@ cmd_elements(int argc, char **argv)
 			filter.vendor = optarg;
 			break;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			filter.zone = optarg;
 			break;
 		case OPT_EVIDENCE:

@@ -379,6 +379,8 @@ cmd_ingest(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			zone = optarg;
 			break;
 		case OPT_FILTER:

@@ -366,6 +366,8 @@ cmd_scan(int argc, char **argv)
 			co.version = optarg;
 			break;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			co.zone = optarg;
 			break;
 		case OPT_TIMEOUT:

@@ -103,13 +103,24 @@ set_optional(const char *v, char **field)
 }
 
 int
+config_zone_name_check(const char *name, char *err, size_t errlen)
+{
+	if (zone_name_valid(name))
+		return 0;
+	snprintf(err, errlen,
+	    "\"%s\" is not a zone name (expected letters, digits, '.', '_' "
+	    "or '-', at most %d characters)",
+	    name, ZONE_NAME_MAX);
+	return -1;
+}
+
+int
 config_set_zone_name(struct parser *p, const char *v, char **field)
 {
-	if (*v != '\0' && !zone_name_valid(v))
-		return kerr(p,
-		    "\"%s\" is not a zone name (expected letters, digits, "
-		    "'.', '_' or '-', at most %d characters)",
-		    v, ZONE_NAME_MAX);
+	char err[256];
+
+	if (*v != '\0' && config_zone_name_check(v, err, sizeof(err)) < 0)
+		return kerr(p, "%s", err);
 	set_optional(v, field);
 	return 0;
 }

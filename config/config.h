@@ -90,6 +90,10 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 struct config *config_defaults(void);
 /* Release a configuration; NULL is fine. */
 void config_free(struct config *cfg);
+/* Check a zone name as the zone keys of the file are checked (letters,
+ * digits, '.', '_', '-', at most ZONE_NAME_MAX): 0, or -1 with
+ * "\"NAME\" is not a zone name (expected ...)" in err. */
+int config_zone_name_check(const char *name, char *err, size_t errlen);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
 

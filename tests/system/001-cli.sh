@@ -52,6 +52,17 @@ for cmd in classify elements report verify migrate check-config; do
 	p="vraudit $cmd"
 	expect_usage "$p" "$p: unexpected argument 'extra'" "$vraudit" $cmd extra
 done
+# --zone takes the names a configuration takes, wherever it is accepted;
+# a refused one touches nothing.
+for cmd in scan ingest elements; do
+	out=$("$vraudit" $cmd --db "$tmp/zone.db" --zone 'bad/zone x' 127.0.0.1 2>&1)
+	rc=$?
+	[ $rc -eq 2 ] || fail "$cmd --zone 'bad/zone x' exits $rc, not 2"
+	[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] &&
+		[[ "$out" == "vraudit $cmd: --zone: \"bad/zone x\" is not a zone name ("* ]] ||
+		fail "$cmd --zone 'bad/zone x' said: $out"
+	[ ! -e "$tmp/zone.db" ] || fail "$cmd with a refused --zone created the database"
+done
 expect_usage vraudit "vraudit: unknown command 'frobnicate'" "$vraudit" frobnicate
 expect_usage vrauditd "vrauditd: unrecognized option '--nope'" "$vrauditd" --nope
 expect_usage vrauditd "vrauditd: option requires an argument -- 'u'" "$vrauditd" -u
