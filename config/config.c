@@ -158,6 +158,7 @@ db_path(struct parser *p, const char *v)
 static int
 registry_oui_dir(struct parser *p, const char *v)
 {
+	p->cfg->lines.oui_dir = p->line;
 	return set_path(p, v, &p->cfg->oui_dir);
 }
 
@@ -176,18 +177,21 @@ set_path_or_none(struct parser *p, const char *v, char **field)
 static int
 registry_vendors(struct parser *p, const char *v)
 {
+	p->cfg->lines.vendors = p->line;
 	return set_path_or_none(p, v, &p->cfg->vendors_path);
 }
 
 static int
 registry_enterprises(struct parser *p, const char *v)
 {
+	p->cfg->lines.enterprises = p->line;
 	return set_path_or_none(p, v, &p->cfg->enterprises_path);
 }
 
 static int
 registry_enterprises_local(struct parser *p, const char *v)
 {
+	p->cfg->lines.enterprises_local = p->line;
 	return set_path_or_none(p, v, &p->cfg->enterprises_local);
 }
 
@@ -242,6 +246,7 @@ policy_pack(struct parser *p, const char *v)
 {
 	struct config *cfg = p->cfg;
 
+	cfg->lines.packs = p->line;
 	if (!pack_name_valid(v))
 		return kerr(p,
 		    "\"%s\" is not a policy pack name (expected lower-case "
@@ -259,6 +264,7 @@ policy_pack(struct parser *p, const char *v)
 static int
 policy_dir(struct parser *p, const char *v)
 {
+	p->cfg->lines.policy_dir = p->line;
 	return set_path(p, v, &p->cfg->policy_dir);
 }
 

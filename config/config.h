@@ -56,6 +56,13 @@ struct config_capture {
 	char *zone;   /* or NULL */
 };
 
+/* Where keys whose values name files were given: the line of the key,
+ * 0 when the file does not give it (the value is the default). */
+struct config_lines {
+	int oui_dir, vendors, enterprises, enterprises_local;
+	int packs, policy_dir;
+};
+
 /* The whole configuration. Owns every pointer. */
 struct config {
 	char *path;         /* file it came from, NULL = built-in defaults */
@@ -78,6 +85,7 @@ struct config {
 	size_t n_zones;
 	char **policy_packs; /* [policy] packs */
 	size_t n_policy_packs;
+	struct config_lines lines;
 };
 
 /*
