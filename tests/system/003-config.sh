@@ -142,8 +142,11 @@ printf '[policy]\ndir = pol\npacks = mine\n' >"$tmp/n6.conf"
 expect_named "$tmp/n6.conf" \
 	"$tmp/n6.conf:2: [policy] dir: $tmp/pol/mine.conf:3: [pack] vendors: unknown vendor \"nosuchvendor\"" report
 
-# The pack is there once its vendor is in the operator's catalogue.
+# The pack is there once its vendor is in the operator's catalogue, which
+# extends the shipped one (vraudit.conf(5)): shipped vendors stay.
 printf '[vendor nosuchvendor]\nname = Now Known\nrisk = high\n' >"$tmp/etc/v2.conf"
+printf '[pack]\nname = mine\nvendors = nosuchvendor, huawei, zte\n[rule r]\nzone = all\nmax-share = 0%%\n' \
+	>"$tmp/pol/mine.conf"
 printf '[registry]\nvendors = etc/v2.conf\n[policy]\ndir = pol\npacks = mine\n' \
 	>"$tmp/n7.conf"
 run -c "$tmp/n7.conf"
