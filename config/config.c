@@ -246,7 +246,7 @@ policy_pack(struct parser *p, const char *v)
 {
 	struct config *cfg = p->cfg;
 
-	cfg->lines.packs = p->line;
+	cfg->lines.packs = ini_given(&p->ini, p->key); /* the key's line */
 	if (!pack_name_valid(v))
 		return kerr(p,
 		    "\"%s\" is not a policy pack name (expected lower-case "
