@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "store/store.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "common/text.h"
 #include "common/util.h"
 #include "pipeline/pipeline.h"
@@ -77,9 +78,29 @@ cli_main(int argc, char **argv)
 			optind = 0; /* full getopt reset for the subcommand */
 			return commands[i].fn(argc - 1, argv + 1);
 		}
-	fprintf(stderr, "vraudit: unknown command '%s'\n", cmd);
-	usage(stderr);
+	fprintf(stderr,
+	    "vraudit: unknown command '%s'\nTry 'vraudit --help'.\n", cmd);
 	return EXIT_USAGE;
+}
+
+int
+cli_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts, bool operands)
+{
+	char prog[64];
+
+	snprintf(prog, sizeof(prog), "vraudit %s", argv[0]);
+	return options_next(prog, argc, argv, shortopts, longopts, operands);
+}
+
+int
+cli_zone_option(const char *cmd, const char *zone)
+{
+	char err[256];
+
+	if (config_zone_name_check(zone, err, sizeof(err)) < 0)
+		return cli_usage_error(cmd, "--zone: %s", err);
+	return EXIT_OK;
 }
 
 int

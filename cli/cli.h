@@ -77,6 +77,15 @@ struct cli_env {
 
 /* Entry point of the vraudit program. */
 int cli_main(int argc, char **argv);
+/* The next option of a subcommand's argv (argv[0] its name): getopt_long
+ * that, on an unknown option, a missing or unexpected option argument or
+ * (unless operands) an operand, prints "vraudit CMD: what" and "Try
+ * 'vraudit CMD --help'." and returns '?'; -1 at the end. */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts, bool operands);
+/* Check the value of --zone as the configuration checks zone names;
+ * EXIT_OK, or EXIT_USAGE after "vraudit CMD: --zone: what". */
+int cli_zone_option(const char *cmd, const char *zone);
 /* Handle a common option; 1 if it was one, 0 if not. */
 int cli_common_option(int opt, const char *arg, struct cli_common *c);
 /* Open what need asks for (enum cli_need) that env (zeroed at first) does

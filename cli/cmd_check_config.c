@@ -1,12 +1,19 @@
 /*
- * vraudit check-config: load and validate the configuration, print the
- * effective values as INI on stdout and a one-line summary on stderr.
+ * vraudit check-config: load and validate the configuration, then load
+ * what it names with the loaders vrauditd and the commands use (the vendor
+ * catalogue, the IEEE and IANA registries, the policy directory and
+ * packs), so that a configuration it calls valid is one they accept. Prints
+ * the effective values as INI on stdout and a one-line summary on stderr.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "classify/classify.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "common/util.h"
+#include "policy/policy.h"
 
 static void
 usage(FILE *out)
@@ -14,7 +21,9 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: vraudit check-config [-c CONF] [--db PATH]\n"
 	    "\n"
-	    "Validate the configuration and print its effective values, "
+	    "Validate the configuration and the files it names (vendor "
+	    "catalogue,\n"
+	    "registries, policy packs) and print its effective values, "
 	    "defaults\n"
 	    "included and secrets masked. Exit 0 when valid, 2 when not.\n"
 	    "\n"
@@ -25,6 +34,102 @@ usage(FILE *out)
 	    "      --db PATH      database path overriding the "
 	    "configuration's\n"
 	    "  -h, --help         this help\n");
+}
+
+/* A key whose value names something to load. */
+struct named {
+	const char *key; /* "[registry] vendors" */
+	const char *value;
+	int line; /* 0: the default */
+};
+
+/* "FILE:LINE: KEY" (or "FILE: KEY (default VALUE)") of the key. */
+static void
+print_where(const struct config *cfg, const struct named *k)
+{
+	const char *file = cfg->path != NULL ? cfg->path : "built-in defaults";
+
+	if (k->line > 0)
+		fprintf(stderr, "vraudit check-config: %s:%d: %s: ", file,
+		    k->line, k->key);
+	else
+		fprintf(stderr,
+		    "vraudit check-config: %s: %s (default %s): ", file, k->key,
+		    k->value != NULL ? k->value : "none");
+}
+
+/* The key of keys whose value begins err (a loader's "PATH: what" or
+ * "PATH:LINE: what", PATH maybe a file in a directory): the longest
+ * match, else fallback. */
+static const struct named *
+blame(const struct named *keys, size_t n, const char *err,
+    const struct named *fallback)
+{
+	const struct named *best = fallback;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = keys[i].value != NULL ? strlen(keys[i].value) : 0;
+
+		if (len > best_len && strncmp(err, keys[i].value, len) == 0 &&
+		    (err[len] == ':' || err[len] == '/')) {
+			best = &keys[i];
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+/*
+ * Load what cfg names as vrauditd does (the classifier from all its
+ * sources, then the packs it selects); EXIT_OK, or EXIT_USAGE after
+ * "vraudit check-config: FILE:LINE: [section] key: what".
+ */
+static int
+check_named(const struct config *cfg)
+{
+	const struct named registry[] = {
+		{ "[registry] oui-dir", cfg->oui_dir, cfg->lines.oui_dir },
+		{ "[registry] vendors", cfg->vendors_path, cfg->lines.vendors },
+		{ "[registry] enterprises", cfg->enterprises_path,
+		    cfg->lines.enterprises },
+		{ "[registry] enterprises-local", cfg->enterprises_local,
+		    cfg->lines.enterprises_local },
+	};
+	const struct named policy[] = {
+		{ "[policy] dir", cfg->policy_dir, cfg->lines.policy_dir },
+		{ "[policy] packs", NULL, cfg->lines.packs },
+	};
+	struct classifier_sources src;
+	struct policy_set *set;
+	struct classifier *cl;
+	char err[1024];
+
+	cli_classifier_sources(cfg, &src);
+	if ((cl = classifier_open(&src, err, sizeof(err))) == NULL) {
+		print_where(cfg,
+		    blame(registry, ARRAY_SIZE(registry), err, &registry[1]));
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	/* The daemon and the commands go on without the IANA registry. */
+	if (classifier_enterprises_missing(cl) != NULL) {
+		print_where(cfg, &registry[2]);
+		fprintf(stderr,
+		    "warning: %s; vraudit goes on without it "
+		    "(install Debian's libwireshark-data)\n",
+		    classifier_enterprises_missing(cl));
+	}
+	set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, cl, err, sizeof(err));
+	classifier_free(cl);
+	if (set == NULL) {
+		print_where(cfg, blame(policy, 1, err, &policy[1]));
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	policy_set_free(set);
+	return EXIT_OK;
 }
 
 int
@@ -38,22 +143,21 @@ cmd_check_config(int argc, char **argv)
 	struct config *cfg;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    false)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		if (!cli_common_option(ch, optarg, &common)) {
-			usage(stderr);
+		if (!cli_common_option(ch, optarg, &common))
 			return EXIT_USAGE;
-		}
 	}
-	if (optind < argc)
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
 	if ((rc = cli_load_config(&common, &cfg)) != EXIT_OK)
 		return rc;
+	if ((rc = check_named(cfg)) != EXIT_OK) {
+		config_free(cfg);
+		return rc;
+	}
 	config_print(cfg, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("vraudit check-config: stdout");

@@ -227,8 +227,8 @@ cmd_classify(int argc, char **argv)
 	bool json = false, has_mac = false;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    false)) != -1) {
 		bool matched = false;
 
 		if (cli_common_option(opt, optarg, &common))
@@ -265,15 +265,9 @@ cmd_classify(int argc, char **argv)
 			usage(stdout);
 			goto out;
 		default:
-			usage(stderr);
 			rc = EXIT_USAGE;
 			goto out;
 		}
-	}
-	if (optind < argc) {
-		rc = cli_usage_error(CMD, "unexpected argument '%s'",
-		    argv[optind]);
-		goto out;
 	}
 	if (n_in == 0) {
 		rc = cli_usage_error(CMD,

@@ -348,8 +348,8 @@ cmd_elements(int argc, char **argv)
 	struct cli_env env = { 0 };
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    false)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -380,21 +380,18 @@ cmd_elements(int argc, char **argv)
 			filter.vendor = optarg;
 			break;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			filter.zone = optarg;
 			break;
 		case OPT_EVIDENCE:
 			with_evidence = true;
 			break;
 		default:
-			if (!cli_common_option(opt, optarg, &common)) {
-				usage(stderr);
+			if (!cli_common_option(opt, optarg, &common))
 				return EXIT_USAGE;
-			}
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
 	if ((rc = cli_open("elements", &common, CLI_STORE_RO, &env)) != EXIT_OK)
 		return rc;
 	if (list(env.st, &filter, format, with_evidence) == -1) {

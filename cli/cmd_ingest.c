@@ -372,23 +372,23 @@ cmd_ingest(int argc, char **argv)
 	int opt, rc, files_ok = 0, nfiles;
 	pthread_t observer_thread, writer_thread;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    true)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			zone = optarg;
 			break;
 		case OPT_FILTER:
 			filter = optarg;
 			break;
 		default:
-			if (!cli_common_option(opt, optarg, &common)) {
-				usage(stderr);
+			if (!cli_common_option(opt, optarg, &common))
 				return EXIT_USAGE;
-			}
 		}
 	}
 	nfiles = argc - optind;

@@ -217,8 +217,8 @@ cmd_report(int argc, char **argv)
 	int opt_c, f, rc;
 	char *end;
 
-	while ((opt_c = getopt_long(argc, argv,
-		    CLI_COMMON_SHORTOPTS "o:", longopts, NULL)) != -1) {
+	while ((opt_c = cli_getopt(argc, argv,
+		    CLI_COMMON_SHORTOPTS "o:", longopts, false)) != -1) {
 		switch (opt_c) {
 		case 'h':
 			usage(stdout);
@@ -282,16 +282,10 @@ cmd_report(int argc, char **argv)
 			break;
 		default:
 			if (!cli_common_option(opt_c, optarg, &common)) {
-				usage(stderr);
 				free(packs);
 				return EXIT_USAGE;
 			}
 		}
-	}
-	if (optind < argc) {
-		free(packs);
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
 	}
 	if (output_dir != NULL && output != NULL) {
 		free(packs);

@@ -335,8 +335,8 @@ cmd_scan(int argc, char **argv)
 	char *targets = NULL, *end;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    true)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -366,6 +366,8 @@ cmd_scan(int argc, char **argv)
 			co.version = optarg;
 			break;
 		case OPT_ZONE:
+			if (cli_zone_option(argv[0], optarg) != EXIT_OK)
+				return EXIT_USAGE;
 			co.zone = optarg;
 			break;
 		case OPT_TIMEOUT:
@@ -384,10 +386,8 @@ cmd_scan(int argc, char **argv)
 				    optarg);
 			break;
 		default:
-			if (!cli_common_option(opt, optarg, &common)) {
-				usage(stderr);
+			if (!cli_common_option(opt, optarg, &common))
 				return EXIT_USAGE;
-			}
 		}
 	}
 	sweep_sink_init(&sink, NULL, 0, NULL, NULL);

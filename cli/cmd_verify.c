@@ -45,20 +45,15 @@ cmd_verify(int argc, char **argv)
 	struct verify v;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+		    false)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
 			return EXIT_OK;
 		}
-		if (!cli_common_option(opt, optarg, &common)) {
-			usage(stderr);
+		if (!cli_common_option(opt, optarg, &common))
 			return EXIT_USAGE;
-		}
 	}
-	if (optind < argc)
-		return cli_usage_error(argv[0], "unexpected argument '%s'",
-		    argv[optind]);
 	if ((rc = cli_open("verify", &common, CLI_STORE_AUDIT, &env)) !=
 	    EXIT_OK)
 		return rc;

@@ -103,13 +103,24 @@ set_optional(const char *v, char **field)
 }
 
 int
+config_zone_name_check(const char *name, char *err, size_t errlen)
+{
+	if (zone_name_valid(name))
+		return 0;
+	snprintf(err, errlen,
+	    "\"%s\" is not a zone name (expected letters, digits, '.', '_' "
+	    "or '-', at most %d characters)",
+	    name, ZONE_NAME_MAX);
+	return -1;
+}
+
+int
 config_set_zone_name(struct parser *p, const char *v, char **field)
 {
-	if (*v != '\0' && !zone_name_valid(v))
-		return kerr(p,
-		    "\"%s\" is not a zone name (expected letters, digits, "
-		    "'.', '_' or '-', at most %d characters)",
-		    v, ZONE_NAME_MAX);
+	char err[256];
+
+	if (*v != '\0' && config_zone_name_check(v, err, sizeof(err)) < 0)
+		return kerr(p, "%s", err);
 	set_optional(v, field);
 	return 0;
 }
@@ -147,6 +158,7 @@ db_path(struct parser *p, const char *v)
 static int
 registry_oui_dir(struct parser *p, const char *v)
 {
+	p->cfg->lines.oui_dir = p->line;
 	return set_path(p, v, &p->cfg->oui_dir);
 }
 
@@ -165,18 +177,21 @@ set_path_or_none(struct parser *p, const char *v, char **field)
 static int
 registry_vendors(struct parser *p, const char *v)
 {
+	p->cfg->lines.vendors = p->line;
 	return set_path_or_none(p, v, &p->cfg->vendors_path);
 }
 
 static int
 registry_enterprises(struct parser *p, const char *v)
 {
+	p->cfg->lines.enterprises = p->line;
 	return set_path_or_none(p, v, &p->cfg->enterprises_path);
 }
 
 static int
 registry_enterprises_local(struct parser *p, const char *v)
 {
+	p->cfg->lines.enterprises_local = p->line;
 	return set_path_or_none(p, v, &p->cfg->enterprises_local);
 }
 
@@ -231,6 +246,7 @@ policy_pack(struct parser *p, const char *v)
 {
 	struct config *cfg = p->cfg;
 
+	cfg->lines.packs = ini_given(&p->ini, p->key); /* the key's line */
 	if (!pack_name_valid(v))
 		return kerr(p,
 		    "\"%s\" is not a policy pack name (expected lower-case "
@@ -248,6 +264,7 @@ policy_pack(struct parser *p, const char *v)
 static int
 policy_dir(struct parser *p, const char *v)
 {
+	p->cfg->lines.policy_dir = p->line;
 	return set_path(p, v, &p->cfg->policy_dir);
 }
 

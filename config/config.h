@@ -56,6 +56,13 @@ struct config_capture {
 	char *zone;   /* or NULL */
 };
 
+/* Where keys whose values name files were given: the line of the key,
+ * 0 when the file does not give it (the value is the default). */
+struct config_lines {
+	int oui_dir, vendors, enterprises, enterprises_local;
+	int packs, policy_dir;
+};
+
 /* The whole configuration. Owns every pointer. */
 struct config {
 	char *path;         /* file it came from, NULL = built-in defaults */
@@ -78,6 +85,7 @@ struct config {
 	size_t n_zones;
 	char **policy_packs; /* [policy] packs */
 	size_t n_policy_packs;
+	struct config_lines lines;
 };
 
 /*
@@ -90,6 +98,10 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 struct config *config_defaults(void);
 /* Release a configuration; NULL is fine. */
 void config_free(struct config *cfg);
+/* Check a zone name as the zone keys of the file are checked (letters,
+ * digits, '.', '_', '-', at most ZONE_NAME_MAX): 0, or -1 with
+ * "\"NAME\" is not a zone name (expected ...)" in err. */
+int config_zone_name_check(const char *name, char *err, size_t errlen);
 /* Print the effective configuration as INI, secrets masked. */
 void config_print(const struct config *cfg, FILE *out);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/options.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "vraudit-config.h"
@@ -37,8 +38,8 @@ main(int argc, char **argv)
 	struct daemon_options o = { 0 };
 	int ch;
 
-	while (
-	    (ch = getopt_long(argc, argv, "c:fdu:Vh", longopts, NULL)) != -1) {
+	while ((ch = options_next("vrauditd", argc, argv, "c:fdu:Vh", longopts,
+		    false)) != -1) {
 		switch (ch) {
 		case 'c':
 			o.conf_path = optarg;
@@ -59,13 +60,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
 			return 2;
 		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
 	}
 	return daemon_run(&o);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -503,11 +504,116 @@ open_read_write(struct store *st)
 	return mark_interrupted(st);
 }
 
+/* Connect read-only through uri and read the file's identity; -1 with
+ * the SQLite result code in *code. */
+static int
+connect_read_only(struct store *st, const char *query, bool exclusive,
+    int *code)
+{
+	char *uri = path_uri(st->path, query);
+	int rc;
+
+	*code = SQLITE_OK;
+	rc = db_connect(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+	free(uri);
+	/* Before the first read: the WAL index is then kept in memory. */
+	if (rc == 0 && exclusive)
+		rc =
+		    exec(st, "PRAGMA locking_mode = EXCLUSIVE", "locking mode");
+	if (rc == 0)
+		rc = check_identity(st);
+	if (rc == -1 && st->db != NULL) {
+		*code = sqlite3_extended_errcode(st->db);
+		sqlite3_close(st->db);
+		st->db = NULL;
+	}
+	return rc;
+}
+
+static bool
+file_exists(const char *path, off_t *size)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1)
+		return false;
+	*size = sb.st_size;
+	return true;
+}
+
+/*
+ * A reader of a WAL database needs its -shm file, and creates it when it
+ * is missing (a clean close removes it): on a read-only file system (an
+ * archived copy) it cannot, and SQLite says only "unable to open database
+ * file". Nobody can write there, so no locks are needed: with a -wal file
+ * holding commits, the WAL index is built in memory (no locking and
+ * exclusive mode, as SQLite's WAL documentation describes); without one,
+ * the main file holds everything and is opened immutable. Elsewhere it
+ * only says why. 0, or -1 with the error set.
+ */
+static int
+open_without_shm(struct store *st, int first_code)
+{
+	char *wal = xprintf("%s-wal", st->path);
+	char *shm = xprintf("%s-shm", st->path);
+	char *dir;
+	bool has_wal, has_shm;
+	off_t wal_size = 0, shm_size = 0;
+	struct statvfs fs;
+	int code = first_code, rc = -1;
+
+	has_wal = file_exists(wal, &wal_size) && wal_size > 0;
+	has_shm = file_exists(shm, &shm_size);
+	/* SQLite says CANTOPEN, or READONLY when the directory is not
+	 * writable. */
+	if ((first_code & 0xff) != SQLITE_CANTOPEN &&
+	    (first_code & 0xff) != SQLITE_READONLY)
+		goto out;
+	if (statvfs(st->path, &fs) == 0 && (fs.f_flag & ST_RDONLY)) {
+		if (has_wal)
+			rc = connect_read_only(st, "?mode=ro&vfs=unix-none",
+			    true, &code);
+		else
+			rc = connect_read_only(st, "?mode=ro&immutable=1",
+			    false, &code);
+		if (rc == -1)
+			store_set_error(st,
+			    "cannot open on a read-only file system (%s, "
+			    "%s): %s",
+			    has_shm ? "a -shm file" : "no -shm file",
+			    has_wal ? "commits in the -wal file"
+				    : "no commits in a -wal file",
+			    sqlite3_errstr(code));
+		goto out;
+	}
+	if (has_shm)
+		goto out; /* not for want of the -shm file */
+	dir = xstrdup(st->path);
+	if (strrchr(dir, '/') != NULL)
+		*strrchr(dir, '/') = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
+	store_set_error(st,
+	    "cannot open: no %s file and it cannot be created (%s); a "
+	    "reader of a WAL database needs one: read it as a user who may "
+	    "write to its directory",
+	    shm,
+	    access(*dir != '\0' ? dir : "/", W_OK) == -1
+		? strerror(errno)
+		: sqlite3_errstr(first_code));
+	free(dir);
+out:
+	free(wal);
+	free(shm);
+	return rc;
+}
+
 static int
 open_read_only(struct store *st, bool any_version)
 {
-	char *uri;
-	int rc;
+	int rc, code;
 
 	rc = precheck_file(st);
 	if (rc == 1) {
@@ -520,10 +626,8 @@ open_read_only(struct store *st, bool any_version)
 	}
 	if (rc == -1)
 		return -1;
-	uri = path_uri(st->path, "?mode=ro");
-	rc = db_connect(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-	free(uri);
-	if (rc == -1 || check_identity(st) == -1)
+	if (connect_read_only(st, "?mode=ro", false, &code) == -1 &&
+	    open_without_shm(st, code) == -1)
 		return -1;
 	if (st->version == 0) {
 		store_set_error(st,

@@ -35,7 +35,7 @@ slurp(FILE *f, char *buf, size_t size)
 
 /* Run cli_main with the given words, capturing stdout and stderr. */
 static void
-run_cli(struct run *r, int argc, const char **words)
+run_cli(struct run *r, int argc, const char *const *words)
 {
 	FILE *o = tmpfile(), *e = tmpfile();
 	int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
@@ -149,6 +149,50 @@ START_TEST(test_usage_error_names_the_command)
 }
 END_TEST
 
+/* A bad command line: exit 2, one line naming the program and the
+ * command, then where help is; nothing on stdout. */
+static const struct {
+	const char *argv[4];
+	int argc;
+	const char *err;
+} bad_lines[] = {
+	{ { "vraudit", "scan", "--nope" }, 3,
+	    "vraudit scan: unrecognized option '--nope'\n"
+	    "Try 'vraudit scan --help'.\n" },
+	{ { "vraudit", "report", "--db" }, 3,
+	    "vraudit report: option '--db' requires an argument\n"
+	    "Try 'vraudit report --help'.\n" },
+	{ { "vraudit", "elements", "-c" }, 3,
+	    "vraudit elements: option requires an argument -- 'c'\n"
+	    "Try 'vraudit elements --help'.\n" },
+	{ { "vraudit", "verify", "-vZ" }, 3,
+	    "vraudit verify: invalid option -- 'Z'\n"
+	    "Try 'vraudit verify --help'.\n" },
+	{ { "vraudit", "migrate", "--quiet=1" }, 3,
+	    "vraudit migrate: option '--quiet' doesn't allow an argument\n"
+	    "Try 'vraudit migrate --help'.\n" },
+	{ { "vraudit", "check-config", "extra" }, 3,
+	    "vraudit check-config: unexpected argument 'extra'\n"
+	    "Try 'vraudit check-config --help'.\n" },
+	{ { "vraudit", "sacn" }, 2,
+	    "vraudit: unknown command 'sacn'\nTry 'vraudit --help'.\n" },
+	{ { "vraudit", "ingest", "--zone", "bad/zone x" }, 4,
+	    "vraudit ingest: --zone: \"bad/zone x\" is not a zone name "
+	    "(expected letters, digits, '.', '_' or '-', at most 48 "
+	    "characters)\n" },
+};
+
+START_TEST(test_bad_command_line_is_one_line)
+{
+	struct run r;
+
+	run_cli(&r, bad_lines[_i].argc, bad_lines[_i].argv);
+	ck_assert_int_eq(r.rc, EXIT_USAGE);
+	ck_assert_str_eq(r.err, bad_lines[_i].err);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
 /* Writes half a line, then fails as a full disk would. */
 static int
 write_half(void *arg, FILE *out)
@@ -217,6 +261,8 @@ cli_suite(void)
 	tcase_add_test(tc, test_unknown_command_is_named);
 	tcase_add_test(tc, test_common_options_are_recognised);
 	tcase_add_test(tc, test_usage_error_names_the_command);
+	tcase_add_loop_test(tc, test_bad_command_line_is_one_line, 0,
+	    (int)ARRAY_SIZE(bad_lines));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("output");

@@ -866,6 +866,49 @@ START_TEST(test_zone_for_sysname)
 }
 END_TEST
 
+/* Where the keys naming files to load were given, for check-config's
+ * messages; 0 for a key left at its default. */
+START_TEST(test_key_lines)
+{
+	char err[512];
+	struct config *cfg = load_text("[registry]\n"
+				       "; a comment\n"
+				       "vendors = v.conf\n"
+				       "enterprises-local = e.local\n"
+				       "\n"
+				       "[policy]\n"
+				       "dir = pol\n"
+				       "packs = a,\n"
+				       "  b\n",
+	    err, sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->lines.vendors, 3);
+	ck_assert_int_eq(cfg->lines.enterprises_local, 4);
+	ck_assert_int_eq(cfg->lines.policy_dir, 7);
+	ck_assert_int_eq(cfg->lines.packs, 8);
+	ck_assert_int_eq(cfg->lines.oui_dir, 0);
+	ck_assert_int_eq(cfg->lines.enterprises, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* The one check of zone names, for the file and for --zone. */
+START_TEST(test_zone_name_check)
+{
+	char err[256];
+
+	ck_assert_int_eq(config_zone_name_check("core-1.a_b", err, sizeof(err)),
+	    0);
+	ck_assert_int_eq(config_zone_name_check("bad/zone x", err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err,
+	    "\"bad/zone x\" is not a zone name (expected letters, digits, "
+	    "'.', '_' or '-', at most 48 characters)");
+	ck_assert_int_eq(config_zone_name_check("", err, sizeof(err)), -1);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -885,6 +928,8 @@ config_suite(void)
 	tcase_add_test(tc, test_relative_paths);
 	tcase_add_test(tc, test_zone_for_ip);
 	tcase_add_test(tc, test_zone_for_sysname);
+	tcase_add_test(tc, test_key_lines);
+	tcase_add_test(tc, test_zone_name_check);
 	suite_add_tcase(s, tc);
 	return s;
 }

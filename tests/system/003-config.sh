@@ -47,8 +47,13 @@ printf 'c0mmunity-s3cret\n' >"$tmp/secrets/core.community"
 printf 'auth-s3cret-pass\n' >"$tmp/secrets/ran.auth"
 printf 'priv-s3cret-pass\n' >"$tmp/secrets/ran.priv"
 chmod 0640 "$tmp/secrets/"*
-sed -e 's/^#//' -e "s|/etc/vraudit/secrets|$tmp/secrets|" "$EXAMPLE" \
-	>"$tmp/full.conf"
+# The files it names, of the operator's own.
+mkdir "$tmp/etc" "$tmp/etc/policies"
+printf '[vendor acme-radio]\nname = ACME Radio\nrisk = watch\n' \
+	>"$tmp/etc/vendors.conf"
+printf '99999999\tExample Radio Systems Ltd\n' >"$tmp/etc/enterprises.local"
+sed -e 's/^#//' -e "s|/etc/vraudit/secrets|$tmp/secrets|" \
+	-e "s|/etc/vraudit/|$tmp/etc/|" "$EXAMPLE" >"$tmp/full.conf"
 run -c "$tmp/full.conf"
 [ "$rc" -eq 0 ] || fail "uncommented example: exit $rc: $(cat "$tmp/err")"
 grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones" \
@@ -92,6 +97,74 @@ printf '[database]\npath = /%04089d\n' 0 >"$tmp/b4.conf"
 expect_error "$tmp/b4.conf" "$tmp/b4.conf:2: line longer than 4096 bytes"
 
 expect_error "$tmp/absent.conf" "$tmp/absent.conf: No such file or directory"
+
+# What the file names is loaded as vrauditd and the commands load it: a
+# file they refuse is refused here, naming the key, so that
+# `vraudit check-config && systemctl reload vrauditd` holds.
+line_of() { grep -n "^$1" "$2" | cut -d: -f1; }
+expect_named() {	# expect_named FILE MESSAGE [report]
+	expect_error "$1" "$2"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+		fail "$1: more than one line: $(cat "$tmp/err")"
+	[ "${3:-}" = report ] || return 0
+	# vraudit report loads the catalogue and the packs too: it agrees.
+	rc=0
+	"$vraudit" report -c "$1" --db "$tmp/none.db" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || fail "$1: report exits $rc where check-config refuses"
+}
+printf '[database]\npath = x.db\n\n[policy]\npacks = uk-dvd-2022, nosuch\n' \
+	>"$tmp/n1.conf"
+expect_named "$tmp/n1.conf" \
+	"$tmp/n1.conf:5: [policy] packs: unknown policy pack \"nosuch\"" report
+
+printf '[registry]\nvendors = %s\n' "$tmp/etc/absent.conf" >"$tmp/n2.conf"
+expect_named "$tmp/n2.conf" \
+	"$tmp/n2.conf:2: [registry] vendors: $tmp/etc/absent.conf: No such file or directory" report
+
+printf '[vendor acme]\nname = ACME\nrisk = dangerous\n' >"$tmp/etc/bad-vendors.conf"
+printf '[registry]\nvendors = etc/bad-vendors.conf\n' >"$tmp/n3.conf"
+expect_named "$tmp/n3.conf" \
+	"$tmp/n3.conf:2: [registry] vendors: $tmp/etc/bad-vendors.conf:3: [vendor acme] risk: \"dangerous\" is not a risk class" report
+
+printf '[registry]\nenterprises-local = %s\n' "$tmp/etc/absent.local" \
+	>"$tmp/n4.conf"
+expect_named "$tmp/n4.conf" \
+	"$tmp/n4.conf:2: [registry] enterprises-local: $tmp/etc/absent.local: No such file or directory"
+
+printf '[registry]\noui-dir = %s\n' "$tmp/etc/absent-ieee" >"$tmp/n5.conf"
+expect_named "$tmp/n5.conf" \
+	"$tmp/n5.conf:2: [registry] oui-dir: $tmp/etc/absent-ieee"
+
+mkdir "$tmp/pol"
+printf '[pack]\nname = mine\nvendors = nosuchvendor\n[rule r]\nzone = all\nmax-share = 0%%\n' \
+	>"$tmp/pol/mine.conf"
+printf '[policy]\ndir = pol\npacks = mine\n' >"$tmp/n6.conf"
+expect_named "$tmp/n6.conf" \
+	"$tmp/n6.conf:2: [policy] dir: $tmp/pol/mine.conf:3: [pack] vendors: unknown vendor \"nosuchvendor\"" report
+
+# The pack is there once its vendor is in the operator's catalogue, which
+# extends the shipped one (vraudit.conf(5)): shipped vendors stay.
+printf '[vendor nosuchvendor]\nname = Now Known\nrisk = high\n' >"$tmp/etc/v2.conf"
+printf '[pack]\nname = mine\nvendors = nosuchvendor, huawei, zte\n[rule r]\nzone = all\nmax-share = 0%%\n' \
+	>"$tmp/pol/mine.conf"
+printf '[registry]\nvendors = etc/v2.conf\n[policy]\ndir = pol\npacks = mine\n' \
+	>"$tmp/n7.conf"
+run -c "$tmp/n7.conf"
+[ "$rc" -eq 0 ] || fail "pack with the operator's vendor: exit $rc: $(cat "$tmp/err")"
+
+# Without the IANA registry's file vraudit goes on: a warning, still valid.
+printf '[registry]\nenterprises = %s\n' "$tmp/etc/absent.tsv" >"$tmp/n8.conf"
+run -c "$tmp/n8.conf"
+[ "$rc" -eq 0 ] || fail "missing IANA registry: exit $rc: $(cat "$tmp/err")"
+grep -qF "$tmp/n8.conf:2: [registry] enterprises: warning: $tmp/etc/absent.tsv: No such file or directory" \
+	"$tmp/err" || fail "missing IANA registry: $(cat "$tmp/err")"
+grep -q ": valid, " "$tmp/err" || fail "missing IANA registry: not valid"
+
+# The lab's configuration, its secret as scripts/lab.sh leaves it.
+cp -r "$src/conf/lab" "$tmp/lab"
+chmod 0640 "$tmp/lab/secrets/"*
+run -c "$tmp/lab/vraudit.conf"
+[ "$rc" -eq 0 ] || fail "lab configuration: exit $rc: $(cat "$tmp/err")"
 
 # Usage.
 run --help
