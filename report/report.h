@@ -25,10 +25,13 @@ enum report_format {
 
 /* What to report on. Strings are borrowed. */
 struct report_options {
-	const char *db_path; /* shown in the report */
-	const char *as_of;   /* YYYY-MM-DD, NULL: today */
-	int64_t since_ms;    /* "new since" window before the evaluation */
-	int64_t now;         /* generation time, seconds since the epoch */
+	const char *db_path;       /* shown in the report */
+	const char *version;       /* vraudit's version, NULL: unknown */
+	const char *config_path;   /* NULL: built-in defaults */
+	const char *config_digest; /* hex SHA-256 of its text, or NULL */
+	const char *as_of;         /* YYYY-MM-DD, NULL: today */
+	int64_t since_ms; /* "new since" window before the evaluation */
+	int64_t now;      /* generation time, seconds since the epoch */
 };
 
 struct report;
