@@ -167,6 +167,7 @@ static const char html_style[] =
     "article.element{border:1px solid #ddd;border-left:4px solid #b00020;"
     "padding:.3em .8em;margin:.8em 0}"
     "article.element h3{margin:.2em 0}"
+    "table.violations td:nth-child(-n+4){white-space:nowrap}"
     "details.evidence summary{cursor:pointer;color:#1565c0}"
     "table.evidence td{font-size:.82em}"
     "svg{max-width:100%;height:auto}"
