@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The lab's HTML report as an auditor opens it: rendered by headless
-# Chromium in a 1366x768 window, the summary is inside the first screen
+# Chromium in a 1366x768 window (its viewport is what a browser on such a
+# screen leaves, about 1366x625), the summary is inside the first screen
 # and comes before the charts; the rendered text shows no escape such as
 # \x0d; every element the violations view lists appears exactly once in
 # the violations section, those without a management address located by
@@ -67,7 +68,6 @@ probe = r'''<script>
   out.viewport = [window.innerWidth, window.innerHeight];
   out.summary = r ? [r.top, r.bottom, r.left, r.right] : null;
   out.charts_top = c ? c.getBoundingClientRect().top : null;
-  out.text = document.body.innerText;
   var ids = [];
   document.querySelectorAll('#violations article.element').forEach(function (a) {
     ids.push(a.getAttribute('data-element'));
@@ -78,7 +78,9 @@ probe = r'''<script>
     var n = [];
     document.querySelectorAll('details.evidence').forEach(function (d) {
       var t = d.querySelector('table.evidence');
-      n.push(t && !d.open && t.getBoundingClientRect().height > 0);
+      // a closed details' content is laid out but not rendered
+      n.push(!!t && !d.open && t.checkVisibility() &&
+             t.getBoundingClientRect().height > 0);
     });
     return n;
   }
@@ -97,6 +99,8 @@ probe = r'''<script>
   st.textContent = rules.join('\n');
   document.head.appendChild(st);
   out.print_evidence = evidence();
+  // what a reader sees with the evidence open, and every text node
+  out.text = document.body.innerText + '\n' + document.body.textContent;
   var pre = document.createElement('pre');
   pre.id = 'probe-result';
   pre.textContent = JSON.stringify(out);
