@@ -151,7 +151,7 @@ static const char html_style[] =
     "th,td{border:1px solid #bbb;padding:.2em .45em;text-align:left;"
     "vertical-align:top;font-size:.88em}th{background:#eee}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}"
-    "#result{font-size:1.1em;margin:.3em 0}"
+    "#result{font-size:1.1em;margin:.3em 0 0 0}header .note{margin:.2em 0}"
     "#summary h2{margin-top:.6em}"
     "table.summary td,table.summary th{font-size:.85em;padding:.15em .4em}"
     ".status{font-weight:bold;padding:0 .4em;border-radius:2px;"
@@ -378,17 +378,20 @@ html_header(FILE *out, const struct report *r)
 	    out);
 	html_status(out, violated > 0 ? "violated" : "met",
 	    violated > 0 ? "VIOLATIONS" : "compliant");
-	fprintf(out, " %d violated, %d pending, %d met &middot; as of ",
+	fprintf(out,
+	    " %d violated, %d pending, %d met</p>\n<p class=\"note\">"
+	    "as of ",
 	    violated, pending, met);
 	html(out, r->as_of);
 	fputs(" &middot; generated ", out);
 	html(out, r->generated);
-	fputs(" &middot; data as of ", out);
+	fputs(" &middot; newest data ", out);
 	if (*r->newest)
 		fprintf(out, "%s (%lld day%s old)", r->newest, r->age_days,
 		    r->age_days == 1 ? "" : "s");
 	else
 		fputs("none (no element recorded)", out);
+	fputs(" &middot; <a href=\"#provenance\">provenance</a>", out);
 	fputs("</p></header>\n", out);
 }
 
