@@ -144,7 +144,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	struct policy_set *set = NULL;
 	struct report *r = NULL;
 	char err[1024], digest[SHA256_HEX_LEN];
-	char *text;
+	char *text, *conf_abs = NULL;
 	size_t len;
 	int rc;
 
@@ -168,6 +168,9 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	/* The report names the configuration it was made under: its path
 	 * and the digest of its text (read again: config_load keeps none). */
 	if ((opt.config_path = env.cfg->path) != NULL) {
+		/* the path as a reader elsewhere can find it again */
+		if ((conf_abs = realpath(env.cfg->path, NULL)) != NULL)
+			opt.config_path = conf_abs;
 		if ((text = file_read(env.cfg->path, &len, err, sizeof(err))) ==
 		    NULL) {
 			fprintf(stderr, "vraudit report: %s\n", err);
@@ -205,6 +208,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 			rc = EXIT_RUNTIME;
 	}
 out:
+	free(conf_abs);
 	report_free(r);
 	policy_set_free(set);
 	cli_close(&env);
