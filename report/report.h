@@ -2,8 +2,10 @@
  * The compliance report: the verdict of every rule of the selected packs
  * as of a date, the elements that break them with their evidence, zone
  * shares against caps, the elements first seen recently, counts by vendor
- * and risk, and how the figures are counted. Gathered from the store once,
- * then written as text, CSV, JSON or a self-contained HTML page.
+ * and risk, how the figures are counted, and what produced it (version,
+ * configuration and packs with their digests, audit head, data age).
+ * Gathered from the store once, then written as text, CSV, JSON or a
+ * self-contained HTML page with room to sign.
  */
 #ifndef VRAUDIT_REPORT_H
 #define VRAUDIT_REPORT_H
