@@ -183,7 +183,11 @@ static const char html_style[] =
     "details.evidence::details-content{content-visibility:visible;"
     "display:block}"
     ".status,.ctl,article.element{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}}";
+    "print-color-adjust:exact}}"
+    /* a browser that cannot show a closed details' content says so */
+    "@supports not selector(::details-content){@media print{"
+    "details.evidence:not([open])>summary::after{content:"
+    "\" (collapsed: open it before printing to include it)\"}}}";
 
 /* Bars of each zone share against its cap. */
 static void
