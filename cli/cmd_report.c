@@ -25,7 +25,9 @@
 #include "policy/policy.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "common/sha256.h"
 #include "common/util.h"
+#include "vraudit-config.h"
 
 enum {
 	OPT_POLICY = OPT_COMMON_LAST + 1,
@@ -141,7 +143,9 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	struct cli_env env = { 0 };
 	struct policy_set *set = NULL;
 	struct report *r = NULL;
-	char err[1024];
+	char err[1024], digest[SHA256_HEX_LEN];
+	char *text, *conf_abs = NULL;
+	size_t len;
 	int rc;
 
 	if ((rc = cli_open("report", common, CLI_CATALOGUE, &env)) != EXIT_OK)
@@ -160,6 +164,23 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) != EXIT_OK)
 		goto out;
 	opt.db_path = env.cfg->db_path;
+	opt.version = VRAUDIT_VERSION;
+	/* The report names the configuration it was made under: its path
+	 * and the digest of its text (read again: config_load keeps none). */
+	if ((opt.config_path = env.cfg->path) != NULL) {
+		/* the path as a reader elsewhere can find it again */
+		if ((conf_abs = realpath(env.cfg->path, NULL)) != NULL)
+			opt.config_path = conf_abs;
+		if ((text = file_read(env.cfg->path, &len, err, sizeof(err))) ==
+		    NULL) {
+			fprintf(stderr, "vraudit report: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		sha256_buffer_hex(text, len, digest);
+		free(text);
+		opt.config_digest = digest;
+	}
 	if ((r = report_new(env.st, set, &opt)) == NULL) {
 		fprintf(stderr, "vraudit report: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
@@ -187,6 +208,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 			rc = EXIT_RUNTIME;
 	}
 out:
+	free(conf_abs);
 	report_free(r);
 	policy_set_free(set);
 	cli_close(&env);

@@ -14,6 +14,7 @@
 
 #include "classify/classify.h"
 #include "common/ini.h"
+#include "common/sha256.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -398,6 +399,8 @@ policy_pack_parse(const char *text, size_t len, const char *origin,
 	}
 	ini_finish(&p.ini);
 	p.pack->origin = xstrdup(origin);
+	/* the report names the exact text its verdicts were made under */
+	sha256_buffer_hex(text, len, p.pack->digest);
 	return p.pack;
 }
 

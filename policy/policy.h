@@ -53,6 +53,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/sha256.h"
 #include "common/sighting.h"
 
 struct classifier;
@@ -77,8 +78,9 @@ struct policy_pack {
 	char *name;
 	char *title;
 	char *source;
-	char *origin;   /* file it came from, or "NAME (built-in)" */
-	char **vendors; /* vendor slugs */
+	char *origin; /* file it came from, or "NAME (built-in)" */
+	char digest[SHA256_HEX_LEN]; /* hex SHA-256 of the text parsed */
+	char **vendors;              /* vendor slugs */
 	size_t n_vendors;
 	struct policy_rule *rules;
 	size_t n_rules;

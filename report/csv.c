@@ -1,7 +1,11 @@
 /*
  * The report as CSV (report_private.h): one row per (policy, rule,
  * element) under a header; a rule without elements has one row without
- * them. Every field is written in common/text.h's CSV style: quoted when
+ * them. Every row also carries the rule's counts and the report's
+ * provenance (pack digest, vraudit version, configuration and its digest,
+ * audit head, data age) in columns of their own, so that a sheet
+ * sorted, filtered or pasted next to another day's still says where each
+ * row came from; no row is anything but data. Every field is written in common/text.h's CSV style: quoted when
  * it must be, control characters as \xNN, and inert in a spreadsheet (a
  * field starting with =, +, - or @ gets a leading quote).
  */
@@ -25,11 +29,51 @@ field_str(FILE *out, const char *s, bool first)
 	report_puts(out, s, TEXT_CSV);
 }
 
+static void
+field_num(FILE *out, long long n)
+{
+	fprintf(out, ",%lld", n);
+}
+
+/* The columns after the element's: its address, the rule's counts, the
+ * pack's and the report's provenance. */
+static void
+csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
+    long i, long k)
+{
+	const char *kind = "";
+	const struct value *a = NULL;
+
+	if (k >= 0)
+		a = report_address(r, (size_t)k, &kind);
+	field(out, *kind != '\0' ? a : NULL, false);
+	field_str(out, kind, false);
+	field_num(out, report_num(&r->rules, (size_t)i, "elements"));
+	field_num(out, report_num(&r->rules, (size_t)i, "covered"));
+	field_num(out,
+	    report_violating(r, pk->name,
+		report_str(&r->rules, (size_t)i, "rule")));
+	field_str(out, pk->origin, false);
+	field_str(out, pk->digest, false);
+	field_str(out, r->version, false);
+	field_str(out, r->config_path, false);
+	field_str(out, r->config_digest, false);
+	field_num(out, (long long)r->audit_seq);
+	field_str(out, r->audit_hash, false);
+	field_str(out, r->generated, false);
+	field_str(out, r->newest, false);
+	if (*r->newest)
+		field_num(out, r->age_days);
+	else
+		fputc(',', out);
+}
+
 /* The rows of one rule: one per element breaking it, or one without. */
 static void
-csv_rule(FILE *out, const struct report *r, const char *policy,
+csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
     const char *rule)
 {
+	const char *policy = pk->name;
 	static const char *const ecols[] = {
 		"element_id",
 		"mgmt_ip",
@@ -61,6 +105,7 @@ csv_rule(FILE *out, const struct report *r, const char *policy,
 			field(out, last ? NULL : report_cell(v, k, ecols[c]),
 			    false);
 		field_str(out, r->as_of, false);
+		csv_tail(out, r, pk, i, last ? -1 : (long)k);
 		fputc('\n', out);
 		any = true;
 	}
@@ -82,6 +127,21 @@ report_write_csv(const struct report *r, FILE *out)
 		"status",
 		"detail",
 		"as_of",
+		"address",
+		"address_kind",
+		"rule_elements",
+		"rule_covered",
+		"rule_violating",
+		"policy_origin",
+		"policy_sha256",
+		"vraudit_version",
+		"config",
+		"config_sha256",
+		"audit_seq",
+		"audit_hash",
+		"generated",
+		"data_newest",
+		"data_age_days",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(header); i++)
@@ -91,6 +151,6 @@ report_write_csv(const struct report *r, FILE *out)
 		const struct policy_pack *pk = r->set->packs[p];
 
 		for (size_t ru = 0; ru < pk->n_rules; ru++)
-			csv_rule(out, r, pk->name, pk->rules[ru].name);
+			csv_rule(out, r, pk, pk->rules[ru].name);
 	}
 }

@@ -10,33 +10,184 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A control character's picture (U+2400..U+2421), for bytes below 0x20 and
+ * 0x7F. */
+static void
+put_picture(FILE *out, unsigned char c)
+{
+	unsigned cp = c == 0x7f ? 0x2421 : 0x2400 + c;
+
+	fputc((int)(0xe0 | (cp >> 12)), out);
+	fputc((int)(0x80 | ((cp >> 6) & 0x3f)), out);
+	fputc((int)(0x80 | (cp & 0x3f)), out);
+}
+
+/*
+ * len bytes at p as HTML text, readable: CR LF and LF as line breaks;
+ * other control characters as their picture (a CR alone as U+240D) and
+ * bytes that are not UTF-8 (and C1 controls) as \xNN, each in a span of
+ * class "ctl" so that they are seen as bytes, not text; &, <, >, " and '
+ * as character references. markup false (SVG text, attribute values):
+ * no elements, a line break as a space.
+ */
+static void
+html_put(FILE *out, const void *p, size_t len, bool markup)
+{
+	const unsigned char *u = p;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = text_utf8_seq(u + i, len - i);
+		unsigned char c = u[i];
+
+		if (c == '\n' ||
+		    (c == '\r' && i + 1 < len && u[i + 1] == '\n')) {
+			fputs(markup ? "<br>" : " ", out);
+			i += c == '\r' ? 2 : 1;
+			continue;
+		}
+		if (n == 1 && (c < 0x20 || c == 0x7f)) {
+			if (markup)
+				fprintf(out,
+				    "<span class=\"ctl\" title=\"control "
+				    "byte 0x%02x\">",
+				    c);
+			put_picture(out, c);
+			if (markup)
+				fputs("</span>", out);
+			i++;
+			continue;
+		}
+		if (n == 0 || (n == 2 && c == 0xc2 && u[i + 1] < 0xa0)) {
+			if (n == 0)
+				n = 1;
+			if (markup)
+				fputs(
+				    "<span class=\"ctl\" title=\"bytes that are "
+				    "not text\">",
+				    out);
+			for (size_t k = 0; k < n; k++)
+				fprintf(out, "\\x%02x", u[i + k]);
+			if (markup)
+				fputs("</span>", out);
+			i += n;
+			continue;
+		}
+		switch (c) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fwrite(u + i, 1, n, out);
+		}
+		i += n;
+	}
+}
+
 static void
 html(FILE *out, const char *s)
 {
-	report_puts(out, s, TEXT_HTML);
+	if (s != NULL)
+		html_put(out, s, strlen(s), true);
+}
+
+static void
+html_value(FILE *out, const struct value *v)
+{
+	if (v->s != NULL)
+		html_put(out, v->s, v->len, true);
 }
 
 static void
 html_cell(FILE *out, const struct table *t, size_t i, const char *col)
 {
-	report_put_value(out, report_cell(t, i, col), TEXT_HTML);
+	html_value(out, report_cell(t, i, col));
 }
 
+/* A cell in SVG text: no markup. */
+static void
+svg_cell(FILE *out, const struct table *t, size_t i, const char *col)
+{
+	const struct value *v = report_cell(t, i, col);
+
+	if (v->s != NULL)
+		html_put(out, v->s, v->len, false);
+}
+
+/* A status as a class name: lower-case letters, digits and '-' kept,
+ * anything else '-', so that any status the views give renders. */
+static void
+status_class(FILE *out, const char *status)
+{
+	for (const char *p = status; *p != '\0'; p++)
+		fputc((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			    *p == '-'
+			? *p
+			: '-',
+		    out);
+}
+
+/* Screen: the summary first and compact; print: each big section on a
+ * new page, evidence printed even when collapsed on screen. */
 static const char html_style[] =
-    "body{font-family:sans-serif;margin:2em;color:#222;max-width:70em}"
-    "h1{font-size:1.6em}h2{font-size:1.3em;border-bottom:1px solid #ccc;"
-    "margin-top:2em}h3{font-size:1.1em}"
-    "table{border-collapse:collapse;margin:.5em 0 1em 0;width:100%}"
-    "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
-    "vertical-align:top;font-size:.9em}th{background:#eee}"
-    ".violated{color:#fff;background:#b00020}.pending{background:#ffd54f}"
-    ".met{background:#c8e6c9}.status{font-weight:bold;padding:0 .4em}"
-    ".note{font-size:.9em;color:#444}.ev{font-size:.8em;color:#444}"
+    "body{font-family:sans-serif;margin:1em 2em;color:#222;"
+    "max-width:72em;line-height:1.35}"
+    "h1{font-size:1.4em;margin:.2em 0}"
+    "h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:1.6em}"
+    "h3{font-size:1.05em;margin:1em 0 .3em}h4{font-size:1em;"
+    "margin:.8em 0 .2em}"
+    "table{border-collapse:collapse;margin:.4em 0 1em 0;width:100%}"
+    "th,td{border:1px solid #bbb;padding:.2em .45em;text-align:left;"
+    "vertical-align:top;font-size:.88em}th{background:#eee}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "#result{font-size:1.1em;margin:.3em 0 0 0}header .note{margin:.2em 0}"
+    "#summary h2{margin-top:.6em}"
+    "table.summary td,table.summary th{font-size:.85em;padding:.15em .4em}"
+    ".status{font-weight:bold;padding:0 .4em;border-radius:2px;"
+    "white-space:nowrap;background:#e0e0e0}"
+    ".status.violated{color:#fff;background:#b00020}"
+    ".status.pending{background:#ffd54f}.status.met{background:#c8e6c9}"
+    ".status.no-data{background:#cfd8dc}.status.stale{background:#ffcc80}"
+    ".status.partial{background:#ffe0b2}"
+    ".note{font-size:.88em;color:#444}"
+    ".addr-note{font-size:.85em;color:#8a4b00}"
+    ".ctl{color:#777;background:#f0f0f0;border-radius:2px;"
+    "font-size:.85em;padding:0 1px}"
+    "article.element{border:1px solid #ddd;border-left:4px solid #b00020;"
+    "padding:.3em .8em;margin:.8em 0}"
+    "article.element h3{margin:.2em 0}"
+    "table.violations td:nth-child(-n+4){white-space:nowrap}"
+    "details.evidence summary{cursor:pointer;color:#1565c0}"
+    "table.evidence td{font-size:.82em}"
     "svg{max-width:100%;height:auto}"
-    "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}"
-    "table,svg{page-break-inside:avoid}"
-    ".violated,.pending,.met{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}}";
+    ".charts{display:flex;flex-wrap:wrap;gap:1em}"
+    ".charts figure{margin:0;flex:1 1 30em}"
+    ".charts figcaption{font-weight:bold;margin:.3em 0}"
+    "table.sign td{height:2.6em;width:40%}table.sign th{width:20%}"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}"
+    "#violations,#rules,#provenance{break-before:page}"
+    "h2,h3,h4{break-after:avoid}"
+    "table,svg,figure,#sign-off{break-inside:avoid}"
+    "details.evidence summary{color:#222}"
+    "details.evidence::details-content{content-visibility:visible;"
+    "display:block}"
+    ".status,.ctl,article.element{-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact}}"
+    /* a browser that cannot show a closed details' content says so */
+    "@supports not selector(::details-content){@media print{"
+    "details.evidence:not([open])>summary::after{content:"
+    "\" (collapsed: open it before printing to include it)\"}}}";
 
 /* Bars of each zone share against its cap. */
 static void
@@ -64,17 +215,18 @@ svg_shares(FILE *out, const struct report *r)
 		const char *status = report_str(t, i, "status");
 		const char *fill = strcmp(status, "violated") == 0 ? "#b00020"
 		    : strcmp(status, "pending") == 0               ? "#f9a825"
-								   : "#2e7d32";
+		    : strcmp(status, "met") == 0                   ? "#2e7d32"
+								   : "#78909c";
 
 		fprintf(out,
 		    "<g class=\"share\"><text x=\"0\" y=\"%d\" "
 		    "font-size=\"12\">",
 		    y + 14);
-		html_cell(out, t, i, "policy");
+		svg_cell(out, t, i, "policy");
 		fputc('/', out);
-		html_cell(out, t, i, "rule");
+		svg_cell(out, t, i, "rule");
 		fputs(" ", out);
-		html_cell(out, t, i, "zone");
+		svg_cell(out, t, i, "zone");
 		fprintf(out,
 		    "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
 		    "height=\"18\" fill=\"#eee\"/><rect x=\"%d\" y=\"%d\" "
@@ -177,7 +329,7 @@ svg_history(FILE *out, const struct report *r)
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
 	    left, h - 10, first, w - 10, h - 10);
-	html(out, r->as_of);
+	html_put(out, r->as_of, strlen(r->as_of), false);
 	fputs("</text>\n", out);
 	fprintf(out,
 	    "<text x=\"%d\" y=\"14\" font-size=\"11\" fill=\"#b00020\">"
@@ -194,10 +346,119 @@ static void
 html_status(FILE *out, const char *status, const char *text)
 {
 	fputs("<span class=\"status ", out);
-	html(out, status);
+	status_class(out, status);
 	fputs("\">", out);
 	html(out, text);
 	fputs("</span>", out);
+}
+
+/* The days left before a rule applies: a number while pending, "applies"
+ * once it does. */
+static void
+html_days_left(FILE *out, const struct table *t, size_t i)
+{
+	if (strcmp(report_str(t, i, "status"), "pending") == 0)
+		fprintf(out, "<td class=\"n\">%lld</td>",
+		    report_num(t, i, "days_left"));
+	else
+		fputs("<td>applies</td>", out);
+}
+
+static void
+html_header(FILE *out, const struct report *r)
+{
+	int violated, pending, met;
+
+	report_tally(r, &violated, &pending, &met);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	      "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	      "content=\"width=device-width\"><title>vraudit compliance "
+	      "report ",
+	    out);
+	html(out, r->as_of);
+	fprintf(out, "</title>\n<style>%s</style></head>\n<body>\n",
+	    html_style);
+	fputs("<header><h1>vraudit compliance report</h1>\n<p id=\"result\">",
+	    out);
+	html_status(out, violated > 0 ? "violated" : "met",
+	    violated > 0 ? "VIOLATIONS" : "compliant");
+	fprintf(out,
+	    " %d violated, %d pending, %d met</p>\n<p class=\"note\">"
+	    "as of ",
+	    violated, pending, met);
+	html(out, r->as_of);
+	fputs(" &middot; generated ", out);
+	html(out, r->generated);
+	fputs(" &middot; newest data ", out);
+	if (*r->newest)
+		fprintf(out, "%s (%lld day%s old)", r->newest, r->age_days,
+		    r->age_days == 1 ? "" : "s");
+	else
+		fputs("none (no element recorded)", out);
+	fputs(" &middot; <a href=\"#provenance\">provenance</a>", out);
+	fputs("</p></header>\n", out);
+}
+
+/* Every rule of every pack on one screen: the verdict and its figures. */
+static void
+html_summary(FILE *out, const struct report *r)
+{
+	fputs("<section id=\"summary\"><h2>Summary</h2>\n"
+	      "<table class=\"summary\"><tr><th>pack</th><th>rule</th>"
+	      "<th>status</th><th>elements in scope</th><th>covered</th>"
+	      "<th>violating</th><th>deadline</th><th>days left</th></tr>\n",
+	    out);
+	for (size_t p = 0; p < r->set->n_packs; p++) {
+		const struct policy_pack *pk = r->set->packs[p];
+
+		for (size_t k = 0; k < pk->n_rules; k++) {
+			const struct policy_rule *ru = &pk->rules[k];
+			long i = report_rule_row(r, pk->name, ru->name);
+			const struct table *t = &r->rules;
+
+			if (i < 0)
+				continue;
+			fputs("<tr><td>", out);
+			html(out, pk->name);
+			fputs("</td><td><a href=\"#rule-", out);
+			status_class(out, pk->name);
+			fputs("-", out);
+			status_class(out, ru->name);
+			fputs("\">", out);
+			html(out, ru->name);
+			fputs("</a></td><td>", out);
+			html_status(out, report_str(t, (size_t)i, "status"),
+			    report_str(t, (size_t)i, "status"));
+			fprintf(out,
+			    "</td><td class=\"n\">%lld</td><td class=\"n\">"
+			    "%lld</td><td class=\"n\">%lld</td><td>",
+			    report_num(t, (size_t)i, "elements"),
+			    report_num(t, (size_t)i, "covered"),
+			    report_violating(r, pk->name, ru->name));
+			if (*ru->deadline)
+				html(out, ru->deadline);
+			else
+				fputs("none", out);
+			fputs("</td>", out);
+			html_days_left(out, t, (size_t)i);
+			fputs("</tr>\n", out);
+		}
+	}
+	fputs("</table>\n</section>\n", out);
+}
+
+static void
+html_charts(FILE *out, const struct report *r)
+{
+	fputs("<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">"
+	      "<figure><figcaption>Zone shares against caps</figcaption>\n",
+	    out);
+	svg_shares(out, r);
+	fputs("</figure>\n<figure><figcaption>High-risk elements over time"
+	      "</figcaption>\n",
+	    out);
+	svg_history(out, r);
+	fputs("</figure></div>\n</section>\n", out);
 }
 
 static void
@@ -205,16 +466,114 @@ html_evidence(FILE *out, const struct report *r, int64_t id)
 {
 	const struct table *ev = report_evidence_of(r, id);
 
-	for (size_t e = 0; ev != NULL && e < ev->nrows; e++) {
-		html_cell(out, ev, e, "kind");
-		fputs(" &ldquo;", out);
-		html_cell(out, ev, e, "value");
-		fputs("&rdquo; &rarr; ", out);
-		html_cell(out, ev, e, "vendor");
-		fputs(" (", out);
-		html_cell(out, ev, e, "rule");
-		fputs(")<br>", out);
+	if (ev == NULL || ev->nrows == 0) {
+		fputs("<p class=\"note\">No evidence recorded.</p>\n", out);
+		return;
 	}
+	fprintf(out,
+	    "<details class=\"evidence\"><summary>Evidence: %zu "
+	    "observation%s</summary>\n<table class=\"evidence\"><tr>"
+	    "<th>kind</th><th>value</th><th>vendor</th><th>strength</th>"
+	    "<th>rule</th><th>observed</th></tr>\n",
+	    ev->nrows, ev->nrows == 1 ? "" : "s");
+	for (size_t e = 0; e < ev->nrows; e++) {
+		fputs("<tr><td>", out);
+		html_cell(out, ev, e, "kind");
+		fputs("</td><td>", out);
+		html_cell(out, ev, e, "value");
+		fputs("</td><td>", out);
+		html_cell(out, ev, e, "vendor");
+		fprintf(out, "</td><td class=\"n\">%.2f</td><td>",
+		    report_real(ev, e, "strength"));
+		html_cell(out, ev, e, "rule");
+		fputs("</td><td>", out);
+		html_cell(out, ev, e, "observed_at");
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table></details>\n", out);
+}
+
+/* One violating element: where it is, the rules it breaks, its evidence
+ * once. Row i of violations is its first. */
+static void
+html_element(FILE *out, const struct report *r, size_t i)
+{
+	const struct table *v = &r->violations;
+	long long id = report_num(v, i, "element_id");
+	const struct value *name = report_sys_name(r, id);
+	const char *kind;
+	const struct value *addr = report_address(r, i, &kind);
+
+	fprintf(out,
+	    "<article class=\"element\" id=\"element-%lld\" "
+	    "data-element=\"%lld\"><h3>Element %lld",
+	    id, id, id);
+	if (name->s != NULL && name->len > 0) {
+		fputs(" &middot; ", out);
+		html_value(out, name);
+	}
+	fputs("</h3>\n<p>address: ", out);
+	if (*kind == '\0')
+		fputs("none known", out);
+	else {
+		fputs("<code>", out);
+		html_value(out, addr);
+		fputs("</code>", out);
+	}
+	if (*kind != '\0' && strcmp(kind, "mgmt") != 0) {
+		fputs(" <span class=\"addr-note\">(", out);
+		html(out, kind);
+		fputs(" address seen on the network, not the management "
+		      "address)</span>",
+		    out);
+	}
+	fputs(" &middot; vendor ", out);
+	html_cell(out, v, i, "vendor");
+	fputs(" &middot; zone ", out);
+	html_cell(out, v, i, "zone");
+	fputs("</p>\n<table class=\"violations\"><tr><th>pack</th><th>rule</th>"
+	      "<th>status</th><th>deadline</th><th>detail</th></tr>\n",
+	    out);
+	for (size_t k = 0; k < v->nrows; k++) {
+		if (report_num(v, k, "element_id") != id)
+			continue;
+		fputs("<tr><td>", out);
+		html_cell(out, v, k, "policy");
+		fputs("</td><td>", out);
+		html_cell(out, v, k, "rule");
+		fputs("</td><td>", out);
+		html_status(out, report_str(v, k, "status"),
+		    report_str(v, k, "status"));
+		fputs("</td><td>", out);
+		html_cell(out, v, k, "deadline");
+		fputs("</td><td>", out);
+		html_cell(out, v, k, "detail");
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	html_evidence(out, r, id);
+	fputs("</article>\n", out);
+}
+
+static void
+html_violations(FILE *out, const struct report *r)
+{
+	size_t n, *rows = report_violating_elements(r, &n);
+
+	fputs("<section id=\"violations\"><h2>Violations by element</h2>\n",
+	    out);
+	if (n == 0)
+		fputs("<p>No element breaks a rule.</p>\n", out);
+	else
+		fprintf(out,
+		    "<p class=\"note\">%zu element%s, each with the rules it "
+		    "breaks; open &ldquo;Evidence&rdquo; for what named its "
+		    "vendor (printed in full).</p>\n",
+		    n, n == 1 ? "" : "s");
+	for (size_t k = 0; k < n; k++)
+		html_element(out, r, rows[k]);
+	fputs("</section>\n", out);
+	free(rows);
 }
 
 static void
@@ -230,13 +589,17 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 		return;
 	verdict = report_rule_verdict(&r->rules, (size_t)i);
 	terms = report_rule_terms(&r->rules, (size_t)i);
-	fputs("<h3>", out);
+	fputs("<h4 id=\"rule-", out);
+	status_class(out, policy);
+	fputs("-", out);
+	status_class(out, ru->name);
+	fputs("\">", out);
 	html_status(out, report_str(&r->rules, (size_t)i, "status"), verdict);
 	fputs(" ", out);
 	html(out, ru->name);
 	fputs(": ", out);
 	html(out, ru->title);
-	fputs("</h3>\n<p class=\"note\">", out);
+	fputs("</h4>\n<p class=\"note\">", out);
 	html(out, terms);
 	fprintf(out, "; %lld of %lld elements in scope covered",
 	    report_num(&r->rules, (size_t)i, "covered"),
@@ -244,95 +607,28 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 	if (*ru->first_seen_after)
 		fprintf(out, ", %lld new",
 		    report_num(&r->rules, (size_t)i, "new_elements"));
-	fputs("</p>\n", out);
 	free(verdict);
 	free(terms);
 	for (size_t k = 0; k < v->nrows; k++) {
+		long long id;
+
 		if (!report_rule_match(v, k, policy, ru->name))
 			continue;
-		if (n++ == 0)
-			fputs("<table class=\"violations\"><tr><th>element</th>"
-			      "<th>mgmt_ip</th><th>vendor</th><th>zone</th>"
-			      "<th>status</th><th>detail</th><th>evidence</th>"
-			      "</tr>\n",
-			    out);
-		fprintf(out, "<tr><td>%lld</td><td>",
-		    report_num(v, k, "element_id"));
-		html_cell(out, v, k, "mgmt_ip");
-		fputs("</td><td>", out);
-		html_cell(out, v, k, "vendor");
-		fputs("</td><td>", out);
-		html_cell(out, v, k, "zone");
-		fputs("</td><td>", out);
-		html_status(out, report_str(v, k, "status"),
-		    report_str(v, k, "status"));
-		fputs("</td><td>", out);
-		html_cell(out, v, k, "detail");
-		fputs("</td><td class=\"ev\">", out);
-		html_evidence(out, r, report_num(v, k, "element_id"));
-		fputs("</td></tr>\n", out);
+		id = report_num(v, k, "element_id");
+		fprintf(out, "%s<a href=\"#element-%lld\">%lld</a>",
+		    n++ == 0 ? ". Violating elements: " : ", ", id, id);
 	}
-	if (n > 0)
-		fputs("</table>\n", out);
-}
-
-static void
-html_header(FILE *out, const struct report *r)
-{
-	const struct table *b = &r->baseline;
-	int violated, pending, met;
-
-	report_tally(r, &violated, &pending, &met);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	      "<meta charset=\"utf-8\"><title>vraudit compliance report ",
-	    out);
-	html(out, r->as_of);
-	fprintf(out, "</title>\n<style>%s</style></head>\n<body>\n",
-	    html_style);
-	fputs("<h1>vraudit compliance report</h1>\n<p id=\"result\">", out);
-	html_status(out, violated > 0 ? "violated" : "met",
-	    violated > 0 ? "violations" : "compliant");
-	fprintf(out,
-	    " %d violated, %d pending, %d met</p>\n<table "
-	    "class=\"meta\"><tr><th>database</th><td>",
-	    violated, pending, met);
-	html(out, r->db_path);
-	fputs("</td></tr><tr><th>generated</th><td>", out);
-	html(out, r->generated);
-	fputs("</td></tr><tr><th>as of</th><td>", out);
-	html(out, r->as_of);
-	fprintf(out,
-	    "</td></tr><tr><th>audit chain head</th><td><code>"
-	    "record %lld, ",
-	    (long long)r->audit_seq);
-	html(out, r->audit_hash);
-	fputs("</code></td></tr><tr><th>baseline</th><td>", out);
-	if (b->nrows > 0) {
-		fprintf(out, "scan %lld (", report_num(b, 0, "scan_id"));
-		html_cell(out, b, 0, "kind");
-		fputs("), ", out);
-		html_cell(out, b, 0, "started_at");
-		fputs(" to ", out);
-		html_cell(out, b, 0, "finished_at");
-	} else
-		fputs("none (no complete scan yet)", out);
-	fputs("</td></tr></table>\n<p class=\"note\">", out);
-	html(out, report_counting_note);
-	fputs("</p><p class=\"note\">", out);
-	html(out, report_cover_note);
-	fputs("</p><p class=\"note\">", out);
-	html(out, report_baseline_note);
-	fputs("</p>\n", out);
+	fputs(".</p>\n", out);
 }
 
 static void
 html_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
 {
-	fputs("<section class=\"policy\"><h2>", out);
+	fputs("<div class=\"policy\"><h3>", out);
 	html(out, pk->name);
 	fputs(": ", out);
 	html(out, pk->title);
-	fputs("</h2>\n<p class=\"note\">Source: ", out);
+	fputs("</h3>\n<p class=\"note\">Source: ", out);
 	html(out, pk->source);
 	fputs(". Vendors:", out);
 	for (size_t v = 0; v < pk->n_vendors; v++) {
@@ -342,7 +638,7 @@ html_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
 	fputs(".</p>\n", out);
 	for (size_t i = 0; i < pk->n_rules; i++)
 		html_rule(out, r, pk->name, &pk->rules[i]);
-	fputs("</section>\n", out);
+	fputs("</div>\n", out);
 }
 
 static void
@@ -350,11 +646,10 @@ html_shares(FILE *out, const struct report *r)
 {
 	const struct table *t = &r->shares;
 
-	fputs("<h2>Zone shares against caps</h2>\n", out);
-	svg_shares(out, r);
-	fputs("<table class=\"shares\"><tr><th>policy</th><th>rule</th>"
-	      "<th>zone</th><th>elements</th><th>high risk</th><th>share</th>"
-	      "<th>cap</th><th>deadline</th><th>status</th></tr>\n",
+	fputs("<h3>Zone shares</h3>\n<table class=\"shares\"><tr><th>policy"
+	      "</th><th>rule</th><th>zone</th><th>elements</th><th>high "
+	      "risk</th><th>share</th><th>cap</th><th>deadline</th>"
+	      "<th>status</th></tr>\n",
 	    out);
 	for (size_t i = 0; i < t->nrows; i++) {
 		fputs("<tr><td>", out);
@@ -364,8 +659,8 @@ html_shares(FILE *out, const struct report *r)
 		fputs("</td><td>", out);
 		html_cell(out, t, i, "zone");
 		fprintf(out,
-		    "</td><td>%lld</td><td>%lld</td><td>%.2f%%</td>"
-		    "<td>%g%%</td><td>",
+		    "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+		    "<td class=\"n\">%.2f%%</td><td class=\"n\">%g%%</td><td>",
 		    report_num(t, i, "elements"), report_num(t, i, "high_risk"),
 		    report_real(t, i, "share"), report_real(t, i, "max_share"));
 		html_cell(out, t, i, "deadline");
@@ -377,23 +672,26 @@ html_shares(FILE *out, const struct report *r)
 	fputs("</table>\n", out);
 }
 
-void
-report_write_html(const struct report *r, FILE *out)
+static void
+html_rules(FILE *out, const struct report *r)
+{
+	fputs("<section id=\"rules\"><h2>Rules in detail</h2>\n", out);
+	for (size_t p = 0; p < r->set->n_packs; p++)
+		html_policy(out, r, r->set->packs[p]);
+	html_shares(out, r);
+	fputs("</section>\n", out);
+}
+
+static void
+html_inventory(FILE *out, const struct report *r)
 {
 	static const char *const fcols[] = { "element_id", "mgmt_ip",
 		"sys_name", "vendor", "risk", "zone", "first_seen" };
 	const struct table *f = &r->fresh, *c = &r->counts;
 	char dur[32];
 
-	html_header(out, r);
-	for (size_t p = 0; p < r->set->n_packs; p++)
-		html_policy(out, r, r->set->packs[p]);
-	html_shares(out, r);
-	fputs("<h2>High-risk elements over time</h2>\n", out);
-	svg_history(out, r);
-
 	duration_format(r->since_ms, dur, sizeof(dur));
-	fputs("<h2>New since ", out);
+	fputs("<section id=\"new\"><h2>New since ", out);
 	html(out, r->since);
 	fprintf(out, " (%s)</h2>\n", dur);
 	fputs("<table class=\"new\"><tr><th>element</th><th>mgmt_ip</th>"
@@ -409,9 +707,9 @@ report_write_html(const struct report *r, FILE *out)
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</table>\n<h2>Elements by vendor and risk</h2>\n<table "
-	      "class=\"counts\"><tr><th>vendor</th><th>name</th><th>risk</th>"
-	      "<th>elements</th></tr>\n",
+	fputs("</table>\n</section>\n<section id=\"counts\"><h2>Elements by "
+	      "vendor and risk</h2>\n<table class=\"counts\"><tr><th>vendor"
+	      "</th><th>name</th><th>risk</th><th>elements</th></tr>\n",
 	    out);
 	for (size_t i = 0; i < c->nrows; i++) {
 		fputs("<tr><td>", out);
@@ -420,8 +718,113 @@ report_write_html(const struct report *r, FILE *out)
 		html_cell(out, c, i, "vendor_name");
 		fputs("</td><td>", out);
 		html_cell(out, c, i, "risk");
-		fprintf(out, "</td><td>%lld</td></tr>\n",
+		fprintf(out, "</td><td class=\"n\">%lld</td></tr>\n",
 		    report_num(c, i, "elements"));
 	}
-	fputs("</table>\n</body></html>\n", out);
+	fputs("</table>\n</section>\n", out);
+}
+
+/* What produced this report, so that it can be produced again and
+ * checked: the program, its configuration, the packs' texts, the
+ * database and its audit chain, and how fresh the data is. */
+static void
+html_provenance(FILE *out, const struct report *r)
+{
+	const struct table *b = &r->baseline;
+
+	fputs("<section id=\"provenance\"><h2>Provenance</h2>\n"
+	      "<table class=\"meta\"><tr><th>vraudit version</th><td>",
+	    out);
+	html(out, r->version);
+	fputs("</td></tr><tr><th>configuration</th><td>", out);
+	if (r->config_path != NULL) {
+		html(out, r->config_path);
+		fputs("<br>SHA-256 <code>", out);
+		html(out, r->config_digest);
+		fputs("</code>", out);
+	} else
+		fputs("built-in defaults (no file)", out);
+	fputs("</td></tr><tr><th>database</th><td>", out);
+	html(out, r->db_path);
+	fputs("</td></tr><tr><th>generated</th><td>", out);
+	html(out, r->generated);
+	fputs("</td></tr><tr><th>as of</th><td>", out);
+	html(out, r->as_of);
+	fprintf(out,
+	    "</td></tr><tr><th>audit chain head</th><td><code>"
+	    "record %lld, ",
+	    (long long)r->audit_seq);
+	html(out, r->audit_hash);
+	fputs("</code> (archive it: <code>vraudit verify</code> detects "
+	      "later edits)</td></tr><tr><th>data age</th><td>",
+	    out);
+	if (*r->newest)
+		fprintf(out,
+		    "newest observation on %s, %lld day%s before "
+		    "generation",
+		    r->newest, r->age_days, r->age_days == 1 ? "" : "s");
+	else
+		fputs("no element recorded", out);
+	fputs("</td></tr><tr><th>baseline</th><td>", out);
+	if (b->nrows > 0) {
+		fprintf(out, "scan %lld (", report_num(b, 0, "scan_id"));
+		html_cell(out, b, 0, "kind");
+		fputs("), ", out);
+		html_cell(out, b, 0, "started_at");
+		fputs(" to ", out);
+		html_cell(out, b, 0, "finished_at");
+	} else
+		fputs("none (no complete scan yet)", out);
+	fputs("</td></tr></table>\n<table class=\"packs\"><tr><th>pack</th>"
+	      "<th>origin</th><th>SHA-256 of its text</th></tr>\n",
+	    out);
+	for (size_t p = 0; p < r->set->n_packs; p++) {
+		const struct policy_pack *pk = r->set->packs[p];
+
+		fputs("<tr><td>", out);
+		html(out, pk->name);
+		fputs("</td><td>", out);
+		html(out, pk->origin);
+		fputs("</td><td><code>", out);
+		html(out, pk->digest);
+		fputs("</code></td></tr>\n", out);
+	}
+	fputs("</table>\n<h3>How the figures are counted</h3>\n"
+	      "<p class=\"note\">",
+	    out);
+	html(out, report_counting_note);
+	fputs("</p><p class=\"note\">", out);
+	html(out, report_cover_note);
+	fputs("</p><p class=\"note\">", out);
+	html(out, report_baseline_note);
+	fputs("</p>\n</section>\n", out);
+}
+
+static void
+html_sign_off(FILE *out)
+{
+	fputs("<section id=\"sign-off\"><h2>Sign-off</h2>\n<p class=\"note\">"
+	      "Reviewed against the provenance above.</p>\n<table "
+	      "class=\"sign\"><tr><th></th><th>prepared by</th><th>approved "
+	      "by</th></tr>\n<tr><th>name</th><td></td><td></td></tr>\n"
+	      "<tr><th>role</th><td></td><td></td></tr>\n<tr><th>date</th>"
+	      "<td></td><td></td></tr>\n<tr><th>signature</th><td></td>"
+	      "<td></td></tr>\n</table>\n</section>\n",
+	    out);
+}
+
+void
+report_write_html(const struct report *r, FILE *out)
+{
+	html_header(out, r);
+	html_summary(out, r);
+	/* The per-zone coverage section goes here, right after the
+	 * summary. */
+	html_charts(out, r);
+	html_violations(out, r);
+	html_rules(out, r);
+	html_inventory(out, r);
+	html_provenance(out, r);
+	html_sign_off(out);
+	fputs("</body></html>\n", out);
 }

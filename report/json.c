@@ -65,6 +65,63 @@ json_table(FILE *out, const struct table *t)
 	fputc(']', out);
 }
 
+/* Where the element of violations row i is, and its name: "address"
+ * and "address_kind" ("mgmt" for mgmt_ip; "ipv4", "ipv6" or "mac" for
+ * another address; null when none is known), "sys_name"; each with a
+ * comma after it. */
+static void
+json_address(FILE *out, const struct report *r, size_t i)
+{
+	const char *kind;
+	const struct value *a = report_address(r, i, &kind);
+
+	fputs("\"sys_name\": ", out);
+	json_value(out,
+	    report_sys_name(r, report_num(&r->violations, i, "element_id")));
+	fputs(", \"address\": ", out);
+	json_value(out, a);
+	fputs(", \"address_kind\": ", out);
+	json_str(out, *kind != '\0' ? kind : NULL);
+	fputs(", ", out);
+}
+
+/* Each violating element once, with the rules it breaks. */
+static void
+json_violating_elements(FILE *out, const struct report *r)
+{
+	const struct table *v = &r->violations;
+	size_t n, *rows = report_violating_elements(r, &n);
+
+	fputc('[', out);
+	for (size_t k = 0; k < n; k++) {
+		long long id = report_num(v, rows[k], "element_id");
+		bool first = true;
+
+		fprintf(out, "%s{\"element_id\": %lld, ", k > 0 ? ",\n  " : "",
+		    id);
+		json_address(out, r, rows[k]);
+		fputs("\"vendor\": ", out);
+		json_value(out, report_cell(v, rows[k], "vendor"));
+		fputs(", \"zone\": ", out);
+		json_value(out, report_cell(v, rows[k], "zone"));
+		fputs(", \"rules\": [", out);
+		for (size_t j = 0; j < v->nrows; j++) {
+			static const char *const cols[] = { "policy", "rule",
+				"status", "detail" };
+
+			if (report_num(v, j, "element_id") != id)
+				continue;
+			if (!first)
+				fputs(", ", out);
+			first = false;
+			json_row(out, v, j, cols, ARRAY_SIZE(cols));
+		}
+		fputs("]}", out);
+	}
+	fputc(']', out);
+	free(rows);
+}
+
 /* The elements breaking rule, each with its evidence. */
 static void
 json_elements(FILE *out, const struct report *r, const char *policy,
@@ -96,6 +153,7 @@ json_elements(FILE *out, const struct report *r, const char *policy,
 			json_value(out, report_cell(v, k, vcols[c]));
 			fputs(", ", out);
 		}
+		json_address(out, r, k);
 		fputs("\"evidence\": ", out);
 		ev = report_evidence_of(r, report_num(v, k, "element_id"));
 		if (ev != NULL)
@@ -132,9 +190,12 @@ json_rule(FILE *out, const struct report *r, const char *policy,
 		json_value(out, report_cell(&r->rules, (size_t)i, rcols[c]));
 		fputs(", ", out);
 	}
-	fprintf(out, "\"scope\": {\"elements\": %lld, \"covered\": %lld}, ",
+	fprintf(out,
+	    "\"scope\": {\"elements\": %lld, \"covered\": %lld, "
+	    "\"violating\": %lld}, ",
 	    report_num(&r->rules, (size_t)i, "elements"),
-	    report_num(&r->rules, (size_t)i, "covered"));
+	    report_num(&r->rules, (size_t)i, "covered"),
+	    report_violating(r, policy, rule));
 	fputs("\"zone_shares\": [", out);
 	for (size_t k = 0; k < r->shares.nrows; k++) {
 		if (!report_rule_match(&r->shares, k, policy, rule))
@@ -158,6 +219,10 @@ json_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
 	json_str(out, pk->title);
 	fputs(", \"source\": ", out);
 	json_str(out, pk->source);
+	fputs(", \"origin\": ", out);
+	json_str(out, pk->origin);
+	fputs(", \"sha256\": ", out);
+	json_str(out, pk->digest);
 	fputs(", \"vendors\": [", out);
 	for (size_t v = 0; v < pk->n_vendors; v++) {
 		if (v > 0)
@@ -189,6 +254,18 @@ report_write_json(const struct report *r, FILE *out)
 	json_str(out, r->audit_hash);
 	fputs("}, \"generated\": ", out);
 	json_str(out, r->generated);
+	fputs(", \"vraudit_version\": ", out);
+	json_str(out, r->version);
+	fputs(", \"config\": {\"path\": ", out);
+	json_str(out, r->config_path);
+	fputs(", \"sha256\": ", out);
+	json_str(out, r->config_digest);
+	fputs("}, \"data_age\": {\"newest\": ", out);
+	json_str(out, *r->newest ? r->newest : NULL);
+	if (*r->newest)
+		fprintf(out, ", \"days\": %lld}", r->age_days);
+	else
+		fputs(", \"days\": null}", out);
 	fputs(", \"as_of\": ", out);
 	json_str(out, r->as_of);
 	fprintf(out,
@@ -215,6 +292,8 @@ report_write_json(const struct report *r, FILE *out)
 	json_table(out, &r->shares);
 	fputs(",\n\"violations\": ", out);
 	json_table(out, &r->violations);
+	fputs(",\n\"violating_elements\": ", out);
+	json_violating_elements(out, r);
 	fputs(",\n\"new_since\": {\"since\": ", out);
 	json_str(out, r->since);
 	fputs(", \"elements\": ", out);

@@ -135,13 +135,90 @@ report_rule_match(const struct table *t, size_t i, const char *policy,
 	    strcmp(report_str(t, i, "rule"), rule) == 0;
 }
 
-const struct table *
-report_evidence_of(const struct report *r, int64_t id)
+static const struct element_evidence *
+report_element_of(const struct report *r, int64_t id)
 {
 	for (size_t i = 0; i < r->n_ev; i++)
 		if (r->ev[i].id == id)
-			return &r->ev[i].t;
+			return &r->ev[i];
 	return NULL;
+}
+
+const struct table *
+report_evidence_of(const struct report *r, int64_t id)
+{
+	const struct element_evidence *e = report_element_of(r, id);
+
+	return e != NULL ? &e->t : NULL;
+}
+
+const struct value *
+report_address(const struct report *r, size_t i, const char **kind)
+{
+	const struct value *mgmt = report_cell(&r->violations, i, "mgmt_ip");
+	const struct element_evidence *e;
+
+	if (mgmt->s != NULL && mgmt->len > 0) {
+		*kind = "mgmt";
+		return mgmt;
+	}
+	*kind = "";
+	e = report_element_of(r, report_num(&r->violations, i, "element_id"));
+	if (e == NULL || e->addr.nrows == 0 ||
+	    report_cell(&e->addr, 0, "value")->s == NULL)
+		return mgmt;
+	*kind = report_str(&e->addr, 0, "kind");
+	return report_cell(&e->addr, 0, "value");
+}
+
+const struct value *
+report_sys_name(const struct report *r, int64_t id)
+{
+	static const struct value null = { NULL, 0, STORE_CELL_NULL };
+	const struct element_evidence *e = report_element_of(r, id);
+
+	if (e == NULL || e->addr.nrows == 0)
+		return &null;
+	return report_cell(&e->addr, 0, "sys_name");
+}
+
+long long
+report_violating(const struct report *r, const char *policy, const char *rule)
+{
+	const struct table *v = &r->violations;
+	long long n = 0;
+
+	/* the view has one row per (policy, rule, element) */
+	for (size_t i = 0; i < v->nrows; i++)
+		if (report_rule_match(v, i, policy, rule))
+			n++;
+	return n;
+}
+
+size_t *
+report_violating_elements(const struct report *r, size_t *n)
+{
+	const struct table *v = &r->violations;
+	size_t *rows = xcalloc(v->nrows + 1, sizeof(*rows));
+
+	*n = 0;
+	for (size_t i = 0; i < v->nrows; i++) {
+		long long id = report_num(v, i, "element_id");
+		size_t k = *n;
+
+		/* insertion by element_id; the view orders by rule first */
+		for (size_t j = 0; j < *n; j++)
+			if (report_num(v, rows[j], "element_id") >= id) {
+				k = j;
+				break;
+			}
+		if (k < *n && report_num(v, rows[k], "element_id") == id)
+			continue;
+		memmove(&rows[k + 1], &rows[k], (*n - k) * sizeof(*rows));
+		rows[k] = i;
+		(*n)++;
+	}
+	return rows;
 }
 
 void
@@ -224,10 +301,17 @@ report_new(struct store *st, const struct policy_set *set,
     const struct report_options *opt)
 {
 	struct report *r = xcalloc(1, sizeof(*r));
+	struct table newest = { 0 };
 	int64_t ref, since;
 
 	r->set = set;
 	r->db_path = xstrdup(opt->db_path != NULL ? opt->db_path : "");
+	r->version = xstrdup(opt->version != NULL ? opt->version : "unknown");
+	r->config_path =
+	    opt->config_path != NULL ? xstrdup(opt->config_path) : NULL;
+	r->config_digest =
+	    opt->config_digest != NULL ? xstrdup(opt->config_digest) : NULL;
+	r->now = opt->now;
 	r->since_ms = opt->since_ms;
 	time_format(opt->now, r->generated);
 	if (opt->as_of != NULL) {
@@ -259,8 +343,19 @@ report_new(struct store *st, const struct policy_set *set,
 	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
 		table_add, &r->history) != 0 ||
 	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL, table_add,
-		&r->baseline) != 0)
+		&r->baseline) != 0 ||
+	    store_report_rows(st, STORE_REPORT_NEWEST, NULL, NULL, table_add,
+		&newest) != 0)
 		goto fail;
+	if (newest.nrows > 0 && *report_str(&newest, 0, "newest") != '\0') {
+		int64_t t;
+
+		str_copy(r->newest, report_str(&newest, 0, "newest"),
+		    sizeof(r->newest));
+		if (time_parse(r->newest, &t) == 0)
+			r->age_days = (opt->now - t) / REPORT_DAY;
+	}
+	table_finish(&newest);
 	for (size_t i = 0; i < r->violations.nrows; i++) {
 		int64_t id = report_num(&r->violations, i, "element_id");
 		struct element_evidence *e;
@@ -271,11 +366,13 @@ report_new(struct store *st, const struct policy_set *set,
 		e = &r->ev[r->n_ev++];
 		memset(e, 0, sizeof(*e));
 		e->id = id;
-		if (store_evidence(st, id, evidence_add, &e->t) != 0)
+		if (store_evidence(st, id, evidence_add, &e->t) != 0 ||
+		    store_report_element(st, id, table_add, &e->addr) != 0)
 			goto fail;
 	}
 	return r;
 fail:
+	table_finish(&newest);
 	report_free(r);
 	return NULL;
 }
@@ -292,10 +389,15 @@ report_free(struct report *r)
 	table_finish(&r->fresh);
 	table_finish(&r->history);
 	table_finish(&r->baseline);
-	for (size_t i = 0; i < r->n_ev; i++)
+	for (size_t i = 0; i < r->n_ev; i++) {
 		table_finish(&r->ev[i].t);
+		table_finish(&r->ev[i].addr);
+	}
 	free(r->ev);
 	free(r->db_path);
+	free(r->version);
+	free(r->config_path);
+	free(r->config_digest);
 	free(r);
 }
 

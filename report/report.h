@@ -2,8 +2,10 @@
  * The compliance report: the verdict of every rule of the selected packs
  * as of a date, the elements that break them with their evidence, zone
  * shares against caps, the elements first seen recently, counts by vendor
- * and risk, and how the figures are counted. Gathered from the store once,
- * then written as text, CSV, JSON or a self-contained HTML page.
+ * and risk, how the figures are counted, and what produced it (version,
+ * configuration and packs with their digests, audit head, data age).
+ * Gathered from the store once, then written as text, CSV, JSON or a
+ * self-contained HTML page with room to sign.
  */
 #ifndef VRAUDIT_REPORT_H
 #define VRAUDIT_REPORT_H
@@ -25,10 +27,13 @@ enum report_format {
 
 /* What to report on. Strings are borrowed. */
 struct report_options {
-	const char *db_path; /* shown in the report */
-	const char *as_of;   /* YYYY-MM-DD, NULL: today */
-	int64_t since_ms;    /* "new since" window before the evaluation */
-	int64_t now;         /* generation time, seconds since the epoch */
+	const char *db_path;       /* shown in the report */
+	const char *version;       /* vraudit's version, NULL: unknown */
+	const char *config_path;   /* NULL: built-in defaults */
+	const char *config_digest; /* hex SHA-256 of its text, or NULL */
+	const char *as_of;         /* YYYY-MM-DD, NULL: today */
+	int64_t since_ms; /* "new since" window before the evaluation */
+	int64_t now;      /* generation time, seconds since the epoch */
 };
 
 struct report;

@@ -39,16 +39,24 @@ struct table {
 	size_t nrows;
 };
 
-/* The evidence of one element listed in a violation. */
+/* The evidence of one element listed in a violation, and its name and
+ * addresses (store_report_element's rows). */
 struct element_evidence {
 	int64_t id;
 	struct table t;
+	struct table addr;
 };
 
 /* Owns everything but set. */
 struct report {
 	const struct policy_set *set; /* borrowed */
 	char *db_path;
+	char *version;                /* "unknown" when not given */
+	char *config_path;            /* NULL: built-in defaults */
+	char *config_digest;          /* NULL: none */
+	int64_t now;                  /* generation time */
+	char newest[POLICY_DATE_LEN]; /* newest observation day, "" when none */
+	long long age_days;           /* days from newest to generation */
 	char as_of[POLICY_DATE_LEN];
 	char generated[TIME_STRLEN];
 	char since[TIME_STRLEN];
@@ -85,6 +93,20 @@ bool report_rule_match(const struct table *t, size_t i, const char *policy,
     const char *rule);
 /* The evidence gathered for element id; NULL when none was. */
 const struct table *report_evidence_of(const struct report *r, int64_t id);
+/* The element named in violations row i, where it is found: its
+ * mgmt_ip, else its first other address (IPv4 first) with *kind naming
+ * its kind ("ipv4", "ipv6", "mac"); *kind is "mgmt" for the management
+ * address, and "" when there is none (the value is then NULL). */
+const struct value *report_address(const struct report *r, size_t i,
+    const char **kind);
+/* The sys_name of element id (a NULL value when unknown). */
+const struct value *report_sys_name(const struct report *r, int64_t id);
+/* Elements breaking (policy, rule). */
+long long report_violating(const struct report *r, const char *policy,
+    const char *rule);
+/* Rows of violations, one per violating element (the first row of each),
+ * in order of element_id; *n gets their number. A new array. */
+size_t *report_violating_elements(const struct report *r, size_t *n);
 /* Rules counted by status. */
 void report_tally(const struct report *r, int *violated, int *pending,
     int *met);

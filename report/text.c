@@ -50,6 +50,59 @@ text_evidence(FILE *out, const struct report *r, int64_t id)
 	}
 }
 
+/* Where element of violations row i is: its management address, else its
+ * other address said to be one. */
+static void
+put_address(FILE *out, const struct report *r, size_t i)
+{
+	const char *kind;
+	const struct value *a = report_address(r, i, &kind);
+
+	put_field(out, a);
+	if (*kind != '\0' && strcmp(kind, "mgmt") != 0) {
+		fputs(" (", out);
+		put(out, kind);
+		fputs(", not the management address)", out);
+	}
+}
+
+/* Each violating element once: the rules it breaks, then its evidence. */
+static void
+text_elements(FILE *out, const struct report *r)
+{
+	const struct table *v = &r->violations;
+	size_t n, *rows = report_violating_elements(r, &n);
+
+	fprintf(out, "\nviolating elements: %zu\n", n);
+	for (size_t k = 0; k < n; k++) {
+		long long id = report_num(v, rows[k], "element_id");
+		const struct value *name = report_sys_name(r, id);
+
+		fprintf(out, "  element %lld  ", id);
+		put_field(out, name);
+		fputs("  ", out);
+		put_address(out, r, rows[k]);
+		fputs("  ", out);
+		put_cell(out, v, rows[k], "vendor");
+		fputs("  zone ", out);
+		put_cell(out, v, rows[k], "zone");
+		fputc('\n', out);
+		for (size_t j = 0; j < v->nrows; j++) {
+			if (report_num(v, j, "element_id") != id)
+				continue;
+			fputs("        breaks ", out);
+			put_cell(out, v, j, "policy");
+			fputc('/', out);
+			put_cell(out, v, j, "rule");
+			fputs(" (", out);
+			put(out, report_str(v, j, "status"));
+			fputs(")\n", out);
+		}
+		text_evidence(out, r, id);
+	}
+	free(rows);
+}
+
 static void
 text_rule(FILE *out, const struct report *r, const char *policy,
     const struct policy_rule *ru)
@@ -70,9 +123,10 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 	put(out, ru->title);
 	fputs("\n      ", out);
 	put(out, terms);
-	fprintf(out, "; %lld of %lld elements in scope covered",
+	fprintf(out, "; %lld of %lld elements in scope covered, %lld violating",
 	    report_num(&r->rules, (size_t)i, "covered"),
-	    report_num(&r->rules, (size_t)i, "elements"));
+	    report_num(&r->rules, (size_t)i, "elements"),
+	    report_violating(r, policy, ru->name));
 	if (*ru->first_seen_after)
 		fprintf(out, ", %lld new",
 		    report_num(&r->rules, (size_t)i, "new_elements"));
@@ -97,7 +151,7 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 			continue;
 		fprintf(out, "      element %lld  ",
 		    report_num(v, k, "element_id"));
-		put_cell(out, v, k, "mgmt_ip");
+		put_address(out, r, k);
 		fputs("  ", out);
 		put_cell(out, v, k, "vendor");
 		fputs("  zone ", out);
@@ -108,7 +162,6 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 		report_put_value(out, report_cell(v, k, "detail"),
 		    TEXT_TERMINAL);
 		fputc('\n', out);
-		text_evidence(out, r, report_num(v, k, "element_id"));
 	}
 }
 
@@ -130,6 +183,34 @@ text_header(FILE *out, const struct report *r)
 	    (long long)r->audit_seq);
 	put(out, r->audit_hash);
 	fputs(" (archive it: vraudit verify detects later edits)\n", out);
+	fputs("vraudit:   ", out);
+	put(out, r->version);
+	fputs("\nconfig:    ", out);
+	if (r->config_path != NULL) {
+		put(out, r->config_path);
+		fputs(" (sha256 ", out);
+		put(out, r->config_digest);
+		fputc(')', out);
+	} else
+		fputs("built-in defaults", out);
+	fputc('\n', out);
+	for (size_t p = 0; p < r->set->n_packs; p++) {
+		const struct policy_pack *pk = r->set->packs[p];
+
+		fputs("pack:      ", out);
+		put(out, pk->name);
+		fputs(" from ", out);
+		put(out, pk->origin);
+		fputs(" (sha256 ", out);
+		put(out, pk->digest);
+		fputs(")\n", out);
+	}
+	if (*r->newest)
+		fprintf(out,
+		    "data:      newest observation %s (%lld day%s old)\n",
+		    r->newest, r->age_days, r->age_days == 1 ? "" : "s");
+	else
+		fputs("data:      none (no element recorded)\n", out);
 	fprintf(out, "result:    %s (%d violated, %d pending, %d met)\n\n",
 	    violated > 0 ? "VIOLATIONS" : "compliant", violated, pending, met);
 	fprintf(out, "%s\n%s\n%s\n", report_counting_note, report_cover_note,
@@ -178,6 +259,7 @@ report_write_text(const struct report *r, FILE *out)
 		for (size_t i = 0; i < pk->n_rules; i++)
 			text_rule(out, r, pk->name, &pk->rules[i]);
 	}
+	text_elements(out, r);
 	duration_format(r->since_ms, dur, sizeof(dur));
 	fputs("\nnew since ", out);
 	put(out, r->since);
@@ -211,4 +293,9 @@ report_write_text(const struct report *r, FILE *out)
 		report_put_value(out, report_cell(c, i, "risk"), TEXT_TERMINAL);
 		fprintf(out, "): %lld\n", report_num(c, i, "elements"));
 	}
+	fputs("\nsign-off\n  name:      ______________________________\n"
+	      "  role:      ______________________________\n"
+	      "  date:      ______________________________\n"
+	      "  signature: ______________________________\n",
+	    out);
 }

@@ -214,6 +214,11 @@ char *store_inventory_columns(struct store *st, const char *sep);
 /* The evidence view rows of one element. 0, -1 or fn's non-zero. */
 int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
     void *arg);
+/* One element's name and addresses, for the report: rows of sys_name,
+ * kind, value; IPv4 first, then IPv6, then MAC (one row with NULL kind
+ * and value when it has none). 0, -1 or fn's non-zero. */
+int store_report_element(struct store *st, int64_t element_id, store_row_fn fn,
+    void *arg);
 /* The filtered inventory as a JSON array of objects (each with an
  * "evidence" array when with_evidence); a new string or NULL on error. */
 char *store_inventory_json(struct store *st, const struct store_filter *f,
@@ -251,6 +256,8 @@ enum store_report_query {
 	STORE_REPORT_HISTORY,  /* first_seen, last_seen of high-risk ones */
 	STORE_REPORT_BASELINE, /* the first complete scan: scan_id, kind,
 				 * started_at, finished_at (no row: none) */
+	STORE_REPORT_NEWEST,   /* newest: the latest day (YYYY-MM-DD) any
+				 * element was last seen; NULL when none */
 };
 
 /* Rows of one report query. 0, -1 or fn's non-zero. */

@@ -463,6 +463,10 @@ store_report_rows(struct store *st, enum store_report_query which,
 		[STORE_REPORT_BASELINE] =
 		    ("SELECT id AS scan_id, kind, started_at, finished_at "
 		     "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
+		/* a day: the precision the audit chain commits */
+		[STORE_REPORT_NEWEST] =
+		    "SELECT max(substr(last_seen, 1, 10)) AS newest "
+		    "FROM element WHERE merged_into IS NULL",
 	};
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;
@@ -474,7 +478,7 @@ store_report_rows(struct store *st, enum store_report_query which,
 	}
 	if ((stmt = store_prepare(st, queries[which])) == NULL)
 		return -1;
-	if (which != STORE_REPORT_BASELINE)
+	if (which != STORE_REPORT_BASELINE && which != STORE_REPORT_NEWEST)
 		param_text(&p, as_of);
 	if (which == STORE_REPORT_NEW)
 		param_text(&p, since);

@@ -141,6 +141,22 @@ store_evidence(struct store *st, int64_t element_id, store_row_fn fn, void *arg)
 	return store_each_row(st, st->evidence_stmt, true, fn, arg);
 }
 
+int
+store_report_element(struct store *st, int64_t element_id, store_row_fn fn,
+    void *arg)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_prepare(st,
+		 "SELECT e.sys_name, a.kind, a.value FROM element e "
+		 "LEFT JOIN element_address a ON a.element_id = e.id "
+		 "WHERE e.id = ?1 ORDER BY CASE a.kind WHEN 'ipv4' THEN 0 "
+		 "WHEN 'ipv6' THEN 1 ELSE 2 END, a.value")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, element_id);
+	return store_each_row(st, stmt, false, fn, arg);
+}
+
 char *
 store_inventory_json(struct store *st, const struct store_filter *f,
     bool with_evidence)

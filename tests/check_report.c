@@ -980,7 +980,7 @@ START_TEST(test_csv_is_safe_in_a_spreadsheet)
 	rep = june_report(&st, set);
 	buf = written(rep, REPORT_CSV);
 	csv_parse(buf, &c);
-	ck_assert_msg(c.per_row == 12, "rows of different lengths");
+	ck_assert_msg(c.per_row == 27, "rows of different lengths");
 	for (size_t i = 0; i < c.n; i++) {
 		ck_assert_msg(strchr("=+-@", c.field[i][0]) == NULL ||
 			c.field[i][0] == '\0',
@@ -1018,7 +1018,13 @@ START_TEST(test_bytes_not_utf8_are_escaped_once)
 		/* JSON strings holding the text core\xff and VRP \xff\xfe */
 		{ REPORT_JSON, "\"zone\": \"core\\\\xff\"",
 		    "VRP \\\\xff\\\\xfe end" },
-		{ REPORT_HTML, "<td>core\\xff</td>", "VRP \\xff\\xfe end" },
+		/* HTML shows the bytes, marked as such */
+		{ REPORT_HTML,
+		    "zone core<span class=\"ctl\" title=\"bytes that are "
+		    "not text\">\\xff</span>",
+		    "VRP <span class=\"ctl\" title=\"bytes that are not "
+		    "text\">\\xff</span><span class=\"ctl\" "
+		    "title=\"bytes that are not text\">\\xfe</span> end" },
 	};
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM element "
@@ -1079,6 +1085,169 @@ START_TEST(test_bytes_not_utf8_are_escaped_once)
 }
 END_TEST
 
+/* How often needle occurs in haystack. */
+static int
+occurrences(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* An element known only by its MAC and the IPv4 address ARP gave it. */
+static int64_t
+add_arp_only(struct store *st, int64_t scan, const char *zone, const char *ip,
+    const char *descr, int64_t when)
+{
+	struct sighting *s = sighting_new("snmp", when);
+	char mac[MAC_STRLEN];
+	int64_t id = 0;
+
+	serial++;
+	snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", serial / 256,
+	    serial % 256);
+	sighting_set(&s->chassis_mac, mac);
+	sighting_add_addr(s, ADDR_IPV4, ip);
+	sighting_set(&s->zone, zone);
+	sighting_add_input(s, EV_SYSDESCR, descr);
+	ck_assert_msg(store_record(st, scan, s, &id) == 0, "%s",
+	    store_error(st));
+	sighting_free(s);
+	return id;
+}
+
+/*
+ * The HTML report for sign-off: the summary first, then the charts, each
+ * violating element once with the rules it breaks and its evidence once
+ * (collapsible), CR LF as a line break and a control byte marked, an
+ * element without a management address located by its other address and
+ * said to be so, the provenance (version, configuration and its digest,
+ * each pack's digest, audit head, data age) and a place to sign. The
+ * other formats carry the same provenance.
+ */
+START_TEST(test_report_for_sign_off)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct report_options opt = { .db_path = db_path,
+		.version = "9.8.7",
+		.config_path = "/etc/vraudit/vraudit.conf",
+		.config_digest = "c0ffee",
+		.as_of = "2025-06-01",
+		.since_ms = INT64_C(7) * DAY * 1000,
+		.now = at("2025-06-03T12:00:00Z") };
+	struct report *rep;
+	int64_t core, arp;
+	char *buf, *want;
+	const char *summary, *charts, *violations, *prov, *sign;
+
+	/* in the core (UK and US rules) and in the RAN (US only) */
+	core = add(st, scan, "core", "Huawei VRP\r\nVersion 8\x07 end",
+	    at("2025-05-01"));
+	arp = add_arp_only(st, scan, "ran", "10.99.0.7", huawei,
+	    at("2025-05-20"));
+	add_n(st, scan, "ran", cisco, 4, at("2025-05-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+	st = open_ro();
+	rep = report_new(st, set, &opt);
+	ck_assert_ptr_nonnull(rep);
+	buf = written(rep, REPORT_HTML);
+
+	summary = strstr(buf, "<section id=\"summary\">");
+	charts = strstr(buf, "<section id=\"charts\">");
+	violations = strstr(buf, "<section id=\"violations\">");
+	prov = strstr(buf, "<section id=\"provenance\">");
+	sign = strstr(buf, "<section id=\"sign-off\">");
+	ck_assert_ptr_nonnull(summary);
+	ck_assert_ptr_nonnull(charts);
+	ck_assert_ptr_nonnull(violations);
+	ck_assert_ptr_nonnull(prov);
+	ck_assert_ptr_nonnull(sign);
+	ck_assert(summary < charts && charts < violations);
+	ck_assert_ptr_nonnull(strstr(summary, "uk-dvd-2022"));
+	ck_assert_ptr_nonnull(strstr(summary, "<th>elements in scope</th>"));
+	ck_assert_ptr_nonnull(strstr(summary, "<th>days left</th>"));
+
+	/* each violating element once, its evidence once and collapsible */
+	want = xprintf("data-element=\"%lld\"", (long long)core);
+	ck_assert_int_eq(occurrences(buf, want), 1);
+	free(want);
+	want = xprintf("data-element=\"%lld\"", (long long)arp);
+	ck_assert_int_eq(occurrences(buf, want), 1);
+	free(want);
+	ck_assert_int_eq(occurrences(buf, "Huawei VRP<br>Version 8"), 1);
+	ck_assert_int_ge(occurrences(buf, "<details class=\"evidence\">"), 2);
+	ck_assert_ptr_nonnull(
+	    strstr(buf, "::details-content{content-visibility:visible"));
+
+	/* readable escapes: no \x0d\x0a, the bell marked */
+	ck_assert_ptr_null(strstr(buf, "\\x0d"));
+	ck_assert_ptr_null(strstr(buf, "\r"));
+	ck_assert_ptr_null(strstr(buf, "\x07"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "<span class=\"ctl\" title=\"control byte 0x07\">\xe2\x90\x87"
+	    "</span> end"));
+
+	/* the element ARP saw is found by that address */
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "<code>10.99.0.7</code> <span class=\"addr-note\">(ipv4 address "
+	    "seen on the network, not the management address)</span>"));
+
+	/* provenance and sign-off */
+	ck_assert_ptr_nonnull(strstr(prov, "<td>9.8.7</td>"));
+	ck_assert_ptr_nonnull(strstr(prov, "/etc/vraudit/vraudit.conf"));
+	ck_assert_ptr_nonnull(strstr(prov, "c0ffee"));
+	for (size_t p = 0; p < set->n_packs; p++) {
+		ck_assert_int_eq(strlen(set->packs[p]->digest), 64);
+		ck_assert_ptr_nonnull(strstr(prov, set->packs[p]->digest));
+	}
+	ck_assert_ptr_nonnull(strstr(prov,
+	    "newest observation on 2025-05-20, 14 days before generation"));
+	ck_assert_ptr_nonnull(strstr(sign, "<th>signature</th>"));
+	free(buf);
+
+	buf = written(rep, REPORT_TEXT);
+	ck_assert_ptr_nonnull(strstr(buf, "vraudit:   9.8.7\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "config:    /etc/vraudit/vraudit.conf (sha256 c0ffee)"));
+	ck_assert_ptr_nonnull(strstr(buf, set->packs[0]->digest));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "data:      newest observation "
+	    "2025-05-20 (14 days old)"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "10.99.0.7 (ipv4, not the "
+	    "management address)"));
+	free(buf);
+
+	buf = written(rep, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(buf, "\"vraudit_version\": \"9.8.7\""));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\"config\": {\"path\": \"/etc/vraudit/vraudit.conf\", "
+	    "\"sha256\": \"c0ffee\"}"));
+	ck_assert_ptr_nonnull(strstr(buf, set->packs[0]->digest));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\"data_age\": {\"newest\": \"2025-05-20\", \"days\": 14}"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\"address\": \"10.99.0.7\", \"address_kind\": \"ipv4\""));
+	free(buf);
+
+	buf = written(rep, REPORT_CSV);
+	ck_assert_ptr_nonnull(strstr(buf, ",9.8.7,"));
+	ck_assert_ptr_nonnull(
+	    strstr(buf, ",/etc/vraudit/vraudit.conf,c0ffee,"));
+	ck_assert_ptr_nonnull(strstr(buf, set->packs[0]->digest));
+	ck_assert_ptr_nonnull(strstr(buf, ",10.99.0.7,ipv4,"));
+	free(buf);
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -1107,6 +1276,7 @@ report_suite(void)
 	tcase_add_test(tc, test_network_values_are_escaped);
 	tcase_add_test(tc, test_csv_is_safe_in_a_spreadsheet);
 	tcase_add_test(tc, test_bytes_not_utf8_are_escaped_once);
+	tcase_add_test(tc, test_report_for_sign_off);
 	suite_add_tcase(s, tc);
 	return s;
 }
