@@ -214,7 +214,9 @@ cli_sync_policies(const char *cmd, const struct config *cfg,
 	rc = pipeline_sync_policies(cfg, cl, st, &changed, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
-		return rc == PIPELINE_BAD_PACKS ? EXIT_USAGE : EXIT_RUNTIME;
+		return rc == PIPELINE_BAD_PACKS || rc == PIPELINE_BAD_WAIVERS
+		    ? EXIT_USAGE
+		    : EXIT_RUNTIME;
 	}
 	if (changed > 0)
 		log_info(cmd, "%d verdicts changed under the rules in force",

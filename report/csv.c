@@ -1,11 +1,15 @@
 /*
  * The report as CSV (report_private.h): one row per (policy, rule,
  * element) under a header; a rule without elements has one row without
- * them. Every field is written in common/text.h's CSV style: quoted when
+ * them; then a row per retired element and per waiver. The last column,
+ * row, says which: rule, retired or waiver. Every field is written in common/text.h's CSV style: quoted when
  * it must be, control characters as \xNN, and inert in a spreadsheet (a
  * field starting with =, +, - or @ gets a leading quote).
  */
 #include "report/report_private.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* One field; NULL is an empty field. */
 static void
@@ -23,6 +27,73 @@ field_str(FILE *out, const char *s, bool first)
 	if (!first)
 		fputc(',', out);
 	report_puts(out, s, TEXT_CSV);
+}
+
+/* The waiver columns of a violation row (empty when none, or NULL). */
+static void
+waiver_fields(FILE *out, const struct report *r, const char *name)
+{
+	static const char *const wcols[] = {
+		"reason",
+		"approver",
+		"expires",
+		"days_left",
+	};
+	long w = name != NULL && *name ? report_waiver_row(r, name) : -1;
+
+	field_str(out, w >= 0 ? name : NULL, false);
+	for (size_t c = 0; c < ARRAY_SIZE(wcols); c++)
+		field(out,
+		    w >= 0 ? report_cell(&r->waivers, (size_t)w, wcols[c])
+			   : NULL,
+		    false);
+}
+
+/* A row of the retired elements or the waivers, after the rules'. */
+static void
+csv_lifecycle(FILE *out, const struct report *r)
+{
+	const struct table *t = &r->retired, *w = &r->waivers;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		/* policy, rule, rule_status, deadline, days_left */
+		fputs(",,,,", out);
+		field(out, report_cell(t, i, "element_id"), false);
+		field(out, report_cell(t, i, "mgmt_ip"), false);
+		field(out, report_cell(t, i, "vendor"), false);
+		field(out, report_cell(t, i, "zone"), false);
+		field_str(out, "retired", false);
+		field(out, report_cell(t, i, "retired_reason"), false);
+		field_str(out, r->as_of, false);
+		waiver_fields(out, r, NULL);
+		field(out, report_cell(t, i, "retired_at"), false);
+		field_str(out, "retired", false);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < w->nrows; i++) {
+		char *terms = report_waiver_terms(w, i);
+		const struct value *scope = report_cell(w, i, "scope");
+		bool element =
+		    strcmp(report_str(w, i, "scope_kind"), "element") == 0;
+
+		field(out, report_cell(w, i, "pack"), true);
+		field(out, report_cell(w, i, "rule"), false);
+		fputs(",,,", out); /* rule_status, deadline, days_left */
+		field(out, element ? scope : NULL, false);
+		fputs(",,", out); /* mgmt_ip, vendor */
+		field(out,
+		    strcmp(report_str(w, i, "scope_kind"), "zone") == 0 ? scope
+									: NULL,
+		    false);
+		field(out, report_cell(w, i, "status"), false);
+		field_str(out, terms, false);
+		field_str(out, r->as_of, false);
+		waiver_fields(out, r, report_str(w, i, "name"));
+		field_str(out, NULL, false);
+		field_str(out, "waiver", false);
+		fputc('\n', out);
+		free(terms);
+	}
 }
 
 /* The rows of one rule: one per element breaking it, or one without. */
@@ -61,6 +132,9 @@ csv_rule(FILE *out, const struct report *r, const char *policy,
 			field(out, last ? NULL : report_cell(v, k, ecols[c]),
 			    false);
 		field_str(out, r->as_of, false);
+		waiver_fields(out, r, last ? NULL : report_str(v, k, "waiver"));
+		field_str(out, NULL, false);
+		field_str(out, "rule", false);
 		fputc('\n', out);
 		any = true;
 	}
@@ -82,6 +156,13 @@ report_write_csv(const struct report *r, FILE *out)
 		"status",
 		"detail",
 		"as_of",
+		"waiver",
+		"waiver_reason",
+		"waiver_approver",
+		"waiver_expires",
+		"waiver_days_left",
+		"retired_at",
+		"row",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(header); i++)
@@ -93,4 +174,5 @@ report_write_csv(const struct report *r, FILE *out)
 		for (size_t ru = 0; ru < pk->n_rules; ru++)
 			csv_rule(out, r, pk->name, pk->rules[ru].name);
 	}
+	csv_lifecycle(out, r);
 }

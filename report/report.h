@@ -1,8 +1,9 @@
 /*
  * The compliance report: the verdict of every rule of the selected packs
- * as of a date, the elements that break them with their evidence, zone
- * shares against caps, the elements first seen recently, counts by vendor
- * and risk, and how the figures are counted. Gathered from the store once,
+ * as of a date, the elements that break them with their evidence (or a
+ * waiver excuses), zone shares against caps, the elements first seen
+ * recently, the retired elements, the waivers, counts by vendor and risk,
+ * and how the figures are counted. Gathered from the store once,
  * then written as text, CSV, JSON or a self-contained HTML page.
  */
 #ifndef VRAUDIT_REPORT_H
@@ -25,10 +26,13 @@ enum report_format {
 
 /* What to report on. Strings are borrowed. */
 struct report_options {
-	const char *db_path; /* shown in the report */
-	const char *as_of;   /* YYYY-MM-DD, NULL: today */
-	int64_t since_ms;    /* "new since" window before the evaluation */
-	int64_t now;         /* generation time, seconds since the epoch */
+	const char *db_path;      /* shown in the report */
+	const char *as_of;        /* YYYY-MM-DD, NULL: today */
+	int64_t since_ms;         /* "new since" window before the evaluation */
+	int64_t now;              /* generation time, seconds since the epoch */
+	const char *waivers_path; /* the configuration's waivers file, to
+				   * compare with the recorded one; NULL:
+				   * none */
 };
 
 struct report;
@@ -42,6 +46,9 @@ void report_free(struct report *r);
 int report_write(const struct report *r, enum report_format format, FILE *out);
 /* True when a rule is violated (pending rules do not count). */
 bool report_violated(const struct report *r);
+/* Why the waivers file on disk is not the recorded one (the report shows
+ * the recorded waivers), or NULL when it is. */
+const char *report_waiver_warning(const struct report *r);
 /* The evaluation date, YYYY-MM-DD. */
 const char *report_as_of(const struct report *r);
 /* Parse "text", "csv", "json" or "html"; -1 when unknown. */

@@ -57,6 +57,9 @@ struct report {
 	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
 	    baseline;
+	struct table retired, waivers, waiver_file;
+	char *waiver_warning; /* the file on disk is not the one recorded;
+			       * NULL when it is */
 	struct element_evidence *ev;
 	size_t n_ev;
 };
@@ -65,6 +68,7 @@ struct report {
 extern const char report_counting_note[];
 extern const char report_cover_note[];
 extern const char report_baseline_note[];
+extern const char report_lifecycle_note[];
 
 /* The cell of column col in row (a NULL value when there is no such
  * column). */
@@ -85,6 +89,14 @@ bool report_rule_match(const struct table *t, size_t i, const char *policy,
     const char *rule);
 /* The evidence gathered for element id; NULL when none was. */
 const struct table *report_evidence_of(const struct report *r, int64_t id);
+/* The row of the waivers table for waiver name; -1 when none. */
+long report_waiver_row(const struct report *r, const char *name);
+/* Violation rows waiver name excuses. */
+size_t report_waiver_uses(const struct report *r, const char *name);
+/* Row i of the waivers table in words: "zone core, all rules of
+ * uk-dvd-2022: REASON; approved by X; expires D (N days left)", as a new
+ * string. */
+char *report_waiver_terms(const struct table *w, size_t i);
 /* Rules counted by status. */
 void report_tally(const struct report *r, int *violated, int *pending,
     int *met);
