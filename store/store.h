@@ -177,6 +177,7 @@ struct store_filter {
 	const char *risk;
 	const char *vendor;
 	const char *zone;
+	bool retired; /* retired elements too (false: live ones only) */
 };
 
 enum store_cell_type {
