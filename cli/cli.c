@@ -31,6 +31,7 @@ static const struct {
 	{ "elements", cmd_elements, "list the inventory" },
 	{ "report", cmd_report, "compliance report (exit 1 on violations)" },
 	{ "verify", cmd_verify, "check the tamper-evident audit chain" },
+	{ "waivers", cmd_waivers, "record the waivers file and list waivers" },
 	{ "migrate", cmd_migrate, "create or upgrade the database" },
 	{ "check-config", cmd_check_config,
 	    "validate and print the effective configuration" },

@@ -603,7 +603,8 @@ static const struct {
 	{ W_HEAD "zone = core\nmac = 00:11:22:33:44:55\n" W_REST,
 	    "w.conf:3: [waiver w] mac: a waiver covers one thing: zone was "
 	    "given on line 2" },
-	{ W_HEAD W_REST, "w.conf:1: [waiver w] says nothing of what it covers" },
+	{ W_HEAD W_REST,
+	    "w.conf:1: [waiver w] says nothing of what it covers" },
 	{ W_HEAD "element = seven\n" W_REST,
 	    "w.conf:2: [waiver w] element: \"seven\" is not an element "
 	    "number" },
@@ -660,8 +661,8 @@ START_TEST(test_waivers_checked_against_packs)
 	struct waiver_set *ws;
 
 	ck_assert_msg(set != NULL, "%s", err);
-	ws = waiver_set_parse(good_waivers, strlen(good_waivers), "w.conf",
-	    err, sizeof(err));
+	ws = waiver_set_parse(good_waivers, strlen(good_waivers), "w.conf", err,
+	    sizeof(err));
 	ck_assert_ptr_nonnull(ws);
 	ck_assert_int_eq(waiver_set_check(ws, set, err, sizeof(err)), -1);
 	ck_assert_str_eq(err,
