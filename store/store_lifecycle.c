@@ -360,8 +360,10 @@ store_sync_waivers(struct store *st, const struct waiver_set *ws, int *changed)
 	qsort(cur, n_cur, sizeof(*cur), wline_cmp);
 
 	/* What changed, by name. */
+	time_format(time_now(), now);
 	line(&d, "file", ws != NULL ? ws->path : NULL);
 	line(&d, "digest", ws != NULL ? ws->digest : NULL);
+	line(&d, "synced", ws != NULL ? now : NULL);
 	for (i = j = 0; i < n_old || j < n_cur;) {
 		int cmp = i == n_old ? 1
 		    : j == n_cur     ? -1
@@ -394,7 +396,6 @@ store_sync_waivers(struct store *st, const struct waiver_set *ws, int *changed)
 		strbuf_adds(&d, cur[j].line);
 		strbuf_addc(&d, '\n');
 	}
-	time_format(time_now(), now);
 	rc = -1;
 	if (run_text(st, "DELETE FROM waiver", NULL, 0) == -1 ||
 	    run_text(st, "DELETE FROM waiver_file", NULL, 0) == -1)

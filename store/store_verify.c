@@ -747,8 +747,9 @@ check_waivers(struct check *c)
 	sqlite3_stmt *rows = prepare(c->st,
 	    "SELECT name, scope_kind, scope, pack, rule, reason, approver, "
 	    "expires FROM waiver ORDER BY name");
-	sqlite3_stmt *file =
-	    prepare(c->st, "SELECT path, digest FROM waiver_file");
+	sqlite3_stmt *file = prepare(c->st,
+	    "SELECT path, digest, synced_at, (SELECT count(*) FROM "
+	    "waiver_file) FROM waiver_file ORDER BY id LIMIT 1");
 	struct strbuf now = STRBUF_INIT;
 	const char *detail = "";
 	char *want = NULL;
@@ -769,8 +770,13 @@ check_waivers(struct check *c)
 	 * with them. */
 	if ((rc = next_row(c->st, file)) == -1)
 		goto out;
-	for (int k = 0; k < 2; k++) {
-		const char *key = k == 0 ? "file" : "digest";
+	if (rc == 1 && sqlite3_column_int64(file, 3) > 1)
+		finding(c, "waiver file: %lld rows where one is recorded",
+		    (long long)sqlite3_column_int64(file, 3));
+	for (int k = 0; k < 3; k++) {
+		static const char *const keys[] = { "file", "digest",
+			"synced" };
+		const char *key = keys[k];
 		const char *have =
 		    rc == 1 ? (const char *)sqlite3_column_text(file, k) : NULL;
 		struct strbuf esc = STRBUF_INIT;
