@@ -77,6 +77,10 @@ int store_lifecycle_retire(struct store *st);
 /* The audit chain's text of a waiver (a "waiver=" line's value, without
  * its newline): its fields escaped as TEXT_AUDIT, tab-separated. */
 void store_waiver_line(struct strbuf *b, const char *const f[8]);
+/* verify's check of the waiver and waiver_file tables against the last
+ * 'waivers' record: fn(arg, problem) for each. 0, or -1 on error. */
+int store_verify_waivers(struct store *st,
+    void (*fn)(void *arg, const char *msg), void *arg);
 
 /* The provenance of a sighting's fields. */
 int store_provenance(const struct sighting *s);

@@ -69,16 +69,6 @@ next_row(struct store *st, sqlite3_stmt *stmt)
 	return -1;
 }
 
-/* True when column i holds exactly the n bytes at text. */
-static bool
-column_is_n(sqlite3_stmt *stmt, int i, const char *text, size_t n)
-{
-	const void *v = sqlite3_column_blob(stmt, i);
-	size_t len = (size_t)sqlite3_column_bytes(stmt, i);
-
-	return len == n && (len == 0 || memcmp(v, text, len) == 0);
-}
-
 static bool
 column_is(sqlite3_stmt *stmt, int i, const char *text)
 {
@@ -673,201 +663,11 @@ out:
 	return rc;
 }
 
-/*
- * Waivers (schema version 5 on).
- */
-
-/* The value of line "key=" of a record's detail as a new string, or NULL. */
-static char *
-record_value(const char *detail, const char *key)
-{
-	size_t len;
-	const char *v = leaf_value(detail, key, &len);
-
-	if (v == NULL) {
-		/* "key=" with an empty value has no byte after '='. */
-		struct strbuf k = STRBUF_INIT;
-
-		strbuf_printf(&k, "%s=", key);
-		if (has_line(detail, k.s, k.len)) {
-			strbuf_finish(&k);
-			return xstrdup("");
-		}
-		strbuf_finish(&k);
-		return NULL;
-	}
-	return xstrndup(v, len);
-}
-
-/* The name of a waiver line (up to its first tab). */
-static size_t
-wname_len(const char *line)
-{
-	return strcspn(line, "\t\n");
-}
-
-/* Name the first field in which two waiver lines differ. */
+/* A finding of store_verify_waivers. */
 static void
-waiver_differs(struct check *c, int64_t seq, const char *now, size_t now_len,
-    const char *rec, size_t rec_len)
+waiver_finding(void *arg, const char *msg)
 {
-	static const char *const fields[] = { "name", "scope_kind", "scope",
-		"pack", "rule", "reason", "approver", "expires" };
-	const char *a = now, *b = rec;
-	int n = (int)wname_len(now);
-
-	for (size_t f = 0; f < ARRAY_SIZE(fields); f++) {
-		size_t la = strcspn(a, "\t\n"), lb = strcspn(b, "\t\n");
-
-		if ((size_t)(a - now) > now_len)
-			la = 0;
-		if ((size_t)(b - rec) > rec_len)
-			lb = 0;
-		if (la != lb || memcmp(a, b, la) != 0) {
-			finding(c,
-			    "waiver %.*s: %s is '%.*s' but record %" PRId64
-			    " says '%.*s'",
-			    n, now, fields[f], (int)(la > 120 ? 120 : la), a,
-			    seq, (int)(lb > 120 ? 120 : lb), b);
-			return;
-		}
-		a += la + (a[la] == '\t');
-		b += lb + (b[lb] == '\t');
-	}
-	finding(c, "waiver %.*s: differs from record %" PRId64, n, now, seq);
-}
-
-/* The recorded waivers and their file against the last 'waivers' record. */
-static int
-check_waivers(struct check *c)
-{
-	sqlite3_stmt *rec = prepare(c->st,
-	    "SELECT seq, detail FROM audit WHERE kind = 'waivers' "
-	    "ORDER BY seq DESC LIMIT 1");
-	sqlite3_stmt *rows = prepare(c->st,
-	    "SELECT name, scope_kind, scope, pack, rule, reason, approver, "
-	    "expires FROM waiver ORDER BY name");
-	sqlite3_stmt *file = prepare(c->st,
-	    "SELECT path, digest, synced_at, (SELECT count(*) FROM "
-	    "waiver_file) FROM waiver_file ORDER BY id LIMIT 1");
-	struct strbuf now = STRBUF_INIT;
-	const char *detail = "";
-	char *want = NULL;
-	int64_t seq = 0;
-	int rc = -1;
-
-	if (rec == NULL || rows == NULL || file == NULL)
-		goto out;
-	if ((rc = next_row(c->st, rec)) == -1)
-		goto out;
-	if (rc == 1) {
-		seq = sqlite3_column_int64(rec, 0);
-		detail = (const char *)sqlite3_column_text(rec, 1);
-		if (detail == NULL)
-			detail = "";
-	}
-	/* The file's path and digest: the report compares the file on disk
-	 * with them. */
-	if ((rc = next_row(c->st, file)) == -1)
-		goto out;
-	if (rc == 1 && sqlite3_column_int64(file, 3) > 1)
-		finding(c, "waiver file: %lld rows where one is recorded",
-		    (long long)sqlite3_column_int64(file, 3));
-	for (int k = 0; k < 3; k++) {
-		static const char *const keys[] = { "file", "digest",
-			"synced" };
-		const char *key = keys[k];
-		const char *have =
-		    rc == 1 ? (const char *)sqlite3_column_text(file, k) : NULL;
-		struct strbuf esc = STRBUF_INIT;
-
-		if (have != NULL)
-			text_escape(&esc, have, strlen(have), TEXT_AUDIT);
-		free(want);
-		want = seq > 0 ? record_value(detail, key) : NULL;
-		if (seq == 0 && have != NULL)
-			finding(c,
-			    "waiver file: recorded without an audit "
-			    "record");
-		else if (seq > 0 &&
-		    strcmp(strbuf_str(&esc), want != NULL ? want : "") != 0)
-			finding(c,
-			    "waiver file: %s is '%.120s' but record %" PRId64
-			    " says '%.120s'",
-			    key, strbuf_str(&esc), seq,
-			    want != NULL ? want : "");
-		strbuf_finish(&esc);
-	}
-	/* Each waiver against the record's "waiver=" lines, both by name. */
-	while ((rc = next_row(c->st, rows)) == 1) {
-		const char *f[8];
-		const char *p;
-		size_t n;
-		bool matched = false;
-
-		for (int k = 0; k < 8; k++)
-			f[k] = (const char *)sqlite3_column_text(rows, k);
-		strbuf_reset(&now);
-		store_waiver_line(&now, f);
-		n = wname_len(strbuf_str(&now));
-		for (p = detail; p != NULL && *p != '\0';) {
-			const char *nl = strchr(p, '\n');
-			size_t l = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-			if (l > 7 && strncmp(p, "waiver=", 7) == 0 &&
-			    wname_len(p + 7) == n &&
-			    memcmp(p + 7, strbuf_str(&now), n) == 0) {
-				matched = true;
-				if (l - 7 != now.len ||
-				    memcmp(p + 7, now.s, now.len) != 0)
-					waiver_differs(c, seq, now.s, now.len,
-					    p + 7, l - 7);
-				break;
-			}
-			p = nl != NULL ? nl + 1 : NULL;
-		}
-		if (!matched)
-			finding(c,
-			    seq > 0
-				? "waiver %.*s: not in record %" PRId64
-				  " (added without an audit record)"
-				: "waiver %.*s: not in the audit chain%.0" PRId64,
-			    (int)n, strbuf_str(&now), seq);
-	}
-	if (rc == -1)
-		goto out;
-	/* Recorded waivers gone from the table. */
-	sqlite3_reset(rows);
-	for (const char *p = detail; *p != '\0';) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		if (l > 7 && strncmp(p, "waiver=", 7) == 0) {
-			size_t n = wname_len(p + 7);
-			bool there = false;
-
-			while ((rc = next_row(c->st, rows)) == 1)
-				if (column_is_n(rows, 0, p + 7, n))
-					there = true;
-			sqlite3_reset(rows);
-			if (rc == -1)
-				goto out;
-			if (!there)
-				finding(c,
-				    "waiver %.*s: in record %" PRId64 " but "
-				    "missing from the database",
-				    (int)n, p + 7, seq);
-		}
-		p += l + (nl != NULL);
-	}
-	rc = 0;
-out:
-	free(want);
-	strbuf_finish(&now);
-	sqlite3_finalize(rec);
-	sqlite3_finalize(rows);
-	sqlite3_finalize(file);
-	return rc;
+	finding(arg, "%s", msg);
 }
 
 /* True while the elements of a database from before leaves still wait
@@ -916,7 +716,7 @@ check_all(struct check *c, bool legacy, bool triggers)
 	if (rc == 0)
 		rc = check_merges(c);
 	if (rc == 0 && c->st->version >= STORE_VERSION_LIFECYCLE)
-		rc = check_waivers(c);
+		rc = store_verify_waivers(c->st, waiver_finding, c);
 	if (rc == 0 && triggers)
 		rc = check_triggers(c);
 	return rc;
