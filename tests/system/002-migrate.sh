@@ -177,7 +177,7 @@ python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
 import csv, sys
 raw = open(sys.argv[1], 'rb').read().decode('utf-8')
 rows = list(csv.reader(raw.splitlines()))
-assert len(rows) == 3 and all(len(r) == 22 for r in rows), rows
+assert len(rows) == 3 and all(len(r) == 24 for r in rows), rows
 head = rows[0]
 one = dict(zip(head, rows[1]))
 two = dict(zip(head, rows[2]))

@@ -47,11 +47,14 @@ printf 'c0mmunity-s3cret\n' >"$tmp/secrets/core.community"
 printf 'auth-s3cret-pass\n' >"$tmp/secrets/ran.auth"
 printf 'priv-s3cret-pass\n' >"$tmp/secrets/ran.priv"
 chmod 0640 "$tmp/secrets/"*
-sed -e 's/^#//' -e "s|/etc/vraudit/secrets|$tmp/secrets|" "$EXAMPLE" \
+# The example waivers file too, uncommented.
+sed -e 's/^#//' "$src/conf/waivers.conf" >"$tmp/waivers.conf"
+sed -e 's/^#//' -e "s|/etc/vraudit/secrets|$tmp/secrets|" \
+	-e "s|/etc/vraudit/waivers.conf|$tmp/waivers.conf|" "$EXAMPLE" \
 	>"$tmp/full.conf"
 run -c "$tmp/full.conf"
 [ "$rc" -eq 0 ] || fail "uncommented example: exit $rc: $(cat "$tmp/err")"
-grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones" \
+grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones, 2 waivers" \
 	"$tmp/err" || fail "full summary: $(cat "$tmp/err")"
 grep -qx "; community: <secret from $tmp/secrets/core.community, 16 bytes>" \
 	"$tmp/out" || fail "secret placeholder missing"
