@@ -32,6 +32,7 @@ static const struct {
 	{ "elements", cmd_elements, "list the inventory" },
 	{ "report", cmd_report, "compliance report (exit 1 on violations)" },
 	{ "verify", cmd_verify, "check the tamper-evident audit chain" },
+	{ "waivers", cmd_waivers, "record the waivers file and list waivers" },
 	{ "migrate", cmd_migrate, "create or upgrade the database" },
 	{ "check-config", cmd_check_config,
 	    "validate and print the effective configuration" },
@@ -235,7 +236,9 @@ cli_sync_policies(const char *cmd, const struct config *cfg,
 	rc = pipeline_sync_policies(cfg, cl, st, &changed, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "vraudit %s: %s\n", cmd, err);
-		return rc == PIPELINE_BAD_PACKS ? EXIT_USAGE : EXIT_RUNTIME;
+		return rc == PIPELINE_BAD_PACKS || rc == PIPELINE_BAD_WAIVERS
+		    ? EXIT_USAGE
+		    : EXIT_RUNTIME;
 	}
 	if (changed > 0)
 		log_info(cmd, "%d verdicts changed under the rules in force",

@@ -136,6 +136,7 @@ int cmd_classify(int argc, char **argv);
 int cmd_elements(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_waivers(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 

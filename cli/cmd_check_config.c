@@ -14,6 +14,38 @@
 #include "config/config.h"
 #include "common/util.h"
 #include "policy/policy.h"
+#include "policy/waiver.h"
+
+/* The waivers file the configuration names: valid, and each waiver's
+ * rule one of the packs in force. -1 with the error printed. */
+static int
+check_waivers(const struct config *cfg, size_t *n)
+{
+	struct waiver_set *ws;
+	struct policy_set *set;
+	char err[1024];
+	int rc = 0;
+
+	*n = 0;
+	if (cfg->waivers_path == NULL)
+		return 0;
+	if ((ws = waiver_set_load(cfg->waivers_path, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "vraudit check-config: %s\n", err);
+		return -1;
+	}
+	/* Packs that do not load are the writers' to report. */
+	set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, NULL, err, sizeof(err));
+	if (set != NULL && waiver_set_check(ws, set, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vraudit check-config: %s\n", err);
+		rc = -1;
+	}
+	*n = ws->n;
+	policy_set_free(set);
+	waiver_set_free(ws);
+	return rc;
+}
 
 static void
 usage(FILE *out)
@@ -23,9 +55,10 @@ usage(FILE *out)
 	    "\n"
 	    "Validate the configuration and the files it names (vendor "
 	    "catalogue,\n"
-	    "registries, policy packs) and print its effective values, "
-	    "defaults\n"
-	    "included and secrets masked. Exit 0 when valid, 2 when not.\n"
+	    "registries, policy packs, waivers) and print its effective "
+	    "values,\n"
+	    "defaults included and secrets masked. Exit 0 when valid, 2 when "
+	    "not.\n"
 	    "\n"
 	    "  -c, --config CONF  configuration file (default: the installed "
 	    "one\n"
@@ -141,6 +174,7 @@ cmd_check_config(int argc, char **argv)
 	};
 	struct cli_common common = { 0 };
 	struct config *cfg;
+	size_t n_waivers;
 	int ch, rc;
 
 	while ((ch = cli_getopt(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -158,15 +192,22 @@ cmd_check_config(int argc, char **argv)
 		config_free(cfg);
 		return rc;
 	}
+	if (check_waivers(cfg, &n_waivers) == -1) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
 	config_print(cfg, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("vraudit check-config: stdout");
 		config_free(cfg);
 		return EXIT_RUNTIME;
 	}
-	fprintf(stderr, "%s: valid, %zu targets, %zu captures, %zu zones\n",
+	fprintf(stderr, "%s: valid, %zu targets, %zu captures, %zu zones",
 	    cfg->path != NULL ? cfg->path : "built-in defaults", cfg->n_targets,
 	    cfg->n_captures, cfg->n_zones);
+	if (cfg->waivers_path != NULL)
+		fprintf(stderr, ", %zu waivers", n_waivers);
+	fputc('\n', stderr);
 	config_free(cfg);
 	return EXIT_OK;
 }

@@ -25,6 +25,7 @@ enum {
 	OPT_VENDOR,
 	OPT_ZONE,
 	OPT_EVIDENCE,
+	OPT_RETIRED,
 };
 
 enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
@@ -34,18 +35,12 @@ static const struct {
 	const char *column;
 	const char *heading;
 } text_columns[] = {
-	{ "element_id", "ID" },
-	{ "mgmt_ip", "MGMT_IP" },
-	{ "mac", "MAC" },
-	{ "sys_name", "SYS_NAME" },
-	{ "vendor", "VENDOR" },
-	{ "risk", "RISK" },
-	{ "confidence", "CONF" },
-	{ "conflict", "CONFLICT" },
-	{ "zone", "ZONE" },
-	{ "model", "MODEL" },
-	{ "last_seen", "LAST_SEEN" },
+	{ "element_id", "ID" }, { "mgmt_ip", "MGMT_IP" }, { "mac", "MAC" },
+	{ "sys_name", "SYS_NAME" }, { "vendor", "VENDOR" }, { "risk", "RISK" },
+	{ "confidence", "CONF" }, { "conflict", "CONFLICT" },
+	{ "zone", "ZONE" }, { "model", "MODEL" }, { "last_seen", "LAST_SEEN" },
 	{ "sources", "SOURCES" },
+	{ "retired_at", "RETIRED" }, /* with --retired only */
 };
 #define N_TEXT ARRAY_SIZE(text_columns)
 
@@ -72,6 +67,7 @@ struct listing {
 	struct store *st;
 	enum format format;
 	bool with_evidence;
+	bool with_retired; /* the RETIRED column too */
 	size_t rows;
 	struct text_row *text; /* FORMAT_TEXT: buffered for alignment */
 	const struct store_cell *element; /* CSV: the element listed */
@@ -87,9 +83,12 @@ usage(FILE *out)
 	    "[--risk LEVEL] [--vendor SLUG]\n"
 	    "                        [--zone ZONE] [--format text|csv|json] "
 	    "[--evidence]\n"
+	    "                        [--retired]\n"
 	    "List the elements found, with their vendor verdict. --risk is one "
 	    "of high,\nwatch, none, unknown; --evidence adds the evidence "
-	    "behind each verdict.\n");
+	    "behind each verdict.\nRetired elements (not seen for [policy] "
+	    "retire-after) are left out unless\n--retired, which lists them "
+	    "too, with when they were retired.\n");
 }
 
 /* Columns a rendered string takes on a terminal (one per code point). */
@@ -248,27 +247,28 @@ static void
 print_text(struct listing *l)
 {
 	size_t w[N_TEXT];
+	const size_t n_text = l->with_retired ? N_TEXT : N_TEXT - 1;
 
 	if (l->rows == 0) {
 		printf("no elements\n");
 		return;
 	}
-	for (size_t i = 0; i < N_TEXT; i++) {
+	for (size_t i = 0; i < n_text; i++) {
 		w[i] = strlen(text_columns[i].heading);
 		for (size_t r = 0; r < l->rows; r++)
 			if (width(l->text[r].cells[i]) > w[i])
 				w[i] = width(l->text[r].cells[i]);
 	}
-	for (size_t i = 0; i < N_TEXT; i++)
+	for (size_t i = 0; i < n_text; i++)
 		printf("%s%-*s", i == 0 ? "" : "  ",
-		    i == N_TEXT - 1 ? 0 : (int)w[i], text_columns[i].heading);
+		    i == n_text - 1 ? 0 : (int)w[i], text_columns[i].heading);
 	putchar('\n');
 	for (size_t r = 0; r < l->rows; r++) {
-		for (size_t i = 0; i < N_TEXT; i++) {
+		for (size_t i = 0; i < n_text; i++) {
 			const char *s = l->text[r].cells[i];
 
 			printf("%s%s", i == 0 ? "" : "  ", s);
-			if (i < N_TEXT - 1)
+			if (i < n_text - 1)
 				for (size_t k = width(s); k < w[i]; k++)
 					putchar(' ');
 		}
@@ -297,7 +297,8 @@ list(struct store *st, const struct store_filter *f, enum format format,
 {
 	struct listing l = { .st = st,
 		.format = format,
-		.with_evidence = with_evidence };
+		.with_evidence = with_evidence,
+		.with_retired = f != NULL && f->retired };
 	char *json;
 	int rc = 0;
 
@@ -339,6 +340,7 @@ cmd_elements(int argc, char **argv)
 		{ "vendor", required_argument, NULL, OPT_VENDOR },
 		{ "zone", required_argument, NULL, OPT_ZONE },
 		{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+		{ "retired", no_argument, NULL, OPT_RETIRED },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common common = { 0 };
@@ -386,6 +388,9 @@ cmd_elements(int argc, char **argv)
 			break;
 		case OPT_EVIDENCE:
 			with_evidence = true;
+			break;
+		case OPT_RETIRED:
+			filter.retired = true;
 			break;
 		default:
 			if (!cli_common_option(opt, optarg, &common))

@@ -181,11 +181,15 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		free(text);
 		opt.config_digest = digest;
 	}
+	opt.waivers_path = env.cfg->waivers_path;
 	if ((r = report_new(env.st, set, &opt)) == NULL) {
 		fprintf(stderr, "vraudit report: %s\n", store_error(env.st));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	if (report_waiver_warning(r) != NULL)
+		fprintf(stderr, "vraudit report: warning: %s\n",
+		    report_waiver_warning(r));
 	rc = report_violated(r) ? EXIT_FINDINGS : EXIT_OK;
 	if (output_dir != NULL) {
 		for (size_t i = 0; i < n_formats; i++) {

@@ -268,6 +268,25 @@ policy_dir(struct parser *p, const char *v)
 	return set_path(p, v, &p->cfg->policy_dir);
 }
 
+/* A day at least: retirement is about equipment removed, not an agent
+ * missing one sweep. */
+static int
+policy_retire_after(struct parser *p, const char *v)
+{
+	if (strcmp(v, "never") == 0) {
+		p->cfg->retire_after_ms = CONFIG_RETIRE_NEVER;
+		return 0;
+	}
+	return parse_duration(p, v, INT64_C(86400000), INT64_C(3650) * 86400000,
+	    &p->cfg->retire_after_ms);
+}
+
+static int
+policy_waivers(struct parser *p, const char *v)
+{
+	return set_path_or_none(p, v, &p->cfg->waivers_path);
+}
+
 /*
  * [capture NAME]
  */
@@ -483,10 +502,13 @@ static setter *const capture_set[] = { capture_interface, capture_filter,
 static const struct ini_key policy_keys[] = {
 	{ "packs", INI_LIST },
 	{ "dir", 0 },
+	{ "retire-after", INI_NONEMPTY },
+	{ "waivers", 0 },
 	{ NULL, 0 },
 };
 
-static setter *const policy_set[] = { policy_pack, policy_dir };
+static setter *const policy_set[] = { policy_pack, policy_dir,
+	policy_retire_after, policy_waivers };
 
 static const struct section_def sections[] = {
 	{ "database", false, database_keys, database_set, NULL, NULL },
@@ -639,6 +661,7 @@ config_defaults(void)
 	cfg->snmp_retries = 1;
 	cfg->snmp_max_inflight = 1024;
 	cfg->snmp_max_rows = 100000;
+	cfg->retire_after_ms = CONFIG_RETIRE_DEFAULT_MS;
 	return cfg;
 }
 
@@ -683,5 +706,6 @@ config_free(struct config *cfg)
 	free(cfg->enterprises_path);
 	free(cfg->enterprises_local);
 	free(cfg->policy_dir);
+	free(cfg->waivers_path);
 	free(cfg);
 }

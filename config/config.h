@@ -19,6 +19,10 @@
 #include "policy/zone.h"
 
 #define CONFIG_DEFAULT_PATH VRAUDIT_SYSCONFDIR "/vraudit.conf"
+/* [policy] retire-after = never. */
+#define CONFIG_RETIRE_NEVER (-1)
+/* [policy] retire-after unless set: 30 days. */
+#define CONFIG_RETIRE_DEFAULT_MS (INT64_C(30) * 86400000)
 
 /* One address entry of a target: a host, a CIDR block, optionally a port. */
 struct config_address {
@@ -86,6 +90,9 @@ struct config {
 	char **policy_packs; /* [policy] packs */
 	size_t n_policy_packs;
 	struct config_lines lines;
+	int64_t retire_after_ms; /* [policy] retire-after, default 30d;
+				  * CONFIG_RETIRE_NEVER: never */
+	char *waivers_path;      /* [policy] waivers, NULL = none */
 };
 
 /*

@@ -156,6 +156,12 @@ config_print(const struct config *cfg, FILE *out)
 	print_list(out, "packs", (const char *const *)cfg->policy_packs,
 	    cfg->n_policy_packs);
 	fprintf(out, "dir = %s\n", cfg->policy_dir);
+	if (cfg->retire_after_ms == CONFIG_RETIRE_NEVER)
+		str_copy(d, "never", sizeof(d));
+	else
+		duration_format(cfg->retire_after_ms, d, sizeof(d));
+	fprintf(out, "retire-after = %s\n", d);
+	print_kv(out, "waivers", cfg->waivers_path);
 	for (size_t i = 0; i < cfg->n_zones; i++)
 		print_zone(out, &cfg->zones[i]);
 	for (size_t i = 0; i < cfg->n_targets; i++)

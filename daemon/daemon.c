@@ -585,8 +585,9 @@ watchdog_timer(void *ctx, int64_t now)
 
 /* Reload. */
 
-/* Record the configuration's policy packs for the views auditors query; a
- * failure is logged and the previous packs stay recorded. */
+/* Record the configuration's policy packs and waivers for the views
+ * auditors query; a failure is logged and what was recorded before
+ * stays. */
 static void
 sync_policies(struct daemon *d, const struct config *cfg,
     const struct classifier *cl)
@@ -596,6 +597,10 @@ sync_policies(struct daemon *d, const struct config *cfg,
 	switch (pipeline_record_packs(cfg, cl, d->st, err, sizeof(err))) {
 	case PIPELINE_BAD_PACKS:
 		log_warnx("policy", "%s; the packs recorded before stay", err);
+		break;
+	case PIPELINE_BAD_WAIVERS:
+		log_warnx("policy", "%s; the waivers recorded before stay",
+		    err);
 		break;
 	case PIPELINE_STORE:
 		log_warnx("policy", "recording the packs: %s", err);

@@ -31,17 +31,20 @@ int pipeline_sweep_targets(struct sweep *sw, const struct config *cfg,
 
 /* What pipeline_sync_policies failed at. */
 enum {
-	PIPELINE_BAD_PACKS = 1, /* the configuration's packs do not load */
-	PIPELINE_STORE = 2,     /* the store failed */
+	PIPELINE_BAD_PACKS = 1,   /* the configuration's packs do not load */
+	PIPELINE_STORE = 2,       /* the store failed */
+	PIPELINE_BAD_WAIVERS = 3, /* the waivers file does not load */
 };
 
-/* Record the packs cfg selects in st for the views auditors query, then
+/* Record the packs cfg selects and its waivers file in st for the views
+ * auditors query and give st cfg's retire-after, then
  * redo verdicts made under other rules than cl's (*changed counts them;
  * may be NULL). 0, or PIPELINE_BAD_PACKS or PIPELINE_STORE with the
  * reason in err (the packs recorded before stay). */
 int pipeline_sync_policies(const struct config *cfg, struct classifier *cl,
     struct store *st, int *changed, char *err, size_t errlen);
-/* Only the first half: record the packs, 0 or as above. */
+/* Only the first half: record the packs and waivers, 0 or as above
+ * (the waivers recorded before stay when the file does not load). */
 int pipeline_record_packs(const struct config *cfg, const struct classifier *cl,
     struct store *st, char *err, size_t errlen);
 

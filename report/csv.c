@@ -1,15 +1,20 @@
 /*
  * The report as CSV (report_private.h): one row per (policy, rule,
  * element) under a header; a rule without elements has one row without
- * them. Every row also carries the rule's counts and the report's
- * provenance (pack digest, vraudit version, configuration and its digest,
- * audit head, data age) in columns of their own, so that a sheet
- * sorted, filtered or pasted next to another day's still says where each
- * row came from; no row is anything but data. Every field is written in common/text.h's CSV style: quoted when
+ * them; then a row per retired element and per waiver. Every row also
+ * carries the rule's counts and the report's provenance (pack digest,
+ * vraudit version, configuration and its digest, audit head, data age) in
+ * columns of their own, so that a sheet sorted, filtered or pasted next to
+ * another day's still says where each row came from. The last column,
+ * row, says what a row is: rule, retired or waiver. Every field is written
+ * in common/text.h's CSV style: quoted when
  * it must be, control characters as \xNN, and inert in a spreadsheet (a
  * field starting with =, +, - or @ gets a leading quote).
  */
 #include "report/report_private.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* One field; NULL is an empty field. */
 static void
@@ -36,7 +41,8 @@ field_num(FILE *out, long long n)
 }
 
 /* The columns after the element's: its address, the rule's counts, the
- * pack's and the report's provenance. */
+ * pack's and the report's provenance. i < 0: no rule (its counts are
+ * empty); pk NULL: no pack; k < 0: no element. */
 static void
 csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
     long i, long k)
@@ -48,13 +54,16 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 		a = report_address(r, (size_t)k, &kind);
 	field(out, *kind != '\0' ? a : NULL, false);
 	field_str(out, kind, false);
-	field_num(out, report_num(&r->rules, (size_t)i, "elements"));
-	field_num(out, report_num(&r->rules, (size_t)i, "covered"));
-	field_num(out,
-	    report_violating(r, pk->name,
-		report_str(&r->rules, (size_t)i, "rule")));
-	field_str(out, pk->origin, false);
-	field_str(out, pk->digest, false);
+	if (i >= 0 && pk != NULL) {
+		field_num(out, report_num(&r->rules, (size_t)i, "elements"));
+		field_num(out, report_num(&r->rules, (size_t)i, "covered"));
+		field_num(out,
+		    report_violating(r, pk->name,
+			report_str(&r->rules, (size_t)i, "rule")));
+	} else
+		fputs(",,,", out);
+	field_str(out, pk != NULL ? pk->origin : NULL, false);
+	field_str(out, pk != NULL ? pk->digest : NULL, false);
 	field_str(out, r->version, false);
 	field_str(out, r->config_path, false);
 	field_str(out, r->config_digest, false);
@@ -66,6 +75,76 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 		field_num(out, r->age_days);
 	else
 		fputc(',', out);
+}
+
+/* The waiver columns of a violation row (empty when none, or NULL). */
+static void
+waiver_fields(FILE *out, const struct report *r, const char *name)
+{
+	static const char *const wcols[] = {
+		"reason",
+		"approver",
+		"expires",
+		"days_left",
+	};
+	long w = name != NULL && *name ? report_waiver_row(r, name) : -1;
+
+	field_str(out, w >= 0 ? name : NULL, false);
+	for (size_t c = 0; c < ARRAY_SIZE(wcols); c++)
+		field(out,
+		    w >= 0 ? report_cell(&r->waivers, (size_t)w, wcols[c])
+			   : NULL,
+		    false);
+}
+
+/* A row of the retired elements or the waivers, after the rules'. */
+static void
+csv_lifecycle(FILE *out, const struct report *r)
+{
+	const struct table *t = &r->retired, *w = &r->waivers;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		/* policy, rule, rule_status, deadline, days_left */
+		fputs(",,,,", out);
+		field(out, report_cell(t, i, "element_id"), false);
+		field(out, report_cell(t, i, "mgmt_ip"), false);
+		field(out, report_cell(t, i, "vendor"), false);
+		field(out, report_cell(t, i, "zone"), false);
+		field_str(out, "retired", false);
+		field(out, report_cell(t, i, "retired_reason"), false);
+		field_str(out, r->as_of, false);
+		csv_tail(out, r, NULL, -1, -1);
+		waiver_fields(out, r, NULL);
+		field(out, report_cell(t, i, "retired_at"), false);
+		field_str(out, "retired", false);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < w->nrows; i++) {
+		char *terms = report_waiver_terms(w, i);
+		const struct value *scope = report_cell(w, i, "scope");
+		bool element =
+		    strcmp(report_str(w, i, "scope_kind"), "element") == 0;
+
+		field(out, report_cell(w, i, "pack"), true);
+		field(out, report_cell(w, i, "rule"), false);
+		fputs(",,,", out); /* rule_status, deadline, days_left */
+		field(out, element ? scope : NULL, false);
+		fputs(",,", out); /* mgmt_ip, vendor */
+		field(out,
+		    strcmp(report_str(w, i, "scope_kind"), "zone") == 0 ? scope
+									: NULL,
+		    false);
+		field(out, report_cell(w, i, "status"), false);
+		field_str(out, terms, false);
+		field_str(out, r->as_of, false);
+		csv_tail(out, r,
+		    policy_set_find(r->set, report_str(w, i, "pack")), -1, -1);
+		waiver_fields(out, r, report_str(w, i, "name"));
+		field_str(out, NULL, false);
+		field_str(out, "waiver", false);
+		fputc('\n', out);
+		free(terms);
+	}
 }
 
 /* The rows of one rule: one per element breaking it, or one without. */
@@ -106,6 +185,9 @@ csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
 			    false);
 		field_str(out, r->as_of, false);
 		csv_tail(out, r, pk, i, last ? -1 : (long)k);
+		waiver_fields(out, r, last ? NULL : report_str(v, k, "waiver"));
+		field_str(out, NULL, false);
+		field_str(out, "rule", false);
 		fputc('\n', out);
 		any = true;
 	}
@@ -142,6 +224,13 @@ report_write_csv(const struct report *r, FILE *out)
 		"generated",
 		"data_newest",
 		"data_age_days",
+		"waiver",
+		"waiver_reason",
+		"waiver_approver",
+		"waiver_expires",
+		"waiver_days_left",
+		"retired_at",
+		"row",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(header); i++)
@@ -153,4 +242,5 @@ report_write_csv(const struct report *r, FILE *out)
 		for (size_t ru = 0; ru < pk->n_rules; ru++)
 			csv_rule(out, r, pk, pk->rules[ru].name);
 	}
+	csv_lifecycle(out, r);
 }

@@ -160,6 +160,8 @@ static const char html_style[] =
     ".status.pending{background:#ffd54f}.status.met{background:#c8e6c9}"
     ".status.no-data{background:#cfd8dc}.status.stale{background:#ffcc80}"
     ".status.partial{background:#ffe0b2}"
+    ".status.waived{background:#b3e5fc}.status.active{background:#b3e5fc}"
+    ".status.lapsed{background:#e0e0e0}"
     ".note{font-size:.88em;color:#444}"
     ".addr-note{font-size:.85em;color:#8a4b00}"
     ".ctl{color:#777;background:#f0f0f0;border-radius:2px;"
@@ -682,6 +684,82 @@ html_rules(FILE *out, const struct report *r)
 	fputs("</section>\n", out);
 }
 
+/* Lifecycle: the retired elements and the waivers, one section. */
+static void
+html_lifecycle(const struct report *r, FILE *out)
+{
+	static const char *const tcols[] = { "element_id", "mgmt_ip",
+		"sys_name", "vendor", "zone", "last_seen", "retired_at",
+		"retired_reason" };
+	const struct table *t = &r->retired, *w = &r->waivers;
+
+	fputs(
+	    "<section id=\"lifecycle\" class=\"lifecycle\">\n<h2>Retired elements</h2>\n",
+	    out);
+	fprintf(out, "<p class=\"note\">%zu retired: ", t->nrows);
+	html(out, report_lifecycle_note);
+	fputs("</p>\n<table class=\"retired\"><tr><th>element</th>"
+	      "<th>mgmt_ip</th><th>sys_name</th><th>vendor</th><th>zone</th>"
+	      "<th>last seen</th><th>retired</th><th>why</th></tr>\n",
+	    out);
+	for (size_t i = 0; i < t->nrows; i++) {
+		fputs("<tr>", out);
+		for (size_t k = 0; k < ARRAY_SIZE(tcols); k++) {
+			fputs("<td>", out);
+			html_cell(out, t, i, tcols[k]);
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n<h2>Waivers</h2>\n", out);
+	if (r->waiver_warning != NULL) {
+		fputs("<p class=\"note\"><strong>Warning:</strong> ", out);
+		html(out, r->waiver_warning);
+		fputs("</p>\n", out);
+	}
+	if (r->waiver_file.nrows > 0) {
+		fputs("<p class=\"note\">Recorded from ", out);
+		html_cell(out, &r->waiver_file, 0, "path");
+		fputs(" (sha256 ", out);
+		html_cell(out, &r->waiver_file, 0, "digest");
+		fputs(") at ", out);
+		html_cell(out, &r->waiver_file, 0, "synced_at");
+		fputs(".</p>\n", out);
+	}
+	fputs("<table class=\"waivers\"><tr><th>waiver</th><th>status</th>"
+	      "<th>covers</th><th>rule</th><th>reason</th><th>approver</th>"
+	      "<th>expires</th><th>days left</th><th>excuses</th></tr>\n",
+	    out);
+	for (size_t i = 0; i < w->nrows; i++) {
+		fputs("<tr><td>", out);
+		html_cell(out, w, i, "name");
+		fputs("</td><td>", out);
+		html_status(out, report_str(w, i, "status"),
+		    report_str(w, i, "status"));
+		fputs("</td><td>", out);
+		html_cell(out, w, i, "scope_kind");
+		fputs(" ", out);
+		html_cell(out, w, i, "scope");
+		fputs("</td><td>", out);
+		html_cell(out, w, i, "pack");
+		if (*report_str(w, i, "rule")) {
+			fputs("/", out);
+			html_cell(out, w, i, "rule");
+		} else
+			fputs(" (all rules)", out);
+		fputs("</td><td>", out);
+		html_cell(out, w, i, "reason");
+		fputs("</td><td>", out);
+		html_cell(out, w, i, "approver");
+		fputs("</td><td>", out);
+		html_cell(out, w, i, "expires");
+		fprintf(out, "</td><td>%lld</td><td>%zu</td></tr>\n",
+		    report_num(w, i, "days_left"),
+		    report_waiver_uses(r, report_str(w, i, "name")));
+	}
+	fputs("</table>\n</section>\n", out);
+}
+
 static void
 html_inventory(FILE *out, const struct report *r)
 {
@@ -707,7 +785,9 @@ html_inventory(FILE *out, const struct report *r)
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</table>\n</section>\n<section id=\"counts\"><h2>Elements by "
+	fputs("</table>\n</section>\n", out);
+	html_lifecycle(r, out);
+	fputs("<section id=\"counts\"><h2>Elements by "
 	      "vendor and risk</h2>\n<table class=\"counts\"><tr><th>vendor"
 	      "</th><th>name</th><th>risk</th><th>elements</th></tr>\n",
 	    out);

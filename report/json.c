@@ -1,7 +1,7 @@
 /*
  * The report as one JSON object (report_private.h): policies -> rules ->
  * elements with their evidence, then the zone shares, violations, new
- * elements and counts as flat arrays. Strings are written in common/text.h's
+ * elements, retired elements, waivers and counts as flat arrays. Strings are written in common/text.h's
  * JSON style; numbers from the store as they are.
  */
 #include "report/report_private.h"
@@ -135,6 +135,7 @@ json_elements(FILE *out, const struct report *r, const char *policy,
 		"status",
 		"deadline",
 		"detail",
+		"waiver",
 	};
 	const struct table *v = &r->violations;
 	bool first = true;
@@ -181,6 +182,7 @@ json_rule(FILE *out, const struct report *r, const char *policy,
 		"state",
 		"zones_over",
 		"new_elements",
+		"waived",
 	};
 	bool first = true;
 
@@ -278,6 +280,8 @@ report_write_json(const struct report *r, FILE *out)
 	json_str(out, report_cover_note);
 	fputs(", ", out);
 	json_str(out, report_baseline_note);
+	fputs(", ", out);
+	json_str(out, report_lifecycle_note);
 	fputs("],\n\"baseline\": ", out);
 	if (r->baseline.nrows > 0)
 		json_row(out, &r->baseline, 0, NULL, 0);
@@ -298,6 +302,17 @@ report_write_json(const struct report *r, FILE *out)
 	json_str(out, r->since);
 	fputs(", \"elements\": ", out);
 	json_table(out, &r->fresh);
+	fputs("},\n\"retired\": ", out);
+	json_table(out, &r->retired);
+	fputs(",\n\"waivers\": {\"file\": ", out);
+	if (r->waiver_file.nrows > 0)
+		json_row(out, &r->waiver_file, 0, NULL, 0);
+	else
+		fputs("null", out);
+	fputs(", \"warning\": ", out);
+	json_str(out, r->waiver_warning);
+	fputs(", \"waivers\": ", out);
+	json_table(out, &r->waivers);
 	fputs("},\n\"counts\": ", out);
 	json_table(out, &r->counts);
 	fputs("}\n", out);

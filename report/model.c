@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sha256.h"
+
 const char report_counting_note[] =
     "Shares count network elements in each zone, not sites or traffic "
     "(the UK caps were also measured by sites and by traffic).";
@@ -21,6 +23,11 @@ const char report_baseline_note[] =
     "first_seen is when vraudit first saw an element, not when it was "
     "installed: elements found by the first complete scan (the baseline) "
     "are not counted as new by first-seen-after rules.";
+
+const char report_lifecycle_note[] =
+    "Retired elements (not seen for retire-after while complete scans went "
+    "on) and elements under an active waiver do not make a rule violated; "
+    "a waiver lapses after its expiry date.";
 
 /*
  * Tables.
@@ -188,9 +195,31 @@ report_violating(const struct report *r, const char *policy, const char *rule)
 	const struct table *v = &r->violations;
 	long long n = 0;
 
-	/* the view has one row per (policy, rule, element) */
+	/* the view has one row per (policy, rule, element); a waived
+	 * row does not count */
 	for (size_t i = 0; i < v->nrows; i++)
-		if (report_rule_match(v, i, policy, rule))
+		if (report_rule_match(v, i, policy, rule) &&
+		    strcmp(report_str(v, i, "status"), "waived") != 0)
+			n++;
+	return n;
+}
+
+long
+report_waiver_row(const struct report *r, const char *name)
+{
+	for (size_t i = 0; i < r->waivers.nrows; i++)
+		if (strcmp(report_str(&r->waivers, i, "name"), name) == 0)
+			return (long)i;
+	return -1;
+}
+
+size_t
+report_waiver_uses(const struct report *r, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->violations.nrows; i++)
+		if (strcmp(report_str(&r->violations, i, "waiver"), name) == 0)
 			n++;
 	return n;
 }
@@ -219,6 +248,76 @@ report_violating_elements(const struct report *r, size_t *n)
 		(*n)++;
 	}
 	return rows;
+}
+
+char *
+report_waiver_terms(const struct table *w, size_t i)
+{
+	const char *rule = report_str(w, i, "rule");
+	bool active = strcmp(report_str(w, i, "status"), "active") == 0;
+	char left[48] = "";
+
+	if (active)
+		snprintf(left, sizeof(left), " (%lld days left)",
+		    report_num(w, i, "days_left"));
+	return xprintf("%s %s, %s%s%s%s: %s; approved by %s; %s %s%s",
+	    report_str(w, i, "scope_kind"), report_str(w, i, "scope"),
+	    *rule ? "rule " : "all rules of ", report_str(w, i, "pack"),
+	    *rule ? "/" : "", rule, report_str(w, i, "reason"),
+	    report_str(w, i, "approver"), active ? "expires" : "lapsed after",
+	    report_str(w, i, "expires"), left);
+}
+
+/* Compare the waivers file on disk with the recorded one. */
+static void
+check_waiver_file(struct report *r, const char *path)
+{
+	const struct table *f = &r->waiver_file;
+	const char *rec_path = f->nrows > 0 ? report_str(f, 0, "path") : NULL;
+	char digest[SHA256_HEX_LEN], err[512];
+	size_t len;
+	char *text;
+
+	if (path == NULL) {
+		if (rec_path != NULL && r->waivers.nrows > 0)
+			r->waiver_warning = xprintf("the configuration names "
+						    "no waivers file, but the "
+						    "waivers of %s are "
+						    "recorded: a writer "
+						    "(scan, ingest, vrauditd) "
+						    "will remove them",
+			    rec_path);
+		return;
+	}
+	if (rec_path == NULL) {
+		r->waiver_warning = xprintf("the waivers file %s is not "
+					    "recorded yet: a writer (scan, "
+					    "ingest, vrauditd) records it; "
+					    "until then no waiver applies",
+		    path);
+		return;
+	}
+	if (strcmp(rec_path, path) != 0) {
+		r->waiver_warning = xprintf("the recorded waivers come from "
+					    "%s, the configuration names %s",
+		    rec_path, path);
+		return;
+	}
+	if ((text = file_read(path, &len, err, sizeof(err))) == NULL) {
+		r->waiver_warning = xprintf("%s; the recorded waivers are "
+					    "shown",
+		    err);
+		return;
+	}
+	sha256_buffer_hex(text, len, digest);
+	free(text);
+	if (strcmp(digest, report_str(f, 0, "digest")) != 0)
+		r->waiver_warning = xprintf("the waivers file %s changed "
+					    "since it was recorded (%s): the "
+					    "recorded waivers are shown until "
+					    "a writer (scan, ingest, "
+					    "vrauditd) records it again",
+		    path, report_str(f, 0, "synced_at"));
 }
 
 void
@@ -344,9 +443,16 @@ report_new(struct store *st, const struct policy_set *set,
 		table_add, &r->history) != 0 ||
 	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL, table_add,
 		&r->baseline) != 0 ||
+	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
+		table_add, &r->retired) != 0 ||
+	    store_report_rows(st, STORE_REPORT_WAIVERS, r->as_of, NULL,
+		table_add, &r->waivers) != 0 ||
+	    store_report_rows(st, STORE_REPORT_WAIVER_FILE, NULL, NULL,
+		table_add, &r->waiver_file) != 0 ||
 	    store_report_rows(st, STORE_REPORT_NEWEST, NULL, NULL, table_add,
 		&newest) != 0)
 		goto fail;
+	check_waiver_file(r, opt->waivers_path);
 	if (newest.nrows > 0 && *report_str(&newest, 0, "newest") != '\0') {
 		int64_t t;
 
@@ -389,6 +495,10 @@ report_free(struct report *r)
 	table_finish(&r->fresh);
 	table_finish(&r->history);
 	table_finish(&r->baseline);
+	table_finish(&r->retired);
+	table_finish(&r->waivers);
+	table_finish(&r->waiver_file);
+	free(r->waiver_warning);
 	for (size_t i = 0; i < r->n_ev; i++) {
 		table_finish(&r->ev[i].t);
 		table_finish(&r->ev[i].addr);
@@ -408,6 +518,12 @@ report_violated(const struct report *r)
 		if (strcmp(report_str(&r->rules, i, "status"), "violated") == 0)
 			return true;
 	return false;
+}
+
+const char *
+report_waiver_warning(const struct report *r)
+{
+	return r->waiver_warning;
 }
 
 const char *

@@ -1,8 +1,9 @@
 /*
  * The compliance report: the verdict of every rule of the selected packs
- * as of a date, the elements that break them with their evidence, zone
- * shares against caps, the elements first seen recently, counts by vendor
- * and risk, how the figures are counted, and what produced it (version,
+ * as of a date, the elements that break them with their evidence (or a
+ * waiver excuses), zone shares against caps, the elements first seen
+ * recently, the retired elements, the waivers, counts by vendor and risk,
+ * how the figures are counted, and what produced it (version,
  * configuration and packs with their digests, audit head, data age).
  * Gathered from the store once, then written as text, CSV, JSON or a
  * self-contained HTML page with room to sign.
@@ -32,8 +33,11 @@ struct report_options {
 	const char *config_path;   /* NULL: built-in defaults */
 	const char *config_digest; /* hex SHA-256 of its text, or NULL */
 	const char *as_of;         /* YYYY-MM-DD, NULL: today */
-	int64_t since_ms; /* "new since" window before the evaluation */
-	int64_t now;      /* generation time, seconds since the epoch */
+	int64_t since_ms;         /* "new since" window before the evaluation */
+	int64_t now;              /* generation time, seconds since the epoch */
+	const char *waivers_path; /* the configuration's waivers file, to
+				   * compare with the recorded one; NULL:
+				   * none */
 };
 
 struct report;
@@ -47,6 +51,9 @@ void report_free(struct report *r);
 int report_write(const struct report *r, enum report_format format, FILE *out);
 /* True when a rule is violated (pending rules do not count). */
 bool report_violated(const struct report *r);
+/* Why the waivers file on disk is not the recorded one (the report shows
+ * the recorded waivers), or NULL when it is. */
+const char *report_waiver_warning(const struct report *r);
 /* The evaluation date, YYYY-MM-DD. */
 const char *report_as_of(const struct report *r);
 /* Parse "text", "csv", "json" or "html"; -1 when unknown. */

@@ -65,6 +65,9 @@ struct report {
 	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
 	    baseline;
+	struct table retired, waivers, waiver_file;
+	char *waiver_warning; /* the file on disk is not the one recorded;
+			       * NULL when it is */
 	struct element_evidence *ev;
 	size_t n_ev;
 };
@@ -73,6 +76,7 @@ struct report {
 extern const char report_counting_note[];
 extern const char report_cover_note[];
 extern const char report_baseline_note[];
+extern const char report_lifecycle_note[];
 
 /* The cell of column col in row (a NULL value when there is no such
  * column). */
@@ -107,6 +111,14 @@ long long report_violating(const struct report *r, const char *policy,
 /* Rows of violations, one per violating element (the first row of each),
  * in order of element_id; *n gets their number. A new array. */
 size_t *report_violating_elements(const struct report *r, size_t *n);
+/* The row of the waivers table for waiver name; -1 when none. */
+long report_waiver_row(const struct report *r, const char *name);
+/* Violation rows waiver name excuses. */
+size_t report_waiver_uses(const struct report *r, const char *name);
+/* Row i of the waivers table in words: "zone core, all rules of
+ * uk-dvd-2022: REASON; approved by X; expires D (N days left)", as a new
+ * string. */
+char *report_waiver_terms(const struct table *w, size_t i);
 /* Rules counted by status. */
 void report_tally(const struct report *r, int *violated, int *pending,
     int *met);

@@ -103,6 +103,72 @@ text_elements(FILE *out, const struct report *r)
 	free(rows);
 }
 
+/* The waiver excusing a violation, in words; nothing when none. */
+static void
+text_waiver(FILE *out, const struct report *r, const char *name)
+{
+	long w = *name ? report_waiver_row(r, name) : -1;
+	char *terms;
+
+	if (w < 0)
+		return;
+	terms = report_waiver_terms(&r->waivers, (size_t)w);
+	fputs("        waiver ", out);
+	put(out, name);
+	fputs(": ", out);
+	put(out, terms);
+	fputc('\n', out);
+	free(terms);
+}
+
+/* Retired elements and waivers. */
+static void
+text_lifecycle(FILE *out, const struct report *r)
+{
+	const struct table *t = &r->retired, *w = &r->waivers;
+
+	fprintf(out, "\nretired elements: %zu\n", t->nrows);
+	for (size_t i = 0; i < t->nrows; i++) {
+		fprintf(out, "  element %lld  ",
+		    report_num(t, i, "element_id"));
+		put_cell(out, t, i, "mgmt_ip");
+		fputs("  ", out);
+		put_cell(out, t, i, "sys_name");
+		fputs("  ", out);
+		put_cell(out, t, i, "vendor");
+		fputs("  zone ", out);
+		put_cell(out, t, i, "zone");
+		fputs("  retired ", out);
+		put_cell(out, t, i, "retired_at");
+		fputs(": ", out);
+		put_cell(out, t, i, "retired_reason");
+		fputc('\n', out);
+	}
+	fprintf(out, "\nwaivers: %zu\n", w->nrows);
+	if (r->waiver_file.nrows > 0) {
+		fputs("  recorded from ", out);
+		put_cell(out, &r->waiver_file, 0, "path");
+		fputs(" (sha256 ", out);
+		put_cell(out, &r->waiver_file, 0, "digest");
+		fputs(") at ", out);
+		put_cell(out, &r->waiver_file, 0, "synced_at");
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < w->nrows; i++) {
+		char *terms = report_waiver_terms(w, i);
+
+		fputs("  [", out);
+		put_cell(out, w, i, "status");
+		fputs("] ", out);
+		put_cell(out, w, i, "name");
+		fputs(": ", out);
+		put(out, terms);
+		fprintf(out, "; excuses %zu violation(s)\n",
+		    report_waiver_uses(r, report_str(w, i, "name")));
+		free(terms);
+	}
+}
+
 static void
 text_rule(FILE *out, const struct report *r, const char *policy,
     const struct policy_rule *ru)
@@ -130,6 +196,9 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 	if (*ru->first_seen_after)
 		fprintf(out, ", %lld new",
 		    report_num(&r->rules, (size_t)i, "new_elements"));
+	if (report_num(&r->rules, (size_t)i, "waived") > 0)
+		fprintf(out, ", %lld waived",
+		    report_num(&r->rules, (size_t)i, "waived"));
 	fputc('\n', out);
 	free(verdict);
 	free(terms);
@@ -162,6 +231,7 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 		report_put_value(out, report_cell(v, k, "detail"),
 		    TEXT_TERMINAL);
 		fputc('\n', out);
+		text_waiver(out, r, report_str(v, k, "waiver"));
 	}
 }
 
@@ -213,8 +283,13 @@ text_header(FILE *out, const struct report *r)
 		fputs("data:      none (no element recorded)\n", out);
 	fprintf(out, "result:    %s (%d violated, %d pending, %d met)\n\n",
 	    violated > 0 ? "VIOLATIONS" : "compliant", violated, pending, met);
-	fprintf(out, "%s\n%s\n%s\n", report_counting_note, report_cover_note,
-	    report_baseline_note);
+	if (r->waiver_warning != NULL) {
+		fputs("warning:   ", out);
+		put(out, r->waiver_warning);
+		fputc('\n', out);
+	}
+	fprintf(out, "%s\n%s\n%s\n%s\n", report_counting_note,
+	    report_cover_note, report_baseline_note, report_lifecycle_note);
 	if (b->nrows > 0) {
 		fputs("baseline: scan ", out);
 		report_put_value(out, report_cell(b, 0, "scan_id"),
@@ -282,6 +357,7 @@ report_write_text(const struct report *r, FILE *out)
 		    TEXT_TERMINAL);
 		fputc('\n', out);
 	}
+	text_lifecycle(out, r);
 	fputs("\nelements by vendor and risk:\n", out);
 	if (c->nrows == 0)
 		fputs("  none\n", out);

@@ -543,7 +543,8 @@ store_flush(struct store *st)
 {
 	if (!st->in_batch)
 		return 0;
-	if (store_leaf_commit(st) == -1 || store_run(st, S_COMMIT) == -1) {
+	if (store_lifecycle_return(st) == -1 || store_leaf_commit(st) == -1 ||
+	    store_run(st, S_COMMIT) == -1) {
 		store_rollback(st);
 		store_batch_lost(st, "commit");
 		return -1;
@@ -608,6 +609,11 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	    store_run(st, S_COMMIT) == -1)
 		goto fail;
 	free(audit);
+	/* The network was observed in full: elements it no longer has
+	 * retire. A failure here loses no scan; the next one retries. */
+	if (strcmp(status, "complete") == 0 && store_lifecycle_retire(st) == -1)
+		log_warnx("store", "retirement after scan %lld: %s",
+		    (long long)scan_id, store_error(st));
 	return 0;
 fail:
 	free(audit);

@@ -56,6 +56,12 @@ void store_set_busy_timeout(struct store *st, int ms);
 /* Commit automatically every n sightings (n >= 1). */
 void store_set_batch_size(struct store *st, size_t n);
 
+/* retire-after: no element is ever retired (the default of a store). */
+#define STORE_RETIRE_NEVER (-1)
+/* Retire elements unseen for ms (STORE_RETIRE_NEVER: never) when a
+ * complete scan ends; vraudit-schema(7), "Retirement". */
+void store_set_retire_after(struct store *st, int64_t ms);
+
 /* Record the start of a scan ("snmp" or "capture"), committed at once; the
  * scan's id or -1. */
 int64_t store_scan_begin(struct store *st, const char *kind,
@@ -171,6 +177,7 @@ struct store_filter {
 	const char *risk;
 	const char *vendor;
 	const char *zone;
+	bool retired; /* retired elements too (false: live ones only) */
 };
 
 enum store_cell_type {
@@ -239,6 +246,15 @@ enum store_policy_view {
 	STORE_ZONE_SHARE,  /* zone_share, by policy, rule, zone */
 };
 
+struct waiver_set;
+
+/* Replace the recorded waivers by ws's (NULL: none, no file) in one
+ * transaction with a 'waivers' audit record, unless nothing changed;
+ * *changed (may be NULL) gets the number of waivers added, changed or
+ * removed (-1 when only the file's digest changed). 0 or -1. */
+int store_sync_waivers(struct store *st, const struct waiver_set *ws,
+    int *changed);
+
 /* Replace the policy tables by set's packs in one transaction; 0 or -1. */
 int store_sync_policies(struct store *st, const struct policy_set *set);
 /* Rows of view evaluated as of as_of (YYYY-MM-DD; NULL: today) for set's
@@ -249,15 +265,24 @@ int store_policy_eval(struct store *st, const struct policy_set *set,
 /* Inventory figures for the report, for elements first seen by as_of
  * (YYYY-MM-DD; NULL: today). */
 enum store_report_query {
-	STORE_REPORT_COUNTS,   /* vendor, vendor_name, risk, elements */
-	STORE_REPORT_NEW,      /* elements first seen at or after since
+	STORE_REPORT_COUNTS,      /* vendor, vendor_name, risk, elements */
+	STORE_REPORT_NEW,         /* elements first seen at or after since
 				 * (ISO-8601): element_id, mgmt_ip, mac,
 				 * sys_name, vendor, risk, zone, first_seen */
-	STORE_REPORT_HISTORY,  /* first_seen, last_seen of high-risk ones */
-	STORE_REPORT_BASELINE, /* the first complete scan: scan_id, kind,
+	STORE_REPORT_HISTORY,     /* first_seen, last_seen of high-risk ones */
+	STORE_REPORT_BASELINE,    /* the first complete scan: scan_id, kind,
 				 * started_at, finished_at (no row: none) */
-	STORE_REPORT_NEWEST,   /* newest: the latest day (YYYY-MM-DD) any
+	STORE_REPORT_NEWEST,      /* newest: the latest day (YYYY-MM-DD) any
 				 * element was last seen; NULL when none */
+	STORE_REPORT_RETIRED,     /* elements retired by as_of: element_id,
+				 * mgmt_ip, mac, sys_name, vendor, risk, zone,
+				 * last_seen, retired_at, retired_reason */
+	STORE_REPORT_WAIVERS,     /* the recorded waivers as of as_of: name,
+				 * scope_kind, scope, pack, rule, reason,
+				 * approver, expires, status (active,
+				 * lapsed), days_left */
+	STORE_REPORT_WAIVER_FILE, /* the waivers file last synced: path,
+				   * digest, synced_at (no row: none) */
 };
 
 /* Rows of one report query. 0, -1 or fn's non-zero. */

@@ -665,6 +665,7 @@ store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 	st->path = xstrdup(path);
 	st->mode = mode;
 	st->batch_size = STORE_BATCH_DEFAULT;
+	st->retire_after_ms = STORE_RETIRE_NEVER;
 	if (*path == '\0') {
 		/* SQLite would open a private temporary database. */
 		snprintf(err, errlen, "empty database path");

@@ -32,6 +32,18 @@ static const char element_sql[] =
     "e.first_scan, e.merged_into, (SELECT group_concat(source, ',') FROM "
     "(SELECT source FROM element_source WHERE element_id = e.id ORDER BY "
     "source)), e.leaf_hash FROM element e WHERE e.id = ?1";
+/* From schema version 5 on, the same and the element's retirement. */
+static const char element_sql_lifecycle[] =
+    "SELECT e.id, e.mgmt_ip, e.chassis_mac, "
+    "coalesce(e.chassis_mac, (SELECT min(a.value) FROM element_address a "
+    "WHERE a.element_id = e.id AND a.kind = 'mac')), e.sys_name, "
+    "e.sys_descr, e.sys_object_id, e.model, e.serial, e.software, e.zone, "
+    "e.vendor, e.vendor_name, e.risk, e.confidence, e.conflict, "
+    "e.first_seen, substr(e.last_seen, 1, 10), "
+    "e.first_scan, e.merged_into, (SELECT group_concat(source, ',') FROM "
+    "(SELECT source FROM element_source WHERE element_id = e.id ORDER BY "
+    "source)), e.leaf_hash, e.retired_at, e.retired_seen, e.retired_reason "
+    "FROM element e WHERE e.id = ?1";
 static const char *const element_keys[] = {
 	"element",
 	"mgmt_ip",
@@ -57,6 +69,7 @@ static const char *const element_keys[] = {
 };
 #define N_KEYS (sizeof(element_keys) / sizeof(element_keys[0]))
 #define COL_LEAF_HASH N_KEYS
+#define COL_RETIRED (N_KEYS + 1)
 
 /* The element's addresses, then what the report shows of each piece of
  * evidence: a line each, its first column the line's key, its second how
@@ -117,7 +130,10 @@ store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
 	int rc;
 
 	if (st->leaf.element == NULL &&
-	    ((st->leaf.element = store_prepare(st, element_sql)) == NULL ||
+	    ((st->leaf.element = store_prepare(st,
+		  st->version >= STORE_VERSION_LIFECYCLE ? element_sql_lifecycle
+							 : element_sql)) ==
+		    NULL ||
 		(st->leaf.evidence = store_prepare(st, lines_sql)) == NULL))
 		return -1;
 	e = st->leaf.element;
@@ -132,6 +148,18 @@ store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
 		strbuf_adds(out, element_keys[k]);
 		strbuf_addc(out, '=');
 		column(out, e, (int)k);
+		strbuf_addc(out, '\n');
+	}
+	/* Only a retired element has the line: the leaves of the others
+	 * read as before version 5. */
+	if (st->version >= STORE_VERSION_LIFECYCLE &&
+	    sqlite3_column_type(e, COL_RETIRED) != SQLITE_NULL) {
+		strbuf_adds(out, "retired=");
+		for (int c = 0; c < 3; c++) {
+			if (c > 0)
+				strbuf_addc(out, '\t');
+			column(out, e, COL_RETIRED + c);
+		}
 		strbuf_addc(out, '\n');
 	}
 	if (cached != NULL &&

@@ -27,6 +27,7 @@
 static const char *const eval_chain[] = {
 	"policy_element",
 	"policy_cover",
+	"policy_waived",
 	"policy_tally",
 	"policy_share",
 	"rule_status",
@@ -435,6 +436,11 @@ fail:
 	return -1;
 }
 
+/* lifecycle: an element retired by the evaluation date (?1) is gone. */
+#define RETIRED_AFTER(col)                                                     \
+	"AND (" col " IS NULL OR substr(" col ", 1, 10) > "                    \
+	"coalesce(?1, strftime('%Y-%m-%d', 'now'))) "
+
 int
 store_report_rows(struct store *st, enum store_report_query which,
     const char *as_of, const char *since, store_row_fn fn, void *arg)
@@ -445,21 +451,21 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "coalesce(vendor_name, 'unknown') AS vendor_name, risk, "
 		    "count(*) AS elements FROM element "
 		    "WHERE merged_into IS NULL AND substr(first_seen, 1, 10) "
-		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
-		    "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3",
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
+			"retired_at") "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3",
 		[STORE_REPORT_NEW] =
 		    "SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
 		    "coalesce(nullif(zone, ''), 'unassigned') AS zone, "
 		    "first_seen FROM inventory "
 		    "WHERE first_seen >= ?2 AND substr(first_seen, 1, 10) "
-		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
-		    "ORDER BY first_seen, element_id",
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
+			"retired_at") "ORDER BY first_seen, element_id",
 		[STORE_REPORT_HISTORY] =
 		    "SELECT first_seen, last_seen FROM element "
 		    "WHERE merged_into IS NULL AND risk = 'high' "
 		    "AND substr(first_seen, 1, 10) "
-		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
-		    "ORDER BY first_seen",
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
+			"retired_at") "ORDER BY first_seen",
 		[STORE_REPORT_BASELINE] =
 		    ("SELECT id AS scan_id, kind, started_at, finished_at "
 		     "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
@@ -467,6 +473,25 @@ store_report_rows(struct store *st, enum store_report_query which,
 		[STORE_REPORT_NEWEST] =
 		    "SELECT max(substr(last_seen, 1, 10)) AS newest "
 		    "FROM element WHERE merged_into IS NULL",
+		[STORE_REPORT_RETIRED] =
+		    "SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
+		    "zone, last_seen, retired_at, retired_reason FROM inventory "
+		    "WHERE substr(retired_at, 1, 10) "
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
+		    "AND substr(first_seen, 1, 10) "
+		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) "
+		    "ORDER BY retired_at, element_id",
+		[STORE_REPORT_WAIVERS] =
+		    "WITH d (today) AS (SELECT coalesce(?1, "
+		    "strftime('%Y-%m-%d', 'now'))) "
+		    "SELECT name, scope_kind, scope, pack, rule, reason, "
+		    "approver, expires, CASE WHEN expires >= d.today THEN "
+		    "'active' ELSE 'lapsed' END AS status, "
+		    "max(0, CAST(julianday(expires) - julianday(d.today) AS "
+		    "INTEGER)) AS days_left FROM waiver, d "
+		    "ORDER BY status, expires, name",
+		[STORE_REPORT_WAIVER_FILE] =
+		    "SELECT path, digest, synced_at FROM waiver_file",
 	};
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;
@@ -478,7 +503,8 @@ store_report_rows(struct store *st, enum store_report_query which,
 	}
 	if ((stmt = store_prepare(st, queries[which])) == NULL)
 		return -1;
-	if (which != STORE_REPORT_BASELINE && which != STORE_REPORT_NEWEST)
+	if (which != STORE_REPORT_BASELINE && which != STORE_REPORT_NEWEST &&
+	    which != STORE_REPORT_WAIVER_FILE)
 		param_text(&p, as_of);
 	if (which == STORE_REPORT_NEW)
 		param_text(&p, since);

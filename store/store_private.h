@@ -66,6 +66,22 @@ int store_audit_verify_legacy(struct store *st, store_finding_fn fn, void *arg,
 /* Release the leaf statements and buffers. */
 void store_leaf_finish(struct store *st);
 
+/* In the open batch, before its leaves: bring back the retired elements
+ * seen again since their retirement, with a 'return' record each (and a
+ * leaf). 0 or -1. */
+int store_lifecycle_return(struct store *st);
+/* After a complete scan: retire the elements unseen for retire-after
+ * before the newest observation of a complete scan, in a batch of their
+ * own with a 'retire' record each. 0 or -1. */
+int store_lifecycle_retire(struct store *st);
+/* The audit chain's text of a waiver (a "waiver=" line's value, without
+ * its newline): its fields escaped as TEXT_AUDIT, tab-separated. */
+void store_waiver_line(struct strbuf *b, const char *const f[8]);
+/* verify's check of the waiver and waiver_file tables against the last
+ * 'waivers' record: fn(arg, problem) for each. 0, or -1 on error. */
+int store_verify_waivers(struct store *st,
+    void (*fn)(void *arg, const char *msg), void *arg);
+
 /* The provenance of a sighting's fields. */
 int store_provenance(const struct sighting *s);
 /* True when the value v observed at t with provenance prov outranks the
@@ -136,6 +152,8 @@ struct store_audit_state {
 
 /* The schema version from which batches commit leaves (audit_leaf). */
 #define STORE_VERSION_LEAVES 4
+/* The schema version with retirement and waivers (005_lifecycle.sql). */
+#define STORE_VERSION_LIFECYCLE 5
 
 /* The writer's leaves (store_leaf.c): the elements the open batch
  * changed, and the statements that read and write their state. */
@@ -160,7 +178,8 @@ struct store {
 	bool in_batch;
 	struct store_audit_state audit;
 	struct store_leaf_state leaf;
-	struct strbuf err; /* the last error, path first */
+	int64_t retire_after_ms; /* STORE_RETIRE_NEVER: no retirement */
+	struct strbuf err;       /* the last error, path first */
 };
 
 /* Set the error: the path, then the formatted message. */

@@ -13,9 +13,10 @@
 #include "store/store_private.h"
 #include "common/util.h"
 
+/* Retired elements only when asked for (?4). */
 static const char inventory_where[] =
     " WHERE (?1 IS NULL OR risk = ?1) AND (?2 IS NULL OR vendor = ?2)"
-    " AND (?3 IS NULL OR zone = ?3)";
+    " AND (?3 IS NULL OR zone = ?3) AND (?4 IS NOT NULL OR retired_at IS NULL)";
 
 static void
 bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
@@ -25,6 +26,8 @@ bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
 	store_bind_value(stmt, 1, f->risk);
 	store_bind_value(stmt, 2, f->vendor);
 	store_bind_value(stmt, 3, f->zone);
+	if (f->retired)
+		sqlite3_bind_int(stmt, 4, 1);
 }
 
 static void
@@ -185,7 +188,8 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	    "'serial', vraudit_text(serial), "
 	    "'software', vraudit_text(software), "
 	    "'first_seen', first_seen, 'last_seen', last_seen, "
-	    "'sources', sources%s) AS j FROM inventory i%s "
+	    "'sources', sources, 'retired_at', retired_at, "
+	    "'retired_reason', retired_reason%s) AS j FROM inventory i%s "
 	    "ORDER BY element_id)",
 	    with_evidence ? evidence : "", inventory_where);
 	stmt = store_prepare(st, sql);

@@ -573,6 +573,30 @@ name_differences(struct check *c, int64_t id, int64_t seq, const char *now,
 		}
 		p += l + (nl != NULL);
 	}
+	/* A line the state has and the leaf has not (a retirement). */
+	for (const char *p = now; *p != '\0';) {
+		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
+		size_t l = nl != NULL ? (size_t)(nl - p) : strlen(p), vlen;
+		char key[32];
+
+		if (eq != NULL && eq < p + l &&
+		    (size_t)(eq - p) < sizeof(key)) {
+			memcpy(key, p, (size_t)(eq - p));
+			key[eq - p] = '\0';
+			vlen = l - (size_t)(eq - p) - 1;
+			if (!is_set_key(key, strlen(key)) &&
+			    leaf_value(leaf, key, &vlen) == NULL) {
+				vlen = l - (size_t)(eq - p) - 1;
+				finding(c,
+				    "element %" PRId64 ": %s is '%.*s' but "
+				    "record %" PRId64 " has none",
+				    id, key, (int)(vlen > 120 ? 120 : vlen),
+				    eq + 1, seq);
+				found++;
+			}
+		}
+		p += l + (nl != NULL);
+	}
 	found += name_set_lines(c, id, seq, leaf, now, true);
 	found += name_set_lines(c, id, seq, now, leaf, false);
 	if (found == 0)
@@ -639,6 +663,13 @@ out:
 	return rc;
 }
 
+/* A finding of store_verify_waivers. */
+static void
+waiver_finding(void *arg, const char *msg)
+{
+	finding(arg, "%s", msg);
+}
+
 /* True while the elements of a database from before leaves still wait
  * for their first leaf (audit_pending, schema version 4). */
 static int
@@ -684,6 +715,8 @@ check_all(struct check *c, bool legacy, bool triggers)
 		rc = check_scans(c);
 	if (rc == 0)
 		rc = check_merges(c);
+	if (rc == 0 && c->st->version >= STORE_VERSION_LIFECYCLE)
+		rc = store_verify_waivers(c->st, waiver_finding, c);
 	if (rc == 0 && triggers)
 		rc = check_triggers(c);
 	return rc;

@@ -232,6 +232,14 @@ static const struct {
 	    "lower-case letters, digits and '-', such as uk-dvd-2022)" },
 	{ "[policy]\npacks = uk-dvd-2022,\n  de-2024, uk-dvd-2022\n",
 	    "3: [policy] packs: \"uk-dvd-2022\" is listed twice" },
+	/* Retirement: a day at least, or never. */
+	{ "[policy]\nretire-after = 12h\n",
+	    "2: [policy] retire-after: \"12h\" is out of range (expected 1d to "
+	    "3650d)" },
+	{ "[policy]\nretire-after = soon\n",
+	    "2: [policy] retire-after: \"soon\" is not a duration (expected a "
+	    "number with unit ms, s, m, h, d or w, such as 30s, 6h or "
+	    "1h30m)" },
 	/* Missing keys, reported at the section header. */
 	{ "[database]\n\n[target t]\nversion = 2c\ncommunity-file = secrets/c\n"
 	  "[zone z]\n",

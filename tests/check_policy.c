@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "common/ini.h"
 #include "policy/policy.h"
+#include "policy/waiver.h"
 #include "common/sighting.h"
 #include "common/text.h"
 #include "common/util.h"
@@ -521,6 +522,164 @@ START_TEST(test_date_validation)
 }
 END_TEST
 
+/*
+ * Waivers.
+ */
+
+static const char good_waivers[] =
+    "; exceptions granted by the security board\n"
+    "[waiver spine-removal]\n"
+    "mac = 00-E0-FC-12-34-56\n"
+    "rule = uk-dvd-2022/core\n"
+    "reason = removal scheduled, change 4711\n"
+    "approver = CISO\n"
+    "expires = 2027-03-31\n"
+    "\n"
+    "[waiver ran-east]\n"
+    "zone = ran\n"
+    "rule = uk-dvd-2022\n"
+    "reason = swap-out programme\n"
+    "approver = board\n"
+    "expires = 2028-01-28\n"
+    "[waiver box]\n"
+    "element = 0042\n"
+    "rule = de-2024/core\n"
+    "reason = r\n"
+    "approver = a\n"
+    "expires = 2027-01-01\n"
+    "[waiver v6]\n"
+    "address = 2001:DB8:0:0::1\n"
+    "rule = de-2024\n"
+    "reason = r\n"
+    "approver = a\n"
+    "expires = 2027-01-01\n";
+
+START_TEST(test_waivers_parse)
+{
+	char err[512] = "";
+	struct waiver_set *ws = waiver_set_parse(good_waivers,
+	    strlen(good_waivers), "w.conf", err, sizeof(err));
+	const struct waiver *w;
+
+	ck_assert_msg(ws != NULL, "%s", err);
+	ck_assert_uint_eq(ws->n, 4);
+	w = &ws->waivers[0];
+	ck_assert_str_eq(w->name, "spine-removal");
+	ck_assert_int_eq(w->line, 2);
+	ck_assert_int_eq(w->scope_kind, WAIVER_MAC);
+	ck_assert_str_eq(w->scope, "00:e0:fc:12:34:56"); /* canonical */
+	ck_assert_str_eq(w->pack, "uk-dvd-2022");
+	ck_assert_str_eq(w->rule, "core");
+	ck_assert_str_eq(w->reason, "removal scheduled, change 4711");
+	ck_assert_str_eq(w->approver, "CISO");
+	ck_assert_str_eq(w->expires, "2027-03-31");
+	w = &ws->waivers[1];
+	ck_assert_int_eq(w->scope_kind, WAIVER_ZONE);
+	ck_assert_str_eq(w->scope, "ran");
+	ck_assert_ptr_null(w->rule); /* every rule of the pack */
+	ck_assert_str_eq(ws->waivers[2].scope, "42");
+	ck_assert_int_eq(ws->waivers[2].scope_kind, WAIVER_ELEMENT);
+	ck_assert_str_eq(ws->waivers[3].scope, "2001:db8::1");
+	ck_assert_int_eq(ws->waivers[3].scope_kind, WAIVER_ADDRESS);
+	ck_assert_uint_eq(strlen(ws->digest), 64);
+	waiver_set_free(ws);
+}
+END_TEST
+
+#define W_HEAD "[waiver w]\n"
+#define W_REST                                                                 \
+	"rule = uk-dvd-2022\nreason = r\napprover = a\nexpires = 2027-01-01\n"
+
+static const struct {
+	const char *text;
+	const char *error;
+} bad_waivers[] = {
+	{ W_HEAD "element = 7\nrule = uk-dvd-2022\nreason = r\napprover = a\n",
+	    "w.conf:1: [waiver w] expires: required key missing" },
+	{ W_HEAD "zone = core\n" W_REST "[waiver x]\nzone = core\n"
+		 "rule = uk-dvd-2022\nreason = r\napprover = a\n"
+		 "expires = 2027-02-30\n",
+	    "w.conf:12: [waiver x] expires: \"2027-02-30\" is not a date" },
+	{ W_HEAD "zone = core\nmac = 00:11:22:33:44:55\n" W_REST,
+	    "w.conf:3: [waiver w] mac: a waiver covers one thing: zone was "
+	    "given on line 2" },
+	{ W_HEAD W_REST,
+	    "w.conf:1: [waiver w] says nothing of what it covers" },
+	{ W_HEAD "element = seven\n" W_REST,
+	    "w.conf:2: [waiver w] element: \"seven\" is not an element "
+	    "number" },
+	{ W_HEAD "mac = 00:11:22\n" W_REST,
+	    "w.conf:2: [waiver w] mac: \"00:11:22\" is not a MAC address" },
+	{ W_HEAD "address = 10.0.0.300\n" W_REST,
+	    "w.conf:2: [waiver w] address: \"10.0.0.300\" is not an IPv4 or "
+	    "IPv6 address" },
+	{ W_HEAD "zone = core\nrule = UK/x\nreason = r\napprover = a\n"
+		 "expires = 2027-01-01\n",
+	    "w.conf:3: [waiver w] rule: \"UK/x\" is not PACK/RULE or PACK" },
+	{ W_HEAD "zone = core\nreason = r\napprover = a\nexpires = "
+		 "2027-01-01\n",
+	    "w.conf:1: [waiver w] rule: required key missing" },
+	{ W_HEAD "zone = core\nrule = p\napprover = a\nexpires = "
+		 "2027-01-01\n",
+	    "w.conf:1: [waiver w] reason: required key missing" },
+	{ W_HEAD "zone = core\nrule = p\nreason = r\nexpires = "
+		 "2027-01-01\n",
+	    "w.conf:1: [waiver w] approver: required key missing" },
+	{ W_HEAD "zone = core\n" W_REST "colour = red\n",
+	    "w.conf:7: [waiver w] colour: unknown key" },
+	{ "[exception w]\n", "w.conf:1: [exception w] unknown section" },
+	{ W_HEAD "zone = core\n" W_REST "[waiver w]\n",
+	    "w.conf:7: [waiver w] duplicate section (first on line 1)" },
+	{ "zone = core\n", "w.conf:1: zone: key outside any section" },
+};
+
+START_TEST(test_waiver_errors_name_file_and_line)
+{
+	const char *text = bad_waivers[_i].text;
+	char err[512] = "";
+	struct waiver_set *ws =
+	    waiver_set_parse(text, strlen(text), "w.conf", err, sizeof(err));
+
+	ck_assert_msg(ws == NULL, "case %d parsed", _i);
+	ck_assert_msg(strncmp(err, bad_waivers[_i].error,
+			  strlen(bad_waivers[_i].error)) == 0,
+	    "case %d: got \"%s\", want \"%s...\"", _i, err,
+	    bad_waivers[_i].error);
+}
+END_TEST
+
+/* A waiver's pack and rule must be in force. */
+START_TEST(test_waivers_checked_against_packs)
+{
+	static const char *const names[] = { "uk-dvd-2022" };
+	static const char text[] = "[waiver a]\nzone = core\nrule = "
+				   "uk-dvd-2022/no-such-rule\nreason = r\n"
+				   "approver = a\nexpires = 2027-01-01\n";
+	char err[512] = "";
+	struct policy_set *set = policy_select(NULL, (char *const *)names, 1,
+	    NULL, err, sizeof(err));
+	struct waiver_set *ws;
+
+	ck_assert_msg(set != NULL, "%s", err);
+	ws = waiver_set_parse(good_waivers, strlen(good_waivers), "w.conf", err,
+	    sizeof(err));
+	ck_assert_ptr_nonnull(ws);
+	ck_assert_int_eq(waiver_set_check(ws, set, err, sizeof(err)), -1);
+	ck_assert_str_eq(err,
+	    "w.conf:15: [waiver box] rule: no pack \"de-2024\" is in force "
+	    "([policy] packs)");
+	waiver_set_free(ws);
+	ws = waiver_set_parse(text, strlen(text), "w.conf", err, sizeof(err));
+	ck_assert_ptr_nonnull(ws);
+	ck_assert_int_eq(waiver_set_check(ws, set, err, sizeof(err)), -1);
+	ck_assert_str_eq(err,
+	    "w.conf:1: [waiver a] rule: pack uk-dvd-2022 has no rule "
+	    "\"no-such-rule\"");
+	waiver_set_free(ws);
+	policy_set_free(set);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -541,6 +700,13 @@ policy_suite(void)
 	tcase_add_test(tc, test_directory_overrides_and_adds_packs);
 	tcase_add_test(tc, test_missing_directory_means_builtin_only);
 	tcase_add_test(tc, test_date_validation);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("waivers");
+	tcase_add_test(tc, test_waivers_parse);
+	tcase_add_loop_test(tc, test_waiver_errors_name_file_and_line, 0,
+	    (int)ARRAY_SIZE(bad_waivers));
+	tcase_add_test(tc, test_waivers_checked_against_packs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("zones");

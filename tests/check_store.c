@@ -160,16 +160,19 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
 		    "zone,model,serial,software,first_seen,last_seen,sources,"
 		    "sys_name_source,sys_name_observed,mgmt_ip_source,"
-		    "mgmt_ip_observed" },
+		    "mgmt_ip_observed,retired_at,retired_reason" },
 		{ "evidence",
 		    "element_id,kind,value,vendor,strength,rule,"
 		    "observed_at,scan_id" },
 		{ "violations",
 		    "policy,rule,element_id,mgmt_ip,vendor,zone,"
-		    "status,deadline,detail" },
+		    "status,deadline,detail,waiver" },
 		{ "zone_share",
 		    "policy,rule,zone,elements,high_risk,share,"
-		    "max_share,deadline,status" },
+		    "max_share,deadline,status,waived" },
+		{ "waivers",
+		    "name,scope_kind,scope,pack,rule,reason,approver,expires,"
+		    "status,days_left" },
 		{ "scans",
 		    "scan_id,kind,started_at,finished_at,status,targets,"
 		    "responded,frames,detail" },
@@ -399,6 +402,80 @@ record(struct store *st, int64_t scan, struct sighting *s)
 	sighting_free(s);
 	return id;
 }
+
+/* Retirement: against the newest observation of a complete scan, never
+ * after a scan that failed, and undone when the element is seen again. */
+START_TEST(test_retirement_follows_complete_scans_only)
+{
+	struct store *st = open_rw();
+	const int64_t day = 86400;
+	int64_t s1, s2, s3, s4, a, b;
+	char *row;
+
+	store_set_retire_after(st, INT64_C(30) * day * 1000);
+	s1 = store_scan_begin(st, "snmp", "t");
+	a = record(st, s1, seen("snmp", T0, "00:e0:fc:00:00:01", "10.0.0.1"));
+	b = record(st, s1, seen("snmp", T0, "00:e0:fc:00:00:02", "10.0.0.2"));
+	ck_assert_int_eq(store_scan_end(st, s1, "complete", 2, 0, NULL), 0);
+	/* Only a failed scan saw the network later: nothing retires. */
+	s2 = store_scan_begin(st, "snmp", "t");
+	record(st, s2, seen("snmp", T0 + 40 * day, "00:e0:fc:00:00:01", NULL));
+	ck_assert_int_eq(store_scan_end(st, s2, "failed", 1, 0, NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element "
+			       "WHERE retired_at IS NOT NULL"),
+	    0);
+	/* A complete one 40 days on without b: b is retired, a is not. */
+	s3 = store_scan_begin(st, "snmp", "t");
+	record(st, s3, seen("snmp", T0 + 40 * day, "00:e0:fc:00:00:01", NULL));
+	ck_assert_int_eq(store_scan_end(st, s3, "complete", 1, 0, NULL), 0);
+	row = text("SELECT group_concat(element_id) FROM inventory "
+		   "WHERE retired_at IS NOT NULL");
+	ck_assert_int_eq(atoll(row), b);
+	free(row);
+	ck_assert_int_eq(count("SELECT count(*) FROM audit_log WHERE "
+			       "kind = 'retire'"),
+	    1);
+	ck_assert_int_eq(count("SELECT subject FROM audit_log WHERE "
+			       "kind = 'retire'"),
+	    b);
+	ck_assert_int_eq(count("SELECT count(*) FROM element WHERE "
+			       "retired_at IS NOT NULL"),
+	    1);
+	(void)a;
+	/* Seen again: back, with a record. */
+	s4 = store_scan_begin(st, "snmp", "t");
+	record(st, s4, seen("snmp", T0 + 41 * day, "00:e0:fc:00:00:02", NULL));
+	ck_assert_int_eq(store_scan_end(st, s4, "complete", 1, 0, NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element WHERE "
+			       "retired_at IS NOT NULL"),
+	    0);
+	ck_assert_int_eq(count("SELECT subject FROM audit_log WHERE "
+			       "kind = 'return'"),
+	    b);
+	store_close(st);
+}
+END_TEST
+
+/* retire-after never: nothing is ever retired. */
+START_TEST(test_retire_never)
+{
+	struct store *st = open_rw();
+	int64_t s1, s2;
+
+	s1 = store_scan_begin(st, "snmp", "t");
+	record(st, s1, seen("snmp", T0, "00:e0:fc:00:00:01", NULL));
+	record(st, s1, seen("snmp", T0, "00:e0:fc:00:00:02", NULL));
+	ck_assert_int_eq(store_scan_end(st, s1, "complete", 2, 0, NULL), 0);
+	s2 = store_scan_begin(st, "snmp", "t");
+	record(st, s2,
+	    seen("snmp", T0 + 3650 * 86400, "00:e0:fc:00:00:01", NULL));
+	ck_assert_int_eq(store_scan_end(st, s2, "complete", 1, 0, NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element WHERE "
+			       "retired_at IS NOT NULL"),
+	    0);
+	store_close(st);
+}
+END_TEST
 
 START_TEST(test_same_mac_in_two_sightings_is_one_element)
 {
@@ -1683,6 +1760,8 @@ store_suite(void)
 	tcase_add_test(tc,
 	    test_leftover_running_scan_becomes_interrupted_on_reopen);
 	tcase_add_test(tc, test_running_scan_of_a_live_writer_is_left_alone);
+	tcase_add_test(tc, test_retirement_follows_complete_scans_only);
+	tcase_add_test(tc, test_retire_never);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");

@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 4 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 5 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,7 +15,7 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 4 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 5 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
@@ -27,7 +27,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 4 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 5 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
@@ -67,7 +67,7 @@ out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify of the version 3 data
 grep -q "5 audit records, chain intact" <<<"$out" || fail "verify of the version 3 database: $out"
 old_head=$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")
 out=$("$vraudit" migrate --db "$tmp/v3.db")
-[ "$out" = "$tmp/v3.db: schema version 4 (upgraded from 3)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v3.db: schema version 5 (upgraded from 3)" ] || fail "upgrade said: $out"
 out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify after the upgrade from 3: $out"
 grep -q "6 audit records, chain intact" <<<"$out" || fail "verify after the upgrade from 3: $out"
 [ "$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")" = "$old_head" ] ||
@@ -87,7 +87,7 @@ out=$("$vraudit" elements --db "$tmp/x.db" --format json)
 out=$("$vraudit" elements --db "$tmp/x.db")
 [ "$out" = "no elements" ] || fail "text of an empty inventory: $out"
 out=$("$vraudit" elements --db "$tmp/x.db" --format csv)
-[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources,sys_name_source,sys_name_observed,mgmt_ip_source,mgmt_ip_observed" ] ||
+[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources,sys_name_source,sys_name_observed,mgmt_ip_source,mgmt_ip_observed,retired_at,retired_reason" ] ||
 	fail "csv of an empty inventory: $out"
 
 # A bad risk level is a usage error naming the accepted values.
@@ -145,7 +145,7 @@ cp "$tmp/x.db" "$tmp/x.orig"
 rc=0
 err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
-grep -q "schema version 7 is newer than this vraudit supports (4)" <<<"$err" ||
+grep -q "schema version 7 is newer than this vraudit supports (5)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
@@ -177,7 +177,7 @@ python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
 import csv, sys
 raw = open(sys.argv[1], 'rb').read().decode('utf-8')
 rows = list(csv.reader(raw.splitlines()))
-assert len(rows) == 3 and all(len(r) == 22 for r in rows), rows
+assert len(rows) == 3 and all(len(r) == 24 for r in rows), rows
 head = rows[0]
 one = dict(zip(head, rows[1]))
 two = dict(zip(head, rows[2]))

@@ -47,16 +47,19 @@ printf 'c0mmunity-s3cret\n' >"$tmp/secrets/core.community"
 printf 'auth-s3cret-pass\n' >"$tmp/secrets/ran.auth"
 printf 'priv-s3cret-pass\n' >"$tmp/secrets/ran.priv"
 chmod 0640 "$tmp/secrets/"*
-# The files it names, of the operator's own.
+# The files it names, of the operator's own, and the example waivers file,
+# uncommented.
 mkdir "$tmp/etc" "$tmp/etc/policies"
 printf '[vendor acme-radio]\nname = ACME Radio\nrisk = watch\n' \
 	>"$tmp/etc/vendors.conf"
 printf '99999999\tExample Radio Systems Ltd\n' >"$tmp/etc/enterprises.local"
+sed -e 's/^#//' "$src/conf/waivers.conf" >"$tmp/waivers.conf"
 sed -e 's/^#//' -e "s|/etc/vraudit/secrets|$tmp/secrets|" \
+	-e "s|/etc/vraudit/waivers.conf|$tmp/waivers.conf|" \
 	-e "s|/etc/vraudit/|$tmp/etc/|" "$EXAMPLE" >"$tmp/full.conf"
 run -c "$tmp/full.conf"
 [ "$rc" -eq 0 ] || fail "uncommented example: exit $rc: $(cat "$tmp/err")"
-grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones" \
+grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones, 2 waivers" \
 	"$tmp/err" || fail "full summary: $(cat "$tmp/err")"
 grep -qx "; community: <secret from $tmp/secrets/core.community, 16 bytes>" \
 	"$tmp/out" || fail "secret placeholder missing"

@@ -8,7 +8,9 @@
 # edited (the element, scan or record), or the report, in every format, is
 # byte for byte what it was. The edits an auditor tried first are among
 # them: two core boxes moved to zone mgmt, an element's first_seen moved
-# back, an element's evidence deleted.
+# back, an element's evidence deleted. The database also holds waivers (one
+# active, one lapsed) and retired elements: a second sweep six weeks later
+# without the transport zone's agents retires what it no longer sees.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 require snmpsimd snmpget sqlite3
@@ -32,15 +34,39 @@ sed -e "s/127\.0\./127.21./g" -e "s/^port = .*/port = $port/" \
 	-e "s|^dir = \.\./policies|dir = $src/conf/policies|" \
 	-e "s/^timeout = .*/timeout = 5s/" \
 	"$src/conf/lab/vraudit.conf" >"$tmp/vraudit.conf"
+cat >"$tmp/waivers.conf" <<'WAIVERS'
+[waiver spine]
+address = 127.21.10.9
+rule = uk-dvd-2022/core
+reason = removal scheduled
+approver = CISO
+expires = 2027-06-30
+[waiver ran-swap]
+zone = ran
+rule = us-fcc-covered
+reason = swap-out programme
+approver = board
+expires = 2027-01-01
+WAIVERS
+sed -i "s|^packs = .*|&\nwaivers = $tmp/waivers.conf|" "$tmp/vraudit.conf"
 export VRAUDIT_NOW=2026-12-01T10:00:00Z
 "$vraudit" scan -c "$tmp/vraudit.conf" --quiet >"$tmp/out" 2>"$tmp/err" ||
 	fail "scan exited $?: $(cat "$tmp/err")"
 python3 "$src/scripts/lab-capture.py" "$tmp/mirror.pcap"
 "$vraudit" ingest -c "$tmp/vraudit.conf" --quiet "$tmp/mirror.pcap" >"$tmp/out" 2>"$tmp/err" ||
 	fail "ingest exited $?: $(cat "$tmp/err")"
+# Six weeks on, a sweep without the transport zone's agents.
+export VRAUDIT_NOW=2027-01-15T10:00:00Z
+sed "s/^addresses = 127\.21\.30\.0\/28/addresses = 127.21.31.0\/30/" "$tmp/vraudit.conf" >"$tmp/later.conf"
+"$vraudit" scan -c "$tmp/later.conf" --quiet >"$tmp/out" 2>"$tmp/err" ||
+	fail "scan exited $?: $(cat "$tmp/err")"
 "$vraudit" verify -c "$tmp/vraudit.conf" >"$tmp/out" 2>&1 ||
 	fail "the lab's own database does not verify: $(cat "$tmp/out")"
 bash "$src/tests/lib/snmpsim.sh" stop "$tmp/sim"
+db=$tmp/lab.db
+[ "$(q "SELECT count(*) FROM element WHERE retired_at IS NOT NULL")" -gt 0 ] ||
+	fail "nothing retired: $(q 'SELECT id, last_seen FROM element')"
+[ "$(q "SELECT count(*) FROM waiver")" = 2 ] || fail "waivers not recorded"
 
 python3 - "$vraudit" "$tmp" <<'PY' || fail "an edit changed the report and verify did not name it"
 import os, shutil, sqlite3, subprocess, sys
@@ -104,6 +130,10 @@ def subject_words(table, row):
         return [f"record {seq}", f"before {seq}", f"and {seq}", f"between {seq - 1} and"]
     if table == "audit_leaf":
         return [f"record {row['seq']}", f"element {row['element']}"]
+    if table == "waiver":
+        return [f"waiver {row['name']}"]
+    if table == "waiver_file":
+        return ["waiver file"]
     return []
 
 
