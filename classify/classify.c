@@ -21,7 +21,7 @@
 #include "common/text.h"
 
 /* Bump when a change to this file can change a verdict. */
-#define CLASSIFY_CODE_VERSION "vraudit-classify-2"
+#define CLASSIFY_CODE_VERSION "vraudit-classify-3"
 
 #define S_SYSOBJECTID 0.95
 #define S_ENTITY_MFG 0.90
@@ -383,6 +383,25 @@ assess_oid(const struct classifier *c, const char *value, struct evidence *out)
 	return 0;
 }
 
+/*
+ * The name of the patterns that matched evidence of out->kind: the field's
+ * own ("lldp") when it is the kind's, else both ("lldp-sysdescr": an LLDP
+ * description matched by a sysDescr pattern), so that a rule never passes
+ * for evidence of another kind.
+ */
+static void
+pattern_head(const struct evidence *out, enum vendor_field f, char *head,
+    size_t size)
+{
+	const char *kind = evidence_kind_name(out->kind);
+	const char *field = vendor_field_name(f);
+
+	if (strcmp(kind, field) == 0)
+		snprintf(head, size, "%s", field);
+	else
+		snprintf(head, size, "%s-%s", kind, field);
+}
+
 /* Try the text against each field in turn, then org (when not NULL) as an
  * IEEE name. */
 static void
@@ -391,23 +410,26 @@ assess_text(const struct classifier *c, const char *value, double strength,
     struct evidence *out)
 {
 	struct vendor_text_match m;
+	char head[40], rule[2 * RULE_MAX];
 	int i;
 
 	for (size_t k = 0; k < nf; k++) {
 		if (vendors_match_text(c->vendors, fields[k], value, &m) < 0)
 			continue;
+		pattern_head(out, m.field, head, sizeof(head));
 		if (vendors_at(c->vendors, (size_t)m.vendor)->generic) {
-			snprintf(out->rule, sizeof(out->rule),
+			snprintf(rule, sizeof(rule),
 			    "%s /%s/ (%s): generic software, names no maker",
-			    vendor_field_name(m.field), m.pattern,
+			    head, m.pattern,
 			    vendors_at(c->vendors, (size_t)m.vendor)->slug);
+			str_copy(out->rule, rule, sizeof(out->rule));
 			return;
 		}
 		set_vendor(c, out, m.vendor,
 		    m.weak && strength > S_WEAK ? S_WEAK : strength);
-		snprintf(out->rule, sizeof(out->rule), "%s /%s/%s",
-		    vendor_field_name(m.field), m.pattern,
+		snprintf(rule, sizeof(rule), "%s /%s/%s", head, m.pattern,
 		    m.weak ? ", weak" : "");
+		str_copy(out->rule, rule, sizeof(out->rule));
 		return;
 	}
 	if (org != NULL && (i = vendors_match_org(c->vendors, org)) >= 0 &&

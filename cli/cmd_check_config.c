@@ -165,6 +165,69 @@ check_named(const struct config *cfg)
 	return EXIT_OK;
 }
 
+/* True when blocks a and b share an address. */
+static bool
+blocks_overlap(const struct cidr *a, const struct cidr *b)
+{
+	unsigned bits = a->prefix < b->prefix ? a->prefix : b->prefix;
+
+	if (a->family != b->family)
+		return false;
+	for (unsigned bit = 0; bit < bits; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+		if ((a->addr[bit / 8] & m) != (b->addr[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Targets listed twice (an address and a block holding it, in one section
+ * or two, on the same port): a sweep asks each address once, with the
+ * settings of the section that names it first. Say where, both places.
+ */
+static void
+warn_overlaps(const struct config *cfg)
+{
+	const char *file = cfg->path != NULL ? cfg->path : "configuration";
+
+	for (size_t ti = 0; ti < cfg->n_targets; ti++) {
+		const struct config_target *t = &cfg->targets[ti];
+
+		for (size_t ai = 0; ai < t->n_addresses; ai++) {
+			const struct config_address *a = &t->addresses[ai];
+			uint16_t port = a->port ? a->port : t->port;
+
+			for (size_t tj = 0; tj <= ti; tj++) {
+				const struct config_target *u =
+				    &cfg->targets[tj];
+				size_t end = tj == ti ? ai : u->n_addresses;
+
+				for (size_t bj = 0; bj < end; bj++) {
+					const struct config_address *b =
+					    &u->addresses[bj];
+
+					if ((b->port ? b->port : u->port) !=
+						port ||
+					    !blocks_overlap(&a->range,
+						&b->range))
+						continue;
+					fprintf(stderr,
+					    "vraudit check-config: warning: "
+					    "%s:%d: [target %s] %s overlaps "
+					    "[target %s] %s (%s:%d): an "
+					    "address in both is asked once per "
+					    "sweep, as [target %s] says\n",
+					    file, a->line, t->name, a->text,
+					    u->name, b->text, file, b->line,
+					    u->name);
+				}
+			}
+		}
+	}
+}
+
 int
 cmd_check_config(int argc, char **argv)
 {
@@ -196,6 +259,7 @@ cmd_check_config(int argc, char **argv)
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
+	warn_overlaps(cfg);
 	config_print(cfg, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("vraudit check-config: stdout");

@@ -465,7 +465,7 @@ cmd_ingest(int argc, char **argv)
 	if (store_scan_end(in.st, in.scan_id,
 		files_ok == nfiles && in.store_errors == 0 ? "complete"
 							   : "failed",
-		0, (int64_t)passive_counts(in.pv)->frames,
+		STORE_SCAN_SEEN, (int64_t)passive_counts(in.pv)->frames,
 		detail.len > 0 ? detail.s : NULL) < 0 ||
 	    store_scan_counts(in.st, in.scan_id, &sc) < 0) {
 		fprintf(stderr, "vraudit ingest: %s\n", store_error(in.st));

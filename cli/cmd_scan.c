@@ -276,6 +276,9 @@ print_summary(const struct sweep *sw, const struct sweep_sink *k,
 	    (unsigned long long)stats.targets,
 	    (unsigned long long)stats.answered, (unsigned long long)k->silent,
 	    (unsigned long long)k->refused);
+	if (stats.repeated > 0)
+		printf("repeated:     %llu listed again, asked once\n",
+		    (unsigned long long)stats.repeated);
 	printf("neighbours:   %llu reported\n",
 	    (unsigned long long)k->neighbours);
 	printf("elements:     %lld new, %lld updated\n",

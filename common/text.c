@@ -263,7 +263,9 @@ escape_csv(struct strbuf *b, const unsigned char *p, size_t len)
 
 	escape_terminal(&t, p, len, false);
 	s = strbuf_str(&t);
-	formula = strchr("=+-@", s[0]) != NULL && s[0] != '\0';
+	/* Judged on the value itself: a tab or CR is written \x09, \x0d,
+	 * yet a spreadsheet that reads the file another way sees it. */
+	formula = len > 0 && memchr("=+-@\t\r", p[0], 6) != NULL;
 	quote = formula || strpbrk(s, ",\"") != NULL;
 	if (quote)
 		strbuf_addc(b, '"');

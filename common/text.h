@@ -88,9 +88,10 @@ enum text_style {
 	TEXT_TERMINAL,
 	/*
 	 * One CSV field: the terminal form, quoted (quotes doubled) when it
-	 * holds a comma or a quote, and made inert for
-	 * spreadsheets: a field starting with =, +, -, @ is prefixed with
-	 * a single quote (and quoted), so that no formula runs.
+	 * holds a comma or a quote, and made inert for spreadsheets
+	 * (OWASP's rule): a value whose first byte is =, +, -, @, a tab or
+	 * a carriage return is prefixed with a single quote (and quoted),
+	 * so that no formula runs.
 	 */
 	TEXT_CSV,
 	/*

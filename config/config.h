@@ -29,6 +29,7 @@ struct config_address {
 	struct cidr range; /* a single host is a /32 or /128 */
 	uint16_t port;     /* 0 = the section's port */
 	char *text;        /* as written, owned */
+	int line;          /* where it is written */
 };
 
 /* A [target NAME] section: what may be probed and how. Owns every pointer. */

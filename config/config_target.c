@@ -84,6 +84,7 @@ target_address(struct parser *p, const char *v)
 			return kerr(p, "\"%s\" is listed twice",
 			    t->addresses[i].text);
 	a.text = xstrdup(text);
+	a.line = p->line;
 	t->addresses = xreallocarray(t->addresses, t->n_addresses + 1,
 	    sizeof(*t->addresses));
 	t->addresses[t->n_addresses++] = a;

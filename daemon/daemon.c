@@ -196,7 +196,8 @@ listener_close(struct listener *l, const char *status, const char *why)
 			why != NULL ? why : "", why != NULL ? "; " : "",
 			(unsigned long long)l->dropped,
 			(unsigned long long)l->ifdropped);
-	writer_scan_end(d->w, l->scan, status, -1, (int64_t)l->frames, detail);
+	writer_scan_end(d->w, l->scan, status, STORE_SCAN_SEEN,
+	    (int64_t)l->frames, detail);
 	free(detail);
 	capture_close(l->c);
 	l->c = NULL;

@@ -45,6 +45,75 @@ sweep_in_scope(const struct sweep *sw, size_t range, const char *addr,
 	    cidr_contains(&sw->ranges[range].cidr, addr);
 }
 
+/* True when the first bits of a and b agree. */
+static bool
+same_prefix(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	for (unsigned bit = 0; bit < bits; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+		if ((a[bit / 8] & m) != (b[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/* The address at index i of block c (i < cidr_size), as bytes. */
+static void
+block_nth(const struct cidr *c, uint64_t i, uint8_t out[16])
+{
+	unsigned len = c->family == AF_INET ? 4 : 16;
+
+	memcpy(out, c->addr, 16);
+	for (unsigned k = 0; k < 8 && k < len && i != 0; k++) {
+		unsigned idx = len - 1 - k;
+		unsigned sum = out[idx] + (unsigned)(i & 0xff);
+
+		out[idx] = (uint8_t)sum;
+		i = (i >> 8) + (sum >> 8);
+	}
+}
+
+/* The index of addr in block c (addr inside it). */
+static uint64_t
+block_index(const struct cidr *c, const uint8_t addr[16])
+{
+	unsigned len = c->family == AF_INET ? 4 : 16;
+	uint64_t host = (c->family == AF_INET ? 32u : 128u) - c->prefix;
+	uint64_t i = 0;
+
+	for (unsigned k = len > 8 ? len - 8 : 0; k < len; k++)
+		i = i << 8 | addr[k];
+	return host >= 64 ? i : i & ((UINT64_C(1) << host) - 1);
+}
+
+/*
+ * Whether an earlier range (the section named first) already asks the
+ * address at offset off of range ri on the same port: a target listed
+ * twice, in one list or as an address and a block holding it, is asked
+ * once per sweep, by the first that names it.
+ */
+static bool
+asked_before(const struct sweep *sw, size_t ri, uint64_t off)
+{
+	const struct range *r = &sw->ranges[ri];
+	uint8_t addr[16];
+
+	block_nth(&r->cidr, r->first + off, addr);
+	for (size_t k = 0; k < ri; k++) {
+		const struct range *e = &sw->ranges[k];
+		uint64_t i;
+
+		if (e->port != r->port || e->cidr.family != r->cidr.family ||
+		    !same_prefix(e->cidr.addr, addr, e->cidr.prefix))
+			continue;
+		i = block_index(&e->cidr, addr);
+		if (i >= e->first && i - e->first < e->count)
+			return true;
+	}
+	return false;
+}
+
 /* Start targets until the window is full. */
 static void
 sweep_admit(struct sweep *sw)
@@ -57,6 +126,12 @@ sweep_admit(struct sweep *sw)
 		if (sw->next_off >= r->count) {
 			sw->next_range++;
 			sw->next_off = 0;
+			continue;
+		}
+		if (asked_before(sw, sw->next_range, sw->next_off)) {
+			sw->next_off++;
+			sw->st.targets--;
+			sw->st.repeated++;
 			continue;
 		}
 		j = job_start(sw, sw->next_range, sw->next_off++);

@@ -135,7 +135,9 @@ struct sweep_callbacks {
 
 /* Counters of a sweep. */
 struct sweep_stats {
-	uint64_t targets;  /* added */
+	uint64_t targets;  /* added, each address (and port) once: those
+			    * listed again are counted once all are started */
+	uint64_t repeated; /* addresses listed again, not asked again */
 	uint64_t answered; /* delivered through on_element */
 	uint64_t failed;   /* delivered through on_failure */
 	uint64_t rows;     /* table rows over all targets */

@@ -9,7 +9,7 @@
  * row, says what a row is: rule, retired or waiver. Every field is written
  * in common/text.h's CSV style: quoted when
  * it must be, control characters as \xNN, and inert in a spreadsheet (a
- * field starting with =, +, - or @ gets a leading quote).
+ * value starting with =, +, -, @, a tab or a CR gets a leading quote).
  */
 #include "report/report_private.h"
 

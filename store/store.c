@@ -506,6 +506,7 @@ void
 store_rollback(struct store *st)
 {
 	store_leaf_forget(st);
+	store_tally_forget(st);
 	if (!sqlite3_get_autocommit(st->db)) {
 		sqlite3_step(st->stmt[S_ROLLBACK]);
 		store_reset(st->stmt[S_ROLLBACK]);
@@ -551,6 +552,7 @@ store_flush(struct store *st)
 	}
 	st->in_batch = false;
 	st->batch_count = 0;
+	store_tally_commit(st);
 	return 0;
 }
 
@@ -575,6 +577,7 @@ store_scan_begin(struct store *st, const char *kind, const char *targets)
 	store_bind_text(stmt, 4, st->writer);
 	if (store_run(st, S_SCAN_INSERT) == -1)
 		return -1;
+	store_tally_begin(st, sqlite3_last_insert_rowid(st->db));
 	return sqlite3_last_insert_rowid(st->db);
 }
 
@@ -587,6 +590,9 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	int rc;
 
 	if (store_writable(st) == -1 || store_flush(st) == -1)
+		return -1;
+	if (responded == STORE_SCAN_SEEN &&
+	    store_tally_end(st, scan_id, &responded) == -1)
 		return -1;
 	time_format(time_now(), now);
 	/* The scan's end and its audit record commit together. */

@@ -67,7 +67,10 @@ void store_set_retire_after(struct store *st, int64_t ms);
 int64_t store_scan_begin(struct store *st, const char *kind,
     const char *targets);
 /* Flush, then close a scan as "complete", "failed" or "interrupted";
- * a negative responded or frames keeps the stored count. */
+ * a negative responded or frames keeps the stored count; responded
+ * STORE_SCAN_SEEN stores the elements the scan created or saw again, as
+ * this connection's writes for it committed (a capture's "elements seen"). */
+#define STORE_SCAN_SEEN INT64_MAX
 int store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail);
 
@@ -208,7 +211,10 @@ struct store_scan_counts {
 	int64_t high_risk; /* of both, those whose risk is high */
 };
 
-/* Count the elements scan_id created and updated (after store_flush). */
+/* Count the elements scan_id created and updated (after store_flush):
+ * for a scan of this connection, from its own committed writes, whatever
+ * other writers of the file did meanwhile; for another's, from the
+ * elements whose first and last scan it is. */
 int store_scan_counts(struct store *st, int64_t scan_id,
     struct store_scan_counts *out);
 

@@ -691,6 +691,7 @@ store_close(struct store *st)
 		log_warnx("store", "%s", store_error(st));
 	store_audit_finish(st);
 	store_leaf_finish(st);
+	store_tally_finish(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_finalize(st->evidence_stmt);

@@ -178,8 +178,9 @@ struct store {
 	bool in_batch;
 	struct store_audit_state audit;
 	struct store_leaf_state leaf;
-	int64_t retire_after_ms; /* STORE_RETIRE_NEVER: no retirement */
-	struct strbuf err;       /* the last error, path first */
+	int64_t retire_after_ms;         /* STORE_RETIRE_NEVER: no retirement */
+	struct store_tally_state *tally; /* store_tally.c, owned */
+	struct strbuf err;               /* the last error, path first */
 };
 
 /* Set the error: the path, then the formatted message. */
@@ -214,6 +215,36 @@ int store_batch_begin(struct store *st);
 void store_batch_lost(struct store *st, const char *what);
 /* Roll back the open transaction, keeping the error that led here. */
 void store_rollback(struct store *st);
+
+/* What a write did to an element, for its scan's tally (store_tally.c). */
+enum store_tally_op {
+	STORE_TALLY_CREATED, /* the scan created it */
+	STORE_TALLY_SEEN,    /* the scan wrote to it */
+	STORE_TALLY_MERGED,  /* merged into another: gone from every tally */
+};
+struct store_tally_state;
+/* Keep a tally for scan_id, just begun by this connection. */
+void store_tally_begin(struct store *st, int64_t scan_id);
+/* Note what the open batch did to element id for scan_id. */
+void store_tally_note(struct store *st, int64_t scan_id, int64_t id,
+    enum store_tally_op op);
+/* Where the open batch's notes stand, for store_tally_undo. */
+size_t store_tally_mark(const struct store *st);
+/* Drop the notes after mark (ROLLBACK TO). */
+void store_tally_undo(struct store *st, size_t mark);
+/* Drop every note of the open batch (it was rolled back). */
+void store_tally_forget(struct store *st);
+/* The open batch committed: apply its notes. */
+void store_tally_commit(struct store *st);
+/* The counts of scan_id if this connection keeps its tally: 1 and *out,
+ * 0 when it does not, -1 on error. */
+int store_tally_counts(struct store *st, int64_t scan_id,
+    struct store_scan_counts *out);
+/* The scan ends: keep its counts only; *seen the elements it created or
+ * saw again (0 without a tally). 0 or -1. */
+int store_tally_end(struct store *st, int64_t scan_id, int64_t *seen);
+/* Release every tally. */
+void store_tally_finish(struct store *st);
 
 /* Prepare the audit chain's statements and hooks (writer only). */
 int store_audit_prepare(struct store *st);

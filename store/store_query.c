@@ -221,6 +221,11 @@ store_scan_counts(struct store *st, int64_t scan_id,
 	memset(out, 0, sizeof(*out));
 	if (stmt == NULL)
 		return -1;
+	/* This connection's own scans: from what its writes did. */
+	if ((rc = store_tally_counts(st, scan_id, out)) != 0) {
+		sqlite3_finalize(stmt);
+		return rc == 1 ? 0 : -1;
+	}
 	sqlite3_bind_int64(stmt, 1, scan_id);
 	rc = store_step(st, stmt);
 	if (rc == 1) {

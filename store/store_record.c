@@ -842,14 +842,19 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 		return -1;
 	if (n > 0)
 		id = c[oldest].id;
-	for (size_t i = 0; i < n; i++)
-		if (i != oldest &&
-		    merge(st, id, c[i].id, scan_id, c[i].reason, when) == -1)
+	for (size_t i = 0; i < n; i++) {
+		if (i == oldest)
+			continue;
+		if (merge(st, id, c[i].id, scan_id, c[i].reason, when) == -1)
 			return -1;
+		store_tally_note(st, scan_id, c[i].id, STORE_TALLY_MERGED);
+	}
 	if (n == 0) {
 		if (create_element(st, &id, scan_id, g) == -1)
 			return -1;
+		store_tally_note(st, scan_id, id, STORE_TALLY_CREATED);
 	} else {
+		store_tally_note(st, scan_id, id, STORE_TALLY_SEEN);
 		if (write_element(st, &id, scan_id, g, &stale) == -1 ||
 		    write_keys(st, id, g) == -1)
 			return -1;
@@ -872,12 +877,14 @@ store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id)
 {
 	struct group g;
+	size_t mark;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
 		return -1;
+	mark = store_tally_mark(st);
 	if (store_run(st, S_SAVEPOINT) == -1)
 		goto lost;
 	group_build(&g, s, n);
@@ -891,6 +898,7 @@ store_record_group(struct store *st, int64_t scan_id,
 		/* Undo these sightings only; the batch stays. */
 		msg = xstrdup(store_error(st));
 		store_audit_forget(st);
+		store_tally_undo(st, mark);
 		if (store_run(st, S_ROLLBACK_TO) == -1 ||
 		    store_run(st, S_RELEASE) == -1) {
 			free(msg);

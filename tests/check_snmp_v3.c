@@ -24,6 +24,8 @@
 static char v3dir[] = "/tmp/vraudit-snmpd-XXXXXX";
 static pid_t v3pid;
 #define V3_AGENT "127.0.3.1:16163"
+/* The same agent (one engineID) on a second address. */
+#define V3_AGENT_TOO "127.0.3.2:16163"
 
 static void
 v3_stop(void)
@@ -80,7 +82,8 @@ v3_start(void)
 		snprintf(pidfile, sizeof(pidfile), "%s/snmpd.pid", v3dir);
 		setenv("MIBS", "", 1);
 		execlp("snmpd", "snmpd", "-f", "-Lf", "/dev/null", "-C", "-c",
-		    path, "-p", pidfile, "udp:" V3_AGENT, (char *)NULL);
+		    path, "-p", pidfile, "udp:" V3_AGENT ",udp:" V3_AGENT_TOO,
+		    (char *)NULL);
 		_exit(127);
 	}
 	/* Ready once it answers an authenticated GET (bounded). */
@@ -266,26 +269,30 @@ START_TEST(test_v3_same_engine_other_keys)
 	struct sweep_stats st;
 	const struct element *e;
 
-	/* One agent twice in flight, the same user with two keys, in both
-	 * orders: each target gets the answer its own key deserves. */
+	/* One agent (one engineID) twice in flight on two addresses, the
+	 * same user with two keys, in both orders: each target gets the
+	 * answer its own key deserves. (One address given twice is asked
+	 * once.) */
 	for (int order = 0; order < 2; order++) {
+		const char *ok = order ? "127.0.3.2" : "127.0.3.1";
+		const char *ko = order ? "127.0.3.1" : "127.0.3.2";
+
 		sw = sweep_for(&c, 1000, 1, 100000);
 		add(sw, V3_AGENT, order ? &bad : &good);
-		add(sw, V3_AGENT, order ? &good : &bad);
+		add(sw, V3_AGENT_TOO, order ? &good : &bad);
 		ck_assert_int_eq(sweep_run(sw), 0);
 		sweep_stats(sw, &st);
 		ck_assert_uint_eq(st.answered, 1);
 		ck_assert_uint_eq(st.failed, 1);
-		e = element_at(&c, "127.0.3.1");
+		e = element_at(&c, ok);
 		ck_assert_str_eq(e->s->sys_name, "v3-agent");
 		/* The good target walked to the end, not cut by the other's
 		 * key. */
 		ck_assert_msg(strstr(e->detail, "dot1qTpFdbPort: ") != NULL &&
 			strstr(e->detail, "failure") == NULL,
 		    "detail: %s", e->detail);
-		ck_assert_ptr_nonnull(
-		    strstr(failure_at(&c, "127.0.3.1")->reason,
-			"Authentication failure"));
+		ck_assert_ptr_nonnull(strstr(failure_at(&c, ko)->reason,
+		    "Authentication failure"));
 		collect_free(&c);
 		sweep_free(sw);
 	}

@@ -499,6 +499,70 @@ START_TEST(test_same_mac_in_two_sightings_is_one_element)
 }
 END_TEST
 
+/*
+ * Two writers of one file, each with its scan: each one's counts are what
+ * its own writes did, whichever wrote an element last, and a capture's
+ * responded is the elements it created or saw again.
+ */
+START_TEST(test_scan_counts_are_each_writers_own)
+{
+	struct store *a = open_rw(), *b = open_rw();
+	int64_t sa = store_scan_begin(a, "capture", "a.pcap");
+	int64_t sb = store_scan_begin(b, "capture", "b.pcap");
+	struct store_scan_counts ca, cb;
+	char *row;
+
+	ck_assert_int_gt(sa, 0);
+	ck_assert_int_gt(sb, 0);
+	/* A creates two elements and commits; B creates one, then sees
+	 * one of A's again after A committed it. */
+	record(a, sa, seen("lldp", T0, "00:E0:FC:00:00:01", NULL));
+	record(a, sa, seen("lldp", T0, "00:E0:FC:00:00:02", NULL));
+	ck_assert_int_eq(store_flush(a), 0);
+	record(b, sb, seen("lldp", T0 + 5, "00:E0:FC:00:00:03", "10.0.0.3"));
+	record(b, sb, seen("lldp", T0 + 5, "00:E0:FC:00:00:01", "10.0.0.1"));
+	ck_assert_int_eq(store_scan_end(b, sb, "complete", STORE_SCAN_SEEN, 9,
+			     NULL),
+	    0);
+	ck_assert_int_eq(store_scan_end(a, sa, "complete", STORE_SCAN_SEEN, 7,
+			     NULL),
+	    0);
+	ck_assert_int_eq(store_scan_counts(a, sa, &ca), 0);
+	ck_assert_int_eq(store_scan_counts(b, sb, &cb), 0);
+	ck_assert_int_eq(ca.created, 2);
+	ck_assert_int_eq(ca.updated, 0);
+	ck_assert_int_eq(cb.created, 1);
+	ck_assert_int_eq(cb.updated, 1);
+	store_close(b);
+	store_close(a);
+	row = text("SELECT group_concat(responded, ' ') FROM "
+		   "(SELECT responded FROM scans ORDER BY scan_id)");
+	ck_assert_str_eq(row, "2 2");
+	free(row);
+}
+END_TEST
+
+/* An element merged away leaves the count of the scan that created it. */
+START_TEST(test_scan_counts_follow_merges_and_rollbacks)
+{
+	struct store *st = open_rw();
+	int64_t s = store_scan_begin(st, "snmp", "lab");
+	struct store_scan_counts c;
+
+	record(st, s, seen("snmp", T0, "00:E0:FC:00:00:01", NULL));
+	record(st, s, seen("snmp", T0, NULL, "10.0.0.9"));
+	ck_assert_int_eq(store_flush(st), 0);
+	/* One box after all: the two elements merge. */
+	record(st, s, seen("snmp", T0 + 1, "00:E0:FC:00:00:01", "10.0.0.9"));
+	ck_assert_int_eq(store_flush(st), 0);
+	ck_assert_int_eq(store_scan_counts(st, s, &c), 0);
+	ck_assert_int_eq(c.created, 1);
+	ck_assert_int_eq(c.updated, 0);
+	ck_assert_int_eq(store_scan_end(st, s, "complete", 1, 0, NULL), 0);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_mac_then_ip_then_chassis_id_chain_is_one_element)
 {
 	struct store *st = open_rw();
@@ -1767,6 +1831,8 @@ store_suite(void)
 	tc = tcase_create("identity");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_same_mac_in_two_sightings_is_one_element);
+	tcase_add_test(tc, test_scan_counts_are_each_writers_own);
+	tcase_add_test(tc, test_scan_counts_follow_merges_and_rollbacks);
 	tcase_add_test(tc,
 	    test_mac_then_ip_then_chassis_id_chain_is_one_element);
 	tcase_add_test(tc, test_name_and_serial_identify_an_element);

@@ -105,6 +105,12 @@ grep -q 'STOPPING=1' "$tmp/notify.log" || fail "no STOPPING=1"
 [ "$(q "SELECT count(*) FROM scans WHERE status = 'running'")" = 0 ] || fail "scans left running: $(q 'SELECT * FROM scans')"
 row=$(q "SELECT status, frames > 0 FROM scans WHERE kind = 'capture'")
 [ "$row" = "complete|1" ] || fail "capture session: '$row'"
+# Its responded: the elements it created or brought news of (S1, S2 and
+# the Huawei MAC's at least); nothing else wrote to them.
+row=$(q "SELECT s.responded || '|' || (SELECT count(*) FROM element e WHERE e.last_scan = s.scan_id
+	AND e.merged_into IS NULL) FROM scans s WHERE s.kind = 'capture'")
+seen=${row%%|*}
+[ "$seen" -ge 3 ] && [ "$row" = "$seen|$seen" ] || fail "capture session's elements seen (responded|written): '$row'"
 [ "$(q "SELECT count(*) FROM scans WHERE kind = 'snmp' AND status = 'complete'")" -ge 2 ] || fail "sweeps: $(q 'SELECT * FROM scans')"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 "$vraudit" verify --db "$db" >"$tmp/verify" 2>&1 || fail "audit chain: $(cat "$tmp/verify")"
