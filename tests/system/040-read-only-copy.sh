@@ -19,6 +19,9 @@ cat >"$tmp/vraudit.conf" <<CONF
 path = orig/audit.db
 [registry]
 oui-dir = $fixtures/ieee/basic
+[policy]
+; the two captures are years apart: none of their elements is retired
+retire-after = never
 CONF
 mkdir "$tmp/orig"
 "$vraudit" ingest -c "$tmp/vraudit.conf" --quiet \
