@@ -3,8 +3,11 @@
  * vraudit-schema(7), "Retirement" and "Waivers").
  *
  * Retirement is decided by a writer after each complete scan, against the
- * newest observation a complete scan recorded rather than the wall clock:
- * a database nobody scanned for months retires nothing. Each retirement
+ * newest observation a complete scan of the same kind recorded (a sweep
+ * for what a sweep last saw, a capture for what a capture last heard)
+ * rather than the wall clock: a database nobody scanned for months
+ * retires nothing, and an old capture ingested after today's sweep is
+ * not retired by it. Each retirement
  * and each return is a record of the audit chain, and the element's leaf
  * carries its retirement, so that `vraudit verify` finds an edit of it.
  * Waivers are copied from the operator's file; each sync that changes
@@ -137,20 +140,24 @@ store_lifecycle_return(struct store *st)
 	return rc == 0 ? 0 : -1;
 }
 
-/* The newest observation a complete scan recorded: its time and scan.
- * 1 with them, 0 when there is none, -1 on error. */
+/* The newest observation a complete scan of kind (snmp or capture)
+ * recorded: its time and scan. 1 with them, 0 when there is none, -1 on
+ * error. */
 static int
-reference(struct store *st, char ref[TIME_STRLEN], int64_t *scan)
+reference(struct store *st, const char *kind, char ref[TIME_STRLEN],
+    int64_t *scan)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
 	    "SELECT e.last_seen, e.last_scan FROM element e "
 	    "JOIN scan s ON s.id = e.last_scan "
-	    "WHERE s.status = 'complete' AND e.merged_into IS NULL "
+	    "WHERE s.status = 'complete' AND s.kind = ?1 "
+	    "AND e.merged_into IS NULL "
 	    "ORDER BY e.last_seen DESC, e.last_scan DESC LIMIT 1");
 	int rc;
 
 	if (stmt == NULL)
 		return -1;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
 	if ((rc = store_step(st, stmt)) == 1) {
 		str_copy(ref, col(stmt, 0) ? col(stmt, 0) : "", TIME_STRLEN);
 		*scan = sqlite3_column_int64(stmt, 1);
@@ -159,30 +166,24 @@ reference(struct store *st, char ref[TIME_STRLEN], int64_t *scan)
 	return rc;
 }
 
-int
-store_lifecycle_retire(struct store *st)
+/*
+ * Retire the elements last seen by a scan of kind that a complete scan of
+ * the same kind has not seen for retire-after: a sweep says nothing of
+ * what only a capture hears, and an old capture ingested late says
+ * nothing of what sweeps see today. 0 or -1; appends to *c.
+ */
+static int
+retire_kind(struct store *st, const char *kind, struct change **c, size_t *n)
 {
 	char ref[TIME_STRLEN], cut[TIME_STRLEN], now[TIME_STRLEN], dur[32];
 	sqlite3_stmt *upd;
-	struct change *c = NULL;
 	int64_t scan = 0, t;
-	size_t n = 0;
+	size_t first = *n;
 	int rc;
 
-	if (st->retire_after_ms == STORE_RETIRE_NEVER ||
-	    st->version < STORE_VERSION_LIFECYCLE)
-		return 0;
-	if (store_batch_begin(st) == -1)
-		return -1;
-	if ((rc = reference(st, ref, &scan)) != 1 ||
-	    time_parse(ref, &t) == -1) {
-		if (rc == -1) {
-			store_rollback(st);
-			store_batch_lost(st, "retire");
-			return -1;
-		}
-		return store_flush(st);
-	}
+	if ((rc = reference(st, kind, ref, &scan)) != 1 ||
+	    time_parse(ref, &t) == -1)
+		return rc == -1 ? -1 : 0;
 	time_format(t - st->retire_after_ms / 1000, cut);
 	time_format(time_now(), now);
 	duration_format(st->retire_after_ms, dur, sizeof(dur));
@@ -192,45 +193,65 @@ store_lifecycle_retire(struct store *st)
 		 "observed the network at %s (scan %d); retire-after %s', "
 		 "last_seen, ?2, ?3, ?4) "
 		 "WHERE merged_into IS NULL AND retired_at IS NULL "
-		 "AND last_seen < ?5 RETURNING id, last_seen, retired_reason")) ==
-	    NULL)
-		goto fail;
+		 "AND last_seen < ?5 AND last_scan IN "
+		 "(SELECT id FROM scan WHERE kind = ?6) "
+		 "RETURNING id, last_seen, retired_reason")) == NULL)
+		return -1;
 	sqlite3_bind_text(upd, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(upd, 2, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(upd, 3, scan);
 	sqlite3_bind_text(upd, 4, dur, -1, SQLITE_STATIC);
 	sqlite3_bind_text(upd, 5, cut, -1, SQLITE_STATIC);
+	sqlite3_bind_text(upd, 6, kind, -1, SQLITE_STATIC);
 	while ((rc = store_step(st, upd)) == 1) {
-		c = xreallocarray(c, n + 1, sizeof(*c));
-		c[n].id = sqlite3_column_int64(upd, 0);
-		c[n].last_seen = xstrdup(col(upd, 1) ? col(upd, 1) : "");
-		c[n].reason = xstrdup(col(upd, 2) ? col(upd, 2) : "");
-		c[n].retired_at = NULL;
-		n++;
+		*c = xreallocarray(*c, *n + 1, sizeof(**c));
+		(*c)[*n].id = sqlite3_column_int64(upd, 0);
+		(*c)[*n].last_seen = xstrdup(col(upd, 1) ? col(upd, 1) : "");
+		(*c)[*n].reason = xstrdup(col(upd, 2) ? col(upd, 2) : "");
+		(*c)[*n].retired_at = NULL;
+		(*n)++;
 	}
 	sqlite3_finalize(upd);
 	if (rc == -1)
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
+		return -1;
+	for (size_t i = first; i < *n; i++) {
 		struct strbuf d = STRBUF_INIT;
 
-		line_int(&d, "element", c[i].id);
-		line(&d, "last_seen", c[i].last_seen);
+		line_int(&d, "element", (*c)[i].id);
+		line(&d, "last_seen", (*c)[i].last_seen);
 		line(&d, "reference", ref);
 		line_int(&d, "reference_scan", scan);
 		line(&d, "retire_after", dur);
-		line(&d, "reason", c[i].reason);
-		rc =
-		    store_audit_append(st, "retire", c[i].id, d.s, d.len, NULL);
+		line(&d, "reason", (*c)[i].reason);
+		rc = store_audit_append(st, "retire", (*c)[i].id, d.s, d.len,
+		    NULL);
 		strbuf_finish(&d);
 		if (rc == -1)
-			goto fail;
-		store_leaf_touch(st, c[i].id);
+			return -1;
+		store_leaf_touch(st, (*c)[i].id);
 	}
-	if (n > 0)
+	if (*n > first)
 		log_info("store",
-		    "%zu element(s) retired: not seen for %s before %s", n, dur,
-		    ref);
+		    "%zu element(s) retired: not seen for %s before %s",
+		    *n - first, dur, ref);
+	return 0;
+}
+
+int
+store_lifecycle_retire(struct store *st)
+{
+	static const char *const kinds[] = { "snmp", "capture" };
+	struct change *c = NULL;
+	size_t n = 0;
+
+	if (st->retire_after_ms == STORE_RETIRE_NEVER ||
+	    st->version < STORE_VERSION_LIFECYCLE)
+		return 0;
+	if (store_batch_begin(st) == -1)
+		return -1;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+		if (retire_kind(st, kinds[k], &c, &n) == -1)
+			goto fail;
 	changes_free(c, n);
 	return store_flush(st);
 fail:

@@ -456,6 +456,35 @@ START_TEST(test_retirement_follows_complete_scans_only)
 }
 END_TEST
 
+/* A sweep does not retire what only a capture heard: an old capture
+ * ingested before a sweep 40 days on keeps its elements live; a later
+ * capture 40 days on retires them. */
+START_TEST(test_retirement_judges_each_kind_of_scan_apart)
+{
+	struct store *st = open_rw();
+	const int64_t day = 86400;
+	int64_t s1, s2, s3, heard;
+
+	store_set_retire_after(st, INT64_C(30) * day * 1000);
+	s1 = store_scan_begin(st, "capture", "old.pcap");
+	heard = record(st, s1, seen("mac", T0, "00:e0:fc:00:00:03", NULL));
+	ck_assert_int_eq(store_scan_end(st, s1, "complete", 1, 1, NULL), 0);
+	s2 = store_scan_begin(st, "snmp", "t");
+	record(st, s2, seen("snmp", T0 + 40 * day, "00:e0:fc:00:00:04", NULL));
+	ck_assert_int_eq(store_scan_end(st, s2, "complete", 1, 0, NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element "
+			       "WHERE retired_at IS NOT NULL"),
+	    0);
+	s3 = store_scan_begin(st, "capture", "new.pcap");
+	record(st, s3, seen("mac", T0 + 40 * day, "00:e0:fc:00:00:05", NULL));
+	ck_assert_int_eq(store_scan_end(st, s3, "complete", 1, 1, NULL), 0);
+	ck_assert_int_eq(count("SELECT group_concat(id) FROM element "
+			       "WHERE retired_at IS NOT NULL"),
+	    heard);
+	store_close(st);
+}
+END_TEST
+
 /* retire-after never: nothing is ever retired. */
 START_TEST(test_retire_never)
 {
@@ -1826,6 +1855,7 @@ store_suite(void)
 	tcase_add_test(tc, test_running_scan_of_a_live_writer_is_left_alone);
 	tcase_add_test(tc, test_retirement_follows_complete_scans_only);
 	tcase_add_test(tc, test_retire_never);
+	tcase_add_test(tc, test_retirement_judges_each_kind_of_scan_apart);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");
