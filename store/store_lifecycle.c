@@ -355,7 +355,8 @@ store_sync_waivers(struct store *st, const struct waiver_set *ws, int *changed)
 	stmt = NULL;
 	if (rc == -1)
 		goto out;
-	qsort(old, n_old, sizeof(*old), wline_cmp);
+	if (n_old > 1) /* old is NULL when there are none */
+		qsort(old, n_old, sizeof(*old), wline_cmp);
 	if ((stmt = store_prepare(st,
 		 "SELECT path, digest FROM waiver_file WHERE id = 1")) == NULL)
 		goto out;
@@ -380,7 +381,8 @@ store_sync_waivers(struct store *st, const struct waiver_set *ws, int *changed)
 		cur[i].name = xstrdup(w->name);
 		cur[i].line = strbuf_steal(&b);
 	}
-	qsort(cur, n_cur, sizeof(*cur), wline_cmp);
+	if (n_cur > 1)
+		qsort(cur, n_cur, sizeof(*cur), wline_cmp);
 
 	/* What changed, by name. */
 	time_format(time_now(), now);
@@ -583,7 +585,7 @@ waiver_differs(struct wcheck *c, int64_t seq, const char *now, size_t now_len,
 			la = 0;
 		if ((size_t)(b - rec) > rec_len)
 			lb = 0;
-		if (la != lb || memcmp(a, b, la) != 0) {
+		if (la != lb || (la > 0 && memcmp(a, b, la) != 0)) {
 			finding(c,
 			    "waiver %.*s: %s is '%.*s' but record %" PRId64
 			    " says '%.*s'",
