@@ -24,6 +24,8 @@ enum {
 	EXIT_FINDINGS = 1,
 	EXIT_USAGE = 2,
 	EXIT_RUNTIME = 3,
+	EXIT_INCOMPLETE = 4, /* report: no violation, but not every rule
+			      * could be judged */
 };
 
 /* Long-only option codes shared by subcommands (getopt_long values). */

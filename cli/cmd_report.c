@@ -22,6 +22,7 @@
 #include "classify/classify.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "pipeline/pipeline.h"
 #include "policy/policy.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -32,7 +33,6 @@
 enum {
 	OPT_POLICY = OPT_COMMON_LAST + 1,
 	OPT_AS_OF,
-	OPT_SINCE,
 	OPT_OUTPUT_DIR,
 	OPT_KEEP,
 };
@@ -46,17 +46,18 @@ usage(FILE *out)
 	    "usage: vraudit report [-c CONF] [--db PATH] [--policy NAME]...\n"
 	    "                      [--format text|csv|json|html] [-o PATH] "
 	    "[--as-of YYYY-MM-DD]\n"
-	    "                      [--since DURATION] [--output-dir DIR "
-	    "[--keep N]]\n"
+	    "                      [--output-dir DIR [--keep N]]\n"
 	    "Evaluate the policy packs on the inventory and report each "
-	    "rule's verdict\n(met, violated, or pending before its "
-	    "deadline), the elements breaking them\nwith their evidence, "
-	    "zone shares against caps, and the elements first seen\nin the "
-	    "last DURATION (default 24h). --as-of evaluates another day, "
-	    "counting\nonly elements first seen by then. --output-dir writes "
-	    "DIR/YYYY-MM-DD.html and\n.json (or each --format given); --keep "
+	    "rule's verdict\n(met, violated, pending before its deadline, or "
+	    "no-data, stale or partial\nwhen its zones were not observed in "
+	    "full within max-age), the elements\nbreaking them with their "
+	    "evidence, zone shares against caps, each zone's\ncoverage and "
+	    "the elements counted as new. --as-of evaluates another day,\n"
+	    "counting only elements first seen by then. --output-dir writes "
+	    "DIR/YYYY-MM-DD.html\nand .json (or each --format given); --keep "
 	    "N keeps the newest N days there.\nExit: 0 compliant, 1 "
-	    "violations, 2 usage or configuration error, 3 failure.\n"
+	    "violations, 2 usage or configuration error, 3 failure,\n4 "
+	    "incomplete (no violation, but not every rule could be judged).\n"
 	    "Packs: each --policy, else the configuration's [policy] packs, "
 	    "else every\npack available (built in, or NAME.conf in [policy] "
 	    "dir).\n");
@@ -161,6 +162,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	pipeline_policy_settings(env.cfg, set);
 	if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) != EXIT_OK)
 		goto out;
 	opt.db_path = env.cfg->db_path;
@@ -190,7 +192,9 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	if (report_waiver_warning(r) != NULL)
 		fprintf(stderr, "vraudit report: warning: %s\n",
 		    report_waiver_warning(r));
-	rc = report_violated(r) ? EXIT_FINDINGS : EXIT_OK;
+	rc = report_violated(r)    ? EXIT_FINDINGS
+	    : report_incomplete(r) ? EXIT_INCOMPLETE
+				   : EXIT_OK;
 	if (output_dir != NULL) {
 		for (size_t i = 0; i < n_formats; i++) {
 			char *path = xprintf("%s/%s.%s", output_dir,
@@ -228,13 +232,12 @@ cmd_report(int argc, char **argv)
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
 		{ "keep", required_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common common = { 0 };
-	struct report_options opt = { .since_ms = INT64_C(24) * 3600 * 1000 };
+	struct report_options opt = { 0 };
 	enum report_format formats[MAX_FORMATS];
 	size_t n_formats = 0, n_packs = 0;
 	const char *output = NULL, *output_dir = NULL;
@@ -279,17 +282,6 @@ cmd_report(int argc, char **argv)
 				    optarg);
 			}
 			opt.as_of = optarg;
-			break;
-		case OPT_SINCE:
-			if (duration_parse(optarg, &opt.since_ms) == -1 ||
-			    opt.since_ms <= 0) {
-				free(packs);
-				return cli_usage_error(argv[0],
-				    "--since "
-				    "'%s': expected a duration such as 24h, "
-				    "7d or 1w",
-				    optarg);
-			}
 			break;
 		case OPT_OUTPUT_DIR:
 			output_dir = optarg;

@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "config/config_private.h"
+#include "policy/policy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -287,6 +288,23 @@ policy_waivers(struct parser *p, const char *v)
 	return set_path_or_none(p, v, &p->cfg->waivers_path);
 }
 
+/* An hour at least: a zone is judged on sweeps, which take minutes. */
+static int
+policy_max_age(struct parser *p, const char *v)
+{
+	return parse_duration(p, v, INT64_C(3600000), INT64_C(3650) * 86400000,
+	    &p->cfg->max_age_ms);
+}
+
+static int
+policy_baseline(struct parser *p, const char *v)
+{
+	if (!policy_date_valid(v))
+		return kerr(p, "\"%s\" is not a date YYYY-MM-DD", v);
+	str_copy(p->cfg->baseline, v, sizeof(p->cfg->baseline));
+	return 0;
+}
+
 /*
  * [capture NAME]
  */
@@ -504,11 +522,13 @@ static const struct ini_key policy_keys[] = {
 	{ "dir", 0 },
 	{ "retire-after", INI_NONEMPTY },
 	{ "waivers", 0 },
+	{ "max-age", INI_NONEMPTY },
+	{ "baseline", INI_NONEMPTY },
 	{ NULL, 0 },
 };
 
 static setter *const policy_set[] = { policy_pack, policy_dir,
-	policy_retire_after, policy_waivers };
+	policy_retire_after, policy_waivers, policy_max_age, policy_baseline };
 
 static const struct section_def sections[] = {
 	{ "database", false, database_keys, database_set, NULL, NULL },
@@ -662,6 +682,7 @@ config_defaults(void)
 	cfg->snmp_max_inflight = 1024;
 	cfg->snmp_max_rows = 100000;
 	cfg->retire_after_ms = CONFIG_RETIRE_DEFAULT_MS;
+	cfg->max_age_ms = CONFIG_MAX_AGE_DEFAULT_MS;
 	return cfg;
 }
 

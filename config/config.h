@@ -23,6 +23,8 @@
 #define CONFIG_RETIRE_NEVER (-1)
 /* [policy] retire-after unless set: 30 days. */
 #define CONFIG_RETIRE_DEFAULT_MS (INT64_C(30) * 86400000)
+/* [policy] max-age unless set: 3 days. */
+#define CONFIG_MAX_AGE_DEFAULT_MS (INT64_C(3) * 86400000)
 
 /* One address entry of a target: a host, a CIDR block, optionally a port. */
 struct config_address {
@@ -94,6 +96,8 @@ struct config {
 	int64_t retire_after_ms; /* [policy] retire-after, default 30d;
 				  * CONFIG_RETIRE_NEVER: never */
 	char *waivers_path;      /* [policy] waivers, NULL = none */
+	int64_t max_age_ms;      /* [policy] max-age, default 3d */
+	char baseline[11];       /* [policy] baseline, YYYY-MM-DD or "" */
 };
 
 /*

@@ -162,6 +162,10 @@ config_print(const struct config *cfg, FILE *out)
 		duration_format(cfg->retire_after_ms, d, sizeof(d));
 	fprintf(out, "retire-after = %s\n", d);
 	print_kv(out, "waivers", cfg->waivers_path);
+	duration_format(cfg->max_age_ms, d, sizeof(d));
+	fprintf(out, "max-age = %s\n", d);
+	if (cfg->baseline[0] != '\0')
+		fprintf(out, "baseline = %s\n", cfg->baseline);
 	for (size_t i = 0; i < cfg->n_zones; i++)
 		print_zone(out, &cfg->zones[i]);
 	for (size_t i = 0; i < cfg->n_targets; i++)

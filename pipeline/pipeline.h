@@ -12,6 +12,7 @@
 struct classifier;
 struct config;
 struct config_target;
+struct policy_set;
 struct store;
 struct sweep;
 struct sweep_cred;
@@ -43,6 +44,9 @@ enum {
  * reason in err (the packs recorded before stay). */
 int pipeline_sync_policies(const struct config *cfg, struct classifier *cl,
     struct store *st, int *changed, char *err, size_t errlen);
+/* Give set the configuration's coverage settings ([policy] max-age,
+ * baseline). */
+void pipeline_policy_settings(const struct config *cfg, struct policy_set *set);
 /* Only the first half: record the packs and waivers, 0 or as above
  * (the waivers recorded before stay when the file does not load). */
 int pipeline_record_packs(const struct config *cfg, const struct classifier *cl,

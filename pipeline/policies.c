@@ -44,6 +44,13 @@ record_waivers(const struct config *cfg, const struct policy_set *set,
 	return 0;
 }
 
+void
+pipeline_policy_settings(const struct config *cfg, struct policy_set *set)
+{
+	set->max_age_s = cfg->max_age_ms / 1000;
+	str_copy(set->baseline, cfg->baseline, sizeof(set->baseline));
+}
+
 int
 pipeline_record_packs(const struct config *cfg, const struct classifier *cl,
     struct store *st, char *err, size_t errlen)
@@ -57,6 +64,7 @@ pipeline_record_packs(const struct config *cfg, const struct classifier *cl,
 							: cfg->retire_after_ms);
 	if (set == NULL)
 		return PIPELINE_BAD_PACKS;
+	pipeline_policy_settings(cfg, set);
 	if (store_sync_policies(st, set) < 0) {
 		str_copy(err, store_error(st), errlen);
 		rc = PIPELINE_STORE;

@@ -4,7 +4,10 @@
  * get their zone and are queued in a writer (the neighbours linked from
  * the agent); an agent that refused us but told its SNMPv3 engineID is
  * recorded by that; and what went wrong (walks cut short, agents that
- * refused) is kept, bounded, for the scan's detail.
+ * refused) is kept, bounded, for the scan's detail. Each target is
+ * counted in its zone (its address's, else its section's, else
+ * unassigned) as answered, silent, refused or cut short: the scan's
+ * coverage (scan_zone), and a sweep that cut a walk short is partial.
  */
 #ifndef VRAUDIT_PIPELINE_SWEEP_SINK_H
 #define VRAUDIT_PIPELINE_SWEEP_SINK_H
@@ -14,6 +17,7 @@
 
 #include "common/text.h"
 #include "probes/snmp.h"
+#include "store/store.h"
 
 struct writer;
 struct writer_scan;
@@ -31,9 +35,12 @@ struct sweep_sink {
 	/* Called after sightings were queued (may be NULL). */
 	void (*queued)(void *ctx);
 	void *ctx;
-	uint64_t neighbours;  /* queued */
-	uint64_t silent;      /* targets that did not answer */
-	uint64_t refused;     /* targets that refused or failed */
+	uint64_t neighbours; /* queued */
+	uint64_t silent;     /* targets that did not answer */
+	uint64_t refused;    /* targets that refused or failed */
+	uint64_t cut;        /* targets whose walks a limit cut short */
+	struct store_scan_zone *zones_asked; /* owned, names too */
+	size_t n_zones_asked;
 	struct strbuf detail; /* owned */
 	size_t dropped;       /* notes that did not fit */
 };
@@ -47,9 +54,10 @@ void sweep_sink_init(struct sweep_sink *k, const struct zone *zones,
 /* Add a line to the scan's detail while it has room. */
 void sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* End the scan with status ("complete", "failed", "interrupted"), the
- * number of targets that answered and the notes (still in detail
- * afterwards). */
+/* End the scan with status ("complete", "failed", "interrupted"; a
+ * complete sweep that cut a walk short becomes "partial"), the number of
+ * targets that answered, the notes (still in detail afterwards) and the
+ * zones' counts. */
 void sweep_sink_end(struct sweep_sink *k, uint64_t answered,
     const char *status);
 /* Release what the sink owns. */

@@ -31,6 +31,8 @@ struct writer_scan {
 	char *status;  /* owned, once ended */
 	char *detail;  /* owned, once ended */
 	int64_t responded, frames;
+	struct store_scan_zone *zones; /* owned, each zone name too */
+	size_t n_zones;
 	struct writer_scan *next;
 };
 
@@ -108,6 +110,9 @@ scan_free(struct writer_scan *sc)
 	free(sc->targets);
 	free(sc->status);
 	free(sc->detail);
+	for (size_t i = 0; i < sc->n_zones; i++)
+		free((char *)sc->zones[i].zone);
+	free(sc->zones);
 	free(sc);
 }
 
@@ -161,6 +166,22 @@ writer_scan_end(struct writer *w, struct writer_scan *sc, const char *status,
 	sc->detail = xstrdup(detail);
 	sc->responded = responded;
 	sc->frames = frames;
+}
+
+void
+writer_scan_zones(struct writer *w, struct writer_scan *sc,
+    const struct store_scan_zone *z, size_t n)
+{
+	(void)w;
+	for (size_t i = 0; i < sc->n_zones; i++)
+		free((char *)sc->zones[i].zone);
+	free(sc->zones);
+	sc->zones = n > 0 ? xreallocarray(NULL, n, sizeof(*z)) : NULL;
+	sc->n_zones = n;
+	for (size_t i = 0; i < n; i++) {
+		sc->zones[i] = z[i];
+		sc->zones[i].zone = xstrdup(z[i].zone);
+	}
 }
 
 int64_t
@@ -327,8 +348,9 @@ end_scans(struct writer *w)
 			pp = &sc->next;
 			continue;
 		}
-		if (store_scan_end(w->st, sc->id, sc->status, sc->responded,
-			sc->frames, sc->detail) < 0)
+		if (store_scan_end_zones(w->st, sc->id, sc->status,
+			sc->responded, sc->frames, sc->detail, sc->zones,
+			sc->n_zones) < 0)
 			return -1;
 		*pp = sc->next;
 		scan_free(sc);

@@ -17,6 +17,7 @@
 #include "common/sighting.h"
 
 struct store;
+struct store_scan_zone;
 struct writer;
 struct writer_scan;
 
@@ -50,9 +51,12 @@ void writer_free(struct writer *w);
 struct writer_scan *writer_scan_begin(struct writer *w, const char *kind,
     const char *targets);
 /* Close a scan once its queued sightings are written; status "complete",
- * "failed" or "interrupted"; negative counts keep the stored ones. */
+ * "partial", "failed" or "interrupted"; negative counts keep the stored ones. */
 void writer_scan_end(struct writer *w, struct writer_scan *scan,
     const char *status, int64_t responded, int64_t frames, const char *detail);
+/* Record what a sweep asked in each zone (copied), written with its end. */
+void writer_scan_zones(struct writer *w, struct writer_scan *scan,
+    const struct store_scan_zone *zones, size_t n);
 /* The scan's id in the store, 0 while its row is not written yet. Valid
  * until the scan's end is written (writer_flush frees it then). */
 int64_t writer_scan_id(const struct writer_scan *scan);

@@ -90,7 +90,16 @@ struct policy_pack {
 struct policy_set {
 	struct policy_pack **packs;
 	size_t n_packs;
+	/* How a zone's coverage and the baseline are judged ([policy]
+	 * max-age and baseline): the age in seconds past which a zone's
+	 * newest successful observation is stale (0: POLICY_MAX_AGE_DEFAULT),
+	 * the baseline day YYYY-MM-DD ("": the first complete sweep). */
+	int64_t max_age_s;
+	char baseline[11];
 };
+
+/* [policy] max-age unless set: 3 days. */
+#define POLICY_MAX_AGE_DEFAULT (3 * 86400)
 
 /*
  * Parse pack text; origin names it in errors. Vendor slugs are checked

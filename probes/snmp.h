@@ -127,10 +127,12 @@ struct sweep_callbacks {
 	 * "timeout (no answer to SNMPv3 engineID discovery)", net-snmp's text
 	 * ("Authentication failure (incorrect password, community or key)",
 	 * "Unknown user name", ...) or a set-up error. engine_id is the hex
-	 * SNMPv3 engineID when one was learnt, else NULL. All borrowed.
+	 * SNMPv3 engineID when one was learnt, else NULL; zone the target
+	 * section's zone, or NULL. All borrowed.
 	 */
 	void (*on_failure)(void *ctx, const char *address, uint16_t port,
-	    const char *section, const char *reason, const char *engine_id);
+	    const char *section, const char *zone, const char *reason,
+	    const char *engine_id);
 };
 
 /* Counters of a sweep. */

@@ -594,7 +594,7 @@ job_deliver(struct job *j)
 		    j->failure ? j->failure : "no answer");
 		if (sw->cb.on_failure != NULL)
 			sw->cb.on_failure(sw->ctx, j->addr, j->port,
-			    j->cred->section,
+			    j->cred->section, j->cred->zone,
 			    j->failure ? j->failure : "no answer",
 			    j->engine_id);
 		return;

@@ -97,6 +97,32 @@ waiver_fields(FILE *out, const struct report *r, const char *name)
 		    false);
 }
 
+/* A row per zone: how it was observed (status ok, no-data, stale or
+ * partial, the figures in words in detail). */
+static void
+csv_coverage(FILE *out, const struct report *r)
+{
+	const struct table *c = &r->coverage;
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		char *words = report_coverage_words(c, i);
+
+		/* policy, rule, rule_status, deadline, days_left, element_id,
+		 * mgmt_ip, vendor */
+		fputs(",,,,,,,", out);
+		field(out, report_cell(c, i, "zone"), false);
+		field(out, report_cell(c, i, "status"), false);
+		field_str(out, words, false);
+		field_str(out, r->as_of, false);
+		csv_tail(out, r, NULL, -1, -1);
+		waiver_fields(out, r, NULL);
+		field_str(out, NULL, false);
+		field_str(out, "coverage", false);
+		fputc('\n', out);
+		free(words);
+	}
+}
+
 /* A row of the retired elements or the waivers, after the rules'. */
 static void
 csv_lifecycle(FILE *out, const struct report *r)
@@ -145,6 +171,7 @@ csv_lifecycle(FILE *out, const struct report *r)
 		fputc('\n', out);
 		free(terms);
 	}
+	csv_coverage(out, r);
 }
 
 /* The rows of one rule: one per element breaking it, or one without. */
@@ -181,7 +208,11 @@ csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
 		field_str(out, report_str(&r->rules, (size_t)i, "days_left"),
 		    false);
 		for (size_t c = 0; c < ARRAY_SIZE(ecols); c++)
-			field(out, last ? NULL : report_cell(v, k, ecols[c]),
+			field(out,
+			    !last ? report_cell(v, k, ecols[c])
+				: strcmp(ecols[c], "detail") == 0
+				? report_cell(&r->rules, (size_t)i, "reason")
+				: NULL,
 			    false);
 		field_str(out, r->as_of, false);
 		csv_tail(out, r, pk, i, last ? -1 : (long)k);

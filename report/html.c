@@ -158,6 +158,8 @@ static const char html_style[] =
     "white-space:nowrap;background:#e0e0e0}"
     ".status.violated{color:#fff;background:#b00020}"
     ".status.pending{background:#ffd54f}.status.met{background:#c8e6c9}"
+    ".status.no-data,.status.stale,.status.partial,.status.incomplete"
+    "{background:#ffcc80}.status.ok{background:#c8e6c9}"
     ".status.no-data{background:#cfd8dc}.status.stale{background:#ffcc80}"
     ".status.partial{background:#ffe0b2}"
     ".status.waived{background:#b3e5fc}.status.active{background:#b3e5fc}"
@@ -369,9 +371,10 @@ html_days_left(FILE *out, const struct table *t, size_t i)
 static void
 html_header(FILE *out, const struct report *r)
 {
-	int violated, pending, met;
+	int violated, pending, met, unjudged;
+	const char *result = report_result(r);
 
-	report_tally(r, &violated, &pending, &met);
+	report_tally(r, &violated, &pending, &met, &unjudged);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	      "<meta charset=\"utf-8\"><meta name=\"viewport\" "
 	      "content=\"width=device-width\"><title>vraudit compliance "
@@ -382,12 +385,15 @@ html_header(FILE *out, const struct report *r)
 	    html_style);
 	fputs("<header><h1>vraudit compliance report</h1>\n<p id=\"result\">",
 	    out);
-	html_status(out, violated > 0 ? "violated" : "met",
-	    violated > 0 ? "VIOLATIONS" : "compliant");
+	html_status(out,
+	    violated > 0       ? "violated"
+		: unjudged > 0 ? "incomplete"
+			       : "met",
+	    result);
 	fprintf(out,
-	    " %d violated, %d pending, %d met</p>\n<p class=\"note\">"
-	    "as of ",
-	    violated, pending, met);
+	    " %d violated, %d pending, %d met, %d not judged</p>\n"
+	    "<p class=\"note\">as of ",
+	    violated, pending, met, unjudged);
 	html(out, r->as_of);
 	fputs(" &middot; generated ", out);
 	html(out, r->generated);
@@ -447,6 +453,50 @@ html_summary(FILE *out, const struct report *r)
 		}
 	}
 	fputs("</table>\n</section>\n", out);
+}
+
+/* The ground each verdict stands on: how each zone was observed. */
+static void
+html_coverage(FILE *out, const struct report *r)
+{
+	static const char *const cols[] = { "elements", "targets", "answered",
+		"silent", "refused", "cut", "missing", "captured" };
+	const struct table *c = &r->coverage;
+
+	fputs("<section id=\"coverage\"><h2>Coverage by zone</h2>\n"
+	      "<p class=\"note\">",
+	    out);
+	html(out, report_coverage_note);
+	fputs("</p>\n<table class=\"coverage\"><tr><th>zone</th>"
+	      "<th>coverage</th><th>elements</th><th>targets</th>"
+	      "<th>answered</th><th>silent</th><th>refused</th>"
+	      "<th>cut short</th><th>known agents missing</th>"
+	      "<th>heard by capture</th><th>last answered sweep</th>"
+	      "<th>observed</th><th>age (days)</th><th>why</th></tr>\n",
+	    out);
+	for (size_t i = 0; i < c->nrows; i++) {
+		fputs("<tr><td>", out);
+		html_cell(out, c, i, "zone");
+		fputs("</td><td>", out);
+		html_status(out, report_str(c, i, "status"),
+		    report_str(c, i, "status"));
+		fputs("</td>", out);
+		for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
+			fprintf(out, "<td class=\"n\">%lld</td>",
+			    report_num(c, i, cols[k]));
+		fputs("<td>", out);
+		html_cell(out, c, i, "last_sweep");
+		fputs("</td><td>", out);
+		html_cell(out, c, i, "observed");
+		fputs("</td><td class=\"n\">", out);
+		html_cell(out, c, i, "age_days");
+		fputs("</td><td>", out);
+		html_cell(out, c, i, "reason");
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table>\n<p class=\"note\">baseline: ", out);
+	html(out, report_baseline_words(&r->baseline));
+	fputs("</p>\n</section>\n", out);
 }
 
 static void
@@ -763,18 +813,20 @@ html_lifecycle(const struct report *r, FILE *out)
 static void
 html_inventory(FILE *out, const struct report *r)
 {
-	static const char *const fcols[] = { "element_id", "mgmt_ip",
-		"sys_name", "vendor", "risk", "zone", "first_seen" };
+	static const char *const fcols[] = { "policy", "rule", "element_id",
+		"mgmt_ip", "sys_name", "vendor", "risk", "zone", "first_seen",
+		"waiver" };
 	const struct table *f = &r->fresh, *c = &r->counts;
-	char dur[32];
 
-	duration_format(r->since_ms, dur, sizeof(dur));
-	fputs("<section id=\"new\"><h2>New since ", out);
-	html(out, r->since);
-	fprintf(out, " (%s)</h2>\n", dur);
-	fputs("<table class=\"new\"><tr><th>element</th><th>mgmt_ip</th>"
+	fputs("<section id=\"new\"><h2>New installations</h2>\n"
+	      "<p class=\"note\">The covered elements first-seen-after rules "
+	      "count as new: first seen, by any source, after the rule's date "
+	      "and after the baseline.</p>\n",
+	    out);
+	fputs("<table class=\"new\"><tr><th>pack</th><th>rule</th>"
+	      "<th>element</th><th>mgmt_ip</th>"
 	      "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
-	      "<th>first seen</th></tr>\n",
+	      "<th>first seen</th><th>waiver</th></tr>\n",
 	    out);
 	for (size_t i = 0; i < f->nrows; i++) {
 		fputs("<tr>", out);
@@ -846,15 +898,7 @@ html_provenance(FILE *out, const struct report *r)
 	else
 		fputs("no element recorded", out);
 	fputs("</td></tr><tr><th>baseline</th><td>", out);
-	if (b->nrows > 0) {
-		fprintf(out, "scan %lld (", report_num(b, 0, "scan_id"));
-		html_cell(out, b, 0, "kind");
-		fputs("), ", out);
-		html_cell(out, b, 0, "started_at");
-		fputs(" to ", out);
-		html_cell(out, b, 0, "finished_at");
-	} else
-		fputs("none (no complete scan yet)", out);
+	html(out, report_baseline_words(b));
 	fputs("</td></tr></table>\n<table class=\"packs\"><tr><th>pack</th>"
 	      "<th>origin</th><th>SHA-256 of its text</th></tr>\n",
 	    out);
@@ -877,6 +921,8 @@ html_provenance(FILE *out, const struct report *r)
 	html(out, report_cover_note);
 	fputs("</p><p class=\"note\">", out);
 	html(out, report_baseline_note);
+	fputs("</p><p class=\"note\">", out);
+	html(out, report_coverage_note);
 	fputs("</p>\n</section>\n", out);
 }
 
@@ -898,8 +944,7 @@ report_write_html(const struct report *r, FILE *out)
 {
 	html_header(out, r);
 	html_summary(out, r);
-	/* The per-zone coverage section goes here, right after the
-	 * summary. */
+	html_coverage(out, r);
 	html_charts(out, r);
 	html_violations(out, r);
 	html_rules(out, r);

@@ -183,6 +183,8 @@ json_rule(FILE *out, const struct report *r, const char *policy,
 		"zones_over",
 		"new_elements",
 		"waived",
+		"coverage",
+		"reason",
 	};
 	bool first = true;
 
@@ -246,9 +248,9 @@ json_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
 void
 report_write_json(const struct report *r, FILE *out)
 {
-	int violated, pending, met;
+	int violated, pending, met, unjudged;
 
-	report_tally(r, &violated, &pending, &met);
+	report_tally(r, &violated, &pending, &met, &unjudged);
 	fputs("{\"report\": \"vraudit compliance\", \"database\": ", out);
 	json_str(out, r->db_path);
 	fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
@@ -270,10 +272,14 @@ report_write_json(const struct report *r, FILE *out)
 		fputs(", \"days\": null}", out);
 	fputs(", \"as_of\": ", out);
 	json_str(out, r->as_of);
+	fputs(", \"result\": ", out);
+	json_str(out, report_result(r));
 	fprintf(out,
 	    ", \"compliant\": %s, \"rules_violated\": %d, "
-	    "\"rules_pending\": %d, \"rules_met\": %d,\n",
-	    violated > 0 ? "false" : "true", violated, pending, met);
+	    "\"rules_pending\": %d, \"rules_met\": %d, "
+	    "\"rules_not_judged\": %d,\n",
+	    violated > 0 || unjudged > 0 ? "false" : "true", violated, pending,
+	    met, unjudged);
 	fputs("\"notes\": [", out);
 	json_str(out, report_counting_note);
 	fputs(", ", out);
@@ -281,12 +287,16 @@ report_write_json(const struct report *r, FILE *out)
 	fputs(", ", out);
 	json_str(out, report_baseline_note);
 	fputs(", ", out);
+	json_str(out, report_coverage_note);
+	fputs(", ", out);
 	json_str(out, report_lifecycle_note);
 	fputs("],\n\"baseline\": ", out);
 	if (r->baseline.nrows > 0)
 		json_row(out, &r->baseline, 0, NULL, 0);
 	else
 		fputs("null", out);
+	fputs(",\n\"coverage\": ", out);
+	json_table(out, &r->coverage);
 	fputs(",\n\"policies\": [", out);
 	for (size_t p = 0; p < r->set->n_packs; p++) {
 		fputs(p > 0 ? ",\n {" : "\n {", out);
@@ -298,11 +308,9 @@ report_write_json(const struct report *r, FILE *out)
 	json_table(out, &r->violations);
 	fputs(",\n\"violating_elements\": ", out);
 	json_violating_elements(out, r);
-	fputs(",\n\"new_since\": {\"since\": ", out);
-	json_str(out, r->since);
-	fputs(", \"elements\": ", out);
+	fputs(",\n\"new_elements\": ", out);
 	json_table(out, &r->fresh);
-	fputs("},\n\"retired\": ", out);
+	fputs(",\n\"retired\": ", out);
 	json_table(out, &r->retired);
 	fputs(",\n\"waivers\": {\"file\": ", out);
 	if (r->waiver_file.nrows > 0)

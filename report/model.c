@@ -20,9 +20,15 @@ const char report_cover_note[] =
     "of them (flagged \"conflicting evidence\"). Merged elements never "
     "count; elements without a zone are in zone \"unassigned\".";
 const char report_baseline_note[] =
-    "first_seen is when vraudit first saw an element, not when it was "
-    "installed: elements found by the first complete scan (the baseline) "
-    "are not counted as new by first-seen-after rules.";
+    "first_seen is when vraudit first saw an element, by any source, not "
+    "when it was installed: elements first seen by the end of the "
+    "baseline ([policy] baseline, else the first complete sweep that any "
+    "agent answered) are not counted as new by first-seen-after rules.";
+const char report_coverage_note[] =
+    "A rule without a violation is met only when every zone of its scope "
+    "holds elements and was observed within max-age, with no agent that "
+    "refused, went silent or was cut short in its latest sweep; else it "
+    "is no-data, stale or partial, and the result is INCOMPLETE.";
 
 const char report_lifecycle_note[] =
     "Retired elements (not seen for retire-after while complete scans went "
@@ -321,9 +327,10 @@ check_waiver_file(struct report *r, const char *path)
 }
 
 void
-report_tally(const struct report *r, int *violated, int *pending, int *met)
+report_tally(const struct report *r, int *violated, int *pending, int *met,
+    int *unjudged)
 {
-	*violated = *pending = *met = 0;
+	*violated = *pending = *met = *unjudged = 0;
 	for (size_t i = 0; i < r->rules.nrows; i++) {
 		const char *s = report_str(&r->rules, i, "status");
 
@@ -331,9 +338,67 @@ report_tally(const struct report *r, int *violated, int *pending, int *met)
 			(*violated)++;
 		else if (strcmp(s, "pending") == 0)
 			(*pending)++;
+		else if (report_unjudged_status(s))
+			(*unjudged)++;
 		else
 			(*met)++;
 	}
+}
+
+const char *
+report_baseline_words(const struct table *b)
+{
+	static char buf[256];
+	const char *src = b->nrows > 0 ? report_str(b, 0, "source") : "none";
+
+	if (strcmp(src, "configured") == 0)
+		snprintf(buf, sizeof(buf),
+		    "configured ([policy] baseline): elements first seen up "
+		    "to %s",
+		    report_str(b, 0, "until"));
+	else if (strcmp(src, "sweep") == 0)
+		snprintf(buf, sizeof(buf),
+		    "sweep %lld, the first complete one that agents answered, "
+		    "%s to %s",
+		    report_num(b, 0, "scan_id"), report_str(b, 0, "started_at"),
+		    report_str(b, 0, "until"));
+	else
+		snprintf(buf, sizeof(buf),
+		    "none (no complete sweep answered yet, no [policy] "
+		    "baseline): every covered element counts as new");
+	return buf;
+}
+
+char *
+report_coverage_words(const struct table *c, size_t i)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *reason = report_str(c, i, "reason");
+
+	strbuf_printf(&b, "%lld elements", report_num(c, i, "elements"));
+	if (report_cell(c, i, "sweep_id")->s != NULL)
+		strbuf_printf(&b,
+		    "; sweep %lld: %lld targets, %lld answered, %lld silent, "
+		    "%lld refused, %lld cut short, %lld known agents missing",
+		    report_num(c, i, "sweep_id"), report_num(c, i, "targets"),
+		    report_num(c, i, "answered"), report_num(c, i, "silent"),
+		    report_num(c, i, "refused"), report_num(c, i, "cut"),
+		    report_num(c, i, "missing"));
+	else
+		strbuf_adds(&b, "; never swept");
+	if (report_cell(c, i, "last_sweep")->s != NULL)
+		strbuf_printf(&b, "; last answered sweep %s",
+		    report_str(c, i, "last_sweep"));
+	if (report_num(c, i, "captured") > 0)
+		strbuf_printf(&b, "; %lld last heard by a capture, newest %s",
+		    report_num(c, i, "captured"),
+		    report_str(c, i, "last_capture"));
+	if (report_cell(c, i, "observed")->s != NULL)
+		strbuf_printf(&b, "; observed %s, %lld days ago",
+		    report_str(c, i, "observed"), report_num(c, i, "age_days"));
+	if (*reason != '\0')
+		strbuf_printf(&b, " (%s)", reason);
+	return strbuf_steal(&b);
 }
 
 char *
@@ -401,7 +466,6 @@ report_new(struct store *st, const struct policy_set *set,
 {
 	struct report *r = xcalloc(1, sizeof(*r));
 	struct table newest = { 0 };
-	int64_t ref, since;
 
 	r->set = set;
 	r->db_path = xstrdup(opt->db_path != NULL ? opt->db_path : "");
@@ -411,21 +475,9 @@ report_new(struct store *st, const struct policy_set *set,
 	r->config_digest =
 	    opt->config_digest != NULL ? xstrdup(opt->config_digest) : NULL;
 	r->now = opt->now;
-	r->since_ms = opt->since_ms;
 	time_format(opt->now, r->generated);
-	if (opt->as_of != NULL) {
-		str_copy(r->as_of, opt->as_of, sizeof(r->as_of));
-		/* "new since" ends with the evaluation day */
-		if (time_parse(opt->as_of, &ref) == -1)
-			ref = opt->now;
-		else
-			ref += REPORT_DAY;
-	} else {
-		str_copy(r->as_of, r->generated, sizeof(r->as_of));
-		ref = opt->now;
-	}
-	since = ref - opt->since_ms / 1000;
-	time_format(since, r->since);
+	str_copy(r->as_of, opt->as_of != NULL ? opt->as_of : r->generated,
+	    sizeof(r->as_of));
 
 	/* The chain's head lets an auditor detect later edits of this state. */
 	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
@@ -437,12 +489,14 @@ report_new(struct store *st, const struct policy_set *set,
 		&r->shares) != 0 ||
 	    store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
 		table_add, &r->counts) != 0 ||
-	    store_report_rows(st, STORE_REPORT_NEW, r->as_of, r->since,
-		table_add, &r->fresh) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_NEW_ELEMENTS, table_add,
+		&r->fresh) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_COVERAGE, table_add,
+		&r->coverage) != 0 ||
+	    store_policy_eval(st, set, r->as_of, STORE_BASELINE, table_add,
+		&r->baseline) != 0 ||
 	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
 		table_add, &r->history) != 0 ||
-	    store_report_rows(st, STORE_REPORT_BASELINE, NULL, NULL, table_add,
-		&r->baseline) != 0 ||
 	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
 		table_add, &r->retired) != 0 ||
 	    store_report_rows(st, STORE_REPORT_WAIVERS, r->as_of, NULL,
@@ -495,6 +549,7 @@ report_free(struct report *r)
 	table_finish(&r->fresh);
 	table_finish(&r->history);
 	table_finish(&r->baseline);
+	table_finish(&r->coverage);
 	table_finish(&r->retired);
 	table_finish(&r->waivers);
 	table_finish(&r->waiver_file);
@@ -518,6 +573,32 @@ report_violated(const struct report *r)
 		if (strcmp(report_str(&r->rules, i, "status"), "violated") == 0)
 			return true;
 	return false;
+}
+
+bool
+report_unjudged_status(const char *status)
+{
+	return strcmp(status, "no-data") == 0 || strcmp(status, "stale") == 0 ||
+	    strcmp(status, "partial") == 0;
+}
+
+bool
+report_incomplete(const struct report *r)
+{
+	if (report_violated(r))
+		return false;
+	for (size_t i = 0; i < r->rules.nrows; i++)
+		if (report_unjudged_status(report_str(&r->rules, i, "status")))
+			return true;
+	return false;
+}
+
+const char *
+report_result(const struct report *r)
+{
+	return report_violated(r)  ? "VIOLATIONS"
+	    : report_incomplete(r) ? "INCOMPLETE"
+				   : "compliant";
 }
 
 const char *

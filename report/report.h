@@ -33,7 +33,6 @@ struct report_options {
 	const char *config_path;   /* NULL: built-in defaults */
 	const char *config_digest; /* hex SHA-256 of its text, or NULL */
 	const char *as_of;         /* YYYY-MM-DD, NULL: today */
-	int64_t since_ms;         /* "new since" window before the evaluation */
 	int64_t now;              /* generation time, seconds since the epoch */
 	const char *waivers_path; /* the configuration's waivers file, to
 				   * compare with the recorded one; NULL:
@@ -51,6 +50,12 @@ void report_free(struct report *r);
 int report_write(const struct report *r, enum report_format format, FILE *out);
 /* True when a rule is violated (pending rules do not count). */
 bool report_violated(const struct report *r);
+/* True when no rule is violated but some could not be judged: their
+ * zones were not observed (no-data), too long ago (stale) or in part
+ * (partial). */
+bool report_incomplete(const struct report *r);
+/* The result in a word: VIOLATIONS, INCOMPLETE or compliant. */
+const char *report_result(const struct report *r);
 /* Why the waivers file on disk is not the recorded one (the report shows
  * the recorded waivers), or NULL when it is. */
 const char *report_waiver_warning(const struct report *r);

@@ -59,12 +59,10 @@ struct report {
 	long long age_days;           /* days from newest to generation */
 	char as_of[POLICY_DATE_LEN];
 	char generated[TIME_STRLEN];
-	char since[TIME_STRLEN];
-	int64_t since_ms;
 	int64_t audit_seq; /* head of the audit chain when read */
 	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
-	    baseline;
+	    baseline, coverage;
 	struct table retired, waivers, waiver_file;
 	char *waiver_warning; /* the file on disk is not the one recorded;
 			       * NULL when it is */
@@ -76,6 +74,7 @@ struct report {
 extern const char report_counting_note[];
 extern const char report_cover_note[];
 extern const char report_baseline_note[];
+extern const char report_coverage_note[];
 extern const char report_lifecycle_note[];
 
 /* The cell of column col in row (a NULL value when there is no such
@@ -119,9 +118,18 @@ size_t report_waiver_uses(const struct report *r, const char *name);
  * uk-dvd-2022: REASON; approved by X; expires D (N days left)", as a new
  * string. */
 char *report_waiver_terms(const struct table *w, size_t i);
+/* The baseline (policy_baseline's row) in words, as a static string
+ * valid until the next call. */
+const char *report_baseline_words(const struct table *b);
+/* Row i of the coverage table in words ("sweep 3: 14 targets, 10
+ * answered, ...; last observed D, N days ago"), as a new string. */
+char *report_coverage_words(const struct table *c, size_t i);
 /* Rules counted by status. */
-void report_tally(const struct report *r, int *violated, int *pending,
-    int *met);
+void report_tally(const struct report *r, int *violated, int *pending, int *met,
+    int *unjudged);
+/* True for a status of a rule that could not be judged: no-data, stale,
+ * partial. */
+bool report_unjudged_status(const char *status);
 /* Row i of rule_status's requirement in words, as a new string. */
 char *report_rule_terms(const struct table *t, size_t i);
 /* Row i of rule_status's verdict with its qualifiers ("pending, 45 days

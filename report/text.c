@@ -200,6 +200,12 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 		fprintf(out, ", %lld waived",
 		    report_num(&r->rules, (size_t)i, "waived"));
 	fputc('\n', out);
+	if (report_unjudged_status(
+		report_str(&r->rules, (size_t)i, "status"))) {
+		fputs("      not judged: ", out);
+		put(out, report_str(&r->rules, (size_t)i, "reason"));
+		fputc('\n', out);
+	}
 	free(verdict);
 	free(terms);
 	for (size_t k = 0; k < sh->nrows; k++) {
@@ -235,13 +241,36 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 	}
 }
 
+/* What each zone's observation was: the ground the verdicts stand on. */
+static void
+text_coverage(FILE *out, const struct report *r)
+{
+	const struct table *c = &r->coverage;
+
+	fputs("\ncoverage by zone:\n", out);
+	if (c->nrows == 0)
+		fputs("  none: no zone swept, heard or named by a rule\n", out);
+	for (size_t i = 0; i < c->nrows; i++) {
+		char *words = report_coverage_words(c, i);
+
+		fputs("  ", out);
+		put_cell(out, c, i, "zone");
+		fputs(": ", out);
+		put(out, report_str(c, i, "status"));
+		fputs("; ", out);
+		put(out, words);
+		fputc('\n', out);
+		free(words);
+	}
+}
+
 static void
 text_header(FILE *out, const struct report *r)
 {
 	const struct table *b = &r->baseline;
-	int violated, pending, met;
+	int violated, pending, met, unjudged;
 
-	report_tally(r, &violated, &pending, &met);
+	report_tally(r, &violated, &pending, &met, &unjudged);
 	fputs("vraudit compliance report\n", out);
 	fputs("database:  ", out);
 	put(out, r->db_path);
@@ -281,39 +310,27 @@ text_header(FILE *out, const struct report *r)
 		    r->newest, r->age_days, r->age_days == 1 ? "" : "s");
 	else
 		fputs("data:      none (no element recorded)\n", out);
-	fprintf(out, "result:    %s (%d violated, %d pending, %d met)\n\n",
-	    violated > 0 ? "VIOLATIONS" : "compliant", violated, pending, met);
+	fprintf(out,
+	    "result:    %s (%d violated, %d pending, %d met, %d not judged)\n\n",
+	    report_result(r), violated, pending, met, unjudged);
 	if (r->waiver_warning != NULL) {
 		fputs("warning:   ", out);
 		put(out, r->waiver_warning);
 		fputc('\n', out);
 	}
-	fprintf(out, "%s\n%s\n%s\n%s\n", report_counting_note,
-	    report_cover_note, report_baseline_note, report_lifecycle_note);
-	if (b->nrows > 0) {
-		fputs("baseline: scan ", out);
-		report_put_value(out, report_cell(b, 0, "scan_id"),
-		    TEXT_TERMINAL);
-		fputs(" (", out);
-		report_put_value(out, report_cell(b, 0, "kind"), TEXT_TERMINAL);
-		fputs("), ", out);
-		report_put_value(out, report_cell(b, 0, "started_at"),
-		    TEXT_TERMINAL);
-		fputs(" to ", out);
-		report_put_value(out, report_cell(b, 0, "finished_at"),
-		    TEXT_TERMINAL);
-		fputc('\n', out);
-	} else
-		fputs("baseline: none (no complete scan yet): every covered "
-		      "element counts as new\n",
-		    out);
+	fprintf(out, "%s\n%s\n%s\n%s\n%s\n", report_counting_note,
+	    report_cover_note, report_baseline_note, report_coverage_note,
+	    report_lifecycle_note);
+	fputs("baseline: ", out);
+	put(out, report_baseline_words(b));
+	fputc('\n', out);
+	text_coverage(out, r);
 }
 
 void
 report_write_text(const struct report *r, FILE *out)
 {
 	const struct table *f = &r->fresh, *c = &r->counts;
-	char dur[32];
 
 	text_header(out, r);
 	for (size_t p = 0; p < r->set->n_packs; p++) {
@@ -335,12 +352,14 @@ report_write_text(const struct report *r, FILE *out)
 			text_rule(out, r, pk->name, &pk->rules[i]);
 	}
 	text_elements(out, r);
-	duration_format(r->since_ms, dur, sizeof(dur));
-	fputs("\nnew since ", out);
-	put(out, r->since);
-	fprintf(out, " (%s): %zu element%s\n", dur, f->nrows,
-	    f->nrows == 1 ? "" : "s");
+	fprintf(out,
+	    "\nnew installations (first-seen-after rules): %zu element%s\n",
+	    f->nrows, f->nrows == 1 ? "" : "s");
 	for (size_t i = 0; i < f->nrows; i++) {
+		fputs("  ", out);
+		put(out, report_str(f, i, "policy"));
+		fputc('/', out);
+		put(out, report_str(f, i, "rule"));
 		fprintf(out, "  element %lld  ",
 		    report_num(f, i, "element_id"));
 		put_cell(out, f, i, "mgmt_ip");
@@ -348,13 +367,15 @@ report_write_text(const struct report *r, FILE *out)
 		put_cell(out, f, i, "sys_name");
 		fputs("  ", out);
 		put_cell(out, f, i, "vendor");
-		fputs("  ", out);
-		report_put_value(out, report_cell(f, i, "risk"), TEXT_TERMINAL);
 		fputs("  zone ", out);
 		put_cell(out, f, i, "zone");
 		fputs("  first seen ", out);
 		report_put_value(out, report_cell(f, i, "first_seen"),
 		    TEXT_TERMINAL);
+		if (report_cell(f, i, "waiver")->s != NULL) {
+			fputs("  waived: ", out);
+			put_cell(out, f, i, "waiver");
+		}
 		fputc('\n', out);
 	}
 	text_lifecycle(out, r);

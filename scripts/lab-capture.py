@@ -6,8 +6,11 @@ the operator's access and management networks would show them.
 
 The file is the same byte for byte on every run: fixed timestamps, no
 randomness. Addresses in it (10.x) are data and are never contacted.
+--start EPOCH moves its first frame to that time (scripts/lab.sh gives the
+time after its sweep, so that the capture is the mirror port heard after
+the baseline, as it would be on a live network).
 
-usage: python3 scripts/lab-capture.py OUT.pcap
+usage: python3 scripts/lab-capture.py [--start EPOCH] OUT.pcap
 """
 import struct
 import sys
@@ -155,12 +158,17 @@ def frames():
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: lab-capture.py OUT.pcap")
-    with open(sys.argv[1], "wb") as f:
+    args = sys.argv[1:]
+    start = T0
+    if len(args) == 3 and args[0] == "--start" and args[1].isdigit():
+        start = int(args[1])
+        args = args[2:]
+    if len(args) != 1:
+        sys.exit("usage: lab-capture.py [--start EPOCH] OUT.pcap")
+    with open(args[0], "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, (t, frame) in enumerate(frames()):
-            f.write(struct.pack("<IIII", T0 + t, i * 1000, len(frame), len(frame)))
+            f.write(struct.pack("<IIII", start + t, i * 1000, len(frame), len(frame)))
             f.write(frame)
 
 

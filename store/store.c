@@ -585,8 +585,49 @@ int
 store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail)
 {
-	char now[TIME_STRLEN], *audit = NULL;
+	return store_scan_end_zones(st, scan_id, status, responded, frames,
+	    detail, NULL, 0);
+}
+
+/* Record the zones of a sweep, in the open transaction; 0 or -1. */
+static int
+scan_zones(struct store *st, int64_t scan_id, const struct store_scan_zone *z,
+    size_t n)
+{
+	sqlite3_stmt *stmt;
+	int rc = 0;
+
+	if (n == 0 || st->version < STORE_VERSION_COVERAGE)
+		return 0;
+	if ((stmt = store_prepare(st,
+		 "INSERT OR REPLACE INTO scan_zone (scan_id, zone, targets, "
+		 "answered, silent, refused, cut) VALUES (?1, ?2, ?3, ?4, ?5, "
+		 "?6, ?7)")) == NULL)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, scan_id);
+		store_bind_text(stmt, 2, z[i].zone);
+		sqlite3_bind_int64(stmt, 3, z[i].targets);
+		sqlite3_bind_int64(stmt, 4, z[i].answered);
+		sqlite3_bind_int64(stmt, 5, z[i].silent);
+		sqlite3_bind_int64(stmt, 6, z[i].refused);
+		sqlite3_bind_int64(stmt, 7, z[i].cut);
+		rc = store_step(st, stmt) == -1 ? -1 : 0;
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_scan_end_zones(struct store *st, int64_t scan_id, const char *status,
+    int64_t responded, int64_t frames, const char *detail,
+    const struct store_scan_zone *zones, size_t n_zones)
+{
+	char now[TIME_STRLEN];
+	struct strbuf audit = STRBUF_INIT;
 	sqlite3_stmt *stmt = st->stmt[S_SCAN_END];
+	char *lines;
 	int rc;
 
 	if (store_writable(st) == -1 || store_flush(st) == -1)
@@ -594,8 +635,11 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	if (responded == STORE_SCAN_SEEN &&
 	    store_tally_end(st, scan_id, &responded) == -1)
 		return -1;
+	if (strcmp(status, "partial") == 0 &&
+	    st->version < STORE_VERSION_COVERAGE)
+		status = "complete";
 	time_format(time_now(), now);
-	/* The scan's end and its audit record commit together. */
+	/* The scan's end, its zones and its audit record commit together. */
 	if (store_run(st, S_BEGIN) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);
@@ -609,12 +653,16 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 			store_set_error(st, "no scan %lld", (long long)scan_id);
 		goto fail;
 	}
-	audit = store_audit_scan_detail(stmt);
+	lines = store_audit_scan_detail(stmt);
+	strbuf_adds(&audit, lines);
+	free(lines);
 	store_reset(stmt);
-	if (store_audit_scan(st, scan_id, audit) == -1 ||
+	if (scan_zones(st, scan_id, zones, n_zones) == -1 ||
+	    store_audit_scan_zones(st, scan_id, &audit) == -1 ||
+	    store_audit_scan(st, scan_id, audit.s) == -1 ||
 	    store_run(st, S_COMMIT) == -1)
 		goto fail;
-	free(audit);
+	strbuf_finish(&audit);
 	/* The network was observed in full: elements it no longer has
 	 * retire. A failure here loses no scan; the next one retries. */
 	if (strcmp(status, "complete") == 0 && store_lifecycle_retire(st) == -1)
@@ -622,7 +670,7 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 		    (long long)scan_id, store_error(st));
 	return 0;
 fail:
-	free(audit);
+	strbuf_finish(&audit);
 	store_rollback(st);
 	return -1;
 }

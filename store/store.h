@@ -73,6 +73,16 @@ int64_t store_scan_begin(struct store *st, const char *kind,
 #define STORE_SCAN_SEEN INT64_MAX
 int store_scan_end(struct store *st, int64_t scan_id, const char *status,
     int64_t responded, int64_t frames, const char *detail);
+/* What a sweep asked in one zone and what became of it (scan_zone). */
+struct store_scan_zone {
+	const char *zone;
+	int64_t targets, answered, silent, refused, cut;
+};
+/* store_scan_end, also recording the sweep's zones (status may then be
+ * "partial": walks were cut short); they join the scan's audit record. */
+int store_scan_end_zones(struct store *st, int64_t scan_id, const char *status,
+    int64_t responded, int64_t frames, const char *detail,
+    const struct store_scan_zone *zones, size_t n_zones);
 
 /*
  * Record a sighting in the current batch; *element_id (may be NULL) gets the
@@ -247,9 +257,12 @@ struct policy_set;
 
 /* Which evaluation to read: the view of the same name. */
 enum store_policy_view {
-	STORE_RULE_STATUS, /* rule_status, by policy, rule */
-	STORE_VIOLATIONS,  /* violations, by policy, rule, element_id */
-	STORE_ZONE_SHARE,  /* zone_share, by policy, rule, zone */
+	STORE_RULE_STATUS,  /* rule_status, by policy, rule */
+	STORE_VIOLATIONS,   /* violations, by policy, rule, element_id */
+	STORE_ZONE_SHARE,   /* zone_share, by policy, rule, zone */
+	STORE_COVERAGE,     /* coverage, by zone */
+	STORE_NEW_ELEMENTS, /* new_elements, by policy, rule, first_seen */
+	STORE_BASELINE,     /* policy_baseline: its one row */
 };
 
 struct waiver_set;

@@ -302,6 +302,27 @@ store_audit_scan_detail(sqlite3_stmt *row)
 }
 
 int
+store_audit_scan_zones(struct store *st, int64_t scan_id, struct strbuf *t)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (st->version < STORE_VERSION_COVERAGE)
+		return 0;
+	if ((stmt = store_prepare(st,
+		 "SELECT printf('%s: targets %d, answered %d, silent %d, "
+		 "refused %d, cut %d', zone, targets, answered, silent, "
+		 "refused, cut) FROM scan_zone WHERE scan_id = ?1 "
+		 "ORDER BY zone")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	while ((rc = store_step(st, stmt)) == 1)
+		line_col(t, "zone", stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
 store_audit_scan(struct store *st, int64_t scan_id, const char *detail)
 {
 	return store_audit_append(st, "scan", scan_id, detail, strlen(detail),

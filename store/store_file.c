@@ -227,9 +227,12 @@ db_connect(struct store *st, const char *name, int flags)
 }
 
 /* Apply every migration newer than the file, each in its own transaction
- * with its user_version bump, so a crash leaves a consistent version. */
+ * with its user_version bump, so a crash leaves a consistent version.
+ * Foreign keys are off meanwhile, as SQLite's procedure for rebuilding a
+ * table asks (a table others refer to is renamed, copied and dropped);
+ * each migration is checked for dangling references before it commits. */
 static int
-migrate(struct store *st)
+migrate_all(struct store *st)
 {
 	int64_t version;
 
@@ -259,6 +262,16 @@ migrate(struct store *st)
 			goto fail;
 		}
 		free(bump);
+		if (query_int(st,
+			"SELECT count(*) FROM pragma_foreign_key_check",
+			&version) == -1)
+			goto fail;
+		if (version > 0) {
+			store_set_error(st,
+			    "%s: %lld rows refer to rows that are gone",
+			    m->name, (long long)version);
+			goto fail;
+		}
 		if (exec(st, "COMMIT", "commit migration") == -1)
 			goto fail;
 		log_info("store", "%s: schema migrated to version %d (%s)",
@@ -269,6 +282,19 @@ migrate(struct store *st)
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+static int
+migrate(struct store *st)
+{
+	int rc;
+
+	if (exec(st, "PRAGMA foreign_keys = OFF", "foreign keys") == -1)
+		return -1;
+	rc = migrate_all(st);
+	if (exec(st, "PRAGMA foreign_keys = ON", "foreign keys") == -1)
+		rc = -1;
+	return rc;
 }
 
 /* First line of a file under /proc, without its newline; NULL if unreadable. */

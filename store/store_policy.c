@@ -25,11 +25,14 @@
 
 /* The views of the evaluation, each using only the ones before it. */
 static const char *const eval_chain[] = {
+	"policy_baseline",
 	"policy_element",
 	"policy_cover",
 	"policy_waived",
 	"policy_tally",
 	"policy_share",
+	"coverage",
+	"new_elements",
 	"rule_status",
 	"violations",
 	"zone_share",
@@ -42,7 +45,19 @@ static const struct {
 	[STORE_RULE_STATUS] = { "rule_status", "policy, rule" },
 	[STORE_VIOLATIONS] = { "violations", "policy, rule, element_id" },
 	[STORE_ZONE_SHARE] = { "zone_share", "policy, rule, zone" },
+	[STORE_COVERAGE] = { "coverage", "zone" },
+	[STORE_NEW_ELEMENTS] = { "new_elements",
+	    "policy, rule, first_seen, element_id" },
+	[STORE_BASELINE] = { "policy_baseline", "source" },
 };
+
+/* The coverage settings of set: max-age in seconds and the baseline day
+ * (NULL: none). */
+static int64_t
+set_max_age(const struct policy_set *set)
+{
+	return set->max_age_s > 0 ? set->max_age_s : POLICY_MAX_AGE_DEFAULT;
+}
 
 /* A value to bind, in order. */
 struct param {
@@ -275,8 +290,15 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 		strbuf_adds(&q, "policy_clock (today) AS (SELECT ?), ");
 		param_text(&p, as_of);
 	}
-	if (set != NULL)
+	if (set != NULL) {
 		shadow_packs(&q, &p, set);
+		strbuf_adds(&q,
+		    "policy_setting (id, max_age, baseline) AS "
+		    "(SELECT 1, ?, ?), ");
+		param_add(&p,
+		    (struct param){ .type = P_INT, .i = set_max_age(set) });
+		param_text(&p, set->baseline);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(eval_chain); i++) {
 		char *body = view_body(st, eval_chain[i]);
 
@@ -427,6 +449,21 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 					goto fail;
 			}
 		}
+	}
+	if (st->version >= STORE_VERSION_COVERAGE) {
+		struct params p = { 0 };
+		int rc;
+
+		param_add(&p,
+		    (struct param){ .type = P_INT, .i = set_max_age(set) });
+		param_text(&p, set->baseline);
+		rc = run(st,
+		    "UPDATE policy_setting SET max_age = ?1, baseline = ?2 "
+		    "WHERE id = 1",
+		    &p);
+		free(p.v);
+		if (rc == -1)
+			goto fail;
 	}
 	if (store_run(st, S_COMMIT) == -1)
 		goto fail;

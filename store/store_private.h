@@ -154,6 +154,8 @@ struct store_audit_state {
 #define STORE_VERSION_LEAVES 4
 /* The schema version with retirement and waivers (005_lifecycle.sql). */
 #define STORE_VERSION_LIFECYCLE 5
+/* Version 6: scan_zone, coverage, baseline by dates, scan status partial. */
+#define STORE_VERSION_COVERAGE 6
 
 /* The writer's leaves (store_leaf.c): the elements the open batch
  * changed, and the statements that read and write their state. */
@@ -255,6 +257,9 @@ void store_audit_forget(struct store *st);
 /* Canonical detail of the scan row at columns 0..8 (id, kind, status,
  * started_at, finished_at, targets, responded, frames, detail); new string. */
 char *store_audit_scan_detail(sqlite3_stmt *row);
+/* Append the audit lines of scan_id's zones (scan_zone), by zone; 0 or
+ * -1. */
+int store_audit_scan_zones(struct store *st, int64_t scan_id, struct strbuf *t);
 /* Append a 'scan' record with that detail, in the open transaction. */
 int store_audit_scan(struct store *st, int64_t scan_id, const char *detail);
 /* One side ("old." or "new.") of a verdict record's lines: the format of

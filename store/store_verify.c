@@ -206,20 +206,29 @@ check_scans(struct check *c)
 	if (stmt == NULL)
 		return -1;
 	while ((rc = next_row(c->st, stmt)) == 1) {
-		char *want = store_audit_scan_detail(stmt);
+		char *lines = store_audit_scan_detail(stmt);
 		int64_t id = sqlite3_column_int64(stmt, 0);
+		struct strbuf want = STRBUF_INIT;
+
+		strbuf_adds(&want, lines);
+		free(lines);
+		if (store_audit_scan_zones(c->st, id, &want) == -1) {
+			strbuf_finish(&want);
+			rc = -1;
+			break;
+		}
 
 		if (sqlite3_column_type(stmt, 9) == SQLITE_NULL)
 			finding(c,
 			    "scan %" PRId64 ": ended without an audit "
 			    "record",
 			    id);
-		else if (!column_is(stmt, 10, want))
+		else if (!column_is(stmt, 10, want.s))
 			finding(c,
 			    "scan %" PRId64 ": differs from audit "
 			    "record %" PRId64,
 			    id, (int64_t)sqlite3_column_int64(stmt, 9));
-		free(want);
+		strbuf_finish(&want);
 	}
 	sqlite3_finalize(stmt);
 	return rc;

@@ -183,11 +183,11 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	r.detail = "ifPhysAddress: row budget, 10 rows";
 	r.notes = SWEEP_NOTE_BUDGET;
 	sweep_sink_callbacks.on_element(&k, &r);
-	sweep_sink_callbacks.on_failure(&k, "127.0.0.6", 161, "lab", "timeout",
-	    NULL);
-	sweep_sink_callbacks.on_failure(&k, "127.0.0.7", 161, "lab",
+	sweep_sink_callbacks.on_failure(&k, "127.0.0.6", 161, "lab", NULL,
+	    "timeout", NULL);
+	sweep_sink_callbacks.on_failure(&k, "127.0.0.7", 161, "lab", NULL,
 	    "Unknown user name", "80000007030030fbb8900200");
-	sweep_sink_callbacks.on_failure(&k, "127.0.0.8", 161, "lab",
+	sweep_sink_callbacks.on_failure(&k, "127.0.0.8", 161, "lab", NULL,
 	    "Authentication failure (incorrect password, community or key)",
 	    NULL);
 	ck_assert_uint_eq(k.silent, 1);
@@ -209,10 +209,19 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	ck_assert_int_eq(count("SELECT count(*) FROM inventory WHERE "
 			       "mgmt_ip = '127.0.0.7'"),
 	    1);
+	/* A walk the row budget cut makes the sweep partial, and the
+	 * zones' counts say which targets answered, stayed silent,
+	 * refused or were cut short. */
 	ck_assert_int_eq(
-	    count(
-		"SELECT count(*) FROM scans WHERE status = "
-		"'complete' AND detail LIKE '%1 targets did not answer (timeout)'"),
+	    count("SELECT count(*) FROM scans WHERE status = 'partial' AND "
+		  "detail LIKE '%1 targets did not answer (timeout)%' AND "
+		  "detail LIKE '%1 targets'' walks cut short by the row "
+		  "budget (max-rows)%'"),
+	    1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM scan_zones WHERE zone = 'unassigned' "
+		  "AND targets = 4 AND answered = 1 AND silent = 1 AND "
+		  "refused = 2 AND cut = 1"),
 	    1);
 	sweep_sink_finish(&k);
 	writer_free(w);

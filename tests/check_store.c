@@ -169,7 +169,17 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 		    "status,deadline,detail,waiver" },
 		{ "zone_share",
 		    "policy,rule,zone,elements,high_risk,share,"
-		    "max_share,deadline,status,waived" },
+		    "max_share,deadline,status,waived,coverage" },
+		{ "coverage",
+		    "zone,elements,last_sweep,sweep_id,targets,answered,silent,"
+		    "refused,cut,missing,captured,last_capture,newest,observed,"
+		    "age_days,max_age_days,status,reason" },
+		{ "new_elements",
+		    "policy,rule,element_id,mgmt_ip,mac,sys_name,vendor,risk,"
+		    "zone,first_seen,first_seen_after,waiver" },
+		{ "scan_zones",
+		    "scan_id,kind,status,started_at,finished_at,zone,targets,"
+		    "answered,silent,refused,cut" },
 		{ "waivers",
 		    "name,scope_kind,scope,pack,rule,reason,approver,expires,"
 		    "status,days_left" },

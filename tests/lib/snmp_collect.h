@@ -55,7 +55,8 @@ struct collect {
 void on_element(void *ctx, struct sweep_result *r);
 /* sweep_callbacks.on_failure: keep the failure. */
 void on_failure(void *ctx, const char *address, uint16_t port,
-    const char *section, const char *reason, const char *engine_id);
+    const char *section, const char *zone, const char *reason,
+    const char *engine_id);
 /* Release what c holds and empty it. */
 void collect_free(struct collect *c);
 /* The element delivered for address; the test fails without one. */
