@@ -87,20 +87,26 @@ enum sweep_note {
  * each walk stopped: "ifPhysAddress: end of table, 4 rows", with ", N bad
  * values skipped" when values of the wrong type or length were left out;
  * the reasons are "end of table", "endOfMibView", "non-increasing OID",
- * "OID too long", "row budget", "empty response", "error status NAME",
- * "timeout mid-walk" and "request lost". Rows count every value read, kept
- * or not; a noSuchObject or noSuchInstance in a table is a bad value but
- * no row. The private MIB discovery, between the system GET and the
- * walks, says how it ended, how many requests it took, the enterprise
- * numbers found and the generic stacks stepped past: "private MIBs:
- * endOfMibView, 4 requests, found 2011, stepped past 2021 8072";
- * it ends well on "end of enterprises" (an answer past 1.3.6.1.4.1, or
+ * "OID too long", "row budget", "past the first column's rows", "empty
+ * response", "error status NAME", "timeout mid-walk" and "request lost".
+ * A walk's rows count every value it read, kept or not; a noSuchObject or
+ * noSuchInstance in a table is a bad value but no row. The row budget
+ * (max_rows) pays for a table's rows once, in the walk of its first
+ * column, and is cut ("row budget", SWEEP_NOTE_BUDGET) only when a row
+ * comes that it cannot pay for; each later column of the table reads at
+ * most as many values as the first read rows, and stops on the next one
+ * ("past the first column's rows": a sparse first column, or an agent
+ * answering more than it has). The private MIB discovery, between the
+ * system GET and the walks, says how it ended, how many requests it took,
+ * the enterprise numbers found and the generic stacks stepped past:
+ * "private MIBs: endOfMibView, 4 requests, found 2011, stepped past 2021
+ * 8072"; it ends well on "end of enterprises" (an answer past 1.3.6.1.4.1, or
  * SNMPv1's noSuchName) and "endOfMibView", and is cut (notes
  * SWEEP_NOTE_PRIVATE_MIB) on "request bound", "row budget", "non-increasing
  * OID", "OID too long", "bad value", "bad enterprise number", "empty
  * response", "error status NAME", "timeout" and "request lost". Each
- * subtree answered is a row; the walks follow however it ended, unless
- * the row budget is spent or the library lost the request.
+ * subtree answered is a row of the budget; the walks follow however it
+ * ended, unless the row budget is spent or the library lost the request.
  */
 struct sweep_result {
 	const char *address; /* target address, canonical text */
@@ -110,7 +116,7 @@ struct sweep_result {
 	struct sighting *element; /* the agent itself */
 	struct sweep_neighbour *neighbours;
 	size_t n_neighbours;
-	int64_t rows; /* table rows read */
+	int64_t rows; /* table rows read and private subtrees: the budget */
 	const char *detail;
 	unsigned notes; /* enum sweep_note: 0 when every walk ended well */
 };

@@ -240,7 +240,7 @@ static int
 send_walk(struct job *j)
 {
 	netsnmp_pdu *pdu;
-	int64_t left = j->sw->p.max_rows - j->mib.rows;
+	int64_t left = mib_walk_left(&j->mib);
 
 	if (j->cred->version == 1)
 		pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
@@ -248,8 +248,12 @@ send_walk(struct job *j)
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
 		pdu->max_repetitions = j->mib.bulk;
+		/* What the walk may still read (the budget's rows left for a
+		 * table's first column, the first column's rows for the
+		 * others) and one more, which says whether the column ends
+		 * there or goes on and is cut, without another request. */
 		if (left < pdu->max_repetitions)
-			pdu->max_repetitions = left > 0 ? (long)left : 1;
+			pdu->max_repetitions = (long)left + 1;
 	}
 	snmp_add_null_var(pdu, j->mib.cur, j->mib.cur_len);
 	return job_send(j, pdu);

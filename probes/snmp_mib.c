@@ -799,6 +799,20 @@ mib_walk_start(struct mib *m, size_t walk)
 	m->walk_rows = 0;
 	m->walk_bad = 0;
 	m->walk_stop = NULL;
+	m->walk_first = walk == 0 || mib_walks[walk - 1].table != w->table;
+	if (m->walk_first) {
+		m->first_rows = 0;
+		m->walk_max = m->max_rows - m->rows;
+	} else
+		/* Its rows are paid for; an agent that answers more values
+		 * than the table has rows gets no more. */
+		m->walk_max = m->first_rows;
+}
+
+int64_t
+mib_walk_left(const struct mib *m)
+{
+	return m->walk_max > m->walk_rows ? m->walk_max - m->walk_rows : 0;
 }
 
 const char *
@@ -864,15 +878,24 @@ mib_walk(struct mib *m, long errstat, const netsnmp_variable_list *vars)
 			m->walk_bad++;
 			continue;
 		}
-		walk_value(m, w, v, v->name + w->base_len,
-		    v->name_length - w->base_len);
-		m->walk_rows++;
-		m->rows++;
-		if (m->rows >= m->max_rows) {
+		/* Cut only on a value past the bound: a table that just fits
+		 * is read whole. */
+		if (m->walk_rows >= m->walk_max && m->walk_first) {
 			m->budget_spent = true;
 			m->notes |= SWEEP_NOTE_BUDGET;
 			walk_stop(m, "row budget");
 			return;
+		}
+		if (m->walk_rows >= m->walk_max) {
+			walk_stop(m, "past the first column's rows");
+			return;
+		}
+		walk_value(m, w, v, v->name + w->base_len,
+		    v->name_length - w->base_len);
+		m->walk_rows++;
+		if (m->walk_first) {
+			m->first_rows++;
+			m->rows++;
 		}
 	}
 }

@@ -46,7 +46,13 @@ enum mib_table {
 	MIB_T_COUNT
 };
 
-/* One walk: a column, the table it fills and where its value goes. */
+/*
+ * One walk: a column, the table it fills and where its value goes. The
+ * walks of a table follow one another; the first pays for the table's
+ * rows out of the row budget, and each later one reads at most as many
+ * values as the first read rows, so that a row costs the budget once
+ * however many columns are read of it.
+ */
 struct mib_walk_def {
 	const char *name;
 	oid base[16];
@@ -131,9 +137,12 @@ struct mib {
 	size_t walk;          /* index into mib_walks */
 	oid cur[MAX_OID_LEN]; /* where the walk in progress is */
 	size_t cur_len;
-	bool walk_end; /* the current walk is over */
-	int64_t walk_rows;
+	bool walk_end;     /* the current walk is over */
+	int64_t walk_rows; /* values read by the current walk */
 	int64_t walk_bad;
+	bool walk_first;       /* it is the first column of its table */
+	int64_t walk_max;      /* values it may read before it is cut */
+	int64_t first_rows;    /* rows read by its table's first column */
 	const char *walk_stop; /* why the current walk stopped */
 	bool budget_spent;
 	long bulk; /* GETBULK max-repetitions, halved on tooBig */
@@ -146,7 +155,7 @@ struct mib {
 	uint32_t priv_past[MIB_PRIVATE_MAX]; /* generic stacks stepped past */
 	size_t n_priv_past;
 
-	int64_t rows;         /* rows read: subtrees found and table rows */
+	int64_t rows;         /* budget spent: subtrees found, table rows */
 	unsigned notes;       /* enum sweep_note */
 	struct strbuf detail; /* "; "-separated, see sweep_result */
 
@@ -203,6 +212,8 @@ void mib_walk(struct mib *m, long errstat, const netsnmp_variable_list *vars);
  * whose first column was empty is skipped); false when there is none or
  * the row budget is spent. */
 bool mib_walk_next(struct mib *m);
+/* How many more values the walk in progress may read before it is cut. */
+int64_t mib_walk_left(const struct mib *m);
 /* The name of the walk in progress. */
 const char *mib_walk_name(const struct mib *m);
 

@@ -8,8 +8,10 @@
  * A GETNEXT from enterprises answers with the first object of the lowest
  * subtree N; the next GETNEXT asks from 1.3.6.1.4.1.(N+1), past the rest
  * of that subtree however long it is, and so on: one request per subtree,
- * MIB_PRIVATE_MAX requests at most, every answer a row of the budget. The
- * subtrees of generic stacks are stepped past and never reported.
+ * MIB_PRIVATE_MAX requests at most. Each subtree answered costs a row of
+ * the budget, as a table row does: it is one object found, however few,
+ * and the budget is what bounds what one agent may cost. The subtrees of
+ * generic stacks are stepped past and never reported.
  */
 #include "probes/snmp_mib.h"
 
@@ -112,6 +114,13 @@ mib_private(struct mib *m, long errstat, const netsnmp_variable_list *v)
 		private_stop(m, "bad enterprise number", true);
 		return;
 	}
+	/* As in the walks, cut only on a subtree the budget cannot pay for. */
+	if (m->rows >= m->max_rows) {
+		m->budget_spent = true;
+		m->notes |= SWEEP_NOTE_BUDGET;
+		private_stop(m, "row budget", true);
+		return;
+	}
 	pen = (uint32_t)v->name[ENT_LEN];
 	m->rows++;
 	/* Strictly increasing numbers: each is new, and fewer than
@@ -122,12 +131,6 @@ mib_private(struct mib *m, long errstat, const netsnmp_variable_list *v)
 		m->priv_found[m->n_priv_found++] = pen;
 		snprintf(subtree, sizeof(subtree), "1.3.6.1.4.1.%u", pen);
 		sighting_add_input(m->element, EV_PRIVATE_MIB, subtree);
-	}
-	if (m->rows >= m->max_rows) {
-		m->budget_spent = true;
-		m->notes |= SWEEP_NOTE_BUDGET;
-		private_stop(m, "row budget", true);
-		return;
 	}
 	if (pen == UINT32_MAX) {
 		private_stop(m, "end of enterprises", false);

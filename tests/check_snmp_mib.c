@@ -851,6 +851,141 @@ START_TEST(test_walk_row_budget)
 }
 END_TEST
 
+/* Answer the walk in progress with rows from..to of its column, then, when
+ * past is set, the next column's first value as GETBULK would. */
+static void
+answer_rows(struct mib *m, unsigned from, unsigned to, bool past)
+{
+	const struct mib_walk_def *w = &mib_walks[m->walk];
+	netsnmp_variable_list *l = NULL;
+
+	for (unsigned i = from; i <= to; i++) {
+		char idx[16];
+
+		snprintf(idx, sizeof(idx), "%u", i);
+		if (w->integer)
+			add_int(&l, w->name, idx, 3);
+		else
+			add_str(&l, w->name, idx, "x");
+	}
+	if (past)
+		add_int(&l, "1.3.6.1.6.3.1.1.4.1.0", NULL, 0);
+	mib_walk(m, SNMP_ERR_NOERROR, l);
+	snmp_free_varbind(l);
+}
+
+/* Every walk in order, each column of table t answering rows[t] rows, until
+ * the walks are over or cut. */
+static void
+walk_tables(struct mib *m, const unsigned rows[MIB_T_COUNT])
+{
+	mib_walk_start(m, 0);
+	do {
+		answer_rows(m, 1, rows[mib_walks[m->walk].table], true);
+		ck_assert(m->walk_end);
+	} while (mib_walk_next(m));
+}
+
+START_TEST(test_walk_budget_counts_rows)
+{
+	struct mib *m = mib_new(2, 3, NULL);
+	const struct mib_rowset *rs = &m->tab[MIB_T_ENTITY];
+	const unsigned rows[MIB_T_COUNT] = { [MIB_T_ENTITY] = 3 };
+
+	/* Three rows of seven columns fit a budget of three rows. */
+	walk_tables(m, rows);
+	ck_assert(!m->budget_spent);
+	ck_assert_uint_eq(m->notes, 0);
+	ck_assert_int_eq(m->rows, 3);
+	ck_assert_uint_eq(rs->n, 3);
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t c = 0; c < MIB_NCOL; c++)
+			ck_assert_msg(rs->rows[i].cell[c].type != 0,
+			    "row %zu lacks column %zu", i, c);
+	ck_detail(m,
+	    "entPhysicalClass: end of table, 3 rows; "
+	    "entPhysicalContainedIn: end of table, 3 rows");
+	ck_detail(m,
+	    "entPhysicalModelName: end of table, 3 rows; "
+	    "ifPhysAddress: end of table, 0 rows");
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_walk_budget_cuts_first_column)
+{
+	struct mib *m = mib_new(2, 4, NULL);
+	const unsigned
+	    rows[MIB_T_COUNT] = { [MIB_T_ENTITY] = 2, [MIB_T_LLDP] = 3 };
+
+	/* Two ENTITY-MIB rows cost two, however many columns: two are left
+	 * for LLDP's three, and its first column is cut there. */
+	walk_tables(m, rows);
+	ck_assert(m->budget_spent);
+	ck_assert_str_eq(mib_walk_name(m), "lldpRemChassisIdSubtype");
+	ck_assert_int_eq(m->rows, 4);
+	ck_assert_uint_eq(m->tab[MIB_T_ENTITY].n, 2);
+	ck_assert_uint_eq(m->tab[MIB_T_LLDP].n, 2);
+	ck_assert_uint_eq(m->notes, SWEEP_NOTE_BUDGET);
+	ck_detail(m,
+	    "entPhysicalModelName: end of table, 2 rows; "
+	    "ifPhysAddress: end of table, 0 rows; "
+	    "lldpRemChassisIdSubtype: row budget, 2 rows");
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_walk_later_column_bounded)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+
+	mib_walk_start(m, 0);
+	answer_rows(m, 1, 2, true);
+	ck_assert(mib_walk_next(m));
+	ck_assert_str_eq(mib_walk_name(m), "entPhysicalContainedIn");
+	/* A later column may read as many values as the first read rows. */
+	ck_assert_int_eq(mib_walk_left(m), 2);
+	answer_rows(m, 1, 1, false);
+	ck_assert(!m->walk_end);
+	ck_assert_int_eq(mib_walk_left(m), 1);
+	/* An agent that answers more is stopped there, at no cost. */
+	answer_rows(m, 2, 5, false);
+	ck_assert(m->walk_end);
+	ck_assert_int_eq(mib_walk_left(m), 0);
+	ck_assert(mib_walk_next(m));
+	ck_detail(m,
+	    "entPhysicalContainedIn: past the first column's rows, "
+	    "2 rows");
+	ck_assert(!m->budget_spent);
+	ck_assert_uint_eq(m->notes, 0);
+	ck_assert_int_eq(m->rows, 2);
+	ck_assert_uint_eq(m->tab[MIB_T_ENTITY].n, 2);
+	mib_free(m);
+}
+END_TEST
+
+START_TEST(test_walk_management_addresses_own_table)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+	netsnmp_variable_list *l = NULL;
+
+	/* lldpRemManAddrTable is a table of its own in the LLDP group: a
+	 * neighbour may have several addresses, each a row of the budget. */
+	add_int(&l, "lldpRemChassisIdSubtype", R1, 4);
+	walk(m, "lldpRemChassisIdSubtype", l);
+	mib_walk_start(m, walk_find("lldpRemManAddrIfSubtype"));
+	ck_assert_int_eq(mib_walk_left(m), 100000 - 1);
+	l = NULL;
+	add_int(&l, "lldpRemManAddrIfSubtype", R1 ".1.4.192.0.2.9", 2);
+	add_int(&l, "lldpRemManAddrIfSubtype",
+	    R1 ".2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.9", 2);
+	walk(m, "lldpRemManAddrIfSubtype", l);
+	ck_detail(m, "lldpRemManAddrIfSubtype: end of table, 2 rows");
+	ck_assert_int_eq(m->rows, 3);
+	mib_free(m);
+}
+END_TEST
+
 START_TEST(test_walk_errors)
 {
 	struct mib *m = mib_new(2, 100000, NULL);
@@ -1180,16 +1315,20 @@ START_TEST(test_private_row_budget)
 {
 	struct mib *m = mib_new(2, 2, NULL);
 
-	/* Each subtree is a row of the target's budget. */
+	/* Each subtree is a row of the target's budget, which is cut by a
+	 * subtree it cannot pay for. */
 	mib_private_start(m);
 	private_answer(m, "1.3.6.1.4.1.2011.1", ASN_INTEGER);
 	private_answer(m, "1.3.6.1.4.1.2021.1", ASN_INTEGER);
+	ck_assert(!m->budget_spent);
+	private_answer(m, "1.3.6.1.4.1.9999.1", ASN_INTEGER);
 	ck_assert(m->walk_end);
 	ck_assert(m->budget_spent);
+	ck_assert(!has_input(m->element, EV_PRIVATE_MIB, "1.3.6.1.4.1.9999"));
 	/* Nothing is left for the walks. */
 	ck_assert(!mib_private_end(m));
 	ck_detail(m,
-	    "private MIBs: row budget, 2 requests, found 2011, stepped "
+	    "private MIBs: row budget, 3 requests, found 2011, stepped "
 	    "past 2021");
 	ck_assert_uint_eq(m->notes, SWEEP_NOTE_BUDGET | SWEEP_NOTE_PRIVATE_MIB);
 	ck_assert_int_eq(m->rows, 2);
@@ -1410,6 +1549,10 @@ snmp_mib_suite(void)
 	tcase_add_test(tc, test_walk_non_increasing);
 	tcase_add_test(tc, test_walk_end_of_mib_view);
 	tcase_add_test(tc, test_walk_row_budget);
+	tcase_add_test(tc, test_walk_budget_counts_rows);
+	tcase_add_test(tc, test_walk_budget_cuts_first_column);
+	tcase_add_test(tc, test_walk_later_column_bounded);
+	tcase_add_test(tc, test_walk_management_addresses_own_table);
 	tcase_add_test(tc, test_walk_errors);
 	tcase_add_test(tc, test_walk_skips_empty_groups);
 	suite_add_tcase(s, tc);
