@@ -390,7 +390,7 @@ report_coverage_words(const struct table *c, size_t i)
 		strbuf_printf(&b, "; last answered sweep %s",
 		    report_str(c, i, "last_sweep"));
 	if (report_num(c, i, "captured") > 0)
-		strbuf_printf(&b, "; %lld last heard by a capture, newest %s",
+		strbuf_printf(&b, "; %lld heard by the capture that ended %s",
 		    report_num(c, i, "captured"),
 		    report_str(c, i, "last_capture"));
 	if (report_cell(c, i, "observed")->s != NULL)

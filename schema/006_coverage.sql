@@ -46,14 +46,18 @@ DROP TABLE scan_v5;
 PRAGMA legacy_alter_table = OFF;
 CREATE INDEX scan_running ON scan (id) WHERE status = 'running';
 
--- What a sweep asked in each zone and what became of it. A target's zone
--- is its address's ([zone] subnets), else its [target] section's, else
--- unassigned.
---   targets	addresses asked
---   answered	that answered (also those cut short)
+-- What a scan observed in each zone, recorded when it ends and part of
+-- its audit record. A sweep: what it asked and what became of it (a
+-- target's zone is its address's ([zone] subnets), else its [target]
+-- section's, else unassigned). A capture: the elements it heard.
+--   targets	addresses asked (0 for a capture)
+--   answered	that answered (also those cut short); a capture's: the
+--		elements it wrote news of last
 --   silent	that did not answer
 --   refused	that refused us (credentials) or failed
 --   cut	answered, but a limit cut their walks short ([snmp] max-rows)
+--   missing	elements that answered for themselves over SNMP before,
+--		live when it ended, that it did not hear
 CREATE TABLE scan_zone (
 	scan_id		INTEGER NOT NULL REFERENCES scan (id),
 	zone		TEXT NOT NULL,
@@ -62,6 +66,7 @@ CREATE TABLE scan_zone (
 	silent		INTEGER NOT NULL,
 	refused		INTEGER NOT NULL,
 	cut		INTEGER NOT NULL,
+	missing		INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (scan_id, zone)
 ) WITHOUT ROWID;
 
@@ -69,7 +74,7 @@ CREATE TABLE scan_zone (
 -- times.
 CREATE VIEW scan_zones AS
 SELECT z.scan_id, s.kind, s.status, s.started_at, s.finished_at, z.zone,
-	z.targets, z.answered, z.silent, z.refused, z.cut
+	z.targets, z.answered, z.silent, z.refused, z.cut, z.missing
 FROM scan_zone z JOIN scan s ON s.id = z.scan_id;
 
 -- The [policy] settings the views judge coverage and novelty by, as the
@@ -87,11 +92,19 @@ INSERT INTO policy_setting (id, max_age, baseline) VALUES (1, 259200, NULL);
 
 -- The evaluation views again. Changes to version 5, each marked
 -- "coverage:": policy_baseline (new) is the baseline by dates;
--- policy_element's baseline flag follows it and it gives last_seen and
--- the kind of scan that last saw the element; coverage (new) judges each
+-- policy_element's baseline flag follows it and it gives the day each
+-- element was last seen; coverage (new) judges each
 -- zone; new_elements (new) lists what the rules count as new;
 -- rule_status says no-data, stale or partial for a rule without a
 -- violation whose zones are not all covered; zone_share likewise.
+-- The evaluation date, YYYY-MM-DD, and (coverage:) the evaluation time
+-- coverage ages are measured to: now, or the end of the evaluation day
+-- when vraudit report evaluates another day.
+DROP VIEW policy_clock;
+CREATE VIEW policy_clock AS
+SELECT strftime('%Y-%m-%d', 'now') AS today,
+	strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AS now;
+
 DROP VIEW zone_share;
 DROP VIEW violations;
 DROP VIEW rule_status;
@@ -123,7 +136,8 @@ SELECT
 FROM policy_setting s LEFT JOIN first f
 WHERE s.id = 1;
 
--- Live elements known at the evaluation date.
+-- Live elements known at the evaluation date. coverage: last_day is the
+-- day it was last seen (the precision the audit chain commits).
 CREATE VIEW policy_element AS
 SELECT
 	e.id AS element_id,
@@ -135,8 +149,7 @@ SELECT
 	-- coverage: by dates, whatever was written first
 	coalesce(e.first_seen <= (SELECT until FROM policy_baseline), 0)
 	    AS baseline,
-	e.last_seen AS last_seen,
-	(SELECT kind FROM scan WHERE id = e.last_scan) AS seen_by
+	substr(e.last_seen, 1, 10) AS last_day
 FROM element e
 WHERE e.merged_into IS NULL
     AND substr(e.first_seen, 1, 10) <= (SELECT today FROM policy_clock)
@@ -233,21 +246,23 @@ SELECT policy, rule, zone, all_zones, elements, covered,
 FROM counted;
 
 -- Public view coverage: how well each zone was observed by the
--- evaluation date (coverage: new). One row per zone that holds live
--- elements, was swept, or is named by a rule of the synced packs.
+-- evaluation date (coverage: new), from what the audit chain holds: the
+-- scans' zone records and the elements' days. One row per zone that
+-- holds live elements, was swept, or is named by a rule of the synced
+-- packs.
 --   zone		the zone
 --   elements		live elements in it
 --   last_sweep	end of the newest sweep that any of its targets
 --			answered (complete or partial), NULL when none
 --   sweep_id		the newest sweep that asked its targets, and of it:
---   targets, answered, silent, refused, cut   as in scan_zone
---   missing		live elements the zone's agents answered for before
---			(SNMP) that this sweep did not hear
---   captured		live elements a capture saw last
---   last_capture	the newest of their observations
---   newest		the newest observation of a live element in it
+--   targets, answered, silent, refused, cut, missing   as in scan_zone
+--   captured		elements the newest capture that heard the zone
+--			heard there (ended captures)
+--   last_capture	when that capture ended
+--   newest		the newest day a live element in it was seen
 --   observed		when it was last observed successfully: last_sweep
---			for a zone that has targets, else newest
+--			for a zone that has targets, else the later of
+--			last_capture and newest
 --   age_days		days from observed to the evaluation time (now, or
 --			the end of the evaluation date when it is not today)
 --   max_age_days	[policy] max-age in days
@@ -258,37 +273,35 @@ FROM counted;
 --   reason		why, in words, when status is not ok
 CREATE VIEW coverage AS
 WITH clock AS MATERIALIZED (
-	SELECT today,
-	    CASE WHEN today = strftime('%Y-%m-%d', 'now')
-		THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-		ELSE today || 'T23:59:59Z' END AS ref,
+	SELECT today, now AS ref,
 	    (SELECT max_age FROM policy_setting WHERE id = 1) AS max_age
 	FROM policy_clock
-), sw AS MATERIALIZED (
-	SELECT z.*, s.started_at, s.finished_at
+), sz AS MATERIALIZED (
+	SELECT z.*, s.kind, s.started_at, s.finished_at
 	FROM scan_zone z JOIN scan s ON s.id = z.scan_id
-	WHERE s.kind = 'snmp' AND s.status IN ('complete', 'partial')
+	WHERE s.status IN ('complete', 'partial')
 	    AND substr(s.finished_at, 1, 10) <= (SELECT today FROM clock)
 ), latest AS MATERIALIZED (
-	SELECT zone, scan_id, started_at, targets, answered, silent, refused,
-	    cut
-	FROM (SELECT sw.*, row_number() OVER (PARTITION BY zone
-		ORDER BY finished_at DESC, scan_id DESC) AS k FROM sw)
+	SELECT * FROM (SELECT sz.*, row_number() OVER (PARTITION BY zone
+		ORDER BY finished_at DESC, scan_id DESC) AS k
+	    FROM sz WHERE kind = 'snmp')
 	WHERE k = 1
 ), good AS MATERIALIZED (
-	SELECT zone, max(finished_at) AS last_sweep FROM sw
-	WHERE answered > 0 GROUP BY zone
+	SELECT zone, max(finished_at) AS last_sweep FROM sz
+	WHERE kind = 'snmp' AND answered > 0 GROUP BY zone
+), heard AS MATERIALIZED (
+	SELECT zone, answered AS captured, finished_at AS last_capture
+	FROM (SELECT sz.*, row_number() OVER (PARTITION BY zone
+		ORDER BY finished_at DESC, scan_id DESC) AS k
+	    FROM sz WHERE kind = 'capture' AND answered > 0)
+	WHERE k = 1
 ), el AS MATERIALIZED (
 	SELECT zone, count(*) AS elements,
-	    max(min(last_seen, (SELECT ref FROM clock))) AS newest,
-	    sum(seen_by = 'capture') AS captured,
-	    max(CASE WHEN seen_by = 'capture'
-		THEN min(last_seen, (SELECT ref FROM clock)) END)
-		AS last_capture
+	    max(min(last_day, (SELECT today FROM clock))) AS newest
 	FROM policy_element GROUP BY zone
 ), zones AS (
 	SELECT zone FROM el
-	UNION SELECT zone FROM sw
+	UNION SELECT zone FROM sz
 	UNION SELECT zone FROM policy_rule_zone
 ), z AS (
 	SELECT zones.zone,
@@ -300,25 +313,23 @@ WITH clock AS MATERIALIZED (
 	    coalesce(l.silent, 0) AS silent,
 	    coalesce(l.refused, 0) AS refused,
 	    coalesce(l.cut, 0) AS cut,
-	    CASE WHEN l.scan_id IS NULL THEN 0 ELSE
-		(SELECT count(*) FROM policy_element x
-		 JOIN element_source es ON es.element_id = x.element_id
-		     AND es.source = 'snmp'
-		 WHERE x.zone = zones.zone AND es.last_seen < l.started_at)
-		END AS missing,
-	    coalesce(el.captured, 0) AS captured,
-	    el.last_capture,
+	    coalesce(l.missing, 0) AS missing,
+	    coalesce(h.captured, 0) AS captured,
+	    h.last_capture,
 	    el.newest,
 	    CASE WHEN l.scan_id IS NOT NULL THEN good.last_sweep
-		ELSE el.newest END AS observed
+		WHEN h.last_capture IS NULL THEN el.newest
+		WHEN el.newest IS NULL THEN h.last_capture
+		ELSE max(h.last_capture, el.newest) END AS observed
 	FROM zones
 	LEFT JOIN el ON el.zone = zones.zone
 	LEFT JOIN latest l ON l.zone = zones.zone
 	LEFT JOIN good ON good.zone = zones.zone
+	LEFT JOIN heard h ON h.zone = zones.zone
 ), judged AS (
 	SELECT z.*,
-	    CAST(julianday((SELECT ref FROM clock)) - julianday(observed)
-		AS INTEGER) AS age_days,
+	    max(0, CAST(julianday((SELECT ref FROM clock)) -
+		julianday(observed) AS INTEGER)) AS age_days,
 	    (SELECT max_age FROM clock) / 86400.0 AS max_age_days,
 	    CASE WHEN elements = 0 OR observed IS NULL THEN 'no-data'
 		WHEN (julianday((SELECT ref FROM clock)) -

@@ -589,6 +589,38 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 	    detail, NULL, 0);
 }
 
+/* What a scan observed per zone, in the open transaction: a sweep's
+ * counts as given, with the known agents it did not hear; a capture's
+ * elements it wrote news of last. 0 or -1. */
+static int
+scan_zones_derived(struct store *st, int64_t scan_id, bool capture)
+{
+	static const char sweep_sql[] =
+	    "UPDATE scan_zone SET missing = (SELECT count(*) FROM element e "
+	    "JOIN element_source es ON es.element_id = e.id "
+	    "AND es.source = 'snmp' "
+	    "WHERE e.merged_into IS NULL AND e.retired_at IS NULL "
+	    "AND coalesce(nullif(e.zone, ''), 'unassigned') = scan_zone.zone "
+	    "AND es.last_seen < (SELECT started_at FROM scan WHERE id = ?1)) "
+	    "WHERE scan_id = ?1";
+	static const char capture_sql[] =
+	    "INSERT OR REPLACE INTO scan_zone (scan_id, zone, targets, "
+	    "answered, silent, refused, cut, missing) "
+	    "SELECT ?1, coalesce(nullif(zone, ''), 'unassigned'), 0, count(*), "
+	    "0, 0, 0, 0 FROM element WHERE last_scan = ?1 "
+	    "AND merged_into IS NULL GROUP BY 2";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_prepare(st, capture ? capture_sql : sweep_sql)) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, scan_id);
+	rc = store_step(st, stmt) == -1 ? -1 : 0;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Record the zones of a sweep, in the open transaction; 0 or -1. */
 static int
 scan_zones(struct store *st, int64_t scan_id, const struct store_scan_zone *z,
@@ -627,6 +659,7 @@ store_scan_end_zones(struct store *st, int64_t scan_id, const char *status,
 	char now[TIME_STRLEN];
 	struct strbuf audit = STRBUF_INIT;
 	sqlite3_stmt *stmt = st->stmt[S_SCAN_END];
+	bool capture;
 	char *lines;
 	int rc;
 
@@ -656,8 +689,14 @@ store_scan_end_zones(struct store *st, int64_t scan_id, const char *status,
 	lines = store_audit_scan_detail(stmt);
 	strbuf_adds(&audit, lines);
 	free(lines);
+	capture = sqlite3_column_text(stmt, 1) != NULL &&
+	    strcmp((const char *)sqlite3_column_text(stmt, 1), "capture") == 0;
 	store_reset(stmt);
 	if (scan_zones(st, scan_id, zones, n_zones) == -1 ||
+	    (st->version >= STORE_VERSION_COVERAGE &&
+		(strcmp(status, "complete") == 0 ||
+		    strcmp(status, "partial") == 0) &&
+		scan_zones_derived(st, scan_id, capture) == -1) ||
 	    store_audit_scan_zones(st, scan_id, &audit) == -1 ||
 	    store_audit_scan(st, scan_id, audit.s) == -1 ||
 	    store_run(st, S_COMMIT) == -1)

@@ -311,8 +311,9 @@ store_audit_scan_zones(struct store *st, int64_t scan_id, struct strbuf *t)
 		return 0;
 	if ((stmt = store_prepare(st,
 		 "SELECT printf('%s: targets %d, answered %d, silent %d, "
-		 "refused %d, cut %d', zone, targets, answered, silent, "
-		 "refused, cut) FROM scan_zone WHERE scan_id = ?1 "
+		 "refused %d, cut %d, missing %d', zone, targets, answered, "
+		 "silent, refused, cut, missing) FROM scan_zone "
+		 "WHERE scan_id = ?1 "
 		 "ORDER BY zone")) == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);

@@ -287,8 +287,16 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 	}
 	strbuf_adds(&q, "WITH ");
 	if (as_of != NULL) {
-		strbuf_adds(&q, "policy_clock (today) AS (SELECT ?), ");
+		char now[TIME_STRLEN];
+
+		/* Ages are measured to now on the current day, else to the
+		 * end of the evaluation day. */
+		time_format(time_now(), now);
+		if (strncmp(now, as_of, 10) != 0)
+			snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
+		strbuf_adds(&q, "policy_clock (today, now) AS (SELECT ?, ?), ");
 		param_text(&p, as_of);
+		param_own(&p, xstrdup(now));
 	}
 	if (set != NULL) {
 		shadow_packs(&q, &p, set);

@@ -179,7 +179,7 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 		    "zone,first_seen,first_seen_after,waiver" },
 		{ "scan_zones",
 		    "scan_id,kind,status,started_at,finished_at,zone,targets,"
-		    "answered,silent,refused,cut" },
+		    "answered,silent,refused,cut,missing" },
 		{ "waivers",
 		    "name,scope_kind,scope,pack,rule,reason,approver,expires,"
 		    "status,days_left" },

@@ -145,7 +145,7 @@ cp "$tmp/x.db" "$tmp/x.orig"
 rc=0
 err=$("$vraudit" migrate --db "$tmp/x.db" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "migrate on a newer schema exited $rc"
-grep -q "schema version 7 is newer than this vraudit supports (5)" <<<"$err" ||
+grep -q "schema version 7 is newer than this vraudit supports (6)" <<<"$err" ||
 	fail "newer schema: $err"
 cmp -s "$tmp/x.db" "$tmp/x.orig" || fail "migrate changed a newer database"
 
