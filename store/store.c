@@ -590,10 +590,12 @@ store_scan_end(struct store *st, int64_t scan_id, const char *status,
 }
 
 /* What a scan observed per zone, in the open transaction: a sweep's
- * counts as given, with the known agents it did not hear; a capture's
- * elements it wrote news of last. 0 or -1. */
+ * counts as given, with the known agents it did not hear (but those the
+ * retirement after a complete sweep takes out: they are gone, not
+ * silent); a capture's elements it wrote news of last. 0 or -1. */
 static int
-scan_zones_derived(struct store *st, int64_t scan_id, bool capture)
+scan_zones_derived(struct store *st, int64_t scan_id, bool capture,
+    bool complete)
 {
 	static const char sweep_sql[] =
 	    "UPDATE scan_zone SET missing = (SELECT count(*) FROM element e "
@@ -601,7 +603,13 @@ scan_zones_derived(struct store *st, int64_t scan_id, bool capture)
 	    "AND es.source = 'snmp' "
 	    "WHERE e.merged_into IS NULL AND e.retired_at IS NULL "
 	    "AND coalesce(nullif(e.zone, ''), 'unassigned') = scan_zone.zone "
-	    "AND es.last_seen < (SELECT started_at FROM scan WHERE id = ?1)) "
+	    "AND es.last_seen < (SELECT started_at FROM scan WHERE id = ?1) "
+	    "AND NOT (?2 IS NOT NULL AND e.last_scan IN "
+	    "(SELECT id FROM scan WHERE kind = 'snmp') AND e.last_seen < "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(x.last_seen) "
+	    "FROM element x JOIN scan s ON s.id = x.last_scan "
+	    "WHERE s.status = 'complete' AND s.kind = 'snmp' "
+	    "AND x.merged_into IS NULL), printf('-%d seconds', ?2)))) "
 	    "WHERE scan_id = ?1";
 	static const char capture_sql[] =
 	    "INSERT OR REPLACE INTO scan_zone (scan_id, zone, targets, "
@@ -616,6 +624,8 @@ scan_zones_derived(struct store *st, int64_t scan_id, bool capture)
 	    NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, scan_id);
+	if (!capture && complete && st->retire_after_ms != STORE_RETIRE_NEVER)
+		sqlite3_bind_int64(stmt, 2, st->retire_after_ms / 1000);
 	rc = store_step(st, stmt) == -1 ? -1 : 0;
 	sqlite3_finalize(stmt);
 	return rc;
@@ -696,7 +706,8 @@ store_scan_end_zones(struct store *st, int64_t scan_id, const char *status,
 	    (st->version >= STORE_VERSION_COVERAGE &&
 		(strcmp(status, "complete") == 0 ||
 		    strcmp(status, "partial") == 0) &&
-		scan_zones_derived(st, scan_id, capture) == -1) ||
+		scan_zones_derived(st, scan_id, capture,
+		    strcmp(status, "complete") == 0) == -1) ||
 	    store_audit_scan_zones(st, scan_id, &audit) == -1 ||
 	    store_audit_scan(st, scan_id, audit.s) == -1 ||
 	    store_run(st, S_COMMIT) == -1)

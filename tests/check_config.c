@@ -240,6 +240,14 @@ static const struct {
 	    "2: [policy] retire-after: \"soon\" is not a duration (expected a "
 	    "number with unit ms, s, m, h, d or w, such as 30s, 6h or "
 	    "1h30m)" },
+	/* Coverage: an hour at least; a baseline is a real day. */
+	{ "[policy]\nmax-age = 10m\n",
+	    "2: [policy] max-age: \"10m\" is out of range (expected 1h to "
+	    "3650d)" },
+	{ "[policy]\nbaseline = 2026-02-30\n",
+	    "2: [policy] baseline: \"2026-02-30\" is not a date YYYY-MM-DD" },
+	{ "[policy]\nbaseline = last week\n",
+	    "2: [policy] baseline: \"last week\" is not a date YYYY-MM-DD" },
 	/* Missing keys, reported at the section header. */
 	{ "[database]\n\n[target t]\nversion = 2c\ncommunity-file = secrets/c\n"
 	  "[zone z]\n",
@@ -412,6 +420,8 @@ assert_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->snmp_retries, 1);
 	ck_assert_int_eq(cfg->snmp_max_inflight, 1024);
 	ck_assert_int_eq(cfg->snmp_max_rows, 100000);
+	ck_assert_int_eq(cfg->max_age_ms, INT64_C(3) * 86400000);
+	ck_assert_str_eq(cfg->baseline, "");
 	ck_assert_uint_eq(cfg->n_targets, 0);
 	ck_assert_uint_eq(cfg->n_captures, 0);
 	ck_assert_uint_eq(cfg->n_zones, 0);
@@ -497,6 +507,8 @@ static const char full_config[] =
     "subnets = 10.64.0.0/12\n"
     "[policy]\n"
     "packs = uk-dvd-2022, us-fcc-covered\n"
+    "max-age = 36h\n"
+    "baseline = 2026-01-31\n"
     "dir = /etc/vraudit/policies\n";
 
 static void
@@ -570,6 +582,8 @@ assert_full(const struct config *c)
 	ck_assert_uint_eq(c->zones[1].n_sysname_patterns, 0);
 
 	ck_assert_uint_eq(c->n_policy_packs, 2);
+	ck_assert_int_eq(c->max_age_ms, INT64_C(36) * 3600000);
+	ck_assert_str_eq(c->baseline, "2026-01-31");
 	ck_assert_str_eq(c->policy_packs[0], "uk-dvd-2022");
 	ck_assert_str_eq(c->policy_packs[1], "us-fcc-covered");
 	ck_assert_str_eq(c->policy_dir, "/etc/vraudit/policies");
