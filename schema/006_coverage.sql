@@ -401,6 +401,9 @@ WITH t AS MATERIALIZED (
 	SELECT policy, rule, over_cap FROM policy_share
 ), wv AS MATERIALIZED (
 	SELECT * FROM policy_waived
+), nw AS MATERIALIZED (
+	SELECT policy, rule, count(*) AS n FROM new_elements
+	WHERE waiver IS NULL GROUP BY policy, rule
 ), cov AS MATERIALIZED (
 	-- present: the network has it (elements or sweeps), for zone all
 	SELECT zone, status, reason,
@@ -426,8 +429,8 @@ WITH t AS MATERIALIZED (
 	    (SELECT count(*) FROM sh WHERE sh.policy = r.pack AND
 		sh.rule = r.name AND sh.over_cap) AS zones_over,
 	    -- coverage: the new_elements view's count
-	    (SELECT count(*) FROM new_elements n WHERE n.policy = r.pack
-		AND n.rule = r.name AND n.waiver IS NULL) AS new_elements,
+	    coalesce((SELECT nw.n FROM nw WHERE nw.policy = r.pack
+		AND nw.rule = r.name), 0) AS new_elements,
 	    (SELECT count(*) FROM wv WHERE wv.policy = r.pack
 		AND wv.rule = r.name AND (r.all_zones = 1 OR wv.zone IN
 		    (SELECT zone FROM policy_rule_zone z WHERE z.pack = r.pack
