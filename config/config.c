@@ -373,6 +373,41 @@ capture_filter(struct parser *p, const char *v)
 	return 0;
 }
 
+/* A size in bytes with an optional k, M or G (powers of 1024, "KiB",
+ * "MiB" and "GiB" too), between the bounds libpcap and the kernel take. */
+static int
+capture_buffer_size(struct parser *p, const char *v)
+{
+	static const struct {
+		const char *suffix;
+		unsigned shift;
+	} units[] = { { "", 0 }, { "k", 10 }, { "K", 10 }, { "KiB", 10 },
+		{ "M", 20 }, { "MiB", 20 }, { "G", 30 }, { "GiB", 30 } };
+	unsigned long long n;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	n = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+	if (n == 0 || errno != 0)
+		goto bad;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (strcmp(end, units[i].suffix) == 0)
+			break;
+	if (i == ARRAY_SIZE(units) || n > (CONFIG_BUFFER_MAX >> units[i].shift))
+		goto bad;
+	n <<= units[i].shift;
+	if (n < CONFIG_BUFFER_MIN)
+		goto bad;
+	cur_capture(p)->buffer_size = (size_t)n;
+	return 0;
+bad:
+	return kerr(p,
+	    "\"%s\" is not a ring size from 1M to 2047M (bytes, or a number "
+	    "followed by k, M or G)",
+	    v);
+}
+
 static int
 capture_zone(struct parser *p, const char *v)
 {
@@ -511,11 +546,12 @@ static const struct ini_key capture_keys[] = {
 	{ "interface", 0 },
 	{ "filter", 0 },
 	{ "zone", 0 },
+	{ "buffer-size", INI_NONEMPTY },
 	{ NULL, 0 },
 };
 
 static setter *const capture_set[] = { capture_interface, capture_filter,
-	capture_zone };
+	capture_zone, capture_buffer_size };
 
 static const struct ini_key policy_keys[] = {
 	{ "packs", INI_LIST },

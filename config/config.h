@@ -54,13 +54,18 @@ struct config_target {
 	char *zone; /* or NULL */
 };
 
+/* The bounds of a capture's buffer-size: 1 MiB to what libpcap's int takes. */
+#define CONFIG_BUFFER_MIN (1ull << 20)
+#define CONFIG_BUFFER_MAX (2047ull << 20)
+
 /* A [capture NAME] section. Owns every pointer. */
 struct config_capture {
 	char *name;
 	int line;
 	char *interface;
-	char *filter; /* BPF text, "" = all frames */
-	char *zone;   /* or NULL */
+	char *filter;       /* BPF text, "" = all frames */
+	char *zone;         /* or NULL */
+	size_t buffer_size; /* the MAC path's kernel ring, bytes; 0: default */
 };
 
 /* Where keys whose values name files were given: the line of the key,

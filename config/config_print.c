@@ -177,5 +177,10 @@ config_print(const struct config *cfg, FILE *out)
 		    c->interface);
 		print_kv(out, "filter", c->filter);
 		print_kv(out, "zone", c->zone);
+		if (c->buffer_size % (1u << 20) == 0 && c->buffer_size > 0)
+			fprintf(out, "buffer-size = %zuM\n",
+			    c->buffer_size >> 20);
+		else if (c->buffer_size > 0)
+			fprintf(out, "buffer-size = %zu\n", c->buffer_size);
 	}
 }

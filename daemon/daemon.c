@@ -20,6 +20,7 @@
 #include "classify/classify.h"
 #include "config/config.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "daemon/loop.h"
 #include "daemon/notify.h"
 #include "probes/passive.h"
@@ -33,6 +34,7 @@
 #include "pipeline/writer.h"
 
 #define DISPATCH_MAX 4096  /* frames per capture per wake-up */
+#define CONTROL_MAX 65536  /* control frames per wake-up: all waiting */
 #define MAX_MACS 1000000u  /* MAC table of each capture */
 #define REFRESH_S 3600u    /* last-seen refresh of a known MAC */
 #define COMMIT_MS 1000     /* batched sightings wait at most this long */
@@ -45,22 +47,29 @@ enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
 
 struct daemon;
 
-/* One [capture] section: its live handle (NULL while closed), its passive
- * observer and its capture session. Owns every pointer but d and scan
- * (owned by the writer). */
+/* One of a capture's two handles (probes/capture.h) and its counters
+ * for the capture session. */
+struct path {
+	struct capture *c;           /* NULL while closed */
+	uint64_t frames;             /* frames of this session */
+	uint64_t dropped, ifdropped; /* drops of this session */
+};
+
+/* One [capture] section: its live handles (the MAC path and the control
+ * path, both open or both closed), its passive observer and its capture
+ * session. Owns every pointer but d and scan (owned by the writer). */
 struct listener {
 	struct daemon *d;
 	char *name, *interface, *filter, *zone;
-	struct capture *c;
+	size_t buffer; /* the MAC path's ring, bytes; 0: the default */
+	struct path mac, ctl;
 	struct passive *pv;
 	struct writer_scan *scan;
 	int src;
 	unsigned ifindex; /* of the interface when it was opened */
 	int64_t retry_at, backoff_ms;
-	bool warned;                 /* the current failure was logged */
-	bool keep;                   /* reload: still in the configuration */
-	uint64_t frames;             /* frames of this session */
-	uint64_t dropped, ifdropped; /* drops of this session */
+	bool warned; /* the current failure was logged */
+	bool keep;   /* reload: still in the configuration */
 	struct listener *next;
 };
 
@@ -102,7 +111,18 @@ frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
 	struct listener *l = ctx;
 
 	(void)wirelen;
-	l->frames++;
+	l->mac.frames++;
+	passive_frame(l->pv, bytes, caplen, ts);
+}
+
+static void
+control_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
+    int64_t ts)
+{
+	struct listener *l = ctx;
+
+	(void)wirelen;
+	l->ctl.frames++;
 	passive_frame(l->pv, bytes, caplen, ts);
 }
 
@@ -115,30 +135,62 @@ listener_sink(void *ctx, struct sighting *s)
 	zone_assign(d->cfg->zones, d->cfg->n_zones, s, l->zone);
 	/* A sighting the queue drops must not be lost until the next
 	 * refresh: its MACs are news again at their next frame. */
-	if (writer_full(d->w))
+	if (!writer_room(d->w, s))
 		passive_untold(l->pv, s);
 	writer_add(d->w, l->scan, s);
 	arm_commit(d, clock_ms() + COMMIT_MS);
 }
 
 static void
-listener_stats(struct listener *l, bool quiet)
+path_stats(struct listener *l, struct path *pa, const char *what, bool quiet)
 {
 	struct capture_stats cs;
 
-	if (l->c == NULL || capture_stats(l->c, &cs) < 0)
+	if (pa->c == NULL || capture_stats(pa->c, &cs) < 0)
 		return;
-	l->dropped += cs.dropped;
-	l->ifdropped += cs.ifdropped;
+	pa->dropped += cs.dropped;
+	pa->ifdropped += cs.ifdropped;
 	if (!quiet && (cs.dropped > 0 || cs.ifdropped > 0))
 		log_warnx("capture",
-		    "%s: %llu frame(s) dropped by the kernel "
-		    "and %llu by the interface since the last report (%llu "
-		    "and %llu since it opened)",
-		    capture_name(l->c), (unsigned long long)cs.dropped,
+		    "[capture %s] %s: %s path: %llu frame(s) dropped by the "
+		    "kernel and %llu by the interface since the last report "
+		    "(%llu and %llu since it opened)",
+		    l->name, capture_name(pa->c), what,
+		    (unsigned long long)cs.dropped,
 		    (unsigned long long)cs.ifdropped,
-		    (unsigned long long)l->dropped,
-		    (unsigned long long)l->ifdropped);
+		    (unsigned long long)pa->dropped,
+		    (unsigned long long)pa->ifdropped);
+}
+
+static void
+listener_stats(struct listener *l, bool quiet)
+{
+	path_stats(l, &l->ctl, "control", quiet);
+	path_stats(l, &l->mac, "MAC", quiet);
+}
+
+static void
+path_close(struct path *pa)
+{
+	capture_close(pa->c);
+	pa->c = NULL;
+}
+
+/* Open both paths, the control path first, or neither. */
+static int
+listener_open_paths(struct listener *l, char *err, size_t errlen)
+{
+	l->ctl.c = capture_open_live(l->interface, l->filter, CAPTURE_CONTROL,
+	    0, err, errlen);
+	if (l->ctl.c == NULL)
+		return -1;
+	l->mac.c = capture_open_live(l->interface, l->filter, CAPTURE_MAC,
+	    l->buffer, err, errlen);
+	if (l->mac.c == NULL) {
+		path_close(&l->ctl);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -147,8 +199,7 @@ listener_open(struct listener *l, int64_t now)
 	struct daemon *d = l->d;
 	char err[1024], *targets;
 
-	l->c = capture_open_live(l->interface, l->filter, err, sizeof(err));
-	if (l->c == NULL) {
+	if (listener_open_paths(l, err, sizeof(err)) < 0) {
 		l->backoff_ms =
 		    l->backoff_ms == 0 ? REOPEN_MIN_MS : l->backoff_ms * 2;
 		if (l->backoff_ms > REOPEN_MAX_MS)
@@ -171,7 +222,8 @@ listener_open(struct listener *l, int64_t now)
 	l->warned = false;
 	l->backoff_ms = 0;
 	l->ifindex = if_nametoindex(l->interface);
-	l->frames = l->dropped = l->ifdropped = 0;
+	l->mac.frames = l->mac.dropped = l->mac.ifdropped = 0;
+	l->ctl.frames = l->ctl.dropped = l->ctl.ifdropped = 0;
 	targets = xprintf("%s (%s)", l->interface, l->name);
 	l->scan = writer_scan_begin(d->w, "capture", targets);
 	free(targets);
@@ -186,21 +238,27 @@ listener_close(struct listener *l, const char *status, const char *why)
 	struct daemon *d = l->d;
 	char *detail = NULL;
 
-	if (l->c == NULL)
+	if (l->mac.c == NULL)
 		return;
 	listener_stats(l, false);
-	if (why != NULL || l->dropped > 0 || l->ifdropped > 0)
-		detail =
-		    xprintf("%s%s%llu frame(s) dropped by the kernel, %llu "
-			    "by the interface",
-			why != NULL ? why : "", why != NULL ? "; " : "",
-			(unsigned long long)l->dropped,
-			(unsigned long long)l->ifdropped);
+	if (why != NULL || l->mac.dropped > 0 || l->mac.ifdropped > 0 ||
+	    l->ctl.dropped > 0 || l->ctl.ifdropped > 0)
+		detail = xprintf("%s%sMAC path: %llu frame(s) dropped by the "
+				 "kernel, %llu by the interface; control "
+				 "path: %llu of %llu control frame(s) "
+				 "dropped by the kernel, %llu by the "
+				 "interface",
+		    why != NULL ? why : "", why != NULL ? "; " : "",
+		    (unsigned long long)l->mac.dropped,
+		    (unsigned long long)l->mac.ifdropped,
+		    (unsigned long long)l->ctl.dropped,
+		    (unsigned long long)(l->ctl.frames + l->ctl.dropped),
+		    (unsigned long long)l->ctl.ifdropped);
 	writer_scan_end(d->w, l->scan, status, STORE_SCAN_SEEN,
-	    (int64_t)l->frames, detail);
+	    (int64_t)l->mac.frames, detail);
 	free(detail);
-	capture_close(l->c);
-	l->c = NULL;
+	path_close(&l->mac);
+	path_close(&l->ctl);
 	l->scan = NULL;
 	arm_commit(d, clock_ms());
 }
@@ -228,7 +286,7 @@ listener_check(struct listener *l, int64_t now)
 {
 	char why[256];
 
-	if (l->c == NULL || if_nametoindex(l->interface) == l->ifindex)
+	if (l->mac.c == NULL || if_nametoindex(l->interface) == l->ifindex)
 		return true;
 	snprintf(why, sizeof(why), "%s: the interface disappeared",
 	    l->interface);
@@ -241,16 +299,33 @@ listener_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
 {
 	struct listener *l = ctx;
 
-	if (l->c == NULL) {
+	if (l->mac.c == NULL) {
 		if (l->retry_at < *deadline)
 			*deadline = l->retry_at;
 		return 0;
 	}
-	if (max >= 1) {
-		fds[0].fd = capture_fd(l->c);
+	if (max >= 2) {
+		fds[0].fd = capture_fd(l->ctl.c);
 		fds[0].events = POLLIN;
+		fds[1].fd = capture_fd(l->mac.c);
+		fds[1].events = POLLIN;
 	}
-	return 1;
+	return 2;
+}
+
+/* Read what waits on one path; 0, or -1 when its handle failed (why). */
+static int
+path_read(struct listener *l, struct path *pa, int max, capture_frame_fn fn,
+    char *why, size_t whylen)
+{
+	int rc = capture_dispatch(pa->c, max, fn, l);
+
+	passive_flush(l->pv);
+	if (rc == CAPTURE_ERROR) {
+		str_copy(why, capture_error(pa->c), whylen);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -258,25 +333,27 @@ listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 {
 	struct listener *l = ctx;
 	struct daemon *d = l->d;
-	int rc;
+	char why[1024];
+	short revents;
 
-	if (l->c == NULL) {
+	if (l->mac.c == NULL) {
 		if (now >= l->retry_at)
 			listener_open(l, now);
 		return;
 	}
-	if (n < 1 || fds[0].revents == 0)
+	if (n < 2 || (fds[0].revents | fds[1].revents) == 0)
 		return;
-	rc = capture_dispatch(l->c, DISPATCH_MAX, frame_cb, l);
-	passive_flush(l->pv);
-	if (rc == CAPTURE_ERROR) {
-		char why[1024];
-
-		str_copy(why, capture_error(l->c), sizeof(why));
+	revents = (short)(fds[0].revents | fds[1].revents);
+	/* The control path first: what identifies a device waits least. */
+	if (path_read(l, &l->ctl, CONTROL_MAX, control_cb, why, sizeof(why)) <
+		0 ||
+	    (fds[1].revents != 0 &&
+		path_read(l, &l->mac, DISPATCH_MAX, frame_cb, why,
+		    sizeof(why)) < 0)) {
 		listener_lost(l, why, now);
 		return;
 	}
-	if ((fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+	if ((revents & (POLLERR | POLLHUP | POLLNVAL)) &&
 	    !listener_check(l, now))
 		return;
 	/* A busy mirror port fills batches faster than the commit timer. */
@@ -299,6 +376,7 @@ listener_new(struct daemon *d, const struct config_capture *cc)
 	l->interface = xstrdup(cc->interface);
 	l->filter = xstrdup(cc->filter != NULL ? cc->filter : "");
 	l->zone = xstrdup(cc->zone);
+	l->buffer = cc->buffer_size;
 	l->pv = passive_new(MAX_MACS, REFRESH_S, NULL, listener_sink, l);
 	l->src = -1;
 	return l;
@@ -331,7 +409,8 @@ listener_free(struct listener *l)
 {
 	if (l == NULL)
 		return;
-	capture_close(l->c);
+	path_close(&l->mac);
+	path_close(&l->ctl);
 	passive_free(l->pv);
 	free(l->name);
 	free(l->interface);
@@ -351,7 +430,8 @@ listener_matches(const struct listener *l, const struct config_capture *cc)
 {
 	return str_same(l->name, cc->name) &&
 	    str_same(l->interface, cc->interface) &&
-	    str_same(l->filter, cc->filter) && str_same(l->zone, cc->zone);
+	    str_same(l->filter, cc->filter) && str_same(l->zone, cc->zone) &&
+	    l->buffer == cc->buffer_size;
 }
 
 /* Sweeps. */
@@ -539,27 +619,38 @@ static void
 update_status(struct daemon *d)
 {
 	struct writer_counts wc;
+	struct strbuf caps = STRBUF_INIT;
 	size_t open = 0, total = 0;
-	uint64_t frames = 0, drops = 0;
 
+	/* Per capture: the MAC path's frames and drops, then the control
+	 * path's, which should stay at zero. */
 	for (struct listener *l = d->listeners; l != NULL; l = l->next) {
 		total++;
-		if (l->c != NULL)
-			open++;
-		frames += l->frames;
-		drops += l->dropped + l->ifdropped;
+		if (l->mac.c == NULL) {
+			strbuf_printf(&caps, "; %s closed", l->name);
+			continue;
+		}
+		open++;
+		strbuf_printf(&caps,
+		    "; %s %llu frames, %llu dropped, control %llu frames, "
+		    "%llu dropped",
+		    l->name, (unsigned long long)l->mac.frames,
+		    (unsigned long long)(l->mac.dropped + l->mac.ifdropped),
+		    (unsigned long long)l->ctl.frames,
+		    (unsigned long long)(l->ctl.dropped + l->ctl.ifdropped));
 	}
 	writer_counts(d->w, &wc);
 	notify_status(
-	    "captures %zu/%zu open, %llu frames, %llu dropped; "
+	    "captures %zu/%zu open%s; "
 	    "sweeps %llu%s, last %llu/%llu answered; sightings %llu written, "
 	    "%zu queued, %llu dropped%s",
-	    open, total, (unsigned long long)frames, (unsigned long long)drops,
-	    (unsigned long long)d->sweeps, d->sw != NULL ? " (running)" : "",
+	    open, total, strbuf_str(&caps), (unsigned long long)d->sweeps,
+	    d->sw != NULL ? " (running)" : "",
 	    (unsigned long long)d->last_answered,
 	    (unsigned long long)d->last_targets, (unsigned long long)wc.written,
 	    wc.queued, (unsigned long long)wc.dropped,
 	    writer_failing(d->w) ? "; store failing, retrying" : "");
+	strbuf_finish(&caps);
 }
 
 static void
@@ -867,7 +958,7 @@ daemon_run(const struct daemon_options *o)
 		size_t open = 0, total = 0;
 
 		for (l = d->listeners; l != NULL; l = l->next, total++)
-			if (l->c != NULL)
+			if (l->mac.c != NULL)
 				open++;
 		log_info("daemon",
 		    "ready: %zu of %zu capture(s) open, %zu "

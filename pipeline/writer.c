@@ -250,11 +250,26 @@ push(struct writer *w, struct batch *b, uint32_t tag, struct sighting *s,
 	w->len++;
 }
 
+/* Whether s only says that a MAC was heard: the first kind to give way. */
+static bool
+mac_only(const struct sighting *s)
+{
+	return s->source != NULL && strcmp(s->source, "mac") == 0;
+}
+
+bool
+writer_room(const struct writer *w, const struct sighting *s)
+{
+	/* The last tenth of the queue is kept for what identifies a
+	 * device: a flood of new MACs never crowds out an LLDP neighbour. */
+	return w->len < (mac_only(s) ? w->max - w->max / 10 : w->max);
+}
+
 /* True when the queue has room; otherwise s is dropped and counted. */
 static bool
 room(struct writer *w, struct sighting *s)
 {
-	if (w->len < w->max)
+	if (writer_room(w, s))
 		return true;
 	w->counts.dropped++;
 	sighting_free(s);

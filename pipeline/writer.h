@@ -5,7 +5,8 @@
  * (database locked, disk full) loses nothing: the batch stays queued, the
  * failure is logged once, and writing is retried with backoff until the
  * store recovers. When the queue is full, new sightings are counted as
- * dropped and the count is logged.
+ * dropped and the count is logged; sightings that only name a MAC are
+ * dropped first (the last tenth of the queue is kept for the others).
  */
 #ifndef VRAUDIT_WRITER_H
 #define VRAUDIT_WRITER_H
@@ -90,6 +91,9 @@ int64_t writer_retry_at(const struct writer *w);
 size_t writer_queued(const struct writer *w);
 /* True when the queue is full: the next sighting added is dropped. */
 bool writer_full(const struct writer *w);
+/* Whether s would be queued now. A sighting that only names a MAC finds
+ * the queue full a tenth before the others do. */
+bool writer_room(const struct writer *w, const struct sighting *s);
 /* Why the store refused the first sighting it rejected ("" if none). */
 const char *writer_error(const struct writer *w);
 /* The counters so far. */

@@ -7,6 +7,7 @@
 #include "probes/capture.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,28 +31,104 @@ struct capture {
 	unsigned last_drop, last_ifdrop;
 	capture_frame_fn fn;
 	void *ctx;
+	/* The control path: the user's filter, run in user space on the
+	 * frames the kernel's control filter passed. */
+	struct bpf_program user;
+	bool has_user;
+	uint64_t filtered; /* frames it refused */
 };
 
-static int
-set_filter(struct capture *c, const char *filter, char *err, size_t errlen)
+/*
+ * The control frames, untagged: LLDP, CDP (and the other frames to
+ * Cisco's multicast address), ARP, DHCP, mDNS, and the UDP and TCP
+ * payloads frames_udp_payload and frames_tcp_payload name (SSDP, HTTP,
+ * UPnP descriptions, SSH banners, TLS handshakes). TCP over IPv6 is read
+ * where no extension header comes first. A load past a frame's end fails
+ * the filter: such a frame stays on the MAC path only.
+ */
+#define TCP4 "tcp[((tcp[12] & 0xf0) >> 2)"
+#define TCP6 "ip6[40 + ((ip6[52] & 0xf0) >> 2)"
+#define PAYLOAD(at)                                                            \
+	"(" at ":4] = 0x5353482d or " at ":4] = 0x48545450 or " at             \
+	":4] = 0x3c3f786d or (" at "] = 0x16 and " at " + 1] = 3 and " at      \
+	" + 2] <= 3))"
+#define CONTROL                                                                \
+	"(ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc or arp or "        \
+	"(udp and (port 67 or port 68 or port 5353)) or "                      \
+	"(ip and udp and (udp[8:4] = 0x48545450 or udp[8:4] = 0x4e4f5449)) "   \
+	"or (ip6 and ip6[6] = 17 and "                                         \
+	"(ip6[48:4] = 0x48545450 or ip6[48:4] = 0x4e4f5449)) or "              \
+	"(ip and tcp and " PAYLOAD(                                            \
+	    TCP4) ") or (ip6 and ip6[6] = 6 and " PAYLOAD(TCP6) "))"
+
+char *
+capture_path_filter(const char *filter, enum capture_path path)
 {
-	struct bpf_program prog;
+	bool user = filter != NULL && *filter != '\0';
+
+	if (path != CAPTURE_CONTROL)
+		return xstrdup(user ? filter : "");
+	/* The first vlan keyword moves the offsets of all that follows: a
+	 * user filter would move them for the control filter (a "not vlan"
+	 * as much as a "vlan 100"). It runs in user space instead. */
+	return xstrdup(CONTROL " or (vlan and " CONTROL ")");
+}
+
+/* The user's filter for the control path, compiled for user space, where
+ * libpcap has put any VLAN tag the kernel took off back in the frame. */
+static int
+set_user_filter(struct capture *c, const char *filter, char *err, size_t errlen)
+{
+	pcap_t *dead;
+	int rc = 0;
 
 	if (filter == NULL || *filter == '\0')
 		return 0;
-	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "%s: filter '%s': %s", c->name, filter,
-		    pcap_geterr(c->p));
+	dead = pcap_open_dead(DLT_EN10MB, CAPTURE_SNAPLEN);
+	if (dead == NULL) {
+		snprintf(err, errlen, "%s: out of memory", c->name);
 		return -1;
 	}
-	if (pcap_setfilter(c->p, &prog) < 0) {
+	if (pcap_compile(dead, &c->user, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "%s: filter '%s': %s", c->name, filter,
-		    pcap_geterr(c->p));
-		pcap_freecode(&prog);
-		return -1;
+		    pcap_geterr(dead));
+		rc = -1;
+	} else
+		c->has_user = true;
+	pcap_close(dead);
+	return rc;
+}
+
+static int
+set_filter(struct capture *c, const char *filter, enum capture_path path,
+    char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	char *text = capture_path_filter(filter, path);
+	int rc = -1;
+
+	if (*text == '\0') {
+		free(text);
+		return 0;
 	}
+	if (pcap_compile(c->p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "%s: filter '%s'%s: %s", c->name,
+		    filter != NULL ? filter : "",
+		    path == CAPTURE_CONTROL ? " (control path)" : "",
+		    pcap_geterr(c->p));
+		goto out;
+	}
+	if (pcap_setfilter(c->p, &prog) < 0)
+		snprintf(err, errlen, "%s: filter '%s'%s: %s", c->name,
+		    filter != NULL ? filter : "",
+		    path == CAPTURE_CONTROL ? " (control path)" : "",
+		    pcap_geterr(c->p));
+	else
+		rc = 0;
 	pcap_freecode(&prog);
-	return 0;
+out:
+	free(text);
+	return rc;
 }
 
 static int
@@ -71,13 +148,18 @@ check_linktype(struct capture *c, char *err, size_t errlen)
 }
 
 struct capture *
-capture_open_live(const char *iface, const char *filter, char *err,
-    size_t errlen)
+capture_open_live(const char *iface, const char *filter, enum capture_path path,
+    size_t buffer, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = xcalloc(1, sizeof(*c));
 	int rc;
 
+	if (buffer == 0)
+		buffer = path == CAPTURE_CONTROL ? CAPTURE_CONTROL_BUFFER
+						 : CAPTURE_BUFFER;
+	if (buffer > INT_MAX)
+		buffer = INT_MAX; /* what libpcap takes */
 	c->name = xstrdup(iface);
 	c->live = true;
 	c->p = pcap_create(iface, ebuf);
@@ -88,7 +170,7 @@ capture_open_live(const char *iface, const char *filter, char *err,
 	if (pcap_set_snaplen(c->p, CAPTURE_SNAPLEN) != 0 ||
 	    pcap_set_promisc(c->p, 1) != 0 ||
 	    pcap_set_timeout(c->p, CAPTURE_TIMEOUT_MS) != 0 ||
-	    pcap_set_buffer_size(c->p, (int)CAPTURE_BUFFER) != 0) {
+	    pcap_set_buffer_size(c->p, (int)buffer) != 0) {
 		snprintf(err, errlen, "%s: cannot set capture parameters",
 		    iface);
 		goto fail;
@@ -110,7 +192,9 @@ capture_open_live(const char *iface, const char *filter, char *err,
 		log_warnx("capture", "%s: %s: %s", iface, pcap_statustostr(rc),
 		    pcap_geterr(c->p));
 	if (check_linktype(c, err, errlen) < 0 ||
-	    set_filter(c, filter, err, errlen) < 0)
+	    set_filter(c, filter, path, err, errlen) < 0 ||
+	    (path == CAPTURE_CONTROL &&
+		set_user_filter(c, filter, err, errlen) < 0))
 		goto fail;
 	if (pcap_setnonblock(c->p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "%s: %s", iface, ebuf);
@@ -166,7 +250,7 @@ capture_open_file(const char *path, const char *filter, char *err,
 	}
 	c->file = f;
 	if (check_linktype(c, err, errlen) < 0 ||
-	    set_filter(c, filter, err, errlen) < 0)
+	    set_filter(c, filter, CAPTURE_ALL, err, errlen) < 0)
 		goto fail;
 	return c;
 fail:
@@ -186,6 +270,10 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct capture *c = (void *)user;
 	size_t caplen = h->caplen;
 
+	if (c->has_user && pcap_offline_filter(&c->user, h, bytes) == 0) {
+		c->filtered++;
+		return;
+	}
 	/* A corrupt file can claim more captured than wire bytes; trust caplen only. */
 	c->frames++;
 	c->bytes += caplen;
@@ -269,6 +357,8 @@ capture_close(struct capture *c)
 		return;
 	if (c->p != NULL)
 		pcap_close(c->p);
+	if (c->has_user)
+		pcap_freecode(&c->user);
 	free(c->name);
 	free(c);
 }

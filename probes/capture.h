@@ -6,6 +6,7 @@
 #ifndef VRAUDIT_CAPTURE_H
 #define VRAUDIT_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,18 +24,42 @@ struct capture_stats {
 	uint64_t ifdropped; /* dropped by the interface or its driver */
 };
 
-#define CAPTURE_SNAPLEN 9216       /* jumbo frames whole */
-#define CAPTURE_BUFFER (32u << 20) /* kernel ring: 32 MiB */
+#define CAPTURE_SNAPLEN 9216               /* jumbo frames whole */
+#define CAPTURE_BUFFER (32u << 20)         /* kernel ring: 32 MiB by default */
+#define CAPTURE_CONTROL_BUFFER (16u << 20) /* the control path's ring */
 #define CAPTURE_TIMEOUT_MS 250
+
+/*
+ * A live interface is read on two paths, two handles on the same
+ * interface: the MAC path takes every frame the user filter passes; the
+ * control path takes, through a kernel filter, only the frames that
+ * identify a device (LLDP, CDP, ARP, DHCP and the payloads the passive
+ * fingerprints read), few enough that its ring never fills while the MAC
+ * path's may. A control frame thus arrives twice when neither path drops
+ * it; the second copy tells the MAC table nothing new. CAPTURE_ALL and
+ * CAPTURE_MAC open the same handle (files use CAPTURE_ALL).
+ */
+enum capture_path {
+	CAPTURE_ALL,
+	CAPTURE_CONTROL,
+	CAPTURE_MAC,
+};
 
 enum {
 	CAPTURE_EOF = -2, /* capture_dispatch: a file has no more frames */
 	CAPTURE_ERROR = -1,
 };
 
-/* Open interface iface for live capture with an optional BPF filter; NULL on error. */
+/* Open interface iface for live capture with an optional BPF filter, the
+ * frames of path among those it passes, a kernel ring of buffer bytes (0:
+ * the path's default); NULL on error. */
 struct capture *capture_open_live(const char *iface, const char *filter,
-    char *err, size_t errlen);
+    enum capture_path path, size_t buffer, char *err, size_t errlen);
+/* The kernel filter of path for a user filter ("" or NULL: none), as
+ * pcap-filter(7) text (allocated): the user's for CAPTURE_ALL and
+ * CAPTURE_MAC, the control frames for CAPTURE_CONTROL, whose handle then
+ * applies the user's filter in user space. */
+char *capture_path_filter(const char *filter, enum capture_path path);
 /* Open a pcap or pcapng file with an optional BPF filter; NULL on error (named). */
 struct capture *capture_open_file(const char *path, const char *filter,
     char *err, size_t errlen);

@@ -294,6 +294,22 @@ static const struct {
 	{ "[capture m]\ninterface = eth1\nfilter = tcp port\n",
 	    "3: [capture m] filter: \"tcp port\": can't parse filter "
 	    "expression: syntax error" },
+	{ "[capture m]\ninterface = eth1\nbuffer-size = 512k\n",
+	    "3: [capture m] buffer-size: \"512k\" is not a ring size from 1M "
+	    "to 2047M (bytes, or a number followed by k, M or G)" },
+	{ "[capture m]\ninterface = eth1\nbuffer-size = 2G\n",
+	    "3: [capture m] buffer-size: \"2G\" is not a ring size from 1M "
+	    "to 2047M (bytes, or a number followed by k, M or G)" },
+	{ "[capture m]\ninterface = eth1\nbuffer-size = 64 MB\n",
+	    "3: [capture m] buffer-size: \"64 MB\" is not a ring size from 1M "
+	    "to 2047M (bytes, or a number followed by k, M or G)" },
+	{ "[capture m]\ninterface = eth1\nbuffer-size = -64M\n",
+	    "3: [capture m] buffer-size: \"-64M\" is not a ring size from 1M "
+	    "to 2047M (bytes, or a number followed by k, M or G)" },
+	{ "[capture m]\ninterface = eth1\nbuffer-size = 99999999999999999999999\n",
+	    "3: [capture m] buffer-size: \"99999999999999999999999\" is not a "
+	    "ring size from 1M to 2047M (bytes, or a number followed by k, M or "
+	    "G)" },
 	{ "[capture m]\ninterface = eth1 eth2\n",
 	    "2: [capture m] interface: \"eth1 eth2\" is not an interface name "
 	    "(expected 1 to 15 characters without '/' or spaces, such as "
@@ -500,6 +516,7 @@ static const char full_config[] =
     "interface = eth2\n"
     "filter = ether proto 0x88cc or arp\n"
     "zone = mgmt\n"
+    "buffer-size = 256M\n"
     "[zone core]\n"
     "subnets = 10.0.0.0/16, 2001:db8::/32\n"
     "sysname = core-*, CR[0-9][0-9]-*\n"
@@ -573,6 +590,8 @@ assert_full(const struct config *c)
 	ck_assert_ptr_null(c->captures[0].zone);
 	ck_assert_str_eq(c->captures[1].filter, "ether proto 0x88cc or arp");
 	ck_assert_str_eq(c->captures[1].zone, "mgmt");
+	ck_assert_uint_eq(c->captures[0].buffer_size, 0);
+	ck_assert_uint_eq(c->captures[1].buffer_size, 256u << 20);
 
 	ck_assert_uint_eq(c->n_zones, 2);
 	ck_assert_str_eq(c->zones[0].name, "core");
@@ -612,7 +631,7 @@ START_TEST(test_full)
 	assert_full(cfg);
 	ck_assert_int_eq(cfg->targets[0].line, 15);
 	ck_assert_int_eq(cfg->captures[1].line, 39);
-	ck_assert_int_eq(cfg->zones[1].line, 46);
+	ck_assert_int_eq(cfg->zones[1].line, 47);
 	config_free(cfg);
 }
 END_TEST

@@ -227,6 +227,38 @@ START_TEST(test_full_queue_counts_what_it_drops)
 }
 END_TEST
 
+START_TEST(test_mac_floods_leave_room_for_what_identifies)
+{
+	struct writer *w = writer_new(st, 20);
+	struct writer_scan *sc = writer_scan_begin(w, "capture", "eth1");
+	struct writer_counts wc;
+	struct sighting *lldp;
+
+	/* Plain MACs fill nine tenths of the queue, then give way. */
+	for (unsigned i = 0; i < 25; i++)
+		writer_add(w, sc, mac_sighting(i));
+	writer_counts(w, &wc);
+	ck_assert_uint_eq(wc.queued, 18);
+	ck_assert_uint_eq(wc.dropped, 7);
+	/* An LLDP neighbour still gets in, up to the queue's end. */
+	for (unsigned i = 0; i < 3; i++) {
+		lldp = mac_sighting(100 + i);
+		lldp->source = "lldp";
+		sighting_set(&lldp->sys_name, "agg-sw-1");
+		ck_assert(writer_room(w, lldp) == (i < 2));
+		ck_assert_int_eq(writer_add(w, sc, lldp), i < 2 ? 0 : -1);
+	}
+	ck_assert(writer_full(w));
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element WHERE sys_name = 'agg-sw-1'"),
+	    2);
+	writer_scan_end(w, sc, "complete", -1, 28, NULL);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 1), 0);
+	writer_free(w);
+}
+END_TEST
+
 START_TEST(test_unwritten_scan_is_begun_and_ended_together)
 {
 	struct writer *w = writer_new(NULL, 0);
@@ -258,6 +290,7 @@ daemon_suite(void)
 	    test_sightings_of_one_host_in_a_batch_make_one_element);
 	tcase_add_test(tc,
 	    test_locked_database_keeps_sightings_until_it_is_free);
+	tcase_add_test(tc, test_mac_floods_leave_room_for_what_identifies);
 	tcase_add_test(tc, test_full_queue_counts_what_it_drops);
 	tcase_add_test(tc, test_unwritten_scan_is_begun_and_ended_together);
 	suite_add_tcase(s, tc);
