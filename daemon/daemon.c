@@ -33,8 +33,8 @@
 #include "common/util.h"
 #include "pipeline/writer.h"
 
-#define DISPATCH_MAX 4096  /* frames per capture per wake-up */
-#define CONTROL_MAX 65536  /* control frames per wake-up: all waiting */
+#define DISPATCH_MAX 4096  /* frames per pcap_dispatch */
+#define DRAIN_MAX 262144   /* frames per path per wake-up: a ring's worth */
 #define MAX_MACS 1000000u  /* MAC table of each capture */
 #define REFRESH_S 3600u    /* last-seen refresh of a known MAC */
 #define COMMIT_MS 1000     /* batched sightings wait at most this long */
@@ -313,13 +313,21 @@ listener_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
 	return 2;
 }
 
-/* Read what waits on one path; 0, or -1 when its handle failed (why). */
+/*
+ * Read what waits on one path, up to a ring's worth: after a commit that
+ * kept the loop away, the ring is emptied at once rather than a few
+ * thousand frames a wake-up. 0, or -1 when its handle failed (why).
+ */
 static int
-path_read(struct listener *l, struct path *pa, int max, capture_frame_fn fn,
-    char *why, size_t whylen)
+path_read(struct listener *l, struct path *pa, capture_frame_fn fn, char *why,
+    size_t whylen)
 {
-	int rc = capture_dispatch(pa->c, max, fn, l);
+	int rc, total = 0;
 
+	do {
+		rc = capture_dispatch(pa->c, DISPATCH_MAX, fn, l);
+		total += rc > 0 ? rc : 0;
+	} while (rc == DISPATCH_MAX && total < DRAIN_MAX);
 	passive_flush(l->pv);
 	if (rc == CAPTURE_ERROR) {
 		str_copy(why, capture_error(pa->c), whylen);
@@ -345,11 +353,9 @@ listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
 		return;
 	revents = (short)(fds[0].revents | fds[1].revents);
 	/* The control path first: what identifies a device waits least. */
-	if (path_read(l, &l->ctl, CONTROL_MAX, control_cb, why, sizeof(why)) <
-		0 ||
+	if (path_read(l, &l->ctl, control_cb, why, sizeof(why)) < 0 ||
 	    (fds[1].revents != 0 &&
-		path_read(l, &l->mac, DISPATCH_MAX, frame_cb, why,
-		    sizeof(why)) < 0)) {
+		path_read(l, &l->mac, frame_cb, why, sizeof(why)) < 0)) {
 		listener_lost(l, why, now);
 		return;
 	}

@@ -8,9 +8,10 @@ ARP sender is 02:aa:NN:NN:NN:NN asking from 10.200.x.y. The flood's own
 MACs are 02:00:NN:NN:NN:NN (locally administered), all unicast.
 
 Deterministic: the same arguments write the same bytes. Addresses in it are
-data, never contacted.
+data, never contacted. --start EPOCH moves its first frame to that time
+(2026-11-27T23:00:00Z by default).
 
-usage: python3 tests/lib/flood.py OUT.pcap FRAMES MACS SPEAKERS [ARPS]
+usage: python3 tests/lib/flood.py [--start EPOCH] OUT.pcap FRAMES MACS SPEAKERS [ARPS]
 """
 import struct
 import sys
@@ -49,16 +50,20 @@ def small(i, macs):
 
 
 def main():
-    if len(sys.argv) not in (5, 6):
-        sys.exit(__doc__.strip().splitlines()[-1])
-    out = sys.argv[1]
-    frames, macs, speakers = (int(x) for x in sys.argv[2:5])
-    arps = int(sys.argv[5]) if len(sys.argv) == 6 else 0
+    args = sys.argv[1:]
+    t = 1795820400
+    if len(args) > 2 and args[0] == "--start" and args[1].isdigit():
+        t = int(args[1])
+        args = args[2:]
+    if len(args) not in (4, 5):
+        sys.exit("usage: " + __doc__.strip().splitlines()[-1].split(": ", 1)[1])
+    out = args[0]
+    frames, macs, speakers = (int(x) for x in args[1:4])
+    arps = int(args[4]) if len(args) == 5 else 0
     extra = speakers + arps
     every = max(1, frames // (extra + 1))
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        t = 1795820400
         n = s = a = 0
         for i in range(frames):
             pkts = [small(i, macs)]

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# vrauditd at line rate on a veth pair, run by hand as root (results go to
+# BENCHMARKS.md, "Line rate"). One flood (tests/lib/flood.py: FRAMES frames
+# of 60 bytes from MACS source MACs, 500 LLDP advertisements from 500 other
+# switches spread among them) is sent at rising rates (tests/bench/blast,
+# sendmmsg without a qdisc) into, in turn:
+#   - the floor: a bare libpcap loop (tests/bench/live_count), the ring
+#     and snap length the daemon's MAC path uses;
+#   - vrauditd with the inventory known (a database that holds every MAC
+#     of the flood: the steady state of a mirror port);
+#   - vrauditd on a fresh database (every MAC new: the store's worst case).
+# For each: frames handled, dropped by the kernel, and how many of the 500
+# LLDP speakers reached the database (the control path). Then tcpreplay
+# --topspeed on the same flood, for its sent rate.
+#
+# usage: sudo tests/bench/line-rate.sh [FRAMES] [MACS]   (default 3000000 50000)
+# RATES="PPS ..." chooses the rates (0: as fast as blast sends), BUFFER the
+# MAC path's ring in MiB (default 32).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${VRAUDIT_BUILD:-$top/build}
+frames=${1:-3000000}
+macs=${2:-50000}
+rates=${RATES:-"100000 200000 300000 400000 500000 0"}
+buffer=${BUFFER:-32}
+[ "$(id -u)" -eq 0 ] || { echo "line-rate.sh: run as root (namespaces, capture)" >&2; exit 1; }
+fail() { echo "line-rate.sh: $*" >&2; exit 1; }
+. "$top/tests/lib/daemon.sh"
+daemon_gone() {
+	[ -z "${daemon_pid:-}" ] || kill -0 "$daemon_pid" 2>/dev/null ||
+		fail "vrauditd exited while waiting for $1: $(tail -5 "$work/daemon.log")"
+}
+wait_for() {
+	local what=$1 end=$((SECONDS + 300))
+	shift
+	until "$@"; do
+		daemon_gone "$what"
+		[ "$SECONDS" -lt "$end" ] || fail "nothing after 300s waiting for $what"
+		sleep 0.1
+	done
+}
+
+n=lr$$
+work=$(mktemp -d /var/tmp/vraudit-bench.XXXXXX)
+chmod 755 "$work"
+daemon_pid=
+notify_pid=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
+	[ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null
+	veth_cleanup "$n"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ninja -C "$build" vrauditd vraudit tests/bench/blast tests/bench/live_count >/dev/null
+veth_setup "$n"
+mkdir -p "$work/etc"
+chown nobody:nogroup "$work/etc"
+notify_listen "$work/notify.sock" "$work/notify.log"
+
+python3 "$top/tests/lib/flood.py" "$work/flood.pcap" "$frames" "$macs" 500
+# The inventory as a capture of a moment ago left it: no MAC due for its
+# hourly refresh.
+python3 "$top/tests/lib/flood.py" --start "$(date +%s)" "$work/now.pcap" "$frames" "$macs" 500
+known=$work/known.db
+"$build/vraudit" ingest --quiet --db "$known" "$work/now.pcap" >/dev/null
+rm "$work/now.pcap"
+blast() { ip netns exec "vrt-$n" "$build/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$1"; }
+rate_of() { sed -n 's/.*: \([0-9]*\) frames\/s$/\1/p'; }
+
+# daemon RATE DB: frames handled, kernel drops, LLDP speakers recorded
+daemon() {
+	local db=$2 out sent
+	mkdir -p "$(dirname "$db")"
+	chown nobody:nogroup "$(dirname "$db")"
+	[ ! -e "$db" ] || chown nobody:nogroup "$db"
+	cat >"$work/etc/d.conf" <<CONF
+[database]
+path = $db
+[capture mirror]
+interface = vra-$n
+buffer-size = ${buffer}M
+CONF
+	: >"$work/notify.log"
+	NOTIFY_SOCKET=$work/notify.sock "$build/vrauditd" -f -c "$work/etc/d.conf" --user nobody \
+		2>"$work/daemon.log" &
+	daemon_pid=$!
+	wait_ready "$work/notify.log" "$daemon_pid" "$work/daemon.log"
+	out=$(blast "$1")
+	sent=$(printf '%s\n' "$out" | rate_of)
+	# Until it has read what the rings hold and written its queue.
+	wait_for "the daemon to drain" drained
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid" || fail "vrauditd exited $? on SIGTERM"
+	daemon_pid=
+	row=$(sqlite3 -separator ' ' "file:$db?mode=ro" \
+		"SELECT frames, coalesce(detail, '') FROM scans WHERE kind = 'capture' ORDER BY scan_id DESC LIMIT 1")
+	drop=$(printf '%s\n' "$row" | sed -n 's/^MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p; s/^[0-9]* MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p')
+	speakers=$(sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM element WHERE sys_name LIKE 'ctl-sw-%'")
+	printf '%10s %10s %8s %6s' "${row%% *}" "${drop:-0}" "$speakers" "$sent"
+}
+# The daemon has drained once it used no CPU for a second and its queue
+# is empty.
+drained() {
+	local t0 t1
+	t0=$(awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat")
+	sleep 1
+	t1=$(awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat")
+	[ "$t0" = "$t1" ]
+}
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "kernel: $(uname -r); flood: $frames frames of 60 bytes, $macs MACs, 500 LLDP speakers; MAC path ring ${buffer} MiB"
+printf '%10s | %10s %10s %8s | %10s %10s %8s %6s | %10s %10s %8s %6s\n' \
+	"pps asked" "floor sent" "handled" "dropped" \
+	"known got" "dropped" "LLDP" "sent/s" "new got" "dropped" "LLDP" "sent/s"
+for pps in $rates; do
+	"$build/tests/bench/live_count" "vra-$n" "$buffer" 2 >"$work/lc.out" 2>"$work/lc.err" &
+	lc=$!
+	wait_for "live_count" grep -q ready "$work/lc.err"
+	sent=$(blast "$pps" | rate_of)
+	wait "$lc"
+	read -r got _ dropped _ <"$work/lc.out"
+	printf '%10s | %10s %10s %8s |' "$pps" "$sent" "$got" "${dropped%,}"
+	cp "$known" "$work/k/k.db" 2>/dev/null || { mkdir -p "$work/k"; cp "$known" "$work/k/k.db"; }
+	daemon "$pps" "$work/k/k.db"
+	printf ' |'
+	rm -rf "$work/f"
+	daemon "$pps" "$work/f/f.db"
+	echo
+	rm -rf "$work/k" "$work/f"
+done
+out=$(ip netns exec "vrt-$n" tcpreplay -t -i "vrb-$n" "$work/flood.pcap" 2>&1)
+echo "tcpreplay --topspeed: $(printf '%s\n' "$out" | sed -n 's/.*Rated: .*, \([0-9.]*\) pps.*/\1/p' | head -1) frames/s sent"
