@@ -28,6 +28,7 @@ struct capture_stats {
 #define CAPTURE_BUFFER (32u << 20)         /* kernel ring: 32 MiB by default */
 #define CAPTURE_CONTROL_BUFFER (16u << 20) /* the control path's ring */
 #define CAPTURE_TIMEOUT_MS 250
+#define CAPTURE_FILE_BUFFER (1u << 20) /* stdio buffer of a capture file */
 
 /*
  * A live interface is read on two paths, two handles on the same

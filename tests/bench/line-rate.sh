@@ -9,13 +9,16 @@
 #   - vrauditd with the inventory known (a database that holds every MAC
 #     of the flood: the steady state of a mirror port);
 #   - vrauditd on a fresh database (every MAC new: the store's worst case).
-# For each: frames handled, dropped by the kernel, and how many of the 500
-# LLDP speakers reached the database (the control path). Then tcpreplay
+# For each: frames handled, dropped by the kernel, how many of the 500
+# LLDP speakers reached the database (the control path), the rate the
+# senders reached, and the daemon's CPU time per frame handled (ns/f: what
+# one core would take at most is 1e9 / ns/f frames/s). Then tcpreplay
 # --topspeed on the same flood, for its sent rate.
 #
 # usage: sudo tests/bench/line-rate.sh [FRAMES] [MACS]   (default 3000000 50000)
 # RATES="PPS ..." chooses the rates (0: as fast as blast sends), BUFFER the
-# MAC path's ring in MiB (default 32).
+# MAC path's ring in MiB (default 32), SENDERS how many blast processes
+# send at once (default 1; each sends the whole flood, at PPS / SENDERS).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VRAUDIT_BUILD:-$top/build}
@@ -23,6 +26,7 @@ frames=${1:-3000000}
 macs=${2:-50000}
 rates=${RATES:-"100000 200000 300000 400000 500000 0"}
 buffer=${BUFFER:-32}
+senders=${SENDERS:-1}
 [ "$(id -u)" -eq 0 ] || { echo "line-rate.sh: run as root (namespaces, capture)" >&2; exit 1; }
 fail() { echo "line-rate.sh: $*" >&2; exit 1; }
 . "$top/tests/lib/daemon.sh"
@@ -66,7 +70,22 @@ python3 "$top/tests/lib/flood.py" --start "$(date +%s)" "$work/now.pcap" "$frame
 known=$work/known.db
 "$build/vraudit" ingest --quiet --db "$known" "$work/now.pcap" >/dev/null
 rm "$work/now.pcap"
-blast() { ip netns exec "vrt-$n" "$build/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$1"; }
+# blast PPS: SENDERS senders at PPS / SENDERS each; prints the sum of
+# their rates, as "...: N frames/s"
+blast() {
+	local i pids=() per=$(($1 / senders)) sum=0 r
+	for i in $(seq "$senders"); do
+		ip netns exec "vrt-$n" "$build/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$per" \
+			>"$work/blast.$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	for i in $(seq "$senders"); do
+		r=$(rate_of <"$work/blast.$i")
+		sum=$((sum + ${r:-0}))
+	done
+	echo "sent: $sum frames/s"
+}
 rate_of() { sed -n 's/.*: \([0-9]*\) frames\/s$/\1/p'; }
 
 # daemon RATE DB: frames handled, kernel drops, LLDP speakers recorded
@@ -87,10 +106,13 @@ CONF
 		2>"$work/daemon.log" &
 	daemon_pid=$!
 	wait_ready "$work/notify.log" "$daemon_pid" "$work/daemon.log"
+	wait_for "the daemon to settle" drained
+	c0=$(cpu_ticks)
 	out=$(blast "$1")
 	sent=$(printf '%s\n' "$out" | rate_of)
 	# Until it has read what the rings hold and written its queue.
 	wait_for "the daemon to drain" drained
+	c1=$(cpu_ticks)
 	kill -TERM "$daemon_pid"
 	wait "$daemon_pid" || fail "vrauditd exited $? on SIGTERM"
 	daemon_pid=
@@ -98,8 +120,12 @@ CONF
 		"SELECT frames, coalesce(detail, '') FROM scans WHERE kind = 'capture' ORDER BY scan_id DESC LIMIT 1")
 	drop=$(printf '%s\n' "$row" | sed -n 's/^MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p; s/^[0-9]* MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p')
 	speakers=$(sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM element WHERE sys_name LIKE 'ctl-sw-%'")
-	printf '%10s %10s %8s %6s' "${row%% *}" "${drop:-0}" "$speakers" "$sent"
+	# CPU of the daemon per frame handled, in nanoseconds
+	ns=$(((c1 - c0) * 1000000000 / clk / ${row%% *}))
+	printf '%10s %10s %6s %7s %5s' "${row%% *}" "${drop:-0}" "$speakers" "$sent" "$ns"
 }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
+clk=$(getconf CLK_TCK)
 # The daemon has drained once it used no CPU for a second and its queue
 # is empty.
 drained() {
@@ -111,10 +137,10 @@ drained() {
 }
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "kernel: $(uname -r); flood: $frames frames of 60 bytes, $macs MACs, 500 LLDP speakers; MAC path ring ${buffer} MiB"
-printf '%10s | %10s %10s %8s | %10s %10s %8s %6s | %10s %10s %8s %6s\n' \
+echo "kernel: $(uname -r); flood: $frames frames of 60 bytes, $macs MACs, 500 LLDP speakers, sent $senders time(s) at once; MAC path ring ${buffer} MiB"
+printf '%10s | %10s %10s %8s | %10s %10s %6s %7s %5s | %10s %10s %6s %7s %5s\n' \
 	"pps asked" "floor sent" "handled" "dropped" \
-	"known got" "dropped" "LLDP" "sent/s" "new got" "dropped" "LLDP" "sent/s"
+	"known got" "dropped" "LLDP" "sent/s" "ns/f" "new got" "dropped" "LLDP" "sent/s" "ns/f"
 for pps in $rates; do
 	"$build/tests/bench/live_count" "vra-$n" "$buffer" 2 >"$work/lc.out" 2>"$work/lc.err" &
 	lc=$!

@@ -9,9 +9,10 @@ MACs are 02:00:NN:NN:NN:NN (locally administered), all unicast.
 
 Deterministic: the same arguments write the same bytes. Addresses in it are
 data, never contacted. --start EPOCH moves its first frame to that time
-(2026-11-27T23:00:00Z by default).
+(2026-11-27T23:00:00Z by default); --shift K gives ARP sender i the address
+of sender i + K (the same hosts, each with a new address: DHCP churn).
 
-usage: python3 tests/lib/flood.py [--start EPOCH] OUT.pcap FRAMES MACS SPEAKERS [ARPS]
+usage: python3 tests/lib/flood.py [--start EPOCH] [--shift K] OUT.pcap FRAMES MACS SPEAKERS [ARPS]
 """
 import struct
 import sys
@@ -30,9 +31,13 @@ def lldp(i):
     return b"\x01\x80\xc2\x00\x00\x0e" + src + b"\x88\xcc" + p
 
 
+SHIFT = 0
+
+
 def arp(i):
     src = b"\x02\xaa" + i.to_bytes(4, "big")
-    spa = bytes([10, 200, (i >> 8) & 0xFF, i & 0xFF])
+    a = i + SHIFT
+    spa = bytes([10, 200 + ((a >> 16) & 0x3F), (a >> 8) & 0xFF, a & 0xFF])
     a = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + src + spa + b"\0" * 6 + bytes([10, 200, 0, 1])
     f = b"\xff" * 6 + src + b"\x08\x06" + a
     return f + b"\0" * (60 - len(f))
@@ -52,8 +57,12 @@ def small(i, macs):
 def main():
     args = sys.argv[1:]
     t = 1795820400
-    if len(args) > 2 and args[0] == "--start" and args[1].isdigit():
-        t = int(args[1])
+    global SHIFT
+    while len(args) > 2 and args[0] in ("--start", "--shift") and args[1].isdigit():
+        if args[0] == "--start":
+            t = int(args[1])
+        else:
+            SHIFT = int(args[1])
         args = args[2:]
     if len(args) not in (4, 5):
         sys.exit("usage: " + __doc__.strip().splitlines()[-1].split(": ", 1)[1])
