@@ -38,7 +38,8 @@ load(const char *path, struct frames *f)
 
 	if (fp == NULL || fread(gh, 4, 6, fp) != 6 ||
 	    (gh[0] != 0xa1b2c3d4 && gh[0] != 0xa1b23c4d)) {
-		fprintf(stderr, "blast: %s: not a classic pcap file (little-endian)\n",
+		fprintf(stderr,
+		    "blast: %s: not a classic pcap file (little-endian)\n",
 		    path);
 		return -1;
 	}

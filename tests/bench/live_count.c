@@ -33,7 +33,8 @@ main(int argc, char **argv)
 	int idle_ms, mib;
 
 	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: live_count IFACE [BUFFER_MIB] [IDLE]\n");
+		fprintf(stderr,
+		    "usage: live_count IFACE [BUFFER_MIB] [IDLE]\n");
 		return 2;
 	}
 	mib = argc > 2 ? atoi(argv[2]) : 32;
