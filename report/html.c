@@ -546,12 +546,14 @@ html_evidence(FILE *out, const struct report *r, int64_t id)
 }
 
 /* One violating element: where it is, the rules it breaks, its evidence
- * once. Row i of violations is its first. */
+ * once. */
 static void
-html_element(FILE *out, const struct report *r, size_t i)
+html_element(FILE *out, const struct report *r,
+    const struct element_evidence *e)
 {
 	const struct table *v = &r->violations;
-	long long id = report_num(v, i, "element_id");
+	size_t i = e->rows[0];
+	long long id = e->id;
 	const struct value *name = report_sys_name(r, id);
 	const char *kind;
 	const struct value *addr = report_address(r, i, &kind);
@@ -586,9 +588,9 @@ html_element(FILE *out, const struct report *r, size_t i)
 	fputs("</p>\n<table class=\"violations\"><tr><th>pack</th><th>rule</th>"
 	      "<th>status</th><th>deadline</th><th>detail</th></tr>\n",
 	    out);
-	for (size_t k = 0; k < v->nrows; k++) {
-		if (report_num(v, k, "element_id") != id)
-			continue;
+	for (size_t j = 0; j < e->n_rows; j++) {
+		size_t k = e->rows[j];
+
 		fputs("<tr><td>", out);
 		html_cell(out, v, k, "policy");
 		fputs("</td><td>", out);
@@ -610,7 +612,8 @@ html_element(FILE *out, const struct report *r, size_t i)
 static void
 html_violations(FILE *out, const struct report *r)
 {
-	size_t n, *rows = report_violating_elements(r, &n);
+	size_t n;
+	const struct element_evidence *el = report_violating_elements(r, &n);
 
 	fputs("<section id=\"violations\"><h2>Violations by element</h2>\n",
 	    out);
@@ -623,9 +626,8 @@ html_violations(FILE *out, const struct report *r)
 		    "vendor (printed in full).</p>\n",
 		    n, n == 1 ? "" : "s");
 	for (size_t k = 0; k < n; k++)
-		html_element(out, r, rows[k]);
+		html_element(out, r, &el[k]);
 	fputs("</section>\n", out);
-	free(rows);
 }
 
 static void
@@ -661,12 +663,10 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 		    report_num(&r->rules, (size_t)i, "new_elements"));
 	free(verdict);
 	free(terms);
-	for (size_t k = 0; k < v->nrows; k++) {
-		long long id;
+	for (size_t k = report_rule_range(r, (size_t)i)->first;
+	     k < report_rule_range(r, (size_t)i)->end; k++) {
+		long long id = report_num(v, k, "element_id");
 
-		if (!report_rule_match(v, k, policy, ru->name))
-			continue;
-		id = report_num(v, k, "element_id");
 		fprintf(out, "%s<a href=\"#element-%lld\">%lld</a>",
 		    n++ == 0 ? ". Violating elements: " : ", ", id, id);
 	}
