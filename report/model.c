@@ -184,8 +184,8 @@ report_rule_match(const struct table *t, size_t i, const char *policy,
 	    strcmp(report_str(t, i, "rule"), rule) == 0;
 }
 
-static const struct element_evidence *
-report_element_of(const struct report *r, int64_t id)
+const struct element_evidence *
+report_element(const struct report *r, int64_t id)
 {
 	size_t lo = 0, hi = r->n_ev;
 
@@ -205,7 +205,7 @@ report_element_of(const struct report *r, int64_t id)
 const struct table *
 report_evidence_of(const struct report *r, int64_t id)
 {
-	const struct element_evidence *e = report_element_of(r, id);
+	const struct element_evidence *e = report_element(r, id);
 
 	return e != NULL ? &e->t : NULL;
 }
@@ -221,7 +221,7 @@ report_address(const struct report *r, size_t i, const char **kind)
 		return mgmt;
 	}
 	*kind = "";
-	e = report_element_of(r, r->vid[i]);
+	e = report_element(r, r->vid[i]);
 	if (e == NULL || e->addr.nrows == 0 ||
 	    report_cell(&e->addr, 0, "value")->s == NULL)
 		return mgmt;
@@ -233,7 +233,7 @@ const struct value *
 report_sys_name(const struct report *r, int64_t id)
 {
 	static const struct value null = { NULL, 0, STORE_CELL_NULL };
-	const struct element_evidence *e = report_element_of(r, id);
+	const struct element_evidence *e = report_element(r, id);
 
 	if (e == NULL || e->addr.nrows == 0)
 		return &null;

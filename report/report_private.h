@@ -118,6 +118,9 @@ long report_rule_row(const struct report *r, const char *policy,
 /* True when row i of t belongs to (policy, rule). */
 bool report_rule_match(const struct table *t, size_t i, const char *policy,
     const char *rule);
+/* Violating element id; NULL when it is not one. */
+const struct element_evidence *report_element(const struct report *r,
+    int64_t id);
 /* The evidence gathered for element id; NULL when none was. */
 const struct table *report_evidence_of(const struct report *r, int64_t id);
 /* The element named in violations row i, where it is found: its
