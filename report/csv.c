@@ -190,14 +190,16 @@ csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
 	};
 	const struct table *v = &r->violations;
 	long i = report_rule_row(r, policy, rule);
+	const struct rule_range *range;
 	bool any = false;
 
 	if (i < 0)
 		return;
-	for (size_t k = 0; k <= v->nrows; k++) {
-		bool last = k == v->nrows;
+	range = report_rule_range(r, (size_t)i);
+	for (size_t k = range->first; k <= range->end; k++) {
+		bool last = k == range->end;
 
-		if (last ? any : !report_rule_match(v, k, policy, rule))
+		if (last && any)
 			continue;
 		field_str(out, policy, true);
 		field_str(out, rule, false);

@@ -5,7 +5,7 @@
  * elsewhere. Every value is written in common/text.h's HTML style, so
  * that network text stays text, in elements and attributes alike.
  */
-#include "report/report_private.h"
+#include "report/html_private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +109,13 @@ html_value(FILE *out, const struct value *v)
 		html_put(out, v->s, v->len, true);
 }
 
-static void
+void
+html_text(FILE *out, const char *s)
+{
+	html(out, s);
+}
+
+void
 html_cell(FILE *out, const struct table *t, size_t i, const char *col)
 {
 	html_value(out, report_cell(t, i, col));
@@ -345,8 +351,7 @@ svg_history(FILE *out, const struct report *r)
 	free(seen);
 }
 
-/* A verdict in its colours: status names the class, text is shown. */
-static void
+void
 html_status(FILE *out, const char *status, const char *text)
 {
 	fputs("<span class=\"status ", out);
@@ -545,13 +550,14 @@ html_evidence(FILE *out, const struct report *r, int64_t id)
 	fputs("</table></details>\n", out);
 }
 
-/* One violating element: where it is, the rules it breaks, its evidence
- * once. Row i of violations is its first. */
-static void
-html_element(FILE *out, const struct report *r, size_t i)
+/* Where it is, the rules it breaks, its evidence once. */
+void
+html_element(FILE *out, const struct report *r,
+    const struct element_evidence *e)
 {
 	const struct table *v = &r->violations;
-	long long id = report_num(v, i, "element_id");
+	size_t i = e->rows[0];
+	long long id = e->id;
 	const struct value *name = report_sys_name(r, id);
 	const char *kind;
 	const struct value *addr = report_address(r, i, &kind);
@@ -586,9 +592,9 @@ html_element(FILE *out, const struct report *r, size_t i)
 	fputs("</p>\n<table class=\"violations\"><tr><th>pack</th><th>rule</th>"
 	      "<th>status</th><th>deadline</th><th>detail</th></tr>\n",
 	    out);
-	for (size_t k = 0; k < v->nrows; k++) {
-		if (report_num(v, k, "element_id") != id)
-			continue;
+	for (size_t j = 0; j < e->n_rows; j++) {
+		size_t k = e->rows[j];
+
 		fputs("<tr><td>", out);
 		html_cell(out, v, k, "policy");
 		fputs("</td><td>", out);
@@ -610,8 +616,13 @@ html_element(FILE *out, const struct report *r, size_t i)
 static void
 html_violations(FILE *out, const struct report *r)
 {
-	size_t n, *rows = report_violating_elements(r, &n);
+	size_t n;
+	const struct element_evidence *el = report_violating_elements(r, &n);
 
+	if (html_grouped(r)) {
+		html_violation_groups(out, r);
+		return;
+	}
 	fputs("<section id=\"violations\"><h2>Violations by element</h2>\n",
 	    out);
 	if (n == 0)
@@ -623,9 +634,8 @@ html_violations(FILE *out, const struct report *r)
 		    "vendor (printed in full).</p>\n",
 		    n, n == 1 ? "" : "s");
 	for (size_t k = 0; k < n; k++)
-		html_element(out, r, rows[k]);
+		html_element(out, r, &el[k]);
 	fputs("</section>\n", out);
-	free(rows);
 }
 
 static void
@@ -661,12 +671,18 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 		    report_num(&r->rules, (size_t)i, "new_elements"));
 	free(verdict);
 	free(terms);
-	for (size_t k = 0; k < v->nrows; k++) {
-		long long id;
+	if (html_grouped(r)) {
+		/* the sampled elements only have an entry */
+		fprintf(out,
+		    ". Violating elements: %lld, grouped under <a "
+		    "href=\"#violations\">Violations</a>.</p>\n",
+		    report_violating(r, policy, ru->name));
+		return;
+	}
+	for (size_t k = report_rule_range(r, (size_t)i)->first;
+	     k < report_rule_range(r, (size_t)i)->end; k++) {
+		long long id = report_num(v, k, "element_id");
 
-		if (!report_rule_match(v, k, policy, ru->name))
-			continue;
-		id = report_num(v, k, "element_id");
 		fprintf(out, "%s<a href=\"#element-%lld\">%lld</a>",
 		    n++ == 0 ? ". Violating elements: " : ", ", id, id);
 	}
@@ -752,7 +768,7 @@ html_lifecycle(const struct report *r, FILE *out)
 	      "<th>mgmt_ip</th><th>sys_name</th><th>vendor</th><th>zone</th>"
 	      "<th>last seen</th><th>retired</th><th>why</th></tr>\n",
 	    out);
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < t->nrows && i < REPORT_HTML_LIST; i++) {
 		fputs("<tr>", out);
 		for (size_t k = 0; k < ARRAY_SIZE(tcols); k++) {
 			fputs("<td>", out);
@@ -761,7 +777,15 @@ html_lifecycle(const struct report *r, FILE *out)
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</table>\n<h2>Waivers</h2>\n", out);
+	fputs("</table>\n", out);
+	if (t->nrows > REPORT_HTML_LIST) {
+		fprintf(out,
+		    "<p class=\"note\">The first %d of %zu retired elements, "
+		    "by the day they were retired.</p>\n",
+		    REPORT_HTML_LIST, t->nrows);
+		html_exports_note(out, "retired element");
+	}
+	fputs("<h2>Waivers</h2>\n", out);
 	if (r->waiver_warning != NULL) {
 		fputs("<p class=\"note\"><strong>Warning:</strong> ", out);
 		html(out, r->waiver_warning);
@@ -810,19 +834,28 @@ html_lifecycle(const struct report *r, FILE *out)
 	fputs("</table>\n</section>\n", out);
 }
 
+static void html_counts(FILE *out, const struct report *r);
+
 static void
 html_inventory(FILE *out, const struct report *r)
 {
 	static const char *const fcols[] = { "policy", "rule", "element_id",
 		"mgmt_ip", "sys_name", "vendor", "risk", "zone", "first_seen",
 		"waiver" };
-	const struct table *f = &r->fresh, *c = &r->counts;
+	const struct table *f = &r->fresh;
 
 	fputs("<section id=\"new\"><h2>New installations</h2>\n"
 	      "<p class=\"note\">The covered elements first-seen-after rules "
 	      "count as new: first seen, by any source, after the rule's date "
 	      "and after the baseline.</p>\n",
 	    out);
+	if (f->nrows > REPORT_HTML_LIST) {
+		html_new_groups(out, r);
+		fputs("</section>\n", out);
+		html_lifecycle(r, out);
+		html_counts(out, r);
+		return;
+	}
 	fputs("<table class=\"new\"><tr><th>pack</th><th>rule</th>"
 	      "<th>element</th><th>mgmt_ip</th>"
 	      "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
@@ -839,6 +872,14 @@ html_inventory(FILE *out, const struct report *r)
 	}
 	fputs("</table>\n</section>\n", out);
 	html_lifecycle(r, out);
+	html_counts(out, r);
+}
+
+static void
+html_counts(FILE *out, const struct report *r)
+{
+	const struct table *c = &r->counts;
+
 	fputs("<section id=\"counts\"><h2>Elements by "
 	      "vendor and risk</h2>\n<table class=\"counts\"><tr><th>vendor"
 	      "</th><th>name</th><th>risk</th><th>elements</th></tr>\n",

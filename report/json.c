@@ -90,36 +90,32 @@ static void
 json_violating_elements(FILE *out, const struct report *r)
 {
 	const struct table *v = &r->violations;
-	size_t n, *rows = report_violating_elements(r, &n);
+	size_t n;
+	const struct element_evidence *el = report_violating_elements(r, &n);
 
 	fputc('[', out);
 	for (size_t k = 0; k < n; k++) {
-		long long id = report_num(v, rows[k], "element_id");
-		bool first = true;
+		size_t first = el[k].rows[0];
 
 		fprintf(out, "%s{\"element_id\": %lld, ", k > 0 ? ",\n  " : "",
-		    id);
-		json_address(out, r, rows[k]);
+		    (long long)el[k].id);
+		json_address(out, r, first);
 		fputs("\"vendor\": ", out);
-		json_value(out, report_cell(v, rows[k], "vendor"));
+		json_value(out, report_cell(v, first, "vendor"));
 		fputs(", \"zone\": ", out);
-		json_value(out, report_cell(v, rows[k], "zone"));
+		json_value(out, report_cell(v, first, "zone"));
 		fputs(", \"rules\": [", out);
-		for (size_t j = 0; j < v->nrows; j++) {
+		for (size_t j = 0; j < el[k].n_rows; j++) {
 			static const char *const cols[] = { "policy", "rule",
 				"status", "detail" };
 
-			if (report_num(v, j, "element_id") != id)
-				continue;
-			if (!first)
+			if (j > 0)
 				fputs(", ", out);
-			first = false;
-			json_row(out, v, j, cols, ARRAY_SIZE(cols));
+			json_row(out, v, el[k].rows[j], cols, ARRAY_SIZE(cols));
 		}
 		fputs("]}", out);
 	}
 	fputc(']', out);
-	free(rows);
 }
 
 /* The elements breaking rule, each with its evidence. */
@@ -138,14 +134,14 @@ json_elements(FILE *out, const struct report *r, const char *policy,
 		"waiver",
 	};
 	const struct table *v = &r->violations;
+	long i = report_rule_row(r, policy, rule);
+	const struct rule_range *range = report_rule_range(r, (size_t)i);
 	bool first = true;
 
 	fputc('[', out);
-	for (size_t k = 0; k < v->nrows; k++) {
+	for (size_t k = range->first; k < range->end; k++) {
 		const struct table *ev;
 
-		if (!report_rule_match(v, k, policy, rule))
-			continue;
 		fputs(first ? "\n   {" : ",\n   {", out);
 		first = false;
 		for (size_t c = 0; c < ARRAY_SIZE(vcols); c++) {

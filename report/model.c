@@ -39,6 +39,37 @@ const char report_lifecycle_note[] =
  * Tables.
  */
 
+struct cell_block {
+	struct cell_block *next;
+	size_t used, size;
+	char bytes[];
+};
+
+#define CELL_BLOCK (256 * 1024)
+
+/* len bytes and a NUL kept in t's blocks. */
+static char *
+table_keep(struct table *t, const void *p, size_t len)
+{
+	struct cell_block *b = t->blocks;
+	char *s;
+
+	if (b == NULL || b->size - b->used < len + 1) {
+		size_t size = len + 1 > CELL_BLOCK ? len + 1 : CELL_BLOCK;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = t->blocks;
+		t->blocks = b;
+	}
+	s = b->bytes + b->used;
+	memcpy(s, p, len);
+	s[len] = '\0';
+	b->used += len + 1;
+	return s;
+}
+
 static int
 table_add(void *arg, const struct store_cell *cells, size_t n)
 {
@@ -51,7 +82,10 @@ table_add(void *arg, const struct store_cell *cells, size_t n)
 			t->cols[i] = xstrdup(cells[i].name);
 		t->ncol = n;
 	}
-	t->v = xreallocarray(t->v, (t->nrows + 1) * t->ncol, sizeof(*t->v));
+	if (t->nrows == t->cap) {
+		t->cap = t->cap < 16 ? 16 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap * t->ncol, sizeof(*t->v));
+	}
 	row = &t->v[t->nrows++ * t->ncol];
 	for (size_t i = 0; i < t->ncol; i++) {
 		const struct store_cell *c = &cells[i];
@@ -62,9 +96,7 @@ table_add(void *arg, const struct store_cell *cells, size_t n)
 		if (c->type == STORE_CELL_NULL)
 			continue;
 		/* a BLOB's bytes are not terminated, and may hold NULs */
-		row[i].s = xmalloc(c->len + 1);
-		memcpy(row[i].s, c->bytes, c->len);
-		row[i].s[c->len] = '\0';
+		row[i].s = table_keep(t, c->bytes, c->len);
 		row[i].len = c->len;
 	}
 	return 0;
@@ -91,8 +123,12 @@ evidence_add(void *arg, const struct store_cell *cells, size_t n)
 static void
 table_finish(struct table *t)
 {
-	for (size_t i = 0; i < t->nrows * t->ncol; i++)
-		free(t->v[i].s);
+	while (t->blocks != NULL) {
+		struct cell_block *b = t->blocks;
+
+		t->blocks = b->next;
+		free(b);
+	}
 	free(t->v);
 	for (size_t i = 0; i < t->ncol; i++)
 		free(t->cols[i]);
@@ -148,19 +184,28 @@ report_rule_match(const struct table *t, size_t i, const char *policy,
 	    strcmp(report_str(t, i, "rule"), rule) == 0;
 }
 
-static const struct element_evidence *
-report_element_of(const struct report *r, int64_t id)
+const struct element_evidence *
+report_element(const struct report *r, int64_t id)
 {
-	for (size_t i = 0; i < r->n_ev; i++)
-		if (r->ev[i].id == id)
-			return &r->ev[i];
+	size_t lo = 0, hi = r->n_ev;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->ev[mid].id == id)
+			return &r->ev[mid];
+		if (r->ev[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 const struct table *
 report_evidence_of(const struct report *r, int64_t id)
 {
-	const struct element_evidence *e = report_element_of(r, id);
+	const struct element_evidence *e = report_element(r, id);
 
 	return e != NULL ? &e->t : NULL;
 }
@@ -176,7 +221,7 @@ report_address(const struct report *r, size_t i, const char **kind)
 		return mgmt;
 	}
 	*kind = "";
-	e = report_element_of(r, report_num(&r->violations, i, "element_id"));
+	e = report_element(r, r->vid[i]);
 	if (e == NULL || e->addr.nrows == 0 ||
 	    report_cell(&e->addr, 0, "value")->s == NULL)
 		return mgmt;
@@ -188,7 +233,7 @@ const struct value *
 report_sys_name(const struct report *r, int64_t id)
 {
 	static const struct value null = { NULL, 0, STORE_CELL_NULL };
-	const struct element_evidence *e = report_element_of(r, id);
+	const struct element_evidence *e = report_element(r, id);
 
 	if (e == NULL || e->addr.nrows == 0)
 		return &null;
@@ -198,16 +243,15 @@ report_sys_name(const struct report *r, int64_t id)
 long long
 report_violating(const struct report *r, const char *policy, const char *rule)
 {
-	const struct table *v = &r->violations;
-	long long n = 0;
+	long i = report_rule_row(r, policy, rule);
 
-	/* the view has one row per (policy, rule, element); a waived
-	 * row does not count */
-	for (size_t i = 0; i < v->nrows; i++)
-		if (report_rule_match(v, i, policy, rule) &&
-		    strcmp(report_str(v, i, "status"), "waived") != 0)
-			n++;
-	return n;
+	return i < 0 ? 0 : r->ranges[i].violating;
+}
+
+const struct rule_range *
+report_rule_range(const struct report *r, size_t i)
+{
+	return &r->ranges[i];
 }
 
 long
@@ -230,30 +274,11 @@ report_waiver_uses(const struct report *r, const char *name)
 	return n;
 }
 
-size_t *
+const struct element_evidence *
 report_violating_elements(const struct report *r, size_t *n)
 {
-	const struct table *v = &r->violations;
-	size_t *rows = xcalloc(v->nrows + 1, sizeof(*rows));
-
-	*n = 0;
-	for (size_t i = 0; i < v->nrows; i++) {
-		long long id = report_num(v, i, "element_id");
-		size_t k = *n;
-
-		/* insertion by element_id; the view orders by rule first */
-		for (size_t j = 0; j < *n; j++)
-			if (report_num(v, rows[j], "element_id") >= id) {
-				k = j;
-				break;
-			}
-		if (k < *n && report_num(v, rows[k], "element_id") == id)
-			continue;
-		memmove(&rows[k + 1], &rows[k], (*n - k) * sizeof(*rows));
-		rows[k] = i;
-		(*n)++;
-	}
-	return rows;
+	*n = r->n_ev;
+	return r->ev;
 }
 
 char *
@@ -460,6 +485,139 @@ report_put_value(FILE *out, const struct value *v, enum text_style style)
  * Gathering.
  */
 
+/* A violations row by its element, for sorting. */
+struct element_row {
+	long long id;
+	size_t row;
+};
+
+static int
+element_row_cmp(const void *a, const void *b)
+{
+	const struct element_row *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The indexes of struct report over the rules and violations tables. */
+static void
+index_violations(struct report *r)
+{
+	const struct table *v = &r->violations;
+	struct element_row *by = xcalloc(v->nrows + 1, sizeof(*by));
+	size_t k, n = 0;
+
+	r->vid = xcalloc(v->nrows + 1, sizeof(*r->vid));
+	r->ranges = xcalloc(r->rules.nrows + 1, sizeof(*r->ranges));
+	r->by_element = xcalloc(v->nrows + 1, sizeof(*r->by_element));
+	for (size_t i = 0; i < v->nrows; i++) {
+		r->vid[i] = report_num(v, i, "element_id");
+		by[i] = (struct element_row){ r->vid[i], i };
+	}
+	/* the view orders by policy and rule: each rule's rows are a run */
+	for (size_t i = 0; i < v->nrows; i = k) {
+		const char *policy = report_str(v, i, "policy");
+		const char *rule = report_str(v, i, "rule");
+		long ru = report_rule_row(r, policy, rule);
+		long long violating = 0;
+
+		for (k = i;
+		     k < v->nrows && report_rule_match(v, k, policy, rule); k++)
+			if (strcmp(report_str(v, k, "status"), "waived") != 0)
+				violating++;
+		if (ru >= 0)
+			r->ranges[ru] = (struct rule_range){ i, k, violating };
+	}
+	qsort(by, v->nrows, sizeof(*by), element_row_cmp);
+	for (size_t i = 0; i < v->nrows; i++) {
+		r->by_element[i] = by[i].row;
+		if (i == 0 || by[i].id != by[i - 1].id)
+			n++;
+	}
+	r->ev = xcalloc(n + 1, sizeof(*r->ev));
+	for (size_t i = 0; i < v->nrows; i++) {
+		struct element_evidence *e;
+
+		if (i == 0 || by[i].id != by[i - 1].id) {
+			e = &r->ev[r->n_ev++];
+			e->id = by[i].id;
+			e->rows = &r->by_element[i];
+		}
+		r->ev[r->n_ev - 1].n_rows++;
+	}
+	free(by);
+}
+
+/* Rows of a query ordered by element_id, kept in t for the violating
+ * elements only; first and count say where each one's are. */
+struct slicer {
+	struct report *r;
+	struct table *t;
+	store_row_fn add;
+	size_t cur;
+	size_t *first, *count;
+};
+
+static int
+slice_add(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct slicer *s = arg;
+	long long id = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cells[i].name, "element_id") == 0)
+			id = strtoll((const char *)cells[i].bytes, NULL, 10);
+	while (s->cur < s->r->n_ev && s->r->ev[s->cur].id < id)
+		s->cur++;
+	if (s->cur == s->r->n_ev || s->r->ev[s->cur].id != id)
+		return 0;
+	if (s->count[s->cur]++ == 0)
+		s->first[s->cur] = s->t->nrows;
+	return s->add(s->t, cells, n);
+}
+
+/* The evidence and addresses of the violating elements, each read in
+ * one pass over its table, sliced per element. */
+static int
+gather_elements(struct report *r, struct store *st)
+{
+	size_t *first = xcalloc(2 * (r->n_ev + 1), sizeof(*first));
+	size_t *count = xcalloc(2 * (r->n_ev + 1), sizeof(*count));
+	struct slicer ev = { r, &r->evidence, evidence_add, 0, first, count };
+	struct slicer ad = { r, &r->addresses, table_add, 0,
+		first + r->n_ev + 1, count + r->n_ev + 1 };
+	int rc = -1;
+
+	if (store_report_rows(st, STORE_REPORT_EVIDENCE, NULL, NULL, slice_add,
+		&ev) != 0 ||
+	    store_report_rows(st, STORE_REPORT_ADDRESSES, NULL, NULL, slice_add,
+		&ad) != 0)
+		goto out;
+	/* the tables are complete: their rows no longer move */
+	for (size_t k = 0; k < r->n_ev; k++) {
+		const struct slicer *sl[] = { &ev, &ad };
+		struct table *slice[] = { &r->ev[k].t, &r->ev[k].addr };
+
+		for (size_t j = 0; j < ARRAY_SIZE(sl); j++) {
+			const struct table *t = sl[j]->t;
+
+			if (sl[j]->count[k] == 0)
+				continue;
+			slice[j]->cols = t->cols;
+			slice[j]->ncol = t->ncol;
+			slice[j]->v = &t->v[sl[j]->first[k] * t->ncol];
+			slice[j]->nrows = sl[j]->count[k];
+		}
+	}
+	rc = 0;
+out:
+	free(first);
+	free(count);
+	return rc;
+}
+
 struct report *
 report_new(struct store *st, const struct policy_set *set,
     const struct report_options *opt)
@@ -479,22 +637,29 @@ report_new(struct store *st, const struct policy_set *set,
 	str_copy(r->as_of, opt->as_of != NULL ? opt->as_of : r->generated,
 	    sizeof(r->as_of));
 
-	/* The chain's head lets an auditor detect later edits of this state. */
+	/* The chain's head lets an auditor detect later edits of this state.
+	 * The packs are evaluated once; each view is then read. */
 	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_RULE_STATUS, table_add,
-		&r->rules) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_VIOLATIONS, table_add,
+	    store_policy_begin(st, set, r->as_of) != 0)
+		goto fail;
+	if (store_policy_read(st, STORE_RULE_STATUS, table_add, &r->rules) !=
+		0 ||
+	    store_policy_read(st, STORE_VIOLATIONS, table_add,
 		&r->violations) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_ZONE_SHARE, table_add,
-		&r->shares) != 0 ||
-	    store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
+	    store_policy_read(st, STORE_ZONE_SHARE, table_add, &r->shares) !=
+		0 ||
+	    store_policy_read(st, STORE_NEW_ELEMENTS, table_add, &r->fresh) !=
+		0 ||
+	    store_policy_read(st, STORE_COVERAGE, table_add, &r->coverage) !=
+		0 ||
+	    store_policy_read(st, STORE_BASELINE, table_add, &r->baseline) !=
+		0) {
+		store_policy_end(st);
+		goto fail;
+	}
+	store_policy_end(st);
+	if (store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
 		table_add, &r->counts) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_NEW_ELEMENTS, table_add,
-		&r->fresh) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_COVERAGE, table_add,
-		&r->coverage) != 0 ||
-	    store_policy_eval(st, set, r->as_of, STORE_BASELINE, table_add,
-		&r->baseline) != 0 ||
 	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
 		table_add, &r->history) != 0 ||
 	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
@@ -516,20 +681,9 @@ report_new(struct store *st, const struct policy_set *set,
 			r->age_days = (opt->now - t) / REPORT_DAY;
 	}
 	table_finish(&newest);
-	for (size_t i = 0; i < r->violations.nrows; i++) {
-		int64_t id = report_num(&r->violations, i, "element_id");
-		struct element_evidence *e;
-
-		if (report_evidence_of(r, id) != NULL)
-			continue;
-		r->ev = xreallocarray(r->ev, r->n_ev + 1, sizeof(*r->ev));
-		e = &r->ev[r->n_ev++];
-		memset(e, 0, sizeof(*e));
-		e->id = id;
-		if (store_evidence(st, id, evidence_add, &e->t) != 0 ||
-		    store_report_element(st, id, table_add, &e->addr) != 0)
-			goto fail;
-	}
+	index_violations(r);
+	if (r->n_ev > 0 && gather_elements(r, st) != 0)
+		goto fail;
 	return r;
 fail:
 	table_finish(&newest);
@@ -553,12 +707,13 @@ report_free(struct report *r)
 	table_finish(&r->retired);
 	table_finish(&r->waivers);
 	table_finish(&r->waiver_file);
+	table_finish(&r->evidence);
+	table_finish(&r->addresses);
 	free(r->waiver_warning);
-	for (size_t i = 0; i < r->n_ev; i++) {
-		table_finish(&r->ev[i].t);
-		table_finish(&r->ev[i].addr);
-	}
-	free(r->ev);
+	free(r->ev); /* its tables are slices */
+	free(r->ranges);
+	free(r->by_element);
+	free(r->vid);
 	free(r->db_path);
 	free(r->version);
 	free(r->config_path);

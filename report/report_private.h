@@ -31,20 +31,36 @@ struct value {
 	enum store_cell_type type;
 };
 
-/* Rows of one query. Owns everything. */
+/* A block of cells' bytes: they never move once written. */
+struct cell_block;
+
+/* Rows of one query. Owns everything, but a slice (see struct
+ * element_evidence) owns nothing. */
 struct table {
 	char **cols;
 	size_t ncol;
 	struct value *v; /* nrows * ncol */
 	size_t nrows;
+	size_t cap;                /* rows v has room for */
+	struct cell_block *blocks; /* the bytes of the cells */
 };
 
-/* The evidence of one element listed in a violation, and its name and
- * addresses (store_report_element's rows). */
+/* One element listed in a violation: its rows of violations, in the
+ * view's order, and slices of the evidence and addresses tables: its
+ * evidence, its name and addresses (store_report_element's rows). */
 struct element_evidence {
 	int64_t id;
-	struct table t;
-	struct table addr;
+	const size_t *rows; /* into report's by_element */
+	size_t n_rows;
+	struct table t;    /* borrowed rows of report's evidence */
+	struct table addr; /* borrowed rows of report's addresses */
+};
+
+/* The rows of violations of one rule: [first, end), and how many of them
+ * are not waived. */
+struct rule_range {
+	size_t first, end;
+	long long violating;
 };
 
 /* Owns everything but set. */
@@ -66,8 +82,16 @@ struct report {
 	struct table retired, waivers, waiver_file;
 	char *waiver_warning; /* the file on disk is not the one recorded;
 			       * NULL when it is */
-	struct element_evidence *ev;
+	struct element_evidence *ev; /* by id: the violating elements */
 	size_t n_ev;
+	/* Indexes built once, so that no writer searches a table per row:
+	 * rules row i's violations, the violations rows grouped by element
+	 * (by element_id, then the view's order), the element_id of each
+	 * violations row, and the tables the evidence slices point into. */
+	struct rule_range *ranges;
+	size_t *by_element;
+	long long *vid;
+	struct table evidence, addresses;
 };
 
 /* How the figures are counted, said in every format. */
@@ -94,6 +118,9 @@ long report_rule_row(const struct report *r, const char *policy,
 /* True when row i of t belongs to (policy, rule). */
 bool report_rule_match(const struct table *t, size_t i, const char *policy,
     const char *rule);
+/* Violating element id; NULL when it is not one. */
+const struct element_evidence *report_element(const struct report *r,
+    int64_t id);
 /* The evidence gathered for element id; NULL when none was. */
 const struct table *report_evidence_of(const struct report *r, int64_t id);
 /* The element named in violations row i, where it is found: its
@@ -107,9 +134,12 @@ const struct value *report_sys_name(const struct report *r, int64_t id);
 /* Elements breaking (policy, rule). */
 long long report_violating(const struct report *r, const char *policy,
     const char *rule);
-/* Rows of violations, one per violating element (the first row of each),
- * in order of element_id; *n gets their number. A new array. */
-size_t *report_violating_elements(const struct report *r, size_t *n);
+/* The violations rows of rules row i. */
+const struct rule_range *report_rule_range(const struct report *r, size_t i);
+/* The violating elements, by element_id; *n gets their number. Each
+ * one's rows gives its violations rows (rows[0] the first). */
+const struct element_evidence *report_violating_elements(const struct report *r,
+    size_t *n);
 /* The row of the waivers table for waiver name; -1 when none. */
 long report_waiver_row(const struct report *r, const char *name);
 /* Violation rows waiver name excuses. */

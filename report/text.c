@@ -71,25 +71,27 @@ static void
 text_elements(FILE *out, const struct report *r)
 {
 	const struct table *v = &r->violations;
-	size_t n, *rows = report_violating_elements(r, &n);
+	size_t n;
+	const struct element_evidence *el = report_violating_elements(r, &n);
 
 	fprintf(out, "\nviolating elements: %zu\n", n);
 	for (size_t k = 0; k < n; k++) {
-		long long id = report_num(v, rows[k], "element_id");
+		long long id = el[k].id;
 		const struct value *name = report_sys_name(r, id);
+		size_t first = el[k].rows[0];
 
 		fprintf(out, "  element %lld  ", id);
 		put_field(out, name);
 		fputs("  ", out);
-		put_address(out, r, rows[k]);
+		put_address(out, r, first);
 		fputs("  ", out);
-		put_cell(out, v, rows[k], "vendor");
+		put_cell(out, v, first, "vendor");
 		fputs("  zone ", out);
-		put_cell(out, v, rows[k], "zone");
+		put_cell(out, v, first, "zone");
 		fputc('\n', out);
-		for (size_t j = 0; j < v->nrows; j++) {
-			if (report_num(v, j, "element_id") != id)
-				continue;
+		for (size_t i = 0; i < el[k].n_rows; i++) {
+			size_t j = el[k].rows[i];
+
 			fputs("        breaks ", out);
 			put_cell(out, v, j, "policy");
 			fputc('/', out);
@@ -100,7 +102,6 @@ text_elements(FILE *out, const struct report *r)
 		}
 		text_evidence(out, r, id);
 	}
-	free(rows);
 }
 
 /* The waiver excusing a violation, in words; nothing when none. */
@@ -221,9 +222,8 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 		put(out, report_str(sh, k, "status"));
 		fputc('\n', out);
 	}
-	for (size_t k = 0; k < v->nrows; k++) {
-		if (!report_rule_match(v, k, policy, ru->name))
-			continue;
+	for (size_t k = report_rule_range(r, (size_t)i)->first;
+	     k < report_rule_range(r, (size_t)i)->end; k++) {
 		fprintf(out, "      element %lld  ",
 		    report_num(v, k, "element_id"));
 		put_address(out, r, k);

@@ -281,6 +281,18 @@ int store_sync_policies(struct store *st, const struct policy_set *set);
 int store_policy_eval(struct store *st, const struct policy_set *set,
     const char *as_of, enum store_policy_view view, store_row_fn fn, void *arg);
 
+/* Evaluate set's packs (NULL: the synced ones) as of as_of (NULL: today)
+ * once, for the store_policy_read calls that follow: the evaluation is
+ * kept in temporary tables until store_policy_end. 0 or -1. */
+int store_policy_begin(struct store *st, const struct policy_set *set,
+    const char *as_of);
+/* Rows of view from the evaluation store_policy_begin kept, in the
+ * order store_policy_eval gives. 0, -1 or fn's non-zero. */
+int store_policy_read(struct store *st, enum store_policy_view view,
+    store_row_fn fn, void *arg);
+/* Drop the evaluation store_policy_begin kept; none is fine. */
+void store_policy_end(struct store *st);
+
 /* Inventory figures for the report, for elements first seen by as_of
  * (YYYY-MM-DD; NULL: today). */
 enum store_report_query {
@@ -302,6 +314,11 @@ enum store_report_query {
 				 * lapsed), days_left */
 	STORE_REPORT_WAIVER_FILE, /* the waivers file last synced: path,
 				   * digest, synced_at (no row: none) */
+	STORE_REPORT_EVIDENCE,    /* the evidence view, by element_id, kind,
+				   * value */
+	STORE_REPORT_ADDRESSES,   /* live elements: element_id, then the
+				   * columns of store_report_element, by
+				   * element_id */
 };
 
 /* Rows of one report query. 0, -1 or fn's non-zero. */

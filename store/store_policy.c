@@ -277,6 +277,44 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 	strbuf_adds(q, "), ");
 }
 
+/* The CTEs that shadow policy_clock (as_of not NULL), the policy tables
+ * and policy_setting (set not NULL) with bound values, each followed by
+ * ", ", after "WITH " in q; their values in p. -1 when as_of is not a
+ * date. */
+static int
+shadow_prefix(struct store *st, struct strbuf *q, struct params *p,
+    const struct policy_set *set, const char *as_of)
+{
+	if (as_of != NULL && !policy_date_valid(as_of)) {
+		store_set_error(st, "evaluation date \"%s\" is not YYYY-MM-DD",
+		    as_of);
+		return -1;
+	}
+	strbuf_adds(q, "WITH ");
+	if (as_of != NULL) {
+		char now[TIME_STRLEN];
+
+		/* Ages are measured to now on the current day, else to the
+		 * end of the evaluation day. */
+		time_format(time_now(), now);
+		if (strncmp(now, as_of, 10) != 0)
+			snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
+		strbuf_adds(q, "policy_clock (today, now) AS (SELECT ?, ?), ");
+		param_text(p, as_of);
+		param_own(p, xstrdup(now));
+	}
+	if (set != NULL) {
+		shadow_packs(q, p, set);
+		strbuf_adds(q,
+		    "policy_setting (id, max_age, baseline) AS "
+		    "(SELECT 1, ?, ?), ");
+		param_add(p,
+		    (struct param){ .type = P_INT, .i = set_max_age(set) });
+		param_text(p, set->baseline);
+	}
+	return 0;
+}
+
 int
 store_policy_eval(struct store *st, const struct policy_set *set,
     const char *as_of, enum store_policy_view view, store_row_fn fn, void *arg)
@@ -290,33 +328,8 @@ store_policy_eval(struct store *st, const struct policy_set *set,
 		store_set_error(st, "no such evaluation");
 		return -1;
 	}
-	if (as_of != NULL && !policy_date_valid(as_of)) {
-		store_set_error(st, "evaluation date \"%s\" is not YYYY-MM-DD",
-		    as_of);
-		return -1;
-	}
-	strbuf_adds(&q, "WITH ");
-	if (as_of != NULL) {
-		char now[TIME_STRLEN];
-
-		/* Ages are measured to now on the current day, else to the
-		 * end of the evaluation day. */
-		time_format(time_now(), now);
-		if (strncmp(now, as_of, 10) != 0)
-			snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
-		strbuf_adds(&q, "policy_clock (today, now) AS (SELECT ?, ?), ");
-		param_text(&p, as_of);
-		param_own(&p, xstrdup(now));
-	}
-	if (set != NULL) {
-		shadow_packs(&q, &p, set);
-		strbuf_adds(&q,
-		    "policy_setting (id, max_age, baseline) AS "
-		    "(SELECT 1, ?, ?), ");
-		param_add(&p,
-		    (struct param){ .type = P_INT, .i = set_max_age(set) });
-		param_text(&p, set->baseline);
-	}
+	if (shadow_prefix(st, &q, &p, set, as_of) == -1)
+		goto out;
 	for (size_t i = 0, n = 0; i < ARRAY_SIZE(eval_chain); i++) {
 		char *body;
 
@@ -341,6 +354,117 @@ out:
 	strbuf_finish(&q);
 	params_finish(&p);
 	return rc;
+}
+
+/* The names store_policy_begin shadows or keeps, in the temp schema. */
+static const char *const kept_shadows[] = {
+	"policy_clock",
+	"policy_pack",
+	"policy_vendor",
+	"policy_rule",
+	"policy_rule_zone",
+	"policy_setting",
+};
+
+void
+store_policy_end(struct store *st)
+{
+	char sql[64];
+
+	for (size_t i = ARRAY_SIZE(eval_chain); i-- > 0;) {
+		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.%s",
+		    eval_chain[i]);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
+	for (size_t i = ARRAY_SIZE(kept_shadows); i-- > 0;) {
+		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.%s",
+		    kept_shadows[i]);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
+}
+
+/*
+ * Each view of the chain becomes a temporary table of the same name,
+ * made from its body once: SQLite looks an unqualified name up in the
+ * temp schema first, so the bodies that follow read the tables made
+ * before them, and the shadowed clock and policy tables, instead of
+ * evaluating the chain again for each view.
+ */
+int
+store_policy_begin(struct store *st, const struct policy_set *set,
+    const char *as_of)
+{
+	struct strbuf pre = STRBUF_INIT, q = STRBUF_INIT;
+	struct params p = { 0 };
+	int rc = -1;
+
+	store_policy_end(st);
+	if (shadow_prefix(st, &pre, &p, set, as_of) == -1)
+		goto out;
+	for (size_t i = 0; p.n > 0 && i < ARRAY_SIZE(kept_shadows); i++) {
+		sqlite3_stmt *stmt;
+		char cte[32];
+
+		/* only those the prefix defines */
+		snprintf(cte, sizeof(cte), "%s (", kept_shadows[i]);
+		if (strstr(pre.s, cte) == NULL)
+			continue;
+		strbuf_reset(&q);
+		strbuf_printf(&q,
+		    "CREATE TEMP TABLE %s AS %.*s SELECT * FROM %s",
+		    kept_shadows[i], (int)(pre.len - 2), pre.s,
+		    kept_shadows[i]);
+		if ((stmt = store_prepare(st, q.s)) == NULL)
+			goto out;
+		bind_params(stmt, &p);
+		if (store_step(st, stmt) == -1) {
+			sqlite3_finalize(stmt);
+			goto out;
+		}
+		sqlite3_finalize(stmt);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(eval_chain); i++) {
+		char *body;
+
+		if ((body = view_body(st, eval_chain[i])) == NULL)
+			goto out;
+		strbuf_reset(&q);
+		strbuf_printf(&q, "CREATE TEMP TABLE %s AS %s\n", eval_chain[i],
+		    body);
+		free(body);
+		if (sqlite3_exec(st->db, q.s, NULL, NULL, NULL) != SQLITE_OK) {
+			store_set_db_error(st, "evaluation");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		store_policy_end(st);
+	strbuf_finish(&pre);
+	strbuf_finish(&q);
+	params_finish(&p);
+	return rc;
+}
+
+int
+store_policy_read(struct store *st, enum store_policy_view view,
+    store_row_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt;
+	char *sql;
+
+	if ((unsigned)view >= ARRAY_SIZE(eval_views)) {
+		store_set_error(st, "no such evaluation");
+		return -1;
+	}
+	sql = xprintf("SELECT * FROM temp.%s ORDER BY %s",
+	    eval_views[view].view, eval_views[view].order);
+	stmt = store_prepare(st, sql);
+	free(sql);
+	if (stmt == NULL)
+		return -1;
+	return store_each_row(st, stmt, false, fn, arg);
 }
 
 /* Run sql with the parameters; 0 or -1. */
@@ -549,6 +673,17 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "ORDER BY status, expires, name",
 		[STORE_REPORT_WAIVER_FILE] =
 		    "SELECT path, digest, synced_at FROM waiver_file",
+		/* store_evidence's rows for every element in one pass */
+		[STORE_REPORT_EVIDENCE] = "SELECT * FROM evidence "
+					  "ORDER BY element_id, kind, value",
+		/* store_report_element's rows for every live element */
+		[STORE_REPORT_ADDRESSES] =
+		    "SELECT e.id AS element_id, e.sys_name, a.kind, a.value "
+		    "FROM element e LEFT JOIN element_address a "
+		    "ON a.element_id = e.id WHERE e.merged_into IS NULL "
+		    /* ipv4, ipv6, mac: the kinds in their order, and the
+		     * primary key's: no sort */
+		    "ORDER BY e.id, a.kind, a.value",
 	};
 	struct params p = { 0 };
 	sqlite3_stmt *stmt;
@@ -561,7 +696,8 @@ store_report_rows(struct store *st, enum store_report_query which,
 	if ((stmt = store_prepare(st, queries[which])) == NULL)
 		return -1;
 	if (which != STORE_REPORT_BASELINE && which != STORE_REPORT_NEWEST &&
-	    which != STORE_REPORT_WAIVER_FILE)
+	    which != STORE_REPORT_WAIVER_FILE &&
+	    which != STORE_REPORT_EVIDENCE && which != STORE_REPORT_ADDRESSES)
 		param_text(&p, as_of);
 	if (which == STORE_REPORT_NEW)
 		param_text(&p, since);
