@@ -39,12 +39,13 @@ struct capture {
 };
 
 /*
- * The control frames, untagged: LLDP, CDP (and the other frames to
- * Cisco's multicast address), ARP, DHCP, mDNS, and the UDP and TCP
- * payloads frames_udp_payload and frames_tcp_payload name (SSDP, HTTP,
- * UPnP descriptions, SSH banners, TLS handshakes). TCP over IPv6 is read
- * where no extension header comes first. A load past a frame's end fails
- * the filter: such a frame stays on the MAC path only.
+ * The control frames, untagged: LLDP, CDP (to Cisco's multicast address,
+ * whatever else goes there, or in SNAP to any address), ARP, DHCP, mDNS,
+ * and the UDP and TCP payloads frames_udp_payload and frames_tcp_payload
+ * name (SSDP, HTTP, UPnP descriptions, SSH banners, TLS handshakes), over
+ * IPv4 or IPv6. A
+ * load past a frame's end fails the filter: such a frame stays on the MAC
+ * path only. tests/fuzz/fuzz_control.c holds the filter to the decoders.
  */
 #define TCP4 "tcp[((tcp[12] & 0xf0) >> 2)"
 #define TCP6 "ip6[40 + ((ip6[52] & 0xf0) >> 2)"
@@ -54,6 +55,8 @@ struct capture {
 	" + 2] <= 3))"
 #define CONTROL                                                                \
 	"(ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc or arp or "        \
+	"(ether[12:2] <= 1500 and ether[14:4] = 0xaaaa0300 and "               \
+	"ether[18:4] = 0x000c2000) or "                                        \
 	"(udp and (port 67 or port 68 or port 5353)) or "                      \
 	"(ip and udp and (udp[8:4] = 0x48545450 or udp[8:4] = 0x4e4f5449)) "   \
 	"or (ip6 and ip6[6] = 17 and "                                         \

@@ -17,7 +17,7 @@ esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 out=${FUZZ_OUT:-$build/fuzz-out}
-targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive}
+targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive control}
 
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" "$src" -Dfuzz=true \
@@ -37,6 +37,12 @@ mkdir -p "$out"
 caps=$src/tests/fixtures/captures
 "$build/tests/fuzz/fuzz_corpus" "$work" "$caps"/*.pcap \
     "$caps"/malformed/*.pcap "$caps"/malformed/*.raw
+
+# The control path's filter is held to the frame decoders: their seeds.
+if [ -d "$work/frames" ]; then
+	mkdir -p "$work/control"
+	cp -R "$work/frames/." "$work/control/"
+fi
 
 failed=0
 for t in $targets; do
