@@ -17,11 +17,15 @@
 #
 # usage: sudo tests/bench/line-rate.sh [FRAMES] [MACS]   (default 3000000 50000)
 # RATES="PPS ..." chooses the rates (0: as fast as blast sends), BUFFER the
-# MAC path's ring in MiB (default 32), SENDERS how many blast processes
-# send at once (default 1; each sends the whole flood, at PPS / SENDERS).
+# MAC path's ring in MiB (default: the daemon's, 32; leave it unset for a
+# build that predates buffer-size), VRAUDIT_BUILD the build whose vrauditd
+# is measured (the senders and the floor come from this tree's build/),
+# SENDERS how many blast processes send at once (default 1; each sends the
+# whole flood, at PPS / SENDERS).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VRAUDIT_BUILD:-$top/build}
+tools=$top/build
 frames=${1:-3000000}
 macs=${2:-50000}
 rates=${RATES:-"100000 200000 300000 400000 500000 0"}
@@ -57,7 +61,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-ninja -C "$build" vrauditd vraudit tests/bench/blast tests/bench/live_count >/dev/null
+ninja -C "$build" vrauditd vraudit >/dev/null
+ninja -C "$tools" tests/bench/blast tests/bench/live_count >/dev/null
 veth_setup "$n"
 mkdir -p "$work/etc"
 chown nobody:nogroup "$work/etc"
@@ -75,7 +80,7 @@ rm "$work/now.pcap"
 blast() {
 	local i pids=() per=$(($1 / senders)) sum=0 r
 	for i in $(seq "$senders"); do
-		ip netns exec "vrt-$n" "$build/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$per" \
+		ip netns exec "vrt-$n" "$tools/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$per" \
 			>"$work/blast.$i" &
 		pids+=($!)
 	done
@@ -99,8 +104,9 @@ daemon() {
 path = $db
 [capture mirror]
 interface = vra-$n
-buffer-size = ${buffer}M
 CONF
+	# A build before buffer-size: run it with BUFFER unset.
+	[ -z "${BUFFER:-}" ] || echo "buffer-size = ${buffer}M" >>"$work/etc/d.conf"
 	: >"$work/notify.log"
 	NOTIFY_SOCKET=$work/notify.sock "$build/vrauditd" -f -c "$work/etc/d.conf" --user nobody \
 		2>"$work/daemon.log" &
@@ -118,7 +124,8 @@ CONF
 	daemon_pid=
 	row=$(sqlite3 -separator ' ' "file:$db?mode=ro" \
 		"SELECT frames, coalesce(detail, '') FROM scans WHERE kind = 'capture' ORDER BY scan_id DESC LIMIT 1")
-	drop=$(printf '%s\n' "$row" | sed -n 's/^MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p; s/^[0-9]* MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p')
+	# "MAC path: N frame(s) dropped", or before the two paths "N frame(s)"
+	drop=$(printf '%s\n' "$row" | sed -n 's/^[0-9]* MAC path: \([0-9]*\) frame(s) dropped by the kernel.*/\1/p; s/^[0-9]* \([0-9]*\) frame(s) dropped by the kernel.*/\1/p')
 	speakers=$(sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM element WHERE sys_name LIKE 'ctl-sw-%'")
 	# CPU of the daemon per frame handled, in nanoseconds
 	ns=$(((c1 - c0) * 1000000000 / clk / ${row%% *}))
@@ -142,7 +149,7 @@ printf '%10s | %10s %10s %8s | %10s %10s %6s %7s %5s | %10s %10s %6s %7s %5s\n' 
 	"pps asked" "floor sent" "handled" "dropped" \
 	"known got" "dropped" "LLDP" "sent/s" "ns/f" "new got" "dropped" "LLDP" "sent/s" "ns/f"
 for pps in $rates; do
-	"$build/tests/bench/live_count" "vra-$n" "$buffer" 2 >"$work/lc.out" 2>"$work/lc.err" &
+	"$tools/tests/bench/live_count" "vra-$n" "$buffer" 2 >"$work/lc.out" 2>"$work/lc.err" &
 	lc=$!
 	wait_for "live_count" grep -q ready "$work/lc.err"
 	sent=$(blast "$pps" | rate_of)
