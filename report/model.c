@@ -657,6 +657,13 @@ report_new(struct store *st, const struct policy_set *set,
 		store_policy_end(st);
 		goto fail;
 	}
+	/* the violating elements' evidence and addresses, read while the
+	 * evaluation is kept: its violations say which */
+	index_violations(r);
+	if (r->n_ev > 0 && gather_elements(r, st) != 0) {
+		store_policy_end(st);
+		goto fail;
+	}
 	store_policy_end(st);
 	if (store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
 		table_add, &r->counts) != 0 ||
@@ -681,9 +688,6 @@ report_new(struct store *st, const struct policy_set *set,
 			r->age_days = (opt->now - t) / REPORT_DAY;
 	}
 	table_finish(&newest);
-	index_violations(r);
-	if (r->n_ev > 0 && gather_elements(r, st) != 0)
-		goto fail;
 	return r;
 fail:
 	table_finish(&newest);

@@ -673,14 +673,18 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "ORDER BY status, expires, name",
 		[STORE_REPORT_WAIVER_FILE] =
 		    "SELECT path, digest, synced_at FROM waiver_file",
-		/* store_evidence's rows for every element in one pass */
-		[STORE_REPORT_EVIDENCE] = "SELECT * FROM evidence "
-					  "ORDER BY element_id, kind, value",
-		/* store_report_element's rows for every live element */
+		/* store_evidence's rows for the violating elements in one
+		 * pass, in the order of the unique index: no sort */
+		[STORE_REPORT_EVIDENCE] =
+		    "SELECT * FROM evidence WHERE element_id IN "
+		    "(SELECT element_id FROM temp.violations) "
+		    "ORDER BY element_id, kind, value",
+		/* store_report_element's rows for the violating elements */
 		[STORE_REPORT_ADDRESSES] =
 		    "SELECT e.id AS element_id, e.sys_name, a.kind, a.value "
 		    "FROM element e LEFT JOIN element_address a "
 		    "ON a.element_id = e.id WHERE e.merged_into IS NULL "
+		    "AND e.id IN (SELECT element_id FROM temp.violations) "
 		    /* ipv4, ipv6, mac: the kinds in their order, and the
 		     * primary key's: no sort */
 		    "ORDER BY e.id, a.kind, a.value",
