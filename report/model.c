@@ -461,8 +461,13 @@ void
 report_put(FILE *out, const void *p, size_t len, enum text_style style)
 {
 	struct strbuf b = STRBUF_INIT;
+	size_t plain = text_plain_span(p, len, style);
 
-	text_escape(&b, p, len, style);
+	/* most values need no escaping: no copy */
+	fwrite(p, 1, plain, out);
+	if (plain == len)
+		return;
+	text_escape(&b, (const char *)p + plain, len - plain, style);
 	fwrite(b.s, 1, b.len, out);
 	strbuf_finish(&b);
 }
