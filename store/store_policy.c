@@ -57,7 +57,7 @@ static const struct {
 	[STORE_COVERAGE] = { "coverage", "zone",
 	    CHAIN(0) | CHAIN(1) | CHAIN(6) },
 	[STORE_NEW_ELEMENTS] = { "new_elements",
-	    "policy, rule, first_seen, element_id", CHAIN_UPTO(3) | CHAIN(7) },
+	    "policy, rule, first_seen, element_id", CHAIN_UPTO(4) | CHAIN(7) },
 	[STORE_BASELINE] = { "policy_baseline", "source", CHAIN(0) },
 };
 
