@@ -271,10 +271,15 @@ escape_csv(struct strbuf *b, const unsigned char *p, size_t len)
 		strbuf_addc(b, '"');
 	if (formula)
 		strbuf_addc(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			strbuf_addc(b, '"');
-		strbuf_addc(b, *s);
+	while (*s != '\0') {
+		size_t run = strcspn(s, "\"");
+
+		strbuf_add(b, s, run);
+		s += run;
+		if (*s == '"') {
+			strbuf_add(b, "\"\"", 2);
+			s++;
+		}
 	}
 	if (quote)
 		strbuf_addc(b, '"');
@@ -285,8 +290,19 @@ static void
 escape_json(struct strbuf *b, const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_seq(p + i, len - i);
+		size_t n, run;
 
+		/* Plain text goes in runs, not byte by byte. */
+		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7f &&
+		     p[run] != '"' && p[run] != '\\';
+		     run++)
+			;
+		if (run > i) {
+			strbuf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
+		n = text_utf8_seq(p + i, len - i);
 		if (n == 0) {
 			char hex[6];
 
@@ -374,6 +390,34 @@ text_escape(struct strbuf *b, const void *p, size_t len, enum text_style style)
 		escape_json_value(b, u, len);
 		break;
 	}
+}
+
+size_t
+text_plain_span(const void *p, size_t len, enum text_style style)
+{
+	const unsigned char *u = p;
+	size_t n = 0;
+
+	switch (style) {
+	case TEXT_TERMINAL:
+	case TEXT_HTML:
+		while (n < len && plain_ascii(u[n], style == TEXT_HTML))
+			n++;
+		break;
+	case TEXT_JSON:
+		while (n < len && u[n] >= 0x20 && u[n] < 0x7f && u[n] != '"' &&
+		    u[n] != '\\')
+			n++;
+		break;
+	case TEXT_JSON_VALUE:
+		while (n < len && u[n] < 0x80)
+			n++;
+		break;
+	case TEXT_CSV:
+	case TEXT_AUDIT:
+		break;
+	}
+	return n;
 }
 
 char *

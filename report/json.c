@@ -48,7 +48,9 @@ json_row(FILE *out, const struct table *t, size_t i, const char *const *cols,
 			fputs(", ", out);
 		json_str(out, name);
 		fputs(": ", out);
-		json_value(out, report_cell(t, i, name));
+		json_value(out,
+		    cols != NULL ? report_cell(t, i, name)
+				 : &t->v[i * t->ncol + c]);
 	}
 	fputc('}', out);
 }

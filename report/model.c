@@ -461,8 +461,13 @@ void
 report_put(FILE *out, const void *p, size_t len, enum text_style style)
 {
 	struct strbuf b = STRBUF_INIT;
+	size_t plain = text_plain_span(p, len, style);
 
-	text_escape(&b, p, len, style);
+	/* most values need no escaping: no copy */
+	fwrite(p, 1, plain, out);
+	if (plain == len)
+		return;
+	text_escape(&b, (const char *)p + plain, len - plain, style);
 	fwrite(b.s, 1, b.len, out);
 	strbuf_finish(&b);
 }
@@ -657,6 +662,13 @@ report_new(struct store *st, const struct policy_set *set,
 		store_policy_end(st);
 		goto fail;
 	}
+	/* the violating elements' evidence and addresses, read while the
+	 * evaluation is kept: its violations say which */
+	index_violations(r);
+	if (r->n_ev > 0 && gather_elements(r, st) != 0) {
+		store_policy_end(st);
+		goto fail;
+	}
 	store_policy_end(st);
 	if (store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
 		table_add, &r->counts) != 0 ||
@@ -681,9 +693,6 @@ report_new(struct store *st, const struct policy_set *set,
 			r->age_days = (opt->now - t) / REPORT_DAY;
 	}
 	table_finish(&newest);
-	index_violations(r);
-	if (r->n_ev > 0 && gather_elements(r, st) != 0)
-		goto fail;
 	return r;
 fail:
 	table_finish(&newest);

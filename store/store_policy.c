@@ -3,9 +3,10 @@
  * policy tables, evaluating them, and the inventory figures the report
  * shows next to the verdicts.
  *
- * Evaluation has one definition: the views of schema/001_initial.sql.
- * The views evaluate today and the synced packs; to evaluate another date
- * or other packs, the definitions are read from the file and run as one
+ * Evaluation has one definition: the database's own views (schema/,
+ * the latest migration that defines each). The views evaluate today and
+ * the synced packs; to evaluate another date or other packs, the
+ * definitions are read from sqlite_schema and run as one
  * WITH query whose first CTEs shadow policy_clock and the policy tables
  * with bound values. A CTE shadows a table of the same name for the rest
  * of the query, including the inlined view bodies, but not inside views
@@ -57,7 +58,7 @@ static const struct {
 	[STORE_COVERAGE] = { "coverage", "zone",
 	    CHAIN(0) | CHAIN(1) | CHAIN(6) },
 	[STORE_NEW_ELEMENTS] = { "new_elements",
-	    "policy, rule, first_seen, element_id", CHAIN_UPTO(3) | CHAIN(7) },
+	    "policy, rule, first_seen, element_id", CHAIN_UPTO(4) | CHAIN(7) },
 	[STORE_BASELINE] = { "policy_baseline", "source", CHAIN(0) },
 };
 
@@ -673,14 +674,18 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "ORDER BY status, expires, name",
 		[STORE_REPORT_WAIVER_FILE] =
 		    "SELECT path, digest, synced_at FROM waiver_file",
-		/* store_evidence's rows for every element in one pass */
-		[STORE_REPORT_EVIDENCE] = "SELECT * FROM evidence "
-					  "ORDER BY element_id, kind, value",
-		/* store_report_element's rows for every live element */
+		/* store_evidence's rows for the violating elements in one
+		 * pass, in the order of the unique index: no sort */
+		[STORE_REPORT_EVIDENCE] =
+		    "SELECT * FROM evidence WHERE element_id IN "
+		    "(SELECT element_id FROM temp.violations) "
+		    "ORDER BY element_id, kind, value",
+		/* store_report_element's rows for the violating elements */
 		[STORE_REPORT_ADDRESSES] =
 		    "SELECT e.id AS element_id, e.sys_name, a.kind, a.value "
 		    "FROM element e LEFT JOIN element_address a "
 		    "ON a.element_id = e.id WHERE e.merged_into IS NULL "
+		    "AND e.id IN (SELECT element_id FROM temp.violations) "
 		    /* ipv4, ipv6, mac: the kinds in their order, and the
 		     * primary key's: no sort */
 		    "ORDER BY e.id, a.kind, a.value",

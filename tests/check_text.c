@@ -224,6 +224,7 @@ static const struct escape_case {
 	      "A"),
 	    B("\\\\xffA") },
 	{ TEXT_JSON, B("</script>"), B("</script>") },
+	{ TEXT_JSON, B("plain \"x\" \xc3\xbc"), B("plain \\\"x\\\" \xc3\xbc") },
 	/* HTML: the terminal form with character references. */
 	{ TEXT_HTML, B("<a href='x'>&\""),
 	    B("&lt;a href=&#39;x&#39;&gt;&amp;&quot;") },
@@ -252,6 +253,7 @@ START_TEST(test_escapers)
 	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
 		const struct escape_case *c = &escapes[i];
 		struct strbuf b = STRBUF_INIT;
+		size_t n;
 		char *s;
 
 		strbuf_adds(&b, "[");
@@ -259,6 +261,16 @@ START_TEST(test_escapers)
 		ck_assert_msg(b.len == c->want_len + 1 &&
 			memcmp(b.s + 1, c->want, c->want_len) == 0,
 		    "case %zu (style %d): got \"%s\"", i, (int)c->style, b.s);
+		strbuf_finish(&b);
+		/* the plain span as it is, then the rest escaped: the same */
+		n = text_plain_span(c->in, c->in_len, c->style);
+		ck_assert_uint_le(n, c->in_len);
+		strbuf_add(&b, c->in, n);
+		text_escape(&b, c->in + n, c->in_len - n, c->style);
+		ck_assert_msg(b.len == c->want_len &&
+			memcmp(b.s, c->want, c->want_len) == 0,
+		    "case %zu (style %d), plain span %zu: got \"%s\"", i,
+		    (int)c->style, n, b.s);
 		strbuf_finish(&b);
 		if (memchr(c->want, '\0', c->want_len) == NULL) {
 			s = text_escaped(c->in, c->in_len, c->style);

@@ -13,6 +13,8 @@
 # usage: tests/bench/report.sh [-t SECONDS] [ELEMENTS] [BUILD_A [BUILD_B]]
 #        (default 100000 elements, build/; -t stops a run after SECONDS,
 #        reported as "> SECONDS": an old build may take minutes)
+# BUILD_A makes the database; BUILD_B, when given, reads a copy that it
+# migrates first, so it must not be older than BUILD_A.
 # Prints the median of ROUNDS runs (ROUNDS in the environment, default 3).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,9 +37,10 @@ done
 
 # Zones by subnet over gen_capture's addresses, 10.H.M.L for host
 # number H*65536 + M*256 + L.
-cat >"$work/vraudit.conf" <<EOF
+mkdir "$work/a"
+cat >"$work/a/vraudit.conf" <<EOF
 [database]
-path = $work/report.db
+path = $work/a/report.db
 [zone core]
 subnets = 10.0.0.0/18
 [zone ran]
@@ -55,17 +58,24 @@ packs = uk-dvd-2022, us-fcc-covered
 dir = $top/conf/policies
 EOF
 "$a/tests/bench/gen_capture" "$work/net.pcap" $((elements * 3)) "$elements"
-"$a/vraudit" ingest --quiet -c "$work/vraudit.conf" "$work/net.pcap" >/dev/null
+"$a/vraudit" ingest --quiet -c "$work/a/vraudit.conf" "$work/net.pcap" >/dev/null
 rm -f "$work/net.pcap"
+if [ -n "$b" ]; then
+	mkdir "$work/b"
+	cp "$work/a/report.db" "$work/b/report.db"
+	sed "s|^path = .*|path = $work/b/report.db|" "$work/a/vraudit.conf" >"$work/b/vraudit.conf"
+	"$b/vraudit" migrate --db "$work/b/report.db" >/dev/null
+fi
 as_of=$(date -u +%F)
-violating=$(sqlite3 "$work/report.db" "SELECT count(*) || ' violations of ' || count(DISTINCT element_id) || ' elements' FROM violations" 2>/dev/null || echo "?")
+violating=$(sqlite3 "$work/a/report.db" "SELECT count(*) || ' violations of ' || count(DISTINCT element_id) || ' elements' FROM violations" 2>/dev/null || echo "?")
 
 # One run: "seconds KiB bytes" ("> limit" when stopped).
 run() {
-	local build=$1 format=$2 rc=0
+	local build=$1 format=$2 rc=0 conf=$work/a/vraudit.conf
+	[ "$build" != "$b" ] || conf=$work/b/vraudit.conf
 	rm -f "$work/out"
 	${limit:+timeout "$limit"} /usr/bin/time -f '%e %M' -o "$work/time" \
-	    "$build/vraudit" report -c "$work/vraudit.conf" --as-of "$as_of" \
+	    "$build/vraudit" report -c "$conf" --as-of "$as_of" \
 	    --format "$format" -o "$work/out" >/dev/null 2>&1 || rc=$?
 	if [ "$rc" -eq 124 ]; then
 		echo "> $limit - -"
