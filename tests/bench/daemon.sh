@@ -24,7 +24,7 @@ rates=${RATES:-"25000 50000 75000 100000 150000 200000"}
 parts=${PARTS:-"capture idle sweep"}
 [ "$(id -u)" -eq 0 ] || { echo "daemon.sh: run as root (namespaces, capture)" >&2; exit 1; }
 fail() { echo "daemon.sh: $*" >&2; exit 1; }
-. "$top/tests/lib/daemon.sh"
+. "$top/tests/bench/lib.sh"
 
 n=b$$
 work=$(mktemp -d /var/tmp/vraudit-bench.XXXXXX)

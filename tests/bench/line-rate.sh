@@ -33,20 +33,7 @@ buffer=${BUFFER:-32}
 senders=${SENDERS:-1}
 [ "$(id -u)" -eq 0 ] || { echo "line-rate.sh: run as root (namespaces, capture)" >&2; exit 1; }
 fail() { echo "line-rate.sh: $*" >&2; exit 1; }
-. "$top/tests/lib/daemon.sh"
-daemon_gone() {
-	[ -z "${daemon_pid:-}" ] || kill -0 "$daemon_pid" 2>/dev/null ||
-		fail "vrauditd exited while waiting for $1: $(tail -5 "$work/daemon.log")"
-}
-wait_for() {
-	local what=$1 end=$((SECONDS + 300))
-	shift
-	until "$@"; do
-		daemon_gone "$what"
-		[ "$SECONDS" -lt "$end" ] || fail "nothing after 300s waiting for $what"
-		sleep 0.1
-	done
-}
+. "$top/tests/bench/lib.sh"
 
 n=lr$$
 work=$(mktemp -d /var/tmp/vraudit-bench.XXXXXX)
