@@ -141,18 +141,20 @@ store_lifecycle_return(struct store *st)
 }
 
 /* The newest observation a complete scan of kind (snmp or capture)
- * recorded: its time and scan. 1 with them, 0 when there is none, -1 on
- * error. */
+ * recorded: its time and scan (the newest scan of those with that time).
+ * 1 with them, 0 when there is none, -1 on error. Each scan's newest
+ * element is one probe of element_last_scan (schema version 8), not a
+ * read of every element. */
 static int
 reference(struct store *st, const char *kind, char ref[TIME_STRLEN],
     int64_t *scan)
 {
 	sqlite3_stmt *stmt = store_prepare(st,
-	    "SELECT e.last_seen, e.last_scan FROM element e "
-	    "JOIN scan s ON s.id = e.last_scan "
-	    "WHERE s.status = 'complete' AND s.kind = ?1 "
-	    "AND e.merged_into IS NULL "
-	    "ORDER BY e.last_seen DESC, e.last_scan DESC LIMIT 1");
+	    "SELECT seen, id FROM (SELECT s.id AS id, "
+	    "(SELECT e.last_seen FROM element e WHERE e.last_scan = s.id "
+	    "AND e.merged_into IS NULL ORDER BY e.last_seen DESC LIMIT 1) "
+	    "AS seen FROM scan s WHERE s.status = 'complete' AND s.kind = ?1) "
+	    "WHERE seen IS NOT NULL ORDER BY seen DESC, id DESC LIMIT 1");
 	int rc;
 
 	if (stmt == NULL)
