@@ -114,22 +114,15 @@ set_filter(struct capture *c, const char *filter, enum capture_path path,
 		free(text);
 		return 0;
 	}
-	if (pcap_compile(c->p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "%s: filter '%s'%s: %s", c->name,
-		    filter != NULL ? filter : "",
-		    path == CAPTURE_CONTROL ? " (control path)" : "",
-		    pcap_geterr(c->p));
-		goto out;
+	if (pcap_compile(c->p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+		rc = pcap_setfilter(c->p, &prog) == 0 ? 0 : -1;
+		pcap_freecode(&prog);
 	}
-	if (pcap_setfilter(c->p, &prog) < 0)
+	if (rc < 0)
 		snprintf(err, errlen, "%s: filter '%s'%s: %s", c->name,
 		    filter != NULL ? filter : "",
 		    path == CAPTURE_CONTROL ? " (control path)" : "",
 		    pcap_geterr(c->p));
-	else
-		rc = 0;
-	pcap_freecode(&prog);
-out:
 	free(text);
 	return rc;
 }

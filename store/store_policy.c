@@ -357,14 +357,19 @@ out:
 	return rc;
 }
 
-/* The names store_policy_begin shadows or keeps, in the temp schema. */
-static const char *const kept_shadows[] = {
-	"policy_clock",
-	"policy_pack",
-	"policy_vendor",
-	"policy_rule",
-	"policy_rule_zone",
-	"policy_setting",
+/* The names store_policy_begin shadows or keeps, in the temp schema:
+ * the clock for an evaluation date, the others for a set of packs (as
+ * shadow_prefix defines them). */
+static const struct {
+	const char *name;
+	bool by_date;
+} kept_shadows[] = {
+	{ "policy_clock", true },
+	{ "policy_pack", false },
+	{ "policy_vendor", false },
+	{ "policy_rule", false },
+	{ "policy_rule_zone", false },
+	{ "policy_setting", false },
 };
 
 void
@@ -379,7 +384,7 @@ store_policy_end(struct store *st)
 	}
 	for (size_t i = ARRAY_SIZE(kept_shadows); i-- > 0;) {
 		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.%s",
-		    kept_shadows[i]);
+		    kept_shadows[i].name);
 		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 	}
 }
@@ -402,19 +407,17 @@ store_policy_begin(struct store *st, const struct policy_set *set,
 	store_policy_end(st);
 	if (shadow_prefix(st, &pre, &p, set, as_of) == -1)
 		goto out;
-	for (size_t i = 0; p.n > 0 && i < ARRAY_SIZE(kept_shadows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kept_shadows); i++) {
+		const char *name = kept_shadows[i].name;
 		sqlite3_stmt *stmt;
-		char cte[32];
 
 		/* only those the prefix defines */
-		snprintf(cte, sizeof(cte), "%s (", kept_shadows[i]);
-		if (strstr(pre.s, cte) == NULL)
+		if (kept_shadows[i].by_date ? as_of == NULL : set == NULL)
 			continue;
 		strbuf_reset(&q);
 		strbuf_printf(&q,
-		    "CREATE TEMP TABLE %s AS %.*s SELECT * FROM %s",
-		    kept_shadows[i], (int)(pre.len - 2), pre.s,
-		    kept_shadows[i]);
+		    "CREATE TEMP TABLE %s AS %.*s SELECT * FROM %s", name,
+		    (int)(pre.len - 2), pre.s, name);
 		if ((stmt = store_prepare(st, q.s)) == NULL)
 			goto out;
 		bind_params(stmt, &p);
