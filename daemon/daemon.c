@@ -1,29 +1,27 @@
 /*
  * The daemon: configuration, classifier, store and writer, the loop and its
- * sources (one per capture, one for a running sweep), the timers (commit,
- * next sweep, watchdog, statistics) and the signals. Everything runs on one
- * thread; every database write goes through the writer, so a failing store
- * holds sightings in memory instead of losing them or stopping the probes.
+ * sources (one per capture, in listener.c; one for a running sweep), the
+ * timers (commit, next sweep, watchdog, statistics) and the signals.
+ * Everything runs on one thread; every database write goes through the
+ * writer, so a failing store holds sightings in memory instead of losing
+ * them or stopping the probes.
  */
 #include "daemon/daemon.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "probes/capture.h"
 #include "classify/classify.h"
 #include "config/config.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "daemon/daemon_private.h"
 #include "daemon/loop.h"
 #include "daemon/notify.h"
-#include "probes/passive.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/sweep_sink.h"
 #include "policy/policy.h"
@@ -33,412 +31,10 @@
 #include "common/util.h"
 #include "pipeline/writer.h"
 
-#define DISPATCH_MAX 4096  /* frames per pcap_dispatch */
-#define DRAIN_MAX 262144   /* frames per path per wake-up: a ring's worth */
-#define MAX_MACS 1000000u  /* MAC table of each capture */
-#define REFRESH_S 3600u    /* last-seen refresh of a known MAC */
-#define COMMIT_MS 1000     /* batched sightings wait at most this long */
-#define STATS_MS 10000     /* drops and STATUS= this often */
-#define REOPEN_MIN_MS 1000 /* first retry of an interface that failed */
-#define REOPEN_MAX_MS 60000
+#define STATS_MS 10000  /* drops and STATUS= this often */
 #define FLUSH_BATCHES 1 /* batches per commit tick: captures wait meanwhile */
 
 enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
-
-struct daemon;
-
-/* One of a capture's two handles (probes/capture.h) and its counters
- * for the capture session. */
-struct path {
-	struct capture *c;           /* NULL while closed */
-	uint64_t frames;             /* frames of this session */
-	uint64_t dropped, ifdropped; /* drops of this session */
-};
-
-/* One [capture] section: its live handles (the MAC path and the control
- * path, both open or both closed), its passive observer and its capture
- * session. Owns every pointer but d and scan (owned by the writer). */
-struct listener {
-	struct daemon *d;
-	char *name, *interface, *filter, *zone;
-	size_t buffer; /* the MAC path's ring, bytes; 0: the default */
-	struct path mac, ctl;
-	struct passive *pv;
-	struct writer_scan *scan;
-	int src;
-	unsigned ifindex; /* of the interface when it was opened */
-	int64_t retry_at, backoff_ms;
-	bool warned; /* the current failure was logged */
-	bool keep;   /* reload: still in the configuration */
-	struct listener *next;
-};
-
-struct daemon {
-	const struct daemon_options *o;
-	const char *user;
-	struct config *cfg;         /* owned */
-	struct classifier *cl;      /* owned */
-	struct classifier_ops ops;  /* the store points at it */
-	struct store *st;           /* owned */
-	struct writer *w;           /* owned */
-	struct loop *loop;          /* owned */
-	struct listener *listeners; /* owned list */
-
-	struct sweep *sw;       /* running sweep, owned */
-	struct sweep_sink sink; /* its results' way to the writer */
-	int sweep_src;
-	int64_t sweep_started; /* monotonic ms of the last start */
-	bool sweep_again;      /* start another when this one ends */
-	uint64_t sweeps;
-	uint64_t last_answered, last_targets;
-
-	int64_t watchdog_ms;
-	bool commit_armed;
-	int64_t commit_due;
-	bool reclassify; /* rules changed: reclassify when possible */
-	bool reclassify_warned;
-	int exit_code;
-};
-
-static void arm_commit(struct daemon *d, int64_t due);
-
-/* Captures. */
-
-static void
-frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
-    int64_t ts)
-{
-	struct listener *l = ctx;
-
-	(void)wirelen;
-	l->mac.frames++;
-	passive_frame(l->pv, bytes, caplen, ts);
-}
-
-static void
-control_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
-    int64_t ts)
-{
-	struct listener *l = ctx;
-
-	(void)wirelen;
-	l->ctl.frames++;
-	passive_frame(l->pv, bytes, caplen, ts);
-}
-
-static void
-listener_sink(void *ctx, struct sighting *s)
-{
-	struct listener *l = ctx;
-	struct daemon *d = l->d;
-
-	zone_assign(d->cfg->zones, d->cfg->n_zones, s, l->zone);
-	/* A sighting the queue drops must not be lost until the next
-	 * refresh: its MACs are news again at their next frame. */
-	if (!writer_room(d->w, s))
-		passive_untold(l->pv, s);
-	writer_add(d->w, l->scan, s);
-	arm_commit(d, clock_ms() + COMMIT_MS);
-}
-
-static void
-path_stats(struct listener *l, struct path *pa, const char *what, bool quiet)
-{
-	struct capture_stats cs;
-
-	if (pa->c == NULL || capture_stats(pa->c, &cs) < 0)
-		return;
-	pa->dropped += cs.dropped;
-	pa->ifdropped += cs.ifdropped;
-	if (!quiet && (cs.dropped > 0 || cs.ifdropped > 0))
-		log_warnx("capture",
-		    "[capture %s] %s: %s path: %llu frame(s) dropped by the "
-		    "kernel and %llu by the interface since the last report "
-		    "(%llu and %llu since it opened)",
-		    l->name, capture_name(pa->c), what,
-		    (unsigned long long)cs.dropped,
-		    (unsigned long long)cs.ifdropped,
-		    (unsigned long long)pa->dropped,
-		    (unsigned long long)pa->ifdropped);
-}
-
-static void
-listener_stats(struct listener *l, bool quiet)
-{
-	path_stats(l, &l->ctl, "control", quiet);
-	path_stats(l, &l->mac, "MAC", quiet);
-}
-
-static void
-path_close(struct path *pa)
-{
-	capture_close(pa->c);
-	pa->c = NULL;
-}
-
-/* Open both paths, the control path first, or neither. */
-static int
-listener_open_paths(struct listener *l, char *err, size_t errlen)
-{
-	l->ctl.c = capture_open_live(l->interface, l->filter, CAPTURE_CONTROL,
-	    0, err, errlen);
-	if (l->ctl.c == NULL)
-		return -1;
-	l->mac.c = capture_open_live(l->interface, l->filter, CAPTURE_MAC,
-	    l->buffer, err, errlen);
-	if (l->mac.c == NULL) {
-		path_close(&l->ctl);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-listener_open(struct listener *l, int64_t now)
-{
-	struct daemon *d = l->d;
-	char err[1024], *targets;
-
-	if (listener_open_paths(l, err, sizeof(err)) < 0) {
-		l->backoff_ms =
-		    l->backoff_ms == 0 ? REOPEN_MIN_MS : l->backoff_ms * 2;
-		if (l->backoff_ms > REOPEN_MAX_MS)
-			l->backoff_ms = REOPEN_MAX_MS;
-		l->retry_at = now + l->backoff_ms;
-		if (!l->warned)
-			log_warnx("capture", "[capture %s] %s; retrying",
-			    l->name, err);
-		else
-			log_debug("capture", "[capture %s] %s", l->name, err);
-		l->warned = true;
-		return -1;
-	}
-	if (l->warned)
-		log_warnx("capture", "[capture %s] %s open again", l->name,
-		    l->interface);
-	else
-		log_info("capture", "[capture %s] capturing on %s", l->name,
-		    l->interface);
-	l->warned = false;
-	l->backoff_ms = 0;
-	l->ifindex = if_nametoindex(l->interface);
-	l->mac.frames = l->mac.dropped = l->mac.ifdropped = 0;
-	l->ctl.frames = l->ctl.dropped = l->ctl.ifdropped = 0;
-	targets = xprintf("%s (%s)", l->interface, l->name);
-	l->scan = writer_scan_begin(d->w, "capture", targets);
-	free(targets);
-	arm_commit(d, now + COMMIT_MS);
-	return 0;
-}
-
-/* End the capture session: status "complete" (closed by us) or "failed". */
-static void
-listener_close(struct listener *l, const char *status, const char *why)
-{
-	struct daemon *d = l->d;
-	char *detail = NULL;
-
-	if (l->mac.c == NULL)
-		return;
-	listener_stats(l, false);
-	if (why != NULL || l->mac.dropped > 0 || l->mac.ifdropped > 0 ||
-	    l->ctl.dropped > 0 || l->ctl.ifdropped > 0)
-		detail = xprintf("%s%sMAC path: %llu frame(s) dropped by the "
-				 "kernel, %llu by the interface; control "
-				 "path: %llu of %llu control frame(s) "
-				 "dropped by the kernel, %llu by the "
-				 "interface",
-		    why != NULL ? why : "", why != NULL ? "; " : "",
-		    (unsigned long long)l->mac.dropped,
-		    (unsigned long long)l->mac.ifdropped,
-		    (unsigned long long)l->ctl.dropped,
-		    (unsigned long long)(l->ctl.frames + l->ctl.dropped),
-		    (unsigned long long)l->ctl.ifdropped);
-	writer_scan_end(d->w, l->scan, status, STORE_SCAN_SEEN,
-	    (int64_t)l->mac.frames, detail);
-	free(detail);
-	path_close(&l->mac);
-	path_close(&l->ctl);
-	l->scan = NULL;
-	arm_commit(d, clock_ms());
-}
-
-/* Close and reopen later after a failure of the open handle. */
-static void
-listener_lost(struct listener *l, const char *why, int64_t now)
-{
-	log_warnx("capture", "[capture %s] %s; closing, will reopen", l->name,
-	    why);
-	listener_close(l, "failed", why);
-	l->warned = true;
-	l->backoff_ms = REOPEN_MIN_MS;
-	l->retry_at = now + l->backoff_ms;
-}
-
-/*
- * libpcap reports an interface that disappears only when it still sees it
- * gone on its next read (it takes ENETDOWN for "down" otherwise), and a
- * socket bound to a deleted interface then stays silent for good, even
- * once an interface of the same name is back: compare the index.
- */
-static bool
-listener_check(struct listener *l, int64_t now)
-{
-	char why[256];
-
-	if (l->mac.c == NULL || if_nametoindex(l->interface) == l->ifindex)
-		return true;
-	snprintf(why, sizeof(why), "%s: the interface disappeared",
-	    l->interface);
-	listener_lost(l, why, now);
-	return false;
-}
-
-static size_t
-listener_prepare(void *ctx, struct pollfd *fds, size_t max, int64_t *deadline)
-{
-	struct listener *l = ctx;
-
-	if (l->mac.c == NULL) {
-		if (l->retry_at < *deadline)
-			*deadline = l->retry_at;
-		return 0;
-	}
-	if (max >= 2) {
-		fds[0].fd = capture_fd(l->ctl.c);
-		fds[0].events = POLLIN;
-		fds[1].fd = capture_fd(l->mac.c);
-		fds[1].events = POLLIN;
-	}
-	return 2;
-}
-
-/*
- * Read what waits on one path, up to a ring's worth: after a commit that
- * kept the loop away, the ring is emptied at once rather than a few
- * thousand frames a wake-up. 0, or -1 when its handle failed (why).
- */
-static int
-path_read(struct listener *l, struct path *pa, capture_frame_fn fn, char *why,
-    size_t whylen)
-{
-	int rc, total = 0;
-
-	do {
-		rc = capture_dispatch(pa->c, DISPATCH_MAX, fn, l);
-		total += rc > 0 ? rc : 0;
-	} while (rc == DISPATCH_MAX && total < DRAIN_MAX);
-	passive_flush(l->pv);
-	if (rc == CAPTURE_ERROR) {
-		str_copy(why, capture_error(pa->c), whylen);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-listener_dispatch(void *ctx, const struct pollfd *fds, size_t n, int64_t now)
-{
-	struct listener *l = ctx;
-	struct daemon *d = l->d;
-	char why[1024];
-	short revents;
-
-	if (l->mac.c == NULL) {
-		if (now >= l->retry_at)
-			listener_open(l, now);
-		return;
-	}
-	if (n < 2 || (fds[0].revents | fds[1].revents) == 0)
-		return;
-	revents = (short)(fds[0].revents | fds[1].revents);
-	/* The control path first: what identifies a device waits least. */
-	if (path_read(l, &l->ctl, control_cb, why, sizeof(why)) < 0 ||
-	    (fds[1].revents != 0 &&
-		path_read(l, &l->mac, frame_cb, why, sizeof(why)) < 0)) {
-		listener_lost(l, why, now);
-		return;
-	}
-	if ((revents & (POLLERR | POLLHUP | POLLNVAL)) &&
-	    !listener_check(l, now))
-		return;
-	/* A busy mirror port fills batches faster than the commit timer. */
-	if (writer_queued(d->w) >= WRITER_BATCH && !writer_failing(d->w))
-		arm_commit(d, now);
-}
-
-static const struct loop_source_ops listener_ops = {
-	listener_prepare,
-	listener_dispatch,
-};
-
-static struct listener *
-listener_new(struct daemon *d, const struct config_capture *cc)
-{
-	struct listener *l = xcalloc(1, sizeof(*l));
-
-	l->d = d;
-	l->name = xstrdup(cc->name);
-	l->interface = xstrdup(cc->interface);
-	l->filter = xstrdup(cc->filter != NULL ? cc->filter : "");
-	l->zone = xstrdup(cc->zone);
-	l->buffer = cc->buffer_size;
-	l->pv = passive_new(MAX_MACS, REFRESH_S, NULL, listener_sink, l);
-	l->src = -1;
-	return l;
-}
-
-static bool
-know_mac(void *ctx, const struct store_mac_state *m)
-{
-	return passive_know(ctx, m->mac, m->last_seen, m->ipv4, m->n_ipv4,
-	    m->content);
-}
-
-/* A new capture starts from what the store holds of each MAC, so that a
- * restart does not report every known MAC again. */
-static void
-listener_know(struct daemon *d, struct listener *l)
-{
-	if (d->st == NULL)
-		return;
-	if (store_mac_states(d->st, MAX_MACS, know_mac, l->pv) < 0)
-		log_warnx("store", "%s: %s (every MAC is news)", l->name,
-		    store_error(d->st));
-	else
-		log_debug("daemon", "capture %s starts with %zu known MACs",
-		    l->name, passive_known(l->pv));
-}
-
-static void
-listener_free(struct listener *l)
-{
-	if (l == NULL)
-		return;
-	path_close(&l->mac);
-	path_close(&l->ctl);
-	passive_free(l->pv);
-	free(l->name);
-	free(l->interface);
-	free(l->filter);
-	free(l->zone);
-	free(l);
-}
-
-static bool
-str_same(const char *a, const char *b)
-{
-	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
-}
-
-static bool
-listener_matches(const struct listener *l, const struct config_capture *cc)
-{
-	return str_same(l->name, cc->name) &&
-	    str_same(l->interface, cc->interface) &&
-	    str_same(l->filter, cc->filter) && str_same(l->zone, cc->zone) &&
-	    l->buffer == cc->buffer_size;
-}
 
 /* Sweeps. */
 
@@ -447,7 +43,7 @@ sweep_queued(void *ctx)
 {
 	struct daemon *d = ctx;
 
-	arm_commit(d, clock_ms() + COMMIT_MS);
+	daemon_arm_commit(d, clock_ms() + COMMIT_MS);
 }
 
 static size_t
@@ -558,7 +154,7 @@ sweep_finish(struct daemon *d, const char *status, const char *why)
 	d->sw = NULL;
 	sweep_sink_finish(&d->sink);
 	d->sweep_src = -1;
-	arm_commit(d, now);
+	daemon_arm_commit(d, now);
 	next =
 	    d->sweep_again ? now : d->sweep_started + d->cfg->snmp_interval_ms;
 	loop_timer(d->loop, T_SWEEP, next < now ? now : next, sweep_timer, d);
@@ -599,18 +195,18 @@ commit_timer(void *ctx, int64_t now)
 				    "reclassifying: %s; retrying",
 				    store_error(d->st));
 			d->reclassify_warned = true;
-			arm_commit(d, now + WRITER_BACKOFF_MAX_MS);
+			daemon_arm_commit(d, now + WRITER_BACKOFF_MAX_MS);
 		}
 	}
 	if (rc == 1)
-		arm_commit(d, now);
+		daemon_arm_commit(d, now);
 	else if (rc < 0)
-		arm_commit(d, writer_retry_at(d->w));
+		daemon_arm_commit(d, writer_retry_at(d->w));
 }
 
 /* Have the commit timer fire by due (never before a retry is due). */
-static void
-arm_commit(struct daemon *d, int64_t due)
+void
+daemon_arm_commit(struct daemon *d, int64_t due)
 {
 	if (writer_failing(d->w) && due < writer_retry_at(d->w))
 		due = writer_retry_at(d->w);
@@ -768,7 +364,7 @@ reload(struct daemon *d)
 	sync_policies(d, ncfg, ncl);
 	if (rules_changed) {
 		d->reclassify = true;
-		arm_commit(d, clock_ms());
+		daemon_arm_commit(d, clock_ms());
 	}
 
 	/* Captures: unchanged sections keep running. */
@@ -959,7 +555,7 @@ daemon_run(const struct daemon_options *o)
 		loop_timer(d->loop, T_WATCHDOG, clock_ms() + d->watchdog_ms,
 		    watchdog_timer, d);
 	loop_timer(d->loop, T_STATS, clock_ms() + STATS_MS, stats_timer, d);
-	arm_commit(d, clock_ms());
+	daemon_arm_commit(d, clock_ms());
 	{
 		size_t open = 0, total = 0;
 
