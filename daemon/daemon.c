@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probes/capture.h"
 #include "classify/classify.h"
 #include "config/config.h"
 #include "common/log.h"
@@ -33,8 +34,10 @@
 
 #define STATS_MS 10000  /* drops and STATUS= this often */
 #define FLUSH_BATCHES 1 /* batches per commit tick: captures wait meanwhile */
+/* After a stop signal, the rings are read until their open blocks time out. */
+#define STOP_READ_MS (CAPTURE_TIMEOUT_MS + 50)
 
-enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS };
+enum { T_COMMIT, T_SWEEP, T_WATCHDOG, T_STATS, T_STOP };
 
 /* Sweeps. */
 
@@ -101,6 +104,9 @@ sweep_start(struct daemon *d)
 	struct sweep_stats ss;
 	char err[1024], *targets;
 
+	/* No sweep starts while the rings are read a last time. */
+	if (d->stopping)
+		return;
 	if (d->sw != NULL) {
 		d->sweep_again = true;
 		return;
@@ -422,6 +428,15 @@ reload(struct daemon *d)
 }
 
 static void
+stop_timer(void *ctx, int64_t now)
+{
+	struct daemon *d = ctx;
+
+	(void)now;
+	loop_stop(d->loop);
+}
+
+static void
 on_signal(void *ctx, int signo)
 {
 	struct daemon *d = ctx;
@@ -433,7 +448,16 @@ on_signal(void *ctx, int signo)
 	case SIGTERM:
 	case SIGINT:
 		log_info("daemon", "%s: stopping", strsignal(signo));
-		loop_stop(d->loop);
+		/* Frames that reached a ring before the signal wait in its
+		 * open block until the block's timeout hands it over: read
+		 * them before closing. A second signal stops at once. */
+		if (d->listeners == NULL || d->stopping)
+			loop_stop(d->loop);
+		else
+			loop_timer(d->loop, T_STOP, clock_ms() + STOP_READ_MS,
+			    stop_timer, d);
+		d->stopping = true;
+		loop_timer_cancel(d->loop, T_SWEEP);
 		break;
 	default:
 		break;

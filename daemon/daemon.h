@@ -3,15 +3,17 @@
  * [target] sections on the [snmp] interval, and the batched writer, all in
  * one thread around one poll() loop (ARCHITECTURE.md).
  *
- * Signals: SIGTERM and SIGINT stop the probes, write what is queued, close
- * capture sessions as 'complete' and a sweep cut short as 'interrupted', and
- * exit 0. SIGHUP reloads the configuration, the vendor catalogue and the
- * registry: a configuration that does not load is logged with its
- * FILE:LINE error and the running one kept; captures whose section did not
- * change keep running; changed rules reclassify the stored elements; a
- * sweep of the new configuration starts at once. The files are read again
- * as the user the daemon runs as: secrets must be readable by it. A new
- * [database] path takes effect at the next start.
+ * Signals: SIGTERM and SIGINT read what the capture rings still hold
+ * (about 0.3 s, without starting a sweep; a second signal skips it), then
+ * stop the probes, write what is queued, close capture sessions as
+ * 'complete' and a sweep cut short as 'interrupted', and exit 0. SIGHUP
+ * reloads the configuration, the vendor catalogue and the registry: a
+ * configuration that does not load is logged with its FILE:LINE error and
+ * the running one kept; captures whose section did not change keep
+ * running; changed rules reclassify the stored elements; a sweep of the
+ * new configuration starts at once. The files are read again as the user
+ * the daemon runs as: secrets must be readable by it. A new [database]
+ * path takes effect at the next start.
  *
  * The daemon never forks: under systemd (Type=notify) or not, it stays in
  * the foreground, and tells a service manager READY once its captures are

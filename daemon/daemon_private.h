@@ -71,6 +71,7 @@ struct daemon {
 	int64_t commit_due;
 	bool reclassify; /* rules changed: reclassify when possible */
 	bool reclassify_warned;
+	bool stopping; /* stop signal: the rings are read a last time */
 	int exit_code;
 };
 
