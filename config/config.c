@@ -576,11 +576,13 @@ static const struct section_def sections[] = {
 	    capture_end },
 	{ "zone", true, zone_keys, zone_set, zone_begin, zone_end },
 	{ "policy", false, policy_keys, policy_set, NULL, NULL },
+	{ "central", false, config_central_keys, config_central_set, NULL,
+	    config_central_end },
 };
 
 #define SECTIONS_EXPECTED                                                      \
 	"database, registry, snmp, target NAME, "                              \
-	"capture NAME, zone NAME or policy"
+	"capture NAME, zone NAME, policy or central"
 
 /*
  * Reading.
@@ -764,5 +766,6 @@ config_free(struct config *cfg)
 	free(cfg->enterprises_local);
 	free(cfg->policy_dir);
 	free(cfg->waivers_path);
+	config_central_finish(cfg);
 	free(cfg);
 }

@@ -103,7 +103,14 @@ struct config {
 	char *waivers_path;      /* [policy] waivers, NULL = none */
 	int64_t max_age_ms;      /* [policy] max-age, default 3d */
 	char baseline[11];       /* [policy] baseline, YYYY-MM-DD or "" */
+	char *central_url;       /* [central] url, NULL = no central database */
+	char *central_site;      /* [central] site */
+	char *central_password_file; /* [central] password-file, or NULL */
+	char *central_password;      /* its secret, or NULL */
 };
+
+/* Longest site name ([central] site). */
+#define CONFIG_SITE_MAX 63
 
 /*
  * Load and validate a configuration. path NULL: CONFIG_DEFAULT_PATH when it
@@ -115,6 +122,10 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 struct config *config_defaults(void);
 /* Release a configuration; NULL is fine. */
 void config_free(struct config *cfg);
+/* Check a site name as [central] site is checked (letters, digits, '.',
+ * '_', '-', starting with a letter or digit, at most CONFIG_SITE_MAX):
+ * 0, or -1 with the reason in err. */
+int config_site_name_check(const char *name, char *err, size_t errlen);
 /* Check a zone name as the zone keys of the file are checked (letters,
  * digits, '.', '_', '-', at most ZONE_NAME_MAX): 0, or -1 with
  * "\"NAME\" is not a zone name (expected ...)" in err. */

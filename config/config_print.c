@@ -166,6 +166,12 @@ config_print(const struct config *cfg, FILE *out)
 	fprintf(out, "max-age = %s\n", d);
 	if (cfg->baseline[0] != '\0')
 		fprintf(out, "baseline = %s\n", cfg->baseline);
+	if (cfg->central_url != NULL) {
+		fprintf(out, "\n[central]\nurl = %s\nsite = %s\n",
+		    cfg->central_url, cfg->central_site);
+		print_secret(out, "password-file", cfg->central_password_file,
+		    cfg->central_password, "password");
+	}
 	for (size_t i = 0; i < cfg->n_zones; i++)
 		print_zone(out, &cfg->zones[i]);
 	for (size_t i = 0; i < cfg->n_targets; i++)

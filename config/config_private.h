@@ -64,4 +64,12 @@ int config_target_end(struct parser *p);
 /* Release what a target owns. */
 void config_target_finish(struct config_target *t);
 
+/* [central] (config_central.c): its keys and setters. */
+extern const struct ini_key config_central_keys[];
+extern setter *const config_central_set[];
+/* What the section must have once it ends. */
+int config_central_end(struct parser *p);
+/* Release what the section set. */
+void config_central_finish(struct config *cfg);
+
 #endif

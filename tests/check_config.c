@@ -106,7 +106,9 @@ expand(const char *expected)
 			n += strlen(tmpdir);
 	o = out = xmalloc(n);
 	for (const char *s = expected; *s != '\0'; s++) {
-		if (*s == '@') {
+		if (s[0] == '@' && s[1] == '@') /* "@@": an '@' */
+			*o++ = *s++;
+		else if (*s == '@') {
 			memcpy(o, tmpdir, strlen(tmpdir));
 			o += strlen(tmpdir);
 		} else
@@ -126,7 +128,7 @@ static const struct {
 	/* Syntax and structure. */
 	{ "[database]\npath = x\n[foo]\n",
 	    "3: [foo] unknown section (expected database, registry, snmp, "
-	    "target NAME, capture NAME, zone NAME or policy)" },
+	    "target NAME, capture NAME, zone NAME, policy or central)" },
 	{ "[zone a]\nsubnets = 10.0.0.0/8\n\n[zone a]\n",
 	    "4: [zone a] duplicate section (first on line 1)" },
 	{ "[snmp]\nretries = 1\n[database]\n[snmp]\n",
@@ -348,6 +350,33 @@ static const struct {
 	/* Paths. */
 	{ "[database]\npath =\n",
 	    "2: [database] path: empty (expected a path)" },
+	/* The central database: a URI without a password, a site name. */
+	{ "[central]\nsite = north\n",
+	    "1: [central] url: required key missing (a libpq URI, "
+	    "postgresql://USER@@HOST/DATABASE)" },
+	{ "[central]\nurl = postgresql://north@db.example/central\n",
+	    "1: [central] site: required key missing (this site's name)" },
+	{ "[central]\nurl = mysql://db/central\nsite = north\n",
+	    "2: [central] url: expected a libpq URI, "
+	    "postgresql://[USER@@][HOST][:PORT]/DATABASE[?PARAMETERS]" },
+	{ "[central]\nurl = postgresql://north:hunter2@db/central\n",
+	    "2: [central] url: the URI holds a password: put it in "
+	    "password-file instead" },
+	{ "[central]\nurl = postgres://db/central?sslmode=require&password=x\n",
+	    "2: [central] url: the URI holds a password parameter: put the "
+	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql://db/central\nsite = -north\n",
+	    "3: [central] site: \"-north\" is not a site name (expected "
+	    "letters, digits, '.', '_' or '-', starting with a letter or "
+	    "digit, at most 63 characters)" },
+	{ "[central]\nurl = postgresql://db/central\nsite = north\n"
+	  "password-file = secrets/world\n",
+	    "4: [central] password-file: @/secrets/world is readable by "
+	    "others (chmod o-r)" },
+	{ "[central]\nurl = postgresql://db/central\nsite = north\n"
+	  "user = x\n",
+	    "4: [central] user: unknown key (expected url, site or "
+	    "password-file)" },
 };
 
 START_TEST(test_error)
@@ -632,6 +661,39 @@ START_TEST(test_full)
 	ck_assert_int_eq(cfg->targets[0].line, 15);
 	ck_assert_int_eq(cfg->captures[1].line, 39);
 	ck_assert_int_eq(cfg->zones[1].line, 47);
+	config_free(cfg);
+}
+END_TEST
+
+/* [central]: kept as given, the password from its file, never printed. */
+START_TEST(test_central)
+{
+	char err[1024];
+	struct config *cfg = load_text(
+	    "[central]\nurl = postgresql://north@db.example:5433/central?"
+	    "sslmode=verify-full\nsite = north.1\npassword-file = secrets/c\n",
+	    err, sizeof(err));
+	char *text, *want;
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->central_url,
+	    "postgresql://north@db.example:5433/central?sslmode=verify-full");
+	ck_assert_str_eq(cfg->central_site, "north.1");
+	ck_assert_str_eq(cfg->central_password, "public");
+	text = print_config(cfg);
+	ck_assert_ptr_null(strstr(text, "public\n"));
+	want = xprintf("\n[central]\nurl = postgresql://north@db.example:5433/"
+		       "central?sslmode=verify-full\nsite = north.1\n"
+		       "password-file = %s/secrets/c\n; password: <secret from "
+		       "%s/secrets/c, 6 bytes>\n",
+	    tmpdir, tmpdir);
+	ck_assert_msg(strstr(text, want) != NULL, "%s", text);
+	free(want);
+	free(text);
+	config_free(cfg);
+	cfg = load_text("[database]\n", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_ptr_null(cfg->central_url);
 	config_free(cfg);
 }
 END_TEST
@@ -962,6 +1024,7 @@ config_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_central);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_print_defaults);
 	tcase_add_test(tc, test_print_long_list);
