@@ -34,6 +34,9 @@ static const struct {
 	{ "verify", cmd_verify, "check the tamper-evident audit chain" },
 	{ "waivers", cmd_waivers, "record the waivers file and list waivers" },
 	{ "migrate", cmd_migrate, "create or upgrade the database" },
+	{ "push", cmd_push, "send the audit chain to the central database" },
+	{ "central", cmd_central,
+	    "create the central database's schema, register sites" },
 	{ "check-config", cmd_check_config,
 	    "validate and print the effective configuration" },
 };

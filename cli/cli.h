@@ -140,6 +140,8 @@ int cmd_report(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_waivers(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_central(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 
 #endif

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	# build
 	meson ninja-build pkg-config gcc clang clang-format
-	libpcap-dev libsnmp-dev libsqlite3-dev libsystemd-dev check
+	libpcap-dev libsnmp-dev libsqlite3-dev libsystemd-dev libpq-dev check
 	# run: the IEEE registry, the IANA enterprise numbers (enterprises.tsv)
 	ieee-data libwireshark-data sqlite3
 	# tests: SNMP agents and clients, fuzzing runtime, namespaces, scripting
@@ -15,6 +15,8 @@ packages=(
 	tcpreplay
 	# tests: the HTML report rendered in a headless browser
 	chromium
+	# tests: a throwaway central PostgreSQL server
+	postgresql-15
 	# tests: the manual pages rendered and checked
 	groff-base man-db bsdextrautils
 )

@@ -162,6 +162,56 @@ int store_reclassify(struct store *st, const struct classifier_ops *ops,
 int store_audit_head(struct store *st, int64_t *seq,
     char hash[STORE_HASH_STRLEN]);
 
+/* One audit record as stored; the strings live until the callback returns. */
+struct store_chain_record {
+	int64_t seq;
+	const char *at, *kind;
+	int64_t subject;
+	const char *detail;
+	size_t detail_len;
+	const char *prev_hash, *hash;
+};
+
+/* One leaf of a batch record, likewise. */
+struct store_chain_leaf {
+	int64_t seq, idx, element;
+	const char *detail;
+	size_t detail_len;
+	const char *hash;
+};
+
+/* Callbacks of store_chain_read: 0 to go on, non-zero to stop with it. */
+typedef int (
+    *store_chain_record_fn)(void *arg, const struct store_chain_record *r);
+typedef int (*store_chain_leaf_fn)(void *arg, const struct store_chain_leaf *l);
+
+/* The hash of record seq into out: 1, or 0 when there is no such record,
+ * -1 on error. */
+int store_chain_hash_at(struct store *st, int64_t seq,
+    char out[STORE_HASH_STRLEN]);
+/*
+ * The records after seq after, in order, in one snapshot: each batch
+ * record's leaves (by idx) go to leaf_fn, then the record to record_fn.
+ * At most max_records records; stops after the record that brings the
+ * leaves passed to max_leaves or more. The number of records passed
+ * (max_records bounds it to an int), -1 on error, or a callback's
+ * non-zero.
+ */
+int store_chain_read(struct store *st, int64_t after, int max_records,
+    int64_t max_leaves, store_chain_leaf_fn leaf_fn,
+    store_chain_record_fn record_fn, void *arg);
+
+/* A record's hash recomputed into out: 0 when it is the one stored, -1 when
+ * not. */
+int store_chain_record_hash(const struct store_chain_record *r,
+    char out[STORE_HASH_STRLEN]);
+/* A leaf's hash recomputed, as bytes, into out: 0 when it is the one
+ * stored, -1 when not. */
+int store_chain_leaf_digest(const struct store_chain_leaf *l, uint8_t out[32]);
+/* The Merkle root of n leaf hashes, as a batch record commits it. */
+void store_chain_root(const uint8_t (*leaf)[32], size_t n,
+    char out[STORE_HASH_STRLEN]);
+
 /* What store_audit_verify found. */
 struct store_audit_report {
 	int64_t records;  /* audit records read */

@@ -1,0 +1,96 @@
+/*
+ * The central database: one PostgreSQL database (libpq) holding the audit
+ * chains of many sites, each pushed by its own site (vraudit push) and
+ * checked there on arrival (central/schema/, vraudit-schema(7), "Central
+ * database").
+ */
+#ifndef VRAUDIT_CENTRAL_H
+#define VRAUDIT_CENTRAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct central;
+struct config;
+struct store;
+
+/* Hex SHA-256 with its terminator, as STORE_HASH_STRLEN. */
+#define CENTRAL_HASH_STRLEN 65
+
+/*
+ * Connect to the configuration's [central] url, with the password of its
+ * password-file when there is one. NULL with the reason in err (the URL
+ * is named without anything secret).
+ */
+struct central *central_connect(const struct config *cfg, char *err,
+    size_t errlen);
+/* Close; NULL is fine. */
+void central_close(struct central *c);
+/* The last error. */
+const char *central_error(const struct central *c);
+
+/* The schema version the database has (0: none) into *found; 0 or -1. */
+int central_schema_version(struct central *c, int *found);
+/* The version this build creates. */
+int central_schema_latest(void);
+/* Create or upgrade the schema to the latest version, each step in a
+ * transaction of its own: 0 (from and to set) or -1. */
+int central_migrate(struct central *c, int *from, int *to);
+/* Register site, pushed by role (created without a password when
+ * missing): 0 or -1. */
+int central_add_site(struct central *c, const char *site, const char *role);
+
+/* What a push did. */
+struct central_push_result {
+	int64_t records;  /* records accepted by this push */
+	int64_t leaves;   /* their leaves */
+	int64_t head_seq; /* the site's head held centrally afterwards */
+	char head_hash[CENTRAL_HASH_STRLEN];
+	int64_t local_seq; /* this database's head when the push ended */
+};
+
+enum {
+	CENTRAL_OK = 0,
+	CENTRAL_FAILED = -1,  /* could not push: central_error() says why */
+	CENTRAL_REFUSED = -2, /* the central database refused this chain */
+};
+
+/*
+ * Send the records of st's audit chain that the central database does
+ * not hold for site, oldest first, in transactions of at most batch
+ * records (fewer when their leaves reach 20,000; 0: CENTRAL_PUSH_BATCH):
+ * a push stopped anywhere leaves whole transactions,
+ * and the next one goes on from the head held there. A chain that does
+ * not continue what is held (a rewritten history, another database) is
+ * refused: the refusal is recorded centrally and central_error() says
+ * why. CENTRAL_OK, CENTRAL_FAILED or CENTRAL_REFUSED.
+ */
+int central_push(struct central *c, struct store *st, const char *site,
+    int batch, struct central_push_result *out);
+/* Records per transaction of a push, by default, and at most. */
+#define CENTRAL_PUSH_BATCH 1000
+#define CENTRAL_PUSH_BATCH_MAX 100000
+
+/* What central_verify found. */
+struct central_verify_report {
+	int64_t sites, records, leaves;
+	int64_t findings;  /* problems passed to the callback */
+	int64_t refusals;  /* pushes the database refused, over all sites */
+};
+
+/* Called once per problem or note; the text lives until it returns. */
+typedef void (*central_finding_fn)(void *arg, const char *site,
+    const char *finding);
+
+/*
+ * Recompute every site's chain held centrally, here rather than trusting
+ * the database's own checks: each record's hash and link, each batch's
+ * leaves and root, the site's head, and that each element's state comes
+ * from its last leaf. Refused pushes are passed as notes (not findings).
+ * 0 when the check ran, -1 when it could not.
+ */
+int central_verify(struct central *c, central_finding_fn finding,
+    central_finding_fn note, void *arg, struct central_verify_report *out);
+
+#endif
