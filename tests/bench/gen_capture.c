@@ -2,9 +2,11 @@
  * Writes a synthetic classic-pcap capture for the ingest benchmark: FRAMES
  * Ethernet frames from MACS distinct source MACs, a mix a mirror port on an
  * operator's access network sees: mostly unicast IPv4 (UDP/TCP), with ARP,
- * DHCP, LLDP and CDP. Deterministic for a given seed.
+ * DHCP, LLDP and CDP. Deterministic for a given seed. The MACs are numbered
+ * FIRST to FIRST + MACS - 1 (FIRST is 0 unless given): captures with disjoint
+ * ranges share no MAC.
  *
- * usage: gen_capture OUT.pcap FRAMES MACS [SEED]
+ * usage: gen_capture OUT.pcap FRAMES MACS [SEED [FIRST]]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -246,21 +248,24 @@ main(int argc, char **argv)
 		0,
 	};
 	uint8_t frame[1600], rec[16], payload[1400];
-	unsigned long long frames, macs;
+	unsigned long long frames, macs, first;
 	FILE *out;
 
-	if (argc < 4 || argc > 5) {
+	if (argc < 4 || argc > 6) {
 		fprintf(stderr,
-		    "usage: gen_capture OUT.pcap FRAMES MACS [SEED]\n");
+		    "usage: gen_capture OUT.pcap FRAMES MACS [SEED [FIRST]]\n");
 		return 2;
 	}
 	frames = strtoull(argv[2], NULL, 10);
 	macs = strtoull(argv[3], NULL, 10);
 	rng =
-	    argc == 5 ? strtoull(argv[4], NULL, 10) | 1 : 0x9e3779b97f4a7c15ULL;
-	if (frames == 0 || macs == 0 || macs > 0xffffff) {
+	    argc >= 5 ? strtoull(argv[4], NULL, 10) | 1 : 0x9e3779b97f4a7c15ULL;
+	first = argc == 6 ? strtoull(argv[5], NULL, 10) : 0;
+	if (frames == 0 || macs == 0 || first > 0xffffff ||
+	    macs > 0x1000000 - first) {
 		fprintf(stderr,
-		    "gen_capture: FRAMES > 0 and 0 < MACS <= 16777215\n");
+		    "gen_capture: FRAMES > 0, MACS > 0 and "
+		    "FIRST + MACS <= 16777216\n");
 		return 2;
 	}
 	out = fopen(argv[1], "wb");
@@ -275,7 +280,8 @@ main(int argc, char **argv)
 
 	for (unsigned long long n = 0; n < frames; n++) {
 		/* Every MAC appears early once, then sources follow a skewed mix. */
-		uint32_t i = n < macs ? (uint32_t)n : next() % (uint32_t)macs;
+		uint32_t i = (uint32_t)first +
+		    (n < macs ? (uint32_t)n : next() % (uint32_t)macs);
 		uint32_t r = next() % 1000;
 		size_t len;
 
@@ -286,7 +292,8 @@ main(int argc, char **argv)
 		else if (r < 60)
 			len = dhcp(frame, i);
 		else
-			len = ipv4_udp(frame, i, next() % (uint32_t)macs, 40000,
+			len = ipv4_udp(frame, i,
+			    (uint32_t)first + next() % (uint32_t)macs, 40000,
 			    443, payload, 64 + next() % 448);
 		if (len < 60) {
 			memset(frame + len, 0, 60 - len);
