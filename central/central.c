@@ -99,8 +99,7 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 	int k = 0;
 
 	if (cfg->central_url == NULL) {
-		snprintf(err, errlen,
-		    "%s: no [central] section with a url",
+		snprintf(err, errlen, "%s: no [central] section with a url",
 		    cfg->path != NULL ? cfg->path : "configuration");
 		return NULL;
 	}
@@ -119,8 +118,10 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 	c = xcalloc(1, sizeof(*c));
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
-		central_set_error(c, "central database (host %s, database %s): %s",
-		    c->pg != NULL && PQhost(c->pg) != NULL ? PQhost(c->pg) : "?",
+		central_set_error(c,
+		    "central database (host %s, database %s): %s",
+		    c->pg != NULL && PQhost(c->pg) != NULL ? PQhost(c->pg)
+							   : "?",
 		    c->pg != NULL && PQdb(c->pg) != NULL ? PQdb(c->pg) : "?",
 		    c->pg != NULL ? PQerrorMessage(c->pg) : "out of memory");
 		snprintf(err, errlen, "%s", c->err);
@@ -162,7 +163,8 @@ central_schema_version(struct central *c, int *found)
 		    "SELECT to_regclass('vraudit.meta') IS NULL", 0, NULL,
 		    PGRES_TUPLES_OK);
 
-		if (probe != NULL && strcmp(PQgetvalue(probe, 0, 0), "t") == 0) {
+		if (probe != NULL &&
+		    strcmp(PQgetvalue(probe, 0, 0), "t") == 0) {
 			PQclear(probe);
 			return 0;
 		}
@@ -198,8 +200,8 @@ central_migrate(struct central *c, int *from, int *to)
 
 	*from = *to = 0;
 	if (check_encoding(c) < 0 ||
-	    central_command(c, "SELECT pg_advisory_lock(x'" MIGRATE_LOCK
-			       "'::bigint)") < 0)
+	    central_command(c,
+		"SELECT pg_advisory_lock(x'" MIGRATE_LOCK "'::bigint)") < 0)
 		return -1;
 	if (central_schema_version(c, &version) < 0)
 		goto fail;
@@ -222,8 +224,9 @@ central_migrate(struct central *c, int *from, int *to)
 		res = PQexec(c->pg, central_schema_migrations[v - 1].sql);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 		    PQresultStatus(res) != PGRES_TUPLES_OK) {
-			central_set_error(c, "central schema version %d (%s): %s",
-			    v, central_schema_migrations[v - 1].name,
+			central_set_error(c,
+			    "central schema version %d (%s): %s", v,
+			    central_schema_migrations[v - 1].name,
 			    central_pg_message(c, res));
 			PQclear(res);
 			goto rollback;
@@ -240,8 +243,8 @@ central_migrate(struct central *c, int *from, int *to)
 			goto fail;
 		*to = v;
 	}
-	central_command(c, "SELECT pg_advisory_unlock(x'" MIGRATE_LOCK
-			   "'::bigint)");
+	central_command(c,
+	    "SELECT pg_advisory_unlock(x'" MIGRATE_LOCK "'::bigint)");
 	return 0;
 rollback:
 	PQclear(PQexec(c->pg, "ROLLBACK"));
@@ -280,4 +283,12 @@ central_add_site(struct central *c, const char *site, const char *role)
 	    PGRES_TUPLES_OK);
 	PQclear(res);
 	return res != NULL ? 0 : -1;
+}
+
+void
+central_describe(const struct central *c, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "central database %s (host %s)",
+	    PQdb(c->pg) != NULL ? PQdb(c->pg) : "?",
+	    PQhost(c->pg) != NULL ? PQhost(c->pg) : "?");
 }

@@ -29,6 +29,8 @@ struct central *central_connect(const struct config *cfg, char *err,
 void central_close(struct central *c);
 /* The last error. */
 const char *central_error(const struct central *c);
+/* "central database NAME (host HOST)", for messages and reports. */
+void central_describe(const struct central *c, char *out, size_t outlen);
 
 /* The schema version the database has (0: none) into *found; 0 or -1. */
 int central_schema_version(struct central *c, int *found);
@@ -75,13 +77,13 @@ int central_push(struct central *c, struct store *st, const char *site,
 /* What central_verify found. */
 struct central_verify_report {
 	int64_t sites, records, leaves;
-	int64_t findings;  /* problems passed to the callback */
-	int64_t refusals;  /* pushes the database refused, over all sites */
+	int64_t findings; /* problems passed to the callback */
+	int64_t refusals; /* pushes the database refused, over all sites */
 };
 
 /* Called once per problem or note; the text lives until it returns. */
-typedef void (*central_finding_fn)(void *arg, const char *site,
-    const char *finding);
+typedef void (
+    *central_finding_fn)(void *arg, const char *site, const char *finding);
 
 /*
  * Recompute every site's chain held centrally, here rather than trusting
@@ -92,5 +94,45 @@ typedef void (*central_finding_fn)(void *arg, const char *site,
  */
 int central_verify(struct central *c, central_finding_fn finding,
     central_finding_fn note, void *arg, struct central_verify_report *out);
+
+/* A site as the central database holds it. */
+struct central_site {
+	char name[64];
+	int64_t head_seq; /* the head of its chain held centrally */
+	char head_hash[CENTRAL_HASH_STRLEN];
+	int64_t elements; /* its elements (merged ones left out) */
+};
+
+/* Which site each element of a gathered file comes from: element n of
+ * the file is element site_id[n - 1] of sites[site_of[n - 1]]. */
+struct central_national {
+	struct central_site *sites; /* owned */
+	size_t n_sites;
+	int64_t *site_id;  /* owned */
+	uint32_t *site_of; /* owned */
+	size_t n_elements, cap;
+};
+
+/* Read what follows in one snapshot (repeatable read; it writes only
+ * temporary tables), until central_snapshot_end. 0 or -1. */
+int central_snapshot_begin(struct central *c);
+void central_snapshot_end(struct central *c);
+/* Every site, by name: a new array of *n (free it). 0 or -1. */
+int central_sites(struct central *c, struct central_site **out, size_t *n);
+/*
+ * Fill st, a new site file, with the central state of site (NULL: every
+ * site): scans and what they observed per zone, elements with their
+ * addresses, evidence and sources, numbered afresh in the order (site,
+ * element). The times of day of last sightings are not in the chain:
+ * they read as the day's start. When map is not NULL (its sites set, as
+ * central_sites gives them), the numbering goes into it. 0 or -1.
+ */
+int central_materialize(struct central *c, struct store *st, const char *site,
+    struct central_national *map);
+/* Element nid of the gathered file came from element id of site. */
+void central_map_add(struct central_national *map, const char *site,
+    int64_t nid, int64_t id);
+/* Release what map owns. */
+void central_national_free(struct central_national *map);
 
 #endif

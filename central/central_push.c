@@ -35,9 +35,9 @@ struct column {
 struct chunk {
 	struct central *c;
 	const char *site;
-	int batch; /* records per transaction */
+	int batch;             /* records per transaction */
 	struct column leaf[5]; /* seq, idx, element, detail, hash */
-	struct column rec[7]; /* seq, at, kind, subject, detail, prev, hash */
+	struct column rec[7];  /* seq, at, kind, subject, detail, prev, hash */
 	size_t leaves_queued;
 	int64_t leaves, records;
 	int failed; /* 0, or the CENTRAL_ code of a failure while sending */
@@ -176,8 +176,9 @@ refuse(struct central *c, const char *site, const char *reason)
 	res = central_exec(c, "SELECT vraudit.refuse($1, $2)", 2, p,
 	    PGRES_TUPLES_OK);
 	if (res == NULL)
-		central_set_error(c, "%s (and the refusal could not be "
-				     "recorded: %s)",
+		central_set_error(c,
+		    "%s (and the refusal could not be "
+		    "recorded: %s)",
 		    why, central_error(c));
 	else
 		central_set_error(c, "%s", why);
@@ -292,8 +293,8 @@ push_chunk(struct central *c, struct store *st, const char *site,
 		return rc;
 	k->records = k->leaves = 0;
 	k->failed = 0;
-	n = store_chain_read(st, seq, k->batch, PUSH_LEAVES, on_leaf,
-	    on_record, k);
+	n = store_chain_read(st, seq, k->batch, PUSH_LEAVES, on_leaf, on_record,
+	    k);
 	if (n < 0 && !k->failed) {
 		central_set_error(c, "%s", store_error(st));
 		k->failed = CENTRAL_FAILED;
@@ -337,8 +338,8 @@ push_chunk(struct central *c, struct store *st, const char *site,
 }
 
 int
-central_push(struct central *c, struct store *st, const char *site,
-    int batch, struct central_push_result *out)
+central_push(struct central *c, struct store *st, const char *site, int batch,
+    struct central_push_result *out)
 {
 	struct chunk k;
 	char local_hash[STORE_HASH_STRLEN];

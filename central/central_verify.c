@@ -26,8 +26,7 @@ struct check {
 	struct central_verify_report *out;
 };
 
-static void
-found(struct check *k, const char *fmt, ...)
+static void found(struct check *k, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -53,7 +52,8 @@ detail_value(const char *detail, const char *key, char *out, size_t outlen)
 		const char *nl = strchr(p, '\n');
 		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
 
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+		if (len > klen && strncmp(p, key, klen) == 0 &&
+		    p[klen] == '=') {
 			size_t n = len - klen - 1;
 
 			if (n >= outlen)
@@ -73,7 +73,7 @@ check_leaves(struct check *k, int64_t seq, const char *detail)
 {
 	char num[24], want_n[24], want_root[CENTRAL_HASH_STRLEN], root[66];
 	const char *p[] = { k->site, num };
-	uint8_t (*digest)[32];
+	uint8_t(*digest)[32];
 	PGresult *res;
 	int n;
 
@@ -95,7 +95,8 @@ check_leaves(struct check *k, int64_t seq, const char *detail)
 		l.detail_len = (size_t)PQgetlength(res, i, 2);
 		l.hash = PQgetvalue(res, i, 3);
 		if (l.idx != i)
-			found(k, "record %" PRId64 ": leaf %d is missing", seq, i);
+			found(k, "record %" PRId64 ": leaf %d is missing", seq,
+			    i);
 		if (store_chain_leaf_digest(&l, digest[i]) != 0)
 			found(k,
 			    "record %" PRId64 ", leaf %" PRId64
@@ -106,7 +107,8 @@ check_leaves(struct check *k, int64_t seq, const char *detail)
 	k->out->leaves += n;
 	if (!detail_value(detail, "leaves", want_n, sizeof(want_n)) ||
 	    !detail_value(detail, "root", want_root, sizeof(want_root)))
-		found(k, "record %" PRId64 ": a batch without leaves= and root=",
+		found(k,
+		    "record %" PRId64 ": a batch without leaves= and root=",
 		    seq);
 	else if (strtoll(want_n, NULL, 10) != n)
 		found(k, "record %" PRId64 ": commits %s leaves, %d are held",
@@ -266,8 +268,9 @@ central_verify(struct central *c, central_finding_fn finding,
 
 	memset(out, 0, sizeof(*out));
 	if (central_require_schema(c) < 0 ||
-	    central_command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ "
-			       "READ ONLY") < 0)
+	    central_command(c,
+		"BEGIN ISOLATION LEVEL REPEATABLE READ "
+		"READ ONLY") < 0)
 		return -1;
 	if ((sites = central_exec(c,
 		 "SELECT name, head_seq, head_hash FROM vraudit.site ORDER BY "

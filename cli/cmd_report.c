@@ -21,6 +21,7 @@
 
 #include "classify/classify.h"
 #include "cli/cli.h"
+#include "cli/report_central.h"
 #include "config/config.h"
 #include "pipeline/pipeline.h"
 #include "policy/policy.h"
@@ -35,6 +36,7 @@ enum {
 	OPT_AS_OF,
 	OPT_OUTPUT_DIR,
 	OPT_KEEP,
+	OPT_CENTRAL,
 };
 
 #define MAX_FORMATS 4
@@ -43,7 +45,8 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: vraudit report [-c CONF] [--db PATH] [--policy NAME]...\n"
+	    "usage: vraudit report [-c CONF] [--db PATH | --central] "
+	    "[--policy NAME]...\n"
 	    "                      [--format text|csv|json|html] [-o PATH] "
 	    "[--as-of YYYY-MM-DD]\n"
 	    "                      [--output-dir DIR [--keep N]]\n"
@@ -60,7 +63,9 @@ usage(FILE *out)
 	    "incomplete (no violation, but not every rule could be judged).\n"
 	    "Packs: each --policy, else the configuration's [policy] packs, "
 	    "else every\npack available (built in, or NAME.conf in [policy] "
-	    "dir).\n");
+	    "dir).\n--central: the national report of every site held in the "
+	    "central database\n([central] url), with each site evaluated "
+	    "alone as well.\n");
 }
 
 /* One format of a report, for cli_write_output. */
@@ -138,9 +143,11 @@ prune(const char *dir, long keep)
 static int
 run(const struct cli_common *common, char **packs, size_t n_packs,
     const struct report_options *opt_in, const enum report_format *formats,
-    size_t n_formats, const char *output, const char *output_dir, long keep)
+    size_t n_formats, const char *output, const char *output_dir, long keep,
+    bool central)
 {
 	struct report_options opt = *opt_in;
+	struct central_report cr = { 0 };
 	struct cli_env env = { 0 };
 	struct policy_set *set = NULL;
 	struct report *r = NULL;
@@ -163,9 +170,6 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		goto out;
 	}
 	pipeline_policy_settings(env.cfg, set);
-	if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) != EXIT_OK)
-		goto out;
-	opt.db_path = env.cfg->db_path;
 	opt.version = VRAUDIT_VERSION;
 	/* The report names the configuration it was made under: its path
 	 * and the digest of its text (read again: config_load keeps none). */
@@ -184,10 +188,23 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 		opt.config_digest = digest;
 	}
 	opt.waivers_path = env.cfg->waivers_path;
-	if ((r = report_new(env.st, set, &opt)) == NULL) {
-		fprintf(stderr, "vraudit report: %s\n", store_error(env.st));
-		rc = EXIT_RUNTIME;
-		goto out;
+	if (central) {
+		/* Waivers are a site's: the national report has none. */
+		opt.waivers_path = NULL;
+		if ((rc = cli_report_central(env.cfg, set, &opt, &cr, &r)) !=
+		    EXIT_OK)
+			goto out;
+	} else {
+		if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) !=
+		    EXIT_OK)
+			goto out;
+		opt.db_path = env.cfg->db_path;
+		if ((r = report_new(env.st, set, &opt)) == NULL) {
+			fprintf(stderr, "vraudit report: %s\n",
+			    store_error(env.st));
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
 	}
 	if (report_waiver_warning(r) != NULL)
 		fprintf(stderr, "vraudit report: warning: %s\n",
@@ -218,6 +235,7 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 out:
 	free(conf_abs);
 	report_free(r);
+	cli_report_central_finish(&cr);
 	policy_set_free(set);
 	cli_close(&env);
 	return rc;
@@ -234,6 +252,7 @@ cmd_report(int argc, char **argv)
 		{ "as-of", required_argument, NULL, OPT_AS_OF },
 		{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
 		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "central", no_argument, NULL, OPT_CENTRAL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common common = { 0 };
@@ -243,6 +262,7 @@ cmd_report(int argc, char **argv)
 	const char *output = NULL, *output_dir = NULL;
 	char **packs = NULL;
 	long keep = 0;
+	bool central = false;
 	int opt_c, f, rc;
 	char *end;
 
@@ -286,6 +306,9 @@ cmd_report(int argc, char **argv)
 		case OPT_OUTPUT_DIR:
 			output_dir = optarg;
 			break;
+		case OPT_CENTRAL:
+			central = true;
+			break;
 		case OPT_KEEP:
 			errno = 0;
 			keep = strtol(optarg, &end, 10);
@@ -328,8 +351,14 @@ cmd_report(int argc, char **argv)
 			formats[n_formats++] = REPORT_JSON;
 	}
 	opt.now = time_now();
+	if (central && common.db_path != NULL) {
+		free(packs);
+		return cli_usage_error(argv[0],
+		    "--central and --db exclude "
+		    "each other");
+	}
 	rc = run(&common, packs, n_packs, &opt, formats, n_formats, output,
-	    output_dir, keep);
+	    output_dir, keep, central);
 	free(packs);
 	return rc;
 }

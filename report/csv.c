@@ -42,10 +42,11 @@ field_num(FILE *out, long long n)
 
 /* The columns after the element's: its address, the rule's counts, the
  * pack's and the report's provenance. i < 0: no rule (its counts are
- * empty); pk NULL: no pack; k < 0: no element. */
+ * empty); pk NULL: no pack; k < 0: no element; site: in a national
+ * report, the site whose chain's head goes in the audit columns. */
 static void
 csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
-    long i, long k)
+    long i, long k, const struct report_site *site)
 {
 	const char *kind = "";
 	const struct value *a = NULL;
@@ -67,8 +68,16 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 	field_str(out, r->version, false);
 	field_str(out, r->config_path, false);
 	field_str(out, r->config_digest, false);
-	field_num(out, (long long)r->audit_seq);
-	field_str(out, r->audit_hash, false);
+	/* A national report has a head per site: in its site rows. */
+	if (site != NULL) {
+		field_num(out, (long long)site->head_seq);
+		field_str(out, site->head_hash, false);
+	} else if (r->sites != NULL)
+		fputs(",,", out);
+	else {
+		field_num(out, (long long)r->audit_seq);
+		field_str(out, r->audit_hash, false);
+	}
 	field_str(out, r->generated, false);
 	field_str(out, r->newest, false);
 	if (*r->newest)
@@ -97,6 +106,53 @@ waiver_fields(FILE *out, const struct report *r, const char *name)
 		    false);
 }
 
+/* The end of a row: in a national report, the site of element id (none
+ * when id < 1) and its own number there. */
+static void
+row_end(FILE *out, const struct report *r, long long id, const char *site)
+{
+	long long site_id = 0;
+	const char *of = id > 0 ? report_element_site(r, id, &site_id) : NULL;
+
+	if (r->sites != NULL) {
+		field_str(out, of != NULL ? of : site, false);
+		if (of != NULL)
+			fprintf(out, ",%lld", site_id);
+		else
+			fputc(',', out);
+	}
+	fputc('\n', out);
+}
+
+/* A national report: a row per site and rule, the rule evaluated on the
+ * site alone, its verdict in detail. */
+static void
+csv_sites(FILE *out, const struct report *r)
+{
+	for (size_t i = 0; r->sites != NULL && i < r->sites->n; i++) {
+		const struct report_site *site = &r->sites->sites[i];
+
+		for (size_t k = 0; k < site->n_rules; k++) {
+			const struct report_site_rule *ru = &site->rules[k];
+
+			field_str(out, ru->policy, true);
+			field_str(out, ru->rule, false);
+			field_str(out, ru->status, false);
+			/* deadline, days_left, element_id, mgmt_ip, vendor,
+			 * zone, status */
+			fputs(",,,,,,,", out);
+			field_str(out, ru->verdict, false);
+			field_str(out, r->as_of, false);
+			csv_tail(out, r, policy_set_find(r->set, ru->policy),
+			    -1, -1, site);
+			waiver_fields(out, r, NULL);
+			field_str(out, NULL, false);
+			field_str(out, "site", false);
+			row_end(out, r, 0, site->name);
+		}
+	}
+}
+
 /* A row per zone: how it was observed (status ok, no-data, stale or
  * partial, the figures in words in detail). */
 static void
@@ -114,11 +170,11 @@ csv_coverage(FILE *out, const struct report *r)
 		field(out, report_cell(c, i, "status"), false);
 		field_str(out, words, false);
 		field_str(out, r->as_of, false);
-		csv_tail(out, r, NULL, -1, -1);
+		csv_tail(out, r, NULL, -1, -1, NULL);
 		waiver_fields(out, r, NULL);
 		field_str(out, NULL, false);
 		field_str(out, "coverage", false);
-		fputc('\n', out);
+		row_end(out, r, 0, NULL);
 		free(words);
 	}
 }
@@ -139,11 +195,11 @@ csv_lifecycle(FILE *out, const struct report *r)
 		field_str(out, "retired", false);
 		field(out, report_cell(t, i, "retired_reason"), false);
 		field_str(out, r->as_of, false);
-		csv_tail(out, r, NULL, -1, -1);
+		csv_tail(out, r, NULL, -1, -1, NULL);
 		waiver_fields(out, r, NULL);
 		field(out, report_cell(t, i, "retired_at"), false);
 		field_str(out, "retired", false);
-		fputc('\n', out);
+		row_end(out, r, report_num(t, i, "element_id"), NULL);
 	}
 	for (size_t i = 0; i < w->nrows; i++) {
 		char *terms = report_waiver_terms(w, i);
@@ -164,11 +220,12 @@ csv_lifecycle(FILE *out, const struct report *r)
 		field_str(out, terms, false);
 		field_str(out, r->as_of, false);
 		csv_tail(out, r,
-		    policy_set_find(r->set, report_str(w, i, "pack")), -1, -1);
+		    policy_set_find(r->set, report_str(w, i, "pack")), -1, -1,
+		    NULL);
 		waiver_fields(out, r, report_str(w, i, "name"));
 		field_str(out, NULL, false);
 		field_str(out, "waiver", false);
-		fputc('\n', out);
+		row_end(out, r, 0, NULL);
 		free(terms);
 	}
 	csv_coverage(out, r);
@@ -217,11 +274,12 @@ csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
 				: NULL,
 			    false);
 		field_str(out, r->as_of, false);
-		csv_tail(out, r, pk, i, last ? -1 : (long)k);
+		csv_tail(out, r, pk, i, last ? -1 : (long)k, NULL);
 		waiver_fields(out, r, last ? NULL : report_str(v, k, "waiver"));
 		field_str(out, NULL, false);
 		field_str(out, "rule", false);
-		fputc('\n', out);
+		row_end(out, r, last ? 0 : report_num(v, k, "element_id"),
+		    NULL);
 		any = true;
 	}
 }
@@ -268,6 +326,8 @@ report_write_csv(const struct report *r, FILE *out)
 
 	for (size_t i = 0; i < ARRAY_SIZE(header); i++)
 		field_str(out, header[i], i == 0);
+	if (r->sites != NULL)
+		fputs(",site,site_element_id", out);
 	fputc('\n', out);
 	for (size_t p = 0; p < r->set->n_packs; p++) {
 		const struct policy_pack *pk = r->set->packs[p];
@@ -276,4 +336,5 @@ report_write_csv(const struct report *r, FILE *out)
 			csv_rule(out, r, pk, pk->rules[ru].name);
 	}
 	csv_lifecycle(out, r);
+	csv_sites(out, r);
 }

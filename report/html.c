@@ -566,6 +566,7 @@ html_element(FILE *out, const struct report *r,
 	    "<article class=\"element\" id=\"element-%lld\" "
 	    "data-element=\"%lld\"><h3>Element %lld",
 	    id, id, id);
+	html_element_site(out, r, id);
 	if (name->s != NULL && name->len > 0) {
 		fputs(" &middot; ", out);
 		html_value(out, name);
@@ -923,14 +924,9 @@ html_provenance(FILE *out, const struct report *r)
 	html(out, r->generated);
 	fputs("</td></tr><tr><th>as of</th><td>", out);
 	html(out, r->as_of);
-	fprintf(out,
-	    "</td></tr><tr><th>audit chain head</th><td><code>"
-	    "record %lld, ",
-	    (long long)r->audit_seq);
-	html(out, r->audit_hash);
-	fputs("</code> (archive it: <code>vraudit verify</code> detects "
-	      "later edits)</td></tr><tr><th>data age</th><td>",
-	    out);
+	fputs("</td></tr>", out);
+	html_audit_head(out, r);
+	fputs("<tr><th>data age</th><td>", out);
 	if (*r->newest)
 		fprintf(out,
 		    "newest observation on %s, %lld day%s before "
@@ -987,6 +983,7 @@ report_write_html(const struct report *r, FILE *out)
 	html_summary(out, r);
 	html_coverage(out, r);
 	html_charts(out, r);
+	html_sites(out, r);
 	html_violations(out, r);
 	html_rules(out, r);
 	html_inventory(out, r);

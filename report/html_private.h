@@ -37,4 +37,12 @@ void html_new_groups(FILE *out, const struct report *r);
 /* Where the full lists are: the CSV and JSON reports. */
 void html_exports_note(FILE *out, const char *what);
 
+/* In a national report, " · SITE/N" after element id; else nothing. */
+void html_element_site(FILE *out, const struct report *r, long long id);
+/* The provenance table's row with the audit chain's head (a national
+ * report: where the sites' heads are). */
+void html_audit_head(FILE *out, const struct report *r);
+/* A national report's section "By site"; nothing in a site's report. */
+void html_sites(FILE *out, const struct report *r);
+
 #endif

@@ -87,6 +87,56 @@ json_address(FILE *out, const struct report *r, size_t i)
 	fputs(", ", out);
 }
 
+/* In a national report, the site of element id and its own number
+ * there, each with a comma after it; nothing in a site's report. */
+static void
+json_site(FILE *out, const struct report *r, long long id)
+{
+	long long site_id;
+	const char *site = report_element_site(r, id, &site_id);
+
+	if (site == NULL)
+		return;
+	fputs("\"site\": ", out);
+	json_str(out, site);
+	fprintf(out, ", \"site_element_id\": %lld, ", site_id);
+}
+
+/* A national report: each site, its chain's head held centrally, and its
+ * rules evaluated on it alone. */
+static void
+json_sites(FILE *out, const struct report *r)
+{
+	const struct report_sites *s = r->sites;
+
+	fputs(",\n\"sites\": [", out);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct report_site *site = &s->sites[i];
+
+		fputs(i > 0 ? ",\n {\"site\": " : "\n {\"site\": ", out);
+		json_str(out, site->name);
+		fprintf(out,
+		    ", \"elements\": %lld, \"audit_head\": {\"seq\": %lld, "
+		    "\"hash\": ",
+		    (long long)site->elements, (long long)site->head_seq);
+		json_str(out, site->head_hash);
+		fputs("}, \"rules\": [", out);
+		for (size_t k = 0; k < site->n_rules; k++) {
+			fputs(k > 0 ? ", {\"policy\": " : "{\"policy\": ", out);
+			json_str(out, site->rules[k].policy);
+			fputs(", \"rule\": ", out);
+			json_str(out, site->rules[k].rule);
+			fputs(", \"status\": ", out);
+			json_str(out, site->rules[k].status);
+			fputs(", \"verdict\": ", out);
+			json_str(out, site->rules[k].verdict);
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	}
+	fputc(']', out);
+}
+
 /* Each violating element once, with the rules it breaks. */
 static void
 json_violating_elements(FILE *out, const struct report *r)
@@ -101,6 +151,7 @@ json_violating_elements(FILE *out, const struct report *r)
 
 		fprintf(out, "%s{\"element_id\": %lld, ", k > 0 ? ",\n  " : "",
 		    (long long)el[k].id);
+		json_site(out, r, el[k].id);
 		json_address(out, r, first);
 		fputs("\"vendor\": ", out);
 		json_value(out, report_cell(v, first, "vendor"));
@@ -152,6 +203,7 @@ json_elements(FILE *out, const struct report *r, const char *policy,
 			json_value(out, report_cell(v, k, vcols[c]));
 			fputs(", ", out);
 		}
+		json_site(out, r, report_num(v, k, "element_id"));
 		json_address(out, r, k);
 		fputs("\"evidence\": ", out);
 		ev = report_evidence_of(r, report_num(v, k, "element_id"));
@@ -249,12 +301,21 @@ report_write_json(const struct report *r, FILE *out)
 	int violated, pending, met, unjudged;
 
 	report_tally(r, &violated, &pending, &met, &unjudged);
-	fputs("{\"report\": \"vraudit compliance\", \"database\": ", out);
+	fputs(r->sites != NULL
+		? "{\"report\": \"vraudit national compliance\", "
+		  "\"database\": "
+		: "{\"report\": \"vraudit compliance\", \"database\": ",
+	    out);
 	json_str(out, r->db_path);
-	fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
-	    (long long)r->audit_seq);
-	json_str(out, r->audit_hash);
-	fputs("}, \"generated\": ", out);
+	if (r->sites != NULL) /* one per site, under "sites" */
+		fputs(", \"audit_head\": null", out);
+	else {
+		fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
+		    (long long)r->audit_seq);
+		json_str(out, r->audit_hash);
+		fputc('}', out);
+	}
+	fputs(", \"generated\": ", out);
 	json_str(out, r->generated);
 	fputs(", \"vraudit_version\": ", out);
 	json_str(out, r->version);
@@ -321,5 +382,7 @@ report_write_json(const struct report *r, FILE *out)
 	json_table(out, &r->waivers);
 	fputs("},\n\"counts\": ", out);
 	json_table(out, &r->counts);
+	if (r->sites != NULL)
+		json_sites(out, r);
 	fputs("}\n", out);
 }

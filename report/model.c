@@ -631,6 +631,7 @@ report_new(struct store *st, const struct policy_set *set,
 	struct table newest = { 0 };
 
 	r->set = set;
+	r->sites = opt->sites;
 	r->db_path = xstrdup(opt->db_path != NULL ? opt->db_path : "");
 	r->version = xstrdup(opt->version != NULL ? opt->version : "unknown");
 	r->config_path =
@@ -816,4 +817,61 @@ report_write(const struct report *r, enum report_format format, FILE *out)
 	if (fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;
+}
+
+const char *
+report_element_site(const struct report *r, long long id, long long *site_id)
+{
+	const struct report_sites *s = r->sites;
+
+	if (s == NULL || id < 1 || (size_t)id > s->n_elements ||
+	    s->site_of[id - 1] >= s->n)
+		return NULL;
+	*site_id = s->site_id[id - 1];
+	return s->sites[s->site_of[id - 1]].name;
+}
+
+int
+report_rule_summary(const struct report *r, size_t i,
+    struct report_site_rule *out)
+{
+	const char *status;
+
+	if (i >= r->rules.nrows)
+		return -1;
+	out->policy = xstrdup(report_str(&r->rules, i, "policy"));
+	out->rule = xstrdup(report_str(&r->rules, i, "rule"));
+	status = report_str(&r->rules, i, "status");
+	out->status = xstrdup(status != NULL ? status : "");
+	{
+		struct strbuf b = STRBUF_INIT;
+		char *words = report_rule_verdict(&r->rules, i);
+		const struct table *sh = &r->shares;
+
+		strbuf_printf(&b, "%s; %lld element(s), %lld covered", words,
+		    report_num(&r->rules, i, "elements"),
+		    report_num(&r->rules, i, "covered"));
+		free(words);
+		for (size_t k = 0; k < sh->nrows; k++)
+			if (report_rule_match(sh, k, out->policy, out->rule))
+				strbuf_printf(&b,
+				    "; zone %s: %lld of %lld, %.1f%% (at most "
+				    "%.1f%%)",
+				    report_str(sh, k, "zone"),
+				    report_num(sh, k, "high_risk"),
+				    report_num(sh, k, "elements"),
+				    report_real(sh, k, "share"),
+				    report_real(sh, k, "max_share"));
+		out->verdict = strbuf_steal(&b);
+	}
+	return 0;
+}
+
+void
+report_site_rule_finish(struct report_site_rule *rule)
+{
+	free(rule->policy);
+	free(rule->rule);
+	free(rule->status);
+	free(rule->verdict);
 }

@@ -37,6 +37,31 @@ struct report_options {
 	const char *waivers_path; /* the configuration's waivers file, to
 				   * compare with the recorded one; NULL:
 				   * none */
+	const struct report_sites *sites; /* a national report; NULL: a
+					   * site's */
+};
+
+/* One site of a national report (vraudit report --central). */
+struct report_site_rule {
+	char *policy, *rule, *status, *verdict;
+};
+struct report_site {
+	const char *name;
+	int64_t head_seq; /* the head of its chain held centrally */
+	const char *head_hash;
+	int64_t elements;
+	struct report_site_rule *rules; /* its own evaluation, alone */
+	size_t n_rules;
+};
+
+/* The sites of a national report, and where each element comes from:
+ * element n is element site_id[n - 1] of sites[site_of[n - 1]]. */
+struct report_sites {
+	const struct report_site *sites;
+	size_t n;
+	const int64_t *site_id;
+	const uint32_t *site_of;
+	size_t n_elements;
 };
 
 struct report;
@@ -59,6 +84,13 @@ const char *report_result(const struct report *r);
 /* Why the waivers file on disk is not the recorded one (the report shows
  * the recorded waivers), or NULL when it is. */
 const char *report_waiver_warning(const struct report *r);
+/* Rule i of the report's evaluation (in the order of the packs): its
+ * policy, rule, status and verdict in words, as new strings in out. 0, or
+ * -1 past the last rule. */
+int report_rule_summary(const struct report *r, size_t i,
+    struct report_site_rule *out);
+/* Release what report_rule_summary gave. */
+void report_site_rule_finish(struct report_site_rule *rule);
 /* The evaluation date, YYYY-MM-DD. */
 const char *report_as_of(const struct report *r);
 /* Parse "text", "csv", "json" or "html"; -1 when unknown. */

@@ -75,6 +75,7 @@ struct report {
 	long long age_days;           /* days from newest to generation */
 	char as_of[POLICY_DATE_LEN];
 	char generated[TIME_STRLEN];
+	const struct report_sites *sites; /* borrowed; NULL: a site's */
 	int64_t audit_seq; /* head of the audit chain when read */
 	char audit_hash[STORE_HASH_STRLEN];
 	struct table rules, violations, shares, counts, fresh, history,
@@ -93,6 +94,11 @@ struct report {
 	long long *vid;
 	struct table evidence, addresses;
 };
+
+/* The site and the site's own number of element id, in a national
+ * report: the site's name, or NULL (a site's report, or unknown). */
+const char *report_element_site(const struct report *r, long long id,
+    long long *site_id);
 
 /* How the figures are counted, said in every format. */
 extern const char report_counting_note[];

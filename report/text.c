@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void put_element(FILE *out, const struct report *r, long long id);
+
 static void
 put(FILE *out, const char *s)
 {
@@ -80,7 +82,9 @@ text_elements(FILE *out, const struct report *r)
 		const struct value *name = report_sys_name(r, id);
 		size_t first = el[k].rows[0];
 
-		fprintf(out, "  element %lld  ", id);
+		fputs("  ", out);
+		put_element(out, r, id);
+		fputs("  ", out);
 		put_field(out, name);
 		fputs("  ", out);
 		put_address(out, r, first);
@@ -122,6 +126,51 @@ text_waiver(FILE *out, const struct report *r, const char *name)
 	free(terms);
 }
 
+/* "element N", and in a national report the site and its own number. */
+static void
+put_element(FILE *out, const struct report *r, long long id)
+{
+	long long site_id;
+	const char *site = report_element_site(r, id, &site_id);
+
+	fprintf(out, "element %lld", id);
+	if (site != NULL) {
+		fputs(" = ", out);
+		put(out, site);
+		fprintf(out, "/%lld", site_id);
+	}
+}
+
+/* A national report: each site's head and, evaluated alone, its rules. */
+static void
+text_sites(FILE *out, const struct report *r)
+{
+	const struct report_sites *s = r->sites;
+
+	fprintf(out, "\nby site (each evaluated alone): %zu site%s\n", s->n,
+	    s->n == 1 ? "" : "s");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct report_site *site = &s->sites[i];
+
+		fputs("  ", out);
+		put(out, site->name);
+		fprintf(out, ": %lld element%s, audit record %lld, head ",
+		    (long long)site->elements, site->elements == 1 ? "" : "s",
+		    (long long)site->head_seq);
+		put(out, site->head_hash);
+		fputc('\n', out);
+		for (size_t k = 0; k < site->n_rules; k++) {
+			fputs("    ", out);
+			put(out, site->rules[k].policy);
+			fputc('/', out);
+			put(out, site->rules[k].rule);
+			fputs("  ", out);
+			put(out, site->rules[k].verdict);
+			fputc('\n', out);
+		}
+	}
+}
+
 /* Retired elements and waivers. */
 static void
 text_lifecycle(FILE *out, const struct report *r)
@@ -130,8 +179,9 @@ text_lifecycle(FILE *out, const struct report *r)
 
 	fprintf(out, "\nretired elements: %zu\n", t->nrows);
 	for (size_t i = 0; i < t->nrows; i++) {
-		fprintf(out, "  element %lld  ",
-		    report_num(t, i, "element_id"));
+		fputs("  ", out);
+		put_element(out, r, report_num(t, i, "element_id"));
+		fputs("  ", out);
 		put_cell(out, t, i, "mgmt_ip");
 		fputs("  ", out);
 		put_cell(out, t, i, "sys_name");
@@ -224,8 +274,9 @@ text_rule(FILE *out, const struct report *r, const char *policy,
 	}
 	for (size_t k = report_rule_range(r, (size_t)i)->first;
 	     k < report_rule_range(r, (size_t)i)->end; k++) {
-		fprintf(out, "      element %lld  ",
-		    report_num(v, k, "element_id"));
+		fputs("      ", out);
+		put_element(out, r, report_num(v, k, "element_id"));
+		fputs("  ", out);
 		put_address(out, r, k);
 		fputs("  ", out);
 		put_cell(out, v, k, "vendor");
@@ -271,17 +322,27 @@ text_header(FILE *out, const struct report *r)
 	int violated, pending, met, unjudged;
 
 	report_tally(r, &violated, &pending, &met, &unjudged);
-	fputs("vraudit compliance report\n", out);
+	fputs(r->sites != NULL ? "vraudit national compliance report\n"
+			       : "vraudit compliance report\n",
+	    out);
 	fputs("database:  ", out);
 	put(out, r->db_path);
 	fputs("\ngenerated: ", out);
 	put(out, r->generated);
 	fputs("\nas of:     ", out);
 	put(out, r->as_of);
-	fprintf(out, "\naudit:     record %lld, head ",
-	    (long long)r->audit_seq);
-	put(out, r->audit_hash);
-	fputs(" (archive it: vraudit verify detects later edits)\n", out);
+	if (r->sites != NULL)
+		fprintf(out,
+		    "\naudit:     the head of each site's chain, under \"by "
+		    "site\" (archive them: vraudit verify --central detects "
+		    "later edits)\n");
+	else {
+		fprintf(out, "\naudit:     record %lld, head ",
+		    (long long)r->audit_seq);
+		put(out, r->audit_hash);
+		fputs(" (archive it: vraudit verify detects later edits)\n",
+		    out);
+	}
 	fputs("vraudit:   ", out);
 	put(out, r->version);
 	fputs("\nconfig:    ", out);
@@ -351,6 +412,8 @@ report_write_text(const struct report *r, FILE *out)
 		for (size_t i = 0; i < pk->n_rules; i++)
 			text_rule(out, r, pk->name, &pk->rules[i]);
 	}
+	if (r->sites != NULL)
+		text_sites(out, r);
 	text_elements(out, r);
 	fprintf(out,
 	    "\nnew installations (first-seen-after rules): %zu element%s\n",
@@ -360,8 +423,9 @@ report_write_text(const struct report *r, FILE *out)
 		put(out, report_str(f, i, "policy"));
 		fputc('/', out);
 		put(out, report_str(f, i, "rule"));
-		fprintf(out, "  element %lld  ",
-		    report_num(f, i, "element_id"));
+		fputs("  ", out);
+		put_element(out, r, report_num(f, i, "element_id"));
+		fputs("  ", out);
 		put_cell(out, f, i, "mgmt_ip");
 		fputs("  ", out);
 		put_cell(out, f, i, "sys_name");

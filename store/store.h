@@ -212,6 +212,30 @@ int store_chain_leaf_digest(const struct store_chain_leaf *l, uint8_t out[32]);
 void store_chain_root(const uint8_t (*leaf)[32], size_t n,
     char out[STORE_HASH_STRLEN]);
 
+/* Tables a made-for-the-purpose file is filled with (store_import_row);
+ * the columns of each, in order, are in store/store_import.c. */
+enum store_import_table {
+	STORE_IMPORT_SCAN,
+	STORE_IMPORT_SCAN_ZONE,
+	STORE_IMPORT_ELEMENT,
+	STORE_IMPORT_ADDRESS,
+	STORE_IMPORT_EVIDENCE,
+	STORE_IMPORT_SOURCE,
+	STORE_IMPORT_TABLES,
+};
+
+/* Start filling a new file with rows from elsewhere, in one transaction:
+ * no identity, classification or audit record. 0 or -1. */
+int store_import_begin(struct store *st);
+/* The number of values a row of t has. */
+int store_import_columns(enum store_import_table t);
+/* One row of t, its values as text (NULL: NULL), as many as
+ * store_import_columns(t). 0 or -1. */
+int store_import_row(struct store *st, enum store_import_table t,
+    const char *const *v);
+/* Commit (or roll back) the import. 0 or -1. */
+int store_import_end(struct store *st, bool commit);
+
 /* What store_audit_verify found. */
 struct store_audit_report {
 	int64_t records;  /* audit records read */

@@ -721,6 +721,8 @@ store_close(struct store *st)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_finalize(st->evidence_stmt);
+	for (size_t t = 0; t < STORE_IMPORT_TABLES; t++)
+		sqlite3_finalize(st->import[t]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store", "%s: close: %s", st->path,
 		    sqlite3_errmsg(st->db));

@@ -173,8 +173,9 @@ struct store {
 	int version;
 	char *writer; /* writer_token() of this process, owned */
 	sqlite3_stmt *stmt[S_COUNT];
-	sqlite3_stmt *evidence_stmt;      /* store_evidence(), made lazily */
-	const struct classifier_ops *ops; /* borrowed */
+	sqlite3_stmt *evidence_stmt; /* store_evidence(), made lazily */
+	sqlite3_stmt *import[STORE_IMPORT_TABLES]; /* store_import_row() */
+	const struct classifier_ops *ops;          /* borrowed */
 	size_t batch_size;
 	size_t batch_count; /* sightings in the open transaction */
 	bool in_batch;

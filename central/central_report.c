@@ -1,0 +1,243 @@
+/*
+ * The central database's state, gathered into a SQLite file of the site
+ * schema for the national report: every site's elements (or one site's),
+ * numbered afresh in the order (site, element), with their addresses,
+ * evidence, sources and the scans that observed them, so that the packs
+ * are evaluated over the operator's whole network by the same views as a
+ * site's. Read in one snapshot (central_snapshot_begin).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "central/central.h"
+#include "central/central_private.h"
+#include "common/util.h"
+#include "store/store.h"
+
+#define FETCH "5000"
+
+int
+central_snapshot_begin(struct central *c)
+{
+	if (central_require_schema(c) < 0)
+		return -1;
+	/* Not READ ONLY: the numbering is kept in temporary tables. */
+	return central_command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+void
+central_snapshot_end(struct central *c)
+{
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+}
+
+int
+central_sites(struct central *c, struct central_site **out, size_t *n)
+{
+	PGresult *res;
+
+	*out = NULL;
+	*n = 0;
+	if ((res = central_exec(c,
+		 "SELECT s.name, s.head_seq, s.head_hash, (SELECT count(*) "
+		 "FROM vraudit.element e WHERE e.site = s.name AND "
+		 "e.merged_into IS NULL) FROM vraudit.site s ORDER BY s.name",
+		 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	*n = (size_t)PQntuples(res);
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++) {
+		struct central_site *s = &(*out)[i];
+
+		str_copy(s->name, PQgetvalue(res, (int)i, 0), sizeof(s->name));
+		s->head_seq = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+		str_copy(s->head_hash, PQgetvalue(res, (int)i, 2),
+		    sizeof(s->head_hash));
+		s->elements = strtoll(PQgetvalue(res, (int)i, 3), NULL, 10);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The numbering: elements and scans of the site (NULL: all), in order. */
+static int
+number(struct central *c, const char *site)
+{
+	const char *p[] = { site };
+	PGresult *res;
+
+	if (central_command(c,
+		"DROP TABLE IF EXISTS pg_temp.emap; "
+		"DROP TABLE IF EXISTS pg_temp.smap") < 0)
+		return -1;
+	res = central_exec(c,
+	    "CREATE TEMP TABLE emap AS SELECT site, id, row_number() OVER "
+	    "(ORDER BY site, id) AS nid FROM vraudit.element WHERE $1::text "
+	    "IS NULL OR site = $1",
+	    1, p, PGRES_COMMAND_OK);
+	PQclear(res);
+	if (res == NULL)
+		return -1;
+	res = central_exec(c,
+	    "CREATE TEMP TABLE smap AS SELECT site, id, row_number() OVER "
+	    "(ORDER BY site, id) AS nid FROM vraudit.scan WHERE $1::text "
+	    "IS NULL OR site = $1",
+	    1, p, PGRES_COMMAND_OK);
+	PQclear(res);
+	if (res == NULL)
+		return -1;
+	return central_command(c,
+	    "CREATE INDEX ON pg_temp.emap (site, id); "
+	    "CREATE INDEX ON pg_temp.smap (site, id); ANALYZE pg_temp.emap; "
+	    "ANALYZE pg_temp.smap");
+}
+
+/* Each row of query into table t of st; for elements, the numbering into
+ * map. */
+static int
+copy_rows(struct central *c, struct store *st, enum store_import_table t,
+    const char *query, struct central_national *map)
+{
+	char *declare = xprintf("DECLARE rows NO SCROLL CURSOR FOR %s", query);
+	int ncol = store_import_columns(t), n, rc = 0;
+	const char *v[32];
+
+	if (central_command(c, declare) < 0) {
+		free(declare);
+		return -1;
+	}
+	free(declare);
+	do {
+		PGresult *res = central_exec(c, "FETCH " FETCH " FROM rows", 0,
+		    NULL, PGRES_TUPLES_OK);
+
+		if (res == NULL)
+			return -1;
+		n = PQntuples(res);
+		for (int i = 0; i < n && rc == 0; i++) {
+			for (int k = 0; k < ncol; k++)
+				v[k] = PQgetisnull(res, i, k)
+				    ? NULL
+				    : PQgetvalue(res, i, k);
+			if (store_import_row(st, t, v) < 0) {
+				central_set_error(c, "%s", store_error(st));
+				rc = -1;
+			} else if (map != NULL)
+				central_map_add(map, PQgetvalue(res, i, ncol),
+				    strtoll(PQgetvalue(res, i, 0), NULL, 10),
+				    strtoll(PQgetvalue(res, i, ncol + 1), NULL,
+					10));
+		}
+		PQclear(res);
+	} while (rc == 0 && n == atoi(FETCH));
+	if (central_command(c, "CLOSE rows") < 0)
+		return -1;
+	return rc;
+}
+
+void
+central_map_add(struct central_national *map, const char *site, int64_t nid,
+    int64_t id)
+{
+	struct central_site *s = NULL;
+
+	for (size_t i = 0; i < map->n_sites; i++)
+		if (strcmp(map->sites[i].name, site) == 0)
+			s = &map->sites[i];
+	if (s == NULL || nid < 1)
+		return;
+	if ((size_t)nid > map->cap) {
+		size_t cap = map->cap == 0 ? 1024 : map->cap;
+
+		while (cap < (size_t)nid)
+			cap *= 2;
+		map->site_id =
+		    xreallocarray(map->site_id, cap, sizeof(*map->site_id));
+		map->site_of =
+		    xreallocarray(map->site_of, cap, sizeof(*map->site_of));
+		map->cap = cap;
+	}
+	map->site_id[nid - 1] = id;
+	map->site_of[nid - 1] = (uint32_t)(s - map->sites);
+	if ((size_t)nid > map->n_elements)
+		map->n_elements = (size_t)nid;
+}
+
+int
+central_materialize(struct central *c, struct store *st, const char *site,
+    struct central_national *map)
+{
+	static const struct {
+		enum store_import_table t;
+		const char *query;
+	} q[] = {
+		{ STORE_IMPORT_SCAN,
+		    "SELECT m.nid, s.kind, s.started_at, s.finished_at, "
+		    "s.status, s.targets, s.responded, s.frames, s.detail FROM "
+		    "vraudit.scan s JOIN pg_temp.smap m USING (site, id) ORDER "
+		    "BY m.nid" },
+		{ STORE_IMPORT_SCAN_ZONE,
+		    "SELECT m.nid, z.zone, z.targets, z.answered, z.silent, "
+		    "z.refused, z.cut, z.missing FROM vraudit.scan_zone z JOIN "
+		    "pg_temp.smap m ON m.site = z.site AND m.id = z.scan_id" },
+		{ STORE_IMPORT_ELEMENT,
+		    "SELECT m.nid, e.mgmt_ip, e.chassis_mac, e.sys_name, "
+		    "e.sys_descr, e.sys_object_id, e.model, e.serial, "
+		    "e.software, e.zone, e.vendor, e.vendor_name, e.risk, "
+		    "e.confidence, e.conflict, e.first_seen, e.last_seen || "
+		    "'T00:00:00Z', f.nid, g.nid, e.retired_at, e.retired_seen, "
+		    "e.retired_reason, m.site, e.id FROM vraudit.element e JOIN "
+		    "pg_temp.emap m USING (site, id) LEFT JOIN pg_temp.smap f "
+		    "ON f.site = e.site AND f.id = e.first_scan LEFT JOIN "
+		    "pg_temp.emap g ON g.site = e.site AND g.id = "
+		    "e.merged_into ORDER BY m.nid" },
+		{ STORE_IMPORT_ADDRESS,
+		    "SELECT m.nid, a.kind, a.value, e.last_seen || "
+		    "'T00:00:00Z' FROM vraudit.element_address a JOIN "
+		    "pg_temp.emap m ON m.site = a.site AND m.id = a.element_id "
+		    "JOIN vraudit.element e ON e.site = a.site AND e.id = "
+		    "a.element_id" },
+		{ STORE_IMPORT_EVIDENCE,
+		    "SELECT m.nid, v.kind, v.value, v.vendor, v.strength, "
+		    "v.rule, coalesce(v.last_observed, e.last_seen) || "
+		    "'T00:00:00Z', s.nid FROM vraudit.element_evidence v JOIN "
+		    "pg_temp.emap m ON m.site = v.site AND m.id = v.element_id "
+		    "JOIN vraudit.element e ON e.site = v.site AND e.id = "
+		    "v.element_id LEFT JOIN pg_temp.smap s ON s.site = v.site "
+		    "AND s.id = v.scan_id" },
+		{ STORE_IMPORT_SOURCE,
+		    "SELECT m.nid, u.source, e.last_seen || 'T00:00:00Z' FROM "
+		    "vraudit.element e JOIN pg_temp.emap m USING (site, id) "
+		    "CROSS JOIN unnest(string_to_array(e.sources, ',')) AS u "
+		    "(source)" },
+	};
+
+	if (number(c, site) < 0)
+		return -1;
+	if (store_import_begin(st) < 0) {
+		central_set_error(c, "%s", store_error(st));
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++)
+		if (copy_rows(c, st, q[i].t, q[i].query,
+			q[i].t == STORE_IMPORT_ELEMENT ? map : NULL) < 0) {
+			store_import_end(st, false);
+			return -1;
+		}
+	if (store_import_end(st, true) < 0) {
+		central_set_error(c, "%s", store_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+void
+central_national_free(struct central_national *map)
+{
+	free(map->sites);
+	free(map->site_id);
+	free(map->site_of);
+	memset(map, 0, sizeof(*map));
+}

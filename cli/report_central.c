@@ -1,0 +1,182 @@
+/*
+ * vraudit report --central: the national report. The central database's
+ * state is gathered, in one snapshot, into a site file made for the
+ * purpose (in a private temporary directory, removed afterwards), and the
+ * packs are evaluated on it by the same views as a site's report: shares
+ * per zone count every site's elements. Each site is also gathered and
+ * evaluated alone, for the breakdown by site.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "central/central.h"
+#include "cli/cli.h"
+#include "cli/report_central.h"
+#include "config/config.h"
+#include "report/report.h"
+#include "store/store.h"
+#include "common/util.h"
+
+/* A new site file at dir/name filled from the central database. */
+static struct store *
+gather(struct central *c, const char *dir, const char *name, const char *site,
+    struct central_national *map, char **path)
+{
+	char err[1024];
+	struct store *st;
+
+	*path = xprintf("%s/%s.db", dir, name);
+	if ((st = store_open(*path, STORE_READ_WRITE, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "vraudit report: %s\n", err);
+		return NULL;
+	}
+	if (central_materialize(c, st, site, map) < 0) {
+		fprintf(stderr, "vraudit report: %s\n", central_error(c));
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+discard(struct store *st, char *path)
+{
+	store_close(st);
+	if (path != NULL) {
+		char *side;
+
+		unlink(path);
+		side = xprintf("%s-wal", path);
+		unlink(side);
+		free(side);
+		side = xprintf("%s-shm", path);
+		unlink(side);
+		free(side);
+	}
+	free(path);
+}
+
+/* Site i evaluated alone: its rules into sites[i]. */
+static int
+evaluate_site(struct central_report *cr, const struct policy_set *set,
+    const struct report_options *opt, size_t i)
+{
+	struct report_options one = *opt;
+	struct report_site *site = &cr->sites[i];
+	struct report_site_rule rule;
+	struct report *r;
+	struct store *st;
+	char name[32], *path = NULL;
+
+	snprintf(name, sizeof(name), "site-%zu", i);
+	if ((st = gather(cr->c, cr->dir, name, site->name, NULL, &path)) ==
+	    NULL) {
+		discard(NULL, path);
+		return -1;
+	}
+	one.sites = NULL;
+	if ((r = report_new(st, set, &one)) == NULL) {
+		fprintf(stderr, "vraudit report: site %s: %s\n", site->name,
+		    store_error(st));
+		discard(st, path);
+		return -1;
+	}
+	while (report_rule_summary(r, site->n_rules, &rule) == 0) {
+		site->rules = xreallocarray(site->rules, site->n_rules + 1,
+		    sizeof(*site->rules));
+		site->rules[site->n_rules++] = rule;
+	}
+	report_free(r);
+	discard(st, path);
+	return 0;
+}
+
+int
+cli_report_central(const struct config *cfg, const struct policy_set *set,
+    struct report_options *opt, struct central_report *cr, struct report **out)
+{
+	char err[2048], *path = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	struct store *st = NULL;
+	int rc = EXIT_RUNTIME;
+
+	memset(cr, 0, sizeof(*cr));
+	*out = NULL;
+	if (cfg->central_url == NULL) {
+		fprintf(stderr,
+		    "vraudit report: %s: no [central] section with a url\n",
+		    cfg->path != NULL ? cfg->path : "configuration");
+		return EXIT_USAGE;
+	}
+	if ((cr->c = central_connect(cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "vraudit report: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	cr->dir = xprintf("%s/vraudit-central.XXXXXX",
+	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	if (mkdtemp(cr->dir) == NULL) {
+		fprintf(stderr, "vraudit report: %s: %s\n", cr->dir,
+		    strerror(errno));
+		free(cr->dir);
+		cr->dir = NULL;
+		return EXIT_RUNTIME;
+	}
+	if (central_snapshot_begin(cr->c) < 0 ||
+	    central_sites(cr->c, &cr->map.sites, &cr->map.n_sites) < 0) {
+		fprintf(stderr, "vraudit report: %s\n", central_error(cr->c));
+		return EXIT_RUNTIME;
+	}
+	cr->sites = xcalloc(cr->map.n_sites + 1, sizeof(*cr->sites));
+	for (size_t i = 0; i < cr->map.n_sites; i++) {
+		cr->sites[i].name = cr->map.sites[i].name;
+		cr->sites[i].head_seq = cr->map.sites[i].head_seq;
+		cr->sites[i].head_hash = cr->map.sites[i].head_hash;
+		cr->sites[i].elements = cr->map.sites[i].elements;
+		if (evaluate_site(cr, set, opt, i) < 0)
+			return EXIT_RUNTIME;
+	}
+	if ((st = gather(cr->c, cr->dir, "national", NULL, &cr->map, &path)) ==
+	    NULL)
+		goto out;
+	central_snapshot_end(cr->c);
+	cr->rs.sites = cr->sites;
+	cr->rs.n = cr->map.n_sites;
+	cr->rs.site_id = cr->map.site_id;
+	cr->rs.site_of = cr->map.site_of;
+	cr->rs.n_elements = cr->map.n_elements;
+	central_describe(cr->c, cr->label, sizeof(cr->label));
+	snprintf(cr->label + strlen(cr->label),
+	    sizeof(cr->label) - strlen(cr->label), ", %zu site%s",
+	    cr->map.n_sites, cr->map.n_sites == 1 ? "" : "s");
+	opt->db_path = cr->label;
+	opt->sites = &cr->rs;
+	if ((*out = report_new(st, set, opt)) == NULL)
+		fprintf(stderr, "vraudit report: %s\n", store_error(st));
+	else
+		rc = EXIT_OK;
+out:
+	discard(st, path);
+	return rc;
+}
+
+void
+cli_report_central_finish(struct central_report *cr)
+{
+	for (size_t i = 0; cr->sites != NULL && i < cr->map.n_sites; i++) {
+		for (size_t k = 0; k < cr->sites[i].n_rules; k++)
+			report_site_rule_finish(&cr->sites[i].rules[k]);
+		free(cr->sites[i].rules);
+	}
+	free(cr->sites);
+	central_national_free(&cr->map);
+	central_close(cr->c);
+	if (cr->dir != NULL && rmdir(cr->dir) != 0)
+		fprintf(stderr, "vraudit report: %s: %s\n", cr->dir,
+		    strerror(errno));
+	free(cr->dir);
+	memset(cr, 0, sizeof(*cr));
+}
