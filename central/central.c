@@ -56,6 +56,14 @@ const char *
 central_pg_message(struct central *c, const PGresult *res)
 {
 	const char *m = res != NULL ? PQresultErrorMessage(res) : "";
+	const char *state =
+	    res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	/* The central database's own checks say all in their message: no
+	 * "ERROR:" before it, no PL/pgSQL context after. */
+	if (state != NULL && strncmp(state, "VA", 2) == 0 &&
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != NULL)
+		return PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
 	if (m == NULL || *m == '\0')
 		m = PQerrorMessage(c->pg);

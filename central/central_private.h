@@ -27,4 +27,10 @@ int central_command(struct central *c, const char *sql);
 /* -1 with the error set unless the schema is the latest. */
 int central_require_schema(struct central *c);
 
+/* Each element of site in the central database against its last leaf
+ * (central_state.c): found once per difference; the number of elements
+ * checked into *elements. 0 or -1. */
+int central_check_state(struct central *c, const char *site,
+    void (*found)(void *, const char *), void *arg, int64_t *elements);
+
 #endif

@@ -207,13 +207,19 @@ check_rows(struct check *k, const char *sql, const char *before,
 	return 0;
 }
 
+static void
+state_found(void *arg, const char *text)
+{
+	found(arg, "%s", text);
+}
+
 static int
 check_site(struct check *k, int64_t held_seq, const char *held_hash)
 {
 	char hash[CENTRAL_HASH_STRLEN];
 	const char *p[] = { k->site };
 	PGresult *res;
-	int64_t head;
+	int64_t head, elements;
 
 	if (check_records(k, &head, hash) < 0)
 		return -1;
@@ -237,7 +243,8 @@ check_site(struct check *k, int64_t held_seq, const char *held_hash)
 		"SELECT DISTINCT l.element FROM vraudit.leaf l WHERE l.site = "
 		"$1 AND NOT EXISTS (SELECT 1 FROM vraudit.element e WHERE "
 		"e.site = l.site AND e.id = l.element) ORDER BY 1 LIMIT 20",
-		"element ", " has leaves but no state") < 0)
+		"element ", " has leaves but no state") < 0 ||
+	    central_check_state(k->c, k->site, state_found, k, &elements) < 0)
 		return -1;
 	if ((res = central_exec(k->c,
 		 "SELECT count(*), (SELECT at || ': ' || reason FROM "

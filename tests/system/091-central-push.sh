@@ -165,6 +165,15 @@ grep -q "^central: 2 site(s), [0-9]* audit records, [0-9]* leaves, every chain i
 	fail "verify --central said: $(cat "$tmp/out")"
 grep -q "^central: site north: note: 2 push(es) refused, the last at .*does not match its fields" "$tmp/out" ||
 	fail "verify --central did not list the refusals: $(cat "$tmp/out")"
+# The derived state, which the national report reads, against the leaves.
+c "UPDATE vraudit.element SET zone = 'mgmt' WHERE site = 'north' AND id = 3" >/dev/null
+c "DELETE FROM vraudit.element_evidence WHERE site = 'south' AND element_id = 1" >/dev/null
+run 1 verify -c "$tmp/admin.conf" --central
+grep -q "^central: site north: element 3: zone is 'mgmt' but its last leaf says ''$" "$tmp/out" ||
+	fail "an edited central zone was not named: $(cat "$tmp/out")"
+grep -q "^central: site south: element 1: its evidence differs from its last leaf$" "$tmp/out" ||
+	fail "deleted central evidence was not named: $(cat "$tmp/out")"
+[ "$(grep -c "^central: site [a-z]*: element" "$tmp/out")" = 2 ] || fail "verify --central found more than the two edits: $(cat "$tmp/out")"
 c "ALTER TABLE vraudit.record DISABLE TRIGGER record_append_only; UPDATE vraudit.record SET detail = detail || 'x' WHERE site = 'south' AND seq = 1" >/dev/null
 run 1 verify -c "$tmp/admin.conf" --central
 grep -q "^central: site south: record 1: hash mismatch (content changed)$" "$tmp/out" ||

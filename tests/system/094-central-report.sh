@@ -110,6 +110,21 @@ els = [x for p in r['policies'] for x in p['rules'] if x['rule'] == 'core' for x
 assert [(x['site'], x['site_element_id']) for x in els] == [("east", 11)], els
 PY
 
+# Each site evaluated alone says what its own report says.
+cp "$tmp/out" "$tmp/national.json"
+for s in west east; do
+	rc=0
+	"$vraudit" report -c "$tmp/$s.conf" --as-of "$(date -u +%F)" --format json >"$tmp/$s.json" || rc=$?
+	[ "$rc" = 1 ] || fail "the report of $s: exit $rc"
+	python3 - "$tmp/national.json" "$tmp/$s.json" "$s" <<'PY' || fail "$s alone differs from its own report"
+import json, sys
+nat, own, site = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+alone = {(x['policy'], x['rule']): x['status'] for s in nat['sites'] if s['site'] == site for x in s['rules']}
+mine = {(p['name'], x['rule']): x['status'] for p in own['policies'] for x in p['rules']}
+assert alone == mine, (alone, mine)
+PY
+done
+
 # CSV: each element row names its site.
 report --format csv
 python3 - "$tmp/out" <<'PY' || fail "the CSV national report: $(head -5 "$tmp/out")"
