@@ -7,7 +7,8 @@
 # socket in $tmp only (no TCP), trusts local connections, and is stopped
 # at exit. Its data is in UTF-8 with the C locale.
 #
-#   pg_start            initdb (first time) and start; waits until ready
+#   pg_start [OPT...]   initdb (first time) and start; waits until ready;
+#                       each OPT ("-c name=value") goes to the server
 #   pg_stop             stop at once (-m immediate)
 #   pg_restart          restart at once (-m immediate), waits until ready
 #   pg_createdb NAME    a new UTF-8 database
@@ -42,7 +43,7 @@ pg_ctl_() {
 }
 
 pg_start() {
-	local opts="-k $PG_SOCKET_DIR -p $PG_PORT -c listen_addresses= -c fsync=off"
+	local opts="-k $PG_SOCKET_DIR -p $PG_PORT -c listen_addresses= -c fsync=off $*"
 	if [ ! -d "$pg_data" ]; then
 		mkdir -p "$tmp/pg" "$PG_SOCKET_DIR"
 		chmod 755 "$tmp"
