@@ -19,6 +19,8 @@ packages=(
 	postgresql-15
 	# tests: the manual pages rendered and checked
 	groff-base man-db bsdextrautils
+	# tests: certificates for the central database over TLS
+	openssl
 )
 
 missing=()
