@@ -32,12 +32,37 @@ config_site_name_check(const char *name, char *err, size_t errlen)
 	return -1;
 }
 
+/* Whether a URI parameter's name, len bytes as written, is "password":
+ * libpq decodes %XX in it first; any case is refused too. */
+static bool
+param_is_password(const char *s, size_t len)
+{
+	static const char want[] = "password";
+	size_t i = 0, j = 0;
+	char c;
+
+	while (i < len) {
+		c = s[i++];
+		if (c == '%' && i + 1 < len && hex_value(s[i]) >= 0 &&
+		    hex_value(s[i + 1]) >= 0) {
+			c = (char)(hex_value(s[i]) * 16 + hex_value(s[i + 1]));
+			i += 2;
+		}
+		if (j == sizeof(want) - 1 ||
+		    tolower((unsigned char)c) != want[j++])
+			return false;
+	}
+	return j == sizeof(want) - 1;
+}
+
 /* A libpq URI without a password in it: the password comes only from
- * password-file, so that the configuration can be shown and copied. */
+ * password-file, so that the configuration can be shown and copied. It is
+ * read as libpq reads it, and never repeated in a message. */
 static int
 central_url(struct parser *p, const char *v)
 {
-	const char *rest, *at, *slash, *query;
+	const char *rest, *q;
+	size_t n;
 
 	if (strncmp(v, "postgresql://", 13) == 0)
 		rest = v + 13;
@@ -47,17 +72,16 @@ central_url(struct parser *p, const char *v)
 		return kerr(p,
 		    "expected a libpq URI, postgresql://[USER@][HOST][:PORT]/"
 		    "DATABASE[?PARAMETERS]");
-	slash = strchr(rest, '/');
-	query = strchr(rest, '?');
-	at = strchr(rest, '@');
-	if (at != NULL && (slash == NULL || at < slash) &&
-	    (query == NULL || at < query) &&
-	    memchr(rest, ':', (size_t)(at - rest)) != NULL)
+	/* USER[:PASSWORD] is what precedes the first '@', unless a '/'
+	 * comes first; a '?' does not end it, and may be in the password. */
+	n = strcspn(rest, "@/");
+	if (rest[n] == '@' && memchr(rest, ':', n) != NULL)
 		return kerr(p,
 		    "the URI holds a password: put it in password-file "
 		    "instead");
-	for (const char *q = query; q != NULL; q = strchr(q + 1, '&'))
-		if (strncmp(q + 1, "password=", 9) == 0)
+	q = strchr(rest[n] == '@' ? rest + n + 1 : rest, '?');
+	for (; q != NULL; q = strchr(q + 1, '&'))
+		if (param_is_password(q + 1, strcspn(q + 1, "=&")))
 			return kerr(p,
 			    "the URI holds a password parameter: put the "
 			    "password in password-file instead");

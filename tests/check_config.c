@@ -377,6 +377,61 @@ static const struct {
 	  "user = x\n",
 	    "4: [central] user: unknown key (expected url, site or "
 	    "password-file)" },
+	{ "[central]\nsite = north\n[zone z]\n",
+	    "1: [central] url: required key missing (a libpq URI, "
+	    "postgresql://USER@@HOST/DATABASE)" },
+	{ "[central]\nurl = host=db dbname=central\n",
+	    "2: [central] url: expected a libpq URI, "
+	    "postgresql://[USER@@][HOST][:PORT]/DATABASE[?PARAMETERS]" },
+	{ "[central]\nurl = POSTGRESQL://db/central\n",
+	    "2: [central] url: expected a libpq URI, "
+	    "postgresql://[USER@@][HOST][:PORT]/DATABASE[?PARAMETERS]" },
+	/* libpq reads a password up to the first '@', '?' or not. */
+	{ "[central]\nurl = postgresql://north:s3cr?t@@db/central\n",
+	    "2: [central] url: the URI holds a password: put it in "
+	    "password-file instead" },
+	{ "[central]\nurl = postgres://:pw@@db\n",
+	    "2: [central] url: the URI holds a password: put it in "
+	    "password-file instead" },
+	{ "[central]\nurl = postgresql://north:@@[2001:db8::1]:5432/c\n",
+	    "2: [central] url: the URI holds a password: put it in "
+	    "password-file instead" },
+	/* It decodes the parameters' names; any case is refused. */
+	{ "[central]\nurl = postgresql://db/central?%70assword=x\n",
+	    "2: [central] url: the URI holds a password parameter: put the "
+	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql:///central?host=/run/x&PassWord=x\n",
+	    "2: [central] url: the URI holds a password parameter: put the "
+	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql://us?er@@db/central?password=x\n",
+	    "2: [central] url: the URI holds a password parameter: put the "
+	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql://db/central?password\n",
+	    "2: [central] url: the URI holds a password parameter: put the "
+	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql://db/central\nsite = .north\n",
+	    "3: [central] site: \".north\" is not a site name (expected "
+	    "letters, digits, '.', '_' or '-', starting with a letter or "
+	    "digit, at most 63 characters)" },
+	{ "[central]\nsite = north/1\n",
+	    "2: [central] site: \"north/1\" is not a site name (expected "
+	    "letters, digits, '.', '_' or '-', starting with a letter or "
+	    "digit, at most 63 characters)" },
+	{ "[central]\nsite = "
+	  "a123456789b123456789c123456789d123456789e123456789f123456789wxyz\n",
+	    "2: [central] site: "
+	    "\"a123456789b123456789c123456789d123456789e123456789f123456789wxyz\""
+	    " is not a site name (expected letters, digits, '.', '_' or '-', "
+	    "starting with a letter or digit, at most 63 characters)" },
+	{ "[central]\npassword-file = secrets/nope\n",
+	    "2: [central] password-file: @/secrets/nope: No such file or "
+	    "directory" },
+	{ "[central]\npassword-file = secrets/empty\n",
+	    "2: [central] password-file: @/secrets/empty is empty (the secret "
+	    "is its first line)" },
+	{ "[central]\nurl = postgresql://db/central\nsite = north\n"
+	  "[central]\n",
+	    "4: [central] duplicate section (first on line 1)" },
 };
 
 START_TEST(test_error)
@@ -555,7 +610,12 @@ static const char full_config[] =
     "packs = uk-dvd-2022, us-fcc-covered\n"
     "max-age = 36h\n"
     "baseline = 2026-01-31\n"
-    "dir = /etc/vraudit/policies\n";
+    "dir = /etc/vraudit/policies\n"
+    "[central]\n"
+    "url = postgresql://lon-1@central.example:5432/vraudit?"
+    "sslmode=verify-full&sslrootcert=/etc/vraudit/central-ca.pem\n"
+    "site = lon-1.core_A\n"
+    "password-file = secrets/p\n";
 
 static void
 assert_full(const struct config *c)
@@ -635,6 +695,15 @@ assert_full(const struct config *c)
 	ck_assert_str_eq(c->policy_packs[0], "uk-dvd-2022");
 	ck_assert_str_eq(c->policy_packs[1], "us-fcc-covered");
 	ck_assert_str_eq(c->policy_dir, "/etc/vraudit/policies");
+
+	ck_assert_str_eq(c->central_url,
+	    "postgresql://lon-1@central.example:5432/vraudit?"
+	    "sslmode=verify-full&sslrootcert=/etc/vraudit/central-ca.pem");
+	ck_assert_str_eq(c->central_site, "lon-1.core_A");
+	p = xprintf("%s/secrets/p", tmpdir);
+	ck_assert_str_eq(c->central_password_file, p);
+	free(p);
+	ck_assert_str_eq(c->central_password, "privpass1");
 }
 
 /* config_print into a string. */
@@ -844,6 +913,108 @@ START_TEST(test_secret_modes)
 		config_free(cfg);
 	}
 	free(want);
+
+	/* The central database's password file is checked the same way. */
+	want = xprintf("%s/t.conf:4: [central] password-file: %s/s is "
+		       "readable by others (chmod o-r)",
+	    tmpdir, tmpdir);
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		write_file("s", "n0t-public\n", modes[i].mode);
+		cfg = load_text("[central]\nurl = postgresql://db/central\n"
+				"site = north\npassword-file = s\n",
+		    err, sizeof(err));
+		if (modes[i].ok) {
+			ck_assert_msg(cfg != NULL, "mode %o: %s",
+			    (unsigned)modes[i].mode, err);
+			ck_assert_str_eq(cfg->central_password, "n0t-public");
+		} else {
+			ck_assert_msg(cfg == NULL, "mode %o accepted",
+			    (unsigned)modes[i].mode);
+			ck_assert_str_eq(err, want);
+			ck_assert_ptr_null(strstr(err, "n0t-public"));
+		}
+		config_free(cfg);
+	}
+	free(want);
+}
+END_TEST
+
+/* [central]: URIs libpq reads without a password are taken as written,
+ * site names up to the longest, no password-file means no password; a
+ * refused URI is never repeated. */
+START_TEST(test_central_accepted)
+{
+	static const char *const urls[] = {
+		"postgresql://lon-1@db.example/vraudit?sslmode=verify-full&"
+		"sslrootcert=/etc/vraudit/ca.pem",
+		"postgres://db.example",
+		"postgresql:///vraudit?host=/run/postgresql&port=5433",
+		"postgresql://db1.example:5432,db2.example:5433/vraudit?"
+		"target_session_attrs=read-write",
+		"postgresql://lon-1@[2001:db8::1]:5432/vraudit",
+		/* An encoded ':' is part of the user name. */
+		"postgresql://site%3Alon@db.example/vraudit",
+		"postgresql://db.example/vraudit?application_name=a%3Ab%40c",
+		"postgresql://db.example/vraudit?passwords=1&x=password",
+		"postgresql://db.example/vraudit?passfile=/etc/vraudit/pgpass",
+	};
+	static const char *const sites[] = {
+		"1", "lon-1.core_A",
+		"a123456789b123456789c123456789d123456789e123456789f123456789xyz"
+	};
+	char err[1024], *text;
+	struct config *cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(urls); i++) {
+		text = xprintf("[central]\nurl = %s\nsite = north\n", urls[i]);
+		cfg = load_text(text, err, sizeof(err));
+		ck_assert_msg(cfg != NULL, "%s: %s", urls[i], err);
+		ck_assert_str_eq(cfg->central_url, urls[i]);
+		config_free(cfg);
+		free(text);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sites); i++) {
+		ck_assert_int_eq(config_site_name_check(sites[i], err,
+				     sizeof(err)),
+		    0);
+		text = xprintf("[central]\nsite = %s\nurl = postgres://db\n",
+		    sites[i]);
+		cfg = load_text(text, err, sizeof(err));
+		ck_assert_msg(cfg != NULL, "%s: %s", sites[i], err);
+		ck_assert_str_eq(cfg->central_site, sites[i]);
+		config_free(cfg);
+		free(text);
+	}
+
+	cfg = load_text("[central]\nurl = postgresql://db.example/vraudit\n"
+			"site = north\n",
+	    err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_ptr_null(cfg->central_password_file);
+	ck_assert_ptr_null(cfg->central_password);
+	text = print_config(cfg);
+	ck_assert_msg(strstr(text,
+			  "\n[central]\nurl = postgresql://db.example/"
+			  "vraudit\nsite = north\n") != NULL,
+	    "%s", text);
+	ck_assert_ptr_null(strstr(text, "password"));
+	free(text);
+	config_free(cfg);
+
+	cfg = config_defaults();
+	text = print_config(cfg);
+	ck_assert_ptr_null(strstr(text, "[central]"));
+	free(text);
+	config_free(cfg);
+
+	ck_assert_ptr_null(
+	    load_text("[central]\nurl = postgresql://u:s3cr?t@db/v\n", err,
+		sizeof(err)));
+	ck_assert_ptr_null(strstr(err, "s3cr"));
+	ck_assert_ptr_null(
+	    load_text("[central]\nurl = host=db password=s3cret\n", err,
+		sizeof(err)));
+	ck_assert_ptr_null(strstr(err, "s3cret"));
 }
 END_TEST
 
@@ -1029,6 +1200,7 @@ config_suite(void)
 	tcase_add_test(tc, test_print_defaults);
 	tcase_add_test(tc, test_print_long_list);
 	tcase_add_test(tc, test_secret_modes);
+	tcase_add_test(tc, test_central_accepted);
 	tcase_add_test(tc, test_relative_paths);
 	tcase_add_test(tc, test_zone_for_ip);
 	tcase_add_test(tc, test_zone_for_sysname);
