@@ -46,6 +46,7 @@ mkdir -m 0750 "$tmp/secrets"
 printf 'c0mmunity-s3cret\n' >"$tmp/secrets/core.community"
 printf 'auth-s3cret-pass\n' >"$tmp/secrets/ran.auth"
 printf 'priv-s3cret-pass\n' >"$tmp/secrets/ran.priv"
+printf 'centr4l-s3cret\n' >"$tmp/secrets/central.password"
 chmod 0640 "$tmp/secrets/"*
 # The files it names, of the operator's own, and the example waivers file,
 # uncommented.
@@ -63,6 +64,9 @@ grep -qx "$tmp/full.conf: valid, 2 targets, 2 captures, 3 zones, 2 waivers" \
 	"$tmp/err" || fail "full summary: $(cat "$tmp/err")"
 grep -qx "; community: <secret from $tmp/secrets/core.community, 16 bytes>" \
 	"$tmp/out" || fail "secret placeholder missing"
+grep -qx "; password: <secret from $tmp/secrets/central.password, 14 bytes>" \
+	"$tmp/out" || fail "central password placeholder missing: $(sed -n '/^\[central\]/,$p' "$tmp/out")"
+grep -qx "site = lon-1" "$tmp/out" || fail "[central] site not printed"
 if grep -q 's3cret' "$tmp/out" "$tmp/err"; then
 	fail "a secret was printed"
 fi
@@ -95,6 +99,16 @@ expect_error "$tmp/b2.conf" \
 printf '; no addresses\n[target edge]\nversion = 2c\n' >"$tmp/b3.conf"
 expect_error "$tmp/b3.conf" \
 	"$tmp/b3.conf:2: [target edge] addresses: required key missing"
+
+# A password in the central database's URI: refused, and not repeated.
+printf '[central]\nsite = lon-1\nurl = postgresql://lon-1:s3cr?t@db/vraudit\n' >"$tmp/b5.conf"
+expect_error "$tmp/b5.conf" \
+	"$tmp/b5.conf:3: [central] url: the URI holds a password: put it in password-file instead"
+if grep -q 's3cr' "$tmp/err"; then
+	fail "a password in the URI was printed"
+fi
+printf '[central]\nurl = postgresql://db/vraudit\n' >"$tmp/b6.conf"
+expect_error "$tmp/b6.conf" "$tmp/b6.conf:1: [central] site: required key missing"
 
 printf '[database]\npath = /%04089d\n' 0 >"$tmp/b4.conf"
 expect_error "$tmp/b4.conf" "$tmp/b4.conf:2: line longer than 4096 bytes"

@@ -78,8 +78,8 @@ for word in SIGTERM SIGINT SIGHUP Type=notify READY=1 STATUS= WATCHDOG=1 CAP_NET
 	grep -qF "$word" "$tmp/vrauditd.8.txt" || fail "vrauditd(8) does not mention $word"
 done
 
-# vraudit.conf(5): every section and key of the tables of config.c and
-# config_target.c, each as its own entry "key = ...".
+# vraudit.conf(5): every section and key of the tables of config.c,
+# config_target.c and config_central.c, each as its own entry "key = ...".
 sections=$(grep -oE '\{ ?"[a-z]+", (true|false), ' "$src/config/config.c" |
 	sed -E 's/\{ ?"([a-z]+)", (true|false), /\1 \2/')
 [ "$(wc -l <<<"$sections")" -ge 7 ] || fail "could not read the sections of config.c"
@@ -87,7 +87,8 @@ while read -r name named; do
 	if [ "$named" = true ]; then header="[$name NAME]"; else header="[$name]"; fi
 	grep -qxF "   $header" "$tmp/vraudit.conf.5.txt" || fail "vraudit.conf(5) has no section $header"
 done <<<"$sections"
-keys=$(cat "$src/config/config.c" "$src/config/config_target.c" |
+keys=$(cat "$src/config/config.c" "$src/config/config_target.c" \
+	"$src/config/config_central.c" |
 	grep -oE '\{ ?"[a-z-]+", (0|INI_[A-Z_]+) ?\}' | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
 [ "$(wc -l <<<"$keys")" -ge 20 ] || fail "could not read the keys of config.c"
 for key in $keys; do
