@@ -102,7 +102,7 @@ central_command(struct central *c, const char *sql)
 struct central *
 central_connect(const struct config *cfg, char *err, size_t errlen)
 {
-	const char *keys[5], *vals[5];
+	const char *keys[9], *vals[9];
 	struct central *c;
 	int k = 0;
 
@@ -111,6 +111,18 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 		    cfg->path != NULL ? cfg->path : "configuration");
 		return NULL;
 	}
+	/* Before the URI, which may set them otherwise: a peer gone silent
+	 * (a dead link, a firewall that forgot the connection) ends a
+	 * statement within about a minute rather than TCP's quarter of an
+	 * hour, so that a push, the daemon's among them, fails and retries. */
+	keys[k] = "keepalives_idle";
+	vals[k++] = "30";
+	keys[k] = "keepalives_interval";
+	vals[k++] = "10";
+	keys[k] = "keepalives_count";
+	vals[k++] = "3";
+	keys[k] = "tcp_user_timeout";
+	vals[k++] = "60000";
 	keys[k] = "dbname";
 	vals[k++] = cfg->central_url;
 	if (cfg->central_password != NULL) {
@@ -137,7 +149,26 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+	c->cancel = PQgetCancel(c->pg);
 	return c;
+}
+
+void
+central_set_interrupt(struct central *c, const atomic_bool *flag)
+{
+	c->interrupt = flag;
+}
+
+int
+central_cancel(struct central *c)
+{
+	char why[256];
+
+	/* PQcancel only reads its PGcancel: another thread may use c->pg
+	 * meanwhile (libpq's documentation says so). */
+	return c->cancel != NULL && PQcancel(c->cancel, why, sizeof(why)) == 1
+	    ? 0
+	    : -1;
 }
 
 void
@@ -145,6 +176,8 @@ central_close(struct central *c)
 {
 	if (c == NULL)
 		return;
+	if (c->cancel != NULL)
+		PQfreeCancel(c->cancel);
 	if (c->pg != NULL)
 		PQfinish(c->pg);
 	free(c);

@@ -7,6 +7,7 @@
 #ifndef VRAUDIT_CENTRAL_H
 #define VRAUDIT_CENTRAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,13 @@ void central_close(struct central *c);
 const char *central_error(const struct central *c);
 /* "central database NAME (host HOST)", for messages and reports. */
 void central_describe(const struct central *c, char *out, size_t outlen);
+/* Have central_push stop before its next transaction once *flag (borrowed,
+ * set from any thread) is true: it then returns CENTRAL_FAILED. */
+void central_set_interrupt(struct central *c, const atomic_bool *flag);
+/* Cancel the statement running on c now, from another thread: its
+ * transaction is rolled back, and a push sends it again. Waits for the
+ * server to take the request (a connection of its own). 0 or -1. */
+int central_cancel(struct central *c);
 
 /* The schema version the database has (0: none) into *found; 0 or -1. */
 int central_schema_version(struct central *c, int *found);

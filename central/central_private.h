@@ -5,11 +5,14 @@
 #define VRAUDIT_CENTRAL_PRIVATE_H
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 
 #include "central/central.h"
 
 struct central {
 	PGconn *pg;
+	PGcancel *cancel;            /* for central_cancel, from any thread */
+	const atomic_bool *interrupt; /* borrowed; NULL: never interrupted */
 	char err[2048];
 };
 

@@ -11,6 +11,7 @@
  * push starts from what was committed.
  */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,8 +355,16 @@ central_push(struct central *c, struct store *st, const char *site, int batch,
 	k.batch = batch > 0 && batch <= CENTRAL_PUSH_BATCH_MAX
 	    ? batch
 	    : CENTRAL_PUSH_BATCH;
-	while ((rc = push_chunk(c, st, site, &k, out)) == 0)
-		;
+	for (;;) {
+		/* Between transactions: nothing is left half-sent. */
+		if (c->interrupt != NULL && atomic_load(c->interrupt)) {
+			central_set_error(c, "push interrupted");
+			rc = CENTRAL_FAILED;
+			break;
+		}
+		if ((rc = push_chunk(c, st, site, &k, out)) != 0)
+			break;
+	}
 	col_free(k.leaf, ARRAY_SIZE(k.leaf));
 	col_free(k.rec, ARRAY_SIZE(k.rec));
 	if (rc == 1) {

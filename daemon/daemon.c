@@ -2,9 +2,10 @@
  * The daemon: configuration, classifier, store and writer, the loop and its
  * sources (one per capture, in listener.c; one for a running sweep), the
  * timers (commit, next sweep, watchdog, statistics) and the signals.
- * Everything runs on one thread; every database write goes through the
- * writer, so a failing store holds sightings in memory instead of losing
- * them or stopping the probes.
+ * Everything runs on one thread but the pushes to the central database
+ * (pusher.c), which the commits only signal; every database write goes
+ * through the writer, so a failing store holds sightings in memory
+ * instead of losing them or stopping the probes.
  */
 #include "daemon/daemon.h"
 
@@ -27,6 +28,7 @@
 #include "pipeline/sweep_sink.h"
 #include "policy/policy.h"
 #include "daemon/privs.h"
+#include "daemon/pusher.h"
 #include "probes/snmp.h"
 #include "store/store.h"
 #include "common/util.h"
@@ -181,10 +183,15 @@ static void
 commit_timer(void *ctx, int64_t now)
 {
 	struct daemon *d = ctx;
+	bool pending = writer_pending(d->w);
 	int rc;
 
 	d->commit_armed = false;
 	rc = writer_flush(d->w, now, FLUSH_BATCHES);
+	/* Batches and scan rows (a sweep's end among them) append to the
+	 * audit chain: the pusher sends what was committed. */
+	if (pending && d->pusher != NULL)
+		pusher_poke(d->pusher);
 	if (rc == 0 && d->reclassify) {
 		int changed = 0;
 
@@ -195,6 +202,8 @@ commit_timer(void *ctx, int64_t now)
 			    changed);
 			d->reclassify = false;
 			d->reclassify_warned = false;
+			if (changed > 0 && d->pusher != NULL)
+				pusher_poke(d->pusher);
 		} else {
 			if (!d->reclassify_warned)
 				log_warnx("store",
@@ -227,7 +236,7 @@ static void
 update_status(struct daemon *d)
 {
 	struct writer_counts wc;
-	struct strbuf caps = STRBUF_INIT;
+	struct strbuf caps = STRBUF_INIT, central = STRBUF_INIT;
 	size_t open = 0, total = 0;
 
 	/* Per capture: the MAC path's frames and drops, then the control
@@ -248,17 +257,21 @@ update_status(struct daemon *d)
 		    (unsigned long long)(l->ctl.dropped + l->ctl.ifdropped));
 	}
 	writer_counts(d->w, &wc);
+	if (d->pusher != NULL)
+		pusher_status(d->pusher, &central);
 	notify_status(
 	    "captures %zu/%zu open%s; "
 	    "sweeps %llu%s, last %llu/%llu answered; sightings %llu written, "
-	    "%zu queued, %llu dropped%s",
+	    "%zu queued, %llu dropped%s%s",
 	    open, total, strbuf_str(&caps), (unsigned long long)d->sweeps,
 	    d->sw != NULL ? " (running)" : "",
 	    (unsigned long long)d->last_answered,
 	    (unsigned long long)d->last_targets, (unsigned long long)wc.written,
 	    wc.queued, (unsigned long long)wc.dropped,
-	    writer_failing(d->w) ? "; store failing, retrying" : "");
+	    writer_failing(d->w) ? "; store failing, retrying" : "",
+	    strbuf_str(&central));
 	strbuf_finish(&caps);
+	strbuf_finish(&central);
 }
 
 static void
@@ -324,6 +337,44 @@ open_classifier(const struct config *cfg, char *err, size_t errlen)
 		    "enterprises)",
 		    classifier_enterprises_missing(c));
 	return c;
+}
+
+/* Start, change or stop the pushes to the central database as cfg says;
+ * old is the configuration that ran until now (NULL at start-up). A chain
+ * the central database refused is pushed again only from here. */
+static void
+sync_central(struct daemon *d, const struct config *old,
+    const struct config *cfg)
+{
+	char err[1024];
+
+	if (cfg->central_url == NULL) {
+		if (d->pusher != NULL && old != NULL &&
+		    old->central_url != NULL) {
+			pusher_configure(d->pusher, NULL);
+			log_info("central",
+			    "[central] removed: no more pushes");
+		}
+		return;
+	}
+	if (d->pusher == NULL &&
+	    (d->pusher = pusher_new(d->db_path, err, sizeof(err))) == NULL) {
+		log_warnx("central", "%s; not pushing", err);
+		return;
+	}
+	if (old != NULL && old->central_url != NULL &&
+	    pusher_same(d->pusher, cfg)) {
+		if (!pusher_refused(d->pusher))
+			return;
+		log_info("central", "pushing site %s again after the refusal",
+		    cfg->central_site);
+	} else
+		log_info("central", "pushing site %s to %s%s",
+		    cfg->central_site, cfg->central_url,
+		    old != NULL && old->central_url != NULL
+			? " (changed [central])"
+			: "");
+	pusher_configure(d->pusher, cfg);
 }
 
 static void
@@ -413,6 +464,7 @@ reload(struct daemon *d)
 		listener_free(l);
 		closed++;
 	}
+	sync_central(d, d->cfg, ncfg);
 	config_free(d->cfg);
 	d->cfg = ncfg;
 	log_info("config",
@@ -565,6 +617,10 @@ daemon_run(const struct daemon_options *o)
 	store_set_busy_timeout(d->st, 1000);
 	writer_set_store(d->w, d->st);
 	sync_policies(d, d->cfg, d->cl);
+	/* As the user the daemon runs as, after the store: the pusher reads
+	 * it through a connection of its own. */
+	d->db_path = xstrdup(d->cfg->db_path);
+	sync_central(d, NULL, d->cfg);
 	/* Rules may have changed since the last run: verdicts made under
 	 * another digest are redone at the first commit tick. */
 	d->reclassify = true;
@@ -604,6 +660,10 @@ out:
 		sweep_free(d->sw);
 		sweep_sink_finish(&d->sink);
 	}
+	/* Its store connection closes before the writer's, which is then
+	 * the last one. */
+	pusher_free(d->pusher);
+	free(d->db_path);
 	writer_free(d->w);
 	for (l = d->listeners; l != NULL; l = next) {
 		next = l->next;

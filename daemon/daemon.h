@@ -1,7 +1,8 @@
 /*
  * vrauditd: live captures on every [capture] interface, SNMP sweeps of the
  * [target] sections on the [snmp] interval, and the batched writer, all in
- * one thread around one poll() loop (ARCHITECTURE.md).
+ * one thread around one poll() loop (ARCHITECTURE.md); with [central], a
+ * thread of its own pushes the audit chain after each commit (pusher.h).
  *
  * Signals: SIGTERM and SIGINT read what the capture rings still hold
  * (about 0.3 s, without starting a sweep; a second signal skips it), then
@@ -10,8 +11,9 @@
  * reloads the configuration, the vendor catalogue and the registry: a
  * configuration that does not load is logged with its FILE:LINE error and
  * the running one kept; captures whose section did not change keep
- * running; changed rules reclassify the stored elements; a sweep of the
- * new configuration starts at once. The files are read again as the user
+ * running; changed rules reclassify the stored elements; a changed
+ * [central] pushes from a new connection (and a refused chain again); a
+ * sweep of the new configuration starts at once. The files are read again as the user
  * the daemon runs as: secrets must be readable by it. A new [database]
  * path takes effect at the next start.
  *

@@ -1,6 +1,7 @@
 /*
  * Internals shared by the daemon's source files (daemon.c: start-up, the
- * sweeps, the timers, reload and the signals; listener.c: the captures).
+ * sweeps, the timers, reload and the signals; listener.c: the captures;
+ * pusher.c, with its own header, the pushes to the central database).
  * Not an API: include daemon.h instead.
  */
 #ifndef VRAUDIT_DAEMON_PRIVATE_H
@@ -57,6 +58,8 @@ struct daemon {
 	struct writer *w;           /* owned */
 	struct loop *loop;          /* owned */
 	struct listener *listeners; /* owned list */
+	struct pusher *pusher;      /* owned; NULL until [central] is set */
+	char *db_path;              /* owned: the open store's, until exit */
 
 	struct sweep *sw;       /* running sweep, owned */
 	struct sweep_sink sink; /* its results' way to the writer */

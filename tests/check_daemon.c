@@ -2,7 +2,10 @@
  * Unit tests of the daemon's writer: batches reach the store with their
  * scan rows and neighbour links, each sighting as it was queued; a locked database keeps every sighting
  * queued until it can be written; a full queue counts what it drops; a scan
- * ends only after its sightings are written.
+ * ends only after its sightings are written. And of its pusher, without a
+ * central database (tests/system/093-daemon-push.sh has one): an
+ * unreachable one is logged once however often the pusher retries, shown
+ * in STATUS, and does not delay a stop; without [central] it is idle.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -12,6 +15,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text.h"
+#include "config/config.h"
+#include "daemon/pusher.h"
 #include "store/store.h"
 #include "common/util.h"
 #include "pipeline/writer.h"
@@ -278,6 +284,117 @@ START_TEST(test_unwritten_scan_is_begun_and_ended_together)
 }
 END_TEST
 
+/* The pusher's STATUS= part. */
+static char *
+pusher_told(struct pusher *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	pusher_status(p, &sb);
+	return strbuf_steal(&sb);
+}
+
+/* How many lines of the log file at file hold what. */
+static int
+log_lines(const char *file, const char *what)
+{
+	char line[4096];
+	FILE *f = fopen(file, "r");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* A [central] section whose server cannot be reached: no socket there. */
+static void
+unreachable_central(struct config *cfg, char **url)
+{
+	*url =
+	    xprintf("postgresql://site@/central?host=%s&port=1", testenv_dir());
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->central_url = *url;
+	cfg->central_site = (char *)"north";
+	cfg->central_password = (char *)"pw-never-logged";
+}
+
+START_TEST(test_pusher_logs_an_outage_once_and_stops_at_once)
+{
+	char *logpath = testenv_path("log"), *url, *told, err[256];
+	FILE *logf = fopen(logpath, "w");
+	struct config cfg;
+	struct pusher *p;
+	int64_t start;
+
+	log_init("check_daemon", LOG_DEST_STDERR, 2);
+	log_stream(logf);
+	unreachable_central(&cfg, &url);
+	p = pusher_new(path, err, sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	told = pusher_told(p);
+	ck_assert_str_eq(told, "");
+	free(told);
+	pusher_configure(p, &cfg);
+	ck_assert(pusher_same(p, &cfg));
+	/* Retries at 1 s, then 2 s later: wait for both. */
+	while (log_lines(logpath, "central: push retry failed") < 2)
+		usleep(20000);
+	ck_assert_int_eq(log_lines(logpath,
+			     "central: cannot push site north: "
+			     "central database (host "),
+	    1);
+	ck_assert_int_eq(log_lines(logpath, "pw-never-logged"), 0);
+	told = pusher_told(p);
+	ck_assert_msg(strncmp(told, "; central: unreachable since 20", 31) == 0,
+	    "%s", told);
+	free(told);
+	ck_assert(!pusher_refused(p));
+	/* Stopped while it waits for its next retry (4 s away). */
+	start = clock_ms();
+	pusher_free(p);
+	ck_assert_int_lt(clock_ms() - start, 1000);
+	log_stream(NULL);
+	fclose(logf);
+	free(url);
+	free(logpath);
+}
+END_TEST
+
+START_TEST(test_pusher_without_central_is_idle)
+{
+	struct config cfg, other;
+	struct pusher *p;
+	char err[256], *url, *told;
+
+	unreachable_central(&cfg, &url);
+	other = cfg;
+	other.central_site = (char *)"south";
+	p = pusher_new(path, err, sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	pusher_configure(p, &cfg);
+	ck_assert(pusher_same(p, &cfg));
+	ck_assert(!pusher_same(p, &other));
+	pusher_configure(p, NULL);
+	ck_assert(!pusher_same(p, &cfg));
+	/* The thread takes the change when it next looks. */
+	for (;;) {
+		told = pusher_told(p);
+		if (*told == '\0')
+			break;
+		free(told);
+		usleep(10000);
+	}
+	free(told);
+	pusher_poke(p);
+	pusher_free(p);
+	free(url);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -293,6 +410,11 @@ daemon_suite(void)
 	tcase_add_test(tc, test_mac_floods_leave_room_for_what_identifies);
 	tcase_add_test(tc, test_full_queue_counts_what_it_drops);
 	tcase_add_test(tc, test_unwritten_scan_is_begun_and_ended_together);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pusher");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_pusher_logs_an_outage_once_and_stops_at_once);
+	tcase_add_test(tc, test_pusher_without_central_is_idle);
 	suite_add_tcase(s, tc);
 	return s;
 }
