@@ -10,7 +10,7 @@ set -euo pipefail
 what=${1:-format}
 top=${2:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$top"
-modules="common classify probes policy config store report pipeline cli daemon schema"
+modules="common classify probes policy config store central report pipeline cli daemon schema"
 
 case $what in
 format)
