@@ -6,12 +6,20 @@
  * FIRST to FIRST + MACS - 1 (FIRST is 0 unless given): captures with disjoint
  * ranges share no MAC.
  *
- * usage: gen_capture OUT.pcap FRAMES MACS [SEED [FIRST]]
+ * Host number i has the address 10.(i >> 16).(i >> 8 & 255).(i & 255) and
+ * a MAC in the block ouis[i % 12] ending in i + BASE (-b, default 0): sites
+ * generated with other bases share an address plan but no MAC. -l leaves
+ * out the high-risk makers (Huawei, ZTE, Hikvision): their hosts take the
+ * other blocks.
+ *
+ * usage: gen_capture [-b BASE] [-l] OUT.pcap FRAMES MACS [SEED [FIRST]]
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static uint64_t rng;
 
@@ -38,18 +46,36 @@ static const uint8_t ouis[][3] = {
 	{ 0x00, 0x23, 0x89 }, /* H3C */
 	{ 0x00, 0x04, 0x23 }, /* Intel */
 };
+#define NOUIS (sizeof(ouis) / sizeof(ouis[0]))
+
+/* With -l, what stands in for each block of ouis[] (by index). */
+static const unsigned low_risk[NOUIS] = { 3, 4, 5, 3, 4, 5, 6, 7, 8, 6, 10,
+	11 };
+
+static uint32_t mac_base;
+static bool low_only;
+
+/* The index in ouis[] of host i's block. */
+static unsigned
+oui_of(uint32_t i)
+{
+	unsigned k = i % NOUIS;
+
+	return low_only ? low_risk[k] : k;
+}
 
 static void
 mac_for(uint32_t i, uint8_t m[6])
 {
-	const uint8_t *o = ouis[i % (sizeof(ouis) / sizeof(ouis[0]))];
+	const uint8_t *o = ouis[oui_of(i)];
+	uint32_t n = i + mac_base;
 
 	m[0] = o[0];
 	m[1] = o[1];
 	m[2] = o[2];
-	m[3] = (uint8_t)(i >> 16);
-	m[4] = (uint8_t)(i >> 8);
-	m[5] = (uint8_t)i;
+	m[3] = (uint8_t)(n >> 16);
+	m[4] = (uint8_t)(n >> 8);
+	m[5] = (uint8_t)n;
 }
 
 static void
@@ -97,7 +123,7 @@ lldp(uint8_t *f, uint32_t i)
 	n += tlv(f + n, 3, ttl, 2);
 	snprintf(name, sizeof(name), "site%u-sw", i);
 	n += tlv(f + n, 5, name, strlen(name));
-	if (i % 12 < 2)
+	if (oui_of(i) < 2)
 		snprintf(descr, sizeof(descr),
 		    "Huawei Versatile Routing Platform Software VRP (R) software, Version 8.190");
 	else
@@ -248,26 +274,38 @@ main(int argc, char **argv)
 		0,
 	};
 	uint8_t frame[1600], rec[16], payload[1400];
-	unsigned long long frames, macs, first;
+	unsigned long long frames, macs, first, base = 0;
 	FILE *out;
+	int opt;
 
-	if (argc < 4 || argc > 6) {
+	while ((opt = getopt(argc, argv, "b:l")) != -1) {
+		if (opt == 'b')
+			base = strtoull(optarg, NULL, 10);
+		else if (opt == 'l')
+			low_only = true;
+		else
+			break;
+	}
+	if (opt != -1 || argc - optind < 3 || argc - optind > 5) {
 		fprintf(stderr,
-		    "usage: gen_capture OUT.pcap FRAMES MACS [SEED [FIRST]]\n");
+		    "usage: gen_capture [-b BASE] [-l] OUT.pcap FRAMES MACS "
+		    "[SEED [FIRST]]\n");
 		return 2;
 	}
+	argv += optind - 1;
 	frames = strtoull(argv[2], NULL, 10);
 	macs = strtoull(argv[3], NULL, 10);
-	rng =
-	    argc >= 5 ? strtoull(argv[4], NULL, 10) | 1 : 0x9e3779b97f4a7c15ULL;
-	first = argc == 6 ? strtoull(argv[5], NULL, 10) : 0;
+	rng = argc - optind >= 4 ? strtoull(argv[4], NULL, 10) | 1
+				 : 0x9e3779b97f4a7c15ULL;
+	first = argc - optind == 5 ? strtoull(argv[5], NULL, 10) : 0;
 	if (frames == 0 || macs == 0 || first > 0xffffff ||
-	    macs > 0x1000000 - first) {
+	    macs > 0x1000000 - first || first + macs + base > 0x1000000) {
 		fprintf(stderr,
 		    "gen_capture: FRAMES > 0, MACS > 0 and "
-		    "FIRST + MACS <= 16777216\n");
+		    "FIRST + MACS + BASE <= 16777216\n");
 		return 2;
 	}
+	mac_base = (uint32_t)base;
 	out = fopen(argv[1], "wb");
 	if (out == NULL) {
 		perror(argv[1]);
