@@ -1,12 +1,17 @@
 /*
  * SHA-256 as FIPS 180-4 specifies it, in portable C: big-endian words
- * read byte by byte, so alignment and host byte order do not matter.
+ * read byte by byte, so alignment and host byte order do not matter. On
+ * a processor with SHA instructions the blocks go to the compression
+ * function of common/sha256_x86.c instead; the digests are the same.
  */
 #include "common/sha256.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
-static const uint32_t k[64] = {
+#include "common/sha256_impl.h"
+
+const uint32_t sha256_k[64] = {
 	0x428a2f98,
 	0x71374491,
 	0xb5c0fbcf,
@@ -80,7 +85,7 @@ ror(uint32_t x, unsigned n)
 }
 
 static void
-compress(uint32_t h[8], const uint8_t p[64])
+compress_one(uint32_t h[8], const uint8_t p[64])
 {
 	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
 
@@ -105,7 +110,7 @@ compress(uint32_t h[8], const uint8_t p[64])
 	hh = h[7];
 	for (int i = 0; i < 64; i++) {
 		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-		    ((e & f) ^ (~e & g)) + k[i] + w[i];
+		    ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
 		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
 		    ((a & b) ^ (a & c) ^ (b & c));
 		hh = g;
@@ -125,6 +130,53 @@ compress(uint32_t h[8], const uint8_t p[64])
 	h[5] += f;
 	h[6] += g;
 	h[7] += hh;
+}
+
+/* Which compression function: 0 not chosen yet, 1 portable, 2 x86. */
+static atomic_int impl;
+
+static int
+choose(void)
+{
+	int i = atomic_load_explicit(&impl, memory_order_relaxed);
+
+	if (i == 0) {
+		i = 1;
+#if SHA256_HAVE_X86
+		if (sha256_x86_supported())
+			i = 2;
+#endif
+		atomic_store_explicit(&impl, i, memory_order_relaxed);
+	}
+	return i;
+}
+
+bool
+sha256_accelerated(bool allow)
+{
+	int i = 1;
+
+#if SHA256_HAVE_X86
+	if (allow && sha256_x86_supported())
+		i = 2;
+#endif
+	atomic_store_explicit(&impl, i, memory_order_relaxed);
+	return i == 2;
+}
+
+static void
+compress(uint32_t h[8], const uint8_t *p, size_t blocks)
+{
+#if SHA256_HAVE_X86
+	if (choose() == 2) {
+		sha256_x86_compress(h, p, blocks);
+		return;
+	}
+#else
+	(void)choose;
+#endif
+	for (; blocks > 0; blocks--, p += 64)
+		compress_one(h, p);
 }
 
 void
@@ -161,11 +213,14 @@ sha256_update(struct sha256 *ctx, const void *data, size_t len)
 		len -= n;
 		if (ctx->fill < 64)
 			return;
-		compress(ctx->h, ctx->block);
+		compress(ctx->h, ctx->block, 1);
 		ctx->fill = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		compress(ctx->h, p);
+	if (len >= 64) {
+		compress(ctx->h, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
+	}
 	memcpy(ctx->block, p, len);
 	ctx->fill = len;
 }
@@ -179,13 +234,13 @@ sha256_final(struct sha256 *ctx, uint8_t out[SHA256_LEN])
 	ctx->block[ctx->fill++] = 0x80;
 	if (ctx->fill > 56) {
 		memset(ctx->block + ctx->fill, 0, 64 - ctx->fill);
-		compress(ctx->h, ctx->block);
+		compress(ctx->h, ctx->block, 1);
 		ctx->fill = 0;
 	}
 	memset(ctx->block + ctx->fill, 0, 56 - ctx->fill);
 	for (int i = 0; i < 8; i++)
 		ctx->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	compress(ctx->h, ctx->block);
+	compress(ctx->h, ctx->block, 1);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(ctx->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(ctx->h[i] >> 16);

@@ -5,6 +5,7 @@
 #ifndef VRAUDIT_SHA256_H
 #define VRAUDIT_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,10 @@ void sha256_update(struct sha256 *ctx, const void *data, size_t len);
 void sha256_final(struct sha256 *ctx, uint8_t out[SHA256_LEN]);
 /* Format a digest as 64 lower-case hex digits. */
 void sha256_hex(const uint8_t digest[SHA256_LEN], char out[SHA256_HEX_LEN]);
+/* Use the processor's SHA instructions where it has them (allow true,
+ * the default) or the portable code only; returns whether they are in
+ * use. For tests and benchmarks: the digests are the same either way. */
+bool sha256_accelerated(bool allow);
 /* Digest of one buffer, as hex. */
 void sha256_buffer_hex(const void *data, size_t len, char out[SHA256_HEX_LEN]);
 
