@@ -36,8 +36,8 @@ sha256_x86_compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 	    _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
 	__m128i abef, cdgh, tmp, msg, w[4], abef_in, cdgh_in;
 
-	tmp = _mm_loadu_si128((const __m128i *)&h[0]);  /* A B C D */
-	cdgh = _mm_loadu_si128((const __m128i *)&h[4]); /* E F G H */
+	tmp = _mm_loadu_si128((const void *)&h[0]);  /* A B C D */
+	cdgh = _mm_loadu_si128((const void *)&h[4]); /* E F G H */
 	tmp = _mm_shuffle_epi32(tmp, 0xb1);
 	cdgh = _mm_shuffle_epi32(cdgh, 0x1b);
 	abef = _mm_alignr_epi8(tmp, cdgh, 8);
@@ -47,9 +47,9 @@ sha256_x86_compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 		cdgh_in = cdgh;
 		for (int q = 0; q < 16; q++) {
 			if (q < 4) {
-				w[q] = _mm_shuffle_epi8(_mm_loadu_si128((
-							    const __m128i *)(p +
-							    16 * q)),
+				const void *block = p + 16 * q;
+
+				w[q] = _mm_shuffle_epi8(_mm_loadu_si128(block),
 				    swap);
 			} else {
 				/* W[q] from W[q-4] .. W[q-1], in place of
@@ -63,7 +63,7 @@ sha256_x86_compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 				    _mm_sha256msg2_epu32(tmp, w[(q + 3) & 3]);
 			}
 			msg = _mm_add_epi32(w[q & 3],
-			    _mm_loadu_si128((const __m128i *)&sha256_k[4 * q]));
+			    _mm_loadu_si128((const void *)&sha256_k[4 * q]));
 			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
 			msg = _mm_shuffle_epi32(msg, 0x0e);
 			abef = _mm_sha256rnds2_epu32(abef, cdgh, msg);
@@ -75,8 +75,8 @@ sha256_x86_compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
 	abef = _mm_blend_epi16(tmp, cdgh, 0xf0);
 	cdgh = _mm_alignr_epi8(cdgh, tmp, 8);
-	_mm_storeu_si128((__m128i *)&h[0], abef);
-	_mm_storeu_si128((__m128i *)&h[4], cdgh);
+	_mm_storeu_si128((void *)&h[0], abef);
+	_mm_storeu_si128((void *)&h[4], cdgh);
 }
 
 #endif
