@@ -135,22 +135,6 @@ compress_one(uint32_t h[8], const uint8_t p[64])
 /* Which compression function: 0 not chosen yet, 1 portable, 2 x86. */
 static atomic_int impl;
 
-static int
-choose(void)
-{
-	int i = atomic_load_explicit(&impl, memory_order_relaxed);
-
-	if (i == 0) {
-		i = 1;
-#if SHA256_HAVE_X86
-		if (sha256_x86_supported())
-			i = 2;
-#endif
-		atomic_store_explicit(&impl, i, memory_order_relaxed);
-	}
-	return i;
-}
-
 bool
 sha256_accelerated(bool allow)
 {
@@ -168,12 +152,14 @@ static void
 compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 {
 #if SHA256_HAVE_X86
-	if (choose() == 2) {
+	int i = atomic_load_explicit(&impl, memory_order_relaxed);
+
+	if (i == 0) /* the first digest: the processor decides */
+		i = sha256_accelerated(true) ? 2 : 1;
+	if (i == 2) {
 		sha256_x86_compress(h, p, blocks);
 		return;
 	}
-#else
-	(void)choose;
 #endif
 	for (; blocks > 0; blocks--, p += 64)
 		compress_one(h, p);
