@@ -14,6 +14,7 @@
 
 struct central;
 struct config;
+struct policy_set;
 struct store;
 
 /* Hex SHA-256 with its terminator, as STORE_HASH_STRLEN. */
@@ -47,6 +48,9 @@ int central_schema_latest(void);
 /* Create or upgrade the schema to the latest version, each step in a
  * transaction of its own: 0 (from and to set) or -1. */
 int central_migrate(struct central *c, int *from, int *to);
+/* Replace the packs and [policy] settings the national views judge by
+ * (vraudit.policy_*) with set's, in one transaction: 0 or -1. */
+int central_sync_policies(struct central *c, const struct policy_set *set);
 /* Register site, pushed by role (created without a password when
  * missing): 0 or -1. */
 int central_add_site(struct central *c, const char *site, const char *role);

@@ -10,7 +10,10 @@
 
 #include "central/central.h"
 #include "cli/cli.h"
+#include "classify/classify.h"
 #include "config/config.h"
+#include "pipeline/pipeline.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 static void
@@ -20,7 +23,9 @@ central_usage(FILE *out)
 	    "usage: vraudit central migrate [-c CONF]\n"
 	    "       vraudit central add-site [-c CONF] SITE [ROLE]\n"
 	    "Administer the central database named by [central] url, as its\n"
-	    "owner. migrate creates or upgrades its schema. add-site registers\n"
+	    "owner. migrate creates or upgrades its schema and writes the\n"
+	    "configuration's packs and [policy] settings there, for the\n"
+	    "national views (run it again after changing them). add-site registers\n"
 	    "SITE, pushed by the PostgreSQL role ROLE (default: SITE), which\n"
 	    "is created without a password when it does not exist (give it\n"
 	    "one, or a certificate, with PostgreSQL's own tools). Exit 0 on\n"
@@ -50,6 +55,44 @@ open_central(const char *cmd, const struct cli_common *common,
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
+}
+
+/* The configuration's packs and [policy] settings into the central
+ * database, for its national views; prints what it synced. */
+static int
+sync_packs(struct central *c, const struct cli_common *common,
+    struct config *cfg)
+{
+	struct cli_env env = { .cfg = cfg };
+	struct policy_set *set;
+	char err[1024];
+	int rc;
+
+	if ((rc = cli_open("central", common, CLI_CATALOGUE, &env)) !=
+	    EXIT_OK) {
+		classifier_free(env.cl);
+		return rc;
+	}
+	set = policy_select(cfg->policy_dir, cfg->policy_packs,
+	    cfg->n_policy_packs, env.cl, err, sizeof(err));
+	classifier_free(env.cl);
+	if (set == NULL) {
+		fprintf(stderr, "vraudit central: %s\n", err);
+		return EXIT_USAGE;
+	}
+	pipeline_policy_settings(cfg, set);
+	if (central_sync_policies(c, set) < 0) {
+		fprintf(stderr, "vraudit central: packs: %s\n",
+		    central_error(c));
+		rc = EXIT_RUNTIME;
+	} else if (!common->quiet) {
+		printf("packs:");
+		for (size_t i = 0; i < set->n_packs; i++)
+			printf(" %s", set->packs[i]->name);
+		printf("%s\n", set->n_packs == 0 ? " none" : "");
+	}
+	policy_set_free(set);
+	return rc;
 }
 
 int
@@ -107,6 +150,8 @@ cmd_central(int argc, char **argv)
 				printf("central schema: version %d to %d\n",
 				    from, to);
 		}
+		if (rc == EXIT_OK)
+			rc = sync_packs(c, &common, cfg);
 	} else {
 		const char *site = argv[optind];
 		const char *role = optind + 1 < argc ? argv[optind + 1] : site;

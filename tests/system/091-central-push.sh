@@ -54,9 +54,35 @@ c() { pg_psql -d central -c "$1"; }
 
 # The schema: created, then up to date.
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "central schema: version 0 to 1" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
+grep -q "central schema: version 0 to 2" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "version 1, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
+grep -q "version 2, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
+# migrate writes the configuration's packs for the national views, each
+# time: other packs replace them; a broken pack changes nothing.
+grep -q "^packs: uk-dvd-2022 us-fcc-covered " "$tmp/out" || fail "migrate's packs: $(cat "$tmp/out")"
+packs() { c "SELECT string_agg(pack || '/' || name, ' ' ORDER BY pack, name) FROM vraudit.policy_rule"; }
+[ "$(c "SELECT count(*) FROM vraudit.policy_rule WHERE pack = 'uk-dvd-2022'")" -gt 3 ] ||
+	fail "the UK pack's rules are not in the central database: $(packs)"
+{ cat "$tmp/admin.conf"; printf '[policy]\npacks = us-fcc-covered\nmax-age = 7d\n'; } >"$tmp/fcc.conf"
+run 0 central migrate -c "$tmp/fcc.conf"
+[ "$(c "SELECT string_agg(DISTINCT pack, ' ') FROM vraudit.policy_rule")" = us-fcc-covered ] ||
+	fail "other packs did not replace the first: $(packs)"
+[ "$(c "SELECT max_age FROM vraudit.policy_setting")" = 604800 ] || fail "max-age was not written"
+printf '[policy]\npacks = no-such-pack\n' | cat "$tmp/admin.conf" - >"$tmp/bad.conf"
+run 2 central migrate -c "$tmp/bad.conf"
+grep -q "no-such-pack" "$tmp/err" || fail "a missing pack said: $(cat "$tmp/err")"
+[ "$(c "SELECT string_agg(DISTINCT pack, ' ') FROM vraudit.policy_rule")" = us-fcc-covered ] ||
+	fail "a broken pack changed the central packs: $(packs)"
+run 0 central migrate -c "$tmp/admin.conf"
+# A database made by version 1 upgrades in place.
+pg_createdb old
+pg_psql -d old -f "$src/central/schema/001_central.sql" >/dev/null || fail "schema version 1"
+pg_psql -d old -c "INSERT INTO vraudit.meta (key, value) VALUES ('version', '1')"
+sed "s|/central?|/old?|" "$tmp/admin.conf" >"$tmp/old.conf"
+run 0 central migrate -c "$tmp/old.conf"
+grep -q "central schema: version 1 to 2" "$tmp/out" || fail "the upgrade said: $(cat "$tmp/out")"
+[ "$(pg_psql -d old -c "SELECT count(*) FROM vraudit.zone_share WHERE site IS NULL")" -gt 0 ] ||
+	fail "the upgraded database has no national shares"
 run 0 central add-site -c "$tmp/admin.conf" north
 run 0 central add-site -c "$tmp/admin.conf" south
 run 3 central add-site -c "$tmp/admin.conf" north

@@ -125,6 +125,41 @@ assert alone == mine, (alone, mine)
 PY
 done
 
+# The national views in PostgreSQL say what the national report says: the
+# same violations (site, the site's element number, status, detail), the
+# operator's shares (site NULL) and each site's own (as its own report),
+# read by an auditor's role.
+pg_psql -d central -c "CREATE ROLE auditor LOGIN IN ROLE vraudit_auditor" || fail "auditor role"
+aud() { psql -X -q -At -F $'\t' -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U auditor -d central -c "$1"; }
+aud "SELECT site, policy, rule, element_id, status, detail FROM vraudit.violations" >"$tmp/pg-violations" ||
+	fail "the auditor cannot read vraudit.violations"
+aud "SELECT coalesce(site, ''), policy, rule, zone, elements, high_risk, status, coverage FROM vraudit.zone_share" \
+	>"$tmp/pg-shares" || fail "the auditor cannot read vraudit.zone_share"
+python3 - "$tmp" <<'PY' || fail "the national views differ from the national report"
+import json, sys
+d = sys.argv[1]
+nat = json.load(open(d + '/national.json'))
+want = sorted((x['site'], p['name'], r['rule'], str(x['site_element_id']), x['status'], x['detail'])
+              for p in nat['policies'] for r in p['rules'] for x in r['elements'])
+got = sorted(tuple(l.split('\t')) for l in open(d + '/pg-violations').read().splitlines())
+assert want and got == want, ('violations', got, want)
+rows = [l.split('\t') for l in open(d + '/pg-shares').read().splitlines()]
+def shares(report, site):
+    return sorted((s['policy'], s['rule'], s['zone'], str(s['elements']), str(s['high_risk']),
+                   s['status'], s['coverage']) for s in report['zone_shares'])
+def view(site):
+    return sorted(tuple(r[1:]) for r in rows if r[0] == site)
+assert view('') == shares(nat, None), ('national shares', view(''), shares(nat, None))
+for site in ('west', 'east'):
+    own = json.load(open(d + '/' + site + '.json'))
+    assert view(site) == shares(own, site), (site, view(site), shares(own, site))
+PY
+# A site's role reads none of it.
+rc=0
+psql -X -q -At -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U west -d central -c "SELECT count(*) FROM vraudit.violations" \
+	>/dev/null 2>&1 || rc=$?
+[ "$rc" != 0 ] || fail "site west's role reads the national violations"
+
 # CSV: each element row names its site.
 report --format csv
 python3 - "$tmp/out" <<'PY' || fail "the CSV national report: $(head -5 "$tmp/out")"

@@ -1,0 +1,121 @@
+/*
+ * The packs the central database's national views judge by
+ * (central/schema/002_national.sql): written by `vraudit central migrate`
+ * from its configuration, in one transaction, replacing what was there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "central/central.h"
+#include "central/central_private.h"
+#include "common/text.h"
+#include "common/util.h"
+#include "policy/policy.h"
+
+static int
+run(struct central *c, const char *sql, int n, const char *const *v)
+{
+	PGresult *res = central_exec(c, sql, n, v, PGRES_COMMAND_OK);
+
+	PQclear(res);
+	return res == NULL ? -1 : 0;
+}
+
+/* The zones of a rule as the site's file writes them: "core, ran", or
+ * "all". */
+static char *
+zone_list(const struct policy_rule *r)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	if (r->all_zones)
+		return xstrdup("all");
+	for (size_t i = 0; i < r->n_zones; i++) {
+		if (i > 0)
+			strbuf_adds(&q, ", ");
+		strbuf_adds(&q, r->zones[i]);
+	}
+	return strbuf_steal(&q);
+}
+
+static int
+sync_rule(struct central *c, const struct policy_pack *pk,
+    const struct policy_rule *ru)
+{
+	char share[32], *zones = zone_list(ru);
+	const char *v[8] = { pk->name, ru->name, ru->title, zones,
+		ru->all_zones ? "true" : "false", NULL,
+		ru->deadline[0] != '\0' ? ru->deadline : NULL,
+		ru->first_seen_after[0] != '\0' ? ru->first_seen_after : NULL };
+	int rc;
+
+	if (ru->max_share >= 0) {
+		snprintf(share, sizeof(share), "%.17g", ru->max_share);
+		v[5] = share;
+	}
+	rc = run(c,
+	    "INSERT INTO vraudit.policy_rule (pack, name, title, zones, "
+	    "all_zones, max_share, deadline, first_seen_after) VALUES ($1, $2, "
+	    "$3, $4, $5, $6, $7, $8)",
+	    8, v);
+	free(zones);
+	for (size_t z = 0; rc == 0 && z < ru->n_zones; z++) {
+		const char *w[] = { pk->name, ru->name, ru->zones[z] };
+
+		rc = run(c,
+		    "INSERT INTO vraudit.policy_rule_zone (pack, rule, zone) "
+		    "VALUES ($1, $2, $3)",
+		    3, w);
+	}
+	return rc;
+}
+
+int
+central_sync_policies(struct central *c, const struct policy_set *set)
+{
+	char age[32];
+	const char *s[] = { age,
+		set->baseline[0] != '\0' ? set->baseline : NULL };
+
+	if (central_require_schema(c) < 0 || central_command(c, "BEGIN") < 0)
+		return -1;
+	/* rules and vendors go with their pack (ON DELETE CASCADE) */
+	if (central_command(c, "DELETE FROM vraudit.policy_pack") < 0)
+		goto fail;
+	for (size_t i = 0; i < set->n_packs; i++) {
+		const struct policy_pack *pk = set->packs[i];
+		const char *v[] = { pk->name, pk->title, pk->source, pk->origin,
+			pk->digest };
+
+		if (run(c,
+			"INSERT INTO vraudit.policy_pack (name, title, source, "
+			"origin, digest) VALUES ($1, $2, $3, $4, $5)",
+			5, v) < 0)
+			goto fail;
+		for (size_t k = 0; k < pk->n_vendors; k++) {
+			const char *w[] = { pk->name, pk->vendors[k] };
+
+			if (run(c,
+				"INSERT INTO vraudit.policy_vendor (pack, "
+				"vendor) VALUES ($1, $2)",
+				2, w) < 0)
+				goto fail;
+		}
+		for (size_t r = 0; r < pk->n_rules; r++)
+			if (sync_rule(c, pk, &pk->rules[r]) < 0)
+				goto fail;
+	}
+	snprintf(age, sizeof(age), "%lld",
+	    (long long)(set->max_age_s > 0 ? set->max_age_s
+					   : POLICY_MAX_AGE_DEFAULT));
+	if (run(c,
+		"UPDATE vraudit.policy_setting SET max_age = $1, baseline = $2 "
+		"WHERE id = 1",
+		2, s) < 0 ||
+	    central_command(c, "COMMIT") < 0)
+		goto fail;
+	return 0;
+fail:
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+	return -1;
+}
