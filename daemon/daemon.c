@@ -655,6 +655,11 @@ daemon_run(const struct daemon_options *o)
 	if (loop_run(d->loop) < 0)
 		d->exit_code = 3;
 	shutdown_probes(d);
+	/* What the last commit added goes now rather than at the next
+	 * start, in a bounded time: a stop never waits on the network for
+	 * long (TimeoutStopSec). */
+	if (d->pusher != NULL)
+		pusher_final(d->pusher, PUSHER_FINAL_MS);
 out:
 	if (d->sw != NULL) {
 		sweep_free(d->sw);

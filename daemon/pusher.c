@@ -2,8 +2,9 @@
  * The pusher thread (pusher.h). The loop only sets flags under the mutex
  * and signals the condition; the thread owns its store and libpq
  * connections and never holds the mutex across I/O, so the loop never
- * waits for more than a few instructions (but in pusher_free, at the
- * stop, which cancels and joins). central_push is incremental and
+ * waits for more than a few instructions (but at the stop: pusher_final
+ * waits a bounded time for the last push, on a condition of its own, and
+ * pusher_free cancels and joins). central_push is incremental and
  * exactly once by itself (central/central_push.c): the thread needs no
  * memory of what it sent beyond the head held centrally, to skip the
  * network when nothing new was committed.
@@ -38,13 +39,16 @@ struct pusher {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
-	char *db_path; /* owned */
+	pthread_cond_t settled; /* the last push ended */
+	char *db_path;          /* owned */
 
 	/* Under mu. */
 	struct target want;  /* what to push to; url NULL: nothing */
 	uint64_t generation; /* bumped by each pusher_configure */
 	bool poked, stop, busy;
-	struct central *c; /* the thread's connection, for a cancel */
+	bool final, final_done; /* the last push: asked for, ended */
+	int64_t final_at;       /* when it was asked for, clock_ms */
+	struct central *c;      /* the thread's connection, for a cancel */
 	enum state state;
 	int64_t head;  /* P_PUSHED: the head held centrally */
 	int64_t since; /* P_FAILING: wall-clock seconds */
@@ -62,7 +66,10 @@ struct session {
 	int64_t pushed; /* the head held centrally after our last push; -1 */
 	int64_t backoff_ms, retry_at;
 	uint64_t failures;
+	int64_t failed_at; /* the last failure, clock_ms */
+	char why[512];     /* its reason */
 	bool failing, refused, announced;
+	bool final; /* this is the last push, the daemon stops */
 };
 
 static void
@@ -117,6 +124,17 @@ disconnect(struct pusher *p, struct session *s)
 static void
 failed(struct pusher *p, struct session *s, const char *why)
 {
+	s->failed_at = clock_ms();
+	str_copy(s->why, why, sizeof(s->why));
+	if (s->final) {
+		/* Past the deadline pusher_final has said so already. */
+		if (!atomic_load(&p->interrupt))
+			log_warnx("central",
+			    "cannot push site %s before stopping: %s; the next "
+			    "start pushes what the central database lacks",
+			    s->t.site, why);
+		return;
+	}
 	s->backoff_ms =
 	    s->backoff_ms == 0 ? PUSHER_BACKOFF_MIN_MS : s->backoff_ms * 2;
 	if (s->backoff_ms > PUSHER_BACKOFF_MAX_MS)
@@ -174,8 +192,14 @@ push_once(struct pusher *p, struct session *s)
 	}
 	/* Nothing committed since the last push: no need to ask. */
 	if (s->pushed >= 0 && !s->failing &&
-	    store_audit_head(s->st, &local, hash) == 0 && local == s->pushed)
+	    store_audit_head(s->st, &local, hash) == 0 && local == s->pushed) {
+		if (s->final)
+			log_info("central",
+			    "stopping: the central database holds site %s up "
+			    "to record %lld",
+			    s->t.site, (long long)s->pushed);
 		return;
+	}
 again:
 	if (s->c == NULL) {
 		if (connect_central(p, s, err, sizeof(err)) < 0) {
@@ -202,7 +226,13 @@ again:
 	switch (rc) {
 	case CENTRAL_OK:
 		s->pushed = res.head_seq;
-		if (s->failing)
+		if (s->final)
+			log_info("central",
+			    "stopping: %lld record(s) pushed, the central "
+			    "database holds site %s up to record %lld",
+			    (long long)res.records, s->t.site,
+			    (long long)res.head_seq);
+		else if (s->failing)
 			log_info("central",
 			    "pushing again after %llu failed attempt(s): the "
 			    "central database holds site %s up to record %lld",
@@ -274,9 +304,33 @@ reconfigure(struct pusher *p, struct session *s)
 	pthread_mutex_lock(&p->mu);
 }
 
-/* Wait on the condition until due (monotonic ms), or a signal. */
+/* The last push, asked for by pusher_final: once, whatever the backoff
+ * says, but not after a refusal. Called and returns under mu. */
 static void
-wait_until(struct pusher *p, int64_t due)
+push_final(struct pusher *p, struct session *s)
+{
+	if (s->t.url == NULL || s->refused)
+		return;
+	s->final = true;
+	/* The attempt under way when the stop came has just failed: the
+	 * same outage, not worth another connection timeout. */
+	if (s->failing && s->failed_at >= p->final_at) {
+		log_warnx("central",
+		    "cannot push site %s before stopping: %s; the next start "
+		    "pushes what the central database lacks",
+		    s->t.site, s->why);
+		return;
+	}
+	p->busy = true;
+	pthread_mutex_unlock(&p->mu);
+	push_once(p, s);
+	pthread_mutex_lock(&p->mu);
+	p->busy = false;
+}
+
+/* Wait on cond (with mu) until due (monotonic ms), or a signal. */
+static void
+wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t due)
 {
 	struct timespec ts;
 	int64_t left = due - clock_ms();
@@ -290,7 +344,7 @@ wait_until(struct pusher *p, int64_t due)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
-	pthread_cond_timedwait(&p->cond, &p->mu, &ts);
+	pthread_cond_timedwait(cond, mu, &ts);
 }
 
 static void *
@@ -307,6 +361,16 @@ pusher_main(void *arg)
 			reconfigure(p, &s);
 			continue;
 		}
+		if (p->final) {
+			if (p->final_done) {
+				pthread_cond_wait(&p->cond, &p->mu);
+				continue;
+			}
+			push_final(p, &s);
+			p->final_done = true;
+			pthread_cond_broadcast(&p->settled);
+			continue;
+		}
 		if (s.t.url == NULL || s.refused) {
 			pthread_cond_wait(&p->cond, &p->mu);
 			continue;
@@ -314,7 +378,7 @@ pusher_main(void *arg)
 		/* In an outage, commits wait for the retry. */
 		if (s.failing ? clock_ms() < s.retry_at : !p->poked) {
 			if (s.failing)
-				wait_until(p, s.retry_at);
+				wait_until(&p->cond, &p->mu, s.retry_at);
 			else
 				pthread_cond_wait(&p->cond, &p->mu);
 			continue;
@@ -346,6 +410,7 @@ pusher_new(const char *db_path, char *err, size_t errlen)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
+	pthread_cond_init(&p->settled, &ca);
 	pthread_condattr_destroy(&ca);
 	/* Signals stay blocked in the thread, as in the loop that starts
 	 * it: they reach the loop's signalfd. */
@@ -353,6 +418,7 @@ pusher_new(const char *db_path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the pusher thread: %s",
 		    strerror(rc));
 		pthread_cond_destroy(&p->cond);
+		pthread_cond_destroy(&p->settled);
 		pthread_mutex_destroy(&p->mu);
 		free(p->db_path);
 		free(p);
@@ -438,6 +504,30 @@ pusher_status(struct pusher *p, struct strbuf *sb)
 }
 
 void
+pusher_final(struct pusher *p, int64_t wait_ms)
+{
+	int64_t due = clock_ms() + wait_ms;
+	bool done;
+
+	pthread_mutex_lock(&p->mu);
+	p->final = true;
+	p->final_at = clock_ms();
+	pthread_cond_signal(&p->cond);
+	while (!p->final_done && clock_ms() < due)
+		wait_until(&p->settled, &p->mu, due);
+	done = p->final_done;
+	/* Whatever the thread does from here on, pusher_free stops it. */
+	if (!done)
+		atomic_store(&p->interrupt, true);
+	pthread_mutex_unlock(&p->mu);
+	if (!done)
+		log_warnx("central",
+		    "the last push did not end within %llds: stopping it; the "
+		    "next start pushes what the central database lacks",
+		    (long long)(wait_ms / 1000));
+}
+
+void
 pusher_free(struct pusher *p)
 {
 	if (p == NULL)
@@ -453,6 +543,7 @@ pusher_free(struct pusher *p)
 	pthread_join(p->thread, NULL);
 	target_free(&p->want);
 	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->settled);
 	pthread_mutex_destroy(&p->mu);
 	free(p->db_path);
 	free(p);

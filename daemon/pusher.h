@@ -8,13 +8,15 @@
  * retried with backoff (PUSHER_BACKOFF_MIN_MS doubling to _MAX_MS), logged
  * once per outage and once when it catches up; a chain the central
  * database refuses is not pushed again until the pusher is configured
- * again (reload) or the daemon restarts.
+ * again (reload) or the daemon restarts. At a stop, the records of the
+ * last commit go with one last push, bounded in time (pusher_final).
  */
 #ifndef VRAUDIT_PUSHER_H
 #define VRAUDIT_PUSHER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 struct pusher;
@@ -22,6 +24,8 @@ struct strbuf;
 
 #define PUSHER_BACKOFF_MIN_MS 1000
 #define PUSHER_BACKOFF_MAX_MS 300000
+/* How long a stop waits for the last push: the connect timeout. */
+#define PUSHER_FINAL_MS 10000
 
 /* Start the thread, idle until configured, for the store at db_path
  * (copied). NULL with the reason in err. */
@@ -39,6 +43,10 @@ void pusher_poke(struct pusher *p);
 /* Append "; central: ..." (pushed up to N, unreachable since T, refused)
  * for the STATUS= line; nothing when idle. */
 void pusher_status(struct pusher *p, struct strbuf *sb);
+/* The daemon stops and has committed its last records: push them once
+ * more, also in an outage (not after a refusal), waiting at most wait_ms;
+ * logs what happened. What is not sent then, the next start sends. */
+void pusher_final(struct pusher *p, int64_t wait_ms);
 /* Stop: the statement under way is cancelled, its transaction abandoned
  * (the next push redoes it); wait for the thread, free. NULL is fine. */
 void pusher_free(struct pusher *p);

@@ -3,9 +3,10 @@
  * scan rows and neighbour links, each sighting as it was queued; a locked database keeps every sighting
  * queued until it can be written; a full queue counts what it drops; a scan
  * ends only after its sightings are written. And of its pusher, without a
- * central database (tests/system/093-daemon-push.sh has one): an
+ * central database (tests/system/093-daemon-push.sh and 096 have one): an
  * unreachable one is logged once however often the pusher retries, shown
- * in STATUS, and does not delay a stop; without [central] it is idle.
+ * in STATUS, and does not delay a stop, whose last push fails at once and
+ * says so; without [central] it is idle.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -353,10 +354,17 @@ START_TEST(test_pusher_logs_an_outage_once_and_stops_at_once)
 	    "%s", told);
 	free(told);
 	ck_assert(!pusher_refused(p));
-	/* Stopped while it waits for its next retry (4 s away). */
+	/* Stopped while it waits for its next retry (4 s away): the last
+	 * push is tried at once, fails at once, and says so. */
 	start = clock_ms();
+	pusher_final(p, PUSHER_FINAL_MS);
 	pusher_free(p);
 	ck_assert_int_lt(clock_ms() - start, 1000);
+	ck_assert_int_eq(log_lines(logpath,
+			     "central: cannot push site north before "
+			     "stopping: central database (host "),
+	    1);
+	ck_assert_int_eq(log_lines(logpath, "central: cannot push site"), 2);
 	log_stream(NULL);
 	fclose(logf);
 	free(url);
@@ -390,6 +398,8 @@ START_TEST(test_pusher_without_central_is_idle)
 	}
 	free(told);
 	pusher_poke(p);
+	/* Nothing to push at a stop: no wait. */
+	pusher_final(p, PUSHER_FINAL_MS);
 	pusher_free(p);
 	free(url);
 }
