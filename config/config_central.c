@@ -32,13 +32,12 @@ config_site_name_check(const char *name, char *err, size_t errlen)
 	return -1;
 }
 
-/* Whether a URI parameter's name, len bytes as written, is "password":
- * libpq decodes %XX in it first; any case is refused too. */
+/* Whether a URI parameter's name, len bytes as written, is want: libpq
+ * decodes %XX in it first; any case is refused too. */
 static bool
-param_is_password(const char *s, size_t len)
+param_is(const char *s, size_t len, const char *want)
 {
-	static const char want[] = "password";
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, n = strlen(want);
 	char c;
 
 	while (i < len) {
@@ -48,11 +47,10 @@ param_is_password(const char *s, size_t len)
 			c = (char)(hex_value(s[i]) * 16 + hex_value(s[i + 1]));
 			i += 2;
 		}
-		if (j == sizeof(want) - 1 ||
-		    tolower((unsigned char)c) != want[j++])
+		if (j == n || tolower((unsigned char)c) != want[j++])
 			return false;
 	}
-	return j == sizeof(want) - 1;
+	return j == n;
 }
 
 /* A libpq URI without a password in it: the password comes only from
@@ -80,11 +78,20 @@ central_url(struct parser *p, const char *v)
 		    "the URI holds a password: put it in password-file "
 		    "instead");
 	q = strchr(rest[n] == '@' ? rest + n + 1 : rest, '?');
-	for (; q != NULL; q = strchr(q + 1, '&'))
-		if (param_is_password(q + 1, strcspn(q + 1, "=&")))
+	for (; q != NULL; q = strchr(q + 1, '&')) {
+		size_t len = strcspn(q + 1, "=&");
+
+		if (param_is(q + 1, len, "password"))
 			return kerr(p,
 			    "the URI holds a password parameter: put the "
 			    "password in password-file instead");
+		if (param_is(q + 1, len, "sslpassword"))
+			return kerr(p,
+			    "the URI holds the client key's passphrase "
+			    "(sslpassword): a secret has no place in the "
+			    "configuration; use a key without a passphrase, "
+			    "readable by its user only (sslkey=)");
+	}
 	free(p->cfg->central_url);
 	p->cfg->central_url = xstrdup(v);
 	return 0;

@@ -406,6 +406,11 @@ static const struct {
 	{ "[central]\nurl = postgresql://us?er@@db/central?password=x\n",
 	    "2: [central] url: the URI holds a password parameter: put the "
 	    "password in password-file instead" },
+	{ "[central]\nurl = postgresql://db/central?sslmode=verify-full&"
+	  "SSL%70assword=x\n",
+	    "2: [central] url: the URI holds the client key's passphrase "
+	    "(sslpassword): a secret has no place in the configuration; use "
+	    "a key without a passphrase, readable by its user only (sslkey=)" },
 	{ "[central]\nurl = postgresql://db/central?password\n",
 	    "2: [central] url: the URI holds a password parameter: put the "
 	    "password in password-file instead" },
