@@ -51,6 +51,25 @@ int central_migrate(struct central *c, int *from, int *to);
 /* Replace the packs and [policy] settings the national views judge by
  * (vraudit.policy_*) with set's, in one transaction: 0 or -1. */
 int central_sync_policies(struct central *c, const struct policy_set *set);
+/* 1 when the packs and [policy] settings held there are set's (so that
+ * the national views judge as a report with set does), 0 when not, -1. */
+int central_policies_match(struct central *c, const struct policy_set *set);
+/* Have the views evaluate at as_of (YYYY-MM-DD), ages measured to now,
+ * for the rest of the transaction: 0 or -1. */
+int central_clock(struct central *c, const char *as_of, const char *now);
+/* A rule's verdict for one site alone (vraudit.rule_status), with one
+ * share of its scope (vraudit.zone_share; zone NULL: none). */
+struct central_verdict {
+	const char *site, *policy, *rule, *status, *state;
+	long long days_left, elements, covered;
+	const char *zone;
+	long long zone_high_risk, zone_elements;
+	double share, max_share;
+};
+/* Each site's verdicts: fn once per rule and share of its scope, by site,
+ * policy, rule and zone (byte order). 0 or -1. */
+int central_site_verdicts(struct central *c,
+    void (*fn)(void *arg, const struct central_verdict *v), void *arg);
 /* Register site, pushed by role (created without a password when
  * missing): 0 or -1. */
 int central_add_site(struct central *c, const char *site, const char *role);

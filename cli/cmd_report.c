@@ -191,8 +191,8 @@ run(const struct cli_common *common, char **packs, size_t n_packs,
 	if (central) {
 		/* Waivers are a site's: the national report has none. */
 		opt.waivers_path = NULL;
-		if ((rc = cli_report_central(env.cfg, set, &opt, &cr, &r)) !=
-		    EXIT_OK)
+		if ((rc = cli_report_central(env.cfg, set, &opt, common->quiet,
+			 &cr, &r)) != EXIT_OK)
 			goto out;
 	} else {
 		if ((rc = cli_open("report", common, CLI_STORE_RO, &env)) !=

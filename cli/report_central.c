@@ -3,8 +3,10 @@
  * state is gathered, in one snapshot, into a site file made for the
  * purpose (in a private temporary directory, removed afterwards), and the
  * packs are evaluated on it by the same views as a site's report: shares
- * per zone count every site's elements. Each site is also gathered and
- * evaluated alone, for the breakdown by site.
+ * per zone count every site's elements. Each site is also
+ * evaluated alone, for the breakdown by site: by the central database's
+ * views (vraudit.rule_status) when they judge by this report's packs,
+ * else gathered and evaluated here like the whole.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,14 +97,69 @@ evaluate_site(struct central_report *cr, const struct policy_set *set,
 	return 0;
 }
 
+/* A verdict of the central database's rule_status into its site's rules:
+ * a rule, then the shares of its scope. */
+static void
+add_verdict(void *arg, const struct central_verdict *v)
+{
+	struct central_report *cr = arg;
+	struct report_site *site = NULL;
+	struct report_site_rule *last;
+
+	for (size_t i = 0; i < cr->map.n_sites && site == NULL; i++)
+		if (strcmp(cr->sites[i].name, v->site) == 0)
+			site = &cr->sites[i];
+	if (site == NULL)
+		return;
+	last = site->n_rules > 0 ? &site->rules[site->n_rules - 1] : NULL;
+	if (last == NULL || strcmp(last->policy, v->policy) != 0 ||
+	    strcmp(last->rule, v->rule) != 0) {
+		site->rules = xreallocarray(site->rules, site->n_rules + 1,
+		    sizeof(*site->rules));
+		last = &site->rules[site->n_rules++];
+		report_site_rule_start(last, v->policy, v->rule, v->status,
+		    v->days_left, v->state, v->elements, v->covered);
+	}
+	if (v->zone != NULL)
+		report_site_rule_share(last, v->zone, v->zone_high_risk,
+		    v->zone_elements, v->share, v->max_share);
+}
+
+/*
+ * Each site alone, evaluated by the central database's views when they
+ * judge by the report's packs and settings (vraudit central migrate wrote
+ * them), at the report's date: 1 when done, 0 when they judge by others
+ * (each site is then gathered and evaluated here), -1 on error.
+ */
+static int
+sites_by_views(struct central_report *cr, const struct policy_set *set,
+    const struct report_options *opt)
+{
+	char as_of[TIME_STRLEN], now[TIME_STRLEN];
+	int match;
+
+	time_format(opt->now, as_of);
+	str_copy(as_of, opt->as_of != NULL ? opt->as_of : as_of, 11);
+	time_format(time_now(), now);
+	if (strncmp(now, as_of, 10) != 0)
+		snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
+	if ((match = central_policies_match(cr->c, set)) != 1)
+		return match;
+	if (central_clock(cr->c, as_of, now) < 0 ||
+	    central_site_verdicts(cr->c, add_verdict, cr) < 0)
+		return -1;
+	return 1;
+}
+
 int
 cli_report_central(const struct config *cfg, const struct policy_set *set,
-    struct report_options *opt, struct central_report *cr, struct report **out)
+    struct report_options *opt, bool quiet, struct central_report *cr,
+    struct report **out)
 {
 	char err[2048], *path = NULL;
 	const char *tmpdir = getenv("TMPDIR");
 	struct store *st = NULL;
-	int rc = EXIT_RUNTIME;
+	int rc = EXIT_RUNTIME, by_views;
 
 	memset(cr, 0, sizeof(*cr));
 	*out = NULL;
@@ -136,9 +193,21 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 		cr->sites[i].head_seq = cr->map.sites[i].head_seq;
 		cr->sites[i].head_hash = cr->map.sites[i].head_hash;
 		cr->sites[i].elements = cr->map.sites[i].elements;
+	}
+	if ((by_views = sites_by_views(cr, set, opt)) < 0) {
+		fprintf(stderr, "vraudit report: %s\n", central_error(cr->c));
+		return EXIT_RUNTIME;
+	}
+	if (by_views == 0 && !quiet)
+		fprintf(stderr,
+		    "vraudit report: note: the central database holds other "
+		    "packs or [policy] settings than this report's; each site "
+		    "is evaluated here alone, which takes longer (vraudit "
+		    "central migrate with this configuration writes them "
+		    "there)\n");
+	for (size_t i = 0; by_views == 0 && i < cr->map.n_sites; i++)
 		if (evaluate_site(cr, set, opt, i) < 0)
 			return EXIT_RUNTIME;
-	}
 	if ((st = gather(cr->c, cr->dir, "national", NULL, &cr->map, &path)) ==
 	    NULL)
 		goto out;

@@ -5,6 +5,8 @@
 #ifndef VRAUDIT_CLI_REPORT_CENTRAL_H
 #define VRAUDIT_CLI_REPORT_CENTRAL_H
 
+#include <stdbool.h>
+
 #include "central/central.h"
 #include "report/report.h"
 
@@ -23,9 +25,10 @@ struct central_report {
 
 /* Gather the central database's state, evaluate each site alone and the
  * whole; the national report into *out (opt->sites and opt->db_path are
- * set). An exit code; errors are printed. */
+ * set). An exit code; errors are printed (notes too, unless quiet). */
 int cli_report_central(const struct config *cfg, const struct policy_set *set,
-    struct report_options *opt, struct central_report *cr, struct report **out);
+    struct report_options *opt, bool quiet, struct central_report *cr,
+    struct report **out);
 /* Release what cr holds (after the report). */
 void cli_report_central_finish(struct central_report *cr);
 

@@ -831,39 +831,58 @@ report_element_site(const struct report *r, long long id, long long *site_id)
 	return s->sites[s->site_of[id - 1]].name;
 }
 
+void
+report_site_rule_start(struct report_site_rule *out, const char *policy,
+    const char *rule, const char *status, long long days_left,
+    const char *state, long long elements, long long covered)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	out->policy = xstrdup(policy);
+	out->rule = xstrdup(rule);
+	out->status = xstrdup(status != NULL ? status : "");
+	if (strcmp(out->status, "pending") == 0)
+		strbuf_printf(&b, "pending, %lld days left (would be %s today)",
+		    days_left, state != NULL ? state : "");
+	else
+		strbuf_adds(&b, out->status);
+	strbuf_printf(&b, "; %lld element(s), %lld covered", elements, covered);
+	out->verdict = strbuf_steal(&b);
+}
+
+void
+report_site_rule_share(struct report_site_rule *out, const char *zone,
+    long long high_risk, long long elements, double share, double max_share)
+{
+	char *v = xprintf("%s; zone %s: %lld of %lld, %.1f%% (at most %.1f%%)",
+	    out->verdict, zone, high_risk, elements, share, max_share);
+
+	free(out->verdict);
+	out->verdict = v;
+}
+
 int
 report_rule_summary(const struct report *r, size_t i,
     struct report_site_rule *out)
 {
-	const char *status;
+	const struct table *sh = &r->shares;
 
 	if (i >= r->rules.nrows)
 		return -1;
-	out->policy = xstrdup(report_str(&r->rules, i, "policy"));
-	out->rule = xstrdup(report_str(&r->rules, i, "rule"));
-	status = report_str(&r->rules, i, "status");
-	out->status = xstrdup(status != NULL ? status : "");
-	{
-		struct strbuf b = STRBUF_INIT;
-		char *words = report_rule_verdict(&r->rules, i);
-		const struct table *sh = &r->shares;
-
-		strbuf_printf(&b, "%s; %lld element(s), %lld covered", words,
-		    report_num(&r->rules, i, "elements"),
-		    report_num(&r->rules, i, "covered"));
-		free(words);
-		for (size_t k = 0; k < sh->nrows; k++)
-			if (report_rule_match(sh, k, out->policy, out->rule))
-				strbuf_printf(&b,
-				    "; zone %s: %lld of %lld, %.1f%% (at most "
-				    "%.1f%%)",
-				    report_str(sh, k, "zone"),
-				    report_num(sh, k, "high_risk"),
-				    report_num(sh, k, "elements"),
-				    report_real(sh, k, "share"),
-				    report_real(sh, k, "max_share"));
-		out->verdict = strbuf_steal(&b);
-	}
+	report_site_rule_start(out, report_str(&r->rules, i, "policy"),
+	    report_str(&r->rules, i, "rule"),
+	    report_str(&r->rules, i, "status"),
+	    report_num(&r->rules, i, "days_left"),
+	    report_str(&r->rules, i, "state"),
+	    report_num(&r->rules, i, "elements"),
+	    report_num(&r->rules, i, "covered"));
+	for (size_t k = 0; k < sh->nrows; k++)
+		if (report_rule_match(sh, k, out->policy, out->rule))
+			report_site_rule_share(out, report_str(sh, k, "zone"),
+			    report_num(sh, k, "high_risk"),
+			    report_num(sh, k, "elements"),
+			    report_real(sh, k, "share"),
+			    report_real(sh, k, "max_share"));
 	return 0;
 }
 

@@ -89,6 +89,13 @@ const char *report_waiver_warning(const struct report *r);
  * -1 past the last rule. */
 int report_rule_summary(const struct report *r, size_t i,
     struct report_site_rule *out);
+/* The same summary from its values (a site evaluated elsewhere): start
+ * with the rule's, then add each share of its scope, in zone order. */
+void report_site_rule_start(struct report_site_rule *out, const char *policy,
+    const char *rule, const char *status, long long days_left,
+    const char *state, long long elements, long long covered);
+void report_site_rule_share(struct report_site_rule *out, const char *zone,
+    long long high_risk, long long elements, double share, double max_share);
 /* Release what report_rule_summary gave. */
 void report_site_rule_finish(struct report_site_rule *rule);
 /* The evaluation date, YYYY-MM-DD. */

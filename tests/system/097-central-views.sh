@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The central database's national views (vraudit.violations and
-# vraudit.zone_share) say what the national report says, on networks with
-# sweeps: site north is the lab swept now (its agents on this test's own
-# addresses) with its mirror-port capture; site south the same agents swept
-# ten days ago without the transport zone (stale, and partial where known
-# agents fell silent), with captures of its own. Every violation (site, the
-# site's element number, status, detail) and every share (the operator's,
-# and each site's against its own report) is compared, read by an
-# auditor's role.
+# The central database's national views (vraudit.violations,
+# vraudit.zone_share and vraudit.rule_status) say what the national report
+# says, on networks with sweeps: site north is the lab swept now (its
+# agents on this test's own addresses) with its mirror-port capture; site
+# south the same agents swept ten days ago without the transport zone
+# (stale, and partial where known agents fell silent), with captures of
+# its own. Every violation (site, the site's element number, status,
+# detail), every share (the operator's, and each site's against its own
+# report) and every rule's verdict is compared, read by an auditor's role.
+# The national report's breakdown by site, read from rule_status, is what
+# evaluating each site alone gives, on two evaluation dates.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/pg.sh"
@@ -73,6 +75,30 @@ report() {
 	[ "$rc" = 1 ] || fail "report $*: exit $rc: $(cat "$tmp/err")"
 }
 report "$tmp/admin.conf" "$tmp/national.json" --central
+! grep -q "note:" "$tmp/err" || fail "the central packs are the report's, yet: $(cat "$tmp/err")"
+# With other packs written centrally, the report evaluates each site
+# itself instead of reading the views' verdicts (and says so): the same
+# verdicts, word for word, today and on another day (--as-of, which the
+# views then judge).
+later=$(date -u -d '+400 days' +%F)
+report "$tmp/admin.conf" "$tmp/later.json" --central --as-of "$later"
+sed 's/^packs = .*/packs = us-fcc-covered/' "$tmp/admin.conf" >"$tmp/other.conf"
+run "$vraudit" central migrate -c "$tmp/other.conf"
+report "$tmp/admin.conf" "$tmp/gathered.json" --central
+grep -q "note: the central database holds other packs" "$tmp/err" || fail "no note of other packs: $(cat "$tmp/err")"
+report "$tmp/admin.conf" "$tmp/gathered-later.json" --central --as-of "$later"
+run "$vraudit" central migrate -c "$tmp/admin.conf"
+python3 - "$tmp" <<'PY' || fail "the views' breakdown by site differs from the sites evaluated alone"
+import json, sys
+d = sys.argv[1]
+for views, gathered in (('national', 'gathered'), ('later', 'gathered-later')):
+    a, b = (json.load(open(f'{d}/{f}.json')) for f in (views, gathered))
+    assert len(a['sites']) == 2 and all(len(s['rules']) > 5 for s in a['sites']), a['sites']
+    assert a['sites'] == b['sites'], (views, a['sites'], b['sites'])
+    assert a['policies'] == b['policies'], views
+now, later = (json.load(open(f'{d}/{f}.json')) for f in ('national', 'later'))
+assert now['sites'] != later['sites'], 'the evaluation date changed nothing'
+PY
 report "$tmp/north.conf" "$tmp/north.json"
 report "$tmp/south.conf" "$tmp/south.json"
 aud() {
@@ -82,6 +108,8 @@ aud() {
 aud "SELECT site, policy, rule, element_id, status, detail FROM vraudit.violations" >"$tmp/pg-violations"
 aud "SELECT coalesce(site, ''), policy, rule, zone, elements, high_risk, status, coverage FROM vraudit.zone_share" \
 	>"$tmp/pg-shares"
+aud "SELECT coalesce(site, ''), policy, rule, status, state, days_left, zones_over, new_elements, coverage,
+	coalesce(reason, ''), elements, covered FROM vraudit.rule_status" >"$tmp/pg-rules"
 python3 - "$tmp" <<'PY' || fail "the national views differ from the national report"
 import json, sys
 d = sys.argv[1]
@@ -104,7 +132,21 @@ for site in ('north', 'south'):
     own = json.load(open(d + '/' + site + '.json'))
     assert view(site) == shares(own), (site, view(site), shares(own))
     statuses |= {s[5] for s in view(site)} | {s[6] for s in view(site)}
+# rule_status: the operator's verdicts are the national report's, each
+# site's those of its own report, every column
+rules = [l.split('\t') for l in open(d + '/pg-rules').read().splitlines()]
+def verdicts(report):
+    return sorted((p['name'], x['rule'], x['status'], x['state'], str(x['days_left']), str(x['zones_over']),
+                   str(x['new_elements']), x['coverage'], x['reason'] or '', str(x['scope']['elements']),
+                   str(x['scope']['covered'])) for p in report['policies'] for x in p['rules'])
+def pg_verdicts(site):
+    return sorted(tuple(r[1:]) for r in rules if r[0] == site)
+assert pg_verdicts('') == verdicts(nat), ('national rule_status', pg_verdicts(''), verdicts(nat))
+for site in ('north', 'south'):
+    own = json.load(open(d + '/' + site + '.json'))
+    assert pg_verdicts(site) == verdicts(own), (site, pg_verdicts(site), verdicts(own))
+    statuses |= {r[2] for r in pg_verdicts(site)}
 # the sites' shares are judged on all these grounds
-assert {'violated', 'met', 'stale', 'no-data', 'ok'} <= statuses, statuses
+assert {'violated', 'met', 'stale', 'no-data', 'ok', 'pending'} <= statuses, statuses
 PY
-echo "ok: the central views violations and zone_share agree with the national report"
+echo "ok: the central views violations, zone_share and rule_status agree with the national report"
