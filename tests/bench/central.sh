@@ -13,6 +13,8 @@
 #   c. `vraudit report --central` over every site's elements in text, json
 #      and csv (median of ROUNDS: wall time, peak RSS), when the build has
 #      it; skipped, saying so, when it has not;
+#   e. the national views vraudit.violations, zone_share and rule_status read
+#      whole (median of ROUNDS), when the central schema has them;
 #   d. where the time of a push goes: one more push of the first site into
 #      a second database with track_functions = all and
 #      pg_stat_statements.track = all (each PL/pgSQL function's own time,
@@ -28,7 +30,8 @@
 # environment: SITES (default 50), ELEMENTS (default 20000), JOBS (2),
 #   ROUNDS (3), VRAUDIT_BUILD (build/), REPORT_BUILD (the build whose
 #   `vraudit report --central` is timed; default VRAUDIT_BUILD), KEEP=1 to
-#   keep the work directory (its path is printed).
+#   keep the work directory (its path is printed); REPORT=0 skips c and
+#   PROFILE=0 skips d.
 # Runs as root (PostgreSQL then runs as the user postgres) or as a user
 # that may run PostgreSQL itself. Needs postgresql-15, sqlite3, time, bc.
 set -euo pipefail
@@ -294,7 +297,9 @@ printf '   beside it, psql connecting as a site role for one SELECT: median %.3f
 
 # c. The national report.
 echo
-if ! "$report_build/vraudit" report --help 2>&1 | grep -q -- --central; then
+if [ "${REPORT:-1}" != 1 ]; then
+	echo "c. report --central: skipped (REPORT=0)"
+elif ! "$report_build/vraudit" report --help 2>&1 | grep -q -- --central; then
 	echo "c. report --central: skipped, $report_build/vraudit has no report --central"
 else
 	echo "c. vraudit report --central over $c_elements elements ($sites sites), median of $rounds; target 5 s"
@@ -318,6 +323,29 @@ else
 	done
 fi
 
+# e. The national views (central schema version 3): the packs evaluated in
+# PostgreSQL over every site's elements, as an auditor reads them, each
+# view's rows fetched whole by psql.
+echo
+if [ "$(psql_ central -c "SELECT to_regclass('vraudit.violations') IS NOT NULL")" != t ]; then
+	echo "e. national views: skipped, the central schema has no vraudit.violations"
+else
+	echo "e. the national views over $c_elements elements ($sites sites), median of $rounds"
+	printf '%-26s %9s %10s\n' view seconds rows
+	for view in violations zone_share rule_status; do
+		: >"$work/out/view"
+		for _ in $(seq "$rounds"); do
+			t0=$(now)
+			psql_ central -c "SELECT * FROM vraudit.$view" >"$work/out/view.rows" ||
+				die "SELECT * FROM vraudit.$view failed"
+			echo "$(now) - $t0" | bc >>"$work/out/view"
+		done
+		printf '%-26s %9.2f %10d\n' "vraudit.$view" "$(median <"$work/out/view")" \
+			"$(wc -l <"$work/out/view.rows")"
+	done
+fi
+
+[ "${PROFILE:-1}" = 1 ] || exit 0
 # d. Where a push's time goes: the first site again, into a database of
 # its own, with every function and nested statement timed.
 s=${names[0]}
