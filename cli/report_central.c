@@ -138,8 +138,13 @@ sites_by_views(struct central_report *cr, const struct policy_set *set,
 	char as_of[TIME_STRLEN], now[TIME_STRLEN];
 	int match;
 
-	time_format(opt->now, as_of);
-	str_copy(as_of, opt->as_of != NULL ? opt->as_of : as_of, 11);
+	/* the report's evaluation date: --as-of, else the day it is made */
+	if (opt->as_of != NULL)
+		str_copy(as_of, opt->as_of, sizeof(as_of));
+	else {
+		time_format(opt->now, as_of);
+		as_of[10] = '\0';
+	}
 	time_format(time_now(), now);
 	if (strncmp(now, as_of, 10) != 0)
 		snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
