@@ -152,14 +152,16 @@ void central_snapshot_end(struct central *c);
 int central_sites(struct central *c, struct central_site **out, size_t *n);
 /*
  * Fill st, a new site file, with the central state of site (NULL: every
- * site): scans and what they observed per zone, elements with their
- * addresses, evidence and sources, numbered afresh in the order (site,
- * element). The times of day of last sightings are not in the chain:
- * they read as the day's start. When map is not NULL (its sites set, as
- * central_sites gives them), the numbering goes into it. 0 or -1.
+ * site) for a report under set's packs: scans and what they observed per
+ * zone, elements numbered afresh in the order (site, element), and the
+ * addresses, evidence and sources of those the report may list (covered
+ * by a pack's vendors or by conflicting evidence, or retired). The times
+ * of day of last sightings are not in the chain: they read as the day's
+ * start. When map is not NULL (its sites set, as central_sites gives
+ * them), the numbering goes into it. 0 or -1.
  */
 int central_materialize(struct central *c, struct store *st, const char *site,
-    struct central_national *map);
+    const struct policy_set *set, struct central_national *map);
 /* Element nid of the gathered file came from element id of site. */
 void central_map_add(struct central_national *map, const char *site,
     int64_t nid, int64_t id);

@@ -14,6 +14,7 @@
 #include "central/central.h"
 #include "central/central_private.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 #define FETCH "5000"
@@ -165,9 +166,44 @@ central_map_add(struct central_national *map, const char *site, int64_t nid,
 		map->n_elements = (size_t)nid;
 }
 
+/*
+ * The elements whose addresses, evidence and sources the report reads:
+ * those a pack may cover (by vendor, or by conflicting evidence: the
+ * violations and new elements it lists, with their evidence and
+ * addresses) and the retired (listed with their MAC). The others count by
+ * their element row alone; leaving their rows out keeps a national
+ * gather to a fraction of the network's.
+ */
+#define READ_LISTED                                                            \
+	"(e.conflict = 1 OR e.retired_at IS NOT NULL OR e.vendor IN "          \
+	"(SELECT vendor FROM pg_temp.listed_vendor))"
+
+/* The vendors of set's packs, for READ_LISTED. */
+static int
+listed_vendors(struct central *c, const struct policy_set *set)
+{
+	if (central_command(c,
+		"DROP TABLE IF EXISTS pg_temp.listed_vendor; CREATE TEMP "
+		"TABLE listed_vendor (vendor text PRIMARY KEY)") < 0)
+		return -1;
+	for (size_t i = 0; i < set->n_packs; i++)
+		for (size_t k = 0; k < set->packs[i]->n_vendors; k++) {
+			const char *v[] = { set->packs[i]->vendors[k] };
+			PGresult *res = central_exec(c,
+			    "INSERT INTO pg_temp.listed_vendor VALUES ($1) ON "
+			    "CONFLICT DO NOTHING",
+			    1, v, PGRES_COMMAND_OK);
+
+			PQclear(res);
+			if (res == NULL)
+				return -1;
+		}
+	return central_command(c, "ANALYZE pg_temp.listed_vendor");
+}
+
 int
 central_materialize(struct central *c, struct store *st, const char *site,
-    struct central_national *map)
+    const struct policy_set *set, struct central_national *map)
 {
 	static const struct {
 		enum store_import_table t;
@@ -198,7 +234,7 @@ central_materialize(struct central *c, struct store *st, const char *site,
 		    "'T00:00:00Z' FROM vraudit.element_address a JOIN "
 		    "pg_temp.emap m ON m.site = a.site AND m.id = a.element_id "
 		    "JOIN vraudit.element e ON e.site = a.site AND e.id = "
-		    "a.element_id" },
+		    "a.element_id WHERE " READ_LISTED },
 		{ STORE_IMPORT_EVIDENCE,
 		    "SELECT m.nid, v.kind, v.value, v.vendor, v.strength, "
 		    "v.rule, coalesce(v.last_observed, e.last_seen) || "
@@ -206,15 +242,15 @@ central_materialize(struct central *c, struct store *st, const char *site,
 		    "pg_temp.emap m ON m.site = v.site AND m.id = v.element_id "
 		    "JOIN vraudit.element e ON e.site = v.site AND e.id = "
 		    "v.element_id LEFT JOIN pg_temp.smap s ON s.site = v.site "
-		    "AND s.id = v.scan_id" },
+		    "AND s.id = v.scan_id WHERE " READ_LISTED },
 		{ STORE_IMPORT_SOURCE,
 		    "SELECT m.nid, u.source, e.last_seen || 'T00:00:00Z' FROM "
 		    "vraudit.element e JOIN pg_temp.emap m USING (site, id) "
 		    "CROSS JOIN unnest(string_to_array(e.sources, ',')) AS u "
-		    "(source)" },
+		    "(source) WHERE " READ_LISTED },
 	};
 
-	if (number(c, site) < 0)
+	if (number(c, site) < 0 || listed_vendors(c, set) < 0)
 		return -1;
 	if (store_import_begin(st) < 0) {
 		central_set_error(c, "%s", store_error(st));

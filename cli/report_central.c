@@ -25,7 +25,7 @@
 /* A new site file at dir/name filled from the central database. */
 static struct store *
 gather(struct central *c, const char *dir, const char *name, const char *site,
-    struct central_national *map, char **path)
+    const struct policy_set *set, struct central_national *map, char **path)
 {
 	char err[1024];
 	struct store *st;
@@ -36,7 +36,7 @@ gather(struct central *c, const char *dir, const char *name, const char *site,
 		fprintf(stderr, "vraudit report: %s\n", err);
 		return NULL;
 	}
-	if (central_materialize(c, st, site, map) < 0) {
+	if (central_materialize(c, st, site, set, map) < 0) {
 		fprintf(stderr, "vraudit report: %s\n", central_error(c));
 		store_close(st);
 		return NULL;
@@ -75,7 +75,7 @@ evaluate_site(struct central_report *cr, const struct policy_set *set,
 	char name[32], *path = NULL;
 
 	snprintf(name, sizeof(name), "site-%zu", i);
-	if ((st = gather(cr->c, cr->dir, name, site->name, NULL, &path)) ==
+	if ((st = gather(cr->c, cr->dir, name, site->name, set, NULL, &path)) ==
 	    NULL) {
 		discard(NULL, path);
 		return -1;
@@ -213,8 +213,8 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 	for (size_t i = 0; by_views == 0 && i < cr->map.n_sites; i++)
 		if (evaluate_site(cr, set, opt, i) < 0)
 			return EXIT_RUNTIME;
-	if ((st = gather(cr->c, cr->dir, "national", NULL, &cr->map, &path)) ==
-	    NULL)
+	if ((st = gather(cr->c, cr->dir, "national", NULL, set, &cr->map,
+		 &path)) == NULL)
 		goto out;
 	central_snapshot_end(cr->c);
 	cr->rs.sites = cr->sites;
