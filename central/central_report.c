@@ -24,8 +24,12 @@ central_snapshot_begin(struct central *c)
 {
 	if (central_require_schema(c) < 0)
 		return -1;
-	/* Not READ ONLY: the numbering is kept in temporary tables. */
-	return central_command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	/* Not READ ONLY: the numbering is kept in temporary tables. No JIT:
+	 * the views' plans are estimated far above their cost, and
+	 * compiling them would take longer than running them (schema
+	 * version 4). */
+	return central_command(c,
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL jit = off");
 }
 
 void
