@@ -9,7 +9,8 @@
 # detail), every share (the operator's, and each site's against its own
 # report) and every rule's verdict is compared, read by an auditor's role.
 # The national report's breakdown by site, read from rule_status, is what
-# evaluating each site alone gives, on two evaluation dates.
+# evaluating each site alone gives, on two evaluation dates, also for a
+# site that has pushed nothing yet.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/pg.sh"
@@ -65,6 +66,8 @@ for s in north south; do
 	run "$vraudit" central add-site -c "$tmp/admin.conf" "$s"
 	run "$vraudit" push -c "$tmp/$s.conf"
 done
+# A site registered that has pushed nothing yet: judged on no data.
+run "$vraudit" central add-site -c "$tmp/admin.conf" idle
 pg_psql -d central -c "CREATE ROLE auditor LOGIN IN ROLE vraudit_auditor" || fail "auditor role"
 
 # report CONF OUT [ARGS]: a JSON report, exit 1 (violations) expected.
@@ -93,7 +96,9 @@ import json, sys
 d = sys.argv[1]
 for views, gathered in (('national', 'gathered'), ('later', 'gathered-later')):
     a, b = (json.load(open(f'{d}/{f}.json')) for f in (views, gathered))
-    assert len(a['sites']) == 2 and all(len(s['rules']) > 5 for s in a['sites']), a['sites']
+    assert len(a['sites']) == 3 and all(len(s['rules']) > 5 for s in a['sites']), a['sites']
+    idle = [s for s in a['sites'] if s['site'] == 'idle'][0]
+    assert {r['status'] for r in idle['rules']} <= {'no-data', 'pending'}, idle
     assert a['sites'] == b['sites'], (views, a['sites'], b['sites'])
     assert a['policies'] == b['policies'], views
 now, later = (json.load(open(f'{d}/{f}.json')) for f in ('national', 'later'))
