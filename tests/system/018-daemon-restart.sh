@@ -84,6 +84,7 @@ frames=$(q "SELECT frames FROM scans WHERE scan_id = $second")
 [ "$(q "SELECT last_scan FROM element e JOIN element_address a ON a.element_id = e.id WHERE a.value = '00:25:9e:10:00:c8'")" = "$second" ] ||
 	fail "the new host is not in the second session"
 after=$(q "SELECT group_concat(id || ':' || last_seen || ':' || last_scan) FROM element WHERE id <= $known ORDER BY id")
-[ "$before" = "$after" ] || fail "known elements were written again"
+[ "$before" = "$after" ] || fail "known elements were written again (id:last_seen:last_scan): $(
+	diff <(tr , '\n' <<<"$before") <(tr , '\n' <<<"$after") | grep '^[<>]' | head -20 | tr '\n' ' ')"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 echo "ok: a restarted capture writes only what the database does not hold"
