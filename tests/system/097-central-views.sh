@@ -39,7 +39,7 @@ conf() {
 		-e "s|^community-file = .*|community-file = $tmp/community|" \
 		-e "s|^path = .*|path = $tmp/$1.db|" \
 		-e "s|^dir = \.\./policies|dir = $src/conf/policies|" \
-		-e "s/^timeout = .*/timeout = 5s/" \
+		-e "s/^timeout = .*/timeout = 2s/" \
 		-e "s/^packs = .*/packs = uk-dvd-2022, us-fcc-covered/" \
 		"$src/conf/lab/vraudit.conf" >"$tmp/$1.conf"
 	printf '[central]\nurl = %s\nsite = %s\n' "$(printf "$url" "$2")" "$1" >>"$tmp/$1.conf"
