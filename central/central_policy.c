@@ -22,28 +22,11 @@ run(struct central *c, const char *sql, int n, const char *const *v)
 	return res == NULL ? -1 : 0;
 }
 
-/* The zones of a rule as the site's file writes them: "core, ran", or
- * "all". */
-static char *
-zone_list(const struct policy_rule *r)
-{
-	struct strbuf q = STRBUF_INIT;
-
-	if (r->all_zones)
-		return xstrdup("all");
-	for (size_t i = 0; i < r->n_zones; i++) {
-		if (i > 0)
-			strbuf_adds(&q, ", ");
-		strbuf_adds(&q, r->zones[i]);
-	}
-	return strbuf_steal(&q);
-}
-
 static int
 sync_rule(struct central *c, const struct policy_pack *pk,
     const struct policy_rule *ru)
 {
-	char share[32], *zones = zone_list(ru);
+	char share[32], *zones = policy_rule_zones(ru);
 	const char *v[8] = { pk->name, ru->name, ru->title, zones,
 		ru->all_zones ? "true" : "false", NULL,
 		ru->deadline[0] != '\0' ? ru->deadline : NULL,
@@ -106,9 +89,7 @@ central_sync_policies(struct central *c, const struct policy_set *set)
 			if (sync_rule(c, pk, &pk->rules[r]) < 0)
 				goto fail;
 	}
-	snprintf(age, sizeof(age), "%lld",
-	    (long long)(set->max_age_s > 0 ? set->max_age_s
-					   : POLICY_MAX_AGE_DEFAULT));
+	snprintf(age, sizeof(age), "%lld", (long long)policy_set_max_age(set));
 	if (run(c,
 		"UPDATE vraudit.policy_setting SET max_age = $1, baseline = $2 "
 		"WHERE id = 1",
@@ -148,9 +129,7 @@ central_policies_match(struct central *c, const struct policy_set *set)
 		    sorted[i]->digest);
 	free(sorted);
 	strbuf_printf(&want, "max-age %lld baseline %s\n",
-	    (long long)(set->max_age_s > 0 ? set->max_age_s
-					   : POLICY_MAX_AGE_DEFAULT),
-	    set->baseline);
+	    (long long)policy_set_max_age(set), set->baseline);
 	res = central_exec(c,
 	    "SELECT coalesce((SELECT string_agg(name || ' ' || digest || "
 	    "E'\\n', '' ORDER BY name COLLATE \"C\") FROM "

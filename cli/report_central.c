@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/report_central.h"
 #include "config/config.h"
+#include "policy/policy.h"
 #include "report/report.h"
 #include "store/store.h"
 #include "common/util.h"
@@ -145,9 +146,7 @@ sites_by_views(struct central_report *cr, const struct policy_set *set,
 		time_format(opt->now, as_of);
 		as_of[10] = '\0';
 	}
-	time_format(time_now(), now);
-	if (strncmp(now, as_of, 10) != 0)
-		snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
+	policy_evaluation_time(as_of, time_now(), now);
 	if ((match = central_policies_match(cr->c, set)) != 1)
 		return match;
 	if (central_clock(cr->c, as_of, now) < 0 ||

@@ -613,3 +613,32 @@ policy_set_free(struct policy_set *set)
 	free(set->packs);
 	free(set);
 }
+
+int64_t
+policy_set_max_age(const struct policy_set *set)
+{
+	return set->max_age_s > 0 ? set->max_age_s : POLICY_MAX_AGE_DEFAULT;
+}
+
+char *
+policy_rule_zones(const struct policy_rule *r)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	if (r->all_zones)
+		return xstrdup("all");
+	for (size_t i = 0; i < r->n_zones; i++) {
+		if (i > 0)
+			strbuf_adds(&q, ", ");
+		strbuf_adds(&q, r->zones[i]);
+	}
+	return strbuf_steal(&q);
+}
+
+void
+policy_evaluation_time(const char *as_of, int64_t now, char out[TIME_STRLEN])
+{
+	time_format(now, out);
+	if (strncmp(out, as_of, 10) != 0)
+		snprintf(out, TIME_STRLEN, "%.10sT23:59:59Z", as_of);
+}

@@ -52,9 +52,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/sha256.h"
 #include "common/sighting.h"
+#include "common/util.h"
 
 struct classifier;
 
@@ -129,6 +131,14 @@ struct policy_set *policy_available(const char *dir, const struct classifier *c,
  */
 struct policy_set *policy_select(const char *dir, char *const *names, size_t n,
     const struct classifier *c, char *err, size_t errlen);
+/* [policy] max-age of set in seconds: its own, or POLICY_MAX_AGE_DEFAULT. */
+int64_t policy_set_max_age(const struct policy_set *set);
+/* A rule's zones as the databases keep them: "all", or "core, ran". */
+char *policy_rule_zones(const struct policy_rule *r);
+/* The time coverage ages are measured to when the packs are evaluated on
+ * as_of (YYYY-MM-DD) at time now: now on that day, else the end of it. */
+void policy_evaluation_time(const char *as_of, int64_t now,
+    char out[TIME_STRLEN]);
 /* The pack called name in set, or NULL. */
 const struct policy_pack *policy_set_find(const struct policy_set *set,
     const char *name);

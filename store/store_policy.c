@@ -62,14 +62,6 @@ static const struct {
 	[STORE_BASELINE] = { "policy_baseline", "source", CHAIN(0) },
 };
 
-/* The coverage settings of set: max-age in seconds and the baseline day
- * (NULL: none). */
-static int64_t
-set_max_age(const struct policy_set *set)
-{
-	return set->max_age_s > 0 ? set->max_age_s : POLICY_MAX_AGE_DEFAULT;
-}
-
 /* A value to bind, in order. */
 struct param {
 	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
@@ -118,8 +110,6 @@ param_own(struct params *p, char *s)
 	p->owned[p->n_owned++] = s;
 	param_text(p, s);
 }
-
-static char *zone_list(const struct policy_rule *r);
 
 static void
 bind_params(sqlite3_stmt *stmt, const struct params *p)
@@ -251,8 +241,7 @@ shadow_packs(struct strbuf *q, struct params *p, const struct policy_set *set)
 			param_text(p, set->packs[i]->name);
 			param_text(p, ru->name);
 			param_text(p, ru->title);
-			param_own(p,
-			    ru->all_zones ? xstrdup("all") : zone_list(ru));
+			param_own(p, policy_rule_zones(ru));
 			param_add(p,
 			    (struct param){ .type = P_INT,
 				.i = ru->all_zones });
@@ -295,11 +284,7 @@ shadow_prefix(struct store *st, struct strbuf *q, struct params *p,
 	if (as_of != NULL) {
 		char now[TIME_STRLEN];
 
-		/* Ages are measured to now on the current day, else to the
-		 * end of the evaluation day. */
-		time_format(time_now(), now);
-		if (strncmp(now, as_of, 10) != 0)
-			snprintf(now, sizeof(now), "%.10sT23:59:59Z", as_of);
+		policy_evaluation_time(as_of, time_now(), now);
 		strbuf_adds(q, "policy_clock (today, now) AS (SELECT ?, ?), ");
 		param_text(p, as_of);
 		param_own(p, xstrdup(now));
@@ -310,7 +295,8 @@ shadow_prefix(struct store *st, struct strbuf *q, struct params *p,
 		    "policy_setting (id, max_age, baseline) AS "
 		    "(SELECT 1, ?, ?), ");
 		param_add(p,
-		    (struct param){ .type = P_INT, .i = set_max_age(set) });
+		    (struct param){ .type = P_INT,
+			.i = policy_set_max_age(set) });
 		param_text(p, set->baseline);
 	}
 	return 0;
@@ -488,20 +474,6 @@ run(struct store *st, const char *sql, const struct params *p)
 	return rc;
 }
 
-/* The zones of a rule as written: "core, ran". */
-static char *
-zone_list(const struct policy_rule *r)
-{
-	struct strbuf q = STRBUF_INIT;
-
-	for (size_t i = 0; i < r->n_zones; i++) {
-		if (i > 0)
-			strbuf_adds(&q, ", ");
-		strbuf_adds(&q, r->zones[i]);
-	}
-	return strbuf_steal(&q);
-}
-
 int
 store_sync_policies(struct store *st, const struct policy_set *set)
 {
@@ -554,8 +526,7 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 		}
 		for (size_t r = 0; r < pk->n_rules; r++) {
 			const struct policy_rule *ru = &pk->rules[r];
-			char *zones =
-			    ru->all_zones ? xstrdup("all") : zone_list(ru);
+			char *zones = policy_rule_zones(ru);
 
 			p = (struct params){ 0 };
 			param_text(&p, pk->name);
@@ -603,7 +574,8 @@ store_sync_policies(struct store *st, const struct policy_set *set)
 		int rc;
 
 		param_add(&p,
-		    (struct param){ .type = P_INT, .i = set_max_age(set) });
+		    (struct param){ .type = P_INT,
+			.i = policy_set_max_age(set) });
 		param_text(&p, set->baseline);
 		rc = run(st,
 		    "UPDATE policy_setting SET max_age = ?1, baseline = ?2 "
