@@ -7,6 +7,7 @@
 #include "probes/capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
@@ -15,16 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
+#include "probes/savefile.h"
 
 struct capture {
 	pcap_t *p;
 	char *name;
 	bool live;
-	FILE *file;    /* the savefile's stream, for progress */
-	uint64_t size; /* file size in bytes */
+	struct savefile *sf; /* a file's reader; its stream libpcap's */
+	FILE *file;          /* libpcap's stream, for progress */
+	uint64_t size;       /* file size in bytes */
 	char error[PCAP_ERRBUF_SIZE + 256];
 	uint64_t frames, bytes;
 	uint64_t frames_told, bytes_told;
@@ -32,7 +36,8 @@ struct capture {
 	capture_frame_fn fn;
 	void *ctx;
 	/* The control path: the user's filter, run in user space on the
-	 * frames the kernel's control filter passed. */
+	 * frames the kernel's control filter passed; and a file's filter
+	 * when savefile reads it. */
 	struct bpf_program user;
 	bool has_user;
 	uint64_t filtered; /* frames it refused */
@@ -215,30 +220,44 @@ capture_open_file(const char *path, const char *filter, char *err,
 	struct capture *c = xcalloc(1, sizeof(*c));
 	struct stat st;
 	FILE *f;
+	int fd;
 
 	c->name = xstrdup(path);
-	f = fopen(path, "rbe");
-	if (f == NULL) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (fstat(fileno(f), &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
+		close(fd);
 		goto fail;
 	}
 	c->size = (uint64_t)st.st_size;
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		close(fd);
+		goto fail;
+	}
+	/* Classic pcap of Ethernet frames is read here, in large blocks;
+	 * the rest by libpcap. */
+	if ((c->sf = savefile_open(fd, path, err, errlen)) == NULL)
+		goto fail;
+	if (savefile_ours(c->sf)) {
+		if (set_user_filter(c, filter, err, errlen) < 0)
+			goto fail;
+		return c;
+	}
+	if ((f = savefile_stream(c->sf)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
 	/* One thread reads the stream: no lock around each of libpcap's
 	 * two freads a frame. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	/* Large reads: a few hundred system calls for a gigabyte, not a
 	 * quarter of a million of stdio's page-sized ones. */
 	setvbuf(f, NULL, _IOFBF, CAPTURE_FILE_BUFFER);
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
-		fclose(f);
-		goto fail;
-	}
 	/* pcap_fopen_offline takes the stream and closes it with the handle. */
 	c->p = pcap_fopen_offline(f, ebuf);
 	if (c->p == NULL) {
@@ -279,11 +298,43 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	c->fn(c->ctx, bytes, caplen, h->len, (int64_t)h->ts.tv_sec);
 }
 
+/* A file savefile reads: as pcap_dispatch would, max counts the frames
+ * the filter passes. */
+static int
+dispatch_savefile(struct capture *c, int max, capture_frame_fn fn, void *ctx)
+{
+	struct savefile_frame f;
+	int n = 0, rc = 1;
+
+	while (n < max && (rc = savefile_next(c->sf, &f)) == 1) {
+		if (c->has_user) {
+			struct pcap_pkthdr h = { .caplen = f.caplen,
+				.len = f.wirelen };
+
+			if (pcap_offline_filter(&c->user, &h, f.bytes) == 0) {
+				c->filtered++;
+				continue;
+			}
+		}
+		c->frames++;
+		c->bytes += f.caplen;
+		fn(ctx, f.bytes, f.caplen, f.wirelen, f.ts_sec);
+		n++;
+	}
+	if (rc < 0) {
+		str_copy(c->error, savefile_error(c->sf), sizeof(c->error));
+		return CAPTURE_ERROR;
+	}
+	return n == 0 ? CAPTURE_EOF : n;
+}
+
 int
 capture_dispatch(struct capture *c, int max, capture_frame_fn fn, void *ctx)
 {
 	int n;
 
+	if (c->p == NULL)
+		return dispatch_savefile(c, max, fn, ctx);
 	c->fn = fn;
 	c->ctx = ctx;
 	n = pcap_dispatch(c->p, max, on_packet, (void *)c);
@@ -341,7 +392,14 @@ capture_progress(const struct capture *c, uint64_t *done, uint64_t *total)
 {
 	long pos;
 
-	if (c->live || c->file == NULL)
+	if (c->live)
+		return -1;
+	if (c->p == NULL) {
+		*done = savefile_offset(c->sf);
+		*total = c->size;
+		return 0;
+	}
+	if (c->file == NULL)
 		return -1;
 	pos = ftell(c->file);
 	*done = pos < 0 ? 0 : (uint64_t)pos;
@@ -356,6 +414,7 @@ capture_close(struct capture *c)
 		return;
 	if (c->p != NULL)
 		pcap_close(c->p);
+	savefile_free(c->sf); /* after its stream */
 	if (c->has_user)
 		pcap_freecode(&c->user);
 	free(c->name);

@@ -17,7 +17,7 @@ esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 out=${FUZZ_OUT:-$build/fuzz-out}
-targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive control}
+targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive control savefile}
 
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" "$src" -Dfuzz=true \
@@ -43,6 +43,10 @@ if [ -d "$work/frames" ]; then
 	mkdir -p "$work/control"
 	cp -R "$work/frames/." "$work/control/"
 fi
+
+# The pcap reader reads whole files: the captures are its seeds.
+mkdir -p "$work/savefile"
+cp "$caps"/*.pcap "$caps"/malformed/*.pcap "$work/savefile/"
 
 failed=0
 for t in $targets; do
