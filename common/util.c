@@ -274,10 +274,36 @@ all_digits(const char *s, size_t n)
 	return true;
 }
 
+/* n decimal digits at s (checked by the caller) as a number. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (as
+ * timegm counts them, without its time zone and normalising work: the
+ * MAC table's start parses a time for every MAC the store knows). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 int
 time_parse(const char *s, int64_t *t)
 {
-	struct tm tm;
 	size_t len = strlen(s);
 	int y, mo, d, h = 0, mi = 0, sec = 0;
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
@@ -288,17 +314,17 @@ time_parse(const char *s, int64_t *t)
 	if (!all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) ||
 	    s[7] != '-' || !all_digits(s + 8, 2))
 		return -1;
-	y = atoi(s);
-	mo = atoi(s + 5);
-	d = atoi(s + 8);
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
 	if (len == 20) {
 		if (s[10] != 'T' || !all_digits(s + 11, 2) || s[13] != ':' ||
 		    !all_digits(s + 14, 2) || s[16] != ':' ||
 		    !all_digits(s + 17, 2) || s[19] != 'Z')
 			return -1;
-		h = atoi(s + 11);
-		mi = atoi(s + 14);
-		sec = atoi(s + 17);
+		h = digits(s + 11, 2);
+		mi = digits(s + 14, 2);
+		sec = digits(s + 17, 2);
 	}
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60)
@@ -306,14 +332,8 @@ time_parse(const char *s, int64_t *t)
 	if (mo == 2 && d == 29 &&
 	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*t = (int64_t)timegm(&tm);
+	/* A leap second is the next minute's first, as timegm has it. */
+	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -75,6 +76,54 @@ START_TEST(test_mac_flags)
 	ck_assert(!mac_is_local(m) && !mac_is_multicast(m) && !mac_is_zero(m));
 	ck_assert_int_eq(mac_parse("00:00:00:00:00:00", m), 0);
 	ck_assert(mac_is_zero(m));
+}
+END_TEST
+
+/* Every day from 1970 to 2104, of 2400 and of 9999, at three times of
+ * day including a leap second, as timegm counts them. */
+START_TEST(test_time_parse_agrees_with_timegm)
+{
+	static const int hms[][3] = { { 0, 0, 0 }, { 13, 7, 42 },
+		{ 23, 59, 60 } };
+	static const int years[] = { 2400, 9999 };
+	char text[32];
+	int64_t t;
+
+	for (int y = 1970; y <= 2104 + (int)(sizeof(years) / sizeof(*years));
+	     y++) {
+		int year = y <= 2104 ? y : years[y - 2105];
+
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= 31; d++)
+				for (size_t k = 0; k < 3; k++) {
+					struct tm day = { .tm_year =
+							      year - 1900,
+						.tm_mon = m - 1,
+						.tm_mday = d };
+					struct tm tm = day;
+					time_t want;
+
+					tm.tm_hour = hms[k][0];
+					tm.tm_min = hms[k][1];
+					tm.tm_sec = hms[k][2];
+					want = timegm(&tm);
+					/* timegm rolls a day past the month's
+					 * end over; time_parse refuses it. */
+					timegm(&day);
+					snprintf(text, sizeof(text),
+					    "%04d-%02d-%02dT%02d:%02d:%02dZ",
+					    year, m, d, hms[k][0], hms[k][1],
+					    hms[k][2]);
+					if (day.tm_mday != d) {
+						ck_assert_int_eq(
+						    time_parse(text, &t), -1);
+						continue;
+					}
+					ck_assert_int_eq(time_parse(text, &t),
+					    0);
+					ck_assert_int_eq(t, (int64_t)want);
+				}
+	}
 }
 END_TEST
 
@@ -236,6 +285,7 @@ util_suite(void)
 	tcase_add_test(tc, test_mac_format_is_lower_case_hex_with_colons);
 	tcase_add_test(tc, test_mac_flags);
 	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
+	tcase_add_test(tc, test_time_parse_agrees_with_timegm);
 	tcase_add_test(tc, test_time_now_honours_pinned_clock);
 	tcase_add_loop_test(tc, test_duration_parse_units_and_garbage, 0,
 	    (int)ARRAY_SIZE(dur_cases));
