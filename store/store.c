@@ -218,6 +218,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "scan_id, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_STALE] = "SELECT id FROM element WHERE merged_into IS NULL "
 		    "AND rules_digest IS NOT ?1 ORDER BY id",
+	/* IS NOT as three probes of element_rules (schema version 9). */
+	[S_ANY_STALE] =
+	    "SELECT EXISTS (SELECT 1 FROM element WHERE merged_into IS NULL "
+	    "AND rules_digest IS NULL) OR EXISTS (SELECT 1 FROM element "
+	    "WHERE merged_into IS NULL AND rules_digest < ?1) OR EXISTS "
+	    "(SELECT 1 FROM element WHERE merged_into IS NULL "
+	    "AND rules_digest > ?1)",
 };
 
 /* Append to the error message. */

@@ -135,6 +135,7 @@ enum stmt_id {
 	S_MERGE_MARK,
 	S_MERGE_RECORD,
 	S_STALE,
+	S_ANY_STALE,
 	S_COUNT
 };
 

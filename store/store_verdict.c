@@ -291,22 +291,31 @@ int
 store_reclassify(struct store *st, const struct classifier_ops *ops,
     int *changed)
 {
-	sqlite3_stmt *stale = st->stmt[S_STALE];
+	sqlite3_stmt *stale = st->stmt[S_STALE], *any = st->stmt[S_ANY_STALE];
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
 	int rc, count = 0;
+	bool some;
 
 	if (changed != NULL)
 		*changed = 0;
 	if (store_writable(st) == -1 || store_flush(st) == -1)
 		return -1;
-	store_bind_text(stale, 1, ops->digest(ops->ctx));
-	while ((rc = store_step(st, stale)) == 1) {
-		if (n == cap) {
-			cap = cap == 0 ? 64 : 2 * cap;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
+	/* Mostly none: probing the index says so without the scan. */
+	store_bind_text(any, 1, ops->digest(ops->ctx));
+	rc = store_step(st, any);
+	some = rc == 1 && sqlite3_column_int(any, 0) != 0;
+	if (rc == 1)
+		store_reset(any);
+	if (some) {
+		store_bind_text(stale, 1, ops->digest(ops->ctx));
+		while ((rc = store_step(st, stale)) == 1) {
+			if (n == cap) {
+				cap = cap == 0 ? 64 : 2 * cap;
+				ids = xreallocarray(ids, cap, sizeof(*ids));
+			}
+			ids[n++] = sqlite3_column_int64(stale, 0);
 		}
-		ids[n++] = sqlite3_column_int64(stale, 0);
 	}
 	if (rc == -1 || store_run(st, S_BEGIN) == -1) {
 		free(ids);

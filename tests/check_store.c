@@ -1061,6 +1061,47 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 }
 END_TEST
 
+/* A verdict made under other rules is found whatever its digest is: none,
+ * one before the digest in force, one after it, of another type. */
+START_TEST(test_reclassify_finds_every_other_digest)
+{
+	static const char *const others[] = { "NULL", "'0'", "'zz'",
+		"'00000000000000a'", "X'00'", "7" };
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
+	struct store *st = open_rw();
+	struct sighting *s;
+	int changed = -1;
+
+	store_set_classifier(st, &ops);
+	s = seen("snmp", T0, "00:e0:fc:00:00:0d", NULL);
+	sighting_add_input(s, EV_SYSDESCR, "Huawei VRP");
+	record(st, 0, s);
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
+		char *sql =
+		    xprintf("UPDATE element SET rules_digest = %s", others[i]);
+		sqlite3 *db;
+
+		ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(db);
+		free(sql);
+		st = open_rw();
+		store_set_classifier(st, &ops);
+		ck_assert_int_eq(store_reclassify(st, &ops, &changed), 0);
+		store_close(st);
+		ck_assert_msg(count(
+				  "SELECT count(*) FROM element "
+				  "WHERE rules_digest = '00000000000000aa'") ==
+			1,
+		    "digest %s was not made again", others[i]);
+	}
+}
+END_TEST
+
 /*
  * Network values stored as BLOBs are found and assessed again as the
  * sightings carried them: a chassis ID with a NUL inside names the same
@@ -1903,6 +1944,7 @@ store_suite(void)
 	    test_without_classifier_evidence_is_kept_unclassified);
 	tcase_add_test(tc,
 	    test_reclassify_changes_verdicts_when_the_rules_digest_changes);
+	tcase_add_test(tc, test_reclassify_finds_every_other_digest);
 	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
 	tcase_add_test(tc,
 	    test_a_group_stores_what_its_sightings_would_one_by_one);
