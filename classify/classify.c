@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,11 @@ struct classifier {
 	struct vendors *vendors;
 	struct oui_registry *oui;
 	struct enterprises *pens;
+	/* Each registrant's vendor in the catalogue, found on first use
+	 * (most of what an open costs, and an ingest that sees nothing new
+	 * never needs it): a cache, made once under tag_mu. */
+	pthread_mutex_t tag_mu;
+	atomic_bool tagged;
 	bool pens_loaded;        /* some registry file was read */
 	char pens_missing[1024]; /* why the IANA file was left out */
 	char digest[DIGEST_STRLEN];
@@ -89,8 +96,25 @@ load_enterprises(struct classifier *c, const struct classifier_sources *src,
 			return -1;
 		c->pens_loaded = true;
 	}
-	enterprises_tag_all(c->pens, tag_org, c->vendors);
 	return 0;
+}
+
+/* Tag every registrant with its vendor in the catalogue, once. The
+ * registries' own entries only: the catalogue's blocks carry theirs. */
+static void
+tag_registries(const struct classifier *cc)
+{
+	struct classifier *c = (struct classifier *)cc; /* a cache */
+
+	if (atomic_load_explicit(&c->tagged, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&c->tag_mu);
+	if (!atomic_load_explicit(&c->tagged, memory_order_relaxed)) {
+		enterprises_tag_all(c->pens, tag_org, c->vendors);
+		oui_tag_all(c->oui, tag_org, c->vendors);
+		atomic_store_explicit(&c->tagged, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&c->tag_mu);
 }
 
 struct classifier *
@@ -111,6 +135,8 @@ classifier_open(const struct classifier_sources *src, char *err, size_t errlen)
 	uint64_t h;
 	char hex[3][DIGEST_STRLEN];
 
+	pthread_mutex_init(&c->tag_mu, NULL);
+	atomic_init(&c->tagged, false);
 	c->vendors = vendors_new();
 	if (vendors_load_builtin(c->vendors, err, errlen) < 0)
 		goto fail;
@@ -123,7 +149,6 @@ classifier_open(const struct classifier_sources *src, char *err, size_t errlen)
 		goto fail;
 	if (load_enterprises(c, src, err, errlen) < 0)
 		goto fail;
-	oui_tag_all(c->oui, tag_org, c->vendors);
 	blocks = vendors_blocks(c->vendors, &n);
 	for (size_t i = 0; i < n; i++)
 		oui_add(c->oui, blocks[i].prefix, blocks[i].bits,
@@ -156,6 +181,7 @@ classifier_free(struct classifier *c)
 	vendors_free(c->vendors);
 	oui_free(c->oui);
 	enterprises_free(c->pens);
+	pthread_mutex_destroy(&c->tag_mu);
 	free(c);
 }
 
@@ -571,6 +597,7 @@ classify_assess(const struct classifier *c, enum evidence_kind kind,
 
 	if (c == NULL || out == NULL || value == NULL)
 		return -1;
+	tag_registries(c);
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	out->value = value;
@@ -700,6 +727,7 @@ classify_fuse(const struct classifier *c, const struct evidence *ev, size_t n,
 
 	if (c == NULL || out == NULL || (ev == NULL && n > 0))
 		return -1;
+	tag_registries(c);
 	memset(out, 0, sizeof(*out));
 	out->risk = RISK_UNKNOWN;
 	str_copy(out->digest, c->digest, sizeof(out->digest));
