@@ -35,73 +35,6 @@ const char report_lifecycle_note[] =
     "on) and elements under an active waiver do not make a rule violated; "
     "a waiver lapses after its expiry date.";
 
-/*
- * Tables.
- */
-
-struct cell_block {
-	struct cell_block *next;
-	size_t used, size;
-	char bytes[];
-};
-
-#define CELL_BLOCK (256 * 1024)
-
-/* len bytes and a NUL kept in t's blocks. */
-static char *
-table_keep(struct table *t, const void *p, size_t len)
-{
-	struct cell_block *b = t->blocks;
-	char *s;
-
-	if (b == NULL || b->size - b->used < len + 1) {
-		size_t size = len + 1 > CELL_BLOCK ? len + 1 : CELL_BLOCK;
-
-		b = xmalloc(sizeof(*b) + size);
-		b->used = 0;
-		b->size = size;
-		b->next = t->blocks;
-		t->blocks = b;
-	}
-	s = b->bytes + b->used;
-	memcpy(s, p, len);
-	s[len] = '\0';
-	b->used += len + 1;
-	return s;
-}
-
-static int
-table_add(void *arg, const struct store_cell *cells, size_t n)
-{
-	struct table *t = arg;
-	struct value *row;
-
-	if (t->cols == NULL) {
-		t->cols = xcalloc(n, sizeof(*t->cols));
-		for (size_t i = 0; i < n; i++)
-			t->cols[i] = xstrdup(cells[i].name);
-		t->ncol = n;
-	}
-	if (t->nrows == t->cap) {
-		t->cap = t->cap < 16 ? 16 : t->cap * 2;
-		t->v = xreallocarray(t->v, t->cap * t->ncol, sizeof(*t->v));
-	}
-	row = &t->v[t->nrows++ * t->ncol];
-	for (size_t i = 0; i < t->ncol; i++) {
-		const struct store_cell *c = &cells[i];
-
-		row[i].type = c->type;
-		row[i].len = 0;
-		row[i].s = NULL;
-		if (c->type == STORE_CELL_NULL)
-			continue;
-		/* a BLOB's bytes are not terminated, and may hold NULs */
-		row[i].s = table_keep(t, c->bytes, c->len);
-		row[i].len = c->len;
-	}
-	return 0;
-}
-
 /* Evidence rows, with the day each was last observed: the precision the
  * audit chain commits (vraudit-schema(7), "Leaves"), so that what the
  * report says can be checked against it. */
@@ -118,53 +51,6 @@ evidence_add(void *arg, const struct store_cell *cells, size_t n)
 	rc = table_add(arg, c, n);
 	free(c);
 	return rc;
-}
-
-static void
-table_finish(struct table *t)
-{
-	while (t->blocks != NULL) {
-		struct cell_block *b = t->blocks;
-
-		t->blocks = b->next;
-		free(b);
-	}
-	free(t->v);
-	for (size_t i = 0; i < t->ncol; i++)
-		free(t->cols[i]);
-	free(t->cols);
-	memset(t, 0, sizeof(*t));
-}
-
-const struct value *
-report_cell(const struct table *t, size_t row, const char *col)
-{
-	static const struct value null = { NULL, 0, STORE_CELL_NULL };
-
-	for (size_t i = 0; i < t->ncol; i++)
-		if (strcmp(t->cols[i], col) == 0)
-			return &t->v[row * t->ncol + i];
-	return &null;
-}
-
-const char *
-report_str(const struct table *t, size_t row, const char *col)
-{
-	const struct value *v = report_cell(t, row, col);
-
-	return v->s != NULL ? v->s : "";
-}
-
-long long
-report_num(const struct table *t, size_t row, const char *col)
-{
-	return strtoll(report_str(t, row, col), NULL, 10);
-}
-
-double
-report_real(const struct table *t, size_t row, const char *col)
-{
-	return strtod(report_str(t, row, col), NULL);
 }
 
 long
@@ -612,6 +498,7 @@ gather_elements(struct report *r, struct store *st)
 				continue;
 			slice[j]->cols = t->cols;
 			slice[j]->ncol = t->ncol;
+			slice[j]->hints = t->hints;
 			slice[j]->v = &t->v[sl[j]->first[k] * t->ncol];
 			slice[j]->nrows = sl[j]->count[k];
 		}
@@ -622,6 +509,12 @@ out:
 	free(count);
 	return rc;
 }
+
+/* The orders of store/store.h's STORE_VIOLATIONS and STORE_NEW_ELEMENTS. */
+static const char *const violations_order[] = { "policy", "rule",
+	"element_id" };
+static const char *const fresh_order[] = { "policy", "rule", "first_seen",
+	"element_id" };
 
 struct report *
 report_new(struct store *st, const struct policy_set *set,
@@ -650,12 +543,12 @@ report_new(struct store *st, const struct policy_set *set,
 		goto fail;
 	if (store_policy_read(st, STORE_RULE_STATUS, table_add, &r->rules) !=
 		0 ||
-	    store_policy_read(st, STORE_VIOLATIONS, table_add,
+	    store_policy_read_unordered(st, STORE_VIOLATIONS, table_add,
 		&r->violations) != 0 ||
 	    store_policy_read(st, STORE_ZONE_SHARE, table_add, &r->shares) !=
 		0 ||
-	    store_policy_read(st, STORE_NEW_ELEMENTS, table_add, &r->fresh) !=
-		0 ||
+	    store_policy_read_unordered(st, STORE_NEW_ELEMENTS, table_add,
+		&r->fresh) != 0 ||
 	    store_policy_read(st, STORE_COVERAGE, table_add, &r->coverage) !=
 		0 ||
 	    store_policy_read(st, STORE_BASELINE, table_add, &r->baseline) !=
@@ -663,6 +556,9 @@ report_new(struct store *st, const struct policy_set *set,
 		store_policy_end(st);
 		goto fail;
 	}
+	table_sort(&r->violations, violations_order,
+	    ARRAY_SIZE(violations_order));
+	table_sort(&r->fresh, fresh_order, ARRAY_SIZE(fresh_order));
 	/* the violating elements' evidence and addresses, read while the
 	 * evaluation is kept: its violations say which */
 	index_violations(r);
@@ -670,7 +566,9 @@ report_new(struct store *st, const struct policy_set *set,
 		store_policy_end(st);
 		goto fail;
 	}
-	store_policy_end(st);
+	/* The evaluation stays in the store until it is closed, which
+	 * drops it for less than store_policy_end (no page is freed one by
+	 * one); the queries below name none of its tables. */
 	if (store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
 		table_add, &r->counts) != 0 ||
 	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,

@@ -34,6 +34,14 @@ struct value {
 /* A block of cells' bytes: they never move once written. */
 struct cell_block;
 
+/* Columns report_cell found, by the address of the name it was given. */
+struct col_hint {
+	const char *name;
+	size_t col;
+};
+
+#define REPORT_COL_HINTS 16
+
 /* Rows of one query. Owns everything, but a slice (see struct
  * element_evidence) owns nothing. */
 struct table {
@@ -43,6 +51,7 @@ struct table {
 	size_t nrows;
 	size_t cap;                /* rows v has room for */
 	struct cell_block *blocks; /* the bytes of the cells */
+	struct col_hint *hints;    /* REPORT_COL_HINTS of them */
 };
 
 /* One element listed in a violation: its rows of violations, in the
@@ -106,6 +115,14 @@ extern const char report_cover_note[];
 extern const char report_baseline_note[];
 extern const char report_coverage_note[];
 extern const char report_lifecycle_note[];
+
+/* A row of a query kept in the table arg (a store_row_fn). 0. */
+int table_add(void *arg, const struct store_cell *cells, size_t n);
+/* Free what t owns and empty it. */
+void table_finish(struct table *t);
+/* Sort t's rows by the columns cols[0..n) (the first 4 of them), as
+ * SQL's ORDER BY sorts them with the BINARY collation. */
+void table_sort(struct table *t, const char *const *cols, size_t n);
 
 /* The cell of column col in row (a NULL value when there is no such
  * column). */

@@ -437,8 +437,9 @@ out:
 	return rc;
 }
 
-int
-store_policy_read(struct store *st, enum store_policy_view view,
+/* Rows of an evaluated view, in its order or (ordered false) in none. */
+static int
+read_kept(struct store *st, enum store_policy_view view, bool ordered,
     store_row_fn fn, void *arg)
 {
 	sqlite3_stmt *stmt;
@@ -448,13 +449,27 @@ store_policy_read(struct store *st, enum store_policy_view view,
 		store_set_error(st, "no such evaluation");
 		return -1;
 	}
-	sql = xprintf("SELECT * FROM temp.%s ORDER BY %s",
-	    eval_views[view].view, eval_views[view].order);
+	sql = xprintf("SELECT * FROM temp.%s%s%s", eval_views[view].view,
+	    ordered ? " ORDER BY " : "", ordered ? eval_views[view].order : "");
 	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return -1;
 	return store_each_row(st, stmt, false, fn, arg);
+}
+
+int
+store_policy_read(struct store *st, enum store_policy_view view,
+    store_row_fn fn, void *arg)
+{
+	return read_kept(st, view, true, fn, arg);
+}
+
+int
+store_policy_read_unordered(struct store *st, enum store_policy_view view,
+    store_row_fn fn, void *arg)
+{
+	return read_kept(st, view, false, fn, arg);
 }
 
 /* Run sql with the parameters; 0 or -1. */

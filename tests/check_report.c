@@ -18,6 +18,7 @@
 #include "classify/classify.h"
 #include "policy/policy.h"
 #include "report/report.h"
+#include "report/report_private.h"
 #include "common/sighting.h"
 #include "common/text.h"
 #include "store/store.h"
@@ -1263,6 +1264,123 @@ START_TEST(test_report_for_sign_off)
 }
 END_TEST
 
+/* A random value of any of SQLite's kinds, as text for a statement:
+ * NULL, integers (some past 2^53), reals, texts sharing prefixes, BLOBs. */
+static void
+random_value(unsigned *seed, char *out, size_t size)
+{
+	static const char *const texts[] = { "", "a", "ab", "abc", "b", "B",
+		"10", "9", "\xc3\xa9", "a\x7f" };
+
+	switch (rand_r(seed) % 6) {
+	case 0:
+		snprintf(out, size, "NULL");
+		break;
+	case 1:
+		snprintf(out, size, "%d", rand_r(seed) % 21 - 10);
+		break;
+	case 2:
+		/* apart as integers, equal as doubles */
+		snprintf(out, size, "%s%lld", rand_r(seed) % 2 ? "-" : "",
+		    9007199254740992LL + rand_r(seed) % 3);
+		break;
+	case 3:
+		snprintf(out, size, "%d.5", rand_r(seed) % 21 - 10);
+		break;
+	case 4:
+		snprintf(out, size, "'%s'",
+		    texts[(size_t)rand_r(seed) % ARRAY_SIZE(texts)]);
+		break;
+	default:
+		snprintf(out, size, "x'%02x%02x'", rand_r(seed) % 3,
+		    rand_r(seed) % 3);
+		break;
+	}
+}
+
+/* Rows of a statement into a report table, as the store reads them. */
+static void
+rows_into_table(sqlite3_stmt *stmt, struct table *t)
+{
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		int n = sqlite3_column_count(stmt);
+		struct store_cell cells[8];
+
+		ck_assert_int_le(n, 8);
+		for (int i = 0; i < n; i++) {
+			struct store_cell *c = &cells[i];
+			int type = sqlite3_column_type(stmt, i);
+
+			c->name = sqlite3_column_name(stmt, i);
+			c->type = type == SQLITE_NULL ? STORE_CELL_NULL
+			    : type == SQLITE_INTEGER  ? STORE_CELL_INTEGER
+			    : type == SQLITE_FLOAT    ? STORE_CELL_REAL
+			    : type == SQLITE_BLOB     ? STORE_CELL_BLOB
+						      : STORE_CELL_TEXT;
+			c->bytes = type == SQLITE_BLOB
+			    ? sqlite3_column_blob(stmt, i)
+			    : sqlite3_column_text(stmt, i);
+			if (c->bytes == NULL)
+				c->bytes = (const unsigned char *)"";
+			c->len = (size_t)sqlite3_column_bytes(stmt, i);
+		}
+		table_add(t, cells, (size_t)n);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* The report sorts the evaluated rows itself: in the order SQLite's
+ * ORDER BY gives, for values of every kind. */
+START_TEST(test_table_sort_is_order_by)
+{
+	static const char *const keys[] = { "a", "b", "c", "id" };
+	unsigned seed = 20261207;
+	struct table t = { 0 };
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+	int rows = 0;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+			     "CREATE TABLE t (id INTEGER, a, b, c)", NULL, NULL,
+			     NULL),
+	    SQLITE_OK);
+	for (int i = 0; i < 3000; i++) {
+		char a[64], b[64], c[64], *sql;
+
+		random_value(&seed, a, sizeof(a));
+		random_value(&seed, b, sizeof(b));
+		random_value(&seed, c, sizeof(c));
+		sql = xprintf("INSERT INTO t VALUES (%d, %s, %s, %s)", i, a, b,
+		    c);
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		free(sql);
+	}
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT id, a, b, c FROM t ORDER BY id", -1, &stmt,
+			     NULL),
+	    SQLITE_OK);
+	rows_into_table(stmt, &t);
+	ck_assert_uint_eq(t.nrows, 3000);
+	/* three keys and the row's place, so that no two rows tie */
+	table_sort(&t, keys, ARRAY_SIZE(keys));
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+			     "SELECT id FROM t ORDER BY a, b, c, id", -1, &stmt,
+			     NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ck_assert_int_eq(report_num(&t, (size_t)rows, "id"),
+		    sqlite3_column_int64(stmt, 0));
+		rows++;
+	}
+	ck_assert_int_eq(rows, 3000);
+	sqlite3_finalize(stmt);
+	table_finish(&t);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -1292,6 +1410,10 @@ report_suite(void)
 	tcase_add_test(tc, test_csv_is_safe_in_a_spreadsheet);
 	tcase_add_test(tc, test_bytes_not_utf8_are_escaped_once);
 	tcase_add_test(tc, test_report_for_sign_off);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tables");
+	tcase_add_test(tc, test_table_sort_is_order_by);
 	suite_add_tcase(s, tc);
 	return s;
 }

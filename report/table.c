@@ -1,0 +1,260 @@
+/*
+ * The report's tables (report_private.h): the rows of a query kept as the
+ * store gave them, their cells found by column name, and sorted as SQL's
+ * ORDER BY sorts.
+ */
+#include "report/report_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct cell_block {
+	struct cell_block *next;
+	size_t used, size;
+	char bytes[];
+};
+
+#define CELL_BLOCK (256 * 1024)
+
+/* len bytes and a NUL kept in t's blocks. */
+static char *
+table_keep(struct table *t, const void *p, size_t len)
+{
+	struct cell_block *b = t->blocks;
+	char *s;
+
+	if (b == NULL || b->size - b->used < len + 1) {
+		size_t size = len + 1 > CELL_BLOCK ? len + 1 : CELL_BLOCK;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = t->blocks;
+		t->blocks = b;
+	}
+	s = b->bytes + b->used;
+	memcpy(s, p, len);
+	s[len] = '\0';
+	b->used += len + 1;
+	return s;
+}
+
+int
+table_add(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct table *t = arg;
+	struct value *row;
+
+	if (t->cols == NULL) {
+		t->cols = xcalloc(n, sizeof(*t->cols));
+		for (size_t i = 0; i < n; i++)
+			t->cols[i] = xstrdup(cells[i].name);
+		t->ncol = n;
+		t->hints = xcalloc(REPORT_COL_HINTS, sizeof(*t->hints));
+	}
+	if (t->nrows == t->cap) {
+		t->cap = t->cap < 16 ? 16 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap * t->ncol, sizeof(*t->v));
+	}
+	row = &t->v[t->nrows++ * t->ncol];
+	for (size_t i = 0; i < t->ncol; i++) {
+		const struct store_cell *c = &cells[i];
+
+		row[i].type = c->type;
+		row[i].len = 0;
+		row[i].s = NULL;
+		if (c->type == STORE_CELL_NULL)
+			continue;
+		/* a BLOB's bytes are not terminated, and may hold NULs */
+		row[i].s = table_keep(t, c->bytes, c->len);
+		row[i].len = c->len;
+	}
+	return 0;
+}
+
+void
+table_finish(struct table *t)
+{
+	while (t->blocks != NULL) {
+		struct cell_block *b = t->blocks;
+
+		t->blocks = b->next;
+		free(b);
+	}
+	free(t->v);
+	for (size_t i = 0; i < t->ncol; i++)
+		free(t->cols[i]);
+	free(t->cols);
+	free(t->hints);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A sort key of a row: a cell, its class in SQLite's order (NULL,
+ * number, text, BLOB) and a number's value. */
+struct sort_key {
+	const struct value *v;
+	union {
+		long long i;
+		double d;
+	} n;
+};
+
+#define SORT_KEYS 4
+
+struct sort_row {
+	struct sort_key k[SORT_KEYS];
+	size_t row;
+};
+
+static int
+sort_class(const struct value *v)
+{
+	switch (v->type) {
+	case STORE_CELL_NULL:
+		return 0;
+	case STORE_CELL_INTEGER:
+	case STORE_CELL_REAL:
+		return 1;
+	case STORE_CELL_TEXT:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+static void
+sort_key_set(struct sort_key *k, const struct value *v)
+{
+	k->v = v;
+	if (v->type == STORE_CELL_INTEGER)
+		k->n.i = strtoll(v->s, NULL, 10);
+	else if (v->type == STORE_CELL_REAL)
+		k->n.d = strtod(v->s, NULL);
+}
+
+static double
+sort_real(const struct sort_key *k)
+{
+	return k->v->type == STORE_CELL_INTEGER ? (double)k->n.i : k->n.d;
+}
+
+/* As ORDER BY compares two values with the BINARY collation. */
+static int
+sort_key_cmp(const struct sort_key *a, const struct sort_key *b)
+{
+	int ca = sort_class(a->v), cb = sort_class(b->v), c;
+	size_t n;
+
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	if (ca == 0)
+		return 0;
+	if (ca == 1) {
+		if (a->v->type == STORE_CELL_INTEGER &&
+		    b->v->type == STORE_CELL_INTEGER)
+			return (a->n.i > b->n.i) - (a->n.i < b->n.i);
+		return (sort_real(a) > sort_real(b)) -
+		    (sort_real(a) < sort_real(b));
+	}
+	n = a->v->len < b->v->len ? a->v->len : b->v->len;
+	if (n > 0 && (c = memcmp(a->v->s, b->v->s, n)) != 0)
+		return c < 0 ? -1 : 1;
+	return (a->v->len > b->v->len) - (a->v->len < b->v->len);
+}
+
+static int
+sort_row_cmp(const void *a, const void *b)
+{
+	const struct sort_row *x = a, *y = b;
+	int c;
+
+	for (size_t i = 0; i < SORT_KEYS; i++)
+		if ((c = sort_key_cmp(&x->k[i], &y->k[i])) != 0)
+			return c;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/* The evaluated views come unordered: a sort of their whole rows in SQL
+ * costs several times this one of keys. */
+void
+table_sort(struct table *t, const char *const *cols, size_t n)
+{
+	static const struct value null = { NULL, 0, STORE_CELL_NULL };
+	struct sort_row *rows;
+	struct value *tmp;
+
+	if (t->nrows < 2)
+		return;
+	rows = xcalloc(t->nrows, sizeof(*rows));
+	for (size_t i = 0; i < t->nrows; i++) {
+		rows[i].row = i;
+		for (size_t k = 0; k < SORT_KEYS; k++)
+			sort_key_set(&rows[i].k[k],
+			    k < n ? report_cell(t, i, cols[k]) : &null);
+	}
+	qsort(rows, t->nrows, sizeof(*rows), sort_row_cmp);
+	/* Row i takes row rows[i].row: moved in place, cycle by cycle
+	 * (a row done points at itself). */
+	tmp = xcalloc(t->ncol, sizeof(*tmp));
+	for (size_t i = 0; i < t->nrows; i++) {
+		size_t j = i;
+
+		if (rows[i].row == i)
+			continue;
+		memcpy(tmp, &t->v[i * t->ncol], t->ncol * sizeof(*tmp));
+		while (rows[j].row != i) {
+			size_t from = rows[j].row;
+
+			memcpy(&t->v[j * t->ncol], &t->v[from * t->ncol],
+			    t->ncol * sizeof(*tmp));
+			rows[j].row = j;
+			j = from;
+		}
+		memcpy(&t->v[j * t->ncol], tmp, t->ncol * sizeof(*tmp));
+		rows[j].row = j;
+	}
+	free(tmp);
+	free(rows);
+}
+
+const struct value *
+report_cell(const struct table *t, size_t row, const char *col)
+{
+	static const struct value null = { NULL, 0, STORE_CELL_NULL };
+	struct col_hint *h = NULL;
+
+	/* the writers ask for a few columns, each by one constant name,
+	 * row after row: the column found last for that address first */
+	if (t->hints != NULL) {
+		h = &t->hints[((uintptr_t)col >> 3) % REPORT_COL_HINTS];
+		if (h->name == col && strcmp(t->cols[h->col], col) == 0)
+			return &t->v[row * t->ncol + h->col];
+	}
+	for (size_t i = 0; i < t->ncol; i++)
+		if (strcmp(t->cols[i], col) == 0) {
+			if (h != NULL)
+				*h = (struct col_hint){ col, i };
+			return &t->v[row * t->ncol + i];
+		}
+	return &null;
+}
+
+const char *
+report_str(const struct table *t, size_t row, const char *col)
+{
+	const struct value *v = report_cell(t, row, col);
+
+	return v->s != NULL ? v->s : "";
+}
+
+long long
+report_num(const struct table *t, size_t row, const char *col)
+{
+	return strtoll(report_str(t, row, col), NULL, 10);
+}
+
+double
+report_real(const struct table *t, size_t row, const char *col)
+{
+	return strtod(report_str(t, row, col), NULL);
+}
