@@ -510,6 +510,152 @@ out:
 	return rc;
 }
 
+/* Elements of one vendor and risk (risk NULL: none), counted; its
+ * names are row of struct live_pass's names. */
+struct vendor_count {
+	size_t row;
+	long long n;
+	const struct value *vendor, *vendor_name, *risk; /* once all read */
+};
+
+/* What one pass over the live elements adds up. */
+struct live_pass {
+	struct report *r;
+	struct table names; /* each vendor_count's cells */
+	struct vendor_count *c;
+	size_t n, cap;
+};
+
+static bool
+value_eq(const struct value *v, const struct store_cell *c)
+{
+	if ((v->type == STORE_CELL_NULL) != (c->type == STORE_CELL_NULL))
+		return false;
+	return v->len == c->len &&
+	    (v->len == 0 || memcmp(v->s, c->bytes, c->len) == 0);
+}
+
+static int
+live_add(void *arg, const struct store_cell *cells, size_t n)
+{
+	struct live_pass *lp = arg;
+	const struct store_cell *day = &cells[5];
+	size_t i;
+
+	if (n != 7)
+		return -1;
+	/* the newest day, as max() orders text */
+	if (day->type != STORE_CELL_NULL && day->len < sizeof(lp->r->newest)) {
+		size_t have = strlen(lp->r->newest);
+		size_t k = day->len < have ? day->len : have;
+		int c = k > 0 ? memcmp(day->bytes, lp->r->newest, k) : 0;
+
+		if (c > 0 || (c == 0 && day->len > have)) {
+			memcpy(lp->r->newest, day->bytes, day->len);
+			lp->r->newest[day->len] = '\0';
+		}
+	}
+	if (cells[6].type == STORE_CELL_NULL ||
+	    strcmp((const char *)cells[6].bytes, "1") != 0)
+		return 0;
+	for (i = 0; i < lp->n; i++) {
+		const struct value *v = &lp->names.v[lp->c[i].row * 3];
+
+		if (value_eq(&v[0], &cells[0]) && value_eq(&v[2], &cells[2]) &&
+		    value_eq(&v[1], &cells[1]))
+			break;
+	}
+	if (i == lp->n) {
+		table_add(&lp->names, cells, 3);
+		if (lp->n == lp->cap) {
+			lp->cap = lp->cap < 16 ? 16 : lp->cap * 2;
+			lp->c = xreallocarray(lp->c, lp->cap, sizeof(*lp->c));
+		}
+		lp->c[lp->n++] =
+		    (struct vendor_count){ .row = lp->names.nrows - 1 };
+	}
+	lp->c[i].n++;
+	if (cells[2].type != STORE_CELL_NULL &&
+	    strcmp((const char *)cells[2].bytes, "high") == 0)
+		table_add(&lp->r->history, &cells[3], 2);
+	return 0;
+}
+
+static int
+text_cmp(const struct value *a, const struct value *b)
+{
+	size_t k = a->len < b->len ? a->len : b->len;
+	int c;
+
+	if ((a->type == STORE_CELL_NULL) != (b->type == STORE_CELL_NULL))
+		return a->type == STORE_CELL_NULL ? -1 : 1;
+	if (k > 0 && (c = memcmp(a->s, b->s, k)) != 0)
+		return c;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+/* Most elements first, then by vendor and risk (and name). */
+static int
+vendor_count_cmp(const void *a, const void *b)
+{
+	const struct vendor_count *x = a, *y = b;
+	int c;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if ((c = text_cmp(x->vendor, y->vendor)) != 0 ||
+	    (c = text_cmp(x->risk, y->risk)) != 0)
+		return c;
+	return text_cmp(x->vendor_name, y->vendor_name);
+}
+
+static void
+cell_of(struct store_cell *c, const char *name, const struct value *v)
+{
+	c->name = name;
+	c->type = v->type;
+	c->bytes = (const unsigned char *)(v->s != NULL ? v->s : "");
+	c->len = v->len;
+}
+
+/* The counts by vendor and risk, the high-risk elements' history and the
+ * newest day, from one pass over the live elements. */
+static int
+live_figures(struct report *r, struct store *st)
+{
+	struct live_pass lp = { .r = r };
+	int rc;
+
+	rc = store_report_rows(st, STORE_REPORT_LIVE, r->as_of, NULL, live_add,
+	    &lp);
+	if (rc == 0) {
+		for (size_t i = 0; i < lp.n; i++) {
+			const struct value *v = &lp.names.v[lp.c[i].row * 3];
+
+			lp.c[i].vendor = &v[0];
+			lp.c[i].vendor_name = &v[1];
+			lp.c[i].risk = &v[2];
+		}
+		qsort(lp.c, lp.n, sizeof(*lp.c), vendor_count_cmp);
+		for (size_t i = 0; i < lp.n; i++) {
+			struct store_cell c[4];
+			char num[24];
+
+			cell_of(&c[0], "vendor", lp.c[i].vendor);
+			cell_of(&c[1], "vendor_name", lp.c[i].vendor_name);
+			cell_of(&c[2], "risk", lp.c[i].risk);
+			snprintf(num, sizeof(num), "%lld", lp.c[i].n);
+			c[3] =
+			    (struct store_cell){ "elements", STORE_CELL_INTEGER,
+				    (const unsigned char *)num, strlen(num) };
+			table_add(&r->counts, c, 4);
+		}
+	}
+	table_finish(&lp.names);
+	free(lp.c);
+	return rc == 0 ? 0 : -1;
+}
+
 /* The orders of store/store.h's STORE_VIOLATIONS and STORE_NEW_ELEMENTS. */
 static const char *const violations_order[] = { "policy", "rule",
 	"element_id" };
@@ -521,7 +667,6 @@ report_new(struct store *st, const struct policy_set *set,
     const struct report_options *opt)
 {
 	struct report *r = xcalloc(1, sizeof(*r));
-	struct table newest = { 0 };
 
 	r->set = set;
 	r->sites = opt->sites;
@@ -569,32 +714,23 @@ report_new(struct store *st, const struct policy_set *set,
 	/* The evaluation stays in the store until it is closed, which
 	 * drops it for less than store_policy_end (no page is freed one by
 	 * one); the queries below name none of its tables. */
-	if (store_report_rows(st, STORE_REPORT_COUNTS, r->as_of, NULL,
-		table_add, &r->counts) != 0 ||
-	    store_report_rows(st, STORE_REPORT_HISTORY, r->as_of, NULL,
-		table_add, &r->history) != 0 ||
+	if (live_figures(r, st) != 0 ||
 	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
 		table_add, &r->retired) != 0 ||
 	    store_report_rows(st, STORE_REPORT_WAIVERS, r->as_of, NULL,
 		table_add, &r->waivers) != 0 ||
 	    store_report_rows(st, STORE_REPORT_WAIVER_FILE, NULL, NULL,
-		table_add, &r->waiver_file) != 0 ||
-	    store_report_rows(st, STORE_REPORT_NEWEST, NULL, NULL, table_add,
-		&newest) != 0)
+		table_add, &r->waiver_file) != 0)
 		goto fail;
 	check_waiver_file(r, opt->waivers_path);
-	if (newest.nrows > 0 && *report_str(&newest, 0, "newest") != '\0') {
+	if (*r->newest != '\0') {
 		int64_t t;
 
-		str_copy(r->newest, report_str(&newest, 0, "newest"),
-		    sizeof(r->newest));
 		if (time_parse(r->newest, &t) == 0)
 			r->age_days = (opt->now - t) / REPORT_DAY;
 	}
-	table_finish(&newest);
 	return r;
 fail:
-	table_finish(&newest);
 	report_free(r);
 	return NULL;
 }

@@ -378,15 +378,17 @@ void store_policy_end(struct store *st);
 /* Inventory figures for the report, for elements first seen by as_of
  * (YYYY-MM-DD; NULL: today). */
 enum store_report_query {
-	STORE_REPORT_COUNTS,      /* vendor, vendor_name, risk, elements */
+	STORE_REPORT_LIVE,        /* every element not merged: vendor and
+				   * vendor_name ('unknown' for none), risk,
+				   * first_seen, last_seen, last_day (of
+				   * last_seen, YYYY-MM-DD), counted (1 when
+				   * first seen by as_of and not retired by
+				   * then, else 0) */
 	STORE_REPORT_NEW,         /* elements first seen at or after since
 				 * (ISO-8601): element_id, mgmt_ip, mac,
 				 * sys_name, vendor, risk, zone, first_seen */
-	STORE_REPORT_HISTORY,     /* first_seen, last_seen of high-risk ones */
 	STORE_REPORT_BASELINE,    /* the first complete scan: scan_id, kind,
 				 * started_at, finished_at (no row: none) */
-	STORE_REPORT_NEWEST,      /* newest: the latest day (YYYY-MM-DD) any
-				 * element was last seen; NULL when none */
 	STORE_REPORT_RETIRED,     /* elements retired by as_of: element_id,
 				 * mgmt_ip, mac, sys_name, vendor, risk, zone,
 				 * last_seen, retired_at, retired_reason */

@@ -618,13 +618,18 @@ store_report_rows(struct store *st, enum store_report_query which,
     const char *as_of, const char *since, store_row_fn fn, void *arg)
 {
 	static const char *const queries[] = {
-		[STORE_REPORT_COUNTS] =
+		/* one pass for the counts by vendor and risk, the
+		 * high-risk history and the newest day */
+		[STORE_REPORT_LIVE] =
 		    "SELECT coalesce(vendor, 'unknown') AS vendor, "
 		    "coalesce(vendor_name, 'unknown') AS vendor_name, risk, "
-		    "count(*) AS elements FROM element "
-		    "WHERE merged_into IS NULL AND substr(first_seen, 1, 10) "
+		    "first_seen, last_seen, "
+		    /* a day: the precision the audit chain commits */
+		    "substr(last_seen, 1, 10) AS last_day, "
+		    "(substr(first_seen, 1, 10) "
 		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
-			"retired_at") "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3",
+			"retired_at") ") AS counted FROM element "
+				      "WHERE merged_into IS NULL",
 		[STORE_REPORT_NEW] =
 		    "SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
 		    "coalesce(nullif(zone, ''), 'unassigned') AS zone, "
@@ -632,19 +637,9 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "WHERE first_seen >= ?2 AND substr(first_seen, 1, 10) "
 		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
 			"retired_at") "ORDER BY first_seen, element_id",
-		[STORE_REPORT_HISTORY] =
-		    "SELECT first_seen, last_seen FROM element "
-		    "WHERE merged_into IS NULL AND risk = 'high' "
-		    "AND substr(first_seen, 1, 10) "
-		    "<= coalesce(?1, strftime('%Y-%m-%d', 'now')) " RETIRED_AFTER(
-			"retired_at") "ORDER BY first_seen",
 		[STORE_REPORT_BASELINE] =
 		    ("SELECT id AS scan_id, kind, started_at, finished_at "
 		     "FROM scan WHERE status = 'complete' ORDER BY id LIMIT 1"),
-		/* a day: the precision the audit chain commits */
-		[STORE_REPORT_NEWEST] =
-		    "SELECT max(substr(last_seen, 1, 10)) AS newest "
-		    "FROM element WHERE merged_into IS NULL",
 		[STORE_REPORT_RETIRED] =
 		    "SELECT element_id, mgmt_ip, mac, sys_name, vendor, risk, "
 		    "zone, last_seen, retired_at, retired_reason FROM inventory "
@@ -690,7 +685,7 @@ store_report_rows(struct store *st, enum store_report_query which,
 	}
 	if ((stmt = store_prepare(st, queries[which])) == NULL)
 		return -1;
-	if (which != STORE_REPORT_BASELINE && which != STORE_REPORT_NEWEST &&
+	if (which != STORE_REPORT_BASELINE &&
 	    which != STORE_REPORT_WAIVER_FILE &&
 	    which != STORE_REPORT_EVIDENCE && which != STORE_REPORT_ADDRESSES)
 		param_text(&p, as_of);

@@ -1264,6 +1264,59 @@ START_TEST(test_report_for_sign_off)
 }
 END_TEST
 
+/* The inventory figures: elements by vendor and risk, most first, and the
+ * high-risk ones' history, counting the elements first seen by the
+ * report's date and not merged; the newest observation of any. */
+START_TEST(test_inventory_figures)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	int64_t scan = scan_begin(st);
+	struct report *rep;
+	struct sighting *s;
+
+	add_n(st, scan, "ran", huawei, 3, at("2025-01-01"));
+	add_n(st, scan, "core", cisco, 2, at("2025-01-02"));
+	/* two Huawei MACs of one box: one element once merged */
+	for (int i = 1; i <= 2; i++) {
+		char mac[MAC_STRLEN];
+
+		snprintf(mac, sizeof(mac), "02:00:00:bb:00:%02x", i);
+		s = sighting_new("snmp", at("2025-01-03"));
+		sighting_set(&s->chassis_mac, mac);
+		sighting_add_input(s, EV_SYSDESCR, huawei);
+		ck_assert(store_record(st, scan, s, NULL) == 0);
+		sighting_free(s);
+	}
+	s = sighting_new("lldp", at("2025-01-04"));
+	sighting_set(&s->chassis_mac, "02:00:00:bb:00:01");
+	sighting_add_addr(s, ADDR_MAC, "02:00:00:bb:00:02");
+	ck_assert(store_record(st, scan, s, NULL) == 0);
+	sighting_free(s);
+	/* first seen after the report's date: newest, but not counted */
+	add(st, scan, "ran", zte, at("2025-07-01"));
+	scan_end(st, scan, "complete");
+	store_close(st);
+
+	rep = june_report(&st, set);
+	ck_assert_uint_eq(rep->counts.nrows, 2);
+	ck_assert_str_eq(report_str(&rep->counts, 0, "vendor"), "huawei");
+	ck_assert_str_eq(report_str(&rep->counts, 0, "risk"), "high");
+	ck_assert_int_eq(report_num(&rep->counts, 0, "elements"), 4);
+	ck_assert_str_eq(report_str(&rep->counts, 1, "vendor"), "cisco");
+	ck_assert_int_eq(report_num(&rep->counts, 1, "elements"), 2);
+	ck_assert_uint_eq(rep->history.nrows, 4);
+	for (size_t i = 0; i < rep->history.nrows; i++)
+		ck_assert_ptr_nonnull(
+		    strstr(report_str(&rep->history, i, "first_seen"),
+			"2025-01-0"));
+	ck_assert_str_eq(rep->newest, "2025-07-01");
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
 /* A random value of any of SQLite's kinds, as text for a statement:
  * NULL, integers (some past 2^53), reals, texts sharing prefixes, BLOBs. */
 static void
@@ -1413,7 +1466,9 @@ report_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tables");
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_table_sort_is_order_by);
+	tcase_add_test(tc, test_inventory_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }
