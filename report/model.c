@@ -636,7 +636,8 @@ live_figures(struct report *r, struct store *st)
 			lp.c[i].vendor_name = &v[1];
 			lp.c[i].risk = &v[2];
 		}
-		qsort(lp.c, lp.n, sizeof(*lp.c), vendor_count_cmp);
+		if (lp.n > 1)
+			qsort(lp.c, lp.n, sizeof(*lp.c), vendor_count_cmp);
 		for (size_t i = 0; i < lp.n; i++) {
 			struct store_cell c[4];
 			char num[24];

@@ -1317,6 +1317,24 @@ START_TEST(test_inventory_figures)
 }
 END_TEST
 
+/* Nothing recorded: no counts, no history, no newest day. */
+START_TEST(test_inventory_figures_of_nothing)
+{
+	struct policy_set *set = packs();
+	struct store *st = open_rw();
+	struct report *rep;
+
+	store_close(st);
+	rep = june_report(&st, set);
+	ck_assert_uint_eq(rep->counts.nrows, 0);
+	ck_assert_uint_eq(rep->history.nrows, 0);
+	ck_assert_str_eq(rep->newest, "");
+	report_free(rep);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
 /* A random value of any of SQLite's kinds, as text for a statement:
  * NULL, integers (some past 2^53), reals, texts sharing prefixes, BLOBs. */
 static void
@@ -1469,6 +1487,7 @@ report_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_table_sort_is_order_by);
 	tcase_add_test(tc, test_inventory_figures);
+	tcase_add_test(tc, test_inventory_figures_of_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
