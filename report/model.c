@@ -510,56 +510,54 @@ out:
 	return rc;
 }
 
-/* Elements of one vendor and risk (risk NULL: none), counted; its
- * names are row of struct live_pass's names. */
+/* Elements of one vendor and risk, counted: cells are its vendor,
+ * vendor_name and risk (NULL: none), row i of struct live_pass's names
+ * for its i-th count. */
 struct vendor_count {
-	size_t row;
+	const struct value *cells; /* set once the names are all read */
 	long long n;
-	const struct value *vendor, *vendor_name, *risk; /* once all read */
 };
 
 /* What one pass over the live elements adds up. */
 struct live_pass {
 	struct report *r;
-	struct table names; /* each vendor_count's cells */
+	struct table names;
 	struct vendor_count *c;
 	size_t n, cap;
 };
 
+/* A cell kept in a table and one a query gives: the same value? */
 static bool
 value_eq(const struct value *v, const struct store_cell *c)
 {
 	if ((v->type == STORE_CELL_NULL) != (c->type == STORE_CELL_NULL))
 		return false;
-	return v->len == c->len &&
-	    (v->len == 0 || memcmp(v->s, c->bytes, c->len) == 0);
+	return table_bytes_cmp(v->s, v->len, c->bytes, c->len) == 0;
 }
 
+/* A row of STORE_REPORT_LIVE (its columns by place: this runs for every
+ * element). */
 static int
 live_add(void *arg, const struct store_cell *cells, size_t n)
 {
 	struct live_pass *lp = arg;
 	const struct store_cell *day = &cells[5];
+	char *newest = lp->r->newest;
 	size_t i;
 
 	if (n != 7)
 		return -1;
 	/* the newest day, as max() orders text */
-	if (day->type != STORE_CELL_NULL && day->len < sizeof(lp->r->newest)) {
-		size_t have = strlen(lp->r->newest);
-		size_t k = day->len < have ? day->len : have;
-		int c = k > 0 ? memcmp(day->bytes, lp->r->newest, k) : 0;
-
-		if (c > 0 || (c == 0 && day->len > have)) {
-			memcpy(lp->r->newest, day->bytes, day->len);
-			lp->r->newest[day->len] = '\0';
-		}
+	if (day->type != STORE_CELL_NULL && day->len < sizeof(lp->r->newest) &&
+	    table_bytes_cmp(day->bytes, day->len, newest, strlen(newest)) > 0) {
+		memcpy(newest, day->bytes, day->len);
+		newest[day->len] = '\0';
 	}
 	if (cells[6].type == STORE_CELL_NULL ||
 	    strcmp((const char *)cells[6].bytes, "1") != 0)
 		return 0;
 	for (i = 0; i < lp->n; i++) {
-		const struct value *v = &lp->names.v[lp->c[i].row * 3];
+		const struct value *v = &lp->names.v[i * 3];
 
 		if (value_eq(&v[0], &cells[0]) && value_eq(&v[2], &cells[2]) &&
 		    value_eq(&v[1], &cells[1]))
@@ -571,8 +569,7 @@ live_add(void *arg, const struct store_cell *cells, size_t n)
 			lp->cap = lp->cap < 16 ? 16 : lp->cap * 2;
 			lp->c = xreallocarray(lp->c, lp->cap, sizeof(*lp->c));
 		}
-		lp->c[lp->n++] =
-		    (struct vendor_count){ .row = lp->names.nrows - 1 };
+		lp->c[lp->n++] = (struct vendor_count){ NULL, 0 };
 	}
 	lp->c[i].n++;
 	if (cells[2].type != STORE_CELL_NULL &&
@@ -581,17 +578,13 @@ live_add(void *arg, const struct store_cell *cells, size_t n)
 	return 0;
 }
 
+/* As ORDER BY's BINARY collation, NULL first. */
 static int
-text_cmp(const struct value *a, const struct value *b)
+cell_cmp(const struct value *a, const struct value *b)
 {
-	size_t k = a->len < b->len ? a->len : b->len;
-	int c;
-
 	if ((a->type == STORE_CELL_NULL) != (b->type == STORE_CELL_NULL))
 		return a->type == STORE_CELL_NULL ? -1 : 1;
-	if (k > 0 && (c = memcmp(a->s, b->s, k)) != 0)
-		return c;
-	return (a->len > b->len) - (a->len < b->len);
+	return table_bytes_cmp(a->s, a->len, b->s, b->len);
 }
 
 /* Most elements first, then by vendor and risk (and name). */
@@ -603,10 +596,10 @@ vendor_count_cmp(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	if ((c = text_cmp(x->vendor, y->vendor)) != 0 ||
-	    (c = text_cmp(x->risk, y->risk)) != 0)
+	if ((c = cell_cmp(&x->cells[0], &y->cells[0])) != 0 ||
+	    (c = cell_cmp(&x->cells[2], &y->cells[2])) != 0)
 		return c;
-	return text_cmp(x->vendor_name, y->vendor_name);
+	return cell_cmp(&x->cells[1], &y->cells[1]);
 }
 
 static void
@@ -629,22 +622,18 @@ live_figures(struct report *r, struct store *st)
 	rc = store_report_rows(st, STORE_REPORT_LIVE, r->as_of, NULL, live_add,
 	    &lp);
 	if (rc == 0) {
-		for (size_t i = 0; i < lp.n; i++) {
-			const struct value *v = &lp.names.v[lp.c[i].row * 3];
-
-			lp.c[i].vendor = &v[0];
-			lp.c[i].vendor_name = &v[1];
-			lp.c[i].risk = &v[2];
-		}
+		/* the names no longer move */
+		for (size_t i = 0; i < lp.n; i++)
+			lp.c[i].cells = &lp.names.v[i * 3];
 		if (lp.n > 1)
 			qsort(lp.c, lp.n, sizeof(*lp.c), vendor_count_cmp);
 		for (size_t i = 0; i < lp.n; i++) {
 			struct store_cell c[4];
 			char num[24];
 
-			cell_of(&c[0], "vendor", lp.c[i].vendor);
-			cell_of(&c[1], "vendor_name", lp.c[i].vendor_name);
-			cell_of(&c[2], "risk", lp.c[i].risk);
+			cell_of(&c[0], "vendor", &lp.c[i].cells[0]);
+			cell_of(&c[1], "vendor_name", &lp.c[i].cells[1]);
+			cell_of(&c[2], "risk", &lp.c[i].cells[2]);
 			snprintf(num, sizeof(num), "%lld", lp.c[i].n);
 			c[3] =
 			    (struct store_cell){ "elements", STORE_CELL_INTEGER,

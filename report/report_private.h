@@ -120,6 +120,8 @@ extern const char report_lifecycle_note[];
 int table_add(void *arg, const struct store_cell *cells, size_t n);
 /* Free what t owns and empty it. */
 void table_finish(struct table *t);
+/* Two byte strings in the order of SQLite's BINARY collation: -1, 0 or 1. */
+int table_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);
 /* Sort t's rows by the columns cols[0..n) (the first 4 of them), as
  * SQL's ORDER BY sorts them with the BINARY collation. */
 void table_sort(struct table *t, const char *const *cols, size_t n);

@@ -106,6 +106,17 @@ struct sort_row {
 	size_t row;
 };
 
+int
+table_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c;
+
+	if (n > 0 && (c = memcmp(a, b, n)) != 0)
+		return c < 0 ? -1 : 1;
+	return (alen > blen) - (alen < blen);
+}
+
 static int
 sort_class(const struct value *v)
 {
@@ -142,8 +153,7 @@ sort_real(const struct sort_key *k)
 static int
 sort_key_cmp(const struct sort_key *a, const struct sort_key *b)
 {
-	int ca = sort_class(a->v), cb = sort_class(b->v), c;
-	size_t n;
+	int ca = sort_class(a->v), cb = sort_class(b->v);
 
 	if (ca != cb)
 		return ca < cb ? -1 : 1;
@@ -156,10 +166,7 @@ sort_key_cmp(const struct sort_key *a, const struct sort_key *b)
 		return (sort_real(a) > sort_real(b)) -
 		    (sort_real(a) < sort_real(b));
 	}
-	n = a->v->len < b->v->len ? a->v->len : b->v->len;
-	if (n > 0 && (c = memcmp(a->v->s, b->v->s, n)) != 0)
-		return c < 0 ? -1 : 1;
-	return (a->v->len > b->v->len) - (a->v->len < b->v->len);
+	return table_bytes_cmp(a->v->s, a->v->len, b->v->s, b->v->len);
 }
 
 static int
