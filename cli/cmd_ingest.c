@@ -227,9 +227,9 @@ frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
 }
 
 static void
-observe_plain(void *ctx, const uint8_t src[6], int reason, int64_t ts)
+observe_plain(void *ctx, const struct frameq_plain *f, size_t n)
 {
-	passive_plain(ctx, src, reason, ts);
+	passive_plain(ctx, f, n);
 }
 
 static void

@@ -1,7 +1,9 @@
 /*
  * A fixed pool of batches: the reader fills one, hands it over and takes a
  * free one (waiting when there is none); the observer takes the oldest full
- * one, delivers it and gives it back.
+ * one, delivers it and gives it back. A batch holds its plain frames in one
+ * array, delivered in runs, and its other frames apart, each with the
+ * number of plain frames before it.
  */
 #include "probes/frameq.h"
 
@@ -17,17 +19,17 @@
 #define BATCH_BYTES (1u << 20) /* copied frames a batch holds, at least */
 #define BATCHES 4
 
-struct entry {
+struct raw {
 	int64_t ts;
-	uint32_t len; /* raw: bytes at arena + off */
+	uint32_t at;  /* plain frames of the batch before it */
+	uint32_t len; /* bytes at arena + off */
 	uint32_t off;
-	int16_t reason; /* plain: its decode result; raw: -1 */
-	uint8_t mac[6];
 };
 
 struct batch {
-	struct entry e[BATCH_FRAMES];
-	size_t n;
+	struct frameq_plain plain[BATCH_FRAMES];
+	struct raw raw[BATCH_FRAMES];
+	size_t n_plain, n_raw;
 	uint8_t *arena;
 	size_t used, cap;
 };
@@ -103,16 +105,18 @@ void
 frameq_push(struct frameq *q, const uint8_t *bytes, size_t caplen, int64_t ts)
 {
 	int reason = frames_decode_plain(bytes, caplen);
-	struct entry *e;
 	struct batch *b;
 
 	if (q->fill == NULL)
 		q->fill = take_free(q);
 	b = q->fill;
 	if (reason < 0 || reason >= FRAMES_REASON_MAX) {
+		struct raw *r;
+
 		/* Room for the copy: hand over a batch that has none. */
 		if (b->used + caplen > b->cap &&
-		    b->used + caplen > BATCH_BYTES && b->n > 0) {
+		    b->used + caplen > BATCH_BYTES &&
+		    b->n_plain + b->n_raw > 0) {
 			hand_over(q);
 			b = q->fill = take_free(q);
 		}
@@ -122,20 +126,22 @@ frameq_push(struct frameq *q, const uint8_t *bytes, size_t caplen, int64_t ts)
 			    : BATCH_BYTES;
 			b->arena = xreallocarray(b->arena, b->cap, 1);
 		}
-		e = &b->e[b->n++];
-		e->reason = -1;
-		e->off = (uint32_t)b->used;
-		e->len = (uint32_t)caplen;
+		r = &b->raw[b->n_raw++];
+		r->ts = ts;
+		r->at = (uint32_t)b->n_plain;
+		r->off = (uint32_t)b->used;
+		r->len = (uint32_t)caplen;
 		if (caplen > 0)
 			memcpy(b->arena + b->used, bytes, caplen);
 		b->used += caplen;
 	} else {
-		e = &b->e[b->n++];
-		e->reason = (int16_t)reason;
-		memcpy(e->mac, bytes + 6, 6);
+		struct frameq_plain *f = &b->plain[b->n_plain++];
+
+		f->ts = ts;
+		f->reason = (int16_t)reason;
+		memcpy(f->mac, bytes + 6, 6);
 	}
-	e->ts = ts;
-	if (b->n == BATCH_FRAMES)
+	if (b->n_plain + b->n_raw == BATCH_FRAMES)
 		hand_over(q);
 }
 
@@ -143,7 +149,7 @@ void
 frameq_close(struct frameq *q)
 {
 	if (q->fill != NULL) {
-		if (q->fill->n > 0)
+		if (q->fill->n_plain + q->fill->n_raw > 0)
 			hand_over(q);
 		else {
 			pthread_mutex_lock(&q->mu);
@@ -158,12 +164,32 @@ frameq_close(struct frameq *q)
 	pthread_cond_signal(&q->full_cv);
 }
 
+/* Every frame of a batch, in order: plain ones in runs. */
+static void
+deliver(const struct batch *b, frameq_plain_fn plain, frameq_raw_fn raw,
+    void *ctx)
+{
+	static const uint8_t none[1];
+	size_t at = 0;
+
+	for (size_t i = 0; i < b->n_raw; i++) {
+		const struct raw *r = &b->raw[i];
+
+		if (r->at > at) {
+			plain(ctx, b->plain + at, r->at - at);
+			at = r->at;
+		}
+		raw(ctx, b->arena != NULL ? b->arena + r->off : none, r->len,
+		    r->ts);
+	}
+	if (b->n_plain > at)
+		plain(ctx, b->plain + at, b->n_plain - at);
+}
+
 void
 frameq_drain(struct frameq *q, frameq_plain_fn plain, frameq_raw_fn raw,
     void *ctx)
 {
-	static const uint8_t none[1];
-
 	for (;;) {
 		struct batch *b;
 
@@ -178,17 +204,9 @@ frameq_drain(struct frameq *q, frameq_plain_fn plain, frameq_raw_fn raw,
 		q->full_head = (q->full_head + 1) % BATCHES;
 		q->full_n--;
 		pthread_mutex_unlock(&q->mu);
-		for (size_t i = 0; i < b->n; i++) {
-			const struct entry *e = &b->e[i];
-
-			if (e->reason >= 0)
-				plain(ctx, e->mac, e->reason, e->ts);
-			else
-				raw(ctx,
-				    b->arena != NULL ? b->arena + e->off : none,
-				    e->len, e->ts);
-		}
-		b->n = 0;
+		deliver(b, plain, raw, ctx);
+		b->n_plain = 0;
+		b->n_raw = 0;
 		b->used = 0;
 		pthread_mutex_lock(&q->mu);
 		q->free[q->free_n++] = b;

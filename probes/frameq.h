@@ -13,9 +13,17 @@
 
 struct frameq;
 
-/* A plain frame: its source MAC and frames_decode_plain's result. */
+/* A plain frame: when it was seen, frames_decode_plain's result (>= 0)
+ * and its source MAC. */
+struct frameq_plain {
+	int64_t ts;
+	int16_t reason;
+	uint8_t mac[6];
+};
+
+/* A run of n plain frames, in order. */
 typedef void (
-    *frameq_plain_fn)(void *ctx, const uint8_t src[6], int reason, int64_t ts);
+    *frameq_plain_fn)(void *ctx, const struct frameq_plain *f, size_t n);
 /* Any other frame: its captured bytes. */
 typedef void (
     *frameq_raw_fn)(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts);
@@ -30,7 +38,7 @@ void frameq_push(struct frameq *q, const uint8_t *bytes, size_t caplen,
 /* Reader: no more frames; what is queued is still delivered. */
 void frameq_close(struct frameq *q);
 /* Observer: deliver every frame in order until the queue is closed and
- * empty. */
+ * empty; the plain frames between two others in one call. */
 void frameq_drain(struct frameq *q, frameq_plain_fn plain, frameq_raw_fn raw,
     void *ctx);
 

@@ -78,9 +78,17 @@ struct mactable {
 static uint64_t
 mac_key(const uint8_t m[6])
 {
-	return PRESENT | (uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 |
-	    (uint64_t)m[2] << 24 | (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 |
-	    (uint64_t)m[5];
+	/* m[0] << 40 | ... | m[5], as two loads (every frame asks). */
+	uint32_t hi;
+	uint16_t lo;
+
+	memcpy(&hi, m, sizeof(hi));
+	memcpy(&lo, m + 4, sizeof(lo));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	hi = __builtin_bswap32(hi);
+	lo = __builtin_bswap16(lo);
+#endif
+	return PRESENT | (uint64_t)hi << 16 | lo;
 }
 
 static uint32_t

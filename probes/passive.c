@@ -162,7 +162,10 @@ add_input_text(struct sighting *s, enum evidence_kind kind, struct frames_str v)
 static bool
 usable_mac(const uint8_t mac[MAC_LEN])
 {
-	return !mac_is_multicast(mac) && !mac_is_zero(mac);
+	/* Neither multicast (nor broadcast) nor all zero; inline, as every
+	 * frame asks. */
+	return (mac[0] & 0x01) == 0 &&
+	    (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
 }
 
 static void
@@ -664,12 +667,12 @@ observe_fingerprint(struct passive *p, const struct frames_layer *l,
 
 /* A frame that frames_decode_plain could read: only its source MAC counts. */
 static void
-touch_plain(struct passive *p, const struct pending *e)
+touch_plain(struct passive *p, const uint8_t mac[MAC_LEN], int64_t ts)
 {
-	if (mactable_touch(p->macs, e->mac, e->ts) != MAC_KNOWN) {
-		struct sighting *s = new_sighting(p, "mac", e->ts);
+	if (mactable_touch(p->macs, mac, ts) != MAC_KNOWN) {
+		struct sighting *s = new_sighting(p, "mac", ts);
 
-		add_mac(s, e->mac, true);
+		add_mac(s, mac, true);
 		emit(p, s);
 	}
 }
@@ -678,7 +681,9 @@ touch_plain(struct passive *p, const struct pending *e)
 static void
 touch_oldest(struct passive *p)
 {
-	touch_plain(p, &p->pending[p->pend_head]);
+	const struct pending *e = &p->pending[p->pend_head];
+
+	touch_plain(p, e->mac, e->ts);
 	p->pend_head = (p->pend_head + 1) % PENDING;
 	p->pend_n--;
 }
@@ -710,11 +715,26 @@ plain_frame(struct passive *p, const uint8_t *src, int reason, int64_t ts)
 }
 
 void
-passive_plain(struct passive *p, const uint8_t src[6], int reason, int64_t ts)
+passive_plain(struct passive *p, const struct frameq_plain *f, size_t n)
 {
-	p->counts.frames++;
-	mactable_prefetch(p->macs, src, false);
-	plain_frame(p, src, reason, ts);
+	/* The table slot of a frame's MAC is fetched this many frames
+	 * before it is looked up (as the pending ring does per frame). */
+	enum { AHEAD = PENDING };
+
+	passive_flush(p); /* frames before these come first */
+	p->counts.frames += n;
+	for (size_t i = 0; i < n && i < AHEAD; i++)
+		mactable_prefetch(p->macs, f[i].mac, false);
+	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			mactable_prefetch(p->macs, f[i + AHEAD].mac, false);
+		if (f[i].reason == FRAMES_OK)
+			p->counts.decoded++;
+		else
+			p->counts.undecodable[f[i].reason]++;
+		if (usable_mac(f[i].mac))
+			touch_plain(p, f[i].mac, f[i].ts);
+	}
 }
 
 void

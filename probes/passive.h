@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probes/frameq.h"
 #include "probes/frames.h"
 #include "probes/mactable.h"
 #include "common/sighting.h"
@@ -68,11 +69,10 @@ void passive_free(struct passive *p);
  * fetched meanwhile): call passive_flush after a run of frames. */
 void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
     int64_t ts);
-/* Observe a frame frames_decode_plain already decoded to reason (>= 0)
- * from source MAC src: what passive_frame would do with it, when another
- * thread reads the frames. */
-void passive_plain(struct passive *p, const uint8_t src[6], int reason,
-    int64_t ts);
+/* Observe n frames, in order, that frames_decode_plain already decoded
+ * (frameq.h): what passive_frame would do with them, when another thread
+ * reads the frames. */
+void passive_plain(struct passive *p, const struct frameq_plain *f, size_t n);
 /* Look up every MAC still waiting, emitting what is news. */
 void passive_flush(struct passive *p);
 /* Decode every frame in full (on) or let plain IPv4 frames take the short

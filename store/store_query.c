@@ -277,8 +277,7 @@ store_mac_states(struct store *st, size_t max,
 	 */
 	static const char all[] =
 	    "SELECT value, last_seen, content_lldp, content_cdp, content_dhcp, "
-	    "element_id, kind FROM element_address "
-	    "WHERE +kind IN ('ipv4', 'mac') ORDER BY element_id, kind";
+	    "element_id, kind FROM element_address ORDER BY element_id, kind";
 	static const char recent[] =
 	    "SELECT a.value, a.last_seen, a.content_lldp, a.content_cdp, "
 	    "a.content_dhcp, (SELECT i.value FROM element_address i "
@@ -365,8 +364,9 @@ store_mac_states(struct store *st, size_t max,
 				str_copy(latest[k].seen, seen, TIME_STRLEN);
 				continue;
 			}
-			if (!mac_state_row(stmt, -1, &m))
-				continue;
+			if (strcmp(kind, "mac") != 0 ||
+			    !mac_state_row(stmt, -1, &m))
+				continue; /* an IPv6 address */
 			for (size_t k = 0; k < n_latest; k++)
 				m.ipv4[m.n_ipv4++] = latest[k].ip;
 			stop = !fn(ctx, &m);

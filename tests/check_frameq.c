@@ -26,22 +26,27 @@ struct seen {
 };
 
 static void
-on_plain(void *ctx, const uint8_t src[6], int reason, int64_t ts)
+on_plain(void *ctx, const struct frameq_plain *f, size_t n)
 {
 	struct seen *s = ctx;
 
-	if (ts != s->last_ts + 1)
-		s->in_order = false;
-	s->last_ts = ts;
-	/* The frame's number is in its source MAC. */
-	if (src[5] != (uint8_t)ts || reason != FRAMES_OK)
-		s->bytes_ok = false;
-	s->plain++;
-	s->n++;
-	/* A slow observer: busy now and then, while the reader runs ahead. */
-	if (s->slow && s->n % 5000 == 0)
-		for (volatile unsigned k = 0; k < 2000000; k++)
-			;
+	if (n == 0)
+		s->in_order = false; /* an empty run is no run */
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].ts != s->last_ts + 1)
+			s->in_order = false;
+		s->last_ts = f[i].ts;
+		/* The frame's number is in its source MAC. */
+		if (f[i].mac[5] != (uint8_t)f[i].ts || f[i].reason != FRAMES_OK)
+			s->bytes_ok = false;
+		s->plain++;
+		s->n++;
+		/* A slow observer: busy now and then, while the reader
+		 * runs ahead. */
+		if (s->slow && s->n % 5000 == 0)
+			for (volatile unsigned k = 0; k < 2000000; k++)
+				;
+	}
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,10 +400,39 @@ write_down(void *ctx, struct sighting *s)
 	sighting_free(s);
 }
 
+/*
+ * One stream of frames observed three ways: plain frames the short way,
+ * every frame decoded in full, and (as vraudit ingest does) through a
+ * frame queue to another thread, plain frames in runs.
+ */
 struct pair {
-	struct passive *fast, *full;
-	struct strbuf fast_seen, full_seen;
+	struct passive *fast, *full, *queued;
+	struct strbuf fast_seen, full_seen, queued_seen;
+	struct frameq *q;
+	pthread_t drainer;
 };
+
+static void
+queued_plain(void *ctx, const struct frameq_plain *f, size_t n)
+{
+	passive_plain(ctx, f, n);
+}
+
+static void
+queued_raw(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts)
+{
+	passive_frame(ctx, bytes, caplen, ts);
+}
+
+static void *
+drain_queue(void *ctx)
+{
+	struct pair *pr = ctx;
+
+	frameq_drain(pr->q, queued_plain, queued_raw, pr->queued);
+	passive_flush(pr->queued);
+	return NULL;
+}
 
 static void
 pair_init(struct pair *pr, size_t max_macs, uint32_t refresh_s)
@@ -412,7 +442,12 @@ pair_init(struct pair *pr, size_t max_macs, uint32_t refresh_s)
 	    passive_new(max_macs, refresh_s, "z", write_down, &pr->fast_seen);
 	pr->full =
 	    passive_new(max_macs, refresh_s, "z", write_down, &pr->full_seen);
+	pr->queued =
+	    passive_new(max_macs, refresh_s, "z", write_down, &pr->queued_seen);
 	passive_set_full_decode(pr->full, true);
+	pr->q = frameq_new();
+	ck_assert_int_eq(pthread_create(&pr->drainer, NULL, drain_queue, pr),
+	    0);
 }
 
 static void
@@ -420,6 +455,7 @@ pair_frame(struct pair *pr, const uint8_t *bytes, size_t caplen, int64_t ts)
 {
 	passive_frame(pr->fast, bytes, caplen, ts);
 	passive_frame(pr->full, bytes, caplen, ts);
+	frameq_push(pr->q, bytes, caplen, ts);
 	/* Frame by frame, so that a counter caught up later still shows. */
 	if (memcmp(passive_counts(pr->fast), passive_counts(pr->full),
 		sizeof(struct passive_counts)) != 0 ||
@@ -428,22 +464,32 @@ pair_frame(struct pair *pr, const uint8_t *bytes, size_t caplen, int64_t ts)
 		    passive_counts(pr->full)->frames, caplen);
 }
 
-/* Both agree; returns how many frames they saw. */
+/* All three agree; returns how many frames they saw. */
 static uint64_t
 pair_finish(struct pair *pr)
 {
 	uint64_t frames = passive_counts(pr->fast)->frames;
 
+	frameq_close(pr->q);
+	ck_assert_int_eq(pthread_join(pr->drainer, NULL), 0);
 	ck_assert_mem_eq(passive_counts(pr->fast), passive_counts(pr->full),
 	    sizeof(struct passive_counts));
+	ck_assert_mem_eq(passive_counts(pr->queued), passive_counts(pr->full),
+	    sizeof(struct passive_counts));
 	ck_assert_uint_eq(passive_macs(pr->fast), passive_macs(pr->full));
+	ck_assert_uint_eq(passive_macs(pr->queued), passive_macs(pr->full));
 	ck_assert_uint_eq(pr->fast_seen.len, pr->full_seen.len);
 	ck_assert_str_eq(strbuf_str(&pr->fast_seen),
 	    strbuf_str(&pr->full_seen));
+	ck_assert_str_eq(strbuf_str(&pr->queued_seen),
+	    strbuf_str(&pr->full_seen));
+	frameq_free(pr->q);
 	passive_free(pr->fast);
 	passive_free(pr->full);
+	passive_free(pr->queued);
 	strbuf_finish(&pr->fast_seen);
 	strbuf_finish(&pr->full_seen);
+	strbuf_finish(&pr->queued_seen);
 	return frames;
 }
 
