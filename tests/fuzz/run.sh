@@ -7,6 +7,7 @@
 # FUZZ_BUILD   build directory (default: build-fuzz in the source tree)
 # FUZZ_OUT     where crash inputs and logs go (default: $FUZZ_BUILD/fuzz-out)
 # FUZZ_TARGETS targets to run (default: all)
+# FUZZ_JOBS    how many targets run at once (default 2)
 set -eu
 
 secs=${1:-60}
@@ -31,7 +32,18 @@ done
 ninja -j2 -C "$build" $fuzz_bins
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+# Targets still running are stopped with the script.
+pids=
+# shellcheck disable=SC2317
+cleanup() {
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086,SC2317
+		kill $pids 2>/dev/null || :
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$out"
 
 caps=$src/tests/fixtures/captures
@@ -48,19 +60,58 @@ fi
 mkdir -p "$work/savefile"
 cp "$caps"/*.pcap "$caps"/malformed/*.pcap "$work/savefile/"
 
+# libFuzzer is single-threaded: FUZZ_JOBS targets (default 2) run at once,
+# each for the whole SECONDS; the results are printed in target order.
+jobs=${FUZZ_JOBS:-2}
+case $jobs in
+''|*[!0-9]*|0) echo "$0: FUZZ_JOBS must be a positive number" >&2; exit 2 ;;
+esac
+
+# Starts target $1 in the background; its seed count is taken first, as
+# libFuzzer adds what it finds to the same directory.
+start() {
+	mkdir -p "$work/$1"
+	# shellcheck disable=SC2012
+	ls "$work/$1" | wc -l >"$work/$1.seeds"
+	"$build/tests/fuzz/fuzz_$1" -max_total_time="$secs" \
+	    -print_final_stats=1 -artifact_prefix="$out/$1-" \
+	    -rss_limit_mb=1024 -timeout=10 "$work/$1" >"$out/$1.log" 2>&1 &
+	pids="$pids $!"
+}
+
+# Waits for the targets started, in order, and prints one line for each.
+finish() {
+	# shellcheck disable=SC2086
+	set -- $pids
+	for t in $batch; do
+		log=$out/$t.log
+		printf '%-8s %3s seeds, %ss: ' "$t" "$(cat "$work/$t.seeds")" \
+		    "$secs"
+		if wait "$1"; then
+			runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+			    "$log")
+			echo "ok, $runs executions"
+		else
+			echo "FAILED, see $log"
+			failed=1
+		fi
+		shift
+	done
+	pids=
+	batch=
+}
+
 failed=0
+batch=
+n=0
 for t in $targets; do
-	mkdir -p "$work/$t"
-	log=$out/$t.log
-	printf '%-8s %3s seeds, %ss: ' "$t" "$(ls "$work/$t" | wc -l)" "$secs"
-	if "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" \
-	    -print_final_stats=1 -artifact_prefix="$out/$t-" \
-	    -rss_limit_mb=1024 -timeout=10 "$work/$t" >"$log" 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-		echo "ok, $runs executions"
-	else
-		echo "FAILED, see $log"
-		failed=1
+	start "$t"
+	batch="$batch $t"
+	n=$((n + 1))
+	if [ "$n" -ge "$jobs" ]; then
+		finish
+		n=0
 	fi
 done
+finish
 exit $failed
