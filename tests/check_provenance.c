@@ -8,6 +8,7 @@
  * gives the same inventory; a merge keeps the higher-ranked fields.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,18 +230,55 @@ next_permutation(int *a, int n)
 	return true;
 }
 
+/* A new database, made by store_open, then closed. */
+static void
+make_empty(const char *path)
+{
+	char err[1024];
+	struct store *st = store_open(path, STORE_READ_WRITE, err, sizeof(err));
+
+	ck_assert_msg(st != NULL, "open: %s", err);
+	store_close(st);
+}
+
+/* Copies the file FROM to TO, which must not exist yet. */
+static void
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out;
+	char buf[65536];
+	size_t n;
+
+	ck_assert_msg(in != NULL, "%s: %s", from, strerror(errno));
+	out = fopen(to, "wbx");
+	ck_assert_msg(out != NULL, "%s: %s", to, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_msg(fwrite(buf, 1, n, out) == n, "%s: %s", to,
+		    strerror(errno));
+	ck_assert_msg(!ferror(in), "%s: %s", from, strerror(errno));
+	ck_assert_msg(fclose(out) == 0, "%s: %s", to, strerror(errno));
+	fclose(in);
+}
+
 START_TEST(test_any_order_gives_the_same_inventory)
 {
+	/* Every order starts from a copy of one new, empty database: making
+	 * the schema is most of the cost of a new file (much more so under
+	 * the sanitizers), and what is held to account here is the
+	 * recording, not the making. */
+	char *empty = xprintf("%s/empty.db", testenv_dir());
 	int order[N_SEEN];
 	char *first = NULL;
 	int n = 0;
 
+	make_empty(empty);
 	for (int i = 0; i < N_SEEN; i++)
 		order[i] = i;
 	do {
 		char *path = xprintf("%s/order-%d.db", testenv_dir(), n);
 		char *inv;
 
+		copy_file(empty, path);
 		record_all(path, five_ways, order, N_SEEN);
 		inv = inventory(path);
 		if (first == NULL) {
@@ -266,6 +304,7 @@ START_TEST(test_any_order_gives_the_same_inventory)
 	} while (next_permutation(order, N_SEEN));
 	ck_assert_int_eq(n, 120);
 	free(first);
+	free(empty);
 }
 END_TEST
 
