@@ -31,6 +31,28 @@ make(const char *vendors_path)
 	return c;
 }
 
+/*
+ * The table-driven tests (one forked child per row) only read their
+ * classifier: they share one per test case, made once by an unchecked
+ * fixture before the children are forked rather than once per row, which
+ * under the sanitizers was most of their time. A classifier that cannot
+ * be made still fails the run.
+ */
+static struct classifier *shared;
+
+static void
+shared_make(void)
+{
+	shared = make(NULL);
+}
+
+static void
+shared_free(void)
+{
+	classifier_free(shared);
+	shared = NULL;
+}
+
 #define STRONG 1 /* full strength of its kind */
 #define WEAK 2   /* 0.3: squatted or shared number */
 #define NONE 3   /* no vendor */
@@ -284,7 +306,7 @@ static const struct {
 
 START_TEST(test_assess)
 {
-	struct classifier *c = make(NULL);
+	const struct classifier *c = shared;
 	struct evidence e;
 	int r =
 	    classify_assess(c, assessments[_i].kind, assessments[_i].value, &e);
@@ -309,7 +331,6 @@ START_TEST(test_assess)
 	default:
 		ck_assert_double_eq(e.strength, 0);
 	}
-	classifier_free(c);
 }
 END_TEST
 
@@ -352,7 +373,7 @@ static const struct {
 
 START_TEST(test_malformed)
 {
-	struct classifier *c = make(NULL);
+	const struct classifier *c = shared;
 	struct evidence e;
 
 	ck_assert_msg(classify_assess(c, malformed[_i].kind,
@@ -360,7 +381,6 @@ START_TEST(test_malformed)
 	    "%s '%s' accepted", evidence_kind_name(malformed[_i].kind),
 	    malformed[_i].value);
 	ck_assert_int_eq(classify_assess(c, EV_SYSDESCR, NULL, &e), -1);
-	classifier_free(c);
 }
 END_TEST
 
@@ -622,7 +642,7 @@ static const struct {
 
 START_TEST(test_fuse)
 {
-	struct classifier *c = make(NULL);
+	const struct classifier *c = shared;
 	struct verdict v;
 
 	verdict_of(c, fusions[_i].in, fusions[_i].n, &v);
@@ -640,7 +660,6 @@ START_TEST(test_fuse)
 	ck_assert_str_eq(v.digest, classifier_digest(c));
 	if (v.vendor[0] == '\0')
 		ck_assert_str_eq(v.vendor_name, "");
-	classifier_free(c);
 }
 END_TEST
 
@@ -871,6 +890,12 @@ make_registry(const char *local)
 	return c;
 }
 
+static void
+shared_make_registry(void)
+{
+	shared = make_registry(NULL);
+}
+
 static const struct {
 	enum evidence_kind kind;
 	const char *value;
@@ -915,7 +940,7 @@ static const struct {
 
 START_TEST(test_registry_assess)
 {
-	struct classifier *c = make_registry(NULL);
+	const struct classifier *c = shared;
 	struct evidence e;
 
 	ck_assert_int_eq(classify_assess(c, registry_assessments[_i].kind,
@@ -926,7 +951,6 @@ START_TEST(test_registry_assess)
 		1e-9,
 	    "%s: strength %.2f", registry_assessments[_i].value, e.strength);
 	ck_assert_str_eq(e.rule, registry_assessments[_i].rule);
-	classifier_free(c);
 }
 END_TEST
 
@@ -1067,10 +1091,9 @@ check_case(const struct classifier *c, const struct registry_case *k)
 
 START_TEST(test_registry_fuse)
 {
-	struct classifier *c = make_registry(NULL);
+	const struct classifier *c = shared;
 
 	check_case(c, &registry_fusions[_i]);
-	classifier_free(c);
 }
 END_TEST
 
@@ -1128,7 +1151,7 @@ static const struct {
 
 START_TEST(test_registry_makers)
 {
-	struct classifier *c = make_registry(NULL);
+	const struct classifier *c = shared;
 	struct registry_case alone = { makers[_i].oid,
 		{ { EV_SYSOBJECTID, makers[_i].oid } }, 1, makers[_i].vendor,
 		NULL, makers[_i].risk, false, 0.95, 0.95 };
@@ -1139,7 +1162,6 @@ START_TEST(test_registry_makers)
 
 	check_case(c, &alone);
 	check_case(c, &both);
-	classifier_free(c);
 }
 END_TEST
 
@@ -1311,6 +1333,7 @@ classify_suite(void)
 	TCase *tf = tcase_create("fuse");
 	TCase *tr = tcase_create("registry");
 
+	tcase_add_unchecked_fixture(tc, shared_make, shared_free);
 	tcase_add_loop_test(tc, test_assess, 0, (int)ARRAY_SIZE(assessments));
 	tcase_add_loop_test(tc, test_malformed, 0, (int)ARRAY_SIZE(malformed));
 	tcase_add_test(tc, test_oid_arcs);
@@ -1323,6 +1346,7 @@ classify_suite(void)
 		    "the full registry test needs " TESTENV_IEEE_DATA
 		    " (package ieee-data)");
 	suite_add_tcase(s, tc);
+	tcase_add_unchecked_fixture(tf, shared_make, shared_free);
 	tcase_add_loop_test(tf, test_fuse, 0, (int)ARRAY_SIZE(fusions));
 	tcase_add_test(tf, test_fuse_details);
 	tcase_add_test(tf, test_ops);
@@ -1330,6 +1354,7 @@ classify_suite(void)
 	tcase_add_test(tf, test_new_errors);
 	tcase_add_test(tf, test_digest_stable);
 	suite_add_tcase(s, tf);
+	tcase_add_unchecked_fixture(tr, shared_make_registry, shared_free);
 	tcase_add_loop_test(tr, test_registry_assess, 0,
 	    (int)ARRAY_SIZE(registry_assessments));
 	tcase_add_test(tr, test_registry_long_names);
