@@ -3,7 +3,9 @@
 # ingest, restarted each time: the database passes integrity_check after
 # every kill, no committed element is ever lost (the count never goes down
 # from one kill to the next), and the capture sessions the kills cut short
-# end up 'interrupted', never 'running' or 'complete'.
+# end up 'interrupted', never 'running' or 'complete'. ($VRAUDIT_KILLS sets
+# the number of kills: tests/meson.build asks for fewer in the sanitizer
+# builds.)
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/daemon.sh"
