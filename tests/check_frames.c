@@ -66,7 +66,10 @@ view_starts(struct frames_str s, const char *prefix)
 	return s.len >= n && memcmp(s.p, prefix, n) == 0;
 }
 
-/* frames_decode_plain agrees with frames_decode wherever it answers. */
+/* frames_decode_plain agrees with frames_decode wherever it answers.
+ * Called on some 800,000 frames: each condition is tested first and only
+ * one that does not hold goes through ck_assert, as check writes down
+ * the place of every assertion that passes (a write(2) each). */
 static int
 ck_plain(const uint8_t *p, size_t n)
 {
@@ -75,10 +78,13 @@ ck_plain(const uint8_t *p, size_t n)
 	int q = frames_decode_plain(p, n);
 
 	if (q >= 0) {
-		ck_assert_int_eq(q, r);
-		ck_assert_uint_eq(f.n_layers, 1);
-		ck_assert_int_eq(f.proto, FRAMES_PROTO_NONE);
-	} else
+		if (q != r)
+			ck_assert_int_eq(q, r);
+		if (f.n_layers != 1)
+			ck_assert_uint_eq(f.n_layers, 1);
+		if (f.proto != FRAMES_PROTO_NONE)
+			ck_assert_int_eq(f.proto, FRAMES_PROTO_NONE);
+	} else if (q != -1)
 		ck_assert_int_eq(q, -1);
 	return q;
 }
