@@ -207,6 +207,12 @@ writer(void *ctx)
 	return NULL;
 }
 
+static void
+reserve_macs(void *ctx, size_t n)
+{
+	passive_reserve(ctx, n);
+}
+
 static bool
 know_mac(void *ctx, const struct store_mac_state *m)
 {
@@ -248,7 +254,8 @@ observer(void *ctx)
 	struct store *ro =
 	    store_open(in->cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
 
-	if (ro == NULL || store_mac_states(ro, MAX_MACS, know_mac, in->pv) < 0)
+	if (ro == NULL ||
+	    store_mac_states(ro, MAX_MACS, reserve_macs, know_mac, in->pv) < 0)
 		fprintf(stderr, "vraudit ingest: %s (every MAC is news)\n",
 		    ro == NULL ? err : store_error(ro));
 	store_close(ro);

@@ -309,6 +309,12 @@ listener_new(struct daemon *d, const struct config_capture *cc)
 	return l;
 }
 
+static void
+reserve_macs(void *ctx, size_t n)
+{
+	passive_reserve(ctx, n);
+}
+
 static bool
 know_mac(void *ctx, const struct store_mac_state *m)
 {
@@ -323,7 +329,8 @@ listener_know(struct daemon *d, struct listener *l)
 {
 	if (d->st == NULL)
 		return;
-	if (store_mac_states(d->st, MAX_MACS, know_mac, l->pv) < 0)
+	if (store_mac_states(d->st, MAX_MACS, reserve_macs, know_mac, l->pv) <
+	    0)
 		log_warnx("store", "%s: %s (every MAC is news)", l->name,
 		    store_error(d->st));
 	else

@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/util.h"
 
@@ -104,6 +105,29 @@ slot_of(const struct mactable *t, uint64_t key)
 	uint64_t h = (key & ~TAG_MASK) * UINT64_C(0x9e3779b97f4a7c15);
 
 	return (size_t)(h >> 20) & t->mask;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * n zeroed elements of size bytes. An array of a few MB is touched all
+ * over at random: in huge pages where the system gives them on request
+ * (a fault and a TLB entry each 2 MB instead of each 4 KB; on a
+ * virtual machine a fault is dear).
+ */
+static void *
+table_alloc(size_t n, size_t size)
+{
+	size_t bytes = n * size;
+	void *p;
+
+	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xcalloc(n, size);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; fine when not */
+#endif
+	memset(p, 0, bytes);
+	return p;
 }
 
 struct mactable *
@@ -279,18 +303,19 @@ try_tag(struct mactable *t, size_t i)
 	t->tagged = true;
 }
 
-/* Double both arrays and re-insert every entry. */
+/* Make both arrays n slots (a power of two, more than the entries) and
+ * re-insert every entry. */
 static void
-grow(struct mactable *t)
+resize(struct mactable *t, size_t n)
 {
 	uint64_t *old_keys = t->keys;
 	struct value *old_values = t->values;
-	size_t n = (t->mask + 1) * 2;
+	size_t old_n = t->mask + 1;
 
-	t->keys = xcalloc(n, sizeof(*t->keys));
-	t->values = xcalloc(n, sizeof(*t->values));
+	t->keys = table_alloc(n, sizeof(*t->keys));
+	t->values = table_alloc(n, sizeof(*t->values));
 	t->mask = n - 1;
-	for (size_t i = 0; i < n / 2; i++) {
+	for (size_t i = 0; i < old_n; i++) {
 		if (old_keys[i] == 0)
 			continue;
 		size_t j = slot_of(t, old_keys[i]);
@@ -301,6 +326,27 @@ grow(struct mactable *t)
 	}
 	free(old_keys);
 	free(old_values);
+}
+
+/* Double both arrays. */
+static void
+grow(struct mactable *t)
+{
+	resize(t, (t->mask + 1) * 2);
+}
+
+void
+mactable_reserve(struct mactable *t, size_t n)
+{
+	size_t slots = t->mask + 1;
+
+	if (n > t->max)
+		n = t->max;
+	/* The load factor insert keeps: at most one half. */
+	while (slots < n * 2 && slots < t->max_slots)
+		slots <<= 1;
+	if (slots > t->mask + 1)
+		resize(t, slots);
 }
 
 void

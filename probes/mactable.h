@@ -56,6 +56,9 @@ enum mactable_proto {
 struct mactable *mactable_new(size_t max_entries, uint32_t refresh_s);
 /* Release the table. */
 void mactable_free(struct mactable *t);
+/* Make room for n MACs in one step (up to the table's maximum), before
+ * that many mactable_know: instead of doubling again and again. */
+void mactable_reserve(struct mactable *t, size_t n);
 /* Record that mac was seen at `now` (seconds); says whether the store must hear of it. */
 enum mactable_news mactable_touch(struct mactable *t, const uint8_t mac[6],
     int64_t now);

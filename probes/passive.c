@@ -65,6 +65,12 @@ passive_new(size_t max_macs, uint32_t refresh_s, const char *zone,
 	return p;
 }
 
+void
+passive_reserve(struct passive *p, size_t n)
+{
+	mactable_reserve(p->macs, n);
+}
+
 bool
 passive_know(struct passive *p, const uint8_t mac[6], int64_t told,
     const uint32_t *ipv4, size_t n_ipv4, const uint32_t digest[MACTABLE_STORED])

@@ -48,6 +48,8 @@ struct passive;
 /* A new observer; sightings carry zone (may be NULL) and go to sink. */
 struct passive *passive_new(size_t max_macs, uint32_t refresh_s,
     const char *zone, passive_sink_fn sink, void *ctx);
+/* Make room for n MACs at once, before that many passive_know. */
+void passive_reserve(struct passive *p, size_t n);
 /* Start from what the store holds of a MAC (see mactable_know): it is
  * news again only when a refresh is due or with another IPv4 address or
  * content. False when the table is full. Before the first frame. The

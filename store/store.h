@@ -136,8 +136,10 @@ struct store_mac_state {
 };
 
 /* Call fn with each MAC the store holds, at most max of them (the most
- * recently seen first when there are more); fn returns false to stop. */
+ * recently seen first when there are more); fn returns false to stop.
+ * reserve (NULL: none) first hears how many calls of fn are to come. */
 int store_mac_states(struct store *st, size_t max,
+    void (*reserve)(void *ctx, size_t n),
     bool (*fn)(void *ctx, const struct store_mac_state *m), void *ctx);
 /* Record that element_id sees neighbour_id over protocol ("lldp", "cdp"). */
 int store_link(struct store *st, int64_t element_id, int64_t neighbour_id,

@@ -268,6 +268,7 @@ mac_state_row(sqlite3_stmt *stmt, int ip_col, struct store_mac_state *m)
 
 int
 store_mac_states(struct store *st, size_t max,
+    void (*reserve)(void *ctx, size_t n),
     bool (*fn)(void *ctx, const struct store_mac_state *m), void *ctx)
 {
 	/*
@@ -309,6 +310,8 @@ store_mac_states(struct store *st, size_t max,
 	sqlite3_finalize(count);
 	if (max == 0 || n == 0)
 		return 0;
+	if (reserve != NULL)
+		reserve(ctx, (uint64_t)n > max ? max : (size_t)n);
 	if ((uint64_t)n > max) {
 		if (sqlite3_prepare_v2(st->db, recent, -1, &stmt, NULL) !=
 		    SQLITE_OK) {

@@ -224,6 +224,46 @@ START_TEST(test_memory_stays_bounded_and_recent_macs_survive)
 }
 END_TEST
 
+/* Room for what the store holds, made in one step: the MACs it then
+ * knows fit without the table growing again, and are all known; room is
+ * never made past the table's bound, nor taken back. */
+START_TEST(test_room_made_at_once_holds_the_known_macs)
+{
+	const uint32_t n = 100000;
+	const uint32_t none[MACTABLE_STORED] = { MACTABLE_NO_DIGEST,
+		MACTABLE_NO_DIGEST, MACTABLE_NO_DIGEST };
+	struct mactable *t = mactable_new(2 * n, 3600);
+	struct mactable *small = mactable_new(10, 3600);
+	size_t bytes;
+	uint8_t m[6];
+
+	mactable_reserve(t, n);
+	bytes = mactable_bytes(t);
+	ck_assert_uint_ge(bytes, (size_t)n * 2 * 24);
+	ck_assert_uint_le(bytes, mactable_max_bytes(t));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t ip = 0x0a000000u + i;
+
+		mac_of(i, m);
+		if (!mactable_know(t, m, 1795000000, &ip, 1, none))
+			ck_abort_msg("MAC %u not taken", i);
+	}
+	ck_assert_uint_eq(mactable_bytes(t), bytes);
+	ck_assert_uint_eq(mactable_count(t), n);
+	for (uint32_t i = 0; i < n; i++) {
+		mac_of(i, m);
+		if (mactable_touch(t, m, 1795000100) != MAC_KNOWN)
+			ck_abort_msg("MAC %u not known", i);
+	}
+	mactable_reserve(t, 10);
+	ck_assert_uint_eq(mactable_bytes(t), bytes);
+	mactable_reserve(small, 1000000);
+	ck_assert_uint_le(mactable_bytes(small), mactable_max_bytes(small));
+	mactable_free(t);
+	mactable_free(small);
+}
+END_TEST
+
 START_TEST(test_million_macs_fit_in_64_mib)
 {
 	struct mactable *t = mactable_new(1000000, 3600);
@@ -526,6 +566,7 @@ mactable_suite(void)
 	    test_a_forgotten_mac_is_news_again_and_the_rest_stay);
 	tcase_add_test(tc, test_many_macs_all_found_again);
 	tcase_add_test(tc, test_memory_stays_bounded_and_recent_macs_survive);
+	tcase_add_test(tc, test_room_made_at_once_holds_the_known_macs);
 	tcase_add_test(tc, test_million_macs_fit_in_64_mib);
 	tcase_add_test(tc, test_answers_as_the_one_array_table_did);
 	suite_add_tcase(s, tc);

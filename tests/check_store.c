@@ -1363,7 +1363,7 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 	sighting_add_addr(s, ADDR_MAC, "02:00:00:00:00:32");
 	record(st, 0, s);
 	ck_assert_int_eq(store_flush(st), 0);
-	ck_assert_int_eq(store_mac_states(st, 100, keep_state, &got), 0);
+	ck_assert_int_eq(store_mac_states(st, 100, NULL, keep_state, &got), 0);
 	ck_assert_uint_eq(got.n, 2);
 	for (size_t i = 0; i < got.n; i++) {
 		mac_format(got.m[i].mac, text);
@@ -1386,7 +1386,7 @@ START_TEST(test_mac_states_give_capture_what_the_store_holds)
 	}
 	/* More MACs than wanted: the most recently seen come first. */
 	memset(&got, 0, sizeof(got));
-	ck_assert_int_eq(store_mac_states(st, 1, keep_state, &got), 0);
+	ck_assert_int_eq(store_mac_states(st, 1, NULL, keep_state, &got), 0);
 	ck_assert_uint_eq(got.n, 1);
 	ck_assert_int_eq(mac_parse("00:e0:fc:00:00:31", mac), 0);
 	ck_assert_mem_eq(got.m[0].mac, mac, 6);
