@@ -232,18 +232,6 @@ frame_cb(void *ctx, const uint8_t *bytes, size_t caplen, size_t wirelen,
 	frameq_push(in->frames, bytes, caplen, ts);
 }
 
-static void
-observe_plain(void *ctx, const struct frameq_plain *f, size_t n)
-{
-	passive_plain(ctx, f, n);
-}
-
-static void
-observe_raw(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts)
-{
-	passive_frame(ctx, bytes, caplen, ts);
-}
-
 /* Observer: start from what the database holds of each MAC (the reader is
  * already reading meanwhile), then observe every frame. */
 static void *
@@ -259,8 +247,7 @@ observer(void *ctx)
 		fprintf(stderr, "vraudit ingest: %s (every MAC is news)\n",
 		    ro == NULL ? err : store_error(ro));
 	store_close(ro);
-	frameq_drain(in->frames, observe_plain, observe_raw, in->pv);
-	passive_flush(in->pv);
+	passive_drain(in->pv, in->frames);
 	pthread_mutex_lock(&in->mu);
 	in->done = true;
 	pthread_mutex_unlock(&in->mu);

@@ -720,9 +720,12 @@ plain_frame(struct passive *p, const uint8_t *src, int reason, int64_t ts)
 	p->pend_n++;
 }
 
-void
-passive_plain(struct passive *p, const struct frameq_plain *f, size_t n)
+/* Frames frames_decode_plain already decoded, in order: what
+ * passive_frame would do with them. */
+static void
+plain_run(void *ctx, const struct frameq_plain *f, size_t n)
 {
+	struct passive *p = ctx;
 	/* The table slot of a frame's MAC is fetched this many frames
 	 * before it is looked up (as the pending ring does per frame). */
 	enum { AHEAD = PENDING };
@@ -741,6 +744,19 @@ passive_plain(struct passive *p, const struct frameq_plain *f, size_t n)
 		if (usable_mac(f[i].mac))
 			touch_plain(p, f[i].mac, f[i].ts);
 	}
+}
+
+static void
+raw_frame(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts)
+{
+	passive_frame(ctx, bytes, caplen, ts);
+}
+
+void
+passive_drain(struct passive *p, struct frameq *q)
+{
+	frameq_drain(q, plain_run, raw_frame, p);
+	passive_flush(p);
 }
 
 void

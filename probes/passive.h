@@ -71,10 +71,10 @@ void passive_free(struct passive *p);
  * fetched meanwhile): call passive_flush after a run of frames. */
 void passive_frame(struct passive *p, const uint8_t *bytes, size_t caplen,
     int64_t ts);
-/* Observe n frames, in order, that frames_decode_plain already decoded
- * (frameq.h): what passive_frame would do with them, when another thread
- * reads the frames. */
-void passive_plain(struct passive *p, const struct frameq_plain *f, size_t n);
+/* Observe every frame of q until it is closed and empty (frameq_drain),
+ * as passive_frame would, then flush: when another thread reads the
+ * frames. Plain frames come decoded, in runs. */
+void passive_drain(struct passive *p, struct frameq *q);
 /* Look up every MAC still waiting, emitting what is news. */
 void passive_flush(struct passive *p);
 /* Decode every frame in full (on) or let plain IPv4 frames take the short

@@ -412,25 +412,12 @@ struct pair {
 	pthread_t drainer;
 };
 
-static void
-queued_plain(void *ctx, const struct frameq_plain *f, size_t n)
-{
-	passive_plain(ctx, f, n);
-}
-
-static void
-queued_raw(void *ctx, const uint8_t *bytes, size_t caplen, int64_t ts)
-{
-	passive_frame(ctx, bytes, caplen, ts);
-}
-
 static void *
 drain_queue(void *ctx)
 {
 	struct pair *pr = ctx;
 
-	frameq_drain(pr->q, queued_plain, queued_raw, pr->queued);
-	passive_flush(pr->queued);
+	passive_drain(pr->queued, pr->q);
 	return NULL;
 }
 
