@@ -101,8 +101,11 @@ struct sort_key {
 
 #define SORT_KEYS 4
 
+/* A row's place in the sort: each key as a number that orders as the
+ * key's values do (an integer's value, else its value's rank among the
+ * column's distinct values). */
 struct sort_row {
-	struct sort_key k[SORT_KEYS];
+	uint64_t k[SORT_KEYS];
 	size_t row;
 };
 
@@ -173,12 +176,100 @@ static int
 sort_row_cmp(const void *a, const void *b)
 {
 	const struct sort_row *x = a, *y = b;
-	int c;
 
 	for (size_t i = 0; i < SORT_KEYS; i++)
-		if ((c = sort_key_cmp(&x->k[i], &y->k[i])) != 0)
-			return c;
+		if (x->k[i] != y->k[i])
+			return x->k[i] < y->k[i] ? -1 : 1;
 	return (x->row > y->row) - (x->row < y->row);
+}
+
+/* A distinct value of a column and the number it is given. */
+struct distinct {
+	struct sort_key k;
+	uint64_t rank;
+};
+
+static int
+distinct_cmp(const void *a, const void *b)
+{
+	const struct distinct *x = a, *y = b;
+
+	return sort_key_cmp(&x->k, &y->k);
+}
+
+static uint64_t
+value_hash(const struct value *v)
+{
+	uint64_t h = 14695981039346656037ULL ^ (uint64_t)v->type;
+
+	for (size_t i = 0; i < v->len; i++)
+		h = (h ^ (unsigned char)v->s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static bool
+value_same(const struct value *a, const struct value *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	    (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
+}
+
+/*
+ * Key k of every row from column col: an integer column's values
+ * themselves (the sign bit flipped, so that they order as unsigned
+ * numbers); any other column's values ranked, once each, by ORDER BY's
+ * comparison, values that compare equal sharing a rank.
+ */
+static void
+sort_keys_of(const struct table *t, size_t col, struct sort_row *rows, size_t k)
+{
+	size_t n = t->nrows, cap = 16, nd = 0;
+	struct distinct *d;
+	uint32_t *slot, *of;
+	bool integers = true;
+
+	for (size_t i = 0; i < n && integers; i++)
+		integers = t->v[i * t->ncol + col].type == STORE_CELL_INTEGER;
+	if (integers) {
+		for (size_t i = 0; i < n; i++)
+			rows[i].k[k] =
+			    (uint64_t)strtoll(t->v[i * t->ncol + col].s, NULL,
+				10) ^
+			    (1ULL << 63);
+		return;
+	}
+	while (cap < 2 * n)
+		cap *= 2;
+	slot = xcalloc(cap, sizeof(*slot)); /* distinct index + 1 */
+	of = xcalloc(n, sizeof(*of));
+	d = xcalloc(n, sizeof(*d));
+	for (size_t i = 0; i < n; i++) {
+		const struct value *v = &t->v[i * t->ncol + col];
+		size_t h = (size_t)value_hash(v) & (cap - 1);
+
+		while (slot[h] != 0 && !value_same(d[slot[h] - 1].k.v, v))
+			h = (h + 1) & (cap - 1);
+		if (slot[h] == 0) {
+			sort_key_set(&d[nd].k, v);
+			d[nd].rank = nd;
+			slot[h] = (uint32_t)++nd;
+		}
+		of[i] = slot[h] - 1;
+	}
+	/* the rank field holds the distinct index until it is sorted */
+	free(slot);
+	slot = xcalloc(nd, sizeof(*slot));
+	qsort(d, nd, sizeof(*d), distinct_cmp);
+	for (size_t j = 0, rank = 0; j < nd; j++) {
+		if (j > 0 && sort_key_cmp(&d[j - 1].k, &d[j].k) != 0)
+			rank++;
+		slot[d[j].rank] = (uint32_t)rank;
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i].k[k] = slot[of[i]];
+	free(slot);
+	free(of);
+	free(d);
 }
 
 /* The evaluated views come unordered: a sort of their whole rows in SQL
@@ -186,19 +277,20 @@ sort_row_cmp(const void *a, const void *b)
 void
 table_sort(struct table *t, const char *const *cols, size_t n)
 {
-	static const struct value null = { NULL, 0, STORE_CELL_NULL };
 	struct sort_row *rows;
 	struct value *tmp;
 
 	if (t->nrows < 2)
 		return;
 	rows = xcalloc(t->nrows, sizeof(*rows));
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < t->nrows; i++)
 		rows[i].row = i;
-		for (size_t k = 0; k < SORT_KEYS; k++)
-			sort_key_set(&rows[i].k[k],
-			    k < n ? report_cell(t, i, cols[k]) : &null);
-	}
+	for (size_t k = 0; k < SORT_KEYS && k < n; k++)
+		for (size_t c = 0; c < t->ncol; c++)
+			if (strcmp(t->cols[c], cols[k]) == 0) {
+				sort_keys_of(t, c, rows, k);
+				break;
+			}
 	qsort(rows, t->nrows, sizeof(*rows), sort_row_cmp);
 	/* Row i takes row rows[i].row: moved in place, cycle by cycle
 	 * (a row done points at itself). */
