@@ -30,8 +30,31 @@ bind_filter(sqlite3_stmt *stmt, const struct store_filter *f)
 		sqlite3_bind_int(stmt, 4, 1);
 }
 
+/* An integer in decimal, as SQLite writes it, into num (24 bytes): the
+ * bytes written. Cheaper than SQLite's conversion, which allocates. */
+static size_t
+format_int(sqlite3_int64 v, char *num)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	/* the magnitude as unsigned: -INT64_MIN does not fit */
+	sqlite3_uint64 u = v < 0 ? -(sqlite3_uint64)v : (sqlite3_uint64)v;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		num[len++] = '-';
+	while (n > 0)
+		num[len++] = tmp[--n];
+	num[len] = '\0';
+	return len;
+}
+
+/* Cell i of the current row; an integer is written in num. */
 static void
-fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
+fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c, char *num)
 {
 	c->name = sqlite3_column_name(stmt, i);
 	switch (sqlite3_column_type(stmt, i)) {
@@ -51,6 +74,11 @@ fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c)
 		c->type = STORE_CELL_TEXT;
 		break;
 	}
+	if (c->type == STORE_CELL_INTEGER) {
+		c->len = format_int(sqlite3_column_int64(stmt, i), num);
+		c->bytes = (const unsigned char *)num;
+		return;
+	}
 	if (c->type == STORE_CELL_BLOB)
 		c->bytes = sqlite3_column_blob(stmt, i);
 	else
@@ -66,14 +94,16 @@ store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
 {
 	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
 	struct store_cell *cells = xcalloc((size_t)ncol, sizeof(*cells));
+	char(*num)[24] = xcalloc((size_t)ncol, sizeof(*num));
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		for (int i = 0; i < ncol; i++)
-			fill_cell(stmt, i, &cells[i]);
+			fill_cell(stmt, i, &cells[i], num[i]);
 		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
 			break;
 	}
 	free(cells);
+	free(num);
 	if (ret == 0 && rc != SQLITE_DONE) {
 		store_set_db_error(st, "query");
 		ret = -1;
@@ -83,6 +113,32 @@ store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
 	else
 		sqlite3_finalize(stmt);
 	return ret;
+}
+
+int
+store_read_begin(struct store *st)
+{
+	/* a transaction already open (a writer's batch) is one snapshot */
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	/* BEGIN takes no snapshot until its first read: read one now */
+	if (sqlite3_exec(st->db, "BEGIN; SELECT 1 FROM sqlite_schema LIMIT 1",
+		NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_db_error(st, "begin");
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	st->in_read = true;
+	return 0;
+}
+
+void
+store_read_end(struct store *st)
+{
+	if (st->in_read && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->in_read = false;
 }
 
 sqlite3_stmt *
