@@ -80,6 +80,10 @@ follow(const char *path)
 	}
 }
 
+/* A report runs to tens of megabytes: written in large blocks, not in
+ * stdio's page-sized ones (a system call each). */
+#define OUTPUT_BUFFER (1024 * 1024)
+
 /* Write through fn to an open descriptor, which it takes; 0 or -1. */
 static int
 write_fd(const char *cmd, const char *path, int fd, cli_output_fn fn, void *arg)
@@ -91,6 +95,7 @@ write_fd(const char *cmd, const char *path, int fd, cli_output_fn fn, void *arg)
 		close(fd);
 		return -1;
 	}
+	setvbuf(fp, NULL, _IOFBF, OUTPUT_BUFFER);
 	if (fn(arg, fp) == -1 || fflush(fp) != 0 || ferror(fp)) {
 		fail(cmd, "writing %s: %s", path, strerror(errno));
 		fclose(fp);
@@ -159,6 +164,7 @@ write_atomic(const char *cmd, const char *path, mode_t mode, cli_output_fn fn,
 		close(fd);
 		goto remove_tmp;
 	}
+	setvbuf(fp, NULL, _IOFBF, OUTPUT_BUFFER);
 	if (fn(arg, fp) == -1 || fflush(fp) != 0 || ferror(fp) ||
 	    fsync(fileno(fp)) == -1) {
 		fail(cmd, "writing %s: %s", path, strerror(errno));
