@@ -671,8 +671,12 @@ report_new(struct store *st, const struct policy_set *set,
 	str_copy(r->as_of, opt->as_of != NULL ? opt->as_of : r->generated,
 	    sizeof(r->as_of));
 
-	/* The chain's head lets an auditor detect later edits of this state.
-	 * The packs are evaluated once; each view is then read. */
+	/* Everything is read in one snapshot, so that the chain's head
+	 * names the state the figures come from, while a writer commits.
+	 * The head lets an auditor detect later edits of this state. The
+	 * packs are evaluated once; each view is then read. */
+	if (store_read_begin(st) != 0)
+		goto fail;
 	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
 	    store_policy_begin(st, set, r->as_of) != 0)
 		goto fail;
@@ -712,6 +716,7 @@ report_new(struct store *st, const struct policy_set *set,
 	    store_report_rows(st, STORE_REPORT_WAIVER_FILE, NULL, NULL,
 		table_add, &r->waiver_file) != 0)
 		goto fail;
+	store_read_end(st);
 	check_waiver_file(r, opt->waivers_path);
 	if (*r->newest != '\0') {
 		int64_t t;
@@ -721,6 +726,7 @@ report_new(struct store *st, const struct policy_set *set,
 	}
 	return r;
 fail:
+	store_read_end(st);
 	report_free(r);
 	return NULL;
 }

@@ -156,6 +156,13 @@ bool store_in_batch(const struct store *st);
 int store_reclassify(struct store *st, const struct classifier_ops *ops,
     int *changed);
 
+/* Read what follows, until store_read_end, in one snapshot of the file:
+ * a writer committing meanwhile is not seen. 0, or -1 with the error
+ * set. */
+int store_read_begin(struct store *st);
+/* End the snapshot store_read_begin began (nothing when none was). */
+void store_read_end(struct store *st);
+
 /* Hex SHA-256 of an audit record, with its terminator. */
 #define STORE_HASH_STRLEN 65
 

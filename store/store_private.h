@@ -180,6 +180,7 @@ struct store {
 	size_t batch_size;
 	size_t batch_count; /* sightings in the open transaction */
 	bool in_batch;
+	bool in_read; /* store_read_begin's snapshot is open */
 	struct store_audit_state audit;
 	struct store_leaf_state leaf;
 	int64_t retire_after_ms;         /* STORE_RETIRE_NEVER: no retirement */

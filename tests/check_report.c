@@ -1452,6 +1452,57 @@ START_TEST(test_table_sort_is_order_by)
 }
 END_TEST
 
+static int
+count_row(void *arg, const struct store_cell *cells, size_t n)
+{
+	(void)cells;
+	(void)n;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* What a reader sees of the inventory and of the chain's head. */
+static void
+seen(struct store *st, int *elements, int64_t *head)
+{
+	char hash[STORE_HASH_STRLEN];
+
+	*elements = 0;
+	ck_assert_int_eq(store_inventory(st, NULL, count_row, elements), 0);
+	ck_assert_int_eq(store_audit_head(st, head, hash), 0);
+}
+
+/* A report reads in one snapshot: a writer committing meanwhile changes
+ * neither its figures nor the chain's head it names. */
+START_TEST(test_a_read_is_one_snapshot)
+{
+	struct store *st = open_rw(), *ro;
+	int64_t scan = scan_begin(st), head, head_after;
+	int elements;
+
+	add(st, scan, "core", "Huawei VRP", at("2025-05-30"));
+	scan_end(st, scan, "complete");
+	ro = open_ro();
+	ck_assert_int_eq(store_read_begin(ro), 0);
+	seen(ro, &elements, &head);
+	ck_assert_int_eq(elements, 1);
+	/* another writer commits a sweep */
+	scan = scan_begin(st);
+	add(st, scan, "core", "Huawei VRP", at("2025-05-31"));
+	scan_end(st, scan, "complete");
+	seen(ro, &elements, &head_after);
+	ck_assert_int_eq(elements, 1);
+	ck_assert_int_eq(head_after, head);
+	store_read_end(ro);
+	/* after it, the reader sees the commit */
+	seen(ro, &elements, &head_after);
+	ck_assert_int_eq(elements, 2);
+	ck_assert_int_gt(head_after, head);
+	store_close(ro);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -1486,6 +1537,7 @@ report_suite(void)
 	tc = tcase_create("tables");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_table_sort_is_order_by);
+	tcase_add_test(tc, test_a_read_is_one_snapshot);
 	tcase_add_test(tc, test_inventory_figures);
 	tcase_add_test(tc, test_inventory_figures_of_nothing);
 	suite_add_tcase(s, tc);
