@@ -39,6 +39,15 @@ static const char *const eval_chain[] = {
 	"zone_share",
 };
 
+/* A view of the chain that no later one reads and a report reads once:
+ * its rows are made as they are read, not kept in a table first (over
+ * 100,000 elements, its rows are the largest table of the chain). */
+static bool
+chain_streamed(const char *name)
+{
+	return strcmp(name, "violations") == 0;
+}
+
 /* Bits of eval_chain, by index. */
 #define CHAIN(i) (1u << (i))
 #define CHAIN_UPTO(i) ((1u << ((i) + 1)) - 1)
@@ -416,6 +425,8 @@ store_policy_begin(struct store *st, const struct policy_set *set,
 	for (size_t i = 0; i < ARRAY_SIZE(eval_chain); i++) {
 		char *body;
 
+		if (chain_streamed(eval_chain[i]))
+			continue;
 		if ((body = view_body(st, eval_chain[i])) == NULL)
 			goto out;
 		strbuf_reset(&q);
@@ -442,15 +453,25 @@ static int
 read_kept(struct store *st, enum store_policy_view view, bool ordered,
     store_row_fn fn, void *arg)
 {
+	const char *order = ordered ? eval_views[view].order : NULL;
 	sqlite3_stmt *stmt;
-	char *sql;
+	char *sql, *body;
 
 	if ((unsigned)view >= ARRAY_SIZE(eval_views)) {
 		store_set_error(st, "no such evaluation");
 		return -1;
 	}
-	sql = xprintf("SELECT * FROM temp.%s%s%s", eval_views[view].view,
-	    ordered ? " ORDER BY " : "", ordered ? eval_views[view].order : "");
+	if (chain_streamed(eval_views[view].view)) {
+		/* its body reads the kept tables before it */
+		if ((body = view_body(st, eval_views[view].view)) == NULL)
+			return -1;
+		sql = xprintf("SELECT * FROM (%s)%s%s", body,
+		    order ? " ORDER BY " : "", order ? order : "");
+		free(body);
+	} else
+		sql =
+		    xprintf("SELECT * FROM temp.%s%s%s", eval_views[view].view,
+			order ? " ORDER BY " : "", order ? order : "");
 	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
@@ -659,18 +680,19 @@ store_report_rows(struct store *st, enum store_report_query which,
 		    "ORDER BY status, expires, name",
 		[STORE_REPORT_WAIVER_FILE] =
 		    "SELECT path, digest, synced_at FROM waiver_file",
-		/* store_evidence's rows for the violating elements in one
-		 * pass, in the order of the unique index: no sort */
+		/* store_evidence's rows for the covered elements (those
+		 * that can be in a violation) in one pass, in the order of
+		 * the unique index: no sort */
 		[STORE_REPORT_EVIDENCE] =
 		    "SELECT * FROM evidence WHERE element_id IN "
-		    "(SELECT element_id FROM temp.violations) "
+		    "(SELECT element_id FROM temp.policy_cover) "
 		    "ORDER BY element_id, kind, value",
-		/* store_report_element's rows for the violating elements */
+		/* store_report_element's rows for the covered elements */
 		[STORE_REPORT_ADDRESSES] =
 		    "SELECT e.id AS element_id, e.sys_name, a.kind, a.value "
 		    "FROM element e LEFT JOIN element_address a "
 		    "ON a.element_id = e.id WHERE e.merged_into IS NULL "
-		    "AND e.id IN (SELECT element_id FROM temp.violations) "
+		    "AND e.id IN (SELECT element_id FROM temp.policy_cover) "
 		    /* ipv4, ipv6, mac: the kinds in their order, and the
 		     * primary key's: no sort */
 		    "ORDER BY e.id, a.kind, a.value",
