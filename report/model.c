@@ -35,21 +35,27 @@ const char report_lifecycle_note[] =
     "on) and elements under an active waiver do not make a rule violated; "
     "a waiver lapses after its expiry date.";
 
+/* Room for the evidence view's columns (8) without an allocation. */
+#define EVIDENCE_COLS 16
+
 /* Evidence rows, with the day each was last observed: the precision the
  * audit chain commits (vraudit-schema(7), "Leaves"), so that what the
  * report says can be checked against it. */
 static int
 evidence_add(void *arg, const struct store_cell *cells, size_t n)
 {
-	struct store_cell *c = xcalloc(n, sizeof(*c));
+	struct store_cell room[EVIDENCE_COLS];
+	struct store_cell *c =
+	    n > EVIDENCE_COLS ? xcalloc(n, sizeof(*c)) : room;
 	int rc;
 
 	memcpy(c, cells, n * sizeof(*c));
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(c[i].name, "observed_at") == 0 && c[i].len > 10)
+		if (c[i].len > 10 && strcmp(c[i].name, "observed_at") == 0)
 			c[i].len = 10;
 	rc = table_add(arg, c, n);
-	free(c);
+	if (c != room)
+		free(c);
 	return rc;
 }
 
@@ -449,17 +455,22 @@ struct slicer {
 	store_row_fn add;
 	size_t cur;
 	size_t *first, *count;
+	size_t id_col; /* the column element_id, found in the first row */
 };
 
 static int
 slice_add(void *arg, const struct store_cell *cells, size_t n)
 {
 	struct slicer *s = arg;
-	long long id = -1;
+	long long id;
 
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cells[i].name, "element_id") == 0)
-			id = strtoll((const char *)cells[i].bytes, NULL, 10);
+	if (s->id_col >= n || strcmp(cells[s->id_col].name, "element_id") != 0)
+		for (s->id_col = 0; s->id_col < n; s->id_col++)
+			if (strcmp(cells[s->id_col].name, "element_id") == 0)
+				break;
+	if (s->id_col == n)
+		return -1;
+	id = strtoll((const char *)cells[s->id_col].bytes, NULL, 10);
 	while (s->cur < s->r->n_ev && s->r->ev[s->cur].id < id)
 		s->cur++;
 	if (s->cur == s->r->n_ev || s->r->ev[s->cur].id != id)
@@ -476,9 +487,10 @@ gather_elements(struct report *r, struct store *st)
 {
 	size_t *first = xcalloc(2 * (r->n_ev + 1), sizeof(*first));
 	size_t *count = xcalloc(2 * (r->n_ev + 1), sizeof(*count));
-	struct slicer ev = { r, &r->evidence, evidence_add, 0, first, count };
+	struct slicer ev = { r, &r->evidence, evidence_add, 0, first, count,
+		0 };
 	struct slicer ad = { r, &r->addresses, table_add, 0,
-		first + r->n_ev + 1, count + r->n_ev + 1 };
+		first + r->n_ev + 1, count + r->n_ev + 1, 0 };
 	int rc = -1;
 
 	if (store_report_rows(st, STORE_REPORT_EVIDENCE, NULL, NULL, slice_add,
@@ -516,6 +528,7 @@ out:
 struct vendor_count {
 	const struct value *cells; /* set once the names are all read */
 	long long n;
+	uint64_t hash; /* of the three cells (cells_hash) */
 };
 
 /* What one pass over the live elements adds up. */
@@ -535,6 +548,21 @@ value_eq(const struct value *v, const struct store_cell *c)
 	return table_bytes_cmp(v->s, v->len, c->bytes, c->len) == 0;
 }
 
+/* The cells of a vendor and risk, hashed: a row's group is found by
+ * comparing numbers first. */
+static uint64_t
+cells_hash(const struct store_cell *c, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ (uint64_t)c[i].type) * 1099511628211ULL;
+		for (size_t k = 0; k < c[i].len; k++)
+			h = (h ^ c[i].bytes[k]) * 1099511628211ULL;
+	}
+	return h;
+}
+
 /* A row of STORE_REPORT_LIVE (its columns by place: this runs for every
  * element). */
 static int
@@ -543,6 +571,7 @@ live_add(void *arg, const struct store_cell *cells, size_t n)
 	struct live_pass *lp = arg;
 	const struct store_cell *day = &cells[5];
 	char *newest = lp->r->newest;
+	uint64_t hash;
 	size_t i;
 
 	if (n != 7)
@@ -556,11 +585,12 @@ live_add(void *arg, const struct store_cell *cells, size_t n)
 	if (cells[6].type == STORE_CELL_NULL ||
 	    strcmp((const char *)cells[6].bytes, "1") != 0)
 		return 0;
+	hash = cells_hash(cells, 3);
 	for (i = 0; i < lp->n; i++) {
 		const struct value *v = &lp->names.v[i * 3];
 
-		if (value_eq(&v[0], &cells[0]) && value_eq(&v[2], &cells[2]) &&
-		    value_eq(&v[1], &cells[1]))
+		if (lp->c[i].hash == hash && value_eq(&v[0], &cells[0]) &&
+		    value_eq(&v[2], &cells[2]) && value_eq(&v[1], &cells[1]))
 			break;
 	}
 	if (i == lp->n) {
@@ -569,7 +599,7 @@ live_add(void *arg, const struct store_cell *cells, size_t n)
 			lp->cap = lp->cap < 16 ? 16 : lp->cap * 2;
 			lp->c = xreallocarray(lp->c, lp->cap, sizeof(*lp->c));
 		}
-		lp->c[lp->n++] = (struct vendor_count){ NULL, 0 };
+		lp->c[lp->n++] = (struct vendor_count){ NULL, 0, hash };
 	}
 	lp->c[i].n++;
 	if (cells[2].type != STORE_CELL_NULL &&
