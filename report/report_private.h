@@ -24,10 +24,11 @@
 #define REPORT_DAY 86400
 
 /* A cell kept after the query: len bytes at s, NUL-terminated after them
- * (s NULL for SQL NULL). Owns s. */
+ * (s NULL for SQL NULL). Its table owns s, which other cells of equal
+ * bytes may share. 16 bytes: a report holds millions. */
 struct value {
 	char *s;
-	size_t len;
+	uint32_t len; /* SQLite holds no value of 4 GiB */
 	enum store_cell_type type;
 };
 
@@ -42,6 +43,10 @@ struct col_hint {
 
 #define REPORT_COL_HINTS 16
 
+/* Cells kept lately, found by their bytes' hash: most of a table's
+ * cells (policy, rule, zone, status, detail) repeat a few values. */
+#define REPORT_INTERN 512
+
 /* Rows of one query. Owns everything, but a slice (see struct
  * element_evidence) owns nothing. */
 struct table {
@@ -50,8 +55,10 @@ struct table {
 	struct value *v; /* nrows * ncol */
 	size_t nrows;
 	size_t cap;                /* rows v has room for */
+	size_t v_mapped;           /* bytes mapped for v; 0: malloc's */
 	struct cell_block *blocks; /* the bytes of the cells */
 	struct col_hint *hints;    /* REPORT_COL_HINTS of them */
+	struct value *intern;      /* REPORT_INTERN of them; NULL in a slice */
 };
 
 /* One element listed in a violation: its rows of violations, in the
