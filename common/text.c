@@ -392,32 +392,317 @@ text_escape(struct strbuf *b, const void *p, size_t len, enum text_style style)
 	}
 }
 
+/* The styles that keep each byte as it is, when it stands alone (the
+ * bits of plain_byte below): printable ASCII but the backslash for the
+ * terminal, and but the HTML specials for HTML; printable ASCII but '"'
+ * and the backslash for JSON; ASCII for a JSON value; the terminal's,
+ * but ',' and '"', for CSV. */
+enum {
+	PLAIN_TERMINAL = 1,
+	PLAIN_HTML = 2,
+	PLAIN_JSON = 4,
+	PLAIN_JSON_VALUE = 8,
+	PLAIN_CSV = 16,
+};
+
+static const unsigned char plain_byte[256] = {
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	8,
+	31,
+	31,
+	9,
+	31,
+	31,
+	31,
+	29,
+	29,
+	31,
+	31,
+	31,
+	31,
+	15,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	29,
+	31,
+	29,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	8,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	31,
+	8,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+};
+
+/* Leading bytes of u[0, len) whose class has bit. */
+static size_t
+plain_run(const unsigned char *u, size_t len, unsigned bit)
+{
+	size_t n = 0;
+
+	while (n + 4 <= len &&
+	    (plain_byte[u[n]] & plain_byte[u[n + 1]] & plain_byte[u[n + 2]] &
+		plain_byte[u[n + 3]] & bit))
+		n += 4;
+	while (n < len && (plain_byte[u[n]] & bit))
+		n++;
+	return n;
+}
+
 size_t
 text_plain_span(const void *p, size_t len, enum text_style style)
 {
 	const unsigned char *u = p;
-	size_t n = 0;
 
 	switch (style) {
 	case TEXT_TERMINAL:
+		return plain_run(u, len, PLAIN_TERMINAL);
 	case TEXT_HTML:
-		while (n < len && plain_ascii(u[n], style == TEXT_HTML))
-			n++;
-		break;
+		return plain_run(u, len, PLAIN_HTML);
 	case TEXT_JSON:
-		while (n < len && u[n] >= 0x20 && u[n] < 0x7f && u[n] != '"' &&
-		    u[n] != '\\')
-			n++;
-		break;
+		return plain_run(u, len, PLAIN_JSON);
 	case TEXT_JSON_VALUE:
-		while (n < len && u[n] < 0x80)
-			n++;
-		break;
+		return plain_run(u, len, PLAIN_JSON_VALUE);
 	case TEXT_CSV:
+		/* the whole value or nothing: quoting takes all of it, and
+		 * a value that could start a formula is never plain */
+		if (len == 0 || memchr("=+-@\t\r", u[0], 6) != NULL)
+			return 0;
+		return plain_run(u, len, PLAIN_CSV) == len ? len : 0;
 	case TEXT_AUDIT:
 		break;
 	}
-	return n;
+	return 0;
 }
 
 char *

@@ -128,8 +128,9 @@ void text_escape(struct strbuf *b, const void *p, size_t len,
 /* The same as a new string (never NULL). */
 char *text_escaped(const void *p, size_t len, enum text_style style);
 /* How many leading bytes of p text_escape would write as they are in
- * style: a run of plain ASCII (none for TEXT_CSV and TEXT_AUDIT, which
- * judge the whole value). Escaping the rest alone gives the same bytes. */
+ * style: a run of plain ASCII (for TEXT_CSV, which judges the whole
+ * value, all of them or none; none for TEXT_AUDIT). Escaping the rest
+ * alone gives the same bytes. */
 size_t text_plain_span(const void *p, size_t len, enum text_style style);
 /* Length of the valid UTF-8 sequence starting at p (left bytes there), or
  * 0 when the bytes there are not one. */

@@ -281,6 +281,43 @@ START_TEST(test_escapers)
 }
 END_TEST
 
+/* Every style over random values made of the bytes that matter to one of
+ * them: the plain span as it is and the rest escaped is the whole value
+ * escaped, and a CSV value is plain whole or not at all. */
+START_TEST(test_plain_span_over_random_values)
+{
+	static const char alphabet[] = "aZ09 ,\"\\'&<>=+-@\t\r\n\x1b\x7f"
+				       "\x80\xc3\xa9\xff";
+	static const enum text_style styles[] = { TEXT_TERMINAL, TEXT_CSV,
+		TEXT_JSON, TEXT_HTML, TEXT_AUDIT, TEXT_JSON_VALUE };
+	unsigned seed = 20261207;
+
+	for (int i = 0; i < 20000; i++) {
+		unsigned char in[12];
+		size_t len = (size_t)rand_r(&seed) % (sizeof(in) + 1);
+		enum text_style style = styles[i % 6];
+		struct strbuf whole = STRBUF_INIT, parts = STRBUF_INIT;
+		size_t n;
+
+		for (size_t k = 0; k < len; k++)
+			in[k] = (unsigned char)alphabet[(size_t)rand_r(&seed) %
+			    (sizeof(alphabet) - 1)];
+		text_escape(&whole, in, len, style);
+		n = text_plain_span(in, len, style);
+		ck_assert_uint_le(n, len);
+		if (style == TEXT_CSV)
+			ck_assert(n == 0 || n == len);
+		strbuf_add(&parts, in, n);
+		text_escape(&parts, in + n, len - n, style);
+		ck_assert_msg(whole.len == parts.len &&
+			memcmp(whole.s, parts.s, whole.len) == 0,
+		    "value %d (style %d), plain span %zu", i, (int)style, n);
+		strbuf_finish(&whole);
+		strbuf_finish(&parts);
+	}
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -296,6 +333,7 @@ text_suite(void)
 	tc = tcase_create("escape");
 	tcase_add_test(tc, test_utf8_sequences);
 	tcase_add_test(tc, test_escapers);
+	tcase_add_test(tc, test_plain_span_over_random_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
