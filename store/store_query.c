@@ -52,11 +52,11 @@ format_int(sqlite3_int64 v, char *num)
 	return len;
 }
 
-/* Cell i of the current row; an integer is written in num. */
+/* Cell i of the current row (its name already in c); an integer is
+ * written in num. */
 static void
 fill_cell(sqlite3_stmt *stmt, int i, struct store_cell *c, char *num)
 {
-	c->name = sqlite3_column_name(stmt, i);
 	switch (sqlite3_column_type(stmt, i)) {
 	case SQLITE_NULL:
 		c->type = STORE_CELL_NULL;
@@ -95,8 +95,14 @@ store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
 	int ncol = sqlite3_column_count(stmt), rc, ret = 0;
 	struct store_cell *cells = xcalloc((size_t)ncol, sizeof(*cells));
 	char(*num)[24] = xcalloc((size_t)ncol, sizeof(*num));
+	bool named = false;
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		/* the names stay until the statement is finalized or prepared
+		 * again, which a step does only before the first row */
+		for (int i = 0; i < ncol && !named; i++)
+			cells[i].name = sqlite3_column_name(stmt, i);
+		named = true;
 		for (int i = 0; i < ncol; i++)
 			fill_cell(stmt, i, &cells[i], num[i]);
 		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
