@@ -18,26 +18,26 @@
 
 /* One field; NULL is an empty field. */
 static void
-field(FILE *out, const struct value *v, bool first)
+field(struct report_out *out, const struct value *v, bool first)
 {
 	if (!first)
-		fputc(',', out);
+		rout_putc(out, ',');
 	if (v != NULL)
-		report_put_value(out, v, TEXT_CSV);
+		rout_put_value(out, v, TEXT_CSV);
 }
 
 static void
-field_str(FILE *out, const char *s, bool first)
+field_str(struct report_out *out, const char *s, bool first)
 {
 	if (!first)
-		fputc(',', out);
-	report_puts(out, s, TEXT_CSV);
+		rout_putc(out, ',');
+	rout_put_str(out, s, TEXT_CSV);
 }
 
 static void
-field_num(FILE *out, long long n)
+field_num(struct report_out *out, long long n)
 {
-	fprintf(out, ",%lld", n);
+	rout_printf(out, ",%lld", n);
 }
 
 /* The columns after the element's: its address, the rule's counts, the
@@ -45,8 +45,9 @@ field_num(FILE *out, long long n)
  * empty); pk NULL: no pack; k < 0: no element; site: in a national
  * report, the site whose chain's head goes in the audit columns. */
 static void
-csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
-    long i, long k, const struct report_site *site)
+csv_tail(struct report_out *out, const struct report *r,
+    const struct policy_pack *pk, long i, long k,
+    const struct report_site *site)
 {
 	const char *kind = "";
 	const struct value *a = NULL;
@@ -62,7 +63,7 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 		    report_violating(r, pk->name,
 			report_str(&r->rules, (size_t)i, "rule")));
 	} else
-		fputs(",,,", out);
+		rout_puts(out, ",,,");
 	field_str(out, pk != NULL ? pk->origin : NULL, false);
 	field_str(out, pk != NULL ? pk->digest : NULL, false);
 	field_str(out, r->version, false);
@@ -73,7 +74,7 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 		field_num(out, (long long)site->head_seq);
 		field_str(out, site->head_hash, false);
 	} else if (r->sites != NULL)
-		fputs(",,", out);
+		rout_puts(out, ",,");
 	else {
 		field_num(out, (long long)r->audit_seq);
 		field_str(out, r->audit_hash, false);
@@ -83,12 +84,12 @@ csv_tail(FILE *out, const struct report *r, const struct policy_pack *pk,
 	if (*r->newest)
 		field_num(out, r->age_days);
 	else
-		fputc(',', out);
+		rout_putc(out, ',');
 }
 
 /* The waiver columns of a violation row (empty when none, or NULL). */
 static void
-waiver_fields(FILE *out, const struct report *r, const char *name)
+waiver_fields(struct report_out *out, const struct report *r, const char *name)
 {
 	static const char *const wcols[] = {
 		"reason",
@@ -109,7 +110,8 @@ waiver_fields(FILE *out, const struct report *r, const char *name)
 /* The end of a row: in a national report, the site of element id (none
  * when id < 1) and its own number there. */
 static void
-row_end(FILE *out, const struct report *r, long long id, const char *site)
+row_end(struct report_out *out, const struct report *r, long long id,
+    const char *site)
 {
 	long long site_id = 0;
 	const char *of = id > 0 ? report_element_site(r, id, &site_id) : NULL;
@@ -117,17 +119,17 @@ row_end(FILE *out, const struct report *r, long long id, const char *site)
 	if (r->sites != NULL) {
 		field_str(out, of != NULL ? of : site, false);
 		if (of != NULL)
-			fprintf(out, ",%lld", site_id);
+			rout_printf(out, ",%lld", site_id);
 		else
-			fputc(',', out);
+			rout_putc(out, ',');
 	}
-	fputc('\n', out);
+	rout_putc(out, '\n');
 }
 
 /* A national report: a row per site and rule, the rule evaluated on the
  * site alone, its verdict in detail. */
 static void
-csv_sites(FILE *out, const struct report *r)
+csv_sites(struct report_out *out, const struct report *r)
 {
 	for (size_t i = 0; r->sites != NULL && i < r->sites->n; i++) {
 		const struct report_site *site = &r->sites->sites[i];
@@ -140,7 +142,7 @@ csv_sites(FILE *out, const struct report *r)
 			field_str(out, ru->status, false);
 			/* deadline, days_left, element_id, mgmt_ip, vendor,
 			 * zone, status */
-			fputs(",,,,,,,", out);
+			rout_puts(out, ",,,,,,,");
 			field_str(out, ru->verdict, false);
 			field_str(out, r->as_of, false);
 			csv_tail(out, r, policy_set_find(r->set, ru->policy),
@@ -156,7 +158,7 @@ csv_sites(FILE *out, const struct report *r)
 /* A row per zone: how it was observed (status ok, no-data, stale or
  * partial, the figures in words in detail). */
 static void
-csv_coverage(FILE *out, const struct report *r)
+csv_coverage(struct report_out *out, const struct report *r)
 {
 	const struct table *c = &r->coverage;
 
@@ -165,7 +167,7 @@ csv_coverage(FILE *out, const struct report *r)
 
 		/* policy, rule, rule_status, deadline, days_left, element_id,
 		 * mgmt_ip, vendor */
-		fputs(",,,,,,,", out);
+		rout_puts(out, ",,,,,,,");
 		field(out, report_cell(c, i, "zone"), false);
 		field(out, report_cell(c, i, "status"), false);
 		field_str(out, words, false);
@@ -181,13 +183,13 @@ csv_coverage(FILE *out, const struct report *r)
 
 /* A row of the retired elements or the waivers, after the rules'. */
 static void
-csv_lifecycle(FILE *out, const struct report *r)
+csv_lifecycle(struct report_out *out, const struct report *r)
 {
 	const struct table *t = &r->retired, *w = &r->waivers;
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		/* policy, rule, rule_status, deadline, days_left */
-		fputs(",,,,", out);
+		rout_puts(out, ",,,,");
 		field(out, report_cell(t, i, "element_id"), false);
 		field(out, report_cell(t, i, "mgmt_ip"), false);
 		field(out, report_cell(t, i, "vendor"), false);
@@ -209,9 +211,9 @@ csv_lifecycle(FILE *out, const struct report *r)
 
 		field(out, report_cell(w, i, "pack"), true);
 		field(out, report_cell(w, i, "rule"), false);
-		fputs(",,,", out); /* rule_status, deadline, days_left */
+		rout_puts(out, ",,,"); /* rule_status, deadline, days_left */
 		field(out, element ? scope : NULL, false);
-		fputs(",,", out); /* mgmt_ip, vendor */
+		rout_puts(out, ",,"); /* mgmt_ip, vendor */
 		field(out,
 		    strcmp(report_str(w, i, "scope_kind"), "zone") == 0 ? scope
 									: NULL,
@@ -233,8 +235,8 @@ csv_lifecycle(FILE *out, const struct report *r)
 
 /* The rows of one rule: one per element breaking it, or one without. */
 static void
-csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
-    const char *rule)
+csv_rule(struct report_out *out, const struct report *r,
+    const struct policy_pack *pk, const char *rule)
 {
 	const char *policy = pk->name;
 	static const char *const ecols[] = {
@@ -285,7 +287,7 @@ csv_rule(FILE *out, const struct report *r, const struct policy_pack *pk,
 }
 
 void
-report_write_csv(const struct report *r, FILE *out)
+report_write_csv(const struct report *r, struct report_out *out)
 {
 	static const char *const header[] = {
 		"policy",
@@ -327,8 +329,8 @@ report_write_csv(const struct report *r, FILE *out)
 	for (size_t i = 0; i < ARRAY_SIZE(header); i++)
 		field_str(out, header[i], i == 0);
 	if (r->sites != NULL)
-		fputs(",site,site_element_id", out);
-	fputc('\n', out);
+		rout_puts(out, ",site,site_element_id");
+	rout_putc(out, '\n');
 	for (size_t p = 0; p < r->set->n_packs; p++) {
 		const struct policy_pack *pk = r->set->packs[p];
 

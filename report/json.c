@@ -10,61 +10,61 @@
 
 /* A string; NULL is null. */
 static void
-json_str(FILE *out, const char *s)
+json_str(struct report_out *out, const char *s)
 {
 	if (s == NULL) {
-		fputs("null", out);
+		rout_puts(out, "null");
 		return;
 	}
-	fputc('"', out);
-	report_puts(out, s, TEXT_JSON);
-	fputc('"', out);
+	rout_putc(out, '"');
+	rout_put_str(out, s, TEXT_JSON);
+	rout_putc(out, '"');
 }
 
 static void
-json_value(FILE *out, const struct value *v)
+json_value(struct report_out *out, const struct value *v)
 {
 	if (v->s == NULL)
-		fputs("null", out);
+		rout_puts(out, "null");
 	else if (v->type == STORE_CELL_INTEGER || v->type == STORE_CELL_REAL)
-		report_put_value(out, v, TEXT_JSON);
+		rout_put_value(out, v, TEXT_JSON);
 	else {
-		fputc('"', out);
-		report_put_value(out, v, TEXT_JSON);
-		fputc('"', out);
+		rout_putc(out, '"');
+		rout_put_value(out, v, TEXT_JSON);
+		rout_putc(out, '"');
 	}
 }
 
 /* Row i of t as an object; cols NULL: every column. */
 static void
-json_row(FILE *out, const struct table *t, size_t i, const char *const *cols,
-    size_t n)
+json_row(struct report_out *out, const struct table *t, size_t i,
+    const char *const *cols, size_t n)
 {
-	fputc('{', out);
+	rout_putc(out, '{');
 	for (size_t c = 0; c < (cols != NULL ? n : t->ncol); c++) {
 		const char *name = cols != NULL ? cols[c] : t->cols[c];
 
 		if (c > 0)
-			fputs(", ", out);
+			rout_puts(out, ", ");
 		json_str(out, name);
-		fputs(": ", out);
+		rout_puts(out, ": ");
 		json_value(out,
 		    cols != NULL ? report_cell(t, i, name)
 				 : &t->v[i * t->ncol + c]);
 	}
-	fputc('}', out);
+	rout_putc(out, '}');
 }
 
 static void
-json_table(FILE *out, const struct table *t)
+json_table(struct report_out *out, const struct table *t)
 {
-	fputc('[', out);
+	rout_putc(out, '[');
 	for (size_t i = 0; i < t->nrows; i++) {
 		if (i > 0)
-			fputs(",\n  ", out);
+			rout_puts(out, ",\n  ");
 		json_row(out, t, i, NULL, 0);
 	}
-	fputc(']', out);
+	rout_putc(out, ']');
 }
 
 /* Where the element of violations row i is, and its name: "address"
@@ -72,109 +72,110 @@ json_table(FILE *out, const struct table *t)
  * another address; null when none is known), "sys_name"; each with a
  * comma after it. */
 static void
-json_address(FILE *out, const struct report *r, size_t i)
+json_address(struct report_out *out, const struct report *r, size_t i)
 {
 	const char *kind;
 	const struct value *a = report_address(r, i, &kind);
 
-	fputs("\"sys_name\": ", out);
+	rout_puts(out, "\"sys_name\": ");
 	json_value(out,
 	    report_sys_name(r, report_num(&r->violations, i, "element_id")));
-	fputs(", \"address\": ", out);
+	rout_puts(out, ", \"address\": ");
 	json_value(out, a);
-	fputs(", \"address_kind\": ", out);
+	rout_puts(out, ", \"address_kind\": ");
 	json_str(out, *kind != '\0' ? kind : NULL);
-	fputs(", ", out);
+	rout_puts(out, ", ");
 }
 
 /* In a national report, the site of element id and its own number
  * there, each with a comma after it; nothing in a site's report. */
 static void
-json_site(FILE *out, const struct report *r, long long id)
+json_site(struct report_out *out, const struct report *r, long long id)
 {
 	long long site_id;
 	const char *site = report_element_site(r, id, &site_id);
 
 	if (site == NULL)
 		return;
-	fputs("\"site\": ", out);
+	rout_puts(out, "\"site\": ");
 	json_str(out, site);
-	fprintf(out, ", \"site_element_id\": %lld, ", site_id);
+	rout_printf(out, ", \"site_element_id\": %lld, ", site_id);
 }
 
 /* A national report: each site, its chain's head held centrally, and its
  * rules evaluated on it alone. */
 static void
-json_sites(FILE *out, const struct report *r)
+json_sites(struct report_out *out, const struct report *r)
 {
 	const struct report_sites *s = r->sites;
 
-	fputs(",\n\"sites\": [", out);
+	rout_puts(out, ",\n\"sites\": [");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct report_site *site = &s->sites[i];
 
-		fputs(i > 0 ? ",\n {\"site\": " : "\n {\"site\": ", out);
+		rout_puts(out, i > 0 ? ",\n {\"site\": " : "\n {\"site\": ");
 		json_str(out, site->name);
-		fprintf(out,
+		rout_printf(out,
 		    ", \"elements\": %lld, \"audit_head\": {\"seq\": %lld, "
 		    "\"hash\": ",
 		    (long long)site->elements, (long long)site->head_seq);
 		json_str(out, site->head_hash);
-		fputs("}, \"rules\": [", out);
+		rout_puts(out, "}, \"rules\": [");
 		for (size_t k = 0; k < site->n_rules; k++) {
-			fputs(k > 0 ? ", {\"policy\": " : "{\"policy\": ", out);
+			rout_puts(out,
+			    k > 0 ? ", {\"policy\": " : "{\"policy\": ");
 			json_str(out, site->rules[k].policy);
-			fputs(", \"rule\": ", out);
+			rout_puts(out, ", \"rule\": ");
 			json_str(out, site->rules[k].rule);
-			fputs(", \"status\": ", out);
+			rout_puts(out, ", \"status\": ");
 			json_str(out, site->rules[k].status);
-			fputs(", \"verdict\": ", out);
+			rout_puts(out, ", \"verdict\": ");
 			json_str(out, site->rules[k].verdict);
-			fputc('}', out);
+			rout_putc(out, '}');
 		}
-		fputs("]}", out);
+		rout_puts(out, "]}");
 	}
-	fputc(']', out);
+	rout_putc(out, ']');
 }
 
 /* Each violating element once, with the rules it breaks. */
 static void
-json_violating_elements(FILE *out, const struct report *r)
+json_violating_elements(struct report_out *out, const struct report *r)
 {
 	const struct table *v = &r->violations;
 	size_t n;
 	const struct element_evidence *el = report_violating_elements(r, &n);
 
-	fputc('[', out);
+	rout_putc(out, '[');
 	for (size_t k = 0; k < n; k++) {
 		size_t first = el[k].rows[0];
 
-		fprintf(out, "%s{\"element_id\": %lld, ", k > 0 ? ",\n  " : "",
-		    (long long)el[k].id);
+		rout_printf(out, "%s{\"element_id\": %lld, ",
+		    k > 0 ? ",\n  " : "", (long long)el[k].id);
 		json_site(out, r, el[k].id);
 		json_address(out, r, first);
-		fputs("\"vendor\": ", out);
+		rout_puts(out, "\"vendor\": ");
 		json_value(out, report_cell(v, first, "vendor"));
-		fputs(", \"zone\": ", out);
+		rout_puts(out, ", \"zone\": ");
 		json_value(out, report_cell(v, first, "zone"));
-		fputs(", \"rules\": [", out);
+		rout_puts(out, ", \"rules\": [");
 		for (size_t j = 0; j < el[k].n_rows; j++) {
 			static const char *const cols[] = { "policy", "rule",
 				"status", "detail" };
 
 			if (j > 0)
-				fputs(", ", out);
+				rout_puts(out, ", ");
 			json_row(out, v, el[k].rows[j], cols, ARRAY_SIZE(cols));
 		}
-		fputs("]}", out);
+		rout_puts(out, "]}");
 	}
-	fputc(']', out);
+	rout_putc(out, ']');
 }
 
 /* The elements breaking rule, each with its evidence. */
 static void
-json_elements(FILE *out, const struct report *r, const char *policy,
-    const char *rule)
+json_elements(struct report_out *out, const struct report *r,
+    const char *policy, const char *rule)
 {
 	static const char *const vcols[] = {
 		"element_id",
@@ -191,33 +192,33 @@ json_elements(FILE *out, const struct report *r, const char *policy,
 	const struct rule_range *range = report_rule_range(r, (size_t)i);
 	bool first = true;
 
-	fputc('[', out);
+	rout_putc(out, '[');
 	for (size_t k = range->first; k < range->end; k++) {
 		const struct table *ev;
 
-		fputs(first ? "\n   {" : ",\n   {", out);
+		rout_puts(out, first ? "\n   {" : ",\n   {");
 		first = false;
 		for (size_t c = 0; c < ARRAY_SIZE(vcols); c++) {
 			json_str(out, vcols[c]);
-			fputs(": ", out);
+			rout_puts(out, ": ");
 			json_value(out, report_cell(v, k, vcols[c]));
-			fputs(", ", out);
+			rout_puts(out, ", ");
 		}
 		json_site(out, r, report_num(v, k, "element_id"));
 		json_address(out, r, k);
-		fputs("\"evidence\": ", out);
+		rout_puts(out, "\"evidence\": ");
 		ev = report_evidence_of(r, report_num(v, k, "element_id"));
 		if (ev != NULL)
 			json_table(out, ev);
 		else
-			fputs("[]", out);
-		fputc('}', out);
+			rout_puts(out, "[]");
+		rout_putc(out, '}');
 	}
-	fputc(']', out);
+	rout_putc(out, ']');
 }
 
 static void
-json_rule(FILE *out, const struct report *r, const char *policy,
+json_rule(struct report_out *out, const struct report *r, const char *policy,
     const char *rule, long i)
 {
 	static const char *const rcols[] = {
@@ -240,149 +241,150 @@ json_rule(FILE *out, const struct report *r, const char *policy,
 
 	for (size_t c = 0; c < ARRAY_SIZE(rcols); c++) {
 		json_str(out, rcols[c]);
-		fputs(": ", out);
+		rout_puts(out, ": ");
 		json_value(out, report_cell(&r->rules, (size_t)i, rcols[c]));
-		fputs(", ", out);
+		rout_puts(out, ", ");
 	}
-	fprintf(out,
+	rout_printf(out,
 	    "\"scope\": {\"elements\": %lld, \"covered\": %lld, "
 	    "\"violating\": %lld}, ",
 	    report_num(&r->rules, (size_t)i, "elements"),
 	    report_num(&r->rules, (size_t)i, "covered"),
 	    report_violating(r, policy, rule));
-	fputs("\"zone_shares\": [", out);
+	rout_puts(out, "\"zone_shares\": [");
 	for (size_t k = 0; k < r->shares.nrows; k++) {
 		if (!report_rule_match(&r->shares, k, policy, rule))
 			continue;
 		if (!first)
-			fputs(", ", out);
+			rout_puts(out, ", ");
 		first = false;
 		json_row(out, &r->shares, k, NULL, 0);
 	}
-	fputs("], \"elements\": ", out);
+	rout_puts(out, "], \"elements\": ");
 	json_elements(out, r, policy, rule);
-	fputc('}', out);
+	rout_putc(out, '}');
 }
 
 static void
-json_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
+json_policy(struct report_out *out, const struct report *r,
+    const struct policy_pack *pk)
 {
-	fputs("\"name\": ", out);
+	rout_puts(out, "\"name\": ");
 	json_str(out, pk->name);
-	fputs(", \"title\": ", out);
+	rout_puts(out, ", \"title\": ");
 	json_str(out, pk->title);
-	fputs(", \"source\": ", out);
+	rout_puts(out, ", \"source\": ");
 	json_str(out, pk->source);
-	fputs(", \"origin\": ", out);
+	rout_puts(out, ", \"origin\": ");
 	json_str(out, pk->origin);
-	fputs(", \"sha256\": ", out);
+	rout_puts(out, ", \"sha256\": ");
 	json_str(out, pk->digest);
-	fputs(", \"vendors\": [", out);
+	rout_puts(out, ", \"vendors\": [");
 	for (size_t v = 0; v < pk->n_vendors; v++) {
 		if (v > 0)
-			fputs(", ", out);
+			rout_puts(out, ", ");
 		json_str(out, pk->vendors[v]);
 	}
-	fputs("], \"rules\": [", out);
+	rout_puts(out, "], \"rules\": [");
 	for (size_t ru = 0, n = 0; ru < pk->n_rules; ru++) {
 		long i = report_rule_row(r, pk->name, pk->rules[ru].name);
 
 		if (i < 0)
 			continue;
-		fputs(n++ > 0 ? ",\n  {" : "\n  {", out);
+		rout_puts(out, n++ > 0 ? ",\n  {" : "\n  {");
 		json_rule(out, r, pk->name, pk->rules[ru].name, i);
 	}
-	fputs("]}", out);
+	rout_puts(out, "]}");
 }
 
 void
-report_write_json(const struct report *r, FILE *out)
+report_write_json(const struct report *r, struct report_out *out)
 {
 	int violated, pending, met, unjudged;
 
 	report_tally(r, &violated, &pending, &met, &unjudged);
-	fputs(r->sites != NULL
+	rout_puts(out,
+	    r->sites != NULL
 		? "{\"report\": \"vraudit national compliance\", "
 		  "\"database\": "
-		: "{\"report\": \"vraudit compliance\", \"database\": ",
-	    out);
+		: "{\"report\": \"vraudit compliance\", \"database\": ");
 	json_str(out, r->db_path);
 	if (r->sites != NULL) /* one per site, under "sites" */
-		fputs(", \"audit_head\": null", out);
+		rout_puts(out, ", \"audit_head\": null");
 	else {
-		fprintf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
+		rout_printf(out, ", \"audit_head\": {\"seq\": %lld, \"hash\": ",
 		    (long long)r->audit_seq);
 		json_str(out, r->audit_hash);
-		fputc('}', out);
+		rout_putc(out, '}');
 	}
-	fputs(", \"generated\": ", out);
+	rout_puts(out, ", \"generated\": ");
 	json_str(out, r->generated);
-	fputs(", \"vraudit_version\": ", out);
+	rout_puts(out, ", \"vraudit_version\": ");
 	json_str(out, r->version);
-	fputs(", \"config\": {\"path\": ", out);
+	rout_puts(out, ", \"config\": {\"path\": ");
 	json_str(out, r->config_path);
-	fputs(", \"sha256\": ", out);
+	rout_puts(out, ", \"sha256\": ");
 	json_str(out, r->config_digest);
-	fputs("}, \"data_age\": {\"newest\": ", out);
+	rout_puts(out, "}, \"data_age\": {\"newest\": ");
 	json_str(out, *r->newest ? r->newest : NULL);
 	if (*r->newest)
-		fprintf(out, ", \"days\": %lld}", r->age_days);
+		rout_printf(out, ", \"days\": %lld}", r->age_days);
 	else
-		fputs(", \"days\": null}", out);
-	fputs(", \"as_of\": ", out);
+		rout_puts(out, ", \"days\": null}");
+	rout_puts(out, ", \"as_of\": ");
 	json_str(out, r->as_of);
-	fputs(", \"result\": ", out);
+	rout_puts(out, ", \"result\": ");
 	json_str(out, report_result(r));
-	fprintf(out,
+	rout_printf(out,
 	    ", \"compliant\": %s, \"rules_violated\": %d, "
 	    "\"rules_pending\": %d, \"rules_met\": %d, "
 	    "\"rules_not_judged\": %d,\n",
 	    violated > 0 || unjudged > 0 ? "false" : "true", violated, pending,
 	    met, unjudged);
-	fputs("\"notes\": [", out);
+	rout_puts(out, "\"notes\": [");
 	json_str(out, report_counting_note);
-	fputs(", ", out);
+	rout_puts(out, ", ");
 	json_str(out, report_cover_note);
-	fputs(", ", out);
+	rout_puts(out, ", ");
 	json_str(out, report_baseline_note);
-	fputs(", ", out);
+	rout_puts(out, ", ");
 	json_str(out, report_coverage_note);
-	fputs(", ", out);
+	rout_puts(out, ", ");
 	json_str(out, report_lifecycle_note);
-	fputs("],\n\"baseline\": ", out);
+	rout_puts(out, "],\n\"baseline\": ");
 	if (r->baseline.nrows > 0)
 		json_row(out, &r->baseline, 0, NULL, 0);
 	else
-		fputs("null", out);
-	fputs(",\n\"coverage\": ", out);
+		rout_puts(out, "null");
+	rout_puts(out, ",\n\"coverage\": ");
 	json_table(out, &r->coverage);
-	fputs(",\n\"policies\": [", out);
+	rout_puts(out, ",\n\"policies\": [");
 	for (size_t p = 0; p < r->set->n_packs; p++) {
-		fputs(p > 0 ? ",\n {" : "\n {", out);
+		rout_puts(out, p > 0 ? ",\n {" : "\n {");
 		json_policy(out, r, r->set->packs[p]);
 	}
-	fputs("],\n\"zone_shares\": ", out);
+	rout_puts(out, "],\n\"zone_shares\": ");
 	json_table(out, &r->shares);
-	fputs(",\n\"violations\": ", out);
+	rout_puts(out, ",\n\"violations\": ");
 	json_table(out, &r->violations);
-	fputs(",\n\"violating_elements\": ", out);
+	rout_puts(out, ",\n\"violating_elements\": ");
 	json_violating_elements(out, r);
-	fputs(",\n\"new_elements\": ", out);
+	rout_puts(out, ",\n\"new_elements\": ");
 	json_table(out, &r->fresh);
-	fputs(",\n\"retired\": ", out);
+	rout_puts(out, ",\n\"retired\": ");
 	json_table(out, &r->retired);
-	fputs(",\n\"waivers\": {\"file\": ", out);
+	rout_puts(out, ",\n\"waivers\": {\"file\": ");
 	if (r->waiver_file.nrows > 0)
 		json_row(out, &r->waiver_file, 0, NULL, 0);
 	else
-		fputs("null", out);
-	fputs(", \"warning\": ", out);
+		rout_puts(out, "null");
+	rout_puts(out, ", \"warning\": ");
 	json_str(out, r->waiver_warning);
-	fputs(", \"waivers\": ", out);
+	rout_puts(out, ", \"waivers\": ");
 	json_table(out, &r->waivers);
-	fputs("},\n\"counts\": ", out);
+	rout_puts(out, "},\n\"counts\": ");
 	json_table(out, &r->counts);
 	if (r->sites != NULL)
 		json_sites(out, r);
-	fputs("}\n", out);
+	rout_puts(out, "}\n");
 }

@@ -6,7 +6,6 @@
  */
 #include "report/report_private.h"
 
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,39 +343,6 @@ report_rule_verdict(const struct table *t, size_t i)
 		return xprintf("pending, %lld days left (would be %s today)",
 		    report_num(t, i, "days_left"), report_str(t, i, "state"));
 	return xstrdup(status);
-}
-
-/*
- * Escaped output.
- */
-
-void
-report_put(FILE *out, const void *p, size_t len, enum text_style style)
-{
-	struct strbuf b = STRBUF_INIT;
-	size_t plain = text_plain_span(p, len, style);
-
-	/* most values need no escaping: no copy */
-	fwrite(p, 1, plain, out);
-	if (plain == len)
-		return;
-	text_escape(&b, (const char *)p + plain, len - plain, style);
-	fwrite(b.s, 1, b.len, out);
-	strbuf_finish(&b);
-}
-
-void
-report_puts(FILE *out, const char *s, enum text_style style)
-{
-	if (s != NULL)
-		report_put(out, s, strlen(s), style);
-}
-
-void
-report_put_value(FILE *out, const struct value *v, enum text_style style)
-{
-	if (v->s != NULL)
-		report_put(out, v->s, v->len, style);
 }
 
 /*
@@ -856,33 +822,6 @@ report_format_ext(enum report_format format)
 	static const char *const ext[] = { "txt", "csv", "json", "html" };
 
 	return (unsigned)format < ARRAY_SIZE(ext) ? ext[format] : "out";
-}
-
-int
-report_write(const struct report *r, enum report_format format, FILE *out)
-{
-	/* Millions of small writes to a stream no other thread uses: no
-	 * lock taken for each. */
-	int locking = __fsetlocking(out, FSETLOCKING_BYCALLER);
-
-	switch (format) {
-	case REPORT_TEXT:
-		report_write_text(r, out);
-		break;
-	case REPORT_CSV:
-		report_write_csv(r, out);
-		break;
-	case REPORT_JSON:
-		report_write_json(r, out);
-		break;
-	case REPORT_HTML:
-		report_write_html(r, out);
-		break;
-	}
-	__fsetlocking(out, locking);
-	if (fflush(out) != 0 || ferror(out))
-		return -1;
-	return 0;
 }
 
 const char *

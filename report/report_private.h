@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/text.h"
 #include "common/util.h"
@@ -205,10 +206,70 @@ void report_puts(FILE *out, const char *s, enum text_style style);
 /* The same for a cell's bytes; NULL writes nothing. */
 void report_put_value(FILE *out, const struct value *v, enum text_style style);
 
+/*
+ * A writer's output: its bytes gathered in buf and handed to the stream
+ * REPORT_OUT_BLOCK at a time. A report over 100,000 elements makes
+ * millions of small writes, and a stdio call costs several times a copy
+ * into a buffer.
+ */
+#define REPORT_OUT_BLOCK (64 * 1024)
+
+struct report_out {
+	FILE *f;
+	size_t len;
+	char buf[REPORT_OUT_BLOCK];
+};
+
+/* Start writing to f. */
+void rout_open(struct report_out *o, FILE *f);
+/* Hand what buf holds to the stream; the writer ends with it. */
+void rout_flush(struct report_out *o);
+/* n bytes that do not fit in buf. */
+void rout_spill(struct report_out *o, const void *p, size_t n);
+
+/* n bytes as they are. */
+static inline void
+rout_add(struct report_out *o, const void *p, size_t n)
+{
+	if (n <= REPORT_OUT_BLOCK - o->len) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else
+		rout_spill(o, p, n);
+}
+
+/* A C string, as it is (inline: most are literals). */
+static inline void
+rout_puts(struct report_out *o, const char *s)
+{
+	rout_add(o, s, strlen(s));
+}
+
+/* One character. */
+static inline void
+rout_putc(struct report_out *o, char c)
+{
+	if (o->len == REPORT_OUT_BLOCK)
+		rout_flush(o);
+	o->buf[o->len++] = c;
+}
+
+/* Formatted text, as it is. */
+void rout_printf(struct report_out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* len bytes at p escaped in style (report_put's). */
+void rout_put(struct report_out *o, const void *p, size_t len,
+    enum text_style style);
+/* A C string escaped in style; NULL writes nothing. */
+void rout_put_str(struct report_out *o, const char *s, enum text_style style);
+/* A cell's bytes escaped in style; NULL writes nothing. */
+void rout_put_value(struct report_out *o, const struct value *v,
+    enum text_style style);
+
 /* The writers, one per format (report_write's). */
-void report_write_text(const struct report *r, FILE *out);
-void report_write_csv(const struct report *r, FILE *out);
-void report_write_json(const struct report *r, FILE *out);
+void report_write_text(const struct report *r, struct report_out *out);
+void report_write_csv(const struct report *r, struct report_out *out);
+void report_write_json(const struct report *r, struct report_out *out);
 void report_write_html(const struct report *r, FILE *out);
 
 #endif
