@@ -202,15 +202,60 @@ hex_byte(struct strbuf *b, unsigned char c)
 	strbuf_add(b, hex, 4);
 }
 
-/* True for a byte the terminal and HTML forms keep as it is: printable
- * ASCII but the backslash (and the HTML specials when html). */
-static bool
-plain_ascii(unsigned char c, bool html)
+/* The styles that keep a byte as it is, when it stands alone: the bits
+ * of plain_byte. */
+enum {
+	PLAIN_TERMINAL = 1,
+	PLAIN_HTML = 2,
+	PLAIN_JSON = 4,
+	PLAIN_JSON_VALUE = 8,
+	PLAIN_CSV = 16,
+};
+
+/* Printable ASCII but the backslash for the terminal (and audit) form;
+ * but the HTML specials too for HTML; printable ASCII but '"' and the
+ * backslash for JSON; ASCII for a JSON value; the terminal's but ','
+ * and '"' for CSV. */
+#define TERMINAL_PLAIN(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '\\')
+#define HTML_PLAIN(c)                                                          \
+	(TERMINAL_PLAIN(c) && (c) != '&' && (c) != '<' && (c) != '>' &&        \
+	    (c) != '"' && (c) != '\'')
+#define JSON_PLAIN(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
+#define CSV_PLAIN(c) (TERMINAL_PLAIN(c) && (c) != ',' && (c) != '"')
+#define PLAIN_BYTE(c)                                                          \
+	((TERMINAL_PLAIN(c) ? PLAIN_TERMINAL : 0) |                            \
+	    (HTML_PLAIN(c) ? PLAIN_HTML : 0) |                                 \
+	    (JSON_PLAIN(c) ? PLAIN_JSON : 0) |                                 \
+	    ((c) < 0x80 ? PLAIN_JSON_VALUE : 0) |                              \
+	    (CSV_PLAIN(c) ? PLAIN_CSV : 0))
+#define PLAIN_BYTES4(c)                                                        \
+	PLAIN_BYTE(c), PLAIN_BYTE((c) + 1), PLAIN_BYTE((c) + 2),               \
+	    PLAIN_BYTE((c) + 3)
+#define PLAIN_BYTES16(c)                                                       \
+	PLAIN_BYTES4(c), PLAIN_BYTES4((c) + 4), PLAIN_BYTES4((c) + 8),         \
+	    PLAIN_BYTES4((c) + 12)
+#define PLAIN_BYTES64(c)                                                       \
+	PLAIN_BYTES16(c), PLAIN_BYTES16((c) + 16), PLAIN_BYTES16((c) + 32),    \
+	    PLAIN_BYTES16((c) + 48)
+
+/* Each byte's PLAIN_ bits. */
+static const unsigned char plain_byte[256] = { PLAIN_BYTES64(0),
+	PLAIN_BYTES64(64), PLAIN_BYTES64(128), PLAIN_BYTES64(192) };
+
+/* Leading bytes of u[0, len) whose class has bit: the run a style keeps
+ * as it is. */
+static size_t
+plain_run(const unsigned char *u, size_t len, unsigned bit)
 {
-	if (c < 0x20 || c >= 0x7f || c == '\\')
-		return false;
-	return !html ||
-	    (c != '&' && c != '<' && c != '>' && c != '"' && c != '\'');
+	size_t n = 0;
+
+	while (n + 4 <= len &&
+	    (plain_byte[u[n]] & plain_byte[u[n + 1]] & plain_byte[u[n + 2]] &
+		plain_byte[u[n + 3]] & bit))
+		n += 4;
+	while (n < len && (plain_byte[u[n]] & bit))
+		n++;
+	return n;
 }
 
 /* The terminal form, with the HTML references when html. */
@@ -221,8 +266,9 @@ escape_terminal(struct strbuf *b, const unsigned char *p, size_t len, bool html)
 		size_t n, run;
 
 		/* Plain text goes in runs, not byte by byte. */
-		for (run = i; run < len && plain_ascii(p[run], html); run++)
-			;
+		run = i +
+		    plain_run(p + i, len - i,
+			html ? PLAIN_HTML : PLAIN_TERMINAL);
 		if (run > i) {
 			strbuf_add(b, p + i, run - i);
 			i = run;
@@ -293,10 +339,7 @@ escape_json(struct strbuf *b, const unsigned char *p, size_t len)
 		size_t n, run;
 
 		/* Plain text goes in runs, not byte by byte. */
-		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7f &&
-		     p[run] != '"' && p[run] != '\\';
-		     run++)
-			;
+		run = i + plain_run(p + i, len - i, PLAIN_JSON);
 		if (run > i) {
 			strbuf_add(b, p + i, run - i);
 			i = run;
@@ -345,8 +388,7 @@ escape_audit(struct strbuf *b, const unsigned char *p, size_t len)
 		size_t n, run;
 
 		/* Printable ASCII goes in runs, not byte by byte. */
-		for (run = i; run < len && plain_ascii(p[run], false); run++)
-			;
+		run = i + plain_run(p + i, len - i, PLAIN_TERMINAL);
 		if (run > i) {
 			strbuf_add(b, p + i, run - i);
 			i = run;
@@ -390,293 +432,6 @@ text_escape(struct strbuf *b, const void *p, size_t len, enum text_style style)
 		escape_json_value(b, u, len);
 		break;
 	}
-}
-
-/* The styles that keep each byte as it is, when it stands alone (the
- * bits of plain_byte below): printable ASCII but the backslash for the
- * terminal, and but the HTML specials for HTML; printable ASCII but '"'
- * and the backslash for JSON; ASCII for a JSON value; the terminal's,
- * but ',' and '"', for CSV. */
-enum {
-	PLAIN_TERMINAL = 1,
-	PLAIN_HTML = 2,
-	PLAIN_JSON = 4,
-	PLAIN_JSON_VALUE = 8,
-	PLAIN_CSV = 16,
-};
-
-static const unsigned char plain_byte[256] = {
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	8,
-	31,
-	31,
-	9,
-	31,
-	31,
-	31,
-	29,
-	29,
-	31,
-	31,
-	31,
-	31,
-	15,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	29,
-	31,
-	29,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	8,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	31,
-	8,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-	0,
-};
-
-/* Leading bytes of u[0, len) whose class has bit. */
-static size_t
-plain_run(const unsigned char *u, size_t len, unsigned bit)
-{
-	size_t n = 0;
-
-	while (n + 4 <= len &&
-	    (plain_byte[u[n]] & plain_byte[u[n + 1]] & plain_byte[u[n + 2]] &
-		plain_byte[u[n + 3]] & bit))
-		n += 4;
-	while (n < len && (plain_byte[u[n]] & bit))
-		n++;
-	return n;
 }
 
 size_t
