@@ -100,9 +100,11 @@ store_each_row(struct store *st, sqlite3_stmt *stmt, bool keep, store_row_fn fn,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		/* the names stay until the statement is finalized or prepared
 		 * again, which a step does only before the first row */
-		for (int i = 0; i < ncol && !named; i++)
-			cells[i].name = sqlite3_column_name(stmt, i);
-		named = true;
+		if (!named) {
+			for (int i = 0; i < ncol; i++)
+				cells[i].name = sqlite3_column_name(stmt, i);
+			named = true;
+		}
 		for (int i = 0; i < ncol; i++)
 			fill_cell(stmt, i, &cells[i], num[i]);
 		if ((ret = fn(arg, cells, (size_t)ncol)) != 0)
