@@ -520,13 +520,10 @@ value_eq(const struct value *v, const struct store_cell *c)
 static uint64_t
 cells_hash(const struct store_cell *c, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = REPORT_HASH_SEED;
 
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ (uint64_t)c[i].type) * 1099511628211ULL;
-		for (size_t k = 0; k < c[i].len; k++)
-			h = (h ^ c[i].bytes[k]) * 1099511628211ULL;
-	}
+	for (size_t i = 0; i < n; i++)
+		h = report_hash(h ^ (uint64_t)c[i].type, c[i].bytes, c[i].len);
 	return h;
 }
 

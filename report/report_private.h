@@ -124,6 +124,11 @@ extern const char report_baseline_note[];
 extern const char report_coverage_note[];
 extern const char report_lifecycle_note[];
 
+/* FNV-1a of len bytes at p, carried on from h (REPORT_HASH_SEED to
+ * start): cells are found again by it. */
+#define REPORT_HASH_SEED 14695981039346656037ULL
+uint64_t report_hash(uint64_t h, const void *p, size_t len);
+
 /* A row of a query kept in the table arg (a store_row_fn). 0. */
 int table_add(void *arg, const struct store_cell *cells, size_t n);
 /* Free what t owns and empty it. */

@@ -137,11 +137,10 @@ table_grow(struct table *t)
 /* Bytes up to this long are looked for among the cells kept lately. */
 #define INTERN_MAX 256
 
-static uint64_t
-bytes_hash(const void *p, size_t len)
+uint64_t
+report_hash(uint64_t h, const void *p, size_t len)
 {
 	const unsigned char *b = p;
-	uint64_t h = 14695981039346656037ULL;
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ b[i]) * 1099511628211ULL;
@@ -156,7 +155,8 @@ table_keep_cell(struct table *t, const struct store_cell *c)
 
 	if (c->len > INTERN_MAX)
 		return table_keep(t, c->bytes, c->len);
-	seen = &t->intern[(bytes_hash(c->bytes, c->len) ^ (uint64_t)c->type) %
+	seen = &t->intern[report_hash(REPORT_HASH_SEED ^ (uint64_t)c->type,
+			      c->bytes, c->len) %
 	    REPORT_INTERN];
 	if (seen->s == NULL || seen->type != c->type || seen->len != c->len ||
 	    memcmp(seen->s, c->bytes, c->len) != 0) {
@@ -331,16 +331,6 @@ distinct_cmp(const void *a, const void *b)
 	return sort_key_cmp(&x->k, &y->k);
 }
 
-static uint64_t
-value_hash(const struct value *v)
-{
-	uint64_t h = 14695981039346656037ULL ^ (uint64_t)v->type;
-
-	for (size_t i = 0; i < v->len; i++)
-		h = (h ^ (unsigned char)v->s[i]) * 1099511628211ULL;
-	return h;
-}
-
 static bool
 value_same(const struct value *a, const struct value *b)
 {
@@ -379,7 +369,10 @@ sort_keys_of(const struct table *t, size_t col, struct sort_row *rows, size_t k)
 	d = xcalloc(n, sizeof(*d));
 	for (size_t i = 0; i < n; i++) {
 		const struct value *v = &t->v[i * t->ncol + col];
-		size_t h = (size_t)value_hash(v) & (cap - 1);
+		size_t h =
+		    (size_t)report_hash(REPORT_HASH_SEED ^ (uint64_t)v->type,
+			v->s, v->len) &
+		    (cap - 1);
 
 		while (slot[h] != 0 && !value_same(d[slot[h] - 1].k.v, v))
 			h = (h + 1) & (cap - 1);
