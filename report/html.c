@@ -13,13 +13,13 @@
 /* A control character's picture (U+2400..U+2421), for bytes below 0x20 and
  * 0x7F. */
 static void
-put_picture(FILE *out, unsigned char c)
+put_picture(struct report_out *out, unsigned char c)
 {
 	unsigned cp = c == 0x7f ? 0x2421 : 0x2400 + c;
 
-	fputc((int)(0xe0 | (cp >> 12)), out);
-	fputc((int)(0x80 | ((cp >> 6) & 0x3f)), out);
-	fputc((int)(0x80 | (cp & 0x3f)), out);
+	rout_putc(out, (char)(0xe0 | (cp >> 12)));
+	rout_putc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+	rout_putc(out, (char)(0x80 | (cp & 0x3f)));
 }
 
 /*
@@ -31,7 +31,7 @@ put_picture(FILE *out, unsigned char c)
  * no elements, a line break as a space.
  */
 static void
-html_put(FILE *out, const void *p, size_t len, bool markup)
+html_put(struct report_out *out, const void *p, size_t len, bool markup)
 {
 	const unsigned char *u = p;
 
@@ -41,19 +41,19 @@ html_put(FILE *out, const void *p, size_t len, bool markup)
 
 		if (c == '\n' ||
 		    (c == '\r' && i + 1 < len && u[i + 1] == '\n')) {
-			fputs(markup ? "<br>" : " ", out);
+			rout_puts(out, markup ? "<br>" : " ");
 			i += c == '\r' ? 2 : 1;
 			continue;
 		}
 		if (n == 1 && (c < 0x20 || c == 0x7f)) {
 			if (markup)
-				fprintf(out,
+				rout_printf(out,
 				    "<span class=\"ctl\" title=\"control "
 				    "byte 0x%02x\">",
 				    c);
 			put_picture(out, c);
 			if (markup)
-				fputs("</span>", out);
+				rout_puts(out, "</span>");
 			i++;
 			continue;
 		}
@@ -61,69 +61,70 @@ html_put(FILE *out, const void *p, size_t len, bool markup)
 			if (n == 0)
 				n = 1;
 			if (markup)
-				fputs(
+				rout_puts(out,
 				    "<span class=\"ctl\" title=\"bytes that are "
-				    "not text\">",
-				    out);
+				    "not text\">");
 			for (size_t k = 0; k < n; k++)
-				fprintf(out, "\\x%02x", u[i + k]);
+				rout_printf(out, "\\x%02x", u[i + k]);
 			if (markup)
-				fputs("</span>", out);
+				rout_puts(out, "</span>");
 			i += n;
 			continue;
 		}
 		switch (c) {
 		case '&':
-			fputs("&amp;", out);
+			rout_puts(out, "&amp;");
 			break;
 		case '<':
-			fputs("&lt;", out);
+			rout_puts(out, "&lt;");
 			break;
 		case '>':
-			fputs("&gt;", out);
+			rout_puts(out, "&gt;");
 			break;
 		case '"':
-			fputs("&quot;", out);
+			rout_puts(out, "&quot;");
 			break;
 		case '\'':
-			fputs("&#39;", out);
+			rout_puts(out, "&#39;");
 			break;
 		default:
-			fwrite(u + i, 1, n, out);
+			rout_add(out, u + i, n);
 		}
 		i += n;
 	}
 }
 
 static void
-html(FILE *out, const char *s)
+html(struct report_out *out, const char *s)
 {
 	if (s != NULL)
 		html_put(out, s, strlen(s), true);
 }
 
 static void
-html_value(FILE *out, const struct value *v)
+html_value(struct report_out *out, const struct value *v)
 {
 	if (v->s != NULL)
 		html_put(out, v->s, v->len, true);
 }
 
 void
-html_text(FILE *out, const char *s)
+html_text(struct report_out *out, const char *s)
 {
 	html(out, s);
 }
 
 void
-html_cell(FILE *out, const struct table *t, size_t i, const char *col)
+html_cell(struct report_out *out, const struct table *t, size_t i,
+    const char *col)
 {
 	html_value(out, report_cell(t, i, col));
 }
 
 /* A cell in SVG text: no markup. */
 static void
-svg_cell(FILE *out, const struct table *t, size_t i, const char *col)
+svg_cell(struct report_out *out, const struct table *t, size_t i,
+    const char *col)
 {
 	const struct value *v = report_cell(t, i, col);
 
@@ -134,14 +135,14 @@ svg_cell(FILE *out, const struct table *t, size_t i, const char *col)
 /* A status as a class name: lower-case letters, digits and '-' kept,
  * anything else '-', so that any status the views give renders. */
 static void
-status_class(FILE *out, const char *status)
+status_class(struct report_out *out, const char *status)
 {
 	for (const char *p = status; *p != '\0'; p++)
-		fputc((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		rout_putc(out,
+		    (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 			    *p == '-'
 			? *p
-			: '-',
-		    out);
+			: '-');
 }
 
 /* Screen: the summary first and compact; print: each big section on a
@@ -201,20 +202,20 @@ static const char html_style[] =
 
 /* Bars of each zone share against its cap. */
 static void
-svg_shares(FILE *out, const struct report *r)
+svg_shares(struct report_out *out, const struct report *r)
 {
 	const int label_w = 280, bar_w = 400, row_h = 26;
 	const struct table *t = &r->shares;
 	size_t n = t->nrows;
 	int h = (int)n * row_h + 40;
 
-	fprintf(out,
+	rout_printf(out,
 	    "<svg id=\"zone-share-chart\" xmlns=\"http://www.w3.org/"
 	    "2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	    "role=\"img\" aria-label=\"Covered vendors' share per zone against "
 	    "its cap\">\n",
 	    label_w + bar_w + 90, h, label_w + bar_w + 90, h);
-	fprintf(out,
+	rout_printf(out,
 	    "<text x=\"%d\" y=\"14\" font-size=\"12\">0%%</text>"
 	    "<text x=\"%d\" y=\"14\" font-size=\"12\">100%%</text>\n",
 	    label_w, label_w + bar_w - 30);
@@ -228,16 +229,16 @@ svg_shares(FILE *out, const struct report *r)
 		    : strcmp(status, "met") == 0                   ? "#2e7d32"
 								   : "#78909c";
 
-		fprintf(out,
+		rout_printf(out,
 		    "<g class=\"share\"><text x=\"0\" y=\"%d\" "
 		    "font-size=\"12\">",
 		    y + 14);
 		svg_cell(out, t, i, "policy");
-		fputc('/', out);
+		rout_putc(out, '/');
 		svg_cell(out, t, i, "rule");
-		fputs(" ", out);
+		rout_puts(out, " ");
 		svg_cell(out, t, i, "zone");
-		fprintf(out,
+		rout_printf(out,
 		    "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
 		    "height=\"18\" fill=\"#eee\"/><rect x=\"%d\" y=\"%d\" "
 		    "width=\"%.1f\" height=\"18\" fill=\"%s\"><title>%.2f%% "
@@ -250,7 +251,7 @@ svg_shares(FILE *out, const struct report *r)
 		    label_w + bar_w * cap / 100, y - 2, y + 20,
 		    label_w + bar_w + 6, y + 14, share, cap);
 	}
-	fputs("</svg>\n", out);
+	rout_puts(out, "</svg>\n");
 }
 
 /* Day number (days since the epoch) of an ISO-8601 date or time. */
@@ -268,7 +269,7 @@ day_of(const char *s)
 
 /* High-risk elements known and seen over time, one point a day. */
 static void
-svg_history(FILE *out, const struct report *r)
+svg_history(struct report_out *out, const struct report *r)
 {
 	const int w = 720, h = 220, left = 40, bottom = 30;
 	const struct table *t = &r->history;
@@ -299,24 +300,24 @@ svg_history(FILE *out, const struct report *r)
 	for (size_t d = 0; d < ndays; d++)
 		if (known[d] > max)
 			max = known[d];
-	fprintf(out,
+	rout_printf(out,
 	    "<svg id=\"history-chart\" xmlns=\"http://www.w3.org/2000/"
 	    "svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	    "role=\"img\" aria-label=\"High-risk elements over time\">\n",
 	    w, h, w, h);
-	fprintf(out,
+	rout_printf(out,
 	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "stroke=\"#000\"/><line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" "
 	    "stroke=\"#000\"/>\n",
 	    left, h - bottom, w - 10, h - bottom, left, left, h - bottom);
-	fprintf(out,
+	rout_printf(out,
 	    "<text x=\"0\" y=\"16\" font-size=\"11\">%lld</text>"
 	    "<text x=\"0\" y=\"%d\" font-size=\"11\">0</text>\n",
 	    (long long)max, h - bottom);
 	for (int series = 0; series < 2; series++) {
 		const int64_t *v = series == 0 ? known : seen;
 
-		fprintf(out,
+		rout_printf(out,
 		    "<polyline class=\"%s\" fill=\"none\" "
 		    "stroke=\"%s\" stroke-width=\"2\" points=\"",
 		    series == 0 ? "known" : "seen",
@@ -329,19 +330,20 @@ svg_history(FILE *out, const struct report *r)
 			    (double)(h - bottom - 10) * (double)v[d] /
 				(double)max;
 
-			fprintf(out, "%s%.1f,%.1f", d == 0 ? "" : " ", x, y);
+			rout_printf(out, "%s%.1f,%.1f", d == 0 ? "" : " ", x,
+			    y);
 		}
-		fputs("\"/>\n", out);
+		rout_puts(out, "\"/>\n");
 	}
 	time_format(start * REPORT_DAY, first);
 	first[10] = '\0';
-	fprintf(out,
+	rout_printf(out,
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>"
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
 	    left, h - 10, first, w - 10, h - 10);
 	html_put(out, r->as_of, strlen(r->as_of), false);
-	fputs("</text>\n", out);
-	fprintf(out,
+	rout_puts(out, "</text>\n");
+	rout_printf(out,
 	    "<text x=\"%d\" y=\"14\" font-size=\"11\" fill=\"#b00020\">"
 	    "known (first seen by that day)</text><text x=\"%d\" y=\"28\" "
 	    "font-size=\"11\" fill=\"#1565c0\">still seen that day or later"
@@ -352,75 +354,75 @@ svg_history(FILE *out, const struct report *r)
 }
 
 void
-html_status(FILE *out, const char *status, const char *text)
+html_status(struct report_out *out, const char *status, const char *text)
 {
-	fputs("<span class=\"status ", out);
+	rout_puts(out, "<span class=\"status ");
 	status_class(out, status);
-	fputs("\">", out);
+	rout_puts(out, "\">");
 	html(out, text);
-	fputs("</span>", out);
+	rout_puts(out, "</span>");
 }
 
 /* The days left before a rule applies: a number while pending, "applies"
  * once it does. */
 static void
-html_days_left(FILE *out, const struct table *t, size_t i)
+html_days_left(struct report_out *out, const struct table *t, size_t i)
 {
 	if (strcmp(report_str(t, i, "status"), "pending") == 0)
-		fprintf(out, "<td class=\"n\">%lld</td>",
+		rout_printf(out, "<td class=\"n\">%lld</td>",
 		    report_num(t, i, "days_left"));
 	else
-		fputs("<td>applies</td>", out);
+		rout_puts(out, "<td>applies</td>");
 }
 
 static void
-html_header(FILE *out, const struct report *r)
+html_header(struct report_out *out, const struct report *r)
 {
 	int violated, pending, met, unjudged;
 	const char *result = report_result(r);
 
 	report_tally(r, &violated, &pending, &met, &unjudged);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	      "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-	      "content=\"width=device-width\"><title>vraudit compliance "
-	      "report ",
-	    out);
+	rout_puts(out,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width\"><title>vraudit compliance "
+	    "report ");
 	html(out, r->as_of);
-	fprintf(out, "</title>\n<style>%s</style></head>\n<body>\n",
+	rout_printf(out, "</title>\n<style>%s</style></head>\n<body>\n",
 	    html_style);
-	fputs("<header><h1>vraudit compliance report</h1>\n<p id=\"result\">",
-	    out);
+	rout_puts(out,
+	    "<header><h1>vraudit compliance report</h1>\n<p id=\"result\">");
 	html_status(out,
 	    violated > 0       ? "violated"
 		: unjudged > 0 ? "incomplete"
 			       : "met",
 	    result);
-	fprintf(out,
+	rout_printf(out,
 	    " %d violated, %d pending, %d met, %d not judged</p>\n"
 	    "<p class=\"note\">as of ",
 	    violated, pending, met, unjudged);
 	html(out, r->as_of);
-	fputs(" &middot; generated ", out);
+	rout_puts(out, " &middot; generated ");
 	html(out, r->generated);
-	fputs(" &middot; newest data ", out);
+	rout_puts(out, " &middot; newest data ");
 	if (*r->newest)
-		fprintf(out, "%s (%lld day%s old)", r->newest, r->age_days,
+		rout_printf(out, "%s (%lld day%s old)", r->newest, r->age_days,
 		    r->age_days == 1 ? "" : "s");
 	else
-		fputs("none (no element recorded)", out);
-	fputs(" &middot; <a href=\"#provenance\">provenance</a>", out);
-	fputs("</p></header>\n", out);
+		rout_puts(out, "none (no element recorded)");
+	rout_puts(out, " &middot; <a href=\"#provenance\">provenance</a>");
+	rout_puts(out, "</p></header>\n");
 }
 
 /* Every rule of every pack on one screen: the verdict and its figures. */
 static void
-html_summary(FILE *out, const struct report *r)
+html_summary(struct report_out *out, const struct report *r)
 {
-	fputs("<section id=\"summary\"><h2>Summary</h2>\n"
-	      "<table class=\"summary\"><tr><th>pack</th><th>rule</th>"
-	      "<th>status</th><th>elements in scope</th><th>covered</th>"
-	      "<th>violating</th><th>deadline</th><th>days left</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"summary\"><h2>Summary</h2>\n"
+	    "<table class=\"summary\"><tr><th>pack</th><th>rule</th>"
+	    "<th>status</th><th>elements in scope</th><th>covered</th>"
+	    "<th>violating</th><th>deadline</th><th>days left</th></tr>\n");
 	for (size_t p = 0; p < r->set->n_packs; p++) {
 		const struct policy_pack *pk = r->set->packs[p];
 
@@ -431,18 +433,18 @@ html_summary(FILE *out, const struct report *r)
 
 			if (i < 0)
 				continue;
-			fputs("<tr><td>", out);
+			rout_puts(out, "<tr><td>");
 			html(out, pk->name);
-			fputs("</td><td><a href=\"#rule-", out);
+			rout_puts(out, "</td><td><a href=\"#rule-");
 			status_class(out, pk->name);
-			fputs("-", out);
+			rout_puts(out, "-");
 			status_class(out, ru->name);
-			fputs("\">", out);
+			rout_puts(out, "\">");
 			html(out, ru->name);
-			fputs("</a></td><td>", out);
+			rout_puts(out, "</a></td><td>");
 			html_status(out, report_str(t, (size_t)i, "status"),
 			    report_str(t, (size_t)i, "status"));
-			fprintf(out,
+			rout_printf(out,
 			    "</td><td class=\"n\">%lld</td><td class=\"n\">"
 			    "%lld</td><td class=\"n\">%lld</td><td>",
 			    report_num(t, (size_t)i, "elements"),
@@ -451,108 +453,108 @@ html_summary(FILE *out, const struct report *r)
 			if (*ru->deadline)
 				html(out, ru->deadline);
 			else
-				fputs("none", out);
-			fputs("</td>", out);
+				rout_puts(out, "none");
+			rout_puts(out, "</td>");
 			html_days_left(out, t, (size_t)i);
-			fputs("</tr>\n", out);
+			rout_puts(out, "</tr>\n");
 		}
 	}
-	fputs("</table>\n</section>\n", out);
+	rout_puts(out, "</table>\n</section>\n");
 }
 
 /* The ground each verdict stands on: how each zone was observed. */
 static void
-html_coverage(FILE *out, const struct report *r)
+html_coverage(struct report_out *out, const struct report *r)
 {
 	static const char *const cols[] = { "elements", "targets", "answered",
 		"silent", "refused", "cut", "missing", "captured" };
 	const struct table *c = &r->coverage;
 
-	fputs("<section id=\"coverage\"><h2>Coverage by zone</h2>\n"
-	      "<p class=\"note\">",
-	    out);
+	rout_puts(out,
+	    "<section id=\"coverage\"><h2>Coverage by zone</h2>\n"
+	    "<p class=\"note\">");
 	html(out, report_coverage_note);
-	fputs("</p>\n<table class=\"coverage\"><tr><th>zone</th>"
-	      "<th>coverage</th><th>elements</th><th>targets</th>"
-	      "<th>answered</th><th>silent</th><th>refused</th>"
-	      "<th>cut short</th><th>known agents missing</th>"
-	      "<th>heard by capture</th><th>last answered sweep</th>"
-	      "<th>observed</th><th>age (days)</th><th>why</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "</p>\n<table class=\"coverage\"><tr><th>zone</th>"
+	    "<th>coverage</th><th>elements</th><th>targets</th>"
+	    "<th>answered</th><th>silent</th><th>refused</th>"
+	    "<th>cut short</th><th>known agents missing</th>"
+	    "<th>heard by capture</th><th>last answered sweep</th>"
+	    "<th>observed</th><th>age (days)</th><th>why</th></tr>\n");
 	for (size_t i = 0; i < c->nrows; i++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, c, i, "zone");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_status(out, report_str(c, i, "status"),
 		    report_str(c, i, "status"));
-		fputs("</td>", out);
+		rout_puts(out, "</td>");
 		for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
-			fprintf(out, "<td class=\"n\">%lld</td>",
+			rout_printf(out, "<td class=\"n\">%lld</td>",
 			    report_num(c, i, cols[k]));
-		fputs("<td>", out);
+		rout_puts(out, "<td>");
 		html_cell(out, c, i, "last_sweep");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, c, i, "observed");
-		fputs("</td><td class=\"n\">", out);
+		rout_puts(out, "</td><td class=\"n\">");
 		html_cell(out, c, i, "age_days");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, c, i, "reason");
-		fputs("</td></tr>\n", out);
+		rout_puts(out, "</td></tr>\n");
 	}
-	fputs("</table>\n<p class=\"note\">baseline: ", out);
+	rout_puts(out, "</table>\n<p class=\"note\">baseline: ");
 	html(out, report_baseline_words(&r->baseline));
-	fputs("</p>\n</section>\n", out);
+	rout_puts(out, "</p>\n</section>\n");
 }
 
 static void
-html_charts(FILE *out, const struct report *r)
+html_charts(struct report_out *out, const struct report *r)
 {
-	fputs("<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">"
-	      "<figure><figcaption>Zone shares against caps</figcaption>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">"
+	    "<figure><figcaption>Zone shares against caps</figcaption>\n");
 	svg_shares(out, r);
-	fputs("</figure>\n<figure><figcaption>High-risk elements over time"
-	      "</figcaption>\n",
-	    out);
+	rout_puts(out,
+	    "</figure>\n<figure><figcaption>High-risk elements over time"
+	    "</figcaption>\n");
 	svg_history(out, r);
-	fputs("</figure></div>\n</section>\n", out);
+	rout_puts(out, "</figure></div>\n</section>\n");
 }
 
 static void
-html_evidence(FILE *out, const struct report *r, int64_t id)
+html_evidence(struct report_out *out, const struct report *r, int64_t id)
 {
 	const struct table *ev = report_evidence_of(r, id);
 
 	if (ev == NULL || ev->nrows == 0) {
-		fputs("<p class=\"note\">No evidence recorded.</p>\n", out);
+		rout_puts(out, "<p class=\"note\">No evidence recorded.</p>\n");
 		return;
 	}
-	fprintf(out,
+	rout_printf(out,
 	    "<details class=\"evidence\"><summary>Evidence: %zu "
 	    "observation%s</summary>\n<table class=\"evidence\"><tr>"
 	    "<th>kind</th><th>value</th><th>vendor</th><th>strength</th>"
 	    "<th>rule</th><th>observed</th></tr>\n",
 	    ev->nrows, ev->nrows == 1 ? "" : "s");
 	for (size_t e = 0; e < ev->nrows; e++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, ev, e, "kind");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, ev, e, "value");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, ev, e, "vendor");
-		fprintf(out, "</td><td class=\"n\">%.2f</td><td>",
+		rout_printf(out, "</td><td class=\"n\">%.2f</td><td>",
 		    report_real(ev, e, "strength"));
 		html_cell(out, ev, e, "rule");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, ev, e, "observed_at");
-		fputs("</td></tr>\n", out);
+		rout_puts(out, "</td></tr>\n");
 	}
-	fputs("</table></details>\n", out);
+	rout_puts(out, "</table></details>\n");
 }
 
 /* Where it is, the rules it breaks, its evidence once. */
 void
-html_element(FILE *out, const struct report *r,
+html_element(struct report_out *out, const struct report *r,
     const struct element_evidence *e)
 {
 	const struct table *v = &r->violations;
@@ -562,60 +564,60 @@ html_element(FILE *out, const struct report *r,
 	const char *kind;
 	const struct value *addr = report_address(r, i, &kind);
 
-	fprintf(out,
+	rout_printf(out,
 	    "<article class=\"element\" id=\"element-%lld\" "
 	    "data-element=\"%lld\"><h3>Element %lld",
 	    id, id, id);
 	html_element_site(out, r, id);
 	if (name->s != NULL && name->len > 0) {
-		fputs(" &middot; ", out);
+		rout_puts(out, " &middot; ");
 		html_value(out, name);
 	}
-	fputs("</h3>\n<p>address: ", out);
+	rout_puts(out, "</h3>\n<p>address: ");
 	if (*kind == '\0')
-		fputs("none known", out);
+		rout_puts(out, "none known");
 	else {
-		fputs("<code>", out);
+		rout_puts(out, "<code>");
 		html_value(out, addr);
-		fputs("</code>", out);
+		rout_puts(out, "</code>");
 	}
 	if (*kind != '\0' && strcmp(kind, "mgmt") != 0) {
-		fputs(" <span class=\"addr-note\">(", out);
+		rout_puts(out, " <span class=\"addr-note\">(");
 		html(out, kind);
-		fputs(" address seen on the network, not the management "
-		      "address)</span>",
-		    out);
+		rout_puts(out,
+		    " address seen on the network, not the management "
+		    "address)</span>");
 	}
-	fputs(" &middot; vendor ", out);
+	rout_puts(out, " &middot; vendor ");
 	html_cell(out, v, i, "vendor");
-	fputs(" &middot; zone ", out);
+	rout_puts(out, " &middot; zone ");
 	html_cell(out, v, i, "zone");
-	fputs("</p>\n<table class=\"violations\"><tr><th>pack</th><th>rule</th>"
-	      "<th>status</th><th>deadline</th><th>detail</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "</p>\n<table class=\"violations\"><tr><th>pack</th><th>rule</th>"
+	    "<th>status</th><th>deadline</th><th>detail</th></tr>\n");
 	for (size_t j = 0; j < e->n_rows; j++) {
 		size_t k = e->rows[j];
 
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, v, k, "policy");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, v, k, "rule");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_status(out, report_str(v, k, "status"),
 		    report_str(v, k, "status"));
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, v, k, "deadline");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, v, k, "detail");
-		fputs("</td></tr>\n", out);
+		rout_puts(out, "</td></tr>\n");
 	}
-	fputs("</table>\n", out);
+	rout_puts(out, "</table>\n");
 	html_evidence(out, r, id);
-	fputs("</article>\n", out);
+	rout_puts(out, "</article>\n");
 }
 
 static void
-html_violations(FILE *out, const struct report *r)
+html_violations(struct report_out *out, const struct report *r)
 {
 	size_t n;
 	const struct element_evidence *el = report_violating_elements(r, &n);
@@ -624,23 +626,23 @@ html_violations(FILE *out, const struct report *r)
 		html_violation_groups(out, r);
 		return;
 	}
-	fputs("<section id=\"violations\"><h2>Violations by element</h2>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"violations\"><h2>Violations by element</h2>\n");
 	if (n == 0)
-		fputs("<p>No element breaks a rule.</p>\n", out);
+		rout_puts(out, "<p>No element breaks a rule.</p>\n");
 	else
-		fprintf(out,
+		rout_printf(out,
 		    "<p class=\"note\">%zu element%s, each with the rules it "
 		    "breaks; open &ldquo;Evidence&rdquo; for what named its "
 		    "vendor (printed in full).</p>\n",
 		    n, n == 1 ? "" : "s");
 	for (size_t k = 0; k < n; k++)
 		html_element(out, r, &el[k]);
-	fputs("</section>\n", out);
+	rout_puts(out, "</section>\n");
 }
 
 static void
-html_rule(FILE *out, const struct report *r, const char *policy,
+html_rule(struct report_out *out, const struct report *r, const char *policy,
     const struct policy_rule *ru)
 {
 	long i = report_rule_row(r, policy, ru->name);
@@ -652,29 +654,29 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 		return;
 	verdict = report_rule_verdict(&r->rules, (size_t)i);
 	terms = report_rule_terms(&r->rules, (size_t)i);
-	fputs("<h4 id=\"rule-", out);
+	rout_puts(out, "<h4 id=\"rule-");
 	status_class(out, policy);
-	fputs("-", out);
+	rout_puts(out, "-");
 	status_class(out, ru->name);
-	fputs("\">", out);
+	rout_puts(out, "\">");
 	html_status(out, report_str(&r->rules, (size_t)i, "status"), verdict);
-	fputs(" ", out);
+	rout_puts(out, " ");
 	html(out, ru->name);
-	fputs(": ", out);
+	rout_puts(out, ": ");
 	html(out, ru->title);
-	fputs("</h4>\n<p class=\"note\">", out);
+	rout_puts(out, "</h4>\n<p class=\"note\">");
 	html(out, terms);
-	fprintf(out, "; %lld of %lld elements in scope covered",
+	rout_printf(out, "; %lld of %lld elements in scope covered",
 	    report_num(&r->rules, (size_t)i, "covered"),
 	    report_num(&r->rules, (size_t)i, "elements"));
 	if (*ru->first_seen_after)
-		fprintf(out, ", %lld new",
+		rout_printf(out, ", %lld new",
 		    report_num(&r->rules, (size_t)i, "new_elements"));
 	free(verdict);
 	free(terms);
 	if (html_grouped(r)) {
 		/* the sampled elements only have an entry */
-		fprintf(out,
+		rout_printf(out,
 		    ". Violating elements: %lld, grouped under <a "
 		    "href=\"#violations\">Violations</a>.</p>\n",
 		    report_violating(r, policy, ru->name));
@@ -684,300 +686,300 @@ html_rule(FILE *out, const struct report *r, const char *policy,
 	     k < report_rule_range(r, (size_t)i)->end; k++) {
 		long long id = report_num(v, k, "element_id");
 
-		fprintf(out, "%s<a href=\"#element-%lld\">%lld</a>",
+		rout_printf(out, "%s<a href=\"#element-%lld\">%lld</a>",
 		    n++ == 0 ? ". Violating elements: " : ", ", id, id);
 	}
-	fputs(".</p>\n", out);
+	rout_puts(out, ".</p>\n");
 }
 
 static void
-html_policy(FILE *out, const struct report *r, const struct policy_pack *pk)
+html_policy(struct report_out *out, const struct report *r,
+    const struct policy_pack *pk)
 {
-	fputs("<div class=\"policy\"><h3>", out);
+	rout_puts(out, "<div class=\"policy\"><h3>");
 	html(out, pk->name);
-	fputs(": ", out);
+	rout_puts(out, ": ");
 	html(out, pk->title);
-	fputs("</h3>\n<p class=\"note\">Source: ", out);
+	rout_puts(out, "</h3>\n<p class=\"note\">Source: ");
 	html(out, pk->source);
-	fputs(". Vendors:", out);
+	rout_puts(out, ". Vendors:");
 	for (size_t v = 0; v < pk->n_vendors; v++) {
-		fputc(' ', out);
+		rout_putc(out, ' ');
 		html(out, pk->vendors[v]);
 	}
-	fputs(".</p>\n", out);
+	rout_puts(out, ".</p>\n");
 	for (size_t i = 0; i < pk->n_rules; i++)
 		html_rule(out, r, pk->name, &pk->rules[i]);
-	fputs("</div>\n", out);
+	rout_puts(out, "</div>\n");
 }
 
 static void
-html_shares(FILE *out, const struct report *r)
+html_shares(struct report_out *out, const struct report *r)
 {
 	const struct table *t = &r->shares;
 
-	fputs("<h3>Zone shares</h3>\n<table class=\"shares\"><tr><th>policy"
-	      "</th><th>rule</th><th>zone</th><th>elements</th><th>high "
-	      "risk</th><th>share</th><th>cap</th><th>deadline</th>"
-	      "<th>status</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<h3>Zone shares</h3>\n<table class=\"shares\"><tr><th>policy"
+	    "</th><th>rule</th><th>zone</th><th>elements</th><th>high "
+	    "risk</th><th>share</th><th>cap</th><th>deadline</th>"
+	    "<th>status</th></tr>\n");
 	for (size_t i = 0; i < t->nrows; i++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, t, i, "policy");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, t, i, "rule");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, t, i, "zone");
-		fprintf(out,
+		rout_printf(out,
 		    "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
 		    "<td class=\"n\">%.2f%%</td><td class=\"n\">%g%%</td><td>",
 		    report_num(t, i, "elements"), report_num(t, i, "high_risk"),
 		    report_real(t, i, "share"), report_real(t, i, "max_share"));
 		html_cell(out, t, i, "deadline");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_status(out, report_str(t, i, "status"),
 		    report_str(t, i, "status"));
-		fputs("</td></tr>\n", out);
+		rout_puts(out, "</td></tr>\n");
 	}
-	fputs("</table>\n", out);
+	rout_puts(out, "</table>\n");
 }
 
 static void
-html_rules(FILE *out, const struct report *r)
+html_rules(struct report_out *out, const struct report *r)
 {
-	fputs("<section id=\"rules\"><h2>Rules in detail</h2>\n", out);
+	rout_puts(out, "<section id=\"rules\"><h2>Rules in detail</h2>\n");
 	for (size_t p = 0; p < r->set->n_packs; p++)
 		html_policy(out, r, r->set->packs[p]);
 	html_shares(out, r);
-	fputs("</section>\n", out);
+	rout_puts(out, "</section>\n");
 }
 
 /* Lifecycle: the retired elements and the waivers, one section. */
 static void
-html_lifecycle(const struct report *r, FILE *out)
+html_lifecycle(const struct report *r, struct report_out *out)
 {
 	static const char *const tcols[] = { "element_id", "mgmt_ip",
 		"sys_name", "vendor", "zone", "last_seen", "retired_at",
 		"retired_reason" };
 	const struct table *t = &r->retired, *w = &r->waivers;
 
-	fputs(
-	    "<section id=\"lifecycle\" class=\"lifecycle\">\n<h2>Retired elements</h2>\n",
-	    out);
-	fprintf(out, "<p class=\"note\">%zu retired: ", t->nrows);
+	rout_puts(out,
+	    "<section id=\"lifecycle\" class=\"lifecycle\">\n<h2>Retired elements</h2>\n");
+	rout_printf(out, "<p class=\"note\">%zu retired: ", t->nrows);
 	html(out, report_lifecycle_note);
-	fputs("</p>\n<table class=\"retired\"><tr><th>element</th>"
-	      "<th>mgmt_ip</th><th>sys_name</th><th>vendor</th><th>zone</th>"
-	      "<th>last seen</th><th>retired</th><th>why</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "</p>\n<table class=\"retired\"><tr><th>element</th>"
+	    "<th>mgmt_ip</th><th>sys_name</th><th>vendor</th><th>zone</th>"
+	    "<th>last seen</th><th>retired</th><th>why</th></tr>\n");
 	for (size_t i = 0; i < t->nrows && i < REPORT_HTML_LIST; i++) {
-		fputs("<tr>", out);
+		rout_puts(out, "<tr>");
 		for (size_t k = 0; k < ARRAY_SIZE(tcols); k++) {
-			fputs("<td>", out);
+			rout_puts(out, "<td>");
 			html_cell(out, t, i, tcols[k]);
-			fputs("</td>", out);
+			rout_puts(out, "</td>");
 		}
-		fputs("</tr>\n", out);
+		rout_puts(out, "</tr>\n");
 	}
-	fputs("</table>\n", out);
+	rout_puts(out, "</table>\n");
 	if (t->nrows > REPORT_HTML_LIST) {
-		fprintf(out,
+		rout_printf(out,
 		    "<p class=\"note\">The first %d of %zu retired elements, "
 		    "by the day they were retired.</p>\n",
 		    REPORT_HTML_LIST, t->nrows);
 		html_exports_note(out, "retired element");
 	}
-	fputs("<h2>Waivers</h2>\n", out);
+	rout_puts(out, "<h2>Waivers</h2>\n");
 	if (r->waiver_warning != NULL) {
-		fputs("<p class=\"note\"><strong>Warning:</strong> ", out);
+		rout_puts(out, "<p class=\"note\"><strong>Warning:</strong> ");
 		html(out, r->waiver_warning);
-		fputs("</p>\n", out);
+		rout_puts(out, "</p>\n");
 	}
 	if (r->waiver_file.nrows > 0) {
-		fputs("<p class=\"note\">Recorded from ", out);
+		rout_puts(out, "<p class=\"note\">Recorded from ");
 		html_cell(out, &r->waiver_file, 0, "path");
-		fputs(" (sha256 ", out);
+		rout_puts(out, " (sha256 ");
 		html_cell(out, &r->waiver_file, 0, "digest");
-		fputs(") at ", out);
+		rout_puts(out, ") at ");
 		html_cell(out, &r->waiver_file, 0, "synced_at");
-		fputs(".</p>\n", out);
+		rout_puts(out, ".</p>\n");
 	}
-	fputs("<table class=\"waivers\"><tr><th>waiver</th><th>status</th>"
-	      "<th>covers</th><th>rule</th><th>reason</th><th>approver</th>"
-	      "<th>expires</th><th>days left</th><th>excuses</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<table class=\"waivers\"><tr><th>waiver</th><th>status</th>"
+	    "<th>covers</th><th>rule</th><th>reason</th><th>approver</th>"
+	    "<th>expires</th><th>days left</th><th>excuses</th></tr>\n");
 	for (size_t i = 0; i < w->nrows; i++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, w, i, "name");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_status(out, report_str(w, i, "status"),
 		    report_str(w, i, "status"));
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, w, i, "scope_kind");
-		fputs(" ", out);
+		rout_puts(out, " ");
 		html_cell(out, w, i, "scope");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, w, i, "pack");
 		if (*report_str(w, i, "rule")) {
-			fputs("/", out);
+			rout_puts(out, "/");
 			html_cell(out, w, i, "rule");
 		} else
-			fputs(" (all rules)", out);
-		fputs("</td><td>", out);
+			rout_puts(out, " (all rules)");
+		rout_puts(out, "</td><td>");
 		html_cell(out, w, i, "reason");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, w, i, "approver");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, w, i, "expires");
-		fprintf(out, "</td><td>%lld</td><td>%zu</td></tr>\n",
+		rout_printf(out, "</td><td>%lld</td><td>%zu</td></tr>\n",
 		    report_num(w, i, "days_left"),
 		    report_waiver_uses(r, report_str(w, i, "name")));
 	}
-	fputs("</table>\n</section>\n", out);
+	rout_puts(out, "</table>\n</section>\n");
 }
 
-static void html_counts(FILE *out, const struct report *r);
+static void html_counts(struct report_out *out, const struct report *r);
 
 static void
-html_inventory(FILE *out, const struct report *r)
+html_inventory(struct report_out *out, const struct report *r)
 {
 	static const char *const fcols[] = { "policy", "rule", "element_id",
 		"mgmt_ip", "sys_name", "vendor", "risk", "zone", "first_seen",
 		"waiver" };
 	const struct table *f = &r->fresh;
 
-	fputs("<section id=\"new\"><h2>New installations</h2>\n"
-	      "<p class=\"note\">The covered elements first-seen-after rules "
-	      "count as new: first seen, by any source, after the rule's date "
-	      "and after the baseline.</p>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"new\"><h2>New installations</h2>\n"
+	    "<p class=\"note\">The covered elements first-seen-after rules "
+	    "count as new: first seen, by any source, after the rule's date "
+	    "and after the baseline.</p>\n");
 	if (f->nrows > REPORT_HTML_LIST) {
 		html_new_groups(out, r);
-		fputs("</section>\n", out);
+		rout_puts(out, "</section>\n");
 		html_lifecycle(r, out);
 		html_counts(out, r);
 		return;
 	}
-	fputs("<table class=\"new\"><tr><th>pack</th><th>rule</th>"
-	      "<th>element</th><th>mgmt_ip</th>"
-	      "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
-	      "<th>first seen</th><th>waiver</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<table class=\"new\"><tr><th>pack</th><th>rule</th>"
+	    "<th>element</th><th>mgmt_ip</th>"
+	    "<th>sys_name</th><th>vendor</th><th>risk</th><th>zone</th>"
+	    "<th>first seen</th><th>waiver</th></tr>\n");
 	for (size_t i = 0; i < f->nrows; i++) {
-		fputs("<tr>", out);
+		rout_puts(out, "<tr>");
 		for (size_t k = 0; k < ARRAY_SIZE(fcols); k++) {
-			fputs("<td>", out);
+			rout_puts(out, "<td>");
 			html_cell(out, f, i, fcols[k]);
-			fputs("</td>", out);
+			rout_puts(out, "</td>");
 		}
-		fputs("</tr>\n", out);
+		rout_puts(out, "</tr>\n");
 	}
-	fputs("</table>\n</section>\n", out);
+	rout_puts(out, "</table>\n</section>\n");
 	html_lifecycle(r, out);
 	html_counts(out, r);
 }
 
 static void
-html_counts(FILE *out, const struct report *r)
+html_counts(struct report_out *out, const struct report *r)
 {
 	const struct table *c = &r->counts;
 
-	fputs("<section id=\"counts\"><h2>Elements by "
-	      "vendor and risk</h2>\n<table class=\"counts\"><tr><th>vendor"
-	      "</th><th>name</th><th>risk</th><th>elements</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"counts\"><h2>Elements by "
+	    "vendor and risk</h2>\n<table class=\"counts\"><tr><th>vendor"
+	    "</th><th>name</th><th>risk</th><th>elements</th></tr>\n");
 	for (size_t i = 0; i < c->nrows; i++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_cell(out, c, i, "vendor");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, c, i, "vendor_name");
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_cell(out, c, i, "risk");
-		fprintf(out, "</td><td class=\"n\">%lld</td></tr>\n",
+		rout_printf(out, "</td><td class=\"n\">%lld</td></tr>\n",
 		    report_num(c, i, "elements"));
 	}
-	fputs("</table>\n</section>\n", out);
+	rout_puts(out, "</table>\n</section>\n");
 }
 
 /* What produced this report, so that it can be produced again and
  * checked: the program, its configuration, the packs' texts, the
  * database and its audit chain, and how fresh the data is. */
 static void
-html_provenance(FILE *out, const struct report *r)
+html_provenance(struct report_out *out, const struct report *r)
 {
 	const struct table *b = &r->baseline;
 
-	fputs("<section id=\"provenance\"><h2>Provenance</h2>\n"
-	      "<table class=\"meta\"><tr><th>vraudit version</th><td>",
-	    out);
+	rout_puts(out,
+	    "<section id=\"provenance\"><h2>Provenance</h2>\n"
+	    "<table class=\"meta\"><tr><th>vraudit version</th><td>");
 	html(out, r->version);
-	fputs("</td></tr><tr><th>configuration</th><td>", out);
+	rout_puts(out, "</td></tr><tr><th>configuration</th><td>");
 	if (r->config_path != NULL) {
 		html(out, r->config_path);
-		fputs("<br>SHA-256 <code>", out);
+		rout_puts(out, "<br>SHA-256 <code>");
 		html(out, r->config_digest);
-		fputs("</code>", out);
+		rout_puts(out, "</code>");
 	} else
-		fputs("built-in defaults (no file)", out);
-	fputs("</td></tr><tr><th>database</th><td>", out);
+		rout_puts(out, "built-in defaults (no file)");
+	rout_puts(out, "</td></tr><tr><th>database</th><td>");
 	html(out, r->db_path);
-	fputs("</td></tr><tr><th>generated</th><td>", out);
+	rout_puts(out, "</td></tr><tr><th>generated</th><td>");
 	html(out, r->generated);
-	fputs("</td></tr><tr><th>as of</th><td>", out);
+	rout_puts(out, "</td></tr><tr><th>as of</th><td>");
 	html(out, r->as_of);
-	fputs("</td></tr>", out);
+	rout_puts(out, "</td></tr>");
 	html_audit_head(out, r);
-	fputs("<tr><th>data age</th><td>", out);
+	rout_puts(out, "<tr><th>data age</th><td>");
 	if (*r->newest)
-		fprintf(out,
+		rout_printf(out,
 		    "newest observation on %s, %lld day%s before "
 		    "generation",
 		    r->newest, r->age_days, r->age_days == 1 ? "" : "s");
 	else
-		fputs("no element recorded", out);
-	fputs("</td></tr><tr><th>baseline</th><td>", out);
+		rout_puts(out, "no element recorded");
+	rout_puts(out, "</td></tr><tr><th>baseline</th><td>");
 	html(out, report_baseline_words(b));
-	fputs("</td></tr></table>\n<table class=\"packs\"><tr><th>pack</th>"
-	      "<th>origin</th><th>SHA-256 of its text</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "</td></tr></table>\n<table class=\"packs\"><tr><th>pack</th>"
+	    "<th>origin</th><th>SHA-256 of its text</th></tr>\n");
 	for (size_t p = 0; p < r->set->n_packs; p++) {
 		const struct policy_pack *pk = r->set->packs[p];
 
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html(out, pk->name);
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html(out, pk->origin);
-		fputs("</td><td><code>", out);
+		rout_puts(out, "</td><td><code>");
 		html(out, pk->digest);
-		fputs("</code></td></tr>\n", out);
+		rout_puts(out, "</code></td></tr>\n");
 	}
-	fputs("</table>\n<h3>How the figures are counted</h3>\n"
-	      "<p class=\"note\">",
-	    out);
+	rout_puts(out,
+	    "</table>\n<h3>How the figures are counted</h3>\n"
+	    "<p class=\"note\">");
 	html(out, report_counting_note);
-	fputs("</p><p class=\"note\">", out);
+	rout_puts(out, "</p><p class=\"note\">");
 	html(out, report_cover_note);
-	fputs("</p><p class=\"note\">", out);
+	rout_puts(out, "</p><p class=\"note\">");
 	html(out, report_baseline_note);
-	fputs("</p><p class=\"note\">", out);
+	rout_puts(out, "</p><p class=\"note\">");
 	html(out, report_coverage_note);
-	fputs("</p>\n</section>\n", out);
+	rout_puts(out, "</p>\n</section>\n");
 }
 
 static void
-html_sign_off(FILE *out)
+html_sign_off(struct report_out *out)
 {
-	fputs("<section id=\"sign-off\"><h2>Sign-off</h2>\n<p class=\"note\">"
-	      "Reviewed against the provenance above.</p>\n<table "
-	      "class=\"sign\"><tr><th></th><th>prepared by</th><th>approved "
-	      "by</th></tr>\n<tr><th>name</th><td></td><td></td></tr>\n"
-	      "<tr><th>role</th><td></td><td></td></tr>\n<tr><th>date</th>"
-	      "<td></td><td></td></tr>\n<tr><th>signature</th><td></td>"
-	      "<td></td></tr>\n</table>\n</section>\n",
-	    out);
+	rout_puts(out,
+	    "<section id=\"sign-off\"><h2>Sign-off</h2>\n<p class=\"note\">"
+	    "Reviewed against the provenance above.</p>\n<table "
+	    "class=\"sign\"><tr><th></th><th>prepared by</th><th>approved "
+	    "by</th></tr>\n<tr><th>name</th><td></td><td></td></tr>\n"
+	    "<tr><th>role</th><td></td><td></td></tr>\n<tr><th>date</th>"
+	    "<td></td><td></td></tr>\n<tr><th>signature</th><td></td>"
+	    "<td></td></tr>\n</table>\n</section>\n");
 }
 
 void
-report_write_html(const struct report *r, FILE *out)
+report_write_html(const struct report *r, struct report_out *out)
 {
 	html_header(out, r);
 	html_summary(out, r);
@@ -989,5 +991,5 @@ report_write_html(const struct report *r, FILE *out)
 	html_inventory(out, r);
 	html_provenance(out, r);
 	html_sign_off(out);
-	fputs("</body></html>\n", out);
+	rout_puts(out, "</body></html>\n");
 }

@@ -77,21 +77,22 @@ html_grouped(const struct report *r)
 }
 
 void
-html_exports_note(FILE *out, const char *what)
+html_exports_note(struct report_out *out, const char *what)
 {
-	fputs("<p class=\"note exports\">Every ", out);
+	rout_puts(out, "<p class=\"note exports\">Every ");
 	html_text(out, what);
-	fputs(" is in the CSV and JSON reports of the same database: "
-	      "<code>vraudit report --format csv</code> (a row per rule and "
-	      "element) and <code>vraudit report --format json</code> (each "
-	      "element with its evidence).</p>\n",
-	    out);
+	rout_puts(out,
+	    " is in the CSV and JSON reports of the same database: "
+	    "<code>vraudit report --format csv</code> (a row per rule and "
+	    "element) and <code>vraudit report --format json</code> (each "
+	    "element with its evidence).</p>\n");
 }
 
 /* Elements counted once each by the column col of their first
  * violation, most first. */
 static void
-count_by(FILE *out, const struct report *r, const char *col, const char *title)
+count_by(struct report_out *out, const struct report *r, const char *col,
+    const char *title)
 {
 	const struct table *v = &r->violations;
 	size_t n, m = 0;
@@ -119,22 +120,23 @@ count_by(FILE *out, const struct report *r, const char *col, const char *title)
 			c[j] = c[j - 1];
 			c[j - 1] = t;
 		}
-	fprintf(out,
+	rout_printf(out,
 	    "<table class=\"by-%s\"><tr><th>%s</th><th>violating "
 	    "elements</th></tr>\n",
 	    col, title);
 	for (size_t i = 0; i < m; i++) {
-		fputs("<tr><td>", out);
+		rout_puts(out, "<tr><td>");
 		html_text(out, c[i].key);
-		fprintf(out, "</td><td class=\"n\">%zu</td></tr>\n", c[i].n);
+		rout_printf(out, "</td><td class=\"n\">%zu</td></tr>\n",
+		    c[i].n);
 	}
-	fputs("</table>\n", out);
+	rout_puts(out, "</table>\n");
 	free(c);
 	free(k);
 }
 
 void
-html_violation_groups(FILE *out, const struct report *r)
+html_violation_groups(struct report_out *out, const struct report *r)
 {
 	static const char *const cols[] = { "policy", "rule", "zone", "vendor",
 		"status" };
@@ -144,10 +146,10 @@ html_violation_groups(FILE *out, const struct report *r)
 	const struct element_evidence *el = report_violating_elements(r, &n);
 	bool *sampled = xcalloc(n + 1, sizeof(*sampled));
 
-	fputs("<section id=\"violations\"><h2>Violations by rule, zone and "
-	      "vendor</h2>\n",
-	    out);
-	fprintf(out,
+	rout_puts(out,
+	    "<section id=\"violations\"><h2>Violations by rule, zone and "
+	    "vendor</h2>\n");
+	rout_printf(out,
 	    "<p class=\"note\">%zu elements break a rule, %zu violations in "
 	    "all: more than %d, so this page groups them by pack, rule, zone, "
 	    "vendor and status, shows the first %d elements of each group in "
@@ -155,47 +157,47 @@ html_violation_groups(FILE *out, const struct report *r)
 	    "are.</p>\n",
 	    n, v->nrows, REPORT_HTML_LIST, REPORT_HTML_SAMPLE);
 	html_exports_note(out, "violating element");
-	fputs("<table class=\"groups\"><tr><th>pack</th><th>rule</th>"
-	      "<th>zone</th><th>vendor</th><th>status</th><th>elements</th>"
-	      "<th>first elements</th><th>not shown</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<table class=\"groups\"><tr><th>pack</th><th>rule</th>"
+	    "<th>zone</th><th>vendor</th><th>status</th><th>elements</th>"
+	    "<th>first elements</th><th>not shown</th></tr>\n");
 	for (size_t i = 0, end; i < v->nrows; i = end) {
 		for (end = i + 1; end < v->nrows && same_group(&k[end], &k[i]);
 		     end++)
 			;
-		fputs("<tr class=\"group\"><td>", out);
+		rout_puts(out, "<tr class=\"group\"><td>");
 		html_text(out, k[i].k[0]);
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_text(out, k[i].k[1]);
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_text(out, k[i].k[2]);
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_text(out, k[i].k[3]);
-		fputs("</td><td>", out);
+		rout_puts(out, "</td><td>");
 		html_status(out, k[i].k[4], k[i].k[4]);
-		fprintf(out, "</td><td class=\"n\">%zu</td><td>", end - i);
+		rout_printf(out, "</td><td class=\"n\">%zu</td><td>", end - i);
 		for (size_t j = i; j < end && j < i + REPORT_HTML_SAMPLE; j++) {
 			const struct element_evidence *e =
 			    report_element(r, k[j].id);
 
-			fprintf(out, "%s<a href=\"#element-%lld\">%lld</a>",
+			rout_printf(out, "%s<a href=\"#element-%lld\">%lld</a>",
 			    j > i ? ", " : "", k[j].id, k[j].id);
 			if (e != NULL && !sampled[e - el]) {
 				sampled[e - el] = true;
 				shown++;
 			}
 		}
-		fprintf(out, "</td><td class=\"n\">%zu</td></tr>\n",
+		rout_printf(out, "</td><td class=\"n\">%zu</td></tr>\n",
 		    end - i > REPORT_HTML_SAMPLE ? end - i - REPORT_HTML_SAMPLE
 						 : 0);
 	}
-	fputs("</table>\n<h3>Violating elements by zone and by vendor</h3>\n"
-	      "<div class=\"charts\"><figure>",
-	    out);
+	rout_puts(out,
+	    "</table>\n<h3>Violating elements by zone and by vendor</h3>\n"
+	    "<div class=\"charts\"><figure>");
 	count_by(out, r, "zone", "zone");
-	fputs("</figure><figure>", out);
+	rout_puts(out, "</figure><figure>");
 	count_by(out, r, "vendor", "vendor");
-	fprintf(out,
+	rout_printf(out,
 	    "</figure></div>\n<h3>The first elements of each group</h3>\n"
 	    "<p class=\"note\">%zu of %zu elements, each with the rules it "
 	    "breaks; open &ldquo;Evidence&rdquo; for what named its vendor "
@@ -204,28 +206,28 @@ html_violation_groups(FILE *out, const struct report *r)
 	for (size_t i = 0; i < n; i++)
 		if (sampled[i])
 			html_element(out, r, &el[i]);
-	fputs("</section>\n", out);
+	rout_puts(out, "</section>\n");
 	free(sampled);
 	free(k);
 }
 
 void
-html_new_groups(FILE *out, const struct report *r)
+html_new_groups(struct report_out *out, const struct report *r)
 {
 	static const char *const cols[] = { "policy", "rule", "zone",
 		"vendor" };
 	const struct table *f = &r->fresh;
 	struct keyed *k = sort_rows(f, cols, ARRAY_SIZE(cols));
 
-	fprintf(out,
+	rout_printf(out,
 	    "<p class=\"note\">%zu rows, more than %d: grouped by pack, rule, "
 	    "zone and vendor, with the first %d elements of each.</p>\n",
 	    f->nrows, REPORT_HTML_LIST, REPORT_HTML_SAMPLE);
 	html_exports_note(out, "new installation");
-	fputs("<table class=\"new-groups\"><tr><th>pack</th><th>rule</th>"
-	      "<th>zone</th><th>vendor</th><th>elements</th><th>waived</th>"
-	      "<th>first elements</th><th>not shown</th></tr>\n",
-	    out);
+	rout_puts(out,
+	    "<table class=\"new-groups\"><tr><th>pack</th><th>rule</th>"
+	    "<th>zone</th><th>vendor</th><th>elements</th><th>waived</th>"
+	    "<th>first elements</th><th>not shown</th></tr>\n");
 	for (size_t i = 0, end; i < f->nrows; i = end) {
 		size_t waived = 0;
 
@@ -233,21 +235,21 @@ html_new_groups(FILE *out, const struct report *r)
 		     end++)
 			if (report_cell(f, k[end].row, "waiver")->s != NULL)
 				waived++;
-		fputs("<tr class=\"group\">", out);
+		rout_puts(out, "<tr class=\"group\">");
 		for (size_t c = 0; c < ARRAY_SIZE(cols); c++) {
-			fputs("<td>", out);
+			rout_puts(out, "<td>");
 			html_text(out, k[i].k[c]);
-			fputs("</td>", out);
+			rout_puts(out, "</td>");
 		}
-		fprintf(out,
+		rout_printf(out,
 		    "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>",
 		    end - i, waived);
 		for (size_t j = i; j < end && j < i + REPORT_HTML_SAMPLE; j++)
-			fprintf(out, "%s%lld", j > i ? ", " : "", k[j].id);
-		fprintf(out, "</td><td class=\"n\">%zu</td></tr>\n",
+			rout_printf(out, "%s%lld", j > i ? ", " : "", k[j].id);
+		rout_printf(out, "</td><td class=\"n\">%zu</td></tr>\n",
 		    end - i > REPORT_HTML_SAMPLE ? end - i - REPORT_HTML_SAMPLE
 						 : 0);
 	}
-	fputs("</table>\n", out);
+	rout_puts(out, "</table>\n");
 	free(k);
 }

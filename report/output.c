@@ -1,45 +1,13 @@
 /*
- * The report written out (report_private.h): values escaped for each
- * format, through a stream (HTML) or through the buffer of the text, CSV
- * and JSON writers, and report_write, which runs the writer of a format.
+ * The report written out (report_private.h): the writers' buffer, values
+ * escaped for each format, and report_write, which runs the writer of a
+ * format.
  */
 #include "report/report_private.h"
 
 #include <stdarg.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-
-void
-report_put(FILE *out, const void *p, size_t len, enum text_style style)
-{
-	struct strbuf b = STRBUF_INIT;
-	size_t plain = text_plain_span(p, len, style);
-
-	/* most values need no escaping: no copy */
-	fwrite(p, 1, plain, out);
-	if (plain == len)
-		return;
-	text_escape(&b, (const char *)p + plain, len - plain, style);
-	fwrite(b.s, 1, b.len, out);
-	strbuf_finish(&b);
-}
-
-void
-report_puts(FILE *out, const char *s, enum text_style style)
-{
-	if (s != NULL)
-		report_put(out, s, strlen(s), style);
-}
-
-void
-report_put_value(FILE *out, const struct value *v, enum text_style style)
-{
-	if (v->s != NULL)
-		report_put(out, v->s, v->len, style);
-}
-
-/* The buffered output of the text, CSV and JSON writers. */
 
 void
 rout_open(struct report_out *o, FILE *f)
@@ -128,10 +96,6 @@ rout_put_value(struct report_out *o, const struct value *v,
 int
 report_write(const struct report *r, enum report_format format, FILE *out)
 {
-	/* Millions of small writes to a stream no other thread uses: no
-	 * lock taken for each. */
-	int locking = __fsetlocking(out, FSETLOCKING_BYCALLER);
-
 	struct report_out o;
 
 	rout_open(&o, out);
@@ -146,11 +110,10 @@ report_write(const struct report *r, enum report_format format, FILE *out)
 		report_write_json(r, &o);
 		break;
 	case REPORT_HTML:
-		report_write_html(r, out);
+		report_write_html(r, &o);
 		break;
 	}
 	rout_flush(&o);
-	__fsetlocking(out, locking);
 	if (fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;

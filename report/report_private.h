@@ -144,7 +144,7 @@ void table_sort(struct table *t, const char *const *cols, size_t n);
 const struct value *report_cell(const struct table *t, size_t row,
     const char *col);
 /* A cell's text; "" for NULL. For comparing and numbers: a BLOB may hold
- * NUL bytes, print it with report_put_value. */
+ * NUL bytes, print it with rout_put_value. */
 const char *report_str(const struct table *t, size_t row, const char *col);
 /* A cell as an integer (0 when it is not one). */
 long long report_num(const struct table *t, size_t row, const char *col);
@@ -204,16 +204,9 @@ char *report_rule_terms(const struct table *t, size_t i);
  * left (would be met today)"), as a new string. */
 char *report_rule_verdict(const struct table *t, size_t i);
 
-/* Write len bytes at p to out, escaped in style. */
-void report_put(FILE *out, const void *p, size_t len, enum text_style style);
-/* The same for a C string; NULL writes nothing. */
-void report_puts(FILE *out, const char *s, enum text_style style);
-/* The same for a cell's bytes; NULL writes nothing. */
-void report_put_value(FILE *out, const struct value *v, enum text_style style);
-
 /*
- * A writer's output: its bytes gathered in buf and handed to the stream
- * REPORT_OUT_BLOCK at a time. A report over 100,000 elements makes
+ * What a writer writes: its bytes gathered in buf and handed to the
+ * stream REPORT_OUT_BLOCK at a time. A report over 100,000 elements makes
  * millions of small writes, and a stdio call costs several times a copy
  * into a buffer.
  */
@@ -262,7 +255,7 @@ rout_putc(struct report_out *o, char c)
 /* Formatted text, as it is. */
 void rout_printf(struct report_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* len bytes at p escaped in style (report_put's). */
+/* len bytes at p escaped in style. */
 void rout_put(struct report_out *o, const void *p, size_t len,
     enum text_style style);
 /* A C string escaped in style; NULL writes nothing. */
@@ -271,10 +264,11 @@ void rout_put_str(struct report_out *o, const char *s, enum text_style style);
 void rout_put_value(struct report_out *o, const struct value *v,
     enum text_style style);
 
-/* The writers, one per format (report_write's). */
+/* The writers, one per format (report_write's), each through the
+ * buffer. */
 void report_write_text(const struct report *r, struct report_out *out);
 void report_write_csv(const struct report *r, struct report_out *out);
 void report_write_json(const struct report *r, struct report_out *out);
-void report_write_html(const struct report *r, FILE *out);
+void report_write_html(const struct report *r, struct report_out *out);
 
 #endif
