@@ -6,6 +6,7 @@
  */
 #include "report/report_private.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,79 +415,61 @@ index_violations(struct report *r)
 	free(by);
 }
 
-/* Rows of a query ordered by element_id, kept in t for the violating
- * elements only; first and count say where each one's are. */
-struct slicer {
-	struct report *r;
+/* Rows of a query ordered by element_id, kept in t with each row's
+ * element_id, for slice_elements. */
+struct keeper {
 	struct table *t;
 	store_row_fn add;
-	size_t cur;
-	size_t *first, *count;
+	long long *id; /* of each row of t */
+	size_t cap;
 	size_t id_col; /* the column element_id, found in the first row */
 };
 
 static int
-slice_add(void *arg, const struct store_cell *cells, size_t n)
+keep_add(void *arg, const struct store_cell *cells, size_t n)
 {
-	struct slicer *s = arg;
-	long long id;
+	struct keeper *k = arg;
 
-	if (s->id_col >= n || strcmp(cells[s->id_col].name, "element_id") != 0)
-		for (s->id_col = 0; s->id_col < n; s->id_col++)
-			if (strcmp(cells[s->id_col].name, "element_id") == 0)
+	if (k->id_col >= n || strcmp(cells[k->id_col].name, "element_id") != 0)
+		for (k->id_col = 0; k->id_col < n; k->id_col++)
+			if (strcmp(cells[k->id_col].name, "element_id") == 0)
 				break;
-	if (s->id_col == n)
+	if (k->id_col == n)
 		return -1;
-	id = strtoll((const char *)cells[s->id_col].bytes, NULL, 10);
-	while (s->cur < s->r->n_ev && s->r->ev[s->cur].id < id)
-		s->cur++;
-	if (s->cur == s->r->n_ev || s->r->ev[s->cur].id != id)
-		return 0;
-	if (s->count[s->cur]++ == 0)
-		s->first[s->cur] = s->t->nrows;
-	return s->add(s->t, cells, n);
+	if (k->t->nrows == k->cap) {
+		k->cap = k->cap < 1024 ? 1024 : k->cap * 2;
+		k->id = xreallocarray(k->id, k->cap, sizeof(*k->id));
+	}
+	k->id[k->t->nrows] =
+	    strtoll((const char *)cells[k->id_col].bytes, NULL, 10);
+	return k->add(k->t, cells, n);
 }
 
-/* The evidence and addresses of the violating elements, each read in
- * one pass over its table, sliced per element. */
-static int
-gather_elements(struct report *r, struct store *st)
+/* Each violating element's rows of k's table, as a slice of it (the
+ * table is complete: its rows no longer move). */
+static void
+slice_elements(struct report *r, const struct keeper *k, bool addresses)
 {
-	size_t *first = xcalloc(2 * (r->n_ev + 1), sizeof(*first));
-	size_t *count = xcalloc(2 * (r->n_ev + 1), sizeof(*count));
-	struct slicer ev = { r, &r->evidence, evidence_add, 0, first, count,
-		0 };
-	struct slicer ad = { r, &r->addresses, table_add, 0,
-		first + r->n_ev + 1, count + r->n_ev + 1, 0 };
-	int rc = -1;
+	const struct table *t = k->t;
+	size_t row = 0;
 
-	if (store_report_rows(st, STORE_REPORT_EVIDENCE, NULL, NULL, slice_add,
-		&ev) != 0 ||
-	    store_report_rows(st, STORE_REPORT_ADDRESSES, NULL, NULL, slice_add,
-		&ad) != 0)
-		goto out;
-	/* the tables are complete: their rows no longer move */
-	for (size_t k = 0; k < r->n_ev; k++) {
-		const struct slicer *sl[] = { &ev, &ad };
-		struct table *slice[] = { &r->ev[k].t, &r->ev[k].addr };
+	for (size_t e = 0; e < r->n_ev; e++) {
+		struct table *slice = addresses ? &r->ev[e].addr : &r->ev[e].t;
+		size_t first;
 
-		for (size_t j = 0; j < ARRAY_SIZE(sl); j++) {
-			const struct table *t = sl[j]->t;
-
-			if (sl[j]->count[k] == 0)
-				continue;
-			slice[j]->cols = t->cols;
-			slice[j]->ncol = t->ncol;
-			slice[j]->hints = t->hints;
-			slice[j]->v = &t->v[sl[j]->first[k] * t->ncol];
-			slice[j]->nrows = sl[j]->count[k];
-		}
+		while (row < t->nrows && k->id[row] < r->ev[e].id)
+			row++;
+		for (first = row; row < t->nrows && k->id[row] == r->ev[e].id;
+		     row++)
+			;
+		if (row == first)
+			continue;
+		slice->cols = t->cols;
+		slice->ncol = t->ncol;
+		slice->hints = t->hints;
+		slice->v = &t->v[first * t->ncol];
+		slice->nrows = row - first;
 	}
-	rc = 0;
-out:
-	free(first);
-	free(count);
-	return rc;
 }
 
 /* Elements of one vendor and risk, counted: cells are its vendor,
@@ -646,11 +629,114 @@ static const char *const violations_order[] = { "policy", "rule",
 static const char *const fresh_order[] = { "policy", "rule", "first_seen",
 	"element_id" };
 
+/* The evaluation's views, sorted and indexed. 0 or -1. */
+static int
+evaluate(struct report *r, struct store *st)
+{
+	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
+	    store_policy_begin(st, r->set, r->as_of) != 0)
+		return -1;
+	if (store_policy_read(st, STORE_RULE_STATUS, table_add, &r->rules) !=
+		0 ||
+	    store_policy_read_unordered(st, STORE_VIOLATIONS, table_add,
+		&r->violations) != 0 ||
+	    store_policy_read(st, STORE_ZONE_SHARE, table_add, &r->shares) !=
+		0 ||
+	    store_policy_read_unordered(st, STORE_NEW_ELEMENTS, table_add,
+		&r->fresh) != 0 ||
+	    store_policy_read(st, STORE_COVERAGE, table_add, &r->coverage) !=
+		0 ||
+	    store_policy_read(st, STORE_BASELINE, table_add, &r->baseline) !=
+		0) {
+		store_policy_end(st);
+		return -1;
+	}
+	table_sort(&r->violations, violations_order,
+	    ARRAY_SIZE(violations_order));
+	table_sort(&r->fresh, fresh_order, ARRAY_SIZE(fresh_order));
+	index_violations(r);
+	return 0;
+}
+
+/* What a report reads besides the evaluation's views: the covered
+ * elements' evidence and addresses (the violating ones are sliced out of
+ * them once the violations are known), the live pass, the retired
+ * elements and the waivers. */
+struct side {
+	struct report *r;
+	struct store *st;
+	bool cover; /* evaluate up to the covered elements first: a twin */
+	struct keeper ev, ad;
+	int rc;
+};
+
+static void
+side_init(struct side *s, struct report *r, struct store *st, bool cover)
+{
+	*s = (struct side){ .r = r, .st = st, .cover = cover };
+	s->ev = (struct keeper){ .t = &r->evidence, .add = evidence_add };
+	s->ad = (struct keeper){ .t = &r->addresses, .add = table_add };
+}
+
+/* Empty what read_side filled and keeps. */
+static void
+side_finish(struct side *s)
+{
+	struct report *r = s->r;
+	struct table *t[] = { &r->evidence, &r->addresses, &r->counts,
+		&r->history, &r->retired, &r->waivers, &r->waiver_file };
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		table_finish(t[i]);
+	*r->newest = '\0';
+	free(s->ev.id);
+	free(s->ad.id);
+}
+
+/* The evaluation's covered elements are st's own (store_policy_begin or,
+ * on a twin, store_policy_begin_cover). 0 or -1. */
+static int
+read_side(struct side *s)
+{
+	struct report *r = s->r;
+	struct store *st = s->st;
+
+	if (s->cover && store_policy_begin_cover(st, r->set, r->as_of) != 0)
+		return -1;
+	if (store_report_rows(st, STORE_REPORT_EVIDENCE, NULL, NULL, keep_add,
+		&s->ev) != 0 ||
+	    store_report_rows(st, STORE_REPORT_ADDRESSES, NULL, NULL, keep_add,
+		&s->ad) != 0 ||
+	    live_figures(r, st) != 0 ||
+	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
+		table_add, &r->retired) != 0 ||
+	    store_report_rows(st, STORE_REPORT_WAIVERS, r->as_of, NULL,
+		table_add, &r->waivers) != 0 ||
+	    store_report_rows(st, STORE_REPORT_WAIVER_FILE, NULL, NULL,
+		table_add, &r->waiver_file) != 0)
+		return -1;
+	return 0;
+}
+
+static void *
+side_thread(void *arg)
+{
+	struct side *s = arg;
+
+	s->rc = read_side(s);
+	return NULL;
+}
+
 struct report *
 report_new(struct store *st, const struct policy_set *set,
     const struct report_options *opt)
 {
 	struct report *r = xcalloc(1, sizeof(*r));
+	struct store *twin = NULL;
+	struct side side;
+	pthread_t thread;
+	bool threaded = false;
+	int rc;
 
 	r->set = set;
 	r->sites = opt->sites;
@@ -668,49 +754,45 @@ report_new(struct store *st, const struct policy_set *set,
 	/* Everything is read in one snapshot, so that the chain's head
 	 * names the state the figures come from, while a writer commits.
 	 * The head lets an auditor detect later edits of this state. The
-	 * packs are evaluated once; each view is then read. */
-	if (store_read_begin(st) != 0)
+	 * packs are evaluated once; each view is then read. What does not
+	 * need the evaluation is read meanwhile by a thread of its own, on
+	 * a second connection reading the same snapshot, when there is
+	 * one; else after it, on st. */
+	side_init(&side, r, st, false);
+	if (store_read_begin_twin(st, &twin) != 0)
 		goto fail;
-	if (store_audit_head(st, &r->audit_seq, r->audit_hash) != 0 ||
-	    store_policy_begin(st, set, r->as_of) != 0)
-		goto fail;
-	if (store_policy_read(st, STORE_RULE_STATUS, table_add, &r->rules) !=
-		0 ||
-	    store_policy_read_unordered(st, STORE_VIOLATIONS, table_add,
-		&r->violations) != 0 ||
-	    store_policy_read(st, STORE_ZONE_SHARE, table_add, &r->shares) !=
-		0 ||
-	    store_policy_read_unordered(st, STORE_NEW_ELEMENTS, table_add,
-		&r->fresh) != 0 ||
-	    store_policy_read(st, STORE_COVERAGE, table_add, &r->coverage) !=
-		0 ||
-	    store_policy_read(st, STORE_BASELINE, table_add, &r->baseline) !=
-		0) {
-		store_policy_end(st);
-		goto fail;
+	if (twin != NULL) {
+		side_init(&side, r, twin, true);
+		threaded =
+		    pthread_create(&thread, NULL, side_thread, &side) == 0;
+		if (!threaded) {
+			store_read_end(twin);
+			store_close(twin);
+			side_init(&side, r, st, false);
+		}
 	}
-	table_sort(&r->violations, violations_order,
-	    ARRAY_SIZE(violations_order));
-	table_sort(&r->fresh, fresh_order, ARRAY_SIZE(fresh_order));
-	/* the violating elements' evidence and addresses, read while the
-	 * evaluation is kept: its violations say which */
-	index_violations(r);
-	if (r->n_ev > 0 && gather_elements(r, st) != 0) {
-		store_policy_end(st);
-		goto fail;
+	rc = evaluate(r, st);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		store_read_end(twin);
+		store_close(twin);
+		if (side.rc != 0) {
+			/* read again on st, which names what fails */
+			side_finish(&side);
+			side_init(&side, r, st, false);
+			threaded = false;
+		}
 	}
+	if (rc != 0 || (!threaded && read_side(&side) != 0))
+		goto fail;
 	/* The evaluation stays in the store until it is closed, which
 	 * drops it for less than store_policy_end (no page is freed one by
-	 * one); the queries below name none of its tables. */
-	if (live_figures(r, st) != 0 ||
-	    store_report_rows(st, STORE_REPORT_RETIRED, r->as_of, NULL,
-		table_add, &r->retired) != 0 ||
-	    store_report_rows(st, STORE_REPORT_WAIVERS, r->as_of, NULL,
-		table_add, &r->waivers) != 0 ||
-	    store_report_rows(st, STORE_REPORT_WAIVER_FILE, NULL, NULL,
-		table_add, &r->waiver_file) != 0)
-		goto fail;
+	 * one). */
 	store_read_end(st);
+	slice_elements(r, &side.ev, false);
+	slice_elements(r, &side.ad, true);
+	free(side.ev.id);
+	free(side.ad.id);
 	check_waiver_file(r, opt->waivers_path);
 	if (*r->newest != '\0') {
 		int64_t t;
@@ -721,6 +803,8 @@ report_new(struct store *st, const struct policy_set *set,
 	return r;
 fail:
 	store_read_end(st);
+	free(side.ev.id);
+	free(side.ad.id);
 	report_free(r);
 	return NULL;
 }

@@ -162,6 +162,14 @@ int store_reclassify(struct store *st, const struct classifier_ops *ops,
 int store_read_begin(struct store *st);
 /* End the snapshot store_read_begin began (nothing when none was). */
 void store_read_end(struct store *st);
+/* store_read_begin, and in *twin a second connection to the same file
+ * reading the same snapshot, for another thread to read at once (end its
+ * read with store_read_end, then store_close it). *twin is NULL when no
+ * second connection opens or none can be shown to read that snapshot (a
+ * writer committed between the two at each try), or when st holds a
+ * transaction of its own: that is no error, st reads everything. 0, or
+ * -1 with the error set. */
+int store_read_begin_twin(struct store *st, struct store **twin);
 
 /* Hex SHA-256 of an audit record, with its terminator. */
 #define STORE_HASH_STRLEN 65
@@ -371,6 +379,11 @@ int store_policy_eval(struct store *st, const struct policy_set *set,
  * evaluation's views and policy tables are its own on this store's
  * connection. 0 or -1. */
 int store_policy_begin(struct store *st, const struct policy_set *set,
+    const char *as_of);
+/* store_policy_begin, up to the elements each pack covers only: enough
+ * for STORE_REPORT_EVIDENCE and STORE_REPORT_ADDRESSES, not for
+ * store_policy_read. 0 or -1. */
+int store_policy_begin_cover(struct store *st, const struct policy_set *set,
     const char *as_of);
 /* Rows of view from the evaluation store_policy_begin kept, in the
  * order store_policy_eval gives. 0, -1 or fn's non-zero. */

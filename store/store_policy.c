@@ -391,9 +391,9 @@ store_policy_end(struct store *st)
  * before them, and the shadowed clock and policy tables, instead of
  * evaluating the chain again for each view.
  */
-int
-store_policy_begin(struct store *st, const struct policy_set *set,
-    const char *as_of)
+static int
+policy_begin(struct store *st, const struct policy_set *set, const char *as_of,
+    const char *last)
 {
 	struct strbuf pre = STRBUF_INIT, q = STRBUF_INIT;
 	struct params p = { 0 };
@@ -437,6 +437,8 @@ store_policy_begin(struct store *st, const struct policy_set *set,
 			store_set_db_error(st, "evaluation");
 			goto out;
 		}
+		if (last != NULL && strcmp(eval_chain[i], last) == 0)
+			break;
 	}
 	rc = 0;
 out:
@@ -446,6 +448,20 @@ out:
 	strbuf_finish(&q);
 	params_finish(&p);
 	return rc;
+}
+
+int
+store_policy_begin(struct store *st, const struct policy_set *set,
+    const char *as_of)
+{
+	return policy_begin(st, set, as_of, NULL);
+}
+
+int
+store_policy_begin_cover(struct store *st, const struct policy_set *set,
+    const char *as_of)
+{
+	return policy_begin(st, set, as_of, "policy_cover");
 }
 
 /* Rows of an evaluated view, in its order or (ordered false) in none. */

@@ -149,6 +149,65 @@ store_read_end(struct store *st)
 	st->in_read = false;
 }
 
+/* PRAGMA data_version: it changes when another connection's commit is
+ * seen, at the start of a read. -1 when it cannot be read. */
+static int64_t
+data_version(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &stmt,
+		NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Times a twin is tried before st reads alone. */
+#define TWIN_TRIES 3
+
+/*
+ * The library has no call to hand a snapshot to another connection, so
+ * the twin proves it reads st's: it reads the data version, then st
+ * begins, then the twin begins and reads it again. The same version
+ * means no commit was seen between its two reads, and st began between
+ * them: the two read the same state.
+ */
+int
+store_read_begin_twin(struct store *st, struct store **twin)
+{
+	struct store *t;
+	char err[256];
+
+	*twin = NULL;
+	/* a transaction of st's own holds what no other connection sees */
+	if (!sqlite3_get_autocommit(st->db) ||
+	    (t = store_open(st->path, STORE_READ_ONLY, err, sizeof(err))) ==
+		NULL)
+		return store_read_begin(st);
+	for (int i = 0; i < TWIN_TRIES; i++) {
+		int64_t before = data_version(t);
+
+		if (store_read_begin(st) != 0) {
+			store_close(t);
+			return -1;
+		}
+		if (before == -1 || store_read_begin(t) != 0)
+			break;
+		if (data_version(t) == before) {
+			*twin = t;
+			return 0;
+		}
+		store_read_end(t);
+		store_read_end(st);
+	}
+	store_close(t);
+	return st->in_read ? 0 : store_read_begin(st);
+}
+
 sqlite3_stmt *
 store_prepare(struct store *st, const char *sql)
 {

@@ -1503,6 +1503,104 @@ START_TEST(test_a_read_is_one_snapshot)
 }
 END_TEST
 
+/* A second connection begun with the first reads its snapshot: a writer
+ * committing after both began is seen by neither. A reader holding a
+ * transaction of its own gets no twin. */
+START_TEST(test_a_twin_reads_the_same_snapshot)
+{
+	struct store *st = open_rw(), *ro, *twin;
+	int64_t scan = scan_begin(st), head, head_twin;
+	int elements, elements_twin;
+
+	add(st, scan, "core", "Huawei VRP", at("2025-05-30"));
+	scan_end(st, scan, "complete");
+	ro = open_ro();
+	ck_assert_int_eq(store_read_begin_twin(ro, &twin), 0);
+	ck_assert_ptr_nonnull(twin);
+	scan = scan_begin(st);
+	add(st, scan, "core", "Huawei VRP", at("2025-05-31"));
+	scan_end(st, scan, "complete");
+	seen(ro, &elements, &head);
+	seen(twin, &elements_twin, &head_twin);
+	ck_assert_int_eq(elements, 1);
+	ck_assert_int_eq(elements_twin, 1);
+	ck_assert_int_eq(head_twin, head);
+	store_read_end(twin);
+	store_close(twin);
+	/* st's own transaction is open: st reads alone */
+	ck_assert_int_eq(store_read_begin_twin(ro, &twin), 0);
+	ck_assert_ptr_null(twin);
+	store_read_end(ro);
+	seen(ro, &elements, &head_twin);
+	ck_assert_int_eq(elements, 2);
+	ck_assert_int_gt(head_twin, head);
+	store_close(ro);
+	store_close(st);
+}
+END_TEST
+
+/* The report read on two connections at once is the one read on one:
+ * every format, byte for byte, evidence and addresses included. */
+START_TEST(test_a_report_on_two_connections_is_the_serial_one)
+{
+	static const enum report_format formats[] = { REPORT_TEXT, REPORT_CSV,
+		REPORT_JSON, REPORT_HTML };
+	struct policy_set *set = packs();
+	struct store *st = open_rw(), *alone;
+	int64_t scan = scan_begin(st);
+	struct sighting *mac_only;
+	struct report *two, *one;
+
+	add_n(st, scan, "core", "Huawei VRP", 3, at("2025-05-28"));
+	add_n(st, scan, "core", "Cisco IOS XE", 4, at("2025-05-28"));
+	add_n(st, scan, "ran", "ZTE ZXR10", 2, at("2025-05-29"));
+	add_n(st, scan, NULL, "Hikvision DS-2CD", 2, at("2025-05-30"));
+	add_n(st, scan, "ran", "Juniper JUNOS", 3, at("2025-05-30"));
+	/* heard in LLDP, without a management address: the report names it
+	 * by its MAC */
+	mac_only = sighting_new("lldp", at("2025-05-30"));
+	sighting_set(&mac_only->chassis_mac, "02:00:00:00:ff:01");
+	sighting_add_input(mac_only, EV_SYSDESCR, "Huawei VRP");
+	ck_assert_msg(store_record(st, scan, mac_only, NULL) == 0, "%s",
+	    store_error(st));
+	sighting_free(mac_only);
+	scan_end(st, scan, "complete");
+	store_close(st);
+	two = june_report(&st, set);
+	alone = open_ro();
+	/* a transaction of the caller's: the report reads on it alone */
+	ck_assert_int_eq(store_read_begin(alone), 0);
+	one = report_new(alone, set,
+	    &(struct report_options){ .db_path = db_path,
+		.as_of = "2025-06-01",
+		.now = at("2025-06-01T12:00:00Z") });
+	ck_assert_ptr_nonnull(one);
+	store_read_end(alone);
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		char *a = written(two, formats[i]),
+		     *b = written(one, formats[i]);
+
+		ck_assert_str_eq(a, b);
+		if (formats[i] == REPORT_JSON) {
+			/* the violating elements' evidence and addresses */
+			ck_assert_ptr_nonnull(
+			    strstr(a, "\"kind\": \"sysdescr\""));
+			ck_assert_ptr_nonnull(strstr(a, "ZTE ZXR10"));
+			ck_assert_ptr_nonnull(strstr(a,
+			    "\"address\": \"02:00:00:00:ff:01\", "
+			    "\"address_kind\": \"mac\""));
+		}
+		free(a);
+		free(b);
+	}
+	report_free(two);
+	report_free(one);
+	store_close(alone);
+	store_close(st);
+	policy_set_free(set);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -1538,6 +1636,8 @@ report_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_table_sort_is_order_by);
 	tcase_add_test(tc, test_a_read_is_one_snapshot);
+	tcase_add_test(tc, test_a_twin_reads_the_same_snapshot);
+	tcase_add_test(tc, test_a_report_on_two_connections_is_the_serial_one);
 	tcase_add_test(tc, test_inventory_figures);
 	tcase_add_test(tc, test_inventory_figures_of_nothing);
 	suite_add_tcase(s, tc);
