@@ -144,6 +144,50 @@ write_socket(const char *cmd, const char *path, cli_output_fn fn, void *arg)
 	return write_fd(cmd, path, fd, fn, arg);
 }
 
+/* The temporary file of write_atomic: its descriptor, what was written
+ * and how much of it the kernel was asked to write back. */
+struct synced {
+	int fd;
+	off_t written, kicked;
+};
+
+/* Ask for a write-back once this much more is written: the disk writes
+ * while the rest is made, and the fsync before the rename waits for the
+ * tail only. */
+#define WRITEBACK_STEP (8 * 1024 * 1024)
+
+static ssize_t
+synced_write(void *cookie, const char *buf, size_t len)
+{
+	struct synced *s = cookie;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(s->fd, buf + done, len - done);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return done > 0 ? (ssize_t)done : -1;
+		done += (size_t)n;
+		s->written += n;
+	}
+	if (s->written - s->kicked >= WRITEBACK_STEP) {
+		/* a hint: where it is refused, the fsync does it all */
+		(void)sync_file_range(s->fd, s->kicked, s->written - s->kicked,
+		    SYNC_FILE_RANGE_WRITE);
+		s->kicked = s->written;
+	}
+	return (ssize_t)done;
+}
+
+static int
+synced_close(void *cookie)
+{
+	(void)cookie; /* write_atomic closes the descriptor */
+	return 0;
+}
+
 /* A regular file (or a new one) at path, replaced atomically. */
 static int
 write_atomic(const char *cmd, const char *path, mode_t mode, cli_output_fn fn,
@@ -151,27 +195,33 @@ write_atomic(const char *cmd, const char *path, mode_t mode, cli_output_fn fn,
 {
 	char *tmp = xprintf("%s.XXXXXX", path), *d = xstrdup(path);
 	const char *dir = dirname(d);
+	static const cookie_io_functions_t io = { .write = synced_write,
+		.close = synced_close };
+	struct synced s = { .fd = -1 };
 	FILE *fp = NULL;
-	int fd, dfd, rc = -1;
+	int dfd, rc = -1;
 
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+	if ((s.fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		fail(cmd, "%s: creating a temporary file in %s: %s", path, dir,
 		    strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+	if (fchmod(s.fd, mode) == -1 ||
+	    (fp = fopencookie(&s, "w", io)) == NULL) {
 		fail(cmd, "writing %s: %s", path, strerror(errno));
-		close(fd);
+		close(s.fd);
 		goto remove_tmp;
 	}
 	setvbuf(fp, NULL, _IOFBF, OUTPUT_BUFFER);
 	if (fn(arg, fp) == -1 || fflush(fp) != 0 || ferror(fp) ||
-	    fsync(fileno(fp)) == -1) {
+	    fsync(s.fd) == -1) {
 		fail(cmd, "writing %s: %s", path, strerror(errno));
 		fclose(fp);
+		close(s.fd);
 		goto remove_tmp;
 	}
-	if (fclose(fp) != 0) {
+	fclose(fp);
+	if (close(s.fd) == -1) {
 		fail(cmd, "writing %s: %s", path, strerror(errno));
 		goto remove_tmp;
 	}

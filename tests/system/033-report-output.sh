@@ -15,6 +15,13 @@
 #              the old file still holds the old content), its mode kept
 #   symlink    a link is followed: what it names is replaced or created,
 #              the link stays a link
+#   large      a report of tens of MiB (the file is written back to disk
+#              as it grows) is the same bytes as on standard output
+#   full       a file system too small for the report: exit 3, the
+#              message names the file and the cause, the old report is
+#              untouched and nothing is left beside it; needs root (a
+#              tmpfs in a mount namespace of its own), skipped (77)
+#              otherwise
 set -euo pipefail
 
 VRAUDIT="${VRAUDIT_BUILD_ROOT:?}/vraudit"
@@ -185,6 +192,64 @@ symlink)
 	[ -L "$tmp/out/dangling" ] || fail "the dangling link was replaced"
 	cmp "$tmp/want" "$tmp/out/real/new.txt" || fail "the link's target was not created"
 	[ "$(listing)" = "dangling link real " ] || fail "files left behind: $(listing)"
+	;;
+large)
+	# 40,000 more Huawei elements, each with its evidence
+	python3 - "$tmp/vraudit.db" <<'EOF2'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for i in range(601, 40601):
+    db.execute("INSERT INTO element (id, mgmt_ip, sys_name, zone, vendor, vendor_name, risk, "
+               "first_seen, last_seen, first_scan) VALUES (?,?,?,?,?,?,?,?,?,?)",
+               (i, '10.2.%d.%d' % (i // 256 % 256, i % 256), 'core-%d' % i, 'core', 'huawei',
+                'Huawei', 'high', '2025-01-01T00:10:00Z', '2026-05-31T00:00:00Z', 1))
+    db.execute("INSERT INTO element_evidence (element_id, kind, value, vendor, strength, rule, "
+               "first_observed, last_observed) VALUES (?, 'sysdescr', ?, 'huawei', 0.85, "
+               "'sysdescr /Huawei/', '2025-01-01T00:10:00Z', '2025-01-01T00:10:00Z')",
+               (i, 'Huawei Versatile Routing Platform Software, box %d' % i))
+db.commit()
+EOF2
+	for format in text json; do
+		rc=0
+		"$VRAUDIT" report -c "$tmp/vraudit.conf" --format "$format" \
+			>"$tmp/want.$format" 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 1 ] || fail "$format on standard output: exit $rc: $(cat "$tmp/err")"
+		[ "$(wc -c <"$tmp/want.$format")" -gt $((24 * 1024 * 1024)) ] ||
+			fail "the $format report is not the size this case is for"
+		echo "last night's report" >"$tmp/out/report.$format"
+		rc=0
+		"$VRAUDIT" report -c "$tmp/vraudit.conf" --format "$format" \
+			-o "$tmp/out/report.$format" 2>"$tmp/err" || rc=$?
+		[ "$rc" -eq 1 ] || fail "$format -o: exit $rc: $(cat "$tmp/err")"
+		cmp "$tmp/want.$format" "$tmp/out/report.$format" ||
+			fail "the $format file is not the report"
+	done
+	[ "$(listing)" = "report.json report.text " ] || fail "files left behind: $(listing)"
+	;;
+full)
+	[ "$(id -u)" -eq 0 ] || skip "mounting a tmpfs needs root"
+	command -v unshare >/dev/null || skip "unshare (util-linux) is missing"
+	unshare --mount --propagation private true 2>"$tmp/err" ||
+		skip "no mount namespace here: $(cat "$tmp/err")"
+	# 64 KiB: the old report fits, the new one (over 64 KiB) does not
+	rc=0
+	unshare --mount --propagation private bash -c '
+		set -e
+		mount -t tmpfs -o size=64k tmpfs "$1/out"
+		echo "last night'"'"'s report" >"$1/out/report.txt"
+		rc=0
+		"$2" report -c "$1/vraudit.conf" -o "$1/out/report.txt" 2>"$1/err" || rc=$?
+		ls -A "$1/out" | tr "
+" " " >"$1/listing"
+		cat "$1/out/report.txt" >"$1/left"
+		exit "$rc"' full "$tmp" "$VRAUDIT" || rc=$?
+	[ "$rc" -eq 3 ] || fail "report -o on a full file system: exit $rc, want 3: $(cat "$tmp/err")"
+	grep -qF "vraudit report: writing $tmp/out/report.txt: No space left on device" "$tmp/err" ||
+		fail "the message does not name the file and the cause: $(cat "$tmp/err")"
+	[ "$(cat "$tmp/left")" = "last night's report" ] ||
+		fail "the old report was touched: $(head -c 200 "$tmp/left")"
+	[ "$(cat "$tmp/listing")" = "report.txt " ] ||
+		fail "files left behind: $(cat "$tmp/listing")"
 	;;
 *)
 	fail "unknown case"
