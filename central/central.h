@@ -148,6 +148,14 @@ struct central_national {
  * temporary tables), until central_snapshot_end. 0 or -1. */
 int central_snapshot_begin(struct central *c);
 void central_snapshot_end(struct central *c);
+/* The name of the snapshot central_snapshot_begin began on c, for another
+ * connection to read the same (central_snapshot_join), as long as c's
+ * snapshot lasts. 0, or -1 with the error set. */
+#define CENTRAL_SNAPSHOT_LEN 64
+int central_snapshot_name(struct central *c, char name[CENTRAL_SNAPSHOT_LEN]);
+/* central_snapshot_begin on c, in the snapshot named name (from another
+ * connection's central_snapshot_name). 0 or -1. */
+int central_snapshot_join(struct central *c, const char *name);
 /* Every site, by name: a new array of *n (free it). 0 or -1. */
 int central_sites(struct central *c, struct central_site **out, size_t *n);
 /*

@@ -32,6 +32,51 @@ central_snapshot_begin(struct central *c)
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL jit = off");
 }
 
+int
+central_snapshot_name(struct central *c, char name[CENTRAL_SNAPSHOT_LEN])
+{
+	PGresult *res = central_exec(c, "SELECT pg_export_snapshot()", 0, NULL,
+	    PGRES_TUPLES_OK);
+
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1 ||
+	    strlen(PQgetvalue(res, 0, 0)) >= CENTRAL_SNAPSHOT_LEN) {
+		central_set_error(c, "exporting the snapshot: no name");
+		PQclear(res);
+		return -1;
+	}
+	str_copy(name, PQgetvalue(res, 0, 0), CENTRAL_SNAPSHOT_LEN);
+	PQclear(res);
+	return 0;
+}
+
+int
+central_snapshot_join(struct central *c, const char *name)
+{
+	char *lit, *set;
+	int rc;
+
+	if (central_require_schema(c) < 0)
+		return -1;
+	/* the command takes no parameter: the name as a literal */
+	if ((lit = PQescapeLiteral(c->pg, name, strlen(name))) == NULL) {
+		central_set_error(c, "the snapshot's name: %s",
+		    PQerrorMessage(c->pg));
+		return -1;
+	}
+	/* before the transaction's first query */
+	set = xprintf("BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION "
+		      "SNAPSHOT %s; SET LOCAL jit = off",
+	    lit);
+	PQfreemem(lit);
+	rc = central_command(c, set);
+	free(set);
+	if (rc < 0)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	return rc < 0 ? -1 : 0;
+}
+
 void
 central_snapshot_end(struct central *c)
 {

@@ -9,6 +9,7 @@
  * else gathered and evaluated here like the whole.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +134,8 @@ add_verdict(void *arg, const struct central_verdict *v)
  * (each site is then gathered and evaluated here), -1 on error.
  */
 static int
-sites_by_views(struct central_report *cr, const struct policy_set *set,
-    const struct report_options *opt)
+sites_by_views(struct central *c, struct central_report *cr,
+    const struct policy_set *set, const struct report_options *opt)
 {
 	char as_of[TIME_STRLEN], now[TIME_STRLEN];
 	int match;
@@ -147,12 +148,54 @@ sites_by_views(struct central_report *cr, const struct policy_set *set,
 		as_of[10] = '\0';
 	}
 	policy_evaluation_time(as_of, time_now(), now);
-	if ((match = central_policies_match(cr->c, set)) != 1)
+	if ((match = central_policies_match(c, set)) != 1)
 		return match;
-	if (central_clock(cr->c, as_of, now) < 0 ||
-	    central_site_verdicts(cr->c, add_verdict, cr) < 0)
+	if (central_clock(c, as_of, now) < 0 ||
+	    central_site_verdicts(c, add_verdict, cr) < 0)
 		return -1;
 	return 1;
+}
+
+/* sites_by_views on a second connection reading the first one's
+ * snapshot, by a thread of its own while the first gathers the national
+ * state. */
+struct verdicts {
+	struct central_report *cr;
+	const struct policy_set *set;
+	const struct report_options *opt;
+	struct central *c;
+	pthread_t thread;
+	int by_views;
+	char err[2048];
+};
+
+static void *
+verdicts_thread(void *arg)
+{
+	struct verdicts *v = arg;
+
+	v->by_views = sites_by_views(v->c, v->cr, v->set, v->opt);
+	if (v->by_views < 0)
+		str_copy(v->err, central_error(v->c), sizeof(v->err));
+	return NULL;
+}
+
+/* Start reading the verdicts on a second connection: false when none
+ * can be had (the first reads them then). */
+static bool
+verdicts_start(struct verdicts *v, const struct config *cfg,
+    const char *snapshot)
+{
+	char err[1024];
+
+	if ((v->c = central_connect(cfg, err, sizeof(err))) == NULL)
+		return false;
+	if (central_snapshot_join(v->c, snapshot) == 0 &&
+	    pthread_create(&v->thread, NULL, verdicts_thread, v) == 0)
+		return true;
+	central_close(v->c);
+	v->c = NULL;
+	return false;
 }
 
 int
@@ -160,10 +203,12 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
     struct report_options *opt, bool quiet, struct central_report *cr,
     struct report **out)
 {
-	char err[2048], *path = NULL;
+	char err[2048], *path = NULL, snapshot[CENTRAL_SNAPSHOT_LEN] = "";
 	const char *tmpdir = getenv("TMPDIR");
+	struct verdicts v = { .cr = cr, .set = set, .opt = opt };
 	struct store *st = NULL;
-	int rc = EXIT_RUNTIME, by_views;
+	int rc = EXIT_RUNTIME, by_views = 0;
+	bool threaded;
 
 	memset(cr, 0, sizeof(*cr));
 	*out = NULL;
@@ -186,8 +231,22 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 		cr->dir = NULL;
 		return EXIT_RUNTIME;
 	}
-	if (central_snapshot_begin(cr->c) < 0 ||
-	    central_sites(cr->c, &cr->map.sites, &cr->map.n_sites) < 0) {
+	/* The snapshot named for a second connection first: a failure
+	 * there ends the transaction, which then begins again. */
+	if (central_snapshot_begin(cr->c) < 0) {
+		fprintf(stderr, "vraudit report: %s\n", central_error(cr->c));
+		return EXIT_RUNTIME;
+	}
+	if (central_snapshot_name(cr->c, snapshot) < 0) {
+		*snapshot = '\0';
+		central_snapshot_end(cr->c);
+		if (central_snapshot_begin(cr->c) < 0) {
+			fprintf(stderr, "vraudit report: %s\n",
+			    central_error(cr->c));
+			return EXIT_RUNTIME;
+		}
+	}
+	if (central_sites(cr->c, &cr->map.sites, &cr->map.n_sites) < 0) {
 		fprintf(stderr, "vraudit report: %s\n", central_error(cr->c));
 		return EXIT_RUNTIME;
 	}
@@ -198,10 +257,24 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 		cr->sites[i].head_hash = cr->map.sites[i].head_hash;
 		cr->sites[i].elements = cr->map.sites[i].elements;
 	}
-	if ((by_views = sites_by_views(cr, set, opt)) < 0) {
+	/* The sites' verdicts by the central database's views, on a second
+	 * connection while this one gathers the national state, when one
+	 * reads the same snapshot; else on this one first. */
+	threaded = *snapshot != '\0' && verdicts_start(&v, cfg, snapshot);
+	if (!threaded && (by_views = sites_by_views(cr->c, cr, set, opt)) < 0) {
 		fprintf(stderr, "vraudit report: %s\n", central_error(cr->c));
 		return EXIT_RUNTIME;
 	}
+	st = gather(cr->c, cr->dir, "national", NULL, set, &cr->map, &path);
+	if (threaded) {
+		pthread_join(v.thread, NULL);
+		central_close(v.c);
+		by_views = v.by_views;
+		if (by_views < 0)
+			fprintf(stderr, "vraudit report: %s\n", v.err);
+	}
+	if (st == NULL || by_views < 0)
+		goto out;
 	if (by_views == 0 && !quiet)
 		fprintf(stderr,
 		    "vraudit report: note: the central database holds other "
@@ -211,10 +284,7 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 		    "there)\n");
 	for (size_t i = 0; by_views == 0 && i < cr->map.n_sites; i++)
 		if (evaluate_site(cr, set, opt, i) < 0)
-			return EXIT_RUNTIME;
-	if ((st = gather(cr->c, cr->dir, "national", NULL, set, &cr->map,
-		 &path)) == NULL)
-		goto out;
+			goto out;
 	central_snapshot_end(cr->c);
 	cr->rs.sites = cr->sites;
 	cr->rs.n = cr->map.n_sites;
