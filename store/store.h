@@ -427,9 +427,9 @@ enum store_report_query {
 				   * element_id */
 };
 /* STORE_REPORT_EVIDENCE and STORE_REPORT_ADDRESSES give the rows of the
- * elements that the evaluation store_policy_begin kept covers (every
- * element of its violations, and others), and only until
- * store_policy_end. */
+ * elements that the evaluation store_policy_begin (or
+ * store_policy_begin_cover) kept covers (every element of its
+ * violations, and others), and only until store_policy_end. */
 
 /* Rows of one report query. 0, -1 or fn's non-zero. */
 int store_report_rows(struct store *st, enum store_report_query which,
