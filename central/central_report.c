@@ -57,8 +57,6 @@ central_snapshot_join(struct central *c, const char *name)
 	char *lit, *set;
 	int rc;
 
-	if (central_require_schema(c) < 0)
-		return -1;
 	/* the command takes no parameter: the name as a literal */
 	if ((lit = PQescapeLiteral(c->pg, name, strlen(name))) == NULL) {
 		central_set_error(c, "the snapshot's name: %s",

@@ -54,24 +54,29 @@ packs = uk-dvd-2022
 dir = $POLICIES
 EOF2
 "$VRAUDIT" migrate -c "$tmp/vraudit.conf" >/dev/null
-# 600 Huawei elements in core, each breaking the core rule with its
-# evidence: a text report well over a pipe's 64 KiB.
-python3 - "$tmp/vraudit.db" <<'EOF2'
+# Huawei elements FIRST..LAST in core, each breaking the core rule with
+# its evidence.
+add_huawei() {
+	python3 - "$tmp/vraudit.db" "$1" "$2" <<'EOF2'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("INSERT INTO scan (id, kind, started_at, finished_at, status) "
+db.execute("INSERT OR IGNORE INTO scan (id, kind, started_at, finished_at, status) "
            "VALUES (1, 'snmp', '2025-01-01T00:00:00Z', '2025-01-01T01:00:00Z', 'complete')")
-for i in range(1, 601):
+for i in range(int(sys.argv[2]), int(sys.argv[3]) + 1):
     db.execute("INSERT INTO element (id, mgmt_ip, sys_name, zone, vendor, vendor_name, risk, "
                "first_seen, last_seen, first_scan) VALUES (?,?,?,?,?,?,?,?,?,?)",
-               (i, '10.1.%d.%d' % (i // 256, i % 256), 'core-%d' % i, 'core', 'huawei',
-                'Huawei', 'high', '2025-01-01T00:10:00Z', '2026-05-31T00:00:00Z', 1))
+               (i, '10.%d.%d.%d' % (1 + i // 65536, i // 256 % 256, i % 256), 'core-%d' % i,
+                'core', 'huawei', 'Huawei', 'high', '2025-01-01T00:10:00Z',
+                '2026-05-31T00:00:00Z', 1))
     db.execute("INSERT INTO element_evidence (element_id, kind, value, vendor, strength, rule, "
                "first_observed, last_observed) VALUES (?, 'sysdescr', ?, 'huawei', 0.85, "
                "'sysdescr /Huawei/', '2025-01-01T00:10:00Z', '2025-01-01T00:10:00Z')",
                (i, 'Huawei Versatile Routing Platform Software, box %d' % i))
 db.commit()
 EOF2
+}
+# 600 of them: a text report well over a pipe's 64 KiB.
+add_huawei 1 600
 
 # The reference: the same report on standard output (exit 1: violations).
 rc=0
@@ -194,21 +199,8 @@ symlink)
 	[ "$(listing)" = "dangling link real " ] || fail "files left behind: $(listing)"
 	;;
 large)
-	# 40,000 more Huawei elements, each with its evidence
-	python3 - "$tmp/vraudit.db" <<'EOF2'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for i in range(601, 40601):
-    db.execute("INSERT INTO element (id, mgmt_ip, sys_name, zone, vendor, vendor_name, risk, "
-               "first_seen, last_seen, first_scan) VALUES (?,?,?,?,?,?,?,?,?,?)",
-               (i, '10.2.%d.%d' % (i // 256 % 256, i % 256), 'core-%d' % i, 'core', 'huawei',
-                'Huawei', 'high', '2025-01-01T00:10:00Z', '2026-05-31T00:00:00Z', 1))
-    db.execute("INSERT INTO element_evidence (element_id, kind, value, vendor, strength, rule, "
-               "first_observed, last_observed) VALUES (?, 'sysdescr', ?, 'huawei', 0.85, "
-               "'sysdescr /Huawei/', '2025-01-01T00:10:00Z', '2025-01-01T00:10:00Z')",
-               (i, 'Huawei Versatile Routing Platform Software, box %d' % i))
-db.commit()
-EOF2
+	# 40,000 more
+	add_huawei 601 40600
 	for format in text json; do
 		rc=0
 		"$VRAUDIT" report -c "$tmp/vraudit.conf" --format "$format" \
