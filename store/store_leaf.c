@@ -9,6 +9,7 @@
  * the tables back and compares.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,23 +94,74 @@ real_text(double d, char out[32])
 	}
 }
 
+/* Bytes as the leaf writes them, escaped as TEXT_AUDIT. */
+static void
+put_bytes(struct strbuf *b, const void *p, size_t n)
+{
+	text_escape(b, p, n, TEXT_AUDIT);
+}
+
+/* A string bound as store_bind_text binds it: NULL and "" are nothing. */
+static void
+put_str(struct strbuf *b, const char *s)
+{
+	if (s != NULL)
+		put_bytes(b, s, strlen(s));
+}
+
+/* The value stored for a wire text (store_bind_value). */
+static void
+put_wire(struct strbuf *b, const char *w)
+{
+	uint8_t *bytes;
+	size_t n;
+
+	if (w == NULL)
+		return;
+	if (text_wire_is_utf8(w)) {
+		put_str(b, w);
+		return;
+	}
+	n = text_wire_decode(w, NULL);
+	bytes = xmalloc(n + 1);
+	text_wire_decode(w, bytes);
+	put_bytes(b, bytes, n);
+	free(bytes);
+}
+
+/* A REAL as its shortest decimal, as SQLite gives it back: it keeps no
+ * NaN (NULL) and no negative zero. */
+static void
+put_real(struct strbuf *b, double d)
+{
+	char real[32];
+
+	if (isnan(d))
+		return;
+	real_text(d == 0 ? 0.0 : d, real);
+	strbuf_adds(b, real);
+}
+
+static void
+put_int(struct strbuf *b, int64_t v)
+{
+	strbuf_printf(b, "%" PRId64, v);
+}
+
 /* Column i as the leaf writes it: verbatim bytes escaped as TEXT_AUDIT,
  * a REAL as its shortest decimal, NULL as nothing. */
 static void
 column(struct strbuf *b, sqlite3_stmt *stmt, int i)
 {
-	char real[32];
-
 	switch (sqlite3_column_type(stmt, i)) {
 	case SQLITE_NULL:
 		break;
 	case SQLITE_FLOAT:
-		real_text(sqlite3_column_double(stmt, i), real);
-		strbuf_adds(b, real);
+		put_real(b, sqlite3_column_double(stmt, i));
 		break;
 	default:
-		text_escape(b, sqlite3_column_blob(stmt, i),
-		    (size_t)sqlite3_column_bytes(stmt, i), TEXT_AUDIT);
+		put_bytes(b, sqlite3_column_blob(stmt, i),
+		    (size_t)sqlite3_column_bytes(stmt, i));
 		break;
 	}
 }
@@ -120,13 +172,52 @@ line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The lines after the element's own: addresses and evidence, written in
+ * the order of their text. */
+struct lines {
+	char **v; /* owned, each owned */
+	size_t n, cap;
+};
+
+static void
+lines_add(struct lines *l, struct strbuf *line)
+{
+	strbuf_addc(line, '\n');
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 8 : 2 * l->cap;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = strbuf_steal(line);
+}
+
+/* Append them sorted to out (when out is not NULL) and free them. */
+static void
+lines_flush(struct lines *l, struct strbuf *out)
+{
+	if (out != NULL && l->n > 1) /* v is NULL when there are none */
+		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	for (size_t i = 0; i < l->n; i++) {
+		if (out != NULL)
+			strbuf_adds(out, l->v[i]);
+		free(l->v[i]);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+put_key(struct strbuf *b, size_t k)
+{
+	strbuf_adds(b, element_keys[k]);
+	strbuf_addc(b, '=');
+}
+
 int
 store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
     char cached[STORE_HASH_STRLEN])
 {
 	sqlite3_stmt *e = NULL, *ev = NULL;
-	char **lines = NULL;
-	size_t n = 0, cap = 0;
+	struct lines lines = { 0 };
 	int rc;
 
 	if (st->leaf.element == NULL &&
@@ -145,8 +236,7 @@ store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
 	if ((rc = store_step(st, e)) != 1)
 		return rc == 0 ? 1 : -1;
 	for (size_t k = 0; k < N_KEYS; k++) {
-		strbuf_adds(out, element_keys[k]);
-		strbuf_addc(out, '=');
+		put_key(out, k);
 		column(out, e, (int)k);
 		strbuf_addc(out, '\n');
 	}
@@ -183,27 +273,117 @@ store_leaf_render(struct store *st, int64_t id, struct strbuf *out,
 				strbuf_addc(&l, '\t');
 			column(&l, ev, c + 2);
 		}
-		strbuf_addc(&l, '\n');
-		if (n == cap) {
-			cap = cap == 0 ? 8 : 2 * cap;
-			lines = xreallocarray(lines, cap, sizeof(*lines));
+		lines_add(&lines, &l);
+	}
+	lines_flush(&lines, rc == -1 ? NULL : out);
+	return rc == -1 ? -1 : 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* What store_leaf_render would read back of the element e describes. */
+static void
+render_new(const struct store_leaf_new *e, struct strbuf *out)
+{
+	const char *mac = e->field[1];
+	char day[TIME_STRLEN];
+	struct lines lines = { 0 };
+	struct strbuf l = STRBUF_INIT;
+
+	/* coalesce(chassis_mac, the least MAC address) */
+	for (size_t i = 0; e->field[1] == NULL && i < e->n_addrs; i++)
+		if (strcmp(e->addrs[i].kind, "mac") == 0 &&
+		    (mac == NULL || strcmp(e->addrs[i].value, mac) < 0))
+			mac = e->addrs[i].value;
+	if (e->n_sources > 1)
+		qsort(e->sources, e->n_sources, sizeof(*e->sources), str_cmp);
+	strbuf_reset(out);
+	for (size_t k = 0; k < N_KEYS; k++) {
+		put_key(out, k);
+		switch (k) {
+		case 0:
+			put_int(out, e->id);
+			break;
+		case 1: /* mgmt_ip, chassis_mac */
+		case 2:
+			put_wire(out, e->field[k - 1]);
+			break;
+		case 3:
+			put_wire(out, mac);
+			break;
+		case 11:
+			put_str(out, e->vendor);
+			break;
+		case 12:
+			put_str(out, e->vendor_name);
+			break;
+		case 13:
+			put_str(out, e->risk);
+			break;
+		case 14:
+			put_real(out, e->confidence);
+			break;
+		case 15:
+			put_int(out, e->conflict ? 1 : 0);
+			break;
+		case 16:
+			put_str(out, e->first_seen);
+			break;
+		case 17: /* substr(last_seen, 1, 10) */
+			put_bytes(out, e->last_seen, strnlen(e->last_seen, 10));
+			break;
+		case 18:
+			if (e->scan_id > 0)
+				put_int(out, e->scan_id);
+			break;
+		case 19: /* merged_into: none */
+			break;
+		case 20:
+			for (size_t i = 0; i < e->n_sources; i++) {
+				if (i > 0)
+					strbuf_addc(out, ',');
+				put_str(out, e->sources[i]);
+			}
+			break;
+		default: /* sys_name (4) .. zone (10): fields 3 .. 9 */
+			put_wire(out, e->field[k - 1]);
+			break;
 		}
-		lines[n++] = strbuf_steal(&l);
+		strbuf_addc(out, '\n');
 	}
-	if (rc == -1) {
-		for (size_t i = 0; i < n; i++)
-			free(lines[i]);
-		free(lines);
-		return -1;
+	for (size_t i = 0; i < e->n_addrs; i++) {
+		strbuf_adds(&l, "address=");
+		put_str(&l, e->addrs[i].kind);
+		strbuf_addc(&l, '\t');
+		put_wire(&l, e->addrs[i].value);
+		lines_add(&lines, &l);
 	}
-	if (n > 1) /* lines is NULL when there are none */
-		qsort(lines, n, sizeof(*lines), line_cmp);
-	for (size_t i = 0; i < n; i++) {
-		strbuf_adds(out, lines[i]);
-		free(lines[i]);
+	for (size_t i = 0; i < e->n_ev; i++) {
+		const struct store_leaf_ev *v = &e->ev[i];
+
+		strbuf_adds(&l, "evidence=");
+		put_str(&l, v->kind);
+		strbuf_addc(&l, '\t');
+		put_wire(&l, v->value);
+		strbuf_addc(&l, '\t');
+		put_str(&l, v->vendor);
+		strbuf_addc(&l, '\t');
+		put_real(&l, v->strength);
+		strbuf_addc(&l, '\t');
+		put_str(&l, v->rule);
+		strbuf_addc(&l, '\t');
+		time_format(v->last, day);
+		put_bytes(&l, day, strnlen(day, 10));
+		strbuf_addc(&l, '\t');
+		if (e->scan_id > 0)
+			put_int(&l, e->scan_id);
+		lines_add(&lines, &l);
 	}
-	free(lines);
-	return 0;
+	lines_flush(&lines, out);
 }
 
 void
@@ -258,6 +438,17 @@ store_leaf_root(const uint8_t (*leaf)[SHA256_LEN], size_t n,
 	sha256_hex(root, out);
 }
 
+static void
+entry_add(struct store_leaf_state *l, int64_t id, char *detail, size_t len)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 1024 : 2 * l->cap;
+		l->touched =
+		    xreallocarray(l->touched, l->cap, sizeof(*l->touched));
+	}
+	l->touched[l->n++] = (struct store_leaf_entry){ id, detail, len };
+}
+
 void
 store_leaf_touch(struct store *st, int64_t id)
 {
@@ -265,27 +456,53 @@ store_leaf_touch(struct store *st, int64_t id)
 
 	if (id <= 0)
 		return;
-	/* A group touches its element many times in a row. */
-	if (l->n > 0 && l->touched[l->n - 1] == id)
+	/* A group touches its element many times in a row; a touch after
+	 * the creation's own is kept: the rendering is stale. */
+	if (l->n > 0 && l->touched[l->n - 1].id == id &&
+	    l->touched[l->n - 1].detail == NULL)
 		return;
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 1024 : 2 * l->cap;
-		l->touched =
-		    xreallocarray(l->touched, l->cap, sizeof(*l->touched));
-	}
-	l->touched[l->n++] = id;
+	entry_add(l, id, NULL, 0);
+}
+
+void
+store_leaf_created(struct store *st, const struct store_leaf_new *e)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t len;
+
+	if (e->id <= 0 || st->version < STORE_VERSION_LEAVES)
+		return;
+	render_new(e, &b);
+	len = b.len;
+	entry_add(&st->leaf, e->id, strbuf_steal(&b), len);
+}
+
+size_t
+store_leaf_mark(const struct store *st)
+{
+	return st->leaf.n;
+}
+
+void
+store_leaf_undo(struct store *st, size_t mark)
+{
+	struct store_leaf_state *l = &st->leaf;
+
+	while (l->n > mark)
+		free(l->touched[--l->n].detail);
 }
 
 void
 store_leaf_forget(struct store *st)
 {
-	st->leaf.n = 0;
+	store_leaf_undo(st, 0);
 }
 
 static int
-id_cmp(const void *a, const void *b)
+entry_cmp(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	int64_t x = ((const struct store_leaf_entry *)a)->id;
+	int64_t y = ((const struct store_leaf_entry *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
@@ -349,19 +566,25 @@ store_leaf_commit(struct store *st)
 		    NULL))
 		return -1;
 	if (l->n > 1)
-		qsort(l->touched, l->n, sizeof(*l->touched), id_cmp);
+		qsort(l->touched, l->n, sizeof(*l->touched), entry_cmp);
 	p = xcalloc(l->n, sizeof(*p));
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0, j; i < l->n; i = j) {
+		struct store_leaf_entry *t = &l->touched[i];
 		int r;
 
-		if (i > 0 && l->touched[i] == l->touched[i - 1])
-			continue;
-		if ((r = store_leaf_render(st, l->touched[i], &detail,
-			 cached)) == -1)
+		for (j = i + 1; j < l->n && l->touched[j].id == t->id; j++)
+			;
+		if (j == i + 1 && t->detail != NULL) {
+			/* Created by this batch and not changed since. */
+			strbuf_reset(&detail);
+			strbuf_add(&detail, t->detail, t->len);
+			cached[0] = '\0';
+		} else if ((r = store_leaf_render(st, t->id, &detail,
+				cached)) == -1)
 			goto out;
-		if (r == 1)
+		else if (r == 1)
 			continue; /* undone by a rolled-back group */
-		p[n].element = l->touched[i];
+		p[n].element = t->id;
 		p[n].len = detail.len;
 		store_leaf_hash(detail.s, detail.len, p[n].hash);
 		sha256_hex(p[n].hash, hex);
@@ -417,6 +640,7 @@ store_leaf_finish(struct store *st)
 	sqlite3_finalize(st->leaf.evidence);
 	sqlite3_finalize(st->leaf.insert);
 	sqlite3_finalize(st->leaf.update);
+	store_leaf_forget(st);
 	free(st->leaf.touched);
 	memset(&st->leaf, 0, sizeof(st->leaf));
 }

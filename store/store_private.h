@@ -50,6 +50,41 @@ void store_leaf_root(const uint8_t (*leaf)[32], size_t n,
     char out[STORE_HASH_STRLEN]);
 /* The open batch changed element id. */
 void store_leaf_touch(struct store *st, int64_t id);
+
+/* A new element as its writer has just inserted it, for its leaf: the
+ * values as they were bound (wire texts for store_bind_value's, the
+ * others as store_bind_text binds them, "" as none). */
+struct store_leaf_addr {
+	const char *kind, *value; /* value canonical */
+};
+struct store_leaf_ev {
+	const char *kind, *value, *vendor, *rule; /* value a wire text */
+	int64_t last;                             /* last observed */
+	double strength;
+};
+struct store_leaf_new {
+	int64_t id;
+	const char *const *field; /* STORE_N_FIELDS: mgmt_ip .. zone */
+	const char *vendor, *vendor_name, *risk;
+	double confidence;
+	bool conflict;
+	const char *first_seen, *last_seen;
+	int64_t scan_id;      /* <= 0: none */
+	const char **sources; /* sorted here */
+	size_t n_sources;
+	const struct store_leaf_addr *addrs;
+	size_t n_addrs;
+	const struct store_leaf_ev *ev;
+	size_t n_ev;
+};
+/* The open batch created element e->id, and wrote it as e says: its leaf
+ * is rendered now, not read back, unless the batch changes the element
+ * again. */
+void store_leaf_created(struct store *st, const struct store_leaf_new *e);
+/* The number of elements touched so far, and forgetting those touched
+ * after such a mark (the sightings since were rolled back). */
+size_t store_leaf_mark(const struct store *st);
+void store_leaf_undo(struct store *st, size_t mark);
 /* Forget what the open batch touched (it was rolled back). */
 void store_leaf_forget(struct store *st);
 /* Before a commit: a leaf for each touched element whose state changed,
@@ -158,10 +193,19 @@ struct store_audit_state {
 /* Version 6: scan_zone, coverage, baseline by dates, scan status partial. */
 #define STORE_VERSION_COVERAGE 6
 
+/* An element the open batch changed; detail (owned) is its leaf's text
+ * as the writer that created it rendered it, NULL when it is to be read
+ * back from the tables. */
+struct store_leaf_entry {
+	int64_t id;
+	char *detail;
+	size_t len;
+};
+
 /* The writer's leaves (store_leaf.c): the elements the open batch
  * changed, and the statements that read and write their state. */
 struct store_leaf_state {
-	int64_t *touched; /* element ids, owned, in the order touched */
+	struct store_leaf_entry *touched; /* owned, in the order touched */
 	size_t n, cap;
 	sqlite3_stmt *element, *evidence, *insert, *update;
 };

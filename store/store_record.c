@@ -734,6 +734,40 @@ fields_of(const struct group *g, size_t i, const char *v[STORE_N_FIELDS])
 	v[9] = s->zone;
 }
 
+/* The leaf of an element create_element has just written, from what it
+ * wrote (the evidence's times are a day in the leaf). */
+static void
+leaf_created(struct store *st, int64_t id, const struct group *g,
+    const char *const v[STORE_N_FIELDS], const struct verdict *verdict,
+    const struct evidence *ev, const char *first, const char *last,
+    int64_t scan_id)
+{
+	struct store_leaf_new e = { id, v, verdict->vendor,
+		verdict->vendor_name, risk_name(verdict->risk),
+		verdict->confidence, verdict->conflict, first, last, scan_id,
+		xcalloc(g->n_sources + 1, sizeof(char *)), g->n_sources, NULL,
+		g->n_addrs, NULL, g->n_inputs };
+	struct store_leaf_addr *a = xcalloc(g->n_addrs + 1, sizeof(*a));
+	struct store_leaf_ev *x = xcalloc(g->n_inputs + 1, sizeof(*x));
+
+	for (size_t i = 0; i < g->n_sources; i++)
+		e.sources[i] = g->sources[i].source;
+	for (size_t i = 0; i < g->n_addrs; i++)
+		a[i] = (struct store_leaf_addr){ g->addrs[i].kind,
+			g->addrs[i].value };
+	for (size_t i = 0; i < g->n_inputs; i++)
+		x[i] = (struct store_leaf_ev){ evidence_kind_name(
+						   g->inputs[i].kind),
+			g->inputs[i].value, ev[i].vendor, ev[i].rule,
+			g->inputs[i].last, ev[i].strength };
+	e.addrs = a;
+	e.ev = x;
+	store_leaf_created(st, &e);
+	free(e.sources);
+	free(a);
+	free(x);
+}
+
 /*
  * A group that names no known element: the row it creates is worked out
  * here as the insert and updates of each sighting in turn would leave it
@@ -821,7 +855,8 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 		if (store_insert_evidence(st, *id, scan_id, &g->inputs[i],
 			&ev[i]) == -1)
 			goto out;
-	rc = 0; /* the verdict goes into the element's leaf */
+	leaf_created(st, *id, g, v, &verdict, ev, first, last, scan_id);
+	rc = 0;
 out:
 	free(ev);
 	return rc;
@@ -850,6 +885,7 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 		store_tally_note(st, scan_id, c[i].id, STORE_TALLY_MERGED);
 	}
 	if (n == 0) {
+		/* create_element renders its leaf. */
 		if (create_element(st, &id, scan_id, g) == -1)
 			return -1;
 		store_tally_note(st, scan_id, id, STORE_TALLY_CREATED);
@@ -865,8 +901,8 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 		if ((stale || evidence_changed || n > 1) &&
 		    store_classify_element(st, id) == -1)
 			return -1;
+		store_leaf_touch(st, id);
 	}
-	store_leaf_touch(st, id);
 	if (element_id != NULL)
 		*element_id = id;
 	return 0;
@@ -877,7 +913,7 @@ store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id)
 {
 	struct group g;
-	size_t mark;
+	size_t mark, leaf_mark;
 	int rc;
 
 	if (n == 0)
@@ -885,6 +921,7 @@ store_record_group(struct store *st, int64_t scan_id,
 	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
 		return -1;
 	mark = store_tally_mark(st);
+	leaf_mark = store_leaf_mark(st);
 	if (store_run(st, S_SAVEPOINT) == -1)
 		goto lost;
 	group_build(&g, s, n);
@@ -899,6 +936,7 @@ store_record_group(struct store *st, int64_t scan_id,
 		msg = xstrdup(store_error(st));
 		store_audit_forget(st);
 		store_tally_undo(st, mark);
+		store_leaf_undo(st, leaf_mark);
 		if (store_run(st, S_ROLLBACK_TO) == -1 ||
 		    store_run(st, S_RELEASE) == -1) {
 			free(msg);

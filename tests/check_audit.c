@@ -817,6 +817,120 @@ START_TEST(test_chain_survives_a_batch_rolled_back)
 }
 END_TEST
 
+/*
+ * A new element's leaf is written as the writer created it, not read back
+ * from the tables: it must be what verify reads back, whatever the
+ * element holds (texts that are no UTF-8, a NUL, tabs and newlines, empty
+ * values, several addresses and sources, a conflict, no scan).
+ */
+START_TEST(test_new_elements_leaves_are_their_rows)
+{
+	struct store *st = open_rw();
+	int64_t scan = store_scan_begin(st, "snmp", "lab");
+	const struct sighting *g[2];
+	struct sighting *s, *t;
+	char *v;
+
+	/* A bare MAC outside any scan. */
+	s = sighting_new("mac", T0);
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:10");
+	sighting_add_input(s, EV_OUI, "00:e0:fc:00:00:10");
+	ck_assert_int_eq(store_record(st, 0, s, NULL), 0);
+	sighting_free(s);
+	/* An agent describing itself, in bytes of every kind. */
+	s = sighting_new("snmp", T0 + 1);
+	sighting_set(&s->mgmt_ip, "192.0.2.7");
+	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:11");
+	sighting_set(&s->chassis_id, "4:00:e0:fc:00:00:11");
+	sighting_set(&s->sys_name, "caf\xe9\xc0\x80-core\t1");
+	sighting_set(&s->sys_descr, "Huawei VRP\nZTE inside\\");
+	sighting_set(&s->sys_object_id, "1.3.6.1.4.1.2011.2.224");
+	sighting_set(&s->model, "");
+	sighting_set(&s->serial, "2102\xff\xfe");
+	sighting_set(&s->software, "V800R021");
+	sighting_set(&s->zone, "core");
+	sighting_add_addr(s, ADDR_IPV6, "2001:db8::7");
+	sighting_add_input(s, EV_SYSDESCR, "Huawei VRP\nZTE inside\\");
+	sighting_add_input(s, EV_ENTITY_MFG, "ZTE \xc0\xc0 box");
+	sighting_add_input(s, EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.224");
+	ck_assert_int_eq(store_record(st, scan, s, NULL), 0);
+	sighting_free(s);
+	/* Heard twice at once, by two MACs and no chassis MAC. */
+	s = sighting_new("lldp", T0 + 2);
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:13");
+	sighting_add_addr(s, ADDR_MAC, "00:e0:fc:00:00:12");
+	sighting_add_input(s, EV_LLDP, "plain box");
+	t = sighting_new("dhcp", T0 + 86400 * 3);
+	sighting_add_addr(t, ADDR_MAC, "00:e0:fc:00:00:12");
+	sighting_add_addr(t, ADDR_IPV4, "10.0.0.12");
+	sighting_add_input(t, EV_DHCP, "Huawei HG8245");
+	g[0] = s;
+	g[1] = t;
+	ck_assert_int_eq(store_record_group(st, scan, g, 2, NULL), 0);
+	sighting_free(s);
+	sighting_free(t);
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	v = query_text("SELECT group_concat(element_id, ' ') FROM "
+		       "(SELECT element_id FROM audit_leaves ORDER BY idx)");
+	ck_assert_str_eq(v, "1 2 3");
+	free(v);
+	v = query_text("SELECT count(*) FROM element WHERE conflict = 1 "
+		       "AND typeof(sys_name) = 'blob'");
+	ck_assert_str_eq(v, "1");
+	free(v);
+	assert_intact(1);
+}
+END_TEST
+
+/* A new element whose writing fails leaves no leaf behind. */
+START_TEST(test_new_element_rolled_back_leaves_no_leaf)
+{
+	struct store *st = open_rw();
+	struct sighting *s;
+	char *v;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	tamper(
+	    "CREATE TRIGGER boom BEFORE INSERT ON element_evidence "
+	    "WHEN NEW.value = 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:02", NULL, "ZTE ZXR10");
+	s = sighting_new("snmp", T0 + 1);
+	sighting_set(&s->chassis_mac, "00:e0:fc:00:00:09");
+	sighting_add_input(s, EV_SYSDESCR, "BOOM");
+	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
+	sighting_free(s);
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	v = query_text(
+	    "SELECT group_concat(element_id, ' ') FROM "
+	    "(SELECT element_id FROM audit_leaves ORDER BY seq, idx)");
+	ck_assert_str_eq(v, "1 2");
+	free(v);
+	assert_intact(2);
+}
+END_TEST
+
+/* Created, then changed in the same batch: the leaf is the last state. */
+START_TEST(test_new_element_changed_again_has_its_last_leaf)
+{
+	struct store *st = open_rw();
+	char *v;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "plain box");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	v = query_text("SELECT count(*) FROM audit_leaves WHERE detail LIKE "
+		       "'%evidence=sysdescr\tHuawei VRP%' "
+		       "AND detail LIKE '%risk=high%'");
+	ck_assert_str_eq(v, "1");
+	free(v);
+	assert_intact(1);
+}
+END_TEST
+
 /* The daemon and a one-off ingest writing the same file in turn. */
 START_TEST(test_two_writers_share_one_chain)
 {
@@ -908,6 +1022,9 @@ audit_suite(void)
 	tcase_add_test(tc, test_empty_chain_is_intact);
 	tcase_add_test(tc, test_chain_survives_a_sighting_rolled_back);
 	tcase_add_test(tc, test_chain_survives_a_batch_rolled_back);
+	tcase_add_test(tc, test_new_elements_leaves_are_their_rows);
+	tcase_add_test(tc, test_new_element_rolled_back_leaves_no_leaf);
+	tcase_add_test(tc, test_new_element_changed_again_has_its_last_leaf);
 	tcase_add_test(tc, test_two_writers_share_one_chain);
 	tcase_add_test(tc, test_verify_sees_committed_batches_only);
 	tcase_add_test(tc, test_reclassification_is_audited);
