@@ -422,29 +422,57 @@ oui_load_dir(struct oui_registry *reg, const char *dir, char *err,
 	return 0;
 }
 
+/* The tags of the names met so far: open addressing over arena
+ * offsets, keyed by the names' text. */
+struct tag_memo {
+	uint32_t *org; /* UINT32_MAX: empty */
+	int *tag;
+	size_t mask;
+};
+
+static int
+memo_tag(const struct oui_registry *reg, struct tag_memo *m, uint32_t org,
+    int (*fn)(const char *org, void *arg), void *arg)
+{
+	const char *name = reg->arena + org;
+	size_t i =
+	    (size_t)oui_fnv1a(OUI_FNV_INIT, name, strlen(name)) & m->mask;
+
+	for (; m->org[i] != UINT32_MAX; i = (i + 1) & m->mask)
+		if (strcmp(reg->arena + m->org[i], name) == 0)
+			return m->tag[i];
+	m->org[i] = org;
+	m->tag[i] = fn(name, arg);
+	return m->tag[i];
+}
+
 void
 oui_tag_all(struct oui_registry *reg, int (*fn)(const char *org, void *arg),
     void *arg)
 {
+	struct tag_memo m;
+	size_t n = 0, cap = 16;
+
+	/* Many blocks share a name (a large maker holds hundreds): each
+	 * name is matched once. */
+	for (int i = 0; i < N_SIZES; i++)
+		n += reg->t[i].n;
+	while (cap < 2 * n)
+		cap *= 2;
+	m.org = xmalloc(cap * sizeof(*m.org));
+	m.tag = xmalloc(cap * sizeof(*m.tag));
+	m.mask = cap - 1;
+	memset(m.org, 0xff, cap * sizeof(*m.org));
 	for (int i = 0; i < N_SIZES; i++) {
 		struct oui_table *t = &reg->t[i];
-		uint32_t last_org = UINT32_MAX;
-		int last_tag = -1;
 
-		for (size_t k = 0; k < t->n; k++) {
-			if (t->v[k].source == OUI_SRC_OPERATOR)
-				continue;
-			/* Neighbouring blocks often share a name. */
-			if (t->v[k].org != last_org &&
-			    (last_org == UINT32_MAX ||
-				strcmp(reg->arena + t->v[k].org,
-				    reg->arena + last_org) != 0)) {
-				last_tag = fn(reg->arena + t->v[k].org, arg);
-			}
-			last_org = t->v[k].org;
-			t->v[k].tag = last_tag;
-		}
+		for (size_t k = 0; k < t->n; k++)
+			if (t->v[k].source != OUI_SRC_OPERATOR)
+				t->v[k].tag =
+				    memo_tag(reg, &m, t->v[k].org, fn, arg);
 	}
+	free(m.org);
+	free(m.tag);
 }
 
 static const struct oui_entry *

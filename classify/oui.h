@@ -66,7 +66,8 @@ int oui_load_buffer(struct oui_registry *reg, const char *buf, size_t len,
  * precedence over a registry block of the same prefix and size. */
 void oui_add(struct oui_registry *reg, uint64_t prefix, unsigned bits,
     const char *org, int tag);
-/* Set the tag of every registry block from fn(org, arg) (-1 = none). */
+/* Set the tag of every registry block from fn(org, arg) (-1 = none); fn
+ * depends on the name alone, and is called once per distinct name. */
 void oui_tag_all(struct oui_registry *reg,
     int (*fn)(const char *org, void *arg), void *arg);
 /* Longest-prefix lookup; fills *m when OUI_FOUND. */

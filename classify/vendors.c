@@ -134,53 +134,69 @@ vendors_free(struct vendors *v)
 }
 
 /* Legal-form words dropped from the end of organisation names. */
-static const char *const legal_suffixes[] = {
-	"co",
-	"ltd",
-	"limited",
-	"inc",
-	"incorporated",
-	"corp",
-	"corporation",
-	"company",
-	"gmbh",
-	"ab",
-	"ag",
-	"sa",
-	"llc",
-	"plc",
-	"kg",
-	"bv",
-	"nv",
-	"oy",
-	"srl",
-	"spa",
-	"pte",
-	"pvt",
-	"private",
-	"kk",
-	"sdn",
-	"bhd",
-	"as",
-	"asa",
-	"oyj",
-	"sas",
-	"sarl",
-	"srl",
-	"sro",
-	"zao",
-	"ooo",
-	"jsc",
+#define SUFFIX(w)                                                              \
+	{                                                                      \
+		w, sizeof(w) - 1                                               \
+	}
+static const struct {
+	const char *w;
+	size_t len;
+} legal_suffixes[] = {
+	SUFFIX("co"),
+	SUFFIX("ltd"),
+	SUFFIX("limited"),
+	SUFFIX("inc"),
+	SUFFIX("incorporated"),
+	SUFFIX("corp"),
+	SUFFIX("corporation"),
+	SUFFIX("company"),
+	SUFFIX("gmbh"),
+	SUFFIX("ab"),
+	SUFFIX("ag"),
+	SUFFIX("sa"),
+	SUFFIX("llc"),
+	SUFFIX("plc"),
+	SUFFIX("kg"),
+	SUFFIX("bv"),
+	SUFFIX("nv"),
+	SUFFIX("oy"),
+	SUFFIX("srl"),
+	SUFFIX("spa"),
+	SUFFIX("pte"),
+	SUFFIX("pvt"),
+	SUFFIX("private"),
+	SUFFIX("kk"),
+	SUFFIX("sdn"),
+	SUFFIX("bhd"),
+	SUFFIX("as"),
+	SUFFIX("asa"),
+	SUFFIX("oyj"),
+	SUFFIX("sas"),
+	SUFFIX("sarl"),
+	SUFFIX("srl"),
+	SUFFIX("sro"),
+	SUFFIX("zao"),
+	SUFFIX("ooo"),
+	SUFFIX("jsc"),
 };
+#undef SUFFIX
 
 static bool
 is_legal_suffix(const char *w, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(legal_suffixes); i++)
-		if (strlen(legal_suffixes[i]) == len &&
-		    memcmp(legal_suffixes[i], w, len) == 0)
+		if (legal_suffixes[i].len == len &&
+		    memcmp(legal_suffixes[i].w, w, len) == 0)
 			return true;
 	return false;
+}
+
+/* isalnum of the C locale, whatever the process's locale says. */
+static bool
+ascii_alnum(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= 'A' && ch <= 'Z');
 }
 
 void
@@ -199,7 +215,7 @@ vendors_org_normalise(const char *in, char *out, size_t outlen)
 		/* Dots, apostrophes and slashes join: "S.A." is "sa", "A/S" "as". */
 		if (ch == '.' || ch == '\'' || ch == '/')
 			continue;
-		if (ch < 0x80 && !isalnum(ch)) {
+		if (ch < 0x80 && !ascii_alnum(ch)) {
 			sep = true;
 			continue;
 		}
@@ -213,7 +229,7 @@ vendors_org_normalise(const char *in, char *out, size_t outlen)
 			words++;
 			sep = false;
 		}
-		out[o++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+		out[o++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
 	}
 	out[o] = '\0';
 	/* Drop legal suffixes from the end, keeping at least one word. */
@@ -517,15 +533,23 @@ add_org(struct parse *p, const char *value)
 {
 	char norm[ORG_NORM_MAX];
 	struct vendors *v = p->v;
+	size_t lo = 0, hi = v->n_orgs;
 
 	vendors_org_normalise(value, norm, sizeof(norm));
 	if (norm[0] == '\0')
 		return perr(p, "\"%s\" is empty once normalised", value);
-	for (size_t i = 0; i < v->n_orgs; i++) {
-		struct org_alias *a = &v->orgs[i];
+	/* The aliases stay sorted by their names: find this one's place. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(a->norm, norm) != 0)
-			continue;
+		if (strcmp(v->orgs[mid].norm, norm) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < v->n_orgs && strcmp(v->orgs[lo].norm, norm) == 0) {
+		struct org_alias *a = &v->orgs[lo];
+
 		if (a->vendor == p->cur)
 			return 0;
 		if (a->file == p->file)
@@ -540,13 +564,11 @@ add_org(struct parse *p, const char *value)
 		return 0;
 	}
 	v->orgs = xreallocarray(v->orgs, v->n_orgs + 1, sizeof(*v->orgs));
-	v->orgs[v->n_orgs].norm = xstrdup(norm);
-	v->orgs[v->n_orgs].vendor = p->cur;
-	v->orgs[v->n_orgs].file = p->file;
-	v->orgs[v->n_orgs].line = p->line;
+	memmove(&v->orgs[lo + 1], &v->orgs[lo],
+	    (v->n_orgs - lo) * sizeof(*v->orgs));
+	v->orgs[lo] =
+	    (struct org_alias){ xstrdup(norm), p->cur, p->file, p->line };
 	v->n_orgs++;
-	if (v->n_orgs > 1)
-		qsort(v->orgs, v->n_orgs, sizeof(*v->orgs), org_cmp);
 	return 0;
 }
 

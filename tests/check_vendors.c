@@ -466,7 +466,10 @@ START_TEST(test_operator_overrides)
 			  "weak-sysdescr = Frobnicator\n"
 			  "[vendor hpe]\n"
 			  "; move 25506 from h3c to hpe\n"
-			  "enterprise = 25506\n") == 0,
+			  "enterprise = 25506\n"
+			  "; and one of h3c's names\n"
+			  "org = Hangzhou H3C Technologies Co., Limited\n") ==
+		0,
 	    "%s", err);
 	/* One vendor added, none lost. */
 	ck_assert_uint_eq(vendors_count(v), nv + 1);
@@ -479,9 +482,17 @@ START_TEST(test_operator_overrides)
 			     vendors_match_org(v,
 				 "HUAWEI CLOUD EXAMPLE CO.,LTD")),
 	    "huawei");
-	/* Built-in aliases are still there. */
+	/* Built-in aliases are still there, but the one moved. */
 	ck_assert_str_eq(slug_of(v, vendors_match_org(v, "zte corporation")),
 	    "zte");
+	ck_assert_str_eq(slug_of(v,
+			     vendors_match_org(v,
+				 "HANGZHOU H3C TECHNOLOGIES CO., LIMITED")),
+	    "hpe");
+	ck_assert_str_eq(slug_of(v,
+			     vendors_match_org(v,
+				 "New H3C Technologies Co., Ltd")),
+	    "h3c");
 	ck_assert_str_eq(slug_of(v, vendors_match_enterprise(v, 99999, &weak)),
 	    "acme");
 	ck_assert_str_eq(slug_of(v, vendors_match_enterprise(v, 25506, &weak)),
