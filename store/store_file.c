@@ -234,7 +234,7 @@ db_connect(struct store *st, const char *name, int flags)
 static int
 migrate_all(struct store *st)
 {
-	int64_t version;
+	int64_t version, cookie;
 
 	for (size_t i = 0; i < schema_n_migrations; i++) {
 		const struct schema_migration *m = &schema_migrations[i];
@@ -252,11 +252,16 @@ migrate_all(struct store *st)
 			st->version = (int)version;
 			continue;
 		}
-		if (exec(st, m->sql, m->name) == -1)
+		if (exec(st, m->sql, m->name) == -1 ||
+		    query_int(st, "PRAGMA schema_version", &cookie) == -1)
 			goto fail;
+		/* The schema cookie moves on also after a migration that
+		 * rewrote a definition in place (version 11), so that every
+		 * other connection reads the schema again. */
 		bump = xprintf("PRAGMA application_id = %d; "
-			       "PRAGMA user_version = %d",
-		    STORE_APPLICATION_ID, m->version);
+			       "PRAGMA user_version = %d; "
+			       "PRAGMA schema_version = %lld",
+		    STORE_APPLICATION_ID, m->version, (long long)cookie + 1);
 		if (exec(st, bump, "set schema version") == -1) {
 			free(bump);
 			goto fail;
@@ -287,11 +292,16 @@ fail:
 static int
 migrate(struct store *st)
 {
-	int rc;
+	int rc, defensive = 0;
 
 	if (exec(st, "PRAGMA foreign_keys = OFF", "foreign keys") == -1)
 		return -1;
+	/* A library built defensive would refuse version 11's rewrite of
+	 * two table definitions: the migrations are ours. */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
 	rc = migrate_all(st);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
 	if (exec(st, "PRAGMA foreign_keys = ON", "foreign keys") == -1)
 		rc = -1;
 	return rc;

@@ -220,6 +220,47 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 }
 END_TEST
 
+/* The checks of a new file refuse a risk and an address kind outside
+ * their sets and take the ones inside (version 11 wrote them anew). */
+START_TEST(test_checks_refuse_values_outside_their_sets)
+{
+	static const struct {
+		const char *sql;
+		bool ok;
+	} cases[] = {
+		{ "INSERT INTO element (first_seen, last_seen, risk) "
+		  "VALUES ('t', 't', 'watch')",
+		    true },
+		{ "INSERT INTO element (first_seen, last_seen, risk) "
+		  "VALUES ('t', 't', 'severe')",
+		    false },
+		{ "UPDATE element SET risk = 'High'", false },
+		{ "INSERT INTO element_address (element_id, kind, value, "
+		  "first_seen, last_seen) VALUES (1, 'ipv6', '::1', 't', 't')",
+		    true },
+		{ "INSERT INTO element_address (element_id, kind, value, "
+		  "first_seen, last_seen) VALUES (1, 'eui64', 'x', 't', 't')",
+		    false },
+	};
+	sqlite3 *db;
+
+	store_close(open_rw());
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *msg = NULL;
+		int rc = sqlite3_exec(db, cases[i].sql, NULL, NULL, &msg);
+
+		ck_assert_msg((rc == SQLITE_OK) == cases[i].ok, "%s: %s",
+		    cases[i].sql, msg != NULL ? msg : "accepted");
+		if (!cases[i].ok)
+			ck_assert_int_eq(sqlite3_extended_errcode(db),
+			    SQLITE_CONSTRAINT_CHECK);
+		sqlite3_free(msg);
+	}
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+END_TEST
+
 START_TEST(test_migrate_twice_is_a_no_op)
 {
 	struct store *st = open_rw();
@@ -1887,6 +1928,7 @@ store_suite(void)
 	tcase_add_test(tc,
 	    test_migrate_creates_the_five_views_with_design_columns);
 	tcase_add_test(tc, test_migrate_twice_is_a_no_op);
+	tcase_add_test(tc, test_checks_refuse_values_outside_their_sets);
 	tcase_add_test(tc, test_empty_file_is_initialised);
 	tcase_add_test(tc, test_non_sqlite_file_is_refused_untouched);
 	tcase_add_test(tc, test_short_text_file_is_refused_untouched);

@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 10 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 11 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,7 +15,7 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 10 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 11 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
@@ -27,11 +27,22 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 10 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 11 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
 	fail "the upgraded database does not list its element"
+# Version 11 rewrote two checks in place: the same values pass, the file
+# is sound.
+sqlite3 "$tmp/v1.db" "SELECT sql FROM sqlite_schema WHERE name IN ('element', 'element_address')" >"$tmp/tables"
+grep -q "CHECK (risk = 'high' OR risk = 'watch' OR risk = 'none'" "$tmp/tables" &&
+	grep -q "CHECK (kind = 'mac' OR kind = 'ipv4' OR kind = 'ipv6')" "$tmp/tables" &&
+	! grep -q " IN (" "$tmp/tables" || fail "the checks were not rewritten: $(cat "$tmp/tables")"
+[ "$(sqlite3 "$tmp/v1.db" 'PRAGMA integrity_check')" = ok ] || fail "the upgraded file is not sound"
+! sqlite3 "$tmp/v1.db" "UPDATE element SET risk = 'severe'" 2>"$tmp/err" || fail "a risk outside the four was stored"
+grep -q "CHECK constraint failed" "$tmp/err" || fail "the risk check said: $(cat "$tmp/err")"
+! sqlite3 "$tmp/v1.db" "UPDATE element_address SET kind = 'eui64'" 2>"$tmp/err" || fail "an address kind outside the three was stored"
+grep -q "CHECK constraint failed" "$tmp/err" || fail "the kind check said: $(cat "$tmp/err")"
 # Values of before version 3 came from nobody knows where: "unrecorded",
 # observed when the element was last seen.
 [ "$(sqlite3 "$tmp/v1.db" "SELECT sys_name || ' ' || sys_name_source || ' ' || sys_name_observed || ' ' || coalesce(mgmt_ip_source, '-') FROM inventory")" = "old-box unrecorded 2026-01-02T00:00:00Z -" ] ||
@@ -67,7 +78,7 @@ out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify of the version 3 data
 grep -q "5 audit records, chain intact" <<<"$out" || fail "verify of the version 3 database: $out"
 old_head=$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")
 out=$("$vraudit" migrate --db "$tmp/v3.db")
-[ "$out" = "$tmp/v3.db: schema version 10 (upgraded from 3)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v3.db: schema version 11 (upgraded from 3)" ] || fail "upgrade said: $out"
 out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify after the upgrade from 3: $out"
 grep -q "6 audit records, chain intact" <<<"$out" || fail "verify after the upgrade from 3: $out"
 [ "$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")" = "$old_head" ] ||
