@@ -350,7 +350,9 @@ int store_write_evidence(struct store *st, int64_t id, int64_t scan_id,
     const struct span_input *in, bool *changed);
 /* True when two verdicts differ (the rules digest aside). */
 bool store_verdict_differs(const struct verdict *a, const struct verdict *b);
-/* Fuse element id's stored evidence into its verdict again; 0 or -1. */
-int store_classify_element(struct store *st, int64_t id);
+/* Fuse element id's stored evidence into its verdict again, assessing it
+ * again first when reassess (the verdict was made under other rules);
+ * 0 or -1. */
+int store_classify_element(struct store *st, int64_t id, bool reassess);
 
 #endif

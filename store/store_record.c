@@ -899,7 +899,7 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 				&evidence_changed) == -1)
 				return -1;
 		if ((stale || evidence_changed || n > 1) &&
-		    store_classify_element(st, id) == -1)
+		    store_classify_element(st, id, stale) == -1)
 			return -1;
 		store_leaf_touch(st, id);
 	}

@@ -274,17 +274,35 @@ write_verdict(struct store *st, int64_t id, const struct classifier_ops *ops,
 	return store_run(st, S_VERDICT);
 }
 
-int
-store_classify_element(struct store *st, int64_t id)
+/* Fuse element id's evidence into its verdict under ops, assessing each
+ * piece again first (and storing the assessments) when reassess; *changed
+ * (may be NULL) as write_verdict. */
+static int
+judge(struct store *st, int64_t id, const struct classifier_ops *ops,
+    bool reassess, bool *changed)
 {
 	struct loaded l;
-	int rc;
+	int rc = 0;
 
-	if (load_evidence(st, id, st->ops, false, &l) == -1)
+	if (load_evidence(st, id, ops, reassess, &l) == -1)
 		return -1;
-	rc = write_verdict(st, id, st->ops, l.ev, l.n, NULL);
+	for (size_t k = 0; reassess && k < l.n && rc == 0; k++) {
+		sqlite3_stmt *stmt = st->stmt[S_EV_REASSESS];
+
+		sqlite3_bind_int64(stmt, 1, l.ids[k]);
+		bind_assessment(stmt, 2, &l.ev[k]);
+		rc = store_run(st, S_EV_REASSESS);
+	}
+	if (rc == 0)
+		rc = write_verdict(st, id, ops, l.ev, l.n, changed);
 	loaded_free(&l);
 	return rc;
+}
+
+int
+store_classify_element(struct store *st, int64_t id, bool reassess)
+{
+	return judge(st, id, st->ops, reassess, NULL);
 }
 
 int
@@ -322,23 +340,9 @@ store_reclassify(struct store *st, const struct classifier_ops *ops,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct loaded l;
 		bool diff = false;
 
-		if (load_evidence(st, ids[i], ops, true, &l) == -1)
-			goto fail;
-		for (size_t k = 0; k < l.n; k++) {
-			sqlite3_stmt *stmt = st->stmt[S_EV_REASSESS];
-
-			sqlite3_bind_int64(stmt, 1, l.ids[k]);
-			bind_assessment(stmt, 2, &l.ev[k]);
-			if (store_run(st, S_EV_REASSESS) == -1) {
-				loaded_free(&l);
-				goto fail;
-			}
-		}
-		rc = write_verdict(st, ids[i], ops, l.ev, l.n, &diff);
-		loaded_free(&l);
+		rc = judge(st, ids[i], ops, true, &diff);
 		store_leaf_touch(st, ids[i]);
 		if (rc == -1)
 			goto fail;

@@ -1102,6 +1102,36 @@ START_TEST(test_reclassify_changes_verdicts_when_the_rules_digest_changes)
 }
 END_TEST
 
+/* Rules that change while the store is open (another writer's, say): an
+ * element seen again, with nothing new to say, has its evidence assessed
+ * again and its verdict made under the rules in force, not the old
+ * assessments under the new rules' name. */
+START_TEST(test_sighting_of_an_element_judged_under_other_rules)
+{
+	struct fake_classifier f = { 0 };
+	struct classifier_ops ops = fake_classifier_ops(&f);
+	struct store *st = open_rw();
+	struct sighting *s;
+
+	store_set_classifier(st, &ops);
+	s = seen("snmp", T0, "00:e0:fc:00:00:0d", NULL);
+	sighting_add_input(s, EV_SYSDESCR, "Huawei VRP");
+	record(st, 0, s);
+	ck_assert_int_eq(store_flush(st), 0);
+	f.swap = true;
+	/* Only the time: the row's rules are not those in force. */
+	record(st, 0, seen("arp", T0 + 60, "00:e0:fc:00:00:0d", NULL));
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element WHERE vendor = "
+			       "'zte' AND rules_digest = '00000000000000bb'"),
+	    1);
+	ck_assert_int_eq(count("SELECT count(*) FROM evidence "
+			       "WHERE vendor = 'zte' AND rule = 'fake-huawei'"),
+	    1);
+}
+END_TEST
+
 /* A verdict made under other rules is found whatever its digest is: none,
  * one before the digest in force, one after it, of another type. */
 START_TEST(test_reclassify_finds_every_other_digest)
@@ -1987,6 +2017,8 @@ store_suite(void)
 	tcase_add_test(tc,
 	    test_reclassify_changes_verdicts_when_the_rules_digest_changes);
 	tcase_add_test(tc, test_reclassify_finds_every_other_digest);
+	tcase_add_test(tc,
+	    test_sighting_of_an_element_judged_under_other_rules);
 	tcase_add_test(tc, test_binary_values_are_read_back_as_they_were_seen);
 	tcase_add_test(tc,
 	    test_a_group_stores_what_its_sightings_would_one_by_one);
