@@ -78,8 +78,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE element SET first_seen = min(first_seen, ?2), "
 	    "last_seen = max(last_seen, ?3), "
 	    "first_scan = coalesce(first_scan, ?4), "
-	    "last_scan = coalesce(?4, last_scan) WHERE id = ?1 "
-	    "RETURNING rules_digest",
+	    "last_scan = coalesce(?4, last_scan) WHERE id = ?1",
+	[S_ELEMENT_DIGEST] = "SELECT rules_digest FROM element WHERE id = ?1",
 	[S_ADDR_UPSERT] =
 	    "INSERT INTO element_address (element_id, kind, value, first_seen, "
 	    "last_seen, content_lldp, content_cdp, content_dhcp) "
@@ -416,8 +416,7 @@ build_element_sql(struct strbuf *create, struct strbuf *update,
 	    "first_seen = min(first_seen, ?11), "
 	    "last_seen = max(last_seen, ?11), "
 	    "first_scan = coalesce(first_scan, ?13), "
-	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12 "
-	    "RETURNING rules_digest");
+	    "last_scan = coalesce(?13, last_scan) WHERE id = ?12");
 
 	/* ?1 the survivor (element), ?2 the merged one (l). */
 	strbuf_adds(merge, "UPDATE element SET ");

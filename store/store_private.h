@@ -143,6 +143,7 @@ enum stmt_id {
 	S_ELEMENT_CREATE,
 	S_ELEMENT_UPDATE,
 	S_ELEMENT_TOUCH,
+	S_ELEMENT_DIGEST,
 	S_ADDR_UPSERT,
 	S_KEY_UPSERT,
 	S_SOURCE_UPSERT,
@@ -354,5 +355,8 @@ bool store_verdict_differs(const struct verdict *a, const struct verdict *b);
  * again first when reassess (the verdict was made under other rules);
  * 0 or -1. */
 int store_classify_element(struct store *st, int64_t id, bool reassess);
+/* Set *stale when element id's verdict was made under other rules than
+ * the classifier's in force; 0, or -1 (also when it is gone). */
+int store_element_stale(struct store *st, int64_t id, bool *stale);
 
 #endif

@@ -579,35 +579,17 @@ describes(const struct sighting *s, const char *ip, const char *mac)
 	    s->software != NULL || s->zone != NULL;
 }
 
-static bool
-digest_differs(sqlite3_stmt *stmt, const char *want)
-{
-	const unsigned char *have = sqlite3_column_text(stmt, 0);
-
-	return (have == NULL) != (want == NULL) ||
-	    (have != NULL && strcmp((const char *)have, want) != 0);
-}
-
-/* Run an element UPDATE ... RETURNING rules_digest to completion. */
+/* Run an element UPDATE; the element must still be there. */
 static int
-run_returning(struct store *st, sqlite3_stmt *stmt, int64_t id, bool *stale)
+run_update(struct store *st, enum stmt_id sid, int64_t id)
 {
-	const char *want =
-	    st->ops != NULL ? st->ops->digest(st->ops->ctx) : NULL;
-	int rc;
-
-	if ((rc = store_step(st, stmt)) != 1) {
-		if (rc == 0)
-			store_set_error(st, "element %lld vanished",
-			    (long long)id);
+	if (store_run(st, sid) == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0) {
+		store_set_error(st, "element %lld vanished", (long long)id);
 		return -1;
 	}
-	if (digest_differs(stmt, want))
-		*stale = true;
-	rc = store_step(st, stmt); /* runs the statement to completion */
-	if (rc == 1)
-		store_reset(stmt);
-	return rc == -1 ? -1 : 0;
+	return 0;
 }
 
 /*
@@ -640,19 +622,21 @@ write_element(struct store *st, int64_t *id, int64_t scan_id,
 		sqlite3_bind_int64(stmt, 12, *id);
 		bind_scan(stmt, 13, scan_id);
 		sqlite3_bind_int(stmt, 14, store_provenance(s));
-		if (run_returning(st, stmt, *id, stale) == -1)
+		if (run_update(st, S_ELEMENT_UPDATE, *id) == -1)
 			return -1;
 	}
-	if (t_first > t_last)
-		return 0;
-	stmt = st->stmt[S_ELEMENT_TOUCH];
-	time_format(t_first, when);
-	time_format(t_last, last);
-	sqlite3_bind_int64(stmt, 1, *id);
-	store_bind_text(stmt, 2, when);
-	store_bind_text(stmt, 3, last);
-	bind_scan(stmt, 4, scan_id);
-	return run_returning(st, stmt, *id, stale);
+	if (t_first <= t_last) {
+		stmt = st->stmt[S_ELEMENT_TOUCH];
+		time_format(t_first, when);
+		time_format(t_last, last);
+		sqlite3_bind_int64(stmt, 1, *id);
+		store_bind_text(stmt, 2, when);
+		store_bind_text(stmt, 3, last);
+		bind_scan(stmt, 4, scan_id);
+		if (run_update(st, S_ELEMENT_TOUCH, *id) == -1)
+			return -1;
+	}
+	return store_element_stale(st, *id, stale);
 }
 
 /* Insert or widen one row of element_address, element_key or

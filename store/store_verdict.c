@@ -361,3 +361,27 @@ fail_nofree:
 	store_rollback(st);
 	return -1;
 }
+
+int
+store_element_stale(struct store *st, int64_t id, bool *stale)
+{
+	sqlite3_stmt *stmt = st->stmt[S_ELEMENT_DIGEST];
+	const char *want =
+	    st->ops != NULL ? st->ops->digest(st->ops->ctx) : NULL;
+	const unsigned char *have;
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = store_step(st, stmt)) != 1) {
+		if (rc == 0)
+			store_set_error(st, "element %lld vanished",
+			    (long long)id);
+		return -1;
+	}
+	have = sqlite3_column_text(stmt, 0);
+	if ((have == NULL) != (want == NULL) ||
+	    (have != NULL && strcmp((const char *)have, want) != 0))
+		*stale = true;
+	store_reset(stmt);
+	return 0;
+}
