@@ -308,10 +308,6 @@ render_new(const struct store_leaf_new *e, struct strbuf *out)
 		case 0:
 			put_int(out, e->id);
 			break;
-		case 1: /* mgmt_ip, chassis_mac */
-		case 2:
-			put_wire(out, e->field[k - 1]);
-			break;
 		case 3:
 			put_wire(out, mac);
 			break;
@@ -349,7 +345,8 @@ render_new(const struct store_leaf_new *e, struct strbuf *out)
 				put_str(out, e->sources[i]);
 			}
 			break;
-		default: /* sys_name (4) .. zone (10): fields 3 .. 9 */
+		default: /* mgmt_ip (1), chassis_mac (2), sys_name (4) ..
+			  * zone (10): the fields before them */
 			put_wire(out, e->field[k - 1]);
 			break;
 		}

@@ -197,6 +197,23 @@ load_evidence(struct store *st, int64_t id, const struct classifier_ops *ops,
 	return 0;
 }
 
+/* Step stmt, a lookup of element id, to its row; -1 with the error set,
+ * also when the element is gone. */
+static int
+element_row(struct store *st, sqlite3_stmt *stmt, int64_t id)
+{
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = store_step(st, stmt)) != 1) {
+		if (rc == 0)
+			store_set_error(st, "element %lld vanished",
+			    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
 /* The stored verdict of element id (the rules digest aside). */
 static int
 verdict_get(struct store *st, int64_t id, struct verdict *old)
@@ -206,13 +223,8 @@ verdict_get(struct store *st, int64_t id, struct verdict *old)
 	int rc;
 
 	memset(old, 0, sizeof(*old));
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = store_step(st, stmt)) != 1) {
-		if (rc == 0)
-			store_set_error(st, "element %lld vanished",
-			    (long long)id);
+	if (element_row(st, stmt, id) == -1)
 		return -1;
-	}
 	if ((col = sqlite3_column_text(stmt, 0)) != NULL)
 		str_copy(old->vendor, (const char *)col, sizeof(old->vendor));
 	if ((col = sqlite3_column_text(stmt, 1)) != NULL)
@@ -369,15 +381,9 @@ store_element_stale(struct store *st, int64_t id, bool *stale)
 	const char *want =
 	    st->ops != NULL ? st->ops->digest(st->ops->ctx) : NULL;
 	const unsigned char *have;
-	int rc;
 
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = store_step(st, stmt)) != 1) {
-		if (rc == 0)
-			store_set_error(st, "element %lld vanished",
-			    (long long)id);
+	if (element_row(st, stmt, id) == -1)
 		return -1;
-	}
 	have = sqlite3_column_text(stmt, 0);
 	if ((have == NULL) != (want == NULL) ||
 	    (have != NULL && strcmp((const char *)have, want) != 0))
