@@ -114,7 +114,7 @@ for s in north south; do
 		fail "$s: evidence counts differ"
 	[ "$(q 'SELECT count(*) FROM audit')" = "$(c "SELECT count(*) FROM vraudit.audit_log WHERE site = '$s'")" ] ||
 		fail "$s: record counts differ"
-	[ "$(q "SELECT group_concat(scan_id || status, ',') FROM scans WHERE status != 'running'")" = \
+	[ "$(q "SELECT group_concat(s, ',') FROM (SELECT scan_id || status AS s FROM scans WHERE status != 'running' ORDER BY scan_id)")" = \
 		"$(c "SELECT string_agg(scan_id || status, ',' ORDER BY scan_id) FROM vraudit.scans WHERE site = '$s'")" ] ||
 		fail "$s: scans differ"
 done
