@@ -175,5 +175,9 @@ void central_map_add(struct central_national *map, const char *site,
     int64_t nid, int64_t id);
 /* Release what map owns. */
 void central_national_free(struct central_national *map);
+/* One row of COPY TO's text format (len bytes, with its newline),
+ * decoded in place: its values into v (NULL for NULL), at most max. The
+ * number of values, or -1 for a row that is not whole or well formed. */
+int central_copy_row(char *row, size_t len, const char **v, int max);
 
 #endif

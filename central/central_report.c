@@ -17,8 +17,6 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-#define FETCH "5000"
-
 int
 central_snapshot_begin(struct central *c)
 {
@@ -143,45 +141,60 @@ number(struct central *c, const char *site)
 }
 
 /* Each row of query into table t of st; for elements, the numbering into
- * map. */
+ * map. Streamed (COPY TO, in text): the server produces rows while they
+ * are written here, where a cursor's fetches had each side wait for the
+ * other. A row the file refuses ends the import; the rest of the stream
+ * is read and dropped, which leaves the connection usable. */
 static int
 copy_rows(struct central *c, struct store *st, enum store_import_table t,
     const char *query, struct central_national *map)
 {
-	char *declare = xprintf("DECLARE rows NO SCROLL CURSOR FOR %s", query);
-	int ncol = store_import_columns(t), n, rc = 0;
+	char *sql = xprintf("COPY (%s) TO STDOUT", query), *row;
+	/* an element's row ends with its site and its id there */
+	int ncol = store_import_columns(t), n;
+	int want = ncol + (t == STORE_IMPORT_ELEMENT ? 2 : 0);
+	int rc = 0;
 	const char *v[32];
+	PGresult *res = PQexec(c->pg, sql);
 
-	if (central_command(c, declare) < 0) {
-		free(declare);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		central_set_error(c, "%s", central_pg_message(c, res));
+		PQclear(res);
 		return -1;
 	}
-	free(declare);
-	do {
-		PGresult *res = central_exec(c, "FETCH " FETCH " FROM rows", 0,
-		    NULL, PGRES_TUPLES_OK);
-
-		if (res == NULL)
-			return -1;
-		n = PQntuples(res);
-		for (int i = 0; i < n && rc == 0; i++) {
-			for (int k = 0; k < ncol; k++)
-				v[k] = PQgetisnull(res, i, k)
-				    ? NULL
-				    : PQgetvalue(res, i, k);
-			if (store_import_row(st, t, v) < 0) {
-				central_set_error(c, "%s", store_error(st));
-				rc = -1;
-			} else if (map != NULL)
-				central_map_add(map, PQgetvalue(res, i, ncol),
-				    strtoll(PQgetvalue(res, i, 0), NULL, 10),
-				    strtoll(PQgetvalue(res, i, ncol + 1), NULL,
-					10));
+	PQclear(res);
+	while ((n = PQgetCopyData(c->pg, &row, 0)) > 0) {
+		if (rc == 0 &&
+		    (central_copy_row(row, (size_t)n, v, want) != want ||
+			(map != NULL &&
+			    (v[0] == NULL || v[ncol] == NULL ||
+				v[ncol + 1] == NULL)))) {
+			central_set_error(c,
+			    "the central database sent a row that is not "
+			    "%d values of COPY text",
+			    want);
+			rc = -1;
+		} else if (rc == 0 && store_import_row(st, t, v) < 0) {
+			central_set_error(c, "%s", store_error(st));
+			rc = -1;
+		} else if (rc == 0 && map != NULL)
+			central_map_add(map, v[ncol], strtoll(v[0], NULL, 10),
+			    strtoll(v[ncol + 1], NULL, 10));
+		PQfreemem(row);
+	}
+	if (n == -2 && rc == 0) { /* the connection failed */
+		central_set_error(c, "%s", PQerrorMessage(c->pg));
+		rc = -1;
+	}
+	/* The copy's own result: an error the server met while sending. */
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
+			central_set_error(c, "%s", central_pg_message(c, res));
+			rc = -1;
 		}
 		PQclear(res);
-	} while (rc == 0 && n == atoi(FETCH));
-	if (central_command(c, "CLOSE rows") < 0)
-		return -1;
+	}
 	return rc;
 }
 
@@ -275,7 +288,7 @@ central_materialize(struct central *c, struct store *st, const char *site,
 		    "pg_temp.emap m USING (site, id) LEFT JOIN pg_temp.smap f "
 		    "ON f.site = e.site AND f.id = e.first_scan LEFT JOIN "
 		    "pg_temp.emap g ON g.site = e.site AND g.id = "
-		    "e.merged_into ORDER BY m.nid" },
+		    "e.merged_into ORDER BY e.site, e.id" },
 		{ STORE_IMPORT_ADDRESS,
 		    "SELECT m.nid, a.kind, a.value, e.last_seen || "
 		    "'T00:00:00Z' FROM vraudit.element_address a JOIN "
