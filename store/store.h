@@ -244,7 +244,7 @@ enum store_import_table {
 /* Start filling a new file with rows from elsewhere, in one transaction:
  * no identity, classification or audit record. The file becomes a
  * scratch copy for reading: no journal on disk, no sync, keys unchecked,
- * the writer's own indexes dropped. 0 or -1. */
+ * the indexes a report does not read dropped. 0 or -1. */
 int store_import_begin(struct store *st);
 /* The number of values a row of t has. */
 int store_import_columns(enum store_import_table t);

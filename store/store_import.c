@@ -64,13 +64,16 @@ store_import_begin(struct store *st)
 	 * be written twice). Its keys are not checked: the rows come from
 	 * one snapshot, each reference through the numbering of that
 	 * snapshot's rows, and one that is not there arrives as NULL. The
-	 * indexes only a writer's own work reads (the rules in force, a
-	 * scan's own elements) are dropped: a report reads neither.
+	 * indexes a report does not read are dropped: those of a writer's
+	 * own work (the rules in force, a scan's own elements) and the one
+	 * for an auditor's queries by risk (the report's views read the
+	 * elements in order).
 	 */
 	if (sqlite3_exec(st->db,
 		"PRAGMA foreign_keys = OFF; PRAGMA journal_mode = MEMORY; "
 		"PRAGMA synchronous = OFF; DROP INDEX IF EXISTS element_rules; "
-		"DROP INDEX IF EXISTS element_last_scan; BEGIN IMMEDIATE",
+		"DROP INDEX IF EXISTS element_last_scan; "
+		"DROP INDEX IF EXISTS element_risk; BEGIN IMMEDIATE",
 		NULL, NULL, NULL) != SQLITE_OK) {
 		store_set_db_error(st, "begin an import");
 		return -1;
