@@ -18,7 +18,7 @@ esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$src/build-fuzz}
 out=${FUZZ_OUT:-$build/fuzz-out}
-targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive control savefile}
+targets=${FUZZ_TARGETS:-frames lldp cdp arp dhcp gre app tls mdns passive control savefile copy}
 
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" "$src" -Dfuzz=true \
@@ -59,6 +59,12 @@ fi
 # The pcap reader reads whole files: the captures are its seeds.
 mkdir -p "$work/savefile"
 cp "$caps"/*.pcap "$caps"/malformed/*.pcap "$work/savefile/"
+
+# The COPY row decoder: rows as the central database writes them.
+mkdir -p "$work/copy"
+printf '1\tcore-1\t\\N\n' >"$work/copy/plain"
+printf 'a\\tb\\nc\\\\d\t\\101\\x42\t\n' >"$work/copy/escapes"
+printf '\\N\n' >"$work/copy/null"
 
 # libFuzzer is single-threaded: FUZZ_JOBS targets (default 2) run at once,
 # each for the whole SECONDS; the results are printed in target order.
