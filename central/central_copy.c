@@ -75,6 +75,8 @@ central_copy_row(char *row, size_t len, const char **v, int max)
 		char *value = out;
 
 		while (p < end && *p != '\t') {
+			if (*p == '\0')
+				return -1; /* no text value holds a NUL */
 			if (*p != '\\') {
 				*out++ = *p++;
 				continue;

@@ -84,6 +84,9 @@ START_TEST(test_rows_not_well_formed_are_refused)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		ck_assert_msg(decode(rows[i], buf, sizeof(buf), v) == -1,
 		    "row %zu was accepted", i);
+	/* A NUL as it is, which strlen would have cut the value at. */
+	memcpy(buf, "a\0b\tc\n", 6);
+	ck_assert_int_eq(central_copy_row(buf, 6, v, MAX), -1);
 }
 END_TEST
 
