@@ -333,6 +333,10 @@ store_run(struct store *st, enum stmt_id id)
 	sqlite3_stmt *stmt = st->stmt[id];
 	int rc;
 
+	/* A new transaction: another writer may have created elements
+	 * since the last, so the next id is read again. */
+	if (id == S_BEGIN)
+		st->leaf.next_id = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
 	sqlite3_reset(stmt);
@@ -387,12 +391,12 @@ build_element_sql(struct strbuf *create, struct strbuf *update,
 	strbuf_adds(create,
 	    "first_seen, last_seen, first_scan, last_scan, "
 	    "vendor, vendor_name, risk, confidence, conflict, "
-	    "rules_digest) VALUES (");
+	    "rules_digest, id, leaf_hash) VALUES (");
 	for (size_t i = 0; i < STORE_N_FIELDS; i++)
 		strbuf_printf(create, "?%zu, ?%zu, ?%zu, ", i + 1, i + 20,
 		    i + 30);
 	strbuf_adds(create,
-	    "?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+	    "?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?40, ?41)");
 
 	/* ?1..?10 the values, ?11 the time, ?12 the element, ?13 the scan,
 	 * ?14 the provenance. */

@@ -435,7 +435,7 @@ store_leaf_root(const uint8_t (*leaf)[SHA256_LEN], size_t n,
 	sha256_hex(root, out);
 }
 
-static void
+static struct store_leaf_entry *
 entry_add(struct store_leaf_state *l, int64_t id, char *detail, size_t len)
 {
 	if (l->n == l->cap) {
@@ -443,7 +443,8 @@ entry_add(struct store_leaf_state *l, int64_t id, char *detail, size_t len)
 		l->touched =
 		    xreallocarray(l->touched, l->cap, sizeof(*l->touched));
 	}
-	l->touched[l->n++] = (struct store_leaf_entry){ id, detail, len };
+	l->touched[l->n] = (struct store_leaf_entry){ id, detail, len, { 0 } };
+	return &l->touched[l->n++];
 }
 
 void
@@ -461,17 +462,41 @@ store_leaf_touch(struct store *st, int64_t id)
 	entry_add(l, id, NULL, 0);
 }
 
-void
-store_leaf_created(struct store *st, const struct store_leaf_new *e)
+int64_t
+store_leaf_next_id(struct store *st)
 {
+	sqlite3_stmt *stmt;
+
+	if (st->leaf.next_id == 0) {
+		if ((stmt = store_prepare(st,
+			 "SELECT coalesce(max(id), 0) + 1 FROM element")) ==
+		    NULL)
+			return -1;
+		if (store_step(st, stmt) == 1)
+			st->leaf.next_id = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+		if (st->leaf.next_id <= 0)
+			return -1;
+	}
+	return st->leaf.next_id++;
+}
+
+void
+store_leaf_created(struct store *st, const struct store_leaf_new *e,
+    char hex[STORE_HASH_STRLEN])
+{
+	struct store_leaf_entry *t;
 	struct strbuf b = STRBUF_INIT;
 	size_t len;
 
+	hex[0] = '\0';
 	if (e->id <= 0 || st->version < STORE_VERSION_LEAVES)
 		return;
 	render_new(e, &b);
 	len = b.len;
-	entry_add(&st->leaf, e->id, strbuf_steal(&b), len);
+	t = entry_add(&st->leaf, e->id, strbuf_steal(&b), len);
+	store_leaf_hash(t->detail, t->len, t->hash);
+	sha256_hex(t->hash, hex);
 }
 
 size_t
@@ -487,6 +512,8 @@ store_leaf_undo(struct store *st, size_t mark)
 
 	while (l->n > mark)
 		free(l->touched[--l->n].detail);
+	/* An element created since may be gone: read the next id again. */
+	l->next_id = 0;
 }
 
 void
@@ -510,6 +537,7 @@ struct pending {
 	char *detail; /* owned */
 	size_t len;
 	uint8_t hash[SHA256_LEN];
+	bool written; /* the element's row has this hash already */
 };
 
 /* Insert the leaves under seq and set each element's leaf_hash. */
@@ -529,6 +557,8 @@ insert_leaves(struct store *st, int64_t seq, const struct pending *p, size_t n)
 		sqlite3_bind_text(ins, 5, hex, -1, SQLITE_TRANSIENT);
 		if (store_step(st, ins) != 0)
 			return -1;
+		if (p[i].written)
+			continue;
 		sqlite3_bind_text(upd, 1, hex, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(upd, 2, p[i].element);
 		if (store_step(st, upd) != 0)
@@ -572,15 +602,25 @@ store_leaf_commit(struct store *st)
 		for (j = i + 1; j < l->n && l->touched[j].id == t->id; j++)
 			;
 		if (j == i + 1 && t->detail != NULL) {
-			/* Created by this batch and not changed since. */
-			strbuf_reset(&detail);
-			strbuf_add(&detail, t->detail, t->len);
-			cached[0] = '\0';
-		} else if ((r = store_leaf_render(st, t->id, &detail,
-				cached)) == -1)
+			/* Created by this batch and not changed since: its
+			 * leaf and hash are the ones its row was written
+			 * with. */
+			p[n] = (struct pending){ t->id, t->detail, t->len,
+				{ 0 }, true };
+			memcpy(p[n].hash, t->hash, SHA256_LEN);
+			t->detail = NULL;
+			n++;
+			continue;
+		}
+		if ((r = store_leaf_render(st, t->id, &detail, cached)) == -1)
 			goto out;
 		else if (r == 1)
 			continue; /* undone by a rolled-back group */
+		/* Created by this batch and changed since: the hash its row
+		 * holds is of a leaf the chain does not have. */
+		for (size_t k = i; k < j; k++)
+			if (l->touched[k].detail != NULL)
+				cached[0] = '\0';
 		p[n].element = t->id;
 		p[n].len = detail.len;
 		store_leaf_hash(detail.s, detail.len, p[n].hash);

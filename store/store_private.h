@@ -77,10 +77,14 @@ struct store_leaf_new {
 	const struct store_leaf_ev *ev;
 	size_t n_ev;
 };
-/* The open batch created element e->id, and wrote it as e says: its leaf
- * is rendered now, not read back, unless the batch changes the element
- * again. */
-void store_leaf_created(struct store *st, const struct store_leaf_new *e);
+/* The id the next new element is created with (one past the greatest
+ * id, read once per batch and after a group is undone), or -1. */
+int64_t store_leaf_next_id(struct store *st);
+/* The open batch creates element e->id as e says: its leaf is rendered
+ * now, not read back, unless the batch changes the element again. The
+ * leaf's hash in hex into hex (empty without leaves), for the new row. */
+void store_leaf_created(struct store *st, const struct store_leaf_new *e,
+    char hex[STORE_HASH_STRLEN]);
 /* The number of elements touched so far, and forgetting those touched
  * after such a mark (the sightings since were rolled back). */
 size_t store_leaf_mark(const struct store *st);
@@ -199,8 +203,9 @@ struct store_audit_state {
  * back from the tables. */
 struct store_leaf_entry {
 	int64_t id;
-	char *detail;
+	char *detail; /* NULL: to be read back at the commit */
 	size_t len;
+	uint8_t hash[32]; /* of detail, written with the new row */
 };
 
 /* The writer's leaves (store_leaf.c): the elements the open batch
@@ -208,6 +213,7 @@ struct store_leaf_entry {
 struct store_leaf_state {
 	struct store_leaf_entry *touched; /* owned, in the order touched */
 	size_t n, cap;
+	int64_t next_id; /* the id of the next new element; 0: not read */
 	sqlite3_stmt *element, *evidence, *insert, *update;
 };
 

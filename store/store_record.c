@@ -718,13 +718,13 @@ fields_of(const struct group *g, size_t i, const char *v[STORE_N_FIELDS])
 	v[9] = s->zone;
 }
 
-/* The leaf of an element create_element has just written, from what it
- * wrote (the evidence's times are a day in the leaf). */
+/* The leaf of an element create_element is about to write, from what it
+ * writes (the evidence's times are a day in the leaf); its hash in hex. */
 static void
 leaf_created(struct store *st, int64_t id, const struct group *g,
     const char *const v[STORE_N_FIELDS], const struct verdict *verdict,
     const struct evidence *ev, const char *first, const char *last,
-    int64_t scan_id)
+    int64_t scan_id, char hex[STORE_HASH_STRLEN])
 {
 	struct store_leaf_new e = { id, v, verdict->vendor,
 		verdict->vendor_name, risk_name(verdict->risk),
@@ -746,7 +746,7 @@ leaf_created(struct store *st, int64_t id, const struct group *g,
 			g->inputs[i].last, ev[i].strength };
 	e.addrs = a;
 	e.ev = x;
-	store_leaf_created(st, &e);
+	store_leaf_created(st, &e, hex);
 	free(e.sources);
 	free(a);
 	free(x);
@@ -769,6 +769,7 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	int prov[STORE_N_FIELDS];
 	int64_t at[STORE_N_FIELDS];
 	char first[TIME_STRLEN], last[TIME_STRLEN], when[TIME_STRLEN];
+	char leaf[STORE_HASH_STRLEN];
 	struct evidence *ev = xcalloc(g->n_inputs + 1, sizeof(*ev));
 	struct verdict verdict;
 	int64_t t_first = g->s[0]->observed_at, t_last = t_first;
@@ -830,16 +831,21 @@ create_element(struct store *st, int64_t *id, int64_t scan_id,
 	sqlite3_bind_double(stmt, 17, verdict.confidence);
 	sqlite3_bind_int(stmt, 18, verdict.conflict ? 1 : 0);
 	store_bind_text(stmt, 19, verdict.digest);
+	/* The id is known before the insert, so the row is written with
+	 * the hash of its leaf (an undone group takes the leaf back). */
+	if ((*id = store_leaf_next_id(st)) < 0)
+		goto out;
+	leaf_created(st, *id, g, v, &verdict, ev, first, last, scan_id, leaf);
+	sqlite3_bind_int64(stmt, 40, *id);
+	store_bind_text(stmt, 41, leaf);
 	if (store_run(st, S_ELEMENT_CREATE) == -1)
 		goto out;
-	*id = sqlite3_last_insert_rowid(st->db);
 	if (write_keys(st, *id, g) == -1)
 		goto out;
 	for (size_t i = 0; i < g->n_inputs; i++)
 		if (store_insert_evidence(st, *id, scan_id, &g->inputs[i],
 			&ev[i]) == -1)
 			goto out;
-	leaf_created(st, *id, g, v, &verdict, ev, first, last, scan_id);
 	rc = 0;
 out:
 	free(ev);

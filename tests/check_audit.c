@@ -901,14 +901,42 @@ START_TEST(test_new_element_rolled_back_leaves_no_leaf)
 	sighting_add_input(s, EV_SYSDESCR, "BOOM");
 	ck_assert_int_eq(store_record(st, 0, s, NULL), -1);
 	sighting_free(s);
+	/* The next element of the batch takes the id the undone one had,
+	 * and its row the hash of its own leaf. */
+	record(st, 0, T0 + 2, "00:e0:fc:00:00:03", NULL, "ZTE ZXA10");
 	ck_assert_int_eq(store_flush(st), 0);
 	store_close(st);
 	v = query_text(
 	    "SELECT group_concat(element_id, ' ') FROM "
 	    "(SELECT element_id FROM audit_leaves ORDER BY seq, idx)");
-	ck_assert_str_eq(v, "1 2");
+	ck_assert_str_eq(v, "1 2 3");
+	free(v);
+	v = query_text("SELECT count(*) FROM element e JOIN audit_leaves l "
+		       "ON l.element_id = e.id AND l.hash = e.leaf_hash "
+		       "WHERE l.detail LIKE 'element=' || e.id || char(10) "
+		       "|| '%'");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	assert_intact(2);
+}
+END_TEST
+
+/* Created, then seen again the same day in the same batch with nothing
+ * new: the leaf it was created with is in the chain. */
+START_TEST(test_new_element_seen_again_unchanged_has_its_leaf)
+{
+	struct store *st = open_rw();
+	char *v;
+
+	record(st, 0, T0, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	record(st, 0, T0 + 1, "00:e0:fc:00:00:01", NULL, "Huawei VRP");
+	ck_assert_int_eq(store_flush(st), 0);
+	store_close(st);
+	v = query_text("SELECT count(*) FROM audit_leaves l JOIN element e "
+		       "ON e.id = l.element_id AND e.leaf_hash = l.hash");
+	ck_assert_str_eq(v, "1");
+	free(v);
+	assert_intact(1);
 }
 END_TEST
 
@@ -1025,6 +1053,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_new_elements_leaves_are_their_rows);
 	tcase_add_test(tc, test_new_element_rolled_back_leaves_no_leaf);
 	tcase_add_test(tc, test_new_element_changed_again_has_its_last_leaf);
+	tcase_add_test(tc, test_new_element_seen_again_unchanged_has_its_leaf);
 	tcase_add_test(tc, test_two_writers_share_one_chain);
 	tcase_add_test(tc, test_verify_sees_committed_batches_only);
 	tcase_add_test(tc, test_reclassification_is_audited);
