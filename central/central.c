@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +137,7 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 	keys[k] = NULL;
 	vals[k] = NULL;
 	c = xcalloc(1, sizeof(*c));
+	c->sock = -1;
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
 		central_set_error(c,
@@ -149,7 +151,7 @@ central_connect(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-	c->cancel = PQgetCancel(c->pg);
+	c->sock = PQsocket(c->pg);
 	return c;
 }
 
@@ -160,15 +162,14 @@ central_set_interrupt(struct central *c, const atomic_bool *flag)
 }
 
 int
-central_cancel(struct central *c)
+central_abort(struct central *c)
 {
-	char why[256];
-
-	/* PQcancel only reads its PGcancel: another thread may use c->pg
-	 * meanwhile (libpq's documentation says so). */
-	return c->cancel != NULL && PQcancel(c->cancel, why, sizeof(why)) == 1
-	    ? 0
-	    : -1;
+	/* Not a cancel request: that needs a connection of its own to the
+	 * server and waits for its answer, which a server gone silent (a
+	 * dead link, a stopped host) never gives. Shutting the socket down
+	 * ends at once whatever waits on it; the server rolls the
+	 * transaction back when it sees the connection gone. */
+	return c->sock >= 0 ? shutdown(c->sock, SHUT_RDWR) : -1;
 }
 
 void
@@ -176,8 +177,6 @@ central_close(struct central *c)
 {
 	if (c == NULL)
 		return;
-	if (c->cancel != NULL)
-		PQfreeCancel(c->cancel);
 	if (c->pg != NULL)
 		PQfinish(c->pg);
 	free(c);

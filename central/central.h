@@ -36,10 +36,11 @@ void central_describe(const struct central *c, char *out, size_t outlen);
 /* Have central_push stop before its next transaction once *flag (borrowed,
  * set from any thread) is true: it then returns CENTRAL_FAILED. */
 void central_set_interrupt(struct central *c, const atomic_bool *flag);
-/* Cancel the statement running on c now, from another thread: its
- * transaction is rolled back, and a push sends it again. Waits for the
- * server to take the request (a connection of its own). 0 or -1. */
-int central_cancel(struct central *c);
+/* End the statement running on c now, from another thread, without
+ * waiting for the server: c's connection is shut down (central_close
+ * still frees it), its transaction is rolled back, and a push sends it
+ * again. The caller makes sure c is not closed meanwhile. 0 or -1. */
+int central_abort(struct central *c);
 
 /* The schema version the database has (0: none) into *found; 0 or -1. */
 int central_schema_version(struct central *c, int *found);

@@ -11,7 +11,7 @@
 
 struct central {
 	PGconn *pg;
-	PGcancel *cancel;             /* for central_cancel, from any thread */
+	int sock;                     /* for central_abort, from any thread */
 	const atomic_bool *interrupt; /* borrowed; NULL: never interrupted */
 	char err[2048];
 };

@@ -4,7 +4,7 @@
  * connections and never holds the mutex across I/O, so the loop never
  * waits for more than a few instructions (but at the stop: pusher_final
  * waits a bounded time for the last push, on a condition of its own, and
- * pusher_free cancels and joins). central_push is incremental and
+ * pusher_free ends its connection and joins). central_push is incremental and
  * exactly once by itself (central/central_push.c): the thread needs no
  * memory of what it sent beyond the head held centrally, to skip the
  * network when nothing new was committed.
@@ -48,7 +48,7 @@ struct pusher {
 	bool poked, stop, busy;
 	bool final, final_done; /* the last push: asked for, ended */
 	int64_t final_at;       /* when it was asked for, clock_ms */
-	struct central *c;      /* the thread's connection, for a cancel */
+	struct central *c;      /* the thread's connection, for an abort */
 	enum state state;
 	int64_t head;  /* P_PUSHED: the head held centrally */
 	int64_t since; /* P_FAILING: wall-clock seconds */
@@ -112,7 +112,7 @@ disconnect(struct pusher *p, struct session *s)
 {
 	if (s->c == NULL)
 		return;
-	/* Out of a cancel's reach before it goes. */
+	/* Out of an abort's reach before it goes. */
 	pthread_mutex_lock(&p->mu);
 	p->c = NULL;
 	pthread_mutex_unlock(&p->mu);
@@ -154,7 +154,7 @@ failed(struct pusher *p, struct session *s, const char *why)
 	set_state(p, P_FAILING, 0, time_now());
 }
 
-/* A new connection for s's target, that a cancel can reach: 0 or -1. */
+/* A new connection for s's target, that an abort can reach: 0 or -1. */
 static int
 connect_central(struct pusher *p, struct session *s, char *err, size_t errlen)
 {
@@ -535,9 +535,11 @@ pusher_free(struct pusher *p)
 	pthread_mutex_lock(&p->mu);
 	p->stop = true;
 	atomic_store(&p->interrupt, true);
-	/* A statement under way would finish its transaction first. */
+	/* A statement under way would finish its transaction first, or
+	 * wait on a server gone silent: its connection is ended (p->c is
+	 * open while p->mu is held). */
 	if (p->busy && p->c != NULL)
-		central_cancel(p->c);
+		central_abort(p->c);
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);

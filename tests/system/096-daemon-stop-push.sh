@@ -4,8 +4,9 @@
 # the central database as soon as the daemon has exited, without a
 # restart. With the central database down a stop still exits 0 at once,
 # says it could not push, keeps the records, and the next start pushes
-# them. With a central server that accepts connections and never answers,
-# a stop waits no longer than the connect timeout (10 s).
+# them. With a central server that stops answering in the middle of a
+# connection, or that accepts connections and never answers, a stop waits
+# no longer than the last push's bound (10 s).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$src/tests/lib/daemon.sh"
@@ -97,6 +98,29 @@ wait_for "the push at the next start" in_step
 stop "$tmp/run3.log"
 in_step || fail "central head $(central_head), local head $(local_head) after the third stop"
 
+# A central server that stops answering with the connection open (its
+# processes stopped, as behind a dead link or on a frozen host): the last
+# push is ended without a word from the server, not waited on, and the
+# stop exits 0 within the push's bound. A cancel request would wait for
+# the stopped server's answer.
+seq=$(local_seq)
+start "$tmp/run3b.log"
+pushed() { grep -q "central: the central database holds site north up to record $seq; pushing after each commit" "$tmp/run3b.log"; }
+wait_for "the push at the fourth start" pushed
+postmaster=$(head -1 "$pg_data/postmaster.pid")
+frozen="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+at_exit "kill -CONT $frozen 2>/dev/null || true"
+# shellcheck disable=SC2086
+kill -STOP $frozen
+replay "$caps/tcpdump_dhcp-option-33.pcap"
+stop "$tmp/run3b.log"
+# shellcheck disable=SC2086
+kill -CONT $frozen
+[ "$stop_ms" -lt 15000 ] || fail "the stop with a central server that stopped answering took ${stop_ms} ms"
+grep -q "central: the last push did not end within 10s: stopping it; the next start pushes what the central database lacks" "$tmp/run3b.log" ||
+	fail "the abandoned last push was not logged: $(grep central: "$tmp/run3b.log")"
+[ "$(local_seq)" -gt "$seq" ] || fail "nothing recorded while the central server was stopped"
+
 # A server that takes connections and never answers: the last push gives
 # up with the connect timeout, and the stop still exits 0.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -119,6 +143,12 @@ stop "$tmp/run4.log"
 [ "$stop_ms" -lt 15000 ] || fail "the stop with a silent central server took ${stop_ms} ms"
 grep -Eq "central: (cannot push site north before stopping: .*|the last push did not end within 10s: stopping it); the next start pushes what the central database lacks" "$tmp/run4.log" ||
 	fail "the failed last push was not logged: $(grep central: "$tmp/run4.log")"
+
+# The server answering again: what it missed is pushed at the next start.
+write_conf "$(pg_url central north)"
+start "$tmp/run5.log"
+wait_for "the push after the frozen server" in_step
+stop "$tmp/run5.log"
 
 "$vraudit" verify -c "$tmp/admin.conf" --central >"$tmp/verify.out" 2>&1 || fail "verify --central: $(cat "$tmp/verify.out")"
 grep -q "every chain intact" "$tmp/verify.out" || fail "verify --central said: $(cat "$tmp/verify.out")"
