@@ -333,10 +333,6 @@ store_run(struct store *st, enum stmt_id id)
 	sqlite3_stmt *stmt = st->stmt[id];
 	int rc;
 
-	/* A new transaction: another writer may have created elements
-	 * since the last, so the next id is read again. */
-	if (id == S_BEGIN)
-		st->leaf.next_id = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
 	sqlite3_reset(stmt);

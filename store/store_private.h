@@ -213,7 +213,10 @@ struct store_leaf_entry {
 struct store_leaf_state {
 	struct store_leaf_entry *touched; /* owned, in the order touched */
 	size_t n, cap;
-	int64_t next_id; /* the id of the next new element; 0: not read */
+	/* The id of the next new element; 0: not read. The end of a batch
+	 * (store_leaf_forget, at its commit or rollback) and an undone group
+	 * reset it: another writer may create elements between batches. */
+	int64_t next_id;
 	sqlite3_stmt *element, *evidence, *insert, *update;
 };
 

@@ -90,27 +90,35 @@ START_TEST(test_rows_not_well_formed_are_refused)
 }
 END_TEST
 
-/* value as the server writes it in a COPY text row. */
+/* The letter the server escapes c with in COPY text, or 0. */
+static char
+escape_letter(char c)
+{
+	switch (c) {
+	case '\\':
+		return '\\';
+	case '\t':
+		return 't';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	default:
+		return 0;
+	}
+}
+
+/* value as the server writes it in a COPY text row (out holds twice its
+ * length and a NUL). */
 static void
 escape(const char *value, char *out)
 {
 	for (; *value != '\0'; value++) {
-		switch (*value) {
-		case '\\':
-			out += sprintf(out, "\\\\");
-			break;
-		case '\t':
-			out += sprintf(out, "\\t");
-			break;
-		case '\n':
-			out += sprintf(out, "\\n");
-			break;
-		case '\r':
-			out += sprintf(out, "\\r");
-			break;
-		default:
-			*out++ = *value;
-		}
+		char e = escape_letter(*value);
+
+		if (e != 0)
+			*out++ = '\\';
+		*out++ = e != 0 ? e : *value;
 	}
 	*out = '\0';
 }

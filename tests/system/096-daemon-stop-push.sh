@@ -108,7 +108,12 @@ start "$tmp/run3b.log"
 pushed() { grep -q "central: the central database holds site north up to record $seq; pushing after each commit" "$tmp/run3b.log"; }
 wait_for "the push at the fourth start" pushed
 postmaster=$(head -1 "$pg_data/postmaster.pid")
-frozen="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+# The postmaster and its children, from /proc (no procps needed).
+frozen=$postmaster
+for stat in /proc/[0-9]*/stat; do
+	read -r pid _ _ ppid _ <"$stat" 2>/dev/null || continue
+	[ "$ppid" != "$postmaster" ] || frozen="$frozen $pid"
+done
 at_exit "kill -CONT $frozen 2>/dev/null || true"
 # shellcheck disable=SC2086
 kill -STOP $frozen
