@@ -9,7 +9,9 @@
 #   - vrauditd with the inventory known (a database that holds every MAC
 #     of the flood: the steady state of a mirror port);
 #   - vrauditd on a fresh database (every MAC new: the store's worst case).
-# For each: frames handled, dropped by the kernel, how many of the 500
+# For each: frames that reached the interface (its receive counter: a
+# sender may lose some on the way, a veth's queue to its peer being full),
+# frames handled, dropped by the kernel, how many of the 500
 # LLDP speakers reached the database (the control path), the rate the
 # senders reached, and the daemon's CPU time per frame handled (ns/f: what
 # one core would take at most is 1e9 / ns/f frames/s). Then tcpreplay
@@ -22,6 +24,13 @@
 # is measured (the senders and the floor come from this tree's build/),
 # SENDERS how many blast processes send at once (default 1; each sends the
 # whole flood, at PPS / SENDERS).
+# GEN=xdp sends from inside the kernel instead (tests/bench/xdpgen: an XDP
+# program in the kernel's live-frames mode, past what a sender in user
+# space reaches): FRAMES frames of the flood's kind, each from one of its
+# MACS hosts picked at random, with the 500 LLDP advertisements sent by
+# blast beside them, spread over the flood's length (at 1,000 frames/s
+# when the rate is 0). The receiving end then runs in its NAPI mode (GRO
+# on), which a veth needs to take XDP frames.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VRAUDIT_BUILD:-$top/build}
@@ -31,6 +40,8 @@ macs=${2:-50000}
 rates=${RATES:-"100000 200000 300000 400000 500000 0"}
 buffer=${BUFFER:-32}
 senders=${SENDERS:-1}
+gen=${GEN:-blast}
+case $gen in blast | xdp) ;; *) echo "line-rate.sh: GEN is blast or xdp" >&2; exit 1 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "line-rate.sh: run as root (namespaces, capture)" >&2; exit 1; }
 fail() { echo "line-rate.sh: $*" >&2; exit 1; }
 . "$top/tests/bench/lib.sh"
@@ -49,13 +60,15 @@ cleanup() {
 }
 trap cleanup EXIT
 ninja -C "$build" vrauditd vraudit >/dev/null
-ninja -C "$tools" tests/bench/blast tests/bench/live_count >/dev/null
+ninja -C "$tools" tests/bench/blast tests/bench/live_count tests/bench/xdpgen >/dev/null
 veth_setup "$n"
+[ "$gen" = blast ] || "$tools/tests/bench/xdpgen" --gro "vra-$n"
 mkdir -p "$work/etc"
 chown nobody:nogroup "$work/etc"
 notify_listen "$work/notify.sock" "$work/notify.log"
 
 python3 "$top/tests/lib/flood.py" "$work/flood.pcap" "$frames" "$macs" 500
+python3 "$top/tests/lib/flood.py" "$work/lldp.pcap" 0 1 500
 # The inventory as a capture of a moment ago left it: no MAC due for its
 # hourly refresh.
 python3 "$top/tests/lib/flood.py" --start "$(date +%s)" "$work/now.pcap" "$frames" "$macs" 500
@@ -65,10 +78,22 @@ rm "$work/now.pcap"
 # blast PPS: SENDERS senders at PPS / SENDERS each; prints the sum of
 # their rates, as "...: N frames/s"
 blast() {
-	local i pids=() per=$(($1 / senders)) sum=0 r
+	local i pids=() per=$(($1 / senders)) sum=0 r lldp=1000
+	if [ "$gen" = xdp ]; then
+		# the LLDP beside the flood, over its length
+		[ "$1" -eq 0 ] || lldp=$((500 * $1 / frames + 1))
+		ip netns exec "vrt-$n" "$tools/tests/bench/blast" "vrb-$n" "$work/lldp.pcap" "$lldp" \
+			>/dev/null &
+		pids+=($!)
+	fi
 	for i in $(seq "$senders"); do
-		ip netns exec "vrt-$n" "$tools/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$per" \
-			>"$work/blast.$i" &
+		if [ "$gen" = xdp ]; then
+			ip netns exec "vrt-$n" "$tools/tests/bench/xdpgen" "vrb-$n" "$macs" "$frames" "$per" \
+				>"$work/blast.$i" &
+		else
+			ip netns exec "vrt-$n" "$tools/tests/bench/blast" "vrb-$n" "$work/flood.pcap" "$per" \
+				>"$work/blast.$i" &
+		fi
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do wait "$i"; done
@@ -101,11 +126,13 @@ CONF
 	wait_ready "$work/notify.log" "$daemon_pid" "$work/daemon.log"
 	wait_for "the daemon to settle" drained
 	c0=$(cpu_ticks)
+	r0=$(rx_packets)
 	out=$(blast "$1")
 	sent=$(printf '%s\n' "$out" | rate_of)
 	# Until it has read what the rings hold and written its queue.
 	wait_for "the daemon to drain" drained
 	c1=$(cpu_ticks)
+	r1=$(rx_packets)
 	kill -TERM "$daemon_pid"
 	wait "$daemon_pid" || fail "vrauditd exited $? on SIGTERM"
 	daemon_pid=
@@ -116,8 +143,9 @@ CONF
 	speakers=$(sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM element WHERE sys_name LIKE 'ctl-sw-%'")
 	# CPU of the daemon per frame handled, in nanoseconds
 	ns=$(((c1 - c0) * 1000000000 / clk / ${row%% *}))
-	printf '%10s %10s %6s %7s %5s' "${row%% *}" "${drop:-0}" "$speakers" "$sent" "$ns"
+	printf '%10s %10s %10s %6s %7s %5s' "$((r1 - r0))" "${row%% *}" "${drop:-0}" "$speakers" "$sent" "$ns"
 }
+rx_packets() { cat "/sys/class/net/vra-$n/statistics/rx_packets"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
 clk=$(getconf CLK_TCK)
 # The daemon has drained once it used no CPU for a second and its queue
@@ -131,18 +159,21 @@ drained() {
 }
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "kernel: $(uname -r); flood: $frames frames of 60 bytes, $macs MACs, 500 LLDP speakers, sent $senders time(s) at once; MAC path ring ${buffer} MiB"
-printf '%10s | %10s %10s %8s | %10s %10s %6s %7s %5s | %10s %10s %6s %7s %5s\n' \
-	"pps asked" "floor sent" "handled" "dropped" \
-	"known got" "dropped" "LLDP" "sent/s" "ns/f" "new got" "dropped" "LLDP" "sent/s" "ns/f"
+echo "kernel: $(uname -r); flood: $frames frames of 60 bytes, $macs MACs, 500 LLDP speakers, sent $senders time(s) at once by $gen; MAC path ring ${buffer} MiB"
+printf '%10s | %10s %10s %10s %8s | %10s %10s %10s %6s %7s %5s | %10s %10s %10s %6s %7s %5s\n' \
+	"pps asked" "floor sent" "arrived" "handled" "dropped" \
+	"arrived" "known got" "dropped" "LLDP" "sent/s" "ns/f" \
+	"arrived" "new got" "dropped" "LLDP" "sent/s" "ns/f"
 for pps in $rates; do
 	"$tools/tests/bench/live_count" "vra-$n" "$buffer" 2 >"$work/lc.out" 2>"$work/lc.err" &
 	lc=$!
 	wait_for "live_count" grep -q ready "$work/lc.err"
+	r0=$(rx_packets)
 	sent=$(blast "$pps" | rate_of)
 	wait "$lc"
+	r1=$(rx_packets)
 	read -r got _ dropped _ <"$work/lc.out"
-	printf '%10s | %10s %10s %8s |' "$pps" "$sent" "$got" "${dropped%,}"
+	printf '%10s | %10s %10s %10s %8s |' "$pps" "$sent" "$((r1 - r0))" "$got" "${dropped%,}"
 	cp "$known" "$work/k/k.db" 2>/dev/null || { mkdir -p "$work/k"; cp "$known" "$work/k/k.db"; }
 	daemon "$pps" "$work/k/k.db"
 	printf ' |'
