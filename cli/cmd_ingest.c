@@ -242,6 +242,10 @@ observer(void *ctx)
 	struct store *ro =
 	    store_open(in->cfg->db_path, STORE_READ_ONLY, err, sizeof(err));
 
+	/* One pass through the addresses: a few pages of cache are enough
+	 * (2 MiB of them made the start some 15% slower). */
+	if (ro != NULL)
+		store_set_cache_kib(ro, 256);
 	if (ro == NULL ||
 	    store_mac_states(ro, MAX_MACS, reserve_macs, know_mac, in->pv) < 0)
 		fprintf(stderr, "vraudit ingest: %s (every MAC is news)\n",

@@ -496,6 +496,16 @@ store_set_batch_size(struct store *st, size_t n)
 	st->batch_size = n == 0 ? 1 : n;
 }
 
+void
+store_set_cache_kib(struct store *st, int kib)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+	    kib < 1 ? 1 : kib);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
 int
 store_writable(struct store *st)
 {

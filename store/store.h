@@ -55,6 +55,10 @@ void store_set_classifier(struct store *st, const struct classifier_ops *ops);
 void store_set_busy_timeout(struct store *st, int ms);
 /* Commit automatically every n sightings (n >= 1). */
 void store_set_batch_size(struct store *st, size_t n);
+/* Keep at most kib KiB of the file's pages in memory: a connection that
+ * reads once through a table needs only a few, and every page of a
+ * larger cache costs a page fault the first time it is filled. */
+void store_set_cache_kib(struct store *st, int kib);
 
 /* retire-after: no element is ever retired (the default of a store). */
 #define STORE_RETIRE_NEVER (-1)
