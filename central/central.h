@@ -132,7 +132,8 @@ struct central_site {
 	char name[64];
 	int64_t head_seq; /* the head of its chain held centrally */
 	char head_hash[CENTRAL_HASH_STRLEN];
-	int64_t elements; /* its elements (merged ones left out) */
+	int64_t elements; /* its elements (merged ones left out), as
+			   * central_materialize counts them into a map */
 };
 
 /* Which site each element of a gathered file comes from: element n of
@@ -143,6 +144,7 @@ struct central_national {
 	int64_t *site_id;  /* owned */
 	uint32_t *site_of; /* owned */
 	size_t n_elements, cap;
+	size_t at; /* the site of the element added last */
 };
 
 /* Read what follows in one snapshot (repeatable read; it writes only
@@ -157,7 +159,8 @@ int central_snapshot_name(struct central *c, char name[CENTRAL_SNAPSHOT_LEN]);
 /* central_snapshot_begin on c, in the snapshot named name (from another
  * connection's central_snapshot_name). 0 or -1. */
 int central_snapshot_join(struct central *c, const char *name);
-/* Every site, by name: a new array of *n (free it). 0 or -1. */
+/* Every site, by name: a new array of *n (free it), their elements not
+ * yet counted. 0 or -1. */
 int central_sites(struct central *c, struct central_site **out, size_t *n);
 /*
  * Fill st, a new site file, with the central state of site (NULL: every
@@ -171,9 +174,10 @@ int central_sites(struct central *c, struct central_site **out, size_t *n);
  */
 int central_materialize(struct central *c, struct store *st, const char *site,
     const struct policy_set *set, struct central_national *map);
-/* Element nid of the gathered file came from element id of site. */
+/* Element nid of the gathered file came from element id of site; a live
+ * one (not merged) counts in its site's elements. */
 void central_map_add(struct central_national *map, const char *site,
-    int64_t nid, int64_t id);
+    int64_t nid, int64_t id, bool live);
 /* Release what map owns. */
 void central_national_free(struct central_national *map);
 /* One row of COPY TO's text format (len bytes, with its newline),

@@ -13,6 +13,7 @@
 
 #include "central/central.h"
 #include "central/central_private.h"
+#include "common/text.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -86,10 +87,11 @@ central_sites(struct central *c, struct central_site **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
+	/* Their elements are counted as a gather reads them: counting them
+	 * here took as long as reading them there. */
 	if ((res = central_exec(c,
-		 "SELECT s.name, s.head_seq, s.head_hash, (SELECT count(*) "
-		 "FROM vraudit.element e WHERE e.site = s.name AND "
-		 "e.merged_into IS NULL) FROM vraudit.site s ORDER BY s.name",
+		 "SELECT s.name, s.head_seq, s.head_hash FROM vraudit.site s "
+		 "ORDER BY s.name",
 		 0, NULL, PGRES_TUPLES_OK)) == NULL)
 		return -1;
 	*n = (size_t)PQntuples(res);
@@ -101,31 +103,60 @@ central_sites(struct central *c, struct central_site **out, size_t *n)
 		s->head_seq = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
 		str_copy(s->head_hash, PQgetvalue(res, (int)i, 2),
 		    sizeof(s->head_hash));
-		s->elements = strtoll(PQgetvalue(res, (int)i, 3), NULL, 10);
 	}
 	PQclear(res);
 	return 0;
 }
 
-/* The numbering: elements and scans of the site (NULL: all), in order. */
+/*
+ * The numbering: elements and scans of the site (NULL: all), in the order
+ * (site, id). Where every site's element ids run without a gap, as a
+ * site's store gives them, an element's number is its site's offset plus
+ * its id's place in the site's range (pg_temp.soff, a row a site: *dense);
+ * else each element is listed with its number (pg_temp.emap), which takes
+ * a pass, a sort and an index over every element.
+ */
 static int
-number(struct central *c, const char *site)
+number(struct central *c, const char *site, bool *dense)
 {
 	const char *p[] = { site };
 	PGresult *res;
 
 	if (central_command(c,
+		"DROP TABLE IF EXISTS pg_temp.soff; "
 		"DROP TABLE IF EXISTS pg_temp.emap; "
 		"DROP TABLE IF EXISTS pg_temp.smap") < 0)
 		return -1;
 	res = central_exec(c,
-	    "CREATE TEMP TABLE emap AS SELECT site, id, row_number() OVER "
-	    "(ORDER BY site, id) AS nid FROM vraudit.element WHERE $1::text "
-	    "IS NULL OR site = $1",
+	    "CREATE TEMP TABLE soff AS SELECT site, min(id) AS lo, max(id) "
+	    "AS hi, count(*) AS n, coalesce(sum(count(*)) OVER (ORDER BY "
+	    "site ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS "
+	    "off FROM vraudit.element WHERE $1::text IS NULL OR site = $1 "
+	    "GROUP BY site",
 	    1, p, PGRES_COMMAND_OK);
 	PQclear(res);
 	if (res == NULL)
 		return -1;
+	if ((res = central_exec(c,
+		 "SELECT coalesce(bool_and(n = hi - lo + 1), true) FROM "
+		 "pg_temp.soff",
+		 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	*dense = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!*dense) {
+		res = central_exec(c,
+		    "CREATE TEMP TABLE emap AS SELECT site, id, row_number() "
+		    "OVER (ORDER BY site, id) AS nid FROM vraudit.element "
+		    "WHERE $1::text IS NULL OR site = $1",
+		    1, p, PGRES_COMMAND_OK);
+		PQclear(res);
+		if (res == NULL ||
+		    central_command(c,
+			"CREATE INDEX ON pg_temp.emap (site, "
+			"id); ANALYZE pg_temp.emap") < 0)
+			return -1;
+	}
 	res = central_exec(c,
 	    "CREATE TEMP TABLE smap AS SELECT site, id, row_number() OVER "
 	    "(ORDER BY site, id) AS nid FROM vraudit.scan WHERE $1::text "
@@ -135,13 +166,11 @@ number(struct central *c, const char *site)
 	if (res == NULL)
 		return -1;
 	return central_command(c,
-	    "CREATE INDEX ON pg_temp.emap (site, id); "
-	    "CREATE INDEX ON pg_temp.smap (site, id); ANALYZE pg_temp.emap; "
-	    "ANALYZE pg_temp.smap");
+	    "CREATE INDEX ON pg_temp.smap (site, id); ANALYZE pg_temp.smap");
 }
 
-/* Each row of query into table t of st; for elements, the numbering into
- * map. Streamed (COPY TO, in text): the server produces rows while they
+/* Each row of query into table t of st; for elements, the numbering and
+ * each site's count of live elements into map. Streamed (COPY TO, in text): the server produces rows while they
  * are written here, where a cursor's fetches had each side wait for the
  * other. A row the file refuses ends the import; the rest of the stream
  * is read and dropped, which leaves the connection usable. */
@@ -150,9 +179,10 @@ copy_rows(struct central *c, struct store *st, enum store_import_table t,
     const char *query, struct central_national *map)
 {
 	char *sql = xprintf("COPY (%s) TO STDOUT", query), *row;
-	/* an element's row ends with its site and its id there */
+	/* an element's row ends with its site, its id there and whether it
+	 * is live (not merged) */
 	int ncol = store_import_columns(t), n;
-	int want = ncol + (t == STORE_IMPORT_ELEMENT ? 2 : 0);
+	int want = ncol + (t == STORE_IMPORT_ELEMENT ? 3 : 0);
 	int rc = 0;
 	const char *v[32];
 	PGresult *res = PQexec(c->pg, sql);
@@ -169,7 +199,7 @@ copy_rows(struct central *c, struct store *st, enum store_import_table t,
 		    (central_copy_row(row, (size_t)n, v, want) != want ||
 			(map != NULL &&
 			    (v[0] == NULL || v[ncol] == NULL ||
-				v[ncol + 1] == NULL)))) {
+				v[ncol + 1] == NULL || v[ncol + 2] == NULL)))) {
 			central_set_error(c,
 			    "the central database sent a row that is not "
 			    "%d values of COPY text",
@@ -180,7 +210,8 @@ copy_rows(struct central *c, struct store *st, enum store_import_table t,
 			rc = -1;
 		} else if (rc == 0 && map != NULL)
 			central_map_add(map, v[ncol], strtoll(v[0], NULL, 10),
-			    strtoll(v[ncol + 1], NULL, 10));
+			    strtoll(v[ncol + 1], NULL, 10),
+			    strcmp(v[ncol + 2], "t") == 0);
 		PQfreemem(row);
 	}
 	if (n == -2 && rc == 0) { /* the connection failed */
@@ -200,15 +231,23 @@ copy_rows(struct central *c, struct store *st, enum store_import_table t,
 
 void
 central_map_add(struct central_national *map, const char *site, int64_t nid,
-    int64_t id)
+    int64_t id, bool live)
 {
 	struct central_site *s = NULL;
 
-	for (size_t i = 0; i < map->n_sites; i++)
-		if (strcmp(map->sites[i].name, site) == 0)
+	/* The rows come site by site: the last one's first. */
+	if (map->at < map->n_sites &&
+	    strcmp(map->sites[map->at].name, site) == 0)
+		s = &map->sites[map->at];
+	for (size_t i = 0; s == NULL && i < map->n_sites; i++)
+		if (strcmp(map->sites[i].name, site) == 0) {
 			s = &map->sites[i];
+			map->at = i;
+		}
 	if (s == NULL || nid < 1)
 		return;
+	if (live)
+		s->elements++;
 	if ((size_t)nid > map->cap) {
 		size_t cap = map->cap == 0 ? 1024 : map->cap;
 
@@ -261,6 +300,42 @@ listed_vendors(struct central *c, const struct policy_set *set)
 	return central_command(c, "ANALYZE pg_temp.listed_vendor");
 }
 
+/*
+ * The rows' queries read each element as e; the numbering's parts go in
+ * place of @N (e's number), @J (the join that gives it, as m), @M (the
+ * number of the element e was merged into, or NULL) and @G (the join
+ * that gives that), as number() made it: listed or dense.
+ */
+static const char *const numbering[2][4] = {
+	{ "m.nid", " JOIN pg_temp.emap m ON m.site = e.site AND m.id = e.id",
+	    "g.nid",
+	    " LEFT JOIN pg_temp.emap g ON g.site = e.site AND g.id = "
+	    "e.merged_into" },
+	{ "(m.off + e.id - m.lo + 1)",
+	    " JOIN pg_temp.soff m ON m.site = e.site",
+	    "CASE WHEN e.merged_into BETWEEN m.lo AND m.hi THEN m.off + "
+	    "e.merged_into - m.lo + 1 END",
+	    "" },
+};
+
+static char *
+numbered(const char *query, bool dense)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	for (const char *p = query; *p != '\0'; p++) {
+		const char *part =
+		    p[0] == '@' && p[1] != '\0' ? strchr("NJMG", p[1]) : NULL;
+
+		if (part != NULL) {
+			strbuf_adds(&b, numbering[dense][part - "NJMG"]);
+			p++;
+		} else
+			strbuf_add(&b, p, 1);
+	}
+	return strbuf_steal(&b);
+}
+
 int
 central_materialize(struct central *c, struct store *st, const char *site,
     const struct policy_set *set, struct central_national *map)
@@ -279,49 +354,50 @@ central_materialize(struct central *c, struct store *st, const char *site,
 		    "z.refused, z.cut, z.missing FROM vraudit.scan_zone z JOIN "
 		    "pg_temp.smap m ON m.site = z.site AND m.id = z.scan_id" },
 		{ STORE_IMPORT_ELEMENT,
-		    "SELECT m.nid, e.mgmt_ip, e.chassis_mac, e.sys_name, "
+		    "SELECT @N, e.mgmt_ip, e.chassis_mac, e.sys_name, "
 		    "e.sys_descr, e.sys_object_id, e.model, e.serial, "
 		    "e.software, e.zone, e.vendor, e.vendor_name, e.risk, "
 		    "e.confidence, e.conflict, e.first_seen, e.last_seen || "
-		    "'T00:00:00Z', f.nid, g.nid, e.retired_at, e.retired_seen, "
-		    "e.retired_reason, m.site, e.id FROM vraudit.element e JOIN "
-		    "pg_temp.emap m USING (site, id) LEFT JOIN pg_temp.smap f "
-		    "ON f.site = e.site AND f.id = e.first_scan LEFT JOIN "
-		    "pg_temp.emap g ON g.site = e.site AND g.id = "
-		    "e.merged_into ORDER BY e.site, e.id" },
+		    "'T00:00:00Z', f.nid, @M, e.retired_at, e.retired_seen, "
+		    "e.retired_reason, e.site, e.id, e.merged_into IS NULL FROM "
+		    "vraudit.element e@J LEFT JOIN pg_temp.smap f ON f.site = "
+		    "e.site AND f.id = e.first_scan@G ORDER BY e.site, e.id" },
 		{ STORE_IMPORT_ADDRESS,
-		    "SELECT m.nid, a.kind, a.value, e.last_seen || "
-		    "'T00:00:00Z' FROM vraudit.element_address a JOIN "
-		    "pg_temp.emap m ON m.site = a.site AND m.id = a.element_id "
-		    "JOIN vraudit.element e ON e.site = a.site AND e.id = "
-		    "a.element_id WHERE " READ_LISTED },
+		    "SELECT @N, a.kind, a.value, e.last_seen || 'T00:00:00Z' "
+		    "FROM vraudit.element_address a JOIN vraudit.element e ON "
+		    "e.site = a.site AND e.id = a.element_id@J WHERE " READ_LISTED },
 		{ STORE_IMPORT_EVIDENCE,
-		    "SELECT m.nid, v.kind, v.value, v.vendor, v.strength, "
-		    "v.rule, coalesce(v.last_observed, e.last_seen) || "
-		    "'T00:00:00Z', s.nid FROM vraudit.element_evidence v JOIN "
-		    "pg_temp.emap m ON m.site = v.site AND m.id = v.element_id "
-		    "JOIN vraudit.element e ON e.site = v.site AND e.id = "
-		    "v.element_id LEFT JOIN pg_temp.smap s ON s.site = v.site "
-		    "AND s.id = v.scan_id WHERE " READ_LISTED },
+		    "SELECT @N, v.kind, v.value, v.vendor, v.strength, v.rule, "
+		    "coalesce(v.last_observed, e.last_seen) || 'T00:00:00Z', "
+		    "s.nid FROM vraudit.element_evidence v JOIN vraudit.element "
+		    "e ON e.site = v.site AND e.id = v.element_id@J LEFT JOIN "
+		    "pg_temp.smap s ON s.site = v.site AND s.id = v.scan_id "
+		    "WHERE " READ_LISTED },
 		{ STORE_IMPORT_SOURCE,
-		    "SELECT m.nid, u.source, e.last_seen || 'T00:00:00Z' FROM "
-		    "vraudit.element e JOIN pg_temp.emap m USING (site, id) "
-		    "CROSS JOIN unnest(string_to_array(e.sources, ',')) AS u "
-		    "(source) WHERE " READ_LISTED },
+		    "SELECT @N, u.source, e.last_seen || 'T00:00:00Z' FROM "
+		    "vraudit.element e@J CROSS JOIN "
+		    "unnest(string_to_array(e.sources, ',')) AS u (source) "
+		    "WHERE " READ_LISTED },
 	};
+	bool dense = false;
 
-	if (number(c, site) < 0 || listed_vendors(c, set) < 0)
+	if (number(c, site, &dense) < 0 || listed_vendors(c, set) < 0)
 		return -1;
 	if (store_import_begin(st) < 0) {
 		central_set_error(c, "%s", store_error(st));
 		return -1;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(q); i++)
-		if (copy_rows(c, st, q[i].t, q[i].query,
-			q[i].t == STORE_IMPORT_ELEMENT ? map : NULL) < 0) {
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++) {
+		char *query = numbered(q[i].query, dense);
+		int rc = copy_rows(c, st, q[i].t, query,
+		    q[i].t == STORE_IMPORT_ELEMENT ? map : NULL);
+
+		free(query);
+		if (rc < 0) {
 			store_import_end(st, false);
 			return -1;
 		}
+	}
 	if (store_import_end(st, true) < 0) {
 		central_set_error(c, "%s", store_error(st));
 		return -1;

@@ -255,7 +255,6 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 		cr->sites[i].name = cr->map.sites[i].name;
 		cr->sites[i].head_seq = cr->map.sites[i].head_seq;
 		cr->sites[i].head_hash = cr->map.sites[i].head_hash;
-		cr->sites[i].elements = cr->map.sites[i].elements;
 	}
 	/* The sites' verdicts by the central database's views, on a second
 	 * connection while this one gathers the national state, when one
@@ -275,6 +274,9 @@ cli_report_central(const struct config *cfg, const struct policy_set *set,
 	}
 	if (st == NULL || by_views < 0)
 		goto out;
+	/* counted as the gather read them */
+	for (size_t i = 0; i < cr->map.n_sites; i++)
+		cr->sites[i].elements = cr->map.sites[i].elements;
 	if (by_views == 0 && !quiet)
 		fprintf(stderr,
 		    "vraudit report: note: the central database holds other "
