@@ -170,10 +170,11 @@ number(struct central *c, const char *site, bool *dense)
 }
 
 /* Each row of query into table t of st; for elements, the numbering and
- * each site's count of live elements into map. Streamed (COPY TO, in text): the server produces rows while they
- * are written here, where a cursor's fetches had each side wait for the
- * other. A row the file refuses ends the import; the rest of the stream
- * is read and dropped, which leaves the connection usable. */
+ * each site's count of live elements into map. Streamed (COPY TO, in
+ * text): the server produces rows while they are written here, where a
+ * cursor's fetches had each side wait for the other. A row the file
+ * refuses ends the import; the rest of the stream is read and dropped,
+ * which leaves the connection usable. */
 static int
 copy_rows(struct central *c, struct store *st, enum store_import_table t,
     const char *query, struct central_national *map)
@@ -309,14 +310,15 @@ static const char *const numbering[2][4] = {
 static char *
 numbered(const char *query, bool dense)
 {
+	static const char marks[] = "NJMG"; /* numbering's columns */
 	struct strbuf b = STRBUF_INIT;
 
 	for (const char *p = query; *p != '\0'; p++) {
 		const char *part =
-		    p[0] == '@' && p[1] != '\0' ? strchr("NJMG", p[1]) : NULL;
+		    p[0] == '@' && p[1] != '\0' ? strchr(marks, p[1]) : NULL;
 
 		if (part != NULL) {
-			strbuf_adds(&b, numbering[dense][part - "NJMG"]);
+			strbuf_adds(&b, numbering[dense][part - marks]);
 			p++;
 		} else
 			strbuf_add(&b, p, 1);
