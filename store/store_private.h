@@ -367,5 +367,8 @@ int store_classify_element(struct store *st, int64_t id, bool reassess);
 /* Set *stale when element id's verdict was made under other rules than
  * the classifier's in force; 0, or -1 (also when it is gone). */
 int store_element_stale(struct store *st, int64_t id, bool *stale);
+/* Delete the rows of element id, created in this batch by a group that
+ * claimed no key and could not be written whole; 0 or -1. */
+int store_unwrite_element(struct store *st, int64_t id);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * Recording sightings: which element a sighting belongs to (identity keys,
  * merges), its addresses, keys, sources and evidence, the verdict fused
- * from that evidence, links between elements, and reclassification.
+ * from that evidence, and reclassification.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -852,18 +852,19 @@ out:
 	return rc;
 }
 
+/* The group written: a new element, or the n candidates merged and
+ * updated. */
 static int
-record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
+record(struct store *st, int64_t scan_id, struct group *g, struct candidate *c,
+    size_t n, int64_t *element_id)
 {
-	struct candidate c[MAX_CANDIDATES];
 	char when[TIME_STRLEN];
 	bool stale = false, evidence_changed = false;
-	size_t n = 0, oldest = 0;
+	size_t oldest = 0;
 	int64_t id = 0;
 
 	time_format(g->last, when);
-	if (resolve(st, g, c, &n) == -1 ||
-	    oldest_candidate(st, c, n, &oldest) == -1)
+	if (oldest_candidate(st, c, n, &oldest) == -1)
 		return -1;
 	if (n > 0)
 		id = c[oldest].id;
@@ -893,8 +894,7 @@ record(struct store *st, int64_t scan_id, struct group *g, int64_t *element_id)
 			return -1;
 		store_leaf_touch(st, id);
 	}
-	if (element_id != NULL)
-		*element_id = id;
+	*element_id = id;
 	return 0;
 }
 
@@ -902,8 +902,11 @@ int
 store_record_group(struct store *st, int64_t scan_id,
     const struct sighting *const *s, size_t n, int64_t *element_id)
 {
+	struct candidate c[MAX_CANDIDATES];
 	struct group g;
-	size_t mark, leaf_mark;
+	size_t mark, leaf_mark, nc = 0;
+	int64_t id = 0;
+	bool saved;
 	int rc;
 
 	if (n == 0)
@@ -912,10 +915,24 @@ store_record_group(struct store *st, int64_t scan_id,
 		return -1;
 	mark = store_tally_mark(st);
 	leaf_mark = store_leaf_mark(st);
-	if (store_run(st, S_SAVEPOINT) == -1)
-		goto lost;
 	group_build(&g, s, n);
-	rc = record(st, scan_id, &g, element_id);
+	/*
+	 * Undone on failure, so that the batch stays: by a savepoint, which
+	 * costs a copy of every page the group then touches; or, for a
+	 * group that names no element and claims no key (a MAC heard, an
+	 * ARP entry: most new elements), by deleting the rows of the one
+	 * element it created, which are all it writes.
+	 */
+	rc = resolve(st, &g, c, &nc);
+	saved = rc == 0 && (nc > 0 || g.n_keys > 0);
+	if (saved && store_run(st, S_SAVEPOINT) == -1) {
+		group_free(&g);
+		goto lost;
+	}
+	if (rc == 0 && saved)
+		rc = record(st, scan_id, &g, c, nc, &id);
+	else if (rc == 0 && (rc = create_element(st, &id, scan_id, &g)) == 0)
+		store_tally_note(st, scan_id, id, STORE_TALLY_CREATED);
 	group_free(&g);
 	if (rc == -1) {
 		char *msg;
@@ -927,8 +944,9 @@ store_record_group(struct store *st, int64_t scan_id,
 		store_audit_forget(st);
 		store_tally_undo(st, mark);
 		store_leaf_undo(st, leaf_mark);
-		if (store_run(st, S_ROLLBACK_TO) == -1 ||
-		    store_run(st, S_RELEASE) == -1) {
+		if (saved ? store_run(st, S_ROLLBACK_TO) == -1 ||
+			    store_run(st, S_RELEASE) == -1
+			  : id > 0 && store_unwrite_element(st, id) == -1) {
 			free(msg);
 			goto lost;
 		}
@@ -940,8 +958,10 @@ store_record_group(struct store *st, int64_t scan_id,
 			   : "; sightings not recorded");
 		return -1;
 	}
-	if (store_run(st, S_RELEASE) == -1)
+	if (saved && store_run(st, S_RELEASE) == -1)
 		goto lost;
+	if (element_id != NULL)
+		*element_id = id;
 	st->batch_count += n;
 	if (st->batch_count >= st->batch_size)
 		return store_flush(st);
@@ -960,29 +980,4 @@ store_record(struct store *st, int64_t scan_id, const struct sighting *s,
 	const struct sighting *one = s;
 
 	return store_record_group(st, scan_id, &one, 1, element_id);
-}
-
-int
-store_link(struct store *st, int64_t element_id, int64_t neighbour_id,
-    const char *protocol, const char *local_port, const char *remote_port,
-    int64_t when)
-{
-	sqlite3_stmt *stmt = st->stmt[S_LINK_UPSERT];
-	char t[TIME_STRLEN];
-
-	if (store_writable(st) == -1 || store_batch_begin(st) == -1)
-		return -1;
-	time_format(when, t);
-	sqlite3_bind_int64(stmt, 1, element_id);
-	sqlite3_bind_int64(stmt, 2, neighbour_id);
-	store_bind_text(stmt, 3, protocol);
-	store_bind_value(stmt, 4, local_port != NULL ? local_port : "");
-	store_bind_value(stmt, 5, remote_port != NULL ? remote_port : "");
-	store_bind_text(stmt, 6, t);
-	if (store_run(st, S_LINK_UPSERT) == -1) {
-		if (sqlite3_get_autocommit(st->db))
-			store_batch_lost(st, "link");
-		return -1;
-	}
-	return 0;
 }

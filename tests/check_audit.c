@@ -917,6 +917,17 @@ START_TEST(test_new_element_rolled_back_leaves_no_leaf)
 		       "|| '%'");
 	ck_assert_str_eq(v, "3");
 	free(v);
+	/* Nothing of the undone element is left: no address, source or
+	 * evidence of it, nor any row of an element that is gone. */
+	v = query_text("SELECT (SELECT count(*) FROM element_address WHERE "
+		       "value = '00:e0:fc:00:00:09') + (SELECT count(*) FROM "
+		       "element_evidence WHERE value = 'BOOM') + (SELECT "
+		       "count(*) FROM element_source WHERE element_id NOT IN "
+		       "(SELECT id FROM element)) + (SELECT count(*) FROM "
+		       "element_address WHERE element_id NOT IN (SELECT id "
+		       "FROM element))");
+	ck_assert_str_eq(v, "0");
+	free(v);
 	assert_intact(2);
 }
 END_TEST
