@@ -3,6 +3,7 @@
  * bounded copies.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,41 @@ START_TEST(test_time_parse_agrees_with_timegm)
 					    0);
 					ck_assert_int_eq(t, (int64_t)want);
 				}
+	}
+}
+END_TEST
+
+/* Timestamps written as the C library writes them: every 31st day
+ * from 1000 to 9999 at a time of day that moves, the ends of that range,
+ * and years outside it. */
+START_TEST(test_time_format_is_the_c_librarys)
+{
+	const int64_t edges[] = { 0, -1, 86399, 86400, -86400, -86401,
+		-30610224001, -30610224000, 253402300799, 253402300800,
+		951782400, 951868800, 4107542400, -62135596800, INT64_MIN,
+		INT64_MAX };
+	char got[TIME_STRLEN], want[TIME_STRLEN];
+	int64_t t;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		time_t tt = (time_t)edges[i];
+		struct tm tm;
+
+		time_format(edges[i], got);
+		if (gmtime_r(&tt, &tm) == NULL ||
+		    strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm) ==
+			0)
+			strcpy(want, "1970-01-01T00:00:00Z");
+		ck_assert_str_eq(got, want);
+	}
+	for (t = -30610224000; t < 253402300800; t += 86400 * 31 + 3607) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		time_format(t, got);
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		ck_assert_str_eq(got, want);
 	}
 }
 END_TEST
@@ -284,6 +320,7 @@ util_suite(void)
 	    (int)ARRAY_SIZE(mac_cases));
 	tcase_add_test(tc, test_mac_format_is_lower_case_hex_with_colons);
 	tcase_add_test(tc, test_mac_flags);
+	tcase_add_test(tc, test_time_format_is_the_c_librarys);
 	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
 	tcase_add_test(tc, test_time_parse_agrees_with_timegm);
 	tcase_add_test(tc, test_time_now_honours_pinned_clock);
