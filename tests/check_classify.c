@@ -1013,6 +1013,37 @@ static const struct registry_case registry_fusions[] = {
 		    "Development LP" },
 		{ EV_ENTITY_MFG, "H3C" } },
 	    3, "h3c", "H3C", RISK_WATCH, false, 0.9, 0.95 },
+	/* Recordings of real equipment (LibreNMS's snmprec walks). A
+	 * ProCurve-era switch naming its maker "HP" in ENTITY-MIB: HPE's,
+	 * without a conflict with enterprise 11. */
+	{ "aruba 2530 with entity maker HP",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.11.2.3.7.11.137" },
+		{ EV_SYSDESCR,
+		    "HP J9773A 2530-24G-PoEP Switch, revision YA.16.02.0012, "
+		    "ROM YA.15.20 (/ws/swbuildm/rel_ukiah_qaoff/code/build/"
+		    "lakes(swbuildm_rel_ukiah_qaoff_rel_ukiah))" },
+		{ EV_ENTITY_MFG, "HP" } },
+	    3, "hpe", NULL, RISK_NONE, false, 0.9, 1 },
+	/* A JetDirect printer answers under HP's net-peripheral subtree:
+	 * HP Inc.'s, without a conflict. */
+	{ "laserjet under net-peripheral",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.11.2.3.9.1" },
+		{ EV_SYSDESCR,
+		    "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,"
+		    "EEPROM JSI23900029,CIDATE 09/23/2014" } },
+	    2, "hp", "HP Inc.", RISK_NONE, false, 0.99, 1 },
+	{ "entity maker HP Inc.", { { EV_ENTITY_MFG, "HP Inc." } }, 1, "hp",
+	    NULL, RISK_NONE, false, 0.9, 0.9 },
+	/* VRP without the brand. */
+	{ "vrp software version", { { EV_SYSDESCR, "VRP Software Version" } },
+	    1, "huawei", NULL, RISK_HIGH, false, 0.85, 0.85 },
+	{ "software version vrp", { { EV_SYSDESCR, "Software Version VRP" } },
+	    1, "huawei", NULL, RISK_HIGH, false, 0.85, 0.85 },
+	/* A firmware's example sysObjectID names no maker. */
+	{ "placeholder sysobjectid",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.1.2.3.4.5" },
+		{ EV_SYSDESCR, "TD-W8901G" } },
+	    2, "tplink", NULL, RISK_NONE, false, 0.3, 0.3 },
 	/* An Aruba controller sold as a Dell PowerConnect. */
 	{ "dell powerconnect w built by aruba",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.14823.1.1.13" },
