@@ -1039,6 +1039,14 @@ static const struct registry_case registry_fusions[] = {
 	    1, "huawei", NULL, RISK_HIGH, false, 0.85, 0.85 },
 	{ "software version vrp", { { EV_SYSDESCR, "Software Version VRP" } },
 	    1, "huawei", NULL, RISK_HIGH, false, 0.85, 0.85 },
+	/* A guest's MAC names its hypervisor, not the guest's maker: a
+	 * virtualised Huawei function is Huawei's, without a conflict. */
+	{ "vm mac alone", { { EV_OUI, "00:0c:29:1f:74:06" } }, 1, "", NULL,
+	    RISK_UNKNOWN, false, 0, 0 },
+	{ "huawei function in a vm",
+	    { { EV_OUI, "00:50:56:9f:36:9f" },
+		{ EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.224" } },
+	    2, "huawei", NULL, RISK_HIGH, false, 0.95, 0.95 },
 	/* A firmware's example sysObjectID names no maker. */
 	{ "placeholder sysobjectid",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.1.2.3.4.5" },
