@@ -1047,6 +1047,24 @@ static const struct registry_case registry_fusions[] = {
 	    { { EV_OUI, "00:50:56:9f:36:9f" },
 		{ EV_SYSOBJECTID, "1.3.6.1.4.1.2011.2.224" } },
 	    2, "huawei", NULL, RISK_HIGH, false, 0.95, 0.95 },
+	/* A virtual appliance's sysDescr names its maker, then its
+	 * hypervisor. */
+	{ "pulse secure virtual appliance",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.12532.255.1.1" },
+		{ EV_SYSDESCR,
+		    "Pulse Secure, LLC,Pulse Connect Secure,VMware-VA-SPE,"
+		    "8.2R5 (build 49363)" } },
+	    2, "ivanti", NULL, RISK_NONE, false, 0.99, 1 },
+	{ "unifi under frogfoot's number",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.10002.1" },
+		{ EV_SYSDESCR,
+		    "Linux 3.3.8 #1 Mon Sep 12 17:23:19 PDT 2016 mips" } },
+	    2, "ubiquiti", NULL, RISK_NONE, false, 0.3, 0.3 },
+	/* A NAS found by its private MIB under net-snmp's number. */
+	{ "synology by its private mib",
+	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.8072.3.2.10" },
+		{ EV_PRIVATE_MIB, "1.3.6.1.4.1.6574" } },
+	    2, "synology", NULL, RISK_NONE, false, 0.5, 1 },
 	/* A firmware's example sysObjectID names no maker. */
 	{ "placeholder sysobjectid",
 	    { { EV_SYSOBJECTID, "1.3.6.1.4.1.1.2.3.4.5" },
@@ -1186,6 +1204,13 @@ static const struct {
 	    "nvidia", RISK_NONE },
 	{ "1.3.6.1.4.1.43191.1.6", "Metamako MetaConnect 48", "arista",
 	    RISK_NONE },
+	{ "1.3.6.1.4.1.12532.254.1.1",
+	    "Pulse Secure,LLC,MAG-2600,8.0R14 (build 41869)", "ivanti",
+	    RISK_NONE },
+	{ "1.3.6.1.4.1.2435.2.3.9.1",
+	    "Brother NC-7700w, Firmware Ver.1.06  (14.07.17),MID 8CE-317,FID 2",
+	    "brother", RISK_NONE },
+	{ "1.3.6.1.4.1.30803", "Vyatta VC6.3-2011.07.21", "vyatta", RISK_NONE },
 };
 
 START_TEST(test_registry_makers)
