@@ -285,8 +285,16 @@ print_summary(const struct sweep *sw, const struct sweep_sink *k,
 	    (long long)counts->created, (long long)counts->updated);
 	printf("high risk:    %lld of the elements seen\n",
 	    (long long)counts->high_risk);
-	if (detail != NULL)
-		printf("notes:\n  %s\n", detail);
+	if (detail == NULL)
+		return;
+	printf("notes:\n");
+	/* One note a line, each indented. */
+	while (*detail != '\0') {
+		size_t n = strcspn(detail, "\n");
+
+		printf("  %.*s\n", (int)n, detail);
+		detail += n + (detail[n] == '\n');
+	}
 }
 
 int

@@ -19,16 +19,14 @@ queued(struct sweep_sink *k)
 		k->queued(k->ctx);
 }
 
-void
-sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
+/* Add a line while the detail stays under limit; else count it dropped. */
+static void
+note_within(struct sweep_sink *k, size_t limit, const char *fmt, va_list ap)
 {
 	struct strbuf line = STRBUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	strbuf_vprintf(&line, fmt, ap);
-	va_end(ap);
-	if (k->detail.len + line.len + 3 >= SWEEP_SINK_DETAIL_MAX)
+	if (k->detail.len + line.len + 3 >= limit)
 		k->dropped++;
 	else {
 		if (k->detail.len > 0)
@@ -36,6 +34,29 @@ sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
 		strbuf_add(&k->detail, line.s, line.len);
 	}
 	strbuf_finish(&line);
+}
+
+void
+sweep_sink_note(struct sweep_sink *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* The counts at the end always have room. */
+	va_start(ap, fmt);
+	note_within(k, SWEEP_SINK_DETAIL_MAX - SWEEP_SINK_SUMMARY_ROOM, fmt,
+	    ap);
+	va_end(ap);
+}
+
+/* A line of the counts at the end, in the room kept for them. */
+static void __attribute__((format(printf, 2, 3)))
+summary_note(struct sweep_sink *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note_within(k, SWEEP_SINK_DETAIL_MAX, fmt, ap);
+	va_end(ap);
 }
 
 /* The counts of zone (NULL: unassigned), added when new. */
@@ -67,11 +88,15 @@ on_element(void *ctx, struct sweep_result *r)
 	z = zone_tally(k, r->element->zone);
 	z->targets++;
 	z->answered++;
-	/* Tables the row budget cut: the agent's neighbours, MACs or
-	 * modules are known in part. */
-	if (r->notes & SWEEP_NOTE_BUDGET) {
+	/* Tables left unread, by the row budget or by an agent that stopped
+	 * answering: its neighbours, MACs or modules are known in part. */
+	if (r->notes & SWEEP_NOTES_CUT) {
 		z->cut++;
 		k->cut++;
+		if (r->notes & SWEEP_NOTE_BUDGET)
+			k->cut_budget++;
+		else if (r->notes & SWEEP_NOTE_TIMEOUT)
+			k->cut_silent++;
 	}
 	writer_add_element(k->w, k->scan, r->element);
 	r->element = NULL;
@@ -107,6 +132,16 @@ on_failure(void *ctx, const char *address, uint16_t port, const char *section,
 	if (strncmp(reason, "timeout", 7) == 0 && engine_id == NULL) {
 		z->silent++;
 		k->silent++;
+		/* Named after the other notes, in the room they leave. */
+		if (k->silent_names.len + strlen(address) + strlen(reason) +
+			16 <
+		    SWEEP_SINK_DETAIL_MAX) {
+			if (k->silent_names.len > 0)
+				strbuf_addc(&k->silent_names, '\n');
+			strbuf_printf(&k->silent_names, "%s:%u: %s", address,
+			    port, reason);
+		} else
+			k->dropped++;
 		return;
 	}
 	z->refused++;
@@ -138,19 +173,54 @@ sweep_sink_init(struct sweep_sink *k, const struct zone *zones, size_t n_zones,
 	k->scan = scan;
 }
 
+/* The cut targets by cause: "N targets' walks cut short: M by ...". */
+static void
+cut_note(struct sweep_sink *k)
+{
+	struct strbuf b = STRBUF_INIT;
+	uint64_t other = k->cut - k->cut_budget - k->cut_silent;
+	const char *sep = ": ";
+
+	strbuf_printf(&b, "%llu targets' walks cut short",
+	    (unsigned long long)k->cut);
+	if (k->cut_budget > 0) {
+		strbuf_printf(&b, "%s%llu by the row budget (max-rows)", sep,
+		    (unsigned long long)k->cut_budget);
+		sep = ", ";
+	}
+	if (k->cut_silent > 0) {
+		strbuf_printf(&b, "%s%llu stopped answering mid-walk", sep,
+		    (unsigned long long)k->cut_silent);
+		sep = ", ";
+	}
+	if (other > 0)
+		strbuf_printf(&b, "%s%llu lost a request or failed", sep,
+		    (unsigned long long)other);
+	summary_note(k, "%s", strbuf_str(&b));
+	strbuf_finish(&b);
+}
+
 void
 sweep_sink_end(struct sweep_sink *k, uint64_t answered, const char *status)
 {
+	const char *p = strbuf_str(&k->silent_names);
+
+	/* Silent targets last: what answered and went wrong comes first. */
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		sweep_sink_note(k, "%.*s", (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
 	if (k->silent > 0)
-		sweep_sink_note(k, "%llu targets did not answer (timeout)",
+		summary_note(k, "%llu targets did not answer (timeout)",
 		    (unsigned long long)k->silent);
 	if (k->cut > 0)
-		sweep_sink_note(k,
-		    "%llu targets' walks cut short by the row budget "
-		    "(max-rows)",
-		    (unsigned long long)k->cut);
+		cut_note(k);
 	if (k->dropped > 0)
-		sweep_sink_note(k, "and %zu more notes", k->dropped);
+		summary_note(k, "and %zu more notes", k->dropped);
 	if (k->cut > 0 && strcmp(status, "complete") == 0)
 		status = "partial";
 	writer_scan_zones(k->w, k->scan, k->zones_asked, k->n_zones_asked);
@@ -162,6 +232,7 @@ void
 sweep_sink_finish(struct sweep_sink *k)
 {
 	strbuf_finish(&k->detail);
+	strbuf_finish(&k->silent_names);
 	for (size_t i = 0; i < k->n_zones_asked; i++)
 		free((char *)k->zones_asked[i].zone);
 	free(k->zones_asked);

@@ -76,6 +76,13 @@ enum sweep_note {
 					     off or was cut */
 };
 
+/* The notes that leave tables unread: the row budget ran out, or the agent
+ * stopped answering, lost a request or failed before the walks ended. A
+ * private MIB discovery that broke off is not one: the walks follow it. */
+#define SWEEP_NOTES_CUT                                                        \
+	(SWEEP_NOTE_BUDGET | SWEEP_NOTE_TIMEOUT | SWEEP_NOTE_LOST |            \
+	    SWEEP_NOTE_FAILED)
+
 /*
  * What one answering target gave. Everything is owned by the sweep and is
  * valid only during the on_element call: the callee copies what it keeps,
@@ -88,7 +95,9 @@ enum sweep_note {
  * values skipped" when values of the wrong type or length were left out;
  * the reasons are "end of table", "endOfMibView", "non-increasing OID",
  * "OID too long", "row budget", "past the first column's rows", "empty
- * response", "error status NAME", "timeout mid-walk" and "request lost".
+ * response", "error status NAME", "timeout mid-walk" and "request lost";
+ * an agent that falls silent after answering the system GET but before the
+ * walks says "system: timeout after answering" (SWEEP_NOTE_TIMEOUT).
  * A walk's rows count every value it read, kept or not; a noSuchObject or
  * noSuchInstance in a table is a bad value but no row. The row budget
  * (max_rows) pays for a table's rows once, in the walk of its first

@@ -70,9 +70,12 @@ job_timed_out(struct job *j)
 		mib_note(&j->mib, "%s: timeout mid-walk, %" PRId64 " rows",
 		    mib_walk_name(&j->mib), j->mib.walk_rows);
 		j->phase = PH_DONE;
-	} else if (j->answered)
+	} else if (j->answered) {
+		/* It answered, then fell silent before any walk: none read. */
+		j->mib.notes |= SWEEP_NOTE_TIMEOUT;
+		mib_note(&j->mib, "system: timeout after answering");
 		j->phase = PH_DONE;
-	else if (j->phase == PH_DISCOVER)
+	} else if (j->phase == PH_DISCOVER)
 		job_fail(j, "timeout (no answer to SNMPv3 engineID discovery)");
 	else if (j->cred->version == 3 && j->cred->priv != NULL)
 		/* An agent that cannot decrypt may just stay silent. */

@@ -198,9 +198,12 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	    "budget, 10 rows"));
 	ck_assert_ptr_nonnull(strstr(d, "127.0.0.7:161: Unknown user name"));
 	ck_assert_ptr_nonnull(strstr(d, "127.0.0.8:161: Authentication"));
+	/* Silent targets are named at the end, after the other notes. */
 	ck_assert_ptr_null(strstr(d, "127.0.0.6"));
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	sweep_sink_end(&k, 1, "complete");
+	ck_assert_ptr_nonnull(
+	    strstr(strbuf_str(&k.detail), "\n127.0.0.6:161: timeout\n"));
 	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
 	ck_assert_int_eq(
 	    count("SELECT count(*) FROM evidence WHERE kind = "
@@ -215,14 +218,166 @@ START_TEST(test_sink_notes_refusals_and_engine_ids)
 	ck_assert_int_eq(
 	    count("SELECT count(*) FROM scans WHERE status = 'partial' AND "
 		  "detail LIKE '%1 targets did not answer (timeout)%' AND "
-		  "detail LIKE '%1 targets'' walks cut short by the row "
-		  "budget (max-rows)%'"),
+		  "detail LIKE '%1 targets'' walks cut short: 1 by the "
+		  "row budget (max-rows)%'"),
 	    1);
 	ck_assert_int_eq(
 	    count("SELECT count(*) FROM scan_zones WHERE zone = 'unassigned' "
 		  "AND targets = 4 AND answered = 1 AND silent = 1 AND "
 		  "refused = 2 AND cut = 1"),
 	    1);
+	sweep_sink_finish(&k);
+	writer_free(w);
+}
+END_TEST
+
+/* A result with notes, delivered to the sink. */
+static void
+deliver(struct sweep_sink *k, const char *ip, unsigned notes,
+    const char *detail)
+{
+	struct sweep_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.address = ip;
+	r.port = 161;
+	r.element = agent(ip, ip);
+	r.detail = detail;
+	r.notes = notes;
+	sweep_sink_callbacks.on_element(k, &r);
+}
+
+/* An agent that stops answering, loses a request or fails before its walks
+ * end leaves tables unread as surely as the row budget: its walks count as
+ * cut, the scan is partial and the note says by what. A private MIB
+ * discovery that broke off before walks that then ended well cuts none. */
+START_TEST(test_sink_cut_by_agents_that_stop_answering)
+{
+	struct writer *w = writer_new(st, 0);
+	struct sweep_sink k;
+	const char *d;
+
+	sweep_sink_init(&k, NULL, 0, w, writer_scan_begin(w, "snmp", "lab"));
+	deliver(&k, "127.0.0.11", SWEEP_NOTE_TIMEOUT,
+	    "system: 3 of 3 values; entPhysicalClass: timeout mid-walk, 0 "
+	    "rows");
+	deliver(&k, "127.0.0.12", SWEEP_NOTE_LOST,
+	    "ifPhysAddress: request lost");
+	deliver(&k, "127.0.0.13", SWEEP_NOTE_FAILED, "Generic error");
+	deliver(&k, "127.0.0.14", SWEEP_NOTE_BUDGET,
+	    "ifPhysAddress: row budget, 10 rows");
+	deliver(&k, "127.0.0.15", SWEEP_NOTE_PRIVATE_MIB,
+	    "private MIBs: timeout, 1 requests, found none; ifPhysAddress: "
+	    "end of table, 2 rows");
+	ck_assert_uint_eq(k.cut, 4);
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	sweep_sink_end(&k, 5, "complete");
+	d = strbuf_str(&k.detail);
+	ck_assert_ptr_nonnull(strstr(d,
+	    "4 targets' walks cut short: 1 by the row budget (max-rows), 1 "
+	    "stopped answering mid-walk, 2 lost a request or failed"));
+	ck_assert_ptr_nonnull(strstr(d,
+	    "127.0.0.11:161: system: 3 of 3 values; entPhysicalClass: "
+	    "timeout mid-walk, 0 rows"));
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE "
+			       "status = 'partial'"),
+	    1);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM scan_zones WHERE zone = 'unassigned' "
+		  "AND targets = 5 AND answered = 5 AND cut = 4"),
+	    1);
+	sweep_sink_finish(&k);
+	writer_free(w);
+}
+END_TEST
+
+/* A sweep cut short only by an agent that stopped answering is partial
+ * too, and its note does not blame the row budget. */
+START_TEST(test_sink_timeout_alone_makes_the_scan_partial)
+{
+	struct writer *w = writer_new(st, 0);
+	struct sweep_sink k;
+
+	sweep_sink_init(&k, NULL, 0, w, writer_scan_begin(w, "snmp", "lab"));
+	deliver(&k, "127.0.0.21", SWEEP_NOTE_TIMEOUT,
+	    "entPhysicalClass: timeout mid-walk, 0 rows");
+	deliver(&k, "127.0.0.22", SWEEP_NOTE_PRIVATE_MIB,
+	    "private MIBs: timeout, 1 requests, found none");
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	sweep_sink_end(&k, 2, "complete");
+	ck_assert_ptr_null(strstr(strbuf_str(&k.detail), "max-rows"));
+	ck_assert_ptr_nonnull(strstr(strbuf_str(&k.detail),
+	    "1 targets' walks cut short: 1 stopped answering mid-walk"));
+	ck_assert_int_eq(writer_flush(w, clock_ms(), 10), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM scans WHERE "
+			       "status = 'partial'"),
+	    1);
+	ck_assert_int_eq(count("SELECT cut FROM scan_zones"), 1);
+	sweep_sink_finish(&k);
+	writer_free(w);
+}
+END_TEST
+
+/* Silent targets are named, as far as the detail has room once the other
+ * notes are in; the counts at the end are always there. */
+START_TEST(test_sink_names_silent_targets_within_bounds)
+{
+	struct writer *w = writer_new(st, 0);
+	struct sweep_sink k;
+	char ip[32];
+	const char *d, *more;
+	size_t named = 0;
+
+	sweep_sink_init(&k, NULL, 0, w, writer_scan_begin(w, "snmp", "/22"));
+	for (int i = 0; i < 1000; i++) {
+		snprintf(ip, sizeof(ip), "127.0.%d.%d", i / 250, i % 250 + 1);
+		sweep_sink_callbacks.on_failure(&k, ip, 161, "lab", NULL,
+		    "timeout", NULL);
+	}
+	sweep_sink_callbacks.on_failure(&k, "127.0.9.9", 161, "lab", NULL,
+	    "Unknown user name", NULL);
+	sweep_sink_end(&k, 0, "complete");
+	d = strbuf_str(&k.detail);
+	ck_assert_uint_lt(k.detail.len, SWEEP_SINK_DETAIL_MAX);
+	/* What refused us comes first, then the silent by address. */
+	ck_assert_ptr_eq(strstr(d, "127.0.9.9:161: Unknown user name\n"), d);
+	ck_assert_ptr_nonnull(strstr(d, "\n127.0.0.1:161: timeout\n"));
+	ck_assert_ptr_nonnull(strstr(d,
+	    "\n1000 targets did not answer "
+	    "(timeout)\n"));
+	for (const char *p = d; (p = strstr(p, ": timeout\n")) != NULL; p++)
+		named++;
+	ck_assert_uint_gt(named, 50);
+	more = strstr(d, "\nand ");
+	ck_assert_ptr_nonnull(more);
+	ck_assert_uint_eq(strtoul(more + 5, NULL, 10), 1000 - named);
+	ck_assert_str_eq(strchr(more + 5, ' '), " more notes");
+	sweep_sink_finish(&k);
+	writer_free(w);
+}
+END_TEST
+
+/* A few silent targets are all named. */
+START_TEST(test_sink_names_every_silent_target_of_a_few)
+{
+	struct writer *w = writer_new(st, 0);
+	struct sweep_sink k;
+	const char *d;
+
+	sweep_sink_init(&k, NULL, 0, w, writer_scan_begin(w, "snmp", "lab"));
+	sweep_sink_callbacks.on_failure(&k, "192.0.2.7", 161, "lab", NULL,
+	    "timeout", NULL);
+	sweep_sink_callbacks.on_failure(&k, "2001:db8::9", 1161, "lab", NULL,
+	    "timeout (no answer to SNMPv3 engineID discovery)", NULL);
+	sweep_sink_end(&k, 0, "complete");
+	d = strbuf_str(&k.detail);
+	ck_assert_str_eq(d,
+	    "192.0.2.7:161: timeout\n"
+	    "2001:db8::9:1161: timeout (no answer to SNMPv3 engineID "
+	    "discovery)\n"
+	    "2 targets did not answer (timeout)");
+	ck_assert_uint_eq(k.dropped, 0);
 	sweep_sink_finish(&k);
 	writer_free(w);
 }
@@ -347,6 +502,10 @@ pipeline_suite(void)
 	tcase_add_test(tc, test_sink_records_element_neighbours_and_zones);
 	tcase_add_test(tc, test_sink_notes_refusals_and_engine_ids);
 	tcase_add_test(tc, test_sink_detail_is_bounded);
+	tcase_add_test(tc, test_sink_cut_by_agents_that_stop_answering);
+	tcase_add_test(tc, test_sink_timeout_alone_makes_the_scan_partial);
+	tcase_add_test(tc, test_sink_names_silent_targets_within_bounds);
+	tcase_add_test(tc, test_sink_names_every_silent_target_of_a_few);
 	tcase_add_test(tc,
 	    test_element_keeps_its_neighbours_across_a_batch_boundary);
 	tcase_add_test(tc, test_scans_never_share_a_group);

@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 11 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 12 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,7 +15,7 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 11 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 12 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
@@ -27,7 +27,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 11 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 12 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
@@ -78,7 +78,7 @@ out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify of the version 3 data
 grep -q "5 audit records, chain intact" <<<"$out" || fail "verify of the version 3 database: $out"
 old_head=$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")
 out=$("$vraudit" migrate --db "$tmp/v3.db")
-[ "$out" = "$tmp/v3.db: schema version 11 (upgraded from 3)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v3.db: schema version 12 (upgraded from 3)" ] || fail "upgrade said: $out"
 out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify after the upgrade from 3: $out"
 grep -q "6 audit records, chain intact" <<<"$out" || fail "verify after the upgrade from 3: $out"
 [ "$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")" = "$old_head" ] ||
