@@ -243,6 +243,27 @@ mac_is_zero(const uint8_t mac[MAC_LEN])
 	return true;
 }
 
+bool
+mac_is_virtual_router(const uint8_t mac[MAC_LEN])
+{
+	static const struct {
+		uint8_t prefix[5];
+		size_t len;
+	} shared[] = {
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 }, /* VRRP IPv4 */
+		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 }, /* VRRP IPv6 */
+		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 }, /* HSRP v1 */
+		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 }, /* HSRP v2 */
+		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },       /* GLBP */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
+		if (memcmp(mac, shared[i].prefix, shared[i].len) == 0 &&
+		    (i != 3 || (mac[4] & 0xf0) == 0xf0))
+			return true;
+	return false;
+}
+
 int64_t
 time_now(void)
 {

@@ -58,6 +58,32 @@ bool mac_is_local(const uint8_t mac[MAC_LEN]);
 /* True for 00:00:00:00:00:00. */
 bool mac_is_zero(const uint8_t mac[MAC_LEN]);
 
+/*
+ * True for a placeholder many boxes carry, never a box's own address: the
+ * 00:00:00 block (Xerox's of the 1980s; in practice unset or made-up
+ * addresses, all zero included), and a run whose last five bytes rise by
+ * one step of 0x01, 0x11 or 0x22 with a first byte of 00 or one step below
+ * the second (00:01:02:03:04:05, 00:02:03:04:05:06, 00:11:22:33:44:55,
+ * 12:34:56:78:9a:bc). Inline: passive capture asks for every frame.
+ */
+static inline bool
+mac_is_placeholder(const uint8_t mac[MAC_LEN])
+{
+	int step = mac[2] - mac[1];
+
+	if ((mac[0] | mac[1] | mac[2]) == 0)
+		return true;
+	if (step != 0x01 && step != 0x11 && step != 0x22)
+		return false;
+	for (int i = 3; i < MAC_LEN; i++)
+		if (mac[i] - mac[i - 1] != step)
+			return false;
+	return mac[0] == 0 || mac[0] + step == mac[1];
+}
+/* True for the virtual router MACs that VRRP, HSRP and GLBP move between
+ * boxes (the routers sharing one carry it in turn). */
+bool mac_is_virtual_router(const uint8_t mac[MAC_LEN]);
+
 #define TIME_STRLEN 21 /* "2026-11-28T05:43:17Z" and its terminator */
 
 /* The whole file as a new string (also terminated, though it may hold NUL

@@ -168,10 +168,10 @@ add_input_text(struct sighting *s, enum evidence_kind kind, struct frames_str v)
 static bool
 usable_mac(const uint8_t mac[MAC_LEN])
 {
-	/* Neither multicast (nor broadcast) nor all zero; inline, as every
-	 * frame asks. */
-	return (mac[0] & 0x01) == 0 &&
-	    (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
+	/* Neither multicast (nor broadcast) nor a placeholder (all zero
+	 * among them): no identity, so each would be a new element. Inline,
+	 * as every frame asks. */
+	return (mac[0] & 0x01) == 0 && !mac_is_placeholder(mac);
 }
 
 static void

@@ -185,10 +185,24 @@ mac_from(const netsnmp_variable_list *v, uint8_t mac[MAC_LEN])
 	return true;
 }
 
+/* A MAC that says something: placeholders (unset, made up) are dropped
+ * with the group addresses; an ARP or bridge row with one is no host. */
 static bool
 mac_usable(const uint8_t mac[MAC_LEN])
 {
-	return !mac_is_zero(mac) && !mac_is_multicast(mac);
+	return !mac_is_multicast(mac) && !mac_is_placeholder(mac);
+}
+
+/* Whether interface MAC a stands for the chassis better than b: a box
+ * carries a virtual router MAC in turn, a locally administered one is
+ * often a virtual interface's; then the lowest, which stays when
+ * interfaces are renumbered (ifIndex is not kept across reboots). */
+static bool
+chassis_better(const uint8_t a[MAC_LEN], const uint8_t b[MAC_LEN])
+{
+	if (mac_is_local(a) != mac_is_local(b))
+		return !mac_is_local(a);
+	return memcmp(a, b, MAC_LEN) < 0;
 }
 
 /* Add a MAC as an address and as OUI evidence of sighting s. */
@@ -519,9 +533,10 @@ mib_assemble(struct mib *m, const char *engine_id)
 	cdp_assemble(m);
 	if (engine_id != NULL)
 		sighting_add_input(m->element, EV_ENGINEID, engine_id);
-	/* Chassis MAC: LLDP's own chassis ID, else the lowest interface MAC. */
+	/* Chassis MAC: LLDP's own chassis ID, else the best interface MAC
+	 * (chassis_better). */
 	if (m->have_lldp_mac && m->lldp_subtype == 4 &&
-	    mac_usable(m->lldp_mac)) {
+	    mac_usable(m->lldp_mac) && !mac_is_virtual_router(m->lldp_mac)) {
 		sighting_mac(m->element, m->lldp_mac);
 		mac_format(m->lldp_mac, mac);
 		sighting_set(&m->element->chassis_mac, mac);
@@ -644,8 +659,8 @@ mib_system(struct mib *m, long errstat, long errindex,
 
 /* ---- walks ------------------------------------------------------------ */
 
-/* An interface's MAC: kept on the element, the lowest stands for the
- * chassis when LLDP names none. */
+/* An interface's MAC: kept on the element, the best (chassis_better)
+ * stands for the chassis when LLDP names none. */
 static void
 if_value(struct mib *m, const netsnmp_variable_list *v)
 {
@@ -665,7 +680,9 @@ if_value(struct mib *m, const netsnmp_variable_list *v)
 		sighting_mac(m->element, mac);
 	} else
 		m->macs_dropped++;
-	if (!m->have_low_mac || memcmp(mac, m->low_mac, MAC_LEN) < 0) {
+	if (mac_is_virtual_router(mac))
+		return;
+	if (!m->have_low_mac || chassis_better(mac, m->low_mac)) {
 		memcpy(m->low_mac, mac, MAC_LEN);
 		m->have_low_mac = true;
 	}

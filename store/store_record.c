@@ -25,34 +25,36 @@ struct candidate {
 };
 
 /*
- * A MAC usable as identity, canonical. Not: junk, group and all-zero
- * addresses, nor the virtual router MACs that VRRP, HSRP and GLBP move
- * between boxes (they would merge the routers sharing them).
+ * A MAC usable as identity, canonical. Not: junk, group addresses,
+ * placeholders (all zero, the 00:00:00 block, sequential runs: unrelated
+ * boxes carry them), nor the virtual router MACs that VRRP, HSRP and GLBP
+ * move between boxes (they would merge the routers sharing them).
  */
 static bool
 identity_mac(const char *text, char out[MAC_STRLEN])
 {
-	static const struct {
-		uint8_t prefix[5];
-		size_t len;
-	} shared[] = {
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x01 }, 5 }, /* VRRP IPv4 */
-		{ { 0x00, 0x00, 0x5e, 0x00, 0x02 }, 5 }, /* VRRP IPv6 */
-		{ { 0x00, 0x00, 0x0c, 0x07, 0xac }, 5 }, /* HSRP v1 */
-		{ { 0x00, 0x00, 0x0c, 0x9f, 0xf0 }, 4 }, /* HSRP v2 */
-		{ { 0x00, 0x07, 0xb4, 0x00 }, 4 },       /* GLBP */
-	};
 	uint8_t mac[MAC_LEN];
 
 	if (text == NULL || mac_parse(text, mac) == -1 ||
-	    mac_is_multicast(mac) || mac_is_zero(mac))
+	    mac_is_multicast(mac) || mac_is_placeholder(mac) ||
+	    mac_is_virtual_router(mac))
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
-		if (memcmp(mac, shared[i].prefix, shared[i].len) == 0 &&
-		    (i != 3 || (mac[4] & 0xf0) == 0xf0))
-			return false;
 	mac_format(mac, out);
 	return true;
+}
+
+/* Whether an LLDP chassis ID is an identity key: not when it is a MAC
+ * (subtype 4) that is no identity, a placeholder one boxes share. */
+static bool
+chassis_key(const char *id)
+{
+	uint8_t mac[MAC_LEN];
+	char buf[MAC_STRLEN];
+
+	if (id == NULL || *id == '\0')
+		return false;
+	return strncmp(id, "4:", 2) != 0 || mac_parse(id + 2, mac) == -1 ||
+	    identity_mac(id + 2, buf);
 }
 
 /* False for addresses many boxes share or report: unspecified, loopback,
@@ -426,7 +428,7 @@ group_build(struct group *g, const struct sighting *const *s, size_t n)
 		}
 		if (si->has_content)
 			group_digest(g, si);
-		if (si->chassis_id != NULL && *si->chassis_id != '\0')
+		if (chassis_key(si->chassis_id))
 			group_key(g, &cap_keys, "chassis-id", si->chassis_id,
 			    t);
 		if ((g->ns_keys[i] = name_serial_key(si)) != NULL)

@@ -740,6 +740,57 @@ START_TEST(test_interface_macs)
 }
 END_TEST
 
+/* A placeholder, a virtual router MAC or a locally administered MAC on a
+ * virtual interface never stands for the chassis while a real port MAC
+ * is there; placeholders are no address at all. */
+START_TEST(test_chassis_mac_skips_placeholders)
+{
+	struct mib *m = mib_new(2, 100000, NULL);
+	netsnmp_variable_list *l = NULL;
+	struct sighting *e = m->element;
+
+	add_hex(&l, "ifPhysAddress", "1", "a47b2c978e01");
+	add_hex(&l, "ifPhysAddress", "2", "000000010101"); /* NAT */
+	add_hex(&l, "ifPhysAddress", "3", "20b5c601b232");
+	add_hex(&l, "ifPhysAddress", "4", "024200000001"); /* a bridge */
+	add_hex(&l, "ifPhysAddress", "5", "00005e00010a"); /* VRRP */
+	add_hex(&l, "ifPhysAddress", "13", "000203040506");
+	walk(m, "ifPhysAddress", l);
+	mib_assemble(m, NULL);
+
+	ck_assert_str_eq(e->chassis_mac, "20:b5:c6:01:b2:32");
+	ck_assert(!has_addr(e, ADDR_MAC, "00:00:00:01:01:01"));
+	ck_assert(!has_addr(e, ADDR_MAC, "00:02:03:04:05:06"));
+	ck_assert(!has_input(e, EV_OUI, "00:00:00:01:01:01"));
+	ck_assert(has_addr(e, ADDR_MAC, "02:42:00:00:00:01"));
+	mib_free(m);
+
+	/* Only virtual interfaces: the locally administered MAC will do. */
+	m = mib_new(2, 100000, NULL);
+	l = NULL;
+	add_hex(&l, "ifPhysAddress", "1", "000000010101");
+	add_hex(&l, "ifPhysAddress", "2", "0a4200000002");
+	add_hex(&l, "ifPhysAddress", "3", "024200000009");
+	walk(m, "ifPhysAddress", l);
+	mib_assemble(m, NULL);
+	ck_assert_str_eq(m->element->chassis_mac, "02:42:00:00:00:09");
+	mib_free(m);
+
+	/* A placeholder LLDP chassis ID of its own names no chassis. */
+	m = mib_new(2, 100000, NULL);
+	l = NULL;
+	add_int(&l, "lldpLocChassisIdSubtype", NULL, 4);
+	add_hex(&l, "lldpLocChassisId", NULL, "000000010101");
+	system_get(m, l);
+	l = NULL;
+	add_hex(&l, "ifPhysAddress", "1", "a47b2c978e01");
+	walk(m, "ifPhysAddress", l);
+	mib_assemble(m, NULL);
+	ck_assert_str_eq(m->element->chassis_mac, "a4:7b:2c:97:8e:01");
+	mib_free(m);
+}
+END_TEST
+
 START_TEST(test_interface_macs_bounded)
 {
 	struct mib *m = mib_new(2, 100000, NULL);
@@ -1545,6 +1596,7 @@ snmp_mib_suite(void)
 
 	tc = tcase_create("walks");
 	tcase_add_test(tc, test_interface_macs);
+	tcase_add_test(tc, test_chassis_mac_skips_placeholders);
 	tcase_add_test(tc, test_interface_macs_bounded);
 	tcase_add_test(tc, test_walk_non_increasing);
 	tcase_add_test(tc, test_walk_end_of_mib_view);

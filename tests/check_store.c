@@ -816,6 +816,48 @@ START_TEST(test_shared_virtual_router_macs_are_never_identity)
 }
 END_TEST
 
+START_TEST(test_placeholder_macs_are_never_identity)
+{
+	static const char *junk[] = { "00:00:00:01:01:01", "00:00:00:00:00:01",
+		"00:02:03:04:05:06", "00:11:22:33:44:55" };
+	struct store *st = open_rw();
+	struct sighting *s;
+	int64_t a, b;
+
+	/* Two boxes carrying the same placeholders, on virtual interfaces,
+	 * as chassis MAC and as LLDP chassis ID. */
+	s = seen("snmp", T0, "a4:7b:2c:00:00:01", "192.0.2.1");
+	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
+		sighting_add_addr(s, ADDR_MAC, junk[i]);
+	a = record(st, 0, s);
+	s = seen("snmp", T0 + 5, "20:b5:c6:00:00:01", "192.0.2.2");
+	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
+		sighting_add_addr(s, ADDR_MAC, junk[i]);
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
+		s = seen("lldp", T0 + 10, junk[i], NULL);
+		sighting_set(&s->chassis_id, "4:00:00:00:01:01:01");
+		sighting_add_addr(s, ADDR_IPV4,
+		    i % 2 ? "192.0.2.3" : "192.0.2.4");
+		a = record(st, 0, s);
+		ck_assert_msg(a != b, "%s joined the second box", junk[i]);
+	}
+	s = seen("lldp", T0 + 20, NULL, "192.0.2.5");
+	sighting_set(&s->chassis_id, "4:00:00:00:01:01:01");
+	b = record(st, 0, s);
+	ck_assert_int_ne(a, b);
+	store_close(st);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_merge"), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM element_key"), 0);
+	ck_assert_int_eq(
+	    count("SELECT count(*) FROM element_address "
+		  "WHERE value LIKE '00:00:00:%' OR "
+		  "value IN ('00:02:03:04:05:06', '00:11:22:33:44:55')"),
+	    0);
+}
+END_TEST
+
 START_TEST(test_unspecified_and_loopback_addresses_are_never_identity)
 {
 	static const char *junk[] = { "0.0.0.0", "127.0.0.1", "::1", "fe80::1",
@@ -1995,6 +2037,7 @@ store_suite(void)
 	    test_ip_reused_by_another_chassis_mac_does_not_merge);
 	tcase_add_test(tc, test_multicast_and_zero_macs_are_never_identity);
 	tcase_add_test(tc, test_shared_virtual_router_macs_are_never_identity);
+	tcase_add_test(tc, test_placeholder_macs_are_never_identity);
 	tcase_add_test(tc,
 	    test_unspecified_and_loopback_addresses_are_never_identity);
 	tcase_add_test(tc, test_an_agent_answering_on_loopback_is_one_element);

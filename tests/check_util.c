@@ -80,6 +80,54 @@ START_TEST(test_mac_flags)
 }
 END_TEST
 
+/* Placeholders and virtual router MACs: each a MAC many boxes carry. */
+START_TEST(test_mac_placeholders_and_virtual_routers)
+{
+	static const struct {
+		const char *mac;
+		bool placeholder, virtual_router;
+	} cases[] = {
+		{ "00:00:00:00:00:00", true, false },
+		{ "00:00:00:00:00:01", true, false },
+		{ "00:00:00:01:01:01", true, false },
+		{ "00:00:00:ff:ff:ff", true, false },
+		{ "00:01:02:03:04:05", true, false },
+		{ "00:02:03:04:05:06", true, false },
+		{ "02:03:04:05:06:07", true, false },
+		{ "00:11:22:33:44:55", true, false },
+		{ "00:22:44:66:88:aa", true, false },
+		{ "12:34:56:78:9a:bc", true, false },
+		/* Near misses: real addresses. */
+		{ "00:00:01:00:00:00", false, false },
+		{ "00:01:02:03:04:06", false, false },
+		{ "3c:10:21:32:43:54", false,
+		    false }, /* first byte breaks it */
+		{ "00:03:06:09:0c:0f", false, false }, /* step 3 */
+		{ "00:fe:ff:00:01:02", false, false }, /* no wrapping */
+		{ "20:b5:c6:01:b2:32", false, false },
+		{ "a4:7b:2c:97:8e:01", false, false },
+		{ "00:00:5e:00:01:0a", false, true },
+		{ "00:00:5e:00:02:0a", false, true },
+		{ "00:00:5e:00:53:01", false, false }, /* documentation */
+		{ "00:00:0c:07:ac:0a", false, true },
+		{ "00:00:0c:9f:f0:0a", false, true },
+		{ "00:00:0c:9f:e0:0a", false, false },
+		{ "00:07:b4:00:01:02", false, true },
+	};
+	uint8_t m[MAC_LEN];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ck_assert_int_eq(mac_parse(cases[i].mac, m), 0);
+		ck_assert_msg(mac_is_placeholder(m) == cases[i].placeholder,
+		    "%s: placeholder %d", cases[i].mac, !cases[i].placeholder);
+		ck_assert_msg(mac_is_virtual_router(m) ==
+			cases[i].virtual_router,
+		    "%s: virtual router %d", cases[i].mac,
+		    !cases[i].virtual_router);
+	}
+}
+END_TEST
+
 /* Every day from 1970 to 2104, of 2400 and of 9999, at three times of
  * day including a leap second, as timegm counts them. */
 START_TEST(test_time_parse_agrees_with_timegm)
@@ -320,6 +368,7 @@ util_suite(void)
 	    (int)ARRAY_SIZE(mac_cases));
 	tcase_add_test(tc, test_mac_format_is_lower_case_hex_with_colons);
 	tcase_add_test(tc, test_mac_flags);
+	tcase_add_test(tc, test_mac_placeholders_and_virtual_routers);
 	tcase_add_test(tc, test_time_format_is_the_c_librarys);
 	tcase_add_test(tc, test_time_round_trips_and_rejects_bad_dates);
 	tcase_add_test(tc, test_time_parse_agrees_with_timegm);
