@@ -34,14 +34,6 @@ enum {
 	L_SYS_NAME,
 	L_SYS_DESC,
 };
-enum {
-	C_ADDR_TYPE,
-	C_ADDR,
-	C_VERSION,
-	C_DEVICE_ID,
-	C_DEVICE_PORT,
-	C_PLATFORM,
-};
 
 enum group {
 	G_ENTITY,
@@ -91,17 +83,18 @@ const struct mib_walk_def mib_walks[] = {
 	    false },
 	{ "lldpRemManAddrIfSubtype", { 1, 0, 8802, 1, 1, 2, 1, 4, 2, 1, 3 }, 11,
 	    MIB_T_LLDPMAN, G_LLDP, 0, true },
-	{ "cdpCacheDeviceId", { CDPC, 6 }, 14, MIB_T_CDP, G_CDP, C_DEVICE_ID,
+	{ "cdpCacheDeviceId", { CDPC, 6 }, 14, MIB_T_CDP, G_CDP,
+	    MIB_CDP_DEVICE_ID, false },
+	{ "cdpCacheAddressType", { CDPC, 3 }, 14, MIB_T_CDP, G_CDP,
+	    MIB_CDP_ADDR_TYPE, true },
+	{ "cdpCacheAddress", { CDPC, 4 }, 14, MIB_T_CDP, G_CDP, MIB_CDP_ADDR,
 	    false },
-	{ "cdpCacheAddressType", { CDPC, 3 }, 14, MIB_T_CDP, G_CDP, C_ADDR_TYPE,
-	    true },
-	{ "cdpCacheAddress", { CDPC, 4 }, 14, MIB_T_CDP, G_CDP, C_ADDR, false },
-	{ "cdpCacheVersion", { CDPC, 5 }, 14, MIB_T_CDP, G_CDP, C_VERSION,
+	{ "cdpCacheVersion", { CDPC, 5 }, 14, MIB_T_CDP, G_CDP, MIB_CDP_VERSION,
 	    false },
 	{ "cdpCacheDevicePort", { CDPC, 7 }, 14, MIB_T_CDP, G_CDP,
-	    C_DEVICE_PORT, false },
-	{ "cdpCachePlatform", { CDPC, 8 }, 14, MIB_T_CDP, G_CDP, C_PLATFORM,
-	    false },
+	    MIB_CDP_DEVICE_PORT, false },
+	{ "cdpCachePlatform", { CDPC, 8 }, 14, MIB_T_CDP, G_CDP,
+	    MIB_CDP_PLATFORM, false },
 	{ "ipNetToMediaPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 22, 1, 2 }, 10,
 	    MIB_T_ARP, G_ARP, 0, false },
 	{ "ipNetToPhysicalPhysAddress", { 1, 3, 6, 1, 2, 1, 4, 35, 1, 4 }, 10,
@@ -273,8 +266,8 @@ cell_text(const struct mib_cell *c)
 
 /* ---- neighbours ------------------------------------------------------- */
 
-static struct sweep_neighbour *
-neighbour_add(struct mib *m, const char *source, const char *protocol)
+struct sweep_neighbour *
+mib_neighbour_add(struct mib *m, const char *source, const char *protocol)
 {
 	struct sweep_neighbour *n;
 
@@ -418,7 +411,7 @@ lldp_assemble(struct mib *m)
 
 		if (r->idx_len != 3)
 			continue;
-		n = neighbour_add(m, "lldp", "lldp");
+		n = mib_neighbour_add(m, "lldp", "lldp");
 		r->nb = m->n_nb;
 		n->local_port = xprintf("%lu", (unsigned long)r->idx[1]);
 		lldp_chassis(n->sighting, r);
@@ -475,54 +468,6 @@ lldp_assemble(struct mib *m)
 	}
 }
 
-static void
-cdp_assemble(struct mib *m)
-{
-	struct mib_rowset *rs = &m->tab[MIB_T_CDP];
-
-	/* Index: ifIndex, device index. */
-	for (size_t i = 0; i < rs->n; i++) {
-		struct mib_row *r = &rs->rows[i];
-		struct sweep_neighbour *n;
-		struct mib_cell *a = &r->cell[C_ADDR];
-		char *t;
-
-		if (r->idx_len != 2)
-			continue;
-		n = neighbour_add(m, "cdp", "cdp");
-		n->local_port = xprintf("%lu", (unsigned long)r->idx[0]);
-		n->remote_port = cell_text(&r->cell[C_DEVICE_PORT]);
-		if ((t = cell_text(&r->cell[C_DEVICE_ID])) != NULL &&
-		    *t != '\0')
-			sighting_set(&n->sighting->sys_name, t);
-		free(t);
-		if ((t = cell_text(&r->cell[C_VERSION])) != NULL &&
-		    *t != '\0') {
-			sighting_set(&n->sighting->sys_descr, t);
-			sighting_add_input(n->sighting, EV_CDP, t);
-		}
-		free(t);
-		if ((t = cell_text(&r->cell[C_PLATFORM])) != NULL &&
-		    *t != '\0') {
-			sighting_set(&n->sighting->model, t);
-			sighting_add_input(n->sighting, EV_CDP, t);
-		}
-		free(t);
-		/* cdpCacheAddressType 1 is ip(1): four bytes. */
-		if (a->type == ASN_OCTET_STR && a->len == 4 &&
-		    (!cell_is_int(&r->cell[C_ADDR_TYPE]) ||
-			r->cell[C_ADDR_TYPE].ival == 1)) {
-			char ip[IP_STRLEN];
-
-			if (inet_ntop(AF_INET, a->val, ip, sizeof(ip)) !=
-			    NULL) {
-				sighting_set(&n->sighting->mgmt_ip, ip);
-				sighting_add_addr(n->sighting, ADDR_IPV4, ip);
-			}
-		}
-	}
-}
-
 void
 mib_assemble(struct mib *m, const char *engine_id)
 {
@@ -530,7 +475,7 @@ mib_assemble(struct mib *m, const char *engine_id)
 
 	entity_assemble(m);
 	lldp_assemble(m);
-	cdp_assemble(m);
+	mib_cdp_assemble(m);
 	if (engine_id != NULL)
 		sighting_add_input(m->element, EV_ENGINEID, engine_id);
 	/* Chassis MAC: LLDP's own chassis ID, else the best interface MAC
@@ -717,7 +662,7 @@ arp_value(struct mib *m, bool v6table, const netsnmp_variable_list *v,
 	}
 	if (!mac_usable(mac))
 		return;
-	n = neighbour_add(m, "arp", "arp");
+	n = mib_neighbour_add(m, "arp", "arp");
 	sighting_mac(n->sighting, mac);
 	sighting_add_addr(n->sighting, kind, text);
 	n->local_port = xprintf("%lu", (unsigned long)idx[0]);
@@ -745,7 +690,7 @@ qfdb_value(struct mib *m, const netsnmp_variable_list *v, const oid *idx,
 	}
 	if (!mac_usable(mac))
 		return;
-	n = neighbour_add(m, "mac", "fdb");
+	n = mib_neighbour_add(m, "mac", "fdb");
 	sighting_mac(n->sighting, mac);
 	if (v->type == ASN_INTEGER)
 		n->local_port = xprintf("%ld", *v->val.integer);
@@ -786,7 +731,8 @@ walk_value(struct mib *m, const struct mib_walk_def *w,
 			return;
 		}
 		if (mac_usable(mac))
-			sighting_mac(neighbour_add(m, "mac", "fdb")->sighting,
+			sighting_mac(mib_neighbour_add(m, "mac", "fdb")
+					 ->sighting,
 			    mac);
 		return;
 	case MIB_T_QFDB:

@@ -32,6 +32,16 @@
 #define MIB_MACS_MAX 4096 /* interface MACs kept on one element */
 #define MIB_PRIVATE_MAX 8 /* GETNEXT requests of the private MIB discovery */
 
+/* Where each CDP cache column is kept in a row. */
+enum mib_cdp_col {
+	MIB_CDP_ADDR_TYPE,
+	MIB_CDP_ADDR,
+	MIB_CDP_VERSION,
+	MIB_CDP_DEVICE_ID,
+	MIB_CDP_DEVICE_PORT,
+	MIB_CDP_PLATFORM,
+};
+
 /* The tables read column by column, and the groups of walks over them. */
 enum mib_table {
 	MIB_T_ENTITY,
@@ -216,6 +226,13 @@ bool mib_walk_next(struct mib *m);
 int64_t mib_walk_left(const struct mib *m);
 /* The name of the walk in progress. */
 const char *mib_walk_name(const struct mib *m);
+
+/* A new neighbour of m's element, second hand, in its zone: source and
+ * protocol are static strings. */
+struct sweep_neighbour *mib_neighbour_add(struct mib *m, const char *source,
+    const char *protocol);
+/* The CDP cache rows as neighbours (snmp_cdp.c). */
+void mib_cdp_assemble(struct mib *m);
 
 /* Once all answers are in: the element's data from ENTITY-MIB and its
  * chassis MAC, the LLDP and CDP neighbours, and engine_id (hex, or NULL)

@@ -505,6 +505,77 @@ END_TEST
 
 /* ---- CDP --------------------------------------------------------------- */
 
+/* One box on two links is one neighbour per link, each saying all the
+ * box's rows said; a factory hostname or another platform joins nothing. */
+START_TEST(test_cdp_rows_of_one_box)
+{
+	static const struct {
+		const char *idx, *id, *addr, *platform, *port;
+	} rows[] = {
+		{ "3.1", "pe-core-9.example.net", "c000023a",
+		    "Cisco CISCO1941/K9", "Serial0/0/0" },
+		{ "4.2", "pe-core-9.example.net", "c0000225",
+		    "Cisco CISCO1941/K9", "Serial0/0/1" },
+		{ "5.3", "Switch", "c0000246", "cisco WS-C2960-24TT-L",
+		    "Gi0/1" },
+		{ "6.4", "Switch", "c0000247", "cisco WS-C2960-24TT-L",
+		    "Gi0/1" },
+		{ "7.5", "pe-core-9.example.net", "c0000248",
+		    "Cisco CISCO2911/K9", "Gi0/0" },
+		{ "8.6", "router.example.net", "c0000249", "Cisco CISCO1941/K9",
+		    "Gi0/0" },
+		{ "9.7", "router.example.net", "c000024a", "Cisco CISCO1941/K9",
+		    "Gi0/1" },
+	};
+	struct mib *m = mib_new(2, 100000, NULL);
+	netsnmp_variable_list *l = NULL;
+	const struct sighting *a, *b;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		add_str(&l, "cdpCacheDeviceId", rows[i].idx, rows[i].id);
+	walk(m, "cdpCacheDeviceId", l);
+	l = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		add_hex(&l, "cdpCacheAddress", rows[i].idx, rows[i].addr);
+	walk(m, "cdpCacheAddress", l);
+	l = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		add_str(&l, "cdpCacheDevicePort", rows[i].idx, rows[i].port);
+	walk(m, "cdpCacheDevicePort", l);
+	l = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		add_str(&l, "cdpCachePlatform", rows[i].idx, rows[i].platform);
+	walk(m, "cdpCachePlatform", l);
+	mib_assemble(m, NULL);
+
+	ck_assert_uint_eq(count_neighbours(m, "cdp"), ARRAY_SIZE(rows));
+	a = neighbour_at(m, "cdp", "3")->sighting;
+	b = neighbour_at(m, "cdp", "4")->sighting;
+	ck_assert_str_eq(neighbour_at(m, "cdp", "4")->remote_port,
+	    "Serial0/0/1");
+	for (const struct sighting *s = a;; s = b) {
+		ck_assert_str_eq(s->sys_name, "pe-core-9.example.net");
+		ck_assert_str_eq(s->mgmt_ip, "192.0.2.58");
+		ck_assert(has_addr(s, ADDR_IPV4, "192.0.2.58"));
+		ck_assert(has_addr(s, ADDR_IPV4, "192.0.2.37"));
+		ck_assert_uint_eq(s->n_addrs, 2);
+		ck_assert(s->hearsay);
+		if (s == b)
+			break;
+	}
+	/* Factory hostnames, with a domain or not, and another platform. */
+	for (unsigned port = 5; port <= 9; port++) {
+		char local[4];
+
+		snprintf(local, sizeof(local), "%u", port);
+		ck_assert_uint_eq(neighbour_at(m, "cdp", local)
+				      ->sighting->n_addrs,
+		    1);
+	}
+	mib_free(m);
+}
+END_TEST
+
 START_TEST(test_cdp_cache_rows)
 {
 	struct mib *m = mib_new(2, 100000, NULL);
@@ -1588,6 +1659,7 @@ snmp_mib_suite(void)
 	tc = tcase_create("neighbours");
 	tcase_add_test(tc, test_lldp_remote_rows);
 	tcase_add_test(tc, test_cdp_cache_rows);
+	tcase_add_test(tc, test_cdp_rows_of_one_box);
 	tcase_add_test(tc, test_arp_ip_net_to_media);
 	tcase_add_test(tc, test_arp_ip_net_to_physical);
 	tcase_add_test(tc, test_bridge_fdb);
