@@ -54,9 +54,9 @@ c() { pg_psql -d central -c "$1"; }
 
 # The schema: created, then up to date.
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "central schema: version 0 to 4" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
+grep -q "central schema: version 0 to 5" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "version 4, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
+grep -q "version 5, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
 # The database compiles no query with JIT (its views' plans are estimated
 # far above their cost).
 [ "$(c 'SHOW jit')" = off ] || fail "JIT is $(c 'SHOW jit') in the central database"
@@ -83,7 +83,7 @@ pg_psql -d old -f "$src/central/schema/001_central.sql" >/dev/null || fail "sche
 pg_psql -d old -c "INSERT INTO vraudit.meta (key, value) VALUES ('version', '1')"
 sed "s|/central?|/old?|" "$tmp/admin.conf" >"$tmp/old.conf"
 run 0 central migrate -c "$tmp/old.conf"
-grep -q "central schema: version 1 to 4" "$tmp/out" || fail "the upgrade said: $(cat "$tmp/out")"
+grep -q "central schema: version 1 to 5" "$tmp/out" || fail "the upgrade said: $(cat "$tmp/out")"
 [ "$(pg_psql -d old -c "SELECT count(*) FROM vraudit.zone_share WHERE site IS NULL")" -gt 0 ] ||
 	fail "the upgraded database has no national shares"
 run 0 central add-site -c "$tmp/admin.conf" north
