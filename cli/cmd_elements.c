@@ -35,11 +35,11 @@ static const struct {
 	const char *column;
 	const char *heading;
 } text_columns[] = {
-	{ "element_id", "ID" }, { "mgmt_ip", "MGMT_IP" }, { "mac", "MAC" },
-	{ "sys_name", "SYS_NAME" }, { "vendor", "VENDOR" }, { "risk", "RISK" },
-	{ "confidence", "CONF" }, { "conflict", "CONFLICT" },
-	{ "zone", "ZONE" }, { "model", "MODEL" }, { "last_seen", "LAST_SEEN" },
-	{ "sources", "SOURCES" },
+	{ "element_id", "ID" }, { "mgmt_ip", "MGMT_IP" },
+	{ "address", "ADDRESS" }, { "mac", "MAC" }, { "sys_name", "SYS_NAME" },
+	{ "vendor", "VENDOR" }, { "risk", "RISK" }, { "confidence", "CONF" },
+	{ "conflict", "CONFLICT" }, { "zone", "ZONE" }, { "model", "MODEL" },
+	{ "last_seen", "LAST_SEEN" }, { "sources", "SOURCES" },
 	{ "retired_at", "RETIRED" }, /* with --retired only */
 };
 #define N_TEXT ARRAY_SIZE(text_columns)

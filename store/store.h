@@ -339,8 +339,9 @@ int store_evidence(struct store *st, int64_t element_id, store_row_fn fn,
  * and value when it has none). 0, -1 or fn's non-zero. */
 int store_report_element(struct store *st, int64_t element_id, store_row_fn fn,
     void *arg);
-/* The filtered inventory as a JSON array of objects (each with an
- * "evidence" array when with_evidence); a new string or NULL on error. */
+/* The filtered inventory as a JSON array of objects, each with the
+ * inventory view's columns in its order (and an "evidence" array when
+ * with_evidence); a new string or NULL on error. */
 char *store_inventory_json(struct store *st, const struct store_filter *f,
     bool with_evidence);
 

@@ -283,6 +283,30 @@ store_report_element(struct store *st, int64_t element_id, store_row_fn fn,
 	return store_each_row(st, stmt, false, fn, arg);
 }
 
+/* The arguments of json_object() for one row of the inventory: each of
+ * the view's columns under its own name, so that the JSON listing has
+ * the fields the view (and the CSV listing) has, in the same order.
+ * vraudit_text() leaves every value as it is but a BLOB, which JSON
+ * cannot hold. NULL on error. */
+static char *
+inventory_json_fields(struct store *st)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT * FROM inventory");
+	struct strbuf b = STRBUF_INIT;
+
+	if (stmt == NULL)
+		return NULL;
+	for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+		/* names of our own view: no quote in them */
+		const char *name = sqlite3_column_name(stmt, i);
+
+		strbuf_printf(&b, "%s'%s', vraudit_text(\"%s\")",
+		    i == 0 ? "" : ", ", name, name);
+	}
+	sqlite3_finalize(stmt);
+	return strbuf_steal(&b);
+}
+
 char *
 store_inventory_json(struct store *st, const struct store_filter *f,
     bool with_evidence)
@@ -295,26 +319,16 @@ store_inventory_json(struct store *st, const struct store_filter *f,
 	    "FROM evidence v WHERE v.element_id = i.element_id "
 	    "ORDER BY kind, value)))";
 	sqlite3_stmt *stmt;
-	char *sql, *out = NULL;
+	char *sql, *fields, *out = NULL;
 	int rc;
 
-	sql = xprintf(
-	    "SELECT json_group_array(json(j)) FROM (SELECT "
-	    "json_object('element_id', element_id, "
-	    "'mgmt_ip', vraudit_text(mgmt_ip), 'mac', vraudit_text(mac), "
-	    "'sys_name', vraudit_text(sys_name), "
-	    "'sys_descr', vraudit_text(sys_descr), "
-	    "'sys_object_id', vraudit_text(sys_object_id), "
-	    "'vendor', vendor, 'vendor_name', vendor_name, 'risk', risk, "
-	    "'confidence', confidence, 'conflict', conflict, "
-	    "'zone', vraudit_text(zone), 'model', vraudit_text(model), "
-	    "'serial', vraudit_text(serial), "
-	    "'software', vraudit_text(software), "
-	    "'first_seen', first_seen, 'last_seen', last_seen, "
-	    "'sources', sources, 'retired_at', retired_at, "
-	    "'retired_reason', retired_reason%s) AS j FROM inventory i%s "
-	    "ORDER BY element_id)",
-	    with_evidence ? evidence : "", inventory_where);
+	if ((fields = inventory_json_fields(st)) == NULL)
+		return NULL;
+	sql = xprintf("SELECT json_group_array(json(j)) FROM (SELECT "
+		      "json_object(%s%s) AS j FROM inventory i%s "
+		      "ORDER BY element_id)",
+	    fields, with_evidence ? evidence : "", inventory_where);
+	free(fields);
 	stmt = store_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)

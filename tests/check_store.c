@@ -160,7 +160,8 @@ START_TEST(test_migrate_creates_the_five_views_with_design_columns)
 		    "sys_object_id,vendor,vendor_name,risk,confidence,conflict,"
 		    "zone,model,serial,software,first_seen,last_seen,sources,"
 		    "sys_name_source,sys_name_observed,mgmt_ip_source,"
-		    "mgmt_ip_observed,retired_at,retired_reason" },
+		    "mgmt_ip_observed,retired_at,retired_reason,address,"
+		    "address_kind,addresses" },
 		{ "evidence",
 		    "element_id,kind,value,vendor,strength,rule,"
 		    "observed_at,scan_id" },

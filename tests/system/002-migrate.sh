@@ -7,7 +7,7 @@ require sqlite3 python3
 
 # Create.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 12 (created)" ] || fail "migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 13 (created)" ] || fail "migrate said: $out"
 schema=$(sqlite3 "$tmp/x.db" .schema)
 for view in inventory evidence violations zone_share scans; do
 	grep -q "^CREATE VIEW $view AS" <<<"$schema" || fail "no view $view"
@@ -15,7 +15,7 @@ done
 
 # Again: nothing to do.
 out=$("$vraudit" migrate --db "$tmp/x.db")
-[ "$out" = "$tmp/x.db: schema version 12 (up to date)" ] || fail "second migrate said: $out"
+[ "$out" = "$tmp/x.db: schema version 13 (up to date)" ] || fail "second migrate said: $out"
 
 # A version 1 database (as the first release made it) with an element:
 # upgraded in place, its rows kept.
@@ -27,7 +27,7 @@ out=$("$vraudit" migrate --db "$tmp/x.db")
 	printf 'PRAGMA user_version = 1;\n'
 } | sqlite3 "$tmp/v1.db"
 out=$("$vraudit" migrate --db "$tmp/v1.db")
-[ "$out" = "$tmp/v1.db: schema version 12 (upgraded from 1)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v1.db: schema version 13 (upgraded from 1)" ] || fail "upgrade said: $out"
 [ "$(sqlite3 "$tmp/v1.db" "SELECT value || ' ' || (coalesce(content_lldp, content_cdp, content_dhcp) IS NULL) FROM element_address")" = "00:e0:fc:00:00:01 1" ] ||
 	fail "upgrade lost the address or set a digest"
 [ "$("$vraudit" elements --db "$tmp/v1.db" --format csv | tail -n +2 | cut -d, -f3)" = "00:e0:fc:00:00:01" ] ||
@@ -78,7 +78,7 @@ out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify of the version 3 data
 grep -q "5 audit records, chain intact" <<<"$out" || fail "verify of the version 3 database: $out"
 old_head=$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")
 out=$("$vraudit" migrate --db "$tmp/v3.db")
-[ "$out" = "$tmp/v3.db: schema version 12 (upgraded from 3)" ] || fail "upgrade said: $out"
+[ "$out" = "$tmp/v3.db: schema version 13 (upgraded from 3)" ] || fail "upgrade said: $out"
 out=$("$vraudit" verify --db "$tmp/v3.db") || fail "verify after the upgrade from 3: $out"
 grep -q "6 audit records, chain intact" <<<"$out" || fail "verify after the upgrade from 3: $out"
 [ "$(sqlite3 "$tmp/v3.db" "SELECT hash FROM audit WHERE seq = 5")" = "$old_head" ] ||
@@ -98,7 +98,7 @@ out=$("$vraudit" elements --db "$tmp/x.db" --format json)
 out=$("$vraudit" elements --db "$tmp/x.db")
 [ "$out" = "no elements" ] || fail "text of an empty inventory: $out"
 out=$("$vraudit" elements --db "$tmp/x.db" --format csv)
-[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources,sys_name_source,sys_name_observed,mgmt_ip_source,mgmt_ip_observed,retired_at,retired_reason" ] ||
+[ "$out" = "element_id,mgmt_ip,mac,sys_name,sys_descr,sys_object_id,vendor,vendor_name,risk,confidence,conflict,zone,model,serial,software,first_seen,last_seen,sources,sys_name_source,sys_name_observed,mgmt_ip_source,mgmt_ip_observed,retired_at,retired_reason,address,address_kind,addresses" ] ||
 	fail "csv of an empty inventory: $out"
 
 # A bad risk level is a usage error naming the accepted values.
@@ -175,13 +175,15 @@ text = data.decode('utf-8')                     # strict: valid UTF-8 only
 bad = [c for c in text if (ord(c) < 0x20 and c != '\n') or 0x7f <= ord(c) < 0xa0]
 assert not bad, bad
 lines = text.splitlines()
-assert lines[0].split()[:4] == ['ID', 'MGMT_IP', 'MAC', 'SYS_NAME'], lines[0]
+assert lines[0].split()[:5] == ['ID', 'MGMT_IP', 'ADDRESS', 'MAC', 'SYS_NAME'], lines[0]
 # header, two elements, three evidence lines
 assert len(lines) == 6, lines
 assert lines[1].startswith('1 ') and 'core,"sw"1' in lines[1], lines[1]
 assert '    oui 00:e0:fc:01:02:03 -> huawei' in text, text
 assert '    sysdescr \\xff\\xfeA\\x07 -> -' in text, text
 assert lines[4].startswith('2 ') and ' edge\\x002 ' in lines[4], lines[4]
+# The address is escaped as any other value.
+assert lines[4].split()[1:3] == ['-', '=1+2\\x1b[2J'], lines[4]
 PY
 
 "$vraudit" elements --db "$tmp/h.db" --format csv >"$tmp/csv.out"
@@ -189,7 +191,7 @@ python3 - "$tmp/csv.out" <<'PY' || fail "csv output: $(cat -v "$tmp/csv.out")"
 import csv, sys
 raw = open(sys.argv[1], 'rb').read().decode('utf-8')
 rows = list(csv.reader(raw.splitlines()))
-assert len(rows) == 3 and all(len(r) == 24 for r in rows), rows
+assert len(rows) == 3 and all(len(r) == 27 for r in rows), rows
 head = rows[0]
 one = dict(zip(head, rows[1]))
 two = dict(zip(head, rows[2]))
@@ -201,6 +203,9 @@ assert two['sys_name'] == 'edge\\x002', two
 # A formula is shown, not run.
 assert two['model'] == "'=HYPERLINK(\"http://x/\",\"y\")", two
 assert two['mgmt_ip'] == '' and two['risk'] == 'unknown', two
+assert (one['address'], one['address_kind']) == ('10.0.0.1', 'mgmt'), one
+assert (two['address'], two['address_kind'], two['addresses']) == \
+    ("'=1+2\\x1b[2J", 'ipv4', "'=1+2\\x1b[2J"), two
 PY
 
 "$vraudit" elements --db "$tmp/h.db" --format csv --evidence >"$tmp/csve.out"
@@ -224,6 +229,7 @@ assert two['sys_descr'] == '\\xff\\xfeA\x07', two
 assert two['evidence'][0]['value'] == '\\xff\\xfeA\x07', two
 assert two['sys_name'] == 'edge\x002', two
 assert two['model'] == '=HYPERLINK("http://x/","y")', two
+assert (two['address'], two['address_kind']) == ('=1+2\x1b[2J', 'ipv4'), two
 PY
 
 out=$("$vraudit" elements --db "$tmp/h.db" --risk high --format csv | cut -d, -f1 | tail -n +2)

@@ -35,7 +35,7 @@ lab() {
 check() {
 	local name=$1 out=$tmp/$1.out db=$tmp/$1/lab.db
 	inv() { sed -n '/^== inventory$/,/^== compliance report$/p' "$out"; }
-	row() { inv | grep -E "^[0-9]+ +[^ ]+ +[^ ]+ +$1 " || fail "$name: no element $1 in the inventory"; }
+	row() { inv | grep -E "^[0-9]+ +[^ ]+ +[^ ]+ +[^ ]+ +$1 " || fail "$name: no element $1 in the inventory"; }
 
 	grep -q '^targets: *56 (42 answered, 14 silent, 0 refused or failed)$' "$out" ||
 		fail "$name: scan summary: $(grep '^targets:' "$out")"
