@@ -54,9 +54,9 @@ c() { pg_psql -d central -c "$1"; }
 
 # The schema: created, then up to date.
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "central schema: version 0 to 5" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
+grep -q "central schema: version 0 to 6" "$tmp/out" || fail "migrate said: $(cat "$tmp/out")"
 run 0 central migrate -c "$tmp/admin.conf"
-grep -q "version 5, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
+grep -q "version 6, up to date" "$tmp/out" || fail "second migrate said: $(cat "$tmp/out")"
 # The database compiles no query with JIT (its views' plans are estimated
 # far above their cost).
 [ "$(c 'SHOW jit')" = off ] || fail "JIT is $(c 'SHOW jit') in the central database"
@@ -83,7 +83,7 @@ pg_psql -d old -f "$src/central/schema/001_central.sql" >/dev/null || fail "sche
 pg_psql -d old -c "INSERT INTO vraudit.meta (key, value) VALUES ('version', '1')"
 sed "s|/central?|/old?|" "$tmp/admin.conf" >"$tmp/old.conf"
 run 0 central migrate -c "$tmp/old.conf"
-grep -q "central schema: version 1 to 5" "$tmp/out" || fail "the upgrade said: $(cat "$tmp/out")"
+grep -q "central schema: version 1 to 6" "$tmp/out" || fail "the upgrade said: $(cat "$tmp/out")"
 [ "$(pg_psql -d old -c "SELECT count(*) FROM vraudit.zone_share WHERE site IS NULL")" -gt 0 ] ||
 	fail "the upgraded database has no national shares"
 run 0 central add-site -c "$tmp/admin.conf" north
@@ -106,8 +106,12 @@ for s in north south; do
 		fail "$s: central head is not the site's ($head)"
 	grep -q "holds up to record ${head% *} ${head#* }" "$tmp/$s.out" || fail "push $s said: $(cat "$tmp/$s.out")"
 	# The inventory and evidence are those of the file.
-	q "SELECT element_id, coalesce(mac, ''), coalesce(sys_name, ''), vendor, risk, zone FROM inventory ORDER BY 1" >"$tmp/$s.local"
-	c "SELECT element_id, coalesce(mac, ''), coalesce(sys_name, ''), vendor, risk, zone FROM vraudit.inventory WHERE site = '$s' ORDER BY 1" >"$tmp/$s.central"
+	# Where to find each element too (checked below: an element heard in
+	# a capture, with no management address, among them).
+	cols="element_id, coalesce(mac, ''), coalesce(sys_name, ''), vendor, risk, zone,
+		coalesce(address, ''), coalesce(address_kind, ''), coalesce(addresses, '')"
+	q "SELECT $cols FROM inventory ORDER BY 1" >"$tmp/$s.local"
+	c "SELECT $cols FROM vraudit.inventory WHERE site = '$s' ORDER BY 1" >"$tmp/$s.central"
 	[ -s "$tmp/$s.local" ] || fail "$s: nothing ingested"
 	diff "$tmp/$s.local" "$tmp/$s.central" >&2 || fail "$s: the central inventory differs from the file's"
 	[ "$(q 'SELECT count(*) FROM evidence')" = "$(c "SELECT count(*) FROM vraudit.evidence WHERE site = '$s'")" ] ||
@@ -118,6 +122,8 @@ for s in north south; do
 		"$(c "SELECT string_agg(scan_id || status, ',' ORDER BY scan_id) FROM vraudit.scans WHERE site = '$s'")" ] ||
 		fail "$s: scans differ"
 done
+cat "$tmp/north.local" "$tmp/south.local" | grep -qE '\|ipv[46]\|[^|]*$' ||
+	fail "no element with only other addresses: $(cat "$tmp/north.local" "$tmp/south.local")"
 
 # Nothing new: nothing sent. New records: only they are sent.
 run 0 push -c "$tmp/north.conf"
