@@ -20,7 +20,7 @@ queued(struct sweep_sink *k)
 }
 
 /* Add a line while the detail stays under limit; else count it dropped. */
-static void
+static void __attribute__((format(printf, 3, 0)))
 note_within(struct sweep_sink *k, size_t limit, const char *fmt, va_list ap)
 {
 	struct strbuf line = STRBUF_INIT;
