@@ -105,7 +105,7 @@ wait_for "the local chain to grow with the central database down" grown
 outage() { grep -q "central: cannot push site north: central database (host $PG_SOCKET_DIR, database central): .*; retrying with backoff, the site keeps recording meanwhile" "$daemon_log"; }
 wait_for "the outage in the log" outage
 before=$(local_seq)
-replay "$caps/tcpdump_dhcp-option-33.pcap"
+replay "$caps/tcpdump_3560_CDP.pcap"
 wait_for "the local chain to grow again" grown
 retried() { [ "$(logged 'central: push retry failed')" -ge 2 ]; }
 wait_for "two retries" retried

@@ -117,7 +117,7 @@ done
 at_exit "kill -CONT $frozen 2>/dev/null || true"
 # shellcheck disable=SC2086
 kill -STOP $frozen
-replay "$caps/tcpdump_dhcp-option-33.pcap"
+replay "$caps/tcpdump_3560_CDP.pcap"
 stop "$tmp/run3b.log"
 # shellcheck disable=SC2086
 kill -CONT $frozen
@@ -143,7 +143,7 @@ at_exit 'kill "$silent_pid" 2>/dev/null || true'
 wait_for "the silent server" test -e "$tmp/silent.ready"
 write_conf "postgresql://north@127.0.0.1:$port/central"
 start "$tmp/run4.log"
-replay "$caps/tcpdump_dhcp-option-33.pcap"
+replay "$caps/lldpd_8023bt.pcap"
 stop "$tmp/run4.log"
 [ "$stop_ms" -lt 15000 ] || fail "the stop with a silent central server took ${stop_ms} ms"
 grep -Eq "central: (cannot push site north before stopping: .*|the last push did not end within 10s: stopping it); the next start pushes what the central database lacks" "$tmp/run4.log" ||
