@@ -30,14 +30,6 @@ struct cdp_row {
 	size_t nb;
 };
 
-static char *
-cell_text(const struct mib_cell *c)
-{
-	if (c->type != ASN_OCTET_STR)
-		return NULL;
-	return text_from_wire(c->val, c->len);
-}
-
 /* Compare two cells as byte strings, absent ones first. */
 static int
 cell_cmp(const struct mib_cell *a, const struct mib_cell *b)
@@ -104,16 +96,19 @@ cdp_row(struct sweep_neighbour *n, const struct mib_row *r)
 	char *t;
 
 	n->local_port = xprintf("%lu", (unsigned long)r->idx[0]);
-	n->remote_port = cell_text(&r->cell[MIB_CDP_DEVICE_PORT]);
-	if ((t = cell_text(&r->cell[MIB_CDP_DEVICE_ID])) != NULL && *t != '\0')
+	n->remote_port = mib_cell_text(&r->cell[MIB_CDP_DEVICE_PORT]);
+	if ((t = mib_cell_text(&r->cell[MIB_CDP_DEVICE_ID])) != NULL &&
+	    *t != '\0')
 		sighting_set(&n->sighting->sys_name, t);
 	free(t);
-	if ((t = cell_text(&r->cell[MIB_CDP_VERSION])) != NULL && *t != '\0') {
+	if ((t = mib_cell_text(&r->cell[MIB_CDP_VERSION])) != NULL &&
+	    *t != '\0') {
 		sighting_set(&n->sighting->sys_descr, t);
 		sighting_add_input(n->sighting, EV_CDP, t);
 	}
 	free(t);
-	if ((t = cell_text(&r->cell[MIB_CDP_PLATFORM])) != NULL && *t != '\0') {
+	if ((t = mib_cell_text(&r->cell[MIB_CDP_PLATFORM])) != NULL &&
+	    *t != '\0') {
 		sighting_set(&n->sighting->model, t);
 		sighting_add_input(n->sighting, EV_CDP, t);
 	}

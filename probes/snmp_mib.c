@@ -256,8 +256,8 @@ cell_is_int(const struct mib_cell *c)
 }
 
 /* The cell's wire text, or NULL when it holds no string. */
-static char *
-cell_text(const struct mib_cell *c)
+char *
+mib_cell_text(const struct mib_cell *c)
 {
 	if (c->type != ASN_OCTET_STR)
 		return NULL;
@@ -289,7 +289,7 @@ mib_neighbour_add(struct mib *m, const char *source, const char *protocol)
 static char *
 cell_trimmed(const struct mib_cell *c)
 {
-	char *t = cell_text(c);
+	char *t = mib_cell_text(c);
 
 	if (t != NULL && *str_trim(t) == '\0') {
 		free(t);
@@ -387,7 +387,7 @@ lldp_chassis(struct sighting *s, const struct mib_row *r)
 		}
 	} else if (sub == 7 || sub == 1 || sub == 2 || sub == 6) {
 		/* local, chassis and port components, interface name: text */
-		t = cell_text(c);
+		t = mib_cell_text(c);
 		strbuf_adds(&id, t);
 		free(t);
 	} else
@@ -431,14 +431,15 @@ lldp_assemble(struct mib *m)
 				if (mac_usable(c->val))
 					sighting_mac(n->sighting, c->val);
 			} else
-				n->remote_port = cell_text(c);
+				n->remote_port = mib_cell_text(c);
 		}
 		if (n->remote_port == NULL)
-			n->remote_port = cell_text(&r->cell[L_PORT_DESC]);
-		if ((t = cell_text(&r->cell[L_SYS_NAME])) != NULL && *t != '\0')
+			n->remote_port = mib_cell_text(&r->cell[L_PORT_DESC]);
+		if ((t = mib_cell_text(&r->cell[L_SYS_NAME])) != NULL &&
+		    *t != '\0')
 			sighting_set(&n->sighting->sys_name, t);
 		free(t);
-		if ((t = cell_text(&r->cell[L_SYS_DESC])) != NULL &&
+		if ((t = mib_cell_text(&r->cell[L_SYS_DESC])) != NULL &&
 		    *t != '\0') {
 			sighting_set(&n->sighting->sys_descr, t);
 			sighting_add_input(n->sighting, EV_LLDP, t);

@@ -231,6 +231,9 @@ const char *mib_walk_name(const struct mib *m);
  * protocol are static strings. */
 struct sweep_neighbour *mib_neighbour_add(struct mib *m, const char *source,
     const char *protocol);
+/* An OCTET STRING cell as text (common/text.h), new; NULL for another
+ * type. */
+char *mib_cell_text(const struct mib_cell *c);
 /* The CDP cache rows as neighbours (snmp_cdp.c). */
 void mib_cdp_assemble(struct mib *m);
 

@@ -196,7 +196,8 @@ START_TEST(test_time_format_is_the_c_librarys)
 		if (gmtime_r(&tt, &tm) == NULL ||
 		    strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm) ==
 			0)
-			strcpy(want, "1970-01-01T00:00:00Z");
+			snprintf(want, sizeof(want), "%s",
+			    "1970-01-01T00:00:00Z");
 		ck_assert_str_eq(got, want);
 	}
 	for (t = -30610224000; t < 253402300800; t += 86400 * 31 + 3607) {
